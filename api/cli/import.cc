@@ -1,0 +1,28 @@
+// `nebuta import`: compile feeds once into a snapshot that later commands load in milliseconds.
+#include <iostream>
+
+#include "commands.h"
+#include "nebuta/timetable/snapshot.h"
+
+namespace nebuta::cli {
+
+void register_import(CLI::App& app) {
+  struct options {
+    api::timetable_source src;
+    std::string output;
+  };
+  auto opt = std::make_shared<options>();
+  auto* cmd = app.add_subcommand("import", "compile feeds into a binary timetable snapshot");
+  add_timetable_options(*cmd, opt->src, false);
+  cmd->add_option("-o,--output", opt->output, "snapshot file to write")->required();
+  cmd->callback([opt] {
+    if (opt->src.feeds.empty()) throw std::runtime_error{"import needs at least one --feed"};
+    auto const loaded = api::load_timetable(opt->src);
+    auto const bytes = write_snapshot(loaded.tt);
+    api::write_file_bytes(opt->output, bytes);
+    std::cerr << "wrote " << opt->output << ": " << bytes.size() << " bytes, " << loaded.tt.n_stop_times()
+              << " stop times, " << loaded.problems.size() << " warnings\n";
+  });
+}
+
+}  // namespace nebuta::cli

@@ -1,0 +1,23 @@
+#include <exception>
+#include <iostream>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"nebuta: journey planning and on-demand dispatch over GTFS / GTFS-JP"};
+  app.require_subcommand(1);
+  nebuta::cli::register_inspect(app);
+  nebuta::cli::register_import(app);
+#ifdef NEBUTA_HAS_PLAN
+  nebuta::cli::register_plan(app);
+#endif
+  try {
+    app.parse(argc, argv);
+  } catch (CLI::ParseError const& e) {
+    return app.exit(e);
+  } catch (std::exception const& e) {
+    std::cerr << "nebuta: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

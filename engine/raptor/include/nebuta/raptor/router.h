@@ -1,0 +1,278 @@
+// RAPTOR journey planning on the compiled timetable: earliest arrival, latest departure
+// (arrive-by), range queries and the Pareto set arrival time x number of vehicle legs.
+//
+// A router holds only scratch state sized by the timetable; it is built once per thread and
+// reused. After the first queries have sized its buffers, a query does not allocate (journey
+// reconstruction and range results write into caller-owned vectors, which keep their capacity).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "nebuta/timetable/timetable.h"
+
+namespace nebuta::raptor {
+
+inline constexpr unsigned max_legs_limit = 32;  // rounds kept at most
+inline constexpr unsigned max_extra_days = 6;
+
+// Where a journey starts or ends: a stop, or a coordinate reached on foot.
+struct place {
+  stop_idx stop{stop_idx::invalid()};
+  latlon coord{};
+  static place at_stop(stop_idx s) {
+    place p;
+    p.stop = s;
+    return p;
+  }
+  static place at_coord(latlon c) {
+    place p;
+    p.coord = c;
+    return p;
+  }
+  bool is_stop() const { return stop.valid(); }
+};
+
+struct options {
+  unsigned max_legs{8};  // vehicle legs (RAPTOR rounds), at most max_legs_limit
+
+  // GTFS-literal comparison mode: trips of D-1 and D only; the change time at a stop is
+  // transfer_slack_s (stop_min_change_s is ignored); footpaths are transfers.txt type 2 plus,
+  // with walk_radius_m > 0, walking links.
+  bool gtfs_literal{false};
+
+  bool wheelchair{false};  // board/alight only at wheelchair_boarding=1 stops, wheelchair_accessible=1 trips
+
+  double walk_radius_m{400.0};  // walking links between stops (0 = none); capped at tt.walk_link_radius_m
+  double walk_speed_mps{1.2};   // walking links last ceil(distance / speed) seconds
+  double max_walk_m{400.0};     // walking from / to a coordinate (access, egress, direct walk)
+  bool transfers_txt_footpaths{true};
+
+  seconds_t transfer_slack_s{0};       // literal mode: change time between two vehicle legs
+  seconds_t default_min_change_s{60};  // normal mode: where stop_min_change_s is unset
+
+  // Normal mode: also trips of D+1 ... D+extra_days (earliest arrival), resp. D-2 ...
+  // D-1-extra_days (latest departure), so that "the next bus is tomorrow at 06:40" is found.
+  unsigned extra_days{1};
+};
+
+enum class leg_kind : std::uint8_t { walk, ride };
+enum class walk_kind : std::uint8_t {
+  access,     // from the query coordinate to a stop
+  egress,     // from a stop to the query coordinate
+  direct,     // from the origin to the destination, no vehicle
+  footpath,   // transfers.txt
+  walk_link,  // generated walking link between nearby stops
+};
+
+// One leg of a journey. Times are seconds after midnight of the query date.
+struct leg {
+  leg_kind kind{leg_kind::walk};
+  seconds_t start{0}, end{0};
+  stop_idx from{stop_idx::invalid()}, to{stop_idx::invalid()};  // invalid: the query coordinate
+
+  // walk legs
+  walk_kind walk{walk_kind::footpath};
+  double distance_m{0.0};  // 0 for a transfers.txt footpath between stops without coordinates
+
+  // ride legs: trip `trip` = route_first_trip[route] + trip_in_route, running on the query date
+  // shifted by day_offset days; from/to are the stops at board_pos/alight_pos of the route.
+  trip_idx trip{trip_idx::invalid()};
+  route_idx route{route_idx::invalid()};
+  std::uint32_t trip_in_route{0};
+  std::uint32_t board_pos{0}, alight_pos{0};
+  std::int8_t day_offset{0};
+};
+
+struct journey {
+  seconds_t departure{0}, arrival{0};
+  unsigned rides{0};
+  std::vector<leg> legs;
+};
+
+// One point of the Pareto set: with at most `legs` vehicle legs, the best time is `time`.
+struct pareto_entry {
+  unsigned legs{0};
+  seconds_t time{0};
+};
+
+struct result {
+  bool reachable{false};
+  seconds_t time{unreachable_time};  // earliest arrival, or latest departure for arrive-by
+  unsigned legs{0};                  // fewest vehicle legs among journeys with that time
+  // Strictly improving times with increasing legs; the last entry is (legs, time) above.
+  std::span<pareto_entry const> pareto;
+};
+
+struct range_entry {
+  seconds_t departure{0}, arrival{0};
+  unsigned legs{0};
+};
+
+struct stop_visit {
+  stop_idx stop;
+  std::uint32_t pos{0};
+  seconds_t arrival{0}, departure{0};
+};
+
+// The stops a ride leg passes with their times (shifted by the leg's day offset), strictly
+// between boarding and alighting, or including both when include_ends.
+void ride_stops(timetable const& tt, leg const& ride, std::vector<stop_visit>& out,
+                bool include_ends = false);
+
+class router {
+ public:
+  explicit router(timetable const& tt);
+
+  timetable const& tt() const { return tt_; }
+
+  // Earliest arrival departing at `depart` (seconds after midnight of `date`). The result's
+  // span stays valid until the next query.
+  result earliest_arrival(place const& from, place const& to, date_t date, seconds_t depart,
+                          options const& opt = {});
+
+  // Latest departure arriving by `arrive_by` (backward search); result.time is the departure.
+  result latest_departure(place const& from, place const& to, date_t date, seconds_t arrive_by,
+                          options const& opt = {});
+
+  // Every journey departing in [from_t, to_t] that no other journey of the window dominates
+  // (departing no earlier, arriving no later, with no more legs), by decreasing departure.
+  // Journeys without a vehicle are not listed; see direct_walk_s().
+  void range(place const& from, place const& to, date_t date, seconds_t from_t, seconds_t to_t,
+             options const& opt, std::vector<range_entry>& out);
+
+  // Walking time from origin to destination without any vehicle in the last query, or -1.
+  seconds_t direct_walk_s() const { return direct_walk_s_; }
+
+  // The journey of the last earliest_arrival / latest_departure with `legs` vehicle legs (one of
+  // the result's Pareto entries). Returns false when there is none.
+  bool reconstruct(unsigned legs, journey& out) const;
+
+  struct ride_parent {
+    trip_idx trip{trip_idx::invalid()};
+    std::uint32_t enter_pos{0}, exit_pos{0};  // in search direction
+    std::int8_t offset{0};
+  };
+  struct foot_parent {
+    stop_idx from{stop_idx::invalid()};  // invalid: the query origin coordinate, or the origin stop itself
+    std::uint32_t duration{0};
+    float distance_m{0.0F};
+    walk_kind kind{walk_kind::footpath};
+    bool origin{false};  // the search origin stop (round 0, no walk)
+  };
+  struct target_parent {
+    enum class type : std::uint8_t { none, ride, foot, egress, direct } how{type::none};
+    stop_idx stop{stop_idx::invalid()};
+    std::uint32_t duration{0};
+    float distance_m{0.0F};
+  };
+
+ private:
+  static constexpr unsigned max_offsets = max_extra_days + 2;
+  static constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
+
+  template <bool Fwd>
+  result search(place const& from, place const& to, date_t date, seconds_t t, options const& opt);
+  template <bool Fwd>
+  void init_query(place const& from, place const& to, date_t date, options const& opt);
+  template <bool Fwd>
+  void start(place const& from, place const& to, seconds_t start_key);
+  template <bool Fwd>
+  void run_rounds();
+  template <bool Fwd>
+  void scan_route(route_idx r, std::uint32_t start_rank, unsigned k);
+  template <bool Fwd>
+  void relax_footpaths(stop_idx s, unsigned k);
+  template <bool Fwd>
+  bool reconstruct_impl(unsigned legs, journey& out) const;
+
+  void reset();
+  void ensure_rounds(unsigned rounds);
+  void prepare_walk_durations(double speed);
+  seconds_t change_time(stop_idx s) const;
+  bool stop_ok(stop_idx s) const { return !wheelchair_ || stop_accessible_[s.v()] != 0U; }
+  bool trip_ok(trip_idx t, std::int64_t day) const {
+    return tt_.trip_active(t, day) &&
+           (!wheelchair_ || tt_.trip_wheelchair_accessible[t] == 1U);
+  }
+  void touch(stop_idx s) {
+    if (touched_flag_[s.v()] == 0U) {
+      touched_flag_[s.v()] = 1U;
+      touched_.push_back(s);
+    }
+  }
+  bool set_foot(unsigned k, stop_idx s, seconds_t key, foot_parent const& p);
+  void target_found(unsigned k, seconds_t key, target_parent const& p);
+  seconds_t bound(unsigned k) const { return std::min(target_best_, seed_[k]); }
+  template <typename F>
+  void stops_near(latlon c, double radius_m, F&& f) const;
+
+  timetable const& tt_;
+  std::size_t n_stops_;
+
+  // --- precomputed from the timetable
+  struct route_pos {
+    route_idx r;
+    std::uint32_t pos;
+  };
+  std::vector<std::uint32_t> occ_offsets_;  // stop -> its (route, position) occurrences
+  std::vector<route_pos> occ_;
+  std::vector<std::uint32_t> rev_fp_offsets_;  // stop -> transfers.txt footpaths arriving there
+  std::vector<footpath> rev_fp_;               // target = source stop of the footpath
+  std::vector<double> link_dist_;              // parallel to tt.stop_walk_links, exact (double)
+  std::vector<std::uint32_t> link_dur_;        // for link_dur_speed_
+  double link_dur_speed_{-1.0};
+  std::vector<std::uint8_t> stop_accessible_;
+  std::vector<std::pair<double, stop_idx>> stops_by_lat_;
+
+  // --- per query settings
+  bool fwd_{true};
+  std::int64_t day_{0};
+  std::array<int, max_offsets> offsets_{};
+  unsigned n_offsets_{0};
+  unsigned max_k_{8};
+  bool literal_{false};
+  bool wheelchair_{false};
+  bool use_fp_{true};
+  double radius_{0.0};
+  double speed_{1.2};
+  double max_walk_{400.0};
+  seconds_t slack_{0};
+  seconds_t default_change_{60};
+  stop_idx target_stop_{stop_idx::invalid()};
+  bool target_is_coord_{false};
+  seconds_t start_key_{0};
+  place from_{}, to_{};
+
+  // --- scratch, (max_legs_limit + 1) rounds x n_stops at most
+  unsigned rounds_cap_{0};
+  unsigned rounds_used_{0};
+  std::vector<seconds_t> ride_, foot_;
+  std::vector<ride_parent> ride_parent_;
+  std::vector<foot_parent> foot_parent_;
+  std::vector<seconds_t> best_ride_, best_foot_, ready_;
+  std::vector<std::uint8_t> touched_flag_;
+  std::vector<stop_idx> touched_;
+  std::vector<std::uint8_t> marked_, next_marked_, ride_improved_flag_;
+  std::vector<stop_idx> marked_list_, next_marked_list_, ride_improved_;
+  std::vector<std::uint32_t> route_start_;
+  std::vector<route_idx> routes_;
+  std::vector<seconds_t> egress_;  // walking seconds from a stop to the target coordinate
+  std::vector<float> egress_dist_;
+  std::vector<stop_idx> egress_stops_;
+  seconds_t target_best_{unreachable_time};
+  std::array<seconds_t, max_legs_limit + 1> seed_{};
+  std::array<seconds_t, max_legs_limit + 1> target_round_{};
+  std::array<target_parent, max_legs_limit + 1> target_parent_{};
+  std::vector<pareto_entry> pareto_;
+  seconds_t direct_walk_s_{-1};
+
+  // --- range scratch
+  std::vector<seconds_t> departures_;
+  std::vector<range_entry> range_found_;
+};
+
+}  // namespace nebuta::raptor

@@ -1,0 +1,115 @@
+#include "nebuta/timetable/snapshot.h"
+
+#include <cstring>
+#include <string>
+#include <type_traits>
+
+namespace nebuta {
+namespace {
+
+constexpr char magic[8] = {'N', 'E', 'B', 'U', 'T', 'A', 'T', 'T'};
+
+template <typename T>
+struct is_vector : std::false_type {};
+template <typename T, typename A>
+struct is_vector<std::vector<T, A>> : std::true_type {};
+
+// FNV-1a over the element size of every member, in order: any change of layout changes it.
+std::uint64_t layout_fingerprint() {
+  std::uint64_t h = 14695981039346656037ULL;
+  auto const mix = [&](std::uint64_t v) {
+    for (auto i = 0; i < 8; ++i) {
+      h ^= (v >> (i * 8)) & 0xFFU;
+      h *= 1099511628211ULL;
+    }
+  };
+  mix(snapshot_format_version);
+  timetable probe;
+  probe.for_each_member([&](auto& member) {
+    using M = std::remove_cvref_t<decltype(member)>;
+    if constexpr (is_vector<M>::value) {
+      mix(1);
+      mix(sizeof(typename M::value_type));
+    } else {
+      mix(2);
+      mix(sizeof(M));
+    }
+  });
+  return h;
+}
+
+struct header {
+  char magic[8];
+  std::uint32_t version;
+  std::uint32_t reserved;
+  std::uint64_t fingerprint;
+};
+
+}  // namespace
+
+std::vector<char> write_snapshot(timetable const& tt) {
+  std::vector<char> out;
+  auto const append = [&](void const* p, std::size_t n) {
+    auto const* c = static_cast<char const*>(p);
+    out.insert(out.end(), c, c + n);
+  };
+  header h{};
+  std::memcpy(h.magic, magic, sizeof(magic));
+  h.version = snapshot_format_version;
+  h.fingerprint = layout_fingerprint();
+  append(&h, sizeof(h));
+  // for_each_member only reads here; it is non-const so that the reader can share it.
+  const_cast<timetable&>(tt).for_each_member([&](auto& member) {
+    using M = std::remove_cvref_t<decltype(member)>;
+    if constexpr (is_vector<M>::value) {
+      static_assert(std::is_trivially_copyable_v<typename M::value_type>);
+      std::uint64_t const n = member.size();
+      append(&n, sizeof(n));
+      append(member.data(), n * sizeof(typename M::value_type));
+    } else {
+      static_assert(std::is_trivially_copyable_v<M>);
+      append(&member, sizeof(M));
+    }
+  });
+  return out;
+}
+
+bool looks_like_snapshot(std::span<char const> bytes) {
+  return bytes.size() >= sizeof(magic) && std::memcmp(bytes.data(), magic, sizeof(magic)) == 0;
+}
+
+timetable read_snapshot(std::span<char const> bytes) {
+  if (!looks_like_snapshot(bytes) || bytes.size() < sizeof(header)) {
+    throw snapshot_error{"not a Nebuta timetable snapshot"};
+  }
+  header h;
+  std::memcpy(&h, bytes.data(), sizeof(h));
+  if (h.version != snapshot_format_version || h.fingerprint != layout_fingerprint()) {
+    throw snapshot_error{"snapshot was written by another Nebuta version (format " + std::to_string(h.version) +
+                         ", this build reads format " + std::to_string(snapshot_format_version) +
+                         "); re-create it with `nebuta import`"};
+  }
+  std::size_t pos = sizeof(header);
+  auto const take = [&](void* dst, std::size_t n) {
+    if (n > bytes.size() - pos) throw snapshot_error{"snapshot is truncated"};
+    if (n != 0) std::memcpy(dst, bytes.data() + pos, n);
+    pos += n;
+  };
+  timetable tt;
+  tt.for_each_member([&](auto& member) {
+    using M = std::remove_cvref_t<decltype(member)>;
+    if constexpr (is_vector<M>::value) {
+      std::uint64_t n = 0;
+      take(&n, sizeof(n));
+      if (n > (bytes.size() - pos) / sizeof(typename M::value_type)) throw snapshot_error{"snapshot is truncated"};
+      member.resize(n);
+      take(member.data(), n * sizeof(typename M::value_type));
+    } else {
+      take(&member, sizeof(M));
+    }
+  });
+  if (pos != bytes.size()) throw snapshot_error{"snapshot has trailing bytes"};
+  return tt;
+}
+
+}  // namespace nebuta
