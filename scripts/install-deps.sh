@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Nebuta's build and tests need, and only those that are missing.
+# Works as root on a bare Debian 12 machine; elsewhere it uses sudo when it has to install.
+set -euo pipefail
+
+packages=(
+  g++ cmake make pkg-config           # toolchain
+  catch2                              # tests (Catch2 v2)
+  libzip-dev                          # reading .zip feeds
+  nlohmann-json3-dev                  # JSON output of the CLI
+  libcli11-dev                        # command-line parsing
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "installed" ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+# The package lists may be absent (fresh image) or stale: refresh them before installing.
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
