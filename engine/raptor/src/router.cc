@@ -1,0 +1,712 @@
+#include "nebuta/raptor/router.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+namespace nebuta::raptor {
+
+namespace {
+
+constexpr seconds_t inf = unreachable_time;
+
+seconds_t sat_add(seconds_t a, std::int64_t d) {
+  return a == inf ? inf : static_cast<seconds_t>(a + d);
+}
+
+std::uint32_t walk_seconds(double distance_m, double speed) {
+  return static_cast<std::uint32_t>(std::ceil(distance_m / speed));
+}
+
+constexpr auto no_pickup = static_cast<std::uint8_t>(route_stop_flags::no_pickup);
+constexpr auto no_dropoff = static_cast<std::uint8_t>(route_stop_flags::no_dropoff);
+
+}  // namespace
+
+void ride_stops(timetable const& tt, leg const& ride, std::vector<stop_visit>& out,
+                bool include_ends) {
+  out.clear();
+  if (ride.kind != leg_kind::ride) return;
+  auto const stops = tt.route_stops[ride.route];
+  auto const shift = static_cast<seconds_t>(ride.day_offset) * seconds_per_day;
+  auto const first = include_ends ? ride.board_pos : ride.board_pos + 1;
+  auto const last = include_ends ? ride.alight_pos + 1 : ride.alight_pos;
+  for (auto p = first; p < last; ++p) {
+    out.push_back({stops[p], p, tt.arrival(ride.route, p, ride.trip_in_route) + shift,
+                   tt.departure(ride.route, p, ride.trip_in_route) + shift});
+  }
+}
+
+router::router(timetable const& tt) : tt_{tt}, n_stops_{tt.n_stops()} {
+  // (route, position) occurrences per stop, so that a marked stop marks its routes from the
+  // right position even when a route visits the stop twice.
+  std::vector<std::uint32_t> count(n_stops_ + 1, 0U);
+  for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
+    for (auto const s : tt.route_stops[r]) ++count[s.v() + 1];
+  }
+  for (auto i = 1U; i <= n_stops_; ++i) count[i] += count[i - 1];
+  occ_offsets_ = count;
+  occ_.resize(count[n_stops_]);
+  for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
+    auto const stops = tt.route_stops[r];
+    for (auto p = 0U; p < stops.size(); ++p) occ_[count[stops[p].v()]++] = {r, p};
+  }
+
+  // transfers.txt footpaths by target stop, for the backward search.
+  rev_fp_offsets_.assign(n_stops_ + 1, 0U);
+  for (auto s = stop_idx{0}; s.v() < n_stops_; ++s) {
+    for (auto const& fp : tt.stop_footpaths[s]) ++rev_fp_offsets_[fp.target.v() + 1];
+  }
+  for (auto i = 1U; i <= n_stops_; ++i) rev_fp_offsets_[i] += rev_fp_offsets_[i - 1];
+  rev_fp_.resize(rev_fp_offsets_[n_stops_]);
+  {
+    auto fill = rev_fp_offsets_;
+    for (auto s = stop_idx{0}; s.v() < n_stops_; ++s) {
+      for (auto const& fp : tt.stop_footpaths[s]) rev_fp_[fill[fp.target.v()]++] = {s, fp.duration_s};
+    }
+  }
+
+  // Exact walking distances: the stored ones are floats, and ceil(distance / speed) as well as
+  // the radius test must not depend on float rounding.
+  link_dist_.resize(tt.stop_walk_links.total());
+  for (auto s = stop_idx{0}; s.v() < tt.stop_walk_links.size(); ++s) {
+    auto const base = tt.stop_walk_links.raw_offsets()[s.v()];
+    auto const links = tt.stop_walk_links[s];
+    for (auto j = 0U; j < links.size(); ++j) {
+      link_dist_[base + j] = haversine_m(tt.stop_coords[s], tt.stop_coords[links[j].target]);
+    }
+  }
+
+  stop_accessible_.resize(n_stops_);
+  for (auto s = stop_idx{0}; s.v() < n_stops_; ++s) {
+    auto wb = tt.stop_wheelchair_boarding[s];
+    if (wb == 0U && tt.stop_parent[s].valid()) wb = tt.stop_wheelchair_boarding[tt.stop_parent[s]];
+    stop_accessible_[s.v()] = wb == 1U ? 1U : 0U;
+  }
+
+  for (auto s = stop_idx{0}; s.v() < n_stops_; ++s) {
+    if (tt.stop_has_coords[s] != 0U) stops_by_lat_.emplace_back(tt.stop_coords[s].lat, s);
+  }
+  std::sort(stops_by_lat_.begin(), stops_by_lat_.end());
+
+  best_ride_.assign(n_stops_, inf);
+  best_foot_.assign(n_stops_, inf);
+  ready_.assign(n_stops_, inf);
+  touched_flag_.assign(n_stops_, 0U);
+  marked_.assign(n_stops_, 0U);
+  next_marked_.assign(n_stops_, 0U);
+  ride_improved_flag_.assign(n_stops_, 0U);
+  route_start_.assign(tt.n_routes(), none);
+  egress_.assign(n_stops_, inf);
+  egress_dist_.assign(n_stops_, 0.0F);
+  touched_.reserve(n_stops_);
+  marked_list_.reserve(n_stops_);
+  next_marked_list_.reserve(n_stops_);
+  ride_improved_.reserve(n_stops_);
+  routes_.reserve(tt.n_routes());
+  pareto_.reserve(max_legs_limit + 1);
+  ensure_rounds(9);
+}
+
+void router::ensure_rounds(unsigned rounds) {
+  if (rounds <= rounds_cap_) return;
+  auto const n = static_cast<std::size_t>(rounds) * n_stops_;
+  ride_.resize(n, inf);
+  foot_.resize(n, inf);
+  ride_parent_.resize(n);
+  foot_parent_.resize(n);
+  rounds_cap_ = rounds;
+}
+
+void router::prepare_walk_durations(double speed) {
+  if (speed == link_dur_speed_) return;
+  link_dur_.resize(link_dist_.size());
+  for (auto i = 0U; i < link_dist_.size(); ++i) link_dur_[i] = walk_seconds(link_dist_[i], speed);
+  link_dur_speed_ = speed;
+}
+
+void router::reset() {
+  for (auto const s : touched_) {
+    best_ride_[s.v()] = inf;
+    best_foot_[s.v()] = inf;
+    for (auto j = 0U; j < rounds_used_; ++j) {
+      ride_[j * n_stops_ + s.v()] = inf;
+      foot_[j * n_stops_ + s.v()] = inf;
+    }
+    touched_flag_[s.v()] = 0U;
+  }
+  touched_.clear();
+  rounds_used_ = 1;
+  target_best_ = inf;
+  target_round_.fill(inf);
+  target_parent_.fill(target_parent{});
+  pareto_.clear();
+}
+
+seconds_t router::change_time(stop_idx s) const {
+  if (literal_) return slack_;
+  auto const m = tt_.stop_min_change_s[s];
+  return m == no_min_change_time ? default_change_ : static_cast<seconds_t>(m);
+}
+
+template <typename F>
+void router::stops_near(latlon c, double radius_m, F&& f) const {
+  auto const dlat = radius_m / 111'194.0 + 1e-7;
+  auto it = std::lower_bound(stops_by_lat_.begin(), stops_by_lat_.end(),
+                             std::pair{c.lat - dlat, stop_idx{0U}});
+  for (; it != stops_by_lat_.end() && it->first <= c.lat + dlat; ++it) {
+    auto const d = haversine_m(c, tt_.stop_coords[it->second]);
+    if (d <= radius_m) f(it->second, d);
+  }
+}
+
+bool router::set_foot(unsigned k, stop_idx s, seconds_t key, foot_parent const& p) {
+  if (key >= best_foot_[s.v()] || key >= bound(k)) return false;
+  auto const i = k * n_stops_ + s.v();
+  foot_[i] = key;
+  foot_parent_[i] = p;
+  best_foot_[s.v()] = key;
+  touch(s);
+  if (next_marked_[s.v()] == 0U) {
+    next_marked_[s.v()] = 1U;
+    next_marked_list_.push_back(s);
+  }
+  if (s == target_stop_) target_found(k, key, {target_parent::type::foot, s, 0U, 0.0F});
+  return true;
+}
+
+void router::target_found(unsigned k, seconds_t key, target_parent const& p) {
+  if (key >= target_best_) return;
+  target_best_ = key;
+  target_round_[k] = key;
+  target_parent_[k] = p;
+}
+
+template <bool Fwd>
+void router::init_query(place const& from, place const& to, date_t date, options const& opt) {
+  fwd_ = Fwd;
+  day_ = (date - tt_.first_date).count();
+  literal_ = opt.gtfs_literal;
+  wheelchair_ = opt.wheelchair;
+  use_fp_ = opt.transfers_txt_footpaths || opt.gtfs_literal;
+  radius_ = std::min(opt.walk_radius_m, static_cast<double>(tt_.walk_link_radius_m));
+  if (radius_ < 0.0) radius_ = 0.0;
+  speed_ = opt.walk_speed_mps > 0.0 ? opt.walk_speed_mps : 1.2;
+  max_walk_ = opt.max_walk_m;
+  slack_ = opt.transfer_slack_s;
+  default_change_ = opt.default_min_change_s;
+  max_k_ = std::min(opt.max_legs, max_legs_limit);
+  from_ = from;
+  to_ = to;
+  if (radius_ > 0.0) prepare_walk_durations(speed_);
+
+  n_offsets_ = 0;
+  auto const extra = literal_ ? 0U : std::min(opt.extra_days, max_extra_days);
+  if constexpr (Fwd) {
+    for (auto o = -1; o <= static_cast<int>(extra); ++o) offsets_[n_offsets_++] = o;
+  } else {
+    for (auto o = -1 - static_cast<int>(extra); o <= 0; ++o) offsets_[n_offsets_++] = o;
+  }
+
+  reset();
+  ensure_rounds(max_k_ + 1);
+  seed_.fill(inf);
+  direct_walk_s_ = -1;
+
+  for (auto const s : egress_stops_) egress_[s.v()] = inf;
+  egress_stops_.clear();
+  auto const& dst = Fwd ? to : from;
+  target_is_coord_ = !dst.is_stop();
+  target_stop_ = dst.stop;
+  if (target_is_coord_) {
+    stops_near(dst.coord, max_walk_, [&](stop_idx s, double d) {
+      egress_[s.v()] = static_cast<seconds_t>(walk_seconds(d, speed_));
+      egress_dist_[s.v()] = static_cast<float>(d);
+      egress_stops_.push_back(s);
+    });
+  }
+}
+
+template <bool Fwd>
+void router::start(place const& from, place const& to, seconds_t start_key) {
+  start_key_ = start_key;
+  auto const& src = Fwd ? from : to;
+  auto const& dst = Fwd ? to : from;
+  if (src.is_stop()) {
+    if (src.stop.v() >= n_stops_) return;
+    foot_parent origin_p;
+    origin_p.origin = true;
+    set_foot(0, src.stop, start_key, origin_p);
+    auto const s0 = src.stop;
+    if (use_fp_) {
+      if constexpr (Fwd) {
+        for (auto const& fp : tt_.stop_footpaths[s0]) {
+          set_foot(0, fp.target, sat_add(start_key, fp.duration_s),
+                   {s0, fp.duration_s, 0.0F, walk_kind::footpath, false});
+        }
+      } else {
+        for (auto i = rev_fp_offsets_[s0.v()]; i < rev_fp_offsets_[s0.v() + 1]; ++i) {
+          set_foot(0, rev_fp_[i].target, sat_add(start_key, rev_fp_[i].duration_s),
+                   {s0, rev_fp_[i].duration_s, 0.0F, walk_kind::footpath, false});
+        }
+      }
+    }
+    if (radius_ > 0.0) {
+      auto const base = tt_.stop_walk_links.raw_offsets()[s0.v()];
+      auto const links = tt_.stop_walk_links[s0];
+      for (auto j = 0U; j < links.size(); ++j) {
+        if (links[j].distance_m > radius_ + 1.0) break;
+        auto const d = link_dist_[base + j];
+        if (d > radius_) continue;
+        set_foot(0, links[j].target, sat_add(start_key, link_dur_[base + j]),
+                 {s0, link_dur_[base + j], static_cast<float>(d), walk_kind::walk_link, false});
+      }
+    }
+  } else {
+    stops_near(src.coord, max_walk_, [&](stop_idx s, double d) {
+      auto const dur = walk_seconds(d, speed_);
+      set_foot(0, s, sat_add(start_key, dur),
+               {stop_idx::invalid(), dur, static_cast<float>(d), walk_kind::access, false});
+    });
+  }
+  if (target_is_coord_) {
+    std::optional<latlon> a;
+    if (!src.is_stop()) {
+      a = src.coord;
+    } else if (tt_.stop_has_coords[src.stop] != 0U) {
+      a = tt_.stop_coords[src.stop];
+    }
+    if (a) {
+      auto const d = haversine_m(*a, dst.coord);
+      if (d <= max_walk_) {
+        auto const dur = walk_seconds(d, speed_);
+        target_found(0, sat_add(start_key, dur),
+                     {target_parent::type::direct, src.stop, dur, static_cast<float>(d)});
+      }
+    }
+  }
+  if (target_round_[0] != inf) direct_walk_s_ = (target_round_[0] - start_key);
+}
+
+template <bool Fwd>
+void router::relax_footpaths(stop_idx s, unsigned k) {
+  auto const base_key = ride_[k * n_stops_ + s.v()];
+  if (use_fp_) {
+    if constexpr (Fwd) {
+      for (auto const& fp : tt_.stop_footpaths[s]) {
+        set_foot(k, fp.target, base_key + static_cast<seconds_t>(fp.duration_s),
+                 {s, fp.duration_s, 0.0F, walk_kind::footpath, false});
+      }
+    } else {
+      for (auto i = rev_fp_offsets_[s.v()]; i < rev_fp_offsets_[s.v() + 1]; ++i) {
+        set_foot(k, rev_fp_[i].target, base_key + static_cast<seconds_t>(rev_fp_[i].duration_s),
+                 {s, rev_fp_[i].duration_s, 0.0F, walk_kind::footpath, false});
+      }
+    }
+  }
+  if (radius_ > 0.0) {
+    auto const base = tt_.stop_walk_links.raw_offsets()[s.v()];
+    auto const links = tt_.stop_walk_links[s];
+    for (auto j = 0U; j < links.size(); ++j) {
+      if (links[j].distance_m > radius_ + 1.0) break;
+      auto const d = link_dist_[base + j];
+      if (d > radius_) continue;
+      set_foot(k, links[j].target, base_key + static_cast<seconds_t>(link_dur_[base + j]),
+               {s, link_dur_[base + j], static_cast<float>(d), walk_kind::walk_link, false});
+    }
+  }
+}
+
+template <bool Fwd>
+void router::scan_route(route_idx r, std::uint32_t start_rank, unsigned k) {
+  auto const stops = tt_.route_stops[r];
+  auto const flags = tt_.route_stop_flags[r];
+  auto const n = static_cast<std::uint32_t>(stops.size());
+  auto const nt = tt_.route_n_trips[r];
+  auto const* const arr = tt_.arrivals.data() + tt_.route_time_base[r];
+  auto const* const dep = tt_.departures.data() + tt_.route_time_base[r];
+  auto const first = tt_.route_first_trip[r];
+  constexpr std::uint8_t enter_mask = Fwd ? no_pickup : no_dropoff;
+  constexpr std::uint8_t exit_mask = Fwd ? no_dropoff : no_pickup;
+  auto const round_base = k * n_stops_;
+
+  std::array<std::uint32_t, max_offsets> cur;
+  std::array<std::uint32_t, max_offsets> enter_pos{};
+  std::array<seconds_t, max_offsets> final_key{};
+  cur.fill(none);
+  auto held_final = inf;
+  auto any = false;
+
+  for (auto rank = start_rank; rank < n; ++rank) {
+    auto const pos = Fwd ? rank : n - 1 - rank;
+    auto const s = stops[pos];
+    auto const f = flags[pos];
+
+    if (any && (f & exit_mask) == 0U && stop_ok(s)) {
+      auto best = inf;
+      auto bo = 0U;
+      for (auto o = 0U; o < n_offsets_; ++o) {
+        if (cur[o] == none) continue;
+        auto const off = offsets_[o] * seconds_per_day;
+        auto const key = Fwd ? arr[pos * nt + cur[o]] + off : -(dep[pos * nt + cur[o]] + off);
+        if (key < best) {
+          best = key;
+          bo = o;
+        }
+      }
+      if (best < best_ride_[s.v()] && best < bound(k)) {
+        auto const i = round_base + s.v();
+        ride_[i] = best;
+        ride_parent_[i] = {trip_idx{first.v() + cur[bo]}, enter_pos[bo], pos,
+                           static_cast<std::int8_t>(offsets_[bo])};
+        best_ride_[s.v()] = best;
+        touch(s);
+        if (next_marked_[s.v()] == 0U) {
+          next_marked_[s.v()] = 1U;
+          next_marked_list_.push_back(s);
+        }
+        if (ride_improved_flag_[s.v()] == 0U) {
+          ride_improved_flag_[s.v()] = 1U;
+          ride_improved_.push_back(s);
+        }
+        if (s == target_stop_) target_found(k, best, {target_parent::type::ride, s, 0U, 0.0F});
+      }
+    }
+
+    if (marked_[s.v()] != 0U && (f & enter_mask) == 0U && stop_ok(s)) {
+      auto const ready = ready_[s.v()];
+      auto const prune = std::min(bound(k), held_final);
+      auto changed = false;
+      for (auto o = 0U; o < n_offsets_; ++o) {
+        auto const off = offsets_[o] * seconds_per_day;
+        auto const day = day_ + offsets_[o];
+        if constexpr (Fwd) {
+          auto const* const span = dep + pos * nt;
+          auto const limit = cur[o] == none ? nt : cur[o];
+          auto i = static_cast<std::uint32_t>(std::lower_bound(span, span + limit, ready - off) - span);
+          for (; i < limit; ++i) {
+            if (span[i] + off >= prune) {
+              i = limit;
+              break;
+            }
+            if (trip_ok(trip_idx{first.v() + i}, day)) break;
+          }
+          if (i < limit) {
+            cur[o] = i;
+            enter_pos[o] = pos;
+            final_key[o] = arr[(n - 1) * nt + i] + off;
+            changed = true;
+          }
+        } else {
+          auto const* const span = arr + pos * nt;
+          auto const lo = cur[o] == none ? 0U : cur[o] + 1;
+          auto i = static_cast<std::uint32_t>(
+              std::upper_bound(span + lo, span + nt, -ready - off) - span);
+          auto found = none;
+          while (i > lo) {
+            --i;
+            if (-(span[i] + off) >= prune) break;
+            if (trip_ok(trip_idx{first.v() + i}, day)) {
+              found = i;
+              break;
+            }
+          }
+          if (found != none) {
+            cur[o] = found;
+            enter_pos[o] = pos;
+            final_key[o] = -(dep[found] + off);
+            changed = true;
+          }
+        }
+      }
+      if (changed) {
+        any = true;
+        held_final = inf;
+        for (auto o = 0U; o < n_offsets_; ++o) {
+          if (cur[o] != none) held_final = std::min(held_final, final_key[o]);
+        }
+      }
+    }
+  }
+}
+
+template <bool Fwd>
+void router::run_rounds() {
+  // Round 0 marks were written to next_marked_.
+  std::swap(marked_, next_marked_);
+  std::swap(marked_list_, next_marked_list_);
+  if (target_round_[0] != inf) {
+    pareto_.push_back({0U, Fwd ? target_round_[0] : -target_round_[0]});
+  }
+  for (auto k = 1U; k <= max_k_ && !marked_list_.empty(); ++k) {
+    rounds_used_ = std::max(rounds_used_, k + 1);
+    for (auto const s : marked_list_) {
+      ready_[s.v()] = std::min(sat_add(best_ride_[s.v()], change_time(s)), best_foot_[s.v()]);
+      for (auto i = occ_offsets_[s.v()]; i < occ_offsets_[s.v() + 1]; ++i) {
+        auto const [r, pos] = occ_[i];
+        auto const rank = Fwd ? pos : static_cast<std::uint32_t>(tt_.route_stops[r].size()) - 1 - pos;
+        auto& st = route_start_[r.v()];
+        if (st == none) routes_.push_back(r);
+        st = std::min(st, rank);
+      }
+    }
+    for (auto const r : routes_) {
+      scan_route<Fwd>(r, route_start_[r.v()], k);
+      route_start_[r.v()] = none;
+    }
+    routes_.clear();
+    for (auto const s : ride_improved_) {
+      ride_improved_flag_[s.v()] = 0U;
+      relax_footpaths<Fwd>(s, k);
+      if (target_is_coord_ && egress_[s.v()] != inf) {
+        target_found(k, ride_[k * n_stops_ + s.v()] + egress_[s.v()],
+                     {target_parent::type::egress, s, static_cast<std::uint32_t>(egress_[s.v()]),
+                      egress_dist_[s.v()]});
+      }
+    }
+    ride_improved_.clear();
+    for (auto const s : marked_list_) marked_[s.v()] = 0U;
+    marked_list_.clear();
+    std::swap(marked_, next_marked_);
+    std::swap(marked_list_, next_marked_list_);
+    if (target_round_[k] != inf) {
+      pareto_.push_back({k, Fwd ? target_round_[k] : -target_round_[k]});
+    }
+  }
+  for (auto const s : marked_list_) marked_[s.v()] = 0U;
+  marked_list_.clear();
+}
+
+template <bool Fwd>
+result router::search(place const& from, place const& to, date_t date, seconds_t t,
+                      options const& opt) {
+  init_query<Fwd>(from, to, date, opt);
+  auto const valid = [&](place const& p) { return !p.is_stop() || p.stop.v() < n_stops_; };
+  if (!valid(from) || !valid(to)) return {};
+  start<Fwd>(from, to, Fwd ? t : -t);
+  run_rounds<Fwd>();
+  result res;
+  if (!pareto_.empty()) {
+    res.reachable = true;
+    res.time = pareto_.back().time;
+    res.legs = pareto_.back().legs;
+  }
+  res.pareto = pareto_;
+  return res;
+}
+
+result router::earliest_arrival(place const& from, place const& to, date_t date, seconds_t depart,
+                                options const& opt) {
+  return search<true>(from, to, date, depart, opt);
+}
+
+result router::latest_departure(place const& from, place const& to, date_t date,
+                                seconds_t arrive_by, options const& opt) {
+  return search<false>(from, to, date, arrive_by, opt);
+}
+
+void router::range(place const& from, place const& to, date_t date, seconds_t from_t,
+                   seconds_t to_t, options const& opt, std::vector<range_entry>& out) {
+  out.clear();
+  init_query<true>(from, to, date, opt);
+  auto const valid = [&](place const& p) { return !p.is_stop() || p.stop.v() < n_stops_; };
+  if (!valid(from) || !valid(to)) return;
+
+  // Candidate departures from the origin: boarding times at the stops reachable from it on foot,
+  // minus the walk.
+  departures_.clear();
+  auto const add_stop = [&](stop_idx s, seconds_t walk) {
+    if (!stop_ok(s)) return;
+    for (auto i = occ_offsets_[s.v()]; i < occ_offsets_[s.v() + 1]; ++i) {
+      auto const [r, pos] = occ_[i];
+      if (!tt_.can_board(r, pos)) continue;
+      auto const deps = tt_.route_departures_at(r, pos);
+      auto const first = tt_.route_first_trip[r];
+      for (auto o = 0U; o < n_offsets_; ++o) {
+        auto const off = offsets_[o] * seconds_per_day;
+        auto it = std::lower_bound(deps.begin(), deps.end(), from_t + walk - off);
+        for (; it != deps.end() && *it + off - walk <= to_t; ++it) {
+          auto const ti = static_cast<std::uint32_t>(it - deps.begin());
+          if (trip_ok(trip_idx{first.v() + ti}, day_ + offsets_[o])) {
+            departures_.push_back(*it + off - walk);
+          }
+        }
+      }
+    }
+  };
+  if (from.is_stop()) {
+    add_stop(from.stop, 0);
+    if (use_fp_) {
+      for (auto const& fp : tt_.stop_footpaths[from.stop]) {
+        add_stop(fp.target, static_cast<seconds_t>(fp.duration_s));
+      }
+    }
+    if (radius_ > 0.0) {
+      auto const base = tt_.stop_walk_links.raw_offsets()[from.stop.v()];
+      auto const links = tt_.stop_walk_links[from.stop];
+      for (auto j = 0U; j < links.size(); ++j) {
+        if (links[j].distance_m > radius_ + 1.0) break;
+        if (link_dist_[base + j] > radius_) continue;
+        add_stop(links[j].target, static_cast<seconds_t>(link_dur_[base + j]));
+      }
+    }
+  } else {
+    stops_near(from.coord, max_walk_, [&](stop_idx s, double d) {
+      add_stop(s, static_cast<seconds_t>(walk_seconds(d, speed_)));
+    });
+  }
+  std::sort(departures_.begin(), departures_.end(), std::greater<>{});
+  departures_.erase(std::unique(departures_.begin(), departures_.end()), departures_.end());
+
+  // One search per departure, latest first. A later departure's arrivals bound the earlier
+  // ones per number of legs (seed_), which keeps every run cheap.
+  std::array<seconds_t, max_legs_limit + 1> seeds;
+  seeds.fill(inf);
+  auto walk = seconds_t{-1};
+  for (auto const tau : departures_) {
+    reset();
+    seed_ = seeds;
+    start<true>(from, to, tau);
+    run_rounds<true>();
+    if (direct_walk_s_ >= 0) walk = direct_walk_s_;
+    for (auto const& e : pareto_) {
+      if (e.legs == 0U) continue;
+      if (e.time >= seeds[e.legs]) continue;  // a later departure is as fast with no more legs
+      out.push_back({tau, e.time, e.legs});
+      for (auto k = e.legs; k <= max_legs_limit; ++k) seeds[k] = std::min(seeds[k], e.time);
+    }
+  }
+  seed_.fill(inf);
+  direct_walk_s_ = walk;
+}
+
+bool router::reconstruct(unsigned legs, journey& out) const {
+  return fwd_ ? reconstruct_impl<true>(legs, out) : reconstruct_impl<false>(legs, out);
+}
+
+template <bool Fwd>
+bool router::reconstruct_impl(unsigned legs, journey& out) const {
+  out.legs.clear();
+  out.rides = 0;
+  if (legs > max_legs_limit || target_round_[legs] == inf) return false;
+  auto const& tp = target_parent_[legs];
+
+  auto const push_walk = [&](stop_idx search_from, stop_idx search_to, std::uint32_t dur,
+                             double dist, walk_kind kind) {
+    leg l;
+    l.kind = leg_kind::walk;
+    l.from = Fwd ? search_from : search_to;
+    l.to = Fwd ? search_to : search_from;
+    l.start = 0;
+    l.end = static_cast<seconds_t>(dur);
+    if (kind == walk_kind::footpath && l.from.valid() && l.to.valid() &&
+        tt_.stop_has_coords[l.from] != 0U && tt_.stop_has_coords[l.to] != 0U) {
+      dist = haversine_m(tt_.stop_coords[l.from], tt_.stop_coords[l.to]);
+    }
+    if (kind == walk_kind::access || kind == walk_kind::egress) {
+      kind = !l.from.valid() ? walk_kind::access : walk_kind::egress;
+    }
+    l.walk = kind;
+    l.distance_m = dist;
+    out.legs.push_back(l);
+  };
+
+  enum class state { ride, foot, done };
+  auto st = state::done;
+  auto j = legs;
+  auto s = tp.stop;
+  switch (tp.how) {
+    case target_parent::type::none: return false;
+    case target_parent::type::direct:
+      push_walk(tp.stop, stop_idx::invalid(), tp.duration, tp.distance_m, walk_kind::direct);
+      break;
+    case target_parent::type::ride: st = state::ride; break;
+    case target_parent::type::foot: st = state::foot; break;
+    case target_parent::type::egress:
+      push_walk(tp.stop, stop_idx::invalid(), tp.duration, tp.distance_m, walk_kind::egress);
+      st = state::ride;
+      break;
+  }
+
+  while (st != state::done) {
+    auto const i = j * n_stops_ + s.v();
+    if (st == state::foot) {
+      auto const& p = foot_parent_[i];
+      if (p.origin) break;
+      push_walk(p.from, s, p.duration, p.distance_m, p.kind);
+      if (!p.from.valid() || j == 0U) break;
+      s = p.from;
+      st = state::ride;
+      continue;
+    }
+    auto const& p = ride_parent_[i];
+    auto const r = tt_.trip_route[p.trip];
+    auto const ti = p.trip.v() - tt_.route_first_trip[r].v();
+    auto const off = static_cast<seconds_t>(p.offset) * seconds_per_day;
+    leg l;
+    l.kind = leg_kind::ride;
+    l.trip = p.trip;
+    l.route = r;
+    l.trip_in_route = ti;
+    l.day_offset = p.offset;
+    l.board_pos = Fwd ? p.enter_pos : p.exit_pos;
+    l.alight_pos = Fwd ? p.exit_pos : p.enter_pos;
+    l.from = tt_.route_stops[r][l.board_pos];
+    l.to = tt_.route_stops[r][l.alight_pos];
+    l.start = tt_.departure(r, l.board_pos, ti) + off;
+    l.end = tt_.arrival(r, l.alight_pos, ti) + off;
+    out.legs.push_back(l);
+    ++out.rides;
+    auto const b = tt_.route_stops[r][p.enter_pos];
+    auto const enter_key = Fwd ? l.start : -l.end;
+    if (j == 0U) return false;
+    auto found = false;
+    for (auto jj = j; jj-- > 0U;) {
+      auto const bi = jj * n_stops_ + b.v();
+      if (foot_[bi] <= enter_key) {
+        j = jj;
+        st = state::foot;
+        found = true;
+        break;
+      }
+      if (ride_[bi] != inf && ride_[bi] + change_time(b) <= enter_key) {
+        j = jj;
+        st = state::ride;
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+    s = b;
+  }
+
+  if constexpr (Fwd) std::reverse(out.legs.begin(), out.legs.end());
+  auto const n = out.legs.size();
+  for (auto x = 0U; x < n; ++x) {
+    auto& l = out.legs[x];
+    if (l.kind != leg_kind::walk) continue;
+    auto const dur = l.end - l.start;
+    if (x > 0U && out.legs[x - 1].kind == leg_kind::ride) {
+      l.start = out.legs[x - 1].end;
+      l.end = l.start + dur;
+    } else if (x + 1 < n && out.legs[x + 1].kind == leg_kind::ride) {
+      l.end = out.legs[x + 1].start;
+      l.start = l.end - dur;
+    } else if (Fwd) {
+      l.start = start_key_;
+      l.end = l.start + dur;
+    } else {
+      l.end = -start_key_;
+      l.start = l.end - dur;
+    }
+  }
+  if (out.legs.empty()) {
+    out.departure = out.arrival = Fwd ? start_key_ : -start_key_;
+  } else {
+    out.departure = out.legs.front().start;
+    out.arrival = out.legs.back().end;
+  }
+  return true;
+}
+
+}  // namespace nebuta::raptor
