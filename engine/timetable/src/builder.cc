@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <string>
@@ -11,6 +12,9 @@ namespace nebuta::build {
 namespace {
 
 constexpr std::int64_t max_days = 60'000;  // day_idx is 16 bits; ~164 years is far beyond any feed
+// Guards against frequency rows that would expand into more trips than memory holds.
+constexpr seconds_t max_frequency_window = 2 * seconds_per_day;
+constexpr std::size_t max_expanded_stop_times = 50'000'000;
 
 struct string_hash {
   using is_transparent = void;
@@ -112,7 +116,7 @@ class compiler {
     build_footpaths();
     build_walk_links();
     build_stop_indexes();
-    for (auto const& [kind, n] : warning_counts_) tt_.warnings.push_back({strings_.get(kind), n});
+    for (auto const& [kind, n] : warning_counts_) tt_.warnings.push_back({.kind = strings_.get(kind), .count = n});
     return std::move(tt_);
   }
 
@@ -204,7 +208,7 @@ class compiler {
                      std::string_view record_id, std::string_view sub_id, std::string_view value) {
     std::vector<translation_entry> entries;
     if (auto const* found = idx.find(table, field, record_id, sub_id, value)) {
-      for (auto const* t : *found) entries.push_back({language(t->language), strings_.get(t->translation)});
+      for (auto const* t : *found) entries.push_back({.lang = language(t->language), .value = strings_.get(t->translation)});
       std::sort(entries.begin(), entries.end(), [](auto const& a, auto const& b) { return a.lang < b.lang; });
       entries.erase(std::unique(entries.begin(), entries.end(),
                                 [](auto const& a, auto const& b) { return a.lang == b.lang; }),
@@ -367,8 +371,9 @@ class compiler {
       std::stable_sort(begin, end, [&](auto a, auto b) {
         return f.stop_times[a].stop_sequence < f.stop_times[b].stop_sequence;
       });
+      // rows.data() rather than &*begin: rows may be empty (no stop_times row matched a trip).
       auto instance = make_trip_instance(f, translations, stops, f.trips[i], *staged[i],
-                                         std::span<std::uint32_t const>{&*begin, static_cast<std::size_t>(end - begin)});
+                                         std::span<std::uint32_t const>{rows.data() + count[i], count[i + 1] - count[i]});
       if (!instance) continue;
       if (auto fr = frequencies.find(f.trips[i].id); fr != frequencies.end()) {
         expand_frequencies(*instance, fr->second);
@@ -490,11 +495,27 @@ class compiler {
 
   void expand_frequencies(trip_instance const& base, std::vector<frequency const*> const& rows) {
     for (auto const* fr : rows) {
-      for (auto start = fr->start; start < fr->end; start += fr->headway) {
-        auto copy = base;
+      if (fr->end - fr->start > max_frequency_window) {
+        problem("frequencies.txt", fr->file_line, "bad_frequency", "frequency window longer than 48 h; row ignored");
+        continue;
+      }
+      // 64-bit: start + headway and the shifted times may exceed seconds_t on absurd rows.
+      for (std::int64_t start = fr->start; start < fr->end; start += fr->headway) {
         auto const shift = start - base.dep.front();
-        for (auto& v : copy.arr) v += shift;
-        for (auto& v : copy.dep) v += shift;
+        if (base.dep.back() + shift > std::numeric_limits<seconds_t>::max()) {
+          problem("frequencies.txt", fr->file_line, "bad_frequency", "shifted times overflow; rest of the row ignored");
+          break;
+        }
+        if (expanded_stop_times_ + base.arr.size() > max_expanded_stop_times) {
+          problem("frequencies.txt", fr->file_line, "frequency_limit",
+                  "frequencies expand to more than " + std::to_string(max_expanded_stop_times) +
+                      " stop times; rest of the row ignored");
+          break;
+        }
+        expanded_stop_times_ += base.arr.size();
+        auto copy = base;
+        for (auto& v : copy.arr) v += static_cast<seconds_t>(shift);
+        for (auto& v : copy.dep) v += static_cast<seconds_t>(shift);
         instances_.push_back(std::move(copy));
       }
     }
@@ -686,6 +707,7 @@ class compiler {
   std::map<std::vector<std::uint32_t>, text_idx> text_index_;
   std::vector<staged_trip> staged_trips_;
   std::vector<trip_instance> instances_;
+  std::size_t expanded_stop_times_{0};
   std::vector<staged_transfer> transfers_;
 };
 

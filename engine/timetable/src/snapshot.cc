@@ -47,6 +47,14 @@ struct header {
 
 }  // namespace
 
+// Types whose size is not the sum of their members' sizes have padding (see timetable.h).
+static_assert(sizeof(translation_entry) == sizeof(lang_idx) + sizeof(std::uint16_t) + sizeof(string_idx));
+static_assert(sizeof(warning_count) == sizeof(string_idx) + sizeof(std::uint32_t) + sizeof(std::uint64_t));
+static_assert(sizeof(footpath) == sizeof(stop_idx) + sizeof(std::uint32_t));
+static_assert(sizeof(walk_link) == sizeof(stop_idx) + sizeof(float));
+static_assert(sizeof(load_stats) == 5 * sizeof(std::uint64_t));
+static_assert(sizeof(latlon) == 2 * sizeof(double));
+
 std::vector<char> write_snapshot(timetable const& tt) {
   std::vector<char> out;
   auto const append = [&](void const* p, std::size_t n) {

@@ -27,8 +27,11 @@ build::feed to_build_feed(gtfs::feed const& src, std::string name) {
   } else if (!src.agencies.empty()) {
     out.default_lang = src.agencies.front().agency_lang;
   }
-  out.rows_read = {src.agencies.size(), src.stops.size(), src.routes.size(), src.trips.size(),
-                   src.stop_times.size()};
+  auto const rows = [&](std::string const& file) {
+    auto const it = src.rows_read.find(file);
+    return it == src.rows_read.end() ? std::uint64_t{0} : it->second;
+  };
+  out.rows_read = {rows("agency.txt"), rows("stops.txt"), rows("routes.txt"), rows("trips.txt"), rows("stop_times.txt")};
 
   out.agencies.reserve(src.agencies.size());
   for (auto const& a : src.agencies) {

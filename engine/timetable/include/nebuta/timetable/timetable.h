@@ -25,8 +25,11 @@ struct string_store {
   std::size_t size() const { return offsets.size() - 1; }
 };
 
+// Element types are written to snapshots byte for byte, so none may contain padding: unnamed
+// padding would carry whatever was in memory and make equal timetables give different files.
 struct translation_entry {
   lang_idx lang;
+  std::uint16_t reserved{0};
   string_idx value;
 };
 
@@ -58,6 +61,7 @@ struct load_stats {
 
 struct warning_count {
   string_idx kind;
+  std::uint32_t reserved{0};
   std::uint64_t count;
 };
 

@@ -29,12 +29,23 @@ inline std::optional<double> parse_double(std::string_view s) {
   return v;
 }
 
+// Times and dates are digits only: parse_int alone would also accept a sign ("09:+1:00").
+inline bool all_digits(std::string_view s) {
+  for (auto const c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
 // H:MM:SS with any number of hour digits (hours above 23 are times past midnight).
 inline std::optional<std::int32_t> parse_time(std::string_view s) {
   auto const c1 = s.find(':');
   if (c1 == std::string_view::npos || c1 == 0) return std::nullopt;
   auto const c2 = s.find(':', c1 + 1);
   if (c2 == std::string_view::npos || c2 - c1 != 3 || s.size() - c2 != 3) return std::nullopt;
+  if (!all_digits(s.substr(0, c1)) || !all_digits(s.substr(c1 + 1, 2)) || !all_digits(s.substr(c2 + 1))) {
+    return std::nullopt;
+  }
   auto const h = parse_int<std::int32_t>(s.substr(0, c1));
   auto const m = parse_int<std::int32_t>(s.substr(c1 + 1, 2));
   auto const sec = parse_int<std::int32_t>(s.substr(c2 + 1, 2));
@@ -45,7 +56,7 @@ inline std::optional<std::int32_t> parse_time(std::string_view s) {
 }
 
 inline std::optional<std::chrono::sys_days> parse_date(std::string_view s) {
-  if (s.size() != 8) return std::nullopt;
+  if (s.size() != 8 || !all_digits(s)) return std::nullopt;
   auto const y = parse_int<int>(s.substr(0, 4));
   auto const m = parse_int<unsigned>(s.substr(4, 2));
   auto const d = parse_int<unsigned>(s.substr(6, 2));

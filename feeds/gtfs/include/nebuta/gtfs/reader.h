@@ -75,6 +75,7 @@ struct feed {
   std::vector<office_jp> offices_jp;
   std::vector<pattern_jp> patterns_jp;
   problem_log problems;
+  std::map<std::string, std::uint64_t> rows_read;  // data rows per file, including skipped ones
 
   // The bytes every view above points into. Deques never move their elements.
   std::deque<std::string> buffers;
@@ -113,11 +114,13 @@ class table {
       switch (csv_.next(fields_, line_)) {
         case csv_status::end: return false;
         case csv_status::unclosed_quote:
+          ++rows_read_;
           report("unclosed_quote", "unclosed quote; rest of file skipped");
           return false;
         case csv_status::row: break;
       }
       if (fields_.size() == 1 && fields_[0].empty()) continue;
+      ++rows_read_;
       if (fields_.size() < header_.size()) {
         report("short_row", "row has " + std::to_string(fields_.size()) + " fields, header has " +
                                 std::to_string(header_.size()));
@@ -128,7 +131,6 @@ class table {
                                std::to_string(header_.size()));
         continue;
       }
-      ++rows_;
       return true;
     }
   }
@@ -137,7 +139,8 @@ class table {
     return col < 0 ? std::string_view{} : fields_[static_cast<std::size_t>(col)];
   }
   std::uint32_t line() const { return line_; }
-  std::uint64_t rows() const { return rows_; }
+  // Data rows in the file, well-formed or not.
+  std::uint64_t rows_read() const { return rows_read_; }
   bool has_header() const { return !header_.empty(); }
 
   void report(std::string kind, std::string message) {
@@ -217,7 +220,7 @@ class table {
   std::vector<std::string_view> header_;
   std::vector<std::string_view> fields_;
   std::uint32_t line_{0};
-  std::uint64_t rows_{0};
+  std::uint64_t rows_read_{0};
 };
 
 inline std::optional<table> open_table(feed_source const& src, feed& f, std::string const& file,
@@ -618,8 +621,10 @@ inline void read_patterns_jp(table& t, feed& f) {
 inline bool read_into(feed_source const& src, feed& f, std::string const& file, bool required,
                       void (*reader)(table&, feed&)) {
   auto t = open_table(src, f, file, required);
-  if (t) reader(*t, f);
-  return t.has_value();
+  if (!t) return false;
+  reader(*t, f);
+  f.rows_read[file] = t->rows_read();
+  return true;
 }
 
 }  // namespace detail
