@@ -77,6 +77,33 @@ router::router(timetable const& tt) : tt_{tt}, n_stops_{tt.n_stops()} {
     }
   }
 
+  // Trip-major copies: scanning a route follows one trip along its stops.
+  arr_tm_.resize(tt.arrivals.size());
+  dep_tm_.resize(tt.departures.size());
+  for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
+    auto const n = static_cast<std::uint32_t>(tt.route_stops[r].size());
+    auto const base = tt.route_time_base[r];
+    for (auto i = 0U; i < tt.route_n_trips[r]; ++i) {
+      for (auto p = 0U; p < n; ++p) {
+        arr_tm_[base + i * n + p] = tt.arrival(r, p, i);
+        dep_tm_[base + i * n + p] = tt.departure(r, p, i);
+      }
+    }
+  }
+
+  // Per route stop, the latest departure and the earliest arrival of the route's trips: most
+  // boarding attempts end here without touching the stop's time span.
+  last_dep_.resize(tt.route_stops.total());
+  first_arr_.resize(tt.route_stops.total());
+  for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
+    auto const base = tt.route_stops.raw_offsets()[r.v()];
+    auto const nt = tt.route_n_trips[r];
+    for (auto p = 0U; p < tt.route_stops[r].size(); ++p) {
+      last_dep_[base + p] = nt == 0U ? std::numeric_limits<seconds_t>::min() : tt.departure(r, p, nt - 1);
+      first_arr_[base + p] = nt == 0U ? std::numeric_limits<seconds_t>::max() : tt.arrival(r, p, 0);
+    }
+  }
+
   stop_accessible_.resize(n_stops_);
   for (auto s = stop_idx{0}; s.v() < n_stops_; ++s) {
     auto wb = tt.stop_wheelchair_boarding[s];
@@ -97,6 +124,7 @@ router::router(timetable const& tt) : tt_{tt}, n_stops_{tt.n_stops()} {
   next_marked_.assign(n_stops_, 0U);
   ride_improved_flag_.assign(n_stops_, 0U);
   route_start_.assign(tt.n_routes(), none);
+  route_end_.assign(tt.n_routes(), 0U);
   egress_.assign(n_stops_, inf);
   egress_dist_.assign(n_stops_, 0.0F);
   touched_.reserve(n_stops_);
@@ -125,6 +153,26 @@ void router::prepare_walk_durations(double speed) {
   link_dur_speed_ = speed;
 }
 
+void router::prepare_active() {
+  if (active_day_ == day_ && active_n_offsets_ == n_offsets_ && active_offsets_ == offsets_ &&
+      active_wheelchair_ == wheelchair_ && active_.size() == tt_.n_trips()) {
+    return;
+  }
+  active_.assign(tt_.n_trips(), 0U);
+  for (auto t = trip_idx{0}; t.v() < tt_.n_trips(); ++t) {
+    if (wheelchair_ && tt_.trip_wheelchair_accessible[t] != 1U) continue;
+    auto bits = 0U;
+    for (auto o = 0U; o < n_offsets_; ++o) {
+      if (tt_.trip_active(t, day_ + offsets_[o])) bits |= 1U << o;
+    }
+    active_[t.v()] = static_cast<std::uint8_t>(bits);
+  }
+  active_day_ = day_;
+  active_offsets_ = offsets_;
+  active_n_offsets_ = n_offsets_;
+  active_wheelchair_ = wheelchair_;
+}
+
 void router::reset() {
   for (auto const s : touched_) {
     best_ride_[s.v()] = inf;
@@ -147,17 +195,6 @@ seconds_t router::change_time(stop_idx s) const {
   if (literal_) return slack_;
   auto const m = tt_.stop_min_change_s[s];
   return m == no_min_change_time ? default_change_ : static_cast<seconds_t>(m);
-}
-
-template <typename F>
-void router::stops_near(latlon c, double radius_m, F&& f) const {
-  auto const dlat = radius_m / 111'194.0 + 1e-7;
-  auto it = std::lower_bound(stops_by_lat_.begin(), stops_by_lat_.end(),
-                             std::pair{c.lat - dlat, stop_idx{0U}});
-  for (; it != stops_by_lat_.end() && it->first <= c.lat + dlat; ++it) {
-    auto const d = haversine_m(c, tt_.stop_coords[it->second]);
-    if (d <= radius_m) f(it->second, d);
-  }
 }
 
 bool router::set_foot(unsigned k, stop_idx s, seconds_t key, foot_parent const& p) {
@@ -208,6 +245,7 @@ void router::init_query(place const& from, place const& to, date_t date, options
     for (auto o = -1 - static_cast<int>(extra); o <= 0; ++o) offsets_[n_offsets_++] = o;
   }
 
+  prepare_active();
   reset();
   ensure_rounds(max_k_ + 1);
   seed_.fill(inf);
@@ -226,6 +264,8 @@ void router::init_query(place const& from, place const& to, date_t date, options
     });
   }
 }
+
+template void router::init_query<true>(place const&, place const&, date_t, options const&);
 
 template <bool Fwd>
 void router::start(place const& from, place const& to, seconds_t start_key) {
@@ -318,7 +358,8 @@ void router::relax_footpaths(stop_idx s, unsigned k) {
 }
 
 template <bool Fwd>
-void router::scan_route(route_idx r, std::uint32_t start_rank, unsigned k) {
+void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank,
+                        unsigned k) {
   auto const stops = tt_.route_stops[r];
   auto const flags = tt_.route_stop_flags[r];
   auto const n = static_cast<std::uint32_t>(stops.size());
@@ -326,6 +367,8 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, unsigned k) {
   auto const* const arr = tt_.arrivals.data() + tt_.route_time_base[r];
   auto const* const dep = tt_.departures.data() + tt_.route_time_base[r];
   auto const first = tt_.route_first_trip[r];
+  auto const* const exit_tm = (Fwd ? arr_tm_.data() : dep_tm_.data()) + tt_.route_time_base[r];
+  auto const* const extreme = (Fwd ? last_dep_.data() : first_arr_.data()) + tt_.route_stops.raw_offsets()[r.v()];
   constexpr std::uint8_t enter_mask = Fwd ? no_pickup : no_dropoff;
   constexpr std::uint8_t exit_mask = Fwd ? no_dropoff : no_pickup;
   auto const round_base = k * n_stops_;
@@ -333,28 +376,32 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, unsigned k) {
   std::array<std::uint32_t, max_offsets> cur;
   std::array<std::uint32_t, max_offsets> enter_pos{};
   std::array<seconds_t, max_offsets> final_key{};
+  std::array<std::uint8_t, max_offsets> held{};  // offsets with a trip, in any order
   cur.fill(none);
+  auto n_held = 0U;
   auto held_final = inf;
-  auto any = false;
+  auto b = bound(k);  // changes only when this scan improves the target
 
   for (auto rank = start_rank; rank < n; ++rank) {
     auto const pos = Fwd ? rank : n - 1 - rank;
     auto const s = stops[pos];
     auto const f = flags[pos];
 
-    if (any && (f & exit_mask) == 0U && stop_ok(s)) {
+    if (n_held != 0U) {
       auto best = inf;
       auto bo = 0U;
-      for (auto o = 0U; o < n_offsets_; ++o) {
-        if (cur[o] == none) continue;
+      for (auto h = 0U; h < n_held; ++h) {
+        auto const o = held[h];
         auto const off = offsets_[o] * seconds_per_day;
-        auto const key = Fwd ? arr[pos * nt + cur[o]] + off : -(dep[pos * nt + cur[o]] + off);
+        auto const key = Fwd ? exit_tm[cur[o] * n + pos] + off : -(exit_tm[cur[o] * n + pos] + off);
         if (key < best) {
           best = key;
           bo = o;
         }
       }
-      if (best < best_ride_[s.v()] && best < bound(k)) {
+      if (best >= b) {
+        if (rank > last_marked_rank) return;  // times only grow along the trips
+      } else if ((f & exit_mask) == 0U && best < best_ride_[s.v()] && stop_ok(s)) {
         auto const i = round_base + s.v();
         ride_[i] = best;
         ride_parent_[i] = {trip_idx{first.v() + cur[bo]}, enter_pos[bo], pos,
@@ -369,63 +416,77 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, unsigned k) {
           ride_improved_flag_[s.v()] = 1U;
           ride_improved_.push_back(s);
         }
-        if (s == target_stop_) target_found(k, best, {target_parent::type::ride, s, 0U, 0.0F});
+        if (s == target_stop_) {
+          target_found(k, best, {target_parent::type::ride, s, 0U, 0.0F});
+          b = bound(k);
+        }
       }
+    } else if (rank > last_marked_rank) {
+      return;
     }
 
-    if (marked_[s.v()] != 0U && (f & enter_mask) == 0U && stop_ok(s)) {
+    if (rank <= last_marked_rank && marked_[s.v()] != 0U && (f & enter_mask) == 0U && stop_ok(s)) {
       auto const ready = ready_[s.v()];
-      auto const prune = std::min(bound(k), held_final);
-      auto changed = false;
+      auto prune = std::min(b, held_final);
       for (auto o = 0U; o < n_offsets_; ++o) {
         auto const off = offsets_[o] * seconds_per_day;
-        auto const day = day_ + offsets_[o];
         if constexpr (Fwd) {
           auto const* const span = dep + pos * nt;
+          if (cur[o] == none && extreme[pos] + off < ready) continue;
           auto const limit = cur[o] == none ? nt : cur[o];
-          auto i = static_cast<std::uint32_t>(std::lower_bound(span, span + limit, ready - off) - span);
-          for (; i < limit; ++i) {
-            if (span[i] + off >= prune) {
-              i = limit;
-              break;
+          if (limit == 0U || span[limit - 1] + off < ready) continue;
+          auto i = limit;
+          if (cur[o] != none) {
+            // Usually only a few trips lie between the ready time and the trip held: walk back.
+            for (auto x = limit; x-- > 0U && span[x] + off >= ready;) {
+              if (trip_ok(first.v() + x, o)) i = x;
             }
-            if (trip_ok(trip_idx{first.v() + i}, day)) break;
+            if (i != limit && span[i] + off >= prune) i = limit;
+          } else {
+            i = static_cast<std::uint32_t>(std::lower_bound(span, span + limit, ready - off) - span);
+            for (; i < limit; ++i) {
+              if (span[i] + off >= prune) {
+                i = limit;
+                break;
+              }
+              if (trip_ok(first.v() + i, o)) break;
+            }
           }
           if (i < limit) {
+            if (cur[o] == none) held[n_held++] = static_cast<std::uint8_t>(o);
             cur[o] = i;
             enter_pos[o] = pos;
-            final_key[o] = arr[(n - 1) * nt + i] + off;
-            changed = true;
+            final_key[o] = exit_tm[i * n + n - 1] + off;
+            held_final = std::min(held_final, final_key[o]);
+            prune = std::min(prune, held_final);
           }
         } else {
           auto const* const span = arr + pos * nt;
+          if (cur[o] == none && -(extreme[pos] + off) < ready) continue;
           auto const lo = cur[o] == none ? 0U : cur[o] + 1;
+          if (lo >= nt || -(span[lo] + off) < ready) continue;
           auto i = static_cast<std::uint32_t>(
               std::upper_bound(span + lo, span + nt, -ready - off) - span);
           auto found = none;
           while (i > lo) {
             --i;
             if (-(span[i] + off) >= prune) break;
-            if (trip_ok(trip_idx{first.v() + i}, day)) {
+            if (trip_ok(first.v() + i, o)) {
               found = i;
               break;
             }
           }
           if (found != none) {
+            if (cur[o] == none) held[n_held++] = static_cast<std::uint8_t>(o);
             cur[o] = found;
             enter_pos[o] = pos;
-            final_key[o] = -(dep[found] + off);
-            changed = true;
+            final_key[o] = -(exit_tm[found * n] + off);
+            held_final = std::min(held_final, final_key[o]);
+            prune = std::min(prune, held_final);
           }
         }
       }
-      if (changed) {
-        any = true;
-        held_final = inf;
-        for (auto o = 0U; o < n_offsets_; ++o) {
-          if (cur[o] != none) held_final = std::min(held_final, final_key[o]);
-        }
-      }
+
     }
   }
 }
@@ -446,12 +507,16 @@ void router::run_rounds() {
         auto const [r, pos] = occ_[i];
         auto const rank = Fwd ? pos : static_cast<std::uint32_t>(tt_.route_stops[r].size()) - 1 - pos;
         auto& st = route_start_[r.v()];
-        if (st == none) routes_.push_back(r);
+        if (st == none) {
+          routes_.push_back(r);
+          route_end_[r.v()] = rank;
+        }
         st = std::min(st, rank);
+        route_end_[r.v()] = std::max(route_end_[r.v()], rank);
       }
     }
     for (auto const r : routes_) {
-      scan_route<Fwd>(r, route_start_[r.v()], k);
+      scan_route<Fwd>(r, route_start_[r.v()], route_end_[r.v()], k);
       route_start_[r.v()] = none;
     }
     routes_.clear();
@@ -527,7 +592,7 @@ void router::range(place const& from, place const& to, date_t date, seconds_t fr
         auto it = std::lower_bound(deps.begin(), deps.end(), from_t + walk - off);
         for (; it != deps.end() && *it + off - walk <= to_t; ++it) {
           auto const ti = static_cast<std::uint32_t>(it - deps.begin());
-          if (trip_ok(trip_idx{first.v() + ti}, day_ + offsets_[o])) {
+          if (trip_ok(first.v() + ti, o)) {
             departures_.push_back(*it + off - walk);
           }
         }
@@ -681,6 +746,13 @@ bool router::reconstruct_impl(unsigned legs, journey& out) const {
   }
 
   if constexpr (Fwd) std::reverse(out.legs.begin(), out.legs.end());
+  finish_journey(out, Fwd, start_key_);
+  return true;
+}
+
+// Walk legs get their times from the neighbouring rides: after a ride they start at its
+// arrival, before the first ride they end at its departure (leave as late as possible).
+void router::finish_journey(journey& out, bool fwd, seconds_t start_key) {
   auto const n = out.legs.size();
   for (auto x = 0U; x < n; ++x) {
     auto& l = out.legs[x];
@@ -692,21 +764,20 @@ bool router::reconstruct_impl(unsigned legs, journey& out) const {
     } else if (x + 1 < n && out.legs[x + 1].kind == leg_kind::ride) {
       l.end = out.legs[x + 1].start;
       l.start = l.end - dur;
-    } else if (Fwd) {
-      l.start = start_key_;
+    } else if (fwd) {
+      l.start = start_key;
       l.end = l.start + dur;
     } else {
-      l.end = -start_key_;
+      l.end = -start_key;
       l.start = l.end - dur;
     }
   }
   if (out.legs.empty()) {
-    out.departure = out.arrival = Fwd ? start_key_ : -start_key_;
+    out.departure = out.arrival = fwd ? start_key : -start_key;
   } else {
     out.departure = out.legs.front().start;
     out.arrival = out.legs.back().end;
   }
-  return true;
 }
 
 }  // namespace nebuta::raptor

@@ -6,6 +6,7 @@
 // reconstruction and range results write into caller-owned vectors, which keep their capacity).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <limits>
@@ -107,6 +108,13 @@ struct result {
   std::span<pareto_entry const> pareto;
 };
 
+// One journey of the Pareto set arrival time x vehicle legs x walking time.
+struct walk_pareto_entry {
+  unsigned legs{0};
+  seconds_t arrival{0};
+  seconds_t walk_s{0};  // access, egress, footpaths and walking links
+};
+
 struct range_entry {
   seconds_t departure{0}, arrival{0};
   unsigned legs{0};
@@ -143,6 +151,14 @@ class router {
   // Journeys without a vehicle are not listed; see direct_walk_s().
   void range(place const& from, place const& to, date_t date, seconds_t from_t, seconds_t to_t,
              options const& opt, std::vector<range_entry>& out);
+
+  // McRAPTOR: every journey that no other beats on arrival time, vehicle legs and walking time
+  // together, by increasing legs then arrival. Slower than earliest_arrival (bags of labels
+  // per stop); the first entry per number of legs has the earliest_arrival Pareto time.
+  void walk_pareto(place const& from, place const& to, date_t date, seconds_t depart,
+                   options const& opt, std::vector<walk_pareto_entry>& out);
+  // The journey of entry i of the last walk_pareto.
+  bool reconstruct_walk_pareto(std::size_t i, journey& out) const;
 
   // Walking time from origin to destination without any vehicle in the last query, or -1.
   seconds_t direct_walk_s() const { return direct_walk_s_; }
@@ -183,21 +199,21 @@ class router {
   template <bool Fwd>
   void run_rounds();
   template <bool Fwd>
-  void scan_route(route_idx r, std::uint32_t start_rank, unsigned k);
+  void scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank, unsigned k);
   template <bool Fwd>
   void relax_footpaths(stop_idx s, unsigned k);
   template <bool Fwd>
   bool reconstruct_impl(unsigned legs, journey& out) const;
 
   void reset();
+  static void finish_journey(journey& out, bool fwd, seconds_t start_key);
   void ensure_rounds(unsigned rounds);
   void prepare_walk_durations(double speed);
   seconds_t change_time(stop_idx s) const;
   bool stop_ok(stop_idx s) const { return !wheelchair_ || stop_accessible_[s.v()] != 0U; }
-  bool trip_ok(trip_idx t, std::int64_t day) const {
-    return tt_.trip_active(t, day) &&
-           (!wheelchair_ || tt_.trip_wheelchair_accessible[t] == 1U);
-  }
+  // Trip t runs on the query day shifted by offsets_[o] (and is accessible when asked).
+  bool trip_ok(std::uint32_t t, unsigned o) const { return ((active_[t] >> o) & 1U) != 0U; }
+  void prepare_active();
   void touch(stop_idx s) {
     if (touched_flag_[s.v()] == 0U) {
       touched_flag_[s.v()] = 1U;
@@ -207,8 +223,17 @@ class router {
   bool set_foot(unsigned k, stop_idx s, seconds_t key, foot_parent const& p);
   void target_found(unsigned k, seconds_t key, target_parent const& p);
   seconds_t bound(unsigned k) const { return std::min(target_best_, seed_[k]); }
+  // Calls f(stop, distance) for every stop with coordinates within radius_m of c.
   template <typename F>
-  void stops_near(latlon c, double radius_m, F&& f) const;
+  void stops_near(latlon c, double radius_m, F&& f) const {
+    auto const dlat = radius_m / 111'194.0 + 1e-7;  // a degree of latitude is ~111,195 m
+    auto it = std::lower_bound(stops_by_lat_.begin(), stops_by_lat_.end(),
+                               std::pair{c.lat - dlat, stop_idx{0U}});
+    for (; it != stops_by_lat_.end() && it->first <= c.lat + dlat; ++it) {
+      auto const d = haversine_m(c, tt_.stop_coords[it->second]);
+      if (d <= radius_m) f(it->second, d);
+    }
+  }
 
   timetable const& tt_;
   std::size_t n_stops_;
@@ -225,6 +250,8 @@ class router {
   std::vector<double> link_dist_;              // parallel to tt.stop_walk_links, exact (double)
   std::vector<std::uint32_t> link_dur_;        // for link_dur_speed_
   double link_dur_speed_{-1.0};
+  std::vector<seconds_t> last_dep_, first_arr_;  // per route stop (route_stops offsets)
+  std::vector<seconds_t> arr_tm_, dep_tm_;  // trip-major: [route_time_base + trip * n_stops + pos]
   std::vector<std::uint8_t> stop_accessible_;
   std::vector<std::pair<double, stop_idx>> stops_by_lat_;
 
@@ -258,7 +285,7 @@ class router {
   std::vector<stop_idx> touched_;
   std::vector<std::uint8_t> marked_, next_marked_, ride_improved_flag_;
   std::vector<stop_idx> marked_list_, next_marked_list_, ride_improved_;
-  std::vector<std::uint32_t> route_start_;
+  std::vector<std::uint32_t> route_start_, route_end_;  // ranks of the first / last marked stop
   std::vector<route_idx> routes_;
   std::vector<seconds_t> egress_;  // walking seconds from a stop to the target coordinate
   std::vector<float> egress_dist_;
@@ -269,6 +296,56 @@ class router {
   std::array<target_parent, max_legs_limit + 1> target_parent_{};
   std::vector<pareto_entry> pareto_;
   seconds_t direct_walk_s_{-1};
+
+  // Per trip, bit o: runs on day_ + offsets_[o]. Recomputed only when the day, the offsets or
+  // the wheelchair flag change, so repeated queries on one date do not pay for it.
+  std::vector<std::uint8_t> active_;
+  std::int64_t active_day_{std::numeric_limits<std::int64_t>::min()};
+  std::array<int, max_offsets> active_offsets_{};
+  unsigned active_n_offsets_{0};
+  bool active_wheelchair_{false};
+
+  // --- McRAPTOR scratch (labels in a pool; bags are pool indices per stop)
+  struct mc_label {
+    seconds_t arr{0}, walk{0};
+    std::uint32_t parent{none};
+    stop_idx stop{stop_idx::invalid()};
+    bool ride{false};  // arrived by vehicle (change time applies before boarding again)
+    bool dead{false};  // dominated by a label of the same round after it was created
+    std::uint8_t round{0};
+    // ride: the trip; walk: the footpath from `from`
+    trip_idx trip{trip_idx::invalid()};
+    std::uint32_t enter_pos{0}, exit_pos{0};
+    std::int8_t offset{0};
+    stop_idx from{stop_idx::invalid()};
+    std::uint32_t duration{0};
+    float distance_m{0.0F};
+    walk_kind kind{walk_kind::footpath};
+    bool origin{false};
+  };
+  struct mc_target {
+    walk_pareto_entry e;
+    std::uint32_t label{none};  // none: direct walk
+    bool egress{false};
+    std::uint32_t duration{0};
+    float distance_m{0.0F};
+  };
+  struct mc_route_label {
+    std::uint32_t offset_idx, trip_in_route, enter_pos;
+    seconds_t walk;
+    std::uint32_t parent;
+  };
+  bool mc_insert(unsigned k, mc_label const& l);
+  void mc_target_insert(unsigned k, seconds_t arr, seconds_t walk, mc_target t);
+  std::vector<mc_label> mc_pool_;
+  std::vector<std::vector<std::uint32_t>> mc_bag_ride_, mc_bag_foot_;  // all rounds so far
+  std::vector<std::vector<std::uint32_t>> mc_new_, mc_next_;          // labels of the last round
+  std::vector<stop_idx> mc_new_stops_, mc_next_stops_, mc_touched_;
+  std::vector<std::uint8_t> mc_touched_flag_;
+  std::vector<mc_route_label> mc_route_bag_;
+  std::vector<mc_target> mc_targets_;
+  std::vector<std::uint32_t> mc_ride_new_;  // ride labels of the current round, for footpaths
+  seconds_t mc_start_{0};
 
   // --- range scratch
   std::vector<seconds_t> departures_;

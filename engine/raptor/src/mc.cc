@@ -1,0 +1,342 @@
+// McRAPTOR with walking time as a third criterion: bags of (arrival, walking time) labels per
+// stop, round k = k vehicle legs. Same footpath rules as the RAPTOR search (at most one walk
+// directly after the origin and after each vehicle leg), forward only.
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <tuple>
+
+#include "nebuta/raptor/router.h"
+
+namespace nebuta::raptor {
+
+namespace {
+constexpr seconds_t inf = unreachable_time;
+constexpr auto no_pickup = static_cast<std::uint8_t>(route_stop_flags::no_pickup);
+constexpr auto no_dropoff = static_cast<std::uint8_t>(route_stop_flags::no_dropoff);
+}  // namespace
+
+void router::mc_target_insert(unsigned k, seconds_t arr, seconds_t walk, mc_target t) {
+  for (auto const& x : mc_targets_) {
+    if (x.e.arrival <= arr && x.e.walk_s <= walk) return;
+  }
+  std::erase_if(mc_targets_, [&](mc_target const& x) {
+    return x.e.legs == k && x.e.arrival >= arr && x.e.walk_s >= walk;
+  });
+  t.e = {k, arr, walk};
+  mc_targets_.push_back(t);
+}
+
+bool router::mc_insert(unsigned k, mc_label const& l) {
+  for (auto const& x : mc_targets_) {
+    if (x.e.arrival <= l.arr && x.e.walk_s <= l.walk) return false;
+  }
+  auto const s = l.stop.v();
+  auto& bag = l.ride ? mc_bag_ride_[s] : mc_bag_foot_[s];
+  for (auto const i : bag) {
+    if (mc_pool_[i].arr <= l.arr && mc_pool_[i].walk <= l.walk) return false;
+  }
+  // Labels of earlier rounds have fewer legs: the new label never dominates them.
+  std::erase_if(bag, [&](std::uint32_t i) {
+    auto& x = mc_pool_[i];
+    if (x.round == k && x.arr >= l.arr && x.walk >= l.walk) {
+      x.dead = true;
+      return true;
+    }
+    return false;
+  });
+  auto const idx = static_cast<std::uint32_t>(mc_pool_.size());
+  mc_pool_.push_back(l);
+  mc_pool_.back().round = static_cast<std::uint8_t>(k);
+  bag.push_back(idx);
+  if (mc_touched_flag_[s] == 0U) {
+    mc_touched_flag_[s] = 1U;
+    mc_touched_.push_back(l.stop);
+  }
+  if (mc_next_[s].empty()) mc_next_stops_.push_back(l.stop);
+  mc_next_[s].push_back(idx);
+  if (l.ride) mc_ride_new_.push_back(idx);
+  if (l.stop == target_stop_) {
+    mc_target t;
+    t.label = idx;
+    mc_target_insert(k, l.arr, l.walk, t);
+  }
+  return true;
+}
+
+void router::walk_pareto(place const& from, place const& to, date_t date, seconds_t depart,
+                         options const& opt, std::vector<walk_pareto_entry>& out) {
+  out.clear();
+  init_query<true>(from, to, date, opt);
+  if (mc_bag_ride_.size() != n_stops_) {
+    mc_bag_ride_.resize(n_stops_);
+    mc_bag_foot_.resize(n_stops_);
+    mc_new_.resize(n_stops_);
+    mc_next_.resize(n_stops_);
+    mc_touched_flag_.assign(n_stops_, 0U);
+  }
+  for (auto const s : mc_touched_) {
+    mc_bag_ride_[s.v()].clear();
+    mc_bag_foot_[s.v()].clear();
+    mc_new_[s.v()].clear();
+    mc_next_[s.v()].clear();
+    mc_touched_flag_[s.v()] = 0U;
+  }
+  mc_touched_.clear();
+  mc_new_stops_.clear();
+  mc_next_stops_.clear();
+  mc_pool_.clear();
+  mc_targets_.clear();
+  mc_ride_new_.clear();
+  mc_start_ = depart;
+  auto const valid = [&](place const& p) { return !p.is_stop() || p.stop.v() < n_stops_; };
+  if (!valid(from) || !valid(to)) return;
+
+  // Round 0: the origin and the walks from it.
+  if (from.is_stop()) {
+    mc_label o;
+    o.arr = depart;
+    o.stop = from.stop;
+    o.origin = true;
+    mc_insert(0, o);
+    auto const origin_idx = mc_pool_.empty() ? none : 0U;
+    auto const walk_to = [&](stop_idx t, std::uint32_t dur, double dist, walk_kind kind) {
+      mc_label l;
+      l.arr = depart + static_cast<seconds_t>(dur);
+      l.walk = static_cast<seconds_t>(dur);
+      l.parent = origin_idx;
+      l.stop = t;
+      l.from = from.stop;
+      l.duration = dur;
+      l.distance_m = static_cast<float>(dist);
+      l.kind = kind;
+      mc_insert(0, l);
+    };
+    if (use_fp_) {
+      for (auto const& fp : tt_.stop_footpaths[from.stop]) walk_to(fp.target, fp.duration_s, 0.0, walk_kind::footpath);
+    }
+    if (radius_ > 0.0) {
+      auto const base = tt_.stop_walk_links.raw_offsets()[from.stop.v()];
+      auto const links = tt_.stop_walk_links[from.stop];
+      for (auto j = 0U; j < links.size(); ++j) {
+        if (links[j].distance_m > radius_ + 1.0) break;
+        if (link_dist_[base + j] > radius_) continue;
+        walk_to(links[j].target, link_dur_[base + j], link_dist_[base + j], walk_kind::walk_link);
+      }
+    }
+  } else {
+    stops_near(from.coord, max_walk_, [&](stop_idx s, double d) {
+      auto const dur = static_cast<std::uint32_t>(std::ceil(d / speed_));
+      mc_label l;
+      l.arr = depart + static_cast<seconds_t>(dur);
+      l.walk = static_cast<seconds_t>(dur);
+      l.stop = s;
+      l.duration = dur;
+      l.distance_m = static_cast<float>(d);
+      l.kind = walk_kind::access;
+      mc_insert(0, l);
+    });
+  }
+  if (target_is_coord_) {
+    std::optional<latlon> a;
+    if (!from.is_stop()) {
+      a = from.coord;
+    } else if (tt_.stop_has_coords[from.stop] != 0U) {
+      a = tt_.stop_coords[from.stop];
+    }
+    if (a) {
+      auto const d = haversine_m(*a, to.coord);
+      if (d <= max_walk_) {
+        auto const dur = static_cast<std::uint32_t>(std::ceil(d / speed_));
+        mc_target t;
+        t.duration = dur;
+        t.distance_m = static_cast<float>(d);
+        mc_target_insert(0, depart + static_cast<seconds_t>(dur), static_cast<seconds_t>(dur), t);
+      }
+    }
+  }
+  mc_ride_new_.clear();
+
+  for (auto k = 1U; k <= max_k_; ++k) {
+    std::swap(mc_new_, mc_next_);
+    std::swap(mc_new_stops_, mc_next_stops_);
+    if (mc_new_stops_.empty()) break;
+
+    for (auto const s : mc_new_stops_) {
+      for (auto i = occ_offsets_[s.v()]; i < occ_offsets_[s.v() + 1]; ++i) {
+        auto const [r, pos] = occ_[i];
+        auto& st = route_start_[r.v()];
+        if (st == none) {
+          routes_.push_back(r);
+          route_end_[r.v()] = pos;
+        }
+        st = std::min(st, pos);
+        route_end_[r.v()] = std::max(route_end_[r.v()], pos);
+      }
+    }
+    for (auto const r : routes_) {
+      auto const stops = tt_.route_stops[r];
+      auto const flags = tt_.route_stop_flags[r];
+      auto const n = static_cast<std::uint32_t>(stops.size());
+      auto const nt = tt_.route_n_trips[r];
+      auto const* const arr = tt_.arrivals.data() + tt_.route_time_base[r];
+      auto const* const dep = tt_.departures.data() + tt_.route_time_base[r];
+      auto const first = tt_.route_first_trip[r];
+      auto const end = route_end_[r.v()];
+      mc_route_bag_.clear();
+      for (auto pos = route_start_[r.v()]; pos < n; ++pos) {
+        auto const s = stops[pos];
+        if (mc_route_bag_.empty() && pos > end) break;
+        if (!mc_route_bag_.empty() && (flags[pos] & no_dropoff) == 0U && stop_ok(s)) {
+          for (auto x = 0U; x < mc_route_bag_.size(); ++x) {
+            auto const rl = mc_route_bag_[x];
+            auto const off = offsets_[rl.offset_idx] * seconds_per_day;
+            mc_label l;
+            l.arr = arr[pos * nt + rl.trip_in_route] + off;
+            l.walk = rl.walk;
+            l.parent = rl.parent;
+            l.stop = s;
+            l.ride = true;
+            l.trip = trip_idx{first.v() + rl.trip_in_route};
+            l.enter_pos = rl.enter_pos;
+            l.exit_pos = pos;
+            l.offset = static_cast<std::int8_t>(offsets_[rl.offset_idx]);
+            mc_insert(k, l);
+          }
+        }
+        if (pos > end || mc_new_[s.v()].empty() || (flags[pos] & no_pickup) != 0U || !stop_ok(s)) continue;
+        for (auto const idx : mc_new_[s.v()]) {
+          auto const& lab = mc_pool_[idx];
+          if (lab.dead) continue;
+          auto const ready = lab.ride ? lab.arr + change_time(s) : lab.arr;
+          auto const walk = lab.walk;
+          for (auto o = 0U; o < n_offsets_; ++o) {
+            auto const off = offsets_[o] * seconds_per_day;
+            auto const* const span = dep + pos * nt;
+            auto i = static_cast<std::uint32_t>(std::lower_bound(span, span + nt, ready - off) - span);
+            while (i < nt && !trip_ok(first.v() + i, o)) ++i;
+            if (i == nt) continue;
+            auto dominated = false;
+            for (auto const& rl : mc_route_bag_) {
+              if (rl.offset_idx == o && rl.trip_in_route <= i && rl.walk <= walk) dominated = true;
+            }
+            if (dominated) continue;
+            std::erase_if(mc_route_bag_, [&](mc_route_label const& rl) {
+              return rl.offset_idx == o && rl.trip_in_route >= i && rl.walk >= walk;
+            });
+            mc_route_bag_.push_back({o, i, pos, walk, idx});
+          }
+        }
+      }
+      route_start_[r.v()] = none;
+    }
+    routes_.clear();
+
+    // Walks after this round's rides.
+    for (auto x = 0U; x < mc_ride_new_.size(); ++x) {
+      auto const idx = mc_ride_new_[x];
+      auto const lab = mc_pool_[idx];
+      if (lab.dead) continue;
+      auto const walk_to = [&](stop_idx t, std::uint32_t dur, double dist, walk_kind kind) {
+        mc_label l;
+        l.arr = lab.arr + static_cast<seconds_t>(dur);
+        l.walk = lab.walk + static_cast<seconds_t>(dur);
+        l.parent = idx;
+        l.stop = t;
+        l.from = lab.stop;
+        l.duration = dur;
+        l.distance_m = static_cast<float>(dist);
+        l.kind = kind;
+        mc_insert(k, l);
+      };
+      if (use_fp_) {
+        for (auto const& fp : tt_.stop_footpaths[lab.stop]) walk_to(fp.target, fp.duration_s, 0.0, walk_kind::footpath);
+      }
+      if (radius_ > 0.0) {
+        auto const base = tt_.stop_walk_links.raw_offsets()[lab.stop.v()];
+        auto const links = tt_.stop_walk_links[lab.stop];
+        for (auto j = 0U; j < links.size(); ++j) {
+          if (links[j].distance_m > radius_ + 1.0) break;
+          if (link_dist_[base + j] > radius_) continue;
+          walk_to(links[j].target, link_dur_[base + j], link_dist_[base + j], walk_kind::walk_link);
+        }
+      }
+      if (target_is_coord_ && egress_[lab.stop.v()] != inf) {
+        mc_target t;
+        t.label = idx;
+        t.egress = true;
+        t.duration = static_cast<std::uint32_t>(egress_[lab.stop.v()]);
+        t.distance_m = egress_dist_[lab.stop.v()];
+        mc_target_insert(k, lab.arr + egress_[lab.stop.v()], lab.walk + egress_[lab.stop.v()], t);
+      }
+    }
+    mc_ride_new_.clear();
+    for (auto const s : mc_new_stops_) mc_new_[s.v()].clear();
+    mc_new_stops_.clear();
+  }
+  for (auto const s : mc_next_stops_) mc_next_[s.v()].clear();
+  mc_next_stops_.clear();
+
+  std::sort(mc_targets_.begin(), mc_targets_.end(), [](mc_target const& a, mc_target const& b) {
+    return std::tie(a.e.legs, a.e.arrival, a.e.walk_s) < std::tie(b.e.legs, b.e.arrival, b.e.walk_s);
+  });
+  for (auto const& t : mc_targets_) out.push_back(t.e);
+}
+
+bool router::reconstruct_walk_pareto(std::size_t i, journey& out) const {
+  out.legs.clear();
+  out.rides = 0;
+  if (i >= mc_targets_.size()) return false;
+  auto const& t = mc_targets_[i];
+  auto const walk_leg = [&](stop_idx from, stop_idx to, std::uint32_t dur, double dist, walk_kind kind) {
+    leg l;
+    l.kind = leg_kind::walk;
+    l.from = from;
+    l.to = to;
+    l.start = 0;
+    l.end = static_cast<seconds_t>(dur);
+    if (kind == walk_kind::footpath && from.valid() && to.valid() && tt_.stop_has_coords[from] != 0U &&
+        tt_.stop_has_coords[to] != 0U) {
+      dist = haversine_m(tt_.stop_coords[from], tt_.stop_coords[to]);
+    }
+    l.walk = kind;
+    l.distance_m = dist;
+    out.legs.push_back(l);
+  };
+  if (t.label == none) {
+    walk_leg(from_.stop, stop_idx::invalid(), t.duration, t.distance_m, walk_kind::direct);
+  } else if (t.egress) {
+    walk_leg(mc_pool_[t.label].stop, stop_idx::invalid(), t.duration, t.distance_m, walk_kind::egress);
+  }
+  for (auto idx = t.label; idx != none;) {
+    auto const& l = mc_pool_[idx];
+    if (l.origin) break;
+    if (l.ride) {
+      auto const r = tt_.trip_route[l.trip];
+      auto const ti = l.trip.v() - tt_.route_first_trip[r].v();
+      auto const off = static_cast<seconds_t>(l.offset) * seconds_per_day;
+      leg x;
+      x.kind = leg_kind::ride;
+      x.trip = l.trip;
+      x.route = r;
+      x.trip_in_route = ti;
+      x.day_offset = l.offset;
+      x.board_pos = l.enter_pos;
+      x.alight_pos = l.exit_pos;
+      x.from = tt_.route_stops[r][x.board_pos];
+      x.to = tt_.route_stops[r][x.alight_pos];
+      x.start = tt_.departure(r, x.board_pos, ti) + off;
+      x.end = tt_.arrival(r, x.alight_pos, ti) + off;
+      out.legs.push_back(x);
+      ++out.rides;
+    } else {
+      walk_leg(l.from, l.stop, l.duration, l.distance_m, l.kind);
+    }
+    idx = l.parent;
+  }
+  std::reverse(out.legs.begin(), out.legs.end());
+  finish_journey(out, true, mc_start_);
+  return true;
+}
+
+}  // namespace nebuta::raptor

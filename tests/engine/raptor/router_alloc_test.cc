@@ -1,0 +1,82 @@
+// Steady-state queries do not allocate: a global operator new counts allocations.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // operator new/delete are replaced below
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <random>
+
+#include "nebuta/gtfs/reader.h"
+#include "nebuta/gtfs_import/import.h"
+#include "nebuta/raptor/router.h"
+#include "shared_data.h"
+
+namespace {
+std::atomic<std::uint64_t> n_allocations{0};
+}
+
+// Every replaceable form that allocates with malloc is replaced, so that the pairs match (also
+// under AddressSanitizer).
+void* operator new(std::size_t n) {
+  ++n_allocations;
+  if (auto* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc{};
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void* operator new(std::size_t n, std::nothrow_t const&) noexcept {
+  ++n_allocations;
+  return std::malloc(n == 0 ? 1 : n);
+}
+void* operator new[](std::size_t n, std::nothrow_t const&) noexcept {
+  return operator new(n, std::nothrow);
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::nothrow_t const&) noexcept { std::free(p); }
+void operator delete[](void* p, std::nothrow_t const&) noexcept { std::free(p); }
+
+using namespace nebuta;
+using namespace nebuta::raptor;
+
+TEST_CASE("raptor: queries do not allocate in the steady state", "[alloc]") {
+  NEBUTA_REQUIRE_DATASET(path, "jp-hachinohe-citybus");
+  gtfs::read_options ro;
+  ro.shapes = false;
+  ro.fares = false;
+  auto const src = gtfs::read_feed(path, ro);
+  std::vector<build::feed> inputs{gtfs_import::to_build_feed(src, "hachinohe")};
+  auto const tt = build::compile(inputs, {}, [](build::problem const&) {});
+  date_t const date = std::chrono::year{2026} / 4 / 8;
+  router r{tt};
+  std::vector<stop_idx> served;
+  for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
+    if (!tt.stop_routes[s].empty()) served.push_back(s);
+  }
+  journey j;
+  j.legs.reserve(64);
+  auto const run = [&](unsigned n, std::uint64_t seed) {
+    std::mt19937_64 rng{seed};
+    for (auto q = 0U; q < n; ++q) {
+      auto const from = place::at_stop(served[rng() % served.size()]);
+      auto const to = place::at_stop(served[rng() % served.size()]);
+      auto const t = static_cast<seconds_t>(rng() % (24 * 3600));
+      options o;
+      o.gtfs_literal = (q % 2) == 0U;
+      o.walk_radius_m = (q % 3) == 0U ? 0.0 : 400.0;
+      auto const a = r.earliest_arrival(from, to, date, t, o);
+      if (a.reachable) r.reconstruct(a.legs, j);
+      auto const b = r.latest_departure(from, to, date, t, o);
+      if (b.reachable) r.reconstruct(b.legs, j);
+      auto const c = r.earliest_arrival(place::at_coord(tt.stop_coords[from.stop]),
+                                        place::at_coord(tt.stop_coords[to.stop]), date, t, o);
+      if (c.reachable) r.reconstruct(c.legs, j);
+    }
+  };
+  run(300, 1);  // sizes the buffers
+  auto const before = n_allocations.load();
+  run(300, 2);
+  CHECK(n_allocations.load() - before == 0U);
+}

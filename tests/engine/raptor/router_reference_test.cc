@@ -1,0 +1,492 @@
+// The router in GTFS-literal mode against the independent reference (reference.h) on every
+// feed of ../shared/data, plus arrive-by, range and Pareto answers checked against repeated
+// earliest-arrival queries.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <random>
+#include <sstream>
+
+#include "nebuta/gtfs/reader.h"
+#include "nebuta/gtfs_import/import.h"
+#include "nebuta/raptor/router.h"
+#include "reference.h"
+#include "shared_data.h"
+
+using namespace nebuta;
+using namespace nebuta::raptor;
+
+namespace {
+
+constexpr unsigned ref_max_legs = 16;
+
+struct loaded_feeds {
+  std::vector<gtfs::feed> sources;
+  std::vector<build::feed> inputs;
+  timetable tt;
+  std::vector<stop_idx> stop_of_ref;  // reference stop -> timetable stop (invalid if absent)
+};
+
+date_t parse_date(char const* s) {
+  int y = 0, m = 0, d = 0;
+  std::sscanf(s, "%d-%d-%d", &y, &m, &d);
+  return std::chrono::year{y} / std::chrono::month{static_cast<unsigned>(m)} /
+         std::chrono::day{static_cast<unsigned>(d)};
+}
+
+std::unique_ptr<loaded_feeds> load(std::vector<std::filesystem::path> const& paths) {
+  auto l = std::make_unique<loaded_feeds>();
+  gtfs::read_options ro;
+  ro.shapes = false;
+  ro.fares = false;
+  l->sources.reserve(paths.size());
+  for (auto const& p : paths) l->sources.push_back(gtfs::read_feed(p, ro));
+  for (auto i = 0U; i < paths.size(); ++i) {
+    l->inputs.push_back(gtfs_import::to_build_feed(l->sources[i], paths[i].filename().string()));
+  }
+  build::options bo;
+  bo.walk_link_radius_m = 1000.0F;
+  l->tt = build::compile(l->inputs, bo, [](build::problem const&) {});
+  return l;
+}
+
+std::string describe(loaded_feeds const& l, test::ref::network const& net, std::uint32_t from,
+                     std::uint32_t to, seconds_t t, seconds_t slack) {
+  std::ostringstream o;
+  o << net.stops[from].feed << ":" << net.stops[from].id << " -> " << net.stops[to].feed << ":"
+    << net.stops[to].id << " at " << t << " slack " << slack;
+  (void)l;
+  return o.str();
+}
+
+struct query {
+  std::uint32_t from, to;
+  seconds_t t;
+  seconds_t slack;
+};
+
+struct feed_case {
+  char const* name;
+  std::vector<char const*> paths;
+  char const* date;
+};
+
+// Returns the number of disagreements.
+void compare_with_reference(feed_case const& fc, unsigned n_queries) {
+  std::vector<std::filesystem::path> paths;
+  for (auto const* p : fc.paths) {
+    auto const path = test::shared_dataset(p);
+    if (path.empty()) return;
+    paths.push_back(path);
+  }
+  auto const t0 = std::chrono::steady_clock::now();
+  auto const l = load(paths);
+  auto const date = parse_date(fc.date);
+  router r{l->tt};
+  journey j;
+
+  for (auto const radius : {0.0, 300.0}) {
+    test::ref::network net{l->inputs, date, radius, 1.2};
+    std::vector<stop_idx> map(net.stops.size(), stop_idx::invalid());
+    for (auto s = stop_idx{0}; s.v() < l->tt.n_stops(); ++s) {
+      auto const ri = net.find(l->tt.stop_feed[s].v(), l->tt.strings[l->tt.stop_ids[s]]);
+      if (ri) map[*ri] = s;
+    }
+    std::vector<std::uint32_t> served, all;
+    for (auto i = 0U; i < net.stops.size(); ++i) {
+      if (!map[i].valid()) continue;
+      all.push_back(i);
+      if (net.stops[i].served) served.push_back(i);
+    }
+    INFO(fc.name << " radius " << radius << ": " << all.size() << " of " << net.stops.size()
+                 << " stops in the timetable, " << served.size() << " served");
+    CHECK(all.size() == net.stops.size());
+    if (all.empty()) continue;
+    if (served.empty()) served = all;
+
+    std::mt19937_64 rng{0x5eed0000ULL + static_cast<std::uint64_t>(radius) +
+                        std::hash<std::string_view>{}(fc.name)};
+    auto const pick = [&]() {
+      auto const& v = (rng() % 10 == 0) ? all : served;
+      return v[rng() % v.size()];
+    };
+    unsigned mismatches = 0, reachable = 0, legs_total = 0;
+    std::vector<std::string> examples;
+    for (auto q = 0U; q < n_queries; ++q) {
+      auto const from = pick();
+      auto const to = (q % 50 == 0) ? from : pick();
+      auto const t = static_cast<seconds_t>(rng() % (30 * 3600));
+      auto const slack = static_cast<seconds_t>(q % 4 == 3 ? 120 : 0);
+      auto const full = q % 5 == 0;  // the whole Pareto profile is compared on these
+      auto const want = net.query(from, to, t, slack, ref_max_legs, full);
+
+      options o;
+      o.gtfs_literal = true;
+      o.max_legs = ref_max_legs;
+      o.walk_radius_m = radius;
+      o.transfer_slack_s = slack;
+      auto const got = r.earliest_arrival(place::at_stop(map[from]), place::at_stop(map[to]), date, t, o);
+
+      std::string why;
+      auto ok = got.reachable == want.reachable;
+      if (ok && want.reachable) {
+        ok = got.time == want.arrival && got.legs == want.legs;
+        ++reachable;
+        legs_total += want.legs;
+      }
+      // The whole Pareto profile: best arrival with at most k legs, for every k.
+      if (ok && full) {
+        auto idx = 0U;
+        auto best = static_cast<std::int64_t>(test::ref::network::inf);
+        for (auto k = 0U; k <= ref_max_legs && ok; ++k) {
+          while (idx < got.pareto.size() && got.pareto[idx].legs <= k) best = got.pareto[idx++].time;
+          ok = best == want.best_with_legs[k];
+          if (!ok) why = "pareto k=" + std::to_string(k) + " got " + std::to_string(best) + " want " + std::to_string(want.best_with_legs[k]);
+        }
+        for (auto i = 1U; i < got.pareto.size(); ++i) {
+          ok = ok && got.pareto[i].legs > got.pareto[i - 1].legs &&
+               got.pareto[i].time < got.pareto[i - 1].time;
+        }
+      }
+      // Every Pareto journey reconstructs into consistent legs.
+      if (ok && got.reachable) {
+        auto const pareto = std::vector<pareto_entry>(got.pareto.begin(), got.pareto.end());
+        for (auto const& e : pareto) {
+          ok = ok && r.reconstruct(e.legs, j) && j.rides == e.legs && j.arrival == e.time &&
+               j.departure >= t;
+          if (!ok && why.empty()) why = "reconstruct " + std::to_string(e.legs) + ": rides " + std::to_string(j.rides) + " arr " + std::to_string(j.arrival) + " dep " + std::to_string(j.departure);
+          for (auto x = 0U; ok && x < j.legs.size(); ++x) {
+            auto const& lg = j.legs[x];
+            ok = lg.end >= lg.start;
+            if (x > 0U) {
+              auto const& prev = j.legs[x - 1];
+              ok = ok && prev.to == lg.from;
+              auto const need = prev.kind == leg_kind::ride && lg.kind == leg_kind::ride ? slack : 0;
+              ok = ok && prev.end + need <= lg.start;
+              ok = ok && !(prev.kind == leg_kind::walk && lg.kind == leg_kind::walk);
+            }
+            if (lg.kind == leg_kind::ride) {
+              ok = ok && l->tt.can_board(lg.route, lg.board_pos) && l->tt.can_alight(lg.route, lg.alight_pos);
+            }
+          }
+        }
+      }
+      if (!ok) {
+        ++mismatches;
+        if (examples.size() < 8) {
+          std::ostringstream m;
+          m << describe(*l, net, from, to, t, slack) << ": want "
+            << (want.reachable ? std::to_string(want.arrival) + "/" + std::to_string(want.legs) : "-")
+            << " got " << (got.reachable ? std::to_string(got.time) + "/" + std::to_string(got.legs) : "-") << " " << why;
+          if (want.reachable) {
+            m << " | reference journey: "
+              << net.explain(to, want.legs, net.foot_label(to, want.legs) == want.arrival);
+          }
+          examples.push_back(m.str());
+        }
+      }
+    }
+    for (auto const& e : examples) UNSCOPED_INFO(e);
+    INFO(fc.name << " radius " << radius << ": " << n_queries << " queries, " << reachable
+                 << " reachable, mean legs "
+                 << (reachable ? static_cast<double>(legs_total) / reachable : 0.0));
+    CHECK(mismatches == 0U);
+    WARN(fc.name << " radius " << radius << ": " << mismatches << " mismatches of " << n_queries << ", "
+                 << reachable << " reachable");
+  }
+  WARN(fc.name << ": "
+               << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s");
+}
+
+std::vector<feed_case> const& feed_cases() {
+  static std::vector<feed_case> const cases = {
+      {"hachinohe", {"jp-hachinohe-citybus"}, "2026-04-08"},
+      {"hakodate", {"jp-hakodate-citytram"}, "2018-05-15"},
+      {"portliner", {"jp-kobe-portliner-unofficial"}, "2026-05-12"},
+      {"yamanashi", {"jp-yamanashi-bus-2019"}, "2019-08-27"},
+      {"tampa", {"us-tampa-hart-multimodal"}, "2018-07-10"},
+      {"wmata", {"us-dc-wmata-metrorail"}, "2026-05-05"},
+      {"cdmx", {"mx-cdmx-multimodal-frequencies"}, "2018-06-05"},
+      {"portoalegre",
+       {"br-portoalegre-bus-metro-osm/gtfs-eptc-bus", "br-portoalegre-bus-metro-osm/gtfs-trensurb-metro"},
+       "2019-05-14"},
+      {"saopaulo", {"br-saopaulo-frequencies-osm/gtfs-sptrans-sample"}, "2019-05-14"},
+      {"cobb",
+       {"us-cobbcounty-flex-osm/cobblinc-bus-30-only", "us-cobbcounty-flex-osm/marta-bus-856-only"},
+       "2021-11-02"},
+      {"cobb-flex", {"us-cobbcounty-flex-osm/cobblinc-scheduled-deviated-flex"}, "2021-11-02"},
+      {"ctran-flex", {"us-ctran-flex"}, "2025-11-04"},
+      {"aspen-flex", {"us-aspen-flex-on-demand"}, "2021-06-01"},
+      {"caltrain", {"rt-samples/us-caltrain/gtfs"}, "2023-11-07"},
+      {"bart", {"rt-samples/us-bart/gtfs"}, "2019-08-07"},
+  };
+  return cases;
+}
+
+unsigned queries_per_radius() {
+  if (auto const* n = std::getenv("NEBUTA_RAPTOR_QUERIES")) return static_cast<unsigned>(std::atoi(n));
+  return 500;
+}
+
+}  // namespace
+
+TEST_CASE("raptor literal mode equals the reference on every shared feed", "[reference]") {
+  auto const only = std::getenv("NEBUTA_RAPTOR_FEED");
+  for (auto const& fc : feed_cases()) {
+    if (only != nullptr && std::string_view{only} != fc.name) continue;
+    compare_with_reference(fc, queries_per_radius());
+  }
+}
+
+namespace {
+
+// Arrive-by, range and Pareto answers against repeated earliest-arrival queries.
+void check_against_repeated_queries(feed_case const& fc, unsigned n_queries) {
+  std::vector<std::filesystem::path> paths;
+  for (auto const* p : fc.paths) {
+    auto const path = test::shared_dataset(p);
+    if (path.empty()) return;
+    paths.push_back(path);
+  }
+  auto const l = load(paths);
+  auto const& tt = l->tt;
+  auto const date = parse_date(fc.date);
+  router r{tt};
+  router ea{tt};
+  std::mt19937_64 rng{42};
+  std::vector<stop_idx> served;
+  for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
+    if (!tt.stop_routes[s].empty()) served.push_back(s);
+  }
+  REQUIRE(!served.empty());
+  unsigned bad_back = 0, bad_range = 0, n_back = 0, n_range_entries = 0, bad_mc = 0, n_mc = 0;
+  std::vector<walk_pareto_entry> mc;
+  std::vector<std::string> examples;
+  std::vector<range_entry> entries;
+  journey j;
+
+  for (auto const radius : {0.0, 300.0}) {
+    options o;
+    o.gtfs_literal = true;
+    o.max_legs = 8;
+    o.walk_radius_m = radius;
+    for (auto q = 0U; q < n_queries; ++q) {
+      auto const from = place::at_stop(served[rng() % served.size()]);
+      auto const to = place::at_stop(served[rng() % served.size()]);
+      o.transfer_slack_s = q % 3 == 2 ? 90 : 0;
+
+      // --- arrive-by: the latest departure t* arrives by T; departing one second later does not.
+      auto const deadline = static_cast<seconds_t>(6 * 3600 + rng() % (20 * 3600));
+      auto const back = r.latest_departure(from, to, date, deadline, o);
+      auto const pareto_back = std::vector<pareto_entry>(back.pareto.begin(), back.pareto.end());
+      if (back.reachable) {
+        ++n_back;
+        auto const at = ea.earliest_arrival(from, to, date, back.time, o);
+        auto ok = at.reachable && at.time <= deadline;
+        // Fewest legs: the first Pareto entry of the forward search that makes the deadline.
+        for (auto const& e : at.pareto) {
+          if (e.time <= deadline) {
+            ok = ok && e.legs == back.legs;
+            break;
+          }
+        }
+        auto const later = ea.earliest_arrival(from, to, date, back.time + 1, o);
+        ok = ok && (!later.reachable || later.time > deadline);
+        // Pareto of the backward search: with at most k legs, departing at the entry's time
+        // arrives in time, one second later does not.
+        for (auto const& e : pareto_back) {
+          auto ok_k = true;
+          o.max_legs = e.legs;
+          auto const a1 = ea.earliest_arrival(from, to, date, e.time, o);
+          auto const a2 = ea.earliest_arrival(from, to, date, e.time + 1, o);
+          ok_k = a1.reachable && a1.time <= deadline && (!a2.reachable || a2.time > deadline);
+          o.max_legs = 8;
+          ok = ok && ok_k;
+        }
+        REQUIRE(r.reconstruct(back.legs, j));
+        ok = ok && j.departure == back.time && j.arrival <= deadline && j.rides == back.legs;
+        if (!ok) {
+          ++bad_back;
+          if (examples.size() < 8) {
+            examples.push_back("arrive-by " + std::to_string(from.stop.v()) + "->" +
+                               std::to_string(to.stop.v()) + " by " + std::to_string(deadline) +
+                               ": got " + std::to_string(back.time));
+          }
+        }
+      } else {
+        auto const at = ea.earliest_arrival(from, to, date, -seconds_per_day, o);
+        if (at.reachable && at.time <= deadline) {
+          ++bad_back;
+          examples.push_back("arrive-by unreachable but forward works: " + std::to_string(from.stop.v()) +
+                             "->" + std::to_string(to.stop.v()) + " by " + std::to_string(deadline));
+        }
+      }
+
+      // --- McRAPTOR (normal mode): the earliest arrival per number of legs equals the RAPTOR
+      // Pareto set; every entry reconstructs with its arrival and walking time.
+      if (q % 4 == 1) {
+        options n;
+        n.walk_radius_m = 400.0;
+        auto const t = static_cast<seconds_t>(6 * 3600 + rng() % (14 * 3600));
+        r.walk_pareto(from, to, date, t, n, mc);
+        auto const a = ea.earliest_arrival(from, to, date, t, n);
+        auto ok = true;
+        auto best = unreachable_time;
+        auto idx = 0U;
+        for (auto k = 0U; k <= 8U; ++k) {
+          auto mc_best = unreachable_time;
+          for (auto const& e : mc) {
+            if (e.legs <= k) mc_best = std::min(mc_best, e.arrival);
+          }
+          while (idx < a.pareto.size() && a.pareto[idx].legs <= k) best = a.pareto[idx++].time;
+          ok = ok && mc_best == best;
+        }
+        for (auto i = 0U; i < mc.size(); ++i) {
+          ok = ok && r.reconstruct_walk_pareto(i, j) && j.arrival == mc[i].arrival && j.rides == mc[i].legs;
+          auto walked = 0;
+          for (auto const& lg : j.legs) walked += lg.kind == leg_kind::walk ? lg.end - lg.start : 0;
+          ok = ok && walked == mc[i].walk_s;
+          for (auto x = 0U; x < mc.size(); ++x) {
+            auto const& y = mc[x];
+            ok = ok && (x == i || !(y.legs <= mc[i].legs && y.arrival <= mc[i].arrival && y.walk_s <= mc[i].walk_s));
+          }
+        }
+        ++n_mc;
+        if (!ok) {
+          ++bad_mc;
+          if (examples.size() < 8) {
+            examples.push_back("mc " + std::to_string(from.stop.v()) + "->" + std::to_string(to.stop.v()) + " at " +
+                               std::to_string(t));
+          }
+        }
+      }
+
+      // --- range: every entry is the earliest-arrival answer at its departure with its legs;
+      // every departure in the window is answered by the entries departing no earlier.
+      if (q % 2 == 0) {
+        auto const w0 = static_cast<seconds_t>(5 * 3600 + rng() % (15 * 3600));
+        auto const w1 = w0 + 2 * 3600;
+        r.range(from, to, date, w0, w1, o, entries);
+        n_range_entries += static_cast<unsigned>(entries.size());
+        auto ok = true;
+        std::string why;
+        for (auto i = 0U; i < entries.size(); ++i) {
+          auto const& e = entries[i];
+          ok = ok && e.departure >= w0 && e.departure <= w1;
+          if (i > 0U) ok = ok && e.departure <= entries[i - 1].departure;
+          o.max_legs = e.legs;
+          auto const a = ea.earliest_arrival(from, to, date, e.departure, o);
+          o.max_legs = 8;
+          ok = ok && a.reachable && a.time == e.arrival;
+          if (!ok && why.empty()) {
+            why = "entry " + std::to_string(e.departure) + "/" + std::to_string(e.arrival) + "/" +
+                  std::to_string(e.legs) + " ea " + std::to_string(a.time);
+          }
+        }
+        for (auto x = 0; x < 5; ++x) {
+          auto const tau = w0 + static_cast<seconds_t>(rng() % (w1 - w0 + 1));
+          auto const a = ea.earliest_arrival(from, to, date, tau, o);
+          if (!a.reachable || a.legs == 0U) continue;
+          REQUIRE(ea.reconstruct(a.legs, j));
+          auto best = unreachable_time;
+          for (auto const& e : entries) {
+            if (e.departure >= tau) best = std::min(best, e.arrival);
+          }
+          if (j.departure <= w1) {
+            ok = ok && best == a.time;
+          } else {
+            ok = ok && best >= a.time;
+          }
+          if (!ok && why.empty()) {
+            why = "tau " + std::to_string(tau) + " ea " + std::to_string(a.time) + "/" + std::to_string(a.legs) +
+                  " dep " + std::to_string(j.departure) + " best " + std::to_string(best);
+          }
+        }
+        if (!ok) {
+          ++bad_range;
+          if (examples.size() < 8) {
+            examples.push_back("range " + std::to_string(from.stop.v()) + "->" + std::to_string(to.stop.v()) +
+                               " [" + std::to_string(w0) + "," + std::to_string(w1) + "] r" +
+                               std::to_string(radius) + " slack " + std::to_string(o.transfer_slack_s) + " " + why);
+          }
+        }
+      }
+    }
+  }
+  std::string all;
+  for (auto const& e : examples) all += e + "\n";
+  INFO(all);
+  CHECK(bad_back == 0U);
+  CHECK(bad_range == 0U);
+  CHECK(bad_mc == 0U);
+  WARN(fc.name << ": arrive-by " << n_back << " reachable, range entries " << n_range_entries
+               << ", McRAPTOR queries " << n_mc);
+}
+
+}  // namespace
+
+TEST_CASE("raptor arrive-by and range agree with repeated earliest-arrival queries", "[reference]") {
+  auto const only = std::getenv("NEBUTA_RAPTOR_FEED");
+  for (auto const& fc : feed_cases()) {
+    if (only != nullptr && std::string_view{only} != fc.name) continue;
+    if (only == nullptr && std::string_view{fc.name} != "hachinohe" && std::string_view{fc.name} != "tampa" &&
+        std::string_view{fc.name} != "portoalegre" && std::string_view{fc.name} != "bart") {
+      continue;
+    }
+    check_against_repeated_queries(fc, 100);
+  }
+}
+
+TEST_CASE("raptor timing: earliest arrival and 2-hour range", "[.bench]") {
+  for (auto const& fc : feed_cases()) {
+    auto const name = std::string_view{fc.name};
+    if (name != "hachinohe" && name != "tampa" && name != "portoalegre") continue;
+    if (std::getenv("BENCH_FEED") != nullptr && name != std::getenv("BENCH_FEED")) continue;
+    std::vector<std::filesystem::path> paths;
+    for (auto const* p : fc.paths) paths.push_back(test::shared_dataset(p));
+    if (std::any_of(paths.begin(), paths.end(), [](auto const& p) { return p.empty(); })) return;
+    auto const l = load(paths);
+    auto const& tt = l->tt;
+    auto const date = parse_date(fc.date);
+    router r{tt};
+    std::vector<stop_idx> served;
+    for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
+      if (!tt.stop_routes[s].empty()) served.push_back(s);
+    }
+    std::vector<range_entry> out;
+    auto const* only_mode = std::getenv("BENCH_MODE");
+    for (auto const literal : {true, false}) {
+      for (auto const range : {false, true}) {
+        if (only_mode != nullptr && std::string{only_mode} != std::string{literal ? "literal" : "normal"} + (range ? "-range" : "-ea")) continue;
+        std::mt19937_64 rng{7};
+        std::vector<double> us;
+        options o;
+        o.gtfs_literal = literal;
+        o.walk_radius_m = literal ? 0.0 : 400.0;
+        auto const n = range ? 1000U : 10000U;
+        auto reached = 0U;
+        for (auto q = 0U; q < n + 100; ++q) {
+          auto const from = place::at_stop(served[rng() % served.size()]);
+          auto const to = place::at_stop(served[rng() % served.size()]);
+          auto const t = static_cast<seconds_t>(6 * 3600 + rng() % (14 * 3600));
+          auto const t0 = std::chrono::steady_clock::now();
+          if (range) {
+            r.range(from, to, date, t, t + 7200, o, out);
+            reached += out.empty() ? 0U : 1U;
+          } else {
+            reached += r.earliest_arrival(from, to, date, t, o).reachable ? 1U : 0U;
+          }
+          auto const t1 = std::chrono::steady_clock::now();
+          if (q >= 100) us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+        }
+        std::sort(us.begin(), us.end());
+
+        std::printf("%-12s %-8s %-6s n=%u reached=%u p50 %.1f us  p90 %.1f us  p99 %.1f us\n", fc.name,
+                    literal ? "literal" : "normal", range ? "range" : "ea", n, reached, us[us.size() / 2],
+                    us[us.size() * 9 / 10], us[us.size() * 99 / 100]);
+      }
+    }
+  }
+}
