@@ -15,12 +15,10 @@ $(BUILD_DIR)/CMakeCache.txt: | deps
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
-# Until the HTTP server exists: summarise the bundled feed and plan a journey on it.
+# Builds, then serves the HTTP API on the bundled sample feed until Ctrl-C.
 run: build
-	$(BUILD_DIR)/api/nebuta inspect --feed $(SAMPLE_FEED)
-	@if $(BUILD_DIR)/api/nebuta plan --help >/dev/null 2>&1; then \
-	  $(BUILD_DIR)/api/nebuta plan --feed $(SAMPLE_FEED) --date 2026-04-08 --from 八戸 --to 種差海岸 --depart 09:45 --lang en; \
-	fi
+	@echo "nebuta: serving data/sample on http://127.0.0.1:8080 - try: curl 'http://127.0.0.1:8080/v1/plan?from=hachinohe&to=tanesashi_kaigan&date=2026-04-08&depart=09:45&lang=en'"
+	$(BUILD_DIR)/api/nebuta serve --feed $(SAMPLE_FEED) --port 8080
 
 # Tests run on the AddressSanitizer + UndefinedBehaviorSanitizer build.
 $(TEST_BUILD_DIR)/CMakeCache.txt: | deps

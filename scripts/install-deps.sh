@@ -9,7 +9,10 @@ packages=(
   libzip-dev                          # reading .zip feeds
   nlohmann-json3-dev                  # JSON output of the CLI
   libcli11-dev                        # command-line parsing
+  libprotobuf-dev protobuf-compiler   # API schema (proto/nebuta/v1), JSON and binary protobuf
+  libpistache-dev                     # HTTP server (`nebuta serve`)
 )
+# Benchmark-only, not installed here: wrk (apt-get install wrk) for benchmarks/http/run.sh.
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,15 +2,15 @@
 #include <iostream>
 
 #include "commands.h"
+#include "nebuta/api_server/serve_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"nebuta: journey planning and on-demand dispatch over GTFS / GTFS-JP"};
   app.require_subcommand(1);
   nebuta::cli::register_inspect(app);
   nebuta::cli::register_import(app);
-#ifdef NEBUTA_HAS_PLAN
   nebuta::cli::register_plan(app);
-#endif
+  nebuta::api_server::register_serve(app);
   try {
     app.parse(argc, argv);
   } catch (CLI::ParseError const& e) {

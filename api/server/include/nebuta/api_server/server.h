@@ -1,0 +1,115 @@
+// The HTTP front end of the service (Pistache): parses requests, negotiates JSON / protobuf,
+// applies limits, counts metrics, writes the access log. All routing logic lives in
+// handle(), which takes a transport-neutral request so that it can be tested and benchmarked
+// without sockets.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nebuta/api_service/service.h"
+
+namespace nebuta::api_server {
+
+struct server_config {
+  std::string address{"0.0.0.0"};
+  std::uint16_t port{8080};  // 0: pick a free port (see http_server::port())
+  unsigned threads{0};       // 0: hardware concurrency
+  std::size_t max_body_bytes{64 * 1024};
+  std::size_t max_uri_bytes{4096};
+  std::size_t max_params{32};
+  std::size_t max_param_bytes{512};
+  bool access_log{true};
+  std::chrono::milliseconds header_timeout{10000}, body_timeout{10000};  // slow clients
+};
+
+struct http_request {
+  std::string method;                 // "GET", "POST", ...
+  std::string target;                 // path with the raw query string
+  std::string accept, accept_language, content_type;
+  std::string body;
+};
+
+struct http_response {
+  int status{200};
+  std::string content_type;
+  std::string body;
+  std::string allow;  // for 405
+};
+
+// The endpoints metrics are kept for.
+enum class endpoint : std::uint8_t {
+  plan, stops_search, stop, departures, nearby, routes, route, trip, feeds, healthz, metrics, openapi, other, n
+};
+
+class metrics {
+ public:
+  static constexpr std::size_t n_buckets = 14;
+  static constexpr std::array<double, n_buckets> bucket_bounds{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                               0.025,  0.05,    0.1,    0.25,  0.5,    1.0,  2.5};
+  void record(endpoint e, int status, double seconds);
+  std::string prometheus_text() const;
+
+ private:
+  static constexpr std::size_t n_ep = static_cast<std::size_t>(endpoint::n);
+  static constexpr std::array<int, 12> codes{200, 400, 404, 405, 406, 413, 414, 415, 422, 500, 503, 0};
+  struct per_endpoint {
+    std::array<std::atomic<std::uint64_t>, codes.size()> by_code{};
+    std::array<std::atomic<std::uint64_t>, n_buckets + 1> buckets{};  // last: +Inf
+    std::atomic<std::uint64_t> sum_us{0};
+  };
+  std::array<per_endpoint, n_ep> eps_{};
+};
+
+// Request → response for one request, on the calling thread (which must own `router`).
+class api {
+ public:
+  api(api_service::service const& svc, server_config const& cfg);
+  http_response handle(http_request const& req, raptor::router& router, endpoint& ep);
+  // handle() with metrics; uses a router of the calling thread.
+  http_response serve(http_request const& req);
+  metrics& stats() { return metrics_; }
+  std::string const& openapi_json() const { return openapi_; }
+
+ private:
+  api_service::service const& svc_;
+  server_config cfg_;
+  metrics metrics_;
+  std::string openapi_;
+  std::string health_json_, health_pb_;
+  std::uint64_t id_{0};
+};
+
+// Builds the OpenAPI 3 description of every endpoint (message schemas from the descriptors).
+std::string make_openapi_json();
+
+// The Pistache server.
+class http_server {
+ public:
+  http_server(api_service::service const& svc, server_config cfg);
+  ~http_server();
+  void start();            // returns once listening
+  void stop();             // graceful: stops accepting, finishes, joins
+  std::uint16_t port() const { return port_; }
+  api& handler_api() { return *api_; }
+
+ private:
+  struct impl;
+  server_config cfg_;
+  std::unique_ptr<api> api_;
+  std::unique_ptr<impl> impl_;
+  std::uint16_t port_{0};
+};
+
+// Blocks SIGINT and SIGTERM in the calling thread (call before starting threads), then waits
+// for one of them.
+void block_shutdown_signals();
+int wait_for_shutdown_signal();
+
+}  // namespace nebuta::api_server

@@ -1,0 +1,17 @@
+// One JSON form for every front end: protobuf's canonical mapping with the field names of the
+// .proto files (snake_case) and every field printed, compact.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <google/protobuf/message.h>
+
+namespace nebuta::api_service {
+
+std::string to_json(google::protobuf::Message const& m);
+
+// Fills m from JSON; returns an error text (empty on success). Unknown fields are errors.
+std::string from_json(std::string_view json, google::protobuf::Message& m);
+
+}  // namespace nebuta::api_service

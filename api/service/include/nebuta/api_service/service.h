@@ -1,0 +1,155 @@
+// What every endpoint does, independent of transport: a request (already parsed into plain
+// values or a protobuf request) → engine calls → a protobuf response message. The HTTP server
+// and the CLI both call this, so `nebuta plan --format json` and GET /v1/plan print the same
+// message.
+//
+// A service is built once over a const timetable (it precomputes search and lookup indexes) and
+// is then read-only: any number of threads may call it at once, each with its own
+// raptor::router.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "nebuta/raptor/router.h"
+#include "nebuta/timetable/timetable.h"
+#include "nebuta/v1/nebuta.pb.h"
+
+namespace nebuta::api_service {
+
+using lang_chain = std::vector<std::string>;
+
+// An answer for the client instead of a result: HTTP status, a stable code, and the arguments
+// of its message (the text itself is chosen per language by error_message()). what() is the
+// English message, for the CLI.
+class api_error : public std::runtime_error {
+ public:
+  api_error(int status, std::string code, std::vector<std::string> args = {});
+  int status() const { return status_; }
+  std::string const& code() const { return code_; }
+  std::vector<std::string> const& args() const { return args_; }
+
+ private:
+  int status_;
+  std::string code_;
+  std::vector<std::string> args_;
+};
+
+// The message of an error in the first language of the chain that has one (en, ja), else en.
+std::string error_message(std::string_view code, std::span<std::string const> args, lang_chain const& chain);
+v1::Error error_to_message(api_error const& e, lang_chain const& chain);
+
+// `lang` (comma-separated, wins) or an Accept-Language header (q-values honoured), then the
+// fallbacks ja-Hrkt and ja; en when neither is given.
+lang_chain make_lang_chain(std::string_view lang, std::string_view accept_language = {});
+
+struct limits {
+  seconds_t max_window_s{24 * 3600};          // range queries
+  std::chrono::milliseconds max_compute{0};  // per request; 0 = unlimited
+  std::size_t max_place_pairs{256};           // origin x destination candidate stops
+  bool strict_dates{false};                   // a date outside the timetable is an error
+  unsigned max_results{100};                  // stops, departures, nearby
+  double max_radius_m{5000.0};                // nearby
+};
+
+// Formatting shared by the text and message outputs.
+std::string clock_time(seconds_t t);                // "09:45", "00:10 (+1 day)"
+std::string iso_local(date_t date, seconds_t t);    // "2026-04-08T09:45:00"
+std::string iso_date(date_t date);                  // "2026-04-08"
+date_t parse_iso_date(std::string_view s, std::string_view param = "date");
+seconds_t parse_clock(std::string_view s, std::string_view param);
+seconds_t parse_duration(std::string_view s, std::string_view param = "window");
+
+// A place of a plan request: candidate stops (a station's platforms, stops of one name) or a
+// coordinate.
+struct resolved_place {
+  std::vector<raptor::place> candidates;
+  std::string label;
+};
+
+struct plan_result {
+  resolved_place from, to;
+  date_t date{};
+  std::string date_text;
+  bool arrive_by{false};
+  seconds_t time{0};
+  std::vector<raptor::journey> journeys;
+  lang_chain chain;
+  bool date_outside_timetable{false};
+};
+
+class service {
+ public:
+  explicit service(timetable const& tt, limits l = {});
+  service(service const&) = delete;
+  service& operator=(service const&) = delete;
+
+  timetable const& tt() const { return tt_; }
+  limits const& config() const { return limits_; }
+
+  // Journeys for a request; `chain` comes from make_lang_chain(req.lang(), Accept-Language).
+  plan_result plan_journeys(v1::PlanRequest const& req, lang_chain const& chain, raptor::router& r) const;
+  v1::PlanResponse plan_message(plan_result const& p) const;
+  v1::PlanResponse plan(v1::PlanRequest const& req, lang_chain const& chain, raptor::router& r) const {
+    return plan_message(plan_journeys(req, chain, r));
+  }
+
+  // The router options of a request (max_legs, walking, slack, literal mode), checked.
+  raptor::options router_options(v1::PlanRequest const& req) const;
+  resolved_place resolve_place(std::string_view arg, lang_chain const& chain, std::string_view param) const;
+
+  v1::StopSearchResponse search_stops(std::string_view q, unsigned limit, lang_chain const& chain) const;
+  v1::Stop stop(std::string_view id, lang_chain const& chain) const;
+  v1::DeparturesResponse departures(std::string_view id, std::string_view date, std::string_view time,
+                                    unsigned n, lang_chain const& chain) const;
+  v1::NearbyResponse nearby(double lat, double lon, double radius_m, unsigned limit, lang_chain const& chain) const;
+  v1::RoutesResponse routes(lang_chain const& chain) const;
+  v1::Route route(std::string_view id, lang_chain const& chain) const;
+  v1::Trip trip(std::string_view id, std::string_view date, lang_chain const& chain) const;
+  v1::FeedsResponse feeds(lang_chain const& chain) const;
+
+  // Text helpers for the CLI's human-readable output.
+  std::string stop_label(stop_idx s, lang_chain const& chain, std::string const& fallback) const;
+  std::string line_label(line_idx l, lang_chain const& chain) const;
+  std::string headsign(raptor::leg const& leg, lang_chain const& chain) const;
+
+ private:
+  struct name_entry {
+    std::u32string folded;
+    std::uint32_t group;
+    string_idx text;  // the variant as written
+  };
+  struct stop_group {
+    stop_idx key;                  // a station, or the first stop of a name group
+    std::vector<stop_idx> members; // platforms / poles (or the stop itself)
+    latlon anchor;
+    std::uint32_t weight{0};       // routes calling, to rank busy stops first
+  };
+
+  stop_idx require_stop(std::string_view id) const;
+  line_idx require_line(std::string_view id) const;
+  void fill_stop(v1::Stop& out, stop_idx s, lang_chain const& chain, bool with_routes) const;
+  void fill_route_ref(v1::RouteRef& out, line_idx l, lang_chain const& chain) const;
+  void fill_platform(v1::PlatformRef& out, stop_idx s, lang_chain const& chain) const;
+  void fill_group(v1::Stop& out, stop_group const& g, lang_chain const& chain) const;
+  std::string trip_headsign(trip_idx t, std::uint32_t pos, lang_chain const& chain) const;
+  void check_date(date_t d, std::string_view text) const;
+
+  timetable const& tt_;
+  limits limits_;
+  std::vector<name_entry> names_;
+  std::vector<stop_group> groups_;
+  std::vector<std::pair<double, stop_idx>> stops_by_lat_;
+  std::vector<std::pair<std::u32string, stop_idx>> folded_stop_names_;  // every name variant, sorted
+  std::unordered_map<std::string, line_idx> lines_by_id_;
+  std::unordered_map<std::string, std::vector<trip_idx>> trips_by_id_;
+  std::vector<std::vector<route_idx>> line_routes_;  // per line_idx
+};
+
+}  // namespace nebuta::api_service
