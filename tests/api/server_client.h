@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -148,5 +149,18 @@ struct test_server {
   ~test_server() { server->stop(); }
   std::uint16_t port() const { return server->port(); }
 };
+
+// stdout of the nebuta binary run with `args` (a shell command line; stderr dropped).
+inline std::string run_cli(std::string const& args) {
+  auto const cmd = std::string{NEBUTA_BINARY_DIR "/api/nebuta "} + args + " 2>/dev/null";
+  std::string out;
+  auto* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) throw std::runtime_error{"popen failed: " + cmd};
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  ::pclose(p);
+  return out;
+}
 
 }  // namespace nebuta::test

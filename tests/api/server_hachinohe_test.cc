@@ -11,21 +11,11 @@
 
 namespace {
 
+using nebuta::test::run_cli;
+
 using nebuta::test::http_get;
 using nebuta::test::url_encode;
 namespace v1 = nebuta::v1;
-
-std::string run_cli(std::string const& args) {
-  auto const cmd = std::string{NEBUTA_BINARY_DIR "/api/nebuta "} + args + " 2>/dev/null";
-  std::string out;
-  auto* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  ::pclose(p);
-  return out;
-}
 
 template <typename M>
 M get_both(std::uint16_t port, std::string const& target) {

@@ -13,6 +13,8 @@
 
 namespace {
 
+using nebuta::test::run_cli;
+
 using nebuta::test::http_get;
 using nebuta::test::http_post;
 using nebuta::test::url_encode;
@@ -23,18 +25,6 @@ std::string const sample = NEBUTA_SOURCE_DIR "/data/sample";
 nebuta::test::test_server& sample_server() {
   static nebuta::test::test_server s{sample};
   return s;
-}
-
-std::string run_cli(std::string const& args) {
-  auto const cmd = std::string{NEBUTA_BINARY_DIR "/api/nebuta "} + args + " 2>/dev/null";
-  std::string out;
-  auto* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  ::pclose(p);
-  return out;
 }
 
 std::string shell_quote(std::string const& s) {
