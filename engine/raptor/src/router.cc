@@ -52,6 +52,26 @@ router::router(timetable const& tt) : tt_{tt}, n_stops_{tt.n_stops()} {
     for (auto p = 0U; p < stops.size(); ++p) occ_[count[stops[p].v()]++] = {r, p};
   }
 
+  // Per direction, the occurrences where a passenger can get on (board forward, alight
+  // backward) with at least one stop to ride to, as (route, rank in search direction).
+  for (auto const fwd : {true, false}) {
+    auto& offs = fwd ? occ_fwd_offsets_ : occ_bwd_offsets_;
+    auto& list = fwd ? occ_fwd_ : occ_bwd_;
+    offs.assign(n_stops_ + 1, 0U);
+    list.clear();
+    for (auto s = 0U; s < n_stops_; ++s) {
+      for (auto i = occ_offsets_[s]; i < occ_offsets_[s + 1]; ++i) {
+        auto const [r, pos] = occ_[i];
+        auto const n = static_cast<std::uint32_t>(tt.route_stops[r].size());
+        auto const rank = fwd ? pos : n - 1 - pos;
+        if (rank + 1 >= n) continue;
+        if (fwd ? !tt.can_board(r, pos) : !tt.can_alight(r, pos)) continue;
+        list.push_back({r, rank});
+      }
+      offs[s + 1] = static_cast<std::uint32_t>(list.size());
+    }
+  }
+
   // transfers.txt footpaths by target stop, for the backward search.
   rev_fp_offsets_.assign(n_stops_ + 1, 0U);
   for (auto s = stop_idx{0}; s.v() < n_stops_; ++s) {
@@ -88,19 +108,6 @@ router::router(timetable const& tt) : tt_{tt}, n_stops_{tt.n_stops()} {
         arr_tm_[base + i * n + p] = tt.arrival(r, p, i);
         dep_tm_[base + i * n + p] = tt.departure(r, p, i);
       }
-    }
-  }
-
-  // Per route stop, the latest departure and the earliest arrival of the route's trips: most
-  // boarding attempts end here without touching the stop's time span.
-  last_dep_.resize(tt.route_stops.total());
-  first_arr_.resize(tt.route_stops.total());
-  for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
-    auto const base = tt.route_stops.raw_offsets()[r.v()];
-    auto const nt = tt.route_n_trips[r];
-    for (auto p = 0U; p < tt.route_stops[r].size(); ++p) {
-      last_dep_[base + p] = nt == 0U ? std::numeric_limits<seconds_t>::min() : tt.departure(r, p, nt - 1);
-      first_arr_[base + p] = nt == 0U ? std::numeric_limits<seconds_t>::max() : tt.arrival(r, p, 0);
     }
   }
 
@@ -153,19 +160,72 @@ void router::prepare_walk_durations(double speed) {
   link_dur_speed_ = speed;
 }
 
+void router::prepare_walk_links(double radius, double speed) {
+  if (radius == wl_radius_ && speed == wl_speed_) return;
+  auto const& links = tt_.stop_walk_links;
+  wl_off_.assign(n_stops_ + 1, 0U);
+  wl_.clear();
+  for (auto s = stop_idx{0}; s.v() < n_stops_; ++s) {
+    if (s.v() < links.size()) {
+      auto const base = links.raw_offsets()[s.v()];
+      auto const ls = links[s];
+      for (auto j = 0U; j < ls.size(); ++j) {
+        if (ls[j].distance_m > radius + 1.0) break;
+        auto const d = link_dist_[base + j];
+        if (d > radius) continue;
+        wl_.push_back({ls[j].target, link_dur_[base + j], static_cast<float>(d)});
+      }
+    }
+    wl_off_[s.v() + 1] = static_cast<std::uint32_t>(wl_.size());
+  }
+  wl_radius_ = radius;
+  wl_speed_ = speed;
+}
+
 void router::prepare_active() {
   if (active_day_ == day_ && active_n_offsets_ == n_offsets_ && active_offsets_ == offsets_ &&
       active_wheelchair_ == wheelchair_ && active_.size() == tt_.n_trips()) {
     return;
   }
-  active_.assign(tt_.n_trips(), 0U);
-  for (auto t = trip_idx{0}; t.v() < tt_.n_trips(); ++t) {
+  auto const n_trips = tt_.n_trips();
+  active_.assign(n_trips, 0U);
+  for (auto t = trip_idx{0}; t.v() < n_trips; ++t) {
     if (wheelchair_ && tt_.trip_wheelchair_accessible[t] != 1U) continue;
     auto bits = 0U;
     for (auto o = 0U; o < n_offsets_; ++o) {
       if (tt_.trip_active(t, day_ + offsets_[o])) bits |= 1U << o;
     }
     active_[t.v()] = static_cast<std::uint8_t>(bits);
+  }
+  // Per offset and route, the trips running that day in route order: route scans then board by
+  // binary search over these alone instead of skipping inactive trips one by one.
+  auto const n_routes = tt_.n_routes();
+  act_trips_.resize(static_cast<std::size_t>(n_offsets_) * n_trips);
+  act_n_.resize(static_cast<std::size_t>(n_offsets_) * n_routes);
+  auto const n_rs = tt_.route_stops.total();
+  act_dep_.resize(static_cast<std::size_t>(n_offsets_) * n_rs);
+  act_arr_.resize(static_cast<std::size_t>(n_offsets_) * n_rs);
+  for (auto o = 0U; o < n_offsets_; ++o) {
+    auto* const lst = act_trips_.data() + static_cast<std::size_t>(o) * n_trips;
+    for (auto r = route_idx{0}; r.v() < n_routes; ++r) {
+      auto const first = tt_.route_first_trip[r].v();
+      auto m = 0U;
+      for (auto i = 0U; i < tt_.route_n_trips[r]; ++i) {
+        if (((active_[first + i] >> o) & 1U) != 0U) lst[first + m++] = i;
+      }
+      act_n_[static_cast<std::size_t>(o) * n_routes + r.v()] = m;
+      if (m == 0U) continue;
+      auto const nt = tt_.route_n_trips[r];
+      auto const n = tt_.route_stops[r].size();
+      auto const rs = static_cast<std::size_t>(tt_.route_stops.raw_offsets()[r.v()]);
+      auto const* const arr = tt_.arrivals.data() + tt_.route_time_base[r];
+      auto const* const dep = tt_.departures.data() + tt_.route_time_base[r];
+      auto const lo = lst[first], hi = lst[first + m - 1];
+      for (auto p = 0U; p < n; ++p) {
+        act_dep_[(rs + p) * n_offsets_ + o] = {dep[p * nt + lo], dep[p * nt + hi]};
+        act_arr_[(rs + p) * n_offsets_ + o] = {arr[p * nt + lo], arr[p * nt + hi]};
+      }
+    }
   }
   active_day_ = day_;
   active_offsets_ = offsets_;
@@ -197,14 +257,16 @@ seconds_t router::change_time(stop_idx s) const {
   return m == no_min_change_time ? default_change_ : static_cast<seconds_t>(m);
 }
 
-bool router::set_foot(unsigned k, stop_idx s, seconds_t key, foot_parent const& p) {
+[[gnu::always_inline]] inline bool router::set_foot(unsigned k, stop_idx s, seconds_t key,
+                                                    foot_parent const& p) {
   if (key >= best_foot_[s.v()] || key >= bound(k)) return false;
   auto const i = k * n_stops_ + s.v();
   foot_[i] = key;
   foot_parent_[i] = p;
   best_foot_[s.v()] = key;
   touch(s);
-  if (next_marked_[s.v()] == 0U) {
+  // Boarding from s only needs another look when its ready time improved.
+  if (next_marked_[s.v()] == 0U && key < sat_add(best_ride_[s.v()], change_time(s))) {
     next_marked_[s.v()] = 1U;
     next_marked_list_.push_back(s);
   }
@@ -235,7 +297,10 @@ void router::init_query(place const& from, place const& to, date_t date, options
   max_k_ = std::min(opt.max_legs, max_legs_limit);
   from_ = from;
   to_ = to;
-  if (radius_ > 0.0) prepare_walk_durations(speed_);
+  if (radius_ > 0.0) {
+    prepare_walk_durations(speed_);
+    prepare_walk_links(radius_, speed_);
+  }
 
   n_offsets_ = 0;
   auto const extra = literal_ ? 0U : std::min(opt.extra_days, max_extra_days);
@@ -292,14 +357,10 @@ void router::start(place const& from, place const& to, seconds_t start_key) {
       }
     }
     if (radius_ > 0.0) {
-      auto const base = tt_.stop_walk_links.raw_offsets()[s0.v()];
-      auto const links = tt_.stop_walk_links[s0];
-      for (auto j = 0U; j < links.size(); ++j) {
-        if (links[j].distance_m > radius_ + 1.0) break;
-        auto const d = link_dist_[base + j];
-        if (d > radius_) continue;
-        set_foot(0, links[j].target, sat_add(start_key, link_dur_[base + j]),
-                 {s0, link_dur_[base + j], static_cast<float>(d), walk_kind::walk_link, false});
+      for (auto x = wl_off_[s0.v()]; x < wl_off_[s0.v() + 1]; ++x) {
+        auto const& l = wl_[x];
+        set_foot(0, l.target, sat_add(start_key, l.dur),
+                 {s0, l.dur, l.dist, walk_kind::walk_link, false});
       }
     }
   } else {
@@ -344,15 +405,12 @@ void router::relax_footpaths(stop_idx s, unsigned k) {
       }
     }
   }
-  if (radius_ > 0.0) {
-    auto const base = tt_.stop_walk_links.raw_offsets()[s.v()];
-    auto const links = tt_.stop_walk_links[s];
-    for (auto j = 0U; j < links.size(); ++j) {
-      if (links[j].distance_m > radius_ + 1.0) break;
-      auto const d = link_dist_[base + j];
-      if (d > radius_) continue;
-      set_foot(k, links[j].target, base_key + static_cast<seconds_t>(link_dur_[base + j]),
-               {s, link_dur_[base + j], static_cast<float>(d), walk_kind::walk_link, false});
+  if (radius_ > 0.0 && base_key < bound(k)) {
+    for (auto x = wl_off_[s.v()]; x < wl_off_[s.v() + 1]; ++x) {
+      auto const& l = wl_[x];
+      auto const key = base_key + static_cast<seconds_t>(l.dur);
+      if (key >= best_foot_[l.target.v()]) continue;  // set_foot's first test, inline
+      set_foot(k, l.target, key, {s, l.dur, l.dist, walk_kind::walk_link, false});
     }
   }
 }
@@ -368,14 +426,47 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
   auto const* const dep = tt_.departures.data() + tt_.route_time_base[r];
   auto const first = tt_.route_first_trip[r];
   auto const* const exit_tm = (Fwd ? arr_tm_.data() : dep_tm_.data()) + tt_.route_time_base[r];
-  auto const* const extreme = (Fwd ? last_dep_.data() : first_arr_.data()) + tt_.route_stops.raw_offsets()[r.v()];
   constexpr std::uint8_t enter_mask = Fwd ? no_pickup : no_dropoff;
   constexpr std::uint8_t exit_mask = Fwd ? no_dropoff : no_pickup;
   auto const round_base = k * n_stops_;
+  auto const n_trips = tt_.n_trips();
+  auto const n_routes = tt_.n_routes();
 
-  std::array<std::uint32_t, max_offsets> cur;
+  // Offsets with at least one trip of the route running: their active trips (route order) and
+  // the shift in seconds.
+  std::array<std::uint32_t const*, max_offsets> lst;
+  std::array<time_span const*, max_offsets> ext;  // first / last running trip's time per position
+  std::array<std::uint32_t, max_offsets> cnt;
+  std::array<seconds_t, max_offsets> shift;
+  std::array<std::uint8_t, max_offsets> live;
+  auto n_live = 0U;
+  auto const no = n_offsets_;
+  auto const b0 = bound(k);
+  auto const start_pos = Fwd ? start_rank : n - 1 - start_rank;
+  for (auto o = 0U; o < no; ++o) {
+    auto const m = act_n_[static_cast<std::size_t>(o) * n_routes + r.v()];
+    if (m == 0U) continue;
+    auto const* const e = (Fwd ? act_dep_.data() : act_arr_.data()) +
+                          static_cast<std::size_t>(tt_.route_stops.raw_offsets()[r.v()]) * no + o;
+    auto const off = offsets_[o] * seconds_per_day;
+    // Skip offsets none of whose trips can be boarded in this scan: every ready time is at
+    // least start_key_, and a boarding at or after bound b0 improves nothing.
+    if constexpr (Fwd) {
+      if (e[(n - 1) * no].last + off < start_key_ || e[start_pos * no].first + off >= b0) continue;
+    } else {
+      if (-(e[0].first + off) < start_key_ || -(e[start_pos * no].last + off) >= b0) continue;
+    }
+    lst[o] = act_trips_.data() + static_cast<std::size_t>(o) * n_trips + first.v();
+    ext[o] = e;
+    cnt[o] = m;
+    shift[o] = off;
+    live[n_live++] = static_cast<std::uint8_t>(o);
+  }
+  if (n_live == 0U) return;
+
+  std::array<std::uint32_t, max_offsets> cur;       // index into lst[o], none: no trip held
+  std::array<std::uint32_t, max_offsets> cur_trip;  // the trip in route held
   std::array<std::uint32_t, max_offsets> enter_pos{};
-  std::array<seconds_t, max_offsets> final_key{};
   std::array<std::uint8_t, max_offsets> held{};  // offsets with a trip, in any order
   cur.fill(none);
   auto n_held = 0U;
@@ -392,8 +483,8 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
       auto bo = 0U;
       for (auto h = 0U; h < n_held; ++h) {
         auto const o = held[h];
-        auto const off = offsets_[o] * seconds_per_day;
-        auto const key = Fwd ? exit_tm[cur[o] * n + pos] + off : -(exit_tm[cur[o] * n + pos] + off);
+        auto const t = exit_tm[cur_trip[o] * n + pos] + shift[o];
+        auto const key = Fwd ? t : -t;
         if (key < best) {
           best = key;
           bo = o;
@@ -404,11 +495,11 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
       } else if ((f & exit_mask) == 0U && best < best_ride_[s.v()] && stop_ok(s)) {
         auto const i = round_base + s.v();
         ride_[i] = best;
-        ride_parent_[i] = {trip_idx{first.v() + cur[bo]}, enter_pos[bo], pos,
+        ride_parent_[i] = {trip_idx{first.v() + cur_trip[bo]}, enter_pos[bo], pos,
                            static_cast<std::int8_t>(offsets_[bo])};
         best_ride_[s.v()] = best;
         touch(s);
-        if (next_marked_[s.v()] == 0U) {
+        if (next_marked_[s.v()] == 0U && sat_add(best, change_time(s)) < best_foot_[s.v()]) {
           next_marked_[s.v()] = 1U;
           next_marked_list_.push_back(s);
         }
@@ -428,65 +519,84 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
     if (rank <= last_marked_rank && marked_[s.v()] != 0U && (f & enter_mask) == 0U && stop_ok(s)) {
       auto const ready = ready_[s.v()];
       auto prune = std::min(b, held_final);
-      for (auto o = 0U; o < n_offsets_; ++o) {
-        auto const off = offsets_[o] * seconds_per_day;
+      for (auto x = 0U; x < n_live; ++x) {
+        auto const o = live[x];
+        auto const off = shift[o];
+        auto const* const L = lst[o];
         if constexpr (Fwd) {
+          // The first running trip departing at or after `ready` before the one held, if it
+          // departs before `prune`.
           auto const* const span = dep + pos * nt;
-          if (cur[o] == none && extreme[pos] + off < ready) continue;
-          auto const limit = cur[o] == none ? nt : cur[o];
-          if (limit == 0U || span[limit - 1] + off < ready) continue;
-          auto i = limit;
+          auto const target = ready - off;
+          auto const e = ext[o][pos * no];
+          if (e.first + off >= prune) continue;
+          auto const limit = cur[o] == none ? cnt[o] : cur[o];
+          if (cur[o] == none ? e.last < target : (limit == 0U || span[L[limit - 1]] < target)) continue;
+          auto lo = 0U;
+          auto len = limit - 1;  // the answer is in [lo, lo + len]
           if (cur[o] != none) {
-            // Usually only a few trips lie between the ready time and the trip held: walk back.
-            for (auto x = limit; x-- > 0U && span[x] + off >= ready;) {
-              if (trip_ok(first.v() + x, o)) i = x;
-            }
-            if (i != limit && span[i] + off >= prune) i = limit;
-          } else {
-            i = static_cast<std::uint32_t>(std::lower_bound(span, span + limit, ready - off) - span);
-            for (; i < limit; ++i) {
-              if (span[i] + off >= prune) {
-                i = limit;
-                break;
-              }
-              if (trip_ok(first.v() + i, o)) break;
+            // Usually only a few trips lie between the ready time and the trip held.
+            auto j = limit - 1;
+            auto steps = 0U;
+            while (j > 0U && span[L[j - 1]] >= target && ++steps < 4U) --j;
+            if (j == 0U || span[L[j - 1]] < target) {
+              lo = j;
+              len = 0;
+            } else {
+              len = j - 1;
             }
           }
-          if (i < limit) {
-            if (cur[o] == none) held[n_held++] = static_cast<std::uint8_t>(o);
-            cur[o] = i;
-            enter_pos[o] = pos;
-            final_key[o] = exit_tm[i * n + n - 1] + off;
-            held_final = std::min(held_final, final_key[o]);
-            prune = std::min(prune, held_final);
+          while (len > 0U) {
+            auto const half = len / 2;
+            if (span[L[lo + half]] < target) {
+              lo += half + 1;
+              len -= half + 1;
+            } else {
+              len = half;
+            }
           }
+          auto const i = lo;
+          if (span[L[i]] + off >= prune) continue;
+          auto const t = L[i];
+          if (cur[o] == none) held[n_held++] = static_cast<std::uint8_t>(o);
+          cur[o] = i;
+          cur_trip[o] = t;
+          enter_pos[o] = pos;
+          held_final = std::min(held_final, exit_tm[t * n + n - 1] + off);
+          prune = std::min(prune, held_final);
         } else {
+          // The last running trip arriving at or before -ready after the one held, if its key
+          // is below `prune`.
           auto const* const span = arr + pos * nt;
-          if (cur[o] == none && -(extreme[pos] + off) < ready) continue;
-          auto const lo = cur[o] == none ? 0U : cur[o] + 1;
-          if (lo >= nt || -(span[lo] + off) < ready) continue;
-          auto i = static_cast<std::uint32_t>(
-              std::upper_bound(span + lo, span + nt, -ready - off) - span);
-          auto found = none;
-          while (i > lo) {
-            --i;
-            if (-(span[i] + off) >= prune) break;
-            if (trip_ok(first.v() + i, o)) {
-              found = i;
-              break;
+          auto const target = -ready - off;  // arrival limit in the trip's own day
+          auto const lo0 = cur[o] == none ? 0U : cur[o] + 1;
+          auto const m = cnt[o];
+          auto const e = ext[o][pos * no];
+          if (-(e.last + off) >= prune) continue;
+          if (cur[o] == none ? e.first > target : (lo0 >= m || span[L[lo0]] > target)) continue;
+          // last j in [lo0, m) with span[L[j]] <= target
+          auto lo = lo0;
+          auto len = m - lo0 - 1;  // answer in [lo, lo + len]
+          while (len > 0U) {
+            auto const half = (len + 1) / 2;
+            if (span[L[lo + half]] <= target) {
+              lo += half;
+              len -= half;
+            } else {
+              len = half - 1;
             }
           }
-          if (found != none) {
-            if (cur[o] == none) held[n_held++] = static_cast<std::uint8_t>(o);
-            cur[o] = found;
-            enter_pos[o] = pos;
-            final_key[o] = -(exit_tm[found * n] + off);
-            held_final = std::min(held_final, final_key[o]);
-            prune = std::min(prune, held_final);
-          }
+          auto const i = lo;
+          if (-(span[L[i]] + off) >= prune) continue;
+          auto const t = L[i];
+          if (cur[o] == none) held[n_held++] = static_cast<std::uint8_t>(o);
+          cur[o] = i;
+          cur_trip[o] = t;
+          enter_pos[o] = pos;
+          held_final = std::min(held_final, -(exit_tm[t * n] + off));
+          prune = std::min(prune, held_final);
         }
       }
-
     }
   }
 }
@@ -503,9 +613,10 @@ void router::run_rounds() {
     rounds_used_ = std::max(rounds_used_, k + 1);
     for (auto const s : marked_list_) {
       ready_[s.v()] = std::min(sat_add(best_ride_[s.v()], change_time(s)), best_foot_[s.v()]);
-      for (auto i = occ_offsets_[s.v()]; i < occ_offsets_[s.v() + 1]; ++i) {
-        auto const [r, pos] = occ_[i];
-        auto const rank = Fwd ? pos : static_cast<std::uint32_t>(tt_.route_stops[r].size()) - 1 - pos;
+      auto const& offs = Fwd ? occ_fwd_offsets_ : occ_bwd_offsets_;
+      auto const& list = Fwd ? occ_fwd_ : occ_bwd_;
+      for (auto i = offs[s.v()]; i < offs[s.v() + 1]; ++i) {
+        auto const [r, rank] = list[i];
         auto& st = route_start_[r.v()];
         if (st == none) {
           routes_.push_back(r);

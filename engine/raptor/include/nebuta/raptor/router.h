@@ -209,6 +209,7 @@ class router {
   static void finish_journey(journey& out, bool fwd, seconds_t start_key);
   void ensure_rounds(unsigned rounds);
   void prepare_walk_durations(double speed);
+  void prepare_walk_links(double radius, double speed);
   seconds_t change_time(stop_idx s) const;
   bool stop_ok(stop_idx s) const { return !wheelchair_ || stop_accessible_[s.v()] != 0U; }
   // Trip t runs on the query day shifted by offsets_[o] (and is accessible when asked).
@@ -245,12 +246,22 @@ class router {
   };
   std::vector<std::uint32_t> occ_offsets_;  // stop -> its (route, position) occurrences
   std::vector<route_pos> occ_;
+  std::vector<std::uint32_t> occ_fwd_offsets_, occ_bwd_offsets_;  // boardable occurrences per
+  std::vector<route_pos> occ_fwd_, occ_bwd_;                      // direction, pos = rank
   std::vector<std::uint32_t> rev_fp_offsets_;  // stop -> transfers.txt footpaths arriving there
   std::vector<footpath> rev_fp_;               // target = source stop of the footpath
   std::vector<double> link_dist_;              // parallel to tt.stop_walk_links, exact (double)
   std::vector<std::uint32_t> link_dur_;        // for link_dur_speed_
   double link_dur_speed_{-1.0};
-  std::vector<seconds_t> last_dep_, first_arr_;  // per route stop (route_stops offsets)
+  // The walking links within wl_radius_ per stop (wl_off_), durations at wl_speed_.
+  struct walk_link_use {
+    stop_idx target;
+    std::uint32_t dur;
+    float dist;
+  };
+  std::vector<std::uint32_t> wl_off_;
+  std::vector<walk_link_use> wl_;
+  double wl_radius_{-1.0}, wl_speed_{-1.0};
   std::vector<seconds_t> arr_tm_, dep_tm_;  // trip-major: [route_time_base + trip * n_stops + pos]
   std::vector<std::uint8_t> stop_accessible_;
   std::vector<std::pair<double, stop_idx>> stops_by_lat_;
@@ -300,6 +311,16 @@ class router {
   // Per trip, bit o: runs on day_ + offsets_[o]. Recomputed only when the day, the offsets or
   // the wheelchair flag change, so repeated queries on one date do not pay for it.
   std::vector<std::uint8_t> active_;
+  // Per offset o: act_trips_[o * n_trips + route_first_trip[r] + j], j < act_n_[o * n_routes + r],
+  // are the trips in route of r running on day_ + offsets_[o], in route order.
+  std::vector<std::uint32_t> act_trips_;
+  std::vector<std::uint32_t> act_n_;
+  // Per route stop and offset ((route_stops raw offset + pos) * n_offsets_ + o): the departure /
+  // arrival there of the first and the last trip running (only set where act_n_ is not 0).
+  struct time_span {
+    seconds_t first, last;
+  };
+  std::vector<time_span> act_dep_, act_arr_;
   std::int64_t active_day_{std::numeric_limits<std::int64_t>::min()};
   std::array<int, max_offsets> active_offsets_{};
   unsigned active_n_offsets_{0};
