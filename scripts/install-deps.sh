@@ -11,6 +11,8 @@ packages=(
   libcli11-dev                        # command-line parsing
   libprotobuf-dev protobuf-compiler   # API schema (proto/nebuta/v1), JSON and binary protobuf
   libpistache-dev                     # HTTP server (`nebuta serve`)
+  libboost-dev libboost-graph-dev     # road graph (Boost.Graph CSR, SCC) and snapping (Boost.Geometry R-tree)
+  libosmium2-dev libprotozero-dev zlib1g-dev  # reading .osm.pbf (feeds/osm)
 )
 # Benchmark-only, not installed here: wrk (apt-get install wrk) for benchmarks/http/run.sh.
 

@@ -1,0 +1,77 @@
+// travel_model over an OSM road graph: snapping with a Boost.Geometry R-tree of the kept graph's
+// segments, Dijkstra with early stopping, and a bounded cache of vertex-to-vertex results.
+//
+// Thread safety: every const member may be called from any number of threads at once. Searches
+// borrow a road_query from a mutex-guarded pool (a new one is made only when more threads search
+// at once than ever before); the cache is guarded by its own mutex.
+//
+// Snapping: a coordinate snaps to the nearest point on any segment of the kept graph, measured in a
+// local equirectangular projection around the graph's centre (accurate for city- or region-size
+// extracts). The snapped_point's `node` is the nearer end of that segment and `offset_s` is the
+// driving time along the segment between the foot point and that end, at the segment's speed, as
+// if that short piece were drivable both ways. The distance from the coordinate to the foot point
+// is not driven (the rider walks it); points farther than max_snap_m are invalid.
+//
+// Cost of a -> b = a.offset_s + fastest(a.node, b.node) + b.offset_s (seconds, rounded from
+// deciseconds); metres add the straight-line distances between each coordinate and its node. The
+// same snapped point to itself costs zero.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "nebuta/road/graph.h"
+#include "nebuta/road/query.h"
+#include "nebuta/road/travel_model.h"
+
+namespace nebuta::road {
+
+struct network_options {
+  double max_snap_m{500.0};
+  std::size_t cache_entries{1U << 16};  // rounded up to a power of two; 0 disables the cache
+};
+
+struct snap_result {
+  snapped_point point;      // invalid when nothing is within max_snap_m
+  latlon on_network{};      // foot point on the nearest segment
+  double distance_m{0.0};   // coordinate -> foot point; set also when the point is refused
+  road_node_idx from{};     // the nearest segment's ends
+  road_node_idx to{};
+};
+
+struct cache_stats {
+  std::uint64_t hits{0};
+  std::uint64_t misses{0};
+};
+
+class road_network_model final : public travel_model {
+ public:
+  explicit road_network_model(road_graph g, network_options opt = {});
+  ~road_network_model() override;
+  road_network_model(road_network_model&&) noexcept;  // not while another thread uses it
+  road_network_model& operator=(road_network_model&&) noexcept;
+
+  snapped_point snap(latlon c) const override { return snap_detailed(c).point; }
+  snap_result snap_detailed(latlon c) const;
+
+  std::optional<travel_cost> cost(snapped_point const& a, snapped_point const& b) const override;
+  void many_to_many(std::span<snapped_point const> from, std::span<snapped_point const> to,
+                    std::span<std::optional<travel_cost>> out) const override;
+
+  // Vertex-to-vertex search through the cache (what cost() uses between the offsets).
+  node_cost node_to_node(road_node_idx a, road_node_idx b) const;
+
+  road_graph const& graph() const;
+  network_options const& options() const;
+  cache_stats cache_statistics() const;
+  void clear_cache() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace nebuta::road

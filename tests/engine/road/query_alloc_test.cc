@@ -1,0 +1,87 @@
+// Steady-state road queries do not allocate: a global operator new counts allocations.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // operator new/delete are replaced below
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <optional>
+#include <vector>
+
+#include "nebuta/road/network_model.h"
+#include "nebuta/road/query.h"
+#include "road_fixtures.h"
+
+namespace {
+std::atomic<std::uint64_t> n_allocations{0};
+}
+
+void* operator new(std::size_t n) {
+  ++n_allocations;
+  if (auto* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc{};
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void* operator new(std::size_t n, std::nothrow_t const&) noexcept {
+  ++n_allocations;
+  return std::malloc(n == 0 ? 1 : n);
+}
+void* operator new[](std::size_t n, std::nothrow_t const&) noexcept { return operator new(n, std::nothrow); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::nothrow_t const&) noexcept { std::free(p); }
+void operator delete[](void* p, std::nothrow_t const&) noexcept { std::free(p); }
+
+using namespace nebuta;
+using namespace nebuta::road;
+
+TEST_CASE("road: queries and model calls do not allocate in the steady state", "[road][alloc]") {
+  // A 30 x 30 two-way grid, 100 m blocks.
+  graph_builder b;
+  for (int y = 0; y < 30; ++y) {
+    for (int x = 0; x < 30; ++x) b.add_node(road::test::at(100.0 * x, 100.0 * y));
+  }
+  auto const id = [](int x, int y) { return static_cast<std::uint32_t>(y * 30 + x); };
+  for (int y = 0; y < 30; ++y) {
+    for (int x = 0; x < 30; ++x) {
+      if (x + 1 < 30) road::test::both(b, id(x, y), id(x + 1, y), 100, 10);
+      if (y + 1 < 30) road::test::both(b, id(x, y), id(x, y + 1), 100, 10);
+    }
+  }
+  road_network_model const m{std::move(b).build(), {.cache_entries = 0}};
+  road_query q{m.graph()};
+  std::vector<road_node_idx> targets{road_node_idx{5}, road_node_idx{899}, road_node_idx{450}};
+  std::vector<node_cost> out(targets.size());
+  std::vector<snapped_point> pts;
+  for (int i = 0; i < 6; ++i) pts.push_back(m.snap(road::test::at(470.0 * i, 333.0 * i)));
+  std::vector<std::optional<travel_cost>> mm(pts.size() * pts.size());
+
+  std::array<std::uint64_t, 4> counts{};
+  auto const run = [&] {
+    auto n0 = n_allocations.load();
+    for (std::uint32_t s = 0; s < 900; s += 37) q.one_to_many(road_node_idx{s}, targets, out);
+    counts[0] = n_allocations.load() - n0;
+    n0 = n_allocations.load();
+    m.many_to_many(pts, pts, mm);
+    counts[1] = n_allocations.load() - n0;
+    n0 = n_allocations.load();
+    for (auto const& p : pts) (void)m.cost(pts[0], p);
+    counts[2] = n_allocations.load() - n0;
+    n0 = n_allocations.load();
+    (void)m.snap(road::test::at(1234, 567));
+    counts[3] = n_allocations.load() - n0;
+  };
+  run();  // warm-up: heaps and the scratch pool grow here
+  run();
+  INFO("one_to_many, many_to_many, cost");
+  CHECK(counts[0] == 0);
+  CHECK(counts[1] == 0);
+  CHECK(counts[2] == 0);
+  // snap() is not covered: Boost.Geometry's nearest query allocates its own small buffer. It runs
+  // once per request, not per travel-time query.
+  CHECK(counts[3] <= 2);
+  CHECK(out[1].time_ds > 0);
+}
