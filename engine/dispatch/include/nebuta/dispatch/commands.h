@@ -1,0 +1,63 @@
+// The commands that change a dispatcher's state. Every state change goes through exactly one of
+// them, so a journal that stores the sequence of commands (in order, with their `now`) can rebuild
+// the state by replaying it into a fresh dispatcher built with the same rules and travel model.
+#pragma once
+
+#include <variant>
+
+#include "nebuta/dispatch/types.h"
+
+namespace nebuta::dispatch {
+
+struct add_vehicle_cmd {
+  seconds_t now{0};
+  vehicle_spec spec;
+};
+struct offer_cmd {
+  seconds_t now{0};
+  request_spec spec;
+};
+struct accept_cmd {
+  seconds_t now{0};
+  request_idx request;
+};
+struct cancel_cmd {
+  seconds_t now{0};
+  request_idx request;
+  cancelled_by by{cancelled_by::rider};
+};
+struct position_cmd {
+  seconds_t now{0};
+  vehicle_idx vehicle;
+  latlon position{};
+};
+struct stop_event_cmd {
+  seconds_t now{0};
+  vehicle_idx vehicle;
+  request_idx request;
+  stop_event_kind kind{stop_event_kind::arrived};
+};
+struct reoptimise_cmd {
+  seconds_t now{0};
+};
+
+using command =
+    std::variant<add_vehicle_cmd, offer_cmd, accept_cmd, cancel_cmd, position_cmd, stop_event_cmd, reoptimise_cmd>;
+
+struct reoptimise_result {
+  std::uint32_t n_considered{0};
+  std::uint32_t n_moved{0};
+  double cost_saved{0.0};
+};
+
+using command_result = std::variant<vehicle_idx, offer_result, accept_result, command_status, reoptimise_result>;
+
+// Receives every command after it was applied (also the ones answered with an error or a
+// rejection: they allocate request indices, so a replay needs them too).
+class journal {
+ public:
+  virtual ~journal() = default;
+  virtual void record(command const&) = 0;
+};
+
+}  // namespace nebuta::dispatch

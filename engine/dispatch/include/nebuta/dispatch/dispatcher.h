@@ -1,0 +1,160 @@
+// In-memory core of the demand-responsive dispatcher: fleet, requests, one schedule per vehicle,
+// cheapest-insertion offers, accept/cancel/no-show, telemetry and re-optimisation.
+//
+// Determinism and replay. The dispatcher has no clock and no randomness: every command carries
+// `now`, vehicles and requests get dense indices in command order, and every loop runs in index
+// order with strict tie-breaking. Given the same rules, the same travel model and the same
+// sequence of commands, two dispatchers reach identical states (compare `dump()`); durability
+// records the commands (see `journal`) and replays them with `apply`. Expired offers are not
+// timed out by a timer: the expiry is checked when the offer is accepted.
+//
+// Time model. A vehicle was at `pos` at `pos_time` and may drive from then on (`pos_time` is in
+// the future while it dwells at a stop). Its plan starts there (and not before its shift start):
+// arrival = previous departure + travel time; at a pickup the service begins at max(arrival,
+// window start); departure = begin + dwell. The vehicle has left for its first stop once `now` is
+// past the latest departure that reaches that stop's begin (begin - travel time); from then on
+// the first stop is locked: nothing is inserted before it, re-optimisation leaves it, and when it
+// is cancelled the vehicle is assumed to reach that place at the planned arrival and go on from
+// there. Before that (and when idle) the vehicle waits at `pos` and starts at max(now, pos_time,
+// shift start). Position updates refresh `pos` and the ETAs.
+//
+// Promises. An offer promises a pickup window [earliest pickup, min(earliest + W, eta + slack)] and
+// a latest drop-off (eta + dwell + max ride). Once accepted, no command the dispatcher controls
+// (offer, accept, cancel, re-optimisation) plans a stop later than its promise, a vehicle over
+// capacity or back at the depot after its shift. When telemetry makes a stop late already, that
+// stop's planned time becomes its limit: later insertions may not delay it further.
+//
+// Offers do not reserve capacity; accept re-checks the promise (offered vehicle first, then the
+// cheapest other vehicle that keeps it).
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "nebuta/dispatch/commands.h"
+#include "nebuta/dispatch/types.h"
+#include "nebuta/road/travel_model.h"
+
+namespace nebuta::dispatch {
+
+struct stop {
+  request_idx request;
+  stop_kind kind{stop_kind::pickup};
+  road::snapped_point loc{};
+  seconds_t arrival{0};  // planned
+  seconds_t begin{0};    // planned service begin (pickups wait for the window start)
+  seconds_t departure{0};
+  bool arrived{false};  // the vehicle reported its arrival here
+  seconds_t arrived_at{0};
+};
+
+struct vehicle_state {
+  vehicle_spec spec;
+  road::snapped_point depot{};
+  road::snapped_point pos{};
+  seconds_t pos_time{0};
+  std::uint16_t seats_used{0};  // riders on board now
+  std::uint16_t wheelchairs_used{0};
+  std::vector<stop> stops;  // remaining stops, in order
+
+  // Derived from the above by the dispatcher after every change (not part of the replayed state
+  // in any other sense): travel time into stop k (k == n: to the depot), the largest delay of the
+  // arrival at stop k (k == n: at the depot) that keeps every promise, load after stop k.
+  std::vector<seconds_t> leg;
+  std::vector<seconds_t> max_shift;
+  std::vector<std::uint16_t> seats_after, wheelchairs_after;
+  seconds_t depot_arrival{0};
+};
+
+struct request_state {
+  request_spec spec;
+  request_status status{request_status::rejected};
+  reject_reason reason{reject_reason::none};
+  road::snapped_point pickup{}, dropoff{};  // after meeting-point snapping
+  seconds_t requested_at{0};
+  seconds_t earliest{0};  // max(earliest pickup, time of the offer)
+  seconds_t direct{0};    // direct travel time pickup -> drop-off
+  seconds_t max_ride{0};
+  seconds_t window_start{0}, window_end{0}, latest_dropoff{0};  // the promise (once offered)
+  seconds_t expires{0};
+  vehicle_idx vehicle;  // offered or assigned vehicle
+  seconds_t picked_up_at{no_time}, dropped_off_at{no_time};
+  cancelled_by cancelled{cancelled_by::rider};
+};
+
+struct request_eta {
+  seconds_t pickup{no_time};  // no_time once picked up
+  seconds_t dropoff{no_time};
+};
+
+class dispatcher {
+ public:
+  dispatcher(road::travel_model const& model, rules r);
+
+  // --- Commands (each is recorded in the journal, if set, after it was applied) ---
+  vehicle_idx add_vehicle(seconds_t now, vehicle_spec spec);
+  offer_result request_offer(seconds_t now, request_spec spec);
+  accept_result accept(seconds_t now, request_idx r);
+  command_status cancel(seconds_t now, request_idx r, cancelled_by by);
+  command_status update_position(seconds_t now, vehicle_idx v, latlon position);
+  command_status stop_event(seconds_t now, vehicle_idx v, request_idx r, stop_event_kind kind);
+  command_status no_show(seconds_t now, vehicle_idx v, request_idx r) {
+    return stop_event(now, v, r, stop_event_kind::no_show);
+  }
+  reoptimise_result reoptimise(seconds_t now);
+
+  // Applies one command (what a replay calls).
+  command_result apply(command const& c);
+
+  void set_journal(journal* j) { journal_ = j; }
+
+  // --- Reading ---
+  rules const& service_rules() const { return rules_; }
+  std::span<vehicle_state const> vehicles() const { return vehicles_.raw(); }
+  vehicle_state const& vehicle(vehicle_idx v) const { return vehicles_[v]; }
+  std::span<request_state const> requests() const { return requests_.raw(); }
+  request_state const& request(request_idx r) const { return requests_[r]; }
+  request_eta eta(request_idx r) const;
+
+  // Every field of the replayed state as text, for comparing two dispatchers.
+  std::string dump() const;
+
+ private:
+  struct ride;
+  struct insertion;
+  struct scan_target;
+
+  template <typename Cmd>
+  void record(Cmd const& c) {
+    if (journal_ != nullptr) journal_->record(command{c});
+  }
+
+  seconds_t start_time(vehicle_state const& v, seconds_t now) const;
+  bool waiting_at_pos(vehicle_state const& v, seconds_t now) const;
+  void touch(vehicle_state& v, seconds_t now) const;
+  void recompute(vehicle_idx v);
+  std::optional<insertion> best_insertion(ride const& x, seconds_t now, std::span<vehicle_idx const> candidates,
+                                          insertion const* forced = nullptr, double* forced_cost = nullptr);
+  void insert(vehicle_idx v, request_idx r, insertion const& ins, seconds_t now);
+  seconds_t travel(road::snapped_point const& a, road::snapped_point const& b) const;
+
+  road::travel_model const& model_;
+  rules rules_;
+  journal* journal_{nullptr};
+  vecmap<vehicle_idx, vehicle_state> vehicles_;
+  vecmap<request_idx, request_state> requests_;
+
+  // Per-query scratch, reused.
+  std::vector<road::snapped_point> pts_, pd_;
+  std::vector<std::optional<road::travel_cost>> to_pd_, from_pd_;
+  std::vector<std::uint32_t> base_;
+  std::vector<vehicle_idx> all_, cand_;
+};
+
+// Geometry helpers of the rules (also used by the API to explain rejections).
+bool inside_area(std::span<std::vector<latlon> const> rings, latlon p);
+std::optional<latlon> nearest_meeting_point(std::span<latlon const> points, latlon p, double max_walk_m);
+
+}  // namespace nebuta::dispatch

@@ -1,0 +1,48 @@
+// Independent checker of a fleet's planned schedules. It shares no code with the dispatcher's
+// insertion: it takes plain descriptions of vehicles, promises and planned stops and recomputes
+// every constraint from the travel model.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nebuta/road/travel_model.h"
+
+namespace nebuta::dispatch::validate {
+
+struct vehicle {
+  int seats{0};
+  int wheelchairs{0};
+  latlon depot{};
+  std::int32_t shift_start{0}, shift_end{0};
+  latlon start{};              // where the plan starts
+  std::int32_t start_time{0};  // when the vehicle may leave `start`
+};
+
+struct rider {
+  int seats{0};        // passengers without wheelchair
+  int wheelchairs{0};  // wheelchair users
+  latlon pickup{}, dropoff{};
+  std::int32_t window_start{0}, window_end{0}, latest_dropoff{0};  // the promise
+  bool on_board{false};                                            // picked up already: only its drop-off remains
+  std::uint32_t vehicle{0};
+};
+
+struct planned_stop {
+  std::uint32_t rider{0};
+  bool pickup{true};
+  std::int32_t arrival{0}, begin{0}, departure{0};
+};
+
+struct fleet_plan {
+  std::int32_t dwell{0};
+  std::vector<vehicle> vehicles;
+  std::vector<rider> riders;                         // every accepted ride that is not finished
+  std::vector<std::vector<planned_stop>> schedules;  // one per vehicle
+};
+
+// Every broken rule as one line of text; empty when the plan is valid.
+std::vector<std::string> check(fleet_plan const& plan, road::travel_model const& model);
+
+}  // namespace nebuta::dispatch::validate

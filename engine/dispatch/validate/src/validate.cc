@@ -1,0 +1,114 @@
+#include "nebuta/dispatch/validate.h"
+
+#include <cstdio>
+
+namespace nebuta::dispatch::validate {
+
+namespace {
+
+template <typename... Args>
+std::string fmt(char const* f, Args... args) {
+  char buf[256];
+  std::snprintf(buf, sizeof(buf), f, args...);
+  return buf;
+}
+
+}  // namespace
+
+std::vector<std::string> check(fleet_plan const& plan, road::travel_model const& model) {
+  std::vector<std::string> errors;
+  auto const n_riders = plan.riders.size();
+  std::vector<int> n_pickups(n_riders, 0), n_dropoffs(n_riders, 0);
+  if (plan.schedules.size() != plan.vehicles.size()) {
+    errors.push_back("schedule count differs from vehicle count");
+    return errors;
+  }
+
+  for (std::size_t vi = 0; vi < plan.vehicles.size(); ++vi) {
+    auto const& veh = plan.vehicles[vi];
+    auto const& sched = plan.schedules[vi];
+    std::vector<char> aboard(n_riders, 0);
+    int seats = 0, wheelchairs = 0;
+    for (std::size_t r = 0; r < n_riders; ++r) {
+      if (plan.riders[r].on_board && plan.riders[r].vehicle == vi) {
+        aboard[r] = 1;
+        seats += plan.riders[r].seats;
+        wheelchairs += plan.riders[r].wheelchairs;
+      }
+    }
+    if (seats > veh.seats || wheelchairs > veh.wheelchairs) {
+      errors.push_back(fmt("V%zu: over capacity before its first stop", vi));
+    }
+
+    auto here = model.snap(veh.start);
+    long long free_at = veh.start_time > veh.shift_start ? veh.start_time : veh.shift_start;
+    for (std::size_t k = 0; k < sched.size(); ++k) {
+      auto const& s = sched[k];
+      if (s.rider >= n_riders) {
+        errors.push_back(fmt("V%zu stop %zu: unknown rider %u", vi, k, s.rider));
+        continue;
+      }
+      auto const& rd = plan.riders[s.rider];
+      auto const place = model.snap(s.pickup ? rd.pickup : rd.dropoff);
+      auto const leg = model.cost(here, place);
+      if (!leg) {
+        errors.push_back(fmt("V%zu stop %zu: unreachable", vi, k));
+      } else if (s.arrival < free_at + leg->seconds) {
+        errors.push_back(fmt("V%zu stop %zu (R%u): arrival %d before %lld (departure + %d s travel)", vi, k, s.rider,
+                             s.arrival, free_at + leg->seconds, leg->seconds));
+      }
+      if (s.begin < s.arrival) errors.push_back(fmt("V%zu stop %zu: service begins before arrival", vi, k));
+      if (s.departure < s.begin + plan.dwell) errors.push_back(fmt("V%zu stop %zu: dwell too short", vi, k));
+      if (rd.vehicle != vi) errors.push_back(fmt("V%zu stop %zu: R%u belongs to V%u", vi, k, s.rider, rd.vehicle));
+
+      if (s.pickup) {
+        ++n_pickups[s.rider];
+        if (rd.on_board) errors.push_back(fmt("V%zu stop %zu: pickup of R%u who is on board", vi, k, s.rider));
+        if (aboard[s.rider]) errors.push_back(fmt("V%zu stop %zu: R%u picked up twice", vi, k, s.rider));
+        if (s.begin < rd.window_start || s.begin > rd.window_end) {
+          errors.push_back(fmt("V%zu stop %zu: pickup of R%u at %d outside promised window [%d, %d]", vi, k, s.rider,
+                               s.begin, rd.window_start, rd.window_end));
+        }
+        aboard[s.rider] = 1;
+        seats += rd.seats;
+        wheelchairs += rd.wheelchairs;
+        if (seats > veh.seats) errors.push_back(fmt("V%zu stop %zu: %d seats used of %d", vi, k, seats, veh.seats));
+        if (wheelchairs > veh.wheelchairs) {
+          errors.push_back(fmt("V%zu stop %zu: %d wheelchair spaces used of %d", vi, k, wheelchairs, veh.wheelchairs));
+        }
+      } else {
+        ++n_dropoffs[s.rider];
+        if (!aboard[s.rider]) errors.push_back(fmt("V%zu stop %zu: drop-off of R%u before its pickup", vi, k, s.rider));
+        if (s.arrival > rd.latest_dropoff) {
+          errors.push_back(fmt("V%zu stop %zu: drop-off of R%u at %d after promised %d", vi, k, s.rider, s.arrival,
+                               rd.latest_dropoff));
+        }
+        aboard[s.rider] = 0;
+        seats -= rd.seats;
+        wheelchairs -= rd.wheelchairs;
+      }
+      here = place;
+      free_at = s.departure;
+    }
+    if (!sched.empty()) {
+      auto const home = model.cost(here, model.snap(veh.depot));
+      if (!home || free_at + home->seconds > veh.shift_end) {
+        errors.push_back(fmt("V%zu: back at depot at %lld after shift end %d", vi,
+                             home ? free_at + home->seconds : -1LL, veh.shift_end));
+      }
+    }
+    for (std::size_t r = 0; r < n_riders; ++r) {
+      if (aboard[r]) errors.push_back(fmt("V%zu: R%zu is never dropped off", vi, r));
+    }
+  }
+
+  for (std::size_t r = 0; r < n_riders; ++r) {
+    auto const want_pickups = plan.riders[r].on_board ? 0 : 1;
+    if (n_pickups[r] != want_pickups || n_dropoffs[r] != 1) {
+      errors.push_back(fmt("R%zu: %d pickups and %d drop-offs planned", r, n_pickups[r], n_dropoffs[r]));
+    }
+  }
+  return errors;
+}
+
+}  // namespace nebuta::dispatch::validate
