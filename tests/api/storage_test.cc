@@ -1,0 +1,404 @@
+// The dispatcher's SQLite command journal: every command type survives the round trip, a random
+// session replays to the same state, a process killed with SIGKILL loses no acknowledged command,
+// and a journal of another format version is refused.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <random>
+
+#include "nebuta/dispatch/dispatcher.h"
+#include "nebuta/storage/journal.h"
+
+using namespace nebuta;
+using namespace nebuta::dispatch;
+namespace fs = std::filesystem;
+using namespace std::string_view_literals;
+
+namespace {
+
+road::straight_line_model const model{};
+
+// A database path under the temp directory, removed (with its -wal and -shm files) at the end.
+struct temp_db {
+  fs::path path;
+  explicit temp_db(std::string const& tag) {
+    static std::uint64_t counter = 0;
+    path = fs::temp_directory_path() / ("nebuta_storage_test_" + std::to_string(::getpid()) + "_" +
+                                        std::to_string(++counter) + "_" + tag + ".sqlite");
+    remove();
+  }
+  ~temp_db() { remove(); }
+  void remove() const {
+    std::error_code ec;
+    for (auto const* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path.string() + suffix, ec);
+  }
+};
+
+struct recorder : journal {
+  std::vector<command> log;
+  void record(command const& c) override { log.push_back(c); }
+};
+
+bool same_double(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
+bool same(latlon a, latlon b) { return same_double(a.lat, b.lat) && same_double(a.lon, b.lon); }
+
+// Field by field, doubles bit by bit.
+bool same(command const& a, command const& b) {
+  if (a.index() != b.index()) return false;
+  return std::visit(
+      [&](auto const& x) {
+        using T = std::decay_t<decltype(x)>;
+        auto const& y = std::get<T>(b);
+        if (x.now != y.now) return false;
+        if constexpr (std::is_same_v<T, add_vehicle_cmd>) {
+          return x.spec.name == y.spec.name && x.spec.seats == y.spec.seats &&
+                 x.spec.wheelchairs == y.spec.wheelchairs && same(x.spec.depot, y.spec.depot) &&
+                 x.spec.shift_start == y.spec.shift_start && x.spec.shift_end == y.spec.shift_end;
+        } else if constexpr (std::is_same_v<T, offer_cmd>) {
+          return same(x.spec.pickup, y.spec.pickup) && same(x.spec.dropoff, y.spec.dropoff) &&
+                 x.spec.passengers == y.spec.passengers && x.spec.wheelchair_users == y.spec.wheelchair_users &&
+                 x.spec.earliest_pickup == y.spec.earliest_pickup;
+        } else if constexpr (std::is_same_v<T, accept_cmd>) {
+          return x.request == y.request;
+        } else if constexpr (std::is_same_v<T, cancel_cmd>) {
+          return x.request == y.request && x.by == y.by;
+        } else if constexpr (std::is_same_v<T, position_cmd>) {
+          return x.vehicle == y.vehicle && same(x.position, y.position);
+        } else if constexpr (std::is_same_v<T, stop_event_cmd>) {
+          return x.vehicle == y.vehicle && x.request == y.request && x.kind == y.kind;
+        } else {
+          return true;
+        }
+      },
+      a);
+}
+
+std::vector<command> every_command_type() {
+  auto const nan = std::numeric_limits<double>::quiet_NaN();
+  auto const inf = std::numeric_limits<double>::infinity();
+  return {
+      add_vehicle_cmd{25'200,
+                      {"bus 1 — Zona Norte \"A\"", 6, 1, {-30.0501234567891, -51.1712345678912}, 21'600, 61'200}},
+      add_vehicle_cmd{-5,
+                      {std::string{"\xff\xfe bad utf-8\x00 end"sv}, 0, 65'535, {-0.0, 1e-300}, -86'400, 3 * 86'400}},
+      add_vehicle_cmd{0, {"", 4, 0, {0.1 + 0.2, -51.27}, std::numeric_limits<seconds_t>::min(), no_time}},
+      offer_cmd{25'300, {{-30.01, -51.2}, {-30.1, -51.14}, 2, 1, 25'300}},
+      offer_cmd{25'301, {{nan, -nan}, {inf, -inf}, 0, 3, std::numeric_limits<seconds_t>::max()}},
+      offer_cmd{25'302, {{std::nextafter(-30.0, 0.0), 5e-324}, {-30.0, -51.0}, 65'535, 0, 0}},
+      accept_cmd{25'310, request_idx{0}},
+      accept_cmd{25'311, request_idx::invalid()},
+      cancel_cmd{25'400, request_idx{1}, cancelled_by::rider},
+      cancel_cmd{25'401, request_idx{7}, cancelled_by::operator_},
+      position_cmd{25'500, vehicle_idx{0}, {-30.05, -51.18}},
+      position_cmd{25'501, vehicle_idx{123'456}, {nan, 0.0}},
+      stop_event_cmd{25'600, vehicle_idx{0}, request_idx{0}, stop_event_kind::arrived},
+      stop_event_cmd{25'601, vehicle_idx{0}, request_idx{0}, stop_event_kind::picked_up},
+      stop_event_cmd{25'602, vehicle_idx{1}, request_idx{2}, stop_event_kind::dropped_off},
+      stop_event_cmd{25'603, vehicle_idx::invalid(), request_idx{3}, stop_event_kind::no_show},
+      reoptimise_cmd{25'700},
+  };
+}
+
+// A random session around Porto Alegre with the straight-line model: vehicles, offers, accepts
+// (some late), cancels, idle position reports, vehicles following their plans, re-optimisation,
+// and a few commands the dispatcher rejects. Returns the commands in order.
+std::vector<command> random_session(std::uint64_t seed, rules const& r, int n_requests) {
+  std::mt19937_64 rng{seed};
+  auto const uniform = [&](double a, double b) { return std::uniform_real_distribution<double>{a, b}(rng); };
+  auto const uniform_int = [&](int a, int b) { return std::uniform_int_distribution<int>{a, b}(rng); };
+  auto const chance = [&](double p) { return uniform(0.0, 1.0) < p; };
+  auto const place = [&]() { return latlon{uniform(-30.11, -29.99), uniform(-51.27, -51.13)}; };
+
+  recorder rec;
+  dispatcher d{model, r};
+  d.set_journal(&rec);
+  seconds_t now = 7 * 3600;
+  auto const n_vehicles = uniform_int(3, 6);
+  for (int i = 0; i < n_vehicles; ++i) {
+    auto const start = uniform_int(6 * 3600, 8 * 3600);
+    d.add_vehicle(now, {"v" + std::to_string(i), static_cast<std::uint16_t>(uniform_int(1, 6)),
+                        static_cast<std::uint16_t>(chance(0.4) ? 1 : 0), place(), start, start + 6 * 3600});
+  }
+  auto const follow_plans = [&](seconds_t until) {
+    for (;;) {
+      seconds_t best = no_time;
+      vehicle_idx which;
+      for (auto v = vehicle_idx{0}; v.v() < d.vehicles().size(); ++v) {
+        auto const& st = d.vehicle(v).stops;
+        if (st.empty()) continue;
+        auto const t = !st.front().arrived ? st.front().arrival : st.front().begin;
+        if (t < best) best = t, which = v;
+      }
+      if (best > until) break;
+      now = std::max(now, best);
+      auto const s = d.vehicle(which).stops.front();
+      auto const kind = !s.arrived                     ? stop_event_kind::arrived
+                        : s.kind == stop_kind::dropoff ? stop_event_kind::dropped_off
+                        : chance(0.05)                 ? stop_event_kind::no_show
+                                                       : stop_event_kind::picked_up;
+      d.stop_event(now, which, s.request, kind);
+    }
+    now = std::max(now, until);
+  };
+  std::vector<std::pair<seconds_t, request_idx>> accepts;
+  seconds_t next_reopt = now + 120;
+  for (int i = 0; i < n_requests; ++i) {
+    auto const next = now + 1 + static_cast<seconds_t>(std::exponential_distribution<double>{1.0 / 120.0}(rng));
+    std::stable_sort(accepts.begin(), accepts.end(), [](auto const& a, auto const& b) { return a.first < b.first; });
+    while (!accepts.empty() && accepts.front().first <= next) {
+      follow_plans(accepts.front().first);
+      auto const q = accepts.front().second;
+      accepts.erase(accepts.begin());
+      if (d.accept(now, q).ok() && chance(0.1))
+        d.cancel(now, q, chance(0.5) ? cancelled_by::rider : cancelled_by::operator_);
+    }
+    while (next_reopt <= next) {
+      follow_plans(next_reopt);
+      d.reoptimise(now);
+      next_reopt += 120;
+    }
+    follow_plans(next);
+    if (chance(0.2)) {
+      auto const v = vehicle_idx{static_cast<std::uint32_t>(uniform_int(0, n_vehicles - 1))};
+      if (d.vehicle(v).stops.empty()) d.update_position(now, v, d.vehicle(v).pos.coord);
+    }
+    if (chance(0.03)) d.accept(now, request_idx{999'999});                                          // unknown request
+    if (chance(0.03)) d.stop_event(now, vehicle_idx{0}, request_idx{0}, stop_event_kind::no_show);  // mostly wrong
+    auto const n = static_cast<std::uint16_t>(chance(0.7) ? 1 : uniform_int(2, 4));
+    auto const wc = static_cast<std::uint16_t>(chance(0.15) ? 1 : 0);
+    auto const o = d.request_offer(now, {place(), place(), n, wc, chance(0.6) ? now : now + uniform_int(0, 3600)});
+    if (o.ok() && chance(0.85))
+      accepts.emplace_back(now + (chance(0.9) ? uniform_int(0, 50) : uniform_int(50, 90)), o.request);
+  }
+  follow_plans(now + 3 * 3600);
+  return rec.log;
+}
+
+rules test_rules() {
+  rules r;
+  r.no_show_wait = 0;
+  return r;
+}
+
+std::string dump_of(std::span<command const> commands, rules const& r) {
+  dispatcher d{model, r};
+  for (auto const& c : commands) d.apply(c);
+  return d.dump();
+}
+
+void sql(fs::path const& path, char const* statement) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* err = nullptr;
+  auto const rc = sqlite3_exec(db, statement, nullptr, nullptr, &err);
+  INFO(statement << ": " << (err != nullptr ? err : ""));
+  sqlite3_free(err);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+}  // namespace
+
+TEST_CASE("storage: every command type survives JSON and the database bit for bit") {
+  auto const commands = every_command_type();
+  for (auto const& c : commands) {
+    auto const text = storage::to_json_text(c);
+    INFO(text);
+    auto const back = storage::from_json_text(text);
+    CHECK(same(c, back));
+    CHECK(storage::to_json_text(back) == text);
+  }
+
+  temp_db db{"roundtrip"};
+  {
+    storage::sqlite_journal j{db.path};
+    CHECK(j.last_sequence() == 0);
+    for (auto const& c : commands) j.record(c);
+    CHECK(j.last_sequence() == static_cast<std::int64_t>(commands.size()));
+  }
+  auto const loaded = storage::load_commands(db.path);
+  REQUIRE(loaded.size() == commands.size());
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    INFO("command " << i << ": " << storage::to_json_text(commands[i]));
+    CHECK(same(loaded[i], commands[i]));
+  }
+
+  // Reopening appends after the last command.
+  {
+    storage::sqlite_journal j{db.path};
+    CHECK(j.last_sequence() == static_cast<std::int64_t>(commands.size()));
+    j.record(reoptimise_cmd{99'999});
+  }
+  auto const more = storage::load_commands(db.path);
+  REQUIRE(more.size() == commands.size() + 1);
+  CHECK(same(more.back(), reoptimise_cmd{99'999}));
+
+  // Bad input is refused with a journal_error, never half-read.
+  CHECK_THROWS_AS(storage::from_json_text("{"), storage::journal_error);
+  CHECK_THROWS_AS(storage::from_json_text(R"({"type":"teleport","now":1})"), storage::journal_error);
+  CHECK_THROWS_AS(storage::from_json_text(R"({"type":"accept","now":1})"), storage::journal_error);
+  CHECK_THROWS_AS(storage::from_json_text(R"({"type":"accept","now":1,"request":-1})"), storage::journal_error);
+  CHECK_THROWS_AS(storage::from_json_text(R"({"type":"accept","now":1e3,"request":1})"), storage::journal_error);
+  CHECK_THROWS_AS(storage::from_json_text(R"({"type":"cancel","now":1,"request":1,"by":"nobody"})"),
+                  storage::journal_error);
+}
+
+TEST_CASE("storage: a random session journaled in SQLite replays to the same state") {
+  auto const r = test_rules();
+  for (std::uint64_t seed : {11u, 12u}) {
+    INFO("seed " << seed);
+    auto const commands = random_session(seed, r, 60);
+    temp_db db{"session"};
+    std::string live_dump;
+    {
+      storage::sqlite_journal j{db.path};
+      dispatcher live{model, r};
+      live.set_journal(&j);
+      for (auto const& c : commands) live.apply(c);
+      live_dump = live.dump();
+      CHECK(j.last_sequence() == static_cast<std::int64_t>(commands.size()));
+    }
+    CHECK(live_dump == dump_of(commands, r));
+    dispatcher replayed{model, r};
+    CHECK(storage::replay(db.path, replayed) == commands.size());
+    CHECK(replayed.dump() == live_dump);
+  }
+}
+
+TEST_CASE("storage: SIGKILL at a random moment loses no acknowledged command") {
+  auto const r = test_rules();
+  auto const commands = random_session(21, r, 50);
+  REQUIRE(commands.size() > 100);
+  std::mt19937_64 rng{4242};
+  auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds{60};
+  std::string summary;
+  for (int iteration = 0; iteration < 8; ++iteration) {
+    INFO("iteration " << iteration);
+    temp_db db{"crash"};
+    auto const kill_after_acks = std::uniform_int_distribution<std::size_t>{1, commands.size() - 1}(rng);
+    auto const extra_delay_us = std::uniform_int_distribution<int>{0, 3000}(rng);
+
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    auto const child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {  // applies the commands, acknowledging each after the journal returned
+      ::close(fds[0]);
+      try {
+        storage::sqlite_journal j{db.path};
+        dispatcher d{model, r};
+        d.set_journal(&j);
+        for (std::uint64_t seq = 1; seq <= commands.size(); ++seq) {
+          d.apply(commands[seq - 1]);
+          if (::write(fds[1], &seq, sizeof seq) != sizeof seq) ::_exit(3);
+        }
+      } catch (...) {
+        ::_exit(2);
+      }
+      ::_exit(0);
+    }
+    ::close(fds[1]);
+
+    // Read acknowledgements until the chosen one, wait a little more, then kill -9.
+    std::uint64_t acked = 0;
+    bool killed = false;
+    auto const read_ack = [&](int timeout_ms) {
+      pollfd p{fds[0], POLLIN, 0};
+      if (::poll(&p, 1, timeout_ms) <= 0) return false;
+      std::uint64_t seq = 0;
+      if (::read(fds[0], &seq, sizeof seq) != sizeof seq) return false;  // EOF: the child is gone
+      REQUIRE(seq == acked + 1);
+      acked = seq;
+      return true;
+    };
+    while (acked < kill_after_acks && std::chrono::steady_clock::now() < deadline && read_ack(10'000)) {
+    }
+    ::usleep(static_cast<useconds_t>(extra_delay_us));
+    killed = ::kill(child, SIGKILL) == 0;
+    while (read_ack(10'000)) {  // everything written before the death is acknowledged too
+    }
+    ::close(fds[0]);
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    CHECK((WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 0)));
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    INFO("killed " << killed << " after " << acked << " acknowledged commands");
+
+    auto const loaded = storage::load_commands(db.path);
+    CHECK(loaded.size() >= acked);
+    CHECK(loaded.size() <= acked + 1);  // at most the command in flight
+    summary += " " + std::to_string(acked) + "/" + std::to_string(loaded.size());
+    REQUIRE(loaded.size() <= commands.size());
+    for (std::size_t i = 0; i < loaded.size(); ++i) REQUIRE(same(loaded[i], commands[i]));
+
+    dispatcher replayed{model, r};
+    REQUIRE(storage::replay(db.path, replayed) == loaded.size());
+    CHECK(replayed.dump() == dump_of(std::span{commands}.first(loaded.size()), r));
+
+    // The journal can be reopened and continued after the crash.
+    storage::sqlite_journal j{db.path};
+    CHECK(j.last_sequence() == static_cast<std::int64_t>(loaded.size()));
+  }
+  WARN(commands.size() << " commands; acknowledged/in the database after SIGKILL:" << summary);
+}
+
+TEST_CASE("storage: a journal of another format version, or not a journal, is refused") {
+  auto const message_of = [](fs::path const& p) {
+    try {
+      (void)storage::load_commands(p);
+    } catch (storage::journal_error const& e) {
+      return std::string{e.what()};
+    }
+    return std::string{"(no error)"};
+  };
+
+  SECTION("database version") {
+    temp_db db{"version"};
+    { storage::sqlite_journal{db.path}.record(reoptimise_cmd{1}); }
+    sql(db.path, "PRAGMA user_version=2");
+    auto const msg = message_of(db.path);
+    CHECK_THAT(msg, Catch::Contains("format version 2 is not supported") && Catch::Contains("version 1"));
+    CHECK_THROWS_AS(storage::sqlite_journal{db.path}, storage::journal_error);
+    dispatcher d{model, test_rules()};
+    CHECK_THROWS_AS(storage::replay(db.path, d), storage::journal_error);
+  }
+  SECTION("command version") {
+    temp_db db{"row_version"};
+    {
+      storage::sqlite_journal j{db.path};
+      j.record(reoptimise_cmd{1});
+      j.record(reoptimise_cmd{2});
+    }
+    sql(db.path, "UPDATE commands SET format = 7 WHERE seq = 2");
+    CHECK_THAT(message_of(db.path), Catch::Contains("command 2: format version 7 is not supported"));
+  }
+  SECTION("a gap in the sequence") {
+    temp_db db{"gap"};
+    {
+      storage::sqlite_journal j{db.path};
+      for (int i = 0; i < 3; ++i) j.record(reoptimise_cmd{i});
+    }
+    sql(db.path, "DELETE FROM commands WHERE seq = 2");
+    CHECK_THAT(message_of(db.path), Catch::Contains("gap"));
+    CHECK_THROWS_AS(storage::sqlite_journal{db.path}, storage::journal_error);
+  }
+  SECTION("not a journal") {
+    temp_db db{"other"};
+    sql(db.path, "CREATE TABLE t(x)");
+    CHECK_THAT(message_of(db.path), Catch::Contains("not a Nebuta command journal"));
+    CHECK_THROWS_AS(storage::sqlite_journal{db.path}, storage::journal_error);
+    temp_db missing{"missing"};
+    CHECK_THAT(message_of(missing.path), Catch::Contains("no such file"));
+  }
+}
