@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <mutex>
+#include <tuple>
+#include <utility>
 
 namespace nebuta::raptor {
 
@@ -22,6 +25,180 @@ constexpr auto no_pickup = static_cast<std::uint8_t>(route_stop_flags::no_pickup
 constexpr auto no_dropoff = static_cast<std::uint8_t>(route_stop_flags::no_dropoff);
 
 }  // namespace
+
+// Lower bounds for target pruning. Built from the timetable alone, so that one table serves
+// every option set: ride edges take the minimum time between two consecutive stops of a route
+// over all its trips (whatever day or accessibility), footpaths and walking links are all
+// included (walking links both ways, at walk_speed, rounded down), change times count 0.
+// Every journey any query can make is a path of this graph at least as long, so
+// arrival(s) + d[t][s] never exceeds the arrival at t of a journey continuing from s.
+struct router::lb_table {
+  // 17 MiB at most; built in about 0.25 ms per stop (Tampa: 2,349 stops, 11 MiB, ~0.5 s).
+  static constexpr std::size_t max_stops = 3000;
+  static constexpr double walk_speed = 1.2;        // valid for queries walking at most this fast
+  static constexpr double walk_radius = 400.0;     // ... on walking links at most this long
+  timetable const* tt{nullptr};
+  std::size_t n_stops{0}, n_routes{0}, n_trips{0}, n_route_stops{0}, n_times{0};
+  date_t first_date{};
+  std::uint64_t hash{0};
+  std::vector<std::uint16_t> d;  // [t * n_stops + s]: lower bound s -> t, clamped to 65,535
+
+  // What the bounds depend on, so that a new timetable at the address of a destroyed one is
+  // not taken for it.
+  static std::uint64_t content_hash(timetable const& x) {
+    auto h = std::uint64_t{0x9E3779B97F4A7C15ULL};
+    auto const mix = [&](std::uint64_t v) { h = (h ^ v) * 0x100000001B3ULL + (h >> 29U); };
+    for (auto const v : x.arrivals) mix(static_cast<std::uint32_t>(v));
+    for (auto const v : x.departures) mix(static_cast<std::uint32_t>(v));
+    for (auto const v : x.route_stops.raw_data()) mix(v.v());
+    for (auto s = stop_idx{0}; s.v() < x.n_stops(); ++s) {
+      for (auto const& fp : x.stop_footpaths[s]) mix((std::uint64_t{fp.target.v()} << 32U) | fp.duration_s);
+    }
+    for (auto const& l : x.stop_walk_links.raw_data()) mix(l.target.v());
+    return h;
+  }
+  bool same(timetable const& x, std::uint64_t x_hash) const {
+    return tt == &x && n_stops == x.n_stops() && n_routes == x.n_routes() &&
+           n_trips == x.n_trips() && n_route_stops == x.route_stops.total() &&
+           n_times == x.arrivals.size() && first_date == x.first_date && hash == x_hash;
+  }
+};
+
+std::shared_ptr<router::lb_table const> router::shared_lb_table(
+    timetable const& tt, std::vector<double> const& link_dist) {
+  auto const n = tt.n_stops();
+  if (n == 0U || n > lb_table::max_stops) return nullptr;
+  auto const hash = lb_table::content_hash(tt);
+  static std::mutex mutex;
+  static std::vector<std::weak_ptr<lb_table const>> tables;
+  std::lock_guard const lock{mutex};
+  std::erase_if(tables, [](auto const& w) { return w.expired(); });
+  for (auto const& w : tables) {
+    if (auto t = w.lock(); t && t->same(tt, hash)) return t;
+  }
+
+  // Edges u -> v as (v, u, w), deduplicated to the minimum, then by head v for a Dijkstra
+  // from each target over reversed edges.
+  struct edge {
+    std::uint32_t v, u, w;
+  };
+  std::vector<edge> edges;
+  for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
+    auto const stops = tt.route_stops[r];
+    auto const nt = tt.route_n_trips[r];
+    if (nt == 0U) continue;
+    for (auto p = 0U; p + 1 < stops.size(); ++p) {
+      if (stops[p] == stops[p + 1]) continue;
+      auto const deps = tt.route_departures_at(r, p);
+      auto const arrs = tt.route_arrivals_at(r, p + 1);
+      auto w = std::numeric_limits<std::int64_t>::max();
+      for (auto i = 0U; i < nt; ++i) w = std::min(w, std::int64_t{arrs[i]} - deps[i]);
+      if (w < 0) return nullptr;  // not a timetable the bound holds for
+      edges.push_back({stops[p + 1].v(), stops[p].v(),
+                       static_cast<std::uint32_t>(std::min<std::int64_t>(w, 0xFFFF))});
+    }
+  }
+  for (auto s = stop_idx{0}; s.v() < n; ++s) {
+    for (auto const& fp : tt.stop_footpaths[s]) {
+      edges.push_back({fp.target.v(), s.v(), std::min<std::uint32_t>(fp.duration_s, 0xFFFF)});
+    }
+  }
+  for (auto s = stop_idx{0}; s.v() < tt.stop_walk_links.size(); ++s) {
+    auto const base = tt.stop_walk_links.raw_offsets()[s.v()];
+    auto const links = tt.stop_walk_links[s];
+    for (auto j = 0U; j < links.size(); ++j) {
+      if (links[j].distance_m > lb_table::walk_radius + 1.0) break;  // nearest first
+      if (link_dist[base + j] > lb_table::walk_radius) continue;
+      // Rounded down, with a margin against the last bit of the distance in either direction.
+      auto const w = static_cast<std::uint32_t>(
+          std::min(std::floor(link_dist[base + j] * (1.0 - 1e-9) / lb_table::walk_speed), 65535.0));
+      edges.push_back({links[j].target.v(), s.v(), w});
+      edges.push_back({s.v(), links[j].target.v(), w});
+    }
+  }
+  std::sort(edges.begin(), edges.end(), [](edge const& a, edge const& b) {
+    return std::tie(a.v, a.u, a.w) < std::tie(b.v, b.u, b.w);
+  });
+  edges.erase(std::unique(edges.begin(), edges.end(),
+                          [](edge const& a, edge const& b) { return a.v == b.v && a.u == b.u; }),
+              edges.end());
+  std::vector<std::uint32_t> off(n + 1, 0U);
+  for (auto const& e : edges) ++off[e.v + 1];
+  for (auto i = 1U; i <= n; ++i) off[i] += off[i - 1];
+
+  auto table = std::make_shared<lb_table>();
+  table->tt = &tt;
+  table->n_stops = n;
+  table->n_routes = tt.n_routes();
+  table->n_trips = tt.n_trips();
+  table->n_route_stops = tt.route_stops.total();
+  table->n_times = tt.arrivals.size();
+  table->first_date = tt.first_date;
+  table->hash = hash;
+  table->d.assign(n * n, 0xFFFF);
+  std::vector<std::uint32_t> dist(n);
+  std::vector<std::uint64_t> heap;  // (distance << 32) | stop, min-heap
+  for (auto t = 0U; t < n; ++t) {
+    std::fill(dist.begin(), dist.end(), std::numeric_limits<std::uint32_t>::max());
+    auto* const row = table->d.data() + static_cast<std::size_t>(t) * n;
+    dist[t] = 0;
+    heap.clear();
+    heap.push_back(t);
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), std::greater<>{});
+      auto const top = heap.back();
+      heap.pop_back();
+      auto const dv = static_cast<std::uint32_t>(top >> 32U);
+      auto const v = static_cast<std::uint32_t>(top);
+      if (dv != dist[v]) continue;
+      if (dv >= 0xFFFFU) break;  // everything further is clamped anyway
+      row[v] = static_cast<std::uint16_t>(dv);
+      for (auto i = off[v]; i < off[v + 1]; ++i) {
+        auto const& e = edges[i];
+        auto const du = dv + e.w;
+        if (du < dist[e.u]) {
+          dist[e.u] = du;
+          heap.push_back((std::uint64_t{du} << 32U) | e.u);
+          std::push_heap(heap.begin(), heap.end(), std::greater<>{});
+        }
+      }
+    }
+  }
+  tables.push_back(table);
+  return table;
+}
+
+template <bool Fwd>
+void router::prepare_lb() {
+  lb_ = lb_zero_.data();
+  if (!lb_table_ || speed_ > lb_table::walk_speed || radius_ > lb_table::walk_radius) return;
+  if (literal_ ? slack_ < 0 : default_change_ < 0) return;  // the bound ignores change times
+  auto const n = n_stops_;
+  auto const* const d = lb_table_->d.data();
+  if (!target_is_coord_) {
+    if (!target_stop_.valid() || target_stop_.v() >= n) return;
+    auto const t = static_cast<std::size_t>(target_stop_.v());
+    if constexpr (Fwd) {
+      lb_ = d + t * n;
+    } else {
+      lb_scratch_.resize(n);
+      for (auto s = 0U; s < n; ++s) lb_scratch_[s] = d[s * n + t];
+      lb_ = lb_scratch_.data();
+    }
+    return;
+  }
+  if (egress_stops_.size() > 64U) return;
+  lb_scratch_.assign(n, 0xFFFF);
+  for (auto const e : egress_stops_) {
+    auto const w = std::min<seconds_t>(egress_[e.v()], 0xFFFF);
+    auto const ev = static_cast<std::size_t>(e.v());
+    for (auto s = 0U; s < n; ++s) {
+      auto const x = static_cast<seconds_t>(Fwd ? d[ev * n + s] : d[s * n + ev]) + w;
+      if (x < lb_scratch_[s]) lb_scratch_[s] = static_cast<std::uint16_t>(x);
+    }
+  }
+  lb_ = lb_scratch_.data();
+}
 
 void ride_stops(timetable const& tt, leg const& ride, std::vector<stop_visit>& out,
                 bool include_ends) {
@@ -123,6 +300,10 @@ router::router(timetable const& tt) : tt_{tt}, n_stops_{tt.n_stops()} {
   }
   std::sort(stops_by_lat_.begin(), stops_by_lat_.end());
 
+  lb_table_ = shared_lb_table(tt, link_dist_);
+  lb_zero_.assign(n_stops_, 0U);
+  lb_ = lb_zero_.data();
+
   best_ride_.assign(n_stops_, inf);
   best_foot_.assign(n_stops_, inf);
   ready_.assign(n_stops_, inf);
@@ -132,7 +313,10 @@ router::router(timetable const& tt) : tt_{tt}, n_stops_{tt.n_stops()} {
   ride_improved_flag_.assign(n_stops_, 0U);
   route_start_.assign(tt.n_routes(), none);
   route_end_.assign(tt.n_routes(), 0U);
+  route_key_.assign(tt.n_routes(), 0);
+  target_routes_.reserve(tt.n_routes());
   egress_.assign(n_stops_, inf);
+  to_target_.assign(n_stops_, inf);
   egress_dist_.assign(n_stops_, 0.0F);
   touched_.reserve(n_stops_);
   marked_list_.reserve(n_stops_);
@@ -246,6 +430,7 @@ void router::reset() {
   touched_.clear();
   rounds_used_ = 1;
   target_best_ = inf;
+  pending_ = inf;
   target_round_.fill(inf);
   target_parent_.fill(target_parent{});
   pareto_.clear();
@@ -259,7 +444,7 @@ seconds_t router::change_time(stop_idx s) const {
 
 [[gnu::always_inline]] inline bool router::set_foot(unsigned k, stop_idx s, seconds_t key,
                                                     foot_parent const& p) {
-  if (key >= best_foot_[s.v()] || key >= bound(k)) return false;
+  if (key >= best_foot_[s.v()] || key + lb(s) >= bound(k)) return false;
   auto const i = k * n_stops_ + s.v();
   foot_[i] = key;
   foot_parent_[i] = p;
@@ -328,6 +513,57 @@ void router::init_query(place const& from, place const& to, date_t date, options
       egress_stops_.push_back(s);
     });
   }
+  prepare_lb<Fwd>();
+  // Routes through the target (or the stops walking to the target coordinate) are probed
+  // first in each round (probe_route), and a ride to a stop with a footpath or walking link to the target
+  // bounds the search at once (pending_), not only after the round's footpaths: the sooner a
+  // bound is known, the more it prunes.
+  for (auto const r : target_routes_) route_key_[r.v()] = 0;
+  target_routes_.clear();
+  for (auto const s : to_target_stops_) to_target_[s.v()] = inf;
+  to_target_stops_.clear();
+  auto const flag_routes = [&](stop_idx s) {
+    for (auto i = occ_offsets_[s.v()]; i < occ_offsets_[s.v() + 1]; ++i) {
+      if (route_key_[occ_[i].r.v()] == 0) {
+        route_key_[occ_[i].r.v()] = 1;
+        target_routes_.push_back(occ_[i].r);
+      }
+    }
+  };
+  auto const to_target = [&](stop_idx s, seconds_t d) {
+    if (to_target_[s.v()] == inf) to_target_stops_.push_back(s);
+    to_target_[s.v()] = std::min(to_target_[s.v()], d);
+  };
+  if (!target_is_coord_) {
+    if (!target_stop_.valid() || target_stop_.v() >= n_stops_) return;
+    auto const t = target_stop_;
+    flag_routes(t);
+    // Exactly the footpaths relax_footpaths<Fwd> takes from a stop to t.
+    if (use_fp_) {
+      if constexpr (Fwd) {
+        for (auto i = rev_fp_offsets_[t.v()]; i < rev_fp_offsets_[t.v() + 1]; ++i) {
+          to_target(rev_fp_[i].target, static_cast<seconds_t>(rev_fp_[i].duration_s));
+        }
+      } else {
+        for (auto const& fp : tt_.stop_footpaths[t]) {
+          to_target(fp.target, static_cast<seconds_t>(fp.duration_s));
+        }
+      }
+    }
+    if (radius_ > 0.0) {
+      for (auto x = wl_off_[t.v()]; x < wl_off_[t.v() + 1]; ++x) {
+        auto const u = wl_[x].target;
+        for (auto y = wl_off_[u.v()]; y < wl_off_[u.v() + 1]; ++y) {
+          if (wl_[y].target == t) to_target(u, static_cast<seconds_t>(wl_[y].dur));
+        }
+      }
+    }
+  } else {
+    for (auto const e : egress_stops_) {
+      flag_routes(e);
+      to_target(e, egress_[e.v()]);
+    }
+  }
 }
 
 template void router::init_query<true>(place const&, place const&, date_t, options const&);
@@ -392,6 +628,8 @@ void router::start(place const& from, place const& to, seconds_t start_key) {
 template <bool Fwd>
 void router::relax_footpaths(stop_idx s, unsigned k) {
   auto const base_key = ride_[k * n_stops_ + s.v()];
+  // Whatever is reached on foot from s arrives no earlier than base_key + lb(s).
+  if (base_key + lb(s) >= bound(k)) return;
   if (use_fp_) {
     if constexpr (Fwd) {
       for (auto const& fp : tt_.stop_footpaths[s]) {
@@ -413,6 +651,77 @@ void router::relax_footpaths(stop_idx s, unsigned k) {
       set_foot(k, l.target, key, {s, l.dur, l.dist, walk_kind::walk_link, false});
     }
   }
+}
+
+// An arrival key at the target that scan_route<Fwd>(r, ...) of this round is sure to record (by
+// a ride to the target, or to a stop walking to it), or inf: for each marked stop, the first
+// running trip of each day offset that can be entered there. The scan holds that trip or a
+// better one, so the target ends the round with this key or less.
+template <bool Fwd>
+seconds_t router::probe_route(route_idx r, std::uint32_t start_rank,
+                              std::uint32_t last_marked_rank) const {
+  auto const stops = tt_.route_stops[r];
+  auto const flags = tt_.route_stop_flags[r];
+  auto const n = static_cast<std::uint32_t>(stops.size());
+  auto const nt = tt_.route_n_trips[r];
+  auto const* const arr = tt_.arrivals.data() + tt_.route_time_base[r];
+  auto const* const dep = tt_.departures.data() + tt_.route_time_base[r];
+  auto const first = tt_.route_first_trip[r];
+  auto const* const exit_tm = (Fwd ? arr_tm_.data() : dep_tm_.data()) + tt_.route_time_base[r];
+  constexpr std::uint8_t enter_mask = Fwd ? no_pickup : no_dropoff;
+  constexpr std::uint8_t exit_mask = Fwd ? no_dropoff : no_pickup;
+  auto const n_trips = tt_.n_trips();
+  auto const n_routes = tt_.n_routes();
+  auto const rs = static_cast<std::size_t>(tt_.route_stops.raw_offsets()[r.v()]);
+  // The positions where the route reaches the target or a stop walking to it.
+  std::array<std::uint32_t, 8> exit_rank{};
+  std::array<seconds_t, 8> exit_walk{};
+  auto n_exit = 0U;
+  for (auto rank2 = start_rank + 1; rank2 < n && n_exit < exit_rank.size(); ++rank2) {
+    auto const pos2 = Fwd ? rank2 : n - 1 - rank2;
+    auto const s2 = stops[pos2];
+    auto const w = s2 == target_stop_ ? 0 : to_target_[s2.v()];
+    if (w == inf || (flags[pos2] & exit_mask) != 0U || !stop_ok(s2)) continue;
+    exit_rank[n_exit] = rank2;
+    exit_walk[n_exit++] = w;
+  }
+  if (n_exit == 0U) return inf;
+  auto ub = inf;
+  for (auto rank = start_rank; rank <= last_marked_rank && rank < exit_rank[n_exit - 1]; ++rank) {
+    auto const pos = Fwd ? rank : n - 1 - rank;
+    auto const s = stops[pos];
+    if (marked_[s.v()] == 0U || (flags[pos] & enter_mask) != 0U || !stop_ok(s)) continue;
+    auto const ready = ready_[s.v()];
+    for (auto o = 0U; o < n_offsets_; ++o) {
+      auto const m = act_n_[static_cast<std::size_t>(o) * n_routes + r.v()];
+      if (m == 0U) continue;
+      auto const* const L = act_trips_.data() + static_cast<std::size_t>(o) * n_trips + first.v();
+      auto const off = offsets_[o] * seconds_per_day;
+      // First / last running trip's time here: most offsets are decided without a search.
+      auto const e = (Fwd ? act_dep_ : act_arr_)[(rs + pos) * n_offsets_ + o];
+      std::uint32_t t = 0;
+      if constexpr (Fwd) {
+        if (e.last + off < ready) continue;
+        auto const* const span = dep + pos * nt;
+        auto const it = std::partition_point(L, L + m, [&](std::uint32_t x) { return span[x] + off < ready; });
+        if (it == L + m) continue;
+        t = *it;
+      } else {
+        if (e.first + off > -ready) continue;
+        auto const* const span = arr + pos * nt;
+        auto const it = std::partition_point(L, L + m, [&](std::uint32_t x) { return span[x] + off <= -ready; });
+        if (it == L) continue;
+        t = *(it - 1);
+      }
+      for (auto e = 0U; e < n_exit; ++e) {
+        if (exit_rank[e] <= rank) continue;
+        auto const pos2 = Fwd ? exit_rank[e] : n - 1 - exit_rank[e];
+        auto const x = exit_tm[t * n + pos2] + off;
+        ub = std::min(ub, (Fwd ? x : -x) + exit_walk[e]);
+      }
+    }
+  }
+  return ub;
 }
 
 template <bool Fwd>
@@ -490,8 +799,10 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
           bo = o;
         }
       }
-      if (best >= b) {
-        if (rank > last_marked_rank) return;  // times only grow along the trips
+      // best + lb(s) never decreases along the trips: lb(s) is at most the minimum ride time
+      // to any later stop plus that stop's bound.
+      if (best + lb(s) >= b) {
+        if (rank > last_marked_rank) return;
       } else if ((f & exit_mask) == 0U && best < best_ride_[s.v()] && stop_ok(s)) {
         auto const i = round_base + s.v();
         ride_[i] = best;
@@ -510,6 +821,11 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
         if (s == target_stop_) {
           target_found(k, best, {target_parent::type::ride, s, 0U, 0.0F});
           b = bound(k);
+        } else if (auto const w = to_target_[s.v()]; w != inf) {
+          // At the end of the round, the walk from s records an arrival at most best + w; only
+          // later arrivals are pruned until then, so that ties resolve as before.
+          pending_ = std::min(pending_, best + w + 1);
+          b = bound(k);
         }
       }
     } else if (rank > last_marked_rank) {
@@ -518,7 +834,8 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
 
     if (rank <= last_marked_rank && marked_[s.v()] != 0U && (f & enter_mask) == 0U && stop_ok(s)) {
       auto const ready = ready_[s.v()];
-      auto prune = std::min(b, held_final);
+      // A trip entered here at key x reaches the target no earlier than x + lb(s).
+      auto prune = std::min(b - lb(s), held_final);
       for (auto x = 0U; x < n_live; ++x) {
         auto const o = live[x];
         auto const off = shift[o];
@@ -613,6 +930,7 @@ void router::run_rounds() {
     rounds_used_ = std::max(rounds_used_, k + 1);
     for (auto const s : marked_list_) {
       ready_[s.v()] = std::min(sat_add(best_ride_[s.v()], change_time(s)), best_foot_[s.v()]);
+      if (ready_[s.v()] + lb(s) >= bound(k)) continue;  // no trip from here can help any more
       auto const& offs = Fwd ? occ_fwd_offsets_ : occ_bwd_offsets_;
       auto const& list = Fwd ? occ_fwd_ : occ_bwd_;
       for (auto i = offs[s.v()]; i < offs[s.v() + 1]; ++i) {
@@ -625,6 +943,13 @@ void router::run_rounds() {
         st = std::min(st, rank);
         route_end_[r.v()] = std::max(route_end_[r.v()], rank);
       }
+    }
+    // Until the target is reached: routes through it first, but only to bound the round
+    // (scanning them first would change which of two equally good journeys is kept).
+    for (auto const r : routes_) {
+      if (route_key_[r.v()] == 0 || target_best_ != inf) continue;
+      auto const ub = probe_route<Fwd>(r, route_start_[r.v()], route_end_[r.v()]);
+      if (ub != inf) pending_ = std::min(pending_, ub + 1);
     }
     for (auto const r : routes_) {
       scan_route<Fwd>(r, route_start_[r.v()], route_end_[r.v()], k);

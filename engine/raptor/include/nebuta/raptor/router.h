@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -201,6 +202,8 @@ class router {
   template <bool Fwd>
   void scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank, unsigned k);
   template <bool Fwd>
+  seconds_t probe_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank) const;
+  template <bool Fwd>
   void relax_footpaths(stop_idx s, unsigned k);
   template <bool Fwd>
   bool reconstruct_impl(unsigned legs, journey& out) const;
@@ -223,7 +226,7 @@ class router {
   }
   bool set_foot(unsigned k, stop_idx s, seconds_t key, foot_parent const& p);
   void target_found(unsigned k, seconds_t key, target_parent const& p);
-  seconds_t bound(unsigned k) const { return std::min(target_best_, seed_[k]); }
+  seconds_t bound(unsigned k) const { return std::min({target_best_, seed_[k], pending_}); }
   // Calls f(stop, distance) for every stop with coordinates within radius_m of c.
   template <typename F>
   void stops_near(latlon c, double radius_m, F&& f) const {
@@ -238,6 +241,20 @@ class router {
 
   timetable const& tt_;
   std::size_t n_stops_;
+
+  // --- lower bounds for target pruning (A*-like): lb_table::d[t * n + s] is a lower bound on
+  // the travel time from stop s to stop t over every trip, footpath and walking link (walking at
+  // lb_table::walk_speed or slower, change times ignored), clamped to 65,535 s. Shared between
+  // the routers of one timetable; absent for large timetables.
+  struct lb_table;
+  std::shared_ptr<lb_table const> lb_table_;
+  std::vector<std::uint16_t> lb_zero_, lb_scratch_;
+  std::uint16_t const* lb_{nullptr};  // per query: bound per stop towards the search target
+  static std::shared_ptr<lb_table const> shared_lb_table(timetable const& tt,
+                                                        std::vector<double> const& link_dist);
+  template <bool Fwd>
+  void prepare_lb();
+  seconds_t lb(stop_idx s) const { return static_cast<seconds_t>(lb_[s.v()]); }
 
   // --- precomputed from the timetable
   struct route_pos {
@@ -298,6 +315,11 @@ class router {
   std::vector<stop_idx> marked_list_, next_marked_list_, ride_improved_;
   std::vector<std::uint32_t> route_start_, route_end_;  // ranks of the first / last marked stop
   std::vector<route_idx> routes_;
+  std::vector<seconds_t> route_key_;       // 1: the route serves the target (or an egress stop)
+  std::vector<route_idx> target_routes_;
+  std::vector<seconds_t> to_target_;       // footpath / walk link / egress seconds to the target
+  std::vector<stop_idx> to_target_stops_;
+  seconds_t pending_{unreachable_time};    // 1 + an arrival the current round will record
   std::vector<seconds_t> egress_;  // walking seconds from a stop to the target coordinate
   std::vector<float> egress_dist_;
   std::vector<stop_idx> egress_stops_;
