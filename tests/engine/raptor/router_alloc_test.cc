@@ -1,42 +1,14 @@
 // Steady-state queries do not allocate: a global operator new counts allocations.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // operator new/delete are replaced below
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
+#include "count_allocations.h"
+
 #include <random>
 
 #include "nebuta/gtfs/reader.h"
 #include "nebuta/gtfs_import/import.h"
 #include "nebuta/raptor/router.h"
 #include "shared_data.h"
-
-namespace {
-std::atomic<std::uint64_t> n_allocations{0};
-}
-
-// Every replaceable form that allocates with malloc is replaced, so that the pairs match (also
-// under AddressSanitizer).
-void* operator new(std::size_t n) {
-  ++n_allocations;
-  if (auto* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc{};
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void* operator new(std::size_t n, std::nothrow_t const&) noexcept {
-  ++n_allocations;
-  return std::malloc(n == 0 ? 1 : n);
-}
-void* operator new[](std::size_t n, std::nothrow_t const&) noexcept {
-  return operator new(n, std::nothrow);
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::nothrow_t const&) noexcept { std::free(p); }
-void operator delete[](void* p, std::nothrow_t const&) noexcept { std::free(p); }
 
 using namespace nebuta;
 using namespace nebuta::raptor;
@@ -76,7 +48,7 @@ TEST_CASE("raptor: queries do not allocate in the steady state", "[alloc]") {
     }
   };
   run(300, 1);  // sizes the buffers
-  auto const before = n_allocations.load();
+  auto const before = nebuta::test::allocations();
   run(300, 2);
-  CHECK(n_allocations.load() - before == 0U);
+  CHECK(nebuta::test::allocations() - before == 0U);
 }

@@ -1,39 +1,15 @@
 // Steady-state road queries do not allocate: a global operator new counts allocations.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // operator new/delete are replaced below
 #include <catch2/catch.hpp>
 
+#include "count_allocations.h"
+
 #include <array>
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <optional>
 #include <vector>
 
 #include "nebuta/road/network_model.h"
 #include "nebuta/road/query.h"
 #include "road_fixtures.h"
-
-namespace {
-std::atomic<std::uint64_t> n_allocations{0};
-}
-
-void* operator new(std::size_t n) {
-  ++n_allocations;
-  if (auto* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc{};
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void* operator new(std::size_t n, std::nothrow_t const&) noexcept {
-  ++n_allocations;
-  return std::malloc(n == 0 ? 1 : n);
-}
-void* operator new[](std::size_t n, std::nothrow_t const&) noexcept { return operator new(n, std::nothrow); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::nothrow_t const&) noexcept { std::free(p); }
-void operator delete[](void* p, std::nothrow_t const&) noexcept { std::free(p); }
 
 using namespace nebuta;
 using namespace nebuta::road;
@@ -61,18 +37,18 @@ TEST_CASE("road: queries and model calls do not allocate in the steady state", "
 
   std::array<std::uint64_t, 4> counts{};
   auto const run = [&] {
-    auto n0 = n_allocations.load();
+    auto n0 = nebuta::test::allocations();
     for (std::uint32_t s = 0; s < 900; s += 37) q.one_to_many(road_node_idx{s}, targets, out);
-    counts[0] = n_allocations.load() - n0;
-    n0 = n_allocations.load();
+    counts[0] = nebuta::test::allocations() - n0;
+    n0 = nebuta::test::allocations();
     m.many_to_many(pts, pts, mm);
-    counts[1] = n_allocations.load() - n0;
-    n0 = n_allocations.load();
+    counts[1] = nebuta::test::allocations() - n0;
+    n0 = nebuta::test::allocations();
     for (auto const& p : pts) (void)m.cost(pts[0], p);
-    counts[2] = n_allocations.load() - n0;
-    n0 = n_allocations.load();
+    counts[2] = nebuta::test::allocations() - n0;
+    n0 = nebuta::test::allocations();
     (void)m.snap(road::test::at(1234, 567));
-    counts[3] = n_allocations.load() - n0;
+    counts[3] = nebuta::test::allocations() - n0;
   };
   run();  // warm-up: heaps and the scratch pool grow here
   run();
