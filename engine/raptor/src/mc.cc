@@ -165,13 +165,7 @@ void router::walk_pareto(place const& from, place const& to, date_t date, second
     for (auto const s : mc_new_stops_) {
       for (auto i = occ_offsets_[s.v()]; i < occ_offsets_[s.v() + 1]; ++i) {
         auto const [r, pos] = occ_[i];
-        auto& st = route_start_[r.v()];
-        if (st == none) {
-          routes_.push_back(r);
-          route_end_[r.v()] = pos;
-        }
-        st = std::min(st, pos);
-        route_end_[r.v()] = std::max(route_end_[r.v()], pos);
+        mark_route(r, pos);
       }
     }
     for (auto const r : routes_) {

@@ -935,13 +935,7 @@ void router::run_rounds() {
       auto const& list = Fwd ? occ_fwd_ : occ_bwd_;
       for (auto i = offs[s.v()]; i < offs[s.v() + 1]; ++i) {
         auto const [r, rank] = list[i];
-        auto& st = route_start_[r.v()];
-        if (st == none) {
-          routes_.push_back(r);
-          route_end_[r.v()] = rank;
-        }
-        st = std::min(st, rank);
-        route_end_[r.v()] = std::max(route_end_[r.v()], rank);
+        mark_route(r, rank);
       }
     }
     // Until the target is reached: routes through it first, but only to bound the round

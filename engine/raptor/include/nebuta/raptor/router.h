@@ -218,6 +218,16 @@ class router {
   // Trip t runs on the query day shifted by offsets_[o] (and is accessible when asked).
   bool trip_ok(std::uint32_t t, unsigned o) const { return ((active_[t] >> o) & 1U) != 0U; }
   void prepare_active();
+  // Queues route r for this round's scan, widening its span of marked positions to `pos`.
+  void mark_route(route_idx r, std::uint32_t pos) {
+    auto& start = route_start_[r.v()];
+    if (start == none) {
+      routes_.push_back(r);
+      route_end_[r.v()] = pos;
+    }
+    start = std::min(start, pos);
+    route_end_[r.v()] = std::max(route_end_[r.v()], pos);
+  }
   void touch(stop_idx s) {
     if (touched_flag_[s.v()] == 0U) {
       touched_flag_[s.v()] = 1U;
