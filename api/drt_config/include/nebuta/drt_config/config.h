@@ -1,0 +1,55 @@
+// Configuration files of the on-demand service, read at the edge and turned into engine values:
+// the service rules (JSON, with a GeoJSON service area and meeting points), the fleet (CSV) and
+// the travel model (OSM extract or straight-line parameters). Shared by `nebuta dispatch`,
+// `nebuta serve` and `nebuta simulate` (whose scenario embeds the same rules object).
+//
+// Error policy: a file that cannot be read, or JSON that is not an object, throws config_error
+// with "file: reason". Inside a file, a bad value throws config_error naming the file and the key
+// path (rules are small and must be right; half a rule set is worse than none). Fleet CSV rows
+// are different: a bad row is reported as "file:line: reason", skipped and counted, like feeds.
+//
+// Rules JSON keys (all optional; defaults are dispatch::rules' defaults):
+//   max_wait_s, ride_factor (alpha), ride_offset_s (beta), dwell_s, offer_ttl_s, no_show_wait_s,
+//   promise_slack_s, max_booking_ahead_s, max_passengers, passenger_weight, max_walk_m,
+//   service_area:   a GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection of those
+//                   (inline object), or a string: path of a .geojson file relative to the JSON file;
+//   meeting_points: an array of [lat, lon] pairs, or {"gtfs": "path/to/feed"} (every stop of the
+//                   feed with location_type 0 or empty becomes a meeting point), or a string path of
+//                   a GeoJSON file of Points.
+// Times of day are seconds; rules_to_json writes every key back (defaults filled in).
+//
+// Fleet CSV columns: vehicle_id, seats, wheelchair_spaces (optional, 0), depot_lat, depot_lon,
+// shift_start, shift_end (HH:MM or HH:MM:SS, hours may exceed 23; or integer seconds).
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "nebuta/dispatch/types.h"
+
+namespace nebuta::drt_config {
+
+struct config_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// `base_dir` resolves relative paths inside the object (service_area file, GTFS feed);
+// `source_name` names the object in error messages (usually the file name).
+dispatch::rules parse_rules(nlohmann::json const& j, std::filesystem::path const& base_dir,
+                            std::string const& source_name);
+dispatch::rules load_rules(std::filesystem::path const& file);
+nlohmann::json rules_to_json(dispatch::rules const& r);
+
+struct fleet {
+  std::vector<dispatch::vehicle_spec> vehicles;
+  std::vector<std::string> errors;  // "file:line: reason" for every skipped row
+  std::size_t n_skipped{0};
+};
+fleet load_fleet_csv(std::filesystem::path const& file);
+
+}  // namespace nebuta::drt_config

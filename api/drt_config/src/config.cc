@@ -1,0 +1,524 @@
+#include "nebuta/drt_config/config.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "nebuta/dispatch/dispatcher.h"
+#include "nebuta/gtfs/csv.h"
+#include "nebuta/gtfs/parse.h"
+#include "nebuta/gtfs/reader.h"
+#include "nebuta/gtfs/source.h"
+
+namespace nebuta::drt_config {
+
+namespace {
+
+using json = nlohmann::json;
+
+// Every time in the configuration stays below a year, so that sums of a few of them can never
+// overflow the dispatcher's 32-bit seconds.
+constexpr seconds_t max_config_seconds = 366 * seconds_per_day;
+
+constexpr char const* known_rule_keys =
+    "max_wait_s, ride_factor, ride_offset_s, dwell_s, offer_ttl_s, no_show_wait_s, promise_slack_s, "
+    "max_booking_ahead_s, max_passengers, passenger_weight, max_walk_m, service_area, meeting_points";
+
+// Where a value sits, for error messages: "rules.json: service_area.coordinates[0][3]: reason".
+struct where {
+  std::string source;
+  std::string path;
+
+  where key(std::string_view k) const {
+    return {source, path.empty() ? std::string{k} : path + "." + std::string{k}};
+  }
+  where index(std::size_t i) const { return {source, path + "[" + std::to_string(i) + "]"}; }
+  [[noreturn]] void fail(std::string const& reason) const {
+    throw config_error{source + ": " + (path.empty() ? std::string{} : path + ": ") + reason};
+  }
+};
+
+std::string read_text(std::filesystem::path const& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    throw config_error{file.string() + ": cannot read file (missing or not a regular file)"};
+  }
+  std::ifstream in{file, std::ios::binary};
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (!in) throw config_error{file.string() + ": cannot read file"};
+  return std::move(buffer).str();
+}
+
+json read_json_file(std::filesystem::path const& file) {
+  auto const text = read_text(file);
+  try {
+    return json::parse(text);
+  } catch (json::parse_error const& e) {
+    throw config_error{file.string() + ": invalid JSON: " + e.what()};
+  }
+}
+
+std::filesystem::path resolve(std::filesystem::path const& base_dir, std::string const& p) {
+  std::filesystem::path path{p};
+  return path.is_absolute() ? path : base_dir / path;
+}
+
+// Shortest text that reads back as the same double ("91", not "91.0").
+std::string number_text(double d) {
+  char buf[32];
+  auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  return ec == std::errc{} ? std::string(buf, end) : std::string{"?"};
+}
+
+double finite_number(json const& v, where const& w) {
+  if (!v.is_number()) w.fail("must be a number");
+  auto const d = v.get<double>();
+  if (!std::isfinite(d)) w.fail("must be a finite number");
+  return d;
+}
+
+double at_least(json const& v, where const& w, double minimum, char const* why) {
+  auto const d = finite_number(v, w);
+  if (d < minimum) w.fail("must be at least " + number_text(minimum) + " " + why);
+  return d;
+}
+
+seconds_t seconds_value(json const& v, where const& w) {
+  if (!v.is_number()) w.fail("must be a number of seconds");
+  auto const d = v.get<double>();
+  if (!std::isfinite(d) || d != std::floor(d)) w.fail("must be a whole number of seconds");
+  if (d < 0) w.fail("must not be negative");
+  if (d > max_config_seconds) w.fail("must be at most " + std::to_string(max_config_seconds) + " s (366 days)");
+  return static_cast<seconds_t>(d);
+}
+
+std::uint16_t max_passengers_value(json const& v, where const& w) {
+  if (!v.is_number()) w.fail("must be a whole number");
+  auto const d = v.get<double>();
+  if (!std::isfinite(d) || d != std::floor(d) || d < 1 || d > 65'535) {
+    w.fail("must be a whole number from 1 to 65535");
+  }
+  return static_cast<std::uint16_t>(d);
+}
+
+latlon checked(double lat, double lon, where const& w) {
+  if (lat < -90.0 || lat > 90.0) w.fail("latitude " + number_text(lat) + " out of range [-90, 90]");
+  if (lon < -180.0 || lon > 180.0) w.fail("longitude " + number_text(lon) + " out of range [-180, 180]");
+  return {lat, lon};
+}
+
+// --- GeoJSON (RFC 7946): positions are [lon, lat] or [lon, lat, altitude] ---
+
+latlon geojson_position(json const& v, where const& w) {
+  if (!v.is_array() || v.size() < 2 || v.size() > 3) w.fail("a position must be [lon, lat] (GeoJSON order)");
+  auto const lon = finite_number(v[0], w.index(0));
+  auto const lat = finite_number(v[1], w.index(1));
+  return checked(lat, lon, w);
+}
+
+std::string geojson_type(json const& v, where const& w) {
+  if (!v.is_object()) w.fail("must be a GeoJSON object");
+  auto const it = v.find("type");
+  if (it == v.end() || !it->is_string()) w.fail("GeoJSON object without a \"type\"");
+  return it->get<std::string>();
+}
+
+json const& member(json const& v, char const* name, where const& w) {
+  auto const it = v.find(name);
+  if (it == v.end()) w.fail(std::string{"missing \""} + name + "\"");
+  return *it;
+}
+
+// Rings are stored without the closing position (the even-odd test closes them implicitly).
+void geojson_polygon(json const& coords, where const& w, std::vector<std::vector<latlon>>& out) {
+  if (!coords.is_array() || coords.empty()) w.fail("a Polygon needs an array of at least one ring");
+  for (std::size_t i = 0; i < coords.size(); ++i) {
+    auto const wr = w.index(i);
+    auto const& ring = coords[i];
+    if (!ring.is_array() || ring.size() < 4) wr.fail("a ring needs at least 4 positions (closed)");
+    std::vector<latlon> points;
+    points.reserve(ring.size());
+    for (std::size_t k = 0; k < ring.size(); ++k) points.push_back(geojson_position(ring[k], wr.index(k)));
+    if (!(points.front() == points.back())) wr.fail("ring is not closed: its last position must repeat the first");
+    points.pop_back();
+    out.push_back(std::move(points));
+  }
+}
+
+void geojson_area_geometry(json const& g, where const& w, std::vector<std::vector<latlon>>& out) {
+  auto const type = geojson_type(g, w);
+  auto const wc = w.key("coordinates");
+  if (type == "Polygon") {
+    geojson_polygon(member(g, "coordinates", w), wc, out);
+  } else if (type == "MultiPolygon") {
+    auto const& coords = member(g, "coordinates", w);
+    if (!coords.is_array()) wc.fail("a MultiPolygon needs an array of polygons");
+    for (std::size_t i = 0; i < coords.size(); ++i) geojson_polygon(coords[i], wc.index(i), out);
+  } else {
+    w.fail("unsupported geometry type '" + type + "' (expected Polygon or MultiPolygon)");
+  }
+}
+
+void geojson_area(json const& v, where const& w, std::vector<std::vector<latlon>>& out) {
+  auto const type = geojson_type(v, w);
+  if (type == "Polygon" || type == "MultiPolygon") {
+    geojson_area_geometry(v, w, out);
+  } else if (type == "Feature") {
+    geojson_area_geometry(member(v, "geometry", w), w.key("geometry"), out);
+  } else if (type == "FeatureCollection") {
+    auto const& features = member(v, "features", w);
+    auto const wf = w.key("features");
+    if (!features.is_array()) wf.fail("must be an array of Features");
+    for (std::size_t i = 0; i < features.size(); ++i) {
+      auto const wi = wf.index(i);
+      if (geojson_type(features[i], wi) != "Feature") wi.fail("must be a Feature");
+      geojson_area_geometry(member(features[i], "geometry", wi), wi.key("geometry"), out);
+    }
+  } else {
+    w.fail("unsupported GeoJSON type '" + type + "' (expected Polygon, MultiPolygon, Feature or FeatureCollection)");
+  }
+}
+
+void geojson_points_geometry(json const& g, where const& w, std::vector<latlon>& out) {
+  auto const type = geojson_type(g, w);
+  if (type != "Point" && type != "MultiPoint") {
+    w.fail("unsupported geometry type '" + type + "' (expected Point or MultiPoint)");
+  }
+  auto const& coords = member(g, "coordinates", w);
+  auto const wc = w.key("coordinates");
+  if (type == "Point") {
+    out.push_back(geojson_position(coords, wc));
+  } else {
+    if (!coords.is_array()) wc.fail("a MultiPoint needs an array of positions");
+    for (std::size_t i = 0; i < coords.size(); ++i) out.push_back(geojson_position(coords[i], wc.index(i)));
+  }
+}
+
+void geojson_points(json const& v, where const& w, std::vector<latlon>& out) {
+  auto const type = geojson_type(v, w);
+  if (type == "Point" || type == "MultiPoint") {
+    geojson_points_geometry(v, w, out);
+  } else if (type == "Feature") {
+    geojson_points_geometry(member(v, "geometry", w), w.key("geometry"), out);
+  } else if (type == "FeatureCollection") {
+    auto const& features = member(v, "features", w);
+    auto const wf = w.key("features");
+    if (!features.is_array()) wf.fail("must be an array of Features");
+    for (std::size_t i = 0; i < features.size(); ++i) {
+      auto const wi = wf.index(i);
+      if (geojson_type(features[i], wi) != "Feature") wi.fail("must be a Feature");
+      geojson_points_geometry(member(features[i], "geometry", wi), wi.key("geometry"), out);
+    }
+  } else {
+    w.fail("unsupported GeoJSON type '" + type + "' (expected Point, MultiPoint, Feature or FeatureCollection)");
+  }
+}
+
+std::vector<std::vector<latlon>> parse_service_area(json const& v, std::filesystem::path const& base_dir,
+                                                    where const& w) {
+  std::vector<std::vector<latlon>> rings;
+  if (v.is_null()) return rings;
+  if (v.is_string()) {
+    auto const file = resolve(base_dir, v.get<std::string>());
+    try {
+      geojson_area(read_json_file(file), where{file.string(), ""}, rings);
+    } catch (config_error const& e) {
+      w.fail(e.what());
+    }
+  } else if (v.is_object()) {
+    geojson_area(v, w, rings);
+  } else {
+    w.fail("must be a GeoJSON object, the path of a .geojson file, or null (no restriction)");
+  }
+  if (rings.empty()) w.fail("service area has no polygon (use null for no restriction)");
+  return rings;
+}
+
+std::vector<latlon> gtfs_meeting_points(std::filesystem::path const& feed, where const& w) {
+  std::vector<latlon> points;
+  try {
+    gtfs::feed_source const src{feed};
+    gtfs::feed f;
+    auto table = gtfs::detail::open_table(src, f, "stops.txt", true);
+    gtfs::detail::read_stops(*table, f);
+    // A skipped stop would silently move riders elsewhere: a feed used for meeting points must
+    // read cleanly.
+    if (f.problems.total() != 0) {
+      w.fail(feed.string() + ": " + std::to_string(f.problems.total()) +
+             " bad rows in stops.txt, first: " + f.problems.entries().front().to_string());
+    }
+    for (auto const& s : f.stops) {
+      if (s.location_type != 0) continue;
+      if (!s.stop_lat || !s.stop_lon) {
+        w.fail(feed.string() + ": stops.txt:" + std::to_string(s.line) + ": stop '" + std::string{s.stop_id} +
+               "' has no coordinates");
+      }
+      points.push_back({*s.stop_lat, *s.stop_lon});
+    }
+  } catch (gtfs::feed_error const& e) {
+    w.fail(e.what());
+  }
+  if (points.empty()) w.fail(feed.string() + ": no stop with location_type 0 or empty");
+  return points;
+}
+
+std::vector<latlon> parse_meeting_points(json const& v, std::filesystem::path const& base_dir, where const& w) {
+  std::vector<latlon> points;
+  if (v.is_null()) return points;
+  if (v.is_array()) {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      auto const wi = w.index(i);
+      if (!v[i].is_array() || v[i].size() != 2) wi.fail("must be [lat, lon]");
+      auto const lat = finite_number(v[i][0], wi.index(0));
+      auto const lon = finite_number(v[i][1], wi.index(1));
+      points.push_back(checked(lat, lon, wi));
+    }
+  } else if (v.is_object()) {
+    for (auto const& [key, value] : v.items()) {
+      if (key != "gtfs") w.key(key).fail("unknown key; meeting_points as an object takes only \"gtfs\"");
+    }
+    auto const& feed = member(v, "gtfs", w);
+    if (!feed.is_string()) w.key("gtfs").fail("must be the path of a GTFS folder or .zip");
+    points = gtfs_meeting_points(resolve(base_dir, feed.get<std::string>()), w.key("gtfs"));
+  } else if (v.is_string()) {
+    auto const file = resolve(base_dir, v.get<std::string>());
+    try {
+      geojson_points(read_json_file(file), where{file.string(), ""}, points);
+    } catch (config_error const& e) {
+      w.fail(e.what());
+    }
+    if (points.empty()) w.fail(file.string() + ": no Point in the file");
+  } else {
+    w.fail("must be an array of [lat, lon], {\"gtfs\": path}, the path of a GeoJSON file of Points, or null");
+  }
+  return points;
+}
+
+// --- Writing the service area back as GeoJSON ---
+
+json position_json(latlon p) { return json::array({p.lon, p.lat}); }
+
+json ring_json(std::vector<latlon> const& ring) {
+  auto out = json::array();
+  for (auto const& p : ring) out.push_back(position_json(p));
+  if (!ring.empty() && !(ring.front() == ring.back())) out.push_back(position_json(ring.front()));
+  return out;
+}
+
+// The rules keep a flat list of rings under the even-odd rule; GeoJSON wants polygons (outer ring
+// plus holes). A ring inside an even number of other rings is an outer ring; one inside an odd
+// number is a hole of the innermost ring containing it. Ring order and orientation are kept, so
+// rings read by parse_rules come back in the same order.
+json service_area_json(std::vector<std::vector<latlon>> const& rings) {
+  if (rings.empty()) return nullptr;
+  auto const n = rings.size();
+  std::vector<std::size_t> depth(n, 0);
+  auto const contains = [&](std::size_t outer, std::size_t inner) {
+    return outer != inner && !rings[inner].empty() &&
+           dispatch::inside_area(std::span{&rings[outer], 1}, rings[inner].front());
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) depth[i] += contains(j, i) ? 1 : 0;
+  }
+  std::vector<std::size_t> polygon_of(n, n);
+  std::vector<json> polygons;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (depth[i] % 2 == 1) {
+      for (std::size_t j = 0; j < n; ++j) {
+        if (depth[j] + 1 == depth[i] && contains(j, i) && polygon_of[j] != n) {
+          polygon_of[i] = polygon_of[j];
+          break;
+        }
+      }
+    }
+    if (polygon_of[i] == n) {  // an outer ring (or a hole whose outer ring was not found)
+      polygon_of[i] = polygons.size();
+      polygons.push_back(json::array());
+    }
+    polygons[polygon_of[i]].push_back(ring_json(rings[i]));
+  }
+  if (polygons.size() == 1) return {{"type", "Polygon"}, {"coordinates", polygons.front()}};
+  return {{"type", "MultiPolygon"}, {"coordinates", polygons}};
+}
+
+}  // namespace
+
+dispatch::rules parse_rules(nlohmann::json const& j, std::filesystem::path const& base_dir,
+                            std::string const& source_name) {
+  where const top{source_name, ""};
+  if (!j.is_object()) top.fail("rules must be a JSON object");
+  dispatch::rules r;
+  for (auto const& [key, value] : j.items()) {
+    auto const w = top.key(key);
+    if (key == "max_wait_s") {
+      r.max_wait = seconds_value(value, w);
+    } else if (key == "ride_factor") {
+      r.ride_alpha = at_least(value, w, 1.0, "(a ride cannot be faster than the direct trip)");
+    } else if (key == "ride_offset_s") {
+      r.ride_beta = seconds_value(value, w);
+    } else if (key == "dwell_s") {
+      r.dwell = seconds_value(value, w);
+    } else if (key == "offer_ttl_s") {
+      r.offer_ttl = seconds_value(value, w);
+    } else if (key == "no_show_wait_s") {
+      r.no_show_wait = seconds_value(value, w);
+    } else if (key == "promise_slack_s") {
+      r.promise_slack = seconds_value(value, w);
+    } else if (key == "max_booking_ahead_s") {
+      r.max_booking_ahead = seconds_value(value, w);
+    } else if (key == "max_passengers") {
+      r.max_passengers = max_passengers_value(value, w);
+    } else if (key == "passenger_weight") {
+      r.passenger_weight = at_least(value, w, 0.0, "(a weight)");
+    } else if (key == "max_walk_m") {
+      r.max_walk_m = at_least(value, w, 0.0, "(a distance)");
+    } else if (key == "service_area") {
+      r.service_area = parse_service_area(value, base_dir, w);
+    } else if (key == "meeting_points") {
+      r.meeting_points = parse_meeting_points(value, base_dir, w);
+    } else {
+      w.fail(std::string{"unknown key; known keys are "} + known_rule_keys);
+    }
+  }
+  return r;
+}
+
+dispatch::rules load_rules(std::filesystem::path const& file) {
+  return parse_rules(read_json_file(file), file.parent_path(), file.string());
+}
+
+nlohmann::json rules_to_json(dispatch::rules const& r) {
+  auto meeting_points = json::array();
+  for (auto const& p : r.meeting_points) meeting_points.push_back(json::array({p.lat, p.lon}));
+  return {{"max_wait_s", r.max_wait},
+          {"ride_factor", r.ride_alpha},
+          {"ride_offset_s", r.ride_beta},
+          {"dwell_s", r.dwell},
+          {"offer_ttl_s", r.offer_ttl},
+          {"no_show_wait_s", r.no_show_wait},
+          {"promise_slack_s", r.promise_slack},
+          {"max_booking_ahead_s", r.max_booking_ahead},
+          {"max_passengers", r.max_passengers},
+          {"passenger_weight", r.passenger_weight},
+          {"max_walk_m", r.max_walk_m},
+          {"service_area", service_area_json(r.service_area)},
+          {"meeting_points", std::move(meeting_points)}};
+}
+
+namespace {
+
+// HH:MM, HH:MM:SS (hours may exceed 23) or whole seconds.
+std::optional<seconds_t> parse_shift_time(std::string_view s) {
+  std::optional<std::int32_t> v;
+  auto const colons = std::count(s.begin(), s.end(), ':');
+  if (colons == 0) {
+    if (gtfs::all_digits(s)) v = gtfs::parse_int<std::int32_t>(s);
+  } else if (colons == 1) {
+    v = gtfs::parse_time(std::string{s} + ":00");
+  } else {
+    v = gtfs::parse_time(s);
+  }
+  if (!v || *v < 0 || *v > max_config_seconds) return std::nullopt;
+  return *v;
+}
+
+}  // namespace
+
+fleet load_fleet_csv(std::filesystem::path const& file) {
+  auto const name = file.string();
+  auto const data = read_text(file);
+  gtfs::problem_log problems;
+  gtfs::string_arena arena;
+  gtfs::detail::table t{name, data, arena, problems};
+  if (!t.has_header()) throw config_error{name + ": empty file (no header)"};
+
+  fleet out;
+  int id_col = 0, seats_col = 0, lat_col = 0, lon_col = 0, start_col = 0, end_col = 0;
+  try {
+    id_col = t.require("vehicle_id");
+    seats_col = t.require("seats");
+    lat_col = t.require("depot_lat");
+    lon_col = t.require("depot_lon");
+    start_col = t.require("shift_start");
+    end_col = t.require("shift_end");
+  } catch (gtfs::feed_error const& e) {
+    throw config_error{e.what()};
+  }
+  auto const wheelchair_col = t.column("wheelchair_spaces");
+
+  std::map<std::string, std::uint32_t, std::less<>> first_line;  // vehicle_id -> line
+  while (t.next()) {
+    auto const skip = [&](std::string const& reason) { t.report("bad_value", reason); };
+    auto const id = t[id_col];
+    if (id.empty()) {
+      skip("empty vehicle_id");
+      continue;
+    }
+    if (auto const it = first_line.find(id); it != first_line.end()) {
+      skip("duplicate vehicle_id '" + std::string{id} + "' (first on line " + std::to_string(it->second) + ")");
+      continue;
+    }
+    dispatch::vehicle_spec v;
+    v.name = std::string{id};
+    auto const seats = gtfs::parse_int<std::uint16_t>(t[seats_col]);
+    if (!seats) {
+      skip("invalid seats '" + std::string{t[seats_col]} + "' (a whole number from 0 to 65535)");
+      continue;
+    }
+    v.seats = *seats;
+    if (!t[wheelchair_col].empty()) {
+      auto const w = gtfs::parse_int<std::uint16_t>(t[wheelchair_col]);
+      if (!w) {
+        skip("invalid wheelchair_spaces '" + std::string{t[wheelchair_col]} + "' (a whole number from 0 to 65535)");
+        continue;
+      }
+      v.wheelchairs = *w;
+    }
+    if (v.seats == 0 && v.wheelchairs == 0) {
+      skip("vehicle has neither seats nor wheelchair spaces");
+      continue;
+    }
+    auto const lat = gtfs::parse_double(t[lat_col]);
+    auto const lon = gtfs::parse_double(t[lon_col]);
+    if (!lat || !std::isfinite(*lat) || *lat < -90.0 || *lat > 90.0) {
+      skip("invalid depot_lat '" + std::string{t[lat_col]} + "'");
+      continue;
+    }
+    if (!lon || !std::isfinite(*lon) || *lon < -180.0 || *lon > 180.0) {
+      skip("invalid depot_lon '" + std::string{t[lon_col]} + "'");
+      continue;
+    }
+    v.depot = {*lat, *lon};
+    auto const start = parse_shift_time(t[start_col]);
+    auto const end = parse_shift_time(t[end_col]);
+    if (!start) {
+      skip("invalid shift_start '" + std::string{t[start_col]} + "' (HH:MM, HH:MM:SS or seconds)");
+      continue;
+    }
+    if (!end) {
+      skip("invalid shift_end '" + std::string{t[end_col]} + "' (HH:MM, HH:MM:SS or seconds)");
+      continue;
+    }
+    if (*end <= *start) {
+      skip("shift_end " + std::string{t[end_col]} + " is not after shift_start " + std::string{t[start_col]});
+      continue;
+    }
+    v.shift_start = *start;
+    v.shift_end = *end;
+    first_line.emplace(std::string{id}, t.line());
+    out.vehicles.push_back(std::move(v));
+  }
+  for (auto const& p : problems.entries()) out.errors.push_back(p.to_string());
+  out.n_skipped = problems.total();
+  return out;
+}
+
+}  // namespace nebuta::drt_config
