@@ -53,7 +53,10 @@ road_graph graph_builder::build() && {
       ++st.n_skipped_edges;
       continue;
     }
-    edges.push_back({e.from, e.to, {to_deciseconds(e.seconds), static_cast<float>(e.metres)}});
+    // Lengths break ties between equally fast paths, so they must be ordered numbers: NaN and
+    // negative lengths become +0.
+    auto const metres = e.metres > 0.0 ? static_cast<float>(e.metres) : 0.0F;
+    edges.push_back({e.from, e.to, {to_deciseconds(e.seconds), metres}});
   }
   edges_.clear();
   edges_.shrink_to_fit();

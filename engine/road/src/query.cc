@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <functional>
 
 namespace nebuta::road {
 
@@ -42,16 +41,18 @@ void road_query::one_to_many(road_node_idx source, std::span<road_node_idx const
   if (remaining == 0) return;
 
   auto const& g = g_->csr();
-  auto const cmp = std::greater<>{};
+  auto const later = [](heap_item const& a, heap_item const& b) {
+    return a.time_ds != b.time_ds ? a.time_ds > b.time_ds : a.metres > b.metres;
+  };
   stamp_[source.v()] = now_;
   dist_[source.v()] = 0;
   metres_[source.v()] = 0.0F;
-  heap_.emplace_back(0, source.v());
+  heap_.push_back({0, 0.0F, source.v()});
   while (!heap_.empty()) {
-    std::pop_heap(heap_.begin(), heap_.end(), cmp);
-    auto const [d, v] = heap_.back();
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    auto const [d, m, v] = heap_.back();
     heap_.pop_back();
-    if (d != dist_[v]) continue;  // stale entry: v was settled with a smaller time
+    if (d != dist_[v] || m != metres_[v]) continue;  // stale entry: v was settled with a lower cost
     if (d > max_ds) break;
     ++n_settled_;
     if (target_stamp_[v] == now_) {
@@ -63,12 +64,13 @@ void road_query::one_to_many(road_node_idx source, std::span<road_node_idx const
       auto const w = static_cast<std::uint32_t>(target(*it, g));
       auto const nd = d + e.time_ds;  // no overflow: edge times are < 2^31 and d <= max_ds < 2^32-1
       if (nd < d) continue;
-      if (stamp_[w] != now_ || nd < dist_[w]) {
+      auto const nm = m + e.metres;
+      if (stamp_[w] != now_ || nd < dist_[w] || (nd == dist_[w] && nm < metres_[w])) {
         stamp_[w] = now_;
         dist_[w] = nd;
-        metres_[w] = metres_[v] + e.metres;
-        heap_.emplace_back(nd, w);
-        std::push_heap(heap_.begin(), heap_.end(), cmp);
+        metres_[w] = nm;
+        heap_.push_back({nd, nm, w});
+        std::push_heap(heap_.begin(), heap_.end(), later);
       }
     }
   }

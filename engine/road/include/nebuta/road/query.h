@@ -1,5 +1,6 @@
 // Travel-time search on a road_graph: Dijkstra from one source that stops as soon as every target
-// is settled. The graph is immutable and shared; a road_query is the scratch state of one thread,
+// is settled. Costs compare as (time_ds, metres): among the fastest paths the shortest one wins,
+// so that the metres of a result do not depend on the order in which ties are settled. The graph is immutable and shared; a road_query is the scratch state of one thread,
 // reused across queries. After its first queries have grown the heap, a query does not allocate:
 // distances are reset in O(1) by bumping a timestamp.
 #pragma once
@@ -54,7 +55,12 @@ class road_query {
   std::vector<std::uint32_t> target_stamp_;  // v is a not-yet-settled target iff == now_
   std::vector<std::uint32_t> dist_;
   std::vector<float> metres_;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> heap_;  // (time_ds, vertex), lazy deletion
+  struct heap_item {
+    std::uint32_t time_ds;
+    float metres;
+    std::uint32_t vertex;
+  };
+  std::vector<heap_item> heap_;  // lazy deletion
   std::size_t n_settled_{0};
 };
 
