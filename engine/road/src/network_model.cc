@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <mutex>
 #include <numbers>
@@ -51,13 +52,16 @@ struct cache_entry {
   node_cost value{};
 };
 
-// Worker state borrowed from the pool for one call.
+// Worker state borrowed from the pool for one call: the search of the model's kind.
 struct scratch {
-  explicit scratch(road_graph const& g) : q{g} {}
-  road_query q;
+  std::optional<road_query> q;
+  std::optional<ch_query> chq;
   std::vector<road_node_idx> targets;
   std::vector<node_cost> results;
   std::vector<std::size_t> columns;  // which column of the row each search target answers
+  std::vector<road_node_idx> sources;
+  std::vector<double> source_offset_m;
+  std::vector<double> target_offset_m;
 };
 
 }  // namespace
@@ -69,6 +73,11 @@ struct road_network_model::impl {
       cache_shift = 64 - std::countr_zero(cache.size());
     }
     build_index();
+    if (opt.search == road_search::contraction_hierarchy) {
+      auto const t0 = std::chrono::steady_clock::now();
+      ch.emplace(g, opt.ch);
+      ch_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
   }
 
   void build_index() {
@@ -109,7 +118,13 @@ struct road_network_model::impl {
         return s;
       }
     }
-    return std::make_unique<scratch>(g);
+    auto s = std::make_unique<scratch>();
+    if (ch) {
+      s->chq.emplace(*ch);
+    } else {
+      s->q.emplace(g);
+    }
+    return s;
   }
   void release(std::unique_ptr<scratch> s) const {
     std::lock_guard lock{pool_mutex};
@@ -149,11 +164,15 @@ struct road_network_model::impl {
   bool usable(snapped_point const& p) const { return p.valid && p.node < g.n_nodes(); }
 
   std::optional<travel_cost> combine(snapped_point const& a, snapped_point const& b, node_cost c) const {
+    return combine(a, b, c, offset_metres(a), offset_metres(b));
+  }
+  std::optional<travel_cost> combine(snapped_point const& a, snapped_point const& b, node_cost c, double a_offset_m,
+                                     double b_offset_m) const {
     if (a.node == b.node && a.coord == b.coord && a.offset_s == b.offset_s) return travel_cost{0, 0.0};
     if (!c.reachable()) return std::nullopt;
     auto const s = static_cast<std::int64_t>(a.offset_s) + (static_cast<std::int64_t>(c.time_ds) + 5) / 10 +
                    static_cast<std::int64_t>(b.offset_s);
-    auto const m = offset_metres(a) + static_cast<double>(c.metres) + offset_metres(b);
+    auto const m = a_offset_m + static_cast<double>(c.metres) + b_offset_m;
     return travel_cost{static_cast<std::int32_t>(std::min<std::int64_t>(s, std::numeric_limits<std::int32_t>::max())),
                        m};
   }
@@ -163,6 +182,8 @@ struct road_network_model::impl {
   projection proj;
   std::vector<seg_info> segments;
   rtree index;
+  std::optional<contraction_hierarchy> ch;
+  double ch_seconds{0.0};
 
   mutable std::mutex pool_mutex;
   mutable std::vector<std::unique_ptr<scratch>> pool;
@@ -182,6 +203,10 @@ road_network_model& road_network_model::operator=(road_network_model&&) noexcept
 
 road_graph const& road_network_model::graph() const { return impl_->g; }
 network_options const& road_network_model::options() const { return impl_->opt; }
+contraction_hierarchy const* road_network_model::hierarchy() const {
+  return impl_->ch ? &*impl_->ch : nullptr;
+}
+double road_network_model::hierarchy_build_seconds() const { return impl_->ch_seconds; }
 
 cache_stats road_network_model::cache_statistics() const {
   std::lock_guard lock{impl_->cache_mutex};
@@ -243,7 +268,7 @@ node_cost road_network_model::node_to_node(road_node_idx a, road_node_idx b) con
     if (m.cache_find(a, b, c)) return c;
   }
   auto s = m.acquire();
-  c = s->q.point_to_point(a, b);
+  c = s->chq ? s->chq->point_to_point(a, b) : s->q->point_to_point(a, b);
   m.release(std::move(s));
   std::lock_guard lock{m.cache_mutex};
   m.cache_put(a, b, c);
@@ -260,6 +285,10 @@ void road_network_model::many_to_many(std::span<snapped_point const> from, std::
                                       std::span<std::optional<travel_cost>> out) const {
   auto& m = *impl_;
   auto const cols = to.size();
+  if (m.ch) {
+    many_to_many_ch(from, to, out);
+    return;
+  }
   std::unique_ptr<scratch> s;
   for (std::size_t i = 0; i < from.size(); ++i) {
     auto const row = out.subspan(i * cols, cols);
@@ -287,7 +316,7 @@ void road_network_model::many_to_many(std::span<snapped_point const> from, std::
     }
     if (s->targets.empty()) continue;
     s->results.resize(s->targets.size());
-    s->q.one_to_many(src, s->targets, s->results);
+    s->q->one_to_many(src, s->targets, s->results);
     std::lock_guard lock{m.cache_mutex};
     for (std::size_t k = 0; k < s->targets.size(); ++k) {
       m.cache_put(src, s->targets[k], s->results[k]);
@@ -295,6 +324,42 @@ void road_network_model::many_to_many(std::span<snapped_point const> from, std::
     }
   }
   if (s) m.release(std::move(s));
+}
+
+}  // namespace nebuta::road
+
+namespace nebuta::road {
+
+void road_network_model::many_to_many_ch(std::span<snapped_point const> from, std::span<snapped_point const> to,
+                                         std::span<std::optional<travel_cost>> out) const {
+  auto const& m = *impl_;
+  auto s = m.acquire();
+  // Unusable points become out-of-range vertices, which the CH answers as unreachable; the
+  // offsets' straight-line metres are computed once per point, not once per pair.
+  auto const prepare = [&](std::span<snapped_point const> pts, std::vector<road_node_idx>& nodes,
+                           std::vector<double>& offsets) {
+    nodes.clear();
+    offsets.clear();
+    for (auto const& p : pts) {
+      auto const ok = m.usable(p);
+      nodes.push_back(ok ? road_node_idx{p.node} : road_node_idx::invalid());
+      offsets.push_back(ok ? m.offset_metres(p) : 0.0);
+    }
+  };
+  prepare(from, s->sources, s->source_offset_m);
+  prepare(to, s->targets, s->target_offset_m);
+  s->results.resize(from.size() * to.size());
+  s->chq->many_to_many(s->sources, s->targets, s->results);
+  auto const cols = to.size();
+  for (std::size_t i = 0; i < from.size(); ++i) {
+    for (std::size_t j = 0; j < cols; ++j) {
+      auto const k = i * cols + j;
+      out[k] = s->sources[i].valid() && s->targets[j].valid()
+                   ? m.combine(from[i], to[j], s->results[k], s->source_offset_m[i], s->target_offset_m[j])
+                   : std::nullopt;
+    }
+  }
+  m.release(std::move(s));
 }
 
 }  // namespace nebuta::road

@@ -110,7 +110,8 @@ TEST_CASE("road model: costs add the offsets; unreachable and invalid points giv
 }
 
 TEST_CASE("road model: many_to_many equals point queries; the cache answers repeats", "[road]") {
-  road_network_model const m{block_with_island()};
+  // Dijkstra mode: many_to_many searches once per source and goes through the cache.
+  road_network_model const m{block_with_island(), {.search = road_search::dijkstra}};
   std::vector<snapped_point> pts;
   for (auto const c : {at(0, 0), at(100, 0), at(110, 80), at(20, -30), at(5050, 0), at(0, 100), at(60, 100)}) {
     pts.push_back(m.snap(c));
@@ -118,7 +119,7 @@ TEST_CASE("road model: many_to_many equals point queries; the cache answers repe
   std::vector<std::optional<travel_cost>> out(pts.size() * pts.size());
   m.many_to_many(pts, pts, out);
 
-  road_network_model const fresh{block_with_island(), {.cache_entries = 0}};
+  road_network_model const fresh{block_with_island(), {.cache_entries = 0, .search = road_search::dijkstra}};
   for (std::size_t i = 0; i < pts.size(); ++i) {
     for (std::size_t j = 0; j < pts.size(); ++j) {
       INFO(i << " -> " << j);
@@ -135,6 +136,26 @@ TEST_CASE("road model: many_to_many equals point queries; the cache answers repe
   m.clear_cache();
   CHECK(m.cache_statistics().hits == 0);
   CHECK(m.cost(pts[1], pts[0])->seconds == 30);
+
+  // The default model (contraction hierarchy) gives the same matrix; its matrices bypass the
+  // cache, its point queries use it.
+  road_network_model const ch{block_with_island()};
+  REQUIRE(ch.hierarchy() != nullptr);
+  CHECK(m.hierarchy() == nullptr);
+  std::vector<std::optional<travel_cost>> by_ch(out.size());
+  ch.many_to_many(pts, pts, by_ch);
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    INFO(k / pts.size() << " -> " << k % pts.size());
+    REQUIRE(by_ch[k].has_value() == out[k].has_value());
+    if (!out[k]) continue;
+    CHECK(by_ch[k]->seconds == out[k]->seconds);
+    CHECK(by_ch[k]->metres == Approx(out[k]->metres));
+  }
+  CHECK(ch.cache_statistics().hits + ch.cache_statistics().misses == 0);
+  CHECK(ch.cost(pts[1], pts[0])->seconds == 30);
+  CHECK(ch.cost(pts[1], pts[0])->seconds == 30);
+  CHECK(ch.cache_statistics().hits == 1);
+  CHECK(ch.cache_statistics().misses == 1);
 }
 
 TEST_CASE("road model: concurrent queries from several threads agree", "[road]") {

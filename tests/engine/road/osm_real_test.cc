@@ -104,9 +104,9 @@ TEST_CASE("road real: Porto Alegre loads, and searches match a reference Dijkstr
   }
   CHECK(n_checked == 300);
 
-  // Through the model: snapped random points, many_to_many against repeated point queries on a
-  // model without cache.
-  road_network_model const cached{std::move(loaded.graph)};
+  // Through the model: snapped random points, many_to_many of the CH model and of the cached
+  // Dijkstra model against repeated point queries on a Dijkstra model without cache.
+  road_network_model const cached{std::move(loaded.graph), {.search = road_search::dijkstra}};
   // 36 points up to ~150 m from random vertices, 4 far off the network.
   std::uniform_real_distribution<double> jitter{-0.001, 0.001};
   std::vector<snapped_point> pts;
@@ -124,12 +124,25 @@ TEST_CASE("road real: Porto Alegre loads, and searches match a reference Dijkstr
   std::vector<std::optional<travel_cost>> mm(pts.size() * pts.size());
   cached.many_to_many(pts, pts, mm);
   cached.many_to_many(pts, pts, mm);  // second time from the cache
-  road_network_model const plain{osm::load_road_graph(pbf).graph, {.cache_entries = 0}};
+  road_network_model const ch{osm::load_road_graph(pbf).graph};
+  REQUIRE(ch.hierarchy() != nullptr);
+  std::vector<std::optional<travel_cost>> by_ch(pts.size() * pts.size());
+  ch.many_to_many(pts, pts, by_ch);
+  road_network_model const plain{osm::load_road_graph(pbf).graph,
+                                 {.cache_entries = 0, .search = road_search::dijkstra}};
   for (std::size_t i = 0; i < pts.size(); ++i) {
     for (std::size_t j = 0; j < pts.size(); ++j) {
       INFO(i << " -> " << j);
-      CHECK(mm[i * pts.size() + j] == plain.cost(pts[i], pts[j]));
+      auto const want = plain.cost(pts[i], pts[j]);
+      CHECK(mm[i * pts.size() + j] == want);
       CHECK(mm[i * pts.size() + j].has_value() == (pts[i].valid && pts[j].valid));
+      auto const& got = by_ch[i * pts.size() + j];
+      REQUIRE(got.has_value() == want.has_value());
+      if (!want) continue;
+      CHECK(got->seconds == want->seconds);
+      CHECK(got->metres == Approx(want->metres).margin(0.05));
+      auto const single = ch.cost(pts[i], pts[j]);
+      CHECK(single->seconds == want->seconds);
     }
   }
   CHECK(cached.cache_statistics().hits >= n_valid * n_valid);

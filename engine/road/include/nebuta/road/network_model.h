@@ -1,5 +1,13 @@
 // travel_model over an OSM road graph: snapping with a Boost.Geometry R-tree of the kept graph's
-// segments, Dijkstra with early stopping, and a bounded cache of vertex-to-vertex results.
+// segments, travel times from a contraction hierarchy built in the constructor (or, on request,
+// plain Dijkstra with early stopping), and a bounded cache of vertex-to-vertex results.
+//
+// Searches: with the contraction hierarchy (the default), cost() runs a point-to-point CH query
+// through the cache, and many_to_many() computes the whole matrix without the cache (a CH matrix
+// is cheaper than looking up its pairs one by one): by buckets for square-ish matrices, by one
+// PHAST sweep per vertex of the small side for lopsided ones such as the dispatcher's
+// "every stop -> {pickup, dropoff}". With `road_search::dijkstra` every search is a plain
+// Dijkstra and many_to_many() runs one search per source through the cache.
 //
 // Thread safety: every const member may be called from any number of threads at once. Searches
 // borrow a road_query from a mutex-guarded pool (a new one is made only when more threads search
@@ -23,15 +31,20 @@
 #include <optional>
 #include <span>
 
+#include "nebuta/road/ch.h"
 #include "nebuta/road/graph.h"
 #include "nebuta/road/query.h"
 #include "nebuta/road/travel_model.h"
 
 namespace nebuta::road {
 
+enum class road_search : std::uint8_t { contraction_hierarchy, dijkstra };
+
 struct network_options {
   double max_snap_m{500.0};
   std::size_t cache_entries{1U << 16};  // rounded up to a power of two; 0 disables the cache
+  road_search search{road_search::contraction_hierarchy};
+  ch_options ch{};
 };
 
 struct snap_result {
@@ -66,10 +79,15 @@ class road_network_model final : public travel_model {
 
   road_graph const& graph() const;
   network_options const& options() const;
+  // The contraction hierarchy, or nullptr with road_search::dijkstra.
+  contraction_hierarchy const* hierarchy() const;
+  double hierarchy_build_seconds() const;
   cache_stats cache_statistics() const;
   void clear_cache() const;
 
  private:
+  void many_to_many_ch(std::span<snapped_point const> from, std::span<snapped_point const> to,
+                       std::span<std::optional<travel_cost>> out) const;
   struct impl;
   std::unique_ptr<impl> impl_;
 };
