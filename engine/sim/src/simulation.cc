@@ -1,0 +1,458 @@
+#include "nebuta/sim/simulation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <queue>
+#include <stdexcept>
+#include <string>
+
+#include "nebuta/dispatch/dispatcher.h"
+#include "nebuta/dispatch/validate.h"
+#include "nebuta/sim/demand.h"
+#include "nebuta/sim/random.h"
+
+namespace nebuta::sim {
+
+using dispatch::no_time;
+using dispatch::request_idx;
+using dispatch::vehicle_idx;
+
+char const* to_string(request_outcome o) {
+  switch (o) {
+    case request_outcome::served: return "served";
+    case request_outcome::rejected: return "rejected";
+    case request_outcome::declined: return "declined";
+    case request_outcome::cancelled: return "cancelled";
+    case request_outcome::no_show: return "no_show";
+  }
+  return "?";
+}
+
+char const* to_string(event_kind k) {
+  switch (k) {
+    case event_kind::depart_depot: return "depart_depot";
+    case event_kind::pickup: return "pickup";
+    case event_kind::dropoff: return "dropoff";
+    case event_kind::no_show: return "no_show";
+    case event_kind::return_depot: return "return_depot";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr std::uint64_t riders_stream = 0x7269646572730000ULL;  // "riders"
+enum draw : std::uint64_t { draw_decline, draw_cancel, draw_cancel_time, draw_no_show };
+constexpr seconds_t not_widened = std::numeric_limits<seconds_t>::min();
+
+// Rider events waiting for their time. At equal times cancellations come before answers; then
+// the order in which they were scheduled.
+struct agenda_item {
+  seconds_t time{0};
+  int kind{0};  // 0 cancel, 1 answer
+  std::uint64_t seq{0};
+  std::uint32_t request{0};
+  bool operator>(agenda_item const& o) const {
+    if (time != o.time) return time > o.time;
+    if (kind != o.kind) return kind > o.kind;
+    return seq > o.seq;
+  }
+};
+
+struct vehicle_track {
+  road::snapped_point pos{}, depot{};
+  bool at_depot{true};
+  std::uint16_t onboard{0};
+  seconds_t occupied_since{0};
+  std::vector<std::uint32_t> aboard;  // requests on board
+};
+
+class runner {
+ public:
+  runner(scenario const& sc, road::travel_model const& model, sim_options const& opt)
+      : sc_{sc}, model_{model}, opt_{opt}, d_{model, sc.rules} {}
+
+  result run() {
+    load_demand();
+    add_fleet();
+    main_loop();
+    finish();
+    res_.k = compute_kpis(res_, sc_);
+    return std::move(res_);
+  }
+
+ private:
+  // --- setup ---
+  void load_demand() {
+    std::vector<trip_request> all = sc_.requests;
+    if (sc_.generated) {
+      auto gen = generate_demand(*sc_.generated, sc_.days, sc_.seed);
+      all.insert(all.end(), std::make_move_iterator(gen.begin()), std::make_move_iterator(gen.end()));
+    }
+    std::stable_sort(all.begin(), all.end(),
+                     [](trip_request const& a, trip_request const& b) { return a.requested_at < b.requested_at; });
+    res_.requests.reserve(all.size());
+    for (auto& q : all) {
+      q.earliest_pickup = std::max(q.earliest_pickup, q.requested_at);
+      request_record rec;
+      rec.request = std::move(q);
+      res_.requests.push_back(std::move(rec));
+    }
+    auto const n = res_.requests.size();
+    absent_.resize(n);
+    accepts_.resize(n);
+    widened_we_.assign(n, not_widened);
+    widened_drop_.assign(n, not_widened);
+    for (std::size_t i = 0; i < n; ++i) absent_[i] = draw_of(i, draw_no_show) < sc_.riders.no_show_probability;
+  }
+
+  void add_fleet() {
+    for (int day = 0; day < sc_.days; ++day) {
+      for (auto spec : sc_.fleet) {
+        spec.shift_start += day * seconds_per_day;
+        spec.shift_end += day * seconds_per_day;
+        if (sc_.days > 1) spec.name += "-d" + std::to_string(day + 1);
+        vehicle_record rec;
+        rec.id = spec.name;
+        rec.seats = spec.seats;
+        rec.wheelchair_spaces = spec.wheelchairs;
+        rec.shift_start = spec.shift_start;
+        rec.shift_end = spec.shift_end;
+        rec.hours_in_service = std::max(0, spec.shift_end - spec.shift_start) / 3600.0;
+        res_.vehicles.push_back(rec);
+        auto const v = d_.add_vehicle(0, std::move(spec));
+        after_command("add_vehicle");
+        vehicle_track t;
+        t.depot = t.pos = d_.vehicle(v).depot;
+        tracks_.push_back(t);
+      }
+    }
+    widened_shift_end_.assign(tracks_.size(), not_widened);
+  }
+
+  double draw_of(std::size_t request, draw what) const {
+    return to_unit(hash_keys(sc_.seed ^ riders_stream, request, what));
+  }
+
+  // --- the event loop ---
+  seconds_t vehicle_event_time(vehicle_idx v) const {
+    auto const& st = d_.vehicle(v).stops;
+    if (st.empty()) return no_time;
+    auto const& s = st.front();
+    if (!s.arrived) return std::max(now_, s.arrival);
+    if (s.kind == dispatch::stop_kind::pickup && absent_[s.request.v()]) {
+      auto const& q = d_.request(s.request);
+      return std::max(now_, std::max(s.arrived_at, q.window_start) + sc_.rules.no_show_wait);
+    }
+    return std::max(now_, s.begin);
+  }
+
+  bool work_left() const {
+    if (next_request_ < res_.requests.size() || !agenda_.empty()) return true;
+    return std::any_of(d_.vehicles().begin(), d_.vehicles().end(), [](auto const& v) { return !v.stops.empty(); });
+  }
+
+  void main_loop() {
+    auto const n = res_.requests.size();
+    auto const progress_step = std::max<std::size_t>(1, n / 100);
+    seconds_t next_reopt = sc_.reoptimise_every > 0 ? sc_.reoptimise_every : no_time;
+    if (!res_.requests.empty() && next_reopt != no_time) {
+      // Start re-optimising with the first request rather than at midnight.
+      auto const first = res_.requests.front().request.requested_at;
+      next_reopt = std::max(next_reopt, (first / sc_.reoptimise_every + 1) * sc_.reoptimise_every);
+    }
+    while (true) {
+      seconds_t tv = no_time;
+      vehicle_idx which;
+      for (auto v = vehicle_idx{0}; v.v() < d_.vehicles().size(); ++v) {
+        auto const t = vehicle_event_time(v);
+        if (t < tv) {
+          tv = t;
+          which = v;
+        }
+      }
+      auto const ta = agenda_.empty() ? no_time : agenda_.top().time;
+      auto const tr = next_request_ < n ? res_.requests[next_request_].request.requested_at : no_time;
+      auto const to = work_left() ? next_reopt : no_time;
+      auto const t = std::min({tv, ta, tr, to});
+      if (t >= no_time) break;
+      now_ = std::max(now_, t);
+      if (tv == t) {
+        vehicle_step(which);
+      } else if (ta == t) {
+        auto const item = agenda_.top();
+        agenda_.pop();
+        if (item.kind == 0) {
+          rider_cancels(item.request);
+        } else {
+          rider_answers(item.request);
+        }
+      } else if (tr == t) {
+        new_request(next_request_++);
+        if (opt_.progress && (next_request_ % progress_step == 0 || next_request_ == n)) opt_.progress(next_request_, n);
+      } else {
+        d_.reoptimise(now_);
+        after_command("reoptimise");
+        next_reopt += sc_.reoptimise_every;
+      }
+    }
+  }
+
+  void new_request(std::size_t i) {
+    auto& rec = res_.requests[i];
+    auto const& q = rec.request;
+    dispatch::request_spec spec{q.origin, q.destination, q.passengers, q.wheelchair_users, q.earliest_pickup};
+    auto const o = d_.request_offer(now_, spec);
+    after_command("request_offer");
+    if (o.request.v() != i) throw std::logic_error{"simulation: request indices out of step with the dispatcher"};
+    auto const& st = d_.request(o.request);
+    if (st.pickup.valid && st.dropoff.valid) {
+      if (auto const c = model_.cost(st.pickup, st.dropoff)) {
+        rec.direct_s = c->seconds;
+        rec.direct_m = c->metres;
+      }
+    }
+    if (!o.ok()) {
+      rec.outcome = request_outcome::rejected;
+      rec.reject_reason = dispatch::to_string(o.reason);
+      return;
+    }
+    rec.vehicle = static_cast<std::int32_t>(o.o.vehicle.v());
+    rec.promised_pickup_start = o.o.window_start;
+    rec.promised_pickup_end = o.o.window_end;
+    rec.promised_dropoff_by = o.o.latest_dropoff;
+    auto const patient = o.o.window_end - q.earliest_pickup <= sc_.riders.max_wait_accepted;
+    accepts_[i] = patient && draw_of(i, draw_decline) >= sc_.riders.decline_probability;
+    agenda_.push({now_ + std::max<seconds_t>(0, sc_.riders.response_s), 1, seq_++, static_cast<std::uint32_t>(i)});
+  }
+
+  void rider_answers(std::uint32_t i) {
+    auto& rec = res_.requests[i];
+    if (!accepts_[i]) {
+      rec.outcome = request_outcome::declined;
+      return;
+    }
+    auto const r = request_idx{i};
+    auto const a = d_.accept(now_, r);
+    after_command("accept");
+    if (!a.ok()) {
+      rec.outcome = request_outcome::rejected;
+      rec.reject_reason = dispatch::to_string(a.status);
+      return;
+    }
+    if (draw_of(i, draw_cancel) < sc_.riders.cancel_probability) {
+      auto const eta = d_.eta(r).pickup;
+      auto const span = eta == no_time ? 0 : std::max<seconds_t>(0, eta - now_);
+      auto const at = now_ + static_cast<seconds_t>(std::floor(draw_of(i, draw_cancel_time) * span));
+      agenda_.push({at, 0, seq_++, i});
+    }
+  }
+
+  void rider_cancels(std::uint32_t i) {
+    auto const r = request_idx{i};
+    if (d_.request(r).status != dispatch::request_status::assigned) return;  // picked up already
+    auto const v = d_.request(r).vehicle;
+    if (d_.cancel(now_, r, dispatch::cancelled_by::rider) != dispatch::command_status::ok) {
+      throw std::logic_error{"simulation: the dispatcher refused a rider's cancellation"};
+    }
+    after_command("cancel");
+    // On its way to this pickup the vehicle is taken to reach it as planned and go on from there.
+    auto const& vs = d_.vehicle(v);
+    if (!(vs.pos.coord == tracks_[v.v()].pos.coord)) move_to(v, vs.pos, vs.pos_time);
+  }
+
+  void expect_ok(dispatch::command_status s, char const* what) {
+    if (s != dispatch::command_status::ok) {
+      throw std::logic_error{std::string{"simulation: the dispatcher refused "} + what + ": " + dispatch::to_string(s)};
+    }
+    after_command(what);
+  }
+
+  void vehicle_step(vehicle_idx v) {
+    auto const s = d_.vehicle(v).stops.front();
+    auto const ri = s.request.v();
+    auto& tr = tracks_[v.v()];
+    auto const persons = d_.request(s.request).spec.passengers;
+    if (!s.arrived) {
+      move_to(v, s.loc, now_);
+      expect_ok(d_.update_position(now_, v, s.loc.coord), "update_position");
+      expect_ok(d_.stop_event(now_, v, s.request, dispatch::stop_event_kind::arrived), "arrived");
+      return;
+    }
+    if (s.kind == dispatch::stop_kind::pickup && absent_[ri]) {
+      auto const status = d_.no_show(now_, v, s.request);
+      if (status != dispatch::command_status::ok) {
+        throw std::logic_error{std::string{"simulation: the dispatcher refused no_show: "} + dispatch::to_string(status)};
+      }
+      widen_after_delay(v);
+      after_command("no_show");
+      emit(v, static_cast<std::int32_t>(ri), event_kind::no_show, s.loc.coord);
+      return;
+    }
+    if (s.kind == dispatch::stop_kind::pickup) {
+      expect_ok(d_.stop_event(now_, v, s.request, dispatch::stop_event_kind::picked_up), "picked_up");
+      if (tr.onboard == 0) tr.occupied_since = now_;
+      tr.onboard = static_cast<std::uint16_t>(tr.onboard + persons);
+      tr.aboard.push_back(ri);
+      if (tr.aboard.size() >= 2) {
+        for (auto const other : tr.aboard) res_.requests[other].shared = true;
+      }
+      emit(v, static_cast<std::int32_t>(ri), event_kind::pickup, s.loc.coord);
+    } else {
+      expect_ok(d_.stop_event(now_, v, s.request, dispatch::stop_event_kind::dropped_off), "dropped_off");
+      tr.onboard = static_cast<std::uint16_t>(tr.onboard - persons);
+      std::erase(tr.aboard, ri);
+      if (tr.onboard == 0) res_.vehicles[v.v()].hours_occupied += (now_ - tr.occupied_since) / 3600.0;
+      res_.vehicles[v.v()].passengers_carried += persons;
+      emit(v, static_cast<std::int32_t>(ri), event_kind::dropoff, s.loc.coord);
+    }
+  }
+
+  // The vehicle drives from where it was to `to`, arriving at `arrival`.
+  void move_to(vehicle_idx v, road::snapped_point const& to, seconds_t arrival) {
+    auto& tr = tracks_[v.v()];
+    auto const leg = model_.cost(tr.pos, to);
+    if (!leg) throw std::logic_error{"simulation: a vehicle was sent to an unreachable place"};
+    if (tr.at_depot && leg->metres > 0.0) {
+      tr.at_depot = false;
+      emit_at(arrival - leg->seconds, v, -1, event_kind::depart_depot, tr.depot.coord);
+    }
+    auto& rec = res_.vehicles[v.v()];
+    auto const km = leg->metres / 1000.0;
+    rec.km_driven += km;
+    if (tr.onboard == 0) rec.km_empty += km;
+    rec.passenger_km += km * tr.onboard;
+    tr.pos = to;
+  }
+
+  void emit(vehicle_idx v, std::int32_t request, event_kind kind, latlon at) { emit_at(now_, v, request, kind, at); }
+  void emit_at(seconds_t t, vehicle_idx v, std::int32_t request, event_kind kind, latlon at) {
+    res_.events.push_back({t, v.v(), request, kind, at, tracks_[v.v()].onboard});
+  }
+
+  // A no-show wait the dispatcher did not plan for delays the vehicle's later stops: what is
+  // planned now becomes their limit for the validator (the dispatcher keeps them from getting
+  // later, see dispatcher.h).
+  void widen_after_delay(vehicle_idx v) {
+    auto const& vs = d_.vehicle(v);
+    for (auto const& s : vs.stops) {
+      auto const r = s.request.v();
+      if (s.kind == dispatch::stop_kind::pickup) {
+        widened_we_[r] = std::max(widened_we_[r], s.begin);
+      } else {
+        widened_drop_[r] = std::max(widened_drop_[r], s.arrival);
+      }
+    }
+    widened_shift_end_[v.v()] = std::max(widened_shift_end_[v.v()], vs.depot_arrival);
+  }
+
+  void finish() {
+    for (auto const& q : d_.requests()) {
+      if (q.status == dispatch::request_status::assigned || q.status == dispatch::request_status::on_board) {
+        throw std::logic_error{"simulation: a booked ride was left unfinished"};
+      }
+    }
+    for (std::size_t i = 0; i < res_.requests.size(); ++i) {
+      auto& rec = res_.requests[i];
+      auto const& q = d_.request(request_idx{i});
+      switch (q.status) {
+        case dispatch::request_status::completed:
+          rec.outcome = request_outcome::served;
+          rec.pickup_at = q.picked_up_at;
+          rec.dropoff_at = q.dropped_off_at;
+          break;
+        case dispatch::request_status::no_show: rec.outcome = request_outcome::no_show; break;
+        case dispatch::request_status::cancelled: rec.outcome = request_outcome::cancelled; break;
+        default: break;
+      }
+      if (q.status == dispatch::request_status::completed || q.status == dispatch::request_status::no_show ||
+          q.status == dispatch::request_status::cancelled) {
+        rec.vehicle = static_cast<std::int32_t>(q.vehicle.v());
+      }
+      if (rec.outcome != request_outcome::served) rec.shared = false;
+    }
+    // Back to the depot at the end of the shift.
+    for (auto v = vehicle_idx{0}; v.v() < tracks_.size(); ++v) {
+      auto& tr = tracks_[v.v()];
+      if (tr.at_depot) continue;
+      auto const leg = model_.cost(tr.pos, tr.depot);
+      if (!leg) continue;
+      auto const free = std::max(d_.vehicle(v).pos_time, d_.vehicle(v).spec.shift_start);
+      auto const leave = std::max(free, d_.vehicle(v).spec.shift_end - leg->seconds);
+      auto& rec = res_.vehicles[v.v()];
+      rec.km_driven += leg->metres / 1000.0;
+      rec.km_empty += leg->metres / 1000.0;
+      tr.pos = tr.depot;
+      tr.at_depot = true;
+      emit_at(leave + leg->seconds, v, -1, event_kind::return_depot, tr.depot.coord);
+    }
+    std::stable_sort(res_.events.begin(), res_.events.end(),
+                     [](vehicle_event const& a, vehicle_event const& b) { return a.time < b.time; });
+  }
+
+  // --- validation ---
+  void after_command(char const* what) {
+    ++res_.n_commands;
+    if (opt_.validate) check(what);
+  }
+
+  void check(char const* what) {
+    if (res_.validation_errors.size() >= opt_.max_validation_errors) return;
+    ++res_.n_checks;
+    namespace val = dispatch::validate;
+    val::fleet_plan plan;
+    plan.dwell = d_.service_rules().dwell;
+    rider_of_.assign(d_.requests().size(), 0);
+    for (std::size_t r = 0; r < d_.requests().size(); ++r) {
+      auto const& q = d_.requests()[r];
+      if (q.status != dispatch::request_status::assigned && q.status != dispatch::request_status::on_board) continue;
+      rider_of_[r] = static_cast<std::uint32_t>(plan.riders.size());
+      auto const wr = r < widened_we_.size() ? widened_we_[r] : not_widened;
+      auto const dr = r < widened_drop_.size() ? widened_drop_[r] : not_widened;
+      plan.riders.push_back({q.spec.passengers - q.spec.wheelchair_users, q.spec.wheelchair_users, q.pickup.coord,
+                             q.dropoff.coord, q.window_start, std::max(q.window_end, wr),
+                             std::max(q.latest_dropoff, dr), q.status == dispatch::request_status::on_board,
+                             q.vehicle.v()});
+    }
+    for (std::size_t vi = 0; vi < d_.vehicles().size(); ++vi) {
+      auto const& v = d_.vehicles()[vi];
+      auto const se = vi < widened_shift_end_.size() ? std::max(v.spec.shift_end, widened_shift_end_[vi])
+                                                     : v.spec.shift_end;
+      plan.vehicles.push_back(
+          {v.spec.seats, v.spec.wheelchairs, v.spec.depot, v.spec.shift_start, se, v.pos.coord, v.pos_time});
+      auto& sched = plan.schedules.emplace_back();
+      for (auto const& s : v.stops) {
+        sched.push_back(
+            {rider_of_[s.request.v()], s.kind == dispatch::stop_kind::pickup, s.arrival, s.begin, s.departure});
+      }
+    }
+    auto const& vm = opt_.validation_model != nullptr ? *opt_.validation_model : model_;
+    for (auto const& e : val::check(plan, vm)) {
+      if (res_.validation_errors.size() >= opt_.max_validation_errors) break;
+      res_.validation_errors.push_back("t=" + std::to_string(now_) + " after " + what + ": " + e);
+    }
+  }
+
+  scenario const& sc_;
+  road::travel_model const& model_;
+  sim_options const& opt_;
+  dispatch::dispatcher d_;
+  result res_;
+  seconds_t now_{0};
+  std::size_t next_request_{0};
+  std::uint64_t seq_{0};
+  std::priority_queue<agenda_item, std::vector<agenda_item>, std::greater<>> agenda_;
+  std::vector<char> absent_, accepts_;
+  std::vector<seconds_t> widened_we_, widened_drop_, widened_shift_end_;
+  std::vector<vehicle_track> tracks_;
+  std::vector<std::uint32_t> rider_of_;
+};
+
+}  // namespace
+
+result simulate(scenario const& sc, road::travel_model const& model, sim_options const& opt) {
+  return runner{sc, model, opt}.run();
+}
+
+}  // namespace nebuta::sim
