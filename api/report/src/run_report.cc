@@ -379,7 +379,9 @@ std::string histogram(std::string_view id, std::string_view title, std::vector<b
   auto const y_values = nice_ticks(0, std::max<double>(static_cast<double>(max_count), 1), 5);
   f.y_max = y_values.back();
   std::vector<tick> y_ticks;
-  for (auto const v : y_values) y_ticks.push_back({v, compact(v, 2)});
+  for (auto const v : y_values) {
+    if (v == std::floor(v)) y_ticks.push_back({v, compact(v, 0)});  // counts: no half requests
+  }
   std::vector<tick> x_ticks;
   auto const every = (bins.size() + 11) / 12;
   for (std::size_t i = 0; i <= bins.size(); i += every) {
@@ -423,7 +425,9 @@ std::string requests_per_hour(std::vector<request_row> const& requests) {
   auto const y_values = nice_ticks(0, static_cast<double>(max_total), 5);
   f.y_max = y_values.back();
   std::vector<tick> y_ticks;
-  for (auto const v : y_values) y_ticks.push_back({v, compact(v, 2)});
+  for (auto const v : y_values) {
+    if (v == std::floor(v)) y_ticks.push_back({v, compact(v, 0)});  // counts: no half requests
+  }
   std::vector<tick> x_ticks;
   auto const every = (last - first + 1 + 15) / 16;
   for (auto h = first; h <= last + 1; h += every) x_ticks.push_back({static_cast<double>(h), clock(h * 3600)});

@@ -59,10 +59,10 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
     if (step >= raw * (1 - 1e-9)) break;
   }
   std::vector<double> ticks;
-  auto const first = static_cast<long long>(std::ceil(lo / step - 1e-9));
-  for (auto k = first;; ++k) {
+  auto const first = static_cast<long long>(std::floor(lo / step + 1e-9));
+  auto const last = static_cast<long long>(std::ceil(hi / step - 1e-9));
+  for (auto k = first; k <= last; ++k) {
     auto const v = static_cast<double>(k) * step;
-    if (v > hi + step * 1e-9) break;
     ticks.push_back(v == 0 ? 0.0 : v);
   }
   return ticks;
@@ -145,7 +145,7 @@ std::string axes(frame const& f, std::vector<tick> const& x_ticks, std::vector<t
   s += "<line class=\"axis\" x1=\"" + x0 + "\" y1=\"" + y_bottom + "\" x2=\"" + x1 + "\" y2=\"" + y_bottom + "\"/>";
   s += "<line class=\"axis\" x1=\"" + x0 + "\" y1=\"" + fixed(f.top, 1) + "\" x2=\"" + x0 + "\" y2=\"" + y_bottom +
        "\"/>\n";
-  s += "<text x=\"" + fixed(f.left + f.plot_width() / 2, 1) + "\" y=\"" + fixed(f.height - 8, 1) +
+  s += "<text x=\"" + fixed(f.left + f.plot_width() / 2, 1) + "\" y=\"" + fixed(f.top + f.plot_height() + 38, 1) +
        "\" text-anchor=\"middle\">" + escape(x_title) + "</text>\n";
   auto const yc = fixed(f.top + f.plot_height() / 2, 1);
   s += "<text x=\"14\" y=\"" + yc + "\" text-anchor=\"middle\" transform=\"rotate(-90 14 " + yc + ")\">" +

@@ -18,7 +18,7 @@ std::string compact(double value, int max_decimals = 3);
 // Seconds after midnight as H:MM (hours may exceed 23 on later days).
 std::string clock(std::int64_t seconds);
 
-// About `target` round tick values (1, 2 or 5 × 10^k apart) covering [lo, hi].
+// About `target` round tick values (1, 2 or 5 × 10^k apart); the first is ≤ lo and the last ≥ hi.
 std::vector<double> nice_ticks(double lo, double hi, int target);
 
 // The page skeleton: <!DOCTYPE html>, <head> with inline CSS and the title, <body>; and its end.

@@ -177,7 +177,7 @@ std::string line_chart(sweep_data const& sweep, metric const& m) {
   }
   auto const legend_rows = (lines.size() + 1) / 2;
   frame f{.x_min = x_min, .x_max = x_max, .height = 300 + 22 * static_cast<double>(legend_rows),
-          .bottom = 56 + 22 * static_cast<double>(legend_rows)};
+          .bottom = 60 + 22 * static_cast<double>(legend_rows)};
   auto const y_values = nice_ticks(y_min, y_max > y_min ? y_max : y_min + 1, 5);
   f.y_min = y_values.front();
   f.y_max = y_values.back();
@@ -192,7 +192,9 @@ std::string line_chart(sweep_data const& sweep, metric const& m) {
     std::sort(xs.begin(), xs.end());
     xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
     if (xs.size() > 16) xs = nice_ticks(x_min, x_max, 8);
-    for (auto const x : xs) x_ticks.push_back({x, compact(x, 3)});
+    for (auto const x : xs) {
+      if (x >= x_min && x <= x_max) x_ticks.push_back({x, compact(x, 3)});
+    }
   } else {
     for (std::size_t i = 0; i < categories.size(); ++i) x_ticks.push_back({static_cast<double>(i), categories[i]});
   }
@@ -223,7 +225,7 @@ std::string line_chart(sweep_data const& sweep, metric const& m) {
     if (!dash.empty()) svg += " stroke-dasharray=\"" + std::string{dash} + "\"";
     svg += "/>\n" + markers + "\n";
     auto const lx = f.left + (i % 2 == 0 ? 0 : 330);
-    auto const ly = f.top + f.plot_height() + 52 + 22 * static_cast<double>(i / 2);
+    auto const ly = f.top + f.plot_height() + 60 + 22 * static_cast<double>(i / 2);
     svg += legend_swatch(lx, ly, colour, lines[i].label, true, dash);
   }
   svg += "</svg>\n";
