@@ -6,6 +6,9 @@
 #include <cassert>
 #include <functional>
 #include <queue>
+#include <stdexcept>
+#include <string>
+#include <cmath>
 #include <utility>
 
 #include "ch_key.h"
@@ -19,20 +22,20 @@ namespace {
 
 struct dyn_arc {
   std::uint32_t node;
-  ch_weight w;
+  key_t w;
   std::uint32_t hops;  // original arcs this arc stands for
 };
 
 struct shortcut {
   std::uint32_t from;
   std::uint32_t to;
-  ch_weight w;
+  key_t w;
   std::uint32_t hops;
 };
 
 class contractor {
  public:
-  contractor(road_graph const& g, ch_options const& opt)
+  contractor(road_graph const& g, ch_options const& opt, double metres_per_unit)
       : opt_{opt},
         n_{static_cast<std::uint32_t>(g.n_nodes())},
         out_(n_),
@@ -48,7 +51,8 @@ class contractor {
       for (auto [it, end] = out_edges(v, csr); it != end; ++it) {
         auto const w = static_cast<std::uint32_t>(target(*it, csr));
         auto const& e = csr[*it];
-        ch_weight const wt{e.time_ds, e.metres > 0.0F ? e.metres : 0.0F};  // +0 for NaN/negative/-0
+        auto const units = e.metres > 0.0F ? std::llround(static_cast<double>(e.metres) / metres_per_unit) : 0LL;
+        auto const wt = pack(e.time_ds, static_cast<std::uint64_t>(units));
         out_[v].push_back({w, wt, 1});
         in_[w].push_back({v, wt, 1});
       }
@@ -145,7 +149,7 @@ class contractor {
       if (d > limit || ++settled > settled_limit) break;
       for (auto const& a : out_[v]) {
         if (a.node == excluded) continue;
-        auto const nd = add(d, a.w);
+        auto const nd = d + a.w;
         if (stamp_[a.node] != now_ || nd < dist_[a.node]) {
           stamp_[a.node] = now_;
           dist_[a.node] = nd;
@@ -165,15 +169,15 @@ class contractor {
       bool any = false;
       for (auto const& oa : out_[v]) {
         if (oa.node == ia.node) continue;
-        limit = std::max(limit, pack(add(ia.w, oa.w)));
+        limit = std::max(limit, ia.w + oa.w);
         any = true;
       }
       if (!any) continue;
       witness_search(ia.node, v, limit, settled_limit);
       for (auto const& oa : out_[v]) {
         if (oa.node == ia.node) continue;
-        auto const via = add(ia.w, oa.w);
-        if (found(oa.node) > pack(via)) shortcuts_.push_back({ia.node, oa.node, via, ia.hops + oa.hops});
+        auto const via = ia.w + oa.w;
+        if (found(oa.node) > via) shortcuts_.push_back({ia.node, oa.node, via, ia.hops + oa.hops});
       }
     }
   }
@@ -198,10 +202,10 @@ class contractor {
   }
 
   // True when a new arc was added (rather than an existing one improved or kept).
-  static bool insert_or_improve(std::vector<dyn_arc>& arcs, std::uint32_t node, ch_weight w, std::uint32_t hops) {
+  static bool insert_or_improve(std::vector<dyn_arc>& arcs, std::uint32_t node, key_t w, std::uint32_t hops) {
     for (auto& a : arcs) {
       if (a.node != node) continue;
-      if (pack(w) < pack(a.w)) a = {node, w, hops};
+      if (w < a.w) a = {node, w, hops};
       return false;
     }
     arcs.push_back({node, w, hops});
@@ -228,7 +232,7 @@ class contractor {
 // Flattens per-rank arc lists into CSR arrays with heads as ranks, sorted by head.
 void flatten(std::vector<std::uint32_t> const& order, std::vector<std::vector<dyn_arc>> const& arcs,
              std::vector<std::uint32_t> const& rank, std::vector<std::uint32_t>& first_out,
-             std::vector<std::uint32_t>& head, std::vector<ch_weight>& weight) {
+             std::vector<std::uint32_t>& head, std::vector<key_t>& weight) {
   first_out.assign(order.size() + 1, 0);
   std::size_t total = 0;
   for (auto const& a : arcs) total += a.size();
@@ -236,7 +240,7 @@ void flatten(std::vector<std::uint32_t> const& order, std::vector<std::vector<dy
   weight.clear();
   head.reserve(total);
   weight.reserve(total);
-  std::vector<std::pair<std::uint32_t, ch_weight>> row;
+  std::vector<std::pair<std::uint32_t, key_t>> row;
   for (std::size_t r = 0; r < order.size(); ++r) {
     row.clear();
     for (auto const& a : arcs[order[r]]) row.emplace_back(rank[a.node], a.w);
@@ -256,8 +260,23 @@ contraction_hierarchy::contraction_hierarchy(road_graph const& g, ch_options con
   auto const n = g.n_nodes();
   stats_.n_nodes = n;
   stats_.n_original_arcs = g.n_edges();
+  // Units of length: twice the total must fit 32 bits (see ch_key.h); time sums must stay < 2^31.
+  double total_m = 0.0;
+  std::uint64_t total_ds = 0;
   {
-    contractor c{g, opt};
+    auto const& csr = g.csr();
+    for (auto [it, end] = edges(csr); it != end; ++it) {
+      total_m += csr[*it].metres > 0.0F ? static_cast<double>(csr[*it].metres) : 0.0;
+      total_ds += csr[*it].time_ds;
+    }
+  }
+  if (total_ds >= (std::uint64_t{1} << 31U)) {
+    throw std::length_error{"contraction_hierarchy: arc times sum to " + std::to_string(total_ds) +
+                            " ds, beyond the 2^31 ds of its 63-bit keys"};
+  }
+  metres_per_unit_ = std::max(0.001, std::ceil(2.0 * total_m * 1000.0 / 4294967295.0) / 1000.0);
+  {
+    contractor c{g, opt, metres_per_unit_};
     c.run();
     node_of_rank_ = std::move(c.order_);
     rank_.assign(n, 0);
@@ -290,7 +309,7 @@ contraction_hierarchy::contraction_hierarchy(road_graph const& g, ch_options con
 std::size_t contraction_hierarchy::memory_bytes() const {
   return sizeof(std::uint32_t) * (rank_.capacity() + node_of_rank_.capacity() + up_first_out_.capacity() +
                                   up_head_.capacity() + down_first_out_.capacity() + down_head_.capacity()) +
-         sizeof(ch_weight) * (up_weight_.capacity() + down_weight_.capacity());
+         sizeof(std::uint64_t) * (up_weight_.capacity() + down_weight_.capacity());
 }
 
 }  // namespace nebuta::road

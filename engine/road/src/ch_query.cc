@@ -12,10 +12,9 @@ using namespace ch_detail;
 
 namespace {
 
-node_cost to_cost(key_t k) { return k == inf_key ? node_cost{} : node_cost{time_of(k), metres_of(k)}; }
-key_t to_key(node_cost c) { return c.reachable() ? pack(c.time_ds, c.metres) : inf_key; }
 
-// Lanes of one sweep: more would not fit the cache lines of a rank's distances.
+// Lanes of one sweep: beyond this a sweep's distances (n x lanes x 8 bytes) stop fitting the cache
+// and a lane costs more than a separate sweep would.
 constexpr std::size_t max_lanes = 8;
 
 }  // namespace
@@ -68,7 +67,7 @@ void ch_query::upward_search(std::uint32_t root) {
     bool stalled = false;
     for (auto a = stall_first_out[v]; a < stall_first_out[v + 1]; ++a) {
       auto const w = stall_head[a];
-      if (stamp_[w] == now_ && add(dist_[w], stall_weight[a]) < d) {
+      if (stamp_[w] == now_ && dist_[w] + stall_weight[a] < d) {
         stalled = true;
         break;
       }
@@ -77,7 +76,7 @@ void ch_query::upward_search(std::uint32_t root) {
     space_.emplace_back(v, d);
     for (auto a = first_out[v]; a < first_out[v + 1]; ++a) {
       auto const w = head[a];
-      auto const nd = add(d, weight[a]);
+      auto const nd = d + weight[a];
       if (stamp_[w] != now_ || nd < dist_[w]) {
         stamp_[w] = now_;
         dist_[w] = nd;
@@ -101,24 +100,24 @@ node_cost ch_query::point_to_point(road_node_idx source, road_node_idx target) {
   upward_search<false>(ch_->rank(target));
   key_t best = inf_key;
   for (auto const& [r, k] : space_) {
-    if (meet_stamp_[r] == forward_round) best = std::min(best, add(meet_dist_[r], k));
+    if (meet_stamp_[r] == forward_round) best = std::min(best, meet_dist_[r] + k);
   }
-  return to_cost(best);
+  return to_cost(best, ch_->metres_per_unit());
 }
 
 matrix_strategy ch_query::choose(std::size_t n_from, std::size_t n_to) const {
   auto const& st = ch_->stats();
   auto const small = static_cast<double>(std::min(n_from, n_to));
   auto const large = static_cast<double>(std::max(n_from, n_to));
-  // Work units, roughly vertex or arc visits: a sweep touches every vertex and every down arc
-  // once per batch of lanes (plus a lane's worth of arc relaxations); a bucket search settles about
-  // mean_upward_settled vertices, relaxing and stall-checking a few arcs each.
+  // Work units of one settled vertex's arc visit in an upward search (heap and stall checks
+  // included). A sweep step per vertex or down arc costs a small fraction of that: about 0.05 per
+  // batch plus 0.035 per lane, as measured on Porto Alegre (bench_road --strategies).
   auto const arcs_per_node =
       st.n_nodes == 0 ? 0.0 : static_cast<double>(st.n_up_arcs + st.n_down_arcs) / static_cast<double>(st.n_nodes);
-  auto const search = st.mean_upward_settled * (4.0 + 2.0 * arcs_per_node);
+  auto const search = st.mean_upward_settled * (1.0 + arcs_per_node);
+  auto const sweep_elements = static_cast<double>(st.n_nodes + st.n_down_arcs);
   auto const batches = std::ceil(small / static_cast<double>(max_lanes));
-  auto const sweeps = batches * static_cast<double>(st.n_nodes + st.n_down_arcs) +
-                      small * static_cast<double>(st.n_down_arcs) + small * search;
+  auto const sweeps = batches * sweep_elements * 0.05 + small * sweep_elements * 0.035 + small * search;
   auto const buckets = (small + large) * search + small * large;
   return sweeps < buckets ? matrix_strategy::sweeps : matrix_strategy::buckets;
 }
@@ -147,6 +146,7 @@ void ch_query::matrix_by_buckets(std::span<road_node_idx const> from, std::span<
   auto const scan_side = bucket_targets ? from : to;
 
   buckets_.clear();
+  matrix_.assign(from.size() * to.size(), inf_key);
   if (++bucket_now_ == 0) {  // wrap: clear once every 2^32 calls
     std::fill(bucket_stamp_.begin(), bucket_stamp_.end(), 0);
     bucket_now_ = 1;
@@ -179,13 +179,12 @@ void ch_query::matrix_by_buckets(std::span<road_node_idx const> from, std::span<
       if (bucket_stamp_[r] != bucket_now_) continue;
       for (auto e = bucket_head_[r]; e != end_of_chain; e = buckets_[e].next) {
         auto const& b = buckets_[e];
-        auto& cell = bucket_targets ? out[i * cols + b.column] : out[b.column * cols + i];
-        // Forward part first: source side + target side, in path order.
-        auto const via = bucket_targets ? add(k, b.key) : add(b.key, k);
-        if (via < to_key(cell)) cell = to_cost(via);
+        auto& cell = matrix_[bucket_targets ? i * cols + b.column : b.column * cols + i];
+        cell = std::min(cell, k + b.key);
       }
     }
   }
+  for (std::size_t k = 0; k < out.size(); ++k) out[k] = to_cost(matrix_[k], ch_->metres_per_unit());
 }
 
 template <bool Forward>
@@ -213,8 +212,7 @@ void ch_query::sweep(std::span<std::uint32_t const> roots) {
       auto const* const theirs = dist + static_cast<std::size_t>(head[a]) * lanes;
       auto const w = weight[a];
       for (std::size_t l = 0; l < lanes; ++l) {
-        auto const via = add(theirs[l], w);
-        if (via < mine[l]) mine[l] = via;
+        mine[l] = std::min(mine[l], theirs[l] + w);
       }
     }
   }
@@ -245,7 +243,7 @@ void ch_query::matrix_by_sweeps(std::span<road_node_idx const> from, std::span<r
       for (auto j = first; j < last; ++j) {
         if (sweep_side[j].v() >= n) continue;
         auto& cell = sweep_targets ? out[i * cols + j] : out[j * cols + i];
-        cell = to_cost(d[j - first]);
+        cell = to_cost(d[j - first], ch_->metres_per_unit());
       }
     }
   }

@@ -2,10 +2,11 @@
 // and a reusable per-thread query object (ch_query) for point-to-point, one-to-many, many-to-one
 // and many-to-many travel times.
 //
-// Costs are compared lexicographically as (time_ds, metres): among the fastest paths the shortest
+// Costs are compared lexicographically as (time_ds, length): among the fastest paths the shortest
 // one wins, the same rule road_query applies, so the metres of a result are the length of a
-// time-fastest path. Times are exact (equal to road_query); metres agree within float rounding
-// because shortcuts sum the lengths of their parts in a different order.
+// time-fastest path. Times are exact (equal to road_query). Lengths are summed as integers in
+// units of metres_per_unit() (1 mm unless the graph holds over 2,147 km of road), so metres agree
+// with road_query's float sums within a few millimetres per arc of the path.
 //
 // Layout (as in RoutingKit): vertices are renumbered by contraction rank, and the arcs are two flat
 // CSR arrays indexed by rank: `up` holds v -> w with rank(w) > rank(v) (original arcs and
@@ -41,22 +42,18 @@ struct ch_stats {
   double mean_upward_settled{0.0};  // of a sample of upward searches (used to pick a strategy)
 };
 
-// (time_ds, metres) of an arc or a shortcut.
-struct ch_weight {
-  std::uint32_t time_ds{0};
-  float metres{0.0F};
-};
-
 class contraction_hierarchy {
  public:
   contraction_hierarchy() = default;
   // Contracts every vertex of g (the graph is only read here; the index keeps no reference).
+  // Throws std::length_error when the arcs' times sum to 2^31 deciseconds (68 years) or more.
   explicit contraction_hierarchy(road_graph const& g, ch_options const& opt = {});
 
   std::size_t n_nodes() const { return rank_.size(); }
   std::uint32_t rank(road_node_idx v) const { return rank_[v.v()]; }
   road_node_idx node_at_rank(std::uint32_t r) const { return road_node_idx{node_of_rank_[r]}; }
   ch_stats const& stats() const { return stats_; }
+  double metres_per_unit() const { return metres_per_unit_; }
   std::size_t memory_bytes() const;
 
  private:
@@ -65,10 +62,11 @@ class contraction_hierarchy {
   std::vector<std::uint32_t> node_of_rank_;  // rank -> graph vertex
   std::vector<std::uint32_t> up_first_out_;  // by rank, n + 1 entries
   std::vector<std::uint32_t> up_head_;       // rank of the higher end
-  std::vector<ch_weight> up_weight_;
+  std::vector<std::uint64_t> up_weight_;  // packed (time_ds, length units), see src/ch_key.h
   std::vector<std::uint32_t> down_first_out_;
   std::vector<std::uint32_t> down_head_;  // rank of the higher tail w of w -> v
-  std::vector<ch_weight> down_weight_;
+  std::vector<std::uint64_t> down_weight_;
+  double metres_per_unit_{0.001};
   ch_stats stats_;
 };
 
@@ -105,8 +103,7 @@ class ch_query {
   std::size_t n_settled() const { return n_settled_; }
 
  private:
-  // Keys pack (time_ds, metres) into one integer whose order is the lexicographic order: the
-  // bits of a non-negative float sort like the float.
+  // Packed (time_ds, length) keys, see src/ch_key.h.
   using key_t = std::uint64_t;
 
   template <bool Up>
@@ -141,6 +138,7 @@ class ch_query {
   std::vector<std::uint32_t> bucket_stamp_;  // bucket_head_ is valid iff == bucket_now_
   std::vector<std::uint32_t> bucket_head_;
   std::vector<bucket_entry> buckets_;
+  std::vector<key_t> matrix_;  // from.size() x to.size() keys
 
   // Sweeps: lanes_ distances per rank, lane-major within a rank.
   std::vector<key_t> lane_dist_;
