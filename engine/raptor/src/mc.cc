@@ -66,8 +66,18 @@ bool router::mc_insert(unsigned k, mc_label const& l) {
 
 void router::walk_pareto(place const& from, place const& to, date_t date, seconds_t depart,
                          options const& opt, std::vector<walk_pareto_entry>& out) {
+  // As in search(): the next days' trips only when nothing arrives before they could.
+  walk_pareto_pass(from, to, date, depart, opt, true, out);
+  if (n_scan_offsets_ == n_offsets_) return;
+  auto const arrives_early = [&](walk_pareto_entry const& e) { return e.arrival < next_day_bound(); };
+  if (std::any_of(out.begin(), out.end(), arrives_early)) return;
+  walk_pareto_pass(from, to, date, depart, opt, false, out);
+}
+
+void router::walk_pareto_pass(place const& from, place const& to, date_t date, seconds_t depart,
+                              options const& opt, bool one_day_first, std::vector<walk_pareto_entry>& out) {
   out.clear();
-  init_query<true>(from, to, date, opt);
+  init_query<true>(from, to, date, opt, one_day_first);
   if (mc_bag_ride_.size() != n_stops_) {
     mc_bag_ride_.resize(n_stops_);
     mc_bag_foot_.resize(n_stops_);
@@ -204,7 +214,7 @@ void router::walk_pareto(place const& from, place const& to, date_t date, second
           if (lab.dead) continue;
           auto const ready = lab.ride ? lab.arr + change_time(s) : lab.arr;
           auto const walk = lab.walk;
-          for (auto o = 0U; o < n_offsets_; ++o) {
+          for (auto o = 0U; o < n_scan_offsets_; ++o) {
             auto const off = offsets_[o] * seconds_per_day;
             auto const* const span = dep + pos * nt;
             auto i = static_cast<std::uint32_t>(std::lower_bound(span, span + nt, ready - off) - span);

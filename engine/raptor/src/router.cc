@@ -274,6 +274,8 @@ router::router(timetable const& tt) : tt_{tt}, n_stops_{tt.n_stops()} {
     }
   }
 
+  first_departure_ = tt.departures.empty() ? 0 : *std::min_element(tt.departures.begin(), tt.departures.end());
+
   // Trip-major copies: scanning a route follows one trip along its stops.
   arr_tm_.resize(tt.arrivals.size());
   dep_tm_.resize(tt.departures.size());
@@ -361,6 +363,9 @@ void router::prepare_walk_links(double radius, double speed) {
       }
     }
     wl_off_[s.v() + 1] = static_cast<std::uint32_t>(wl_.size());
+    // Shortest first, so that relax_footpaths can stop at the first link past the bound.
+    std::stable_sort(wl_.begin() + wl_off_[s.v()], wl_.end(),
+                     [](auto const& a, auto const& b) { return a.dur < b.dur; });
   }
   wl_radius_ = radius;
   wl_speed_ = speed;
@@ -467,7 +472,8 @@ void router::target_found(unsigned k, seconds_t key, target_parent const& p) {
 }
 
 template <bool Fwd>
-void router::init_query(place const& from, place const& to, date_t date, options const& opt) {
+void router::init_query(place const& from, place const& to, date_t date, options const& opt,
+                        bool one_day_first) {
   fwd_ = Fwd;
   day_ = (date - tt_.first_date).count();
   literal_ = opt.gtfs_literal;
@@ -494,6 +500,7 @@ void router::init_query(place const& from, place const& to, date_t date, options
   } else {
     for (auto o = -1 - static_cast<int>(extra); o <= 0; ++o) offsets_[n_offsets_++] = o;
   }
+  n_scan_offsets_ = Fwd && one_day_first ? std::min(n_offsets_, 2U) : n_offsets_;
 
   prepare_active();
   reset();
@@ -566,7 +573,7 @@ void router::init_query(place const& from, place const& to, date_t date, options
   }
 }
 
-template void router::init_query<true>(place const&, place const&, date_t, options const&);
+template void router::init_query<true>(place const&, place const&, date_t, options const&, bool);
 
 template <bool Fwd>
 void router::start(place const& from, place const& to, seconds_t start_key) {
@@ -644,9 +651,12 @@ void router::relax_footpaths(stop_idx s, unsigned k) {
     }
   }
   if (radius_ > 0.0 && base_key < bound(k)) {
+    // The bound only falls while relaxing, so the one read here is a safe cut-off.
+    auto const b = bound(k);
     for (auto x = wl_off_[s.v()]; x < wl_off_[s.v() + 1]; ++x) {
       auto const& l = wl_[x];
       auto const key = base_key + static_cast<seconds_t>(l.dur);
+      if (key >= b) break;
       if (key >= best_foot_[l.target.v()]) continue;  // set_foot's first test, inline
       set_foot(k, l.target, key, {s, l.dur, l.dist, walk_kind::walk_link, false});
     }
@@ -692,7 +702,7 @@ seconds_t router::probe_route(route_idx r, std::uint32_t start_rank,
     auto const s = stops[pos];
     if (marked_[s.v()] == 0U || (flags[pos] & enter_mask) != 0U || !stop_ok(s)) continue;
     auto const ready = ready_[s.v()];
-    for (auto o = 0U; o < n_offsets_; ++o) {
+    for (auto o = 0U; o < n_scan_offsets_; ++o) {
       auto const m = act_n_[static_cast<std::size_t>(o) * n_routes + r.v()];
       if (m == 0U) continue;
       auto const* const L = act_trips_.data() + static_cast<std::size_t>(o) * n_trips + first.v();
@@ -752,7 +762,7 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
   auto const no = n_offsets_;
   auto const b0 = bound(k);
   auto const start_pos = Fwd ? start_rank : n - 1 - start_rank;
-  for (auto o = 0U; o < no; ++o) {
+  for (auto o = 0U; o < n_scan_offsets_; ++o) {
     auto const m = act_n_[static_cast<std::size_t>(o) * n_routes + r.v()];
     if (m == 0U) continue;
     auto const* const e = (Fwd ? act_dep_.data() : act_arr_.data()) +
@@ -975,11 +985,25 @@ void router::run_rounds() {
 template <bool Fwd>
 result router::search(place const& from, place const& to, date_t date, seconds_t t,
                       options const& opt) {
-  init_query<Fwd>(from, to, date, opt);
+  init_query<Fwd>(from, to, date, opt, true);
   auto const valid = [&](place const& p) { return !p.is_stop() || p.stop.v() < n_stops_; };
   if (!valid(from) || !valid(to)) return {};
+  if (Fwd && n_scan_offsets_ != n_offsets_) {
+    // The next days' trips only matter when nothing arrives before the first of them could
+    // (every journey using one arrives at next_day_bound() or later): searching without them
+    // first keeps the common query as cheap as a one-day search. Journeys of the next day with
+    // fewer legs are then not offered beside today's.
+    start<Fwd>(from, to, t);
+    run_rounds<Fwd>();
+    if (!pareto_.empty() && pareto_.back().time < next_day_bound()) return make_result();
+    init_query<Fwd>(from, to, date, opt);
+  }
   start<Fwd>(from, to, Fwd ? t : -t);
   run_rounds<Fwd>();
+  return make_result();
+}
+
+result router::make_result() const {
   result res;
   if (!pareto_.empty()) {
     res.reachable = true;

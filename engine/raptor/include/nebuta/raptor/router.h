@@ -193,8 +193,12 @@ class router {
 
   template <bool Fwd>
   result search(place const& from, place const& to, date_t date, seconds_t t, options const& opt);
+  result make_result() const;
+  void walk_pareto_pass(place const& from, place const& to, date_t date, seconds_t depart,
+                        options const& opt, bool one_day_first, std::vector<walk_pareto_entry>& out);
   template <bool Fwd>
-  void init_query(place const& from, place const& to, date_t date, options const& opt);
+  void init_query(place const& from, place const& to, date_t date, options const& opt,
+                  bool one_day_first = false);
   template <bool Fwd>
   void start(place const& from, place const& to, seconds_t start_key);
   template <bool Fwd>
@@ -298,6 +302,11 @@ class router {
   std::int64_t day_{0};
   std::array<int, max_offsets> offsets_{};
   unsigned n_offsets_{0};
+  // Route scans use offsets_[0, n_scan_offsets_): forward searches may first leave out the days
+  // after D (init_query's one_day_first, see search()).
+  unsigned n_scan_offsets_{0};
+  seconds_t first_departure_{0};  // earliest departure of any trip in its own day
+  seconds_t next_day_bound() const { return seconds_per_day + first_departure_; }
   unsigned max_k_{8};
   bool literal_{false};
   bool wheelchair_{false};
