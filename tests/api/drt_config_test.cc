@@ -336,7 +336,7 @@ TEST_CASE("drt_config: bad service areas and meeting points", "[drt_config]") {
       {R"({"service_area": {"type": "Feature", "geometry": null}})",
        "rules.json: service_area.geometry: must be a GeoJSON object"},
       {R"({"service_area": {"type": "Feature", "geometry": {"type": "Point", "coordinates": [0, 0]}}})",
-       "rules.json: service_area.geometry: unsupported geometry type 'Point'"},
+       "rules.json: service_area.geometry: unsupported GeoJSON type 'Point'"},
       {R"({"service_area": {"type": "FeatureCollection", "features": [{"type": "Polygon", "coordinates": [)" +
            ring_ok + "]}]}}",
        "rules.json: service_area.features[0]: must be a Feature"},
@@ -618,4 +618,30 @@ TEST_CASE("drt_config: fleet CSV", "[drt_config]") {
     CHECK(f.vehicles.empty());
     CHECK(f.n_skipped == 0);
   }
+}
+
+TEST_CASE("drt_config: the example files in examples/drt load", "[drt_config]") {
+  fs::path const dir = fs::path{NEBUTA_SOURCE_DIR} / "examples" / "drt";
+  auto const poa = drt_config::load_rules(dir / "rules.json");
+  CHECK(poa.max_passengers == 6);
+  CHECK(poa.max_walk_m == 400.0);
+  CHECK(poa.service_area.size() == 2);  // the district and the airport as a hole
+  CHECK(inside(poa, -30.0346, -51.2177));        // Centro Histórico
+  CHECK_FALSE(inside(poa, -29.9950, -51.1725));  // Salgado Filho airport
+  CHECK_FALSE(inside(poa, -30.0500, -51.2600));  // in the Guaíba, west of the area
+  CHECK(poa.meeting_points.empty());
+
+  auto const aomori = drt_config::load_rules(dir / "rules_aomori.json");
+  CHECK(aomori.meeting_points.size() == count_platform_stops(fs::path{NEBUTA_SOURCE_DIR} / "data/sample/stops.txt"));
+  CHECK(aomori.meeting_points.size() == 47);  // 50 stops, 3 of them parent stations (data/sample/README.md)
+  CHECK(inside(aomori, 40.8286, 140.7346));        // Aomori station
+  CHECK(inside(aomori, 40.8915, 140.8625));        // Asamushi-onsen
+  CHECK_FALSE(inside(aomori, 40.5092, 141.4312));  // Hachinohe
+
+  auto const fleet = drt_config::load_fleet_csv(dir / "fleet.csv");
+  CHECK(fleet.errors.empty());
+  REQUIRE(fleet.vehicles.size() == 5);
+  CHECK(fleet.vehicles[4].name == "poa-05");
+  CHECK(fleet.vehicles[4].shift_end == 26 * 3600);
+  for (auto const& v : fleet.vehicles) CHECK(inside(poa, v.depot.lat, v.depot.lon));
 }

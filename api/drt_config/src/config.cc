@@ -153,73 +153,59 @@ void geojson_polygon(json const& coords, where const& w, std::vector<std::vector
   }
 }
 
-void geojson_area_geometry(json const& g, where const& w, std::vector<std::vector<latlon>>& out) {
-  auto const type = geojson_type(g, w);
-  auto const wc = w.key("coordinates");
-  if (type == "Polygon") {
-    geojson_polygon(member(g, "coordinates", w), wc, out);
-  } else if (type == "MultiPolygon") {
-    auto const& coords = member(g, "coordinates", w);
-    if (!coords.is_array()) wc.fail("a MultiPolygon needs an array of polygons");
-    for (std::size_t i = 0; i < coords.size(); ++i) geojson_polygon(coords[i], wc.index(i), out);
+// A GeoJSON object is a geometry, a Feature or a FeatureCollection of Features; `on_geometry`
+// receives each geometry and rejects the types it does not take.
+template <typename OnGeometry>
+void for_each_geometry(json const& v, where const& w, OnGeometry&& on_geometry) {
+  auto const type = geojson_type(v, w);
+  if (type == "Feature") {
+    on_geometry(member(v, "geometry", w), w.key("geometry"));
+  } else if (type == "FeatureCollection") {
+    auto const& features = member(v, "features", w);
+    auto const wf = w.key("features");
+    if (!features.is_array()) wf.fail("must be an array of Features");
+    for (std::size_t i = 0; i < features.size(); ++i) {
+      auto const wi = wf.index(i);
+      if (geojson_type(features[i], wi) != "Feature") wi.fail("must be a Feature");
+      on_geometry(member(features[i], "geometry", wi), wi.key("geometry"));
+    }
   } else {
-    w.fail("unsupported geometry type '" + type + "' (expected Polygon or MultiPolygon)");
+    on_geometry(v, w);
   }
 }
 
 void geojson_area(json const& v, where const& w, std::vector<std::vector<latlon>>& out) {
-  auto const type = geojson_type(v, w);
-  if (type == "Polygon" || type == "MultiPolygon") {
-    geojson_area_geometry(v, w, out);
-  } else if (type == "Feature") {
-    geojson_area_geometry(member(v, "geometry", w), w.key("geometry"), out);
-  } else if (type == "FeatureCollection") {
-    auto const& features = member(v, "features", w);
-    auto const wf = w.key("features");
-    if (!features.is_array()) wf.fail("must be an array of Features");
-    for (std::size_t i = 0; i < features.size(); ++i) {
-      auto const wi = wf.index(i);
-      if (geojson_type(features[i], wi) != "Feature") wi.fail("must be a Feature");
-      geojson_area_geometry(member(features[i], "geometry", wi), wi.key("geometry"), out);
+  for_each_geometry(v, w, [&](json const& g, where const& wg) {
+    auto const type = geojson_type(g, wg);
+    auto const wc = wg.key("coordinates");
+    if (type == "Polygon") {
+      geojson_polygon(member(g, "coordinates", wg), wc, out);
+    } else if (type == "MultiPolygon") {
+      auto const& coords = member(g, "coordinates", wg);
+      if (!coords.is_array()) wc.fail("a MultiPolygon needs an array of polygons");
+      for (std::size_t i = 0; i < coords.size(); ++i) geojson_polygon(coords[i], wc.index(i), out);
+    } else {
+      wg.fail("unsupported GeoJSON type '" + type +
+              "' (expected Polygon or MultiPolygon, or a Feature or FeatureCollection of them)");
     }
-  } else {
-    w.fail("unsupported GeoJSON type '" + type + "' (expected Polygon, MultiPolygon, Feature or FeatureCollection)");
-  }
-}
-
-void geojson_points_geometry(json const& g, where const& w, std::vector<latlon>& out) {
-  auto const type = geojson_type(g, w);
-  if (type != "Point" && type != "MultiPoint") {
-    w.fail("unsupported geometry type '" + type + "' (expected Point or MultiPoint)");
-  }
-  auto const& coords = member(g, "coordinates", w);
-  auto const wc = w.key("coordinates");
-  if (type == "Point") {
-    out.push_back(geojson_position(coords, wc));
-  } else {
-    if (!coords.is_array()) wc.fail("a MultiPoint needs an array of positions");
-    for (std::size_t i = 0; i < coords.size(); ++i) out.push_back(geojson_position(coords[i], wc.index(i)));
-  }
+  });
 }
 
 void geojson_points(json const& v, where const& w, std::vector<latlon>& out) {
-  auto const type = geojson_type(v, w);
-  if (type == "Point" || type == "MultiPoint") {
-    geojson_points_geometry(v, w, out);
-  } else if (type == "Feature") {
-    geojson_points_geometry(member(v, "geometry", w), w.key("geometry"), out);
-  } else if (type == "FeatureCollection") {
-    auto const& features = member(v, "features", w);
-    auto const wf = w.key("features");
-    if (!features.is_array()) wf.fail("must be an array of Features");
-    for (std::size_t i = 0; i < features.size(); ++i) {
-      auto const wi = wf.index(i);
-      if (geojson_type(features[i], wi) != "Feature") wi.fail("must be a Feature");
-      geojson_points_geometry(member(features[i], "geometry", wi), wi.key("geometry"), out);
+  for_each_geometry(v, w, [&](json const& g, where const& wg) {
+    auto const type = geojson_type(g, wg);
+    auto const wc = wg.key("coordinates");
+    if (type == "Point") {
+      out.push_back(geojson_position(member(g, "coordinates", wg), wc));
+    } else if (type == "MultiPoint") {
+      auto const& coords = member(g, "coordinates", wg);
+      if (!coords.is_array()) wc.fail("a MultiPoint needs an array of positions");
+      for (std::size_t i = 0; i < coords.size(); ++i) out.push_back(geojson_position(coords[i], wc.index(i)));
+    } else {
+      wg.fail("unsupported GeoJSON type '" + type +
+              "' (expected Point or MultiPoint, or a Feature or FeatureCollection of them)");
     }
-  } else {
-    w.fail("unsupported GeoJSON type '" + type + "' (expected Point, MultiPoint, Feature or FeatureCollection)");
-  }
+  });
 }
 
 std::vector<std::vector<latlon>> parse_service_area(json const& v, std::filesystem::path const& base_dir,
