@@ -1,24 +1,46 @@
 // Dispatcher offer latency over a reproducible random request set, single-threaded.
 //   bench_dispatch [--queries N] [--seed S] [--bookings-per-vehicle B] [--fleets 50,200,1000]
+//                  [--osm FILE.osm.pbf] [--no-straight-line]
 // For each fleet size: vehicles spread over Porto Alegre (lat -30.11..-29.99, lon -51.27..-51.13),
 // filled with accepted bookings (immediate and pre-booked up to 2 h ahead) until about B per
 // vehicle are open, then N offers are timed against that state (offers do not change schedules).
-// Travel times: the straight-line model (haversine x 1.3 at 30 km/h). Then one full
-// re-optimisation pass is timed. Prints markdown rows.
+// Then one full re-optimisation pass is timed. Prints markdown rows. Offers are timed in wall time
+// and in thread CPU time (a loaded machine adds other processes' time slices to the wall time);
+// offers/s and the re-optimisation use CPU time.
+// Travel times: the straight-line model (haversine x 1.3 at 30 km/h) and, with --osm, the road
+// network model of that extract (contraction hierarchy). On the road network, points are random
+// road vertices inside the same box moved by up to ~100 m, so that they snap (the box also
+// covers the Guaíba, where nothing would).
+#include <sys/resource.h>
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
 #include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "nebuta/dispatch/dispatcher.h"
+#include "nebuta/osm/reader.h"
+#include "nebuta/road/network_model.h"
 
 namespace {
 
 struct stats {
   double p50, p90, p99, per_s;
 };
+
+// CPU time of this thread: on a loaded machine, wall time also counts the time slices other
+// processes took.
+double thread_cpu_us() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_nsec) / 1e3;
+}
 
 stats summarise(std::vector<double> us) {
   std::sort(us.begin(), us.end());
@@ -30,6 +52,19 @@ stats summarise(std::vector<double> us) {
   return {at(0.5), at(0.9), at(0.99), static_cast<double>(us.size()) / (sum / 1e6)};
 }
 
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+void print_header() {
+  std::printf(
+      "| model | vehicles | open bookings | stops/vehicle | offers | feasible | p50 µs | p90 µs | p99 µs | CPU p50 / p99 µs "
+      "| offers/s (CPU) | reoptimise CPU ms (moved) |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,6 +74,8 @@ int main(int argc, char** argv) {
   unsigned seed = 42;
   double per_vehicle = 3.0;
   std::vector<std::size_t> fleets{50, 200, 1000};
+  std::filesystem::path osm_file;
+  bool straight_line = true;
   for (int i = 1; i < argc; ++i) {
     auto const arg = std::string{argv[i]};
     auto const next = [&] { return i + 1 < argc ? std::string{argv[++i]} : std::string{}; };
@@ -48,6 +85,10 @@ int main(int argc, char** argv) {
       seed = static_cast<unsigned>(std::stoul(next()));
     else if (arg == "--bookings-per-vehicle")
       per_vehicle = std::stod(next());
+    else if (arg == "--osm")
+      osm_file = next();
+    else if (arg == "--no-straight-line")
+      straight_line = false;
     else if (arg == "--fleets") {
       fleets.clear();
       auto const list = next();
@@ -58,55 +99,92 @@ int main(int argc, char** argv) {
       }
     } else {
       std::fprintf(stderr,
-                   "usage: bench_dispatch [--queries N] [--seed S] [--bookings-per-vehicle B] [--fleets a,b,c]\n");
+                   "usage: bench_dispatch [--queries N] [--seed S] [--bookings-per-vehicle B] [--fleets a,b,c] "
+                   "[--osm FILE.osm.pbf] [--no-straight-line]\n");
       return 2;
     }
   }
 
-  road::straight_line_model const model{};
-  std::printf(
-      "| vehicles | open bookings | stops/vehicle | offers | feasible | p50 µs | p90 µs | p99 µs | offers/s | "
-      "reoptimise ms (moved) |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
-  for (auto const n_vehicles : fleets) {
-    std::mt19937_64 rng{seed};
-    std::uniform_real_distribution<double> lat{-30.11, -29.99}, lon{-51.27, -51.13};
-    auto const place = [&] { return latlon{lat(rng), lon(rng)}; };
-    seconds_t const now = 8 * 3600;
-    dispatcher d{model, rules{}};
-    for (std::size_t i = 0; i < n_vehicles; ++i) {
-      d.add_vehicle(0, {"v" + std::to_string(i), 6, 1, place(), 6 * 3600, 20 * 3600});
-    }
-    std::uniform_int_distribution<seconds_t> ahead{0, 7200};
-    auto const target = static_cast<std::size_t>(per_vehicle * static_cast<double>(n_vehicles));
-    std::size_t open = 0;
-    for (std::size_t attempt = 0; open < target && attempt < 50 * target; ++attempt) {
-      auto const o = d.request_offer(now, {place(), place(), 1, 0, now + ahead(rng)});
-      if (o.ok() && d.accept(now, o.request).ok()) ++open;
-    }
-    std::size_t n_stops = 0;
-    for (auto const& v : d.vehicles()) n_stops += v.stops.size();
+  auto const run = [&](char const* name, road::travel_model const& model,
+                       std::function<latlon(std::mt19937_64&)> const& make_place) {
+    for (auto const n_vehicles : fleets) {
+      std::mt19937_64 rng{seed};
+      auto const place = [&] { return make_place(rng); };
+      seconds_t const now = 8 * 3600;
+      dispatcher d{model, rules{}};
+      for (std::size_t i = 0; i < n_vehicles; ++i) {
+        d.add_vehicle(0, {"v" + std::to_string(i), 6, 1, place(), 6 * 3600, 20 * 3600});
+      }
+      std::uniform_int_distribution<seconds_t> ahead{0, 7200};
+      auto const target = static_cast<std::size_t>(per_vehicle * static_cast<double>(n_vehicles));
+      std::size_t open = 0;
+      for (std::size_t attempt = 0; open < target && attempt < 50 * target; ++attempt) {
+        auto const o = d.request_offer(now, {place(), place(), 1, 0, now + ahead(rng)});
+        if (o.ok() && d.accept(now, o.request).ok()) ++open;
+      }
+      std::size_t n_stops = 0;
+      for (auto const& v : d.vehicles()) n_stops += v.stops.size();
 
-    std::vector<request_spec> queries(n_queries);
-    for (auto& q : queries) q = {place(), place(), 1, 0, now + ahead(rng)};
-    std::vector<double> us;
-    us.reserve(n_queries);
-    std::size_t feasible = 0;
-    for (auto const& q : queries) {
-      auto const t0 = std::chrono::steady_clock::now();
-      auto const o = d.request_offer(now, q);
-      auto const t1 = std::chrono::steady_clock::now();
-      feasible += o.ok();
-      us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+      std::vector<request_spec> queries(n_queries);
+      for (auto& q : queries) q = {place(), place(), 1, 0, now + ahead(rng)};
+      std::vector<double> us;
+      std::vector<double> cpu_us;
+      us.reserve(n_queries);
+      cpu_us.reserve(n_queries);
+      std::size_t feasible = 0;
+      for (auto const& q : queries) {
+        auto const c0 = thread_cpu_us();
+        auto const t0 = std::chrono::steady_clock::now();
+        auto const o = d.request_offer(now, q);
+        auto const t1 = std::chrono::steady_clock::now();
+        cpu_us.push_back(thread_cpu_us() - c0);
+        feasible += o.ok();
+        us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+      }
+      auto const s = summarise(us);
+      auto const cpu = summarise(cpu_us);
+      auto const r0 = thread_cpu_us();
+      auto const moved = d.reoptimise(now).n_moved;
+      auto const reopt_ms = (thread_cpu_us() - r0) / 1e3;
+      std::printf("| %s | %zu | %zu | %.1f | %zu | %.0f%% | %.0f | %.0f | %.0f | %.0f / %.0f | %.0f | %.0f (%u) |\n", name,
+                  n_vehicles, open,
+                  static_cast<double>(n_stops) / static_cast<double>(n_vehicles), n_queries,
+                  100.0 * static_cast<double>(feasible) / static_cast<double>(n_queries), s.p50, s.p90, s.p99, cpu.p50,
+                  cpu.p99, cpu.per_s,
+                  reopt_ms, moved);
+      std::fflush(stdout);
     }
-    auto const s = summarise(us);
-    auto const r0 = std::chrono::steady_clock::now();
-    auto const moved = d.reoptimise(now).n_moved;
-    auto const reopt_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - r0).count();
-    std::printf("| %zu | %zu | %.1f | %zu | %.0f%% | %.0f | %.0f | %.0f | %.0f | %.0f (%u) |\n", n_vehicles, open,
-                static_cast<double>(n_stops) / static_cast<double>(n_vehicles), n_queries,
-                100.0 * static_cast<double>(feasible) / static_cast<double>(n_queries), s.p50, s.p90, s.p99, s.per_s,
-                reopt_ms, moved);
+  };
+
+  print_header();
+  if (straight_line) {
+    road::straight_line_model const model{};
+    run("straight line", model, [](std::mt19937_64& rng) {
+      std::uniform_real_distribution<double> lat{-30.11, -29.99}, lon{-51.27, -51.13};
+      return latlon{lat(rng), lon(rng)};
+    });
+  }
+  if (!osm_file.empty()) {
+    auto const t0 = std::chrono::steady_clock::now();
+    road::road_network_model const model{osm::load_road_graph(osm_file).graph};
+    auto const build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    auto const& g = model.graph();
+    std::vector<latlon> inside;
+    for (auto const c : g.raw_coords()) {
+      if (c.lat > -30.11 && c.lat < -29.99 && c.lon > -51.27 && c.lon < -51.13) inside.push_back(c);
+    }
+    auto const name = osm_file.filename().string();
+    run(name.c_str(), model, [&](std::mt19937_64& rng) {
+      std::uniform_int_distribution<std::size_t> pick{0, inside.size() - 1};
+      std::uniform_real_distribution<double> jitter{-0.0009, 0.0009};
+      auto const c = inside[pick(rng)];
+      return latlon{c.lat + jitter(rng), c.lon + jitter(rng)};
+    });
+    std::printf("\n%s: %zu nodes, %zu vertices in the box; model built in %.2f s (CH %.2f s, %zu shortcuts, %.1f MiB); "
+                "peak RSS %.0f MiB\n",
+                name.c_str(), g.n_nodes(), inside.size(), build_s, model.hierarchy_build_seconds(),
+                model.hierarchy()->stats().n_shortcuts,
+                static_cast<double>(model.hierarchy()->memory_bytes()) / (1024.0 * 1024.0), peak_rss_mib());
   }
   return 0;
 }

@@ -15,7 +15,7 @@ namespace {
 
 // Lanes of one sweep: beyond this a sweep's distances (n x lanes x 8 bytes) stop fitting the cache
 // and a lane costs more than a separate sweep would.
-constexpr std::size_t max_lanes = 8;
+constexpr std::size_t max_lanes = 4;
 
 }  // namespace
 
@@ -110,14 +110,14 @@ matrix_strategy ch_query::choose(std::size_t n_from, std::size_t n_to) const {
   auto const small = static_cast<double>(std::min(n_from, n_to));
   auto const large = static_cast<double>(std::max(n_from, n_to));
   // Work units of one settled vertex's arc visit in an upward search (heap and stall checks
-  // included). A sweep step per vertex or down arc costs a small fraction of that: about 0.05 per
-  // batch plus 0.035 per lane, as measured on Porto Alegre (bench_road --strategies).
+  // included). A sweep step per vertex or down arc costs a small fraction of that: about 0.01 per
+  // batch plus 0.02 per lane, as measured on Porto Alegre (bench_road --strategies).
   auto const arcs_per_node =
       st.n_nodes == 0 ? 0.0 : static_cast<double>(st.n_up_arcs + st.n_down_arcs) / static_cast<double>(st.n_nodes);
   auto const search = st.mean_upward_settled * (1.0 + arcs_per_node);
   auto const sweep_elements = static_cast<double>(st.n_nodes + st.n_down_arcs);
   auto const batches = std::ceil(small / static_cast<double>(max_lanes));
-  auto const sweeps = batches * sweep_elements * 0.05 + small * sweep_elements * 0.035 + small * search;
+  auto const sweeps = batches * sweep_elements * 0.01 + small * sweep_elements * 0.02 + small * search;
   auto const buckets = (small + large) * search + small * large;
   return sweeps < buckets ? matrix_strategy::sweeps : matrix_strategy::buckets;
 }
