@@ -1,0 +1,25 @@
+// The output files of `nebuta simulate` (schema in the README): scenario.json, requests.csv,
+// vehicles.csv, events.csv, kpis.json per run, and sweep.csv. Numbers are printed with fixed
+// formats, so the same result gives the same bytes.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "nebuta/sim/simulation.h"
+
+namespace nebuta::sim_io {
+
+// Creates `dir` when needed and writes the five files. Throws std::runtime_error on I/O errors.
+void write_run(std::filesystem::path const& dir, nlohmann::json const& scenario_as_run, sim::result const& r);
+
+nlohmann::json kpis_to_json(sim::kpis const& k);
+
+std::string sweep_csv_header(std::vector<std::string> const& keys);
+std::string sweep_csv_row(std::size_t run, std::string const& dir, std::vector<std::string> const& labels,
+                          std::uint64_t seed, sim::kpis const& k);
+
+}  // namespace nebuta::sim_io

@@ -1,0 +1,150 @@
+#include "nebuta/sim_io/output.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <stdexcept>
+
+namespace nebuta::sim_io {
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string fmt(char const* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), f, v);
+  return buf;
+}
+
+std::string csv_field(std::string const& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (auto const c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string opt_int(std::optional<seconds_t> const& v) { return v ? std::to_string(*v) : std::string{}; }
+
+void write_file(fs::path const& p, std::string const& data) {
+  std::ofstream out{p, std::ios::binary | std::ios::trunc};
+  if (!out) throw std::runtime_error{p.string() + ": cannot write"};
+  out << data;
+  if (!out.flush()) throw std::runtime_error{p.string() + ": write failed"};
+}
+
+// Rounded so that files stay readable; the same double always prints the same.
+json rounded(std::optional<double> const& v, int decimals) {
+  if (!v) return nullptr;
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", decimals, *v);
+  return std::strtod(buf, nullptr);  // the double nearest to the printed value: dumps as printed
+}
+
+}  // namespace
+
+json kpis_to_json(sim::kpis const& k) {
+  json by_reason = json::object();
+  for (auto const& [reason, n] : k.rejected_by_reason) by_reason[reason] = n;
+  json j;
+  j["requests"] = k.requests;
+  j["served"] = k.served;
+  j["served_rate"] = rounded(k.served_rate, 6);
+  j["rejected_by_reason"] = by_reason;
+  j["wait_mean_s"] = rounded(k.wait_mean_s, 1);
+  j["wait_p50_s"] = rounded(k.wait_p50_s, 0);
+  j["wait_p95_s"] = rounded(k.wait_p95_s, 0);
+  j["wait_max_s"] = rounded(k.wait_max_s, 0);
+  j["ride_mean_s"] = rounded(k.ride_mean_s, 1);
+  j["detour_mean"] = rounded(k.detour_mean, 4);
+  j["detour_p95"] = rounded(k.detour_p95, 4);
+  j["occupancy"] = rounded(k.occupancy, 4);
+  j["pooling_rate"] = rounded(k.pooling_rate, 4);
+  j["empty_km_share"] = rounded(k.empty_km_share, 4);
+  j["vehicle_utilisation"] = rounded(k.vehicle_utilisation, 4);
+  j["passengers_per_vehicle_hour"] = rounded(k.passengers_per_vehicle_hour, 4);
+  j["cost_per_passenger"] = rounded(k.cost_per_passenger, 2);
+  j["farebox_recovery"] = rounded(k.farebox_recovery, 4);
+  return j;
+}
+
+void write_run(fs::path const& dir, json const& scenario_as_run, sim::result const& r) {
+  fs::create_directories(dir);
+  write_file(dir / "scenario.json", scenario_as_run.dump(2) + "\n");
+
+  std::string req =
+      "request_id,requested_at,earliest_pickup,passengers,wheelchair,origin_lat,origin_lon,dest_lat,dest_lon,status,"
+      "reject_reason,vehicle_id,promised_pickup_start,promised_pickup_end,promised_dropoff_by,pickup_at,dropoff_at,"
+      "wait_s,ride_s,direct_s,detour_factor,shared\n";
+  for (auto const& q : r.requests) {
+    auto const& t = q.request;
+    auto const served = q.outcome == sim::request_outcome::served;
+    req += csv_field(t.id) + ',' + std::to_string(t.requested_at) + ',' + std::to_string(t.earliest_pickup) + ',' +
+           std::to_string(t.passengers) + ',' + std::to_string(t.wheelchair_users) + ',' + fmt("%.6f", t.origin.lat) +
+           ',' + fmt("%.6f", t.origin.lon) + ',' + fmt("%.6f", t.destination.lat) + ',' +
+           fmt("%.6f", t.destination.lon) + ',' + sim::to_string(q.outcome) + ',' + q.reject_reason + ',' +
+           (q.vehicle >= 0 ? csv_field(r.vehicles[static_cast<std::size_t>(q.vehicle)].id) : std::string{}) + ',' +
+           opt_int(q.promised_pickup_start) + ',' + opt_int(q.promised_pickup_end) + ',' +
+           opt_int(q.promised_dropoff_by) + ',' + opt_int(q.pickup_at) + ',' + opt_int(q.dropoff_at) + ',';
+    if (served) {
+      auto const ride = *q.dropoff_at - *q.pickup_at;
+      req += std::to_string(*q.pickup_at - t.earliest_pickup) + ',' + std::to_string(ride) + ',' + opt_int(q.direct_s) +
+             ',' + (q.direct_s && *q.direct_s > 0 ? fmt("%.4f", static_cast<double>(ride) / *q.direct_s) : "") + ',' +
+             (q.shared ? "1" : "0") + '\n';
+    } else {
+      req += ",," + opt_int(q.direct_s) + ",,\n";
+    }
+  }
+  write_file(dir / "requests.csv", req);
+
+  std::string veh = "vehicle_id,seats,wheelchair_spaces,km_driven,km_empty,hours_in_service,passengers_carried\n";
+  for (auto const& v : r.vehicles) {
+    veh += csv_field(v.id) + ',' + std::to_string(v.seats) + ',' + std::to_string(v.wheelchair_spaces) + ',' +
+           fmt("%.3f", v.km_driven) + ',' + fmt("%.3f", v.km_empty) + ',' + fmt("%.3f", v.hours_in_service) + ',' +
+           std::to_string(v.passengers_carried) + '\n';
+  }
+  write_file(dir / "vehicles.csv", veh);
+
+  std::string ev = "time,vehicle_id,request_id,kind,lat,lon,onboard\n";
+  for (auto const& e : r.events) {
+    ev += std::to_string(e.time) + ',' + csv_field(r.vehicles[e.vehicle].id) + ',' +
+          (e.request >= 0 ? csv_field(r.requests[static_cast<std::size_t>(e.request)].request.id) : std::string{}) +
+          ',' + sim::to_string(e.kind) + ',' + fmt("%.6f", e.at.lat) + ',' + fmt("%.6f", e.at.lon) + ',' +
+          std::to_string(e.onboard) + '\n';
+  }
+  write_file(dir / "events.csv", ev);
+  write_file(dir / "kpis.json", kpis_to_json(r.k).dump(2) + "\n");
+}
+
+std::string sweep_csv_header(std::vector<std::string> const& keys) {
+  std::string h = "run,dir";
+  for (auto const& k : keys) h += ',' + k;
+  return h +
+         ",seed,requests,served,served_rate,wait_mean_s,wait_p95_s,ride_mean_s,detour_mean,occupancy,pooling_rate,"
+         "empty_km_share,vehicle_utilisation,passengers_per_vehicle_hour,cost_per_passenger,farebox_recovery\n";
+}
+
+std::string sweep_csv_row(std::size_t run, std::string const& dir, std::vector<std::string> const& labels,
+                          std::uint64_t seed, sim::kpis const& k) {
+  auto const j = kpis_to_json(k);
+  auto const v = [&](char const* key) {
+    auto const& x = j[key];
+    return x.is_null() ? std::string{} : x.dump();
+  };
+  std::string row = std::to_string(run) + ',' + dir;
+  for (auto const& l : labels) row += ',' + l;
+  row += ',' + std::to_string(seed) + ',' + std::to_string(k.requests) + ',' + std::to_string(k.served);
+  for (auto const* key : {"served_rate", "wait_mean_s", "wait_p95_s", "ride_mean_s", "detour_mean", "occupancy",
+                          "pooling_rate", "empty_km_share", "vehicle_utilisation", "passengers_per_vehicle_hour",
+                          "cost_per_passenger", "farebox_recovery"}) {
+    row += ',' + v(key);
+  }
+  return row + '\n';
+}
+
+}  // namespace nebuta::sim_io
