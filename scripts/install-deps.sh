@@ -14,6 +14,7 @@ packages=(
   libboost-dev libboost-graph-dev     # road graph (Boost.Graph CSR, SCC) and snapping (Boost.Geometry R-tree)
   libosmium2-dev libprotozero-dev zlib1g-dev  # reading .osm.pbf (feeds/osm)
   libsqlite3-dev                      # the dispatcher's durable command journal (api/storage)
+  libssl-dev                          # rider tokens of the on-demand API (HMAC-SHA256, OpenSSL libcrypto)
 )
 # Benchmark-only, not installed here: wrk (apt-get install wrk) for benchmarks/http/run.sh.
 

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   nebuta::cli::register_import(app);
   nebuta::cli::register_plan(app);
   nebuta::api_server::register_serve(app);
+  nebuta::cli::register_dispatch(app);
   nebuta::cli::register_simulate(app);
   try {
     app.parse(argc, argv);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "nebuta/api_server/drt_api.h"
 #include "nebuta/api_server/server.h"
 #include "nebuta/api_service/json.h"
 #include "nebuta/api_service/text_fold.h"
@@ -211,8 +212,10 @@ bool valid_lang_param(std::string_view s) {
 
 }  // namespace
 
-api::api(api_service::service const& svc, server_config const& cfg)
-    : svc_{svc}, cfg_{cfg}, openapi_{make_openapi_json()} {
+api::api(api_service::service const& svc, server_config const& cfg) : api{&svc, nullptr, cfg} {}
+
+api::api(api_service::service const* svc, drt_service* drt, server_config const& cfg)
+    : svc_{svc}, drt_{drt}, cfg_{cfg}, openapi_{make_openapi_json()} {
   v1::Health h;
   h.set_status("ok");
   health_json_ = api_service::to_json(h);
@@ -223,12 +226,17 @@ api::api(api_service::service const& svc, server_config const& cfg)
 http_response api::serve(http_request const& req) {
   auto const t0 = std::chrono::steady_clock::now();
   auto ep = endpoint::other;
-  auto res = handle(req, thread_router(svc_.tt(), id_), ep);
+  auto res = handle_with(req, svc_ != nullptr ? &thread_router(svc_->tt(), id_) : nullptr, ep);
   metrics_.record(ep, res.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return res;
 }
 
 http_response api::handle(http_request const& req, raptor::router& router, endpoint& ep) {
+  return handle_with(req, &router, ep);
+}
+
+http_response api::handle_with(http_request const& req, raptor::router* router_ptr, endpoint& ep) {
+  if (drt_ != nullptr && drt_->owns(req.target)) return drt_->handle(req, ep);
   auto const qpos = req.target.find('?');
   std::string_view const path = std::string_view{req.target}.substr(0, qpos);
   std::string_view const query = qpos == std::string::npos ? std::string_view{} : std::string_view{req.target}.substr(qpos + 1);
@@ -274,7 +282,9 @@ http_response api::handle(http_request const& req, raptor::router& router, endpo
       only_get();
       return {200, std::string{json_type}, openapi_, {}};
     }
-    if (seg.size() >= 2 && seg[0] == "v1") {
+    if (seg.size() >= 2 && seg[0] == "v1" && svc_ != nullptr && router_ptr != nullptr) {
+      auto const& svc = *svc_;
+      auto& router = *router_ptr;
       auto const& what = seg[1];
       if (what == "plan" && seg.size() == 2) {
         ep = endpoint::plan;
@@ -321,29 +331,29 @@ http_response api::handle(http_request const& req, raptor::router& router, endpo
           throw api_error{405, "method_not_allowed", {req.method, "GET, POST"}};
         }
         if (!pr.lang().empty()) chain = api_service::make_lang_chain(pr.lang(), req.accept_language);
-        return message_response(svc_.plan(pr, chain, router), fmt);
+        return message_response(svc.plan(pr, chain, router), fmt);
       }
       if (what == "stops") {
         if (seg.size() == 2) {
           ep = endpoint::stops_search;
           only_get();
           check_allowed(params, {"q", "limit"});
-          auto const limit = parse_int(params, "limit", 1, svc_.config().max_results).value_or(10);
-          return message_response(svc_.search_stops(params.get("q"), static_cast<unsigned>(limit), chain), fmt);
+          auto const limit = parse_int(params, "limit", 1, svc.config().max_results).value_or(10);
+          return message_response(svc.search_stops(params.get("q"), static_cast<unsigned>(limit), chain), fmt);
         }
         if (seg.size() == 3) {
           ep = endpoint::stop;
           only_get();
           check_allowed(params, {});
-          return message_response(svc_.stop(seg[2], chain), fmt);
+          return message_response(svc.stop(seg[2], chain), fmt);
         }
         if (seg.size() == 4 && seg[3] == "departures") {
           ep = endpoint::departures;
           only_get();
           check_allowed(params, {"date", "time", "n"});
-          auto const n = parse_int(params, "n", 1, svc_.config().max_results).value_or(10);
+          auto const n = parse_int(params, "n", 1, svc.config().max_results).value_or(10);
           return message_response(
-              svc_.departures(seg[2], params.get("date"), params.get("time"), static_cast<unsigned>(n), chain), fmt);
+              svc.departures(seg[2], params.get("date"), params.get("time"), static_cast<unsigned>(n), chain), fmt);
         }
       }
       if (what == "nearby" && seg.size() == 2) {
@@ -353,27 +363,27 @@ http_response api::handle(http_request const& req, raptor::router& router, endpo
         auto const lat = require_coordinate(params, "lat", 90.0);
         auto const lon = require_coordinate(params, "lon", 180.0);
         auto const radius = parse_double(params, "radius").value_or(500.0);
-        auto const limit = parse_int(params, "limit", 1, svc_.config().max_results).value_or(20);
-        return message_response(svc_.nearby(lat, lon, radius, static_cast<unsigned>(limit), chain), fmt);
+        auto const limit = parse_int(params, "limit", 1, svc.config().max_results).value_or(20);
+        return message_response(svc.nearby(lat, lon, radius, static_cast<unsigned>(limit), chain), fmt);
       }
       if (what == "routes" && seg.size() <= 3) {
         ep = seg.size() == 2 ? endpoint::routes : endpoint::route;
         only_get();
         check_allowed(params, {});
-        if (seg.size() == 2) return message_response(svc_.routes(chain), fmt);
-        return message_response(svc_.route(seg[2], chain), fmt);
+        if (seg.size() == 2) return message_response(svc.routes(chain), fmt);
+        return message_response(svc.route(seg[2], chain), fmt);
       }
       if (what == "trips" && seg.size() == 3) {
         ep = endpoint::trip;
         only_get();
         check_allowed(params, {"date"});
-        return message_response(svc_.trip(seg[2], params.get("date"), chain), fmt);
+        return message_response(svc.trip(seg[2], params.get("date"), chain), fmt);
       }
       if (what == "feeds" && seg.size() == 2) {
         ep = endpoint::feeds;
         only_get();
         check_allowed(params, {});
-        return message_response(svc_.feeds(chain), fmt);
+        return message_response(svc.feeds(chain), fmt);
       }
     }
     throw api_error{404, "not_found", {std::string{path.substr(0, 200)}}};
@@ -408,9 +418,11 @@ void metrics::record(endpoint e, int status, double seconds) {
 }
 
 std::string metrics::prometheus_text() const {
-  static constexpr std::array<char const*, n_ep> names{"plan",    "stops_search", "stop",    "departures", "nearby",
-                                                       "routes",  "route",        "trip",    "feeds",      "healthz",
-                                                       "metrics", "openapi",      "other"};
+  static constexpr std::array<char const*, n_ep> names{
+      "plan",        "stops_search", "stop",          "departures",    "nearby",      "routes",
+      "route",       "trip",         "feeds",         "healthz",       "metrics",     "openapi",
+      "drt_offer",   "drt_request",  "drt_vehicle",   "drt_telemetry", "drt_gtfs_rt", "drt_other",
+      "other"};
   std::string out;
   out += "# HELP nebuta_http_requests_total HTTP requests by endpoint and status code.\n";
   out += "# TYPE nebuta_http_requests_total counter\n";

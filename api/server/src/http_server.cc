@@ -82,6 +82,8 @@ class handler : public Http::Handler {
     if (auto const ct = headers.tryGet<Http::Header::ContentType>()) r.content_type = ct->mime().toString();
     if (auto const raw = headers.tryGetRaw("Content-Type")) r.content_type = raw->value();
     if (auto const al = headers.tryGetRaw("Accept-Language")) r.accept_language = al->value();
+    if (auto const au = headers.tryGet<Http::Header::Authorization>()) r.authorization = au->value();
+    if (auto const au = headers.tryGetRaw("Authorization")) r.authorization = au->value();
     r.body = req.body();
 
     auto res = api_->serve(r);
@@ -89,8 +91,8 @@ class handler : public Http::Handler {
     auto& h = response.headers();
     if (!res.content_type.empty()) h.add<content_type_header>(res.content_type);
     h.add<cors_origin_header>("*");
-    h.add<cors_methods_header>("GET, POST, OPTIONS");
-    h.add<cors_headers_header>("Content-Type, Accept, Accept-Language");
+    h.add<cors_methods_header>("GET, POST, PUT, OPTIONS");
+    h.add<cors_headers_header>("Content-Type, Accept, Accept-Language, Authorization");
     h.add<cors_max_age_header>("86400");
     if (!res.allow.empty()) h.add<allow_header>(res.allow);
     auto const status = res.status;
@@ -120,7 +122,10 @@ struct http_server::impl {
 };
 
 http_server::http_server(api_service::service const& svc, server_config cfg)
-    : cfg_{std::move(cfg)}, api_{std::make_unique<api>(svc, cfg_)}, impl_{std::make_unique<impl>()} {}
+    : http_server{&svc, nullptr, std::move(cfg)} {}
+
+http_server::http_server(api_service::service const* svc, drt_service* drt, server_config cfg)
+    : cfg_{std::move(cfg)}, api_{std::make_unique<api>(svc, drt, cfg_)}, impl_{std::make_unique<impl>()} {}
 
 http_server::~http_server() { stop(); }
 

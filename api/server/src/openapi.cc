@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nebuta/api_server/server.h"
+#include "nebuta/v1/drt.pb.h"
 
 namespace nebuta::api_server {
 namespace {
@@ -67,16 +68,76 @@ json operation(std::string summary, std::string const& message, json params) {
   return {{"summary", std::move(summary)}, {"parameters", std::move(params)}, {"responses", std::move(responses)}};
 }
 
+// The on-demand API (/v1/drt/, drt.proto). Errors: 400 bad input, 401 no bearer token, 403 a token
+// that does not allow it, 404 unknown vehicle or request, 409 state conflicts, 503 storage failed.
+json drt_operation(std::string summary, std::string const& reply, json params, std::string const& body,
+                   std::vector<std::string> const& security, int ok_status = 200) {
+  json responses = {{std::to_string(ok_status), {{"description", "OK"}, {"content", content_of(reply)}}}};
+  for (auto const* code : {"400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "503"}) {
+    responses[code] = {{"description", "error (code and message)"}, {"content", content_of("Error")}};
+  }
+  json op = {{"summary", std::move(summary)}, {"parameters", std::move(params)}, {"responses", std::move(responses)},
+             {"tags", json::array({"on-demand"})}};
+  if (!body.empty()) op["requestBody"] = {{"required", true}, {"content", content_of(body)}};
+  json sec = json::array();
+  for (auto const& s : security) sec.push_back({{s, json::array()}});
+  op["security"] = sec.empty() ? json::array() : sec;
+  return op;
+}
+
+void add_drt_paths(json& paths) {
+  auto const none = json::array();
+  auto const op = std::vector<std::string>{"operator"};
+  auto const rider_or_op = std::vector<std::string>{"rider", "operator"};
+  auto const request_id = json::array({path_param("id", "request id (from the offer answer)")});
+  auto const vehicle_id = json::array({path_param("id", "vehicle id (fleet.csv vehicle_id)")});
+  paths["/v1/drt/info"]["get"] = drt_operation("Service date, time zone, clock, fleet size", "DrtInfo", none, "", {});
+  paths["/v1/drt/offers"]["post"] = drt_operation(
+      "Ask for an offer: best feasible insertion into the fleet, or a rejection with a reason (public)",
+      "DrtOfferResponse", none, "DrtOfferRequest", {});
+  paths["/v1/drt/requests/{id}"]["get"] =
+      drt_operation("Status and ETA of a request", "DrtRequestStatus", request_id, "", rider_or_op);
+  paths["/v1/drt/requests/{id}/accept"]["post"] =
+      drt_operation("Accept the offer (binding once answered)", "DrtRequestStatus", request_id, "", rider_or_op);
+  paths["/v1/drt/requests/{id}/cancel"]["post"] = drt_operation(
+      "Cancel (by the rider, or by the operator with the operator token)", "DrtRequestStatus", request_id, "", rider_or_op);
+  paths["/v1/drt/vehicles"]["get"] = drt_operation("The fleet", "DrtFleet", none, "", op);
+  paths["/v1/drt/vehicles"]["post"] = drt_operation("Register a vehicle", "DrtVehicle", none, "DrtVehicleSpec", op, 201);
+  paths["/v1/drt/vehicles/{id}"]["get"] = drt_operation("One vehicle", "DrtVehicle", vehicle_id, "", op);
+  paths["/v1/drt/vehicles/{id}"]["put"] = drt_operation(
+      "Register a vehicle if absent (idempotent; 409 when registered with other values)", "DrtVehicle", vehicle_id,
+      "DrtVehicleSpec", op, 201);
+  paths["/v1/drt/vehicles/{id}/stops"]["get"] =
+      drt_operation("The vehicle's next stops (driver app)", "DrtVehicleStops", vehicle_id, "", op);
+  paths["/v1/drt/vehicles/{id}/position"]["post"] =
+      drt_operation("Report the vehicle's position", "DrtVehicle", vehicle_id, "DrtPositionUpdate", op);
+  paths["/v1/drt/vehicles/{id}/events"]["post"] = drt_operation(
+      "Stop event: arrived, picked_up, dropped_off, no_show", "DrtVehicleStops", vehicle_id, "DrtStopEvent", op);
+  paths["/v1/drt/reoptimise"]["post"] =
+      drt_operation("Re-optimise now (also runs in the background)", "DrtReoptimiseResponse", none, "", op);
+  paths["/v1/drt/gtfs-rt/vehicle-positions"]["get"] = {
+      {"summary", "GTFS-Realtime VehiclePositions of the fleet (binary transit_realtime.FeedMessage; JSON with "
+                  "Accept: application/json)"},
+      {"tags", json::array({"on-demand"})},
+      {"responses",
+       {{"200",
+         {{"description", "OK"},
+          {"content",
+           {{"application/x-protobuf", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
+            {"application/json", {{"schema", {{"type", "object"}}}}}}}}}}}};
+}
+
 }  // namespace
 
 std::string make_openapi_json() {
   json schemas = json::object();
-  auto const* file = v1::PlanResponse::descriptor()->file();
-  for (int i = 0; i < file->message_type_count(); ++i) {
-    auto const* m = file->message_type(i);
-    json props = json::object();
-    for (int k = 0; k < m->field_count(); ++k) props[m->field(k)->name()] = field_schema(m->field(k));
-    schemas[m->name()] = {{"type", "object"}, {"properties", props}};
+  for (auto const* file : {v1::PlanResponse::descriptor()->file(), v1::DrtOfferRequest::descriptor()->file()}) {
+    for (int i = 0; i < file->message_type_count(); ++i) {
+      auto const* m = file->message_type(i);
+      json props = json::object();
+      for (int k = 0; k < m->field_count(); ++k) props[m->field(k)->name()] = field_schema(m->field(k));
+      schemas[m->name()] = {{"type", "object"}, {"properties", props}};
+    }
   }
 
   auto const plan_params = json::array({
@@ -129,6 +190,8 @@ std::string make_openapi_json() {
       {"summary", "This description"},
       {"responses", {{"200", {{"description", "OK"}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}}}}};
 
+  add_drt_paths(paths);
+
   json doc = {{"openapi", "3.0.3"},
               {"info",
                {{"title", "Nebuta journey planner API"},
@@ -137,7 +200,14 @@ std::string make_openapi_json() {
                  "Journeys, stops, departures and routes over GTFS / GTFS-JP. JSON (protobuf canonical mapping) by "
                  "default; binary protobuf (nebuta.v1) with Accept: application/x-protobuf."}}},
               {"paths", paths},
-              {"components", {{"schemas", schemas}}}};
+              {"components",
+               {{"schemas", schemas},
+                {"securitySchemes",
+                 {{"operator", {{"type", "http"}, {"scheme", "bearer"}, {"description", "operator token given at start"}}},
+                  {"rider",
+                   {{"type", "http"},
+                    {"scheme", "bearer"},
+                    {"description", "rider_token of the offer answer; only for that request"}}}}}}}};
   return doc.dump();
 }
 

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "nebuta/api/timetable_source.h"
+#include "nebuta/api_server/drt_command.h"
 #include "nebuta/api_server/serve_command.h"
 #include "nebuta/api_server/server.h"
 
@@ -16,6 +17,7 @@ struct serve_options {
   unsigned max_compute_ms{2000};
   unsigned max_window_min{360};
   bool quiet{false};
+  drt_cli_options drt;  // on-demand dispatch beside the planner, when --db is given
 };
 
 void run_serve(serve_options const& o) {
@@ -30,14 +32,28 @@ void run_serve(serve_options const& o) {
   api_service::service const svc{loaded.tt, lim};
   auto cfg = o.cfg;
   cfg.access_log = !o.quiet;
-  http_server server{svc, cfg};
+  std::unique_ptr<drt_service> drt;
+  if (!o.drt.db.empty()) {
+    auto const& tt = loaded.tt;
+    drt = make_drt_service(
+        o.drt,
+        [&tt](std::string const& id) -> std::optional<latlon> {
+          auto const s = tt.find_stop(id);
+          if (!s || tt.stop_has_coords[*s] == 0) return std::nullopt;
+          return tt.stop_coords[*s];
+        },
+        "nebuta serve");
+  }
+  http_server server{&svc, drt.get(), cfg};
   server.start();
+  if (drt) drt->start_background();
   std::fprintf(stderr, "nebuta serve: %zu stops, %zu trips loaded in %.2f s; listening on http://%s:%u (%u threads)\n",
                loaded.tt.n_stops(), loaded.tt.n_trips(), loaded.load_seconds, cfg.address.c_str(), server.port(),
                cfg.threads);
   auto const sig = wait_for_shutdown_signal();
   std::fprintf(stderr, "nebuta serve: signal %d, shutting down\n", sig);
   server.stop();
+  if (drt) drt->stop_background();
 }
 
 }  // namespace
@@ -60,6 +76,7 @@ void register_serve(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--max-window", o->max_window_min, "longest range-query window in minutes")->capture_default_str();
   cmd->add_flag("--quiet", o->quiet, "no access log on stderr");
+  add_drt_options(*cmd, o->drt, false);
   cmd->callback([o] { run_serve(*o); });
 }
 

@@ -33,6 +33,7 @@ struct http_request {
   std::string method;                 // "GET", "POST", ...
   std::string target;                 // path with the raw query string
   std::string accept, accept_language, content_type;
+  std::string authorization;  // the Authorization header as sent (on-demand API)
   std::string body;
 };
 
@@ -45,8 +46,12 @@ struct http_response {
 
 // The endpoints metrics are kept for.
 enum class endpoint : std::uint8_t {
-  plan, stops_search, stop, departures, nearby, routes, route, trip, feeds, healthz, metrics, openapi, other, n
+  plan, stops_search, stop, departures, nearby, routes, route, trip, feeds, healthz, metrics, openapi,
+  drt_offer, drt_request, drt_vehicle, drt_telemetry, drt_gtfs_rt, drt_other,
+  other, n
 };
+
+class drt_service;
 
 class metrics {
  public:
@@ -58,7 +63,7 @@ class metrics {
 
  private:
   static constexpr std::size_t n_ep = static_cast<std::size_t>(endpoint::n);
-  static constexpr std::array<int, 12> codes{200, 400, 404, 405, 406, 413, 414, 415, 422, 500, 503, 0};
+  static constexpr std::array<int, 15> codes{200, 400, 401, 403, 404, 405, 406, 409, 413, 414, 415, 422, 500, 503, 0};
   struct per_endpoint {
     std::array<std::atomic<std::uint64_t>, codes.size()> by_code{};
     std::array<std::atomic<std::uint64_t>, n_buckets + 1> buckets{};  // last: +Inf
@@ -71,6 +76,8 @@ class metrics {
 class api {
  public:
   api(api_service::service const& svc, server_config const& cfg);
+  // Without a timetable (svc null) only the on-demand API and the service endpoints answer.
+  api(api_service::service const* svc, drt_service* drt, server_config const& cfg);
   http_response handle(http_request const& req, raptor::router& router, endpoint& ep);
   // handle() with metrics; uses a router of the calling thread.
   http_response serve(http_request const& req);
@@ -78,7 +85,10 @@ class api {
   std::string const& openapi_json() const { return openapi_; }
 
  private:
-  api_service::service const& svc_;
+  http_response handle_with(http_request const& req, raptor::router* router, endpoint& ep);
+
+  api_service::service const* svc_;
+  drt_service* drt_{nullptr};
   server_config cfg_;
   metrics metrics_;
   std::string openapi_;
@@ -93,6 +103,7 @@ std::string make_openapi_json();
 class http_server {
  public:
   http_server(api_service::service const& svc, server_config cfg);
+  http_server(api_service::service const* svc, drt_service* drt, server_config cfg);  // either may be null
   ~http_server();
   void start();            // returns once listening
   void stop();             // graceful: stops accepting, finishes, joins

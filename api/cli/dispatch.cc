@@ -1,0 +1,53 @@
+// `nebuta dispatch --db state.sqlite [--osm F.osm.pbf] [--fleet fleet.csv] [--rules rules.json]
+//                  [--port 8080] [--threads N] [--operator-token-file F]`: the on-demand dispatcher
+// alone behind the HTTP API (/v1/drt/, /healthz, /metrics).
+#include <cstdio>
+#include <memory>
+
+#include "commands.h"
+#include "nebuta/api_server/drt_command.h"
+#include "nebuta/api_server/server.h"
+
+namespace nebuta::cli {
+
+namespace {
+
+struct dispatch_options {
+  api_server::drt_cli_options drt;
+  api_server::server_config cfg;
+  bool quiet{false};
+};
+
+void run_dispatch(dispatch_options const& o) {
+  api_server::block_shutdown_signals();  // before any thread starts
+  auto drt = api_server::make_drt_service(o.drt, {}, "nebuta dispatch");
+  auto cfg = o.cfg;
+  cfg.access_log = !o.quiet;
+  api_server::http_server server{nullptr, drt.get(), cfg};
+  server.start();
+  drt->start_background();
+  std::fprintf(stderr, "nebuta dispatch: listening on http://%s:%u (%u threads)\n", cfg.address.c_str(), server.port(),
+               cfg.threads);
+  auto const sig = api_server::wait_for_shutdown_signal();
+  std::fprintf(stderr, "nebuta dispatch: signal %d, shutting down\n", sig);
+  server.stop();
+  drt->stop_background();
+}
+
+}  // namespace
+
+void register_dispatch(CLI::App& app) {
+  auto o = std::make_shared<dispatch_options>();
+  o->cfg.threads = 2;
+  auto* cmd = app.add_subcommand("dispatch", "serve the on-demand dispatcher alone (see README: On-demand dispatch API)");
+  api_server::add_drt_options(*cmd, o->drt, true);
+  cmd->add_option("--address", o->cfg.address, "address to listen on")->capture_default_str();
+  cmd->add_option("--port", o->cfg.port, "TCP port")->capture_default_str();
+  cmd->add_option("--threads", o->cfg.threads, "HTTP worker threads (the dispatcher itself is serialised)")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 256U));
+  cmd->add_flag("--quiet", o->quiet, "no access log on stderr");
+  cmd->callback([o] { run_dispatch(*o); });
+}
+
+}  // namespace nebuta::cli
