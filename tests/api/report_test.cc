@@ -2,10 +2,10 @@
 // (tests/api/report_fixtures/): every figure is compared with values computed by hand from the
 // fixture files, not with the report code's own helpers.
 #include <atomic>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -67,19 +67,31 @@ std::string svg_by_id(std::string const& html, std::string const& id) {
   return html.substr(begin, end - begin);
 }
 
-std::vector<std::smatch> all_matches(std::string const& text, std::regex const& re) {
-  std::vector<std::smatch> out;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it) {
-    out.push_back(*it);
+// The opening tag of every element with class="cls" (no std::regex: GCC 12 warns inside it under
+// the sanitizers).
+std::vector<std::string> tags_with_class(std::string const& text, std::string const& cls) {
+  std::vector<std::string> out;
+  auto const needle = "class=\"" + cls + "\"";
+  for (auto p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) {
+    out.push_back(text.substr(p, text.find('>', p) - p));
   }
   return out;
+}
+
+std::string attr(std::string const& tag, std::string const& name) {
+  auto const key = " " + name + "=\"";
+  auto const begin = tag.find(key);
+  REQUIRE(begin != std::string::npos);
+  auto const value = begin + key.size();
+  return tag.substr(value, tag.find('"', value) - value);
 }
 
 // (lo, hi, count) of every bar of a histogram.
 std::vector<std::tuple<std::string, std::string, int>> bars(std::string const& svg) {
   std::vector<std::tuple<std::string, std::string, int>> out;
-  static std::regex const re{R"re(class="bar" data-lo="([^"]*)" data-hi="([^"]*)" data-count="(\d+)")re"};
-  for (auto const& m : all_matches(svg, re)) out.emplace_back(m[1], m[2], std::stoi(m[3]));
+  for (auto const& tag : tags_with_class(svg, "bar")) {
+    out.emplace_back(attr(tag, "data-lo"), attr(tag, "data-hi"), std::stoi(attr(tag, "data-count")));
+  }
   return out;
 }
 
@@ -198,9 +210,10 @@ TEST_CASE("run report: histogram bars hold the hand-computed bin counts", "[repo
 TEST_CASE("run report: requests per hour, stacked by status", "[report]") {
   scratch_dir dir{"run"};
   auto const svg = svg_by_id(run_report(dir), "per-hour");
-  static std::regex const re{R"re(data-hour="(-?\d+)" data-status="([a-z_]+)" data-count="(\d+)")re"};
   std::set<std::tuple<int, std::string, int>> got;
-  for (auto const& m : all_matches(svg, re)) got.emplace(std::stoi(m[1]), m[2], std::stoi(m[3]));
+  for (auto const& tag : tags_with_class(svg, "segment")) {
+    got.emplace(std::stoi(attr(tag, "data-hour")), attr(tag, "data-status"), std::stoi(attr(tag, "data-count")));
+  }
   // By earliest_pickup: 7:30 R9; 8:00-8:36 R1 R2 R11 R3 served, R4 rejected; 10:01-10:31 R5 served,
   // R6 declined, R7 cancelled, R8 no-show; 12:13 R10 rejected.
   std::set<std::tuple<int, std::string, int>> const expected{
@@ -231,12 +244,21 @@ TEST_CASE("run report: the map draws every layer with an equirectangular project
   CHECK(attribute(svg, "service-area", "data-rings") == "1");
   // The service area is 0.04° of longitude by 0.03° of latitude and encloses every point, so the
   // map's mean latitude is 40.515° and the drawn box is 0.04·cos(40.515°) / 0.03 as wide as high.
-  static std::regex const path_re{R"re(<path d="M([\d.]+),([\d.]+)L([\d.]+),([\d.]+)L([\d.]+),([\d.]+)L)re"};
-  std::smatch m;
-  REQUIRE(std::regex_search(svg, m, path_re));
-  auto const width = std::stod(m[3]) - std::stod(m[1]);
-  auto const height = std::stod(m[4]) - std::stod(m[6]);
-  CHECK(std::stod(m[2]) == Approx(std::stod(m[4])));  // south edge is horizontal
+  auto const d_begin = svg.find("<path d=\"M");
+  REQUIRE(d_begin != std::string::npos);
+  std::vector<std::pair<double, double>> corners;
+  std::istringstream d{svg.substr(d_begin + 10, svg.find('"', d_begin + 9) - d_begin - 10)};
+  double x = 0, y = 0;
+  char comma = 0, command = 0;
+  while (d >> x >> comma >> y) {
+    corners.emplace_back(x, y);
+    d >> command;  // L or Z
+  }
+  REQUIRE(corners.size() == 5);  // closed ring: first corner repeated
+  auto const width = corners[1].first - corners[0].first;
+  auto const height = corners[1].second - corners[2].second;
+  CHECK(corners[0].second == Approx(corners[1].second));  // south edge is horizontal
+  CHECK(corners[2].first == Approx(corners[1].first));    // east edge is vertical
   CHECK(width / height == Approx(0.04 * std::cos(40.515 * 3.14159265358979 / 180) / 0.03).epsilon(0.01));
 }
 
@@ -331,10 +353,11 @@ TEST_CASE("sweep report: table with links, one line per combination of the other
   CHECK(count_of(html, "http://") == count_of(html, "xmlns=\"http://www.w3.org/2000/svg\""));
   CHECK(count_of(html, "https://") == 0);
 
-  static std::regex const re{R"re(class="series" data-series="([^"]*)" data-points="([^"]*)")re"};
-  auto const series_of = [&](std::string const& chart) {
+  auto const series_of = [](std::string const& page, std::string const& chart) {
     std::map<std::string, std::string> out;
-    for (auto const& m : all_matches(svg_by_id(html, chart), re)) out.emplace(m[1], m[2]);
+    for (auto const& tag : tags_with_class(svg_by_id(page, chart), "series")) {
+      out.emplace(attr(tag, "data-series"), attr(tag, "data-points"));
+    }
     return out;
   };
   // fleet is on the x axis; max_wait_s × ride_factor gives four lines.
@@ -343,14 +366,14 @@ TEST_CASE("sweep report: table with links, one line per combination of the other
       {"max_wait_s=600, ride_factor=2", "4:0.55 6:0.75"},
       {"max_wait_s=900, ride_factor=1.5", "4:0.6 6:0.8"},
       {"max_wait_s=900, ride_factor=2", "4:0.62 6:0.85"}};
-  CHECK(series_of("chart-served_rate") == served);
+  CHECK(series_of(html, "chart-served_rate") == served);
   std::map<std::string, std::string> const cost{
       {"max_wait_s=600, ride_factor=1.5", "4:20.5 6:24"},
       {"max_wait_s=600, ride_factor=2", "4:19 6:22"},
       {"max_wait_s=900, ride_factor=1.5", "4:18"},  // run 7 has no cost
       {"max_wait_s=900, ride_factor=2", "4:17.5 6:20"}};
-  CHECK(series_of("chart-cost_per_passenger") == cost);
-  CHECK(series_of("chart-wait_p95_s").size() == 4);
+  CHECK(series_of(html, "chart-cost_per_passenger") == cost);
+  CHECK(series_of(html, "chart-wait_p95_s").size() == 4);
   // A legend entry per line.
   CHECK(count_of(svg_by_id(html, "chart-served_rate"), ">max_wait_s=900, ride_factor=2</text>") == 1);
 
@@ -362,9 +385,7 @@ TEST_CASE("sweep report: table with links, one line per combination of the other
           "3,run-0003,20,1,10,9,0.9,300,20\n");
     write_sweep_report(dir.path);
     auto const one = slurp(dir.path / "sweep.html");
-    std::map<std::string, std::string> got;
-    for (auto const& m : all_matches(svg_by_id(one, "chart-wait_p95_s"), re)) got.emplace(m[1], m[2]);
-    CHECK(got == std::map<std::string, std::string>{{"all runs", "10:630 20:300"}});
+    CHECK(series_of(one, "chart-wait_p95_s") == std::map<std::string, std::string>{{"all runs", "10:630 20:300"}});
   }
   SECTION("malformed sweep.csv") {
     write(dir.path / "sweep.csv", "run,dir,fleet,seed,served_rate,wait_p95_s,cost_per_passenger\n1,run-0001,4,1,x,1,1\n");
