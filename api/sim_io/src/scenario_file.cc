@@ -396,6 +396,27 @@ sim::demand_model generator_of(json const& g, fs::path const& base, where const&
 
 // --- fleet ---
 
+// Meeting points that no request can use: farther than max_walk_m from the service area's
+// bounding box (requests outside the area are rejected before meeting points are looked at).
+// Leaving them out changes no answer and saves the dispatcher a distance per point and request.
+void drop_unusable_meeting_points(dispatch::rules& r) {
+  if (r.service_area.empty() || r.meeting_points.empty()) return;
+  double lat0 = 1e9, lat1 = -1e9, lon0 = 1e9, lon1 = -1e9;
+  for (auto const& ring : r.service_area) {
+    for (auto const& p : ring) {
+      lat0 = std::min(lat0, p.lat), lat1 = std::max(lat1, p.lat);
+      lon0 = std::min(lon0, p.lon), lon1 = std::max(lon1, p.lon);
+    }
+  }
+  // A degree of latitude is at least 110,574 m; of longitude at least that times cos(latitude).
+  auto const dlat = 1.01 * r.max_walk_m / 110'574.0 + 1e-6;
+  auto const max_abs_lat = std::min(89.0, std::max(std::abs(lat0), std::abs(lat1)) + dlat);
+  auto const dlon = dlat / std::cos(max_abs_lat * 3.141592653589793 / 180.0);
+  std::erase_if(r.meeting_points, [&](latlon const& p) {
+    return p.lat < lat0 - dlat || p.lat > lat1 + dlat || p.lon < lon0 - dlon || p.lon > lon1 + dlon;
+  });
+}
+
 std::vector<dispatch::vehicle_spec> generate_fleet(fleet_generator const& g) {
   std::vector<dispatch::vehicle_spec> out;
   for (int i = 0; i < g.count; ++i) {
@@ -782,6 +803,7 @@ run_setup make_run(scenario_file const& f, std::vector<std::pair<std::string, do
     }
   }
   if (seed) sc.seed = *seed;
+  drop_unusable_meeting_points(sc.rules);
   e["seed"] = sc.seed;
   e["rules"] = drt_config::rules_to_json(sc.rules);
   return run;
