@@ -1,0 +1,57 @@
+// Helpers of the on-demand API tests: any-method HTTP requests on 127.0.0.1, a temporary folder,
+// and an independent haversine for hand-computed travel times of the straight-line model.
+#pragma once
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <numbers>
+#include <string>
+
+#include "server_client.h"
+
+namespace nebuta::test {
+
+inline http_reply http_call(std::uint16_t port, std::string const& method, std::string const& target,
+                            std::string const& body = {}, std::string const& headers = {},
+                            std::string const& content_type = "application/json") {
+  std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  if (!body.empty() && !content_type.empty()) req += "Content-Type: " + content_type + "\r\n";
+  req += "Content-Length: " + std::to_string(body.size()) + "\r\n" + headers + "\r\n" + body;
+  return http_raw(port, req);
+}
+
+inline std::string bearer(std::string const& token) { return "Authorization: Bearer " + token + "\r\n"; }
+
+struct drt_temp_dir {
+  std::filesystem::path path;
+  explicit drt_temp_dir(std::string const& name) {
+    static std::atomic<int> counter{0};
+    path = std::filesystem::temp_directory_path() /
+           ("nebuta-drt-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + name);
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~drt_temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+// Great-circle distance on a sphere of radius 6,371 km (written here, not taken from the engine).
+inline double test_haversine_m(double lat1, double lon1, double lat2, double lon2) {
+  constexpr double r = 6'371'000.0;
+  auto const rad = std::numbers::pi / 180.0;
+  auto const a = std::pow(std::sin((lat2 - lat1) * rad / 2), 2) +
+                 std::cos(lat1 * rad) * std::cos(lat2 * rad) * std::pow(std::sin((lon2 - lon1) * rad / 2), 2);
+  return 2 * r * std::asin(std::sqrt(a));
+}
+
+// Seconds of the straight-line model: distance x detour / speed.
+inline double test_drive_s(double lat1, double lon1, double lat2, double lon2, double detour = 1.3, double kmh = 30.0) {
+  return test_haversine_m(lat1, lon1, lat2, lon2) * detour / (kmh / 3.6);
+}
+
+}  // namespace nebuta::test
