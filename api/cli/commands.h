@@ -10,6 +10,7 @@ namespace nebuta::cli {
 void register_inspect(CLI::App& app);
 void register_import(CLI::App& app);
 void register_plan(CLI::App& app);
+void register_report(CLI::App& app);  // report.cc
 void register_dispatch(CLI::App& app);
 void register_simulate(CLI::App& app);  // simulate.cc
 

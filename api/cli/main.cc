@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   nebuta::cli::register_inspect(app);
   nebuta::cli::register_import(app);
   nebuta::cli::register_plan(app);
+  nebuta::cli::register_report(app);
   nebuta::api_server::register_serve(app);
   nebuta::cli::register_dispatch(app);
   nebuta::cli::register_simulate(app);

@@ -1,0 +1,37 @@
+// `nebuta report`: regenerate report.html of a simulation run or sweep.html of a sweep from the
+// files `nebuta simulate` wrote, e.g. after editing them or after an upgrade of the report.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "commands.h"
+#include "nebuta/report/report.h"
+
+namespace nebuta::cli {
+
+void register_report(CLI::App& app) {
+  struct options {
+    std::string run_dir;
+    std::string sweep_dir;
+  };
+  auto opt = std::make_shared<options>();
+  auto* cmd = app.add_subcommand("report", "write report.html of a simulation run or sweep.html of a sweep");
+  auto* run = cmd->add_option("--run", opt->run_dir, "run directory (scenario.json, requests.csv, ...)");
+  auto* sweep = cmd->add_option("--sweep", opt->sweep_dir, "sweep directory (sweep.csv)");
+  run->excludes(sweep);
+  cmd->callback([opt] {
+    if (!opt->run_dir.empty()) {
+      report::write_run_report(opt->run_dir);
+      std::cerr << "wrote " << (std::filesystem::path{opt->run_dir} / "report.html").string() << "\n";
+    } else if (!opt->sweep_dir.empty()) {
+      report::write_sweep_report(opt->sweep_dir);
+      std::cerr << "wrote " << (std::filesystem::path{opt->sweep_dir} / "sweep.html").string() << "\n";
+    } else {
+      throw std::runtime_error{"report needs --run DIR or --sweep DIR"};
+    }
+  });
+}
+
+}  // namespace nebuta::cli
