@@ -1,14 +1,14 @@
 // Contraction: vertices are contracted one by one in the order of a lazily updated priority
-// (edge difference, original-arc difference, deleted neighbours). Contracting v adds a shortcut
+// (edge difference and original-arc difference, both as quotients, and deleted neighbours). Contracting v adds a shortcut
 // u -> w for each pair of remaining neighbours unless a witness search finds a path u -> w that
 // avoids v and is no worse than u -> v -> w.
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <functional>
 #include <queue>
 #include <stdexcept>
 #include <string>
-#include <cmath>
 #include <utility>
 
 #include "ch_key.h"
@@ -274,7 +274,9 @@ contraction_hierarchy::contraction_hierarchy(road_graph const& g, ch_options con
     throw std::length_error{"contraction_hierarchy: arc times sum to " + std::to_string(total_ds) +
                             " ds, beyond the 2^31 ds of its 63-bit keys"};
   }
-  metres_per_unit_ = std::max(0.001, std::ceil(2.0 * total_m * 1000.0 / 4294967295.0) / 1000.0);
+  // Each arc rounds by at most half a unit, hence the + n_edges margin (in mm, the finest unit).
+  auto const bound_mm = 2.0 * total_m * 1000.0 + static_cast<double>(g.n_edges());
+  metres_per_unit_ = std::max(1.0, std::ceil(bound_mm / 4294967295.0)) / 1000.0;
   {
     contractor c{g, opt, metres_per_unit_};
     c.run();

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <mutex>
 #include <numbers>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -75,7 +76,13 @@ struct road_network_model::impl {
     build_index();
     if (opt.search == road_search::contraction_hierarchy) {
       auto const t0 = std::chrono::steady_clock::now();
-      ch.emplace(g, opt.ch);
+      try {
+        ch.emplace(g, opt.ch);
+      } catch (std::length_error const&) {
+        // Beyond the hierarchy's key range (arc times summing to 68 years: a continent): plain
+        // Dijkstra still answers, slowly; hierarchy() tells the caller.
+        ch.reset();
+      }
       ch_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
   }

@@ -79,7 +79,8 @@ class road_network_model final : public travel_model {
 
   road_graph const& graph() const;
   network_options const& options() const;
-  // The contraction hierarchy, or nullptr with road_search::dijkstra.
+  // The contraction hierarchy; nullptr with road_search::dijkstra, or when the graph is too large
+  // for it (see contraction_hierarchy's constructor), in which case plain Dijkstra answers.
   contraction_hierarchy const* hierarchy() const;
   double hierarchy_build_seconds() const;
   cache_stats cache_statistics() const;
