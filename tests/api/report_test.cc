@@ -3,6 +3,7 @@
 // fixture files, not with the report code's own helpers.
 #include <atomic>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -395,4 +396,33 @@ TEST_CASE("sweep report: table with links, one line per combination of the other
     fs::remove(dir.path / "sweep.csv");
     CHECK_THROWS_WITH(write_sweep_report(dir.path), Catch::Contains("sweep.csv: cannot open"));
   }
+}
+
+TEST_CASE("nebuta report --run / --sweep write the same files as the library", "[report]") {
+  auto const quote = [](std::string const& text) {
+    std::string out = "'";
+    for (auto const c : text) out += c == '\'' ? std::string{"'\\''"} : std::string(1, c);
+    return out + "'";
+  };
+  auto const nebuta = [&](std::string const& args, fs::path const& err) {
+    auto const command = quote(NEBUTA_BINARY_DIR "/api/nebuta") + " report " + args + " 2>" + quote(err.string());
+    return std::system(command.c_str());
+  };
+  scratch_dir run{"run"};
+  write_run_report(run.path);
+  auto const expected_run = slurp(run.path / "report.html");
+  fs::remove(run.path / "report.html");
+  CHECK(nebuta("--run " + quote(run.path.string()), run.path / "err.txt") == 0);
+  CHECK(slurp(run.path / "report.html") == expected_run);
+
+  scratch_dir sweep{"sweep"};
+  write_sweep_report(sweep.path);
+  auto const expected_sweep = slurp(sweep.path / "sweep.html");
+  fs::remove(sweep.path / "sweep.html");
+  CHECK(nebuta("--sweep " + quote(sweep.path.string()), sweep.path / "err.txt") == 0);
+  CHECK(slurp(sweep.path / "sweep.html") == expected_sweep);
+
+  fs::remove(run.path / "kpis.json");
+  CHECK(nebuta("--run " + quote(run.path.string()), sweep.path / "err.txt") != 0);
+  CHECK_THAT(slurp(sweep.path / "err.txt"), Catch::Contains("kpis.json: cannot open"));
 }

@@ -1,6 +1,7 @@
 // sweep.html: every run of a parameter sweep in one table, and the main KPIs against the first
 // swept key with one line per combination of the other swept keys.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <optional>
