@@ -4,9 +4,11 @@
 
 #include <cmath>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include "nebuta/road/ch.h"
+#include "nebuta/road/network_model.h"
 #include "nebuta/road/query.h"
 #include "road_fixtures.h"
 
@@ -154,4 +156,21 @@ TEST_CASE("ch: an empty graph", "[road][ch]") {
   std::vector<node_cost> out(1);
   q.many_to_many(std::vector{n(0)}, std::vector{n(0)}, out);
   CHECK_FALSE(out[0].reachable());
+}
+
+TEST_CASE("ch: a graph beyond the key range is refused, and the model falls back to Dijkstra", "[road][ch]") {
+  // Two arcs of 1.1e9 ds (3.5 years each) sum past 2^31 ds.
+  auto const make = [] {
+    graph_builder b;
+    b.add_node(at(0, 0));
+    b.add_node(at(100, 0));
+    both(b, 0, 1, 100, 1.1e8);
+    return std::move(b).build();
+  };
+  CHECK_THROWS_AS(contraction_hierarchy{make()}, std::length_error);
+  road_network_model const m{make()};
+  CHECK(m.hierarchy() == nullptr);
+  auto const c = m.cost(m.snap(at(0, 0)), m.snap(at(100, 0)));
+  REQUIRE(c.has_value());
+  CHECK(c->seconds == 110'000'000);
 }
