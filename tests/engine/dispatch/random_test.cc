@@ -3,240 +3,45 @@
 // exactly, reporting arrivals, pickups and drop-offs; the fleet is re-optimised every two minutes.
 // After every command the independent validator checks every schedule, and at the end every
 // completed ride must have kept its promise. Some seeds also replay the journal.
-#include <algorithm>
 #include <catch2/catch.hpp>
 #include <random>
 
-#include "nebuta/dispatch/dispatcher.h"
-#include "plan_of.h"
+#include "random_day.h"
 
 using namespace nebuta;
 using namespace nebuta::dispatch;
-using nebuta::dispatch::test::joined;
-using nebuta::dispatch::test::plan_of;
+using namespace nebuta::dispatch::test;
 
 namespace {
 
 road::straight_line_model const model{};
 
-struct recorder : journal {
-  std::vector<command> log;
-  void record(command const& c) override { log.push_back(c); }
-};
-
-struct day {
-  std::mt19937_64 rng;
-  rules r;
-  recorder rec;
-  dispatcher d;
-  seconds_t now{7 * 3600};
-  std::size_t n_offers{0}, n_accepted{0}, n_cancelled{0}, n_no_show{0}, n_moved{0}, n_checks{0};
-
-  struct timed {
-    seconds_t at;
-    request_idx r;
-  };
-  std::vector<timed> accepts, cancels;
-  std::vector<char> no_show_of;  // per request
-
-  explicit day(std::uint64_t seed, rules rr) : rng{seed}, r{std::move(rr)}, d{model, r} { d.set_journal(&rec); }
-
-  double uniform(double a, double b) { return std::uniform_real_distribution<double>{a, b}(rng); }
-  int uniform_int(int a, int b) { return std::uniform_int_distribution<int>{a, b}(rng); }
-  bool chance(double p) { return uniform(0.0, 1.0) < p; }
-  latlon place() { return {uniform(-30.11, -29.99), uniform(-51.27, -51.13)}; }
-
-  void check() {
-    ++n_checks;
-    auto const errors = validate::check(plan_of(d), model);
-    if (!errors.empty()) {
-      INFO(joined(errors) << d.dump());
-      REQUIRE(errors.empty());
-    }
-  }
-
-  // The earliest thing a vehicle will report, following its plan exactly.
-  seconds_t next_vehicle_event(vehicle_idx& which) const {
-    seconds_t best = no_time;
-    for (auto v = vehicle_idx{0}; v.v() < d.vehicles().size(); ++v) {
-      auto const& st = d.vehicle(v).stops;
-      if (st.empty()) continue;
-      auto const t = !st.front().arrived ? st.front().arrival : st.front().begin;
-      if (t < best) {
-        best = t;
-        which = v;
-      }
-    }
-    return best;
-  }
-
-  void vehicle_event(vehicle_idx v) {
-    auto const s = d.vehicle(v).stops.front();
-    if (!s.arrived) {
-      REQUIRE(s.arrival >= now);
-      now = s.arrival;
-      REQUIRE(d.stop_event(now, v, s.request, stop_event_kind::arrived) == command_status::ok);
-    } else {
-      REQUIRE(s.begin >= now);
-      now = s.begin;
-      stop_event_kind kind = stop_event_kind::dropped_off;
-      if (s.kind == stop_kind::pickup) {
-        kind = no_show_of[s.request.v()] ? stop_event_kind::no_show : stop_event_kind::picked_up;
-        n_no_show += kind == stop_event_kind::no_show;
-      }
-      REQUIRE(d.stop_event(now, v, s.request, kind) == command_status::ok);
-    }
-    check();
-  }
-
-  void advance_vehicles(seconds_t until) {
-    vehicle_idx v;
-    while (next_vehicle_event(v) <= until) vehicle_event(v);
-    now = std::max(now, until);
-  }
-
-  template <typename F>
-  void run_due(std::vector<timed>& list, seconds_t until, F&& f) {
-    std::stable_sort(list.begin(), list.end(), [](timed const& a, timed const& b) { return a.at < b.at; });
-    std::size_t k = 0;
-    for (; k < list.size() && list[k].at <= until; ++k) {
-      advance_vehicles(list[k].at);
-      f(list[k].r);
-      check();
-    }
-    list.erase(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(k));
-  }
-
-  void step_to(seconds_t until) {
-    run_due(accepts, until, [&](request_idx q) {
-      auto const res = d.accept(now, q);
-      if (res.ok()) {
-        ++n_accepted;
-        if (chance(0.1)) cancels.push_back({now + uniform_int(0, 1800), q});
-      }
-    });
-    run_due(cancels, until, [&](request_idx q) {
-      auto const status = d.request(q).status;
-      auto const res = d.cancel(now, q, chance(0.5) ? cancelled_by::rider : cancelled_by::operator_);
-      CHECK(res == (status == request_status::assigned ? command_status::ok : command_status::wrong_state));
-      n_cancelled += res == command_status::ok;
-    });
-    advance_vehicles(until);
-  }
-
-  void run() {
-    auto const n_vehicles = uniform_int(2, 10);
-    for (int i = 0; i < n_vehicles; ++i) {
-      auto const start = uniform_int(6 * 3600, 9 * 3600);
-      vehicle_spec v{"v" + std::to_string(i),
-                     static_cast<std::uint16_t>(uniform_int(1, 6)),
-                     static_cast<std::uint16_t>(chance(0.4) ? uniform_int(1, 2) : 0),
-                     place(),
-                     start,
-                     start + uniform_int(3 * 3600, 9 * 3600)};
-      d.add_vehicle(now, v);
-    }
-    check();
-    auto const mean_gap = uniform(60.0, 400.0);
-    seconds_t next_request = now, next_reopt = now + 120;
-    while (next_request < 11 * 3600) {
-      while (next_reopt <= next_request) {
-        step_to(next_reopt);
-        n_moved += d.reoptimise(now).n_moved;
-        check();
-        next_reopt += 120;
-      }
-      step_to(next_request);
-      if (chance(0.2)) {  // an idle vehicle reports where it is
-        auto const v = vehicle_idx{static_cast<std::uint32_t>(uniform_int(0, n_vehicles - 1))};
-        if (d.vehicle(v).stops.empty()) {
-          REQUIRE(d.update_position(now, v, d.vehicle(v).pos.coord) == command_status::ok);
-          check();
-        }
-      }
-      auto const n = static_cast<std::uint16_t>(chance(0.7) ? 1 : uniform_int(2, 4));
-      auto const wc = static_cast<std::uint16_t>(chance(0.15) ? 1 : 0);
-      auto const earliest = chance(0.6) ? now : now + uniform_int(0, 7200);
-      auto const o = d.request_offer(now, {place(), place(), n, wc, earliest});
-      ++n_offers;
-      no_show_of.push_back(chance(0.05) ? 1 : 0);
-      REQUIRE(no_show_of.size() == d.requests().size());
-      if (o.ok()) {
-        REQUIRE(o.o.window_start <= o.o.pickup_eta);
-        REQUIRE(o.o.pickup_eta <= o.o.window_end);
-        REQUIRE(o.o.dropoff_eta <= o.o.latest_dropoff);
-        if (chance(0.85))
-          accepts.push_back({now + (chance(0.9) ? uniform_int(0, 50) : uniform_int(50, 90)), o.request});
-      }
-      check();
-      next_request += 1 + static_cast<seconds_t>(std::exponential_distribution<double>{1.0 / mean_gap}(rng));
-    }
-    step_to(next_request + 600);
-    advance_vehicles(3 * 86'400);
-
-    for (auto const& q : d.requests()) {
-      REQUIRE(q.status != request_status::assigned);
-      REQUIRE(q.status != request_status::on_board);
-      if (q.status != request_status::completed) continue;
-      CHECK(q.picked_up_at >= q.window_start);
-      CHECK(q.picked_up_at <= q.window_end);
-      CHECK(q.dropped_off_at <= q.latest_dropoff);
-    }
-  }
-};
-
-rules random_rules(std::mt19937_64& rng) {
-  auto const pick = [&](auto const& options) {
-    return options[std::uniform_int_distribution<std::size_t>{0, std::size(options) - 1}(rng)];
-  };
-  rules r;
-  r.max_wait = pick(std::array{600, 900, 1200});
-  r.dwell = pick(std::array{0, 30, 60});
-  r.ride_alpha = pick(std::array{1.3, 1.5, 2.0});
-  r.ride_beta = pick(std::array{300, 600});
-  r.promise_slack = pick(std::array{300, 900});
-  r.passenger_weight = pick(std::array{0.5, 1.0, 2.0});
-  r.offer_ttl = 60;
-  r.no_show_wait = 0;  // the plan does not reserve the waiting; see the scenario test for the rule
-  auto const variant = std::uniform_int_distribution<int>{0, 3}(rng);
-  if (variant == 1) {
-    r.service_area = {{{-30.10, -51.26}, {-30.10, -51.14}, {-30.00, -51.14}, {-30.00, -51.26}},
-                      {{-30.06, -51.21}, {-30.06, -51.19}, {-30.04, -51.19}, {-30.04, -51.21}}};
-  } else if (variant == 2) {
-    std::uniform_real_distribution<double> lat{-30.11, -29.99}, lon{-51.27, -51.13};
-    for (int i = 0; i < 60; ++i) r.meeting_points.push_back({lat(rng), lon(rng)});
-    r.max_walk_m = 1500.0;
-  }
-  return r;
+latlon central_porto_alegre(std::mt19937_64& rng) {
+  return {std::uniform_real_distribution<double>{-30.11, -29.99}(rng),
+          std::uniform_real_distribution<double>{-51.27, -51.13}(rng)};
 }
+
+// An outer ring with a hole.
+std::vector<std::vector<latlon>> const area{
+    {{-30.10, -51.26}, {-30.10, -51.14}, {-30.00, -51.14}, {-30.00, -51.26}},
+    {{-30.06, -51.21}, {-30.06, -51.19}, {-30.04, -51.19}, {-30.04, -51.21}}};
 
 }  // namespace
 
 TEST_CASE("random days: every schedule valid after every command, promises kept, replay identical") {
-  std::size_t n_offers = 0, n_accepted = 0, n_cancelled = 0, n_no_show = 0, n_moved = 0, n_checks = 0;
+  day_totals totals;
   constexpr std::uint64_t n_days = 3000;
   for (std::uint64_t seed = 1; seed <= n_days; ++seed) {
     INFO("seed " << seed);
     std::mt19937_64 rules_rng{seed * 7919};
-    day sim{seed, random_rules(rules_rng)};
+    random_day sim{model, central_porto_alegre, seed, random_rules(rules_rng, area, central_porto_alegre)};
     sim.run();
-    n_offers += sim.n_offers;
-    n_accepted += sim.n_accepted;
-    n_cancelled += sim.n_cancelled;
-    n_no_show += sim.n_no_show;
-    n_moved += sim.n_moved;
-    n_checks += sim.n_checks;
-    if (seed % 10 == 0) {
-      dispatcher replay{model, sim.r};
-      for (auto const& c : sim.rec.log) replay.apply(c);
-      REQUIRE(replay.dump() == sim.d.dump());
-    }
+    totals.add(sim);
+    if (seed % 10 == 0) sim.require_identical_replay();
   }
-  WARN(n_days << " days: " << n_offers << " offers, " << n_accepted << " accepted, " << n_cancelled << " cancelled, "
-              << n_no_show << " no-shows, " << n_moved << " moved by re-optimisation, " << n_checks
-              << " validator runs");
-  CHECK(n_accepted > n_offers / 5);
-  CHECK(n_moved > 0);
-  CHECK(n_no_show > 0);
-  CHECK(n_cancelled > 0);
+  WARN(totals.summary());
+  CHECK(totals.n_accepted > totals.n_offers / 5);
+  CHECK(totals.n_moved > 0);
+  CHECK(totals.n_no_show > 0);
+  CHECK(totals.n_cancelled > 0);
 }
