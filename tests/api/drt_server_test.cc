@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include <sqlite3.h>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -529,4 +531,34 @@ TEST_CASE("drt: bad requests get 4xx with code and message", "[drt]") {
   // None of them created a request; the server still works.
   CHECK(f.call_json("GET", "/v1/drt/info")["n_requests"] == n_requests_before);
   CHECK(f.call_json("POST", "/v1/drt/offers", offer_body())["offered"] == true);
+}
+
+TEST_CASE("drt: a journal write failure answers 503 and makes the service read-only", "[drt]") {
+  fixture f;
+  f.add_vehicle("v1", depot_lat, depot_lon);
+  // Another connection holds the write lock: the journal's INSERT fails after its busy timeout.
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open((f.dir.path / "state.sqlite").c_str(), &other) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  auto const failed = f.call("POST", "/v1/drt/offers", offer_body());
+  CHECK(failed.status == 503);
+  CHECK(json::parse(failed.body)["code"] == "storage_unavailable");
+  REQUIRE(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(other);
+
+  // Writes stay refused (memory may be ahead of the disk); reads still answer.
+  CHECK(f.call("POST", "/v1/drt/offers", offer_body()).status == 503);
+  CHECK(f.call("POST", "/v1/drt/vehicles/v1/position", json{{"lat", 35.0}, {"lon", 139.0}}.dump(), op).status == 503);
+  auto const info = f.call_json("GET", "/v1/drt/info");
+  CHECK(info["writable"] == false);
+  CHECK(f.call_json("GET", "/v1/drt/vehicles", {}, op)["vehicles"].size() == 1);
+
+  // A restart rebuilds from the disk: the offer that was not stored is gone.
+  f.stop();
+  f.start();
+  auto const after = f.call_json("GET", "/v1/drt/info");
+  CHECK(after["writable"] == true);
+  CHECK(after["n_requests"] == 0);
+  CHECK(after["n_vehicles"] == 1);
+  CHECK(f.call_json("POST", "/v1/drt/offers", offer_body())["request_id"] == "0");
 }
