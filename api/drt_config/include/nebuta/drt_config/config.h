@@ -16,7 +16,11 @@
 //   meeting_points: an array of [lat, lon] pairs, or {"gtfs": "path/to/feed"} (every stop of the
 //                   feed with location_type 0 or empty becomes a meeting point), or a string path of
 //                   a GeoJSON file of Points.
-// Times of day are seconds; rules_to_json writes every key back (defaults filled in).
+// Times are whole seconds, 0 to 366 days; ride_factor >= 1; passenger_weight, max_walk_m >= 0;
+// max_passengers 1..65535; numbers finite; an unknown key is an error. GeoJSON rings must be
+// closed (stored without the closing position); null service_area / meeting_points = none.
+// rules_to_json writes every key back (defaults filled in; service area as a Polygon or
+// MultiPolygon, rings closed, in stored order; meeting points as [lat, lon]).
 //
 // Fleet CSV columns: vehicle_id, seats, wheelchair_spaces (optional, 0), depot_lat, depot_lon,
 // shift_start, shift_end (HH:MM or HH:MM:SS, hours may exceed 23; or integer seconds).
