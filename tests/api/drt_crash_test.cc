@@ -123,13 +123,14 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
     std::atomic<bool> down{false};
     std::atomic<int> n_acks{0};
 
-    auto const client = [&](unsigned client_seed) {
+    // Each vehicle's positions come from one client, so their order at the server is the send order.
+    auto const client = [&](unsigned client_seed, int client_index) {
       std::mt19937 rng{client_seed};
       std::uniform_real_distribution<double> jitter{-0.01, 0.01};
       while (!down) {
         auto const action = rng() % 3;
         if (action == 0) {  // a position report
-          auto const v = static_cast<int>(rng() % 6);
+          auto const v = client_index + 3 * static_cast<int>(rng() % 2);
           auto const p = std::pair{35.68 + jitter(rng), 139.76 + jitter(rng)};
           int index = 0;
           {
@@ -214,7 +215,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
     };
 
     std::vector<std::thread> clients;
-    for (unsigned c = 0; c < 3; ++c) clients.emplace_back(client, seed * 100 + c);
+    for (unsigned c = 0; c < 3; ++c) clients.emplace_back(client, seed * 100 + c, static_cast<int>(c));
     std::mt19937 rng{seed};
     auto const delay_ms = 600 + static_cast<int>(rng() % 1400);
     std::this_thread::sleep_for(std::chrono::milliseconds{delay_ms});

@@ -708,12 +708,16 @@ std::size_t drt_service::add_missing_vehicles(std::span<dispatch::vehicle_spec c
   auto& m = *impl_;
   std::lock_guard const lock{m.mutex};
   std::size_t n = 0;
-  for (auto const& spec : fleet) {
-    if (m.vehicle_by_name.contains(spec.name)) continue;
-    auto const now = m.now();
-    auto const v = m.write([&] { return m.disp.add_vehicle(now, spec); });
-    m.observe(d::add_vehicle_cmd{now, spec}, v);
-    ++n;
+  try {
+    for (auto const& spec : fleet) {
+      if (m.vehicle_by_name.contains(spec.name)) continue;
+      auto const now = m.now();
+      auto const v = m.write([&] { return m.disp.add_vehicle(now, spec); });
+      m.observe(d::add_vehicle_cmd{now, spec}, v);
+      ++n;
+    }
+  } catch (drt_error const& e) {
+    throw std::runtime_error{"registering the fleet: " + e.message};
   }
   return n;
 }
@@ -895,6 +899,7 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
       std::lock_guard const lock{m.mutex};
       if (!id || *id >= m.disp.requests().size()) throw drt_error{404, "unknown_request", "no such request"};
       auto const r = d::request_idx{*id};
+      if (action.empty()) m.now();  // offer_expired is judged at the current time
       if (action == "accept") {
         auto const now = m.now();
         auto const res = m.write([&] { return m.disp.accept(now, r); });
