@@ -3,7 +3,9 @@
 // conversion. Expected times are computed here from the rules (straight-line model: haversine x
 // 1.3 at 30 km/h, dwell 30 s, wait 900 s, ride 1.5 x direct + 600 s), not read from the engine.
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <sqlite3.h>
@@ -37,6 +39,7 @@ struct fixture {
   std::atomic<std::int64_t> now{tokyo_midnight_2026_11_22 + 8 * 3600};  // 08:00 local
   std::unique_ptr<as::drt_service> drt;
   std::unique_ptr<as::http_server> server;
+  std::function<std::optional<nebuta::latlon>(std::string const&)> stop_lookup;
 
   fixture() { start(); }
   ~fixture() { stop(); }
@@ -49,6 +52,7 @@ struct fixture {
     o.operator_token = op_token;
     o.reoptimise_every_s = 0;
     o.clock = [this] { return now.load(); };
+    o.stop_lookup = stop_lookup;
     drt = std::make_unique<as::drt_service>(std::make_unique<nebuta::road::straight_line_model>(1.3, 30.0),
                                             nebuta::dispatch::rules{}, std::move(o));
     as::server_config cfg;
@@ -561,4 +565,23 @@ TEST_CASE("drt: a journal write failure answers 503 and makes the service read-o
   CHECK(after["n_requests"] == 0);
   CHECK(after["n_vehicles"] == 1);
   CHECK(f.call_json("POST", "/v1/drt/offers", offer_body())["request_id"] == "0");
+}
+
+TEST_CASE("drt: pickup and drop-off by stop id of the loaded timetable", "[drt]") {
+  fixture f;
+  f.stop();
+  f.stop_lookup = [](std::string const& id) -> std::optional<nebuta::latlon> {
+    if (id == "otemachi") return nebuta::latlon{pu_lat, pu_lon};
+    if (id == "kamiyacho") return nebuta::latlon{do_lat, do_lon};
+    return std::nullopt;
+  };
+  f.start();
+  f.add_vehicle("v1", depot_lat, depot_lon);
+  auto const body = json{{"pickup", {{"stop_id", "otemachi"}}}, {"dropoff", {{"stop_id", "kamiyacho"}}}}.dump();
+  auto const offer = f.call_json("POST", "/v1/drt/offers", body);
+  REQUIRE(offer["offered"] == true);
+  CHECK(offer["offer"]["pickup"]["lat"] == pu_lat);
+  CHECK(offer["offer"]["dropoff"]["lon"] == do_lon);
+  auto const unknown = json{{"pickup", {{"stop_id", "ginza"}}}, {"dropoff", {{"stop_id", "kamiyacho"}}}}.dump();
+  CHECK(f.call_json("POST", "/v1/drt/offers", unknown, {}, 400)["code"] == "unknown_stop");
 }

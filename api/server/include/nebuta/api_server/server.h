@@ -63,7 +63,7 @@ class metrics {
 
  private:
   static constexpr std::size_t n_ep = static_cast<std::size_t>(endpoint::n);
-  static constexpr std::array<int, 15> codes{200, 400, 401, 403, 404, 405, 406, 409, 413, 414, 415, 422, 500, 503, 0};
+  static constexpr std::array<int, 16> codes{200, 201, 400, 401, 403, 404, 405, 406, 409, 413, 414, 415, 422, 500, 503, 0};
   struct per_endpoint {
     std::array<std::atomic<std::uint64_t>, codes.size()> by_code{};
     std::array<std::atomic<std::uint64_t>, n_buckets + 1> buckets{};  // last: +Inf
