@@ -317,6 +317,16 @@ TEST_CASE("run report: missing or malformed input throws, naming the file and li
     write(dir.path / "events.csv", text);
     expect_error("events.csv:21: unknown event kind 'teleport'");
   }
+  SECTION("a value out of range") {
+    auto text = slurp(dir.path / "events.csv");
+    text.replace(text.find("40.505"), 6, "95.000");  // first event, line 2
+    write(dir.path / "events.csv", text);
+    expect_error("events.csv:2: column 'lat': latitude 95.000 is out of range");
+    text = slurp(dir.path / "requests.csv");
+    text.replace(text.find(",120,1080,"), 10, ",1e300,1080,");  // R1's wait, line 2
+    write(dir.path / "requests.csv", text);
+    expect_error("requests.csv:2: column 'wait_s': 1e300 is out of range");
+  }
   SECTION("a missing column") {
     write(dir.path / "events.csv", "time,vehicle_id,kind,lat,lon\n");
     expect_error("events.csv:1: missing column 'onboard'");

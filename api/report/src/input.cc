@@ -77,9 +77,26 @@ void csv_table::fail(std::size_t row, std::string const& reason) const {
 
 double csv_table::number(std::size_t row, std::size_t col) const {
   auto const& cell = rows[row][col];
-  if (auto const v = parse_number(cell)) return *v;
+  if (auto const v = parse_number(cell)) {
+    if (std::abs(*v) > 1e12) fail(row, "column '" + header[col] + "': " + cell + " is out of range");
+    return *v;
+  }
   if (cell.empty()) fail(row, "column '" + header[col] + "' is empty");
   fail(row, "column '" + header[col] + "': '" + cell + "' is not a number");
+}
+
+double csv_table::latitude(std::size_t row, std::size_t col) const {
+  auto const v = number(row, col);
+  if (v < -90 || v > 90) fail(row, "column '" + header[col] + "': latitude " + rows[row][col] + " is out of range");
+  return v;
+}
+
+double csv_table::longitude(std::size_t row, std::size_t col) const {
+  auto const v = number(row, col);
+  if (v < -180 || v > 180) {
+    fail(row, "column '" + header[col] + "': longitude " + rows[row][col] + " is out of range");
+  }
+  return v;
 }
 
 std::optional<double> csv_table::optional_number(std::size_t row, std::size_t col) const {

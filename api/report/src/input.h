@@ -28,9 +28,13 @@ struct csv_table {
   std::optional<std::size_t> find_column(std::string_view name) const;
 
   std::string const& text(std::size_t row, std::size_t col) const { return rows[row][col]; }
-  // A finite number; report_error "file:line: column 'c': 'v' is not a number" otherwise,
-  // also for an empty cell.
+  // A finite number of magnitude at most 1e12 (no field of the schema comes near; beyond it
+  // times would overflow whole seconds); report_error "file:line: column 'c': 'v' is not a
+  // number" otherwise, also for an empty cell.
   double number(std::size_t row, std::size_t col) const;
+  // A number in [-90, 90] or [-180, 180].
+  double latitude(std::size_t row, std::size_t col) const;
+  double longitude(std::size_t row, std::size_t col) const;
   // Empty cell → nullopt; otherwise as number().
   std::optional<double> optional_number(std::size_t row, std::size_t col) const;
   [[noreturn]] void fail(std::size_t row, std::string const& reason) const;

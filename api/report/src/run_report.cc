@@ -91,7 +91,7 @@ std::vector<request_row> read_requests(std::filesystem::path const& file) {
     if (it == std::end(status_names)) t.fail(r, "unknown status '" + s + "'");
     rows.push_back({.earliest_pickup = t.number(r, c_earliest),
                     .status = static_cast<request_status>(it - std::begin(status_names)),
-                    .origin = {t.number(r, c_olat), t.number(r, c_olon)},
+                    .origin = {t.latitude(r, c_olat), t.longitude(r, c_olon)},
                     .wait_s = t.optional_number(r, c_wait),
                     .detour = t.optional_number(r, c_detour)});
   }
@@ -118,7 +118,7 @@ std::vector<event_row> read_events(std::filesystem::path const& file) {
     rows.push_back({.time = t.number(r, c_time),
                     .vehicle = t.text(r, c_vehicle),
                     .kind = static_cast<event_kind>(it - std::begin(event_kind_names)),
-                    .position = {t.number(r, c_lat), t.number(r, c_lon)},
+                    .position = {t.latitude(r, c_lat), t.longitude(r, c_lon)},
                     .onboard = onboard});
   }
   return rows;
@@ -146,11 +146,15 @@ std::vector<vehicle_row> read_vehicles(std::filesystem::path const& file) {
   return rows;
 }
 
+bool valid(lat_lon p) { return p.lat >= -90 && p.lat <= 90 && p.lon >= -180 && p.lon <= 180; }
+
 lat_lon geojson_position(json const& p, std::string const& where) {
   if (!p.is_array() || p.size() < 2 || !p[0].is_number() || !p[1].is_number()) {
     throw report_error{where + ": a position must be [lon, lat]"};
   }
-  return {p[1].get<double>(), p[0].get<double>()};
+  lat_lon const position{p[1].get<double>(), p[0].get<double>()};
+  if (!valid(position)) throw report_error{where + ": position " + p.dump() + " is out of range"};
+  return position;
 }
 
 void add_polygon(run_data& run, json const& rings, std::string const& where) {
@@ -204,7 +208,9 @@ run_data read_run(std::filesystem::path const& dir) {
         if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !p[1].is_number()) {
           throw report_error{where + ": rules.meeting_points: each point must be [lat, lon]"};
         }
-        run.meeting_points.push_back({p[0].get<double>(), p[1].get<double>()});
+        lat_lon const point{p[0].get<double>(), p[1].get<double>()};
+        if (!valid(point)) throw report_error{where + ": rules.meeting_points: " + p.dump() + " is out of range"};
+        run.meeting_points.push_back(point);
       }
     }
   }
@@ -596,7 +602,7 @@ std::string map_figure(run_data const& run) {
   if (!any) return "<p class=\"note\">No locations to map.</p>\n";
 
   // Equirectangular: x scaled by cos(mean latitude), so distances are right near the centre.
-  auto const k = std::cos((lat_min + lat_max) / 2 * std::numbers::pi / 180);
+  auto const k = std::max(std::cos((lat_min + lat_max) / 2 * std::numbers::pi / 180), 0.01);
   auto const margin = 0.05 * std::max((lon_max - lon_min) * k, lat_max - lat_min) + 0.0005;
   lat_min -= margin;
   lat_max += margin;

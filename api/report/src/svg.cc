@@ -60,7 +60,7 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   }
   std::vector<double> ticks;
   auto const first = static_cast<long long>(std::floor(lo / step + 1e-9));
-  auto const last = static_cast<long long>(std::ceil(hi / step - 1e-9));
+  auto const last = std::min(static_cast<long long>(std::ceil(hi / step - 1e-9)), first + 4 * target + 4);
   for (auto k = first; k <= last; ++k) {
     auto const v = static_cast<double>(k) * step;
     ticks.push_back(v == 0 ? 0.0 : v);
