@@ -12,66 +12,22 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include "run_nebuta.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
+using nebuta::test::read_file;
+using nebuta::test::run_nebuta;
+using nebuta::test::shell_quote;
+using nebuta::test::temp_dir;
+
 std::string const nebuta_bin = NEBUTA_BINARY_DIR "/api/nebuta";
 std::string const sample = NEBUTA_SOURCE_DIR "/data/sample";
 
-struct temp_dir {
-  fs::path path;
-  explicit temp_dir(std::string const& name) {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("nebuta-cli-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + name);
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-std::string quote(std::string const& s) {
-  std::string out = "'";
-  for (auto const c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-struct run_result {
-  int exit_code{-1};
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-std::string slurp(fs::path const& p) {
-  std::ifstream in{p, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
-}
-
-run_result run(std::string const& args) {
-  temp_dir dir{"run"};
-  auto const out_file = dir.path / "stdout", err_file = dir.path / "stderr";
-  auto const cmd = quote(nebuta_bin) + " " + args + " >" + quote(out_file.string()) + " 2>" + quote(err_file.string());
-  auto const status = std::system(cmd.c_str());
-  run_result r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-  r.out = slurp(out_file);
-  r.err = slurp(err_file);
-  return r;
-}
-
 nlohmann::json run_json(std::string const& args) {
-  auto const r = run(args);
+  auto const r = run_nebuta(args);
   INFO("nebuta " << args << "\nstderr: " << r.err);
   REQUIRE(r.exit_code == 0);
   return nlohmann::json::parse(r.out);
@@ -112,12 +68,12 @@ void check_sample_summary(nlohmann::json const& j) {
 
 TEST_CASE("cli: inspect --format json on the sample feed", "[cli]") {
   REQUIRE(fs::exists(nebuta_bin));
-  auto const j = run_json("inspect --feed " + quote(sample) + " --format json");
+  auto const j = run_json("inspect --feed " + shell_quote(sample) + " --format json");
   check_sample_summary(j);
 }
 
 TEST_CASE("cli: inspect prints a text summary", "[cli]") {
-  auto const r = run("inspect --feed " + quote(sample));
+  auto const r = run_nebuta("inspect --feed " + shell_quote(sample));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("2595"));
@@ -127,14 +83,14 @@ TEST_CASE("cli: inspect prints a text summary", "[cli]") {
 TEST_CASE("cli: import -o then inspect --snapshot gives the same summary", "[cli][snapshot]") {
   temp_dir dir{"import"};
   auto const snapshot = dir.path / "sample.bin";
-  auto const imported = run("import --feed " + quote(sample) + " -o " + quote(snapshot.string()));
+  auto const imported = run_nebuta("import --feed " + shell_quote(sample) + " -o " + shell_quote(snapshot.string()));
   INFO(imported.err);
   REQUIRE(imported.exit_code == 0);
   REQUIRE(fs::exists(snapshot));
   CHECK(fs::file_size(snapshot) > 1'000);
 
-  auto const from_feed = run_json("inspect --feed " + quote(sample) + " --format json");
-  auto const from_snapshot = run_json("inspect --snapshot " + quote(snapshot.string()) + " --format json");
+  auto const from_feed = run_json("inspect --feed " + shell_quote(sample) + " --format json");
+  auto const from_snapshot = run_json("inspect --snapshot " + shell_quote(snapshot.string()) + " --format json");
   check_sample_summary(from_snapshot);
   for (auto const* key : {"agencies", "stops", "routes", "trips", "stop_times", "raptor_routes", "service_start",
                           "service_end", "busiest_day", "languages", "warnings"}) {
@@ -143,20 +99,20 @@ TEST_CASE("cli: import -o then inspect --snapshot gives the same summary", "[cli
   }
 
   SECTION("a snapshot from another version is refused with a clear message") {
-    auto bytes = slurp(snapshot);
+    auto bytes = read_file(snapshot);
     bytes[8] = static_cast<char>(bytes[8] + 1);  // format version field
     auto const other = dir.path / "other.bin";
     std::ofstream{other, std::ios::binary} << bytes;
-    auto const r = run("inspect --snapshot " + quote(other.string()));
+    auto const r = run_nebuta("inspect --snapshot " + shell_quote(other.string()));
     CHECK(r.exit_code != 0);
     CHECK_THAT(r.err, Catch::Contains("version"));
   }
   SECTION("a truncated snapshot is refused") {
-    auto bytes = slurp(snapshot);
+    auto bytes = read_file(snapshot);
     bytes.resize(bytes.size() / 2);
     auto const cut = dir.path / "cut.bin";
     std::ofstream{cut, std::ios::binary} << bytes;
-    auto const r = run("inspect --snapshot " + quote(cut.string()));
+    auto const r = run_nebuta("inspect --snapshot " + shell_quote(cut.string()));
     CHECK(r.exit_code != 0);
     CHECK_THAT(r.err, Catch::Contains("truncated"));
   }
@@ -165,7 +121,7 @@ TEST_CASE("cli: import -o then inspect --snapshot gives the same summary", "[cli
 TEST_CASE("cli: a bad path fails with a message", "[cli]") {
   auto const missing = std::string{"/nonexistent/nebuta-no-such-feed"};
   SECTION("inspect") {
-    auto const r = run("inspect --feed " + quote(missing));
+    auto const r = run_nebuta("inspect --feed " + shell_quote(missing));
     CHECK(r.exit_code != 0);
     CHECK_THAT(r.err, Catch::Contains("nebuta-no-such-feed"));
     CHECK(r.out.empty());
@@ -173,19 +129,19 @@ TEST_CASE("cli: a bad path fails with a message", "[cli]") {
   SECTION("import") {
     temp_dir dir{"bad-import"};
     auto const out = dir.path / "x.bin";
-    auto const r = run("import --feed " + quote(missing) + " -o " + quote(out.string()));
+    auto const r = run_nebuta("import --feed " + shell_quote(missing) + " -o " + shell_quote(out.string()));
     CHECK(r.exit_code != 0);
     CHECK_THAT(r.err, Catch::Contains("nebuta-no-such-feed"));
     CHECK_FALSE(fs::exists(out));
   }
   SECTION("snapshot") {
-    auto const r = run("inspect --snapshot " + quote(missing + ".bin"));
+    auto const r = run_nebuta("inspect --snapshot " + shell_quote(missing + ".bin"));
     CHECK(r.exit_code != 0);
     CHECK_THAT(r.err, Catch::Contains("nebuta-no-such-feed"));
   }
   SECTION("a folder that is not a feed") {
     temp_dir dir{"empty-folder"};
-    auto const r = run("inspect --feed " + quote(dir.path.string()));
+    auto const r = run_nebuta("inspect --feed " + shell_quote(dir.path.string()));
     CHECK(r.exit_code != 0);
     CHECK_THAT(r.err, Catch::Contains("agency.txt"));
   }
@@ -209,14 +165,14 @@ TEST_CASE("cli: --validate lists problems with file:line", "[cli][validate]") {
          "WK,1,1,1,1,1,0,0,20260401,20260430\n";
 
   SECTION("text") {
-    auto const r = run("inspect --feed " + quote(feed.string()) + " --validate");
+    auto const r = run_nebuta("inspect --feed " + shell_quote(feed.string()) + " --validate");
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("stop_times.txt:3:") && Catch::Contains("NOPE"));
     CHECK_THAT(r.out, Catch::Contains("stop_times.txt:4:") && Catch::Contains("08:1x:00"));
   }
   SECTION("json") {
-    auto const j = run_json("inspect --feed " + quote(feed.string()) + " --validate --format json");
+    auto const j = run_json("inspect --feed " + shell_quote(feed.string()) + " --validate --format json");
     REQUIRE(j.contains("problems"));
     std::set<std::pair<std::string, int>> where;
     for (auto const& p : j["problems"]) where.emplace(p.value("file", ""), p.value("line", 0));

@@ -16,6 +16,7 @@
 #include "nebuta/dispatch/dispatcher.h"
 #include "nebuta/drt_config/config.h"
 #include "shared_data.h"
+#include "temp_dir.h"
 
 using namespace nebuta;
 using nebuta::drt_config::config_error;
@@ -24,28 +25,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh folder per test case, removed afterwards.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    static std::uint64_t counter = 0;
-    path = fs::temp_directory_path() /
-           ("nebuta_drt_config_test_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path write(std::string const& name, std::string const& text) const {
-    auto const p = path / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream{p, std::ios::binary} << text;
-    return p;
-  }
-};
+using nebuta::test::temp_dir;
 
+// A fresh folder per test case, removed afterwards.
 dispatch::rules parse(std::string const& text, fs::path const& base = {}) {
   return drt_config::parse_rules(json::parse(text), base, "rules.json");
 }

@@ -16,63 +16,26 @@
 #include <vector>
 
 #include "shared_data.h"
+#include "run_nebuta.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 namespace {
 
+using nebuta::test::read_file;
+using nebuta::test::run_nebuta;
+using nebuta::test::shell_quote;
+using nebuta::test::temp_dir;
+
 std::string const nebuta_bin = NEBUTA_BINARY_DIR "/api/nebuta";
 fs::path const examples = NEBUTA_SOURCE_DIR "/examples";
 
-struct temp_dir {
-  fs::path path;
-  explicit temp_dir(std::string const& name) {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("nebuta-sim-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + name);
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-std::string quote(std::string const& s) {
-  std::string out = "'";
-  for (auto const c : s) out += c == '\'' ? std::string{"'\\''"} : std::string(1, c);
-  return out + "'";
-}
-
-std::string slurp(fs::path const& p) {
-  std::ifstream in{p, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
-}
-
 void write(fs::path const& p, std::string const& s) { std::ofstream{p, std::ios::binary} << s; }
-
-struct run_result {
-  int exit_code{-1};
-  std::string out, err;
-};
-
-run_result run(std::string const& args) {
-  temp_dir dir{"io"};
-  auto const cmd = quote(nebuta_bin) + " " + args + " >" + quote((dir.path / "o").string()) + " 2>" +
-                   quote((dir.path / "e").string());
-  auto const status = std::system(cmd.c_str());
-  run_result r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-  r.out = slurp(dir.path / "o");
-  r.err = slurp(dir.path / "e");
-  return r;
-}
 
 std::vector<std::vector<std::string>> read_csv(fs::path const& p) {  // our files: no quoted fields
   std::vector<std::vector<std::string>> rows;
-  std::istringstream in{slurp(p)};
+  std::istringstream in{read_file(p)};
   std::string line;
   while (std::getline(in, line)) {
     std::vector<std::string> row;
@@ -101,10 +64,10 @@ void check_output_set(fs::path const& dir) {
   for (auto const& c : req[0]) header += (header.empty() ? "" : ",") + c;
   CHECK(header == requests_header);
   for (auto const& row : req) CHECK(row.size() == 22);
-  CHECK(slurp(dir / "vehicles.csv").starts_with(
+  CHECK(read_file(dir / "vehicles.csv").starts_with(
       "vehicle_id,seats,wheelchair_spaces,km_driven,km_empty,hours_in_service,passengers_carried\n"));
-  CHECK(slurp(dir / "events.csv").starts_with("time,vehicle_id,request_id,kind,lat,lon,onboard\n"));
-  auto const k = json::parse(slurp(dir / "kpis.json"));
+  CHECK(read_file(dir / "events.csv").starts_with("time,vehicle_id,request_id,kind,lat,lon,onboard\n"));
+  auto const k = json::parse(read_file(dir / "kpis.json"));
   for (auto const* key : {"requests", "served", "served_rate", "rejected_by_reason", "wait_mean_s", "wait_p50_s",
                           "wait_p95_s", "wait_max_s", "ride_mean_s", "detour_mean", "detour_p95", "occupancy",
                           "pooling_rate", "empty_km_share", "vehicle_utilisation", "passengers_per_vehicle_hour",
@@ -113,7 +76,7 @@ void check_output_set(fs::path const& dir) {
     CHECK(k.contains(key));
   }
   CHECK(k.size() == 18);
-  auto const s = json::parse(slurp(dir / "scenario.json"));
+  auto const s = json::parse(read_file(dir / "scenario.json"));
   for (auto const* key : {"max_wait_s", "ride_factor", "ride_offset_s", "dwell_s"}) CHECK(s["rules"].contains(key));
   CHECK(s.contains("name"));
 }
@@ -145,8 +108,8 @@ TEST_CASE("simulate: a CSV day computed by hand, through the files", "[simulate]
     "simulation": {"reoptimise_every_s": 0}
   })");
   auto const out = dir.path / "out";
-  auto const r = run("simulate --scenario " + quote((dir.path / "s.json").string()) + " --out " +
-                     quote(out.string()) + " --validate");
+  auto const r = run_nebuta("simulate --scenario " + shell_quote((dir.path / "s.json").string()) + " --out " +
+                     shell_quote(out.string()) + " --validate");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.find("requests.csv:5: bad coordinate") != std::string::npos);  // the bad row, by line
@@ -202,7 +165,7 @@ TEST_CASE("simulate: a CSV day computed by hand, through the files", "[simulate]
   CHECK(ev[5] == row({str(g_arr), "v1", "R3", "pickup", "40.035000", "141.000000", "3"}));
   CHECK(ev[8] == row({"36000", "v1", "", "return_depot", "40.000000", "141.000000", "0"}));
 
-  auto const k = json::parse(slurp(out / "kpis.json"));
+  auto const k = json::parse(read_file(out / "kpis.json"));
   CHECK(k["requests"] == 4);
   CHECK(k["served"] == 3);
   CHECK(k["served_rate"].get<double>() == 0.75);
@@ -216,7 +179,7 @@ TEST_CASE("simulate: a CSV day computed by hand, through the files", "[simulate]
   CHECK(k["cost_per_passenger"].get<double>() == Approx(cost / 4).margin(0.005));
   auto const revenue = 4 * 2.0 + 0.1 * (metres(40.01, 40.03) + metres(40.03, 40.05) + 2 * metres(40.035, 40.045)) / 1000;
   CHECK(k["farebox_recovery"].get<double>() == Approx(revenue / cost).margin(1e-4));
-  auto const scen = json::parse(slurp(out / "scenario.json"));
+  auto const scen = json::parse(read_file(out / "scenario.json"));
   CHECK(scen["rules"]["dwell_s"] == 30);
   CHECK(scen["riders"]["no_show_probability"] == 0.0);
 }
@@ -224,13 +187,13 @@ TEST_CASE("simulate: a CSV day computed by hand, through the files", "[simulate]
 TEST_CASE("simulate: the Hachinohe example runs, validator passes, KPIs are sane", "[simulate]") {
   NEBUTA_REQUIRE_DATASET(feed, "jp-hachinohe-citybus");
   temp_dir dir{"hachinohe"};
-  auto const r = run("simulate --scenario " + quote((examples / "hachinohe-zone.json").string()) + " --out " +
-                     quote(dir.path.string()) + " --validate");
+  auto const r = run_nebuta("simulate --scenario " + shell_quote((examples / "hachinohe-zone.json").string()) + " --out " +
+                     shell_quote(dir.path.string()) + " --validate");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("validator:") != std::string::npos);
   check_output_set(dir.path);
-  auto const k = json::parse(slurp(dir.path / "kpis.json"));
+  auto const k = json::parse(read_file(dir.path / "kpis.json"));
   CHECK(k["requests"].get<int>() > 400);
   CHECK(k["served_rate"].get<double>() > 0.5);
   CHECK(k["wait_p95_s"].get<double>() <= 900 + 120);  // max_wait, plus at most a no-show wait
@@ -255,12 +218,12 @@ TEST_CASE("simulate: the Hachinohe example runs, validator passes, KPIs are sane
 TEST_CASE("simulate: the Porto Alegre feeder example runs on OSM, validator passes", "[simulate]") {
   NEBUTA_REQUIRE_DATASET(pbf, "br-portoalegre-bus-metro-osm/poa_osm.pbf");
   temp_dir dir{"poa"};
-  auto const r = run("simulate --scenario " + quote((examples / "portoalegre-feeder.json").string()) + " --out " +
-                     quote(dir.path.string()) + " --validate");
+  auto const r = run_nebuta("simulate --scenario " + shell_quote((examples / "portoalegre-feeder.json").string()) + " --out " +
+                     shell_quote(dir.path.string()) + " --validate");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   check_output_set(dir.path);
-  auto const k = json::parse(slurp(dir.path / "kpis.json"));
+  auto const k = json::parse(read_file(dir.path / "kpis.json"));
   CHECK(k["requests"].get<int>() > 1000);
   CHECK(k["served_rate"].get<double>() > 0.5);
   CHECK_FALSE(k["rejected_by_reason"].contains("unreachable"));
@@ -272,28 +235,28 @@ TEST_CASE("simulate: the Porto Alegre feeder example runs on OSM, validator pass
 TEST_CASE("simulate: same scenario and seed give byte-identical files, also across sweep threads", "[simulate]") {
   NEBUTA_REQUIRE_DATASET(feed, "jp-hachinohe-citybus");
   temp_dir dir{"det"};
-  auto const scenario = quote((examples / "hachinohe-zone.json").string());
+  auto const scenario = shell_quote((examples / "hachinohe-zone.json").string());
   auto const files = {"scenario.json", "requests.csv", "vehicles.csv", "events.csv", "kpis.json"};
   for (auto const* out : {"a", "b", "c"}) {
     auto const seed = std::string{out} == "c" ? "8" : "7";
-    auto const r = run("simulate --scenario " + scenario + " --out " + quote((dir.path / out).string()) +
+    auto const r = run_nebuta("simulate --scenario " + scenario + " --out " + shell_quote((dir.path / out).string()) +
                        " --seed " + seed + " --sweep demand_scale=0.3");
     REQUIRE(r.exit_code == 0);
   }
   for (auto const* f : files) {
     INFO(f);
-    CHECK(slurp(dir.path / "a/run-0001" / f) == slurp(dir.path / "b/run-0001" / f));
+    CHECK(read_file(dir.path / "a/run-0001" / f) == read_file(dir.path / "b/run-0001" / f));
   }
-  CHECK(slurp(dir.path / "a/run-0001/requests.csv") != slurp(dir.path / "c/run-0001/requests.csv"));
+  CHECK(read_file(dir.path / "a/run-0001/requests.csv") != read_file(dir.path / "c/run-0001/requests.csv"));
 
   for (auto const* threads : {"1", "2"}) {
-    auto const r = run("simulate --scenario " + scenario + " --out " + quote((dir.path / threads).string()) +
+    auto const r = run_nebuta("simulate --scenario " + scenario + " --out " + shell_quote((dir.path / threads).string()) +
                        " --sweep fleet=6,9 --sweep demand_scale=0.2,0.3 --threads " + threads);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
   }
-  auto const sweep = slurp(dir.path / "1/sweep.csv");
-  CHECK(sweep == slurp(dir.path / "2/sweep.csv"));
+  auto const sweep = read_file(dir.path / "1/sweep.csv");
+  CHECK(sweep == read_file(dir.path / "2/sweep.csv"));
   CHECK(sweep.starts_with(
       "run,dir,fleet,demand_scale,seed,requests,served,served_rate,wait_mean_s,wait_p95_s,ride_mean_s,detour_mean,"
       "occupancy,pooling_rate,empty_km_share,vehicle_utilisation,passengers_per_vehicle_hour,cost_per_passenger,"
@@ -302,10 +265,10 @@ TEST_CASE("simulate: same scenario and seed give byte-identical files, also acro
   for (auto const* run_dir : {"run-0001", "run-0002", "run-0003", "run-0004"}) {
     for (auto const* f : files) {
       INFO(run_dir << "/" << f);
-      CHECK(slurp(dir.path / "1" / run_dir / f) == slurp(dir.path / "2" / run_dir / f));
+      CHECK(read_file(dir.path / "1" / run_dir / f) == read_file(dir.path / "2" / run_dir / f));
     }
   }
-  auto const s4 = json::parse(slurp(dir.path / "1/run-0004/scenario.json"));
+  auto const s4 = json::parse(read_file(dir.path / "1/run-0004/scenario.json"));
   CHECK(s4["fleet"]["count"] == 9);
   CHECK(s4["demand"]["generate"]["scale"] == 0.3);
 }
@@ -339,15 +302,15 @@ TEST_CASE("simulate: bad scenario files and options give clear errors", "[simula
   for (auto const& c : cases) {
     auto const file = dir.path / ("s" + std::to_string(i++) + ".json");
     write(file, c.json);
-    auto const r = run("simulate --scenario " + quote(file.string()) + " --out " + quote((dir.path / "out").string()) +
+    auto const r = run_nebuta("simulate --scenario " + shell_quote(file.string()) + " --out " + shell_quote((dir.path / "out").string()) +
                        " " + c.args);
     INFO(c.json << " " << c.args << "\nstderr: " << r.err);
     CHECK(r.exit_code == 1);
     CHECK(r.err.find(c.message) != std::string::npos);
     CHECK(r.err.find("nebuta: error:") != std::string::npos);
   }
-  auto const r = run("simulate --scenario " + quote((dir.path / "nope.json").string()) + " --out " +
-                     quote((dir.path / "out").string()));
+  auto const r = run_nebuta("simulate --scenario " + shell_quote((dir.path / "nope.json").string()) + " --out " +
+                     shell_quote((dir.path / "out").string()));
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("cannot open scenario") != std::string::npos);
 }

@@ -14,11 +14,14 @@
 #include "nebuta/gtfs/csv.h"
 #include "nebuta/gtfs/parse.h"
 #include "nebuta/gtfs/reader.h"
+#include "temp_dir.h"
 
 namespace gtfs = nebuta::gtfs;
 using namespace std::chrono_literals;
 
 namespace {
+
+using nebuta::test::temp_dir;
 
 struct parsed_row {
   std::vector<std::string> fields;
@@ -46,25 +49,6 @@ std::vector<parsed_row> read_all(std::string_view data, gtfs::csv_status* last =
 using strings = std::vector<std::string>;
 
 // A folder that removes itself.
-struct temp_dir {
-  std::filesystem::path path;
-  explicit temp_dir(std::string const& name) {
-    static std::atomic<int> counter{0};
-    path = std::filesystem::temp_directory_path() /
-           ("nebuta-csv-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + name);
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  void write(std::string const& file, std::string_view content) const {
-    std::ofstream out{path / file, std::ios::binary};
-    out << content;
-  }
-};
-
 }  // namespace
 
 TEST_CASE("csv: plain rows with LF, line numbers count from 1", "[csv]") {

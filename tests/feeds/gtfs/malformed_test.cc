@@ -18,6 +18,7 @@
 #include "nebuta/gtfs/reader.h"
 #include "nebuta/gtfs_import/import.h"
 #include "nebuta/timetable/snapshot.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 namespace gtfs = nebuta::gtfs;
@@ -25,20 +26,7 @@ using files = std::map<std::string, std::string>;
 
 namespace {
 
-struct temp_dir {
-  fs::path path;
-  explicit temp_dir(std::string const& name) {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("nebuta-malformed-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + name);
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using nebuta::test::temp_dir;
 
 // A small valid feed. Line numbers in the comments are what the tests below expect.
 files base_feed() {

@@ -15,11 +15,14 @@
 #include "nebuta/gtfs_import/import.h"
 #include "nebuta/timetable/snapshot.h"
 #include "shared_data.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 namespace gtfs = nebuta::gtfs;
 
 namespace {
+
+using nebuta::test::temp_dir;
 
 struct expected_counts {
   char const* folder;
@@ -45,21 +48,6 @@ constexpr expected_counts readme_counts[] = {
     {"us-aspen-flex-on-demand", 209, 1, 2, 4},
     {"rt-samples/us-caltrain/gtfs", 109, 9, 176, 3'498},
     {"rt-samples/us-bart/gtfs", 48, 8, 2'641, 32'185},
-};
-
-struct temp_dir {
-  fs::path path;
-  explicit temp_dir(std::string const& name) {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("nebuta-reader-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + name);
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
 };
 
 // Zips every regular file of `folder` into `zip_path`, under `prefix` inside the archive.
