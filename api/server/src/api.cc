@@ -11,6 +11,7 @@
 #include "nebuta/api_server/server.h"
 #include "nebuta/api_service/json.h"
 #include "nebuta/api_service/text_fold.h"
+#include "message_response.h"
 
 namespace nebuta::api_server {
 
@@ -18,9 +19,6 @@ using api_service::api_error;
 using api_service::lang_chain;
 
 namespace {
-
-constexpr std::string_view json_type = "application/json";
-constexpr std::string_view protobuf_type = "application/x-protobuf";
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -142,8 +140,6 @@ double require_coordinate(query_params const& q, std::string_view name, double l
   return *v;
 }
 
-enum class format { json, protobuf };
-
 format negotiate(std::string_view accept) {
   auto const a = lower(accept);
   if (a.find("application/x-protobuf") != std::string::npos || a.find("application/protobuf") != std::string::npos) {
@@ -154,19 +150,6 @@ format negotiate(std::string_view accept) {
     return format::json;
   }
   throw api_error{406, "not_acceptable", {std::string{accept.substr(0, 100)}}};
-}
-
-http_response message_response(google::protobuf::Message const& m, format f, int status = 200) {
-  http_response r;
-  r.status = status;
-  if (f == format::protobuf) {
-    r.content_type = protobuf_type;
-    r.body = m.SerializeAsString();
-  } else {
-    r.content_type = json_type;
-    r.body = api_service::to_json(m);
-  }
-  return r;
 }
 
 std::vector<std::string> split_path(std::string_view path) {

@@ -27,6 +27,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "gtfs-realtime.pb.h"
+#include "message_response.h"
 #include "nebuta/api_service/json.h"
 #include "nebuta/api_service/text_fold.h"
 #include "nebuta/dispatch/dispatcher.h"
@@ -40,9 +41,6 @@ namespace nebuta::api_server {
 namespace {
 
 namespace d = nebuta::dispatch;
-
-constexpr std::string_view json_type = "application/json";
-constexpr std::string_view protobuf_type = "application/x-protobuf";
 
 // Service-day seconds are kept well inside int32 so that sums of times cannot overflow.
 constexpr std::int64_t max_abs_service_seconds = 400LL * 86'400;
@@ -559,8 +557,6 @@ struct drt_service::impl {
 
 namespace {
 
-enum class format { json, protobuf };
-
 format negotiate(std::string_view accept, bool binary_default) {
   auto const a = lower(accept);
   auto const wants_pb = a.find("application/x-protobuf") != std::string::npos ||
@@ -573,19 +569,6 @@ format negotiate(std::string_view accept, bool binary_default) {
   throw drt_error{406, "not_acceptable",
                   "cannot answer as '" + std::string{accept.substr(0, 100)} +
                       "'; accept application/json or application/x-protobuf"};
-}
-
-http_response respond(google::protobuf::Message const& m, format f, int status = 200) {
-  http_response r;
-  r.status = status;
-  if (f == format::protobuf) {
-    r.content_type = protobuf_type;
-    r.body = m.SerializeAsString();
-  } else {
-    r.content_type = json_type;
-    r.body = api_service::to_json(m);
-  }
-  return r;
 }
 
 // GTFS-RT as JSON: only the fields that are set (proto2 defaults such as bearing 0 would read as
@@ -809,7 +792,7 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
       info.set_n_requests(static_cast<std::uint32_t>(m.disp.requests().size()));
       info.set_writable(!m.failed);
       info.set_travel_model(m.opt.travel_model_name);
-      return respond(info, fmt);
+      return message_response(info, fmt);
     }
 
     // POST /v1/drt/offers
@@ -871,7 +854,7 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
         out.set_reject_reason(to_name(res.reason));
         out.set_reject_message(reject_text(res.reason));
       }
-      return respond(out, fmt);
+      return message_response(out, fmt);
     }
 
     // /v1/drt/requests/{id}[/accept|/cancel]
@@ -910,7 +893,7 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
             m.write([&] { return m.disp.cancel(now, r, op ? d::cancelled_by::operator_ : d::cancelled_by::rider); });
         if (res != d::command_status::ok) throw status_error(res);
       }
-      return respond(m.request_status(r), fmt);
+      return message_response(m.request_status(r), fmt);
     }
 
     // /v1/drt/vehicles[/{id}[/stops|/position|/events]]
@@ -935,7 +918,7 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
         v1::DrtFleet fleet;
         for (auto v = d::vehicle_idx{0}; v.v() < m.disp.vehicles().size(); ++v)
           *fleet.add_vehicles() = m.vehicle_message(v);
-        return respond(fleet, fmt);
+        return message_response(fleet, fmt);
       }
       if (seg.size() == 3 || (seg.size() == 4 && req.method == "PUT")) {  // register
         v1::DrtVehicleSpec in;
@@ -971,7 +954,7 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
           auto const same = old.seats == spec.seats && old.wheelchairs == spec.wheelchairs && old.depot == spec.depot &&
                             old.shift_start == spec.shift_start && old.shift_end == spec.shift_end;
           // The dispatcher has no command that changes a vehicle: PUT is idempotent registration.
-          if (seg.size() == 4 && same) return respond(m.vehicle_message(it->second), fmt);
+          if (seg.size() == 4 && same) return message_response(m.vehicle_message(it->second), fmt);
           throw drt_error{409, "vehicle_exists",
                           same ? "a vehicle with this id is registered already"
                                : "a vehicle with this id is registered already with other values (vehicles cannot be "
@@ -980,7 +963,7 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
         auto const now = m.now();
         auto const v = m.write([&] { return m.disp.add_vehicle(now, spec); });
         m.observe(d::add_vehicle_cmd{now, spec}, v);
-        return respond(m.vehicle_message(v), fmt, 201);
+        return message_response(m.vehicle_message(v), fmt, 201);
       }
 
       // One vehicle.
@@ -991,8 +974,8 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
         throw drt_error{404, "unknown_vehicle", "no vehicle with id '" + seg[3].substr(0, 100) + "'"};
       }
       auto const vi = it->second;
-      if (seg.size() == 4) return respond(m.vehicle_message(vi), fmt);
-      if (action == "stops") return respond(m.stops_message(vi), fmt);
+      if (seg.size() == 4) return message_response(m.vehicle_message(vi), fmt);
+      if (action == "stops") return message_response(m.stops_message(vi), fmt);
       lock.unlock();  // parse the body outside the lock
       if (action == "position") {
         v1::DrtPositionUpdate in;
@@ -1003,7 +986,7 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
         auto const res = m.write([&] { return m.disp.update_position(now, vi, p); });
         m.observe(d::position_cmd{now, vi, p}, res);
         if (res != d::command_status::ok) throw status_error(res);
-        return respond(m.vehicle_message(vi), fmt);
+        return message_response(m.vehicle_message(vi), fmt);
       }
       // events
       v1::DrtStopEvent in;
@@ -1019,7 +1002,7 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
       auto const now = m.now();
       auto const res = m.write([&] { return m.disp.stop_event(now, vi, d::request_idx{*id}, kind->first); });
       if (res != d::command_status::ok) throw status_error(res);
-      return respond(m.stops_message(vi), fmt);
+      return message_response(m.stops_message(vi), fmt);
     }
 
     // POST /v1/drt/reoptimise
@@ -1033,7 +1016,7 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
       out.set_considered(res.n_considered);
       out.set_moved(res.n_moved);
       out.set_cost_saved(res.cost_saved);
-      return respond(out, fmt);
+      return message_response(out, fmt);
     }
 
     // GET /v1/drt/gtfs-rt/vehicle-positions
@@ -1042,7 +1025,7 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
       allow({"GET"});
       std::lock_guard const lock{m.mutex};
       auto const feed = m.vehicle_positions();
-      return fmt == format::json ? respond_gtfs_rt_json(feed) : respond(feed, fmt);
+      return fmt == format::json ? respond_gtfs_rt_json(feed) : message_response(feed, fmt);
     }
     throw drt_error{404, "not_found", "no such endpoint: " + std::string{path.substr(0, 200)}};
   } catch (drt_error const& e) {
@@ -1050,7 +1033,7 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
     err.set_code(e.code);
     err.set_message(e.message);
     // Errors of the GTFS-RT feed are written as JSON unless protobuf was asked for explicitly.
-    auto r = respond(err, e.status == 406 ? format::json : error_fmt, e.status);
+    auto r = message_response(err, e.status == 406 ? format::json : error_fmt, e.status);
     r.allow = e.allow;
     return r;
   } catch (std::exception const& e) {
@@ -1058,7 +1041,7 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
     v1::Error err;
     err.set_code("internal");
     err.set_message("internal error");
-    return respond(err, error_fmt, 500);
+    return message_response(err, error_fmt, 500);
   }
 }
 
