@@ -442,6 +442,20 @@ std::string metrics::prometheus_text() const {
                   static_cast<unsigned long long>(cum));
     out += buf;
   }
+  static constexpr std::array<char const*, static_cast<std::size_t>(gate_event::n)> gate_names{
+      "bad_framing",   "uri_too_long",       "headers_too_large",  "body_too_large", "version_not_supported",
+      "expectation_failed", "rate_limited",  "connection_refused", "connection_evicted", "header_timeout",
+      "body_timeout",  "slow_client",        "idle_timeout"};
+  out += "# HELP nebuta_http_gate_total Requests and connections the HTTP gate refused or closed, by reason.\n";
+  out += "# TYPE nebuta_http_gate_total counter\n";
+  for (std::size_t i = 0; i < gate_names.size(); ++i) {
+    std::snprintf(buf, sizeof(buf), "nebuta_http_gate_total{reason=\"%s\"} %llu\n", gate_names[i],
+                  static_cast<unsigned long long>(gate_[i].load(std::memory_order_relaxed)));
+    out += buf;
+  }
+  out += "# HELP nebuta_http_open_connections Connections open now.\n";
+  out += "# TYPE nebuta_http_open_connections gauge\n";
+  out += "nebuta_http_open_connections " + std::to_string(open_connections.load()) + "\n";
   return out;
 }
 

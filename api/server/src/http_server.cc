@@ -1,4 +1,5 @@
-// Pistache glue: sockets, threads, CORS headers, access log, shutdown.
+// The transport: Pistache's sockets and threads behind our gate (framing, limits, deadlines),
+// CORS headers, access log, shutdown.
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -10,15 +11,29 @@
 #include <stdexcept>
 #include <thread>
 
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
+#include <pistache/peer.h>
 
+#include "nebuta/api_server/request_framer.h"
 #include "nebuta/api_server/server.h"
+#include "nebuta/api_service/json.h"
+#include "nebuta/api_service/text_fold.h"
 
 namespace nebuta::api_server {
 namespace {
 
 namespace Http = Pistache::Http;
+namespace Tcp = Pistache::Tcp;
 
 std::uint16_t free_loopback_port(std::string const& address) {
   auto const fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -37,87 +52,441 @@ std::uint16_t free_loopback_port(std::string const& address) {
   return ntohs(a.sin_port);
 }
 
-// Response headers written as given (Pistache writes only typed headers, and its Content-Type
-// would re-parse the media type).
-#define NEBUTA_PLAIN_HEADER(cls, header_name)                                 \
-  class cls : public Http::Header::Header {                                    \
-   public:                                                                     \
-    NAME(header_name)                                                          \
-    cls() = default;                                                           \
-    explicit cls(std::string v) : value_{std::move(v)} {}                      \
-    void parseRaw(char const* s, std::size_t n) override { value_.assign(s, n); } \
-    void write(std::ostream& os) const override { os << value_; }              \
-                                                                               \
-   private:                                                                    \
-    std::string value_;                                                        \
-  };
+// ------------------------------------------------------------------ the gate
+//
+// Pistache owns the sockets, the reactor threads and the write queues; no byte of a request
+// reaches Pistache's own HTTP parser. gate_handler overrides Http::Handler's input hook, frames
+// each connection's bytes with request_framer (strict, bounded, linear), answers framing errors
+// itself with JSON and closes, and hands whole requests to api::serve(). Responses are written
+// by us through the peer's write queue, in request order, so pipelined requests are answered
+// in order. A reaper thread enforces the read deadlines; connections and expensive requests are
+// capped.
 
-NEBUTA_PLAIN_HEADER(content_type_header, "Content-Type")
-NEBUTA_PLAIN_HEADER(allow_header, "Allow")
-NEBUTA_PLAIN_HEADER(cors_origin_header, "Access-Control-Allow-Origin")
-NEBUTA_PLAIN_HEADER(cors_methods_header, "Access-Control-Allow-Methods")
-NEBUTA_PLAIN_HEADER(cors_headers_header, "Access-Control-Allow-Headers")
-NEBUTA_PLAIN_HEADER(cors_max_age_header, "Access-Control-Max-Age")
+using clock = std::chrono::steady_clock;
 
-class handler : public Http::Handler {
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now().time_since_epoch()).count();
+}
+
+enum class phase : std::uint8_t { idle, head, body, closing };
+
+// One client connection. The transport thread that owns the peer is the only one to touch the
+// framer; the reaper and other transports only read the atomics and may shut the socket down,
+// under `m`, which onDisconnection also takes before Pistache closes the descriptor (so a
+// shutdown never reaches a reused descriptor).
+struct connection {
+  connection(int f, std::string h, framing_limits lim) : fd{f}, peer_host{std::move(h)}, framer{lim} {}
+
+  void set_phase(phase p, std::int64_t t) {
+    phase_start_ns.store(t, std::memory_order_relaxed);
+    phase_bytes.store(0, std::memory_order_relaxed);
+    current.store(p, std::memory_order_relaxed);
+  }
+  void shut(int how) {
+    std::lock_guard const lock{m};
+    if (!closed) ::shutdown(fd, how);
+  }
+
+  int const fd;
+  std::string const peer_host;
+  std::mutex m;
+  bool closed{false};
+  std::atomic<phase> current{phase::idle};
+  std::atomic<std::int64_t> phase_start_ns{0};
+  std::atomic<std::uint64_t> phase_bytes{0};
+  request_framer framer;
+};
+
+// Token buckets per client address for the expensive endpoints.
+class rate_limiter {
  public:
-  HTTP_PROTOTYPE(handler)
-
-  handler(api* a, bool access_log) : api_{a}, access_log_{access_log} {}
-
-  void onRequest(Http::Request const& req, Http::ResponseWriter response) override {
-    auto const t0 = std::chrono::steady_clock::now();
-    http_request r;
-    r.method = Http::methodString(req.method());
-    r.target = req.resource();
-    r.target += req.query().as_str();
-    auto const& headers = req.headers();
-    if (auto const accept = headers.tryGet<Http::Header::Accept>()) {
-      for (auto const& m : accept->media()) {
-        if (!r.accept.empty()) r.accept += ", ";
-        r.accept += m.toString();
-      }
+  rate_limiter(double per_s, double burst) : per_s_{per_s}, burst_{std::max(burst, 1.0)} {}
+  // 0 when the request may go ahead, else the seconds to wait.
+  int take(std::string const& client, std::int64_t t) {
+    if (per_s_ <= 0) return 0;
+    std::lock_guard const lock{m_};
+    auto [it, fresh] = buckets_.try_emplace(client, bucket{burst_, t});
+    auto& b = it->second;
+    if (!fresh) {
+      b.tokens = std::min(burst_, b.tokens + static_cast<double>(t - b.last_ns) * 1e-9 * per_s_);
+      b.last_ns = t;
     }
-    if (auto const raw = headers.tryGetRaw("Accept")) r.accept = raw->value();
-    if (auto const ct = headers.tryGet<Http::Header::ContentType>()) r.content_type = ct->mime().toString();
-    if (auto const raw = headers.tryGetRaw("Content-Type")) r.content_type = raw->value();
-    if (auto const al = headers.tryGetRaw("Accept-Language")) r.accept_language = al->value();
-    if (auto const au = headers.tryGet<Http::Header::Authorization>()) r.authorization = au->value();
-    if (auto const au = headers.tryGetRaw("Authorization")) r.authorization = au->value();
-    r.body = req.body();
-
-    auto res = api_->serve(r);
-
-    auto& h = response.headers();
-    if (!res.content_type.empty()) h.add<content_type_header>(res.content_type);
-    h.add<cors_origin_header>("*");
-    h.add<cors_methods_header>("GET, POST, PUT, OPTIONS");
-    h.add<cors_headers_header>("Content-Type, Accept, Accept-Language, Authorization");
-    h.add<cors_max_age_header>("86400");
-    if (!res.allow.empty()) h.add<allow_header>(res.allow);
-    auto const status = res.status;
-    auto const size = res.body.size();
-    if (r.method == "HEAD") res.body.clear();
-    response.send(static_cast<Http::Code>(status), res.body);
-
-    if (access_log_) {
-      auto const ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      auto const peer = req.address().host();
-      char line[1200];
-      auto const n = std::snprintf(line, sizeof(line), "%s \"%s %.900s\" %d %zu %.3fms\n", peer.c_str(), r.method.c_str(),
-                                   r.target.c_str(), status, size, ms);
-      if (n > 0) std::fwrite(line, 1, std::min(static_cast<std::size_t>(n), sizeof(line) - 1), stderr);
+    if (b.tokens >= 1.0) {
+      b.tokens -= 1.0;
+      return 0;
     }
+    return std::max(1, static_cast<int>(std::ceil((1.0 - b.tokens) / per_s_)));
+  }
+  // Forgets clients whose bucket is full again (bounded memory under address churn).
+  void prune(std::int64_t t) {
+    std::lock_guard const lock{m_};
+    std::erase_if(buckets_, [&](auto const& kv) {
+      return kv.second.tokens + static_cast<double>(t - kv.second.last_ns) * 1e-9 * per_s_ >= burst_;
+    });
   }
 
  private:
+  struct bucket {
+    double tokens;
+    std::int64_t last_ns;
+  };
+  double per_s_, burst_;
+  std::mutex m_;
+  std::unordered_map<std::string, bucket> buckets_;
+};
+
+std::size_t default_max_connections() {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 10000;
+  auto const limit = static_cast<std::size_t>(rl.rlim_cur);
+  auto const reserve = std::max<std::size_t>(32, limit / 8);  // journal, feeds, epoll, timers, logs
+  return limit > reserve + 16 ? limit - reserve : 16;
+}
+
+// What the gate's handler clones (one per Pistache transport thread) share.
+struct gate_state {
+  gate_state(api* a, server_config const& c)
+      : api_{a},
+        cfg{c},
+        limits{c.max_request_line, c.max_header_bytes, c.max_headers, c.max_body_bytes},
+        max_connections{c.max_connections != 0 ? c.max_connections : default_max_connections()},
+        limiter{c.rate_limit_per_s, c.rate_burst} {}
+  ~gate_state() { stop_reaper(); }
+
+  // Registers a new connection; at the cap the longest-waiting connection that is idle or has
+  // not finished its header block for a second makes room (slow clients cannot lock out fresh
+  // ones), else the new one is refused.
+  bool admit(std::shared_ptr<connection> const& c) {
+    std::shared_ptr<connection> victim;
+    {
+      std::lock_guard const lock{m};
+      if (conns.size() >= max_connections) {
+        auto const t = now_ns();
+        std::int64_t oldest = t - 1'000'000'000;
+        for (auto const& [k, other] : conns) {
+          auto const p = other->current.load(std::memory_order_relaxed);
+          auto const start = other->phase_start_ns.load(std::memory_order_relaxed);
+          if ((p == phase::idle || p == phase::head || p == phase::closing) && start <= oldest) {
+            oldest = start;
+            victim = other;
+          }
+        }
+        if (!victim) {
+          api_->stats().count(metrics::gate_event::connection_refused);
+          return false;
+        }
+        conns.erase(victim.get());
+        api_->stats().count(metrics::gate_event::connection_evicted);
+      }
+      conns.emplace(c.get(), c);
+    }
+    if (victim) victim->shut(SHUT_RDWR);
+    api_->stats().open_connections.fetch_add(1);
+    return true;
+  }
+  void forget(connection* c) {
+    std::lock_guard const lock{m};
+    if (conns.erase(c) != 0) api_->stats().open_connections.fetch_sub(1);
+  }
+
+  void start_reaper() {
+    reaper = std::thread{[this] { reap_loop(); }};
+  }
+  void stop_reaper() {
+    {
+      std::lock_guard const lock{m};
+      stopping = true;
+    }
+    cv.notify_all();
+    if (reaper.joinable()) reaper.join();
+  }
+
+  // Every 100 ms: connections past their deadline are shut down (Pistache then sees the end of
+  // the stream and closes them); their clients get no answer, as nginx's header timeouts.
+  void reap_loop() {
+    auto last_prune = now_ns();
+    std::unique_lock lock{m};
+    while (!stopping) {
+      cv.wait_for(lock, std::chrono::milliseconds{100});
+      if (stopping) break;
+      auto const t = now_ns();
+      std::vector<std::shared_ptr<connection>> expired;
+      for (auto const& [k, c] : conns) {
+        auto const p = c->current.load(std::memory_order_relaxed);
+        auto const age = t - c->phase_start_ns.load(std::memory_order_relaxed);
+        auto const bytes = c->phase_bytes.load(std::memory_order_relaxed);
+        auto const too_slow = age > 2'000'000'000 && static_cast<double>(bytes) * 1e9 / static_cast<double>(age) <
+                                                         static_cast<double>(cfg.min_rate_bytes_s);
+        std::optional<metrics::gate_event> why;
+        if (p == phase::idle && age > std::chrono::nanoseconds{cfg.keepalive_timeout}.count()) {
+          why = metrics::gate_event::idle_timeout;
+        } else if (p == phase::head && age > std::chrono::nanoseconds{cfg.header_timeout}.count()) {
+          why = metrics::gate_event::header_timeout;
+        } else if (p == phase::body && age > std::chrono::nanoseconds{cfg.body_timeout}.count()) {
+          why = metrics::gate_event::body_timeout;
+        } else if ((p == phase::head || p == phase::body) && too_slow) {
+          why = metrics::gate_event::slow_client;
+        } else if (p == phase::closing && age > 2'000'000'000) {  // answered; the client did not close
+          why = metrics::gate_event::n;
+        }
+        if (why) {
+          if (*why != metrics::gate_event::n) api_->stats().count(*why);
+          expired.push_back(c);
+        }
+      }
+      lock.unlock();
+      for (auto const& c : expired) c->shut(SHUT_RDWR);
+      if (t - last_prune > 10'000'000'000) {
+        limiter.prune(t);
+        last_prune = t;
+      }
+      lock.lock();
+    }
+  }
+
   api* api_;
-  bool access_log_;
+  server_config cfg;
+  framing_limits limits;
+  std::size_t max_connections;
+  rate_limiter limiter;
+  std::mutex m;
+  std::condition_variable cv;
+  bool stopping{false};
+  std::unordered_map<connection*, std::shared_ptr<connection>> conns;
+  std::thread reaper;
+};
+
+char const* reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 409: return "Conflict";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 417: return "Expectation Failed";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Unknown";
+  }
+}
+
+// The whole response as bytes.
+void append_response(std::string& out, http_response const& res, bool head, bool keep_alive, int retry_after = 0) {
+  out += "HTTP/1.1 ";
+  out += std::to_string(res.status);
+  out += ' ';
+  out += reason_phrase(res.status);
+  out += "\r\n";
+  if (!res.content_type.empty()) out += "Content-Type: " + res.content_type + "\r\n";
+  out += "Content-Length: " + std::to_string(res.body.size()) + "\r\n";
+  out += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
+  out += "Access-Control-Allow-Origin: *\r\n"
+         "Access-Control-Allow-Methods: GET, POST, PUT, OPTIONS\r\n"
+         "Access-Control-Allow-Headers: Content-Type, Accept, Accept-Language, Authorization\r\n"
+         "Access-Control-Max-Age: 86400\r\n";
+  if (!res.allow.empty()) out += "Allow: " + res.allow + "\r\n";
+  if (retry_after > 0) out += "Retry-After: " + std::to_string(retry_after) + "\r\n";
+  out += "\r\n";
+  if (!head) out += res.body;
+}
+
+http_response error_response(int status, std::string code, std::string detail, std::string_view accept_language = {}) {
+  auto const chain = api_service::make_lang_chain({}, accept_language);
+  auto const msg = api_service::error_to_message(api_service::api_error{status, std::move(code), {std::move(detail)}}, chain);
+  return {status, "application/json", api_service::to_json(msg), {}};
+}
+
+bool is_expensive(std::string_view method, std::string_view target) {
+  auto const path = target.substr(0, target.find('?'));
+  return path == "/v1/plan" || (method == "POST" && path == "/v1/drt/offers");
+}
+
+// The client: the peer, or, when the peer is a trusted proxy, the right-most address of
+// X-Forwarded-For that is not itself a trusted proxy.
+std::string client_address(std::string const& peer, framed_request const& r, std::vector<std::string> const& trusted) {
+  auto const is_trusted = [&](std::string_view a) { return std::find(trusted.begin(), trusted.end(), a) != trusted.end(); };
+  if (!is_trusted(peer)) return peer;
+  std::string client = peer;
+  for (auto const& [k, v] : r.headers) {
+    if (k != "x-forwarded-for") continue;
+    std::string_view list = v;
+    while (!list.empty()) {
+      auto const comma = list.rfind(',');
+      auto item = comma == std::string_view::npos ? list : list.substr(comma + 1);
+      list = comma == std::string_view::npos ? std::string_view{} : list.substr(0, comma);
+      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+      if (item.empty()) continue;
+      client = std::string{item.substr(0, 64)};
+      if (!is_trusted(item)) return client;
+    }
+  }
+  return client;
+}
+
+bool is_loopback(std::string_view a) { return a.starts_with("127.") || a == "::1" || a == "::ffff:127.0.0.1"; }
+
+constexpr char const* connection_key = "nebuta.connection";
+
+class gate_handler : public Http::Handler {
+ public:
+  HTTP_PROTOTYPE(gate_handler)
+
+  explicit gate_handler(std::shared_ptr<gate_state> s) : state_{std::move(s)} {}
+
+  // Never called: onInput below replaces Pistache's parser and calls the API itself.
+  void onRequest(Http::Request const&, Http::ResponseWriter) override {}
+
+  void onDisconnection(std::shared_ptr<Tcp::Peer> const& peer) override {
+    auto const c = std::static_pointer_cast<connection>(peer->tryGetData(connection_key));
+    if (!c) return;
+    {
+      std::lock_guard const lock{c->m};
+      c->closed = true;
+    }
+    state_->forget(c.get());
+  }
+
+ private:
+  void onConnection(std::shared_ptr<Tcp::Peer> const& peer) override {
+    auto c = std::make_shared<connection>(peer->fd(), peer->address().host(), state_->limits);
+    c->set_phase(phase::idle, now_ns());
+    peer->putData(connection_key, c);
+    // Pistache's transport looks the parser up when a peer goes away; it is never fed.
+    peer->putData(ParserData, std::make_shared<Http::RequestParser>(1));
+    if (!state_->admit(c)) {
+      std::string out;
+      append_response(out, error_response(503, "overloaded", {}), false, false);
+      close_after(peer, c, std::move(out));
+    }
+  }
+
+  void onInput(char const* buffer, std::size_t len, std::shared_ptr<Tcp::Peer> const& peer) override {
+    auto const c = std::static_pointer_cast<connection>(peer->tryGetData(connection_key));
+    if (!c || c->current.load() == phase::closing) return;  // answered and closing: the rest is dropped
+    auto const t = now_ns();
+    auto const& cfg = state_->cfg;
+    c->framer.feed({buffer, len});
+    std::string out;
+    bool close = false;
+    for (;;) {
+      framed_request fr;
+      framing_error fe;
+      auto const st = c->framer.next(fr, fe);
+      if (st == request_framer::state::need_more) break;
+      if (st == request_framer::state::error) {
+        count_framing_error(fe);
+        append_response(out, error_response(fe.status, fe.code, fe.message), false, false);
+        close = true;
+        break;
+      }
+      http_request r;
+      r.method = std::move(fr.method);
+      r.target = std::move(fr.target);
+      r.client = client_address(c->peer_host, fr, cfg.trusted_proxies);
+      for (auto const& [k, v] : fr.headers) {
+        auto const join = [&](std::string& field) {
+          if (!field.empty()) field += ", ";
+          field += v;
+        };
+        if (k == "accept") join(r.accept);
+        else if (k == "accept-language") join(r.accept_language);
+        else if (k == "content-type") r.content_type = v;
+        else if (k == "authorization") r.authorization = v;
+      }
+      r.headers = std::move(fr.headers);
+      r.body = std::move(fr.body);
+      auto const keep_alive = fr.keep_alive;
+      auto const head = r.method == "HEAD";
+      auto const retry =
+          is_expensive(r.method, r.target) && (cfg.rate_limit_loopback || !is_loopback(r.client))
+              ? state_->limiter.take(r.client, t)
+              : 0;
+      auto const t0 = clock::now();
+      http_response res;
+      if (retry > 0) {
+        state_->api_->stats().count(metrics::gate_event::rate_limited);
+        res = error_response(429, "rate_limited", std::to_string(retry), r.accept_language);
+      } else {
+        res = state_->api_->serve(r);
+      }
+      append_response(out, res, head, keep_alive, retry);
+      if (cfg.access_log) log(r, res, t0);
+      if (!keep_alive) {
+        close = true;
+        break;
+      }
+    }
+    if (close) {
+      close_after(peer, c, std::move(out));
+      return;
+    }
+    if (c->framer.wants_continue()) {
+      out += "HTTP/1.1 100 Continue\r\n\r\n";
+      c->framer.continue_sent();
+    }
+    // The deadline of what the connection is doing now.
+    auto const now_phase = c->framer.in_body() ? phase::body : c->framer.in_request() ? phase::head : phase::idle;
+    if (now_phase != c->current.load(std::memory_order_relaxed) || now_phase == phase::idle) c->set_phase(now_phase, t);
+    c->phase_bytes.fetch_add(len, std::memory_order_relaxed);
+    if (!out.empty()) {
+      auto const size = out.size();
+      peer->send(Pistache::RawBuffer{std::move(out), size});
+    }
+  }
+
+  // Sends the last bytes, then half-closes once they are written; the reaper closes for good
+  // if the client does not.
+  void close_after(std::shared_ptr<Tcp::Peer> const& peer, std::shared_ptr<connection> const& c, std::string out) {
+    c->set_phase(phase::closing, now_ns());
+    auto const size = out.size();
+    peer->send(Pistache::RawBuffer{std::move(out), size})
+        .then([c](ssize_t) { c->shut(SHUT_WR); }, [c](std::exception_ptr&) { c->shut(SHUT_RDWR); });
+  }
+
+  void count_framing_error(framing_error const& fe) {
+    using e = metrics::gate_event;
+    auto& m = state_->api_->stats();
+    if (fe.code == "version_not_supported") return m.count(e::version_not_supported);
+    switch (fe.status) {
+      case 414: m.count(e::uri_too_long); break;
+      case 431: m.count(e::headers_too_large); break;
+      case 413: m.count(e::body_too_large); break;
+
+      case 417: m.count(e::expectation_failed); break;
+      default: m.count(e::bad_framing); break;
+    }
+  }
+
+  static void log(http_request const& r, http_response const& res, clock::time_point t0) {
+    auto const ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+    auto const target = api_service::replace_invalid_utf8(r.target.substr(0, 900));
+    char line[1200];
+    auto const n = std::snprintf(line, sizeof(line), "%s \"%s %s\" %d %zu %.3fms\n", r.client.c_str(),
+                                 r.method.substr(0, 20).c_str(), target.c_str(), res.status, res.body.size(), ms);
+    if (n > 0) std::fwrite(line, 1, std::min(static_cast<std::size_t>(n), sizeof(line) - 1), stderr);
+  }
+
+  std::shared_ptr<gate_state> state_;
 };
 
 }  // namespace
 
 struct http_server::impl {
+  std::shared_ptr<gate_state> gate;
   std::unique_ptr<Pistache::Http::Endpoint> endpoint;
 };
 
@@ -134,23 +503,26 @@ void http_server::start() {
   Pistache::Address addr{cfg_.address, Pistache::Port{port_}};
   impl_->endpoint = std::make_unique<Http::Endpoint>(addr);
   auto const threads = cfg_.threads != 0 ? cfg_.threads : std::max(1U, std::thread::hardware_concurrency());
+  // Pistache's own request limits and timers never come into play: its parser is not used.
   auto opts = Http::Endpoint::options()
                   .threads(static_cast<int>(threads))
-                  .flags(Pistache::Tcp::Options::ReuseAddr)
-                  .maxRequestSize(std::max<std::size_t>(cfg_.max_body_bytes * 4, 1 << 20))
-                  .maxResponseSize(256U << 20)
-                  .headerTimeout(cfg_.header_timeout)
-                  .bodyTimeout(cfg_.body_timeout);
+                  .flags(Pistache::Tcp::Options::ReuseAddr | Pistache::Tcp::Options::NoDelay)
+                  .backlog(1024)
+                  .maxResponseSize(256U << 20);
   impl_->endpoint->init(opts);
-  impl_->endpoint->setHandler(Http::make_handler<handler>(api_.get(), cfg_.access_log));
+  impl_->gate = std::make_shared<gate_state>(api_.get(), cfg_);
+  impl_->endpoint->setHandler(Http::make_handler<gate_handler>(impl_->gate));
+  impl_->gate->start_reaper();
   impl_->endpoint->serveThreaded();
 }
 
 void http_server::stop() {
+  if (impl_ && impl_->gate) impl_->gate->stop_reaper();
   if (impl_ && impl_->endpoint) {
     impl_->endpoint->shutdown();
     impl_->endpoint.reset();
   }
+  if (impl_) impl_->gate.reset();
 }
 
 void block_shutdown_signals() {

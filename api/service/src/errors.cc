@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "nebuta/api_service/service.h"
+#include "nebuta/api_service/text_fold.h"
 
 namespace nebuta::api_service {
 namespace {
@@ -62,6 +63,14 @@ constexpr std::array messages{
     message_text{"uri_too_long", "request URI too long (at most {0} bytes)", "リクエストURIが長すぎます（最大{0}バイト）"},
     message_text{"deadline_exceeded", "the request needed more than {0} ms of computing; narrow it (shorter window, stop ids)",
                  "計算時間が{0}ミリ秒を超えました。条件を絞ってください（短い時間幅、停留所IDの指定）"},
+    message_text{"bad_request", "malformed HTTP request: {0}", "HTTPリクエストの形式が不正です: {0}"},
+    message_text{"headers_too_large", "request header block too large: {0}", "リクエストヘッダーが大きすぎます: {0}"},
+    message_text{"version_not_supported", "HTTP version not supported: {0}", "このHTTPバージョンには対応していません: {0}"},
+    message_text{"expectation_failed", "cannot meet the expectation: {0}", "Expectヘッダーの要求には応じられません: {0}"},
+    message_text{"rate_limited", "too many requests from this address; retry in {0} s",
+                 "このアドレスからのリクエストが多すぎます。{0}秒後に再試行してください"},
+    message_text{"overloaded", "the server has too many open connections; retry later",
+                 "サーバーの接続数が上限に達しています。しばらくしてから再試行してください"},
     message_text{"internal", "internal error", "内部エラーが発生しました"},
 };
 
@@ -76,7 +85,9 @@ std::string substitute(std::string_view tmpl, std::span<std::string const> args)
     if (tmpl[i] == '{' && i + 2 < tmpl.size() && std::isdigit(static_cast<unsigned char>(tmpl[i + 1])) &&
         tmpl[i + 2] == '}') {
       auto const k = static_cast<std::size_t>(tmpl[i + 1] - '0');
-      if (k < args.size()) out += args[k];
+      // Arguments often echo client input (path segments, parameters): never let invalid
+      // UTF-8 through into a JSON answer.
+      if (k < args.size()) out += valid_utf8(args[k]) ? args[k] : replace_invalid_utf8(args[k]);
       i += 2;
     } else {
       out += tmpl[i];

@@ -85,6 +85,22 @@ bool valid_utf8(std::string_view s) {
   return ok;
 }
 
+std::string replace_invalid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    auto const start = i;
+    bool ok = true;
+    decode(s, i, ok);
+    if (ok) {
+      out.append(s.substr(start, i - start));
+    } else {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+    }
+  }
+  return out;
+}
+
 std::u32string fold_for_search(std::string_view utf8) {
   std::u32string out;
   out.reserve(utf8.size());

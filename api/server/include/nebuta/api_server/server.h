@@ -26,7 +26,19 @@ struct server_config {
   std::size_t max_params{32};
   std::size_t max_param_bytes{512};
   bool access_log{true};
-  std::chrono::milliseconds header_timeout{10000}, body_timeout{10000};  // slow clients
+
+  // The gate in front of Pistache (http_server.cc, request_framer.h): framing limits, slow
+  // clients, connection and rate limits.
+  std::size_t max_request_line{8192}, max_header_bytes{32768}, max_headers{100};
+  std::chrono::milliseconds header_timeout{10000};     // the header block must arrive within this
+  std::chrono::milliseconds body_timeout{10000};       // and then the body within this
+  std::chrono::milliseconds keepalive_timeout{75000};  // an idle keep-alive connection is closed after this
+  std::size_t min_rate_bytes_s{256};  // slower than this (after 2 s) while a request arrives: closed
+  std::size_t max_connections{0};     // 0: the open-file limit less a reserve
+  double rate_limit_per_s{30};        // planning and offers per client address; 0: no limit
+  double rate_burst{60};
+  bool rate_limit_loopback{false};    // loopback clients (the operator's own machine) are not limited
+  std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For names the client
 };
 
 struct http_request {
@@ -35,6 +47,8 @@ struct http_request {
   std::string accept, accept_language, content_type;
   std::string authorization;  // the Authorization header as sent (on-demand API)
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // every header, names in lower case
+  std::string client;  // the client's address (X-Forwarded-For from a trusted proxy, else the peer)
 };
 
 struct http_response {
@@ -61,15 +75,27 @@ class metrics {
   void record(endpoint e, int status, double seconds);
   std::string prometheus_text() const;
 
+  // What the gate refused or closed before a request reached an endpoint.
+  enum class gate_event : std::uint8_t {
+    bad_framing, uri_too_long, headers_too_large, body_too_large, version_not_supported, expectation_failed,
+    rate_limited, connection_refused, connection_evicted, header_timeout, body_timeout, slow_client,
+    idle_timeout, n
+  };
+  void count(gate_event e) { gate_[static_cast<std::size_t>(e)].fetch_add(1, std::memory_order_relaxed); }
+  std::uint64_t gate_count(gate_event e) const { return gate_[static_cast<std::size_t>(e)].load(); }
+  std::atomic<std::int64_t> open_connections{0};
+
  private:
   static constexpr std::size_t n_ep = static_cast<std::size_t>(endpoint::n);
-  static constexpr std::array<int, 16> codes{200, 201, 400, 401, 403, 404, 405, 406, 409, 413, 414, 415, 422, 500, 503, 0};
+  static constexpr std::array<int, 21> codes{200, 201, 204, 400, 401, 403, 404, 405, 406, 409, 413,
+                                              414, 415, 417, 422, 429, 431, 500, 503, 505, 0};
   struct per_endpoint {
     std::array<std::atomic<std::uint64_t>, codes.size()> by_code{};
     std::array<std::atomic<std::uint64_t>, n_buckets + 1> buckets{};  // last: +Inf
     std::atomic<std::uint64_t> sum_us{0};
   };
   std::array<per_endpoint, n_ep> eps_{};
+  std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(gate_event::n)> gate_{};
 };
 
 // Request → response for one request, on the calling thread (which must own `router`).
