@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "nebuta/api_server/drt_command.h"
+#include "nebuta/api_server/serve_command.h"
 #include "nebuta/api_server/server.h"
 
 namespace nebuta::cli {
@@ -46,6 +47,7 @@ void register_dispatch(CLI::App& app) {
   cmd->add_option("--threads", o->cfg.threads, "HTTP worker threads (the dispatcher itself is serialised)")
       ->capture_default_str()
       ->check(CLI::Range(1U, 256U));
+  api_server::add_http_options(*cmd, o->cfg);
   cmd->add_flag("--quiet", o->quiet, "no access log on stderr");
   cmd->callback([o] { run_dispatch(*o); });
 }

@@ -12,6 +12,7 @@
 #include "nebuta/api_service/json.h"
 #include "nebuta/api_service/text_fold.h"
 #include "message_response.h"
+#include "negotiation.h"
 
 namespace nebuta::api_server {
 
@@ -141,14 +142,7 @@ double require_coordinate(query_params const& q, std::string_view name, double l
 }
 
 format negotiate(std::string_view accept) {
-  auto const a = lower(accept);
-  if (a.find("application/x-protobuf") != std::string::npos || a.find("application/protobuf") != std::string::npos) {
-    return format::protobuf;
-  }
-  if (a.empty() || a.find("json") != std::string::npos || a.find("*/*") != std::string::npos ||
-      a.find("application/*") != std::string::npos) {
-    return format::json;
-  }
+  if (auto const f = negotiate_format(accept, format::json)) return *f;
   throw api_error{406, "not_acceptable", {std::string{accept.substr(0, 100)}}};
 }
 

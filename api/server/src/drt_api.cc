@@ -28,6 +28,7 @@
 
 #include "gtfs-realtime.pb.h"
 #include "message_response.h"
+#include "negotiation.h"
 #include "nebuta/api_service/json.h"
 #include "nebuta/api_service/text_fold.h"
 #include "nebuta/dispatch/dispatcher.h"
@@ -558,14 +559,7 @@ struct drt_service::impl {
 namespace {
 
 format negotiate(std::string_view accept, bool binary_default) {
-  auto const a = lower(accept);
-  auto const wants_pb = a.find("application/x-protobuf") != std::string::npos ||
-                        a.find("application/protobuf") != std::string::npos ||
-                        a.find("application/octet-stream") != std::string::npos;
-  if (wants_pb) return format::protobuf;
-  if (a.find("json") != std::string::npos) return format::json;
-  if (a.empty() || a.find("*/*") != std::string::npos || a.find("application/*") != std::string::npos)
-    return binary_default ? format::protobuf : format::json;
+  if (auto const f = negotiate_format(accept, binary_default ? format::protobuf : format::json)) return *f;
   throw drt_error{406, "not_acceptable",
                   "cannot answer as '" + std::string{accept.substr(0, 100)} +
                       "'; accept application/json or application/x-protobuf"};

@@ -1,4 +1,5 @@
 // `nebuta serve (--feed F... | --snapshot FILE) [--port 8080] [--threads N]`
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -56,7 +57,38 @@ void run_serve(serve_options const& o) {
   if (drt) drt->stop_background();
 }
 
+template <typename Rep, typename Period>
+void add_ms_option(CLI::App& cmd, char const* name, std::chrono::duration<Rep, Period>& d, char const* what) {
+  cmd.add_option_function<unsigned>(
+         name, [&d](unsigned const& v) { d = std::chrono::milliseconds{v}; }, what)
+      ->default_str(std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()))
+      ->check(CLI::Range(1U, 3'600'000U));
+}
+
 }  // namespace
+
+void add_http_options(CLI::App& cmd, server_config& cfg) {
+  cmd.add_option("--max-body", cfg.max_body_bytes, "largest request body in bytes (413 beyond, before it is read)")
+      ->capture_default_str();
+  cmd.add_option("--max-request-line", cfg.max_request_line, "longest request line in bytes (414 beyond)")
+      ->capture_default_str();
+  cmd.add_option("--max-header-bytes", cfg.max_header_bytes, "largest header block in bytes (431 beyond)")
+      ->capture_default_str();
+  cmd.add_option("--max-headers", cfg.max_headers, "most header fields (431 beyond)")->capture_default_str();
+  add_ms_option(cmd, "--header-timeout-ms", cfg.header_timeout, "the header block must arrive within this");
+  add_ms_option(cmd, "--body-timeout-ms", cfg.body_timeout, "the body must arrive within this after the header");
+  add_ms_option(cmd, "--keepalive-timeout-ms", cfg.keepalive_timeout, "idle keep-alive connections close after this");
+  cmd.add_option("--min-rate", cfg.min_rate_bytes_s, "bytes/s below which a client still sending a request is dropped")
+      ->capture_default_str();
+  cmd.add_option("--max-connections", cfg.max_connections, "open connections at most (0: the open-file limit less 1/8)")
+      ->capture_default_str();
+  cmd.add_option("--rate-limit", cfg.rate_limit_per_s, "plans and offers per second per client address (0: off)")
+      ->capture_default_str();
+  cmd.add_option("--rate-burst", cfg.rate_burst, "burst of the per-address rate limit")->capture_default_str();
+  cmd.add_flag("--rate-limit-loopback", cfg.rate_limit_loopback, "rate-limit loopback clients too");
+  cmd.add_option("--trusted-proxy", cfg.trusted_proxies,
+                 "address of a proxy whose X-Forwarded-For names the client (repeatable)");
+}
 
 void register_serve(CLI::App& app) {
   auto o = std::make_shared<serve_options>();
@@ -71,7 +103,7 @@ void register_serve(CLI::App& app) {
   cmd->add_option("--threads", o->cfg.threads, "worker threads (each with its own router)")
       ->capture_default_str()
       ->check(CLI::Range(1U, 256U));
-  cmd->add_option("--max-body", o->cfg.max_body_bytes, "largest request body in bytes")->capture_default_str();
+  add_http_options(*cmd, o->cfg);
   cmd->add_option("--max-compute-ms", o->max_compute_ms, "computing time per request before 503 deadline_exceeded")
       ->capture_default_str();
   cmd->add_option("--max-window", o->max_window_min, "longest range-query window in minutes")->capture_default_str();

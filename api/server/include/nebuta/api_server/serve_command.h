@@ -3,7 +3,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include "nebuta/api_server/server.h"
+
 namespace nebuta::api_server {
+
+// The HTTP gate's options (limits, deadlines, connection and rate limits), shared by `nebuta
+// serve` and `nebuta dispatch`.
+void add_http_options(CLI::App& cmd, server_config& cfg);
 
 void register_serve(CLI::App& app);
 
