@@ -5,6 +5,11 @@
 #include <charconv>
 #include <optional>
 
+// GCC 12 under ASan reports boost::optional inside Beast's basic_parser::do_field as maybe
+// uninitialised (a known false positive of -Wmaybe-uninitialized with inlined optionals); the
+// diagnostic lands in this file because Beast's templates are instantiated here.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
