@@ -15,6 +15,7 @@ packages=(
   libosmium2-dev libprotozero-dev zlib1g-dev  # reading .osm.pbf (feeds/osm)
   libsqlite3-dev                      # the dispatcher's durable command journal (api/storage)
   libssl-dev                          # rider tokens of the on-demand API (HMAC-SHA256, OpenSSL libcrypto)
+  clang libclang-rt-14-dev            # fuzz targets (libFuzzer, ASan, UBSan runtimes; make test runs them briefly)
 )
 # Benchmark-only, not installed here: wrk (apt-get install wrk) for benchmarks/http/run.sh.
 
