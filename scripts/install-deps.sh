@@ -15,6 +15,9 @@ packages=(
   libosmium2-dev libprotozero-dev zlib1g-dev  # reading .osm.pbf (feeds/osm)
   libsqlite3-dev                      # the dispatcher's durable command journal (api/storage)
   libssl-dev                          # rider tokens of the on-demand API (HMAC-SHA256, OpenSSL libcrypto)
+  libjs-leaflet                       # the web app's map, served by `nebuta serve` at /vendor/leaflet/
+  nodejs                              # the web app's JavaScript unit tests (node --test)
+  chromium chromium-driver python3-selenium  # the web app in a real, headless browser (tests/web)
 )
 # Benchmark-only, not installed here: wrk (apt-get install wrk) for benchmarks/http/run.sh.
 
