@@ -18,6 +18,7 @@ packages=(
   libjs-leaflet                       # the web app's map, served by `nebuta serve` at /vendor/leaflet/
   nodejs                              # the web app's JavaScript unit tests (node --test)
   chromium chromium-driver python3-selenium  # the web app in a real, headless browser (tests/web)
+  fonts-noto-cjk                      # Japanese, Chinese and Korean glyphs in its screenshots
 )
 # Benchmark-only, not installed here: wrk (apt-get install wrk) for benchmarks/http/run.sh.
 

@@ -44,7 +44,7 @@ test('every language has every text, with the same placeholders', () => {
 });
 
 test('placeholders are filled, unknown ones kept', () => {
-  assert.equal(t('en', 'found', { n: 3 }), '3 journeys found');
+  assert.equal(t('en', 'found', { n: 3 }), 'Journeys found: 3');
   assert.equal(t('ko', 'walkMin', { m: 5 }), '도보 5분');
   assert.equal(t('en', 'walkMin'), '{m} min walk');
   assert.equal(t('xx', 'search'), 'Search');

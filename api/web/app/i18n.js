@@ -9,7 +9,7 @@ const texts = {
     title: 'Journey planner', from: 'From', to: 'To', swap: 'Swap from and to', myLocation: 'My location',
     date: 'Date', time: 'Time', depart: 'Depart at', arrive: 'Arrive by', wheelchair: 'Wheelchair accessible',
     search: 'Search', language: 'Language', clock: 'Clock', clock24: '24-hour', clock12: '12-hour',
-    searching: 'Searching…', results: 'Journeys', found: '{n} journeys found', noJourney: 'No journey found for this search.',
+    searching: 'Searching…', results: 'Journeys', found: 'Journeys found: {n}', noJourney: 'No journey found for this search.',
     rides: '{n} rides', ride1: '1 ride', noRide: 'walk only', walk: 'Walk', walkMin: '{m} min walk', duration: 'Duration',
     fare: 'Fare', platform: 'Platform {p}', stops: '{n} stops', showStops: 'Intermediate stops',
     details: 'Details', delay: 'Delay {m} min', onTime: 'On time', alert: 'Alert', showMap: 'Show map', hideMap: 'Hide map',
