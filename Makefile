@@ -22,7 +22,7 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 
 # Builds, then serves the HTTP API on the bundled sample feed until Ctrl-C.
 run: build
-	@echo "nebuta: serving data/sample on http://127.0.0.1:8080 - try: curl 'http://127.0.0.1:8080/v1/plan?from=hachinohe&to=tanesashi_kaigan&date=2026-04-08&depart=09:45&lang=en'"
+	@echo "nebuta: the web app is at http://127.0.0.1:8080/ (serving data/sample) - API: curl 'http://127.0.0.1:8080/v1/plan?from=hachinohe&to=tanesashi_kaigan&date=2026-04-08&depart=09:45&lang=en'"
 	$(BUILD_DIR)/api/nebuta serve --feed $(SAMPLE_FEED) --port 8080
 
 # Tests run on the AddressSanitizer + UndefinedBehaviorSanitizer build.

@@ -16,6 +16,10 @@ packages=(
   libsqlite3-dev                      # the dispatcher's durable command journal (api/storage)
   libssl-dev                          # rider tokens of the on-demand API (HMAC-SHA256, OpenSSL libcrypto)
   clang libclang-rt-14-dev            # fuzz targets (libFuzzer, ASan, UBSan runtimes; make test runs them briefly)
+  libjs-leaflet                       # the web app's map, served by `nebuta serve` at /vendor/leaflet/
+  nodejs                              # the web app's JavaScript unit tests (node --test)
+  chromium chromium-driver python3-selenium  # the web app in a real, headless browser (tests/web)
+  fonts-noto-cjk                      # Japanese, Chinese and Korean glyphs in its screenshots
 )
 # Benchmark-only, not installed here: wrk (apt-get install wrk) for benchmarks/http/run.sh.
 

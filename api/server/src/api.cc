@@ -13,6 +13,7 @@
 #include "nebuta/api_service/text_fold.h"
 #include "message_response.h"
 #include "negotiation.h"
+#include "static_files.h"
 
 namespace nebuta::api_server {
 
@@ -192,7 +193,7 @@ bool valid_lang_param(std::string_view s) {
 api::api(api_service::service const& svc, server_config const& cfg) : api{&svc, nullptr, cfg} {}
 
 api::api(api_service::service const* svc, drt_service* drt, server_config const& cfg)
-    : svc_{svc}, drt_{drt}, cfg_{cfg}, openapi_{make_openapi_json()} {
+    : svc_{svc}, drt_{drt}, cfg_{cfg}, openapi_{make_openapi_json()}, web_{std::make_shared<static_files const>(cfg)} {
   v1::Health h;
   h.set_status("ok");
   health_json_ = api_service::to_json(h);
@@ -214,6 +215,7 @@ http_response api::handle(http_request const& req, raptor::router& router, endpo
 
 http_response api::handle_with(http_request const& req, raptor::router* router_ptr, endpoint& ep) {
   if (drt_ != nullptr && drt_->owns(req.target)) return drt_->handle(req, ep);
+  if (auto page = web_->serve(req)) return *std::move(page);  // the web app at / (static_files.cc)
   auto const qpos = req.target.find('?');
   std::string_view const path = std::string_view{req.target}.substr(0, qpos);
   std::string_view const query = qpos == std::string::npos ? std::string_view{} : std::string_view{req.target}.substr(qpos + 1);
@@ -233,7 +235,7 @@ http_response api::handle_with(http_request const& req, raptor::router* router_p
     }
     if (req.method == "OPTIONS") {  // CORS preflight; the headers are added by the transport
       ep = endpoint::other;
-      return {204, {}, {}, {}};
+      return {204, {}, {}, {}, {}};
     }
     auto const seg = split_path(path);
     auto const is_get = req.method == "GET" || req.method == "HEAD";
@@ -252,12 +254,12 @@ http_response api::handle_with(http_request const& req, raptor::router* router_p
     if (path == "/metrics") {
       ep = endpoint::metrics;
       only_get();
-      return {200, "text/plain; version=0.0.4; charset=utf-8", metrics_.prometheus_text(), {}};
+      return {200, "text/plain; version=0.0.4; charset=utf-8", metrics_.prometheus_text(), {}, {}};
     }
     if (path == "/v1/openapi.json" || path == "/openapi.json") {
       ep = endpoint::openapi;
       only_get();
-      return {200, std::string{json_type}, openapi_, {}};
+      return {200, std::string{json_type}, openapi_, {}, {}};
     }
     if (seg.size() >= 2 && seg[0] == "v1" && svc_ != nullptr && router_ptr != nullptr) {
       auto const& svc = *svc_;

@@ -743,7 +743,7 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
     if (req.target.size() > 4096) throw drt_error{414, "uri_too_long", "request URI too long (at most 4096 bytes)"};
     if (qpos != std::string::npos && qpos + 1 < req.target.size())
       throw drt_error{400, "unknown_parameter", "the on-demand API takes no query parameters"};
-    if (req.method == "OPTIONS") return {204, {}, {}, {}};
+    if (req.method == "OPTIONS") return {204, {}, {}, {}, {}};
 
     auto const is_get = req.method == "GET" || req.method == "HEAD";
     auto const allow = [&](std::initializer_list<std::string_view> methods) {

@@ -298,6 +298,11 @@ void append_response(std::string& out, http_response const& res, bool head, bool
          "Access-Control-Allow-Headers: Content-Type, Accept, Accept-Language, Authorization\r\n"
          "Access-Control-Max-Age: 86400\r\n";
   if (!res.allow.empty()) out += "Allow: " + res.allow + "\r\n";
+  for (auto const& [name, value] : res.headers) {
+    // Our own handlers set these; CR or LF in them would split the response.
+    if (name.find_first_of("\r\n:") != std::string::npos || value.find_first_of("\r\n") != std::string::npos) continue;
+    out += name + ": " + value + "\r\n";
+  }
   if (retry_after > 0) out += "Retry-After: " + std::to_string(retry_after) + "\r\n";
   out += "\r\n";
   if (!head) out += res.body;

@@ -48,9 +48,9 @@ void run_serve(serve_options const& o) {
   http_server server{&svc, drt.get(), cfg};
   server.start();
   if (drt) drt->start_background();
-  std::fprintf(stderr, "nebuta serve: %zu stops, %zu trips loaded in %.2f s; listening on http://%s:%u (%u threads)\n",
+  std::fprintf(stderr, "nebuta serve: %zu stops, %zu trips loaded in %.2f s; listening on http://%s:%u (%u threads); web app at http://%s:%u/\n",
                loaded.tt.n_stops(), loaded.tt.n_trips(), loaded.load_seconds, cfg.address.c_str(), server.port(),
-               cfg.threads);
+               cfg.threads, cfg.address == "0.0.0.0" ? "127.0.0.1" : cfg.address.c_str(), server.port());
   auto const sig = wait_for_shutdown_signal();
   std::fprintf(stderr, "nebuta serve: signal %d, shutting down\n", sig);
   server.stop();
@@ -108,6 +108,14 @@ void register_serve(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--max-window", o->max_window_min, "longest range-query window in minutes")->capture_default_str();
   cmd->add_flag("--quiet", o->quiet, "no access log on stderr");
+  // The web app at / (docs/web-app.md).
+  cmd->add_option("--web-root", o->cfg.web_root, "folder of the web app served at / (default: api/web of the "
+                                                  "source tree, else the installed share/nebuta/web)");
+  cmd->add_option("--leaflet-dir", o->cfg.leaflet_root, "Leaflet served at /vendor/leaflet/ (default: libjs-leaflet's)");
+  cmd->add_option("--tiles", o->cfg.tiles_url,
+                  "map tile URL template for the web app, e.g. https://tile.example/{z}/{x}/{y}.png (default: no tiles, "
+                  "nothing leaves the machine)");
+  cmd->add_option("--tiles-attribution", o->cfg.tiles_attribution, "attribution shown under the map for --tiles");
   add_drt_options(*cmd, o->drt, false);
   cmd->callback([o] { run_serve(*o); });
 }

@@ -19,6 +19,9 @@ namespace nebuta::api_server {
 
 struct server_config {
   std::string address{"0.0.0.0"};
+  // The visitor's web app at / (static_files.cc): its folder (empty: the compiled-in default),
+  // Leaflet's folder, and the map tiles the operator configures (none by default).
+  std::string web_root, leaflet_root, tiles_url, tiles_attribution;
   std::uint16_t port{8080};  // 0: pick a free port (see http_server::port())
   unsigned threads{0};       // 0: hardware concurrency
   std::size_t max_body_bytes{64 * 1024};
@@ -56,6 +59,7 @@ struct http_response {
   std::string content_type;
   std::string body;
   std::string allow;  // for 405
+  std::vector<std::pair<std::string, std::string>> headers;  // further headers (static files: caching)
 };
 
 // The endpoints metrics are kept for.
@@ -66,6 +70,7 @@ enum class endpoint : std::uint8_t {
 };
 
 class drt_service;
+class static_files;
 
 class metrics {
  public:
@@ -120,6 +125,7 @@ class api {
   std::string openapi_;
   std::string health_json_, health_pb_;
   std::uint64_t id_{0};
+  std::shared_ptr<static_files const> web_;
 };
 
 // Builds the OpenAPI 3 description of every endpoint (message schemas from the descriptors).
