@@ -109,7 +109,7 @@ TEST_CASE("web app: no tiles by default, so nothing leaves the machine", "[api][
   cfg.web_root = dir.path.string();
   cfg.leaflet_root = (dir.path / "none").string();
   nebuta::api_server::api a{nullptr, nullptr, cfg};
-  http_request r{"GET", "/config.json", {}, {}, {}, {}, {}, {}};
+  http_request r{"GET", "/config.json", {}, {}, {}, {}, {}, {}, {}};
   auto const conf = nlohmann::json::parse(a.serve(r).body);
   CHECK(conf["tiles"].is_null());
   CHECK(conf["leaflet"] == "");

@@ -311,7 +311,7 @@ void append_response(std::string& out, http_response const& res, bool head, bool
 http_response error_response(int status, std::string code, std::string detail, std::string_view accept_language = {}) {
   auto const chain = api_service::make_lang_chain({}, accept_language);
   auto const msg = api_service::error_to_message(api_service::api_error{status, std::move(code), {std::move(detail)}}, chain);
-  return {status, "application/json", api_service::to_json(msg), {}};
+  return {status, "application/json", api_service::to_json(msg), {}, {}};
 }
 
 bool is_expensive(std::string_view method, std::string_view target) {
