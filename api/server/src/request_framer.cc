@@ -8,7 +8,9 @@
 // GCC 12 under ASan reports boost::optional inside Beast's basic_parser::do_field as maybe
 // uninitialised (a known false positive of -Wmaybe-uninitialized with inlined optionals); the
 // diagnostic lands in this file because Beast's templates are instantiated here.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
