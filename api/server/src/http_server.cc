@@ -402,13 +402,14 @@ class gate_handler : public Http::Handler {
       r.method = std::move(fr.method);
       r.target = std::move(fr.target);
       r.client = client_address(c->peer_host, fr, cfg.trusted_proxies);
+      // Repeated Accept / Accept-Language fields are one comma-separated list (RFC 9110 5.3).
+      auto const join = [](std::string& field, std::string const& value) {
+        if (!field.empty()) field += ", ";
+        field += value;
+      };
       for (auto const& [k, v] : fr.headers) {
-        auto const join = [&](std::string& field) {
-          if (!field.empty()) field += ", ";
-          field += v;
-        };
-        if (k == "accept") join(r.accept);
-        else if (k == "accept-language") join(r.accept_language);
+        if (k == "accept") join(r.accept, v);
+        else if (k == "accept-language") join(r.accept_language, v);
         else if (k == "content-type") r.content_type = v;
         else if (k == "authorization") r.authorization = v;
       }
