@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "nebuta/api_service/service.h"
+#include "nebuta/api_service/text_fold.h"
 
 namespace nebuta::api_service {
 namespace {
@@ -76,7 +77,7 @@ std::string substitute(std::string_view tmpl, std::span<std::string const> args)
     if (tmpl[i] == '{' && i + 2 < tmpl.size() && std::isdigit(static_cast<unsigned char>(tmpl[i + 1])) &&
         tmpl[i + 2] == '}') {
       auto const k = static_cast<std::size_t>(tmpl[i + 1] - '0');
-      if (k < args.size()) out += args[k];
+      if (k < args.size()) out += replace_invalid_utf8(args[k]);  // args echo client input
       i += 2;
     } else {
       out += tmpl[i];

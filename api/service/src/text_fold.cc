@@ -85,6 +85,19 @@ bool valid_utf8(std::string_view s) {
   return ok;
 }
 
+std::string replace_invalid_utf8(std::string_view s) {
+  if (valid_utf8(s)) return std::string{s};
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (std::size_t i = 0; i < s.size();) {
+    auto const begin = i;
+    bool ok = true;
+    decode(s, i, ok);
+    out += ok ? s.substr(begin, i - begin) : std::string_view{"\xEF\xBF\xBD"};
+  }
+  return out;
+}
+
 std::u32string fold_for_search(std::string_view utf8) {
   std::u32string out;
   out.reserve(utf8.size());

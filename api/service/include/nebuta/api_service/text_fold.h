@@ -20,4 +20,7 @@ std::size_t edit_distance(std::u32string_view a, std::u32string_view b, std::siz
 // Decodes UTF-8, replacing invalid sequences by U+FFFD; true when the input was valid.
 bool valid_utf8(std::string_view s);
 
+// `s` with every invalid UTF-8 sequence replaced by U+FFFD (for echoing client input).
+std::string replace_invalid_utf8(std::string_view s);
+
 }  // namespace nebuta::api_service
