@@ -1031,7 +1031,7 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
   } catch (drt_error const& e) {
     v1::Error err;
     err.set_code(e.code);
-    err.set_message(e.message);
+    err.set_message(api_service::replace_invalid_utf8(e.message));  // messages echo client input
     // Errors of the GTFS-RT feed are written as JSON unless protobuf was asked for explicitly.
     auto r = message_response(err, e.status == 406 ? format::json : error_fmt, e.status);
     r.allow = e.allow;
