@@ -32,17 +32,7 @@ using nlohmann::json;
 std::string const token = "crash-test-operator-token-42";
 std::string const op = bearer(token);
 
-std::uint16_t free_port() {
-  auto const fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(a);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+using nebuta::test::free_port;
 
 // Starts `nebuta dispatch` and waits until it answers.
 pid_t start_server(std::filesystem::path const& dir, std::uint16_t port) {

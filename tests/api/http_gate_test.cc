@@ -146,17 +146,7 @@ nebuta::test::test_server& planner() {
   return s;
 }
 
-std::uint16_t free_port() {
-  auto const fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(a);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+using nebuta::test::free_port;
 
 // A `nebuta` child process serving on a free port; killed when it goes out of scope.
 struct child_server {

@@ -105,6 +105,19 @@ inline http_reply http_post(std::uint16_t port, std::string const& target, std::
   return http_raw(port, req);
 }
 
+// A port on 127.0.0.1 that was free a moment ago (for servers started as child processes).
+inline std::uint16_t free_port() {
+  auto const fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(a);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
 // Percent-encodes a query value.
 inline std::string url_encode(std::string const& s) {
   static constexpr char hex[] = "0123456789ABCDEF";
