@@ -3,24 +3,13 @@
 
 #include <algorithm>
 #include <charconv>
-#include <optional>
-
-// GCC 12 under ASan reports boost::optional inside Beast's basic_parser::do_field as maybe
-// uninitialised (a known false positive of -Wmaybe-uninitialized with inlined optionals); the
-// diagnostic lands in this file because Beast's templates are instantiated here.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
-#include <boost/beast/core/error.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <cstdint>
 
 namespace nebuta::api_server {
 namespace {
 
-namespace http = boost::beast::http;
+// A chunk-size line (size and extensions) or a trailer line longer than this is refused.
+constexpr std::size_t max_chunk_line = 1024;
 
 bool is_tchar(unsigned char c) {
   if (c >= '0' && c <= '9') return true;
@@ -141,11 +130,64 @@ bool valid_host_header(std::string_view host) {
   return true;
 }
 
-// Beast decodes the chunked body; it is given the header block (already checked here) and then
-// the bytes after it as they arrive.
+// The chunked transfer coding (RFC 9112 7.1), decoded as bytes arrive: a chunk-size line,
+// its data and CRLF, ..., the last chunk, trailer fields (checked, then dropped), CRLF. Only
+// whole lines and the bytes of the current chunk are consumed, so any split of the stream gives
+// the same body. Boost.Beast's parser did this before; it asserts when the last chunk is
+// re-presented with fewer than 5 bytes (a valid split), so the gate decodes it itself.
 struct request_framer::chunked_decoder {
-  http::request_parser<http::string_body> parser;
+  enum class step { size_line, data, data_end, trailers, done };
+  step at{step::size_line};
+  std::uint64_t remaining{0};      // bytes left of the current chunk's data
+  std::size_t trailer_bytes{0};
+  std::string body;
 };
+
+namespace {
+
+// chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ), val = token / quoted-string
+bool valid_chunk_extensions(std::string_view s) {
+  auto skip_bws = [&s] { while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1); };
+  auto take_token = [&s] {
+    std::size_t n = 0;
+    while (n < s.size() && is_tchar(static_cast<unsigned char>(s[n]))) ++n;
+    s.remove_prefix(n);
+    return n > 0;
+  };
+  while (true) {
+    skip_bws();
+    if (s.empty()) return true;
+    if (s.front() != ';') return false;
+    s.remove_prefix(1);
+    skip_bws();
+    if (!take_token()) return false;
+    skip_bws();
+    if (s.empty() || s.front() != '=') continue;
+    s.remove_prefix(1);
+    skip_bws();
+    if (!s.empty() && s.front() == '"') {
+      s.remove_prefix(1);
+      bool closed = false;
+      while (!s.empty() && !closed) {
+        auto const c = static_cast<unsigned char>(s.front());
+        s.remove_prefix(1);
+        if (c == '"') {
+          closed = true;
+        } else if (c == '\\') {
+          if (s.empty()) return false;
+          s.remove_prefix(1);
+        } else if (c < 0x20 && c != '\t') {
+          return false;
+        }
+      }
+      if (!closed) return false;
+    } else if (!take_token()) {
+      return false;
+    }
+  }
+}
+
+}  // namespace
 
 request_framer::request_framer(framing_limits limits) : limits_{limits} {}
 request_framer::~request_framer() = default;
@@ -332,20 +374,7 @@ request_framer::state request_framer::parse_head(framing_error& err) {
   head_done_ = true;
   continue_done_ = false;
   wants_continue_ = !expect.empty() && current_.version_minor == 1 && (chunked_ || content_length_ > 0);
-  if (chunked_) {
-    chunks_ = std::make_unique<chunked_decoder>();
-    auto& p = chunks_->parser;
-    p.eager(true);
-    p.header_limit(static_cast<std::uint32_t>(end + 1));
-    p.body_limit(limits_.max_body);
-    boost::beast::error_code ec;
-    auto const used = p.put(boost::asio::buffer(buffer_.data(), end), ec);
-    if (ec && ec != http::error::need_more) {
-      return fail(err, 400, "bad_request", "malformed request head (" + ec.message() + ")");
-    }
-    head_size_ = used;  // Beast consumes the whole header block
-    if (used != end) return fail(err, 400, "bad_request", "malformed request head");
-  }
+  if (chunked_) chunks_ = std::make_unique<chunked_decoder>();
   buffer_.erase(0, head_size_);
   return state::request;
 }
@@ -356,24 +385,111 @@ request_framer::state request_framer::read_body(framed_request& out, framing_err
     current_.body.assign(buffer_, 0, content_length_);
     buffer_.erase(0, content_length_);
   } else {
-    auto& p = chunks_->parser;
-    while (!p.is_done()) {
-      if (buffer_.empty()) return state::need_more;
-      boost::beast::error_code ec;
-      auto const used = p.put(boost::asio::buffer(buffer_.data(), buffer_.size()), ec);
-      buffer_.erase(0, used);
-      if (ec == http::error::need_more) return state::need_more;
-      if (ec == http::error::body_limit) return fail(err, 413, "body_too_large", std::to_string(limits_.max_body));
-      if (ec) return fail(err, 400, "bad_request", "malformed chunked body (" + ec.message() + ")");
-      if (used == 0) return state::need_more;
-    }
-    current_.body = std::move(p.get().body());
+    auto const s = read_chunks(err);
+    if (s != state::request) return s;
+    current_.body = std::move(chunks_->body);
     chunks_.reset();
   }
   head_done_ = false;
   wants_continue_ = false;
   out = std::move(current_);
   current_ = framed_request{};
+  return state::request;
+}
+
+// Decodes what has arrived of a chunked body; `request` once the final CRLF is in.
+request_framer::state request_framer::read_chunks(framing_error& err) {
+  using step = chunked_decoder::step;
+  auto& d = *chunks_;
+  std::size_t pos = 0;  // consumed from buffer_, erased once on the way out
+  // The next CRLF-terminated line from pos, without its CRLF; false while it is incomplete.
+  auto next_line = [&](std::string_view& line) {
+    auto const window = std::string_view{buffer_}.substr(pos, max_chunk_line + 2);
+    auto const eol = window.find("\r\n");
+    if (eol == std::string_view::npos) return false;
+    line = window.substr(0, eol);
+    pos += eol + 2;
+    return true;
+  };
+  auto const refuse = [&](int status, std::string code, std::string message) {
+    return fail(err, status, std::move(code), std::move(message));
+  };
+  auto const incomplete_line_too_long = [&] { return buffer_.size() - pos > max_chunk_line + 1; };
+  while (d.at != step::done) {
+    switch (d.at) {
+      case step::size_line: {
+        std::string_view line;
+        if (!next_line(line)) {
+          if (incomplete_line_too_long()) return refuse(400, "bad_request", "chunk-size line too long");
+          buffer_.erase(0, pos);
+          return state::need_more;
+        }
+        std::size_t digits = 0;
+        std::uint64_t size = 0;
+        while (digits < line.size() && std::isxdigit(static_cast<unsigned char>(line[digits]))) {
+          auto const c = static_cast<unsigned char>(line[digits]);
+          auto const v = static_cast<std::uint64_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+          if (size > (UINT64_MAX >> 4U)) return refuse(400, "bad_request", "chunk size overflows 64 bits");
+          size = size << 4U | v;
+          ++digits;
+        }
+        if (digits == 0) return refuse(400, "bad_request", "malformed chunk size '" + excerpt(line) + "'");
+        if (!valid_chunk_extensions(line.substr(digits))) {
+          return refuse(400, "bad_request", "malformed chunk extension '" + excerpt(line) + "'");
+        }
+        if (size > limits_.max_body - d.body.size()) return refuse(413, "body_too_large", std::to_string(limits_.max_body));
+        d.remaining = size;
+        d.at = size == 0 ? step::trailers : step::data;
+        break;
+      }
+      case step::data: {
+        auto const take = static_cast<std::size_t>(std::min<std::uint64_t>(d.remaining, buffer_.size() - pos));
+        d.body.append(buffer_, pos, take);
+        pos += take;
+        d.remaining -= take;
+        if (d.remaining != 0) {
+          buffer_.erase(0, pos);
+          return state::need_more;
+        }
+        d.at = step::data_end;
+        break;
+      }
+      case step::data_end:
+        if (buffer_.size() - pos < 2) {
+          if (buffer_.size() > pos && buffer_[pos] != '\r') return refuse(400, "bad_request", "chunk data not followed by CRLF");
+          buffer_.erase(0, pos);
+          return state::need_more;
+        }
+        if (buffer_.compare(pos, 2, "\r\n") != 0) return refuse(400, "bad_request", "chunk data not followed by CRLF");
+        pos += 2;
+        d.at = step::size_line;
+        break;
+      case step::trailers: {
+        std::string_view line;
+        if (!next_line(line)) {
+          if (incomplete_line_too_long()) return refuse(431, "headers_too_large", "trailer line too long");
+          buffer_.erase(0, pos);
+          return state::need_more;
+        }
+        if (line.empty()) {
+          d.at = step::done;
+          break;
+        }
+        d.trailer_bytes += line.size() + 2;
+        if (d.trailer_bytes > limits_.max_header_bytes) {
+          return refuse(431, "headers_too_large", "trailer section longer than " + std::to_string(limits_.max_header_bytes) + " bytes");
+        }
+        auto const colon = line.find(':');
+        if (colon == std::string_view::npos || !is_token(line.substr(0, colon)) ||
+            !valid_field_value(trim_ows(line.substr(colon + 1)))) {
+          return refuse(400, "bad_request", "malformed trailer field '" + excerpt(line) + "'");
+        }
+        break;
+      }
+      case step::done: break;
+    }
+  }
+  buffer_.erase(0, pos);
   return state::request;
 }
 

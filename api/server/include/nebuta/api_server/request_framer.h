@@ -1,9 +1,9 @@
 // Strict HTTP/1.1 request framing (RFC 9112) for the gate in front of Pistache: bytes in,
 // whole requests or one precise error out. It never reserves more than it has been sent, never
-// keeps more than the limits, and costs linear time in what it is fed. Chunked bodies are
-// decoded with Boost.Beast's parser; the request line and the header block are checked here,
-// because Beast accepts things a gate must refuse (obs-fold, repeated Content-Length, any
-// Transfer-Encoding list) and has no request-line or header-count limit.
+// keeps more than the limits, and costs linear time in what it is fed, whatever way the bytes are
+// split. Everything is checked here, chunked bodies included: Boost.Beast's parser accepts
+// things a gate must refuse (obs-fold, repeated Content-Length, any Transfer-Encoding list), has
+// no request-line or header-count limit, and asserts on some valid splits of a chunked body.
 #pragma once
 
 #include <cstddef>
@@ -65,6 +65,7 @@ class request_framer {
   state fail(framing_error& err, int status, std::string code, std::string message);
   state parse_head(framing_error& err);
   state read_body(framed_request& out, framing_error& err);
+  state read_chunks(framing_error& err);
 
   struct chunked_decoder;
 
