@@ -14,6 +14,7 @@ packages=(
   libboost-dev libboost-graph-dev     # road graph (Boost.Graph CSR, SCC) and snapping (Boost.Geometry R-tree)
   libosmium2-dev libprotozero-dev zlib1g-dev  # reading .osm.pbf (feeds/osm)
   libsqlite3-dev                      # the dispatcher's durable command journal (api/storage)
+  libhowardhinnant-date-dev tzdata    # time zones (engine/core: date/tz on the system tz database)
   libssl-dev                          # rider tokens of the on-demand API (HMAC-SHA256, OpenSSL libcrypto)
   clang libclang-rt-14-dev            # fuzz targets (libFuzzer, ASan, UBSan runtimes; make test runs them briefly)
   libjs-leaflet                       # the web app's map, served by `nebuta serve` at /vendor/leaflet/

@@ -116,7 +116,8 @@ TEST_CASE("drt: service clock maps wall time to seconds of the service day", "[d
   CHECK(c.parse("25:00:00") == 90000);
   CHECK(c.parse("34200") == 34200);
   CHECK(c.parse("2026-11-21T23:00:00+09:00") == -3600);
-  for (auto const* bad : {"", "9:30", "09:60", "abc", "2026-13-01T00:00Z", "2026-11-22T09:30+25:00", "2026-02-30T00:00Z",
+  CHECK(c.parse("9:30") == 34200);  // one clock parser for every API (nebuta/core/civil_time.h)
+  for (auto const* bad : {"", "09:60", "abc", "2026-13-01T00:00Z", "2026-11-22T09:30+25:00", "2026-02-30T00:00Z",
                           "99999999999999"})
     CHECK_FALSE(c.parse(bad).has_value());
   CHECK(c.iso(34200) == "2026-11-22T09:30:00+09:00");
@@ -124,10 +125,17 @@ TEST_CASE("drt: service clock maps wall time to seconds of the service day", "[d
   CHECK(c.iso(-60) == "2026-11-21T23:59:00+09:00");
   CHECK(c.to_service(tokyo_midnight_2026_11_22 + 100) == 100);
 
-  // A DST change day: midnight is still 00:00 local (CET, +01:00), 2026-03-28T23:00:00Z.
+  // A DST change day: time 0 is GTFS's "noon minus 12 h", noon CEST (10:00Z) - 12 h =
+  // 2026-03-28T22:00:00Z, which is 23:00 CET of the day before; 09:30 CEST is 09:30 of the day.
   auto const berlin = as::service_clock::make("Europe/Berlin", "2026-03-29");
-  CHECK(berlin.midnight_unix == 1774738800);
+  CHECK(berlin.midnight_unix == 1774735200);
   CHECK(berlin.utc_offset_s == 3600);
+  CHECK(berlin.iso(0) == "2026-03-28T23:00:00+01:00");
+  // After the change GTFS times read as the clock: 09:30:00 is 09:30 CEST (07:30Z).
+  CHECK(berlin.parse("2026-03-29T09:30:00") == 34200);  // no offset: CEST, by the zone
+  CHECK(berlin.parse("2026-03-29T07:30:00Z") == 34200);
+  CHECK(berlin.iso(34200) == "2026-03-29T09:30:00+02:00");
+  CHECK(berlin.iso(3600) == "2026-03-29T00:00:00+01:00");  // before it, an hour behind the clock
   CHECK_THROWS_AS(as::service_clock::make("Mars/Olympus", "2026-11-22"), std::invalid_argument);
   CHECK_THROWS_AS(as::service_clock::make("Asia/Tokyo", "2026-11-31"), std::invalid_argument);
 }

@@ -16,7 +16,6 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -65,76 +64,6 @@ std::string trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return std::string{s};
-}
-
-// ------------------------------------------------------------------ time zone
-
-std::mutex tz_mutex;  // TZ is process-global: every use of it is serialised
-
-// Runs f with TZ set to `zone` (restored afterwards).
-template <typename F>
-auto with_tz(std::string const& zone, F&& f) {
-  std::lock_guard const lock{tz_mutex};
-  auto const* old = std::getenv("TZ");
-  std::optional<std::string> const saved = old != nullptr ? std::optional<std::string>{old} : std::nullopt;
-  ::setenv("TZ", zone.c_str(), 1);
-  ::tzset();
-  struct restore {
-    std::optional<std::string> const& saved;
-    ~restore() {
-      if (saved) {
-        ::setenv("TZ", saved->c_str(), 1);
-      } else {
-        ::unsetenv("TZ");
-      }
-      ::tzset();
-    }
-  } const r{saved};
-  return f();
-}
-
-bool known_zone(std::string const& zone) {
-  if (zone == "UTC") return true;
-  if (zone.empty() || zone.find("..") != std::string::npos || zone.front() == '/') return false;
-  auto const* dir = std::getenv("TZDIR");
-  std::filesystem::path const base = dir != nullptr ? dir : "/usr/share/zoneinfo";
-  std::error_code ec;
-  return std::filesystem::is_regular_file(base / zone, ec);
-}
-
-bool parse_date(std::string const& s, int& y, int& m, int& dd) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (auto const i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (!std::isdigit(static_cast<unsigned char>(s[static_cast<std::size_t>(i)]))) return false;
-  y = std::stoi(s.substr(0, 4));
-  m = std::stoi(s.substr(5, 2));
-  dd = std::stoi(s.substr(8, 2));
-  if (m < 1 || m > 12 || dd < 1 || y < 1970) return false;
-  static constexpr std::array<int, 12> days{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  auto const leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return dd <= (m == 2 && !leap ? 28 : days[static_cast<std::size_t>(m - 1)]);
-}
-
-// Days since 1970-01-01 of a civil date (proleptic Gregorian; H. Hinnant's algorithm).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned dd) {
-  y -= m <= 2 ? 1 : 0;
-  auto const era = (y >= 0 ? y : y - 399) / 400;
-  auto const yoe = static_cast<unsigned>(y - era * 400);
-  auto const doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + dd - 1;
-  auto const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-void civil_from_days(std::int64_t z, int& y, unsigned& m, unsigned& dd) {
-  z += 719468;
-  auto const era = (z >= 0 ? z : z - 146096) / 146097;
-  auto const doe = static_cast<unsigned>(z - era * 146097);
-  auto const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  auto const doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  auto const mp = (5 * doy + 2) / 153;
-  dd = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<int>(static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0));
 }
 
 // ------------------------------------------------------------------ crypto
@@ -214,127 +143,6 @@ drt_error status_error(d::command_status s) {
 }
 
 }  // namespace
-
-// ------------------------------------------------------------------ service_clock
-
-service_clock service_clock::make(std::string const& timezone, std::string const& service_date) {
-  if (!known_zone(timezone)) throw std::invalid_argument{"unknown time zone \"" + timezone + "\""};
-  int y = 0, m = 0, dd = 0;
-  if (!parse_date(service_date, y, m, dd))
-    throw std::invalid_argument{"service date \"" + service_date + "\" is not a date YYYY-MM-DD"};
-  service_clock c;
-  c.timezone = timezone;
-  c.service_date = service_date;
-  c.midnight_unix = with_tz(timezone, [&] {
-    std::tm t{};
-    t.tm_year = y - 1900;
-    t.tm_mon = m - 1;
-    t.tm_mday = dd;
-    t.tm_isdst = -1;
-    return static_cast<std::int64_t>(std::mktime(&t));
-  });
-  auto const as_utc = days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(dd)) * 86'400;
-  c.utc_offset_s = static_cast<std::int32_t>(as_utc - c.midnight_unix);
-  return c;
-}
-
-std::string service_clock::today(std::string const& timezone, std::int64_t unix_now) {
-  if (!known_zone(timezone)) throw std::invalid_argument{"unknown time zone \"" + timezone + "\""};
-  return with_tz(timezone, [&] {
-    auto const t = static_cast<std::time_t>(unix_now);
-    std::tm local{};
-    ::localtime_r(&t, &local);
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
-    return std::string{buf};
-  });
-}
-
-seconds_t service_clock::to_service(std::int64_t unix) const {
-  return static_cast<seconds_t>(std::clamp(unix - midnight_unix, -max_abs_service_seconds, max_abs_service_seconds));
-}
-
-std::string service_clock::iso(seconds_t s) const {
-  auto const local = to_unix(s) + utc_offset_s;
-  auto const day = local >= 0 ? local / 86'400 : (local - 86'399) / 86'400;
-  auto const sec = local - day * 86'400;
-  int y = 0;
-  unsigned m = 0, dd = 0;
-  civil_from_days(day, y, m, dd);
-  auto const off = std::abs(utc_offset_s);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", y, m, dd, static_cast<int>(sec / 3600),
-                static_cast<int>(sec / 60 % 60), static_cast<int>(sec % 60), utc_offset_s < 0 ? '-' : '+', off / 3600,
-                off / 60 % 60);
-  return buf;
-}
-
-std::optional<seconds_t> service_clock::parse(std::string const& text) const {
-  auto const s = trim(text);
-  if (s.empty() || s.size() > 40) return std::nullopt;
-  auto const all_digits = [](std::string_view v) {
-    return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-  };
-  auto const in_range = [](std::int64_t v) -> std::optional<seconds_t> {
-    if (v < -max_abs_service_seconds || v > max_abs_service_seconds) return std::nullopt;
-    return static_cast<seconds_t>(v);
-  };
-  // Whole seconds (optionally negative).
-  if (all_digits(s) || (s.size() > 1 && s[0] == '-' && all_digits(std::string_view{s}.substr(1)))) {
-    if (s.size() > 12) return std::nullopt;
-    return in_range(std::stoll(s));
-  }
-  // HH:MM or HH:MM:SS of the service day.
-  auto const clock_time = [&](std::string_view v) -> std::optional<std::int64_t> {
-    if (v.size() != 5 && v.size() != 8) return std::nullopt;
-    if (v[2] != ':' || (v.size() == 8 && v[5] != ':')) return std::nullopt;
-    auto const hh = v.substr(0, 2), mm = v.substr(3, 2), ss = v.size() == 8 ? v.substr(6, 2) : std::string_view{"00"};
-    if (!all_digits(hh) || !all_digits(mm) || !all_digits(ss)) return std::nullopt;
-    auto const h = std::stoi(std::string{hh}), mi = std::stoi(std::string{mm}), se = std::stoi(std::string{ss});
-    if (mi > 59 || se > 59) return std::nullopt;
-    return h * 3600LL + mi * 60LL + se;
-  };
-  if (auto const t = clock_time(s)) return in_range(*t);
-  // ISO 8601: YYYY-MM-DDTHH:MM[:SS][.fff](Z|±HH:MM|±HHMM)?
-  if (s.size() < 16 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')) return std::nullopt;
-  int y = 0, m = 0, dd = 0;
-  if (!parse_date(s.substr(0, 10), y, m, dd)) return std::nullopt;
-  auto rest = std::string_view{s}.substr(11);
-  auto const zpos = rest.find_first_of("Zz+-");
-  auto const time_part = rest.substr(0, zpos);
-  auto zone = zpos == std::string_view::npos ? std::string_view{} : rest.substr(zpos);
-  auto hms = time_part;
-  if (auto const dot = hms.find('.'); dot != std::string_view::npos) {  // fractions are dropped
-    if (!all_digits(hms.substr(dot + 1))) return std::nullopt;
-    hms = hms.substr(0, dot);
-  }
-  auto const t = clock_time(hms);
-  if (!t || *t >= 86'400 + (hms.size() == 8 && hms.substr(0, 2) == "24" ? 1 : 0)) return std::nullopt;
-  std::int64_t offset = utc_offset_s;
-  if (!zone.empty()) {
-    if (zone == "Z" || zone == "z") {
-      offset = 0;
-    } else {
-      auto const sign = zone[0] == '-' ? -1 : 1;
-      auto z = zone.substr(1);
-      std::string digits;
-      if (z.size() == 5 && z[2] == ':') {
-        digits = std::string{z.substr(0, 2)} + std::string{z.substr(3, 2)};
-      } else if (z.size() == 4 || z.size() == 2) {
-        digits = std::string{z};
-        if (digits.size() == 2) digits += "00";
-      } else {
-        return std::nullopt;
-      }
-      if (!all_digits(digits)) return std::nullopt;
-      auto const oh = std::stoi(digits.substr(0, 2)), om = std::stoi(digits.substr(2, 2));
-      if (oh > 23 || om > 59) return std::nullopt;
-      offset = sign * (oh * 3600 + om * 60);
-    }
-  }
-  auto const unix = days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(dd)) * 86'400 + *t - offset;
-  return in_range(unix - midnight_unix);
-}
 
 // ------------------------------------------------------------------ the service
 
@@ -656,7 +464,7 @@ drt_service::drt_service(std::unique_ptr<road::travel_model> model, dispatch::ru
     : impl_{std::make_unique<impl>(std::move(model), std::move(rules), std::move(opt))} {
   auto& m = *impl_;
   if (m.opt.db.empty()) throw std::invalid_argument{"no database path"};
-  if (!known_zone(m.opt.timezone)) throw std::invalid_argument{"unknown time zone \"" + m.opt.timezone + "\""};
+  (void)civil::time_zone::locate(m.opt.timezone);  // throws std::invalid_argument for an unknown zone
   std::error_code ec;
   if (std::filesystem::exists(m.opt.db, ec)) {
     for (auto const& c : storage::load_commands(m.opt.db)) {

@@ -28,6 +28,7 @@
 #include <string>
 
 #include "nebuta/api_server/server.h"
+#include "nebuta/core/time_zone.h"
 #include "nebuta/dispatch/types.h"
 #include "nebuta/road/travel_model.h"
 
@@ -36,14 +37,16 @@ namespace nebuta::api_server {
 // POSIX seconds now; tests inject their own.
 using unix_clock = std::function<std::int64_t()>;
 
-// Wall clock ↔ service-day seconds: s = unix - unix time of local midnight of the service date.
-// The offset printed in ISO output is the zone's offset at that midnight (on a DST change day the
-// printed wall time is off by the change, the instant is still exact).
+// Wall clock ↔ service-day seconds, GTFS's way: s = unix - the unix time of "noon minus 12 h"
+// of the service date in the service's zone (local midnight except on a day whose clock change
+// comes before noon), so the planner's and the dispatcher's seconds of a day are the same.
+// ISO output carries the zone's offset at each instant (nebuta/core/time_zone.h).
 struct service_clock {
   std::string timezone;
-  std::string service_date;  // YYYY-MM-DD
-  std::int64_t midnight_unix{0};
-  std::int32_t utc_offset_s{0};
+  std::string service_date;     // YYYY-MM-DD
+  std::int64_t midnight_unix{0};  // the service day's time 0 ("noon minus 12 h")
+  std::int32_t utc_offset_s{0};   // at time 0
+  civil::time_zone zone{civil::time_zone::utc()};
 
   // Throws std::invalid_argument for an unknown zone or a malformed date.
   static service_clock make(std::string const& timezone, std::string const& service_date);
@@ -52,8 +55,8 @@ struct service_clock {
   seconds_t to_service(std::int64_t unix) const;
   std::int64_t to_unix(seconds_t s) const { return midnight_unix + s; }
   std::string iso(seconds_t s) const;  // "2026-11-22T09:30:00+09:00"
-  // "HH:MM", "HH:MM:SS", whole seconds, or ISO 8601 (with offset; without one the service
-  // date's offset is assumed). nullopt when malformed.
+  // "H:MM", "HH:MM", "HH:MM:SS", whole seconds, or ISO 8601 (with offset; without one, the wall
+  // time in the service's zone). nullopt when malformed.
   std::optional<seconds_t> parse(std::string const& text) const;
 };
 
