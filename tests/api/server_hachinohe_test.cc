@@ -112,3 +112,45 @@ TEST_CASE("server, Hachinohe: endpoints, CLI equality, English and Japanese", "[
   CHECK(feeds.service_start() <= "2026-04-01");
   CHECK(http_get(port, "/healthz").status == 200);
 }
+
+TEST_CASE("server, Hachinohe: times carry +09:00, inputs take offsets, wheelchair is unknown not no",
+          "[api][server][hachinohe]") {
+  NEBUTA_REQUIRE_DATASET(feed, "jp-hachinohe-citybus");
+  nebuta::test::test_server server{feed.string()};
+  auto const port = server.port();
+  auto const base = "/v1/plan?from=" + url_encode("八戸駅") + "&to=" + url_encode("本八戸駅");
+  auto const plain = get_both<v1::PlanResponse>(port, base + "&date=2026-04-08&depart=08:00");
+  REQUIRE(plain.journeys_size() >= 1);
+  for (auto const& j : plain.journeys()) {
+    // agency_timezone Asia/Tokyo: every time is the wall time with +09:00.
+    CHECK(j.departure().size() == 25);
+    CHECK(j.departure().ends_with("+09:00"));
+    CHECK(j.arrival().ends_with("+09:00"));
+    for (auto const& l : j.legs()) CHECK(l.from().time().ends_with("+09:00"));
+    auto const h = j.departure_seconds() / 3600, m = j.departure_seconds() / 60 % 60;
+    char expect[32];
+    std::snprintf(expect, sizeof expect, "2026-04-08T%02d:%02d", h, m);
+    CHECK(j.departure().starts_with(expect));
+  }
+  // The same query as an instant, with its offset or in UTC, and no date.
+  for (auto const* when : {"2026-04-08T08:00:00%2B09:00", "2026-04-07T23:00:00Z", "2026-04-08T08:00"}) {
+    auto const again = get_both<v1::PlanResponse>(port, base + "&depart=" + when);
+    CHECK(again.date() == "2026-04-08");
+    REQUIRE(again.journeys_size() == plain.journeys_size());
+    for (int i = 0; i < plain.journeys_size(); ++i) CHECK(again.journeys(i).departure() == plain.journeys(i).departure());
+  }
+  CHECK(http_get(port, base + "&date=2026-04-09&depart=2026-04-08T08:00:00%2B09:00").status == 400);
+
+  // Every trip and stop of the feed says wheelchair 0 (unknown): a wheelchair user still gets
+  // the journeys, each flagged unknown, and never "no route" for lack of data.
+  auto const wc = get_both<v1::PlanResponse>(port, base + "&date=2026-04-08&depart=08:00&wheelchair=true");
+  REQUIRE(wc.journeys_size() >= 1);
+  CHECK(wc.journeys(0).departure() == plain.journeys(0).departure());
+  for (auto const& j : wc.journeys()) {
+    CHECK(j.accessibility() == "unknown");
+    for (auto const& l : j.legs()) {
+      if (l.mode() == "ride") CHECK(l.accessibility() == "unknown");
+    }
+  }
+  for (auto const& j : plain.journeys()) CHECK(j.accessibility() == "unknown");
+}

@@ -61,8 +61,8 @@ TEST_CASE("server, sample feed: every endpoint in JSON and protobuf", "[api][ser
       port, "/v1/plan?from=" + url_encode("八戸") + "&to=" + url_encode("種差海岸") + "&date=2026-04-08&depart=09:45");
   REQUIRE(plan.journeys_size() >= 1);
   CHECK(plan.from() == "Hachinohe");
-  CHECK(plan.journeys(0).departure() == "2026-04-08T09:50:00");
-  CHECK(plan.journeys(0).arrival() == "2026-04-08T10:18:00");
+  CHECK(plan.journeys(0).departure() == "2026-04-08T09:50:00+09:00");
+  CHECK(plan.journeys(0).arrival() == "2026-04-08T10:18:00+09:00");
   REQUIRE(plan.journeys(0).legs_size() == 1);
   CHECK(plan.journeys(0).legs(0).mode() == "ride");
   CHECK(plan.journeys(0).legs(0).trip_id() == "JRH_O_WD_0950");
@@ -119,7 +119,7 @@ TEST_CASE("server, sample feed: every endpoint in JSON and protobuf", "[api][ser
   auto const trip = get_both<v1::Trip>(port, "/v1/trips/JRH_O_WD_0950?date=2026-04-08");
   CHECK(trip.runs_on_date());
   REQUIRE(trip.stop_times_size() > 2);
-  CHECK(trip.stop_times(0).departure() == "2026-04-08T09:50:00");
+  CHECK(trip.stop_times(0).departure() == "2026-04-08T09:50:00+09:00");
 
   auto const feeds = get_both<v1::FeedsResponse>(port, "/v1/feeds");
   REQUIRE(feeds.feeds_size() == 1);

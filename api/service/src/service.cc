@@ -8,14 +8,20 @@
 #include <tuple>
 
 #include "nebuta/api_service/text_fold.h"
+#include "nebuta/core/civil_time.h"
+#include "nebuta/raptor/tight.h"
 
 namespace nebuta::api_service {
 namespace {
 
 constexpr seconds_t day_s = seconds_per_day;
+constexpr char const* v1_accessible = "accessible";
+constexpr char const* v1_unknown = "unknown";
+constexpr char const* v1_inaccessible = "inaccessible";
 
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+// Journeys are listed by departure, then arrival, then rides.
+bool by_departure(raptor::journey const& a, raptor::journey const& b) {
+  return std::tie(a.departure, a.arrival, a.rides) < std::tie(b.departure, b.arrival, b.rides);
 }
 
 int to_int(std::string_view s) {
@@ -49,52 +55,18 @@ std::string clock_time(seconds_t t) {
   return out;
 }
 
-std::string iso_local(date_t date, seconds_t t) {
-  auto const day = static_cast<int>(std::floor(static_cast<double>(t) / day_s));
-  std::chrono::year_month_day const ymd{date + std::chrono::days{day}};
-  auto const s = t - day * day_s;
-  char buf[48];
-  std::snprintf(buf, sizeof(buf), "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), s / 3600, (s / 60) % 60, s % 60);
-  return buf;
-}
 
-std::string iso_date(date_t date) {
-  std::chrono::year_month_day const ymd{date};
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return buf;
-}
+std::string iso_date(date_t date) { return civil::format_date(date); }
 
 date_t parse_iso_date(std::string_view s, std::string_view param) {
-  if (s.size() == 10 && s[4] == '-' && s[7] == '-' && all_digits(s.substr(0, 4)) && all_digits(s.substr(5, 2)) &&
-      all_digits(s.substr(8, 2))) {
-    std::chrono::year_month_day const ymd{std::chrono::year{to_int(s.substr(0, 4))},
-                                          std::chrono::month{static_cast<unsigned>(to_int(s.substr(5, 2)))},
-                                          std::chrono::day{static_cast<unsigned>(to_int(s.substr(8, 2)))}};
-    if (ymd.ok() && static_cast<int>(ymd.year()) >= 1900) return date_t{ymd};
-  }
+  if (auto const d = civil::parse_date(s)) return *d;
   throw api_error{400, "invalid_date", {str(param), str(s)}};
 }
 
 seconds_t parse_clock(std::string_view s, std::string_view param) {
   // H:MM, HH:MM or HH:MM:SS; hours up to 47 (times after midnight of the service day).
-  auto const bad = [&] { return api_error{400, "invalid_time", {str(param), str(s)}}; };
-  auto const c1 = s.find(':');
-  if (c1 == std::string_view::npos || c1 == 0 || c1 > 2) throw bad();
-  auto const h = s.substr(0, c1);
-  auto const rest = s.substr(c1 + 1);
-  if (!all_digits(h) || rest.size() < 2 || !all_digits(rest.substr(0, 2))) throw bad();
-  auto sec = 0;
-  if (rest.size() == 5 && rest[2] == ':' && all_digits(rest.substr(3, 2))) {
-    sec = to_int(rest.substr(3, 2));
-  } else if (rest.size() != 2) {
-    throw bad();
-  }
-  auto const hh = to_int(h), mm = to_int(rest.substr(0, 2));
-  if (hh > 47 || mm > 59 || sec > 59) throw bad();
-  return hh * 3600 + mm * 60 + sec;
+  if (auto const t = civil::parse_clock(s, 47)) return *t;
+  throw api_error{400, "invalid_time", {str(param), str(s)}};
 }
 
 seconds_t parse_duration(std::string_view s, std::string_view param) {
@@ -184,6 +156,14 @@ lang_chain make_lang_chain(std::string_view lang, std::string_view accept_langua
 // ------------------------------------------------------------------ construction
 
 service::service(timetable const& tt, limits l) : tt_{tt}, limits_{l} {
+  // The feed's zone (GTFS: every agency of a feed has the same agency_timezone); the first the
+  // tz database knows. Without one, answers are wall times without an offset.
+  for (auto const tz : tt.agency_timezones.raw()) {
+    if (auto const name = tt.strings[tz]; civil::time_zone::known(name)) {
+      zone_ = civil::time_zone::locate(name);
+      break;
+    }
+  }
   // Stop groups: a station with its platforms; stops without a station grouped by feed and name
   // when within 1 km of the group's first stop (the poles of one bus stop).
   std::vector<std::uint32_t> group_of(tt.n_stops(), std::numeric_limits<std::uint32_t>::max());
@@ -437,6 +417,7 @@ raptor::options service::router_options(v1::PlanRequest const& req) const {
   opt.max_legs = max_legs;
   opt.gtfs_literal = req.gtfs_literal();
   opt.wheelchair = req.wheelchair();
+  opt.wheelchair_unknown_ok = req.wheelchair();  // unknown is not "no" (plan_journeys ranks)
   if (req.has_walk_speed()) {
     if (!std::isfinite(req.walk_speed()) || req.walk_speed() < 0.1 || req.walk_speed() > 10.0) {
       throw api_error{400, "invalid_parameter", {"walk_speed", "must be between 0.1 and 10 m/s"}};
@@ -474,18 +455,21 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
 
   plan_result p;
   p.chain = chain;
-  if (req.date().empty()) throw api_error{400, "missing_parameter", {"date"}};
-  p.date = parse_iso_date(req.date(), "date");
-  p.date_text = req.date();
+  // Without an ISO instant in depart / arrive the date is needed, and asked for first.
+  if (req.date().empty() && req.depart().size() <= 10 && req.arrive().size() <= 10) {
+    throw api_error{400, "missing_parameter", {"date"}};
+  }
+  if (req.depart().empty() == req.arrive().empty()) throw api_error{400, "depart_or_arrive"};
+  p.arrive_by = !req.arrive().empty();
+  std::tie(p.date, p.time) =
+      service_day_time(req.date(), p.arrive_by ? req.arrive() : req.depart(), p.arrive_by ? "arrive" : "depart");
+  p.date_text = iso_date(p.date);
   if (!tt_.day_of(p.date)) {
-    if (limits_.strict_dates) check_date(p.date, req.date());
+    if (limits_.strict_dates) check_date(p.date, p.date_text);
     p.date_outside_timetable = true;
   }
   if (req.from().empty()) throw api_error{400, "missing_parameter", {"from"}};
   if (req.to().empty()) throw api_error{400, "missing_parameter", {"to"}};
-  if (req.depart().empty() == req.arrive().empty()) throw api_error{400, "depart_or_arrive"};
-  p.arrive_by = !req.arrive().empty();
-  p.time = parse_clock(p.arrive_by ? req.arrive() : req.depart(), p.arrive_by ? "arrive" : "depart");
 
   auto const opt = router_options(req);
   seconds_t window = 0;
@@ -518,41 +502,75 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
         }
       }
     }
-    std::sort(p.journeys.begin(), p.journeys.end(), [](auto const& a, auto const& b) {
-      return std::tie(a.departure, a.arrival, a.rides) < std::tie(b.departure, b.arrival, b.rides);
-    });
+    std::sort(p.journeys.begin(), p.journeys.end(), by_departure);
     return p;
   }
 
-  std::vector<raptor::journey> all;
-  for (auto const& o : p.from.candidates) {
-    for (auto const& d : p.to.candidates) {
-      auto const res = p.arrive_by ? router.latest_departure(o, d, p.date, p.time, opt)
-                                   : router.earliest_arrival(o, d, p.date, p.time, opt);
-      check_deadline();
-      if (!res.reachable) continue;
-      for (auto const& pe : res.pareto) {
-        raptor::journey j;
-        if (router.reconstruct(pe.legs, j)) all.push_back(std::move(j));
-      }
-    }
-  }
   // Keep what no other journey dominates: it departs no earlier, arrives no later, with no more
   // rides. (Several candidate stops of one station often give the same journey with a walk added.)
   auto const dominates = [](raptor::journey const& a, raptor::journey const& b) {
     return a.arrival <= b.arrival && a.departure >= b.departure && a.rides <= b.rides;
   };
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    auto dominated = false;
-    for (std::size_t k = 0; k < all.size() && !dominated; ++k) {
-      if (k == i || !dominates(all[k], all[i])) continue;
-      auto const equal = dominates(all[i], all[k]);
-      dominated = !equal || k < i;  // of equal journeys keep the first
+  auto const search = [&](raptor::options const& o_pass) {
+    std::vector<raptor::journey> all, kept, one;
+    for (auto const& o : p.from.candidates) {
+      for (auto const& d : p.to.candidates) {
+        raptor::tight_journeys(router, o, d, p.date, p.time, p.arrive_by, o_pass, one);
+        check_deadline();
+        for (auto& j : one) all.push_back(std::move(j));
+      }
     }
-    if (!dominated) p.journeys.push_back(all[i]);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      auto dominated = false;
+      for (std::size_t k = 0; k < all.size() && !dominated; ++k) {
+        if (k == i || !dominates(all[k], all[i])) continue;
+        auto const equal = dominates(all[i], all[k]);
+        dominated = !equal || k < i;  // of equal journeys keep the first
+      }
+      if (!dominated) kept.push_back(all[i]);
+    }
+    std::stable_sort(kept.begin(), kept.end(), by_departure);
+    return kept;
+  };
+  if (!opt.wheelchair) {
+    p.journeys = search(opt);
+    return p;
   }
-  std::stable_sort(p.journeys.begin(), p.journeys.end(), [](auto const& a, auto const& b) { return a.rides < b.rides; });
+  // Wheelchair: first what is known to be accessible, then what may be (unknown somewhere) and
+  // is better than all of those in arrival, departure or rides.
+  auto strict = opt;
+  strict.wheelchair_unknown_ok = false;
+  p.journeys = search(strict);
+  auto const n_known = p.journeys.size();
+  for (auto& j : search(opt)) {
+    auto const covered = std::any_of(p.journeys.begin(), p.journeys.begin() + static_cast<std::ptrdiff_t>(n_known),
+                                     [&](raptor::journey const& k) { return dominates(k, j); });
+    if (!covered && journey_accessibility(j) != v1_accessible) p.journeys.push_back(std::move(j));
+  }
   return p;
+}
+
+char const* service::leg_accessibility(raptor::leg const& leg) const {
+  if (leg.kind != raptor::leg_kind::ride) return v1_accessible;
+  auto const stop_value = [&](stop_idx s) {
+    auto v = tt_.stop_wheelchair_boarding[s];
+    if (v == 0U && tt_.stop_parent[s].valid()) v = tt_.stop_wheelchair_boarding[tt_.stop_parent[s]];
+    return v;
+  };
+  auto const values = {tt_.trip_wheelchair_accessible[leg.trip], stop_value(leg.from), stop_value(leg.to)};
+  if (std::any_of(values.begin(), values.end(), [](auto v) { return v == 2U; })) return v1_inaccessible;
+  if (std::all_of(values.begin(), values.end(), [](auto v) { return v == 1U; })) return v1_accessible;
+  return v1_unknown;
+}
+
+char const* service::journey_accessibility(raptor::journey const& j) const {
+  char const* worst = v1_accessible;
+  for (auto const& leg : j.legs) {
+    auto const a = leg_accessibility(leg);
+    if (a == v1_inaccessible) return a;
+    if (a == v1_unknown) worst = a;
+  }
+  return worst;
 }
 
 v1::PlanResponse service::plan_message(plan_result const& p) const {
@@ -564,17 +582,19 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
   std::vector<raptor::stop_visit> visits;
   for (auto const& j : p.journeys) {
     auto& mj = *out.add_journeys();
-    mj.set_departure(iso_local(p.date, j.departure));
-    mj.set_arrival(iso_local(p.date, j.arrival));
+    mj.set_departure(iso_time(p.date, j.departure));
+    mj.set_arrival(iso_time(p.date, j.arrival));
     mj.set_departure_seconds(j.departure);
     mj.set_arrival_seconds(j.arrival);
     mj.set_duration_s(j.arrival - j.departure);
     mj.set_rides(j.rides);
-    for (auto const& leg : j.legs) {
+    mj.set_accessibility(journey_accessibility(j));
+    for (std::size_t li = 0; li < j.legs.size(); ++li) {
+      auto const& leg = j.legs[li];
       auto& ml = *mj.add_legs();
       auto const fill_place = [&](v1::LegPlace& mp, stop_idx s, seconds_t t, std::string const& fallback) {
         mp.set_name(s.valid() ? str(tt_.text(tt_.stop_names[s], chain)) : fallback);
-        mp.set_time(iso_local(p.date, t));
+        mp.set_time(iso_time(p.date, t));
         mp.set_seconds(t);
         if (s.valid()) {
           mp.set_stop_id(tt_.external_stop_id(s));
@@ -593,6 +613,7 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
       }
       auto const line = tt_.trip_line[leg.trip];
       ml.set_mode("ride");
+      if (li > 0) ml.set_wait_s(leg.start - j.legs[li - 1].end);
       ml.set_route_type(tt_.line_types[line]);
       ml.set_route_id(tt_.external_line_id(line));
       ml.set_route_short_name(str(tt_.text(tt_.line_short_names[line], chain)));
@@ -602,13 +623,14 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
       if (tt_.line_agency[line].valid()) ml.set_agency(str(tt_.text(tt_.agency_names[tt_.line_agency[line]], chain)));
       ml.set_headsign(headsign(leg, chain));
       ml.set_trip_id(tt_.external_trip_id(leg.trip));
+      ml.set_accessibility(leg_accessibility(leg));
       raptor::ride_stops(tt_, leg, visits);
       for (auto const& v : visits) {
         auto& c = *ml.add_intermediate_stops();
         c.set_stop_id(tt_.external_stop_id(v.stop));
         c.set_name(str(tt_.text(tt_.stop_names[v.stop], chain)));
-        c.set_arrival(iso_local(p.date, v.arrival));
-        c.set_departure(iso_local(p.date, v.departure));
+        c.set_arrival(iso_time(p.date, v.arrival));
+        c.set_departure(iso_time(p.date, v.departure));
         c.set_platform_code(str(tt_.strings[tt_.stop_platform_codes[v.stop]]));
       }
     }
@@ -722,10 +744,8 @@ v1::NearbyResponse service::nearby(double lat, double lon, double radius_m, unsi
 v1::DeparturesResponse service::departures(std::string_view id, std::string_view date, std::string_view time,
                                            unsigned n, lang_chain const& chain) const {
   auto const s = require_stop(id);
-  if (date.empty()) throw api_error{400, "missing_parameter", {"date"}};
-  auto const d = parse_iso_date(date, "date");
-  check_date(d, date);
-  auto const t = time.empty() ? 0 : parse_clock(time, "time");
+  auto const [d, t] = service_day_time(date, time.empty() ? std::string_view{"00:00"} : time, "time");
+  check_date(d, iso_date(d));
   if (n == 0 || n > limits_.max_results) {
     throw api_error{400, "invalid_parameter", {"n", "must be between 1 and " + std::to_string(limits_.max_results)}};
   }
@@ -777,7 +797,7 @@ v1::DeparturesResponse service::departures(std::string_view id, std::string_view
   out.set_time(clock_time(t));
   for (auto const& f : found) {
     auto& m = *out.add_departures();
-    m.set_time(iso_local(d, f.time));
+    m.set_time(iso_time(d, f.time));
     m.set_seconds(f.time);
     m.set_stop_id(tt_.external_stop_id(f.stop));
     m.set_platform_code(str(tt_.strings[tt_.stop_platform_codes[f.stop]]));
@@ -856,8 +876,8 @@ v1::Trip service::trip(std::string_view id, std::string_view date, lang_chain co
     st.set_name(str(tt_.text(tt_.stop_names[s], chain)));
     st.set_platform_code(str(tt_.strings[tt_.stop_platform_codes[s]]));
     auto const arr = tt_.arrival(r, pos, i), dep = tt_.departure(r, pos, i);
-    st.set_arrival(d ? iso_local(*d, arr) : hms(arr));
-    st.set_departure(d ? iso_local(*d, dep) : hms(dep));
+    st.set_arrival(d ? iso_time(*d, arr) : hms(arr));
+    st.set_departure(d ? iso_time(*d, dep) : hms(dep));
     st.set_arrival_seconds(arr);
     st.set_departure_seconds(dep);
     st.set_pickup(tt_.can_board(r, pos));
@@ -890,6 +910,35 @@ v1::FeedsResponse service::feeds(lang_chain const& chain) const {
   out.set_service_end(iso_date(tt_.n_days == 0 ? tt_.first_date : tt_.first_date + std::chrono::days{tt_.n_days - 1}));
   for (auto const l : tt_.languages) out.add_languages(str(tt_.strings[l]));
   return out;
+}
+
+std::string service::iso_time(date_t date, seconds_t t) const {
+  if (zone_) return zone_->iso(zone_->service_time_to_unix(date, t));
+  // No zone: the wall time on the date the time falls on, without an offset.
+  auto const day = static_cast<int>(std::floor(static_cast<double>(t) / day_s));
+  return civil::format_date(date + std::chrono::days{day}) + "T" + civil::format_clock(t - day * day_s);
+}
+
+std::pair<date_t, seconds_t> service::service_day_time(std::string_view date, std::string_view time,
+                                                       std::string_view param) const {
+  auto const iso = time.size() > 10 ? civil::parse_iso_datetime(time) : std::nullopt;
+  if (!iso) {
+    if (date.empty()) throw api_error{400, "missing_parameter", {"date"}};
+    return {parse_iso_date(date, "date"), parse_clock(time, param)};
+  }
+  // An instant (or a wall time) with its date: the service day is the local date it falls on,
+  // the time GTFS's seconds of that day.
+  if (!zone_) {
+    if (iso->utc_offset) throw api_error{400, "invalid_time", {str(param), str(time)}};
+    return {iso->day, iso->seconds};
+  }
+  auto const unix = iso->utc_offset ? civil::to_unix(iso->day, iso->seconds, *iso->utc_offset)
+                                    : zone_->local_to_unix(iso->day, iso->seconds);
+  auto const day = zone_->local_date(unix);
+  if (!date.empty() && parse_iso_date(date, "date") != day) {
+    throw api_error{400, "invalid_time", {str(param), str(time)}};
+  }
+  return {day, static_cast<seconds_t>(unix - zone_->service_time_to_unix(day, 0))};
 }
 
 }  // namespace nebuta::api_service

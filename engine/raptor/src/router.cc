@@ -294,7 +294,7 @@ router::router(timetable const& tt) : tt_{tt}, n_stops_{tt.n_stops()} {
   for (auto s = stop_idx{0}; s.v() < n_stops_; ++s) {
     auto wb = tt.stop_wheelchair_boarding[s];
     if (wb == 0U && tt.stop_parent[s].valid()) wb = tt.stop_wheelchair_boarding[tt.stop_parent[s]];
-    stop_accessible_[s.v()] = wb == 1U ? 1U : 0U;
+    stop_accessible_[s.v()] = wb <= 2U ? wb : 0U;
   }
 
   for (auto s = stop_idx{0}; s.v() < n_stops_; ++s) {
@@ -373,13 +373,17 @@ void router::prepare_walk_links(double radius, double speed) {
 
 void router::prepare_active() {
   if (active_day_ == day_ && active_n_offsets_ == n_offsets_ && active_offsets_ == offsets_ &&
-      active_wheelchair_ == wheelchair_ && active_.size() == tt_.n_trips()) {
+      active_wheelchair_ == wheelchair_ && active_wheelchair_unknown_ok_ == wheelchair_unknown_ok_ &&
+      active_.size() == tt_.n_trips()) {
     return;
   }
   auto const n_trips = tt_.n_trips();
   active_.assign(n_trips, 0U);
   for (auto t = trip_idx{0}; t.v() < n_trips; ++t) {
-    if (wheelchair_ && tt_.trip_wheelchair_accessible[t] != 1U) continue;
+    if (wheelchair_) {
+      auto const a = tt_.trip_wheelchair_accessible[t];
+      if (a != 1U && (a != 0U || !wheelchair_unknown_ok_)) continue;
+    }
     auto bits = 0U;
     for (auto o = 0U; o < n_offsets_; ++o) {
       if (tt_.trip_active(t, day_ + offsets_[o])) bits |= 1U << o;
@@ -420,6 +424,7 @@ void router::prepare_active() {
   active_offsets_ = offsets_;
   active_n_offsets_ = n_offsets_;
   active_wheelchair_ = wheelchair_;
+  active_wheelchair_unknown_ok_ = wheelchair_unknown_ok_;
 }
 
 void router::reset() {
@@ -478,6 +483,7 @@ void router::init_query(place const& from, place const& to, date_t date, options
   day_ = (date - tt_.first_date).count();
   literal_ = opt.gtfs_literal;
   wheelchair_ = opt.wheelchair;
+  wheelchair_unknown_ok_ = opt.wheelchair_unknown_ok;
   use_fp_ = opt.transfers_txt_footpaths || opt.gtfs_literal;
   radius_ = std::min(opt.walk_radius_m, static_cast<double>(tt_.walk_link_radius_m));
   if (radius_ < 0.0) radius_ = 0.0;

@@ -263,6 +263,42 @@ TEST_CASE("raptor: wheelchair mode uses accessible stops and trips only") {
   CHECK_FALSE(r.earliest_arrival(a, c, day, hm(7, 0), o).reachable);
 }
 
+TEST_CASE("raptor: wheelchair with unknown allowed excludes only the value 2") {
+  // Every combination of trip value and stop values on its own pair of stops; a trip is offered
+  // exactly when none of the three says 2 (and, strictly, when all say 1).
+  mini_feed f;
+  struct combo {
+    std::uint8_t trip, from, to;
+  };
+  std::vector<combo> combos;
+  for (std::uint8_t t = 0; t <= 2; ++t)
+    for (std::uint8_t a = 0; a <= 2; ++a)
+      for (std::uint8_t b = 0; b <= 2; ++b) combos.push_back({t, a, b});
+  for (std::size_t i = 0; i < combos.size(); ++i) {
+    auto const n = std::to_string(i);
+    f.add_stop("F" + n, 35.0 + 0.1 * static_cast<double>(i), 139.0, combos[i].from);
+    f.add_stop("T" + n, 35.0 + 0.1 * static_cast<double>(i), 139.05, combos[i].to);
+    f.add_trip("t" + n, {{"F" + n, hm(8, 0)}, {"T" + n, hm(8, 10)}}, "all", combos[i].trip);
+  }
+  auto const tt = f.compile();
+  router r{tt};
+  for (std::size_t i = 0; i < combos.size(); ++i) {
+    auto const n = std::to_string(i);
+    auto const from = place::at_stop(S(tt, "F" + n));
+    auto const to = place::at_stop(S(tt, "T" + n));
+    auto const c = combos[i];
+    INFO("trip " << int{c.trip} << " from " << int{c.from} << " to " << int{c.to});
+    options o;
+    o.walk_radius_m = 0;
+    o.wheelchair = true;
+    CHECK(r.earliest_arrival(from, to, day, hm(7, 0), o).reachable == (c.trip == 1 && c.from == 1 && c.to == 1));
+    o.wheelchair_unknown_ok = true;
+    CHECK(r.earliest_arrival(from, to, day, hm(7, 0), o).reachable == (c.trip != 2 && c.from != 2 && c.to != 2));
+    o.wheelchair = false;
+    CHECK(r.earliest_arrival(from, to, day, hm(7, 0), o).reachable);
+  }
+}
+
 TEST_CASE("raptor: Pareto set keeps the slower journey with fewer legs") {
   mini_feed f;
   add_far_stops(f, {"A", "B", "C"});

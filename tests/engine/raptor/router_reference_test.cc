@@ -12,6 +12,7 @@
 #include "nebuta/gtfs/reader.h"
 #include "nebuta/gtfs_import/import.h"
 #include "nebuta/raptor/router.h"
+#include "nebuta/raptor/tight.h"
 #include "reference.h"
 #include "shared_data.h"
 
@@ -436,6 +437,88 @@ TEST_CASE("raptor arrive-by and range agree with repeated earliest-arrival queri
       continue;
     }
     check_against_repeated_queries(fc, 100);
+  }
+}
+
+namespace {
+
+// Tight journeys (tight.h) against the reference: each keeps the reference's best arrival for
+// its number of rides, and departing one second later (with at most as many rides) the
+// reference cannot arrive as early. Counts how many forward journeys the backward pass moved.
+void check_tightness(feed_case const& fc, unsigned n_queries) {
+  std::vector<std::filesystem::path> paths;
+  for (auto const* p : fc.paths) {
+    auto const path = test::shared_dataset(p);
+    if (path.empty()) return;
+    paths.push_back(path);
+  }
+  auto const l = load(paths);
+  auto const date = parse_date(fc.date);
+  router r{l->tt};
+  test::ref::network net{l->inputs, date, 0.0, 1.2};
+  std::vector<std::uint32_t> ref_of(l->tt.n_stops(), std::numeric_limits<std::uint32_t>::max());
+  std::vector<stop_idx> served;
+  for (auto s = stop_idx{0}; s.v() < l->tt.n_stops(); ++s) {
+    if (auto const ri = net.find(l->tt.stop_feed[s].v(), l->tt.strings[l->tt.stop_ids[s]])) ref_of[s.v()] = *ri;
+    if (!l->tt.stop_routes[s].empty() && ref_of[s.v()] != std::numeric_limits<std::uint32_t>::max()) served.push_back(s);
+  }
+  REQUIRE(!served.empty());
+  options o;
+  o.gtfs_literal = true;
+  o.max_legs = 6;
+  o.walk_radius_m = 0.0;
+  std::mt19937_64 rng{0x7157ULL};
+  std::vector<journey> tight;
+  unsigned n_journeys = 0, moved = 0, bad = 0;
+  std::vector<std::string> examples;
+  for (auto q = 0U; q < n_queries; ++q) {
+    auto const from = served[rng() % served.size()];
+    auto const to = served[rng() % served.size()];
+    auto const t = static_cast<seconds_t>(5 * 3600 + rng() % (18 * 3600));
+    auto const forward = r.earliest_arrival(place::at_stop(from), place::at_stop(to), date, t, o);
+    std::vector<seconds_t> forward_departure;
+    for (auto const& e : forward.pareto) {
+      journey j;
+      forward_departure.push_back(r.reconstruct(e.legs, j) ? j.departure : -1);
+    }
+    tight_journeys(r, place::at_stop(from), place::at_stop(to), date, t, false, o, tight);
+    for (std::size_t i = 0; i < tight.size(); ++i) {
+      auto const& j = tight[i];
+      if (j.rides == 0) continue;
+      ++n_journeys;
+      if (i < forward_departure.size() && forward_departure[i] < j.departure) ++moved;
+      auto const at_t = net.query(ref_of[from.v()], ref_of[to.v()], t, 0, j.rides, true);
+      auto const later = net.query(ref_of[from.v()], ref_of[to.v()], j.departure + 1, 0, j.rides, true);
+      auto const ok = j.departure >= t && at_t.best_with_legs[j.rides] == j.arrival &&
+                      later.best_with_legs[j.rides] > j.arrival;
+      if (!ok) {
+        ++bad;
+        if (examples.size() < 5) {
+          examples.push_back(describe(*l, net, ref_of[from.v()], ref_of[to.v()], t, 0) + ": departs " +
+                             std::to_string(j.departure) + " arrives " + std::to_string(j.arrival) + " with " +
+                             std::to_string(j.rides) + " rides; reference later " +
+                             std::to_string(later.best_with_legs[j.rides]));
+        }
+      }
+    }
+  }
+  std::string all_examples;
+  for (auto const& e : examples) all_examples += "\n  " + e;
+  INFO(fc.name << ": " << n_journeys << " journeys, " << moved << " left later after the backward pass" << all_examples);
+  CHECK(n_journeys > n_queries / 4);
+  CHECK(bad == 0U);
+  std::printf("tightness %s: %u journeys, %u moved later by the backward pass, %u not tight\n", fc.name, n_journeys,
+              moved, bad);
+}
+
+}  // namespace
+
+TEST_CASE("raptor tight journeys: no later departure reaches the same arrival with as many rides", "[reference]") {
+  auto const only = std::getenv("NEBUTA_RAPTOR_FEED");
+  for (auto const& fc : feed_cases()) {
+    if (only != nullptr && std::string_view{only} != fc.name) continue;
+    if (only == nullptr && std::string_view{fc.name} != "hachinohe" && std::string_view{fc.name} != "tampa") continue;
+    check_tightness(fc, 1000);
   }
 }
 

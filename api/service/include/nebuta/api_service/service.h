@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "nebuta/core/time_zone.h"
 #include "nebuta/raptor/router.h"
 #include "nebuta/timetable/timetable.h"
 #include "nebuta/v1/nebuta.pb.h"
@@ -60,7 +61,6 @@ struct limits {
 
 // Formatting shared by the text and message outputs.
 std::string clock_time(seconds_t t);                // "09:45", "00:10 (+1 day)"
-std::string iso_local(date_t date, seconds_t t);    // "2026-04-08T09:45:00"
 std::string iso_date(date_t date);                  // "2026-04-08"
 date_t parse_iso_date(std::string_view s, std::string_view param = "date");
 seconds_t parse_clock(std::string_view s, std::string_view param);
@@ -114,6 +114,14 @@ class service {
   v1::Trip trip(std::string_view id, std::string_view date, lang_chain const& chain) const;
   v1::FeedsResponse feeds(lang_chain const& chain) const;
 
+  // A time of the service day as ISO 8601 with the feed zone's offset at that instant
+  // ("2026-04-08T09:05:00+09:00"; without an offset when the feed has no known zone).
+  std::string iso_time(date_t date, seconds_t t) const;
+  // The service date and its seconds of a request: `date` and "H:MM[:SS]", or an ISO 8601 time
+  // (with or without offset) alone, whose local date is the service date.
+  std::pair<date_t, seconds_t> service_day_time(std::string_view date, std::string_view time,
+                                                std::string_view param) const;
+
   // Text helpers for the CLI's human-readable output.
   std::string stop_label(stop_idx s, lang_chain const& chain, std::string const& fallback) const;
   std::string line_label(line_idx l, lang_chain const& chain) const;
@@ -139,10 +147,14 @@ class service {
   void fill_platform(v1::PlatformRef& out, stop_idx s, lang_chain const& chain) const;
   void fill_group(v1::Stop& out, stop_group const& g, lang_chain const& chain) const;
   std::string trip_headsign(trip_idx t, std::uint32_t pos, lang_chain const& chain) const;
+  // "accessible", "unknown" or "inaccessible" (see Leg.accessibility in nebuta.proto).
+  char const* leg_accessibility(raptor::leg const& leg) const;
+  char const* journey_accessibility(raptor::journey const& j) const;
   void check_date(date_t d, std::string_view text) const;
 
   timetable const& tt_;
   limits limits_;
+  std::optional<civil::time_zone> zone_;
   std::vector<name_entry> names_;
   std::vector<stop_group> groups_;
   std::vector<std::pair<double, stop_idx>> stops_by_lat_;

@@ -47,6 +47,9 @@ struct options {
   bool gtfs_literal{false};
 
   bool wheelchair{false};  // board/alight only at wheelchair_boarding=1 stops, wheelchair_accessible=1 trips
+  // With wheelchair: also stops and trips whose accessibility is unknown (GTFS value 0 or
+  // absent); only value 2 ("no") is excluded.
+  bool wheelchair_unknown_ok{false};
 
   double walk_radius_m{400.0};  // walking links between stops (0 = none); capped at tt.walk_link_radius_m
   double walk_speed_mps{1.2};   // walking links last ceil(distance / speed) seconds
@@ -218,7 +221,11 @@ class router {
   void prepare_walk_durations(double speed);
   void prepare_walk_links(double radius, double speed);
   seconds_t change_time(stop_idx s) const;
-  bool stop_ok(stop_idx s) const { return !wheelchair_ || stop_accessible_[s.v()] != 0U; }
+  // stop_accessible_: the GTFS wheelchair_boarding (0 unknown, 1 yes, 2 no), a platform's 0
+  // inherited from its station.
+  bool stop_ok(stop_idx s) const {
+    return !wheelchair_ || stop_accessible_[s.v()] == 1U || (wheelchair_unknown_ok_ && stop_accessible_[s.v()] == 0U);
+  }
   // Trip t runs on the query day shifted by offsets_[o] (and is accessible when asked).
   bool trip_ok(std::uint32_t t, unsigned o) const { return ((active_[t] >> o) & 1U) != 0U; }
   void prepare_active();
@@ -310,6 +317,7 @@ class router {
   unsigned max_k_{8};
   bool literal_{false};
   bool wheelchair_{false};
+  bool wheelchair_unknown_ok_{false};
   bool use_fp_{true};
   double radius_{0.0};
   double speed_{1.2};
@@ -366,6 +374,7 @@ class router {
   std::array<int, max_offsets> active_offsets_{};
   unsigned active_n_offsets_{0};
   bool active_wheelchair_{false};
+  bool active_wheelchair_unknown_ok_{false};
 
   // --- McRAPTOR scratch (labels in a pool; bags are pool indices per stop)
   struct mc_label {
