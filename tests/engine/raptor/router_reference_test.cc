@@ -74,16 +74,22 @@ struct feed_case {
   char const* date;
 };
 
-// Returns the number of disagreements.
-void compare_with_reference(feed_case const& fc, unsigned n_queries) {
+// The feeds of a case, compiled; null when a dataset is absent (shared_dataset reports it).
+std::unique_ptr<loaded_feeds> load_case(feed_case const& fc) {
   std::vector<std::filesystem::path> paths;
   for (auto const* p : fc.paths) {
     auto const path = test::shared_dataset(p);
-    if (path.empty()) return;
+    if (path.empty()) return nullptr;
     paths.push_back(path);
   }
+  return load(paths);
+}
+
+// Returns the number of disagreements.
+void compare_with_reference(feed_case const& fc, unsigned n_queries) {
   auto const t0 = std::chrono::steady_clock::now();
-  auto const l = load(paths);
+  auto const l = load_case(fc);
+  if (!l) return;
   auto const date = parse_date(fc.date);
   router r{l->tt};
   journey j;
@@ -245,13 +251,8 @@ namespace {
 
 // Arrive-by, range and Pareto answers against repeated earliest-arrival queries.
 void check_against_repeated_queries(feed_case const& fc, unsigned n_queries) {
-  std::vector<std::filesystem::path> paths;
-  for (auto const* p : fc.paths) {
-    auto const path = test::shared_dataset(p);
-    if (path.empty()) return;
-    paths.push_back(path);
-  }
-  auto const l = load(paths);
+  auto const l = load_case(fc);
+  if (!l) return;
   auto const& tt = l->tt;
   auto const date = parse_date(fc.date);
   router r{tt};
@@ -446,13 +447,8 @@ namespace {
 // its number of rides, and departing one second later (with at most as many rides) the
 // reference cannot arrive as early. Counts how many forward journeys the backward pass moved.
 void check_tightness(feed_case const& fc, unsigned n_queries) {
-  std::vector<std::filesystem::path> paths;
-  for (auto const* p : fc.paths) {
-    auto const path = test::shared_dataset(p);
-    if (path.empty()) return;
-    paths.push_back(path);
-  }
-  auto const l = load(paths);
+  auto const l = load_case(fc);
+  if (!l) return;
   auto const date = parse_date(fc.date);
   router r{l->tt};
   test::ref::network net{l->inputs, date, 0.0, 1.2};
