@@ -42,9 +42,6 @@ namespace {
 
 namespace d = nebuta::dispatch;
 
-// Service-day seconds are kept well inside int32 so that sums of times cannot overflow.
-constexpr std::int64_t max_abs_service_seconds = 400LL * 86'400;
-
 // ------------------------------------------------------------------ errors
 
 struct drt_error {
