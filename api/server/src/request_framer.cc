@@ -414,6 +414,10 @@ request_framer::state request_framer::read_chunks(framing_error& err) {
   auto const refuse = [&](int status, std::string code, std::string message) {
     return fail(err, status, std::move(code), std::move(message));
   };
+  auto const wait_for_more = [&] {  // keeps what is not consumed yet
+    buffer_.erase(0, pos);
+    return state::need_more;
+  };
   auto const incomplete_line_too_long = [&] { return buffer_.size() - pos > max_chunk_line + 1; };
   while (d.at != step::done) {
     switch (d.at) {
@@ -421,8 +425,7 @@ request_framer::state request_framer::read_chunks(framing_error& err) {
         std::string_view line;
         if (!next_line(line)) {
           if (incomplete_line_too_long()) return refuse(400, "bad_request", "chunk-size line too long");
-          buffer_.erase(0, pos);
-          return state::need_more;
+          return wait_for_more();
         }
         std::size_t digits = 0;
         std::uint64_t size = 0;
@@ -448,8 +451,7 @@ request_framer::state request_framer::read_chunks(framing_error& err) {
         pos += take;
         d.remaining -= take;
         if (d.remaining != 0) {
-          buffer_.erase(0, pos);
-          return state::need_more;
+          return wait_for_more();
         }
         d.at = step::data_end;
         break;
@@ -457,8 +459,7 @@ request_framer::state request_framer::read_chunks(framing_error& err) {
       case step::data_end:
         if (buffer_.size() - pos < 2) {
           if (buffer_.size() > pos && buffer_[pos] != '\r') return refuse(400, "bad_request", "chunk data not followed by CRLF");
-          buffer_.erase(0, pos);
-          return state::need_more;
+          return wait_for_more();
         }
         if (buffer_.compare(pos, 2, "\r\n") != 0) return refuse(400, "bad_request", "chunk data not followed by CRLF");
         pos += 2;
@@ -468,8 +469,7 @@ request_framer::state request_framer::read_chunks(framing_error& err) {
         std::string_view line;
         if (!next_line(line)) {
           if (incomplete_line_too_long()) return refuse(431, "headers_too_large", "trailer line too long");
-          buffer_.erase(0, pos);
-          return state::need_more;
+          return wait_for_more();
         }
         if (line.empty()) {
           d.at = step::done;
