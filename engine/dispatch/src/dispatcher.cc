@@ -5,15 +5,15 @@
 #include <cmath>
 #include <cstdio>
 
+#include "arith.h"
+
 namespace nebuta::dispatch {
 
+using detail::inf;
+using detail::secs;
+using detail::t64;
+
 namespace {
-
-// Internal arithmetic in 64 bits so that "unreachable" can be added without overflow.
-using t64 = std::int64_t;
-constexpr t64 inf = t64{1} << 40;
-
-t64 secs(std::optional<road::travel_cost> const& c) { return c ? t64{c->seconds} : inf; }
 
 bool valid_coord(latlon c) {
   return std::isfinite(c.lat) && std::isfinite(c.lon) && std::abs(c.lat) <= 90.0 && std::abs(c.lon) <= 180.0;
@@ -28,6 +28,19 @@ struct dispatcher::ride {
   std::uint16_t seats, wheelchairs;
 };
 
+// An accepted (or offered) request keeps the promise it was given, wherever it is inserted.
+dispatcher::ride dispatcher::promised_ride(request_state const& rq) {
+  return {rq.pickup,
+          rq.dropoff,
+          rq.window_start,
+          rq.window_end,
+          rq.latest_dropoff,
+          rq.max_ride,
+          rq.earliest,
+          static_cast<std::uint16_t>(rq.spec.passengers - rq.spec.wheelchair_users),
+          rq.spec.wheelchair_users};
+}
+
 struct dispatcher::insertion {
   vehicle_idx v;
   std::uint32_t i{0}, j{0};  // pickup before original stop i, drop-off before original stop j (j >= i)
@@ -40,60 +53,6 @@ dispatcher::dispatcher(road::travel_model const& model, rules r) : model_{model}
 seconds_t dispatcher::travel(road::snapped_point const& a, road::snapped_point const& b) const {
   auto const c = model_.cost(a, b);
   return c ? c->seconds : static_cast<seconds_t>(no_time);
-}
-
-bool dispatcher::waiting_at_pos(vehicle_state const& v, seconds_t now) const {
-  if (v.stops.empty()) return true;
-  auto const& s = v.stops.front();
-  return !s.arrived && static_cast<t64>(now) <= static_cast<t64>(s.begin) - v.leg[0];
-}
-
-seconds_t dispatcher::start_time(vehicle_state const& v, seconds_t now) const {
-  auto const t = std::max(v.pos_time, v.spec.shift_start);
-  return waiting_at_pos(v, now) ? std::max(t, now) : t;
-}
-
-// Plans the times of the vehicle's stops and the slack of every promise (max_shift: how much the
-// arrival at stop k may move later; waiting at a pickup absorbs part of a delay).
-void dispatcher::recompute(vehicle_idx vi) {
-  auto& v = vehicles_[vi];
-  auto const n = v.stops.size();
-  v.leg.resize(n + 1);
-  v.max_shift.resize(n + 1);
-  v.seats_after.resize(n);
-  v.wheelchairs_after.resize(n);
-  t64 t = std::max(v.pos_time, v.spec.shift_start);
-  auto const* prev = &v.pos;
-  int seats = v.seats_used, wc = v.wheelchairs_used;
-  for (std::size_t k = 0; k < n; ++k) {
-    auto& s = v.stops[k];
-    auto const& rq = requests_[s.request];
-    v.leg[k] = travel(*prev, s.loc);
-    t64 const arr = t + v.leg[k];
-    t64 const begin = s.kind == stop_kind::pickup ? std::max<t64>(arr, rq.window_start) : arr;
-    s.arrival = static_cast<seconds_t>(std::min(arr, inf));
-    s.begin = static_cast<seconds_t>(std::min(begin, inf));
-    s.departure = static_cast<seconds_t>(std::min(begin + rules_.dwell, inf));
-    t = s.departure;
-    prev = &s.loc;
-    auto const sign = s.kind == stop_kind::pickup ? 1 : -1;
-    seats += sign * (rq.spec.passengers - rq.spec.wheelchair_users);
-    wc += sign * rq.spec.wheelchair_users;
-    v.seats_after[k] = static_cast<std::uint16_t>(seats);
-    v.wheelchairs_after[k] = static_cast<std::uint16_t>(wc);
-  }
-  v.leg[n] = travel(*prev, v.depot);
-  v.depot_arrival = static_cast<seconds_t>(std::min(t + v.leg[n], inf));
-  v.max_shift[n] = static_cast<seconds_t>(std::max<t64>(0, t64{v.spec.shift_end} - v.depot_arrival));
-  for (std::size_t k = n; k-- > 0;) {
-    auto const& s = v.stops[k];
-    auto const& rq = requests_[s.request];
-    // A stop that is already late (telemetry) may not become later: its limit is its plan.
-    t64 const slack = s.kind == stop_kind::pickup ? std::max<t64>(rq.window_end, s.begin) - s.begin
-                                                  : std::max<t64>(rq.latest_dropoff, s.arrival) - s.arrival;
-    t64 const wait = t64{s.begin} - s.arrival;
-    v.max_shift[k] = static_cast<seconds_t>(wait + std::min<t64>(slack, v.max_shift[k + 1]));
-  }
 }
 
 std::optional<dispatcher::insertion> dispatcher::best_insertion(ride const& x, seconds_t now,
@@ -160,7 +119,7 @@ std::optional<dispatcher::insertion> dispatcher::best_insertion(ride const& x, s
           sum += shift;
           shift = arr - s.arrival;
         } else {
-          shift = std::max<t64>(arr, requests_[s.request].window_start) - s.begin;
+          shift = std::max<t64>(arr, s.begin) - s.begin;  // the waiting there absorbs part of it
         }
       }
       return sum;
@@ -206,10 +165,12 @@ std::optional<dispatcher::insertion> dispatcher::best_insertion(ride const& x, s
         t64 const arr = t64{s.arrival} + shift;
         t64 begin = arr;
         if (s.kind == stop_kind::pickup) {
-          begin = std::max<t64>(arr, rq.window_start);
+          begin = std::max<t64>(arr, s.begin);
           if (begin > std::max<t64>(rq.window_end, s.begin)) break;
         } else {
           if (arr > std::max<t64>(rq.latest_dropoff, s.arrival)) break;
+          // A rider picked up before the new one is delayed at the drop-off only.
+          if (v.partner[k] < static_cast<std::int32_t>(i) && shift > v.ride_room[k]) break;
           drop_delays += shift;
         }
         if (!cap_ok(v.seats_after[k], v.wheelchairs_after[k])) break;
@@ -228,12 +189,6 @@ std::optional<dispatcher::insertion> dispatcher::best_insertion(ride const& x, s
     }
   }
   return best;
-}
-
-// A vehicle that still waits at `pos` is there now: its plan restarts from now, which moves no
-// service begin (waiting covered the travel time) but keeps planned arrivals out of the past.
-void dispatcher::touch(vehicle_state& v, seconds_t now) const {
-  if (waiting_at_pos(v, now)) v.pos_time = std::max(v.pos_time, now);
 }
 
 void dispatcher::insert(vehicle_idx vi, request_idx r, insertion const& ins, seconds_t now) {
@@ -261,6 +216,7 @@ vehicle_idx dispatcher::add_vehicle(seconds_t now, vehicle_spec spec) {
 }
 
 offer_result dispatcher::request_offer(seconds_t now, request_spec spec) {
+  stand_until_now(now);
   auto const r = requests_.next_idx();
   request_state rq;
   rq.spec = spec;
@@ -297,7 +253,9 @@ offer_result dispatcher::request_offer(seconds_t now, request_spec spec) {
     auto const direct = model_.cost(rq.pickup, rq.dropoff);
     if (!direct) return reject(reject_reason::unreachable);
     rq.direct = direct->seconds;
-    rq.max_ride = static_cast<seconds_t>(std::lround(rules_.ride_alpha * rq.direct)) + rules_.ride_beta;
+    rq.direct_m = direct->metres;
+    // Rounded down: the promise is never looser than the rule alpha x direct + beta.
+    rq.max_ride = static_cast<seconds_t>(std::floor(rules_.ride_alpha * rq.direct)) + rules_.ride_beta;
 
     std::uint16_t const seats = spec.passengers - spec.wheelchair_users;
     t64 const ws = rq.earliest, we = ws + rules_.max_wait;
@@ -331,20 +289,13 @@ offer_result dispatcher::request_offer(seconds_t now, request_spec spec) {
 }
 
 accept_result dispatcher::accept(seconds_t now, request_idx r) {
+  stand_until_now(now);
   auto const result = [&]() -> accept_result {
     if (!r.valid() || r.v() >= requests_.size()) return {command_status::unknown_request, {}};
     auto& rq = requests_[r];
     if (rq.status != request_status::offered) return {command_status::wrong_state, {}};
     if (now > rq.expires) return {command_status::expired, {}};
-    ride const x{rq.pickup,
-                 rq.dropoff,
-                 rq.window_start,
-                 rq.window_end,
-                 rq.latest_dropoff,
-                 inf,
-                 rq.earliest,
-                 static_cast<std::uint16_t>(rq.spec.passengers - rq.spec.wheelchair_users),
-                 rq.spec.wheelchair_users};
+    auto const x = promised_ride(rq);
     vehicle_idx const offered[] = {rq.vehicle};
     auto best = best_insertion(x, now, offered);
     if (!best) best = best_insertion(x, now, all_);
@@ -358,6 +309,7 @@ accept_result dispatcher::accept(seconds_t now, request_idx r) {
 }
 
 command_status dispatcher::cancel(seconds_t now, request_idx r, cancelled_by by) {
+  stand_until_now(now);
   auto const result = [&]() -> command_status {
     if (!r.valid() || r.v() >= requests_.size()) return command_status::unknown_request;
     auto& rq = requests_[r];
@@ -387,6 +339,7 @@ command_status dispatcher::cancel(seconds_t now, request_idx r, cancelled_by by)
 }
 
 command_status dispatcher::update_position(seconds_t now, vehicle_idx vi, latlon position) {
+  stand_until_now(now);
   auto const result = [&]() -> command_status {
     if (!vi.valid() || vi.v() >= vehicles_.size()) return command_status::unknown_vehicle;
     auto const snapped = valid_coord(position) ? model_.snap(position) : road::snapped_point{};
@@ -402,6 +355,7 @@ command_status dispatcher::update_position(seconds_t now, vehicle_idx vi, latlon
 }
 
 command_status dispatcher::stop_event(seconds_t now, vehicle_idx vi, request_idx r, stop_event_kind kind) {
+  stand_until_now(now);
   auto const result = [&]() -> command_status {
     if (!vi.valid() || vi.v() >= vehicles_.size()) return command_status::unknown_vehicle;
     if (!r.valid() || r.v() >= requests_.size()) return command_status::unknown_request;
@@ -448,9 +402,7 @@ command_status dispatcher::stop_event(seconds_t now, vehicle_idx vi, request_idx
       }
       case stop_event_kind::no_show: {
         if (want != stop_kind::pickup || !it->arrived) return command_status::wrong_state;
-        if (t64{now} < std::max<t64>(it->arrived_at, rq.window_start) + rules_.no_show_wait) {
-          return command_status::too_early;
-        }
+        if (now < no_show_time(vi)) return command_status::too_early;
         v.pos = it->loc;
         v.pos_time = std::max(v.pos_time, now);
         std::erase_if(v.stops, [&](stop const& s) { return s.request == r; });
@@ -466,6 +418,7 @@ command_status dispatcher::stop_event(seconds_t now, vehicle_idx vi, request_idx
 }
 
 reoptimise_result dispatcher::reoptimise(seconds_t now) {
+  stand_until_now(now);
   reoptimise_result res;
   std::vector<stop> saved;
   for (auto r = request_idx{0}; r.v() < requests_.size(); ++r) {
@@ -486,15 +439,7 @@ reoptimise_result dispatcher::reoptimise(seconds_t now) {
     auto const saved_pos_time = v.pos_time;
     std::erase_if(v.stops, [&](stop const& s) { return s.request == r; });
     recompute(vi);
-    ride const x{rq.pickup,
-                 rq.dropoff,
-                 rq.window_start,
-                 rq.window_end,
-                 rq.latest_dropoff,
-                 inf,
-                 rq.earliest,
-                 static_cast<std::uint16_t>(rq.spec.passengers - rq.spec.wheelchair_users),
-                 rq.spec.wheelchair_users};
+    auto const x = promised_ride(rq);
     // In the shortened schedule the drop-off sat before original stop di-1 (the pickup is gone).
     insertion const original{vi, pi, di - 1, 0.0, 0, 0};
     double original_cost = 0.0;
@@ -570,10 +515,10 @@ std::string dispatcher::dump() const {
   for (auto r = request_idx{0}; r.v() < requests_.size(); ++r) {
     auto const& q = requests_[r];
     std::snprintf(buf, sizeof(buf),
-                  "R%u %s %s n=%u wc=%u req=%d earliest=%d direct=%d max_ride=%d window=%d-%d latest=%d exp=%d V%u "
+                  "R%u %s %s n=%u wc=%u req=%d earliest=%d direct=%d/%.3f max_ride=%d window=%d-%d latest=%d exp=%d V%u "
                   "up=%d down=%d by=%d p=",
                   r.v(), to_string(q.status), to_string(q.reason), q.spec.passengers, q.spec.wheelchair_users,
-                  q.requested_at, q.earliest, q.direct, q.max_ride, q.window_start, q.window_end, q.latest_dropoff,
+                  q.requested_at, q.earliest, q.direct, q.direct_m, q.max_ride, q.window_start, q.window_end, q.latest_dropoff,
                   q.expires, q.vehicle.v(), q.picked_up_at, q.dropped_off_at, static_cast<int>(q.cancelled));
     out += buf + pt(q.pickup) + " d=" + pt(q.dropoff) + "\n";
   }

@@ -44,7 +44,6 @@ namespace {
 
 constexpr std::uint64_t riders_stream = 0x7269646572730000ULL;  // "riders"
 enum draw : std::uint64_t { draw_decline, draw_cancel, draw_cancel_time, draw_no_show };
-constexpr seconds_t not_widened = std::numeric_limits<seconds_t>::min();
 
 // Rider events waiting for their time. At equal times cancellations come before answers; then
 // the order in which they were scheduled.
@@ -102,8 +101,6 @@ class runner {
     auto const n = res_.requests.size();
     absent_.resize(n);
     accepts_.resize(n);
-    widened_we_.assign(n, not_widened);
-    widened_drop_.assign(n, not_widened);
     for (std::size_t i = 0; i < n; ++i) absent_[i] = draw_of(i, draw_no_show) < sc_.riders.no_show_probability;
   }
 
@@ -128,7 +125,6 @@ class runner {
         tracks_.push_back(t);
       }
     }
-    widened_shift_end_.assign(tracks_.size(), not_widened);
   }
 
   double draw_of(std::size_t request, draw what) const {
@@ -141,10 +137,7 @@ class runner {
     if (st.empty()) return no_time;
     auto const& s = st.front();
     if (!s.arrived) return std::max(now_, s.arrival);
-    if (s.kind == dispatch::stop_kind::pickup && absent_[s.request.v()]) {
-      auto const& q = d_.request(s.request);
-      return std::max(now_, std::max(s.arrived_at, q.window_start) + sc_.rules.no_show_wait);
-    }
+    if (s.kind == dispatch::stop_kind::pickup && absent_[s.request.v()]) return std::max(now_, d_.no_show_time(v));
     return std::max(now_, s.begin);
   }
 
@@ -206,12 +199,12 @@ class runner {
     auto const o = d_.request_offer(now_, spec);
     after_command("request_offer");
     if (o.request.v() != i) throw std::logic_error{"simulation: request indices out of step with the dispatcher"};
+    // The dispatcher's own direct time (between the meeting points it used), the one its
+    // ride limit was computed from.
     auto const& st = d_.request(o.request);
-    if (st.pickup.valid && st.dropoff.valid) {
-      if (auto const c = model_.cost(st.pickup, st.dropoff)) {
-        rec.direct_s = c->seconds;
-        rec.direct_m = c->metres;
-      }
+    if (st.pickup.valid && st.dropoff.valid && st.direct > 0) {
+      rec.direct_s = st.direct;
+      rec.direct_m = st.direct_m;
     }
     if (!o.ok()) {
       rec.outcome = request_outcome::rejected;
@@ -285,7 +278,6 @@ class runner {
       if (status != dispatch::command_status::ok) {
         throw std::logic_error{std::string{"simulation: the dispatcher refused no_show: "} + dispatch::to_string(status)};
       }
-      widen_after_delay(v);
       after_command("no_show");
       emit(v, static_cast<std::int32_t>(ri), event_kind::no_show, s.loc.coord);
       return;
@@ -329,22 +321,6 @@ class runner {
   void emit(vehicle_idx v, std::int32_t request, event_kind kind, latlon at) { emit_at(now_, v, request, kind, at); }
   void emit_at(seconds_t t, vehicle_idx v, std::int32_t request, event_kind kind, latlon at) {
     res_.events.push_back({t, v.v(), request, kind, at, tracks_[v.v()].onboard});
-  }
-
-  // A no-show wait the dispatcher did not plan for delays the vehicle's later stops: what is
-  // planned now becomes their limit for the validator (the dispatcher keeps them from getting
-  // later, see dispatcher.h).
-  void widen_after_delay(vehicle_idx v) {
-    auto const& vs = d_.vehicle(v);
-    for (auto const& s : vs.stops) {
-      auto const r = s.request.v();
-      if (s.kind == dispatch::stop_kind::pickup) {
-        widened_we_[r] = std::max(widened_we_[r], s.begin);
-      } else {
-        widened_drop_[r] = std::max(widened_drop_[r], s.arrival);
-      }
-    }
-    widened_shift_end_[v.v()] = std::max(widened_shift_end_[v.v()], vs.depot_arrival);
   }
 
   void finish() {
@@ -408,23 +384,19 @@ class runner {
       auto const& q = d_.requests()[r];
       if (q.status != dispatch::request_status::assigned && q.status != dispatch::request_status::on_board) continue;
       rider_of_[r] = static_cast<std::uint32_t>(plan.riders.size());
-      auto const wr = r < widened_we_.size() ? widened_we_[r] : not_widened;
-      auto const dr = r < widened_drop_.size() ? widened_drop_[r] : not_widened;
       plan.riders.push_back({q.spec.passengers - q.spec.wheelchair_users, q.spec.wheelchair_users, q.pickup.coord,
-                             q.dropoff.coord, q.window_start, std::max(q.window_end, wr),
-                             std::max(q.latest_dropoff, dr), q.status == dispatch::request_status::on_board,
-                             q.vehicle.v()});
+                             q.dropoff.coord, q.window_start, q.window_end, q.latest_dropoff,
+                             q.max_ride + plan.dwell, q.status == dispatch::request_status::on_board,
+                             q.picked_up_at, q.vehicle.v()});
     }
     for (std::size_t vi = 0; vi < d_.vehicles().size(); ++vi) {
       auto const& v = d_.vehicles()[vi];
-      auto const se = vi < widened_shift_end_.size() ? std::max(v.spec.shift_end, widened_shift_end_[vi])
-                                                     : v.spec.shift_end;
-      plan.vehicles.push_back(
-          {v.spec.seats, v.spec.wheelchairs, v.spec.depot, v.spec.shift_start, se, v.pos.coord, v.pos_time});
+      plan.vehicles.push_back({v.spec.seats, v.spec.wheelchairs, v.spec.depot, v.spec.shift_start, v.spec.shift_end,
+                               v.pos.coord, v.pos_time});
       auto& sched = plan.schedules.emplace_back();
       for (auto const& s : v.stops) {
-        sched.push_back(
-            {rider_of_[s.request.v()], s.kind == dispatch::stop_kind::pickup, s.arrival, s.begin, s.departure});
+        sched.push_back({rider_of_[s.request.v()], s.kind == dispatch::stop_kind::pickup, s.arrival, s.begin,
+                         s.departure, s.arrived, s.arrived_at});
       }
     }
     auto const& vm = opt_.validation_model != nullptr ? *opt_.validation_model : model_;
@@ -444,7 +416,6 @@ class runner {
   std::uint64_t seq_{0};
   std::priority_queue<agenda_item, std::vector<agenda_item>, std::greater<>> agenda_;
   std::vector<char> absent_, accepts_;
-  std::vector<seconds_t> widened_we_, widened_drop_, widened_shift_end_;
   std::vector<vehicle_track> tracks_;
   std::vector<std::uint32_t> rider_of_;
 };

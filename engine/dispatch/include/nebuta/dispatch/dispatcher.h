@@ -11,18 +11,36 @@
 // Time model. A vehicle was at `pos` at `pos_time` and may drive from then on (`pos_time` is in
 // the future while it dwells at a stop). Its plan starts there (and not before its shift start):
 // arrival = previous departure + travel time; at a pickup the service begins at max(arrival,
-// window start); departure = begin + dwell. The vehicle has left for its first stop once `now` is
-// past the latest departure that reaches that stop's begin (begin - travel time); from then on
-// the first stop is locked: nothing is inserted before it, re-optimisation leaves it, and when it
-// is cancelled the vehicle is assumed to reach that place at the planned arrival and go on from
-// there. Before that (and when idle) the vehicle waits at `pos` and starts at max(now, pos_time,
-// shift start). Position updates refresh `pos` and the ETAs.
+// window start), later only where a rider's ride would otherwise exceed its limit (the vehicle then
+// waits at that pickup, see below); departure = begin + dwell. The vehicle has left for its first
+// stop once `now` is past the latest departure that reaches that stop's begin (begin - travel
+// time); from then on the first stop is locked: nothing is inserted before it, re-optimisation
+// leaves it, and when it is cancelled the vehicle is assumed to reach that place at the planned
+// arrival and go on from there. Before that (and when idle) the vehicle waits at `pos` and starts
+// at max(now, pos_time, shift start). A vehicle standing at a stop it reported (`arrived`) is
+// there at least until `now`: every command first moves its plan to now. Position updates
+// refresh `pos` and the ETAs.
 //
-// Promises. An offer promises a pickup window [earliest pickup, min(earliest + W, eta + slack)] and
-// a latest drop-off (eta + dwell + max ride). Once accepted, no command the dispatcher controls
-// (offer, accept, cancel, re-optimisation) plans a stop later than its promise, a vehicle over
-// capacity or back at the depot after its shift. When telemetry makes a stop late already, that
-// stop's planned time becomes its limit: later insertions may not delay it further.
+// Promises. An offer promises a pickup window [earliest pickup, min(earliest + W, eta + slack)], a
+// latest drop-off (eta + dwell + max ride) and a ride no longer than max ride + dwell from the
+// moment of the pickup to the arrival at the drop-off (max ride = floor(alpha x direct) + beta,
+// direct being the travel time between the two meeting points, computed once at the offer).
+// Once accepted, no command the dispatcher controls (offer, accept, cancel, no-show,
+// re-optimisation) plans a stop later than its promise, a ride longer than its limit, a vehicle
+// over capacity or back at the depot after its shift:
+//   - insertions check the arrival shift they cause at every later stop against that stop's slack
+//     (`max_shift`), which includes the ride limit of every rider picked up before the shift;
+//   - a plan that gets earlier (a ride removed, a rider absent) could stretch a ride whose pickup
+//     moves earlier than its drop-off: recompute then delays that pickup (the vehicle waits there)
+//     just enough, which the waiting freed by the change always allows;
+//   - the wait for an absent rider is bounded by the promises after it: `no_show_time` is the
+//     earlier of max(arrival, window start) + no_show_wait and the latest service begin of that
+//     pickup that keeps every later promise (`latest_front_begin`); a rider who turns up until
+//     then is taken, and the vehicle leaves without one at that moment at the latest. (Planning
+//     the wait into every pickup instead would cost every ride the no-show wait for the few
+//     riders who do not come.)
+// When telemetry makes a stop late already, that stop's planned time becomes its limit: later
+// insertions may not delay it further.
 //
 // Offers do not reserve capacity; accept re-checks the promise (offered vehicle first, then the
 // cheapest other vehicle that keeps it).
@@ -60,12 +78,17 @@ struct vehicle_state {
   std::vector<stop> stops;  // remaining stops, in order
 
   // Derived from the above by the dispatcher after every change (not part of the replayed state
-  // in any other sense): travel time into stop k (k == n: to the depot), the largest delay of the
-  // arrival at stop k (k == n: at the depot) that keeps every promise, load after stop k.
+  // in any other sense): travel time into stop k (k == n: to the depot); the largest delay of the
+  // arrival at stop k (k == n: at the depot) that keeps every promise; load after stop k; for a
+  // drop-off the position of its pickup (-1: the rider is on board) and how much longer the ride
+  // may get; the latest service begin of the first stop that keeps every later promise.
   std::vector<seconds_t> leg;
   std::vector<seconds_t> max_shift;
   std::vector<std::uint16_t> seats_after, wheelchairs_after;
+  std::vector<std::int32_t> partner;
+  std::vector<seconds_t> ride_room;
   seconds_t depot_arrival{0};
+  seconds_t latest_front_begin{0};
 };
 
 struct request_state {
@@ -75,8 +98,9 @@ struct request_state {
   road::snapped_point pickup{}, dropoff{};  // after meeting-point snapping
   seconds_t requested_at{0};
   seconds_t earliest{0};  // max(earliest pickup, time of the offer)
-  seconds_t direct{0};    // direct travel time pickup -> drop-off
-  seconds_t max_ride{0};
+  seconds_t direct{0};    // direct travel time pickup -> drop-off (between the meeting points used)
+  double direct_m{0.0};   // and its length
+  seconds_t max_ride{0};  // the ride (pickup to arrival at the drop-off) is at most max_ride + dwell
   seconds_t window_start{0}, window_end{0}, latest_dropoff{0};  // the promise (once offered)
   seconds_t expires{0};
   vehicle_idx vehicle;  // offered or assigned vehicle
@@ -117,6 +141,9 @@ class dispatcher {
   std::span<request_state const> requests() const { return requests_.raw(); }
   request_state const& request(request_idx r) const { return requests_[r]; }
   request_eta eta(request_idx r) const;
+  // The earliest moment the rider of the vehicle's first stop, a pickup it reported arriving at,
+  // may be declared absent (see Promises); no_time when the first stop is no such pickup.
+  seconds_t no_show_time(vehicle_idx v) const;
 
   // Every field of the replayed state as text, for comparing two dispatchers.
   std::string dump() const;
@@ -126,6 +153,8 @@ class dispatcher {
   struct insertion;
   struct scan_target;
 
+  static ride promised_ride(request_state const& rq);
+
   template <typename Cmd>
   void record(Cmd const& c) {
     if (journal_ != nullptr) journal_->record(command{c});
@@ -134,7 +163,10 @@ class dispatcher {
   seconds_t start_time(vehicle_state const& v, seconds_t now) const;
   bool waiting_at_pos(vehicle_state const& v, seconds_t now) const;
   void touch(vehicle_state& v, seconds_t now) const;
+  void stand_until_now(seconds_t now);
   void recompute(vehicle_idx v);
+  void plan_times(vehicle_state& v, std::size_t from);
+  void plan_slack(vehicle_state& v);
   std::optional<insertion> best_insertion(ride const& x, seconds_t now, std::span<vehicle_idx const> candidates,
                                           insertion const* forced = nullptr, double* forced_cost = nullptr);
   void insert(vehicle_idx v, request_idx r, insertion const& ins, seconds_t now);
@@ -151,6 +183,7 @@ class dispatcher {
   std::vector<std::optional<road::travel_cost>> to_pd_, from_pd_;
   std::vector<std::uint32_t> base_;
   std::vector<vehicle_idx> all_, cand_;
+  std::vector<std::int64_t> not_before_, wait_, limit_;
 };
 
 // Geometry helpers of the rules (also used by the API to explain rejections).
