@@ -92,9 +92,10 @@ std::vector<command> every_command_type() {
                       {"bus 1 — Zona Norte \"A\"", 6, 1, {-30.0501234567891, -51.1712345678912}, 21'600, 61'200}},
       add_vehicle_cmd{-5,
                       {std::string{"\xff\xfe bad utf-8\x00 end"sv}, 0, 65'535, {-0.0, 1e-300}, -86'400, 3 * 86'400}},
-      add_vehicle_cmd{0, {"", 4, 0, {0.1 + 0.2, -51.27}, std::numeric_limits<seconds_t>::min(), no_time}},
+      add_vehicle_cmd{0, {"", 4, 0, {0.1 + 0.2, -51.27}, std::numeric_limits<instant>::min(), no_time}},
       offer_cmd{25'300, {{-30.01, -51.2}, {-30.1, -51.14}, 2, 1, 25'300}},
-      offer_cmd{25'301, {{nan, -nan}, {inf, -inf}, 0, 3, std::numeric_limits<seconds_t>::max()}},
+      offer_cmd{25'301, {{nan, -nan}, {inf, -inf}, 0, 3, std::numeric_limits<instant>::max()}},
+      offer_cmd{1'795'302'000, {{-30.02, -51.21}, {-30.03, -51.2}, 1, 0, 1'795'390'000}},  // Unix instants
       offer_cmd{25'302, {{std::nextafter(-30.0, 0.0), 5e-324}, {-30.0, -51.0}, 65'535, 0, 0}},
       accept_cmd{25'310, request_idx{0}},
       accept_cmd{25'311, request_idx::invalid()},
@@ -123,16 +124,16 @@ std::vector<command> random_session(std::uint64_t seed, rules const& r, int n_re
   recorder rec;
   dispatcher d{model, r};
   d.set_journal(&rec);
-  seconds_t now = 7 * 3600;
+  instant now = 7 * 3600;
   auto const n_vehicles = uniform_int(3, 6);
   for (int i = 0; i < n_vehicles; ++i) {
     auto const start = uniform_int(6 * 3600, 8 * 3600);
     d.add_vehicle(now, {"v" + std::to_string(i), static_cast<std::uint16_t>(uniform_int(1, 6)),
                         static_cast<std::uint16_t>(chance(0.4) ? 1 : 0), place(), start, start + 6 * 3600});
   }
-  auto const follow_plans = [&](seconds_t until) {
+  auto const follow_plans = [&](instant until) {
     for (;;) {
-      seconds_t best = no_time;
+      instant best = no_time;
       vehicle_idx which;
       for (auto v = vehicle_idx{0}; v.v() < d.vehicles().size(); ++v) {
         auto const& st = d.vehicle(v).stops;
@@ -151,10 +152,10 @@ std::vector<command> random_session(std::uint64_t seed, rules const& r, int n_re
     }
     now = std::max(now, until);
   };
-  std::vector<std::pair<seconds_t, request_idx>> accepts;
-  seconds_t next_reopt = now + 120;
+  std::vector<std::pair<instant, request_idx>> accepts;
+  instant next_reopt = now + 120;
   for (int i = 0; i < n_requests; ++i) {
-    auto const next = now + 1 + static_cast<seconds_t>(std::exponential_distribution<double>{1.0 / 120.0}(rng));
+    auto const next = now + 1 + static_cast<instant>(std::exponential_distribution<double>{1.0 / 120.0}(rng));
     std::stable_sort(accepts.begin(), accepts.end(), [](auto const& a, auto const& b) { return a.first < b.first; });
     while (!accepts.empty() && accepts.front().first <= next) {
       follow_plans(accepts.front().first);

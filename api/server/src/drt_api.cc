@@ -184,13 +184,13 @@ struct drt_service::impl {
   }
 
   void observe(d::command const& c, d::command_result const& res) {
-    std::visit([&](auto const& cmd) { last_now = std::max(last_now, cmd.now); }, c);
+    std::visit([&](auto const& cmd) { last_now = std::max(last_now, static_cast<seconds_t>(cmd.now)); }, c);
     if (auto const* add = std::get_if<d::add_vehicle_cmd>(&c)) {
       auto const v = std::get<d::vehicle_idx>(res);
       vehicle_by_name.try_emplace(add->spec.name, v);
       positions.resize(disp.vehicles().size());
     } else if (auto const* p = std::get_if<d::position_cmd>(&c)) {
-      if (std::get<d::command_status>(res) == d::command_status::ok) positions[p->vehicle.v()] = {p->position, p->now, true};
+      if (std::get<d::command_status>(res) == d::command_status::ok) positions[p->vehicle.v()] = {p->position, static_cast<seconds_t>(p->now), true};
     }
   }
 

@@ -182,15 +182,15 @@ d::command command_from_json(json const& j) {
   auto const& type_field = field(j, "type");
   if (!type_field.is_string()) throw journal_error{"field \"type\" is not a string"};
   auto const type = type_field.get<std::string>();
-  auto const now = int_from_json<seconds_t>(j, "now");
+  auto const now = int_from_json<d::instant>(j, "now");
   if (type == "add_vehicle") {
     d::add_vehicle_cmd c{now, {}};
     c.spec.name = string_from_json(field(j, "name"));
     c.spec.seats = int_from_json<std::uint16_t>(j, "seats");
     c.spec.wheelchairs = int_from_json<std::uint16_t>(j, "wheelchairs");
     c.spec.depot = latlon_from_json(j, "depot");
-    c.spec.shift_start = int_from_json<seconds_t>(j, "shift_start");
-    c.spec.shift_end = int_from_json<seconds_t>(j, "shift_end");
+    c.spec.shift_start = int_from_json<d::instant>(j, "shift_start");
+    c.spec.shift_end = int_from_json<d::instant>(j, "shift_end");
     return c;
   }
   if (type == "offer") {
@@ -199,7 +199,7 @@ d::command command_from_json(json const& j) {
     c.spec.dropoff = latlon_from_json(j, "dropoff");
     c.spec.passengers = int_from_json<std::uint16_t>(j, "passengers");
     c.spec.wheelchair_users = int_from_json<std::uint16_t>(j, "wheelchair_users");
-    c.spec.earliest_pickup = int_from_json<seconds_t>(j, "earliest_pickup");
+    c.spec.earliest_pickup = int_from_json<d::instant>(j, "earliest_pickup");
     return c;
   }
   if (type == "accept") return d::accept_cmd{now, idx_from_json<d::request_idx>(j, "request")};

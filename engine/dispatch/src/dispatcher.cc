@@ -52,10 +52,10 @@ dispatcher::dispatcher(road::travel_model const& model, rules r) : model_{model}
 
 seconds_t dispatcher::travel(road::snapped_point const& a, road::snapped_point const& b) const {
   auto const c = model_.cost(a, b);
-  return c ? c->seconds : static_cast<seconds_t>(no_time);
+  return c ? c->seconds : detail::unreachable_s;
 }
 
-std::optional<dispatcher::insertion> dispatcher::best_insertion(ride const& x, seconds_t now,
+std::optional<dispatcher::insertion> dispatcher::best_insertion(ride const& x, instant now,
                                                                 std::span<vehicle_idx const> candidates,
                                                                 insertion const* forced, double* forced_cost) {
   if (forced_cost != nullptr) *forced_cost = static_cast<double>(inf);
@@ -191,7 +191,7 @@ std::optional<dispatcher::insertion> dispatcher::best_insertion(ride const& x, s
   return best;
 }
 
-void dispatcher::insert(vehicle_idx vi, request_idx r, insertion const& ins, seconds_t now) {
+void dispatcher::insert(vehicle_idx vi, request_idx r, insertion const& ins, instant now) {
   auto& v = vehicles_[vi];
   touch(v, now);
   auto const& rq = requests_[r];
@@ -201,7 +201,7 @@ void dispatcher::insert(vehicle_idx vi, request_idx r, insertion const& ins, sec
   recompute(vi);
 }
 
-vehicle_idx dispatcher::add_vehicle(seconds_t now, vehicle_spec spec) {
+vehicle_idx dispatcher::add_vehicle(instant now, vehicle_spec spec) {
   auto const vi = vehicles_.next_idx();
   vehicle_state v;
   v.depot = model_.snap(spec.depot);
@@ -215,7 +215,7 @@ vehicle_idx dispatcher::add_vehicle(seconds_t now, vehicle_spec spec) {
   return vi;
 }
 
-offer_result dispatcher::request_offer(seconds_t now, request_spec spec) {
+offer_result dispatcher::request_offer(instant now, request_spec spec) {
   stand_until_now(now);
   auto const r = requests_.next_idx();
   request_state rq;
@@ -276,19 +276,19 @@ offer_result dispatcher::request_offer(seconds_t now, request_spec spec) {
     rq.status = request_status::offered;
     rq.vehicle = best->v;
     rq.window_start = rq.earliest;
-    rq.window_end = static_cast<seconds_t>(std::min<t64>(we, best->p_begin + rules_.promise_slack));
-    rq.latest_dropoff = static_cast<seconds_t>(best->p_begin + rules_.dwell + rq.max_ride);
+    rq.window_end = std::min<t64>(we, best->p_begin + rules_.promise_slack);
+    rq.latest_dropoff = best->p_begin + rules_.dwell + rq.max_ride;
     rq.expires = now + rules_.offer_ttl;
     return offer_result{r, reject_reason::none,
-                        offer{r, best->v, p, d, static_cast<seconds_t>(best->p_begin), rq.window_start, rq.window_end,
-                              static_cast<seconds_t>(best->d_arr), rq.latest_dropoff, rq.expires, best->cost}};
+                        offer{r, best->v, p, d, best->p_begin, rq.window_start, rq.window_end, best->d_arr,
+                              rq.latest_dropoff, rq.expires, best->cost}};
   }();
   requests_.push_back(std::move(rq));
   record(offer_cmd{now, spec});
   return result;
 }
 
-accept_result dispatcher::accept(seconds_t now, request_idx r) {
+accept_result dispatcher::accept(instant now, request_idx r) {
   stand_until_now(now);
   auto const result = [&]() -> accept_result {
     if (!r.valid() || r.v() >= requests_.size()) return {command_status::unknown_request, {}};
@@ -308,7 +308,7 @@ accept_result dispatcher::accept(seconds_t now, request_idx r) {
   return result;
 }
 
-command_status dispatcher::cancel(seconds_t now, request_idx r, cancelled_by by) {
+command_status dispatcher::cancel(instant now, request_idx r, cancelled_by by) {
   stand_until_now(now);
   auto const result = [&]() -> command_status {
     if (!r.valid() || r.v() >= requests_.size()) return command_status::unknown_request;
@@ -338,7 +338,7 @@ command_status dispatcher::cancel(seconds_t now, request_idx r, cancelled_by by)
   return result;
 }
 
-command_status dispatcher::update_position(seconds_t now, vehicle_idx vi, latlon position) {
+command_status dispatcher::update_position(instant now, vehicle_idx vi, latlon position) {
   stand_until_now(now);
   auto const result = [&]() -> command_status {
     if (!vi.valid() || vi.v() >= vehicles_.size()) return command_status::unknown_vehicle;
@@ -354,7 +354,7 @@ command_status dispatcher::update_position(seconds_t now, vehicle_idx vi, latlon
   return result;
 }
 
-command_status dispatcher::stop_event(seconds_t now, vehicle_idx vi, request_idx r, stop_event_kind kind) {
+command_status dispatcher::stop_event(instant now, vehicle_idx vi, request_idx r, stop_event_kind kind) {
   stand_until_now(now);
   auto const result = [&]() -> command_status {
     if (!vi.valid() || vi.v() >= vehicles_.size()) return command_status::unknown_vehicle;
@@ -417,7 +417,7 @@ command_status dispatcher::stop_event(seconds_t now, vehicle_idx vi, request_idx
   return result;
 }
 
-reoptimise_result dispatcher::reoptimise(seconds_t now) {
+reoptimise_result dispatcher::reoptimise(instant now) {
   stand_until_now(now);
   reoptimise_result res;
   std::vector<stop> saved;
@@ -499,27 +499,29 @@ std::string dispatcher::dump() const {
     std::snprintf(b, sizeof(b), "(%.9f,%.9f,%u,%d,%d)", p.coord.lat, p.coord.lon, p.node, p.offset_s, p.valid ? 1 : 0);
     return std::string{b};
   };
+  auto const ll = [](instant t) { return static_cast<long long>(t); };
   for (auto vi = vehicle_idx{0}; vi.v() < vehicles_.size(); ++vi) {
     auto const& v = vehicles_[vi];
-    std::snprintf(buf, sizeof(buf), "V%u %s seats=%u wc=%u shift=%d-%d pos_time=%d used=%u/%u depot=", vi.v(),
-                  v.spec.name.c_str(), v.spec.seats, v.spec.wheelchairs, v.spec.shift_start, v.spec.shift_end,
-                  v.pos_time, v.seats_used, v.wheelchairs_used);
+    std::snprintf(buf, sizeof(buf), "V%u %s seats=%u wc=%u shift=%lld-%lld pos_time=%lld used=%u/%u depot=", vi.v(),
+                  v.spec.name.c_str(), v.spec.seats, v.spec.wheelchairs, ll(v.spec.shift_start), ll(v.spec.shift_end),
+                  ll(v.pos_time), v.seats_used, v.wheelchairs_used);
     out += buf + pt(v.depot) + " pos=" + pt(v.pos) + "\n";
     for (auto const& s : v.stops) {
-      std::snprintf(buf, sizeof(buf),
-                    "  %c R%u arr=%d begin=%d dep=%d arrived=%d@%d at=", s.kind == stop_kind::pickup ? 'P' : 'D',
-                    s.request.v(), s.arrival, s.begin, s.departure, s.arrived ? 1 : 0, s.arrived_at);
+      std::snprintf(buf, sizeof(buf), "  %c R%u arr=%lld begin=%lld dep=%lld arrived=%d@%lld at=",
+                    s.kind == stop_kind::pickup ? 'P' : 'D', s.request.v(), ll(s.arrival), ll(s.begin),
+                    ll(s.departure), s.arrived ? 1 : 0, ll(s.arrived_at));
       out += buf + pt(s.loc) + "\n";
     }
   }
   for (auto r = request_idx{0}; r.v() < requests_.size(); ++r) {
     auto const& q = requests_[r];
     std::snprintf(buf, sizeof(buf),
-                  "R%u %s %s n=%u wc=%u req=%d earliest=%d direct=%d/%.3f max_ride=%d window=%d-%d latest=%d exp=%d V%u "
-                  "up=%d down=%d by=%d p=",
+                  "R%u %s %s n=%u wc=%u req=%lld earliest=%lld direct=%d/%.3f max_ride=%d window=%lld-%lld latest=%lld "
+                  "exp=%lld V%u up=%lld down=%lld by=%d p=",
                   r.v(), to_string(q.status), to_string(q.reason), q.spec.passengers, q.spec.wheelchair_users,
-                  q.requested_at, q.earliest, q.direct, q.direct_m, q.max_ride, q.window_start, q.window_end, q.latest_dropoff,
-                  q.expires, q.vehicle.v(), q.picked_up_at, q.dropped_off_at, static_cast<int>(q.cancelled));
+                  ll(q.requested_at), ll(q.earliest), q.direct, q.direct_m, q.max_ride, ll(q.window_start),
+                  ll(q.window_end), ll(q.latest_dropoff), ll(q.expires), q.vehicle.v(), ll(q.picked_up_at),
+                  ll(q.dropped_off_at), static_cast<int>(q.cancelled));
     out += buf + pt(q.pickup) + " d=" + pt(q.dropoff) + "\n";
   }
   return out;

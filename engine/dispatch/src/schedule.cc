@@ -13,31 +13,32 @@ using detail::t64;
 
 namespace {
 
-seconds_t clamp_time(t64 t) { return static_cast<seconds_t>(std::clamp<t64>(t, -no_time, no_time)); }
+instant clamp_time(t64 t) { return std::clamp<t64>(t, -no_time, no_time); }
+seconds_t clamp_duration(t64 t) { return static_cast<seconds_t>(std::clamp<t64>(t, 0, detail::unreachable_s)); }
 
 }  // namespace
 
-bool dispatcher::waiting_at_pos(vehicle_state const& v, seconds_t now) const {
+bool dispatcher::waiting_at_pos(vehicle_state const& v, instant now) const {
   if (v.stops.empty()) return true;
   auto const& s = v.stops.front();
   return !s.arrived && static_cast<t64>(now) <= static_cast<t64>(s.begin) - v.leg[0];
 }
 
-seconds_t dispatcher::start_time(vehicle_state const& v, seconds_t now) const {
+instant dispatcher::start_time(vehicle_state const& v, instant now) const {
   auto const t = std::max(v.pos_time, v.spec.shift_start);
   return waiting_at_pos(v, now) ? std::max(t, now) : t;
 }
 
 // A vehicle that still waits at `pos` is there now: its plan restarts from now, which moves no
 // service begin (waiting covered the travel time) but keeps planned arrivals out of the past.
-void dispatcher::touch(vehicle_state& v, seconds_t now) const {
+void dispatcher::touch(vehicle_state& v, instant now) const {
   if (waiting_at_pos(v, now)) v.pos_time = std::max(v.pos_time, now);
 }
 
 // A vehicle standing at a stop it reported has not served it before now: its plan (and with it
 // every slack that later insertions use) starts from now. For a rider who does not come this is
 // what makes the no-show wait use up the slack of the later promises instead of overrunning it.
-void dispatcher::stand_until_now(seconds_t now) {
+void dispatcher::stand_until_now(instant now) {
   for (auto vi = vehicle_idx{0}; vi.v() < vehicles_.size(); ++vi) {
     auto& v = vehicles_[vi];
     if (v.stops.empty() || !v.stops.front().arrived || v.pos_time >= now) continue;
@@ -46,7 +47,7 @@ void dispatcher::stand_until_now(seconds_t now) {
   }
 }
 
-seconds_t dispatcher::no_show_time(vehicle_idx vi) const {
+instant dispatcher::no_show_time(vehicle_idx vi) const {
   auto const& v = vehicles_[vi];
   if (v.stops.empty()) return no_time;
   auto const& s = v.stops.front();
@@ -143,12 +144,12 @@ void dispatcher::plan_slack(vehicle_state& v) {
     wait_[k] = t64{s.begin} - s.arrival;
     if (s.kind == stop_kind::pickup) {
       limit_[k] = std::max<t64>(rq.window_end, s.begin) - s.begin;  // a stop late already: its plan is its limit
-      v.ride_room[k] = no_time;
+      v.ride_room[k] = detail::unreachable_s;
     } else {
       limit_[k] = std::max<t64>(rq.latest_dropoff, s.arrival) - s.arrival;
       auto const picked_up =
           v.partner[k] >= 0 ? t64{v.stops[static_cast<std::size_t>(v.partner[k])].begin} : t64{rq.picked_up_at};
-      v.ride_room[k] = clamp_time(std::max<t64>(0, picked_up + rules_.dwell + rq.max_ride - s.arrival));
+      v.ride_room[k] = clamp_duration(picked_up + rules_.dwell + rq.max_ride - s.arrival);
     }
   }
   auto const depot_slack = std::max<t64>(0, t64{v.spec.shift_end} - v.depot_arrival);
@@ -164,7 +165,7 @@ void dispatcher::plan_slack(vehicle_state& v) {
     }
     return std::min(best, waited + depot_slack);
   };
-  for (std::size_t k = 0; k <= n; ++k) v.max_shift[k] = clamp_time(slack_from(k, static_cast<std::int32_t>(k)));
+  for (std::size_t k = 0; k <= n; ++k) v.max_shift[k] = clamp_duration(slack_from(k, static_cast<std::int32_t>(k)));
   // The first stop's service may begin later by as much as the arrival at the next one may: its own
   // rider's ride does not count (delaying the pickup does not lengthen it).
   v.latest_front_begin = n == 0 ? no_time : clamp_time(t64{v.stops.front().begin} + slack_from(1, 0));

@@ -14,6 +14,7 @@
 
 namespace nebuta::sim {
 
+using dispatch::instant;
 using dispatch::no_time;
 using dispatch::request_idx;
 using dispatch::vehicle_idx;
@@ -48,7 +49,7 @@ enum draw : std::uint64_t { draw_decline, draw_cancel, draw_cancel_time, draw_no
 // Rider events waiting for their time. At equal times cancellations come before answers; then
 // the order in which they were scheduled.
 struct agenda_item {
-  seconds_t time{0};
+  instant time{0};
   int kind{0};  // 0 cancel, 1 answer
   std::uint64_t seq{0};
   std::uint32_t request{0};
@@ -63,9 +64,12 @@ struct vehicle_track {
   road::snapped_point pos{}, depot{};
   bool at_depot{true};
   std::uint16_t onboard{0};
-  seconds_t occupied_since{0};
+  instant occupied_since{0};
   std::vector<std::uint32_t> aboard;  // requests on board
 };
+
+// The simulation's clock counts from midnight of its first day; records keep seconds_t.
+seconds_t sim_time(instant t) { return static_cast<seconds_t>(t); }
 
 class runner {
  public:
@@ -114,9 +118,9 @@ class runner {
         rec.id = spec.name;
         rec.seats = spec.seats;
         rec.wheelchair_spaces = spec.wheelchairs;
-        rec.shift_start = spec.shift_start;
-        rec.shift_end = spec.shift_end;
-        rec.hours_in_service = std::max(0, spec.shift_end - spec.shift_start) / 3600.0;
+        rec.shift_start = sim_time(spec.shift_start);
+        rec.shift_end = sim_time(spec.shift_end);
+        rec.hours_in_service = static_cast<double>(std::max<instant>(0, spec.shift_end - spec.shift_start)) / 3600.0;
         res_.vehicles.push_back(rec);
         auto const v = d_.add_vehicle(0, std::move(spec));
         after_command("add_vehicle");
@@ -132,7 +136,7 @@ class runner {
   }
 
   // --- the event loop ---
-  seconds_t vehicle_event_time(vehicle_idx v) const {
+  instant vehicle_event_time(vehicle_idx v) const {
     auto const& st = d_.vehicle(v).stops;
     if (st.empty()) return no_time;
     auto const& s = st.front();
@@ -149,14 +153,14 @@ class runner {
   void main_loop() {
     auto const n = res_.requests.size();
     auto const progress_step = std::max<std::size_t>(1, n / 100);
-    seconds_t next_reopt = sc_.reoptimise_every > 0 ? sc_.reoptimise_every : no_time;
+    instant next_reopt = sc_.reoptimise_every > 0 ? sc_.reoptimise_every : no_time;
     if (!res_.requests.empty() && next_reopt != no_time) {
       // Start re-optimising with the first request rather than at midnight.
       auto const first = res_.requests.front().request.requested_at;
-      next_reopt = std::max(next_reopt, (first / sc_.reoptimise_every + 1) * sc_.reoptimise_every);
+      next_reopt = std::max<instant>(next_reopt, (first / sc_.reoptimise_every + 1) * sc_.reoptimise_every);
     }
     while (true) {
-      seconds_t tv = no_time;
+      instant tv = no_time;
       vehicle_idx which;
       for (auto v = vehicle_idx{0}; v.v() < d_.vehicles().size(); ++v) {
         auto const t = vehicle_event_time(v);
@@ -166,7 +170,7 @@ class runner {
         }
       }
       auto const ta = agenda_.empty() ? no_time : agenda_.top().time;
-      auto const tr = next_request_ < n ? res_.requests[next_request_].request.requested_at : no_time;
+      auto const tr = next_request_ < n ? instant{res_.requests[next_request_].request.requested_at} : no_time;
       auto const to = work_left() ? next_reopt : no_time;
       auto const t = std::min({tv, ta, tr, to});
       if (t >= no_time) break;
@@ -212,12 +216,12 @@ class runner {
       return;
     }
     rec.vehicle = static_cast<std::int32_t>(o.o.vehicle.v());
-    rec.promised_pickup_start = o.o.window_start;
-    rec.promised_pickup_end = o.o.window_end;
-    rec.promised_dropoff_by = o.o.latest_dropoff;
+    rec.promised_pickup_start = sim_time(o.o.window_start);
+    rec.promised_pickup_end = sim_time(o.o.window_end);
+    rec.promised_dropoff_by = sim_time(o.o.latest_dropoff);
     auto const patient = o.o.window_end - q.earliest_pickup <= sc_.riders.max_wait_accepted;
     accepts_[i] = patient && draw_of(i, draw_decline) >= sc_.riders.decline_probability;
-    agenda_.push({now_ + std::max<seconds_t>(0, sc_.riders.response_s), 1, seq_++, static_cast<std::uint32_t>(i)});
+    agenda_.push({now_ + std::max<instant>(0, sc_.riders.response_s), 1, seq_++, static_cast<std::uint32_t>(i)});
   }
 
   void rider_answers(std::uint32_t i) {
@@ -236,8 +240,8 @@ class runner {
     }
     if (draw_of(i, draw_cancel) < sc_.riders.cancel_probability) {
       auto const eta = d_.eta(r).pickup;
-      auto const span = eta == no_time ? 0 : std::max<seconds_t>(0, eta - now_);
-      auto const at = now_ + static_cast<seconds_t>(std::floor(draw_of(i, draw_cancel_time) * span));
+      auto const span = eta == no_time ? 0 : std::max<instant>(0, eta - now_);
+      auto const at = now_ + static_cast<instant>(std::floor(draw_of(i, draw_cancel_time) * static_cast<double>(span)));
       agenda_.push({at, 0, seq_++, i});
     }
   }
@@ -295,14 +299,14 @@ class runner {
       expect_ok(d_.stop_event(now_, v, s.request, dispatch::stop_event_kind::dropped_off), "dropped_off");
       tr.onboard = static_cast<std::uint16_t>(tr.onboard - persons);
       std::erase(tr.aboard, ri);
-      if (tr.onboard == 0) res_.vehicles[v.v()].hours_occupied += (now_ - tr.occupied_since) / 3600.0;
+      if (tr.onboard == 0) res_.vehicles[v.v()].hours_occupied += static_cast<double>(now_ - tr.occupied_since) / 3600.0;
       res_.vehicles[v.v()].passengers_carried += persons;
       emit(v, static_cast<std::int32_t>(ri), event_kind::dropoff, s.loc.coord);
     }
   }
 
   // The vehicle drives from where it was to `to`, arriving at `arrival`.
-  void move_to(vehicle_idx v, road::snapped_point const& to, seconds_t arrival) {
+  void move_to(vehicle_idx v, road::snapped_point const& to, instant arrival) {
     auto& tr = tracks_[v.v()];
     auto const leg = model_.cost(tr.pos, to);
     if (!leg) throw std::logic_error{"simulation: a vehicle was sent to an unreachable place"};
@@ -319,8 +323,8 @@ class runner {
   }
 
   void emit(vehicle_idx v, std::int32_t request, event_kind kind, latlon at) { emit_at(now_, v, request, kind, at); }
-  void emit_at(seconds_t t, vehicle_idx v, std::int32_t request, event_kind kind, latlon at) {
-    res_.events.push_back({t, v.v(), request, kind, at, tracks_[v.v()].onboard});
+  void emit_at(instant t, vehicle_idx v, std::int32_t request, event_kind kind, latlon at) {
+    res_.events.push_back({sim_time(t), v.v(), request, kind, at, tracks_[v.v()].onboard});
   }
 
   void finish() {
@@ -335,8 +339,8 @@ class runner {
       switch (q.status) {
         case dispatch::request_status::completed:
           rec.outcome = request_outcome::served;
-          rec.pickup_at = q.picked_up_at;
-          rec.dropoff_at = q.dropped_off_at;
+          rec.pickup_at = sim_time(q.picked_up_at);
+          rec.dropoff_at = sim_time(q.dropped_off_at);
           break;
         case dispatch::request_status::no_show: rec.outcome = request_outcome::no_show; break;
         case dispatch::request_status::cancelled: rec.outcome = request_outcome::cancelled; break;
@@ -411,7 +415,7 @@ class runner {
   sim_options const& opt_;
   dispatch::dispatcher d_;
   result res_;
-  seconds_t now_{0};
+  instant now_{0};
   std::size_t next_request_{0};
   std::uint64_t seq_{0};
   std::priority_queue<agenda_item, std::vector<agenda_item>, std::greater<>> agenda_;

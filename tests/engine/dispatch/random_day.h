@@ -26,7 +26,10 @@ struct recorder : journal {
 
 struct day_options {
   int min_vehicles{2}, max_vehicles{10};
-  seconds_t start{7 * 3600};
+  // Absolute instants: the day starts at day0 (2026-11-22 00:00 in Asia/Tokyo, UTC 15:00 the day
+  // before), so the dispatcher runs on real Unix times.
+  instant day0{1'795'273'200};
+  seconds_t start{7 * 3600};            // seconds after day0
   seconds_t requests_until{11 * 3600};  // last request time
   double min_mean_gap_s{60.0}, max_mean_gap_s{400.0};  // mean time between requests, drawn per day
   // An idle vehicle reports a position up to this far (degrees) from where it is; 0: where it is.
@@ -45,13 +48,13 @@ struct random_day {
   rules r;
   recorder rec;
   dispatcher d;
-  seconds_t now;
+  instant now;
   std::size_t n_offers{0}, n_accepted{0}, n_cancelled{0}, n_no_show{0}, n_moved{0}, n_checks{0};
   std::size_t n_position_updates{0};
   std::vector<std::size_t> n_rejected_by;  // per reject_reason
 
   struct timed {
-    seconds_t at;
+    instant at;
     request_idx r;
   };
   std::vector<timed> accepts, cancels;
@@ -64,7 +67,7 @@ struct random_day {
         rng{seed},
         r{std::move(rr)},
         d{model, r},
-        now{o.start},
+        now{o.day0 + o.start},
         n_rejected_by(static_cast<std::size_t>(reject_reason::no_feasible_insertion) + 1, 0) {
     d.set_journal(&rec);
   }
@@ -84,8 +87,8 @@ struct random_day {
   }
 
   // The earliest thing a vehicle will report, following its plan exactly.
-  seconds_t next_vehicle_event(vehicle_idx& which) const {
-    seconds_t best = no_time;
+  instant next_vehicle_event(vehicle_idx& which) const {
+    instant best = no_time;
     for (auto v = vehicle_idx{0}; v.v() < d.vehicles().size(); ++v) {
       auto const& st = d.vehicle(v).stops;
       if (st.empty()) continue;
@@ -120,14 +123,14 @@ struct random_day {
     check();
   }
 
-  void advance_vehicles(seconds_t until) {
+  void advance_vehicles(instant until) {
     vehicle_idx v;
     while (next_vehicle_event(v) <= until) vehicle_event(v);
     now = std::max(now, until);
   }
 
   template <typename F>
-  void run_due(std::vector<timed>& list, seconds_t until, F&& f) {
+  void run_due(std::vector<timed>& list, instant until, F&& f) {
     std::stable_sort(list.begin(), list.end(), [](timed const& a, timed const& b) { return a.at < b.at; });
     std::size_t k = 0;
     for (; k < list.size() && list[k].at <= until; ++k) {
@@ -138,7 +141,7 @@ struct random_day {
     list.erase(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(k));
   }
 
-  void step_to(seconds_t until) {
+  void step_to(instant until) {
     run_due(accepts, until, [&](request_idx q) {
       auto const res = d.accept(now, q);
       if (res.ok()) {
@@ -158,7 +161,7 @@ struct random_day {
   void run() {
     auto const n_vehicles = uniform_int(opt.min_vehicles, opt.max_vehicles);
     for (int i = 0; i < n_vehicles; ++i) {
-      auto const start = uniform_int(6 * 3600, 9 * 3600);
+      auto const start = opt.day0 + uniform_int(6 * 3600, 9 * 3600);
       vehicle_spec v{"v" + std::to_string(i),
                      static_cast<std::uint16_t>(uniform_int(1, 6)),
                      static_cast<std::uint16_t>(chance(0.4) ? uniform_int(1, 2) : 0),
@@ -169,8 +172,8 @@ struct random_day {
     }
     check();
     auto const mean_gap = uniform(opt.min_mean_gap_s, opt.max_mean_gap_s);
-    seconds_t next_request = now, next_reopt = now + 120;
-    while (next_request < opt.requests_until) {
+    instant next_request = now, next_reopt = now + 120;
+    while (next_request < opt.day0 + opt.requests_until) {
       while (next_reopt <= next_request) {
         step_to(next_reopt);
         n_moved += d.reoptimise(now).n_moved;
@@ -209,10 +212,10 @@ struct random_day {
           accepts.push_back({now + (chance(0.9) ? uniform_int(0, 50) : uniform_int(50, 90)), o.request});
       }
       check();
-      next_request += 1 + static_cast<seconds_t>(std::exponential_distribution<double>{1.0 / mean_gap}(rng));
+      next_request += 1 + static_cast<instant>(std::exponential_distribution<double>{1.0 / mean_gap}(rng));
     }
     step_to(next_request + 600);
-    advance_vehicles(3 * 86'400);
+    advance_vehicles(opt.day0 + 3 * 86'400);
 
     for (auto const& q : d.requests()) {
       REQUIRE(q.status != request_status::assigned);

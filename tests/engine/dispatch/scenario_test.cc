@@ -16,15 +16,17 @@ using nebuta::dispatch::test::plan_of;
 namespace {
 
 road::straight_line_model const model{};
-constexpr seconds_t t8 = 8 * 3600;
+// Absolute instants (UTC): 2026-11-22 00:00 in Asia/Tokyo, and 08:00 that day.
+constexpr instant day0 = 1'795'273'200;
+constexpr instant t8 = day0 + 8 * 3600;
 
 latlon at(double lon) { return {-30.05, lon}; }
 
 vehicle_spec bus(char const* name, double depot_lon, std::uint16_t seats = 4, std::uint16_t wc = 0) {
-  return {name, seats, wc, at(depot_lon), 6 * 3600, 22 * 3600};
+  return {name, seats, wc, at(depot_lon), day0 + 6 * 3600, day0 + 22 * 3600};
 }
 
-request_spec ride(double from_lon, double to_lon, seconds_t earliest, std::uint16_t n = 1, std::uint16_t wc = 0) {
+request_spec ride(double from_lon, double to_lon, instant earliest, std::uint16_t n = 1, std::uint16_t wc = 0) {
   return {at(from_lon), at(to_lon), n, wc, earliest};
 }
 
@@ -146,10 +148,10 @@ TEST_CASE("rejections: service area, invalid requests, horizon, shifts") {
   CHECK(d.request_offer(t8, ride(-51.20, -51.18, t8, 9)).reason == reject_reason::too_many_passengers);
   CHECK(d.request_offer(t8, ride(-51.20, -51.18, t8 + 3 * 86'400)).reason == reject_reason::too_far_ahead);
   // After the shift (22:00) nobody is in service; just before it, no time to get back to the depot.
-  CHECK(d.request_offer(t8, ride(-51.20, -51.18, 23 * 3600)).reason == reject_reason::no_vehicle_in_service);
-  CHECK(d.request_offer(t8, ride(-51.16, -51.155, 22 * 3600 - 400)).reason == reject_reason::no_feasible_insertion);
+  CHECK(d.request_offer(t8, ride(-51.20, -51.18, day0 + 23 * 3600)).reason == reject_reason::no_vehicle_in_service);
+  CHECK(d.request_offer(t8, ride(-51.16, -51.155, day0 + 22 * 3600 - 400)).reason == reject_reason::no_feasible_insertion);
   // Pre-booked: tomorrow-ish times are fine inside the horizon and before the shift start.
-  auto const pre = d.request_offer(t8, ride(-51.20, -51.18, 7 * 3600 + 86'400 / 8));
+  auto const pre = d.request_offer(t8, ride(-51.20, -51.18, day0 + 7 * 3600 + 86'400 / 8));
   CHECK(pre.ok());
 }
 
@@ -336,8 +338,8 @@ namespace {
 
 // The planned ride of an accepted request: from the service begin at its pickup to the arrival at
 // its drop-off (what the rider experiences when the vehicle follows the plan).
-seconds_t planned_ride(dispatcher const& d, request_idx r) {
-  seconds_t up = d.request(r).picked_up_at, down = 0;
+instant planned_ride(dispatcher const& d, request_idx r) {
+  instant up = d.request(r).picked_up_at, down = 0;
   for (auto const& s : d.vehicle(d.request(r).vehicle).stops) {
     if (s.request != r) continue;
     (s.kind == P ? up : down) = s.kind == P ? s.begin : s.arrival;
@@ -414,8 +416,8 @@ TEST_CASE("a no-show wait is cut short by the promises after it, never the other
   CHECK(latest >= d.vehicle(a).stops.front().begin);
   CHECK(d.no_show(latest - 1, a, absent) == command_status::too_early);
   // ... exactly where the next pickup would leave its window: one second later it would.
-  auto const next_begin = [&](seconds_t leave) {
-    return std::max(leave + static_cast<seconds_t>(model.cost(d.request(absent).pickup, d.request(next).pickup)->seconds),
+  auto const next_begin = [&](instant leave) {
+    return std::max(leave + model.cost(d.request(absent).pickup, d.request(next).pickup)->seconds,
                     d.request(next).window_start);
   };
   CHECK(next_begin(latest + r.dwell) <= d.request(next).window_end);

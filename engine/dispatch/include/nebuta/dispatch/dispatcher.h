@@ -61,18 +61,18 @@ struct stop {
   request_idx request;
   stop_kind kind{stop_kind::pickup};
   road::snapped_point loc{};
-  seconds_t arrival{0};  // planned
-  seconds_t begin{0};    // planned service begin (pickups wait for the window start)
-  seconds_t departure{0};
+  instant arrival{0};  // planned
+  instant begin{0};    // planned service begin (pickups wait for the window start)
+  instant departure{0};
   bool arrived{false};  // the vehicle reported its arrival here
-  seconds_t arrived_at{0};
+  instant arrived_at{0};
 };
 
 struct vehicle_state {
   vehicle_spec spec;
   road::snapped_point depot{};
   road::snapped_point pos{};
-  seconds_t pos_time{0};
+  instant pos_time{0};
   std::uint16_t seats_used{0};  // riders on board now
   std::uint16_t wheelchairs_used{0};
   std::vector<stop> stops;  // remaining stops, in order
@@ -87,8 +87,8 @@ struct vehicle_state {
   std::vector<std::uint16_t> seats_after, wheelchairs_after;
   std::vector<std::int32_t> partner;
   std::vector<seconds_t> ride_room;
-  seconds_t depot_arrival{0};
-  seconds_t latest_front_begin{0};
+  instant depot_arrival{0};
+  instant latest_front_begin{0};
 };
 
 struct request_state {
@@ -96,21 +96,21 @@ struct request_state {
   request_status status{request_status::rejected};
   reject_reason reason{reject_reason::none};
   road::snapped_point pickup{}, dropoff{};  // after meeting-point snapping
-  seconds_t requested_at{0};
-  seconds_t earliest{0};  // max(earliest pickup, time of the offer)
+  instant requested_at{0};
+  instant earliest{0};  // max(earliest pickup, time of the offer)
   seconds_t direct{0};    // direct travel time pickup -> drop-off (between the meeting points used)
   double direct_m{0.0};   // and its length
   seconds_t max_ride{0};  // the ride (pickup to arrival at the drop-off) is at most max_ride + dwell
-  seconds_t window_start{0}, window_end{0}, latest_dropoff{0};  // the promise (once offered)
-  seconds_t expires{0};
+  instant window_start{0}, window_end{0}, latest_dropoff{0};  // the promise (once offered)
+  instant expires{0};
   vehicle_idx vehicle;  // offered or assigned vehicle
-  seconds_t picked_up_at{no_time}, dropped_off_at{no_time};
+  instant picked_up_at{no_time}, dropped_off_at{no_time};
   cancelled_by cancelled{cancelled_by::rider};
 };
 
 struct request_eta {
-  seconds_t pickup{no_time};  // no_time once picked up
-  seconds_t dropoff{no_time};
+  instant pickup{no_time};  // no_time once picked up
+  instant dropoff{no_time};
 };
 
 class dispatcher {
@@ -118,16 +118,16 @@ class dispatcher {
   dispatcher(road::travel_model const& model, rules r);
 
   // --- Commands (each is recorded in the journal, if set, after it was applied) ---
-  vehicle_idx add_vehicle(seconds_t now, vehicle_spec spec);
-  offer_result request_offer(seconds_t now, request_spec spec);
-  accept_result accept(seconds_t now, request_idx r);
-  command_status cancel(seconds_t now, request_idx r, cancelled_by by);
-  command_status update_position(seconds_t now, vehicle_idx v, latlon position);
-  command_status stop_event(seconds_t now, vehicle_idx v, request_idx r, stop_event_kind kind);
-  command_status no_show(seconds_t now, vehicle_idx v, request_idx r) {
+  vehicle_idx add_vehicle(instant now, vehicle_spec spec);
+  offer_result request_offer(instant now, request_spec spec);
+  accept_result accept(instant now, request_idx r);
+  command_status cancel(instant now, request_idx r, cancelled_by by);
+  command_status update_position(instant now, vehicle_idx v, latlon position);
+  command_status stop_event(instant now, vehicle_idx v, request_idx r, stop_event_kind kind);
+  command_status no_show(instant now, vehicle_idx v, request_idx r) {
     return stop_event(now, v, r, stop_event_kind::no_show);
   }
-  reoptimise_result reoptimise(seconds_t now);
+  reoptimise_result reoptimise(instant now);
 
   // Applies one command (what a replay calls).
   command_result apply(command const& c);
@@ -143,7 +143,7 @@ class dispatcher {
   request_eta eta(request_idx r) const;
   // The earliest moment the rider of the vehicle's first stop, a pickup it reported arriving at,
   // may be declared absent (see Promises); no_time when the first stop is no such pickup.
-  seconds_t no_show_time(vehicle_idx v) const;
+  instant no_show_time(vehicle_idx v) const;
 
   // Every field of the replayed state as text, for comparing two dispatchers.
   std::string dump() const;
@@ -160,16 +160,16 @@ class dispatcher {
     if (journal_ != nullptr) journal_->record(command{c});
   }
 
-  seconds_t start_time(vehicle_state const& v, seconds_t now) const;
-  bool waiting_at_pos(vehicle_state const& v, seconds_t now) const;
-  void touch(vehicle_state& v, seconds_t now) const;
-  void stand_until_now(seconds_t now);
+  instant start_time(vehicle_state const& v, instant now) const;
+  bool waiting_at_pos(vehicle_state const& v, instant now) const;
+  void touch(vehicle_state& v, instant now) const;
+  void stand_until_now(instant now);
   void recompute(vehicle_idx v);
   void plan_times(vehicle_state& v, std::size_t from);
   void plan_slack(vehicle_state& v);
-  std::optional<insertion> best_insertion(ride const& x, seconds_t now, std::span<vehicle_idx const> candidates,
+  std::optional<insertion> best_insertion(ride const& x, instant now, std::span<vehicle_idx const> candidates,
                                           insertion const* forced = nullptr, double* forced_cost = nullptr);
-  void insert(vehicle_idx v, request_idx r, insertion const& ins, seconds_t now);
+  void insert(vehicle_idx v, request_idx r, insertion const& ins, instant now);
   seconds_t travel(road::snapped_point const& a, road::snapped_point const& b) const;
 
   road::travel_model const& model_;
