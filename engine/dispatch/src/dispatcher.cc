@@ -209,14 +209,14 @@ vehicle_idx dispatcher::add_vehicle(instant now, vehicle_spec spec) {
   v.pos_time = now;
   v.spec = std::move(spec);
   vehicles_.push_back(std::move(v));
-  all_.push_back(vi);
+  active_.push_back(vi);
   recompute(vi);
   record(add_vehicle_cmd{now, vehicles_[vi].spec});
   return vi;
 }
 
 offer_result dispatcher::request_offer(instant now, request_spec spec) {
-  stand_until_now(now);
+  advance_to(now);
   auto const r = requests_.next_idx();
   request_state rq;
   rq.spec = spec;
@@ -260,17 +260,18 @@ offer_result dispatcher::request_offer(instant now, request_spec spec) {
     std::uint16_t const seats = spec.passengers - spec.wheelchair_users;
     t64 const ws = rq.earliest, we = ws + rules_.max_wait;
     bool fits = false, in_service = false;
-    for (auto const& v : vehicles_) {
+    for (auto const vi : active_) {
+      auto const& v = vehicles_[vi];
       if (v.spec.seats < seats || v.spec.wheelchairs < spec.wheelchair_users) continue;
       fits = true;
       in_service = in_service || (v.spec.shift_end > ws && v.spec.shift_start <= we);
     }
-    if (vehicles_.size() == 0) return reject(reject_reason::no_vehicle_in_service);
+    if (active_.empty()) return reject(reject_reason::no_vehicle_in_service);
     if (!fits) return reject(reject_reason::too_many_passengers);
     if (!in_service) return reject(reject_reason::no_vehicle_in_service);
 
     ride const x{rq.pickup, rq.dropoff, ws, we, inf, rq.max_ride, ws, seats, spec.wheelchair_users};
-    auto const best = best_insertion(x, now, all_);
+    auto const best = best_insertion(x, now, active_);
     if (!best) return reject(reject_reason::no_feasible_insertion);
 
     rq.status = request_status::offered;
@@ -289,7 +290,7 @@ offer_result dispatcher::request_offer(instant now, request_spec spec) {
 }
 
 accept_result dispatcher::accept(instant now, request_idx r) {
-  stand_until_now(now);
+  advance_to(now);
   auto const result = [&]() -> accept_result {
     if (!r.valid() || r.v() >= requests_.size()) return {command_status::unknown_request, {}};
     auto& rq = requests_[r];
@@ -298,7 +299,7 @@ accept_result dispatcher::accept(instant now, request_idx r) {
     auto const x = promised_ride(rq);
     vehicle_idx const offered[] = {rq.vehicle};
     auto best = best_insertion(x, now, offered);
-    if (!best) best = best_insertion(x, now, all_);
+    if (!best) best = best_insertion(x, now, active_);
     if (!best) return {command_status::no_longer_feasible, {}};
     rq.status = request_status::assigned;
     insert(best->v, r, *best, now);
@@ -309,7 +310,7 @@ accept_result dispatcher::accept(instant now, request_idx r) {
 }
 
 command_status dispatcher::cancel(instant now, request_idx r, cancelled_by by) {
-  stand_until_now(now);
+  advance_to(now);
   auto const result = [&]() -> command_status {
     if (!r.valid() || r.v() >= requests_.size()) return command_status::unknown_request;
     auto& rq = requests_[r];
@@ -339,7 +340,7 @@ command_status dispatcher::cancel(instant now, request_idx r, cancelled_by by) {
 }
 
 command_status dispatcher::update_position(instant now, vehicle_idx vi, latlon position) {
-  stand_until_now(now);
+  advance_to(now);
   auto const result = [&]() -> command_status {
     if (!vi.valid() || vi.v() >= vehicles_.size()) return command_status::unknown_vehicle;
     auto const snapped = valid_coord(position) ? model_.snap(position) : road::snapped_point{};
@@ -355,7 +356,7 @@ command_status dispatcher::update_position(instant now, vehicle_idx vi, latlon p
 }
 
 command_status dispatcher::stop_event(instant now, vehicle_idx vi, request_idx r, stop_event_kind kind) {
-  stand_until_now(now);
+  advance_to(now);
   auto const result = [&]() -> command_status {
     if (!vi.valid() || vi.v() >= vehicles_.size()) return command_status::unknown_vehicle;
     if (!r.valid() || r.v() >= requests_.size()) return command_status::unknown_request;
@@ -418,10 +419,10 @@ command_status dispatcher::stop_event(instant now, vehicle_idx vi, request_idx r
 }
 
 reoptimise_result dispatcher::reoptimise(instant now) {
-  stand_until_now(now);
+  advance_to(now);
   reoptimise_result res;
   std::vector<stop> saved;
-  for (auto r = request_idx{0}; r.v() < requests_.size(); ++r) {
+  for (auto r = first_open_; r.v() < requests_.size(); ++r) {
     auto const& rq = requests_[r];
     if (rq.status != request_status::assigned) continue;
     auto const vi = rq.vehicle;
@@ -443,7 +444,7 @@ reoptimise_result dispatcher::reoptimise(instant now) {
     // In the shortened schedule the drop-off sat before original stop di-1 (the pickup is gone).
     insertion const original{vi, pi, di - 1, 0.0, 0, 0};
     double original_cost = 0.0;
-    auto const best = best_insertion(x, now, all_, &original, &original_cost);
+    auto const best = best_insertion(x, now, active_, &original, &original_cost);
     if (best && best->cost < original_cost) {
       res.cost_saved += original_cost >= static_cast<double>(inf) ? 0.0 : original_cost - best->cost;
       ++res.n_moved;
@@ -456,6 +457,32 @@ reoptimise_result dispatcher::reoptimise(instant now) {
   }
   record(reoptimise_cmd{now});
   return res;
+}
+
+bool dispatcher::restore(std::vector<vehicle_state> vehicles, std::vector<request_state> requests) {
+  if (vehicles_.size() != 0 || requests_.size() != 0) return false;
+  for (auto const& q : requests) {
+    auto const booked = q.status == request_status::assigned || q.status == request_status::on_board;
+    if (booked && (!q.vehicle.valid() || q.vehicle.v() >= vehicles.size())) return false;
+  }
+  for (std::size_t vi = 0; vi < vehicles.size(); ++vi) {
+    for (auto const& s : vehicles[vi].stops) {
+      if (!s.request.valid() || s.request.v() >= requests.size()) return false;
+      auto const& q = requests[s.request.v()];
+      auto const want = s.kind == stop_kind::pickup ? request_status::assigned : q.status;
+      if (q.vehicle.v() != vi || q.status != want ||
+          (q.status != request_status::assigned && q.status != request_status::on_board)) {
+        return false;
+      }
+    }
+  }
+  for (auto& v : vehicles) vehicles_.push_back(std::move(v));
+  for (auto& q : requests) requests_.push_back(std::move(q));
+  for (auto vi = vehicle_idx{0}; vi.v() < vehicles_.size(); ++vi) {
+    active_.push_back(vi);
+    recompute(vi);
+  }
+  return true;
 }
 
 command_result dispatcher::apply(command const& c) {

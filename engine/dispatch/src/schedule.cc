@@ -35,15 +35,28 @@ void dispatcher::touch(vehicle_state& v, instant now) const {
   if (waiting_at_pos(v, now)) v.pos_time = std::max(v.pos_time, now);
 }
 
-// A vehicle standing at a stop it reported has not served it before now: its plan (and with it
-// every slack that later insertions use) starts from now. For a rider who does not come this is
-// what makes the no-show wait use up the slack of the later promises instead of overrunning it.
-void dispatcher::stand_until_now(instant now) {
-  for (auto vi = vehicle_idx{0}; vi.v() < vehicles_.size(); ++vi) {
+// At the start of every command but add_vehicle. A vehicle standing at a stop it reported has not
+// served it before now: its plan (and with it every slack that later insertions use) starts from
+// now. For a rider who does not come this is what makes the no-show wait use up the slack of the
+// later promises instead of overrunning it. Vehicles whose shift is over with nothing planned, and
+// requests that can no longer change, drop out of the lists later commands go through.
+void dispatcher::advance_to(instant now) {
+  std::erase_if(active_, [&](vehicle_idx vi) {
+    auto const& v = vehicles_[vi];
+    return v.stops.empty() && v.spec.shift_end <= now;
+  });
+  for (auto const vi : active_) {
     auto& v = vehicles_[vi];
     if (v.stops.empty() || !v.stops.front().arrived || v.pos_time >= now) continue;
     v.pos_time = now;
     recompute(vi);
+  }
+  while (first_open_.v() < requests_.size()) {
+    auto const& q = requests_[first_open_];
+    auto const open = q.status == request_status::assigned || q.status == request_status::on_board ||
+                      (q.status == request_status::offered && q.expires >= now);
+    if (open) break;
+    ++first_open_;
   }
 }
 

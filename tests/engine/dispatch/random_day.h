@@ -234,6 +234,22 @@ struct random_day {
     for (auto const& c : rec.log) replay.apply(c);
     REQUIRE(replay.dump() == d.dump());
   }
+
+  // A dispatcher restored from the state after the first k commands (as a snapshot holds it) and
+  // fed the rest reaches the same state, for every k in `cuts`.
+  void require_identical_restore(std::vector<std::size_t> const& cuts) const {
+    for (auto const k : cuts) {
+      INFO("restored after command " << k << " of " << rec.log.size());
+      dispatcher first{model, r};
+      for (std::size_t i = 0; i < k && i < rec.log.size(); ++i) first.apply(rec.log[i]);
+      dispatcher restored{model, r};
+      REQUIRE(restored.restore({first.vehicles().begin(), first.vehicles().end()},
+                               {first.requests().begin(), first.requests().end()}));
+      REQUIRE(restored.dump() == first.dump());
+      for (std::size_t i = k; i < rec.log.size(); ++i) restored.apply(rec.log[i]);
+      REQUIRE(restored.dump() == d.dump());
+    }
+  }
 };
 
 // Rules drawn per day; `area` (rings) and `place` (for meeting points) describe the city.

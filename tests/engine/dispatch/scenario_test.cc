@@ -461,3 +461,27 @@ TEST_CASE("a vehicle waiting at a pickup is planned from now on") {
   require_valid(d);
   CHECK(d.eta(o.request).pickup <= d.request(o.request).window_end);
 }
+
+TEST_CASE("restore refuses a state that does not hold together") {
+  dispatcher d{model, rules{}};
+  auto const a = d.add_vehicle(t8, bus("A", -51.20));
+  auto const r1 = d.request_offer(t8, ride(-51.19, -51.17, t8)).request;
+  REQUIRE(d.accept(t8, r1).ok());
+  std::vector<vehicle_state> vehicles{d.vehicles().begin(), d.vehicles().end()};
+  std::vector<request_state> requests{d.requests().begin(), d.requests().end()};
+  {
+    dispatcher fresh{model, rules{}};
+    REQUIRE(fresh.restore(vehicles, requests));
+    CHECK(fresh.dump() == d.dump());
+    CHECK_FALSE(fresh.restore(vehicles, requests));  // not on a dispatcher with a state
+  }
+  auto bad = requests;
+  bad[0].vehicle = vehicle_idx{7};
+  CHECK_FALSE(dispatcher{model, rules{}}.restore(vehicles, bad));
+  bad = requests;
+  bad[0].status = request_status::cancelled;  // a stop of a request that is not booked
+  CHECK_FALSE(dispatcher{model, rules{}}.restore(vehicles, bad));
+  auto bad_stops = vehicles;
+  bad_stops[a.v()].stops[0].request = request_idx{5};
+  CHECK_FALSE(dispatcher{model, rules{}}.restore(bad_stops, requests));
+}

@@ -134,6 +134,13 @@ class dispatcher {
 
   void set_journal(journal* j) { journal_ = j; }
 
+  // Rebuilds the state a snapshot holds: every field of the vehicles and requests that dump()
+  // shows, except the planned times and the other derived fields, which are computed again (so
+  // the result dumps identically and goes on exactly as the dispatcher it was taken from). Only
+  // on a dispatcher without vehicles and requests; returns false and changes nothing when the
+  // state is not consistent (an index out of range, a stop of a request that is not booked).
+  bool restore(std::vector<vehicle_state> vehicles, std::vector<request_state> requests);
+
   // --- Reading ---
   rules const& service_rules() const { return rules_; }
   std::span<vehicle_state const> vehicles() const { return vehicles_.raw(); }
@@ -163,7 +170,7 @@ class dispatcher {
   instant start_time(vehicle_state const& v, instant now) const;
   bool waiting_at_pos(vehicle_state const& v, instant now) const;
   void touch(vehicle_state& v, instant now) const;
-  void stand_until_now(instant now);
+  void advance_to(instant now);
   void recompute(vehicle_idx v);
   void plan_times(vehicle_state& v, std::size_t from);
   void plan_slack(vehicle_state& v);
@@ -182,7 +189,11 @@ class dispatcher {
   std::vector<road::snapped_point> pts_, pd_;
   std::vector<std::optional<road::travel_cost>> to_pd_, from_pd_;
   std::vector<std::uint32_t> base_;
-  std::vector<vehicle_idx> all_, cand_;
+  // Vehicles that may still take or serve a ride (not: shift over and nothing planned), in index
+  // order, and the first request that may still change; both only shrink the work of later
+  // commands (pruned at each command from its `now`), never their results.
+  std::vector<vehicle_idx> active_, cand_;
+  request_idx first_open_{0};
   std::vector<std::int64_t> not_before_, wait_, limit_;
 };
 
