@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nebuta/dispatch/dispatcher.h"
+#include "nebuta/drt_config/calendar.h"
 #include "nebuta/gtfs/csv.h"
 #include "nebuta/gtfs/parse.h"
 #include "nebuta/gtfs/reader.h"
@@ -29,7 +30,7 @@ constexpr seconds_t max_config_seconds = 366 * seconds_per_day;
 
 constexpr char const* known_rule_keys =
     "max_wait_s, ride_factor, ride_offset_s, dwell_s, offer_ttl_s, no_show_wait_s, promise_slack_s, "
-    "max_booking_ahead_s, max_passengers, passenger_weight, max_walk_m, service_area, meeting_points";
+    "max_booking_ahead_s, max_passengers, passenger_weight, max_walk_m, service_area, meeting_points, holidays";
 
 // Where a value sits, for error messages: "rules.json: service_area.coordinates[0][3]: reason".
 struct where {
@@ -335,10 +336,37 @@ json service_area_json(std::vector<std::vector<latlon>> const& rings) {
   return {{"type", "MultiPolygon"}, {"coordinates", polygons}};
 }
 
+holiday_list parse_holidays(json const& v, std::filesystem::path const& base_dir, where const& w) {
+  holiday_list out;
+  try {
+    if (v.is_null()) return out;
+    if (v.is_string()) return load_holidays(resolve(base_dir, v.get<std::string>()));
+    if (v.is_object()) {
+      for (auto const& [key, _] : v.items()) {
+        if (key != "gtfs") w.key(key).fail("unknown key; holidays as an object takes only \"gtfs\"");
+      }
+      auto const& feed = member(v, "gtfs", w);
+      if (!feed.is_string()) w.key("gtfs").fail("must be the path of a GTFS folder or .zip");
+      return holidays_from_gtfs(resolve(base_dir, feed.get<std::string>()));
+    }
+  } catch (config_error const& e) {
+    w.fail(e.what());
+  }
+  if (!v.is_array()) w.fail("must be an array of \"YYYY-MM-DD\", the path of a holiday list or a GTFS feed, {\"gtfs\": path}, or null");
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    auto const d = v[i].is_string() ? civil::parse_date(v[i].get<std::string>()) : std::nullopt;
+    if (!d) w.index(i).fail("must be a date \"YYYY-MM-DD\"");
+    out.days.push_back(*d);
+  }
+  std::sort(out.days.begin(), out.days.end());
+  out.days.erase(std::unique(out.days.begin(), out.days.end()), out.days.end());
+  return out;
+}
+
 }  // namespace
 
 dispatch::rules parse_rules(nlohmann::json const& j, std::filesystem::path const& base_dir,
-                            std::string const& source_name) {
+                            std::string const& source_name, holiday_list* holidays) {
   where const top{source_name, ""};
   if (!j.is_object()) top.fail("rules must be a JSON object");
   dispatch::rules r;
@@ -370,6 +398,9 @@ dispatch::rules parse_rules(nlohmann::json const& j, std::filesystem::path const
       r.service_area = parse_service_area(value, base_dir, w);
     } else if (key == "meeting_points") {
       r.meeting_points = parse_meeting_points(value, base_dir, w);
+    } else if (key == "holidays") {
+      auto list = parse_holidays(value, base_dir, w);
+      if (holidays != nullptr) *holidays = std::move(list);
     } else {
       w.fail(std::string{"unknown key; known keys are "} + known_rule_keys);
     }
@@ -377,8 +408,8 @@ dispatch::rules parse_rules(nlohmann::json const& j, std::filesystem::path const
   return r;
 }
 
-dispatch::rules load_rules(std::filesystem::path const& file) {
-  return parse_rules(read_json_file(file), file.parent_path(), file.string());
+dispatch::rules load_rules(std::filesystem::path const& file, holiday_list* holidays) {
+  return parse_rules(read_json_file(file), file.parent_path(), file.string(), holidays);
 }
 
 nlohmann::json rules_to_json(dispatch::rules const& r) {
@@ -440,16 +471,14 @@ fleet load_fleet_csv(std::filesystem::path const& file) {
   }
   auto const wheelchair_col = t.column("wheelchair_spaces");
 
-  std::map<std::string, std::uint32_t, std::less<>> first_line;  // vehicle_id -> line
+  auto const days_col = t.column("days");
+
+  std::map<std::string, std::pair<std::uint32_t, dispatch::vehicle_spec>, std::less<>> first;  // vehicle_id -> row
   while (t.next()) {
     auto const skip = [&](std::string const& reason) { t.report("bad_value", reason); };
     auto const id = t[id_col];
     if (id.empty()) {
       skip("empty vehicle_id");
-      continue;
-    }
-    if (auto const it = first_line.find(id); it != first_line.end()) {
-      skip("duplicate vehicle_id '" + std::string{id} + "' (first on line " + std::to_string(it->second) + ")");
       continue;
     }
     dispatch::vehicle_spec v;
@@ -497,9 +526,25 @@ fleet load_fleet_csv(std::filesystem::path const& file) {
       skip("shift_end " + std::string{t[end_col]} + " is not after shift_start " + std::string{t[start_col]});
       continue;
     }
+    std::string why;
+    auto const days = t[days_col].empty() ? std::optional{dispatch::day_rule::daily()} : parse_days(t[days_col], &why);
+    if (!days) {
+      skip("invalid days '" + std::string{t[days_col]} + "': " + why);
+      continue;
+    }
+    if (auto const it = first.find(id); it != first.end()) {
+      auto const& o = it->second.second;
+      if (o.seats != v.seats || o.wheelchairs != v.wheelchairs || !(o.depot == v.depot)) {
+        skip("vehicle_id '" + std::string{id} + "' has other seats, wheelchair spaces or depot than on line " +
+             std::to_string(it->second.first));
+        continue;
+      }
+    } else {
+      first.emplace(std::string{id}, std::pair{t.line(), v});
+    }
+    out.shifts.push_back({v, *start, *end, *days});
     v.shift_start = *start;
     v.shift_end = *end;
-    first_line.emplace(std::string{id}, t.line());
     out.vehicles.push_back(std::move(v));
   }
   for (auto const& p : problems.entries()) out.errors.push_back(p.to_string());
