@@ -254,7 +254,9 @@ http_response api::handle_with(http_request const& req, raptor::router* router_p
     if (path == "/metrics") {
       ep = endpoint::metrics;
       only_get();
-      return {200, "text/plain; version=0.0.4; charset=utf-8", metrics_.prometheus_text(), {}, {}};
+      auto text = metrics_.prometheus_text();
+      if (drt_ != nullptr) text += drt_->prometheus_text();  // the on-demand service's own counters
+      return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(text), {}, {}};
     }
     if (path == "/v1/openapi.json" || path == "/openapi.json") {
       ep = endpoint::openapi;

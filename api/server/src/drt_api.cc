@@ -15,24 +15,30 @@
 #include "drt_token.h"
 #include "negotiation.h"
 #include "nebuta/api_service/text_fold.h"
-#include "nebuta/storage/meta.h"
+#include "nebuta/core/civil_time.h"
 
 namespace nebuta::api_server {
 
 namespace d = nebuta::dispatch;
 
+// Every period: register the shifts of a date that came into the booking horizon, re-optimise
+// (when there are open bookings; a no-op would only lengthen the journal) and compact the journal
+// when it is due.
 void drt_state::background_loop() {
   std::unique_lock lock{mutex};
+  auto const period = std::chrono::seconds{opt.reoptimise_every_s > 0 ? opt.reoptimise_every_s : 60U};
   while (!stopping) {
-    wake.wait_for(lock, std::chrono::seconds{opt.reoptimise_every_s});
+    wake.wait_for(lock, period);
     if (stopping) break;
     if (failed) continue;
-    auto const& rq = disp.requests();
-    // Without open bookings there is nothing to move: skip instead of journaling a no-op.
-    if (std::none_of(rq.begin(), rq.end(), [](d::request_state const& r) { return r.status == d::request_status::assigned; }))
-      continue;
     try {
-      write([&] { return disp.reoptimise(now()); });
+      register_shifts(now());
+      auto const& rq = disp.requests();
+      if (opt.reoptimise_every_s > 0 && std::any_of(rq.begin(), rq.end(), [](d::request_state const& r) {
+            return r.status == d::request_status::assigned;
+          }))
+        write([&] { return disp.reoptimise(now()); });
+      compact_if_due(false);
     } catch (drt_error const&) {
     }
   }
@@ -65,9 +71,10 @@ http_response drt_info(drt_call& c) {
   c.allow({"GET"});
   std::lock_guard const lock{m.mutex};
   v1::DrtInfo info;
-  info.set_service_date(m.sclock.service_date);
+  auto const now = m.now();
+  info.set_service_date(civil::format_date(m.sclock.service_date(now)));
   info.set_timezone(m.sclock.timezone);
-  m.set_time(info.mutable_now(), m.now());
+  m.set_time(info.mutable_now(), now);
   info.set_n_vehicles(static_cast<std::uint32_t>(m.disp.vehicles().size()));
   info.set_n_requests(static_cast<std::uint32_t>(m.disp.requests().size()));
   info.set_writable(!m.failed);
@@ -123,56 +130,31 @@ constexpr std::array<resource, 6> resources{{
 drt_service::drt_service(std::unique_ptr<road::travel_model> model, dispatch::rules rules, drt_options opt)
     : state_{std::make_unique<drt_state>(std::move(model), std::move(rules), std::move(opt))} {
   auto& m = *state_;
-  if (m.opt.db.empty()) throw std::invalid_argument{"no database path"};
-  (void)civil::time_zone::locate(m.opt.timezone);  // throws std::invalid_argument for an unknown zone
-  std::error_code ec;
-  if (std::filesystem::exists(m.opt.db, ec)) {
-    for (auto const& c : storage::load_commands(m.opt.db)) {
-      m.observe(c, m.disp.apply(c));
-      ++m.n_replayed;
-    }
-  }
-  m.journal = std::make_unique<storage::sqlite_journal>(m.opt.db);
-  auto const today = m.opt.service_date.empty() ? service_clock::today(m.opt.timezone, m.unix_now()) : m.opt.service_date;
-  auto const stored_zone = storage::meta_value(m.opt.db, "timezone", m.opt.timezone);
-  auto const stored_date = storage::meta_value(m.opt.db, "service_date", today);
-  if (stored_zone != m.opt.timezone)
-    throw std::invalid_argument{"database " + m.opt.db.string() + " was created for time zone " + stored_zone +
-                                ", not " + m.opt.timezone};
-  if (!m.opt.service_date.empty() && stored_date != m.opt.service_date)
-    throw std::invalid_argument{"database " + m.opt.db.string() + " holds service date " + stored_date + ", not " +
-                                m.opt.service_date};
-  m.sclock = service_clock::make(stored_zone, stored_date);
-  m.secret = storage::meta_value(m.opt.db, "rider_token_secret", random_secret());
-  m.disp.set_journal(m.journal.get());
+  std::lock_guard const lock{m.mutex};
+  m.start_up();
 }
 
 drt_service::~drt_service() { stop_background(); }
 
-std::size_t drt_service::add_missing_vehicles(std::span<dispatch::vehicle_spec const> fleet) {
+std::size_t drt_service::register_shifts() {
   auto& m = *state_;
   std::lock_guard const lock{m.mutex};
-  std::size_t n = 0;
   try {
-    for (auto const& spec : fleet) {
-      if (m.vehicle_by_name.contains(spec.name)) continue;
-      auto const now = m.now();
-      auto const v = m.write([&] { return m.disp.add_vehicle(now, spec); });
-      m.observe(d::add_vehicle_cmd{now, spec}, v);
-      ++n;
-    }
+    return m.register_shifts(m.now());
   } catch (drt_error const& e) {
-    throw std::runtime_error{"registering the fleet: " + e.message};
+    throw std::runtime_error{"registering the fleet's shifts: " + e.message};
   }
-  return n;
 }
 
 void drt_service::start_background() {
   auto& m = *state_;
-  if (m.opt.reoptimise_every_s == 0 || m.background.joinable()) return;
+  if (m.opt.reoptimise_every_s == 0 && m.opt.shifts.empty() && m.opt.compact_every <= 0) return;
+  if (m.background.joinable()) return;
   m.background = std::thread{[&m] { m.background_loop(); }};
 }
 
+// Stops the background work and, stopping cleanly, writes a snapshot: the next start-up restores
+// it without replaying anything (and a travel model changed meanwhile re-plans exactly).
 void drt_service::stop_background() {
   auto& m = *state_;
   {
@@ -181,6 +163,8 @@ void drt_service::stop_background() {
   }
   m.wake.notify_all();
   if (m.background.joinable()) m.background.join();
+  std::lock_guard const lock{m.mutex};
+  m.compact_if_due(true);
 }
 
 bool drt_service::owns(std::string_view target) const {
@@ -194,6 +178,21 @@ std::size_t drt_service::n_vehicles() const {
   return state_->disp.vehicles().size();
 }
 service_clock const& drt_service::clock() const { return state_->sclock; }
+std::vector<std::string> const& drt_service::startup_notes() const { return state_->startup_notes; }
+
+std::string drt_service::prometheus_text() const {
+  auto const& m = *state_;
+  std::string out;
+  auto const counter = [&](char const* name, char const* help, std::uint64_t v) {
+    out += std::string{"# HELP "} + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " +
+           std::to_string(v) + "\n";
+  };
+  counter("nebuta_drt_implausible_positions_total", "vehicle positions refused as implausible",
+          m.n_implausible_positions.load());
+  counter("nebuta_drt_invalid_times_total", "requests refused for a pickup time in the past", m.n_invalid_times.load());
+  counter("nebuta_drt_compactions_total", "snapshots written into the journal", m.n_compactions.load());
+  return out;
+}
 std::string drt_service::rider_token(std::uint32_t request) const { return state_->token(request); }
 
 http_response drt_service::handle(http_request const& req, endpoint& ep) {

@@ -2,6 +2,10 @@
 // reasons and command statuses → texts and errors.
 #include <algorithm>
 #include <cstdint>
+#include <optional>
+#include <utility>
+
+#include "nebuta/core/civil_time.h"
 
 #include "drt_state.h"
 
@@ -41,6 +45,15 @@ drt_error status_error(d::command_status s) {
       return {422, "unreachable_position", "the position cannot be placed on the road network"};
   }
   return {500, "internal", "internal error"};
+}
+
+v1::DrtTime* drt_state::set_time(v1::DrtTime* t, d::instant s) const {
+  auto const day = sclock.service_date(s);
+  t->set_seconds(static_cast<std::int32_t>(std::clamp<std::int64_t>(s - sclock.day_start(day), INT32_MIN, INT32_MAX)));
+  t->set_time(sclock.iso(s));
+  t->set_date(civil::format_date(day));
+  t->set_unix(s);
+  return t;
 }
 
 v1::DrtRequestStatus drt_state::request_status(d::request_idx r) const {
@@ -126,11 +139,22 @@ transit_realtime::FeedMessage drt_state::vehicle_positions() const {
   h->set_gtfs_realtime_version("2.0");
   h->set_incrementality(transit_realtime::FeedHeader::FULL_DATASET);
   h->set_timestamp(static_cast<std::uint64_t>(std::max<std::int64_t>(0, unix_now())));
-  auto const vehicles = disp.vehicles();
-  for (std::size_t i = 0; i < vehicles.size(); ++i) {
-    auto const& p = positions[i];
-    if (!p.valid) continue;  // only reported positions: the depot is not a measurement
-    auto const& v = vehicles[i];
+  // One entity per vehicle id: the last position any of its shifts reported.
+  std::vector<std::pair<std::string const*, d::vehicle_idx>> latest;
+  for (auto const& [name, shifts] : vehicle_by_name) {
+    std::optional<d::vehicle_idx> best;
+    for (auto const v : shifts)
+      if (positions[v.v()].valid && (!best || positions[v.v()].at >= positions[best->v()].at)) best = v;
+    if (best) latest.emplace_back(&name, *best);
+  }
+  std::sort(latest.begin(), latest.end(), [&](auto const& a, auto const& b) {  // first registered first
+    auto const& sa = vehicle_by_name.at(*a.first);
+    auto const& sb = vehicle_by_name.at(*b.first);
+    return *std::min_element(sa.begin(), sa.end()) < *std::min_element(sb.begin(), sb.end());
+  });
+  for (auto const& [name, vi] : latest) {
+    auto const& p = positions[vi.v()];
+    auto const& v = disp.vehicle(vi);
     auto* e = feed.add_entity();
     e->set_id(v.spec.name);
     auto* vp = e->mutable_vehicle();
@@ -142,7 +166,7 @@ transit_realtime::FeedMessage drt_state::vehicle_positions() const {
                                       : transit_realtime::VehicleDescriptor::WHEELCHAIR_INACCESSIBLE);
     vp->mutable_position()->set_latitude(static_cast<float>(p.coord.lat));
     vp->mutable_position()->set_longitude(static_cast<float>(p.coord.lon));
-    vp->set_timestamp(static_cast<std::uint64_t>(std::max<std::int64_t>(0, sclock.to_unix(p.at))));
+    vp->set_timestamp(static_cast<std::uint64_t>(std::max<std::int64_t>(0, p.at)));
     vp->set_current_status(!v.stops.empty() && v.stops.front().arrived ? transit_realtime::VehiclePosition::STOPPED_AT
                                                                         : transit_realtime::VehiclePosition::IN_TRANSIT_TO);
     using occ = transit_realtime::VehiclePosition;

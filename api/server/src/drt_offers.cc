@@ -1,5 +1,6 @@
 // POST /v1/drt/offers: a ride request → an offer (or a rejection) and the rider token.
 #include <optional>
+#include <string>
 
 #include "drt_call.h"
 
@@ -38,16 +39,24 @@ http_response drt_offers(drt_call& c) {
     throw drt_error{400, "invalid_passengers", "wheelchair_users cannot exceed passengers"};
   spec.passengers = static_cast<std::uint16_t>(passengers);
   spec.wheelchair_users = static_cast<std::uint16_t>(in.wheelchair_users());
-  std::optional<seconds_t> earliest;
-  if (!in.earliest_pickup_time().empty()) {
-    earliest = m.sclock.parse(in.earliest_pickup_time());
-    if (!earliest)
-      throw drt_error{400, "invalid_time",
-                      "earliest_pickup_time must be ISO 8601 with offset, HH:MM[:SS] or seconds of the service day"};
-  }
   std::lock_guard const lock{m.mutex};
   auto const now = m.now();
-  spec.earliest_pickup = earliest.value_or(now);
+  spec.earliest_pickup = now;
+  if (!in.earliest_pickup_time().empty()) {
+    auto const earliest = m.sclock.parse(in.earliest_pickup_time(), now);
+    if (!earliest)
+      throw drt_error{400, "invalid_time",
+                      "earliest_pickup_time must be ISO 8601, HH:MM[:SS] or seconds of today's service date"};
+    // "Now" as a client's clock says it is a little behind ours, not a booking for the past.
+    if (*earliest < now - m.opt.past_pickup_tolerance_s) {
+      ++m.n_invalid_times;
+      throw drt_error{400, "invalid_time",
+                      "earliest_pickup_time " + m.sclock.iso(*earliest) + " is in the past (now " + m.sclock.iso(now) +
+                          "); leave it out for as soon as possible"};
+    }
+    spec.earliest_pickup = *earliest;
+  }
+  m.register_shifts(now);  // a booking for a date the horizon just reached finds its shifts
   auto const res = m.write([&] { return m.disp.request_offer(now, spec); });
   v1::DrtOfferResponse out;
   out.set_request_id(std::to_string(res.request.v()));

@@ -2,7 +2,10 @@
 // telemetry.
 #include <algorithm>
 #include <array>
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "drt_call.h"
 
@@ -17,6 +20,37 @@ constexpr std::array<std::pair<d::stop_event_kind, char const*>, 4> event_names{
      {d::stop_event_kind::picked_up, "picked_up"},
      {d::stop_event_kind::dropped_off, "dropped_off"},
      {d::stop_event_kind::no_show, "no_show"}}};
+
+// A position no vehicle of this service can be at: far from the service area, or farther from the
+// vehicle's last reported position than it could have driven since (a GPS glitch, a wrong id).
+std::optional<std::string> implausible_position(drt_state const& m, d::vehicle_idx vi, latlon p, d::instant now) {
+  auto const& area = m.disp.service_rules().service_area;
+  if (!area.empty()) {
+    auto const off = d::distance_to_area_m(area, p);
+    if (off > m.opt.max_off_area_m) {
+      return "position " + std::to_string(p.lat) + "," + std::to_string(p.lon) + " is " +
+             std::to_string(static_cast<long>(off / 1000.0 + 0.5)) + " km from the service area (at most " +
+             std::to_string(static_cast<long>(m.opt.max_off_area_m)) + " m)";
+    }
+  }
+  // The last position any shift of this vehicle reported.
+  std::optional<drt_state::posted_position> last;
+  for (auto const v : m.vehicle_by_name.at(m.vehicle_name(vi))) {
+    auto const& q = m.positions[v.v()];
+    if (q.valid && (!last || q.at >= last->at)) last = q;
+  }
+  if (last) {
+    auto const dist = haversine_m(last->coord, p);
+    auto const elapsed = static_cast<double>(std::max<d::instant>(0, now - last->at));
+    auto const reach = m.opt.max_speed_kmh / 3.6 * elapsed + m.opt.position_jitter_m;
+    if (dist > reach) {
+      return "position is " + std::to_string(static_cast<long>(dist)) + " m from the one reported " +
+             std::to_string(static_cast<long>(elapsed)) + " s before; at most " +
+             std::to_string(static_cast<long>(m.opt.max_speed_kmh)) + " km/h are believed";
+    }
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -42,12 +76,17 @@ http_response drt_vehicles(drt_call& c) {
 
   if (seg.size() == 3 && c.is_get()) {
     std::lock_guard const lock{m.mutex};
+    auto const now = m.now();
+    // In the order the vehicles were first registered.
+    std::vector<std::pair<d::vehicle_idx, std::string const*>> names;
+    for (auto const& [name, shifts] : m.vehicle_by_name)
+      names.emplace_back(*std::min_element(shifts.begin(), shifts.end()), &name);
+    std::sort(names.begin(), names.end());
     v1::DrtFleet fleet;
-    for (auto v = d::vehicle_idx{0}; v.v() < m.disp.vehicles().size(); ++v)
-      *fleet.add_vehicles() = m.vehicle_message(v);
+    for (auto const& [_, name] : names) *fleet.add_vehicles() = m.vehicle_message(*m.current_shift(*name, now));
     return message_response(fleet, c.fmt);
   }
-  if (seg.size() == 3 || (seg.size() == 4 && req.method == "PUT")) {  // register
+  if (seg.size() == 3 || (seg.size() == 4 && req.method == "PUT")) {  // register one shift
     v1::DrtVehicleSpec in;
     parse_body(req, in, m.opt.max_body_bytes, false);
     if (seg.size() == 4) {
@@ -65,44 +104,53 @@ http_response drt_vehicles(drt_call& c) {
     spec.seats = static_cast<std::uint16_t>(in.seats());
     spec.wheelchairs = static_cast<std::uint16_t>(in.wheelchair_spaces());
     spec.depot = require_coordinate(in.depot().lat(), in.depot().lon(), "depot");
-    auto const shift = [&](std::string const& text, seconds_t fallback, char const* what) {
+    std::lock_guard const lock{m.mutex};
+    auto const now = m.now();
+    auto const today = m.sclock.day_start(m.sclock.service_date(now));
+    auto const shift = [&](std::string const& text, d::instant fallback, char const* what) {
       if (text.empty()) return fallback;
-      auto const s = m.sclock.parse(text);
-      if (!s) throw drt_error{400, "invalid_time", std::string{what} + " must be ISO 8601, HH:MM[:SS] or seconds"};
+      auto const s = m.sclock.parse(text, now);
+      if (!s)
+        throw drt_error{400, "invalid_time", std::string{what} + " must be ISO 8601, HH:MM[:SS] or seconds of today"};
       return *s;
     };
-    spec.shift_start = shift(in.shift_start_time(), 0, "shift_start_time");
-    spec.shift_end = shift(in.shift_end_time(), seconds_per_day, "shift_end_time");
+    spec.shift_start = shift(in.shift_start_time(), today, "shift_start_time");
+    spec.shift_end = shift(in.shift_end_time(), today + seconds_per_day, "shift_end_time");
     if (spec.shift_end <= spec.shift_start)
       throw drt_error{400, "invalid_shift", "shift_end_time must be after shift_start_time"};
-    std::lock_guard const lock{m.mutex};
     if (auto const it = m.vehicle_by_name.find(spec.name); it != m.vehicle_by_name.end()) {
-      auto const& old = m.disp.vehicle(it->second).spec;
-      auto const same = old.seats == spec.seats && old.wheelchairs == spec.wheelchairs && old.depot == spec.depot &&
-                        old.shift_start == spec.shift_start && old.shift_end == spec.shift_end;
-      // The dispatcher has no command that changes a vehicle: PUT is idempotent registration.
-      if (seg.size() == 4 && same) return message_response(m.vehicle_message(it->second), c.fmt);
-      throw drt_error{409, "vehicle_exists",
-                      same ? "a vehicle with this id is registered already"
-                           : "a vehicle with this id is registered already with other values (vehicles cannot be "
-                             "changed once registered)"};
+      for (auto const v : it->second) {
+        auto const& old = m.disp.vehicle(v).spec;
+        if (old.shift_start == spec.shift_start) {
+          auto const same = old.seats == spec.seats && old.wheelchairs == spec.wheelchairs && old.depot == spec.depot &&
+                            old.shift_end == spec.shift_end;
+          // The dispatcher has no command that changes a vehicle: PUT is idempotent registration.
+          if (seg.size() == 4 && same) return message_response(m.vehicle_message(v), c.fmt);
+          throw drt_error{409, "vehicle_exists",
+                          same ? "this shift of the vehicle is registered already"
+                               : "this shift of the vehicle is registered already with other values (shifts cannot "
+                                 "be changed once registered)"};
+        }
+        if (spec.shift_start < old.shift_end && old.shift_start < spec.shift_end)
+          throw drt_error{409, "shift_overlaps",
+                          "the vehicle has a shift from " + m.sclock.iso(old.shift_start) + " to " +
+                              m.sclock.iso(old.shift_end) + " already"};
+      }
     }
-    auto const now = m.now();
     auto const v = m.write([&] { return m.disp.add_vehicle(now, spec); });
     m.observe(d::add_vehicle_cmd{now, spec}, v);
     return message_response(m.vehicle_message(v), c.fmt, 201);
   }
 
-  // One vehicle.
+  // One vehicle: its current shift.
   std::unique_lock lock{m.mutex};
-  auto const it = m.vehicle_by_name.find(seg[3]);
-  if (it == m.vehicle_by_name.end()) {
+  auto const current = m.current_shift(seg[3], m.now());
+  if (!current) {
     lock.unlock();
     throw drt_error{404, "unknown_vehicle", "no vehicle with id '" + seg[3].substr(0, 100) + "'"};
   }
-  auto const vi = it->second;
-  if (seg.size() == 4) return message_response(m.vehicle_message(vi), c.fmt);
-  if (action == "stops") return message_response(m.stops_message(vi), c.fmt);
+  if (seg.size() == 4) return message_response(m.vehicle_message(*current), c.fmt);
+  if (action == "stops") return message_response(m.stops_message(*current), c.fmt);
   lock.unlock();  // parse the body outside the lock
   if (action == "position") {
     v1::DrtPositionUpdate in;
@@ -110,12 +158,17 @@ http_response drt_vehicles(drt_call& c) {
     auto const p = require_coordinate(in.lat(), in.lon(), "position");
     lock.lock();
     auto const now = m.now();
+    auto const vi = *m.current_shift(seg[3], now);
+    if (auto const why = implausible_position(m, vi, p, now)) {
+      ++m.n_implausible_positions;
+      throw drt_error{422, "implausible_position", *why};
+    }
     auto const res = m.write([&] { return m.disp.update_position(now, vi, p); });
     m.observe(d::position_cmd{now, vi, p}, res);
     if (res != d::command_status::ok) throw status_error(res);
     return message_response(m.vehicle_message(vi), c.fmt);
   }
-  // events
+  // events: for the shift that serves the request
   v1::DrtStopEvent in;
   parse_body(req, in, m.opt.max_body_bytes, false);
   auto const kind = std::find_if(event_names.begin(), event_names.end(),
@@ -126,6 +179,10 @@ http_response drt_vehicles(drt_call& c) {
   if (!id) throw drt_error{400, "invalid_event", "request_id must be a request id"};
   lock.lock();
   if (*id >= m.disp.requests().size()) throw drt_error{404, "unknown_request", "no such request"};
+  auto const& q = m.disp.request(d::request_idx{*id});
+  auto vi = *m.current_shift(seg[3], m.now());
+  if (q.vehicle.valid() && q.vehicle.v() < m.disp.vehicles().size() && m.vehicle_name(q.vehicle) == seg[3])
+    vi = q.vehicle;
   auto const now = m.now();
   auto const res = m.write([&] { return m.disp.stop_event(now, vi, d::request_idx{*id}, kind->first); });
   if (res != d::command_status::ok) throw status_error(res);

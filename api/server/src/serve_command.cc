@@ -36,6 +36,9 @@ void run_serve(serve_options const& o) {
   std::unique_ptr<drt_service> drt;
   if (!o.drt.db.empty()) {
     auto const& tt = loaded.tt;
+    std::vector<latlon> stops;  // for the check that the feed and the service area belong together
+    for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s)
+      if (tt.stop_has_coords[s] != 0) stops.push_back(tt.stop_coords[s]);
     drt = make_drt_service(
         o.drt,
         [&tt](std::string const& id) -> std::optional<latlon> {
@@ -43,7 +46,7 @@ void run_serve(serve_options const& o) {
           if (!s || tt.stop_has_coords[*s] == 0) return std::nullopt;
           return tt.stop_coords[*s];
         },
-        "nebuta serve");
+        stops, "nebuta serve");
   }
   http_server server{&svc, drt.get(), cfg};
   server.start();

@@ -184,4 +184,25 @@ void dispatcher::plan_slack(vehicle_state& v) {
   v.latest_front_begin = n == 0 ? no_time : clamp_time(t64{v.stops.front().begin} + slack_from(1, 0));
 }
 
+std::vector<broken_promise> dispatcher::broken_promises() const {
+  std::vector<broken_promise> out;
+  for (auto const& v : vehicles_) {
+    for (std::size_t k = 0; k < v.stops.size(); ++k) {
+      auto const& s = v.stops[k];
+      auto const& rq = requests_[s.request];
+      if (s.kind == stop_kind::pickup) {
+        auto const came = s.arrived ? std::min(s.arrived_at, s.begin) : s.begin;
+        if (came > rq.window_end) out.push_back({s.request, broken_promise::kind::late_pickup, came, rq.window_end});
+        continue;
+      }
+      if (s.arrival > rq.latest_dropoff)
+        out.push_back({s.request, broken_promise::kind::late_dropoff, s.arrival, rq.latest_dropoff});
+      auto const up = v.partner[k] >= 0 ? v.stops[static_cast<std::size_t>(v.partner[k])].begin : rq.picked_up_at;
+      auto const limit = t64{rq.max_ride} + rules_.dwell;
+      if (s.arrival - up > limit) out.push_back({s.request, broken_promise::kind::long_ride, s.arrival - up, limit});
+    }
+  }
+  return out;
+}
+
 }  // namespace nebuta::dispatch

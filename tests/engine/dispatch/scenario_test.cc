@@ -485,3 +485,20 @@ TEST_CASE("restore refuses a state that does not hold together") {
   bad_stops[a.v()].stops[0].request = request_idx{5};
   CHECK_FALSE(dispatcher{model, rules{}}.restore(bad_stops, requests));
 }
+
+TEST_CASE("broken promises are listed once a plan breaks them, and only then") {
+  dispatcher d{model, rules{}};
+  auto const a = d.add_vehicle(t8, bus("A", -51.20));
+  auto const r1 = d.request_offer(t8, ride(-51.19, -51.17, t8)).request;
+  REQUIRE(d.accept(t8, r1).ok());
+  CHECK(d.broken_promises().empty());
+  // The driver went 7.5 km west: the pickup cannot be kept, nor (with the ride) the drop-off.
+  REQUIRE(d.update_position(t8 + 10, a, at(-51.25)) == command_status::ok);
+  auto const broken = d.broken_promises();
+  REQUIRE(broken.size() >= 1);
+  CHECK(broken[0].request == r1);
+  CHECK(broken[0].what == broken_promise::kind::late_pickup);
+  CHECK(broken[0].planned == d.eta(r1).pickup);
+  CHECK(broken[0].promised == d.request(r1).window_end);
+  CHECK(broken[0].planned > broken[0].promised);
+}

@@ -108,6 +108,16 @@ struct request_state {
   cancelled_by cancelled{cancelled_by::rider};
 };
 
+// A booking whose plan no longer keeps its promise (after a travel model changed under it, or
+// telemetry made it late): which promise, what is planned and what was promised. For a long ride,
+// `planned` and `promised` are durations (the planned ride and its limit).
+struct broken_promise {
+  enum class kind : std::uint8_t { late_pickup, late_dropoff, long_ride };
+  request_idx request;
+  kind what{kind::late_pickup};
+  instant planned{0}, promised{0};
+};
+
 struct request_eta {
   instant pickup{no_time};  // no_time once picked up
   instant dropoff{no_time};
@@ -151,6 +161,12 @@ class dispatcher {
   // The earliest moment the rider of the vehicle's first stop, a pickup it reported arriving at,
   // may be declared absent (see Promises); no_time when the first stop is no such pickup.
   instant no_show_time(vehicle_idx v) const;
+
+  // Every booked ride whose plan breaks its promise, by vehicle and stop order. Empty as long as
+  // the dispatcher alone changed the plans (see Promises); telemetry and a new travel model can
+  // make it otherwise. A pickup the vehicle reported arriving at counts as kept when it came in
+  // its window.
+  std::vector<broken_promise> broken_promises() const;
 
   // Every field of the replayed state as text, for comparing two dispatchers.
   std::string dump() const;
@@ -200,5 +216,7 @@ class dispatcher {
 // Geometry helpers of the rules (also used by the API to explain rejections).
 bool inside_area(std::span<std::vector<latlon> const> rings, latlon p);
 std::optional<latlon> nearest_meeting_point(std::span<latlon const> points, latlon p, double max_walk_m);
+// 0 inside the area; else the distance in metres to its nearest edge.
+double distance_to_area_m(std::span<std::vector<latlon> const> rings, latlon p);
 
 }  // namespace nebuta::dispatch
