@@ -10,11 +10,13 @@
 #include <array>
 #include <catch2/catch.hpp>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "nebuta/dispatch/dispatcher.h"
+#include "nebuta/dispatch/fleet_calendar.h"
 #include "plan_of.h"
 
 namespace nebuta::dispatch::test {
@@ -36,6 +38,18 @@ struct day_options {
   // Vehicles with stops follow their plans exactly (late telemetry would break promises that the
   // dispatcher does not control).
   double idle_move_deg{0.0};
+  // Several days: the fleet works the dated shifts of these patterns (fleet_calendar.h) on the
+  // days from day0's date on, riders book up to `book_ahead_s` ahead; without it, random vehicles
+  // of one day.
+  struct calendar {
+    std::vector<shift_pattern> patterns;
+    holiday_calendar holidays;
+    civil::time_zone zone{civil::time_zone::utc()};
+    date_t first{};
+    int days{1};
+    seconds_t book_ahead_s{86'400};
+  };
+  std::optional<calendar> several_days;
 };
 
 using place_generator = std::function<latlon(std::mt19937_64&)>;
@@ -158,8 +172,17 @@ struct random_day {
     advance_vehicles(until);
   }
 
-  void run() {
-    auto const n_vehicles = uniform_int(opt.min_vehicles, opt.max_vehicles);
+  void add_fleet(int& n_vehicles) {
+    if (opt.several_days) {
+      auto const& c = *opt.several_days;
+      for (auto const& s : shifts_between(c.patterns, c.holidays, c.zone, c.first,
+                                          c.first + std::chrono::days{c.days - 1})) {
+        d.add_vehicle(now, s.vehicle);
+      }
+      n_vehicles = static_cast<int>(d.vehicles().size());
+      return;
+    }
+    n_vehicles = uniform_int(opt.min_vehicles, opt.max_vehicles);
     for (int i = 0; i < n_vehicles; ++i) {
       auto const start = opt.day0 + uniform_int(6 * 3600, 9 * 3600);
       vehicle_spec v{"v" + std::to_string(i),
@@ -170,6 +193,11 @@ struct random_day {
                      start + uniform_int(3 * 3600, 9 * 3600)};
       d.add_vehicle(now, v);
     }
+  }
+
+  void run() {
+    int n_vehicles = 0;
+    add_fleet(n_vehicles);
     check();
     auto const mean_gap = uniform(opt.min_mean_gap_s, opt.max_mean_gap_s);
     instant next_request = now, next_reopt = now + 120;
@@ -198,7 +226,8 @@ struct random_day {
       }
       auto const n = static_cast<std::uint16_t>(chance(0.7) ? 1 : uniform_int(2, 4));
       auto const wc = static_cast<std::uint16_t>(chance(0.15) ? 1 : 0);
-      auto const earliest = chance(0.6) ? now : now + uniform_int(0, 7200);
+      auto const ahead = opt.several_days ? opt.several_days->book_ahead_s : 7200;
+      auto const earliest = chance(0.6) ? now : now + uniform_int(0, ahead);
       auto const o = d.request_offer(now, {place(), place(), n, wc, earliest});
       ++n_offers;
       ++n_rejected_by[static_cast<std::size_t>(o.reason)];
@@ -215,7 +244,7 @@ struct random_day {
       next_request += 1 + static_cast<instant>(std::exponential_distribution<double>{1.0 / mean_gap}(rng));
     }
     step_to(next_request + 600);
-    advance_vehicles(opt.day0 + 3 * 86'400);
+    advance_vehicles(opt.day0 + (3 + (opt.several_days ? opt.several_days->days : 0)) * 86'400);
 
     for (auto const& q : d.requests()) {
       REQUIRE(q.status != request_status::assigned);
