@@ -387,6 +387,19 @@ void sqlite_journal::record(dispatch::command const& c) {
   last_seq_ = seq;
 }
 
+void sqlite_journal::record_batch(std::span<dispatch::command const> commands) {
+  exec(db_, path_, "BEGIN IMMEDIATE");
+  auto const first = last_seq_;
+  try {
+    for (auto const& c : commands) record(c);
+    exec(db_, path_, "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    last_seq_ = first;
+    throw;
+  }
+}
+
 void sqlite_journal::compact(dispatch::dispatcher const& d, std::string extra) {
   if (last_seq_ == snapshot_seq_ && snapshot_seq_ != 0) return;  // nothing new since the last one
   auto const body = encode_snapshot(snapshot_of(d, last_seq_, std::move(extra)));

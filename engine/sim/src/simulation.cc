@@ -74,7 +74,9 @@ seconds_t sim_time(instant t) { return static_cast<seconds_t>(t); }
 class runner {
  public:
   runner(scenario const& sc, road::travel_model const& model, sim_options const& opt)
-      : sc_{sc}, model_{model}, opt_{opt}, d_{model, sc.rules} {}
+      : sc_{sc}, model_{model}, opt_{opt}, d_{model, sc.rules} {
+    d_.set_journal(opt.journal);
+  }
 
   result run() {
     load_demand();
@@ -375,6 +377,7 @@ class runner {
   void after_command(char const* what) {
     ++res_.n_commands;
     if (opt_.validate) check(what);
+    if (opt_.after_command) opt_.after_command(d_);
   }
 
   void check(char const* what) {

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -68,6 +69,9 @@ class sqlite_journal final : public dispatch::journal {
   sqlite_journal& operator=(sqlite_journal const&) = delete;
 
   void record(dispatch::command const&) override;
+  // Appends the commands in one transaction (one sync): for bulk writes such as imports and
+  // benchmarks; a dispatcher's own commands go through `record`, one at a time.
+  void record_batch(std::span<dispatch::command const> commands);
 
   // Replaces the journal up to its last command by a snapshot of `d`, which must hold the state
   // after exactly those commands; `extra` is stored beside it (snapshot.h). One transaction.

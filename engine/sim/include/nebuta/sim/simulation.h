@@ -24,8 +24,13 @@
 #include <string>
 #include <vector>
 
+#include "nebuta/dispatch/commands.h"
 #include "nebuta/road/travel_model.h"
 #include "nebuta/sim/scenario.h"
+
+namespace nebuta::dispatch {
+class dispatcher;
+}
 
 namespace nebuta::sim {
 
@@ -94,6 +99,10 @@ struct sim_options {
   road::travel_model const* validation_model{nullptr};  // default: the simulation's model
   std::size_t max_validation_errors{20};
   std::function<void(std::size_t done, std::size_t total)> progress;  // called every ~1% of requests
+  // Receives every dispatcher command, as live dispatch journals them; `after_command` is called
+  // after each one with the dispatcher (e.g. to compact that journal from its state).
+  dispatch::journal* journal{nullptr};
+  std::function<void(dispatch::dispatcher const&)> after_command;
 };
 
 // Runs the scenario (its requests plus generated demand) on the travel model.
