@@ -27,7 +27,7 @@ void run_dispatch(dispatch_options const& o) {
     return;
   }
   api_server::block_shutdown_signals();  // before any thread starts
-  auto drt = api_server::make_drt_service(o.drt, {}, {}, "nebuta dispatch");
+  auto drt = api_server::make_drt_service(o.drt, {}, "nebuta dispatch");
   auto cfg = o.cfg;
   cfg.access_log = !o.quiet;
   api_server::http_server server{nullptr, drt.get(), cfg};

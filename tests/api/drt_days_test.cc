@@ -267,7 +267,7 @@ TEST_CASE("drt days: a one-day database is refused with the command that convert
   o.operator_token_file = token.string();
   o.reoptimise_every_s = 0;
   try {
-    (void)as::make_drt_service(o, {}, {}, "test");
+    (void)as::make_drt_service(o, {}, "test");
     FAIL("a format-1 database was opened");
   } catch (std::runtime_error const& e) {
     CHECK_THAT(e.what(), Catch::Contains("format 1") &&
@@ -275,10 +275,10 @@ TEST_CASE("drt days: a one-day database is refused with the command that convert
   }
   as::migrate_drt_database(db.string(), "test");
   CHECK(std::filesystem::exists(db.string() + ".format1"));
-  auto const svc = as::make_drt_service(o, {}, {}, "test");
+  auto const svc = as::make_drt_service(o, {}, "test");
   CHECK(svc->n_replayed() == 1);
   o.service_date = "2026-11-22";
-  CHECK_THROWS_WITH(as::make_drt_service(o, {}, {}, "test"), Catch::Contains("--service-date is gone"));
+  CHECK_THROWS_WITH(as::make_drt_service(o, {}, "test"), Catch::Contains("--service-date is gone"));
 }
 
 TEST_CASE("drt days: depots, meeting points and feed stops outside the area warn; --strict refuses", "[drt][days]") {
@@ -312,9 +312,9 @@ TEST_CASE("drt days: depots, meeting points and feed stops outside the area warn
   o.operator_token_file = (dir.path / "token").string();
   o.reoptimise_every_s = 0;
   o.strict = true;
-  CHECK_THROWS_WITH(as::make_drt_service(o, {}, stops, "test"),
+  CHECK_THROWS_WITH(as::make_drt_service(o, {{}, {}, stops}, "test"),
                     Catch::Contains("--strict") && Catch::Contains("depot of vehicle aomori-1"));
   CHECK_FALSE(std::filesystem::exists(dir.path / "state.sqlite"));  // refused before touching the database
   o.strict = false;
-  CHECK(as::make_drt_service(o, {}, stops, "test")->n_vehicles() > 0);  // warned, started
+  CHECK(as::make_drt_service(o, {{}, {}, stops}, "test")->n_vehicles() > 0);  // warned, started
 }

@@ -39,7 +39,7 @@ struct fixture {
   std::atomic<std::int64_t> now{tokyo_midnight_2026_11_22 + 8 * 3600};  // 08:00 local
   std::unique_ptr<as::drt_service> drt;
   std::unique_ptr<as::http_server> server;
-  std::function<std::optional<nebuta::latlon>(std::string const&)> stop_lookup;
+  decltype(as::drt_options::stop_lookup) stop_lookup;
 
   fixture() { start(); }
   ~fixture() { stop(); }
@@ -581,7 +581,7 @@ TEST_CASE("drt: a journal write failure answers 503 and makes the service read-o
 TEST_CASE("drt: pickup and drop-off by stop id of the loaded timetable", "[drt]") {
   fixture f;
   f.stop();
-  f.stop_lookup = [](std::string const& id) -> std::optional<nebuta::latlon> {
+  f.stop_lookup = [](std::string const& id, std::vector<std::string> const&) -> std::optional<nebuta::latlon> {
     if (id == "otemachi") return nebuta::latlon{pu_lat, pu_lon};
     if (id == "kamiyacho") return nebuta::latlon{do_lat, do_lon};
     return std::nullopt;

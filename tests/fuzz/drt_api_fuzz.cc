@@ -55,7 +55,7 @@ std::unique_ptr<as::drt_service> fresh_service() {
   o.operator_token = operator_token;
   o.reoptimise_every_s = 0;
   o.clock = [] { return tokyo_8am_2026_11_22; };
-  o.stop_lookup = [](std::string const& id) -> std::optional<nebuta::latlon> {
+  o.stop_lookup = [](std::string const& id, std::vector<std::string> const&) -> std::optional<nebuta::latlon> {
     if (id == "tokyo") return nebuta::latlon{35.6812, 139.7671};
     return std::nullopt;
   };

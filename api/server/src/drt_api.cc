@@ -14,6 +14,7 @@
 #include "drt_call.h"
 #include "drt_token.h"
 #include "negotiation.h"
+#include "nebuta/api_service/service.h"
 #include "nebuta/api_service/text_fold.h"
 #include "nebuta/core/civil_time.h"
 
@@ -224,7 +225,8 @@ http_response drt_service::handle(http_request const& req, endpoint& ep) {
     auto const sub = seg.size() > 2 ? std::string_view{seg[2]} : std::string_view{};
     for (auto const& r : resources) {
       if (sub != r.name || seg.size() < r.min_segments || seg.size() > r.max_segments) continue;
-      drt_call call{m, req, path, std::move(seg), fmt, ep, std::move(bearer)};
+      drt_call call{m, req, path, std::move(seg), fmt, ep, std::move(bearer),
+                    api_service::make_lang_chain({}, req.accept_language)};
       return r.handle(call);
     }
     throw drt_error{404, "not_found", "no such endpoint: " + std::string{path.substr(0, 200)}};

@@ -24,6 +24,7 @@ struct drt_call {
   format fmt;
   endpoint& ep;
   std::optional<std::string> bearer;  // the token of "Authorization: Bearer <token>"
+  std::vector<std::string> langs;     // from Accept-Language: names of stops
 
   bool is_get() const { return req.method == "GET" || req.method == "HEAD"; }
   // Throws 405 unless the method is one of `methods` (GET allows HEAD).

@@ -73,9 +73,7 @@ std::string read_token(drt_cli_options const& o) {
 
 }  // namespace
 
-std::unique_ptr<drt_service> make_drt_service(
-    drt_cli_options const& o, std::function<std::optional<latlon>(std::string const&)> stop_lookup,
-    std::vector<latlon> const& feed_stops, char const* log) {
+std::unique_ptr<drt_service> make_drt_service(drt_cli_options const& o, drt_timetable tt, char const* log) {
   auto const t0 = std::chrono::steady_clock::now();
   if (!o.service_date.empty())
     throw std::runtime_error{"--service-date is gone: the service runs every day on one database (a database of one "
@@ -87,7 +85,8 @@ std::unique_ptr<drt_service> make_drt_service(
   opt.reoptimise_every_s = o.reoptimise_every_s;
   opt.compact_every = o.compact_every;
   opt.accept_new_travel_model = o.accept_new_travel_model;
-  opt.stop_lookup = std::move(stop_lookup);
+  opt.stop_lookup = std::move(tt.stop_lookup);
+  opt.stop_at = std::move(tt.stop_at);
 
   drt_config::holiday_list holidays;
   auto const rules = o.rules.empty() ? dispatch::rules{} : drt_config::load_rules(o.rules, &holidays);
@@ -98,7 +97,7 @@ std::unique_ptr<drt_service> make_drt_service(
     for (auto const& e : fleet.errors) std::fprintf(stderr, "%s: %s\n", log, e.c_str());
     opt.shifts = std::move(fleet.shifts);
   }
-  auto const warnings = drt_config::area_warnings(rules, opt.shifts, feed_stops);
+  auto const warnings = drt_config::area_warnings(rules, opt.shifts, tt.stops);
   for (auto const& w : warnings) std::fprintf(stderr, "%s: warning: %s\n", log, w.c_str());
   if (o.strict && !warnings.empty())
     throw std::runtime_error{std::to_string(warnings.size()) + " warning(s) about the configuration and --strict: " +

@@ -1,6 +1,7 @@
 // The on-demand API's answers: dispatcher state → DRT messages and the GTFS-RT feed, reject
 // reasons and command statuses → texts and errors.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -56,7 +57,21 @@ v1::DrtTime* drt_state::set_time(v1::DrtTime* t, d::instant s) const {
   return t;
 }
 
-v1::DrtRequestStatus drt_state::request_status(d::request_idx r) const {
+void drt_state::set_point(v1::DrtMeetingPoint* out, latlon asked, latlon at, langs const& chain) const {
+  if (opt.stop_at) {
+    if (auto const label = opt.stop_at(at, chain)) {
+      out->set_stop_id(label->stop_id);
+      out->set_name(label->name);
+      out->set_platform_code(label->platform_code);
+    }
+  }
+  set_latlon(out->mutable_location(), at);
+  auto const walk = haversine_m(asked, at);
+  out->set_walk_m(std::round(walk * 10.0) / 10.0);
+  out->set_walk_s(static_cast<std::int32_t>(std::lround(walk / (opt.walk_speed_kmh / 3.6))));
+}
+
+v1::DrtRequestStatus drt_state::request_status(d::request_idx r, langs const& chain) const {
   auto const& rq = disp.request(r);
   v1::DrtRequestStatus out;
   out.set_request_id(std::to_string(r.v()));
@@ -68,6 +83,8 @@ v1::DrtRequestStatus drt_state::request_status(d::request_idx r) const {
   out.set_wheelchair_users(rq.spec.wheelchair_users);
   set_time(out.mutable_requested_at(), rq.requested_at);
   set_time(out.mutable_earliest_pickup(), rq.status == d::request_status::rejected ? rq.spec.earliest_pickup : rq.earliest);
+  if (rq.pickup.valid) set_point(out.mutable_pickup_point(), rq.spec.pickup, rq.pickup.coord, chain);
+  if (rq.dropoff.valid) set_point(out.mutable_dropoff_point(), rq.spec.dropoff, rq.dropoff.coord, chain);
   if (rq.status == d::request_status::rejected) {
     out.set_reject_reason(d::to_string(rq.reason));
     return out;
@@ -106,16 +123,22 @@ v1::DrtVehicle drt_state::vehicle_message(d::vehicle_idx vi) const {
   return out;
 }
 
-v1::DrtVehicleStops drt_state::stops_message(d::vehicle_idx vi) const {
+v1::DrtVehicleStops drt_state::stops_message(d::vehicle_idx vi, langs const& chain) const {
   auto const& v = disp.vehicle(vi);
   v1::DrtVehicleStops out;
   out.set_vehicle_id(v.spec.name);
-  for (auto const& s : v.stops) {
+  set_time(out.mutable_shift_start(), v.spec.shift_start);
+  set_time(out.mutable_shift_end(), v.spec.shift_end);
+  out.set_on_board(static_cast<std::uint32_t>(v.seats_used + v.wheelchairs_used));
+  if (!v.stops.empty()) set_time(out.mutable_next_stop_eta(), v.stops.front().arrival);
+  for (std::size_t k = 0; k < v.stops.size(); ++k) {
+    auto const& s = v.stops[k];
     auto const& rq = disp.request(s.request);
     auto& m = *out.add_stops();
     m.set_kind(s.kind == d::stop_kind::pickup ? "pickup" : "dropoff");
     m.set_request_id(std::to_string(s.request.v()));
     set_latlon(m.mutable_location(), s.loc.coord);
+    set_point(m.mutable_point(), s.kind == d::stop_kind::pickup ? rq.spec.pickup : rq.spec.dropoff, s.loc.coord, chain);
     set_time(m.mutable_planned_arrival(), s.arrival);
     set_time(m.mutable_planned_departure(), s.departure);
     if (s.kind == d::stop_kind::pickup) {
@@ -126,8 +149,10 @@ v1::DrtVehicleStops drt_state::stops_message(d::vehicle_idx vi) const {
     }
     m.set_passengers(rq.spec.passengers);
     m.set_wheelchair_users(rq.spec.wheelchair_users);
+    m.set_on_board_after(static_cast<std::uint32_t>(v.seats_after[k] + v.wheelchairs_after[k]));
     m.set_arrived(s.arrived);
     if (s.arrived) set_time(m.mutable_arrived_at(), s.arrived_at);
+    if (k == 0 && s.arrived && s.kind == d::stop_kind::pickup) set_time(m.mutable_no_show_after(), disp.no_show_time(vi));
   }
   set_time(out.mutable_depot_arrival(), v.depot_arrival);
   return out;

@@ -23,9 +23,14 @@ http_response drt_offers(drt_call& c) {
         throw drt_error{400, "invalid_place", what + ": give either stop_id or lat and lon, not both"};
       if (!m.opt.stop_lookup)
         throw drt_error{400, "unknown_stop", what + ": no timetable is loaded; give lat and lon"};
-      auto const at = m.opt.stop_lookup(p.stop_id());
-      if (!at) throw drt_error{400, "unknown_stop", what + ": no stop with id '" + p.stop_id().substr(0, 100) + "'"};
-      return *at;
+      try {
+        auto const at = m.opt.stop_lookup(p.stop_id(), c.langs);
+        if (!at)
+          throw drt_error{400, "unknown_stop", what + ": no stop with id or name '" + p.stop_id().substr(0, 100) + "'"};
+        return *at;
+      } catch (place_error const& e) {
+        throw drt_error{400, e.code, what + ": " + e.what()};
+      }
     }
     if (!p.has_lat() || !p.has_lon()) throw drt_error{400, "invalid_place", what + ": give lat and lon, or stop_id"};
     return require_coordinate(p.lat(), p.lon(), what);
@@ -67,6 +72,8 @@ http_response drt_offers(drt_call& c) {
     o->set_vehicle_id(m.vehicle_name(res.o.vehicle));
     drt_state::set_latlon(o->mutable_pickup(), res.o.pickup);
     drt_state::set_latlon(o->mutable_dropoff(), res.o.dropoff);
+    m.set_point(o->mutable_pickup_point(), spec.pickup, res.o.pickup, c.langs);
+    m.set_point(o->mutable_dropoff_point(), spec.dropoff, res.o.dropoff, c.langs);
     m.set_time(o->mutable_pickup_window_start(), res.o.window_start);
     m.set_time(o->mutable_pickup_window_end(), res.o.window_end);
     m.set_time(o->mutable_pickup_eta(), res.o.pickup_eta);

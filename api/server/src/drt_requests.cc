@@ -45,7 +45,7 @@ http_response drt_requests(drt_call& c) {
         m.write([&] { return m.disp.cancel(now, r, op ? d::cancelled_by::operator_ : d::cancelled_by::rider); });
     if (res != d::command_status::ok) throw status_error(res);
   }
-  return message_response(m.request_status(r), c.fmt);
+  return message_response(m.request_status(r, c.langs), c.fmt);
 }
 
 }  // namespace nebuta::api_server

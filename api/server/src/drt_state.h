@@ -123,9 +123,12 @@ struct drt_state {
     out->set_lon(p.lon);
   }
   std::string const& vehicle_name(dispatch::vehicle_idx v) const { return disp.vehicle(v).spec.name; }
-  v1::DrtRequestStatus request_status(dispatch::request_idx r) const;
+  using langs = std::vector<std::string>;
+  v1::DrtRequestStatus request_status(dispatch::request_idx r, langs const& chain) const;
   v1::DrtVehicle vehicle_message(dispatch::vehicle_idx vi) const;
-  v1::DrtVehicleStops stops_message(dispatch::vehicle_idx vi) const;
+  v1::DrtVehicleStops stops_message(dispatch::vehicle_idx vi, langs const& chain) const;
+  // A meeting point `at` for a rider who asked for `asked`: the stop there, the walk.
+  void set_point(v1::DrtMeetingPoint* out, latlon asked, latlon at, langs const& chain) const;
   transit_realtime::FeedMessage vehicle_positions() const;
 };
 

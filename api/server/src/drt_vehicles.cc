@@ -150,7 +150,7 @@ http_response drt_vehicles(drt_call& c) {
     throw drt_error{404, "unknown_vehicle", "no vehicle with id '" + seg[3].substr(0, 100) + "'"};
   }
   if (seg.size() == 4) return message_response(m.vehicle_message(*current), c.fmt);
-  if (action == "stops") return message_response(m.stops_message(*current), c.fmt);
+  if (action == "stops") return message_response(m.stops_message(*current, c.langs), c.fmt);
   lock.unlock();  // parse the body outside the lock
   if (action == "position") {
     v1::DrtPositionUpdate in;
@@ -186,7 +186,7 @@ http_response drt_vehicles(drt_call& c) {
   auto const now = m.now();
   auto const res = m.write([&] { return m.disp.stop_event(now, vi, d::request_idx{*id}, kind->first); });
   if (res != d::command_status::ok) throw status_error(res);
-  return message_response(m.stops_message(vi), c.fmt);
+  return message_response(m.stops_message(vi, c.langs), c.fmt);
 }
 
 }  // namespace nebuta::api_server

@@ -36,17 +36,30 @@ void run_serve(serve_options const& o) {
   std::unique_ptr<drt_service> drt;
   if (!o.drt.db.empty()) {
     auto const& tt = loaded.tt;
-    std::vector<latlon> stops;  // for the check that the feed and the service area belong together
-    for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s)
-      if (tt.stop_has_coords[s] != 0) stops.push_back(tt.stop_coords[s]);
-    drt = make_drt_service(
-        o.drt,
-        [&tt](std::string const& id) -> std::optional<latlon> {
-          auto const s = tt.find_stop(id);
-          if (!s || tt.stop_has_coords[*s] == 0) return std::nullopt;
-          return tt.stop_coords[*s];
-        },
-        stops, "nebuta serve");
+    drt_timetable access;
+    for (auto st = stop_idx{0}; st.v() < tt.n_stops(); ++st)
+      if (tt.stop_has_coords[st] != 0) access.stops.push_back(tt.stop_coords[st]);
+    // One place search for the planner and the on-demand service: ids and names in any language.
+    access.stop_lookup = [&svc, &tt](std::string const& text,
+                                     std::vector<std::string> const& langs) -> std::optional<latlon> {
+      try {
+        for (auto const& c : svc.resolve_place(text, langs, "stop_id").candidates) {
+          if (c.stop.valid() && tt.stop_has_coords[c.stop] != 0) return tt.stop_coords[c.stop];
+          if (!c.stop.valid()) return c.coord;
+        }
+        return std::nullopt;
+      } catch (api_service::api_error const& e) {
+        if (e.code() == "unknown_stop") return std::nullopt;
+        throw place_error{e.code(), api_service::error_message(e.code(), e.args(), langs)};
+      }
+    };
+    access.stop_at = [&svc](latlon at, std::vector<std::string> const& langs) -> std::optional<stop_label> {
+      auto const near = svc.nearby(at.lat, at.lon, 5.0, 1, langs);
+      if (near.stops().empty()) return std::nullopt;
+      auto const& st = near.stops(0).stop();
+      return stop_label{st.stop_id(), st.name(), st.platform_code()};
+    };
+    drt = make_drt_service(o.drt, std::move(access), "nebuta serve");
   }
   http_server server{&svc, drt.get(), cfg};
   server.start();

@@ -36,6 +36,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,18 @@ struct service_clock {
   std::optional<dispatch::instant> parse(std::string const& text, dispatch::instant now) const;
 };
 
+// A stop of the loaded timetable as riders and drivers read it.
+struct stop_label {
+  std::string stop_id, name, platform_code;
+};
+
+// A place the timetable cannot decide on (an ambiguous name, a station without platforms): the
+// planner's error code and message, answered as 400.
+struct place_error : std::runtime_error {
+  place_error(std::string c, std::string const& message) : std::runtime_error{message}, code{std::move(c)} {}
+  std::string code;
+};
+
 struct drt_options {
   std::filesystem::path db;
   std::string timezone{"Asia/Tokyo"};
@@ -91,8 +104,13 @@ struct drt_options {
   double position_jitter_m{300.0};
   std::size_t max_body_bytes{64 * 1024};
   unix_clock clock;                  // empty: the system clock
-  // Stop id of the loaded timetable → coordinate (empty: stop ids are not accepted).
-  std::function<std::optional<latlon>(std::string const&)> stop_lookup;
+  // The loaded timetable's stops (empty functions: none loaded). A stop id or a stop name in any
+  // language → the stop's coordinate, found as the journey planner finds places (a station: its
+  // first platform); nullopt: no such stop; throws place_error when it cannot decide. And the stop
+  // at a meeting point (within 5 m), named in a language chain.
+  std::function<std::optional<latlon>(std::string const& text, std::vector<std::string> const& langs)> stop_lookup;
+  std::function<std::optional<stop_label>(latlon at, std::vector<std::string> const& langs)> stop_at;
+  double walk_speed_kmh{4.8};  // riders' walk to and from meeting points
 };
 
 struct drt_state;  // drt_state.h

@@ -34,14 +34,19 @@ struct drt_cli_options {
 // `required_db`: --db is mandatory (nebuta dispatch); otherwise the service starts only with it.
 void add_drt_options(CLI::App& cmd, drt_cli_options& o, bool required_db);
 
+// What the service uses of the timetable the planner loaded (`nebuta serve`; empty: none): place
+// search and stop names (drt_options), and every stop's coordinate for the start-up check.
+struct drt_timetable {
+  decltype(drt_options::stop_lookup) stop_lookup;
+  decltype(drt_options::stop_at) stop_at;
+  std::vector<latlon> stops;
+};
+
 // Builds and starts the service: checks the configuration (warnings on stderr; with --strict a
 // warning refuses the start), restores and replays the journal, registers the fleet's shifts.
-// `feed_stops`: the coordinates of the stops of the feed the planner loaded (empty: none). Throws
-// with context on bad files, a missing operator token, a database to convert (naming the command
-// that converts it) or another travel model. `log` prefixes start-up messages.
-std::unique_ptr<drt_service> make_drt_service(
-    drt_cli_options const& o, std::function<std::optional<latlon>(std::string const&)> stop_lookup,
-    std::vector<latlon> const& feed_stops, char const* log);
+// Throws with context on bad files, a missing operator token, a database to convert (naming the
+// command that converts it) or another travel model. `log` prefixes start-up messages.
+std::unique_ptr<drt_service> make_drt_service(drt_cli_options const& o, drt_timetable tt, char const* log);
 
 // `nebuta dispatch --db F --migrate-db`: converts a one-day database (journal format 1) in place,
 // keeping a copy of it as F.format1; prints what it did.
