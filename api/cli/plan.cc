@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -16,6 +15,7 @@
 #include "nebuta/api_service/service.h"
 #include "nebuta/gtfs/csv.h"
 #include "nebuta/gtfs/parse.h"
+#include "nebuta/io/file.h"
 #include "nebuta/raptor/router.h"
 
 namespace nebuta::cli {
@@ -75,9 +75,8 @@ void print_journey_text(api_service::service const& svc, raptor::journey const& 
 }
 
 void run_batch(plan_options const& o, timetable const& tt, raptor::options const& opt, date_t date) {
-  std::ifstream in{o.queries, std::ios::binary};
-  if (!in) throw std::runtime_error{"cannot open " + o.queries};
-  std::string const data{std::istreambuf_iterator<char>{in}, {}};
+  std::string data;
+  if (io::read_file(o.queries, data) != io::read_status::ok) throw std::runtime_error{"cannot open " + o.queries};
   gtfs::string_arena arena;
   gtfs::csv_reader csv{data, arena};
   std::vector<std::string_view> fields;

@@ -94,7 +94,7 @@ v1::NearbyResponse service::nearby(double lat, double lon, double radius_m, unsi
   }
   latlon const c{lat, lon};
   std::vector<std::pair<double, stop_idx>> found;
-  auto const dlat = radius_m / 111'194.0 + 1e-7;
+  auto const dlat = radius_m / geo::metres_per_degree + 1e-7;
   auto it = std::lower_bound(stops_by_lat_.begin(), stops_by_lat_.end(), std::pair{lat - dlat, stop_idx{0U}});
   for (; it != stops_by_lat_.end() && it->first <= lat + dlat; ++it) {
     auto const d = haversine_m(c, tt_.stop_coords[it->second]);

@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <sstream>
 
 #include "nebuta/drt_config/config.h"
 #include "nebuta/gtfs/reader.h"
+#include "nebuta/io/file.h"
+#include "nebuta/io/json_path.h"
 #include "nebuta/osm/reader.h"
 #include "nebuta/road/network_model.h"
 #include "nebuta/sim/matrix_model.h"
@@ -19,15 +20,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+[[noreturn]] void raise_scenario_error(std::string const& message) { throw scenario_error{message}; }
+
 // Where a value sits, for messages: "scenario.json: demand.generate.origins.zones[2].radius_m".
-struct where {
-  std::string file, path;
-  where key(std::string const& k) const { return {file, path.empty() ? k : path + "." + k}; }
-  where index(std::size_t i) const { return {file, path + "[" + std::to_string(i) + "]"}; }
-  [[noreturn]] void fail(std::string const& reason) const {
-    throw scenario_error{file + ": " + (path.empty() ? "" : path + ": ") + reason};
-  }
-};
+using where = io::json_path;
 
 void only_keys(json const& o, where const& w, std::initializer_list<char const*> allowed) {
   if (!o.is_object()) w.fail("must be an object");
@@ -106,11 +102,13 @@ fs::path resolve(fs::path const& base, std::string const& p) {
 }
 
 std::string read_file(fs::path const& p, std::string const& what) {
-  std::ifstream in{p, std::ios::binary};
-  if (!in) throw scenario_error{p.string() + ": cannot open " + what};
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  std::string text;
+  switch (io::read_file(p, text)) {
+    case io::read_status::ok: return text;
+    case io::read_status::cannot_open: throw scenario_error{p.string() + ": cannot open " + what};
+    case io::read_status::read_failed: break;
+  }
+  throw scenario_error{p.string() + ": cannot read " + what};
 }
 
 // --- demand ---
@@ -440,7 +438,7 @@ scenario_file load_scenario(fs::path const& file) {
   } catch (json::parse_error const& e) {
     throw scenario_error{file.string() + ": invalid JSON: " + e.what()};
   }
-  where const w{file.string(), ""};
+  where const w{file.string(), "", &raise_scenario_error};
   only_keys(j, w, {"name", "seed", "days", "rules", "fleet", "demand", "riders", "travel", "costs", "simulation"});
   auto const base = fs::weakly_canonical(fs::absolute(file)).parent_path();
   auto& sc = f.base;

@@ -28,8 +28,8 @@ using segment = bg::model::segment<xy>;
 using rtree_value = std::pair<segment, std::uint32_t>;  // segment, index into segments_
 using rtree = bgi::rtree<rtree_value, bgi::rstar<16>>;
 
-constexpr double earth_radius_m = 6'371'000.0;
-constexpr double deg = std::numbers::pi / 180.0;
+constexpr double earth_radius_m = geo::earth_radius_m;
+constexpr double deg = geo::radians_per_degree;
 
 // Local equirectangular projection in metres around (lat0, lon0).
 struct projection {

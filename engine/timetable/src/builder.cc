@@ -628,8 +628,7 @@ class compiler {
     tt_.walk_link_radius_m = opt_.walk_link_radius_m;
     auto const radius = static_cast<double>(opt_.walk_link_radius_m);
     // A grid of cells about `radius` wide: neighbours are in the 3x3 block around a stop's cell.
-    constexpr double metres_per_degree = 111'194.9;
-    auto const cell_lat = std::max(radius, 1.0) / metres_per_degree;
+    auto const cell_lat = std::max(radius, 1.0) / geo::metres_per_degree;
     std::map<std::pair<std::int64_t, std::int64_t>, std::vector<stop_idx>> grid;
     auto const cell_of = [&](latlon p) {
       auto const lat_cell = static_cast<std::int64_t>(std::floor(p.lat / cell_lat));

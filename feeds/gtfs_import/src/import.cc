@@ -15,10 +15,6 @@ feed_spec parse_feed_arg(std::string_view arg) {
   return {name.string(), p};
 }
 
-std::string problem::to_string() const {
-  return file + (line != 0 ? ":" + std::to_string(line) : std::string{}) + ": " + message;
-}
-
 build::feed to_build_feed(gtfs::feed const& src, std::string name) {
   build::feed out;
   out.name = std::move(name);
@@ -104,9 +100,7 @@ load_result load(std::vector<feed_spec> const& feeds, build::options const& opt,
   for (auto i = 0U; i < feeds.size(); ++i) inputs.push_back(to_build_feed(sources[i], feeds[i].name));
 
   if (progress) progress("compiling timetable");
-  auto const report = [&](build::problem const& p) {
-    result.problems.push_back({p.file, p.line, p.kind, p.message});
-  };
+  auto const report = [&](problem const& p) { result.problems.push_back(p); };
   result.tt = build::compile(inputs, opt, report, {reader_counts.begin(), reader_counts.end()});
   result.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
