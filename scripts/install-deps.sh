@@ -17,6 +17,7 @@ packages=(
   libhowardhinnant-date-dev tzdata    # time zones (engine/core: date/tz on the system tz database)
   libssl-dev                          # rider tokens of the on-demand API (HMAC-SHA256, OpenSSL libcrypto)
   clang libclang-rt-14-dev            # fuzz targets (libFuzzer, ASan, UBSan runtimes; make test runs them briefly)
+  clang-format                        # make format / make format-check (.clang-format)
   libjs-leaflet                       # the web app's map, served by `nebuta serve` at /vendor/leaflet/
   nodejs                              # the web app's JavaScript unit tests (node --test)
   chromium chromium-driver python3-selenium  # the web app in a real, headless browser (tests/web)

@@ -11,9 +11,7 @@
 #include "nebuta/sim_io/output.h"
 #include "nebuta/sim_io/scenario_file.h"
 #include "nebuta/sim_io/sweep.h"
-#ifdef NEBUTA_HAVE_REPORT
 #include "nebuta/report/report.h"
-#endif
 
 namespace nebuta::cli {
 
@@ -30,13 +28,7 @@ struct simulate_options {
   bool validate{false};
 };
 
-void write_reports_for_run(fs::path const& dir) {
-#ifdef NEBUTA_HAVE_REPORT
-  report::write_run_report(dir);
-#else
-  (void)dir;
-#endif
-}
+void write_reports_for_run(fs::path const& dir) { report::write_run_report(dir); }
 
 // Validation errors end the command with an error (after the files are written).
 void check_validation(sim::result const& r, std::string const& where) {
@@ -102,9 +94,7 @@ void run_simulate(simulate_options const& o) {
     progress.done();
     throw;
   }
-#ifdef NEBUTA_HAVE_REPORT
   report::write_sweep_report(out);
-#endif
   progress.done();
   auto const secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf("%s: %zu runs on %u threads in %.2f s (%.2f runs/s); see sweep.csv\n", out.string().c_str(),
