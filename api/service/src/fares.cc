@@ -72,7 +72,7 @@ void apply_fare_options(timetable const& tt, fare_options const& o, std::vector<
     for (std::size_t i = 0; i < journeys.size(); ++i) {
       // Unknown fares (infinite keys) are kept: nothing says they are over the limit.
       if (std::isinf(keys[i]) || keys[i] <= *o.max_fare + 1e-9) {
-        journeys[kept] = std::move(journeys[i]);
+        if (kept != i) journeys[kept] = std::move(journeys[i]);  // a self-move would empty the legs
         keys[kept++] = keys[i];
       }
     }
