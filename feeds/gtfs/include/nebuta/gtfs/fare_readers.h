@@ -14,31 +14,6 @@
 namespace nebuta::gtfs {
 namespace detail {
 
-inline std::optional<table> open_table(feed_source const& src, feed& f, std::string const& file,
-                                       bool required) {
-  auto data = src.read(file);
-  if (!data) {
-    if (required) throw feed_error{src.path().string() + ": missing required file " + file};
-    return std::nullopt;
-  }
-  auto const& buffer = f.buffers.emplace_back(std::move(*data));
-  table t{file, buffer, f.arena, f.problems};
-  if (!t.has_header()) {
-    if (required) throw feed_error{file + ": empty file (no header)"};
-    return std::nullopt;
-  }
-  return t;
-}
-
-inline bool read_into(feed_source const& src, feed& f, std::string const& file, bool required,
-                      void (*reader)(table&, feed&)) {
-  auto t = open_table(src, f, file, required);
-  if (!t) return false;
-  reader(*t, f);
-  f.rows_read[file] = t->rows_read();
-  return true;
-}
-
 inline void read_fare_attributes(table& t, feed& f) {
   auto const id = t.require("fare_id"), price = t.require("price"),
              currency = t.require("currency_type"), payment = t.require("payment_method"),

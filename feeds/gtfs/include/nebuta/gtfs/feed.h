@@ -1,4 +1,5 @@
-// The records of one feed as read_feed() returns them, and what to read.
+// The records of one feed as read_feed() returns them, what to read, and how one file of it is
+// opened and read into it.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 
 #include "nebuta/gtfs/csv.h"
 #include "nebuta/gtfs/records.h"
+#include "nebuta/gtfs/source.h"
 #include "nebuta/gtfs/table.h"
 
 namespace nebuta::gtfs {
@@ -61,5 +63,37 @@ struct feed {
   std::deque<std::string> buffers;
   string_arena arena;
 };
+
+namespace detail {
+
+// A file of the feed with its header read (GTFS files read short rows, see table), or nullopt
+// when the feed has no such file.
+inline std::optional<table> open_table(feed_source const& src, feed& f, std::string const& file,
+                                       bool required) {
+  auto data = src.read(file);
+  if (!data) {
+    if (required) throw feed_error{src.path().string() + ": missing required file " + file};
+    return std::nullopt;
+  }
+  auto const& buffer = f.buffers.emplace_back(std::move(*data));
+  table t{file, buffer, f.arena, f.problems};
+  t.read_short_rows(true);
+  if (!t.has_header()) {
+    if (required) throw feed_error{file + ": empty file (no header)"};
+    return std::nullopt;
+  }
+  return t;
+}
+
+inline bool read_into(feed_source const& src, feed& f, std::string const& file, bool required,
+                      void (*reader)(table&, feed&)) {
+  auto t = open_table(src, f, file, required);
+  if (!t) return false;
+  reader(*t, f);
+  f.rows_read[file] = t->rows_read();
+  return true;
+}
+
+}  // namespace detail
 
 }  // namespace nebuta::gtfs

@@ -82,8 +82,13 @@ class table {
       if (fields_.size() == 1 && fields_[0].empty()) continue;
       ++rows_read_;
       if (fields_.size() < header_.size()) {
-        // Sloppy writers drop trailing empty fields; the row is read with them empty (a field
-        // the row needed is then reported by the field's own check).
+        if (!short_rows_) {
+          report("short_row", "row has " + std::to_string(fields_.size()) + " fields, header has " +
+                                  std::to_string(header_.size()));
+          continue;
+        }
+        // Sloppy GTFS writers drop trailing empty fields; the row is read with them empty (a
+        // field the row needed is then reported by the field's own check).
         report("short_row", "row has " + std::to_string(fields_.size()) + " fields, header has " +
                                 std::to_string(header_.size()) + "; the missing trailing fields are read as empty");
         fields_.resize(header_.size());
@@ -97,6 +102,10 @@ class table {
       return true;
     }
   }
+
+  // Rows with fewer fields than the header: read with the missing trailing fields empty (GTFS
+  // files, issue 12) rather than skipped (the default, for stricter files such as a fleet CSV).
+  void read_short_rows(bool on) { short_rows_ = on; }
 
   std::string_view operator[](int col) const {
     return col < 0 ? std::string_view{} : fields_[static_cast<std::size_t>(col)];
@@ -189,6 +198,7 @@ class table {
   std::vector<std::string_view> fields_;
   std::uint32_t line_{0};
   std::uint64_t rows_read_{0};
+  bool short_rows_{false};
 };
 
 }  // namespace detail
