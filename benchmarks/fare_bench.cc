@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
   std::size_t n_journeys = 0, n_known = 0;
   std::vector<nebuta::raptor::journey> all;  // every journey of the set, for the compute-only loop
 
-  enum class mode { search, journeys, fares };
+  enum class mode { search_only, with_journeys, with_fares };
   auto const run = [&](mode m, std::vector<double>& wall, std::vector<double>& cpu) {
     wall.clear(), cpu.clear();
     for (auto const& q : queries) {
@@ -108,10 +108,10 @@ int main(int argc, char** argv) {
       auto const c0 = thread_cpu_us();
       auto const r = router.earliest_arrival(nebuta::raptor::place::at_stop(q.from), nebuta::raptor::place::at_stop(q.to), *date,
                                              q.depart, opt);
-      if (m != mode::search) {
+      if (m != mode::search_only) {
         for (std::size_t e = 0; e < r.pareto.size(); ++e) {
           auto& j = journeys[e];
-          if (!router.reconstruct(r.pareto[e].legs, j) || m != mode::fares) continue;
+          if (!router.reconstruct(r.pareto[e].legs, j) || m != mode::with_fares) continue;
           auto const n = nebuta::fare::rides_of(tt, j, rides);
           auto const f = nebuta::fare::compute(tt, {rides.data(), n}, day, {legs.data(), n});
           n_known += f.known ? 1U : 0U;
@@ -119,22 +119,22 @@ int main(int argc, char** argv) {
       }
       cpu.push_back(thread_cpu_us() - c0);
       wall.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - w0).count());
-      if (m == mode::fares && all.size() < queries.size() * 4) {
+      if (m == mode::with_fares && all.size() < queries.size() * 4) {
         for (std::size_t e = 0; e < r.pareto.size(); ++e) all.push_back(journeys[e]);
       }
     }
   };
   std::vector<double> wall, cpu;
-  run(mode::search, wall, cpu);  // warm-up: sizes the router's scratch
+  run(mode::search_only, wall, cpu);  // warm-up: sizes the router's scratch
   std::printf("| feed | measured | queries | wall p50 µs | wall p90 µs | wall p99 µs | CPU p50 µs | CPU p90 µs | CPU p99 µs |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|\n");
-  for (auto const m : {mode::search, mode::journeys, mode::fares}) {
+  for (auto const m : {mode::search_only, mode::with_journeys, mode::with_fares}) {
     n_known = 0;
     all.clear();
     run(m, wall, cpu);
     auto const w = summarise(wall), c = summarise(cpu);
     std::printf("| %s | %s | %zu | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |\n", label.c_str(),
-                m == mode::search ? "search" : m == mode::journeys ? "search+journeys" : "search+fares", queries.size(), w.p50,
+                m == mode::search_only ? "search" : m == mode::with_journeys ? "search+journeys" : "search+fares", queries.size(), w.p50,
                 w.p90, w.p99, c.p50, c.p90, c.p99);
   }
   n_journeys = all.size();
