@@ -82,7 +82,8 @@ int main(int argc, char** argv) {
     }
   }
 
-  nebuta::raptor::router router{tt};
+  nebuta::raptor::index const idx{tt};
+  nebuta::raptor::router router{idx};
   nebuta::raptor::options opt;  // defaults: 400 m walking links, 60 s change time, max 8 legs
   auto const run = [&](auto&& fn, std::size_t n) {
     std::vector<double> us;

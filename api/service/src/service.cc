@@ -155,7 +155,7 @@ lang_chain make_lang_chain(std::string_view lang, std::string_view accept_langua
 
 // ------------------------------------------------------------------ construction
 
-service::service(timetable const& tt, limits l) : tt_{tt}, limits_{l} {
+service::service(timetable const& tt, limits l) : tt_{tt}, raptor_index_{tt}, limits_{l} {
   // The feed's zone (GTFS: every agency of a feed has the same agency_timezone); the first the
   // tz database knows. Without one, answers are wall times without an offset.
   for (auto const tz : tt.agency_timezones.raw()) {

@@ -130,12 +130,12 @@ void router::walk_pareto_pass(place const& from, place const& to, date_t date, s
       auto const links = tt_.stop_walk_links[from.stop];
       for (auto j = 0U; j < links.size(); ++j) {
         if (links[j].distance_m > radius_ + 1.0) break;
-        if (link_dist_[base + j] > radius_) continue;
-        walk_to(links[j].target, link_dur_[base + j], link_dist_[base + j], walk_kind::walk_link);
+        if (idx_.link_distances()[base + j] > radius_) continue;
+        walk_to(links[j].target, link_dur_[base + j], idx_.link_distances()[base + j], walk_kind::walk_link);
       }
     }
   } else {
-    stops_near(from.coord, max_walk_, [&](stop_idx s, double d) {
+    idx_.stops_near(from.coord, max_walk_, [&](stop_idx s, double d) {
       auto const dur = static_cast<std::uint32_t>(std::ceil(d / speed_));
       mc_label l;
       l.arr = depart + static_cast<seconds_t>(dur);
@@ -173,18 +173,16 @@ void router::walk_pareto_pass(place const& from, place const& to, date_t date, s
     if (mc_new_stops_.empty()) break;
 
     for (auto const s : mc_new_stops_) {
-      for (auto i = occ_offsets_[s.v()]; i < occ_offsets_[s.v() + 1]; ++i) {
-        auto const [r, pos] = occ_[i];
-        mark_route(r, pos);
-      }
+      for (auto const [r, pos] : idx_.occurrences(s)) mark_route(r, pos);
     }
     for (auto const r : routes_) {
       auto const stops = tt_.route_stops[r];
       auto const flags = tt_.route_stop_flags[r];
       auto const n = static_cast<std::uint32_t>(stops.size());
-      auto const nt = tt_.route_n_trips[r];
-      auto const* const arr = tt_.arrivals.data() + tt_.route_time_base[r];
-      auto const* const dep = tt_.departures.data() + tt_.route_time_base[r];
+      auto const times = idx_.times(r);
+      auto const nt = times.n_trips;
+      auto const* const arr = times.arr_by_stop;
+      auto const* const dep = times.dep_by_stop;
       auto const first = tt_.route_first_trip[r];
       auto const end = route_end_[r.v()];
       mc_route_bag_.clear();
@@ -261,8 +259,8 @@ void router::walk_pareto_pass(place const& from, place const& to, date_t date, s
         auto const links = tt_.stop_walk_links[lab.stop];
         for (auto j = 0U; j < links.size(); ++j) {
           if (links[j].distance_m > radius_ + 1.0) break;
-          if (link_dist_[base + j] > radius_) continue;
-          walk_to(links[j].target, link_dur_[base + j], link_dist_[base + j], walk_kind::walk_link);
+          if (idx_.link_distances()[base + j] > radius_) continue;
+          walk_to(links[j].target, link_dur_[base + j], idx_.link_distances()[base + j], walk_kind::walk_link);
         }
       }
       if (target_is_coord_ && egress_[lab.stop.v()] != inf) {

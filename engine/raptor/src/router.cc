@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <mutex>
 #include <tuple>
 #include <utility>
 
@@ -26,155 +25,14 @@ constexpr auto no_dropoff = static_cast<std::uint8_t>(route_stop_flags::no_dropo
 
 }  // namespace
 
-// Lower bounds for target pruning. Built from the timetable alone, so that one table serves
-// every option set: ride edges take the minimum time between two consecutive stops of a route
-// over all its trips (whatever day or accessibility), footpaths and walking links are all
-// included (walking links both ways, at walk_speed, rounded down), change times count 0.
-// Every journey any query can make is a path of this graph at least as long, so
-// arrival(s) + d[t][s] never exceeds the arrival at t of a journey continuing from s.
-struct router::lb_table {
-  // 17 MiB at most; built in about 0.25 ms per stop (Tampa: 2,349 stops, 11 MiB, ~0.5 s).
-  static constexpr std::size_t max_stops = 3000;
-  static constexpr double walk_speed = 1.2;        // valid for queries walking at most this fast
-  static constexpr double walk_radius = 400.0;     // ... on walking links at most this long
-  timetable const* tt{nullptr};
-  std::size_t n_stops{0}, n_routes{0}, n_trips{0}, n_route_stops{0}, n_times{0};
-  date_t first_date{};
-  std::uint64_t hash{0};
-  std::vector<std::uint16_t> d;  // [t * n_stops + s]: lower bound s -> t, clamped to 65,535
-
-  // What the bounds depend on, so that a new timetable at the address of a destroyed one is
-  // not taken for it.
-  static std::uint64_t content_hash(timetable const& x) {
-    auto h = std::uint64_t{0x9E3779B97F4A7C15ULL};
-    auto const mix = [&](std::uint64_t v) { h = (h ^ v) * 0x100000001B3ULL + (h >> 29U); };
-    for (auto const v : x.arrivals) mix(static_cast<std::uint32_t>(v));
-    for (auto const v : x.departures) mix(static_cast<std::uint32_t>(v));
-    for (auto const v : x.route_stops.raw_data()) mix(v.v());
-    for (auto s = stop_idx{0}; s.v() < x.n_stops(); ++s) {
-      for (auto const& fp : x.stop_footpaths[s]) mix((std::uint64_t{fp.target.v()} << 32U) | fp.duration_s);
-    }
-    for (auto const& l : x.stop_walk_links.raw_data()) mix(l.target.v());
-    return h;
-  }
-  bool same(timetable const& x, std::uint64_t x_hash) const {
-    return tt == &x && n_stops == x.n_stops() && n_routes == x.n_routes() &&
-           n_trips == x.n_trips() && n_route_stops == x.route_stops.total() &&
-           n_times == x.arrivals.size() && first_date == x.first_date && hash == x_hash;
-  }
-};
-
-std::shared_ptr<router::lb_table const> router::shared_lb_table(
-    timetable const& tt, std::vector<double> const& link_dist) {
-  auto const n = tt.n_stops();
-  if (n == 0U || n > lb_table::max_stops) return nullptr;
-  auto const hash = lb_table::content_hash(tt);
-  static std::mutex mutex;
-  static std::vector<std::weak_ptr<lb_table const>> tables;
-  std::lock_guard const lock{mutex};
-  std::erase_if(tables, [](auto const& w) { return w.expired(); });
-  for (auto const& w : tables) {
-    if (auto t = w.lock(); t && t->same(tt, hash)) return t;
-  }
-
-  // Edges u -> v as (v, u, w), deduplicated to the minimum, then by head v for a Dijkstra
-  // from each target over reversed edges.
-  struct edge {
-    std::uint32_t v, u, w;
-  };
-  std::vector<edge> edges;
-  for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
-    auto const stops = tt.route_stops[r];
-    auto const nt = tt.route_n_trips[r];
-    if (nt == 0U) continue;
-    for (auto p = 0U; p + 1 < stops.size(); ++p) {
-      if (stops[p] == stops[p + 1]) continue;
-      auto const deps = tt.route_departures_at(r, p);
-      auto const arrs = tt.route_arrivals_at(r, p + 1);
-      auto w = std::numeric_limits<std::int64_t>::max();
-      for (auto i = 0U; i < nt; ++i) w = std::min(w, std::int64_t{arrs[i]} - deps[i]);
-      if (w < 0) return nullptr;  // not a timetable the bound holds for
-      edges.push_back({stops[p + 1].v(), stops[p].v(),
-                       static_cast<std::uint32_t>(std::min<std::int64_t>(w, 0xFFFF))});
-    }
-  }
-  for (auto s = stop_idx{0}; s.v() < n; ++s) {
-    for (auto const& fp : tt.stop_footpaths[s]) {
-      edges.push_back({fp.target.v(), s.v(), std::min<std::uint32_t>(fp.duration_s, 0xFFFF)});
-    }
-  }
-  for (auto s = stop_idx{0}; s.v() < tt.stop_walk_links.size(); ++s) {
-    auto const base = tt.stop_walk_links.raw_offsets()[s.v()];
-    auto const links = tt.stop_walk_links[s];
-    for (auto j = 0U; j < links.size(); ++j) {
-      if (links[j].distance_m > lb_table::walk_radius + 1.0) break;  // nearest first
-      if (link_dist[base + j] > lb_table::walk_radius) continue;
-      // Rounded down, with a margin against the last bit of the distance in either direction.
-      auto const w = static_cast<std::uint32_t>(
-          std::min(std::floor(link_dist[base + j] * (1.0 - 1e-9) / lb_table::walk_speed), 65535.0));
-      edges.push_back({links[j].target.v(), s.v(), w});
-      edges.push_back({s.v(), links[j].target.v(), w});
-    }
-  }
-  std::sort(edges.begin(), edges.end(), [](edge const& a, edge const& b) {
-    return std::tie(a.v, a.u, a.w) < std::tie(b.v, b.u, b.w);
-  });
-  edges.erase(std::unique(edges.begin(), edges.end(),
-                          [](edge const& a, edge const& b) { return a.v == b.v && a.u == b.u; }),
-              edges.end());
-  std::vector<std::uint32_t> off(n + 1, 0U);
-  for (auto const& e : edges) ++off[e.v + 1];
-  for (auto i = 1U; i <= n; ++i) off[i] += off[i - 1];
-
-  auto table = std::make_shared<lb_table>();
-  table->tt = &tt;
-  table->n_stops = n;
-  table->n_routes = tt.n_routes();
-  table->n_trips = tt.n_trips();
-  table->n_route_stops = tt.route_stops.total();
-  table->n_times = tt.arrivals.size();
-  table->first_date = tt.first_date;
-  table->hash = hash;
-  table->d.assign(n * n, 0xFFFF);
-  std::vector<std::uint32_t> dist(n);
-  std::vector<std::uint64_t> heap;  // (distance << 32) | stop, min-heap
-  for (auto t = 0U; t < n; ++t) {
-    std::fill(dist.begin(), dist.end(), std::numeric_limits<std::uint32_t>::max());
-    auto* const row = table->d.data() + static_cast<std::size_t>(t) * n;
-    dist[t] = 0;
-    heap.clear();
-    heap.push_back(t);
-    while (!heap.empty()) {
-      std::pop_heap(heap.begin(), heap.end(), std::greater<>{});
-      auto const top = heap.back();
-      heap.pop_back();
-      auto const dv = static_cast<std::uint32_t>(top >> 32U);
-      auto const v = static_cast<std::uint32_t>(top);
-      if (dv != dist[v]) continue;
-      if (dv >= 0xFFFFU) break;  // everything further is clamped anyway
-      row[v] = static_cast<std::uint16_t>(dv);
-      for (auto i = off[v]; i < off[v + 1]; ++i) {
-        auto const& e = edges[i];
-        auto const du = dv + e.w;
-        if (du < dist[e.u]) {
-          dist[e.u] = du;
-          heap.push_back((std::uint64_t{du} << 32U) | e.u);
-          std::push_heap(heap.begin(), heap.end(), std::greater<>{});
-        }
-      }
-    }
-  }
-  tables.push_back(table);
-  return table;
-}
-
 template <bool Fwd>
 void router::prepare_lb() {
   lb_ = lb_zero_.data();
-  if (!lb_table_ || speed_ > lb_table::walk_speed || radius_ > lb_table::walk_radius) return;
+  auto const table = idx_.lb_table();
+  if (table.empty() || speed_ > index::lb_walk_speed || radius_ > index::lb_walk_radius) return;
   if (literal_ ? slack_ < 0 : default_change_ < 0) return;  // the bound ignores change times
   auto const n = n_stops_;
-  auto const* const d = lb_table_->d.data();
+  auto const* const d = table.data();
   if (!target_is_coord_) {
     if (!target_stop_.valid() || target_stop_.v() >= n) return;
     auto const t = static_cast<std::size_t>(target_stop_.v());
@@ -214,95 +72,7 @@ void ride_stops(timetable const& tt, leg const& ride, std::vector<stop_visit>& o
   }
 }
 
-router::router(timetable const& tt) : tt_{tt}, n_stops_{tt.n_stops()} {
-  // (route, position) occurrences per stop, so that a marked stop marks its routes from the
-  // right position even when a route visits the stop twice.
-  std::vector<std::uint32_t> count(n_stops_ + 1, 0U);
-  for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
-    for (auto const s : tt.route_stops[r]) ++count[s.v() + 1];
-  }
-  for (auto i = 1U; i <= n_stops_; ++i) count[i] += count[i - 1];
-  occ_offsets_ = count;
-  occ_.resize(count[n_stops_]);
-  for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
-    auto const stops = tt.route_stops[r];
-    for (auto p = 0U; p < stops.size(); ++p) occ_[count[stops[p].v()]++] = {r, p};
-  }
-
-  // Per direction, the occurrences where a passenger can get on (board forward, alight
-  // backward) with at least one stop to ride to, as (route, rank in search direction).
-  for (auto const fwd : {true, false}) {
-    auto& offs = fwd ? occ_fwd_offsets_ : occ_bwd_offsets_;
-    auto& list = fwd ? occ_fwd_ : occ_bwd_;
-    offs.assign(n_stops_ + 1, 0U);
-    list.clear();
-    for (auto s = 0U; s < n_stops_; ++s) {
-      for (auto i = occ_offsets_[s]; i < occ_offsets_[s + 1]; ++i) {
-        auto const [r, pos] = occ_[i];
-        auto const n = static_cast<std::uint32_t>(tt.route_stops[r].size());
-        auto const rank = fwd ? pos : n - 1 - pos;
-        if (rank + 1 >= n) continue;
-        if (fwd ? !tt.can_board(r, pos) : !tt.can_alight(r, pos)) continue;
-        list.push_back({r, rank});
-      }
-      offs[s + 1] = static_cast<std::uint32_t>(list.size());
-    }
-  }
-
-  // transfers.txt footpaths by target stop, for the backward search.
-  rev_fp_offsets_.assign(n_stops_ + 1, 0U);
-  for (auto s = stop_idx{0}; s.v() < n_stops_; ++s) {
-    for (auto const& fp : tt.stop_footpaths[s]) ++rev_fp_offsets_[fp.target.v() + 1];
-  }
-  for (auto i = 1U; i <= n_stops_; ++i) rev_fp_offsets_[i] += rev_fp_offsets_[i - 1];
-  rev_fp_.resize(rev_fp_offsets_[n_stops_]);
-  {
-    auto fill = rev_fp_offsets_;
-    for (auto s = stop_idx{0}; s.v() < n_stops_; ++s) {
-      for (auto const& fp : tt.stop_footpaths[s]) rev_fp_[fill[fp.target.v()]++] = {s, fp.duration_s};
-    }
-  }
-
-  // Exact walking distances: the stored ones are floats, and ceil(distance / speed) as well as
-  // the radius test must not depend on float rounding.
-  link_dist_.resize(tt.stop_walk_links.total());
-  for (auto s = stop_idx{0}; s.v() < tt.stop_walk_links.size(); ++s) {
-    auto const base = tt.stop_walk_links.raw_offsets()[s.v()];
-    auto const links = tt.stop_walk_links[s];
-    for (auto j = 0U; j < links.size(); ++j) {
-      link_dist_[base + j] = haversine_m(tt.stop_coords[s], tt.stop_coords[links[j].target]);
-    }
-  }
-
-  first_departure_ = tt.departures.empty() ? 0 : *std::min_element(tt.departures.begin(), tt.departures.end());
-
-  // Trip-major copies: scanning a route follows one trip along its stops.
-  arr_tm_.resize(tt.arrivals.size());
-  dep_tm_.resize(tt.departures.size());
-  for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
-    auto const n = static_cast<std::uint32_t>(tt.route_stops[r].size());
-    auto const base = tt.route_time_base[r];
-    for (auto i = 0U; i < tt.route_n_trips[r]; ++i) {
-      for (auto p = 0U; p < n; ++p) {
-        arr_tm_[base + i * n + p] = tt.arrival(r, p, i);
-        dep_tm_[base + i * n + p] = tt.departure(r, p, i);
-      }
-    }
-  }
-
-  stop_accessible_.resize(n_stops_);
-  for (auto s = stop_idx{0}; s.v() < n_stops_; ++s) {
-    auto wb = tt.stop_wheelchair_boarding[s];
-    if (wb == 0U && tt.stop_parent[s].valid()) wb = tt.stop_wheelchair_boarding[tt.stop_parent[s]];
-    stop_accessible_[s.v()] = wb <= 2U ? wb : 0U;
-  }
-
-  for (auto s = stop_idx{0}; s.v() < n_stops_; ++s) {
-    if (tt.stop_has_coords[s] != 0U) stops_by_lat_.emplace_back(tt.stop_coords[s].lat, s);
-  }
-  std::sort(stops_by_lat_.begin(), stops_by_lat_.end());
-
-  lb_table_ = shared_lb_table(tt, link_dist_);
+router::router(index const& idx) : idx_{idx}, tt_{idx.tt()}, n_stops_{idx.n_stops()} {
   lb_zero_.assign(n_stops_, 0U);
   lb_ = lb_zero_.data();
 
@@ -313,10 +83,10 @@ router::router(timetable const& tt) : tt_{tt}, n_stops_{tt.n_stops()} {
   marked_.assign(n_stops_, 0U);
   next_marked_.assign(n_stops_, 0U);
   ride_improved_flag_.assign(n_stops_, 0U);
-  route_start_.assign(tt.n_routes(), none);
-  route_end_.assign(tt.n_routes(), 0U);
-  route_key_.assign(tt.n_routes(), 0);
-  target_routes_.reserve(tt.n_routes());
+  route_start_.assign(tt_.n_routes(), none);
+  route_end_.assign(tt_.n_routes(), 0U);
+  route_key_.assign(tt_.n_routes(), 0);
+  target_routes_.reserve(tt_.n_routes());
   egress_.assign(n_stops_, inf);
   to_target_.assign(n_stops_, inf);
   egress_dist_.assign(n_stops_, 0.0F);
@@ -324,9 +94,27 @@ router::router(timetable const& tt) : tt_{tt}, n_stops_{tt.n_stops()} {
   marked_list_.reserve(n_stops_);
   next_marked_list_.reserve(n_stops_);
   ride_improved_.reserve(n_stops_);
-  routes_.reserve(tt.n_routes());
+  routes_.reserve(tt_.n_routes());
   pareto_.reserve(max_legs_limit + 1);
   ensure_rounds(9);
+}
+
+std::size_t router::memory_bytes() const {
+  auto const bytes = [](auto const& v) { return v.capacity() * sizeof(v[0]); };
+  auto n = bytes(lb_zero_) + bytes(lb_scratch_) + bytes(link_dur_) + bytes(wl_off_) + bytes(wl_) + bytes(ride_) +
+           bytes(foot_) + bytes(ride_parent_) + bytes(foot_parent_) + bytes(best_ride_) + bytes(best_foot_) +
+           bytes(ready_) + bytes(touched_flag_) + bytes(touched_) + bytes(marked_) + bytes(next_marked_) +
+           bytes(ride_improved_flag_) + bytes(marked_list_) + bytes(next_marked_list_) + bytes(ride_improved_) +
+           bytes(route_start_) + bytes(route_end_) + bytes(routes_) + bytes(route_key_) + bytes(target_routes_) +
+           bytes(to_target_) + bytes(to_target_stops_) + bytes(egress_) + bytes(egress_dist_) + bytes(egress_stops_) +
+           bytes(pareto_) + bytes(active_) + bytes(act_trips_) + bytes(act_n_) + bytes(act_dep_) + bytes(act_arr_) +
+           bytes(mc_pool_) + bytes(mc_bag_ride_) + bytes(mc_bag_foot_) + bytes(mc_new_) + bytes(mc_next_) +
+           bytes(mc_new_stops_) + bytes(mc_next_stops_) + bytes(mc_touched_) + bytes(mc_touched_flag_) +
+           bytes(mc_route_bag_) + bytes(mc_targets_) + bytes(mc_ride_new_) + bytes(departures_) + bytes(range_found_);
+  for (auto const* bags : {&mc_bag_ride_, &mc_bag_foot_, &mc_new_, &mc_next_}) {
+    for (auto const& b : *bags) n += bytes(b);
+  }
+  return n;
 }
 
 void router::ensure_rounds(unsigned rounds) {
@@ -341,8 +129,9 @@ void router::ensure_rounds(unsigned rounds) {
 
 void router::prepare_walk_durations(double speed) {
   if (speed == link_dur_speed_) return;
-  link_dur_.resize(link_dist_.size());
-  for (auto i = 0U; i < link_dist_.size(); ++i) link_dur_[i] = walk_seconds(link_dist_[i], speed);
+  auto const dist = idx_.link_distances();
+  link_dur_.resize(dist.size());
+  for (auto i = 0U; i < dist.size(); ++i) link_dur_[i] = walk_seconds(dist[i], speed);
   link_dur_speed_ = speed;
 }
 
@@ -357,7 +146,7 @@ void router::prepare_walk_links(double radius, double speed) {
       auto const ls = links[s];
       for (auto j = 0U; j < ls.size(); ++j) {
         if (ls[j].distance_m > radius + 1.0) break;
-        auto const d = link_dist_[base + j];
+        auto const d = idx_.link_distances()[base + j];
         if (d > radius) continue;
         wl_.push_back({ls[j].target, link_dur_[base + j], static_cast<float>(d)});
       }
@@ -520,7 +309,7 @@ void router::init_query(place const& from, place const& to, date_t date, options
   target_is_coord_ = !dst.is_stop();
   target_stop_ = dst.stop;
   if (target_is_coord_) {
-    stops_near(dst.coord, max_walk_, [&](stop_idx s, double d) {
+    idx_.stops_near(dst.coord, max_walk_, [&](stop_idx s, double d) {
       egress_[s.v()] = static_cast<seconds_t>(walk_seconds(d, speed_));
       egress_dist_[s.v()] = static_cast<float>(d);
       egress_stops_.push_back(s);
@@ -536,10 +325,10 @@ void router::init_query(place const& from, place const& to, date_t date, options
   for (auto const s : to_target_stops_) to_target_[s.v()] = inf;
   to_target_stops_.clear();
   auto const flag_routes = [&](stop_idx s) {
-    for (auto i = occ_offsets_[s.v()]; i < occ_offsets_[s.v() + 1]; ++i) {
-      if (route_key_[occ_[i].r.v()] == 0) {
-        route_key_[occ_[i].r.v()] = 1;
-        target_routes_.push_back(occ_[i].r);
+    for (auto const& o : idx_.occurrences(s)) {
+      if (route_key_[o.r.v()] == 0) {
+        route_key_[o.r.v()] = 1;
+        target_routes_.push_back(o.r);
       }
     }
   };
@@ -554,9 +343,7 @@ void router::init_query(place const& from, place const& to, date_t date, options
     // Exactly the footpaths relax_footpaths<Fwd> takes from a stop to t.
     if (use_fp_) {
       if constexpr (Fwd) {
-        for (auto i = rev_fp_offsets_[t.v()]; i < rev_fp_offsets_[t.v() + 1]; ++i) {
-          to_target(rev_fp_[i].target, static_cast<seconds_t>(rev_fp_[i].duration_s));
-        }
+        for (auto const& fp : idx_.footpaths_into(t)) to_target(fp.target, static_cast<seconds_t>(fp.duration_s));
       } else {
         for (auto const& fp : tt_.stop_footpaths[t]) {
           to_target(fp.target, static_cast<seconds_t>(fp.duration_s));
@@ -599,9 +386,8 @@ void router::start(place const& from, place const& to, seconds_t start_key) {
                    {s0, fp.duration_s, 0.0F, walk_kind::footpath, false});
         }
       } else {
-        for (auto i = rev_fp_offsets_[s0.v()]; i < rev_fp_offsets_[s0.v() + 1]; ++i) {
-          set_foot(0, rev_fp_[i].target, sat_add(start_key, rev_fp_[i].duration_s),
-                   {s0, rev_fp_[i].duration_s, 0.0F, walk_kind::footpath, false});
+        for (auto const& fp : idx_.footpaths_into(s0)) {
+          set_foot(0, fp.target, sat_add(start_key, fp.duration_s), {s0, fp.duration_s, 0.0F, walk_kind::footpath, false});
         }
       }
     }
@@ -613,7 +399,7 @@ void router::start(place const& from, place const& to, seconds_t start_key) {
       }
     }
   } else {
-    stops_near(src.coord, max_walk_, [&](stop_idx s, double d) {
+    idx_.stops_near(src.coord, max_walk_, [&](stop_idx s, double d) {
       auto const dur = walk_seconds(d, speed_);
       set_foot(0, s, sat_add(start_key, dur),
                {stop_idx::invalid(), dur, static_cast<float>(d), walk_kind::access, false});
@@ -650,9 +436,9 @@ void router::relax_footpaths(stop_idx s, unsigned k) {
                  {s, fp.duration_s, 0.0F, walk_kind::footpath, false});
       }
     } else {
-      for (auto i = rev_fp_offsets_[s.v()]; i < rev_fp_offsets_[s.v() + 1]; ++i) {
-        set_foot(k, rev_fp_[i].target, base_key + static_cast<seconds_t>(rev_fp_[i].duration_s),
-                 {s, rev_fp_[i].duration_s, 0.0F, walk_kind::footpath, false});
+      for (auto const& fp : idx_.footpaths_into(s)) {
+        set_foot(k, fp.target, base_key + static_cast<seconds_t>(fp.duration_s),
+                 {s, fp.duration_s, 0.0F, walk_kind::footpath, false});
       }
     }
   }
@@ -679,11 +465,12 @@ seconds_t router::probe_route(route_idx r, std::uint32_t start_rank,
   auto const stops = tt_.route_stops[r];
   auto const flags = tt_.route_stop_flags[r];
   auto const n = static_cast<std::uint32_t>(stops.size());
-  auto const nt = tt_.route_n_trips[r];
-  auto const* const arr = tt_.arrivals.data() + tt_.route_time_base[r];
-  auto const* const dep = tt_.departures.data() + tt_.route_time_base[r];
+  auto const times = idx_.times(r);
+  auto const nt = times.n_trips;
+  auto const* const arr = times.arr_by_stop;
+  auto const* const dep = times.dep_by_stop;
   auto const first = tt_.route_first_trip[r];
-  auto const* const exit_tm = (Fwd ? arr_tm_.data() : dep_tm_.data()) + tt_.route_time_base[r];
+  auto const* const exit_tm = Fwd ? times.arr_by_trip : times.dep_by_trip;
   constexpr std::uint8_t enter_mask = Fwd ? no_pickup : no_dropoff;
   constexpr std::uint8_t exit_mask = Fwd ? no_dropoff : no_pickup;
   auto const n_trips = tt_.n_trips();
@@ -746,11 +533,12 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
   auto const stops = tt_.route_stops[r];
   auto const flags = tt_.route_stop_flags[r];
   auto const n = static_cast<std::uint32_t>(stops.size());
-  auto const nt = tt_.route_n_trips[r];
-  auto const* const arr = tt_.arrivals.data() + tt_.route_time_base[r];
-  auto const* const dep = tt_.departures.data() + tt_.route_time_base[r];
+  auto const times = idx_.times(r);
+  auto const nt = times.n_trips;
+  auto const* const arr = times.arr_by_stop;
+  auto const* const dep = times.dep_by_stop;
   auto const first = tt_.route_first_trip[r];
-  auto const* const exit_tm = (Fwd ? arr_tm_.data() : dep_tm_.data()) + tt_.route_time_base[r];
+  auto const* const exit_tm = Fwd ? times.arr_by_trip : times.dep_by_trip;
   constexpr std::uint8_t enter_mask = Fwd ? no_pickup : no_dropoff;
   constexpr std::uint8_t exit_mask = Fwd ? no_dropoff : no_pickup;
   auto const round_base = k * n_stops_;
@@ -947,12 +735,7 @@ void router::run_rounds() {
     for (auto const s : marked_list_) {
       ready_[s.v()] = std::min(sat_add(best_ride_[s.v()], change_time(s)), best_foot_[s.v()]);
       if (ready_[s.v()] + lb(s) >= bound(k)) continue;  // no trip from here can help any more
-      auto const& offs = Fwd ? occ_fwd_offsets_ : occ_bwd_offsets_;
-      auto const& list = Fwd ? occ_fwd_ : occ_bwd_;
-      for (auto i = offs[s.v()]; i < offs[s.v() + 1]; ++i) {
-        auto const [r, rank] = list[i];
-        mark_route(r, rank);
-      }
+      for (auto const [r, rank] : idx_.entries(s, Fwd)) mark_route(r, rank);
     }
     // Until the target is reached: routes through it first, but only to bound the round
     // (scanning them first would change which of two equally good journeys is kept).
@@ -1042,8 +825,7 @@ void router::range(place const& from, place const& to, date_t date, seconds_t fr
   departures_.clear();
   auto const add_stop = [&](stop_idx s, seconds_t walk) {
     if (!stop_ok(s)) return;
-    for (auto i = occ_offsets_[s.v()]; i < occ_offsets_[s.v() + 1]; ++i) {
-      auto const [r, pos] = occ_[i];
+    for (auto const [r, pos] : idx_.occurrences(s)) {
       if (!tt_.can_board(r, pos)) continue;
       auto const deps = tt_.route_departures_at(r, pos);
       auto const first = tt_.route_first_trip[r];
@@ -1071,12 +853,12 @@ void router::range(place const& from, place const& to, date_t date, seconds_t fr
       auto const links = tt_.stop_walk_links[from.stop];
       for (auto j = 0U; j < links.size(); ++j) {
         if (links[j].distance_m > radius_ + 1.0) break;
-        if (link_dist_[base + j] > radius_) continue;
+        if (idx_.link_distances()[base + j] > radius_) continue;
         add_stop(links[j].target, static_cast<seconds_t>(link_dur_[base + j]));
       }
     }
   } else {
-    stops_near(from.coord, max_walk_, [&](stop_idx s, double d) {
+    idx_.stops_near(from.coord, max_walk_, [&](stop_idx s, double d) {
       add_stop(s, static_cast<seconds_t>(walk_seconds(d, speed_)));
     });
   }

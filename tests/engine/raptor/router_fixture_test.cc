@@ -45,7 +45,8 @@ TEST_CASE("raptor: overnight trips of the previous day are used, shifted by a da
   f.add_date("prev_only", day - std::chrono::days{1}, 1);
   f.add_trip("night", {{"A", hm(23, 30)}, {"B", hm(24, 10)}, {"C", hm(24, 30)}}, "prev_only");
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
 
   auto const res = r.earliest_arrival(place::at_stop(S(tt, "B")), place::at_stop(S(tt, "C")), day,
                                       hm(0, 5), literal());
@@ -69,7 +70,8 @@ TEST_CASE("raptor: a trip after midnight of D keeps its time past 24:00") {
   add_far_stops(f, {"A", "B"});
   f.add_trip("late", {{"A", hm(24, 10)}, {"B", hm(24, 40)}});
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   // At 00:20 of D the trip of D-1 (00:10 shifted) is gone, the trip of D leaves at 24:10.
   auto const res = r.earliest_arrival(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "B")), day,
                                       hm(0, 20), literal());
@@ -83,7 +85,8 @@ TEST_CASE("raptor: the next day's first trip is found outside literal mode") {
   f.add_trip("morning", {{"A", hm(6, 40)}, {"B", hm(6, 55)}});
   f.add_trip("evening", {{"A", hm(22, 0)}, {"B", hm(22, 15)}});
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   auto const a = place::at_stop(S(tt, "A"));
   auto const b = place::at_stop(S(tt, "B"));
 
@@ -114,7 +117,8 @@ TEST_CASE("raptor: boarding and alighting are forbidden by pickup_type and drop_
   f.add_trip("t1", {{"A", hm(8, 0)}, {"B", hm(8, 10), 1, 1}, {"C", hm(8, 20)}});
   f.add_trip("t2", {{"A", hm(9, 0)}, {"B", hm(9, 10)}, {"C", hm(9, 20)}});
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   auto const a = place::at_stop(S(tt, "A"));
   auto const b = place::at_stop(S(tt, "B"));
   auto const c = place::at_stop(S(tt, "C"));
@@ -135,7 +139,8 @@ TEST_CASE("raptor: transfer slack applies only between two vehicle legs") {
   f.add_trip("t4", {{"Y", hm(8, 0)}, {"X", hm(8, 9)}});
   f.add_transfer("X", "B", 60);
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   auto const a = place::at_stop(S(tt, "A"));
   auto const b = place::at_stop(S(tt, "B"));
   auto const c = place::at_stop(S(tt, "C"));
@@ -183,7 +188,8 @@ TEST_CASE("raptor: never two footpaths in a row; a single footpath is a journey"
   f.add_trip("t", {{"C", hm(8, 5)}, {"D", hm(8, 20)}});
   f.add_trip("s", {{"E", hm(8, 0)}, {"A", hm(8, 2)}});
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   auto const p = [&](char const* id) { return place::at_stop(S(tt, id)); };
 
   auto res = r.earliest_arrival(p("A"), p("B"), day, hm(8, 0), literal());
@@ -211,7 +217,8 @@ TEST_CASE("raptor: walking links within the radius, duration ceil(distance / spe
   f.add_stop("C", 35.1, 139.0);
   f.add_trip("t", {{"B", hm(8, 0)}, {"C", hm(8, 30)}});
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   auto const a = place::at_stop(S(tt, "A"));
   auto const c = place::at_stop(S(tt, "C"));
   CHECK_FALSE(r.earliest_arrival(a, c, day, hm(7, 0), literal(0, 0.0)).reachable);
@@ -251,7 +258,8 @@ TEST_CASE("raptor: wheelchair mode uses accessible stops and trips only") {
   f.add_trip("w1", {{"A", hm(8, 30)}, {"B", hm(8, 40)}}, "all", 1);
   f.add_trip("w2", {{"A", hm(8, 0)}, {"C", hm(8, 40)}}, "all", 1);
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   auto const a = place::at_stop(S(tt, "A"));
   auto const b = place::at_stop(S(tt, "B"));
   auto const c = place::at_stop(S(tt, "C"));
@@ -281,7 +289,8 @@ TEST_CASE("raptor: wheelchair with unknown allowed excludes only the value 2") {
     f.add_trip("t" + n, {{"F" + n, hm(8, 0)}, {"T" + n, hm(8, 10)}}, "all", combos[i].trip);
   }
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   for (std::size_t i = 0; i < combos.size(); ++i) {
     auto const n = std::to_string(i);
     auto const from = place::at_stop(S(tt, "F" + n));
@@ -306,7 +315,8 @@ TEST_CASE("raptor: Pareto set keeps the slower journey with fewer legs") {
   f.add_trip("f1", {{"A", hm(8, 5)}, {"B", hm(8, 20)}});
   f.add_trip("f2", {{"B", hm(8, 25)}, {"C", hm(8, 50)}});
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   auto const res = r.earliest_arrival(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "C")), day,
                                       hm(7, 0), literal());
   REQUIRE(res.pareto.size() == 2U);
@@ -346,7 +356,8 @@ TEST_CASE("raptor: minimum change time per stop outside literal mode") {
   f.add_trip("t3", {{"B", hm(8, 11)}, {"C", hm(8, 40)}});
   f.add_trip("t4", {{"B", hm(8, 20)}, {"C", hm(8, 50)}});
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   auto const a = place::at_stop(S(tt, "A"));
   auto const c = place::at_stop(S(tt, "C"));
   options o;  // default change time 60 s
@@ -370,7 +381,8 @@ TEST_CASE("raptor: McRAPTOR keeps a slower journey with less walking") {
   f.add_trip("c_to_d", {{"C", hm(8, 45)}, {"D", hm(9, 0)}});
   f.add_trip("slow", {{"A", hm(8, 30)}, {"D", hm(9, 30)}});
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   options o;
   o.walk_radius_m = 300.0;
   o.default_min_change_s = 0;

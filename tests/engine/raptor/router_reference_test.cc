@@ -91,7 +91,8 @@ void compare_with_reference(feed_case const& fc, unsigned n_queries) {
   auto const l = load_case(fc);
   if (!l) return;
   auto const date = parse_date(fc.date);
-  router r{l->tt};
+  index const idx{l->tt};
+  router r{idx};
   journey j;
 
   for (auto const radius : {0.0, 300.0}) {
@@ -255,8 +256,9 @@ void check_against_repeated_queries(feed_case const& fc, unsigned n_queries) {
   if (!l) return;
   auto const& tt = l->tt;
   auto const date = parse_date(fc.date);
-  router r{tt};
-  router ea{tt};
+  index const idx{tt};
+  router r{idx};
+  router ea{idx};
   std::mt19937_64 rng{42};
   std::vector<stop_idx> served;
   for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
@@ -450,7 +452,8 @@ void check_tightness(feed_case const& fc, unsigned n_queries) {
   auto const l = load_case(fc);
   if (!l) return;
   auto const date = parse_date(fc.date);
-  router r{l->tt};
+  index const idx{l->tt};
+  router r{idx};
   test::ref::network net{l->inputs, date, 0.0, 1.2};
   std::vector<std::uint32_t> ref_of(l->tt.n_stops(), std::numeric_limits<std::uint32_t>::max());
   std::vector<stop_idx> served;
@@ -529,7 +532,8 @@ TEST_CASE("raptor timing: earliest arrival and 2-hour range", "[.bench]") {
     auto const l = load(paths);
     auto const& tt = l->tt;
     auto const date = parse_date(fc.date);
-    router r{tt};
+    index const idx{tt};
+    router r{idx};
     std::vector<stop_idx> served;
     for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
       if (!tt.stop_routes[s].empty()) served.push_back(s);

@@ -1,8 +1,9 @@
 // RAPTOR journey planning on the compiled timetable: earliest arrival, latest departure
 // (arrive-by), range queries and the Pareto set arrival time x number of vehicle legs.
 //
-// A router holds only scratch state sized by the timetable; it is built once per thread and
-// reused. After the first queries have sized its buffers, a query does not allocate (journey
+// A router holds only scratch state sized by the timetable; everything derived from the timetable
+// is in the shared, immutable raptor::index. A router is built per thread (cheaply) and reused.
+// After the first queries have sized its buffers, a query does not allocate (journey
 // reconstruction and range results write into caller-owned vectors, which keep their capacity).
 #pragma once
 
@@ -14,6 +15,7 @@
 #include <span>
 #include <vector>
 
+#include "nebuta/raptor/index.h"
 #include "nebuta/timetable/timetable.h"
 
 namespace nebuta::raptor {
@@ -137,9 +139,13 @@ void ride_stops(timetable const& tt, leg const& ride, std::vector<stop_visit>& o
 
 class router {
  public:
-  explicit router(timetable const& tt);
+  explicit router(index const& idx);
 
   timetable const& tt() const { return tt_; }
+  index const& idx() const { return idx_; }
+
+  // Bytes of scratch state held (grows with the number of rounds and the options used).
+  std::size_t memory_bytes() const;
 
   // Earliest arrival departing at `depart` (seconds after midnight of `date`). The result's
   // span stays valid until the next query.
@@ -221,10 +227,10 @@ class router {
   void prepare_walk_durations(double speed);
   void prepare_walk_links(double radius, double speed);
   seconds_t change_time(stop_idx s) const;
-  // stop_accessible_: the GTFS wheelchair_boarding (0 unknown, 1 yes, 2 no), a platform's 0
-  // inherited from its station.
   bool stop_ok(stop_idx s) const {
-    return !wheelchair_ || stop_accessible_[s.v()] == 1U || (wheelchair_unknown_ok_ && stop_accessible_[s.v()] == 0U);
+    if (!wheelchair_) return true;
+    auto const a = idx_.accessibility(s);
+    return a == 1U || (wheelchair_unknown_ok_ && a == 0U);
   }
   // Trip t runs on the query day shifted by offsets_[o] (and is accessible when asked).
   bool trip_ok(std::uint32_t t, unsigned o) const { return ((active_[t] >> o) & 1U) != 0U; }
@@ -248,48 +254,20 @@ class router {
   bool set_foot(unsigned k, stop_idx s, seconds_t key, foot_parent const& p);
   void target_found(unsigned k, seconds_t key, target_parent const& p);
   seconds_t bound(unsigned k) const { return std::min({target_best_, seed_[k], pending_}); }
-  // Calls f(stop, distance) for every stop with coordinates within radius_m of c.
-  template <typename F>
-  void stops_near(latlon c, double radius_m, F&& f) const {
-    auto const dlat = radius_m / 111'194.0 + 1e-7;  // a degree of latitude is ~111,195 m
-    auto it = std::lower_bound(stops_by_lat_.begin(), stops_by_lat_.end(),
-                               std::pair{c.lat - dlat, stop_idx{0U}});
-    for (; it != stops_by_lat_.end() && it->first <= c.lat + dlat; ++it) {
-      auto const d = haversine_m(c, tt_.stop_coords[it->second]);
-      if (d <= radius_m) f(it->second, d);
-    }
-  }
-
+  index const& idx_;
   timetable const& tt_;
   std::size_t n_stops_;
 
-  // --- lower bounds for target pruning (A*-like): lb_table::d[t * n + s] is a lower bound on
-  // the travel time from stop s to stop t over every trip, footpath and walking link (walking at
-  // lb_table::walk_speed or slower, change times ignored), clamped to 65,535 s. Shared between
-  // the routers of one timetable; absent for large timetables.
-  struct lb_table;
-  std::shared_ptr<lb_table const> lb_table_;
+  // --- lower bounds for target pruning: per stop, a lower bound on the seconds to the search's
+  // target (the index's table, or lb_scratch_), or zeros (lb_zero_) when none holds.
   std::vector<std::uint16_t> lb_zero_, lb_scratch_;
-  std::uint16_t const* lb_{nullptr};  // per query: bound per stop towards the search target
-  static std::shared_ptr<lb_table const> shared_lb_table(timetable const& tt,
-                                                        std::vector<double> const& link_dist);
+  std::uint16_t const* lb_{nullptr};
   template <bool Fwd>
   void prepare_lb();
   seconds_t lb(stop_idx s) const { return static_cast<seconds_t>(lb_[s.v()]); }
 
-  // --- precomputed from the timetable
-  struct route_pos {
-    route_idx r;
-    std::uint32_t pos;
-  };
-  std::vector<std::uint32_t> occ_offsets_;  // stop -> its (route, position) occurrences
-  std::vector<route_pos> occ_;
-  std::vector<std::uint32_t> occ_fwd_offsets_, occ_bwd_offsets_;  // boardable occurrences per
-  std::vector<route_pos> occ_fwd_, occ_bwd_;                      // direction, pos = rank
-  std::vector<std::uint32_t> rev_fp_offsets_;  // stop -> transfers.txt footpaths arriving there
-  std::vector<footpath> rev_fp_;               // target = source stop of the footpath
-  std::vector<double> link_dist_;              // parallel to tt.stop_walk_links, exact (double)
-  std::vector<std::uint32_t> link_dur_;        // for link_dur_speed_
+  // --- walking links within the query radius at the query speed, cached between queries
+  std::vector<std::uint32_t> link_dur_;        // parallel to tt.stop_walk_links, for link_dur_speed_
   double link_dur_speed_{-1.0};
   // The walking links within wl_radius_ per stop (wl_off_), durations at wl_speed_.
   struct walk_link_use {
@@ -300,9 +278,6 @@ class router {
   std::vector<std::uint32_t> wl_off_;
   std::vector<walk_link_use> wl_;
   double wl_radius_{-1.0}, wl_speed_{-1.0};
-  std::vector<seconds_t> arr_tm_, dep_tm_;  // trip-major: [route_time_base + trip * n_stops + pos]
-  std::vector<std::uint8_t> stop_accessible_;
-  std::vector<std::pair<double, stop_idx>> stops_by_lat_;
 
   // --- per query settings
   bool fwd_{true};
@@ -312,8 +287,7 @@ class router {
   // Route scans use offsets_[0, n_scan_offsets_): forward searches may first leave out the days
   // after D (init_query's one_day_first, see search()).
   unsigned n_scan_offsets_{0};
-  seconds_t first_departure_{0};  // earliest departure of any trip in its own day
-  seconds_t next_day_bound() const { return seconds_per_day + first_departure_; }
+  seconds_t next_day_bound() const { return seconds_per_day + idx_.first_departure(); }
   unsigned max_k_{8};
   bool literal_{false};
   bool wheelchair_{false};
