@@ -28,34 +28,26 @@ constexpr auto no_dropoff = static_cast<std::uint8_t>(route_stop_flags::no_dropo
 template <bool Fwd>
 void router::prepare_lb() {
   lb_ = lb_zero_.data();
-  auto const table = idx_.lb_table();
-  if (table.empty() || speed_ > index::lb_walk_speed || radius_ > index::lb_walk_radius) return;
+  auto const& g = idx_.lb_graph();
+  if (!g.valid() || speed_ > lower_bound_graph::walk_speed_mps || radius_ > lower_bound_graph::walk_radius_m) return;
   if (literal_ ? slack_ < 0 : default_change_ < 0) return;  // the bound ignores change times
-  auto const n = n_stops_;
-  auto const* const d = table.data();
+  lb_seeds_.clear();
   if (!target_is_coord_) {
-    if (!target_stop_.valid() || target_stop_.v() >= n) return;
-    auto const t = static_cast<std::size_t>(target_stop_.v());
-    if constexpr (Fwd) {
-      lb_ = d + t * n;
-    } else {
-      lb_scratch_.resize(n);
-      for (auto s = 0U; s < n; ++s) lb_scratch_[s] = d[s * n + t];
-      lb_ = lb_scratch_.data();
-    }
-    return;
+    if (!target_stop_.valid() || target_stop_.v() >= n_stops_) return;
+    lb_seeds_.push_back({target_stop_, 0U});
+  } else {
+    for (auto const e : egress_stops_) lb_seeds_.push_back({e, static_cast<std::uint32_t>(egress_[e.v()])});
   }
-  if (egress_stops_.size() > 64U) return;
-  lb_scratch_.assign(n, 0xFFFF);
-  for (auto const e : egress_stops_) {
-    auto const w = std::min<seconds_t>(egress_[e.v()], 0xFFFF);
-    auto const ev = static_cast<std::size_t>(e.v());
-    for (auto s = 0U; s < n; ++s) {
-      auto const x = static_cast<seconds_t>(Fwd ? d[ev * n + s] : d[s * n + ev]) + w;
-      if (x < lb_scratch_[s]) lb_scratch_[s] = static_cast<std::uint16_t>(x);
-    }
+  // The same target with the same walks gives the same bounds (the second pass of a search, the
+  // backward passes of tight journeys, every departure of a range).
+  auto const dir = Fwd ? lb_direction::to_seeds : lb_direction::from_seeds;
+  if (!lb_valid_ || dir != lb_dir_ || lb_seeds_ != lb_computed_seeds_) {
+    lbs_.compute(g, dir, lb_seeds_);
+    lb_dir_ = dir;
+    lb_computed_seeds_ = lb_seeds_;
+    lb_valid_ = true;
   }
-  lb_ = lb_scratch_.data();
+  lb_ = lbs_.values().data();
 }
 
 void ride_stops(timetable const& tt, leg const& ride, std::vector<stop_visit>& out,
@@ -74,6 +66,8 @@ void ride_stops(timetable const& tt, leg const& ride, std::vector<stop_visit>& o
 
 router::router(index const& idx) : idx_{idx}, tt_{idx.tt()}, n_stops_{idx.n_stops()} {
   lb_zero_.assign(n_stops_, 0U);
+  lb_seeds_.reserve(n_stops_);
+  lb_computed_seeds_.reserve(n_stops_);
   lb_ = lb_zero_.data();
 
   best_ride_.assign(n_stops_, inf);
@@ -90,22 +84,23 @@ router::router(index const& idx) : idx_{idx}, tt_{idx.tt()}, n_stops_{idx.n_stop
   egress_.assign(n_stops_, inf);
   to_target_.assign(n_stops_, inf);
   egress_dist_.assign(n_stops_, 0.0F);
-  touched_.reserve(n_stops_);
-  marked_list_.reserve(n_stops_);
-  next_marked_list_.reserve(n_stops_);
-  ride_improved_.reserve(n_stops_);
-  routes_.reserve(tt_.n_routes());
+  touched_.set_capacity(n_stops_);
+  marked_list_.set_capacity(n_stops_);
+  next_marked_list_.set_capacity(n_stops_);
+  ride_improved_.set_capacity(n_stops_);
+  routes_.set_capacity(tt_.n_routes());
   pareto_.reserve(max_legs_limit + 1);
   ensure_rounds(9);
 }
 
 std::size_t router::memory_bytes() const {
   auto const bytes = [](auto const& v) { return v.capacity() * sizeof(v[0]); };
-  auto n = bytes(lb_zero_) + bytes(lb_scratch_) + bytes(link_dur_) + bytes(wl_off_) + bytes(wl_) + bytes(ride_) +
+  auto n = bytes(lb_zero_) + lbs_.memory_bytes() + bytes(lb_seeds_) + bytes(lb_computed_seeds_) + bytes(link_dur_) + bytes(wl_off_) + bytes(wl_) + bytes(ride_) +
            bytes(foot_) + bytes(ride_parent_) + bytes(foot_parent_) + bytes(best_ride_) + bytes(best_foot_) +
-           bytes(ready_) + bytes(touched_flag_) + bytes(touched_) + bytes(marked_) + bytes(next_marked_) +
-           bytes(ride_improved_flag_) + bytes(marked_list_) + bytes(next_marked_list_) + bytes(ride_improved_) +
-           bytes(route_start_) + bytes(route_end_) + bytes(routes_) + bytes(route_key_) + bytes(target_routes_) +
+           bytes(ready_) + bytes(touched_flag_) + touched_.memory_bytes() + bytes(marked_) + bytes(next_marked_) +
+           bytes(ride_improved_flag_) + marked_list_.memory_bytes() + next_marked_list_.memory_bytes() +
+           ride_improved_.memory_bytes() + written_.memory_bytes() + bytes(route_start_) + bytes(route_end_) +
+           routes_.memory_bytes() + bytes(route_key_) + bytes(target_routes_) +
            bytes(to_target_) + bytes(to_target_stops_) + bytes(egress_) + bytes(egress_dist_) + bytes(egress_stops_) +
            bytes(pareto_) + bytes(active_) + bytes(act_trips_) + bytes(act_n_) + bytes(act_dep_) + bytes(act_arr_) +
            bytes(mc_pool_) + bytes(mc_bag_ride_) + bytes(mc_bag_foot_) + bytes(mc_new_) + bytes(mc_next_) +
@@ -124,6 +119,7 @@ void router::ensure_rounds(unsigned rounds) {
   foot_.resize(n, inf);
   ride_parent_.resize(n);
   foot_parent_.resize(n);
+  written_.set_capacity(2 * n);  // each entry of ride_ and foot_ at most once
   rounds_cap_ = rounds;
 }
 
@@ -220,14 +216,17 @@ void router::reset() {
   for (auto const s : touched_) {
     best_ride_[s.v()] = inf;
     best_foot_[s.v()] = inf;
-    for (auto j = 0U; j < rounds_used_; ++j) {
-      ride_[j * n_stops_ + s.v()] = inf;
-      foot_[j * n_stops_ + s.v()] = inf;
-    }
     touched_flag_[s.v()] = 0U;
   }
   touched_.clear();
-  rounds_used_ = 1;
+  for (auto const i : written_) {
+    if ((i & written_foot) != 0U) {
+      foot_[i & ~written_foot] = inf;
+    } else {
+      ride_[i] = inf;
+    }
+  }
+  written_.clear();
   target_best_ = inf;
   pending_ = inf;
   target_round_.fill(inf);
@@ -245,6 +244,7 @@ seconds_t router::change_time(stop_idx s) const {
                                                     foot_parent const& p) {
   if (key >= best_foot_[s.v()] || key + lb(s) >= bound(k)) return false;
   auto const i = k * n_stops_ + s.v();
+  if (foot_[i] == inf) written_.push_back(static_cast<std::uint32_t>(i) | written_foot);
   foot_[i] = key;
   foot_parent_[i] = p;
   best_foot_[s.v()] = key;
@@ -609,6 +609,7 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
         if (rank > last_marked_rank) return;
       } else if ((f & exit_mask) == 0U && best < best_ride_[s.v()] && stop_ok(s)) {
         auto const i = round_base + s.v();
+        if (ride_[i] == inf) written_.push_back(static_cast<std::uint32_t>(i));
         ride_[i] = best;
         ride_parent_[i] = {trip_idx{first.v() + cur_trip[bo]}, enter_pos[bo], pos,
                            static_cast<std::int8_t>(offsets_[bo])};
@@ -731,7 +732,6 @@ void router::run_rounds() {
     pareto_.push_back({0U, Fwd ? target_round_[0] : -target_round_[0]});
   }
   for (auto k = 1U; k <= max_k_ && !marked_list_.empty(); ++k) {
-    rounds_used_ = std::max(rounds_used_, k + 1);
     for (auto const s : marked_list_) {
       ready_[s.v()] = std::min(sat_add(best_ride_[s.v()], change_time(s)), best_foot_[s.v()]);
       if (ready_[s.v()] + lb(s) >= bound(k)) continue;  // no trip from here can help any more

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "nebuta/raptor/lower_bound.h"
 #include "nebuta/timetable/timetable.h"
 
 namespace nebuta::raptor {
@@ -90,20 +91,13 @@ class index {
     }
   }
 
-  // --- lower bounds for target pruning (A*-like): lb_table()[t * n + s] is a lower bound on the
-  // travel time from stop s to stop t over every trip, footpath and walking link (walking at
-  // lb_walk_speed or slower, change times ignored), clamped to 65,535 s. Empty for large
-  // timetables.
-  static constexpr double lb_walk_speed = 1.2;    // valid for queries walking at most this fast
-  static constexpr double lb_walk_radius = 400.0;  // ... on walking links at most this long
-  std::span<std::uint16_t const> lb_table() const { return lb_; }
+  // The graph per-query lower bounds are computed on (lower_bound.h).
+  lower_bound_graph const& lb_graph() const { return lb_graph_; }
 
   // Bytes held by the index (not counting the timetable).
   std::size_t memory_bytes() const;
 
  private:
-  void build_lb_table();
-
   timetable const& tt_;
   std::vector<std::uint32_t> occ_offsets_;
   std::vector<route_pos> occ_;
@@ -116,7 +110,7 @@ class index {
   std::vector<std::uint8_t> stop_accessible_;
   std::vector<std::pair<double, stop_idx>> stops_by_lat_;
   seconds_t first_departure_{0};
-  std::vector<std::uint16_t> lb_;
+  lower_bound_graph lb_graph_;
 };
 
 }  // namespace nebuta::raptor

@@ -52,6 +52,7 @@ class lower_bound_graph {
     std::size_t n_arcs{0};       // of the graph, deduplicated
     std::size_t n_dominated{0};  // dropped: another path is as short
     std::size_t n_shortcuts{0};  // added by the contraction
+    std::size_t n_up{0}, n_down{0};  // arcs the sweeps read (to the seeds, from the seeds)
   };
 
   lower_bound_graph() = default;

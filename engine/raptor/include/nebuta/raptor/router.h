@@ -137,6 +137,32 @@ struct stop_visit {
 void ride_stops(timetable const& tt, leg const& ride, std::vector<stop_visit>& out,
                 bool include_ends = false);
 
+namespace detail {
+
+// A list that never holds more than the capacity it was given: push_back cannot reallocate, so
+// the hot loops inline it (std::vector's carries its growth path along).
+template <typename T>
+class fixed_list {
+ public:
+  void set_capacity(std::size_t n) {
+    data_.resize(n);
+    size_ = 0;
+  }
+  void push_back(T x) { data_[size_++] = x; }
+  void clear() { size_ = 0; }
+  bool empty() const { return size_ == 0U; }
+  std::size_t size() const { return size_; }
+  T const* begin() const { return data_.data(); }
+  T const* end() const { return data_.data() + size_; }
+  std::size_t memory_bytes() const { return data_.capacity() * sizeof(T); }
+
+ private:
+  std::vector<T> data_;
+  std::size_t size_{0};
+};
+
+}  // namespace detail
+
 class router {
  public:
   explicit router(index const& idx);
@@ -259,8 +285,12 @@ class router {
   std::size_t n_stops_;
 
   // --- lower bounds for target pruning: per stop, a lower bound on the seconds to the search's
-  // target (the index's table, or lb_scratch_), or zeros (lb_zero_) when none holds.
-  std::vector<std::uint16_t> lb_zero_, lb_scratch_;
+  // target (lbs_, computed per target), or zeros (lb_zero_) when no bound holds for the query.
+  std::vector<std::uint16_t> lb_zero_;
+  lower_bounds lbs_;
+  std::vector<lb_seed> lb_seeds_, lb_computed_seeds_;  // of this query, of lbs_
+  lb_direction lb_dir_{lb_direction::to_seeds};
+  bool lb_valid_{false};
   std::uint16_t const* lb_{nullptr};
   template <bool Fwd>
   void prepare_lb();
@@ -305,17 +335,20 @@ class router {
 
   // --- scratch, (max_legs_limit + 1) rounds x n_stops at most
   unsigned rounds_cap_{0};
-  unsigned rounds_used_{0};
   std::vector<seconds_t> ride_, foot_;
+  // The entries of ride_ and foot_ this query wrote (index k * n + s, foot_ with written_foot
+  // added), so that reset() restores only those.
+  static constexpr std::uint32_t written_foot = 0x8000'0000U;
+  detail::fixed_list<std::uint32_t> written_;
   std::vector<ride_parent> ride_parent_;
   std::vector<foot_parent> foot_parent_;
   std::vector<seconds_t> best_ride_, best_foot_, ready_;
   std::vector<std::uint8_t> touched_flag_;
-  std::vector<stop_idx> touched_;
+  detail::fixed_list<stop_idx> touched_;
   std::vector<std::uint8_t> marked_, next_marked_, ride_improved_flag_;
-  std::vector<stop_idx> marked_list_, next_marked_list_, ride_improved_;
+  detail::fixed_list<stop_idx> marked_list_, next_marked_list_, ride_improved_;
   std::vector<std::uint32_t> route_start_, route_end_;  // ranks of the first / last marked stop
-  std::vector<route_idx> routes_;
+  detail::fixed_list<route_idx> routes_;
   std::vector<seconds_t> route_key_;       // 1: the route serves the target (or an egress stop)
   std::vector<route_idx> target_routes_;
   std::vector<seconds_t> to_target_;       // footpath / walk link / egress seconds to the target
