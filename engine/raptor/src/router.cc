@@ -240,29 +240,38 @@ seconds_t router::change_time(stop_idx s) const {
   return m == no_min_change_time ? default_change_ : static_cast<seconds_t>(m);
 }
 
-[[gnu::always_inline]] inline bool router::set_foot(unsigned k, stop_idx s, seconds_t key,
-                                                    foot_parent const& p) {
-  if (key >= best_foot_[s.v()] || key + lb(s) >= bound(k)) return false;
-  auto const i = k * n_stops_ + s.v();
-  if (foot_[i] == inf) written_.push_back(static_cast<std::uint32_t>(i) | written_foot);
-  foot_[i] = key;
-  foot_parent_[i] = p;
-  best_foot_[s.v()] = key;
-  touch(s);
+template <bool Range>
+[[gnu::always_inline]] inline bool router::set_foot(unsigned k, stop_idx s, seconds_t key, foot_parent const& p) {
+  if (key >= best_foot<Range>(k, s) || key + lb(s) >= bound<Range>(k)) return false;
+  if constexpr (Range) {
+    lower_from(foot_, k, s, key, written_foot);
+  } else {
+    auto const i = k * n_stops_ + s.v();
+    if (foot_[i] == inf) written_.push_back(static_cast<std::uint32_t>(i) | written_foot);
+    foot_[i] = key;
+    foot_parent_[i] = p;
+    best_foot_[s.v()] = key;
+    touch(s);
+  }
   // Boarding from s only needs another look when its ready time improved.
-  if (next_marked_[s.v()] == 0U && key < sat_add(best_ride_[s.v()], change_time(s))) {
+  if (next_marked_[s.v()] == 0U && key < sat_add(best_ride<Range>(k, s), change_time(s))) {
     next_marked_[s.v()] = 1U;
     next_marked_list_.push_back(s);
   }
-  if (s == target_stop_) target_found(k, key, {target_parent::type::foot, s, 0U, 0.0F});
+  if (s == target_stop_) target_found<Range>(k, key, {target_parent::type::foot, s, 0U, 0.0F});
   return true;
 }
 
+template <bool Range>
 void router::target_found(unsigned k, seconds_t key, target_parent const& p) {
-  if (key >= target_best_) return;
-  target_best_ = key;
-  target_round_[k] = key;
-  target_parent_[k] = p;
+  if constexpr (Range) {
+    for (auto j = k; j <= max_k_ && key < target_round_[j]; ++j) target_round_[j] = key;
+  } else {
+    if (key >= target_best_) return;
+    target_best_ = key;
+    target_round_[k] = key;
+    target_parent_[k] = p;
+  }
 }
 
 template <bool Fwd>
@@ -300,7 +309,6 @@ void router::init_query(place const& from, place const& to, date_t date, options
   prepare_active();
   reset();
   ensure_rounds(max_k_ + 1);
-  seed_.fill(inf);
   direct_walk_s_ = -1;
 
   for (auto const s : egress_stops_) egress_[s.v()] = inf;
@@ -368,7 +376,7 @@ void router::init_query(place const& from, place const& to, date_t date, options
 
 template void router::init_query<true>(place const&, place const&, date_t, options const&, bool);
 
-template <bool Fwd>
+template <bool Fwd, bool Range>
 void router::start(place const& from, place const& to, seconds_t start_key) {
   start_key_ = start_key;
   auto const& src = Fwd ? from : to;
@@ -377,31 +385,31 @@ void router::start(place const& from, place const& to, seconds_t start_key) {
     if (src.stop.v() >= n_stops_) return;
     foot_parent origin_p;
     origin_p.origin = true;
-    set_foot(0, src.stop, start_key, origin_p);
+    set_foot<Range>(0, src.stop, start_key, origin_p);
     auto const s0 = src.stop;
     if (use_fp_) {
       if constexpr (Fwd) {
         for (auto const& fp : tt_.stop_footpaths[s0]) {
-          set_foot(0, fp.target, sat_add(start_key, fp.duration_s),
+          set_foot<Range>(0, fp.target, sat_add(start_key, fp.duration_s),
                    {s0, fp.duration_s, 0.0F, walk_kind::footpath, false});
         }
       } else {
         for (auto const& fp : idx_.footpaths_into(s0)) {
-          set_foot(0, fp.target, sat_add(start_key, fp.duration_s), {s0, fp.duration_s, 0.0F, walk_kind::footpath, false});
+          set_foot<Range>(0, fp.target, sat_add(start_key, fp.duration_s), {s0, fp.duration_s, 0.0F, walk_kind::footpath, false});
         }
       }
     }
     if (radius_ > 0.0) {
       for (auto x = wl_off_[s0.v()]; x < wl_off_[s0.v() + 1]; ++x) {
         auto const& l = wl_[x];
-        set_foot(0, l.target, sat_add(start_key, l.dur),
+        set_foot<Range>(0, l.target, sat_add(start_key, l.dur),
                  {s0, l.dur, l.dist, walk_kind::walk_link, false});
       }
     }
   } else {
     idx_.stops_near(src.coord, max_walk_, [&](stop_idx s, double d) {
       auto const dur = walk_seconds(d, speed_);
-      set_foot(0, s, sat_add(start_key, dur),
+      set_foot<Range>(0, s, sat_add(start_key, dur),
                {stop_idx::invalid(), dur, static_cast<float>(d), walk_kind::access, false});
     });
   }
@@ -416,7 +424,7 @@ void router::start(place const& from, place const& to, seconds_t start_key) {
       auto const d = haversine_m(*a, dst.coord);
       if (d <= max_walk_) {
         auto const dur = walk_seconds(d, speed_);
-        target_found(0, sat_add(start_key, dur),
+        target_found<Range>(0, sat_add(start_key, dur),
                      {target_parent::type::direct, src.stop, dur, static_cast<float>(d)});
       }
     }
@@ -424,33 +432,33 @@ void router::start(place const& from, place const& to, seconds_t start_key) {
   if (target_round_[0] != inf) direct_walk_s_ = (target_round_[0] - start_key);
 }
 
-template <bool Fwd>
+template <bool Fwd, bool Range>
 void router::relax_footpaths(stop_idx s, unsigned k) {
   auto const base_key = ride_[k * n_stops_ + s.v()];
   // Whatever is reached on foot from s arrives no earlier than base_key + lb(s).
-  if (base_key + lb(s) >= bound(k)) return;
+  if (base_key + lb(s) >= bound<Range>(k)) return;
   if (use_fp_) {
     if constexpr (Fwd) {
       for (auto const& fp : tt_.stop_footpaths[s]) {
-        set_foot(k, fp.target, base_key + static_cast<seconds_t>(fp.duration_s),
+        set_foot<Range>(k, fp.target, base_key + static_cast<seconds_t>(fp.duration_s),
                  {s, fp.duration_s, 0.0F, walk_kind::footpath, false});
       }
     } else {
       for (auto const& fp : idx_.footpaths_into(s)) {
-        set_foot(k, fp.target, base_key + static_cast<seconds_t>(fp.duration_s),
+        set_foot<Range>(k, fp.target, base_key + static_cast<seconds_t>(fp.duration_s),
                  {s, fp.duration_s, 0.0F, walk_kind::footpath, false});
       }
     }
   }
-  if (radius_ > 0.0 && base_key < bound(k)) {
+  if (radius_ > 0.0 && base_key < bound<Range>(k)) {
     // The bound only falls while relaxing, so the one read here is a safe cut-off.
-    auto const b = bound(k);
+    auto const b = bound<Range>(k);
     for (auto x = wl_off_[s.v()]; x < wl_off_[s.v() + 1]; ++x) {
       auto const& l = wl_[x];
       auto const key = base_key + static_cast<seconds_t>(l.dur);
       if (key >= b) break;
-      if (key >= best_foot_[l.target.v()]) continue;  // set_foot's first test, inline
-      set_foot(k, l.target, key, {s, l.dur, l.dist, walk_kind::walk_link, false});
+      if (key >= best_foot<Range>(k, l.target)) continue;  // set_foot's first test, inline
+      set_foot<Range>(k, l.target, key, {s, l.dur, l.dist, walk_kind::walk_link, false});
     }
   }
 }
@@ -527,7 +535,7 @@ seconds_t router::probe_route(route_idx r, std::uint32_t start_rank,
   return ub;
 }
 
-template <bool Fwd>
+template <bool Fwd, bool Range>
 void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank,
                         unsigned k) {
   auto const stops = tt_.route_stops[r];
@@ -554,7 +562,7 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
   std::array<std::uint8_t, max_offsets> live;
   auto n_live = 0U;
   auto const no = n_offsets_;
-  auto const b0 = bound(k);
+  auto const b0 = bound<Range>(k);
   auto const start_pos = Fwd ? start_rank : n - 1 - start_rank;
   for (auto o = 0U; o < n_scan_offsets_; ++o) {
     auto const m = act_n_[static_cast<std::size_t>(o) * n_routes + r.v()];
@@ -584,7 +592,7 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
   cur.fill(none);
   auto n_held = 0U;
   auto held_final = inf;
-  auto b = bound(k);  // changes only when this scan improves the target
+  auto b = bound<Range>(k);  // changes only when this scan improves the target
 
   for (auto rank = start_rank; rank < n; ++rank) {
     auto const pos = Fwd ? rank : n - 1 - rank;
@@ -607,15 +615,19 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
       // to any later stop plus that stop's bound.
       if (best + lb(s) >= b) {
         if (rank > last_marked_rank) return;
-      } else if ((f & exit_mask) == 0U && best < best_ride_[s.v()] && stop_ok(s)) {
-        auto const i = round_base + s.v();
-        if (ride_[i] == inf) written_.push_back(static_cast<std::uint32_t>(i));
-        ride_[i] = best;
-        ride_parent_[i] = {trip_idx{first.v() + cur_trip[bo]}, enter_pos[bo], pos,
-                           static_cast<std::int8_t>(offsets_[bo])};
-        best_ride_[s.v()] = best;
-        touch(s);
-        if (next_marked_[s.v()] == 0U && sat_add(best, change_time(s)) < best_foot_[s.v()]) {
+      } else if ((f & exit_mask) == 0U && best < best_ride<Range>(k, s) && stop_ok(s)) {
+        if constexpr (Range) {
+          lower_from(ride_, k, s, best, 0U);
+        } else {
+          auto const i = round_base + s.v();
+          if (ride_[i] == inf) written_.push_back(static_cast<std::uint32_t>(i));
+          ride_[i] = best;
+          ride_parent_[i] = {trip_idx{first.v() + cur_trip[bo]}, enter_pos[bo], pos,
+                             static_cast<std::int8_t>(offsets_[bo])};
+          best_ride_[s.v()] = best;
+          touch(s);
+        }
+        if (next_marked_[s.v()] == 0U && sat_add(best, change_time(s)) < best_foot<Range>(k, s)) {
           next_marked_[s.v()] = 1U;
           next_marked_list_.push_back(s);
         }
@@ -624,13 +636,13 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
           ride_improved_.push_back(s);
         }
         if (s == target_stop_) {
-          target_found(k, best, {target_parent::type::ride, s, 0U, 0.0F});
-          b = bound(k);
+          target_found<Range>(k, best, {target_parent::type::ride, s, 0U, 0.0F});
+          b = bound<Range>(k);
         } else if (auto const w = to_target_[s.v()]; w != inf) {
           // At the end of the round, the walk from s records an arrival at most best + w; only
           // later arrivals are pruned until then, so that ties resolve as before.
           pending_ = std::min(pending_, best + w + 1);
-          b = bound(k);
+          b = bound<Range>(k);
         }
       }
     } else if (rank > last_marked_rank) {
@@ -723,37 +735,37 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
   }
 }
 
-template <bool Fwd>
+template <bool Fwd, bool Range>
 void router::run_rounds() {
   // Round 0 marks were written to next_marked_.
   std::swap(marked_, next_marked_);
   std::swap(marked_list_, next_marked_list_);
-  if (target_round_[0] != inf) {
+  if (!Range && target_round_[0] != inf) {
     pareto_.push_back({0U, Fwd ? target_round_[0] : -target_round_[0]});
   }
   for (auto k = 1U; k <= max_k_ && !marked_list_.empty(); ++k) {
     for (auto const s : marked_list_) {
-      ready_[s.v()] = std::min(sat_add(best_ride_[s.v()], change_time(s)), best_foot_[s.v()]);
-      if (ready_[s.v()] + lb(s) >= bound(k)) continue;  // no trip from here can help any more
+      ready_[s.v()] = std::min(sat_add(best_ride<Range>(k - 1, s), change_time(s)), best_foot<Range>(k - 1, s));
+      if (ready_[s.v()] + lb(s) >= bound<Range>(k)) continue;  // no trip from here can help any more
       for (auto const [r, rank] : idx_.entries(s, Fwd)) mark_route(r, rank);
     }
     // Until the target is reached: routes through it first, but only to bound the round
     // (scanning them first would change which of two equally good journeys is kept).
     for (auto const r : routes_) {
-      if (route_key_[r.v()] == 0 || target_best_ != inf) continue;
+      if (route_key_[r.v()] == 0 || (Range ? target_round_[k] : target_best_) != inf) continue;
       auto const ub = probe_route<Fwd>(r, route_start_[r.v()], route_end_[r.v()]);
       if (ub != inf) pending_ = std::min(pending_, ub + 1);
     }
     for (auto const r : routes_) {
-      scan_route<Fwd>(r, route_start_[r.v()], route_end_[r.v()], k);
+      scan_route<Fwd, Range>(r, route_start_[r.v()], route_end_[r.v()], k);
       route_start_[r.v()] = none;
     }
     routes_.clear();
     for (auto const s : ride_improved_) {
       ride_improved_flag_[s.v()] = 0U;
-      relax_footpaths<Fwd>(s, k);
+      relax_footpaths<Fwd, Range>(s, k);
       if (target_is_coord_ && egress_[s.v()] != inf) {
-        target_found(k, ride_[k * n_stops_ + s.v()] + egress_[s.v()],
+        target_found<Range>(k, ride_[k * n_stops_ + s.v()] + egress_[s.v()],
                      {target_parent::type::egress, s, static_cast<std::uint32_t>(egress_[s.v()]),
                       egress_dist_[s.v()]});
       }
@@ -763,7 +775,7 @@ void router::run_rounds() {
     marked_list_.clear();
     std::swap(marked_, next_marked_);
     std::swap(marked_list_, next_marked_list_);
-    if (target_round_[k] != inf) {
+    if (!Range && target_round_[k] != inf) {
       pareto_.push_back({k, Fwd ? target_round_[k] : -target_round_[k]});
     }
   }
@@ -865,25 +877,26 @@ void router::range(place const& from, place const& to, date_t date, seconds_t fr
   std::sort(departures_.begin(), departures_.end(), std::greater<>{});
   departures_.erase(std::unique(departures_.begin(), departures_.end()), departures_.end());
 
-  // One search per departure, latest first. A later departure's arrivals bound the earlier
-  // ones per number of legs (seed_), which keeps every run cheap.
-  std::array<seconds_t, max_legs_limit + 1> seeds;
-  seeds.fill(inf);
+  // One pass of rounds per departure, latest first, on labels that carry over (rRAPTOR, Delling
+  // et al. 2012): what a later departure reached with at most k legs an earlier one reaches too
+  // (it can wait), so a pass only explores what the earlier departure improves. A departure
+  // lists the numbers of legs whose best arrival it improved: exactly its Pareto journeys that
+  // no later departure matches with as few legs.
   auto walk = seconds_t{-1};
+  std::array<seconds_t, max_legs_limit + 1> before{};
   for (auto const tau : departures_) {
-    reset();
-    seed_ = seeds;
-    start<true>(from, to, tau);
-    run_rounds<true>();
+    pending_ = inf;
+    before = target_round_;
+    start<true, true>(from, to, tau);
+    run_rounds<true, true>();
     if (direct_walk_s_ >= 0) walk = direct_walk_s_;
-    for (auto const& e : pareto_) {
-      if (e.legs == 0U) continue;
-      if (e.time >= seeds[e.legs]) continue;  // a later departure is as fast with no more legs
-      out.push_back({tau, e.time, e.legs});
-      for (auto k = e.legs; k <= max_legs_limit; ++k) seeds[k] = std::min(seeds[k], e.time);
+    for (auto k = 1U; k <= max_k_; ++k) {
+      if (target_round_[k] < before[k] && target_round_[k] < target_round_[k - 1]) {
+        out.push_back({tau, target_round_[k], k});
+      }
     }
   }
-  seed_.fill(inf);
+  reset();  // leave no monotone labels behind for reconstruct()
   direct_walk_s_ = walk;
 }
 

@@ -234,15 +234,18 @@ class router {
   template <bool Fwd>
   void init_query(place const& from, place const& to, date_t date, options const& opt,
                   bool one_day_first = false);
-  template <bool Fwd>
+  // Range = true: the rounds of a range query (rRAPTOR), whose labels carry over from one
+  // departure to the next earlier one. ride_ / foot_ then hold, per round k, the best arrival
+  // with at most k legs (kept monotone), target_round_ likewise, and no parents are written.
+  template <bool Fwd, bool Range = false>
   void start(place const& from, place const& to, seconds_t start_key);
-  template <bool Fwd>
+  template <bool Fwd, bool Range = false>
   void run_rounds();
-  template <bool Fwd>
+  template <bool Fwd, bool Range>
   void scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank, unsigned k);
   template <bool Fwd>
   seconds_t probe_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank) const;
-  template <bool Fwd>
+  template <bool Fwd, bool Range>
   void relax_footpaths(stop_idx s, unsigned k);
   template <bool Fwd>
   bool reconstruct_impl(unsigned legs, journey& out) const;
@@ -277,9 +280,36 @@ class router {
       touched_.push_back(s);
     }
   }
+  template <bool Range>
   bool set_foot(unsigned k, stop_idx s, seconds_t key, foot_parent const& p);
+  template <bool Range>
   void target_found(unsigned k, seconds_t key, target_parent const& p);
-  seconds_t bound(unsigned k) const { return std::min({target_best_, seed_[k], pending_}); }
+  // Labels at or above the bound cannot improve the target any more.
+  template <bool Range>
+  seconds_t bound(unsigned k) const {
+    if constexpr (Range) return std::min(target_round_[k], pending_);
+    return std::min(target_best_, pending_);
+  }
+  // The best arrival at s by vehicle, and on foot, with at most k legs so far.
+  template <bool Range>
+  seconds_t best_ride(unsigned k, stop_idx s) const {
+    if constexpr (Range) return ride_[k * n_stops_ + s.v()];
+    return best_ride_[s.v()];
+  }
+  template <bool Range>
+  seconds_t best_foot(unsigned k, stop_idx s) const {
+    if constexpr (Range) return foot_[k * n_stops_ + s.v()];
+    return best_foot_[s.v()];
+  }
+  // Range: lowers the labels of rounds k, k + 1, ... (logging first writes) to keep them monotone.
+  void lower_from(std::vector<seconds_t>& labels, unsigned k, stop_idx s, seconds_t key, std::uint32_t tag) {
+    for (auto j = k; j <= max_k_; ++j) {
+      auto const i = j * n_stops_ + s.v();
+      if (key >= labels[i]) break;
+      if (labels[i] == unreachable_time) written_.push_back(static_cast<std::uint32_t>(i) | tag);
+      labels[i] = key;
+    }
+  }
   index const& idx_;
   timetable const& tt_;
   std::size_t n_stops_;
@@ -358,7 +388,6 @@ class router {
   std::vector<float> egress_dist_;
   std::vector<stop_idx> egress_stops_;
   seconds_t target_best_{unreachable_time};
-  std::array<seconds_t, max_legs_limit + 1> seed_{};
   std::array<seconds_t, max_legs_limit + 1> target_round_{};
   std::array<target_parent, max_legs_limit + 1> target_parent_{};
   std::vector<pareto_entry> pareto_;
