@@ -1,29 +1,22 @@
+// The router's setup per query and the two single searches: what the options and the places
+// make of the scratch state before the rounds run (rounds.cc).
 #include "nebuta/raptor/router.h"
 
 #include <algorithm>
 #include <cassert>
-#include <cmath>
 #include <tuple>
 #include <utility>
 
+#include "for_each_access.h"
+#include "internal.h"
+
 namespace nebuta::raptor {
 
-namespace {
-
-constexpr seconds_t inf = unreachable_time;
-
-seconds_t sat_add(seconds_t a, std::int64_t d) {
-  return a == inf ? inf : static_cast<seconds_t>(a + d);
-}
-
-std::uint32_t walk_seconds(double distance_m, double speed) {
-  return static_cast<std::uint32_t>(std::ceil(distance_m / speed));
-}
-
-constexpr auto no_pickup = static_cast<std::uint8_t>(route_stop_flags::no_pickup);
-constexpr auto no_dropoff = static_cast<std::uint8_t>(route_stop_flags::no_dropoff);
-
-}  // namespace
+using detail::inf;
+using detail::no_dropoff;
+using detail::no_pickup;
+using detail::sat_add;
+using detail::walk_seconds;
 
 template <bool Fwd>
 void router::prepare_lb() {
@@ -50,20 +43,6 @@ void router::prepare_lb() {
   lb_ = lbs_.values().data();
 }
 
-void ride_stops(timetable const& tt, leg const& ride, std::vector<stop_visit>& out,
-                bool include_ends) {
-  out.clear();
-  if (ride.kind != leg_kind::ride) return;
-  auto const stops = tt.route_stops[ride.route];
-  auto const shift = static_cast<seconds_t>(ride.day_offset) * seconds_per_day;
-  auto const first = include_ends ? ride.board_pos : ride.board_pos + 1;
-  auto const last = include_ends ? ride.alight_pos + 1 : ride.alight_pos;
-  for (auto p = first; p < last; ++p) {
-    out.push_back({stops[p], p, tt.arrival(ride.route, p, ride.trip_in_route) + shift,
-                   tt.departure(ride.route, p, ride.trip_in_route) + shift});
-  }
-}
-
 router::router(index const& idx) : idx_{idx}, tt_{idx.tt()}, n_stops_{idx.n_stops()} {
   lb_zero_.assign(n_stops_, 0U);
   lb_seeds_.reserve(n_stops_);
@@ -84,6 +63,7 @@ router::router(index const& idx) : idx_{idx}, tt_{idx.tt()}, n_stops_{idx.n_stop
   egress_.assign(n_stops_, inf);
   to_target_.assign(n_stops_, inf);
   egress_dist_.assign(n_stops_, 0.0F);
+  egress_extra_.assign(n_stops_, 0U);
   touched_.set_capacity(n_stops_);
   marked_list_.set_capacity(n_stops_);
   next_marked_list_.set_capacity(n_stops_);
@@ -101,7 +81,7 @@ std::size_t router::memory_bytes() const {
            bytes(ride_improved_flag_) + marked_list_.memory_bytes() + next_marked_list_.memory_bytes() +
            ride_improved_.memory_bytes() + written_.memory_bytes() + bytes(route_start_) + bytes(route_end_) +
            routes_.memory_bytes() + bytes(route_key_) + bytes(target_routes_) +
-           bytes(to_target_) + bytes(to_target_stops_) + bytes(egress_) + bytes(egress_dist_) + bytes(egress_stops_) +
+           bytes(to_target_) + bytes(to_target_stops_) + bytes(egress_) + bytes(egress_dist_) + bytes(egress_extra_) + bytes(egress_stops_) +
            bytes(pareto_) + bytes(active_) + bytes(act_trips_) + bytes(act_n_) + bytes(act_dep_) + bytes(act_arr_) +
            bytes(mc_pool_) + bytes(mc_bag_ride_) + bytes(mc_bag_foot_) + bytes(mc_new_) + bytes(mc_next_) +
            bytes(mc_new_stops_) + bytes(mc_next_stops_) + bytes(mc_touched_) + bytes(mc_touched_flag_) +
@@ -240,40 +220,6 @@ seconds_t router::change_time(stop_idx s) const {
   return m == no_min_change_time ? default_change_ : static_cast<seconds_t>(m);
 }
 
-template <bool Range>
-[[gnu::always_inline]] inline bool router::set_foot(unsigned k, stop_idx s, seconds_t key, foot_parent const& p) {
-  if (key >= best_foot<Range>(k, s) || key + lb(s) >= bound<Range>(k)) return false;
-  if constexpr (Range) {
-    lower_from(foot_, k, s, key, written_foot);
-  } else {
-    auto const i = k * n_stops_ + s.v();
-    if (foot_[i] == inf) written_.push_back(static_cast<std::uint32_t>(i) | written_foot);
-    foot_[i] = key;
-    foot_parent_[i] = p;
-    best_foot_[s.v()] = key;
-    touch(s);
-  }
-  // Boarding from s only needs another look when its ready time improved.
-  if (next_marked_[s.v()] == 0U && key < sat_add(best_ride<Range>(k, s), change_time(s))) {
-    next_marked_[s.v()] = 1U;
-    next_marked_list_.push_back(s);
-  }
-  if (s == target_stop_) target_found<Range>(k, key, {target_parent::type::foot, s, 0U, 0.0F});
-  return true;
-}
-
-template <bool Range>
-void router::target_found(unsigned k, seconds_t key, target_parent const& p) {
-  if constexpr (Range) {
-    for (auto j = k; j <= max_k_ && key < target_round_[j]; ++j) target_round_[j] = key;
-  } else {
-    if (key >= target_best_) return;
-    target_best_ = key;
-    target_round_[k] = key;
-    target_parent_[k] = p;
-  }
-}
-
 template <bool Fwd>
 void router::init_query(place const& from, place const& to, date_t date, options const& opt,
                         bool one_day_first) {
@@ -317,10 +263,15 @@ void router::init_query(place const& from, place const& to, date_t date, options
   target_is_coord_ = !dst.is_stop();
   target_stop_ = dst.stop;
   if (target_is_coord_) {
-    idx_.stops_near(dst.coord, max_walk_, [&](stop_idx s, double d) {
-      egress_[s.v()] = static_cast<seconds_t>(walk_seconds(d, speed_));
-      egress_dist_[s.v()] = static_cast<float>(d);
-      egress_stops_.push_back(s);
+    // The same edges as leaving the destination in the other direction: the walks within
+    // max_walk_m and the place's extra edges; the fastest per stop.
+    for_each_access<!Fwd>(dst, [&](foot_parent const& p, stop_idx s) {
+      auto const d = static_cast<seconds_t>(p.duration);
+      if (egress_[s.v()] == inf) egress_stops_.push_back(s);
+      if (d >= egress_[s.v()]) return;
+      egress_[s.v()] = d;
+      egress_dist_[s.v()] = p.distance_m;
+      egress_extra_[s.v()] = p.extra;
     });
   }
   prepare_lb<Fwd>();
@@ -376,413 +327,6 @@ void router::init_query(place const& from, place const& to, date_t date, options
 
 template void router::init_query<true>(place const&, place const&, date_t, options const&, bool);
 
-template <bool Fwd, bool Range>
-void router::start(place const& from, place const& to, seconds_t start_key) {
-  start_key_ = start_key;
-  auto const& src = Fwd ? from : to;
-  auto const& dst = Fwd ? to : from;
-  if (src.is_stop()) {
-    if (src.stop.v() >= n_stops_) return;
-    foot_parent origin_p;
-    origin_p.origin = true;
-    set_foot<Range>(0, src.stop, start_key, origin_p);
-    auto const s0 = src.stop;
-    if (use_fp_) {
-      if constexpr (Fwd) {
-        for (auto const& fp : tt_.stop_footpaths[s0]) {
-          set_foot<Range>(0, fp.target, sat_add(start_key, fp.duration_s),
-                   {s0, fp.duration_s, 0.0F, walk_kind::footpath, false});
-        }
-      } else {
-        for (auto const& fp : idx_.footpaths_into(s0)) {
-          set_foot<Range>(0, fp.target, sat_add(start_key, fp.duration_s), {s0, fp.duration_s, 0.0F, walk_kind::footpath, false});
-        }
-      }
-    }
-    if (radius_ > 0.0) {
-      for (auto x = wl_off_[s0.v()]; x < wl_off_[s0.v() + 1]; ++x) {
-        auto const& l = wl_[x];
-        set_foot<Range>(0, l.target, sat_add(start_key, l.dur),
-                 {s0, l.dur, l.dist, walk_kind::walk_link, false});
-      }
-    }
-  } else {
-    idx_.stops_near(src.coord, max_walk_, [&](stop_idx s, double d) {
-      auto const dur = walk_seconds(d, speed_);
-      set_foot<Range>(0, s, sat_add(start_key, dur),
-               {stop_idx::invalid(), dur, static_cast<float>(d), walk_kind::access, false});
-    });
-  }
-  if (target_is_coord_) {
-    std::optional<latlon> a;
-    if (!src.is_stop()) {
-      a = src.coord;
-    } else if (tt_.stop_has_coords[src.stop] != 0U) {
-      a = tt_.stop_coords[src.stop];
-    }
-    if (a) {
-      auto const d = haversine_m(*a, dst.coord);
-      if (d <= max_walk_) {
-        auto const dur = walk_seconds(d, speed_);
-        target_found<Range>(0, sat_add(start_key, dur),
-                     {target_parent::type::direct, src.stop, dur, static_cast<float>(d)});
-      }
-    }
-  }
-  if (target_round_[0] != inf) direct_walk_s_ = (target_round_[0] - start_key);
-}
-
-template <bool Fwd, bool Range>
-void router::relax_footpaths(stop_idx s, unsigned k) {
-  auto const base_key = ride_[k * n_stops_ + s.v()];
-  // Whatever is reached on foot from s arrives no earlier than base_key + lb(s).
-  if (base_key + lb(s) >= bound<Range>(k)) return;
-  if (use_fp_) {
-    if constexpr (Fwd) {
-      for (auto const& fp : tt_.stop_footpaths[s]) {
-        set_foot<Range>(k, fp.target, base_key + static_cast<seconds_t>(fp.duration_s),
-                 {s, fp.duration_s, 0.0F, walk_kind::footpath, false});
-      }
-    } else {
-      for (auto const& fp : idx_.footpaths_into(s)) {
-        set_foot<Range>(k, fp.target, base_key + static_cast<seconds_t>(fp.duration_s),
-                 {s, fp.duration_s, 0.0F, walk_kind::footpath, false});
-      }
-    }
-  }
-  if (radius_ > 0.0 && base_key < bound<Range>(k)) {
-    // The bound only falls while relaxing, so the one read here is a safe cut-off.
-    auto const b = bound<Range>(k);
-    for (auto x = wl_off_[s.v()]; x < wl_off_[s.v() + 1]; ++x) {
-      auto const& l = wl_[x];
-      auto const key = base_key + static_cast<seconds_t>(l.dur);
-      if (key >= b) break;
-      if (key >= best_foot<Range>(k, l.target)) continue;  // set_foot's first test, inline
-      set_foot<Range>(k, l.target, key, {s, l.dur, l.dist, walk_kind::walk_link, false});
-    }
-  }
-}
-
-// An arrival key at the target that scan_route<Fwd>(r, ...) of this round is sure to record (by
-// a ride to the target, or to a stop walking to it), or inf: for each marked stop, the first
-// running trip of each day offset that can be entered there. The scan holds that trip or a
-// better one, so the target ends the round with this key or less.
-template <bool Fwd>
-seconds_t router::probe_route(route_idx r, std::uint32_t start_rank,
-                              std::uint32_t last_marked_rank) const {
-  auto const stops = tt_.route_stops[r];
-  auto const flags = tt_.route_stop_flags[r];
-  auto const n = static_cast<std::uint32_t>(stops.size());
-  auto const times = idx_.times(r);
-  auto const nt = times.n_trips;
-  auto const* const arr = times.arr_by_stop;
-  auto const* const dep = times.dep_by_stop;
-  auto const first = tt_.route_first_trip[r];
-  auto const* const exit_tm = Fwd ? times.arr_by_trip : times.dep_by_trip;
-  constexpr std::uint8_t enter_mask = Fwd ? no_pickup : no_dropoff;
-  constexpr std::uint8_t exit_mask = Fwd ? no_dropoff : no_pickup;
-  auto const n_trips = tt_.n_trips();
-  auto const n_routes = tt_.n_routes();
-  auto const rs = static_cast<std::size_t>(tt_.route_stops.raw_offsets()[r.v()]);
-  // The positions where the route reaches the target or a stop walking to it.
-  std::array<std::uint32_t, 8> exit_rank{};
-  std::array<seconds_t, 8> exit_walk{};
-  auto n_exit = 0U;
-  for (auto rank2 = start_rank + 1; rank2 < n && n_exit < exit_rank.size(); ++rank2) {
-    auto const pos2 = Fwd ? rank2 : n - 1 - rank2;
-    auto const s2 = stops[pos2];
-    auto const w = s2 == target_stop_ ? 0 : to_target_[s2.v()];
-    if (w == inf || (flags[pos2] & exit_mask) != 0U || !stop_ok(s2)) continue;
-    exit_rank[n_exit] = rank2;
-    exit_walk[n_exit++] = w;
-  }
-  if (n_exit == 0U) return inf;
-  auto ub = inf;
-  for (auto rank = start_rank; rank <= last_marked_rank && rank < exit_rank[n_exit - 1]; ++rank) {
-    auto const pos = Fwd ? rank : n - 1 - rank;
-    auto const s = stops[pos];
-    if (marked_[s.v()] == 0U || (flags[pos] & enter_mask) != 0U || !stop_ok(s)) continue;
-    auto const ready = ready_[s.v()];
-    for (auto o = 0U; o < n_scan_offsets_; ++o) {
-      auto const m = act_n_[static_cast<std::size_t>(o) * n_routes + r.v()];
-      if (m == 0U) continue;
-      auto const* const L = act_trips_.data() + static_cast<std::size_t>(o) * n_trips + first.v();
-      auto const off = offsets_[o] * seconds_per_day;
-      // First / last running trip's time here: most offsets are decided without a search.
-      auto const e = (Fwd ? act_dep_ : act_arr_)[(rs + pos) * n_offsets_ + o];
-      std::uint32_t t = 0;
-      if constexpr (Fwd) {
-        if (e.last + off < ready) continue;
-        auto const* const span = dep + pos * nt;
-        auto const it = std::partition_point(L, L + m, [&](std::uint32_t x) { return span[x] + off < ready; });
-        if (it == L + m) continue;
-        t = *it;
-      } else {
-        if (e.first + off > -ready) continue;
-        auto const* const span = arr + pos * nt;
-        auto const it = std::partition_point(L, L + m, [&](std::uint32_t x) { return span[x] + off <= -ready; });
-        if (it == L) continue;
-        t = *(it - 1);
-      }
-      for (auto e = 0U; e < n_exit; ++e) {
-        if (exit_rank[e] <= rank) continue;
-        auto const pos2 = Fwd ? exit_rank[e] : n - 1 - exit_rank[e];
-        auto const x = exit_tm[t * n + pos2] + off;
-        ub = std::min(ub, (Fwd ? x : -x) + exit_walk[e]);
-      }
-    }
-  }
-  return ub;
-}
-
-template <bool Fwd, bool Range>
-void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank,
-                        unsigned k) {
-  auto const stops = tt_.route_stops[r];
-  auto const flags = tt_.route_stop_flags[r];
-  auto const n = static_cast<std::uint32_t>(stops.size());
-  auto const times = idx_.times(r);
-  auto const nt = times.n_trips;
-  auto const* const arr = times.arr_by_stop;
-  auto const* const dep = times.dep_by_stop;
-  auto const first = tt_.route_first_trip[r];
-  auto const* const exit_tm = Fwd ? times.arr_by_trip : times.dep_by_trip;
-  constexpr std::uint8_t enter_mask = Fwd ? no_pickup : no_dropoff;
-  constexpr std::uint8_t exit_mask = Fwd ? no_dropoff : no_pickup;
-  auto const round_base = k * n_stops_;
-  auto const n_trips = tt_.n_trips();
-  auto const n_routes = tt_.n_routes();
-
-  // Offsets with at least one trip of the route running: their active trips (route order) and
-  // the shift in seconds.
-  std::array<std::uint32_t const*, max_offsets> lst;
-  std::array<time_span const*, max_offsets> ext;  // first / last running trip's time per position
-  std::array<std::uint32_t, max_offsets> cnt;
-  std::array<seconds_t, max_offsets> shift;
-  std::array<std::uint8_t, max_offsets> live;
-  auto n_live = 0U;
-  auto const no = n_offsets_;
-  auto const b0 = bound<Range>(k);
-  auto const start_pos = Fwd ? start_rank : n - 1 - start_rank;
-  for (auto o = 0U; o < n_scan_offsets_; ++o) {
-    auto const m = act_n_[static_cast<std::size_t>(o) * n_routes + r.v()];
-    if (m == 0U) continue;
-    auto const* const e = (Fwd ? act_dep_.data() : act_arr_.data()) +
-                          static_cast<std::size_t>(tt_.route_stops.raw_offsets()[r.v()]) * no + o;
-    auto const off = offsets_[o] * seconds_per_day;
-    // Skip offsets none of whose trips can be boarded in this scan: every ready time is at
-    // least start_key_, and a boarding at or after bound b0 improves nothing.
-    if constexpr (Fwd) {
-      if (e[(n - 1) * no].last + off < start_key_ || e[start_pos * no].first + off >= b0) continue;
-    } else {
-      if (-(e[0].first + off) < start_key_ || -(e[start_pos * no].last + off) >= b0) continue;
-    }
-    lst[o] = act_trips_.data() + static_cast<std::size_t>(o) * n_trips + first.v();
-    ext[o] = e;
-    cnt[o] = m;
-    shift[o] = off;
-    live[n_live++] = static_cast<std::uint8_t>(o);
-  }
-  if (n_live == 0U) return;
-
-  std::array<std::uint32_t, max_offsets> cur;       // index into lst[o], none: no trip held
-  std::array<std::uint32_t, max_offsets> cur_trip;  // the trip in route held
-  std::array<std::uint32_t, max_offsets> enter_pos{};
-  std::array<std::uint8_t, max_offsets> held{};  // offsets with a trip, in any order
-  cur.fill(none);
-  auto n_held = 0U;
-  auto held_final = inf;
-  auto b = bound<Range>(k);  // changes only when this scan improves the target
-
-  for (auto rank = start_rank; rank < n; ++rank) {
-    auto const pos = Fwd ? rank : n - 1 - rank;
-    auto const s = stops[pos];
-    auto const f = flags[pos];
-
-    if (n_held != 0U) {
-      auto best = inf;
-      auto bo = 0U;
-      for (auto h = 0U; h < n_held; ++h) {
-        auto const o = held[h];
-        auto const t = exit_tm[cur_trip[o] * n + pos] + shift[o];
-        auto const key = Fwd ? t : -t;
-        if (key < best) {
-          best = key;
-          bo = o;
-        }
-      }
-      // best + lb(s) never decreases along the trips: lb(s) is at most the minimum ride time
-      // to any later stop plus that stop's bound.
-      if (best + lb(s) >= b) {
-        if (rank > last_marked_rank) return;
-      } else if ((f & exit_mask) == 0U && best < best_ride<Range>(k, s) && stop_ok(s)) {
-        if constexpr (Range) {
-          lower_from(ride_, k, s, best, 0U);
-        } else {
-          auto const i = round_base + s.v();
-          if (ride_[i] == inf) written_.push_back(static_cast<std::uint32_t>(i));
-          ride_[i] = best;
-          ride_parent_[i] = {trip_idx{first.v() + cur_trip[bo]}, enter_pos[bo], pos,
-                             static_cast<std::int8_t>(offsets_[bo])};
-          best_ride_[s.v()] = best;
-          touch(s);
-        }
-        if (next_marked_[s.v()] == 0U && sat_add(best, change_time(s)) < best_foot<Range>(k, s)) {
-          next_marked_[s.v()] = 1U;
-          next_marked_list_.push_back(s);
-        }
-        if (ride_improved_flag_[s.v()] == 0U) {
-          ride_improved_flag_[s.v()] = 1U;
-          ride_improved_.push_back(s);
-        }
-        if (s == target_stop_) {
-          target_found<Range>(k, best, {target_parent::type::ride, s, 0U, 0.0F});
-          b = bound<Range>(k);
-        } else if (auto const w = to_target_[s.v()]; w != inf) {
-          // At the end of the round, the walk from s records an arrival at most best + w; only
-          // later arrivals are pruned until then, so that ties resolve as before.
-          pending_ = std::min(pending_, best + w + 1);
-          b = bound<Range>(k);
-        }
-      }
-    } else if (rank > last_marked_rank) {
-      return;
-    }
-
-    if (rank <= last_marked_rank && marked_[s.v()] != 0U && (f & enter_mask) == 0U && stop_ok(s)) {
-      auto const ready = ready_[s.v()];
-      // A trip entered here at key x reaches the target no earlier than x + lb(s).
-      auto prune = std::min(b - lb(s), held_final);
-      for (auto x = 0U; x < n_live; ++x) {
-        auto const o = live[x];
-        auto const off = shift[o];
-        auto const* const L = lst[o];
-        if constexpr (Fwd) {
-          // The first running trip departing at or after `ready` before the one held, if it
-          // departs before `prune`.
-          auto const* const span = dep + pos * nt;
-          auto const target = ready - off;
-          auto const e = ext[o][pos * no];
-          if (e.first + off >= prune) continue;
-          auto const limit = cur[o] == none ? cnt[o] : cur[o];
-          if (cur[o] == none ? e.last < target : (limit == 0U || span[L[limit - 1]] < target)) continue;
-          auto lo = 0U;
-          auto len = limit - 1;  // the answer is in [lo, lo + len]
-          if (cur[o] != none) {
-            // Usually only a few trips lie between the ready time and the trip held.
-            auto j = limit - 1;
-            auto steps = 0U;
-            while (j > 0U && span[L[j - 1]] >= target && ++steps < 4U) --j;
-            if (j == 0U || span[L[j - 1]] < target) {
-              lo = j;
-              len = 0;
-            } else {
-              len = j - 1;
-            }
-          }
-          while (len > 0U) {
-            auto const half = len / 2;
-            if (span[L[lo + half]] < target) {
-              lo += half + 1;
-              len -= half + 1;
-            } else {
-              len = half;
-            }
-          }
-          auto const i = lo;
-          if (span[L[i]] + off >= prune) continue;
-          auto const t = L[i];
-          if (cur[o] == none) held[n_held++] = static_cast<std::uint8_t>(o);
-          cur[o] = i;
-          cur_trip[o] = t;
-          enter_pos[o] = pos;
-          held_final = std::min(held_final, exit_tm[t * n + n - 1] + off);
-          prune = std::min(prune, held_final);
-        } else {
-          // The last running trip arriving at or before -ready after the one held, if its key
-          // is below `prune`.
-          auto const* const span = arr + pos * nt;
-          auto const target = -ready - off;  // arrival limit in the trip's own day
-          auto const lo0 = cur[o] == none ? 0U : cur[o] + 1;
-          auto const m = cnt[o];
-          auto const e = ext[o][pos * no];
-          if (-(e.last + off) >= prune) continue;
-          if (cur[o] == none ? e.first > target : (lo0 >= m || span[L[lo0]] > target)) continue;
-          // last j in [lo0, m) with span[L[j]] <= target
-          auto lo = lo0;
-          auto len = m - lo0 - 1;  // answer in [lo, lo + len]
-          while (len > 0U) {
-            auto const half = (len + 1) / 2;
-            if (span[L[lo + half]] <= target) {
-              lo += half;
-              len -= half;
-            } else {
-              len = half - 1;
-            }
-          }
-          auto const i = lo;
-          if (-(span[L[i]] + off) >= prune) continue;
-          auto const t = L[i];
-          if (cur[o] == none) held[n_held++] = static_cast<std::uint8_t>(o);
-          cur[o] = i;
-          cur_trip[o] = t;
-          enter_pos[o] = pos;
-          held_final = std::min(held_final, -(exit_tm[t * n] + off));
-          prune = std::min(prune, held_final);
-        }
-      }
-    }
-  }
-}
-
-template <bool Fwd, bool Range>
-void router::run_rounds() {
-  // Round 0 marks were written to next_marked_.
-  std::swap(marked_, next_marked_);
-  std::swap(marked_list_, next_marked_list_);
-  if (!Range && target_round_[0] != inf) {
-    pareto_.push_back({0U, Fwd ? target_round_[0] : -target_round_[0]});
-  }
-  for (auto k = 1U; k <= max_k_ && !marked_list_.empty(); ++k) {
-    for (auto const s : marked_list_) {
-      ready_[s.v()] = std::min(sat_add(best_ride<Range>(k - 1, s), change_time(s)), best_foot<Range>(k - 1, s));
-      if (ready_[s.v()] + lb(s) >= bound<Range>(k)) continue;  // no trip from here can help any more
-      for (auto const [r, rank] : idx_.entries(s, Fwd)) mark_route(r, rank);
-    }
-    // Until the target is reached: routes through it first, but only to bound the round
-    // (scanning them first would change which of two equally good journeys is kept).
-    for (auto const r : routes_) {
-      if (route_key_[r.v()] == 0 || (Range ? target_round_[k] : target_best_) != inf) continue;
-      auto const ub = probe_route<Fwd>(r, route_start_[r.v()], route_end_[r.v()]);
-      if (ub != inf) pending_ = std::min(pending_, ub + 1);
-    }
-    for (auto const r : routes_) {
-      scan_route<Fwd, Range>(r, route_start_[r.v()], route_end_[r.v()], k);
-      route_start_[r.v()] = none;
-    }
-    routes_.clear();
-    for (auto const s : ride_improved_) {
-      ride_improved_flag_[s.v()] = 0U;
-      relax_footpaths<Fwd, Range>(s, k);
-      if (target_is_coord_ && egress_[s.v()] != inf) {
-        target_found<Range>(k, ride_[k * n_stops_ + s.v()] + egress_[s.v()],
-                     {target_parent::type::egress, s, static_cast<std::uint32_t>(egress_[s.v()]),
-                      egress_dist_[s.v()]});
-      }
-    }
-    ride_improved_.clear();
-    for (auto const s : marked_list_) marked_[s.v()] = 0U;
-    marked_list_.clear();
-    std::swap(marked_, next_marked_);
-    std::swap(marked_list_, next_marked_list_);
-    if (!Range && target_round_[k] != inf) {
-      pareto_.push_back({k, Fwd ? target_round_[k] : -target_round_[k]});
-    }
-  }
-  for (auto const s : marked_list_) marked_[s.v()] = 0U;
-  marked_list_.clear();
-}
-
 template <bool Fwd>
 result router::search(place const& from, place const& to, date_t date, seconds_t t,
                       options const& opt) {
@@ -823,216 +367,6 @@ result router::earliest_arrival(place const& from, place const& to, date_t date,
 result router::latest_departure(place const& from, place const& to, date_t date,
                                 seconds_t arrive_by, options const& opt) {
   return search<false>(from, to, date, arrive_by, opt);
-}
-
-void router::range(place const& from, place const& to, date_t date, seconds_t from_t,
-                   seconds_t to_t, options const& opt, std::vector<range_entry>& out) {
-  out.clear();
-  init_query<true>(from, to, date, opt);
-  auto const valid = [&](place const& p) { return !p.is_stop() || p.stop.v() < n_stops_; };
-  if (!valid(from) || !valid(to)) return;
-
-  // Candidate departures from the origin: boarding times at the stops reachable from it on foot,
-  // minus the walk.
-  departures_.clear();
-  auto const add_stop = [&](stop_idx s, seconds_t walk) {
-    if (!stop_ok(s)) return;
-    for (auto const [r, pos] : idx_.occurrences(s)) {
-      if (!tt_.can_board(r, pos)) continue;
-      auto const deps = tt_.route_departures_at(r, pos);
-      auto const first = tt_.route_first_trip[r];
-      for (auto o = 0U; o < n_offsets_; ++o) {
-        auto const off = offsets_[o] * seconds_per_day;
-        auto it = std::lower_bound(deps.begin(), deps.end(), from_t + walk - off);
-        for (; it != deps.end() && *it + off - walk <= to_t; ++it) {
-          auto const ti = static_cast<std::uint32_t>(it - deps.begin());
-          if (trip_ok(first.v() + ti, o)) {
-            departures_.push_back(*it + off - walk);
-          }
-        }
-      }
-    }
-  };
-  if (from.is_stop()) {
-    add_stop(from.stop, 0);
-    if (use_fp_) {
-      for (auto const& fp : tt_.stop_footpaths[from.stop]) {
-        add_stop(fp.target, static_cast<seconds_t>(fp.duration_s));
-      }
-    }
-    if (radius_ > 0.0) {
-      auto const base = tt_.stop_walk_links.raw_offsets()[from.stop.v()];
-      auto const links = tt_.stop_walk_links[from.stop];
-      for (auto j = 0U; j < links.size(); ++j) {
-        if (links[j].distance_m > radius_ + 1.0) break;
-        if (idx_.link_distances()[base + j] > radius_) continue;
-        add_stop(links[j].target, static_cast<seconds_t>(link_dur_[base + j]));
-      }
-    }
-  } else {
-    idx_.stops_near(from.coord, max_walk_, [&](stop_idx s, double d) {
-      add_stop(s, static_cast<seconds_t>(walk_seconds(d, speed_)));
-    });
-  }
-  std::sort(departures_.begin(), departures_.end(), std::greater<>{});
-  departures_.erase(std::unique(departures_.begin(), departures_.end()), departures_.end());
-
-  // One pass of rounds per departure, latest first, on labels that carry over (rRAPTOR, Delling
-  // et al. 2012): what a later departure reached with at most k legs an earlier one reaches too
-  // (it can wait), so a pass only explores what the earlier departure improves. A departure
-  // lists the numbers of legs whose best arrival it improved: exactly its Pareto journeys that
-  // no later departure matches with as few legs.
-  auto walk = seconds_t{-1};
-  std::array<seconds_t, max_legs_limit + 1> before{};
-  for (auto const tau : departures_) {
-    pending_ = inf;
-    before = target_round_;
-    start<true, true>(from, to, tau);
-    run_rounds<true, true>();
-    if (direct_walk_s_ >= 0) walk = direct_walk_s_;
-    for (auto k = 1U; k <= max_k_; ++k) {
-      if (target_round_[k] < before[k] && target_round_[k] < target_round_[k - 1]) {
-        out.push_back({tau, target_round_[k], k});
-      }
-    }
-  }
-  reset();  // leave no monotone labels behind for reconstruct()
-  direct_walk_s_ = walk;
-}
-
-bool router::reconstruct(unsigned legs, journey& out) const {
-  return fwd_ ? reconstruct_impl<true>(legs, out) : reconstruct_impl<false>(legs, out);
-}
-
-template <bool Fwd>
-bool router::reconstruct_impl(unsigned legs, journey& out) const {
-  out.legs.clear();
-  out.rides = 0;
-  if (legs > max_legs_limit || target_round_[legs] == inf) return false;
-  auto const& tp = target_parent_[legs];
-
-  auto const push_walk = [&](stop_idx search_from, stop_idx search_to, std::uint32_t dur,
-                             double dist, walk_kind kind) {
-    leg l;
-    l.kind = leg_kind::walk;
-    l.from = Fwd ? search_from : search_to;
-    l.to = Fwd ? search_to : search_from;
-    l.start = 0;
-    l.end = static_cast<seconds_t>(dur);
-    if (kind == walk_kind::footpath && l.from.valid() && l.to.valid() &&
-        tt_.stop_has_coords[l.from] != 0U && tt_.stop_has_coords[l.to] != 0U) {
-      dist = haversine_m(tt_.stop_coords[l.from], tt_.stop_coords[l.to]);
-    }
-    if (kind == walk_kind::access || kind == walk_kind::egress) {
-      kind = !l.from.valid() ? walk_kind::access : walk_kind::egress;
-    }
-    l.walk = kind;
-    l.distance_m = dist;
-    out.legs.push_back(l);
-  };
-
-  enum class state { ride, foot, done };
-  auto st = state::done;
-  auto j = legs;
-  auto s = tp.stop;
-  switch (tp.how) {
-    case target_parent::type::none: return false;
-    case target_parent::type::direct:
-      push_walk(tp.stop, stop_idx::invalid(), tp.duration, tp.distance_m, walk_kind::direct);
-      break;
-    case target_parent::type::ride: st = state::ride; break;
-    case target_parent::type::foot: st = state::foot; break;
-    case target_parent::type::egress:
-      push_walk(tp.stop, stop_idx::invalid(), tp.duration, tp.distance_m, walk_kind::egress);
-      st = state::ride;
-      break;
-  }
-
-  while (st != state::done) {
-    auto const i = j * n_stops_ + s.v();
-    if (st == state::foot) {
-      auto const& p = foot_parent_[i];
-      if (p.origin) break;
-      push_walk(p.from, s, p.duration, p.distance_m, p.kind);
-      if (!p.from.valid() || j == 0U) break;
-      s = p.from;
-      st = state::ride;
-      continue;
-    }
-    auto const& p = ride_parent_[i];
-    auto const r = tt_.trip_route[p.trip];
-    auto const ti = p.trip.v() - tt_.route_first_trip[r].v();
-    auto const off = static_cast<seconds_t>(p.offset) * seconds_per_day;
-    leg l;
-    l.kind = leg_kind::ride;
-    l.trip = p.trip;
-    l.route = r;
-    l.trip_in_route = ti;
-    l.day_offset = p.offset;
-    l.board_pos = Fwd ? p.enter_pos : p.exit_pos;
-    l.alight_pos = Fwd ? p.exit_pos : p.enter_pos;
-    l.from = tt_.route_stops[r][l.board_pos];
-    l.to = tt_.route_stops[r][l.alight_pos];
-    l.start = tt_.departure(r, l.board_pos, ti) + off;
-    l.end = tt_.arrival(r, l.alight_pos, ti) + off;
-    out.legs.push_back(l);
-    ++out.rides;
-    auto const b = tt_.route_stops[r][p.enter_pos];
-    auto const enter_key = Fwd ? l.start : -l.end;
-    if (j == 0U) return false;
-    auto found = false;
-    for (auto jj = j; jj-- > 0U;) {
-      auto const bi = jj * n_stops_ + b.v();
-      if (foot_[bi] <= enter_key) {
-        j = jj;
-        st = state::foot;
-        found = true;
-        break;
-      }
-      if (ride_[bi] != inf && ride_[bi] + change_time(b) <= enter_key) {
-        j = jj;
-        st = state::ride;
-        found = true;
-        break;
-      }
-    }
-    if (!found) return false;
-    s = b;
-  }
-
-  if constexpr (Fwd) std::reverse(out.legs.begin(), out.legs.end());
-  finish_journey(out, Fwd, start_key_);
-  return true;
-}
-
-// Walk legs get their times from the neighbouring rides: after a ride they start at its
-// arrival, before the first ride they end at its departure (leave as late as possible).
-void router::finish_journey(journey& out, bool fwd, seconds_t start_key) {
-  auto const n = out.legs.size();
-  for (auto x = 0U; x < n; ++x) {
-    auto& l = out.legs[x];
-    if (l.kind != leg_kind::walk) continue;
-    auto const dur = l.end - l.start;
-    if (x > 0U && out.legs[x - 1].kind == leg_kind::ride) {
-      l.start = out.legs[x - 1].end;
-      l.end = l.start + dur;
-    } else if (x + 1 < n && out.legs[x + 1].kind == leg_kind::ride) {
-      l.end = out.legs[x + 1].start;
-      l.start = l.end - dur;
-    } else if (fwd) {
-      l.start = start_key;
-      l.end = l.start + dur;
-    } else {
-      l.end = -start_key;
-      l.start = l.end - dur;
-    }
-  }
-  if (out.legs.empty()) {
-    out.departure = out.arrival = fwd ? start_key : -start_key;
-  } else {
-    out.departure = out.legs.front().start;
-    out.arrival = out.legs.back().end;
-  }
 }
 
 }  // namespace nebuta::raptor

@@ -16,126 +16,11 @@
 #include <vector>
 
 #include "nebuta/raptor/index.h"
+#include "nebuta/raptor/journey.h"
+#include "nebuta/raptor/query.h"
 #include "nebuta/timetable/timetable.h"
 
 namespace nebuta::raptor {
-
-inline constexpr unsigned max_legs_limit = 32;  // rounds kept at most
-inline constexpr unsigned max_extra_days = 6;
-
-// Where a journey starts or ends: a stop, or a coordinate reached on foot.
-struct place {
-  stop_idx stop{stop_idx::invalid()};
-  latlon coord{};
-  static place at_stop(stop_idx s) {
-    place p;
-    p.stop = s;
-    return p;
-  }
-  static place at_coord(latlon c) {
-    place p;
-    p.coord = c;
-    return p;
-  }
-  bool is_stop() const { return stop.valid(); }
-};
-
-struct options {
-  unsigned max_legs{8};  // vehicle legs (RAPTOR rounds), at most max_legs_limit
-
-  // GTFS-literal comparison mode: trips of D-1 and D only; the change time at a stop is
-  // transfer_slack_s (stop_min_change_s is ignored); footpaths are transfers.txt type 2 plus,
-  // with walk_radius_m > 0, walking links.
-  bool gtfs_literal{false};
-
-  bool wheelchair{false};  // board/alight only at wheelchair_boarding=1 stops, wheelchair_accessible=1 trips
-  // With wheelchair: also stops and trips whose accessibility is unknown (GTFS value 0 or
-  // absent); only value 2 ("no") is excluded.
-  bool wheelchair_unknown_ok{false};
-
-  double walk_radius_m{400.0};  // walking links between stops (0 = none); capped at tt.walk_link_radius_m
-  double walk_speed_mps{1.2};   // walking links last ceil(distance / speed) seconds
-  double max_walk_m{400.0};     // walking from / to a coordinate (access, egress, direct walk)
-  bool transfers_txt_footpaths{true};
-
-  seconds_t transfer_slack_s{0};       // literal mode: change time between two vehicle legs
-  seconds_t default_min_change_s{60};  // normal mode: where stop_min_change_s is unset
-
-  // Normal mode: also trips of D+1 ... D+extra_days (earliest arrival), resp. D-2 ...
-  // D-1-extra_days (latest departure), so that "the next bus is tomorrow at 06:40" is found.
-  unsigned extra_days{1};
-};
-
-enum class leg_kind : std::uint8_t { walk, ride };
-enum class walk_kind : std::uint8_t {
-  access,     // from the query coordinate to a stop
-  egress,     // from a stop to the query coordinate
-  direct,     // from the origin to the destination, no vehicle
-  footpath,   // transfers.txt
-  walk_link,  // generated walking link between nearby stops
-};
-
-// One leg of a journey. Times are seconds after midnight of the query date.
-struct leg {
-  leg_kind kind{leg_kind::walk};
-  seconds_t start{0}, end{0};
-  stop_idx from{stop_idx::invalid()}, to{stop_idx::invalid()};  // invalid: the query coordinate
-
-  // walk legs
-  walk_kind walk{walk_kind::footpath};
-  double distance_m{0.0};  // 0 for a transfers.txt footpath between stops without coordinates
-
-  // ride legs: trip `trip` = route_first_trip[route] + trip_in_route, running on the query date
-  // shifted by day_offset days; from/to are the stops at board_pos/alight_pos of the route.
-  trip_idx trip{trip_idx::invalid()};
-  route_idx route{route_idx::invalid()};
-  std::uint32_t trip_in_route{0};
-  std::uint32_t board_pos{0}, alight_pos{0};
-  std::int8_t day_offset{0};
-};
-
-struct journey {
-  seconds_t departure{0}, arrival{0};
-  unsigned rides{0};
-  std::vector<leg> legs;
-};
-
-// One point of the Pareto set: with at most `legs` vehicle legs, the best time is `time`.
-struct pareto_entry {
-  unsigned legs{0};
-  seconds_t time{0};
-};
-
-struct result {
-  bool reachable{false};
-  seconds_t time{unreachable_time};  // earliest arrival, or latest departure for arrive-by
-  unsigned legs{0};                  // fewest vehicle legs among journeys with that time
-  // Strictly improving times with increasing legs; the last entry is (legs, time) above.
-  std::span<pareto_entry const> pareto;
-};
-
-// One journey of the Pareto set arrival time x vehicle legs x walking time.
-struct walk_pareto_entry {
-  unsigned legs{0};
-  seconds_t arrival{0};
-  seconds_t walk_s{0};  // access, egress, footpaths and walking links
-};
-
-struct range_entry {
-  seconds_t departure{0}, arrival{0};
-  unsigned legs{0};
-};
-
-struct stop_visit {
-  stop_idx stop;
-  std::uint32_t pos{0};
-  seconds_t arrival{0}, departure{0};
-};
-
-// The stops a ride leg passes with their times (shifted by the leg's day offset), strictly
-// between boarding and alighting, or including both when include_ends.
-void ride_stops(timetable const& tt, leg const& ride, std::vector<stop_visit>& out,
-                bool include_ends = false);
 
 namespace detail {
 
@@ -213,10 +98,12 @@ class router {
     std::uint32_t duration{0};
     float distance_m{0.0F};
     walk_kind kind{walk_kind::footpath};
-    bool origin{false};  // the search origin stop (round 0, no walk)
+    bool origin{false};       // the search origin stop (round 0, no walk)
+    std::uint16_t extra{0};   // 1 + the index of the source place's extra edge taken, or 0
   };
   struct target_parent {
     enum class type : std::uint8_t { none, ride, foot, egress, direct } how{type::none};
+    std::uint16_t extra{0};  // egress: 1 + the index of the target place's extra edge, or 0 (walk)
     stop_idx stop{stop_idx::invalid()};
     std::uint32_t duration{0};
     float distance_m{0.0F};
@@ -234,6 +121,12 @@ class router {
   template <bool Fwd>
   void init_query(place const& from, place const& to, date_t date, options const& opt,
                   bool one_day_first = false);
+  // Calls f(foot_parent p, stop s) for every way to leave the search's source place at the start
+  // (from for forward searches, to for backward ones): the stop itself (p.origin), its
+  // footpaths and walking links within the query radius, or the stops within walking distance of
+  // a coordinate, then the place's extra edges (for_each_access.h).
+  template <bool Fwd, typename F>
+  void for_each_access(place const& src, F&& f) const;
   // Range = true: the rounds of a range query (rRAPTOR), whose labels carry over from one
   // departure to the next earlier one. ride_ / foot_ then hold, per round k, the best arrival
   // with at most k legs (kept monotone), target_round_ likewise, and no parents are written.
@@ -252,6 +145,10 @@ class router {
 
   void reset();
   static void finish_journey(journey& out, bool fwd, seconds_t start_key);
+  // extra: 1 + the index of the extra edge of `owner` (the place the leg leaves or enters) taken.
+  leg make_walk_leg(stop_idx from, stop_idx to, std::uint32_t dur, double dist, walk_kind kind,
+                    std::uint16_t extra = 0U, place const* owner = nullptr) const;
+  leg make_ride_leg(trip_idx trip, std::uint32_t board_pos, std::uint32_t alight_pos, std::int8_t offset) const;
   void ensure_rounds(unsigned rounds);
   void prepare_walk_durations(double speed);
   void prepare_walk_links(double radius, double speed);
@@ -384,8 +281,9 @@ class router {
   std::vector<seconds_t> to_target_;       // footpath / walk link / egress seconds to the target
   std::vector<stop_idx> to_target_stops_;
   seconds_t pending_{unreachable_time};    // 1 + an arrival the current round will record
-  std::vector<seconds_t> egress_;  // walking seconds from a stop to the target coordinate
+  std::vector<seconds_t> egress_;  // seconds from a stop to the target coordinate
   std::vector<float> egress_dist_;
+  std::vector<std::uint16_t> egress_extra_;  // 1 + the target place's extra edge giving egress_, or 0 (walk)
   std::vector<stop_idx> egress_stops_;
   seconds_t target_best_{unreachable_time};
   std::array<seconds_t, max_legs_limit + 1> target_round_{};
@@ -420,20 +318,17 @@ class router {
     bool ride{false};  // arrived by vehicle (change time applies before boarding again)
     bool dead{false};  // dominated by a label of the same round after it was created
     std::uint8_t round{0};
-    // ride: the trip; walk: the footpath from `from`
+    // ride: the trip; otherwise how the stop was reached on foot (or by an extra edge)
     trip_idx trip{trip_idx::invalid()};
     std::uint32_t enter_pos{0}, exit_pos{0};
     std::int8_t offset{0};
-    stop_idx from{stop_idx::invalid()};
-    std::uint32_t duration{0};
-    float distance_m{0.0F};
-    walk_kind kind{walk_kind::footpath};
-    bool origin{false};
+    foot_parent via;
   };
   struct mc_target {
     walk_pareto_entry e;
     std::uint32_t label{none};  // none: direct walk
     bool egress{false};
+    std::uint16_t extra{0};  // egress: as target_parent::extra
     std::uint32_t duration{0};
     float distance_m{0.0F};
   };
