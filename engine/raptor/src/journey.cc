@@ -59,7 +59,11 @@ std::string to_string(timetable const& tt, journey const& j) {
   for (auto const& l : j.legs) {
     out += "  " + clock(l.start) + "-" + clock(l.end) + " ";
     switch (l.kind) {
-      case leg_kind::ride: out += "ride " + tt.external_trip_id(l.trip) + " "; break;
+      case leg_kind::ride:
+        out += "ride " + tt.external_trip_id(l.trip);
+        if (l.day_offset != 0) out += (l.day_offset > 0 ? "@+" : "@") + std::to_string(l.day_offset) + "d";
+        out += " ";
+        break;
       case leg_kind::walk: out += std::string{"walk "} + walk_name(l.walk) + " "; break;
       case leg_kind::access: out += "access tag " + std::to_string(l.access_tag) + " "; break;
     }

@@ -19,54 +19,6 @@ struct edge {
   std::uint32_t from, to, w;
 };
 
-// The arcs of the lower-bound graph (see the header), each pair of stops once with its smallest
-// weight. Weights are clamped to 65,535 s like the bounds. Empty (and `valid` false) when a ride
-// takes negative time.
-std::vector<edge> lower_bound_edges(timetable const& tt, std::span<double const> link_dist, bool& valid) {
-  std::vector<edge> edges;
-  valid = false;
-  for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
-    auto const stops = tt.route_stops[r];
-    auto const nt = tt.route_n_trips[r];
-    if (nt == 0U) continue;
-    for (auto p = 0U; p + 1 < stops.size(); ++p) {
-      if (stops[p] == stops[p + 1]) continue;
-      auto const deps = tt.route_departures_at(r, p);
-      auto const arrs = tt.route_arrivals_at(r, p + 1);
-      auto w = std::numeric_limits<std::int64_t>::max();
-      for (auto i = 0U; i < nt; ++i) w = std::min(w, std::int64_t{arrs[i]} - deps[i]);
-      if (w < 0) return {};
-      edges.push_back({stops[p].v(), stops[p + 1].v(), static_cast<std::uint32_t>(std::min<std::int64_t>(w, clamp_s))});
-    }
-  }
-  for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
-    for (auto const& fp : tt.stop_footpaths[s]) {
-      if (fp.target != s) edges.push_back({s.v(), fp.target.v(), std::min(fp.duration_s, clamp_s)});
-    }
-  }
-  for (auto s = stop_idx{0}; s.v() < tt.stop_walk_links.size(); ++s) {
-    auto const base = tt.stop_walk_links.raw_offsets()[s.v()];
-    auto const links = tt.stop_walk_links[s];
-    for (auto j = 0U; j < links.size(); ++j) {
-      if (links[j].distance_m > lower_bound_graph::walk_radius_m + 1.0) break;  // nearest first
-      auto const d = link_dist[base + j];
-      if (d > lower_bound_graph::walk_radius_m || links[j].target == s) continue;
-      // Rounded down, with a margin against the last bit of the distance in either direction.
-      auto const w = static_cast<std::uint32_t>(
-          std::min(std::floor(d * (1.0 - 1e-9) / lower_bound_graph::walk_speed_mps), static_cast<double>(clamp_s)));
-      edges.push_back({s.v(), links[j].target.v(), w});
-      edges.push_back({links[j].target.v(), s.v(), w});
-    }
-  }
-  std::sort(edges.begin(), edges.end(),
-            [](edge const& a, edge const& b) { return std::tie(a.from, a.to, a.w) < std::tie(b.from, b.to, b.w); });
-  edges.erase(std::unique(edges.begin(), edges.end(),
-                          [](edge const& a, edge const& b) { return a.from == b.from && a.to == b.to; }),
-              edges.end());
-  valid = true;
-  return edges;
-}
-
 // The contraction: a vertex at a time (fewest shortcuts for the arcs it removes first), with a
 // shortcut u -> w for each pair of remaining neighbours u -> v -> w unless a witness path of no
 // greater length avoids v. Witness searches are bounded, so an unproven witness costs at most a
@@ -237,13 +189,61 @@ void to_csr(std::vector<edge>& arcs, std::size_t n, std::vector<std::uint32_t>& 
 
 }  // namespace
 
+std::vector<lb_arc> lower_bound_arcs(timetable const& tt, std::span<double const> link_dist, bool& valid) {
+  std::vector<edge> edges;
+  valid = false;
+  for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
+    auto const stops = tt.route_stops[r];
+    auto const nt = tt.route_n_trips[r];
+    if (nt == 0U) continue;
+    for (auto p = 0U; p + 1 < stops.size(); ++p) {
+      if (stops[p] == stops[p + 1]) continue;
+      auto const deps = tt.route_departures_at(r, p);
+      auto const arrs = tt.route_arrivals_at(r, p + 1);
+      auto w = std::numeric_limits<std::int64_t>::max();
+      for (auto i = 0U; i < nt; ++i) w = std::min(w, std::int64_t{arrs[i]} - deps[i]);
+      if (w < 0) return {};
+      edges.push_back({stops[p].v(), stops[p + 1].v(), static_cast<std::uint32_t>(std::min<std::int64_t>(w, clamp_s))});
+    }
+  }
+  for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
+    for (auto const& fp : tt.stop_footpaths[s]) {
+      if (fp.target != s) edges.push_back({s.v(), fp.target.v(), std::min(fp.duration_s, clamp_s)});
+    }
+  }
+  for (auto s = stop_idx{0}; s.v() < tt.stop_walk_links.size(); ++s) {
+    auto const base = tt.stop_walk_links.raw_offsets()[s.v()];
+    auto const links = tt.stop_walk_links[s];
+    for (auto j = 0U; j < links.size(); ++j) {
+      if (links[j].distance_m > lower_bound_graph::walk_radius_m + 1.0) break;  // nearest first
+      auto const d = link_dist[base + j];
+      if (d > lower_bound_graph::walk_radius_m || links[j].target == s) continue;
+      // Rounded down, with a margin against the last bit of the distance in either direction.
+      auto const w = static_cast<std::uint32_t>(
+          std::min(std::floor(d * (1.0 - 1e-9) / lower_bound_graph::walk_speed_mps), static_cast<double>(clamp_s)));
+      edges.push_back({s.v(), links[j].target.v(), w});
+      edges.push_back({links[j].target.v(), s.v(), w});
+    }
+  }
+  std::sort(edges.begin(), edges.end(),
+            [](edge const& a, edge const& b) { return std::tie(a.from, a.to, a.w) < std::tie(b.from, b.to, b.w); });
+  edges.erase(std::unique(edges.begin(), edges.end(),
+                          [](edge const& a, edge const& b) { return a.from == b.from && a.to == b.to; }),
+              edges.end());
+  valid = true;
+  std::vector<lb_arc> out;
+  out.reserve(edges.size());
+  for (auto const& e : edges) out.push_back({stop_idx{e.from}, stop_idx{e.to}, e.w});
+  return out;
+}
+
 lower_bound_graph::lower_bound_graph(timetable const& tt, std::span<double const> link_dist) {
   auto const n = static_cast<std::uint32_t>(tt.n_stops());
-  auto const edges = lower_bound_edges(tt, link_dist, valid_);
+  auto const arcs = lower_bound_arcs(tt, link_dist, valid_);
   if (!valid_) return;
-  stats_.n_arcs = edges.size();
+  stats_.n_arcs = arcs.size();
   contraction c{n};
-  for (auto const& e : edges) c.add_arc(e.from, e.to, e.w);
+  for (auto const& a : arcs) c.add_arc(a.from.v(), a.to.v(), a.w);
   stats_.n_dominated = c.drop_dominated();
   std::vector<edge> up, down;  // by vertex for now
   auto const order = c.run([&](std::uint32_t v, std::uint32_t x, std::uint32_t w) { up.push_back({v, x, w}); },

@@ -154,12 +154,12 @@ seconds_t router::probe_route(route_idx r, std::uint32_t start_rank,
     if (marked_[s.v()] == 0U || (flags[pos] & enter_mask) != 0U || !stop_ok(s)) continue;
     auto const ready = ready_[s.v()];
     for (auto o = 0U; o < n_scan_offsets_; ++o) {
-      auto const m = act_n_[static_cast<std::size_t>(o) * n_routes + r.v()];
+      auto const m = act_->n[static_cast<std::size_t>(o) * n_routes + r.v()];
       if (m == 0U) continue;
-      auto const* const L = act_trips_.data() + static_cast<std::size_t>(o) * n_trips + first.v();
+      auto const* const L = act_->trips.data() + static_cast<std::size_t>(o) * n_trips + first.v();
       auto const off = offsets_[o] * seconds_per_day;
       // First / last running trip's time here: most offsets are decided without a search.
-      auto const e = (Fwd ? act_dep_ : act_arr_)[(rs + pos) * n_offsets_ + o];
+      auto const e = (Fwd ? act_->dep : act_->arr)[(rs + pos) * n_offsets_ + o];
       std::uint32_t t = 0;
       if constexpr (Fwd) {
         if (e.last + off < ready) continue;
@@ -215,9 +215,9 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
   auto const b0 = bound<Range>(k);
   auto const start_pos = Fwd ? start_rank : n - 1 - start_rank;
   for (auto o = 0U; o < n_scan_offsets_; ++o) {
-    auto const m = act_n_[static_cast<std::size_t>(o) * n_routes + r.v()];
+    auto const m = act_->n[static_cast<std::size_t>(o) * n_routes + r.v()];
     if (m == 0U) continue;
-    auto const* const e = (Fwd ? act_dep_.data() : act_arr_.data()) +
+    auto const* const e = (Fwd ? act_->dep.data() : act_->arr.data()) +
                           static_cast<std::size_t>(tt_.route_stops.raw_offsets()[r.v()]) * no + o;
     auto const off = offsets_[o] * seconds_per_day;
     // Skip offsets none of whose trips can be boarded in this scan: every ready time is at
@@ -227,7 +227,7 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
     } else {
       if (-(e[0].first + off) < start_key_ || -(e[start_pos * no].last + off) >= b0) continue;
     }
-    lst[o] = act_trips_.data() + static_cast<std::size_t>(o) * n_trips + first.v();
+    lst[o] = act_->trips.data() + static_cast<std::size_t>(o) * n_trips + first.v();
     ext[o] = e;
     cnt[o] = m;
     shift[o] = off;

@@ -31,22 +31,19 @@ void router::prepare_lb() {
   } else {
     for (auto const e : egress_stops_) lb_seeds_.push_back({e, static_cast<std::uint32_t>(egress_[e.v()])});
   }
-  // The same target with the same walks gives the same bounds (the second pass of a search, the
-  // backward passes of tight journeys, every departure of a range).
-  auto const dir = Fwd ? lb_direction::to_seeds : lb_direction::from_seeds;
-  if (!lb_valid_ || dir != lb_dir_ || lb_seeds_ != lb_computed_seeds_) {
-    lbs_.compute(g, dir, lb_seeds_);
-    lb_dir_ = dir;
-    lb_computed_seeds_ = lb_seeds_;
-    lb_valid_ = true;
+  auto& cache = lb_cache_[Fwd ? 0U : 1U];
+  if (!cache.valid || lb_seeds_ != cache.seeds) {
+    cache.values.compute(g, Fwd ? lb_direction::to_seeds : lb_direction::from_seeds, lb_seeds_);
+    cache.seeds = lb_seeds_;
+    cache.valid = true;
   }
-  lb_ = lbs_.values().data();
+  lb_ = cache.values.values().data();
 }
 
 router::router(index const& idx) : idx_{idx}, tt_{idx.tt()}, n_stops_{idx.n_stops()} {
   lb_zero_.assign(n_stops_, 0U);
   lb_seeds_.reserve(n_stops_);
-  lb_computed_seeds_.reserve(n_stops_);
+  for (auto& c : lb_cache_) c.seeds.reserve(n_stops_);
   lb_ = lb_zero_.data();
 
   best_ride_.assign(n_stops_, inf);
@@ -75,17 +72,19 @@ router::router(index const& idx) : idx_{idx}, tt_{idx.tt()}, n_stops_{idx.n_stop
 
 std::size_t router::memory_bytes() const {
   auto const bytes = [](auto const& v) { return v.capacity() * sizeof(v[0]); };
-  auto n = bytes(lb_zero_) + lbs_.memory_bytes() + bytes(lb_seeds_) + bytes(lb_computed_seeds_) + bytes(link_dur_) + bytes(wl_off_) + bytes(wl_) + bytes(ride_) +
+  auto n = bytes(lb_zero_) + bytes(lb_seeds_) + bytes(link_dur_) + bytes(wl_off_) + bytes(wl_) + bytes(ride_) +
            bytes(foot_) + bytes(ride_parent_) + bytes(foot_parent_) + bytes(best_ride_) + bytes(best_foot_) +
            bytes(ready_) + bytes(touched_flag_) + touched_.memory_bytes() + bytes(marked_) + bytes(next_marked_) +
            bytes(ride_improved_flag_) + marked_list_.memory_bytes() + next_marked_list_.memory_bytes() +
            ride_improved_.memory_bytes() + written_.memory_bytes() + bytes(route_start_) + bytes(route_end_) +
            routes_.memory_bytes() + bytes(route_key_) + bytes(target_routes_) +
            bytes(to_target_) + bytes(to_target_stops_) + bytes(egress_) + bytes(egress_dist_) + bytes(egress_extra_) + bytes(egress_stops_) +
-           bytes(pareto_) + bytes(active_) + bytes(act_trips_) + bytes(act_n_) + bytes(act_dep_) + bytes(act_arr_) +
+           bytes(pareto_) +
            bytes(mc_pool_) + bytes(mc_bag_ride_) + bytes(mc_bag_foot_) + bytes(mc_new_) + bytes(mc_next_) +
            bytes(mc_new_stops_) + bytes(mc_next_stops_) + bytes(mc_touched_) + bytes(mc_touched_flag_) +
            bytes(mc_route_bag_) + bytes(mc_targets_) + bytes(mc_ride_new_) + bytes(departures_) + bytes(range_found_);
+  for (auto const& c : lb_cache_) n += c.values.memory_bytes() + bytes(c.seeds);
+  for (auto const& a : activity_) n += bytes(a.runs) + bytes(a.trips) + bytes(a.n) + bytes(a.dep) + bytes(a.arr);
   for (auto const* bags : {&mc_bag_ride_, &mc_bag_foot_, &mc_new_, &mc_next_}) {
     for (auto const& b : *bags) n += bytes(b);
   }
@@ -137,41 +136,42 @@ void router::prepare_walk_links(double radius, double speed) {
 }
 
 void router::prepare_active() {
-  if (active_day_ == day_ && active_n_offsets_ == n_offsets_ && active_offsets_ == offsets_ &&
-      active_wheelchair_ == wheelchair_ && active_wheelchair_unknown_ok_ == wheelchair_unknown_ok_ &&
-      active_.size() == tt_.n_trips()) {
+  auto& a = activity_[fwd_ ? 0U : 1U];
+  act_ = &a;
+  auto const n_trips = tt_.n_trips();
+  if (a.day == day_ && a.n_offsets == n_offsets_ && a.offsets == offsets_ && a.wheelchair == wheelchair_ &&
+      a.wheelchair_unknown_ok == wheelchair_unknown_ok_ && a.runs.size() == n_trips) {
     return;
   }
-  auto const n_trips = tt_.n_trips();
-  active_.assign(n_trips, 0U);
+  a.runs.assign(n_trips, 0U);
   for (auto t = trip_idx{0}; t.v() < n_trips; ++t) {
     if (wheelchair_) {
-      auto const a = tt_.trip_wheelchair_accessible[t];
-      if (a != 1U && (a != 0U || !wheelchair_unknown_ok_)) continue;
+      auto const w = tt_.trip_wheelchair_accessible[t];
+      if (w != 1U && (w != 0U || !wheelchair_unknown_ok_)) continue;
     }
     auto bits = 0U;
     for (auto o = 0U; o < n_offsets_; ++o) {
       if (tt_.trip_active(t, day_ + offsets_[o])) bits |= 1U << o;
     }
-    active_[t.v()] = static_cast<std::uint8_t>(bits);
+    a.runs[t.v()] = static_cast<std::uint8_t>(bits);
   }
   // Per offset and route, the trips running that day in route order: route scans then board by
   // binary search over these alone instead of skipping inactive trips one by one.
   auto const n_routes = tt_.n_routes();
-  act_trips_.resize(static_cast<std::size_t>(n_offsets_) * n_trips);
-  act_n_.resize(static_cast<std::size_t>(n_offsets_) * n_routes);
+  a.trips.resize(static_cast<std::size_t>(n_offsets_) * n_trips);
+  a.n.resize(static_cast<std::size_t>(n_offsets_) * n_routes);
   auto const n_rs = tt_.route_stops.total();
-  act_dep_.resize(static_cast<std::size_t>(n_offsets_) * n_rs);
-  act_arr_.resize(static_cast<std::size_t>(n_offsets_) * n_rs);
+  a.dep.resize(static_cast<std::size_t>(n_offsets_) * n_rs);
+  a.arr.resize(static_cast<std::size_t>(n_offsets_) * n_rs);
   for (auto o = 0U; o < n_offsets_; ++o) {
-    auto* const lst = act_trips_.data() + static_cast<std::size_t>(o) * n_trips;
+    auto* const lst = a.trips.data() + static_cast<std::size_t>(o) * n_trips;
     for (auto r = route_idx{0}; r.v() < n_routes; ++r) {
       auto const first = tt_.route_first_trip[r].v();
       auto m = 0U;
       for (auto i = 0U; i < tt_.route_n_trips[r]; ++i) {
-        if (((active_[first + i] >> o) & 1U) != 0U) lst[first + m++] = i;
+        if (((a.runs[first + i] >> o) & 1U) != 0U) lst[first + m++] = i;
       }
-      act_n_[static_cast<std::size_t>(o) * n_routes + r.v()] = m;
+      a.n[static_cast<std::size_t>(o) * n_routes + r.v()] = m;
       if (m == 0U) continue;
       auto const nt = tt_.route_n_trips[r];
       auto const n = tt_.route_stops[r].size();
@@ -180,16 +180,16 @@ void router::prepare_active() {
       auto const* const dep = tt_.departures.data() + tt_.route_time_base[r];
       auto const lo = lst[first], hi = lst[first + m - 1];
       for (auto p = 0U; p < n; ++p) {
-        act_dep_[(rs + p) * n_offsets_ + o] = {dep[p * nt + lo], dep[p * nt + hi]};
-        act_arr_[(rs + p) * n_offsets_ + o] = {arr[p * nt + lo], arr[p * nt + hi]};
+        a.dep[(rs + p) * n_offsets_ + o] = {dep[p * nt + lo], dep[p * nt + hi]};
+        a.arr[(rs + p) * n_offsets_ + o] = {arr[p * nt + lo], arr[p * nt + hi]};
       }
     }
   }
-  active_day_ = day_;
-  active_offsets_ = offsets_;
-  active_n_offsets_ = n_offsets_;
-  active_wheelchair_ = wheelchair_;
-  active_wheelchair_unknown_ok_ = wheelchair_unknown_ok_;
+  a.day = day_;
+  a.offsets = offsets_;
+  a.n_offsets = n_offsets_;
+  a.wheelchair = wheelchair_;
+  a.wheelchair_unknown_ok = wheelchair_unknown_ok_;
 }
 
 void router::reset() {
@@ -329,8 +329,11 @@ template void router::init_query<true>(place const&, place const&, date_t, optio
 
 template <bool Fwd>
 result router::search(place const& from, place const& to, date_t date, seconds_t t,
-                      options const& opt) {
+                      options const& opt, seconds_t known) {
+  // A known journey bounds the search like one found in it: keys up to its own survive.
+  auto const known_bound = known == inf ? inf : (Fwd ? known : -known) + 1;
   init_query<Fwd>(from, to, date, opt, true);
+  pending_ = known_bound;
   auto const valid = [&](place const& p) { return !p.is_stop() || p.stop.v() < n_stops_; };
   if (!valid(from) || !valid(to)) return {};
   if (Fwd && n_scan_offsets_ != n_offsets_) {
@@ -342,6 +345,7 @@ result router::search(place const& from, place const& to, date_t date, seconds_t
     run_rounds<Fwd>();
     if (!pareto_.empty() && pareto_.back().time < next_day_bound()) return make_result();
     init_query<Fwd>(from, to, date, opt);
+    pending_ = known_bound;
   }
   start<Fwd>(from, to, Fwd ? t : -t);
   run_rounds<Fwd>();
@@ -360,13 +364,13 @@ result router::make_result() const {
 }
 
 result router::earliest_arrival(place const& from, place const& to, date_t date, seconds_t depart,
-                                options const& opt) {
-  return search<true>(from, to, date, depart, opt);
+                                options const& opt, seconds_t known) {
+  return search<true>(from, to, date, depart, opt, known);
 }
 
 result router::latest_departure(place const& from, place const& to, date_t date,
-                                seconds_t arrive_by, options const& opt) {
-  return search<false>(from, to, date, arrive_by, opt);
+                                seconds_t arrive_by, options const& opt, seconds_t known) {
+  return search<false>(from, to, date, arrive_by, opt, known);
 }
 
 }  // namespace nebuta::raptor

@@ -67,7 +67,8 @@ void ride_stops(timetable const& tt, leg const& ride, std::vector<stop_visit>& o
 //     08:00-08:09 ride t4 Y -> X
 //     08:09-08:10 walk footpath X -> B 1113 m
 //     08:11-08:30 ride t2 B -> C
-// Times are "HH:MM" (":SS" when not 0) with "+1d" / "-1d" for another day than the query date.
+// Times are "HH:MM" (":SS" when not 0) with "+1d" / "-1d" for another day than the query date; a
+// trip running on another service day than the query date shows it ("ride night@-1d").
 std::string to_string(timetable const& tt, journey const& j);
 
 }  // namespace nebuta::raptor

@@ -33,6 +33,18 @@ struct lb_seed {
   bool operator==(lb_seed const&) const = default;
 };
 
+// An arc of the lower-bound graph before contraction.
+struct lb_arc {
+  stop_idx from, to;
+  std::uint32_t w;  // seconds, clamped to lower_bound_graph::unreachable
+};
+
+// The arcs of the lower-bound graph of tt (each ordered pair of stops once, with its smallest
+// weight), as the graph below is built from; `valid` is false (and the list empty) when some
+// ride takes negative time. link_dist: exact walking distances parallel to tt.stop_walk_links'
+// data (index::link_distances()).
+std::vector<lb_arc> lower_bound_arcs(timetable const& tt, std::span<double const> link_dist, bool& valid);
+
 enum class lb_direction : std::uint8_t {
   to_seeds,    // forward searches: from each stop to the destination
   from_seeds,  // backward searches: from the origin to each stop

@@ -60,12 +60,17 @@ class router {
 
   // Earliest arrival departing at `depart` (seconds after midnight of `date`). The result's
   // span stays valid until the next query.
+  //
+  // `known`: the arrival of a journey known to exist with at most opt.max_legs legs (say, from
+  // another search). The search then looks only for journeys arriving no later, which prunes
+  // from the first round; the answer is the same as without it when the journey exists.
   result earliest_arrival(place const& from, place const& to, date_t date, seconds_t depart,
-                          options const& opt = {});
+                          options const& opt = {}, seconds_t known = unreachable_time);
 
   // Latest departure arriving by `arrive_by` (backward search); result.time is the departure.
+  // `known`: the departure of a journey known to arrive in time (as above).
   result latest_departure(place const& from, place const& to, date_t date, seconds_t arrive_by,
-                          options const& opt = {});
+                          options const& opt = {}, seconds_t known = unreachable_time);
 
   // Every journey departing in [from_t, to_t] that no other journey of the window dominates
   // (departing no earlier, arriving no later, with no more legs), by decreasing departure.
@@ -114,7 +119,7 @@ class router {
   static constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
 
   template <bool Fwd>
-  result search(place const& from, place const& to, date_t date, seconds_t t, options const& opt);
+  result search(place const& from, place const& to, date_t date, seconds_t t, options const& opt, seconds_t known);
   result make_result() const;
   void walk_pareto_pass(place const& from, place const& to, date_t date, seconds_t depart,
                         options const& opt, bool one_day_first, std::vector<walk_pareto_entry>& out);
@@ -159,7 +164,7 @@ class router {
     return a == 1U || (wheelchair_unknown_ok_ && a == 0U);
   }
   // Trip t runs on the query day shifted by offsets_[o] (and is accessible when asked).
-  bool trip_ok(std::uint32_t t, unsigned o) const { return ((active_[t] >> o) & 1U) != 0U; }
+  bool trip_ok(std::uint32_t t, unsigned o) const { return ((act_->runs[t] >> o) & 1U) != 0U; }
   void prepare_active();
   // Queues route r for this round's scan, widening its span of marked positions to `pos`.
   void mark_route(route_idx r, std::uint32_t pos) {
@@ -213,11 +218,17 @@ class router {
 
   // --- lower bounds for target pruning: per stop, a lower bound on the seconds to the search's
   // target (lbs_, computed per target), or zeros (lb_zero_) when no bound holds for the query.
+  std::vector<lb_seed> lb_seeds_;  // of this query
+  // Per direction (to_seeds, from_seeds): the bounds last computed and their seeds. The same
+  // target with the same walks gives the same bounds: the second pass of a search, the backward
+  // passes of tight journeys, every departure of a range.
+  struct lb_cache {
+    lower_bounds values;
+    std::vector<lb_seed> seeds;
+    bool valid{false};
+  };
+  std::array<lb_cache, 2> lb_cache_;
   std::vector<std::uint16_t> lb_zero_;
-  lower_bounds lbs_;
-  std::vector<lb_seed> lb_seeds_, lb_computed_seeds_;  // of this query, of lbs_
-  lb_direction lb_dir_{lb_direction::to_seeds};
-  bool lb_valid_{false};
   std::uint16_t const* lb_{nullptr};
   template <bool Fwd>
   void prepare_lb();
@@ -291,24 +302,31 @@ class router {
   std::vector<pareto_entry> pareto_;
   seconds_t direct_walk_s_{-1};
 
-  // Per trip, bit o: runs on day_ + offsets_[o]. Recomputed only when the day, the offsets or
-  // the wheelchair flag change, so repeated queries on one date do not pay for it.
-  std::vector<std::uint8_t> active_;
-  // Per offset o: act_trips_[o * n_trips + route_first_trip[r] + j], j < act_n_[o * n_routes + r],
-  // are the trips in route of r running on day_ + offsets_[o], in route order.
-  std::vector<std::uint32_t> act_trips_;
-  std::vector<std::uint32_t> act_n_;
-  // Per route stop and offset ((route_stops raw offset + pos) * n_offsets_ + o): the departure /
-  // arrival there of the first and the last trip running (only set where act_n_ is not 0).
+  // Which trips run on the days a search scans. Recomputed only when the day, the offsets or
+  // the wheelchair flags change, so repeated queries on one date do not pay for it; forward and
+  // backward searches keep one each (their offsets differ), so that alternating them (tight
+  // journeys, arrive-by beside depart-at) does not rebuild it every time.
   struct time_span {
     seconds_t first, last;
   };
-  std::vector<time_span> act_dep_, act_arr_;
-  std::int64_t active_day_{std::numeric_limits<std::int64_t>::min()};
-  std::array<int, max_offsets> active_offsets_{};
-  unsigned active_n_offsets_{0};
-  bool active_wheelchair_{false};
-  bool active_wheelchair_unknown_ok_{false};
+  struct day_activity {
+    // Per trip, bit o: runs on day + offsets[o].
+    std::vector<std::uint8_t> runs;
+    // Per offset o: trips[o * n_trips + route_first_trip[r] + j], j < n[o * n_routes + r], are
+    // the trips in route of r running on day + offsets[o], in route order.
+    std::vector<std::uint32_t> trips;
+    std::vector<std::uint32_t> n;
+    // Per route stop and offset ((route_stops raw offset + pos) * n_offsets + o): the departure /
+    // arrival there of the first and the last trip running (only set where n is not 0).
+    std::vector<time_span> dep, arr;
+    std::int64_t day{std::numeric_limits<std::int64_t>::min()};
+    std::array<int, max_offsets> offsets{};
+    unsigned n_offsets{0};
+    bool wheelchair{false};
+    bool wheelchair_unknown_ok{false};
+  };
+  std::array<day_activity, 2> activity_;  // forward, backward
+  day_activity const* act_{&activity_[0]};
 
   // --- McRAPTOR scratch (labels in a pool; bags are pool indices per stop)
   struct mc_label {
