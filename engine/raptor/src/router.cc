@@ -214,12 +214,6 @@ void router::reset() {
   pareto_.clear();
 }
 
-seconds_t router::change_time(stop_idx s) const {
-  if (literal_) return slack_;
-  auto const m = tt_.stop_min_change_s[s];
-  return m == no_min_change_time ? default_change_ : static_cast<seconds_t>(m);
-}
-
 template <bool Fwd>
 void router::init_query(place const& from, place const& to, date_t date, options const& opt,
                         bool one_day_first) {

@@ -157,7 +157,11 @@ class router {
   void ensure_rounds(unsigned rounds);
   void prepare_walk_durations(double speed);
   void prepare_walk_links(double radius, double speed);
-  seconds_t change_time(stop_idx s) const;
+  seconds_t change_time(stop_idx s) const {
+    if (literal_) return slack_;
+    auto const m = tt_.stop_min_change_s[s];
+    return m == no_min_change_time ? default_change_ : static_cast<seconds_t>(m);
+  }
   bool stop_ok(stop_idx s) const {
     if (!wheelchair_) return true;
     auto const a = idx_.accessibility(s);
