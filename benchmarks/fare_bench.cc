@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  nebuta::raptor::router router{tt};
+  nebuta::raptor::index const idx{tt};
+  nebuta::raptor::router router{idx};
   nebuta::raptor::options const opt;  // bench_raptor's: 400 m walking links, 60 s change, 8 legs
   auto const day = (*date - tt.first_date).count();
   std::vector<nebuta::raptor::journey> journeys(nebuta::raptor::max_legs_limit + 1);

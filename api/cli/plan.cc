@@ -99,7 +99,8 @@ void print_journey_text(api_service::service const& svc, raptor::journey const& 
   }
 }
 
-void run_batch(plan_options const& o, timetable const& tt, raptor::options const& opt, date_t date) {
+void run_batch(plan_options const& o, raptor::index const& idx, raptor::options const& opt, date_t date) {
+  auto const& tt = idx.tt();
   std::string data;
   if (io::read_file(o.queries, data) != io::read_status::ok) throw std::runtime_error{"cannot open " + o.queries};
   gtfs::string_arena arena;
@@ -114,7 +115,7 @@ void run_batch(plan_options const& o, timetable const& tt, raptor::options const
   };
   auto const id_col = col("id"), from_col = col("from_stop"), to_col = col("to_stop"), dep_col = col("departure");
   auto const n_cols = fields.size();
-  raptor::router router{tt};
+  raptor::router router{idx};
   std::vector<double> latencies;
   std::string out = "id,arrival,legs\n";
   auto const wall_start = std::chrono::steady_clock::now();
@@ -166,12 +167,12 @@ void run_plan(plan_options const& o) {
   if (!tt.day_of(date)) {
     std::cerr << "nebuta: warning: " << o.date << " is outside the timetable's service dates\n";
   }
-  if (!o.queries.empty()) return run_batch(o, tt, svc.router_options(req), date);
+  if (!o.queries.empty()) return run_batch(o, svc.raptor_index(), svc.router_options(req), date);
 
   if (o.from.empty() || o.to.empty()) throw std::runtime_error{"--from and --to are required (or --queries)"};
   if (o.depart.empty() == o.arrive.empty()) throw std::runtime_error{"give exactly one of --depart and --arrive"};
   auto const chain = api_service::make_lang_chain(o.lang);
-  raptor::router router{tt};
+  raptor::router router{svc.raptor_index()};
   auto const p = svc.plan_journeys(req, chain, router);
 
   if (o.format == "json") {

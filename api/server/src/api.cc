@@ -159,19 +159,6 @@ std::vector<std::string> split_path(std::string_view path) {
   return out;
 }
 
-raptor::router& thread_router(timetable const& tt, std::uint64_t owner) {
-  // The router is not thread-safe: each server thread keeps its own, built on first use.
-  thread_local std::unique_ptr<raptor::router> router;
-  thread_local std::uint64_t router_owner = 0;
-  if (!router || router_owner != owner) {
-    router = std::make_unique<raptor::router>(tt);
-    router_owner = owner;
-  }
-  return *router;
-}
-
-std::atomic<std::uint64_t> next_api_id{1};
-
 // lang=: comma-separated BCP 47 tags.
 bool valid_lang_param(std::string_view s) {
   if (s.empty() || s.size() > 200) return false;
@@ -198,13 +185,18 @@ api::api(api_service::service const* svc, drt_service* drt, server_config const&
   h.set_status("ok");
   health_json_ = api_service::to_json(h);
   health_pb_ = h.SerializeAsString();
-  id_ = next_api_id.fetch_add(1);
+  // A router is not thread-safe: each request borrows one of the pool's (see serve()).
+  if (svc_ != nullptr) routers_ = std::make_unique<raptor::router_pool>(svc_->raptor_index());
 }
 
 http_response api::serve(http_request const& req) {
   auto const t0 = std::chrono::steady_clock::now();
   auto ep = endpoint::other;
-  auto res = handle_with(req, svc_ != nullptr ? &thread_router(svc_->tt(), id_) : nullptr, ep);
+  auto res = [&] {
+    if (!routers_) return handle_with(req, nullptr, ep);
+    auto const router = routers_->acquire();
+    return handle_with(req, &*router, ep);
+  }();
   metrics_.record(ep, res.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return res;
 }

@@ -12,7 +12,7 @@ using namespace detail;
 
 // ------------------------------------------------------------------ construction
 
-service::service(timetable const& tt, limits l) : tt_{tt}, limits_{l} {
+service::service(timetable const& tt, limits l) : tt_{tt}, raptor_index_{tt}, limits_{l} {
   // The feed's zone (GTFS: every agency of a feed has the same agency_timezone); the first the
   // tz database knows. Without one, answers are wall times without an offset.
   for (auto const tz : tt.agency_timezones.raw()) {

@@ -3,9 +3,9 @@
 // and the CLI both call this, so `nebuta plan --format json` and GET /v1/plan print the same
 // message.
 //
-// A service is built once over a const timetable (it precomputes search and lookup indexes) and
-// is then read-only: any number of threads may call it at once, each with its own
-// raptor::router.
+// A service is built once over a const timetable (it precomputes search and lookup indexes, and
+// the planner's raptor::index) and is then read-only: any number of threads may call it at once,
+// each with its own raptor::router built from raptor_index().
 #pragma once
 
 #include <chrono>
@@ -91,6 +91,7 @@ class service {
   service& operator=(service const&) = delete;
 
   timetable const& tt() const { return tt_; }
+  raptor::index const& raptor_index() const { return raptor_index_; }
   limits const& config() const { return limits_; }
 
   // Journeys for a request; `chain` comes from make_lang_chain(req.lang(), Accept-Language).
@@ -154,6 +155,7 @@ class service {
   void check_date(date_t d, std::string_view text) const;
 
   timetable const& tt_;
+  raptor::index const raptor_index_;
   limits limits_;
   std::optional<civil::time_zone> zone_;
   std::vector<name_entry> names_;
