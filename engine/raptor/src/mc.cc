@@ -219,8 +219,8 @@ void router::walk_pareto_pass(place const& from, place const& to, date_t date, s
         for (auto const& fp : tt_.stop_footpaths[lab.stop]) walk_to(fp.target, fp.duration_s, 0.0F, walk_kind::footpath);
       }
       if (radius_ > 0.0) {
-        for (auto x = wl_off_[lab.stop.v()]; x < wl_off_[lab.stop.v() + 1]; ++x) {
-          walk_to(wl_[x].target, wl_[x].dur, wl_[x].dist, walk_kind::walk_link);
+        for (auto w = wl_off_[lab.stop.v()]; w < wl_off_[lab.stop.v() + 1]; ++w) {
+          walk_to(wl_[w].target, wl_[w].dur, wl_[w].dist, walk_kind::walk_link);
         }
       }
       if (target_is_coord_ && egress_[lab.stop.v()] != inf) {

@@ -105,10 +105,10 @@ void compare_with_reference(feed_case const& fc, unsigned n_queries) {
       }
       // The whole Pareto profile: best arrival with at most k legs, for every k.
       if (ok && full) {
-        auto idx = 0U;
+        auto next = 0U;
         auto best = static_cast<std::int64_t>(test::ref::network::inf);
         for (auto k = 0U; k <= ref_max_legs && ok; ++k) {
-          while (idx < got.pareto.size() && got.pareto[idx].legs <= k) best = got.pareto[idx++].time;
+          while (next < got.pareto.size() && got.pareto[next].legs <= k) best = got.pareto[next++].time;
           ok = best == want.best_with_legs[k];
           if (!ok) why = "pareto k=" + std::to_string(k) + " got " + std::to_string(best) + " want " + std::to_string(want.best_with_legs[k]);
         }
@@ -272,13 +272,13 @@ void check_against_repeated_queries(feed_case const& fc, unsigned n_queries) {
         auto const a = ea.earliest_arrival(from, to, date, t, n);
         auto ok = true;
         auto best = unreachable_time;
-        auto idx = 0U;
+        auto next = 0U;
         for (auto k = 0U; k <= 8U; ++k) {
           auto mc_best = unreachable_time;
           for (auto const& e : mc) {
             if (e.legs <= k) mc_best = std::min(mc_best, e.arrival);
           }
-          while (idx < a.pareto.size() && a.pareto[idx].legs <= k) best = a.pareto[idx++].time;
+          while (next < a.pareto.size() && a.pareto[next].legs <= k) best = a.pareto[next++].time;
           ok = ok && mc_best == best;
         }
         for (auto i = 0U; i < mc.size(); ++i) {
