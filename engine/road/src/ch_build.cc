@@ -7,11 +7,13 @@
 #include <cmath>
 #include <functional>
 #include <queue>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "ch_key.h"
+#include "chains.h"
 #include "nebuta/road/ch.h"
 
 namespace nebuta::road {
@@ -35,9 +37,9 @@ struct shortcut {
 
 class contractor {
  public:
-  contractor(road_graph const& g, ch_options const& opt, double metres_per_unit)
+  contractor(std::uint32_t n, std::span<junction_arc const> arcs, ch_options const& opt)
       : opt_{opt},
-        n_{static_cast<std::uint32_t>(g.n_nodes())},
+        n_{n},
         out_(n_),
         in_(n_),
         contracted_(n_, 0),
@@ -46,17 +48,12 @@ class contractor {
         stamp_(n_, 0),
         dist_(n_, inf_key),
         neighbour_stamp_(n_, 0) {
-    auto const& csr = g.csr();
-    for (std::uint32_t v = 0; v < n_; ++v) {
-      for (auto [it, end] = out_edges(v, csr); it != end; ++it) {
-        auto const w = static_cast<std::uint32_t>(target(*it, csr));
-        auto const& e = csr[*it];
-        auto const units = e.metres > 0.0F ? std::llround(static_cast<double>(e.metres) / metres_per_unit) : 0LL;
-        auto const wt = pack(e.time_ds, static_cast<std::uint64_t>(units));
-        out_[v].push_back({w, wt, 1});
-        in_[w].push_back({v, wt, 1});
-      }
+    for (auto const& a : arcs) {
+      // Parallel arcs (two chains between the same junctions): the better one stands for both.
+      insert_or_improve(out_[a.tail], a.head, a.w, 1);
+      insert_or_improve(in_[a.head], a.tail, a.w, 1);
     }
+    for (auto const& arcs_of : out_) n_original_arcs_ += arcs_of.size();
   }
 
   // Contracts every vertex; order_ receives the vertices by rank, up_/down_ their arcs at
@@ -94,6 +91,7 @@ class contractor {
   std::vector<std::vector<dyn_arc>> up_;    // v -> w
   std::vector<std::vector<dyn_arc>> down_;  // w -> v, stored at v
   std::size_t n_shortcuts_{0};
+  std::size_t n_original_arcs_{0};
 
  private:
   void contract(std::uint32_t v) {
@@ -259,7 +257,7 @@ void flatten(std::vector<std::uint32_t> const& order, std::vector<std::vector<dy
 contraction_hierarchy::contraction_hierarchy(road_graph const& g, ch_options const& opt) {
   auto const n = g.n_nodes();
   stats_.n_nodes = n;
-  stats_.n_original_arcs = g.n_edges();
+  stats_.n_graph_arcs = g.n_edges();
   // Units of length: twice the total must fit 32 bits (see ch_key.h); time sums must stay < 2^31.
   double total_m = 0.0;
   std::uint64_t total_ds = 0;
@@ -277,41 +275,68 @@ contraction_hierarchy::contraction_hierarchy(road_graph const& g, ch_options con
   // Each arc rounds by at most half a unit, hence the + n_edges margin (in mm, the finest unit).
   auto const bound_mm = 2.0 * total_m * 1000.0 + static_cast<double>(g.n_edges());
   metres_per_unit_ = std::max(1.0, std::ceil(bound_mm / 4294967295.0)) / 1000.0;
+
+  auto chains = decompose_chains(g, metres_per_unit_);
+  auto const n_junctions = static_cast<std::uint32_t>(chains.junction_vertex.size());
+  std::vector<std::uint32_t> rank(n_junctions, 0);
   {
-    contractor c{g, opt, metres_per_unit_};
+    contractor c{n_junctions, chains.arcs, opt};
     c.run();
-    node_of_rank_ = std::move(c.order_);
-    rank_.assign(n, 0);
-    for (std::uint32_t r = 0; r < n; ++r) rank_[node_of_rank_[r]] = r;
-    flatten(node_of_rank_, c.up_, rank_, up_first_out_, up_head_, up_weight_);
-    flatten(node_of_rank_, c.down_, rank_, down_first_out_, down_head_, down_weight_);
+    for (std::uint32_t r = 0; r < n_junctions; ++r) rank[c.order_[r]] = r;
+    flatten(c.order_, c.up_, rank, up_first_out_, up_head_, up_weight_);
+    flatten(c.order_, c.down_, rank, down_first_out_, down_head_, down_weight_);
+    node_of_rank_.resize(n_junctions);
+    for (std::uint32_t r = 0; r < n_junctions; ++r) node_of_rank_[r] = chains.junction_vertex[c.order_[r]];
     stats_.n_shortcuts = c.n_shortcuts_;
+    stats_.n_original_arcs = c.n_original_arcs_;
   }
-  if (n == 0) {
+  if (n_junctions == 0) {
     up_first_out_.assign(1, 0);
     down_first_out_.assign(1, 0);
   }
+  stats_.n_junctions = n_junctions;
+  stats_.n_chains = chains.chains.size();
   stats_.n_up_arcs = up_head_.size();
   stats_.n_down_arcs = down_head_.size();
 
-  // Mean size of an upward search (forward, without stalling) over a fixed sample of vertices.
+  // Junctions by rank from here on: a junction's slot is its rank, a chain's ends are ranks.
+  vertex_chain_ = std::move(chains.vertex_chain);
+  vertex_slot_ = std::move(chains.vertex_slot);
+  for (std::uint32_t v = 0; v < n; ++v) {
+    if (vertex_chain_[v] == no_chain) vertex_slot_[v] = rank[vertex_slot_[v]];
+  }
+  chains_.reserve(chains.chains.size());
+  for (auto const& c : chains.chains) chains_.push_back({c.first, c.last, rank[c.tail], rank[c.head], c.two_way});
+  flat_vertex_ = std::move(chains.flat_vertex);
+  from_tail_ = std::move(chains.from_tail);
+  to_tail_ = std::move(chains.to_tail);
+
+  // Mean size of a full upward search (forward, without stalling) over a fixed sample of vertices.
   if (n > 0) {
     ch_query q{*this};
     std::size_t total = 0;
     std::size_t samples = 0;
     for (std::size_t v = 0; v < n; v += std::max<std::size_t>(1, n / 64)) {
-      q.point_to_point(road_node_idx{v}, road_node_idx{v});
-      total += q.n_settled();
+      total += q.upward_search_space(road_node_idx{v});
       ++samples;
     }
-    stats_.mean_upward_settled = static_cast<double>(total) / (2.0 * static_cast<double>(samples));
+    stats_.mean_upward_settled = static_cast<double>(total) / static_cast<double>(samples);
   }
 }
 
+std::span<std::uint32_t const> contraction_hierarchy::chain_through(road_node_idx v) const {
+  if (is_junction(v) || v.v() >= n_nodes()) return {};
+  auto const& c = chains_[vertex_chain_[v.v()]];
+  return {flat_vertex_.data() + c.first, c.last - c.first + 1};
+}
+
 std::size_t contraction_hierarchy::memory_bytes() const {
-  return sizeof(std::uint32_t) * (rank_.capacity() + node_of_rank_.capacity() + up_first_out_.capacity() +
-                                  up_head_.capacity() + down_first_out_.capacity() + down_head_.capacity()) +
-         sizeof(std::uint64_t) * (up_weight_.capacity() + down_weight_.capacity());
+  return sizeof(std::uint32_t) * (vertex_chain_.capacity() + vertex_slot_.capacity() + flat_vertex_.capacity() +
+                                  node_of_rank_.capacity() + up_first_out_.capacity() + up_head_.capacity() +
+                                  down_first_out_.capacity() + down_head_.capacity()) +
+         sizeof(std::uint64_t) * (from_tail_.capacity() + to_tail_.capacity() + up_weight_.capacity() +
+                                  down_weight_.capacity()) +
+         sizeof(chain) * chains_.capacity();
 }
 
 }  // namespace nebuta::road
