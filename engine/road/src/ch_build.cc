@@ -1,7 +1,8 @@
-// Contraction: vertices are contracted one by one in the order of a lazily updated priority
-// (edge difference and original-arc difference, both as quotients, and deleted neighbours). Contracting v adds a shortcut
-// u -> w for each pair of remaining neighbours unless a witness search finds a path u -> w that
-// avoids v and is no worse than u -> v -> w.
+// Contraction: vertices are contracted one by one in the order of a priority (edge difference and
+// original-arc difference, both as quotients, and the vertex's level, as RoutingKit does), updated
+// for the neighbours of each contracted vertex. Contracting v adds a shortcut u -> w for each pair
+// of remaining neighbours unless a witness search finds a path u -> w that avoids v and is no worse
+// than u -> v -> w.
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -14,6 +15,7 @@
 
 #include "ch_key.h"
 #include "chains.h"
+#include "id_heap.h"
 #include "nebuta/road/ch.h"
 
 namespace nebuta::road {
@@ -21,7 +23,6 @@ namespace nebuta::road {
 using namespace ch_detail;
 
 namespace {
-
 struct dyn_arc {
   std::uint32_t node;
   key_t w;
@@ -43,11 +44,13 @@ class contractor {
         out_(n_),
         in_(n_),
         contracted_(n_, 0),
-        deleted_neighbours_(n_, 0),
+        level_(n_, 0),
         priority_(n_, 0.0),
         stamp_(n_, 0),
         dist_(n_, inf_key),
-        neighbour_stamp_(n_, 0) {
+        neighbour_stamp_(n_, 0),
+        target_mark_(n_, 0) {
+    heap_.resize(n_);
     for (auto const& a : arcs) {
       // Parallel arcs (two chains between the same junctions): the better one stands for both.
       insert_or_improve(out_[a.tail], a.head, a.w, 1);
@@ -72,13 +75,6 @@ class contractor {
       auto const [p, v] = queue.top();
       queue.pop();
       if (contracted_[v] != 0 || p != priority_[v]) continue;  // stale entry
-      // Lazy update: the priority may have grown since it was queued.
-      auto const fresh = compute_priority(v);
-      if (fresh > p && !queue.empty() && fresh > queue.top().first) {
-        priority_[v] = fresh;
-        queue.emplace(fresh, v);
-        continue;
-      }
       contract(v);
       for (auto const x : neighbours_) {
         priority_[x] = compute_priority(x);
@@ -107,7 +103,7 @@ class contractor {
       if (neighbour_stamp_[x] == neighbour_now_) return;
       neighbour_stamp_[x] = neighbour_now_;
       neighbours_.push_back(x);
-      ++deleted_neighbours_[x];
+      level_[x] = std::max(level_[x], level_[v] + 1);
     };
     for (auto const& a : out_[v]) {
       erase_node(in_[a.node], v);
@@ -127,8 +123,10 @@ class contractor {
     in_[v] = {};
   }
 
-  // Dijkstra from `source` over the remaining graph without `excluded`, up to `limit`.
-  void witness_search(std::uint32_t source, std::uint32_t excluded, key_t limit, std::uint32_t settled_limit) {
+  // Dijkstra from `source` over the remaining graph without `excluded`, up to `limit`, until the
+  // `targets` marked in target_mark_ (with target_round_) are all settled.
+  void witness_search(std::uint32_t source, std::uint32_t excluded, key_t limit, std::uint32_t settled_limit,
+                      std::uint32_t targets) {
     if (++now_ == 0) {
       std::fill(stamp_.begin(), stamp_.end(), 0);
       now_ = 1;
@@ -136,23 +134,20 @@ class contractor {
     heap_.clear();
     stamp_[source] = now_;
     dist_[source] = 0;
-    heap_.emplace_back(0, source);
+    heap_.push_or_decrease(source, 0);
     std::uint32_t settled = 0;
-    auto const cmp = std::greater<>{};
     while (!heap_.empty()) {
-      std::pop_heap(heap_.begin(), heap_.end(), cmp);
-      auto const [d, v] = heap_.back();
-      heap_.pop_back();
-      if (d != dist_[v]) continue;
-      if (d > limit || ++settled > settled_limit) break;
+      auto const [d, v] = heap_.pop();
+      if (++settled > settled_limit) break;
+      if (target_mark_[v] == target_round_ && --targets == 0) break;
       for (auto const& a : out_[v]) {
         if (a.node == excluded) continue;
         auto const nd = d + a.w;
+        if (nd > limit) continue;  // could not be a witness
         if (stamp_[a.node] != now_ || nd < dist_[a.node]) {
           stamp_[a.node] = now_;
           dist_[a.node] = nd;
-          heap_.emplace_back(nd, a.node);
-          std::push_heap(heap_.begin(), heap_.end(), cmp);
+          heap_.push_or_decrease(a.node, nd);
         }
       }
     }
@@ -163,15 +158,20 @@ class contractor {
   void find_shortcuts(std::uint32_t v, std::uint32_t settled_limit) {
     shortcuts_.clear();
     for (auto const& ia : in_[v]) {
+      if (++target_round_ == 0) {
+        std::fill(target_mark_.begin(), target_mark_.end(), 0);
+        target_round_ = 1;
+      }
       key_t limit = 0;
-      bool any = false;
+      std::uint32_t targets = 0;
       for (auto const& oa : out_[v]) {
         if (oa.node == ia.node) continue;
         limit = std::max(limit, ia.w + oa.w);
-        any = true;
+        target_mark_[oa.node] = target_round_;
+        ++targets;
       }
-      if (!any) continue;
-      witness_search(ia.node, v, limit, settled_limit);
+      if (targets == 0) continue;
+      witness_search(ia.node, v, limit, settled_limit, targets);
       for (auto const& oa : out_[v]) {
         if (oa.node == ia.node) continue;
         auto const via = ia.w + oa.w;
@@ -189,10 +189,12 @@ class contractor {
     double hops_added = 0.0;
     for (auto const& s : shortcuts_) hops_added += s.hops;
     auto const added = static_cast<double>(shortcuts_.size());
-    // Quotients rather than differences keep dense and sparse regions comparable; deleted
-    // neighbours spread the contraction uniformly over the graph.
-    return 2.0 * added / std::max(removed, 1.0) + hops_added / std::max(hops_removed, 1.0) +
-           0.5 * static_cast<double>(deleted_neighbours_[v]);
+    // Quotients rather than differences keep dense and sparse regions comparable. The level (one
+    // more than the highest contracted neighbour's) spreads the contraction evenly over the
+    // graph, which keeps the searches shallow; its weight was tuned on Porto Alegre for the
+    // searches' sizes and the preprocessing time.
+    return added / std::max(removed, 1.0) + hops_added / std::max(hops_removed, 1.0) +
+           0.5 * static_cast<double>(level_[v]);
   }
 
   static void erase_node(std::vector<dyn_arc>& arcs, std::uint32_t node) {
@@ -215,40 +217,79 @@ class contractor {
   std::vector<std::vector<dyn_arc>> out_;
   std::vector<std::vector<dyn_arc>> in_;
   std::vector<std::uint8_t> contracted_;
-  std::vector<std::uint32_t> deleted_neighbours_;
+  std::vector<std::uint32_t> level_;
   std::vector<double> priority_;
   std::uint32_t now_{0};
   std::vector<std::uint32_t> stamp_;
   std::vector<key_t> dist_;
-  std::vector<std::pair<key_t, std::uint32_t>> heap_;
+  id_heap<key_t> heap_;
   std::vector<shortcut> shortcuts_;
   std::uint32_t neighbour_now_{0};
   std::vector<std::uint32_t> neighbour_stamp_;
   std::vector<std::uint32_t> neighbours_;
+  std::uint32_t target_round_{0};
+  std::vector<std::uint32_t> target_mark_;
 };
 
-// Flattens per-rank arc lists into CSR arrays with heads as ranks, sorted by head.
+// Renumbers the contraction order so that upward search spaces lie close together in memory (as
+// RoutingKit does): for each vertex no arc leads up to, in rank order, the not yet placed vertices
+// of its upward space are given the highest free positions, in increasing rank. Every arc still
+// goes from a lower to a higher position, so the result is a valid order of contraction.
+std::vector<std::uint32_t> cache_friendly_order(std::vector<std::uint32_t> const& order,
+                                                std::vector<std::uint32_t> const& rank,
+                                                std::vector<std::vector<dyn_arc>> const& up,
+                                                std::vector<std::vector<dyn_arc>> const& down) {
+  auto const n = static_cast<std::uint32_t>(order.size());
+  std::vector<std::uint8_t> bottom(n, 1);
+  for (std::uint32_t v = 0; v < n; ++v) {
+    for (auto const& a : up[v]) bottom[a.node] = 0;
+    for (auto const& a : down[v]) bottom[a.node] = 0;
+  }
+  std::vector<std::uint32_t> out(n);
+  std::vector<std::uint8_t> placed(n, 0);
+  std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, std::greater<>> by_rank;  // ranks
+  auto end = n;
+  for (auto const b : order) {
+    if (bottom[b] == 0) continue;
+    auto const block_end = end;
+    placed[b] = 1;
+    by_rank.push(rank[b]);
+    while (!by_rank.empty()) {
+      auto const x = order[by_rank.top()];
+      by_rank.pop();
+      out[--end] = x;
+      for (auto const* arcs : {&up[x], &down[x]}) {
+        for (auto const& a : *arcs) {
+          if (placed[a.node] != 0) continue;
+          placed[a.node] = 1;
+          by_rank.push(rank[a.node]);
+        }
+      }
+    }
+    std::reverse(out.begin() + end, out.begin() + block_end);
+  }
+  assert(end == 0);
+  return out;
+}
+
+// Flattens per-vertex arc lists into CSR arrays by rank with heads as ranks, sorted by head.
+template <typename Arc>
 void flatten(std::vector<std::uint32_t> const& order, std::vector<std::vector<dyn_arc>> const& arcs,
-             std::vector<std::uint32_t> const& rank, std::vector<std::uint32_t>& first_out,
-             std::vector<std::uint32_t>& head, std::vector<key_t>& weight) {
+             std::vector<std::uint32_t> const& rank, std::vector<std::uint32_t>& first_out, std::vector<Arc>& out) {
   first_out.assign(order.size() + 1, 0);
   std::size_t total = 0;
   for (auto const& a : arcs) total += a.size();
-  head.clear();
-  weight.clear();
-  head.reserve(total);
-  weight.reserve(total);
-  std::vector<std::pair<std::uint32_t, key_t>> row;
+  out.clear();
+  out.reserve(total);
   for (std::size_t r = 0; r < order.size(); ++r) {
-    row.clear();
-    for (auto const& a : arcs[order[r]]) row.emplace_back(rank[a.node], a.w);
-    std::sort(row.begin(), row.end(), [](auto const& x, auto const& y) { return x.first < y.first; });
-    for (auto const& [h, w] : row) {
-      assert(h > r);
-      head.push_back(h);
-      weight.push_back(w);
+    auto const begin = out.size();
+    for (auto const& a : arcs[order[r]]) {
+      assert(rank[a.node] > r);
+      out.push_back({rank[a.node], time_of(a.w), static_cast<std::uint32_t>(a.w & 0xFFFF'FFFFU)});
     }
-    first_out[r + 1] = static_cast<std::uint32_t>(head.size());
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(begin), out.end(),
+              [](Arc const& x, Arc const& y) { return x.head < y.head; });
+    first_out[r + 1] = static_cast<std::uint32_t>(out.size());
   }
 }
 
@@ -283,8 +324,10 @@ contraction_hierarchy::contraction_hierarchy(road_graph const& g, ch_options con
     contractor c{n_junctions, chains.arcs, opt};
     c.run();
     for (std::uint32_t r = 0; r < n_junctions; ++r) rank[c.order_[r]] = r;
-    flatten(c.order_, c.up_, rank, up_first_out_, up_head_, up_weight_);
-    flatten(c.order_, c.down_, rank, down_first_out_, down_head_, down_weight_);
+    c.order_ = cache_friendly_order(c.order_, rank, c.up_, c.down_);
+    for (std::uint32_t r = 0; r < n_junctions; ++r) rank[c.order_[r]] = r;
+    flatten(c.order_, c.up_, rank, up_first_out_, up_);
+    flatten(c.order_, c.down_, rank, down_first_out_, down_);
     node_of_rank_.resize(n_junctions);
     for (std::uint32_t r = 0; r < n_junctions; ++r) node_of_rank_[r] = chains.junction_vertex[c.order_[r]];
     stats_.n_shortcuts = c.n_shortcuts_;
@@ -296,8 +339,8 @@ contraction_hierarchy::contraction_hierarchy(road_graph const& g, ch_options con
   }
   stats_.n_junctions = n_junctions;
   stats_.n_chains = chains.chains.size();
-  stats_.n_up_arcs = up_head_.size();
-  stats_.n_down_arcs = down_head_.size();
+  stats_.n_up_arcs = up_.size();
+  stats_.n_down_arcs = down_.size();
 
   // Junctions by rank from here on: a junction's slot is its rank, a chain's ends are ranks.
   vertex_chain_ = std::move(chains.vertex_chain);
@@ -332,11 +375,9 @@ std::span<std::uint32_t const> contraction_hierarchy::chain_through(road_node_id
 
 std::size_t contraction_hierarchy::memory_bytes() const {
   return sizeof(std::uint32_t) * (vertex_chain_.capacity() + vertex_slot_.capacity() + flat_vertex_.capacity() +
-                                  node_of_rank_.capacity() + up_first_out_.capacity() + up_head_.capacity() +
-                                  down_first_out_.capacity() + down_head_.capacity()) +
-         sizeof(std::uint64_t) * (from_tail_.capacity() + to_tail_.capacity() + up_weight_.capacity() +
-                                  down_weight_.capacity()) +
-         sizeof(chain) * chains_.capacity();
+                                  node_of_rank_.capacity() + up_first_out_.capacity() + down_first_out_.capacity()) +
+         sizeof(std::uint64_t) * (from_tail_.capacity() + to_tail_.capacity()) +
+         sizeof(arc) * (up_.capacity() + down_.capacity()) + sizeof(chain) * chains_.capacity();
 }
 
 }  // namespace nebuta::road

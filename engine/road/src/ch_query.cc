@@ -62,33 +62,73 @@ std::uint64_t contraction_hierarchy::along_chain(std::uint32_t u, std::uint32_t 
 
 // --- Query state ------------------------------------------------------------------------------
 
+void ch_query::side::resize(std::size_t n) {
+  labels.assign(n, {0, npos, inf_key});
+  heap.clear();
+  now = 0;
+}
+
 void ch_query::side::start() {
   if (now == std::numeric_limits<std::uint32_t>::max()) {  // wrap: clear once every 2^32 searches
-    std::fill(stamp.begin(), stamp.end(), 0);
+    for (auto& l : labels) l.stamp = 0;
     now = 0;
   }
   ++now;
+  for (auto const& it : heap) labels[it.rank].heap_pos = npos;
   heap.clear();
 }
 
 void ch_query::side::reach(std::uint32_t r, key_t d) {
-  if (stamp[r] != now) {
-    stamp[r] = now;
-    dist[r] = d;
-    heap.push_or_decrease(r, d);
-  } else if (d < dist[r]) {
-    dist[r] = d;
-    heap.push_or_decrease(r, d);
+  auto& l = labels[r];
+  if (l.stamp == now && !(d < l.dist)) return;
+  l.stamp = now;
+  l.dist = d;
+  if (l.heap_pos == npos) {
+    heap.push_back({d, r});
+    sift_up(static_cast<std::uint32_t>(heap.size() - 1), {d, r});
+  } else {
+    sift_up(l.heap_pos, {d, r});
   }
+}
+
+void ch_query::side::sift_up(std::uint32_t i, item x) {
+  while (i > 0) {
+    auto const parent = (i - 1) / 4;
+    if (!(x.key < heap[parent].key)) break;
+    place(i, heap[parent]);
+    i = parent;
+  }
+  place(i, x);
+}
+
+ch_query::side::item ch_query::side::pop() {
+  auto const top = heap.front();
+  labels[top.rank].heap_pos = npos;
+  auto const x = heap.back();
+  heap.pop_back();
+  auto const n = static_cast<std::uint32_t>(heap.size());
+  if (n == 0) return top;
+  std::uint32_t i = 0;
+  for (;;) {
+    auto const first = 4 * i + 1;
+    if (first >= n) break;
+    auto best = first;
+    auto const end = std::min(first + 4, n);
+    for (auto c = first + 1; c < end; ++c) {
+      if (heap[c].key < heap[best].key) best = c;
+    }
+    if (!(heap[best].key < x.key)) break;
+    place(i, heap[best]);
+    i = best;
+  }
+  place(i, x);
+  return top;
 }
 
 ch_query::ch_query(contraction_hierarchy const& ch)
     : ch_{&ch}, bucket_stamp_(ch.n_junctions(), 0), bucket_head_(ch.n_junctions(), 0) {
-  for (auto* s : {&forward_, &backward_}) {
-    s->stamp.assign(ch.n_junctions(), 0);
-    s->dist.assign(ch.n_junctions(), inf_key);
-    s->heap.resize(ch.n_junctions());
-  }
+  forward_.resize(ch.n_junctions());
+  backward_.resize(ch.n_junctions());
 }
 
 // Settles the next junction of one direction of a point query: `up` arcs from the source (Up),
@@ -99,20 +139,18 @@ template <bool Up>
 bool ch_query::settle_next(side& mine, side const& other, key_t& best) {
   auto const& ch = *ch_;
   auto const& first_out = Up ? ch.up_first_out_ : ch.down_first_out_;
-  auto const& head = Up ? ch.up_head_ : ch.down_head_;
-  auto const& weight = Up ? ch.up_weight_ : ch.down_weight_;
+  auto const& arcs = Up ? ch.up_ : ch.down_;
   auto const& stall_first_out = Up ? ch.down_first_out_ : ch.up_first_out_;
-  auto const& stall_head = Up ? ch.down_head_ : ch.up_head_;
-  auto const& stall_weight = Up ? ch.down_weight_ : ch.up_weight_;
+  auto const& stall_arcs = Up ? ch.down_ : ch.up_;
 
-  auto const [d, v] = mine.heap.pop();
+  auto const [d, v] = mine.pop();
   ++n_settled_;
-  if (other.reached(v)) best = std::min(best, d + other.dist[v]);
+  if (other.reached(v)) best = std::min(best, d + other.dist(v));
   for (auto a = stall_first_out[v]; a < stall_first_out[v + 1]; ++a) {
-    auto const w = stall_head[a];
-    if (mine.reached(w) && mine.dist[w] + stall_weight[a] < d) return false;
+    auto const& x = stall_arcs[a];
+    if (mine.reached(x.head) && mine.dist(x.head) + x.key() < d) return false;
   }
-  for (auto a = first_out[v]; a < first_out[v + 1]; ++a) mine.reach(head[a], d + weight[a]);
+  for (auto a = first_out[v]; a < first_out[v + 1]; ++a) mine.reach(arcs[a].head, d + arcs[a].key());
   return true;
 }
 
@@ -132,8 +170,8 @@ node_cost ch_query::point_to_point(road_node_idx source, road_node_idx target) {
   // Taking turns, each direction stops once its next key cannot improve on the best meeting.
   bool forward_next = true;
   for (;;) {
-    auto const forward_done = forward_.heap.empty() || forward_.heap.top_key() >= best;
-    auto const backward_done = backward_.heap.empty() || backward_.heap.top_key() >= best;
+    auto const forward_done = forward_.empty() || forward_.top_key() >= best;
+    auto const backward_done = backward_.empty() || backward_.top_key() >= best;
     if (forward_done && backward_done) break;
     if (forward_done) forward_next = false;
     if (backward_done) forward_next = true;
@@ -154,23 +192,21 @@ template <bool Up>
 void ch_query::upward_search(std::span<seed const> seeds, bool stall) {
   auto const& ch = *ch_;
   auto const& first_out = Up ? ch.up_first_out_ : ch.down_first_out_;
-  auto const& head = Up ? ch.up_head_ : ch.down_head_;
-  auto const& weight = Up ? ch.up_weight_ : ch.down_weight_;
+  auto const& arcs = Up ? ch.up_ : ch.down_;
   auto const& stall_first_out = Up ? ch.down_first_out_ : ch.up_first_out_;
-  auto const& stall_head = Up ? ch.down_head_ : ch.up_head_;
-  auto const& stall_weight = Up ? ch.down_weight_ : ch.up_weight_;
+  auto const& stall_arcs = Up ? ch.down_ : ch.up_;
   auto& s = forward_;
   s.start();
   space_.clear();
   for (auto const& x : seeds) s.reach(x.rank, x.key);
-  while (!s.heap.empty()) {
-    auto const [d, v] = s.heap.pop();
+  while (!s.empty()) {
+    auto const [d, v] = s.pop();
     ++n_settled_;
     if (stall) {
       bool stalled = false;
       for (auto a = stall_first_out[v]; a < stall_first_out[v + 1]; ++a) {
-        auto const w = stall_head[a];
-        if (s.reached(w) && s.dist[w] + stall_weight[a] < d) {
+        auto const& x = stall_arcs[a];
+        if (s.reached(x.head) && s.dist(x.head) + x.key() < d) {
           stalled = true;
           break;
         }
@@ -178,7 +214,7 @@ void ch_query::upward_search(std::span<seed const> seeds, bool stall) {
       if (stalled) continue;
     }
     space_.emplace_back(v, d);
-    for (auto a = first_out[v]; a < first_out[v + 1]; ++a) s.reach(head[a], d + weight[a]);
+    for (auto a = first_out[v]; a < first_out[v + 1]; ++a) s.reach(arcs[a].head, d + arcs[a].key());
   }
 }
 
@@ -315,14 +351,13 @@ void ch_query::sweep(std::span<std::uint32_t const> roots) {
   // Forward (distances from the roots): v is reached from higher w over w -> v, the `down` arcs
   // stored at v. Backward (distances to the roots): v reaches higher w over v -> w, `up` at v.
   auto const& first_out = Forward ? ch.down_first_out_ : ch.up_first_out_;
-  auto const& head = Forward ? ch.down_head_ : ch.up_head_;
-  auto const& weight = Forward ? ch.down_weight_ : ch.up_weight_;
+  auto const& arcs = Forward ? ch.down_ : ch.up_;
   auto* const dist = lane_dist_.data();
   for (auto r = n; r-- > 0;) {
     auto* const mine = dist + r * lanes;
     for (auto a = first_out[r]; a < first_out[r + 1]; ++a) {
-      auto const* const theirs = dist + static_cast<std::size_t>(head[a]) * lanes;
-      auto const w = weight[a];
+      auto const* const theirs = dist + static_cast<std::size_t>(arcs[a].head) * lanes;
+      auto const w = arcs[a].key();
       for (std::size_t l = 0; l < lanes; ++l) {
         mine[l] = std::min(mine[l], theirs[l] + w);
       }

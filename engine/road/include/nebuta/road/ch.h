@@ -29,7 +29,6 @@
 #include <span>
 #include <vector>
 
-#include "nebuta/road/detail/id_heap.h"
 #include "nebuta/road/graph.h"
 #include "nebuta/road/query.h"
 
@@ -108,13 +107,20 @@ class contraction_hierarchy {
   std::vector<std::uint64_t> from_tail_;      // per flat position: key of tail -> here
   std::vector<std::uint64_t> to_tail_;        // per flat position: key of here -> tail (two-way)
 
+  // An arc of the hierarchy: the higher end's rank and the packed key (see src/ch_key.h) in two
+  // halves, 12 bytes instead of 16 with padding.
+  struct arc {
+    std::uint32_t head;
+    std::uint32_t time_ds;
+    std::uint32_t length;
+    std::uint64_t key() const { return (std::uint64_t{time_ds} << 32U) | length; }
+  };
+
   std::vector<std::uint32_t> node_of_rank_;  // rank -> graph vertex of the junction
   std::vector<std::uint32_t> up_first_out_;  // by rank, n_junctions + 1 entries
-  std::vector<std::uint32_t> up_head_;       // rank of the higher end
-  std::vector<std::uint64_t> up_weight_;     // packed (time_ds, length units), see src/ch_key.h
+  std::vector<arc> up_;                      // v -> head
   std::vector<std::uint32_t> down_first_out_;
-  std::vector<std::uint32_t> down_head_;  // rank of the higher tail w of w -> v
-  std::vector<std::uint64_t> down_weight_;
+  std::vector<arc> down_;  // head -> v, stored at v
   double metres_per_unit_{0.001};
   ch_stats stats_;
 };
@@ -159,15 +165,39 @@ class ch_query {
   using key_t = std::uint64_t;  // packed (time_ds, length), see src/ch_key.h
   using seed = contraction_hierarchy::seed;
 
-  // One direction's search state, reset in O(1) by bumping `now`.
+  // One direction's search state, reset in O(1) by bumping `now`: per junction a label (what the
+  // search touches for a junction sits in one cache line), and a 4-ary heap with decrease-key, so
+  // that each junction is popped once.
   struct side {
+    static constexpr std::uint32_t npos = ~std::uint32_t{0};
+    struct label {
+      std::uint32_t stamp;     // dist is valid iff stamp == now
+      std::uint32_t heap_pos;  // npos when not queued
+      key_t dist;
+    };
+    struct item {
+      key_t key;
+      std::uint32_t rank;
+    };
     std::uint32_t now{0};
-    std::vector<std::uint32_t> stamp;  // dist is valid iff stamp[rank] == now
-    std::vector<key_t> dist;
-    detail::id_heap<key_t> heap;
+    std::vector<label> labels;
+    std::vector<item> heap;
+
+    void resize(std::size_t n);
     void start();
-    bool reached(std::uint32_t r) const { return stamp[r] == now; }
+    bool reached(std::uint32_t r) const { return labels[r].stamp == now; }
+    key_t dist(std::uint32_t r) const { return labels[r].dist; }
     void reach(std::uint32_t r, key_t d);
+    bool empty() const { return heap.empty(); }
+    key_t top_key() const { return heap.front().key; }
+    item pop();
+
+   private:
+    void sift_up(std::uint32_t i, item x);
+    void place(std::uint32_t i, item x) {
+      heap[i] = x;
+      labels[x.rank].heap_pos = i;
+    }
   };
 
   template <bool Up>

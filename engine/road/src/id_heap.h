@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace nebuta::road::detail {
+namespace nebuta::road::ch_detail {
 
 template <typename Key>
 class id_heap {
@@ -96,4 +96,4 @@ class id_heap {
   std::vector<std::uint32_t> pos_;
 };
 
-}  // namespace nebuta::road::detail
+}  // namespace nebuta::road::ch_detail
