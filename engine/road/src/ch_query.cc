@@ -78,7 +78,7 @@ void ch_query::side::start() {
   heap.clear();
 }
 
-void ch_query::side::reach(std::uint32_t r, key_t d) {
+[[gnu::always_inline]] inline void ch_query::side::reach(std::uint32_t r, key_t d) {
   auto& l = labels[r];
   if (l.stamp == now && !(d < l.dist)) return;
   l.stamp = now;
@@ -91,7 +91,7 @@ void ch_query::side::reach(std::uint32_t r, key_t d) {
   }
 }
 
-void ch_query::side::sift_up(std::uint32_t i, item x) {
+[[gnu::always_inline]] inline void ch_query::side::sift_up(std::uint32_t i, item x) {
   while (i > 0) {
     auto const parent = (i - 1) / 4;
     if (!(x.key < heap[parent].key)) break;
@@ -101,7 +101,7 @@ void ch_query::side::sift_up(std::uint32_t i, item x) {
   place(i, x);
 }
 
-ch_query::side::item ch_query::side::pop() {
+[[gnu::always_inline]] inline ch_query::side::item ch_query::side::pop() {
   auto const top = heap.front();
   labels[top.rank].heap_pos = npos;
   auto const x = heap.back();
