@@ -272,25 +272,34 @@ std::vector<std::uint32_t> cache_friendly_order(std::vector<std::uint32_t> const
   return out;
 }
 
-// Flattens per-vertex arc lists into CSR arrays by rank with heads as ranks, sorted by head.
-template <typename Arc>
-void flatten(std::vector<std::uint32_t> const& order, std::vector<std::vector<dyn_arc>> const& arcs,
-             std::vector<std::uint32_t> const& rank, std::vector<std::uint32_t>& first_out, std::vector<Arc>& out) {
-  first_out.assign(order.size() + 1, 0);
+// Lays out the arcs by rank (see contraction_hierarchy::arc_range), heads as ranks, each kind
+// sorted by head.
+template <typename Range, typename Arc>
+void flatten(std::vector<std::uint32_t> const& order, std::vector<std::vector<dyn_arc>> const& up,
+             std::vector<std::vector<dyn_arc>> const& down, std::vector<std::uint32_t> const& rank,
+             std::vector<Range>& first, std::vector<Arc>& out) {
+  first.assign(order.size() + 1, Range{0, 0});
   std::size_t total = 0;
-  for (auto const& a : arcs) total += a.size();
+  for (auto const& a : up) total += a.size();
+  for (auto const& a : down) total += a.size();
   out.clear();
   out.reserve(total);
-  for (std::size_t r = 0; r < order.size(); ++r) {
+  auto const append = [&](std::vector<dyn_arc> const& arcs, [[maybe_unused]] std::size_t r) {
     auto const begin = out.size();
-    for (auto const& a : arcs[order[r]]) {
+    for (auto const& a : arcs) {
       assert(rank[a.node] > r);
       out.push_back({rank[a.node], time_of(a.w), static_cast<std::uint32_t>(a.w & 0xFFFF'FFFFU)});
     }
     std::sort(out.begin() + static_cast<std::ptrdiff_t>(begin), out.end(),
               [](Arc const& x, Arc const& y) { return x.head < y.head; });
-    first_out[r + 1] = static_cast<std::uint32_t>(out.size());
+  };
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    first[r].up = static_cast<std::uint32_t>(out.size());
+    append(up[order[r]], r);
+    first[r].down = static_cast<std::uint32_t>(out.size());
+    append(down[order[r]], r);
   }
+  first[order.size()] = {static_cast<std::uint32_t>(out.size()), static_cast<std::uint32_t>(out.size())};
 }
 
 }  // namespace
@@ -326,21 +335,21 @@ contraction_hierarchy::contraction_hierarchy(road_graph const& g, ch_options con
     for (std::uint32_t r = 0; r < n_junctions; ++r) rank[c.order_[r]] = r;
     c.order_ = cache_friendly_order(c.order_, rank, c.up_, c.down_);
     for (std::uint32_t r = 0; r < n_junctions; ++r) rank[c.order_[r]] = r;
-    flatten(c.order_, c.up_, rank, up_first_out_, up_);
-    flatten(c.order_, c.down_, rank, down_first_out_, down_);
+    flatten(c.order_, c.up_, c.down_, rank, first_, arcs_);
     node_of_rank_.resize(n_junctions);
     for (std::uint32_t r = 0; r < n_junctions; ++r) node_of_rank_[r] = chains.junction_vertex[c.order_[r]];
     stats_.n_shortcuts = c.n_shortcuts_;
     stats_.n_original_arcs = c.n_original_arcs_;
   }
   if (n_junctions == 0) {
-    up_first_out_.assign(1, 0);
-    down_first_out_.assign(1, 0);
+    first_.assign(1, arc_range{0, 0});
   }
   stats_.n_junctions = n_junctions;
   stats_.n_chains = chains.chains.size();
-  stats_.n_up_arcs = up_.size();
-  stats_.n_down_arcs = down_.size();
+  for (std::uint32_t r = 0; r < n_junctions; ++r) {
+    stats_.n_up_arcs += first_[r].down - first_[r].up;
+    stats_.n_down_arcs += first_[r + 1].up - first_[r].down;
+  }
 
   // Junctions by rank from here on: a junction's slot is its rank, a chain's ends are ranks.
   vertex_chain_ = std::move(chains.vertex_chain);
@@ -375,9 +384,9 @@ std::span<std::uint32_t const> contraction_hierarchy::chain_through(road_node_id
 
 std::size_t contraction_hierarchy::memory_bytes() const {
   return sizeof(std::uint32_t) * (vertex_chain_.capacity() + vertex_slot_.capacity() + flat_vertex_.capacity() +
-                                  node_of_rank_.capacity() + up_first_out_.capacity() + down_first_out_.capacity()) +
+                                  node_of_rank_.capacity()) +
          sizeof(std::uint64_t) * (from_tail_.capacity() + to_tail_.capacity()) +
-         sizeof(arc) * (up_.capacity() + down_.capacity()) + sizeof(chain) * chains_.capacity();
+         sizeof(arc_range) * first_.capacity() + sizeof(arc) * arcs_.capacity() + sizeof(chain) * chains_.capacity();
 }
 
 }  // namespace nebuta::road

@@ -138,19 +138,16 @@ ch_query::ch_query(contraction_hierarchy const& ch)
 template <bool Up>
 bool ch_query::settle_next(side& mine, side const& other, key_t& best) {
   auto const& ch = *ch_;
-  auto const& first_out = Up ? ch.up_first_out_ : ch.down_first_out_;
-  auto const& arcs = Up ? ch.up_ : ch.down_;
-  auto const& stall_first_out = Up ? ch.down_first_out_ : ch.up_first_out_;
-  auto const& stall_arcs = Up ? ch.down_ : ch.up_;
-
+  auto const* const arcs = ch.arcs_.data();
   auto const [d, v] = mine.pop();
   ++n_settled_;
   if (other.reached(v)) best = std::min(best, d + other.dist(v));
-  for (auto a = stall_first_out[v]; a < stall_first_out[v + 1]; ++a) {
-    auto const& x = stall_arcs[a];
-    if (mine.reached(x.head) && mine.dist(x.head) + x.key() < d) return false;
+  auto const [stall_begin, stall_end] = ch.arcs_of<!Up>(v);
+  for (auto a = stall_begin; a < stall_end; ++a) {
+    if (mine.reached(arcs[a].head) && mine.dist(arcs[a].head) + arcs[a].key() < d) return false;
   }
-  for (auto a = first_out[v]; a < first_out[v + 1]; ++a) mine.reach(arcs[a].head, d + arcs[a].key());
+  auto const [begin, end] = ch.arcs_of<Up>(v);
+  for (auto a = begin; a < end; ++a) mine.reach(arcs[a].head, d + arcs[a].key());
   return true;
 }
 
@@ -191,10 +188,7 @@ node_cost ch_query::point_to_point(road_node_idx source, road_node_idx target) {
 template <bool Up>
 void ch_query::upward_search(std::span<seed const> seeds, bool stall) {
   auto const& ch = *ch_;
-  auto const& first_out = Up ? ch.up_first_out_ : ch.down_first_out_;
-  auto const& arcs = Up ? ch.up_ : ch.down_;
-  auto const& stall_first_out = Up ? ch.down_first_out_ : ch.up_first_out_;
-  auto const& stall_arcs = Up ? ch.down_ : ch.up_;
+  auto const* const arcs = ch.arcs_.data();
   auto& s = forward_;
   s.start();
   space_.clear();
@@ -204,9 +198,9 @@ void ch_query::upward_search(std::span<seed const> seeds, bool stall) {
     ++n_settled_;
     if (stall) {
       bool stalled = false;
-      for (auto a = stall_first_out[v]; a < stall_first_out[v + 1]; ++a) {
-        auto const& x = stall_arcs[a];
-        if (s.reached(x.head) && s.dist(x.head) + x.key() < d) {
+      auto const [stall_begin, stall_end] = ch.arcs_of<!Up>(v);
+      for (auto a = stall_begin; a < stall_end; ++a) {
+        if (s.reached(arcs[a].head) && s.dist(arcs[a].head) + arcs[a].key() < d) {
           stalled = true;
           break;
         }
@@ -214,7 +208,8 @@ void ch_query::upward_search(std::span<seed const> seeds, bool stall) {
       if (stalled) continue;
     }
     space_.emplace_back(v, d);
-    for (auto a = first_out[v]; a < first_out[v + 1]; ++a) s.reach(arcs[a].head, d + arcs[a].key());
+    auto const [begin, end] = ch.arcs_of<Up>(v);
+    for (auto a = begin; a < end; ++a) s.reach(arcs[a].head, d + arcs[a].key());
   }
 }
 
@@ -350,12 +345,12 @@ void ch_query::sweep(std::span<std::uint32_t const> roots) {
   }
   // Forward (distances from the roots): v is reached from higher w over w -> v, the `down` arcs
   // stored at v. Backward (distances to the roots): v reaches higher w over v -> w, `up` at v.
-  auto const& first_out = Forward ? ch.down_first_out_ : ch.up_first_out_;
-  auto const& arcs = Forward ? ch.down_ : ch.up_;
+  auto const* const arcs = ch.arcs_.data();
   auto* const dist = lane_dist_.data();
   for (auto r = n; r-- > 0;) {
     auto* const mine = dist + r * lanes;
-    for (auto a = first_out[r]; a < first_out[r + 1]; ++a) {
+    auto const [begin, end] = ch.arcs_of<!Forward>(static_cast<std::uint32_t>(r));
+    for (auto a = begin; a < end; ++a) {
       auto const* const theirs = dist + static_cast<std::size_t>(arcs[a].head) * lanes;
       auto const w = arcs[a].key();
       for (std::size_t l = 0; l < lanes; ++l) {

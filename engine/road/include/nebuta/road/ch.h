@@ -27,6 +27,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "nebuta/road/graph.h"
@@ -116,11 +117,21 @@ class contraction_hierarchy {
     std::uint64_t key() const { return (std::uint64_t{time_ds} << 32U) | length; }
   };
 
+  // Where a rank's arcs begin in arcs_: first its up arcs (v -> head), then its down arcs (head ->
+  // v), which end where the next rank's up arcs begin. A search settling v reads both (one kind to
+  // relax, the other to stall on), so they lie together.
+  struct arc_range {
+    std::uint32_t up;
+    std::uint32_t down;
+  };
+  template <bool Up>
+  std::pair<std::uint32_t, std::uint32_t> arcs_of(std::uint32_t r) const {
+    return Up ? std::pair{first_[r].up, first_[r].down} : std::pair{first_[r].down, first_[r + 1].up};
+  }
+
   std::vector<std::uint32_t> node_of_rank_;  // rank -> graph vertex of the junction
-  std::vector<std::uint32_t> up_first_out_;  // by rank, n_junctions + 1 entries
-  std::vector<arc> up_;                      // v -> head
-  std::vector<std::uint32_t> down_first_out_;
-  std::vector<arc> down_;  // head -> v, stored at v
+  std::vector<arc_range> first_;             // by rank, n_junctions + 1 entries
+  std::vector<arc> arcs_;
   double metres_per_unit_{0.001};
   ch_stats stats_;
 };
