@@ -63,14 +63,15 @@ std::uint64_t contraction_hierarchy::along_chain(std::uint32_t u, std::uint32_t 
 // --- Query state ------------------------------------------------------------------------------
 
 void ch_query::side::resize(std::size_t n) {
-  labels.assign(n, {0, npos, inf_key});
+  stamp.assign(n, 0);
+  labels.assign(n, {npos, inf_key});
   heap.clear();
   now = 0;
 }
 
 void ch_query::side::start() {
   if (now == std::numeric_limits<std::uint32_t>::max()) {  // wrap: clear once every 2^32 searches
-    for (auto& l : labels) l.stamp = 0;
+    std::fill(stamp.begin(), stamp.end(), 0);
     now = 0;
   }
   ++now;
@@ -80,8 +81,11 @@ void ch_query::side::start() {
 
 [[gnu::always_inline]] inline void ch_query::side::reach(std::uint32_t r, key_t d) {
   auto& l = labels[r];
-  if (l.stamp == now && !(d < l.dist)) return;
-  l.stamp = now;
+  if (stamp[r] == now) {
+    if (!(d < l.dist)) return;
+  } else {
+    stamp[r] = now;
+  }
   l.dist = d;
   if (l.heap_pos == npos) {
     heap.push_back({d, r});

@@ -176,27 +176,28 @@ class ch_query {
   using key_t = std::uint64_t;  // packed (time_ds, length), see src/ch_key.h
   using seed = contraction_hierarchy::seed;
 
-  // One direction's search state, reset in O(1) by bumping `now`: per junction a label (what the
-  // search touches for a junction sits in one cache line), and a 4-ary heap with decrease-key, so
-  // that each junction is popped once.
+  // One direction's search state, reset in O(1) by bumping `now`. The stamps lie apart from the
+  // labels: 4 bytes a junction stay in the first-level cache, so the many checks of junctions the
+  // search has not reached (stalling looks at every higher neighbour) touch no label. The heap is
+  // 4-ary with decrease-key, so that each junction is popped once.
   struct side {
     static constexpr std::uint32_t npos = ~std::uint32_t{0};
     struct label {
-      std::uint32_t stamp;     // dist is valid iff stamp == now
       std::uint32_t heap_pos;  // npos when not queued
-      key_t dist;
+      key_t dist;              // valid iff stamp == now
     };
     struct item {
       key_t key;
       std::uint32_t rank;
     };
     std::uint32_t now{0};
+    std::vector<std::uint32_t> stamp;
     std::vector<label> labels;
     std::vector<item> heap;
 
     void resize(std::size_t n);
     void start();
-    bool reached(std::uint32_t r) const { return labels[r].stamp == now; }
+    bool reached(std::uint32_t r) const { return stamp[r] == now; }
     key_t dist(std::uint32_t r) const { return labels[r].dist; }
     void reach(std::uint32_t r, key_t d);
     bool empty() const { return heap.empty(); }
