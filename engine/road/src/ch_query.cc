@@ -130,7 +130,10 @@ void ch_query::side::start() {
 }
 
 ch_query::ch_query(contraction_hierarchy const& ch)
-    : ch_{&ch}, bucket_stamp_(ch.n_junctions(), 0), bucket_head_(ch.n_junctions(), 0) {
+    : ch_{&ch},
+      bucket_stamp_(ch.n_junctions(), 0),
+      bucket_begin_(ch.n_junctions(), 0),
+      bucket_end_(ch.n_junctions(), 0) {
   forward_.resize(ch.n_junctions());
   backward_.resize(ch.n_junctions());
 }
@@ -288,12 +291,14 @@ void ch_query::matrix_by_buckets(std::span<road_node_idx const> from, std::span<
   auto const bucket_side = bucket_targets ? to : from;
   auto const scan_side = bucket_targets ? from : to;
 
-  buckets_.clear();
+  // The upward spaces of the bucket side, then sorted by rank (counting sort over the ranks
+  // touched) so that a scan reads each rank's bucket as one run.
   if (++bucket_now_ == 0) {  // wrap: clear once every 2^32 calls
     std::fill(bucket_stamp_.begin(), bucket_stamp_.end(), 0);
     bucket_now_ = 1;
   }
-  constexpr auto end_of_chain = ~std::uint32_t{0};
+  unsorted_.clear();
+  touched_.clear();
   std::array<seed, 2> seeds{};
   for (std::size_t j = 0; j < bucket_side.size(); ++j) {
     if (bucket_side[j].v() >= n) continue;
@@ -303,13 +308,24 @@ void ch_query::matrix_by_buckets(std::span<road_node_idx const> from, std::span<
       upward_search<true>({seeds.data(), ch.exits(bucket_side[j].v(), seeds.data())}, true);
     }
     for (auto const& [r, k] : space_) {
-      auto const next = bucket_stamp_[r] == bucket_now_ ? bucket_head_[r] : end_of_chain;
-      buckets_.push_back({static_cast<std::uint32_t>(j), next, k});
-      bucket_stamp_[r] = bucket_now_;
-      bucket_head_[r] = static_cast<std::uint32_t>(buckets_.size() - 1);
+      if (bucket_stamp_[r] != bucket_now_) {
+        bucket_stamp_[r] = bucket_now_;
+        bucket_end_[r] = 0;
+        touched_.push_back(r);
+      }
+      ++bucket_end_[r];
+      unsorted_.push_back({r, static_cast<std::uint32_t>(j), k});
     }
   }
-  if (buckets_.empty()) return;
+  if (unsorted_.empty()) return;
+  std::uint32_t total = 0;
+  for (auto const r : touched_) {
+    bucket_begin_[r] = total;
+    total += bucket_end_[r];
+    bucket_end_[r] = bucket_begin_[r];  // the fill position until the fill is done
+  }
+  buckets_.resize(total);
+  for (auto const& e : unsorted_) buckets_[bucket_end_[e.rank]++] = {e.column, e.key};
 
   for (std::size_t i = 0; i < scan_side.size(); ++i) {
     if (scan_side[i].v() >= n) continue;
@@ -320,7 +336,7 @@ void ch_query::matrix_by_buckets(std::span<road_node_idx const> from, std::span<
     }
     for (auto const& [r, k] : space_) {
       if (bucket_stamp_[r] != bucket_now_) continue;
-      for (auto e = bucket_head_[r]; e != end_of_chain; e = buckets_[e].next) {
+      for (auto e = bucket_begin_[r]; e < bucket_end_[r]; ++e) {
         auto const& b = buckets_[e];
         auto& cell = matrix_[bucket_targets ? i * cols + b.column : b.column * cols + i];
         cell = std::min(cell, k + b.key);

@@ -229,15 +229,23 @@ class ch_query {
   std::size_t n_settled_{0};
   std::vector<key_t> matrix_;  // from.size() x to.size() keys
 
-  // Buckets: per rank, a chain of (column, key) entries of the upward spaces of one side.
+  // Buckets: the upward spaces of one side's searches as (column, key) entries sorted by rank;
+  // rank r's run is [bucket_begin_[r], bucket_end_[r]) when bucket_stamp_[r] == bucket_now_.
+  struct unsorted_entry {
+    std::uint32_t rank;
+    std::uint32_t column;
+    key_t key;
+  };
   struct bucket_entry {
     std::uint32_t column;
-    std::uint32_t next;
     key_t key;
   };
   std::uint32_t bucket_now_{0};
-  std::vector<std::uint32_t> bucket_stamp_;  // bucket_head_ is valid iff == bucket_now_
-  std::vector<std::uint32_t> bucket_head_;
+  std::vector<std::uint32_t> bucket_stamp_;
+  std::vector<std::uint32_t> bucket_begin_;
+  std::vector<std::uint32_t> bucket_end_;
+  std::vector<std::uint32_t> touched_;
+  std::vector<unsorted_entry> unsorted_;
   std::vector<bucket_entry> buckets_;
 
   // Sweeps: lanes_ distances per rank, lane-major within a rank.
