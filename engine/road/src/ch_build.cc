@@ -352,16 +352,20 @@ contraction_hierarchy::contraction_hierarchy(road_graph const& g, ch_options con
   }
 
   // Junctions by rank from here on: a junction's slot is its rank, a chain's ends are ranks.
-  vertex_chain_ = std::move(chains.vertex_chain);
-  vertex_slot_ = std::move(chains.vertex_slot);
+  places_.resize(n);
   for (std::uint32_t v = 0; v < n; ++v) {
-    if (vertex_chain_[v] == no_chain) vertex_slot_[v] = rank[vertex_slot_[v]];
+    auto const c = chains.vertex_chain[v];
+    auto const slot = chains.vertex_slot[v];
+    places_[v] = {c, c == no_chain ? rank[slot] : slot};
   }
   chains_.reserve(chains.chains.size());
-  for (auto const& c : chains.chains) chains_.push_back({c.first, c.last, rank[c.tail], rank[c.head], c.two_way});
+  for (auto const& c : chains.chains) {
+    chains_.push_back({chains.from_tail[c.last], chains.to_tail[c.last], rank[c.tail], rank[c.head], c.first,
+                       c.last - c.first, c.two_way ? 1U : 0U});
+  }
+  positions_.reserve(chains.flat_vertex.size());
+  for (std::size_t p = 0; p < chains.flat_vertex.size(); ++p) positions_.push_back({chains.from_tail[p], chains.to_tail[p]});
   flat_vertex_ = std::move(chains.flat_vertex);
-  from_tail_ = std::move(chains.from_tail);
-  to_tail_ = std::move(chains.to_tail);
 
   // Mean size of a full upward search (forward, without stalling) over a fixed sample of vertices.
   if (n > 0) {
@@ -378,14 +382,13 @@ contraction_hierarchy::contraction_hierarchy(road_graph const& g, ch_options con
 
 std::span<std::uint32_t const> contraction_hierarchy::chain_through(road_node_idx v) const {
   if (is_junction(v) || v.v() >= n_nodes()) return {};
-  auto const& c = chains_[vertex_chain_[v.v()]];
-  return {flat_vertex_.data() + c.first, c.last - c.first + 1};
+  auto const& c = chains_[places_[v.v()].chain];
+  return {flat_vertex_.data() + c.first, c.length + std::size_t{1}};
 }
 
 std::size_t contraction_hierarchy::memory_bytes() const {
-  return sizeof(std::uint32_t) * (vertex_chain_.capacity() + vertex_slot_.capacity() + flat_vertex_.capacity() +
-                                  node_of_rank_.capacity()) +
-         sizeof(std::uint64_t) * (from_tail_.capacity() + to_tail_.capacity()) +
+  return sizeof(place) * places_.capacity() + sizeof(position) * positions_.capacity() +
+         sizeof(std::uint32_t) * (flat_vertex_.capacity() + node_of_rank_.capacity()) +
          sizeof(arc_range) * first_.capacity() + sizeof(arc) * arcs_.capacity() + sizeof(chain) * chains_.capacity();
 }
 

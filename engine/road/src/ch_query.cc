@@ -23,41 +23,40 @@ key_t add(key_t a, key_t b) { return a >= inf_key || b >= inf_key ? inf_key : a 
 // --- Seeds: how a graph vertex enters and leaves the junction graph -------------------------
 
 std::size_t contraction_hierarchy::exits(std::uint32_t v, seed* out) const {
-  auto const c = vertex_chain_[v];
+  auto const [c, slot] = places_[v];
   if (c == no_chain) {
-    out[0] = {vertex_slot_[v], 0};
+    out[0] = {slot, 0};
     return 1;
   }
   auto const& ch = chains_[c];
-  auto const p = vertex_slot_[v];
-  out[0] = {ch.head_rank, from_tail_[ch.last] - from_tail_[p]};
-  if (!ch.two_way) return 1;
-  out[1] = {ch.tail_rank, to_tail_[p]};
+  auto const& pos = positions_[slot];
+  out[0] = {ch.head_rank, ch.forward - pos.from_tail};
+  if (ch.two_way == 0) return 1;
+  out[1] = {ch.tail_rank, pos.to_tail};
   return 2;
 }
 
 std::size_t contraction_hierarchy::entries(std::uint32_t v, seed* out) const {
-  auto const c = vertex_chain_[v];
+  auto const [c, slot] = places_[v];
   if (c == no_chain) {
-    out[0] = {vertex_slot_[v], 0};
+    out[0] = {slot, 0};
     return 1;
   }
   auto const& ch = chains_[c];
-  auto const p = vertex_slot_[v];
-  out[0] = {ch.tail_rank, from_tail_[p]};
-  if (!ch.two_way) return 1;
-  out[1] = {ch.head_rank, to_tail_[ch.last] - to_tail_[p]};
+  auto const& pos = positions_[slot];
+  out[0] = {ch.tail_rank, pos.from_tail};
+  if (ch.two_way == 0) return 1;
+  out[1] = {ch.head_rank, ch.backward - pos.to_tail};
   return 2;
 }
 
 std::uint64_t contraction_hierarchy::along_chain(std::uint32_t u, std::uint32_t v) const {
   if (u == v) return 0;
-  auto const c = vertex_chain_[u];
-  if (c == no_chain || c != vertex_chain_[v]) return inf_key;
-  auto const p = vertex_slot_[u];
-  auto const q = vertex_slot_[v];
-  if (p < q) return from_tail_[q] - from_tail_[p];
-  return chains_[c].two_way ? to_tail_[p] - to_tail_[q] : inf_key;
+  auto const pu = places_[u];
+  auto const pv = places_[v];
+  if (pu.chain == no_chain || pu.chain != pv.chain) return inf_key;
+  if (pu.slot < pv.slot) return positions_[pv.slot].from_tail - positions_[pu.slot].from_tail;
+  return chains_[pu.chain].two_way != 0 ? positions_[pu.slot].to_tail - positions_[pv.slot].to_tail : inf_key;
 }
 
 // --- Query state ------------------------------------------------------------------------------
@@ -272,10 +271,10 @@ void ch_query::along_chains(std::span<road_node_idx const> from, std::span<road_
   for (std::size_t i = 0; i < from.size(); ++i) {
     auto const u = from[i].v();
     if (u >= n) continue;
-    auto const cu = ch.vertex_chain_[u];
+    auto const cu = ch.places_[u].chain;
     for (std::size_t j = 0; j < cols; ++j) {
       auto const v = to[j].v();
-      if (v >= n || (v != u && (cu == contraction_hierarchy::no_chain || ch.vertex_chain_[v] != cu))) continue;
+      if (v >= n || (v != u && (cu == contraction_hierarchy::no_chain || ch.places_[v].chain != cu))) continue;
       auto& cell = matrix_[i * cols + j];
       cell = std::min(cell, ch.along_chain(u, v));
     }

@@ -64,10 +64,10 @@ class contraction_hierarchy {
   // below. The length unit likewise grows past 1 mm only beyond about 2,147 km of road in total.
   explicit contraction_hierarchy(road_graph const& g, ch_options const& opt = {});
 
-  std::size_t n_nodes() const { return vertex_chain_.size(); }
+  std::size_t n_nodes() const { return places_.size(); }
   std::size_t n_junctions() const { return node_of_rank_.size(); }
   // True when v is a vertex of the junction graph (false inside a chain or out of range).
-  bool is_junction(road_node_idx v) const { return v.v() < n_nodes() && vertex_chain_[v.v()] == no_chain; }
+  bool is_junction(road_node_idx v) const { return v.v() < n_nodes() && places_[v.v()].chain == no_chain; }
   // The graph vertices of the chain through v, from its tail junction to its head junction in
   // the direction of travel (either way for a two-way chain); empty when v is a junction.
   std::span<std::uint32_t const> chain_through(road_node_idx v) const;
@@ -91,22 +91,30 @@ class contraction_hierarchy {
   // >= 2^63 when there is none.
   std::uint64_t along_chain(std::uint32_t u, std::uint32_t v) const;
 
+  // The lookups of a query's seeds touch three cache lines: the vertex's place, its chain, and
+  // its position's keys.
+  struct place {
+    std::uint32_t chain;  // no_chain for a junction
+    std::uint32_t slot;   // the junction's rank, or the vertex's flat position in its chain
+  };
   struct chain {
-    std::uint32_t first;  // flat position of the tail junction
-    std::uint32_t last;   // flat position of the head junction
+    std::uint64_t forward;   // key of the whole chain tail -> head
+    std::uint64_t backward;  // head -> tail (two-way chains)
     std::uint32_t tail_rank;
     std::uint32_t head_rank;
-    bool two_way;
+    std::uint32_t first;  // flat position of the tail junction; the head junction's is first + length
+    std::uint32_t length : 31;
+    std::uint32_t two_way : 1;
+  };
+  struct position {
+    std::uint64_t from_tail;  // key of the drive tail -> here
+    std::uint64_t to_tail;    // here -> tail (two-way chains)
   };
 
-  // Per graph vertex: the chain holding it inside (no_chain for a junction) and its slot there
-  // (its flat position), or the junction's rank.
-  std::vector<std::uint32_t> vertex_chain_;
-  std::vector<std::uint32_t> vertex_slot_;
+  std::vector<place> places_;           // per graph vertex
   std::vector<chain> chains_;
-  std::vector<std::uint32_t> flat_vertex_;    // per flat position: the graph vertex
-  std::vector<std::uint64_t> from_tail_;      // per flat position: key of tail -> here
-  std::vector<std::uint64_t> to_tail_;        // per flat position: key of here -> tail (two-way)
+  std::vector<position> positions_;     // per flat position (the chain's ends included)
+  std::vector<std::uint32_t> flat_vertex_;  // per flat position: the graph vertex, the chain's geometry
 
   // An arc of the hierarchy: the higher end's rank and the packed key (see src/ch_key.h) in two
   // halves, 12 bytes instead of 16 with padding.
