@@ -10,18 +10,20 @@
 //
 // Chains first: most vertices of an OSM graph only shape a street (two neighbours, nothing else
 // joins). They are folded into the arcs between junctions (see src/chains.h), and the hierarchy
-// is built on that junction graph alone (about half the vertices). A query from a vertex inside a
-// chain enters the junction graph at the chain's ends with the exact keys of the drive there (one
-// end on a one-way chain), a query to one leaves it likewise, and two vertices of the same chain
-// also compare the drive along it. The chain keeps its vertices in order: its geometry.
+// is built on that junction graph alone (12,409 of Porto Alegre's 29,808 vertices). A query from a
+// vertex inside a chain enters the junction graph at the chain's ends with the exact keys of the
+// drive there (only the head on a one-way chain), a query to one leaves it likewise, and two
+// vertices of the same chain also compare the drive along it. Every path of the graph is one of
+// these, so answers equal Dijkstra's on the uncontracted graph. The chain keeps its vertices in
+// order: its geometry (chain_through).
 //
-// Layout (as in RoutingKit): junctions are renumbered by contraction rank, and the arcs are two
-// flat CSR arrays indexed by rank: `up` holds v -> w with rank(w) > rank(v) (original arcs and
-// shortcuts), `down` holds, at v, the arcs w -> v with rank(w) > rank(v). A point query runs an
-// upward search from the source's seeds in `up` and one from the target's seeds in `down`, taking
-// turns and stopping when neither can improve on the best meeting found. A one-to-all sweep (PHAST)
-// runs the upward search and then relaxes every junction in decreasing rank from its `down` arcs,
-// a linear scan.
+// Layout (as in RoutingKit): junctions are renumbered by contraction rank (then reordered so that
+// upward search spaces lie close together), and the arcs are one flat array indexed by rank: at v,
+// first the up arcs v -> w with rank(w) > rank(v) (original arcs and shortcuts), then the down
+// arcs w -> v with rank(w) > rank(v). A point query runs an upward search from the source's seeds
+// over up arcs and one from the target's seeds over down arcs, taking turns and stopping when
+// neither can improve on the best meeting found. A one-to-all sweep (PHAST) runs the upward search
+// and then relaxes every junction in decreasing rank from its down arcs, a linear scan.
 #pragma once
 
 #include <cstddef>
