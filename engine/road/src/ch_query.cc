@@ -142,19 +142,18 @@ ch_query::ch_query(contraction_hierarchy const& ch)
 // meeting point. Stall-on-demand: a junction reached more cheaply through a higher junction's arc
 // in the other direction is not on a shortest up-down path, so it does not relax its arcs.
 template <bool Up>
-bool ch_query::settle_next(side& mine, side const& other, key_t& best) {
+ch_query::key_t ch_query::settle_next(side& mine, side const& other, key_t best) const {
   auto const& ch = *ch_;
   auto const* const arcs = ch.arcs_.data();
   auto const [d, v] = mine.pop();
-  ++n_settled_;
   if (other.reached(v)) best = std::min(best, d + other.dist(v));
   auto const [stall_begin, stall_end] = ch.arcs_of<!Up>(v);
   for (auto a = stall_begin; a < stall_end; ++a) {
-    if (mine.reached(arcs[a].head) && mine.dist(arcs[a].head) + arcs[a].key() < d) return false;
+    if (mine.reached(arcs[a].head) && mine.dist(arcs[a].head) + arcs[a].key() < d) return best;
   }
   auto const [begin, end] = ch.arcs_of<Up>(v);
   for (auto a = begin; a < end; ++a) mine.reach(arcs[a].head, d + arcs[a].key());
-  return true;
+  return best;
 }
 
 node_cost ch_query::point_to_point(road_node_idx source, road_node_idx target) {
@@ -172,19 +171,17 @@ node_cost ch_query::point_to_point(road_node_idx source, road_node_idx target) {
   }
   // Taking turns, each direction stops once its next key cannot improve on the best meeting.
   bool forward_next = true;
-  for (;;) {
+  std::size_t settled = 0;
+  for (;; ++settled) {
     auto const forward_done = forward_.empty() || forward_.top_key() >= best;
     auto const backward_done = backward_.empty() || backward_.top_key() >= best;
     if (forward_done && backward_done) break;
     if (forward_done) forward_next = false;
     if (backward_done) forward_next = true;
-    if (forward_next) {
-      settle_next<true>(forward_, backward_, best);
-    } else {
-      settle_next<false>(backward_, forward_, best);
-    }
+    best = forward_next ? settle_next<true>(forward_, backward_, best) : settle_next<false>(backward_, forward_, best);
     forward_next = !forward_next;
   }
+  n_settled_ = settled;
   return to_cost(best, ch.metres_per_unit());
 }
 

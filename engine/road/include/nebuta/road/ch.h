@@ -223,7 +223,7 @@ class ch_query {
   };
 
   template <bool Up>
-  bool settle_next(side& mine, side const& other, key_t& best);
+  key_t settle_next(side& mine, side const& other, key_t best) const;
   template <bool Up>
   void upward_search(std::span<seed const> seeds, bool stall);
   template <bool Forward>
