@@ -15,7 +15,7 @@
 
 #include "ch_key.h"
 #include "chains.h"
-#include "id_heap.h"
+#include "nebuta/road/detail/id_heap.h"
 #include "nebuta/road/ch.h"
 
 namespace nebuta::road {
@@ -50,7 +50,7 @@ class contractor {
         dist_(n_, inf_key),
         neighbour_stamp_(n_, 0),
         target_mark_(n_, 0) {
-    heap_.resize(n_);
+    heap_pos_.assign(n_, detail::id_heap<key_t>::npos);
     for (auto const& a : arcs) {
       // Parallel arcs (two chains between the same junctions): the better one stands for both.
       insert_or_improve(out_[a.tail], a.head, a.w, 1);
@@ -131,13 +131,14 @@ class contractor {
       std::fill(stamp_.begin(), stamp_.end(), 0);
       now_ = 1;
     }
-    heap_.clear();
+    auto const pos = [this](std::uint32_t v) -> std::uint32_t& { return heap_pos_[v]; };
+    heap_.clear(pos);
     stamp_[source] = now_;
     dist_[source] = 0;
-    heap_.push_or_decrease(source, 0);
+    heap_.push_or_decrease(source, 0, pos);
     std::uint32_t settled = 0;
     while (!heap_.empty()) {
-      auto const [d, v] = heap_.pop();
+      auto const [d, v] = heap_.pop(pos);
       if (++settled > settled_limit) break;
       if (target_mark_[v] == target_round_ && --targets == 0) break;
       for (auto const& a : out_[v]) {
@@ -147,7 +148,7 @@ class contractor {
         if (stamp_[a.node] != now_ || nd < dist_[a.node]) {
           stamp_[a.node] = now_;
           dist_[a.node] = nd;
-          heap_.push_or_decrease(a.node, nd);
+          heap_.push_or_decrease(a.node, nd, pos);
         }
       }
     }
@@ -222,7 +223,8 @@ class contractor {
   std::uint32_t now_{0};
   std::vector<std::uint32_t> stamp_;
   std::vector<key_t> dist_;
-  id_heap<key_t> heap_;
+  detail::id_heap<key_t> heap_;
+  std::vector<std::uint32_t> heap_pos_;
   std::vector<shortcut> shortcuts_;
   std::uint32_t neighbour_now_{0};
   std::vector<std::uint32_t> neighbour_stamp_;

@@ -22,33 +22,25 @@ key_t add(key_t a, key_t b) { return a >= inf_key || b >= inf_key ? inf_key : a 
 
 // --- Seeds: how a graph vertex enters and leaves the junction graph -------------------------
 
-std::size_t contraction_hierarchy::exits(std::uint32_t v, seed* out) const {
+template <bool Source>
+std::size_t contraction_hierarchy::seeds(std::uint32_t v, seed* out) const {
   auto const [c, slot] = places_[v];
   if (c == no_chain) {
     out[0] = {slot, 0};
     return 1;
   }
+  // A drive from v leaves its chain at the head (and, two-way, at the tail); a drive to v comes
+  // in from the tail (and, two-way, from the head).
   auto const& ch = chains_[c];
   auto const& pos = positions_[slot];
-  out[0] = {ch.head_rank, ch.forward - pos.from_tail};
+  out[0] = Source ? seed{ch.head_rank, ch.forward - pos.from_tail} : seed{ch.tail_rank, pos.from_tail};
   if (ch.two_way == 0) return 1;
-  out[1] = {ch.tail_rank, pos.to_tail};
+  out[1] = Source ? seed{ch.tail_rank, pos.to_tail} : seed{ch.head_rank, ch.backward - pos.to_tail};
   return 2;
 }
 
-std::size_t contraction_hierarchy::entries(std::uint32_t v, seed* out) const {
-  auto const [c, slot] = places_[v];
-  if (c == no_chain) {
-    out[0] = {slot, 0};
-    return 1;
-  }
-  auto const& ch = chains_[c];
-  auto const& pos = positions_[slot];
-  out[0] = {ch.tail_rank, pos.from_tail};
-  if (ch.two_way == 0) return 1;
-  out[1] = {ch.head_rank, ch.backward - pos.to_tail};
-  return 2;
-}
+std::size_t contraction_hierarchy::exits(std::uint32_t v, seed* out) const { return seeds<true>(v, out); }
+std::size_t contraction_hierarchy::entries(std::uint32_t v, seed* out) const { return seeds<false>(v, out); }
 
 std::uint64_t contraction_hierarchy::along_chain(std::uint32_t u, std::uint32_t v) const {
   if (u == v) return 0;
@@ -63,8 +55,8 @@ std::uint64_t contraction_hierarchy::along_chain(std::uint32_t u, std::uint32_t 
 
 void ch_query::side::resize(std::size_t n) {
   stamp.assign(n, 0);
-  labels.assign(n, {npos, inf_key});
-  heap.clear();
+  labels.assign(n, {detail::id_heap<key_t>::npos, inf_key});
+  heap.clear(heap_pos());
   now = 0;
 }
 
@@ -74,58 +66,7 @@ void ch_query::side::start() {
     now = 0;
   }
   ++now;
-  for (auto const& it : heap) labels[it.rank].heap_pos = npos;
-  heap.clear();
-}
-
-[[gnu::always_inline]] inline void ch_query::side::reach(std::uint32_t r, key_t d) {
-  auto& l = labels[r];
-  if (stamp[r] == now) {
-    if (!(d < l.dist)) return;
-  } else {
-    stamp[r] = now;
-  }
-  l.dist = d;
-  if (l.heap_pos == npos) {
-    heap.push_back({d, r});
-    sift_up(static_cast<std::uint32_t>(heap.size() - 1), {d, r});
-  } else {
-    sift_up(l.heap_pos, {d, r});
-  }
-}
-
-[[gnu::always_inline]] inline void ch_query::side::sift_up(std::uint32_t i, item x) {
-  while (i > 0) {
-    auto const parent = (i - 1) / 4;
-    if (!(x.key < heap[parent].key)) break;
-    place(i, heap[parent]);
-    i = parent;
-  }
-  place(i, x);
-}
-
-[[gnu::always_inline]] inline ch_query::side::item ch_query::side::pop() {
-  auto const top = heap.front();
-  labels[top.rank].heap_pos = npos;
-  auto const x = heap.back();
-  heap.pop_back();
-  auto const n = static_cast<std::uint32_t>(heap.size());
-  if (n == 0) return top;
-  std::uint32_t i = 0;
-  for (;;) {
-    auto const first = 4 * i + 1;
-    if (first >= n) break;
-    auto best = first;
-    auto const end = std::min(first + 4, n);
-    for (auto c = first + 1; c < end; ++c) {
-      if (heap[c].key < heap[best].key) best = c;
-    }
-    if (!(heap[best].key < x.key)) break;
-    place(i, heap[best]);
-    i = best;
-  }
-  place(i, x);
-  return top;
+  heap.clear(heap_pos());
 }
 
 ch_query::ch_query(contraction_hierarchy const& ch)

@@ -79,9 +79,7 @@ TEST_CASE("ch: random graphs with one-ways, zero-time arcs and many ties equal D
     // A jittered 9 x 9 grid with some diagonals; few distinct times make equal-time paths common.
     graph_builder b;
     constexpr int side = 9;
-    for (int y = 0; y < side; ++y) {
-      for (int x = 0; x < side; ++x) b.add_node(at(100.0 * x, 100.0 * y));
-    }
+    road::test::add_grid(b, side, 100.0);
     std::uniform_int_distribution<int> time_of{0, 3};
     std::uniform_real_distribution<double> length{50.0, 150.0};
     std::uniform_int_distribution<int> kind{0, 9};

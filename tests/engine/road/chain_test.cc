@@ -249,9 +249,7 @@ TEST_CASE("chains: random street grids with subdivided blocks equal Dijkstra", "
     std::mt19937 rng{seed};
     graph_builder b;
     constexpr int side = 5;
-    for (int y = 0; y < side; ++y) {
-      for (int x = 0; x < side; ++x) b.add_node(at(300.0 * x, 300.0 * y));
-    }
+    road::test::add_grid(b, side, 300.0);
     std::uniform_int_distribution<int> inner_count{0, 4};
     std::uniform_int_distribution<int> time_of{0, 2};
     std::uniform_int_distribution<int> kind{0, 9};

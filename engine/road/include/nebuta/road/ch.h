@@ -32,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "nebuta/road/detail/id_heap.h"
 #include "nebuta/road/graph.h"
 #include "nebuta/road/query.h"
 
@@ -89,6 +90,8 @@ class contraction_hierarchy {
   // Seeds of v as a source (the ends its drive can reach first) and as a target; at most two.
   std::size_t exits(std::uint32_t v, seed* out) const;
   std::size_t entries(std::uint32_t v, seed* out) const;
+  template <bool Source>
+  std::size_t seeds(std::uint32_t v, seed* out) const;
   // The key of the drive u -> v inside one chain without passing a junction (0 for u == v), or
   // >= 2^63 when there is none.
   std::uint64_t along_chain(std::uint32_t u, std::uint32_t v) const;
@@ -188,38 +191,38 @@ class ch_query {
 
   // One direction's search state, reset in O(1) by bumping `now`. The stamps lie apart from the
   // labels: 4 bytes a junction stay in the first-level cache, so the many checks of junctions the
-  // search has not reached (stalling looks at every higher neighbour) touch no label. The heap is
-  // 4-ary with decrease-key, so that each junction is popped once.
+  // search has not reached (stalling looks at every higher neighbour) touch no label. A label
+  // holds the distance and the junction's place in the heap, which has decrease-key, so that each
+  // junction is popped once.
   struct side {
-    static constexpr std::uint32_t npos = ~std::uint32_t{0};
     struct label {
-      std::uint32_t heap_pos;  // npos when not queued
+      std::uint32_t heap_pos;  // detail::id_heap::npos when not queued
       key_t dist;              // valid iff stamp == now
-    };
-    struct item {
-      key_t key;
-      std::uint32_t rank;
     };
     std::uint32_t now{0};
     std::vector<std::uint32_t> stamp;
     std::vector<label> labels;
-    std::vector<item> heap;
+    detail::id_heap<key_t> heap;
 
     void resize(std::size_t n);
     void start();
     bool reached(std::uint32_t r) const { return stamp[r] == now; }
     key_t dist(std::uint32_t r) const { return labels[r].dist; }
-    void reach(std::uint32_t r, key_t d);
-    bool empty() const { return heap.empty(); }
-    key_t top_key() const { return heap.front().key; }
-    item pop();
-
-   private:
-    void sift_up(std::uint32_t i, item x);
-    void place(std::uint32_t i, item x) {
-      heap[i] = x;
-      labels[x.rank].heap_pos = i;
+    auto heap_pos() {
+      return [this](std::uint32_t r) -> std::uint32_t& { return labels[r].heap_pos; };
     }
+    [[gnu::always_inline]] void reach(std::uint32_t r, key_t d) {
+      if (stamp[r] == now) {
+        if (!(d < labels[r].dist)) return;
+      } else {
+        stamp[r] = now;
+      }
+      labels[r].dist = d;
+      heap.push_or_decrease(r, d, heap_pos());
+    }
+    bool empty() const { return heap.empty(); }
+    key_t top_key() const { return heap.top_key(); }
+    [[gnu::always_inline]] auto pop() { return heap.pop(heap_pos()); }
   };
 
   template <bool Up>
