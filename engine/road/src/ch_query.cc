@@ -126,23 +126,24 @@ node_cost ch_query::point_to_point(road_node_idx source, road_node_idx target) {
   return to_cost(best, ch.metres_per_unit());
 }
 
-// The whole upward space of the seeds, into space_ as (rank, key): `up` from sources (Up), `down`
-// backwards from targets (!Up). With `stall`, junctions stalled on demand are left out of space_
-// (they cannot be on a shortest up-down path), which keeps buckets and sweeps small.
-template <bool Up>
-void ch_query::upward_search(std::span<seed const> seeds, bool stall) {
+// The whole upward space of v: over up arcs from its exits (Up, v a source) or over down arcs
+// from its entries (!Up, v a target), handing each settled junction and its key to on_settle.
+// With Stall, junctions stalled on demand are left out (they cannot be on a shortest up-down
+// path), which keeps buckets and sweeps small.
+template <bool Up, bool Stall, typename OnSettle>
+void ch_query::upward_search(std::uint32_t v, OnSettle&& on_settle) {
   auto const& ch = *ch_;
   auto const* const arcs = ch.arcs_.data();
   auto& s = forward_;
   s.start();
-  space_.clear();
-  for (auto const& x : seeds) s.reach(x.rank, x.key);
+  std::array<seed, 2> seeds{};
+  for (std::size_t k = 0, m = ch.seeds<Up>(v, seeds.data()); k < m; ++k) s.reach(seeds[k].rank, seeds[k].key);
   while (!s.empty()) {
-    auto const [d, v] = s.pop();
+    auto const [d, r] = s.pop();
     ++n_settled_;
-    if (stall) {
+    if constexpr (Stall) {
       bool stalled = false;
-      auto const [stall_begin, stall_end] = ch.arcs_of<!Up>(v);
+      auto const [stall_begin, stall_end] = ch.arcs_of<!Up>(r);
       for (auto a = stall_begin; a < stall_end; ++a) {
         if (s.reached(arcs[a].head) && s.dist(arcs[a].head) + arcs[a].key() < d) {
           stalled = true;
@@ -151,8 +152,8 @@ void ch_query::upward_search(std::span<seed const> seeds, bool stall) {
       }
       if (stalled) continue;
     }
-    space_.emplace_back(v, d);
-    auto const [begin, end] = ch.arcs_of<Up>(v);
+    on_settle(r, d);
+    auto const [begin, end] = ch.arcs_of<Up>(r);
     for (auto a = begin; a < end; ++a) s.reach(arcs[a].head, d + arcs[a].key());
   }
 }
@@ -160,10 +161,9 @@ void ch_query::upward_search(std::span<seed const> seeds, bool stall) {
 std::size_t ch_query::upward_search_space(road_node_idx source) {
   n_settled_ = 0;
   if (source.v() >= ch_->n_nodes()) return 0;
-  std::array<seed, 2> seeds{};
-  auto const m = ch_->exits(source.v(), seeds.data());
-  upward_search<true>({seeds.data(), m}, false);
-  return space_.size();
+  std::size_t size = 0;
+  upward_search<true, false>(source.v(), [&](std::uint32_t, key_t) { ++size; });
+  return size;
 }
 
 matrix_strategy ch_query::choose(std::size_t n_from, std::size_t n_to) const {
@@ -227,6 +227,13 @@ void ch_query::matrix_by_buckets(std::span<road_node_idx const> from, std::span<
   auto const bucket_targets = to.size() <= from.size();
   auto const bucket_side = bucket_targets ? to : from;
   auto const scan_side = bucket_targets ? from : to;
+  auto const search = [&](bool up, std::uint32_t v, auto&& on_settle) {
+    if (up) {
+      upward_search<true, true>(v, on_settle);
+    } else {
+      upward_search<false, true>(v, on_settle);
+    }
+  };
 
   // The upward spaces of the bucket side, then sorted by rank (counting sort over the ranks
   // touched) so that a scan reads each rank's bucket as one run.
@@ -236,15 +243,9 @@ void ch_query::matrix_by_buckets(std::span<road_node_idx const> from, std::span<
   }
   unsorted_.clear();
   touched_.clear();
-  std::array<seed, 2> seeds{};
   for (std::size_t j = 0; j < bucket_side.size(); ++j) {
     if (bucket_side[j].v() >= n) continue;
-    if (bucket_targets) {
-      upward_search<false>({seeds.data(), ch.entries(bucket_side[j].v(), seeds.data())}, true);
-    } else {
-      upward_search<true>({seeds.data(), ch.exits(bucket_side[j].v(), seeds.data())}, true);
-    }
-    for (auto const& [r, k] : space_) {
+    search(!bucket_targets, bucket_side[j].v(), [&](std::uint32_t r, key_t k) {
       if (bucket_stamp_[r] != bucket_now_) {
         bucket_stamp_[r] = bucket_now_;
         bucket_end_[r] = 0;
@@ -252,7 +253,7 @@ void ch_query::matrix_by_buckets(std::span<road_node_idx const> from, std::span<
       }
       ++bucket_end_[r];
       unsorted_.push_back({r, static_cast<std::uint32_t>(j), k});
-    }
+    });
   }
   if (unsorted_.empty()) return;
   std::uint32_t total = 0;
@@ -266,19 +267,14 @@ void ch_query::matrix_by_buckets(std::span<road_node_idx const> from, std::span<
 
   for (std::size_t i = 0; i < scan_side.size(); ++i) {
     if (scan_side[i].v() >= n) continue;
-    if (bucket_targets) {
-      upward_search<true>({seeds.data(), ch.exits(scan_side[i].v(), seeds.data())}, true);
-    } else {
-      upward_search<false>({seeds.data(), ch.entries(scan_side[i].v(), seeds.data())}, true);
-    }
-    for (auto const& [r, k] : space_) {
-      if (bucket_stamp_[r] != bucket_now_) continue;
+    search(bucket_targets, scan_side[i].v(), [&](std::uint32_t r, key_t k) {
+      if (bucket_stamp_[r] != bucket_now_) return;
       for (auto e = bucket_begin_[r]; e < bucket_end_[r]; ++e) {
         auto const& b = buckets_[e];
         auto& cell = matrix_[bucket_targets ? i * cols + b.column : b.column * cols + i];
         cell = std::min(cell, k + b.key);
       }
-    }
+    });
   }
 }
 
@@ -290,15 +286,9 @@ void ch_query::sweep(std::span<std::uint32_t const> roots) {
   lanes_ = lanes;
   if (lane_dist_.size() < n * lanes) lane_dist_.resize(n * lanes);
   std::fill(lane_dist_.begin(), lane_dist_.begin() + static_cast<std::ptrdiff_t>(n * lanes), inf_key);
-  std::array<seed, 2> seeds{};
   for (std::size_t l = 0; l < lanes; ++l) {
     if (roots[l] >= ch.n_nodes()) continue;  // an invalid vertex: its lane stays unreachable
-    if (Forward) {
-      upward_search<true>({seeds.data(), ch.exits(roots[l], seeds.data())}, true);
-    } else {
-      upward_search<false>({seeds.data(), ch.entries(roots[l], seeds.data())}, true);
-    }
-    for (auto const& [r, k] : space_) lane_dist_[r * lanes + l] = k;
+    upward_search<Forward, true>(roots[l], [&](std::uint32_t r, key_t k) { lane_dist_[r * lanes + l] = k; });
   }
   // Forward (distances from the roots): v is reached from higher w over w -> v, the `down` arcs
   // stored at v. Backward (distances to the roots): v reaches higher w over v -> w, `up` at v.
@@ -353,7 +343,5 @@ void ch_query::matrix_by_sweeps(std::span<road_node_idx const> from, std::span<r
   }
 }
 
-template void ch_query::upward_search<true>(std::span<seed const>, bool);
-template void ch_query::upward_search<false>(std::span<seed const>, bool);
 
 }  // namespace nebuta::road

@@ -227,8 +227,8 @@ class ch_query {
 
   template <bool Up>
   key_t settle_next(side& mine, side const& other, key_t best) const;
-  template <bool Up>
-  void upward_search(std::span<seed const> seeds, bool stall);
+  template <bool Up, bool Stall, typename OnSettle>
+  void upward_search(std::uint32_t v, OnSettle&& on_settle);
   template <bool Forward>
   void sweep(std::span<std::uint32_t const> roots);
   void matrix_by_buckets(std::span<road_node_idx const> from, std::span<road_node_idx const> to);
@@ -238,7 +238,6 @@ class ch_query {
   contraction_hierarchy const* ch_;
   side forward_;
   side backward_;
-  std::vector<std::pair<std::uint32_t, key_t>> space_;  // (rank, key) settled by the last upward search
   std::size_t n_settled_{0};
   std::vector<key_t> matrix_;  // from.size() x to.size() keys
 
