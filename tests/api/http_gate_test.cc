@@ -314,9 +314,14 @@ std::vector<raw_case> table() {
       // what the API itself refuses, through the gate
       {"URI over max-uri", long_uri, 414, "uri_too_long", 414, "uri_too_long"},
       {"invalid UTF-8 in a path", "GET /v1/stops/%C0%AF HTTP/1.1\r\n" + H + "\r\n", 404, "unknown_stop", 404, "not_found"},
-      {"duplicate query parameter", "GET /v1/stops?q=a&q=b HTTP/1.1\r\n" + H + "\r\n", 400, "duplicate_parameter"},
-      {"duplicate query parameter, on-demand API", "GET /v1/drt/vehicles?a=1&a=2 HTTP/1.1\r\n" + H + "\r\n", 400,
-       "duplicate_parameter", 400, "unknown_parameter"},  // the on-demand API takes no parameters
+      {"duplicate query parameter", "GET /v1/stops?q=a&q=b HTTP/1.1\r\n" + H + "\r\n", 400, "duplicate_parameter",
+       404, "not_found"},  // the dispatcher has no /v1/stops
+      {"duplicate query parameter, both servers", "GET /healthz?x=1&x=2 HTTP/1.1\r\n" + H + "\r\n", 400,
+       "duplicate_parameter"},
+      {"duplicate query parameter, on-demand API", "GET /v1/drt/info?lang=en&lang=ja HTTP/1.1\r\n" + H + "\r\n",
+       404, "not_found", 400, "duplicate_parameter"},  // the planner server runs without --db here
+      {"unknown query parameter, on-demand API", "GET /v1/drt/info?x=1 HTTP/1.1\r\n" + H + "\r\n", 404, "not_found",
+       400, "unknown_parameter"},
       {"Accept text/html", get(H + "Accept: text/html\r\n"), 406, "not_acceptable"},
       {"Accept both q=0", get(H + "Accept: application/json;q=0, application/x-protobuf;q=0\r\n"), 406,
        "not_acceptable"},

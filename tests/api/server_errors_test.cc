@@ -148,7 +148,10 @@ TEST_CASE("server: errors in Japanese and as protobuf", "[api][server]") {
   auto const header_ja = http_get(port, "/v1/stops/nope", "Accept-Language: ja-JP,ja;q=0.9,en;q=0.8\r\n");
   REQUIRE(nebuta::api_service::from_json(header_ja.body, e).empty());
   CHECK(e.message().find("停留所") != std::string::npos);
-  auto const en = http_get(port, "/v1/stops/nope?lang=ko");
+  auto const ko = http_get(port, "/v1/stops/nope?lang=ko");
+  REQUIRE(nebuta::api_service::from_json(ko.body, e).empty());
+  CHECK(e.message() == "ID 또는 이름이 'nope'인 정류장이 없습니다");
+  auto const en = http_get(port, "/v1/stops/nope?lang=fr");
   REQUIRE(nebuta::api_service::from_json(en.body, e).empty());
   CHECK(e.message() == "no stop with id or name 'nope'");
   auto const pb = http_get(port, "/v1/stops/nope", "Accept: application/x-protobuf\r\n");

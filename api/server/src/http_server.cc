@@ -25,6 +25,8 @@
 #include <pistache/peer.h>
 
 #include "nebuta/api_server/request_framer.h"
+#include "pipeline.h"
+#include "rate_limiter.h"
 #include "nebuta/api_server/server.h"
 #include "nebuta/api_service/json.h"
 #include "nebuta/api_service/text_fold.h"
@@ -97,44 +99,6 @@ struct connection {
   request_framer framer;
 };
 
-// Token buckets per client address for the expensive endpoints.
-class rate_limiter {
- public:
-  rate_limiter(double per_s, double burst) : per_s_{per_s}, burst_{std::max(burst, 1.0)} {}
-  // 0 when the request may go ahead, else the seconds to wait.
-  int take(std::string const& client, std::int64_t t) {
-    if (per_s_ <= 0) return 0;
-    std::lock_guard const lock{m_};
-    auto [it, fresh] = buckets_.try_emplace(client, bucket{burst_, t});
-    auto& b = it->second;
-    if (!fresh) {
-      b.tokens = std::min(burst_, b.tokens + static_cast<double>(t - b.last_ns) * 1e-9 * per_s_);
-      b.last_ns = t;
-    }
-    if (b.tokens >= 1.0) {
-      b.tokens -= 1.0;
-      return 0;
-    }
-    return std::max(1, static_cast<int>(std::ceil((1.0 - b.tokens) / per_s_)));
-  }
-  // Forgets clients whose bucket is full again (bounded memory under address churn).
-  void prune(std::int64_t t) {
-    std::lock_guard const lock{m_};
-    std::erase_if(buckets_, [&](auto const& kv) {
-      return kv.second.tokens + static_cast<double>(t - kv.second.last_ns) * 1e-9 * per_s_ >= burst_;
-    });
-  }
-
- private:
-  struct bucket {
-    double tokens;
-    std::int64_t last_ns;
-  };
-  double per_s_, burst_;
-  std::mutex m_;
-  std::unordered_map<std::string, bucket> buckets_;
-};
-
 std::size_t default_max_connections() {
   rlimit rl{};
   if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 10000;
@@ -149,8 +113,7 @@ struct gate_state {
       : api_{a},
         cfg{c},
         limits{c.max_request_line, c.max_header_bytes, c.max_headers, c.max_body_bytes},
-        max_connections{c.max_connections != 0 ? c.max_connections : default_max_connections()},
-        limiter{c.rate_limit_per_s, c.rate_burst} {}
+        max_connections{c.max_connections != 0 ? c.max_connections : default_max_connections()} {}
   ~gate_state() { stop_reaper(); }
 
   // Registers a new connection; at the cap the longest-waiting connection that is idle or has
@@ -237,7 +200,7 @@ struct gate_state {
       lock.unlock();
       for (auto const& c : expired) c->shut(SHUT_RDWR);
       if (t - last_prune > 10'000'000'000) {
-        limiter.prune(t);
+        api_->limiter().prune(t);
         last_prune = t;
       }
       lock.lock();
@@ -248,7 +211,6 @@ struct gate_state {
   server_config cfg;
   framing_limits limits;
   std::size_t max_connections;
-  rate_limiter limiter;
   std::mutex m;
   std::condition_variable cv;
   bool stopping{false};
@@ -284,7 +246,7 @@ char const* reason_phrase(int status) {
 }
 
 // The whole response as bytes.
-void append_response(std::string& out, http_response const& res, bool head, bool keep_alive, int retry_after = 0) {
+void append_response(std::string& out, http_response const& res, bool head, bool keep_alive) {
   out += "HTTP/1.1 ";
   out += std::to_string(res.status);
   out += ' ';
@@ -303,20 +265,16 @@ void append_response(std::string& out, http_response const& res, bool head, bool
     if (name.find_first_of("\r\n:") != std::string::npos || value.find_first_of("\r\n") != std::string::npos) continue;
     out += name + ": " + value + "\r\n";
   }
-  if (retry_after > 0) out += "Retry-After: " + std::to_string(retry_after) + "\r\n";
   out += "\r\n";
   if (!head) out += res.body;
 }
 
-http_response error_response(int status, std::string code, std::string detail, std::string_view accept_language = {}) {
-  auto const chain = api_service::make_lang_chain({}, accept_language);
-  auto const msg = api_service::error_to_message(api_service::api_error{status, std::move(code), {std::move(detail)}}, chain);
-  return {status, "application/json", api_service::to_json(msg), {}, {}};
-}
-
-bool is_expensive(std::string_view method, std::string_view target) {
-  auto const path = target.substr(0, target.find('?'));
-  return path == "/v1/plan" || (method == "POST" && path == "/v1/drt/offers");
+// The gate's own answers (framing errors, refused connections), in English: there are no
+// headers to choose another language from.
+http_response gate_error(int status, std::string id, std::string arg = {}) {
+  std::vector<std::string> args;
+  if (!arg.empty()) args.push_back(std::move(arg));
+  return error_response(api_service::api_error{status, std::move(id), std::move(args)}, {}, format::json);
 }
 
 // The client: the peer, or, when the peer is a trusted proxy, the right-most address of
@@ -341,8 +299,6 @@ std::string client_address(std::string const& peer, framed_request const& r, std
   }
   return client;
 }
-
-bool is_loopback(std::string_view a) { return a.starts_with("127.") || a == "::1" || a == "::ffff:127.0.0.1"; }
 
 constexpr char const* connection_key = "nebuta.connection";
 
@@ -374,7 +330,7 @@ class gate_handler : public Http::Handler {
     peer->putData(ParserData, std::make_shared<Http::RequestParser>(1));
     if (!state_->admit(c)) {
       std::string out;
-      append_response(out, error_response(503, "overloaded", {}), false, false);
+      append_response(out, gate_error(503, "overloaded"), false, false);
       close_after(peer, c, std::move(out));
     }
   }
@@ -394,7 +350,7 @@ class gate_handler : public Http::Handler {
       if (st == request_framer::state::need_more) break;
       if (st == request_framer::state::error) {
         count_framing_error(fe);
-        append_response(out, error_response(fe.status, fe.code, fe.message), false, false);
+        append_response(out, gate_error(fe.status, fe.id, fe.arg), false, false);
         close = true;
         break;
       }
@@ -417,19 +373,9 @@ class gate_handler : public Http::Handler {
       r.body = std::move(fr.body);
       auto const keep_alive = fr.keep_alive;
       auto const head = r.method == "HEAD";
-      auto const retry =
-          is_expensive(r.method, r.target) && (cfg.rate_limit_loopback || !is_loopback(r.client))
-              ? state_->limiter.take(r.client, t)
-              : 0;
       auto const t0 = clock::now();
-      http_response res;
-      if (retry > 0) {
-        state_->api_->stats().count(metrics::gate_event::rate_limited);
-        res = error_response(429, "rate_limited", std::to_string(retry), r.accept_language);
-      } else {
-        res = state_->api_->serve(r);
-      }
-      append_response(out, res, head, keep_alive, retry);
+      auto const res = state_->api_->serve(r);
+      append_response(out, res, head, keep_alive);
       if (cfg.access_log) log(r, res, t0);
       if (!keep_alive) {
         close = true;
@@ -466,7 +412,7 @@ class gate_handler : public Http::Handler {
   void count_framing_error(framing_error const& fe) {
     using e = metrics::gate_event;
     auto& m = state_->api_->stats();
-    if (fe.code == "version_not_supported") return m.count(e::version_not_supported);
+    if (fe.code() == "version_not_supported") return m.count(e::version_not_supported);
     switch (fe.status) {
       case 414: m.count(e::uri_too_long); break;
       case 431: m.count(e::headers_too_large); break;

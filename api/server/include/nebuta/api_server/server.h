@@ -71,6 +71,7 @@ enum class endpoint : std::uint8_t {
 
 class drt_service;
 class static_files;
+class rate_limiter;
 
 class metrics {
  public:
@@ -113,6 +114,7 @@ class api {
   // handle() with metrics; uses a router of the calling thread.
   http_response serve(http_request const& req);
   metrics& stats() { return metrics_; }
+  rate_limiter& limiter() { return *limiter_; }  // plans and offers per client address
   std::string const& openapi_json() const { return openapi_; }
 
  private:
@@ -126,6 +128,7 @@ class api {
   std::string health_json_, health_pb_;
   std::uint64_t id_{0};
   std::shared_ptr<static_files const> web_;
+  std::shared_ptr<rate_limiter> limiter_;
 };
 
 // Builds the OpenAPI 3 description of every endpoint (message schemas from the descriptors).
