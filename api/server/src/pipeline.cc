@@ -139,8 +139,12 @@ std::string const* query_params::find(std::string_view name) const {
 
 query_params parse_query(std::string_view q, server_config const& cfg) {
   query_params out;
+  // The first problem is kept (and thrown once the route is known); the items after a bad one
+  // are still read, so that a `lang` anywhere chooses the language of that error.
+  auto const fail = [&](api_error e) {
+    if (!out.error) out.error = std::move(e);
+  };
   std::size_t start = 0;
-  auto const fail = [&](api_error e) { out.error = std::move(e); };
   while (start < q.size()) {
     auto const end = std::min(q.find('&', start), q.size());
     auto const item = q.substr(start, end - start);
@@ -155,21 +159,15 @@ query_params parse_query(std::string_view q, server_config const& cfg) {
     auto value = eq == std::string_view::npos ? std::string{} : url_decode(item.substr(eq + 1), true);
     if (key.size() > 64 || !api_service::valid_utf8(key)) {
       fail(api_error{400, "unknown_parameter", {"?"}});
-      break;
-    }
-    if (value.size() > cfg.max_param_bytes) {
+    } else if (value.size() > cfg.max_param_bytes) {
       fail(api_error{400, "parameter_too_long", {key, std::to_string(cfg.max_param_bytes)}});
-      break;
-    }
-    if (!api_service::valid_utf8(value)) {
+    } else if (!api_service::valid_utf8(value)) {
       fail(api_error{400, "invalid_utf8", {key}});
-      break;
-    }
-    if (out.find(key) != nullptr) {
+    } else if (out.find(key) != nullptr) {
       fail(api_error{400, "duplicate_parameter", {key}});
-      break;
+    } else {
+      out.items.emplace_back(std::move(key), std::move(value));
     }
-    out.items.emplace_back(std::move(key), std::move(value));
   }
   return out;
 }

@@ -13,7 +13,7 @@ namespace {
 // Grouped as docs/http.md lists them: request parameters; dates, times and places (planner);
 // routing, content and bodies (both APIs); the HTTP gate; the on-demand API; why an offer is
 // refused (the reject_message of a DrtOfferResponse, in the same languages).
-constexpr std::array<catalogue_entry, 119> catalogue{{
+constexpr std::array<catalogue_entry, 120> catalogue{{
     {"missing_parameter", "missing required parameter '{0}'",
      "必須パラメータ「{0}」がありません",
      "缺少必需参数“{0}”",
@@ -394,6 +394,11 @@ constexpr std::array<catalogue_entry, 119> catalogue{{
      "请求行超过 {0} 字节",
      "請求行超過 {0} 位元組",
      "요청 줄이 {0}바이트를 넘습니다"},
+    {"headers_too_large", "request header block too large",
+     "リクエストヘッダーが大きすぎます",
+     "请求标头过大",
+     "請求標頭過大",
+     "요청 헤더가 너무 큽니다"},
     {"headers_too_large.bytes", "request header block too large: longer than {0} bytes",
      "リクエストヘッダーが大きすぎます: {0}バイトを超えています",
      "请求标头过大：超过 {0} 字节",
