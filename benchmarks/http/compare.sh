@@ -21,7 +21,7 @@ threads=${WRK_THREADS:-2}
 server_threads=${SERVER_THREADS:-2}
 feed=${FEED:-$root/../shared/data/jp-hachinohe-citybus}
 date=${DATE:-2026-04-08}
-port=${PORT:-18641}
+port=${PORT:-18651}
 out=${OUT:-$(mktemp -d)}
 mkdir -p "$out"
 command -v wrk >/dev/null || { echo "compare.sh: wrk not found (apt-get install wrk)" >&2; exit 1; }
