@@ -15,6 +15,7 @@ connections=${3:-32}
 feed=${FEED:-$root/../shared/data/jp-hachinohe-citybus}
 port=${PORT:-18641}
 out=${OUT:-$(mktemp -d)}
+mkdir -p "$out"
 command -v wrk >/dev/null || { echo "soak: wrk not found (apt-get install wrk)" >&2; exit 1; }
 [ -x "$build/api/nebuta" ] || { echo "soak: $build/api/nebuta not built" >&2; exit 1; }
 [ -d "$feed" ] || { echo "soak: feed $feed not found" >&2; exit 1; }

@@ -73,6 +73,16 @@ d::vehicle_idx vehicle_of_path(drt_state& m, call const& c, std::unique_lock<std
   return it->second;
 }
 
+// The vehicle of a telemetry route (operator only) and the route's body, parsed outside the lock.
+d::vehicle_idx telemetry_vehicle(drt_state& m, call& c, google::protobuf::Message& body) {
+  require_operator(m, c);
+  std::unique_lock<std::mutex> lock;
+  auto const vi = vehicle_of_path(m, c, lock);
+  lock.unlock();
+  c.parse_body(body);
+  return vi;
+}
+
 }  // namespace
 
 // GET /v1/drt/vehicles
@@ -108,14 +118,10 @@ http_response drt_vehicle_stops(drt_state& m, call& c) {
 
 // POST /v1/drt/vehicles/{id}/position with a DrtPositionUpdate
 http_response drt_vehicle_position(drt_state& m, call& c) {
-  require_operator(m, c);
-  std::unique_lock<std::mutex> lock;
-  auto const vi = vehicle_of_path(m, c, lock);
-  lock.unlock();  // parse the body outside the lock
   v1::DrtPositionUpdate in;
-  c.parse_body(in);
+  auto const vi = telemetry_vehicle(m, c, in);
   auto const p = require_coordinate(in.lat(), in.lon(), "position");
-  lock.lock();
+  std::lock_guard const lock{m.mutex};
   auto const now = m.now();
   auto const res = m.write([&] { return m.disp.update_position(now, vi, p); });
   m.observe(d::position_cmd{now, vi, p}, res);
@@ -125,18 +131,14 @@ http_response drt_vehicle_position(drt_state& m, call& c) {
 
 // POST /v1/drt/vehicles/{id}/events with a DrtStopEvent
 http_response drt_vehicle_event(drt_state& m, call& c) {
-  require_operator(m, c);
-  std::unique_lock<std::mutex> lock;
-  auto const vi = vehicle_of_path(m, c, lock);
-  lock.unlock();  // parse the body outside the lock
   v1::DrtStopEvent in;
-  c.parse_body(in);
+  auto const vi = telemetry_vehicle(m, c, in);
   auto const kind =
       std::find_if(event_names.begin(), event_names.end(), [&](auto const& e) { return in.kind() == e.second; });
   if (kind == event_names.end()) throw api_error{400, "invalid_event"};
   auto const id = parse_index(in.request_id());
   if (!id) throw api_error{400, "invalid_event.request_id"};
-  lock.lock();
+  std::lock_guard const lock{m.mutex};
   if (*id >= m.disp.requests().size()) throw api_error{404, "unknown_request"};
   auto const now = m.now();
   auto const res = m.write([&] { return m.disp.stop_event(now, vi, d::request_idx{*id}, kind->first); });

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <ostream>
 #include <cstdio>
 #include <stdexcept>
@@ -77,20 +78,37 @@ enum class phase : std::uint8_t { idle, head, body, closing };
 // under `m`, which onDisconnection also takes before Pistache closes the descriptor (so a
 // shutdown never reaches a reused descriptor).
 struct connection {
-  connection(int f, std::string h, framing_limits lim) : fd{f}, peer_host{std::move(h)}, framer{lim} {}
+  connection(int f, std::string h, framing_limits lim) : fd{f}, peer_host{std::move(h)}, framer{lim} {
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer_addr), &peer_len) != 0) peer_len = 0;
+  }
 
   void set_phase(phase p, std::int64_t t) {
     phase_start_ns.store(t, std::memory_order_relaxed);
     phase_bytes.store(0, std::memory_order_relaxed);
     current.store(p, std::memory_order_relaxed);
   }
-  void shut(int how) {
+  // Shuts the socket down (Pistache then sees the end of the stream and closes it); false when
+  // the connection is gone already. The descriptor is checked to be still this connection's
+  // (same peer address and port): a descriptor closed without onDisconnection and reused by a
+  // new connection must never be shut down in its name.
+  bool shut(int how) {
     std::lock_guard const lock{m};
-    if (!closed) ::shutdown(fd, how);
+    if (closed) return false;
+    sockaddr_storage now{};
+    socklen_t len = sizeof now;
+    if (peer_len == 0 || ::getpeername(fd, reinterpret_cast<sockaddr*>(&now), &len) != 0 || len != peer_len ||
+        std::memcmp(&now, &peer_addr, len) != 0) {
+      closed = true;
+      return false;
+    }
+    ::shutdown(fd, how);
+    return true;
   }
 
   int const fd;
   std::string const peer_host;
+  sockaddr_storage peer_addr{};
+  socklen_t peer_len{sizeof(sockaddr_storage)};
   std::mutex m;
   bool closed{false};
   std::atomic<phase> current{phase::idle};
@@ -139,11 +157,12 @@ struct gate_state {
           return false;
         }
         conns.erase(victim.get());
+        api_->stats().open_connections.fetch_sub(1);
         api_->stats().count(metrics::gate_event::connection_evicted);
       }
       conns.emplace(c.get(), c);
     }
-    if (victim) victim->shut(SHUT_RDWR);
+    if (victim) victim->shut(SHUT_RDWR);  // already out of conns, gone or not
     api_->stats().open_connections.fetch_add(1);
     return true;
   }
@@ -198,7 +217,9 @@ struct gate_state {
         }
       }
       lock.unlock();
-      for (auto const& c : expired) c->shut(SHUT_RDWR);
+      for (auto const& c : expired) {
+        if (!c->shut(SHUT_RDWR)) forget(c.get());  // closed behind our back: no onDisconnection will come
+      }
       if (t - last_prune > 10'000'000'000) {
         api_->limiter().prune(t);
         last_prune = t;
@@ -456,8 +477,17 @@ void http_server::start() {
   impl_->endpoint = std::make_unique<Http::Endpoint>(addr);
   auto const threads = cfg_.threads != 0 ? cfg_.threads : std::max(1U, std::thread::hardware_concurrency());
   // Pistache's own request limits and timers never come into play: its parser is not used.
+  // Pistache's own header, body and keep-alive timeouts would close connections without telling
+  // the handler (Http::TransportImpl looks at the time of a parser it never feeds us, and calls
+  // removePeer, not onDisconnection): after 60 s every connection, busy or not, was closed under
+  // the gate, which kept its entry and later shut down the descriptor's next owner. The gate's
+  // reaper enforces the deadlines; Pistache's are set beyond reach.
+  constexpr auto never = std::chrono::hours{24 * 365};
   auto opts = Http::Endpoint::options()
                   .threads(static_cast<int>(threads))
+                  .headerTimeout(never)
+                  .bodyTimeout(never)
+                  .keepaliveTimeout(never)
                   .flags(Pistache::Tcp::Options::ReuseAddr | Pistache::Tcp::Options::NoDelay)
                   .backlog(1024)
                   .maxResponseSize(256U << 20);
