@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <ostream>
@@ -268,23 +269,46 @@ char const* reason_phrase(int status) {
 
 // The whole response as bytes.
 void append_response(std::string& out, http_response const& res, bool head, bool keep_alive) {
+  // Appended piece by piece into one buffer reserved once: the header block was a fifth of the
+  // instructions of a /healthz answer when it was built from temporaries.
+  static constexpr std::string_view cors =
+      "Access-Control-Allow-Origin: *\r\n"
+      "Access-Control-Allow-Methods: GET, POST, PUT, OPTIONS\r\n"
+      "Access-Control-Allow-Headers: Content-Type, Accept, Accept-Language, Authorization\r\n"
+      "Access-Control-Max-Age: 86400\r\n";
+  auto const need = out.size() + 320 + res.content_type.size() + res.allow.size() + (head ? 0 : res.body.size());
+  if (out.capacity() < need) out.reserve(std::max(need, 2 * out.capacity()));  // pipelined answers share `out`
+  char number[24];
+  auto const append_number = [&](std::size_t v) {
+    auto const r = std::to_chars(number, number + sizeof number, v);
+    out.append(number, r.ptr);
+  };
   out += "HTTP/1.1 ";
-  out += std::to_string(res.status);
+  append_number(static_cast<std::size_t>(res.status));
   out += ' ';
   out += reason_phrase(res.status);
   out += "\r\n";
-  if (!res.content_type.empty()) out += "Content-Type: " + res.content_type + "\r\n";
-  out += "Content-Length: " + std::to_string(res.body.size()) + "\r\n";
-  out += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
-  out += "Access-Control-Allow-Origin: *\r\n"
-         "Access-Control-Allow-Methods: GET, POST, PUT, OPTIONS\r\n"
-         "Access-Control-Allow-Headers: Content-Type, Accept, Accept-Language, Authorization\r\n"
-         "Access-Control-Max-Age: 86400\r\n";
-  if (!res.allow.empty()) out += "Allow: " + res.allow + "\r\n";
+  if (!res.content_type.empty()) {
+    out += "Content-Type: ";
+    out += res.content_type;
+    out += "\r\n";
+  }
+  out += "Content-Length: ";
+  append_number(res.body.size());
+  out += keep_alive ? "\r\nConnection: keep-alive\r\n" : "\r\nConnection: close\r\n";
+  out += cors;
+  if (!res.allow.empty()) {
+    out += "Allow: ";
+    out += res.allow;
+    out += "\r\n";
+  }
   for (auto const& [name, value] : res.headers) {
     // Our own handlers set these; CR or LF in them would split the response.
     if (name.find_first_of("\r\n:") != std::string::npos || value.find_first_of("\r\n") != std::string::npos) continue;
-    out += name + ": " + value + "\r\n";
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
   }
   out += "\r\n";
   if (!head) out += res.body;
