@@ -15,9 +15,9 @@ latlon place_of(drt_state const& m, bool has, v1::DrtPlace const& p, std::string
   if (!p.stop_id().empty()) {
     if (p.has_lat() || p.has_lon()) throw api_error{400, "invalid_place.both", {what}};
     if (!m.opt.stop_lookup) throw api_error{400, "unknown_stop.no_timetable", {what}};
-    auto const c = m.opt.stop_lookup(p.stop_id());
-    if (!c) throw api_error{400, "unknown_stop.id", {what, p.stop_id().substr(0, 100)}};
-    return *c;
+    auto const coord = m.opt.stop_lookup(p.stop_id());
+    if (!coord) throw api_error{400, "unknown_stop.id", {what, p.stop_id().substr(0, 100)}};
+    return *coord;
   }
   if (!p.has_lat() || !p.has_lon()) throw api_error{400, "invalid_place", {what}};
   return require_coordinate(p.lat(), p.lon(), what);

@@ -23,6 +23,8 @@ http_response plan_get(planner& p, call& c) {
   if (auto v = c.param_double("walk_radius")) pr.set_walk_radius(*v);
   if (auto v = c.param_double("walk_speed")) pr.set_walk_speed(*v);
   if (auto v = c.param_int("transfer_slack", 0, 3600)) pr.set_transfer_slack(static_cast<std::int32_t>(*v));
+  pr.set_sort(c.param_or_empty("sort"));  // fares (docs/fares.md)
+  if (auto v = c.param_double("max_fare")) pr.set_max_fare(*v);
   return message_response(p.svc.plan(pr, c.chain, p.router), c.fmt);
 }
 
@@ -76,7 +78,8 @@ http_response feeds(planner& p, call& c) { return message_response(p.svc.feeds(c
 
 constexpr std::array<route<planner>, 10> table{{
     {"/v1/plan", "GET",
-     "from to date depart arrive window wheelchair max_legs walk_radius walk_speed transfer_slack gtfs_literal",
+     "from to date depart arrive window wheelchair max_legs walk_radius walk_speed transfer_slack gtfs_literal sort "
+     "max_fare",
      endpoint::plan, plan_get, true},
     {"/v1/plan", "POST", "", endpoint::plan, plan_post, true},
     {"/v1/stops", "GET", "q limit", endpoint::stops_search, stop_search},

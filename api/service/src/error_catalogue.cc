@@ -13,7 +13,7 @@ namespace {
 // Grouped as docs/http.md lists them: request parameters; dates, times and places (planner);
 // routing, content and bodies (both APIs); the HTTP gate; the on-demand API; why an offer is
 // refused (the reject_message of a DrtOfferResponse, in the same languages).
-constexpr std::array<catalogue_entry, 120> catalogue{{
+constexpr std::array<catalogue_entry, 122> catalogue{{
     {"missing_parameter", "missing required parameter '{0}'",
      "必須パラメータ「{0}」がありません",
      "缺少必需参数“{0}”",
@@ -54,6 +54,16 @@ constexpr std::array<catalogue_entry, 120> catalogue{{
      "“{0}”的值无效：必须大于 0 且不超过 {1} 米",
      "「{0}」的值無效：必須大於 0 且不超過 {1} 公尺",
      "'{0}'의 값이 올바르지 않습니다: 0보다 크고 {1}m 이하여야 합니다"},
+    {"invalid_parameter.sort", "invalid value for '{0}': must be departure or fare",
+     "「{0}」の値が不正です: departure か fare で指定してください",
+     "“{0}”的值无效：必须是 departure 或 fare",
+     "「{0}」的值無效：必須是 departure 或 fare",
+     "'{0}'의 값이 올바르지 않습니다: departure 또는 fare여야 합니다"},
+    {"invalid_parameter.amount", "invalid value for '{0}': must be an amount, 0 or more",
+     "「{0}」の値が不正です: 0以上の金額で指定してください",
+     "“{0}”的值无效：必须是 0 或更大的金额",
+     "「{0}」的值無效：必須是 0 或更大的金額",
+     "'{0}'의 값이 올바르지 않습니다: 0 이상의 금액이어야 합니다"},
     {"invalid_parameter.lang", "invalid value for 'lang': must be a comma-separated list of language tags",
      "「lang」の値が不正です: カンマ区切りの言語タグで指定してください",
      "“lang”的值无效：必须是以逗号分隔的语言标签列表",
