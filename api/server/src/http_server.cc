@@ -470,9 +470,11 @@ class gate_handler : public Http::Handler {
 
   static void log(http_request const& r, http_response const& res, clock::time_point t0) {
     auto const ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+    // The client may come from X-Forwarded-For, whose value can hold any byte but controls.
+    auto const client = api_service::replace_invalid_utf8(r.client.substr(0, 64));
     auto const target = api_service::replace_invalid_utf8(r.target.substr(0, 900));
     char line[1200];
-    auto const n = std::snprintf(line, sizeof(line), "%s \"%s %s\" %d %zu %.3fms\n", r.client.c_str(),
+    auto const n = std::snprintf(line, sizeof(line), "%s \"%s %s\" %d %zu %.3fms\n", client.c_str(),
                                  r.method.substr(0, 20).c_str(), target.c_str(), res.status, res.body.size(), ms);
     if (n > 0) std::fwrite(line, 1, std::min(static_cast<std::size_t>(n), sizeof(line) - 1), stderr);
   }
