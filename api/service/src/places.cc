@@ -86,11 +86,10 @@ v1::NearbyResponse service::nearby(double lat, double lon, double radius_m, unsi
     throw api_error{400, "invalid_coordinate", {fmt_double(lat) + "," + fmt_double(lon)}};
   }
   if (!std::isfinite(radius_m) || radius_m <= 0 || radius_m > limits_.max_radius_m) {
-    throw api_error{400, "invalid_parameter",
-                    {"radius", "must be more than 0 and at most " + fmt_double(limits_.max_radius_m) + " m"}};
+    throw api_error{400, "invalid_parameter.radius", {"radius", fmt_double(limits_.max_radius_m)}};
   }
   if (limit == 0 || limit > limits_.max_results) {
-    throw api_error{400, "invalid_parameter", {"limit", "must be between 1 and " + std::to_string(limits_.max_results)}};
+    throw api_error{400, "invalid_parameter.between", {"limit", "1", std::to_string(limits_.max_results)}};
   }
   latlon const c{lat, lon};
   std::vector<std::pair<double, stop_idx>> found;

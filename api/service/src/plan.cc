@@ -41,13 +41,13 @@ raptor::options service::router_options(v1::PlanRequest const& req) const {
   opt.wheelchair_unknown_ok = req.wheelchair();  // unknown is not "no" (plan_journeys ranks)
   if (req.has_walk_speed()) {
     if (!std::isfinite(req.walk_speed()) || req.walk_speed() < 0.1 || req.walk_speed() > 10.0) {
-      throw api_error{400, "invalid_parameter", {"walk_speed", "must be between 0.1 and 10 m/s"}};
+      throw api_error{400, "invalid_parameter.between", {"walk_speed", "0.1", "10 m/s"}};
     }
     opt.walk_speed_mps = req.walk_speed();
   }
   auto const radius = req.has_walk_radius() ? req.walk_radius() : (opt.gtfs_literal ? 0.0 : 400.0);
   if (!std::isfinite(radius) || radius < 0.0) {
-    throw api_error{400, "invalid_parameter", {"walk_radius", "must be a distance in metres, 0 or more"}};
+    throw api_error{400, "invalid_parameter.distance", {"walk_radius"}};
   }
   if (radius > tt_.walk_link_radius_m + 1e-6) {
     throw api_error{400, "walk_radius_too_large",
@@ -55,7 +55,7 @@ raptor::options service::router_options(v1::PlanRequest const& req) const {
   }
   opt.walk_radius_m = radius;
   if (req.has_transfer_slack() && (req.transfer_slack() < 0 || req.transfer_slack() > 3600)) {
-    throw api_error{400, "invalid_parameter", {"transfer_slack", "must be between 0 and 3600 seconds"}};
+    throw api_error{400, "invalid_parameter.between", {"transfer_slack", "0", "3600 s"}};
   }
   if (opt.gtfs_literal) {
     opt.transfer_slack_s = req.has_transfer_slack() ? req.transfer_slack() : 0;

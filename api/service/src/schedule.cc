@@ -19,7 +19,7 @@ v1::DeparturesResponse service::departures(std::string_view id, std::string_view
   auto const [d, t] = service_day_time(date, time.empty() ? std::string_view{"00:00"} : time, "time");
   check_date(d, iso_date(d));
   if (n == 0 || n > limits_.max_results) {
-    throw api_error{400, "invalid_parameter", {"n", "must be between 1 and " + std::to_string(limits_.max_results)}};
+    throw api_error{400, "invalid_parameter.between", {"n", "1", std::to_string(limits_.max_results)}};
   }
   auto const day = static_cast<std::int64_t>(tt_.day_of(d)->v());
 

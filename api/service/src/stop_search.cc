@@ -99,7 +99,7 @@ v1::StopSearchResponse service::search_stops(std::string_view q, unsigned limit,
   auto const fq = fold_for_search(q);
   if (fq.empty()) throw api_error{400, "missing_parameter", {"q"}};
   if (limit == 0 || limit > limits_.max_results) {
-    throw api_error{400, "invalid_parameter", {"limit", "must be between 1 and " + std::to_string(limits_.max_results)}};
+    throw api_error{400, "invalid_parameter.between", {"limit", "1", std::to_string(limits_.max_results)}};
   }
   auto const ascii = std::all_of(fq.begin(), fq.end(), [](char32_t c) { return c < 0x80U; });
   // A kanji or kana carries more than a letter: allow a typo from 3 of them, from 4 letters.

@@ -67,13 +67,13 @@ struct drt_options {
   std::string operator_token;        // empty: operator endpoints always answer 401/403
   unsigned reoptimise_every_s{30};   // background re-optimisation period; 0: off
   std::string travel_model_name{"straight_line"};
-  std::size_t max_body_bytes{64 * 1024};
   unix_clock clock;                  // empty: the system clock
   // Stop id of the loaded timetable → coordinate (empty: stop ids are not accepted).
   std::function<std::optional<latlon>(std::string const&)> stop_lookup;
 };
 
 struct drt_state;  // drt_state.h
+struct call;       // pipeline.h
 
 class drt_service {
  public:
@@ -92,6 +92,11 @@ class drt_service {
   void stop_background();
 
   bool owns(std::string_view target) const;  // /v1/drt and below
+  // The answer of the route of the call (the pipeline's router calls this for the server), or
+  // nullopt when the on-demand API has no route of that path.
+  std::optional<http_response> route_call(call& c);
+  // The whole pipeline with the on-demand API's routes alone and the default limits (tests,
+  // fuzzing).
   http_response handle(http_request const& req, endpoint& ep);
 
   std::size_t n_replayed() const;

@@ -72,6 +72,7 @@ enum class endpoint : std::uint8_t {
 
 class drt_service;
 class static_files;
+class rate_limiter;
 
 class metrics {
  public:
@@ -114,6 +115,7 @@ class api {
   // handle() with metrics; borrows a router of the api's pool for the request.
   http_response serve(http_request const& req);
   metrics& stats() { return metrics_; }
+  rate_limiter& limiter() { return *limiter_; }  // plans and offers per client address
   std::string const& openapi_json() const { return openapi_; }
 
  private:
@@ -127,6 +129,7 @@ class api {
   std::string health_json_, health_pb_;
   std::unique_ptr<raptor::router_pool> routers_;  // null without a timetable
   std::shared_ptr<static_files const> web_;
+  std::shared_ptr<rate_limiter> limiter_;
 };
 
 // Builds the OpenAPI 3 description of every endpoint (message schemas from the descriptors).

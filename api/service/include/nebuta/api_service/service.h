@@ -17,34 +17,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "nebuta/api_service/errors.h"
 #include "nebuta/core/time_zone.h"
 #include "nebuta/raptor/router.h"
 #include "nebuta/timetable/timetable.h"
 #include "nebuta/v1/nebuta.pb.h"
 
 namespace nebuta::api_service {
-
-using lang_chain = std::vector<std::string>;
-
-// An answer for the client instead of a result: HTTP status, a stable code, and the arguments
-// of its message (the text itself is chosen per language by error_message()). what() is the
-// English message, for the CLI.
-class api_error : public std::runtime_error {
- public:
-  api_error(int status, std::string code, std::vector<std::string> args = {});
-  int status() const { return status_; }
-  std::string const& code() const { return code_; }
-  std::vector<std::string> const& args() const { return args_; }
-
- private:
-  int status_;
-  std::string code_;
-  std::vector<std::string> args_;
-};
-
-// The message of an error in the first language of the chain that has one (en, ja), else en.
-std::string error_message(std::string_view code, std::span<std::string const> args, lang_chain const& chain);
-v1::Error error_to_message(api_error const& e, lang_chain const& chain);
 
 // `lang` (comma-separated, wins) or an Accept-Language header (q-values honoured), then the
 // fallbacks ja-Hrkt and ja; en when neither is given.
