@@ -114,8 +114,29 @@ place_search::place_search(timetable const& tt, std::vector<search::place> place
   }
 
   // The index: every name of every member (each text once), the qualifier-free name of a
-  // group whose poles differ in it; then the places.
+  // group whose poles differ in it; a railway station also as "<name> Station" in each
+  // language, since feeds name stations without the word (青森 for 青森駅). Then the places.
+  auto const is_rail = [&](stop_group const& g) {
+    if (tt.stop_location_type[g.key] == 1) return true;
+    return std::any_of(g.members.begin(), g.members.end(), [&](stop_idx m) {
+      auto const routes = tt.stop_routes[m];
+      return std::any_of(routes.begin(), routes.end(), [&](route_idx r) {
+        auto const t = tt.route_type[r];
+        return t == 0 || t == 1 || t == 2 || t == 5 || t == 7 || t == 12 || (t >= 100 && t < 200) ||
+               (t >= 400 && t < 500) || t == 900;
+      });
+    });
+  };
+  auto const with_station_word = [](std::string_view text, std::string_view lang) {
+    std::string out{text};
+    if (lang.empty() || lang == "ja") return out + "駅";
+    if (lang.starts_with("ja-")) return out + "えき";
+    if (lang.starts_with("zh")) return out + "站";
+    if (lang.starts_with("ko")) return out + "역";
+    return out + " Station";
+  };
   std::vector<search::name_input> in;
+  std::vector<std::string> texts;
   for (auto const& g : groups_) {
     auto& names = doc_names_.emplace_back();
     std::set<std::string_view> seen_text;
@@ -131,8 +152,17 @@ place_search::place_search(timetable const& tt, std::vector<search::place> place
       if (g.names_differ) add(base_name(tt.text(name)), "");
       for (auto const& tr : tt.text_translations[name]) add(tt.strings[tr.value], tt.strings[tt.languages[tr.lang]]);
     }
+    texts.clear();
+    for (auto const& [text, lang] : names) texts.push_back(text);
+    if (is_rail(g)) {
+      auto const n_names = names.size();
+      for (std::size_t i = 0; i < n_names; ++i) {
+        texts.push_back(with_station_word(names[i].first, names[i].second));
+        names.push_back(names[i]);  // shown as the name it was made from
+      }
+    }
     in.clear();
-    for (auto const& [text, lang] : names) in.push_back({text, lang});
+    for (std::size_t i = 0; i < names.size(); ++i) in.push_back({texts[i], names[i].second});
     index_.add(in);
   }
   for (auto const& p : places_) {
@@ -182,9 +212,36 @@ std::vector<place_hit> place_search::find(std::string_view q, std::optional<std:
     p.trips = p.is_place ? 0 : trips_on(p.index, d);
     out.push_back(p);
   }
+  // A place before a stop that carries the same name (三内丸山遺跡 the site before 三内丸山遺跡
+  // the bus stop); otherwise stops of equal quality by the trips serving them.
+  auto const same_text = [](std::string_view t) {
+    std::string out;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      if (t[i] == ' ') continue;
+      if (t.substr(i).starts_with("・") || t.substr(i).starts_with("　")) {
+        i += 2;
+        continue;
+      }
+      out += t[i];
+    }
+    return out;
+  };
+  std::set<std::pair<std::uint32_t, std::string>> place_names;
+  if (with_places) {
+    for (auto const& p : out) {
+      if (p.is_place) place_names.emplace(p.quality.packed(), same_text(matched_name(p).first));
+    }
+  }
+  std::vector<std::uint8_t> after_place(out.size(), 0);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (!out[i].is_place && !place_names.empty()) {
+      after_place[i] = place_names.contains({out[i].quality.packed(), same_text(matched_name(out[i]).first)}) ? 1 : 0;
+    }
+    out[i].rank_hint = after_place[i];
+  }
   auto const key = [&](place_hit const& p) {
     auto const doc = p.is_place ? n_groups + p.index : p.index;
-    return std::tuple{p.quality.packed(), with_places && !p.is_place, -static_cast<std::int64_t>(p.trips),
+    return std::tuple{p.quality.packed(), p.rank_hint, -static_cast<std::int64_t>(p.trips),
                       doc_names_[doc].empty() ? 0 : doc_names_[doc].front().first.size(), doc};
   };
   auto const by_key = [&](place_hit const& a, place_hit const& b) { return key(a) < key(b); };

@@ -31,6 +31,7 @@ struct place_hit {
   std::uint32_t name{0};       // which name matched: index into the document's names
   search::match_quality quality;
   std::uint64_t trips{0};      // trips serving a stop group on the day (0 for places)
+  std::uint8_t rank_hint{0};   // 1: a stop ranked after a place of the same name
 };
 
 class place_search {
@@ -50,8 +51,8 @@ class place_search {
   std::pair<std::string, std::string> matched_name(place_hit const& h) const;
 
   // Hits for a query, best first: by how well the text matches, then (with places) a place
-  // before a stop of the same quality, then by trips serving the stop on `day` (timetable
-  // day index; the busiest day when absent), then by shorter name.
+  // before a stop of the same name, then by trips serving the stop
+  // on `day` (timetable day index; the busiest day when absent), then by shorter name.
   std::vector<place_hit> find(std::string_view q, std::optional<std::int64_t> day, unsigned limit,
                               bool with_places) const;
 
