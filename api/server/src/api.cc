@@ -312,14 +312,16 @@ http_response api::handle_with(http_request const& req, raptor::router* router_p
         if (!pr.lang().empty()) chain = api_service::make_lang_chain(pr.lang(), req.accept_language);
         return message_response(svc.plan(pr, chain, router), fmt);
       }
+      if ((what == "stops" || what == "places") && seg.size() == 2) {  // search (docs/search.md)
+        ep = endpoint::stops_search;
+        only_get();
+        check_allowed(params, {"q", "limit", "date"});
+        auto const limit = static_cast<unsigned>(parse_int(params, "limit", 1, svc.config().max_results).value_or(10));
+        return message_response(what == "stops" ? svc.search_stops(params.get("q"), limit, chain, params.get("date"))
+                                                : svc.search_places(params.get("q"), limit, chain, params.get("date")),
+                                fmt);
+      }
       if (what == "stops") {
-        if (seg.size() == 2) {
-          ep = endpoint::stops_search;
-          only_get();
-          check_allowed(params, {"q", "limit"});
-          auto const limit = parse_int(params, "limit", 1, svc.config().max_results).value_or(10);
-          return message_response(svc.search_stops(params.get("q"), static_cast<unsigned>(limit), chain), fmt);
-        }
         if (seg.size() == 3) {
           ep = endpoint::stop;
           only_get();
