@@ -101,6 +101,7 @@ v1::StopSearchResponse service::search(std::string_view q, unsigned limit, lang_
       fill_group(*m.mutable_stop(), search_->groups()[h.index], chain);
     }
     auto [text, lang] = search_->matched_name(h);
+    if (lang.empty() && !h.is_place) lang = default_lang(tt_.stop_names[search_->groups()[h.index].key]);
     m.set_matched(std::move(text));
     m.set_matched_lang(std::move(lang));
     m.set_rank(h.quality.rank());

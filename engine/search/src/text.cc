@@ -122,7 +122,9 @@ std::u32string romaji_key(std::u32string_view in) {
     auto const c = s[i];
     if (!out.empty()) {
       auto const p = out.back();
-      if (c == p && !is_digit(c)) continue;
+      auto const following = i + 1 < s.size() ? s[i + 1] : U'\0';
+      // Long vowels (aa, oo) and the doubled consonant of a small tsu before its syllable.
+      if (c == p && (is_vowel(c) || (!is_digit(c) && (is_vowel(following) || following == U'y')))) continue;
       if (p == U'o' && c == U'u') continue;
       auto const next = i + 1 < s.size() ? s[i + 1] : U'\0';
       if (p == U'o' && c == U'h' && !is_vowel(next) && next != U'y') continue;

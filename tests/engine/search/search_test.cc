@@ -66,6 +66,7 @@ TEST_CASE("search text: the romaji key brings the spellings of one name together
   CHECK(romaji("hachinohe") == "hatinohe");
   CHECK(romaji("tanesashi") == "tanesasi");
   CHECK(romaji("kabushima") != romaji("kabusama"));
+  CHECK(romaji("zzzzzz") == "zzzzzz");  // only a doubled consonant before its syllable is one
 }
 
 TEST_CASE("search text: kana, hangul and Chinese characters become comparable keys", "[search][text]") {
