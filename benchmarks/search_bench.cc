@@ -1,5 +1,7 @@
 // Search: index build time and size at load, and query latency, on one feed (+ a gazetteer).
 //   bench_search [--places FILE] [--queries N] FEED     prints markdown table rows
+// Rows: feed | size | index build ms (thread CPU) | index MiB | RSS growth MiB; then per query
+// set: queries | p50 | p90 | p99 | max µs.
 // Latency is thread CPU time per query (p50/p90/p99/max, µs).
 // Queries: the visitor queries of benchmarks/search_queries.txt, then N queries made from the
 // feed's own names (seed 42): whole names, 3-6 letter prefixes, one swapped or dropped letter,
@@ -19,6 +21,7 @@
 
 #include "nebuta/api/timetable_source.h"
 #include "nebuta/api_service/place_search.h"
+#include "nebuta/api_service/service.h"
 #include "nebuta/gtfs_import/import.h"
 #include "nebuta/places/gazetteer.h"
 #include "nebuta/search/text.h"
@@ -70,9 +73,9 @@ int main(int argc, char** argv) {
   }
 
   auto const rss0 = rss_kib();
-  auto const t0 = std::chrono::steady_clock::now();
+  auto const t0 = thread_us();
   nebuta::api_service::place_search ps{tt, places};
-  auto const build_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  auto const build_ms = (thread_us() - t0) / 1000.0;
   auto const rss1 = rss_kib();
 
   std::vector<std::string> queries;
@@ -119,6 +122,22 @@ int main(int argc, char** argv) {
       if (pass == 1 && us > 2000 && std::getenv("BENCH_SEARCH_SLOW") != nullptr) std::fprintf(stderr, "slow %.0f us: %s\n", us, queries[i].c_str());
     }
   }
+  // The whole answer of GET /v1/places (search, then the message with groups, routes, nearest
+  // stops of places), as the server builds it, without HTTP.
+  nebuta::api_service::service const svc{tt, {}, places};
+  auto const chain = nebuta::api_service::make_lang_chain("en");
+  std::vector<double> answer_us;
+  for (int pass = 0; pass < 2; ++pass) {
+    answer_us.clear();
+    for (auto const& q : queries) {
+      auto const q0 = thread_us();
+      try {
+        [[maybe_unused]] auto const r = svc.search_places(q, 10, chain);
+      } catch (nebuta::api_service::api_error const&) {  // a query of nothing but punctuation
+      }
+      answer_us.push_back(thread_us() - q0);
+    }
+  }
   std::printf("| %s | %zu stops, %zu groups, %zu places | %.1f | %.2f | %ld |\n", feed.name.c_str(), tt.n_stops(),
               ps.groups().size(), places.size(), build_ms, static_cast<double>(ps.index_bytes()) / (1024.0 * 1024.0),
               (rss1 - rss0) / 1024);
@@ -129,6 +148,7 @@ int main(int argc, char** argv) {
   };
   row("visitor queries", visitor_us);
   row("all queries", all_us);
+  row("all queries, whole /v1/places answer", answer_us);
   std::fprintf(stderr, "%zu of %zu queries found something\n", found, queries.size());
   return 0;
 }
