@@ -177,6 +177,11 @@ place_search::place_search(timetable const& tt, std::vector<search::place> place
 
 place_search::~place_search() = default;
 
+bool place_search::has_words(std::string_view q) const {
+  scratch_lease lease{*this};
+  return index_.has_words(q, lease.get());
+}
+
 std::uint64_t place_search::trips_on(std::uint32_t group, std::int64_t day) const {
   std::uint64_t n = 0;
   for (auto i = trips_offsets_[group]; i < trips_offsets_[group + 1]; ++i) {

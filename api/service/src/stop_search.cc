@@ -5,7 +5,6 @@
 #include <set>
 
 #include "nebuta/api_service/service.h"
-#include "nebuta/api_service/text_fold.h"
 #include "service_detail.h"
 
 namespace nebuta::api_service {
@@ -80,7 +79,7 @@ void service::fill_place(v1::Place& out, search::place const& p, lang_chain cons
 
 v1::StopSearchResponse service::search(std::string_view q, unsigned limit, lang_chain const& chain,
                                        std::string_view date, bool with_places) const {
-  if (fold_for_search(q).empty()) throw api_error{400, "missing_parameter", {"q"}};
+  if (!search_->has_words(q)) throw api_error{400, "missing_parameter", {"q"}};
   if (limit == 0 || limit > limits_.max_results) {
     throw api_error{400, "invalid_parameter", {"limit", "must be between 1 and " + std::to_string(limits_.max_results)}};
   }

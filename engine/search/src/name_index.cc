@@ -459,6 +459,10 @@ std::vector<std::string> name_index::explain(std::string_view text, std::string_
   return out;
 }
 
+bool name_index::has_words(std::string_view query, scratch& s) const {
+  return !impl::tokenize(query, mode::query, nullptr, *words_, s.tools_, s.osa_rows_).whole.empty();
+}
+
 name_index::scratch::scratch() = default;
 name_index::scratch::~scratch() = default;
 

@@ -56,6 +56,7 @@ class place_search {
   std::vector<place_hit> find(std::string_view q, std::optional<std::int64_t> day, unsigned limit,
                               bool with_places) const;
 
+  bool has_words(std::string_view q) const;  // not only spaces and punctuation
   std::uint64_t trips_on(std::uint32_t group, std::int64_t day) const;
   std::int64_t busiest_day() const { return busiest_day_; }
 

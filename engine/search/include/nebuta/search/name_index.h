@@ -69,6 +69,9 @@ class name_index {
   // An empty query (nothing but separators) gives nothing.
   void find(std::string_view query, scratch& s, std::vector<hit>& out) const;
 
+  // Whether a query has anything to search for (not only spaces and punctuation).
+  bool has_words(std::string_view query, scratch& s) const;
+
   // The words a text is cut into, for tests and docs: place words as "<english>", others as
   // their key ("hatinohe", "八戸").
   std::vector<std::string> explain(std::string_view text, std::string_view lang, scratch& s) const;
