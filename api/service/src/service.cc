@@ -27,7 +27,7 @@ service::service(timetable const& tt, limits l, std::vector<search::place> place
   }
   std::sort(stops_by_lat_.begin(), stops_by_lat_.end());
 
-  for (auto l = line_idx{0}; l.v() < tt.n_lines(); ++l) lines_by_id_.emplace(tt.external_line_id(l), l);
+  for (auto line = line_idx{0}; line.v() < tt.n_lines(); ++line) lines_by_id_.emplace(tt.external_line_id(line), line);
   for (auto t = trip_idx{0}; t.v() < tt.n_trips(); ++t) trips_by_id_[tt.external_trip_id(t)].push_back(t);
   line_routes_.resize(tt.n_lines());
   for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
