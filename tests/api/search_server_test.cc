@@ -160,6 +160,11 @@ TEST_CASE("places: one place of poles and platforms for plans and departures; ne
     CHECK(j.legs(0).mode() == "ride");  // no walk from one pole of 八戸駅 to the other first
   }
 
+  // GTFS-literal mode answers for the stop_id asked, not its sister pole.
+  auto const literal = get_ok<v1::PlanResponse>(port, "/v1/plan?from=509-03&to=552-01&date=2026-04-08&depart=07:00&gtfs_literal=true");
+  REQUIRE(literal.journeys_size() >= 1);
+  for (auto const& j : literal.journeys()) CHECK(j.legs(0).from().stop_id() == "509-03");
+
   // The Central Terminal's five platforms are one place; "Hachinohe Central Terminal" is it.
   auto const central = get_ok<v1::PlanResponse>(port, "/v1/plan?from=" + url_encode("Hachinohe Central Terminal") +
                                                           "&to=509-01&date=2026-04-08&depart=09:00&lang=en");

@@ -220,16 +220,16 @@ std::vector<place_hit> place_search::find(std::string_view q, std::optional<std:
   // A place before a stop that carries the same name (三内丸山遺跡 the site before 三内丸山遺跡
   // the bus stop); otherwise stops of equal quality by the trips serving them.
   auto const same_text = [](std::string_view t) {
-    std::string out;
+    std::string kept;
     for (std::size_t i = 0; i < t.size(); ++i) {
       if (t[i] == ' ') continue;
       if (t.substr(i).starts_with("・") || t.substr(i).starts_with("　")) {
         i += 2;
         continue;
       }
-      out += t[i];
+      kept += t[i];
     }
-    return out;
+    return kept;
   };
   std::set<std::pair<std::uint32_t, std::string>> place_names;
   if (with_places) {

@@ -113,16 +113,33 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
     }
   }
 
+  // GTFS-literal mode answers for the stop_id asked, not for its sister poles.
+  auto const literal_stop = [&](std::string const& arg) -> std::optional<resolved_place> {
+    auto const s = opt.gtfs_literal ? tt_.find_stop(arg) : std::nullopt;
+    if (!s || is_station(tt_, *s)) return std::nullopt;
+    resolved_place r;
+    r.candidates.push_back(raptor::place::at_stop(*s));
+    auto n = name(tt_.stop_names[*s], chain);
+    r.label = std::move(n.text);
+    r.label_lang = std::move(n.lang);
+    r.anchor = tt_.stop_coords[*s];
+    return r;
+  };
   // An ambiguous name is answered with its candidates' distances from the other end.
-  try {
-    p.from = resolve_place(req.from(), chain, "from");
-  } catch (api_error const& e) {
-    if (e.code() != "ambiguous_place") throw;
-    auto const to = resolve_place(req.to(), chain, "to");
-    if (to.anchor) resolve_place(req.from(), chain, "from", to.anchor);  // throws with distances
-    throw;
+  if (auto from = literal_stop(req.from())) {
+    p.from = std::move(*from);
+  } else {
+    try {
+      p.from = resolve_place(req.from(), chain, "from");
+    } catch (api_error const& e) {
+      if (e.code() != "ambiguous_place") throw;
+      auto const to = resolve_place(req.to(), chain, "to");
+      if (to.anchor) resolve_place(req.from(), chain, "from", to.anchor);  // throws with distances
+      throw;
+    }
   }
-  p.to = resolve_place(req.to(), chain, "to", p.from.anchor);
+  if (auto to = literal_stop(req.to())) p.to = std::move(*to);
+  else p.to = resolve_place(req.to(), chain, "to", p.from.anchor);
   // A gazetteer place is walked to from its nearest stops, which may be further than usual.
   opt.max_walk_m = std::max({opt.max_walk_m, p.from.walk_m, p.to.walk_m});
   if (p.from.candidates.size() * p.to.candidates.size() > limits_.max_place_pairs) {
