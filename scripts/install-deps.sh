@@ -15,6 +15,7 @@ packages=(
   libosmium2-dev libprotozero-dev zlib1g-dev  # reading .osm.pbf (feeds/osm)
   libsqlite3-dev                      # the dispatcher's durable command journal (api/storage)
   libhowardhinnant-date-dev tzdata    # time zones (engine/core: date/tz on the system tz database)
+  libicu-dev                          # search (engine/search): NFKC, Hiragana-/Hangul-Latin, Simplified-Traditional
   libssl-dev                          # rider tokens of the on-demand API (HMAC-SHA256, OpenSSL libcrypto)
   clang libclang-rt-14-dev            # fuzz targets (libFuzzer, ASan, UBSan runtimes; make test runs them briefly)
   clang-format                        # make format / make format-check (.clang-format)
@@ -24,6 +25,7 @@ packages=(
   fonts-noto-cjk                      # Japanese, Chinese and Korean glyphs in its screenshots
 )
 # Benchmark-only, not installed here: wrk (apt-get install wrk) for benchmarks/http/run.sh.
+# Regeneration-only, not installed here: opencc (apt-get install opencc) for scripts/gen-japanese-forms.py.
 
 missing=()
 for p in "${packages[@]}"; do

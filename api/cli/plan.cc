@@ -12,6 +12,7 @@
 #include <string>
 
 #include "commands.h"
+#include "nebuta/api/places_source.h"
 #include "nebuta/api_service/json.h"
 #include "nebuta/api_service/service.h"
 #include "nebuta/fare/journey.h"
@@ -24,6 +25,7 @@ namespace nebuta::cli {
 namespace {
 
 struct plan_options {
+  std::string places;  // --places FILE (docs/search.md)
   api::timetable_source src;
   std::string date, from, to, depart, arrive, window, lang{"en"}, format{"text"}, queries, sort;
   std::optional<double> max_fare;
@@ -161,7 +163,7 @@ void run_plan(plan_options const& o) {
   api_service::parse_iso_date(o.date, "--date");  // before the (slow) load
   auto const loaded = api::load_timetable(o.src);
   auto const& tt = loaded.tt;
-  api_service::service const svc{tt};
+  api_service::service const svc{tt, {}, api::load_places(o.places)};
   auto const req = to_request(o);
   auto const date = api_service::parse_iso_date(o.date, "--date");
   if (!tt.day_of(date)) {
@@ -198,6 +200,7 @@ void register_plan(CLI::App& app) {
   auto* cmd = app.add_subcommand("plan", "plan journeys (earliest arrival, arrive-by, range) on a timetable");
   add_timetable_options(*cmd, o->src);
   cmd->add_option("--date", o->date, "service date YYYY-MM-DD")->required();
+  cmd->add_option("--places", o->places, "gazetteer of places usable as --from / --to (GeoJSON or CSV, docs/search.md)");
   cmd->add_option("--from", o->from, "origin: stop id, stop name or LAT,LON");
   cmd->add_option("--to", o->to, "destination: stop id, stop name or LAT,LON");
   cmd->add_option("--depart", o->depart, "departure time HH:MM");

@@ -161,10 +161,15 @@ std::string make_openapi_json() {
   auto post = operation("Journeys, request as a body", "PlanResponse", json::array());
   post["requestBody"] = {{"required", true}, {"content", content_of("PlanRequest")}};
   paths["/v1/plan"]["post"] = post;
+  auto const search_params = [&] {
+    return json::array({query_param("q", "string", "search text", true), query_param("limit", "integer", "results (default 10)"),
+                        query_param("date", "string", "YYYY-MM-DD: rank equal matches by trips that day (default: the busiest day)")});
+  };
   paths["/v1/stops"]["get"] = operation(
-      "Stop search by name in any language (prefix, typos, kana and width folded); stations group platforms",
-      "StopSearchResponse",
-      json::array({query_param("q", "string", "search text", true), query_param("limit", "integer", "results (default 10)")}));
+      "Stop search by what visitors type in any script (docs/search.md); stations and poles of one name group",
+      "StopSearchResponse", search_params());
+  paths["/v1/places"]["get"] = operation("Stops and gazetteer places (--places FILE) by name; a result has stop or place",
+                                         "StopSearchResponse", search_params());
   paths["/v1/stops/{id}"]["get"] = operation("One stop or station", "Stop", json::array({path_param("id", "stop id")}));
   paths["/v1/stops/{id}/departures"]["get"] = operation(
       "Departure board", "DeparturesResponse",

@@ -36,10 +36,18 @@ http_response plan_post(planner& p, call& c) {
   return message_response(p.svc.plan(pr, c.chain, p.router), c.fmt);
 }
 
-// GET /v1/stops?q=&limit=
+// GET /v1/stops?q=&limit=&date= (docs/search.md)
 http_response stop_search(planner& p, call& c) {
   auto const limit = c.param_int("limit", 1, p.svc.config().max_results).value_or(10);
-  return message_response(p.svc.search_stops(c.param_or_empty("q"), static_cast<unsigned>(limit), c.chain), c.fmt);
+  return message_response(
+      p.svc.search_stops(c.param_or_empty("q"), static_cast<unsigned>(limit), c.chain, c.param_or_empty("date")), c.fmt);
+}
+
+// GET /v1/places?q=&limit=&date=: gazetteer places and stops (docs/search.md)
+http_response place_search(planner& p, call& c) {
+  auto const limit = c.param_int("limit", 1, p.svc.config().max_results).value_or(10);
+  return message_response(
+      p.svc.search_places(c.param_or_empty("q"), static_cast<unsigned>(limit), c.chain, c.param_or_empty("date")), c.fmt);
 }
 
 // GET /v1/stops/{id}
@@ -76,13 +84,14 @@ http_response trip(planner& p, call& c) {
 // GET /v1/feeds
 http_response feeds(planner& p, call& c) { return message_response(p.svc.feeds(c.chain), c.fmt); }
 
-constexpr std::array<route<planner>, 10> table{{
+constexpr std::array<route<planner>, 11> table{{
     {"/v1/plan", "GET",
      "from to date depart arrive window wheelchair max_legs walk_radius walk_speed transfer_slack gtfs_literal sort "
      "max_fare",
      endpoint::plan, plan_get, true},
     {"/v1/plan", "POST", "", endpoint::plan, plan_post, true},
-    {"/v1/stops", "GET", "q limit", endpoint::stops_search, stop_search},
+    {"/v1/stops", "GET", "q limit date", endpoint::stops_search, stop_search},
+    {"/v1/places", "GET", "q limit date", endpoint::stops_search, place_search},
     {"/v1/stops/{}", "GET", "", endpoint::stop, stop},
     {"/v1/stops/{}/departures", "GET", "date time n", endpoint::departures, departures},
     {"/v1/nearby", "GET", "lat lon radius limit", endpoint::nearby, nearby},

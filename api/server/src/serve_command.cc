@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "nebuta/api/places_source.h"
 #include "nebuta/api/timetable_source.h"
 #include "nebuta/api_server/drt_command.h"
 #include "nebuta/api_server/serve_command.h"
@@ -14,6 +15,7 @@ namespace {
 
 struct serve_options {
   nebuta::api::timetable_source src;
+  std::string places;  // --places FILE: a gazetteer (docs/search.md)
   server_config cfg;
   unsigned max_compute_ms{2000};
   unsigned max_window_min{360};
@@ -30,7 +32,7 @@ void run_serve(serve_options const& o) {
   lim.strict_dates = true;
   lim.max_compute = std::chrono::milliseconds{o.max_compute_ms};
   lim.max_window_s = static_cast<seconds_t>(o.max_window_min) * 60;
-  api_service::service const svc{loaded.tt, lim};
+  api_service::service const svc{loaded.tt, lim, nebuta::api::load_places(o.places)};
   auto cfg = o.cfg;
   cfg.access_log = !o.quiet;
   std::unique_ptr<drt_service> drt;
@@ -98,6 +100,8 @@ void register_serve(CLI::App& app) {
   cmd->add_option("--snapshot", o->src.snapshot, "compiled timetable written by `nebuta import`");
   cmd->add_option("--walk-links", o->src.walk_link_radius_m, "radius in metres of precomputed walking links")
       ->capture_default_str();
+  cmd->add_option("--places", o->places, "gazetteer of places to search and plan to (GeoJSON points or CSV, "
+                                         "e.g. data/places/aomori.geojson; see docs/search.md)");
   cmd->add_option("--address", o->cfg.address, "address to listen on")->capture_default_str();
   cmd->add_option("--port", o->cfg.port, "TCP port")->capture_default_str();
   cmd->add_option("--threads", o->cfg.threads, "worker threads (each with its own router)")

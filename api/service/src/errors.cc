@@ -96,6 +96,7 @@ v1::Error error_to_message(api_error const& e, lang_chain const& chain) {
   v1::Error out;
   out.set_code(std::string{e.code()});
   out.set_message(error_message(e.id(), e.args(), chain));
+  for (auto const& c : e.candidates()) *out.add_candidates() = c;
   return out;
 }
 

@@ -27,17 +27,24 @@ class api_error : public std::runtime_error {
   std::string_view code() const { return std::string_view{id_}.substr(0, id_.find('.')); }
   std::string const& id() const { return id_; }
   std::vector<std::string> const& args() const { return args_; }
+  // ambiguous_place: what the name could mean (v1::Error.candidates).
+  std::vector<v1::PlaceCandidate> const& candidates() const { return candidates_; }
+  api_error& with_candidates(std::vector<v1::PlaceCandidate> c) {
+    candidates_ = std::move(c);
+    return *this;
+  }
 
  private:
   int status_;
   std::string id_;
   std::vector<std::string> args_;
+  std::vector<v1::PlaceCandidate> candidates_;
 };
 
 // The languages of the catalogue, and the one error messages of a request are written in: the
 // first tag of the chain that names one of them (zh-Hant also for zh-TW, zh-HK, zh-MO; zh-Hans
-// for other zh), English when none does. The fallbacks make_lang_chain appends for names
-// (ja-Hrkt, ja) do not count as asking for Japanese.
+// for other zh), English when none does. A kana tag (ja-Hrkt) alone does not count as asking for
+// Japanese.
 enum class message_language { en, ja, zh_hans, zh_hant, ko };
 message_language error_language(lang_chain const& chain);
 
