@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   nebuta::api_server::server_config cfg;
   cfg.access_log = false;
   nebuta::api_server::api api{svc, cfg};
-  nebuta::raptor::router router{loaded.tt};
+  nebuta::raptor::router router{svc.raptor_index()};
   auto const chain = nebuta::api_service::make_lang_chain({});
 
   std::vector<double> whole, search, message, json;
