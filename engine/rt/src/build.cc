@@ -67,7 +67,11 @@ std::optional<day_idx> state_builder::service_day(trip_update const& u, trip_idx
       best = d;
     }
   }
-  if (!best) sk.add(skip_reason::not_running);
+  // A run hours away from what the update says is another day's trip, not this one.
+  if (!best || best_gap > opt_.max_deviation_s) {
+    sk.add(skip_reason::not_running);
+    return std::nullopt;
+  }
   return best;
 }
 
@@ -125,31 +129,38 @@ bool state_builder::propagate(schedule_view v, unix_time base, trip_update const
   explicit_arr_.assign(n, 0U);
   explicit_dep_.assign(n, 0U);
 
-  // Match the stop_time_updates to positions: by stop_sequence, else by stop (in order).
+  // Match the stop_time_updates to positions. They must come sorted by stop_sequence; a feed
+  // that lists them otherwise is put in that order first. A stop_sequence names the position
+  // unless its stop disagrees with the stop_id given (feeds with sequences shifted against the
+  // static ones exist, e.g. BART): then the stop_id is found after the previous update's stop.
+  std::vector<stop_time_update const*> order;
+  order.reserve(u.stops.size());
+  for (auto const& stu : u.stops) order.push_back(&stu);
+  if (std::all_of(order.begin(), order.end(), [](auto const* x) { return x->stop_sequence.has_value(); })) {
+    std::stable_sort(order.begin(), order.end(), [](auto const* a, auto const* b) { return *a->stop_sequence < *b->stop_sequence; });
+  }
   std::vector<std::pair<std::uint32_t, stop_time_update const*>> matched;
   std::int64_t prev = -1;
-  for (auto const& stu : u.stops) {
+  for (auto const* stu : order) {
     std::optional<std::uint32_t> pos;
-    if (stu.stop_sequence) {
-      pos = ctx_.position_of_sequence(t, *stu.stop_sequence);
-      if (pos && stu.stop.valid() && !ctx_.same_station(stops[*pos], stu.stop) &&
-          !(stu.assigned_stop.valid() && stu.stop == stu.assigned_stop)) {
-        pos.reset();  // sequence and stop disagree: trust neither
-        sk.add(skip_reason::bad_sequence);
-        continue;
+    if (stu->stop_sequence) {
+      pos = ctx_.position_of_sequence(t, *stu->stop_sequence);
+      if (pos && stu->stop.valid() && !ctx_.same_station(stops[*pos], stu->stop) &&
+          !(stu->assigned_stop.valid() && stu->stop == stu->assigned_stop)) {
+        pos.reset();
       }
     }
-    if (!pos && stu.stop.valid()) pos = ctx_.position_of_stop(t, stu.stop, static_cast<std::uint32_t>(prev + 1));
+    if (!pos && stu->stop.valid()) pos = ctx_.position_of_stop(t, stu->stop, static_cast<std::uint32_t>(prev + 1));
     if (!pos) {
       sk.add(skip_reason::bad_sequence);
       continue;
     }
-    if (static_cast<std::int64_t>(*pos) <= prev) {  // not in trip order: the whole update is suspect
+    if (static_cast<std::int64_t>(*pos) <= prev) {  // two updates for one stop, or out of order
       sk.add(skip_reason::bad_sequence);
       return false;
     }
     prev = *pos;
-    matched.emplace_back(*pos, &stu);
+    matched.emplace_back(*pos, stu);
   }
   if (matched.empty() && !u.delay) {
     if (!u.stops.empty()) return false;  // every stop_time_update was unusable (counted)
