@@ -134,18 +134,21 @@ std::vector<path::projection> path::candidates(latlon p, double max_offset_m) co
     if (!points.empty() && haversine_m(p, points.front()) <= max_offset_m) out.push_back({0.0, haversine_m(p, points.front())});
     return out;
   }
-  std::optional<projection> run;  // best of the current run of consecutive close segments
-  for (auto i = 0U; i + 1 < points.size(); ++i) {
+  // Local minima of the distance along the path: a path passing the place twice (a loop, or out
+  // and back on one road) gives one candidate per pass, even where the passes are contiguous.
+  auto const n = points.size() - 1;
+  std::vector<projection> seg(n);
+  for (auto i = 0U; i < n; ++i) {
     auto const [f, d] = nearest_on_segment(p, points[i], points[i + 1]);
-    if (d <= max_offset_m) {
-      projection const x{along[i] + f * (along[i + 1] - along[i]), d};
-      if (!run || x.offset_m < run->offset_m) run = x;
-    } else if (run) {
-      out.push_back(*run);
-      run.reset();
-    }
+    seg[i] = {along[i] + f * (along[i + 1] - along[i]), d};
   }
-  if (run) out.push_back(*run);
+  for (auto i = 0U; i < n; ++i) {
+    if (seg[i].offset_m > max_offset_m) continue;
+    if (i > 0 && seg[i - 1].offset_m < seg[i].offset_m) continue;
+    if (i + 1 < n && seg[i + 1].offset_m < seg[i].offset_m) continue;
+    if (!out.empty() && std::abs(out.back().along - seg[i].along) < 1.0) continue;  // a shared vertex
+    out.push_back(seg[i]);
+  }
   std::sort(out.begin(), out.end(), [](projection const& a, projection const& b) { return a.offset_m < b.offset_m; });
   return out;
 }
@@ -299,7 +302,7 @@ std::optional<std::uint32_t> context::position_of_stop(trip_idx t, stop_idx s, s
 }
 
 std::span<trip_idx const> context::block_trips(std::uint32_t block) const {
-  if (block + 1U >= block_offsets_.size()) return {};
+  if (block == none || block + 1U >= block_offsets_.size()) return {};
   return {block_trips_.data() + block_offsets_[block], block_trips_.data() + block_offsets_[block + 1]};
 }
 
