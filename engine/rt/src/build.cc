@@ -150,7 +150,13 @@ bool state_builder::propagate(schedule_view v, unix_time base, trip_update const
         pos.reset();
       }
     }
-    if (!pos && stu->stop.valid()) pos = ctx_.position_of_stop(t, stu->stop, static_cast<std::uint32_t>(prev + 1));
+    if (!pos && stu->stop.valid()) {
+      pos = ctx_.position_of_stop(t, stu->stop, static_cast<std::uint32_t>(prev + 1));
+      if (!pos && ctx_.position_of_stop(t, stu->stop, 0)) {  // a stop before the previous update's
+        sk.add(skip_reason::bad_sequence);
+        return false;
+      }
+    }
     if (!pos) {
       sk.add(skip_reason::bad_sequence);
       continue;
