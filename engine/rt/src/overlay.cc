@@ -105,28 +105,66 @@ void state_builder::build_routes() {
         ++s.stats_.overtaking;
       }
     }
+    rd.arrivals_by_trip.resize(size);
+    rd.departures_by_trip.resize(size);
+    for (auto j = 0U; j < rd.n_trips; ++j) {
+      for (auto p = 0U; p < rd.n_stops; ++p) {
+        rd.arrivals_by_trip[static_cast<std::size_t>(j) * rd.n_stops + p] = rd.arrivals[static_cast<std::size_t>(p) * rd.n_trips + j];
+        rd.departures_by_trip[static_cast<std::size_t>(j) * rd.n_stops + p] = rd.departures[static_cast<std::size_t>(p) * rd.n_trips + j];
+      }
+    }
     s.route_days_.push_back(std::move(rd));
     g = h;
   }
 
-  // Extra routes: moved static trips and every added trip that runs.
-  for (auto const i : moved) {
-    auto const& st = s.trips_[i];
-    s.extra_routes_.push_back({st.day, i, tt.trip_line[st.trip], st.first, st.n});
-  }
+  // Extra routes: moved static trips and every added trip that runs, laid out for a route scan
+  // (the timetable's pickup / drop-off restrictions kept as flags).
+  std::vector<std::pair<std::uint32_t, line_idx>> extra;
+  for (auto const i : moved) extra.emplace_back(i, tt.trip_line[s.trips_[i].trip]);
   for (auto i = s.n_static_; i < s.trips_.size(); ++i) {
     auto const& st = s.trips_[i];
-    if (st.status != trip_status::added || st.n == 0) continue;
-    s.extra_routes_.push_back({st.day, i, s.added_[st.added].line, st.first, st.n});
+    if (st.status == trip_status::added && st.n != 0) extra.emplace_back(i, s.added_[st.added].line);
   }
-  std::stable_sort(s.extra_routes_.begin(), s.extra_routes_.end(),
-                   [](extra_route const& a, extra_route const& b) { return a.day < b.day; });
+  std::stable_sort(extra.begin(), extra.end(), [&](auto const& a, auto const& b) { return s.trips_[a.first].day < s.trips_[b.first].day; });
+  for (auto const& [i, line] : extra) {
+    auto const& st = s.trips_[i];
+    extra_route e{st.day, i, line, static_cast<std::uint32_t>(s.extra_stops_.size()), st.n};
+    auto const r = st.trip.valid() && st.status != trip_status::added ? tt.trip_route[st.trip] : route_idx::invalid();
+    for (auto p = 0U; p < st.n; ++p) {
+      auto const& x = s.times_[st.first + p];
+      auto flags = x.flags;
+      if (r.valid() && !tt.can_board(r, p)) flags |= stop_flags::no_pickup;
+      if (r.valid() && !tt.can_alight(r, p)) flags |= stop_flags::no_drop_off;
+      s.extra_stops_.push_back(x.stop);
+      s.extra_flags_.push_back(flags);
+      s.extra_arr_.push_back(x.arrival);
+      s.extra_dep_.push_back(x.departure);
+    }
+    s.extra_routes_.push_back(e);
+  }
+
+  // Lower bounds: how much faster than the timetable any ride became.
+  s.lb_slack_ = 0;
+  for (auto i = 0U; i < s.trips_.size(); ++i) {
+    auto const& st = s.trips_[i];
+    if (st.status == trip_status::added) {
+      s.lb_slack_.reset();
+      break;
+    }
+    if (st.status != trip_status::updated) continue;
+    // max over i < j of (departure delay at i - arrival delay at j)
+    auto best_dep_delay = std::numeric_limits<seconds_t>::min();
+    for (auto p = 0U; p < st.n; ++p) {
+      auto const& x = s.times_[st.first + p];
+      if (p > 0) *s.lb_slack_ = std::max(*s.lb_slack_, best_dep_delay - (x.arrival - x.sched_arrival));
+      best_dep_delay = std::max(best_dep_delay, x.departure - x.sched_departure);
+    }
+  }
 
   // Stop → extra routes serving it.
   std::vector<std::uint32_t> count(tt.n_stops() + 1, 0U);
   for (auto const& e : s.extra_routes_) {
-    for (auto p = 0U; p < e.n; ++p) {
-      auto const stop = s.times_[e.first + p].stop;
+    for (auto const stop : s.extra_stops(e)) {
       if (stop.v() < tt.n_stops()) ++count[stop.v() + 1];
     }
   }
@@ -134,18 +172,11 @@ void state_builder::build_routes() {
   s.extra_at_offsets_ = count;
   s.extra_at_.resize(count.back());
   for (auto k = 0U; k < s.extra_routes_.size(); ++k) {
-    auto const& e = s.extra_routes_[k];
-    for (auto p = 0U; p < e.n; ++p) {
-      auto const stop = s.times_[e.first + p].stop;
+    for (auto const stop : s.extra_stops(s.extra_routes_[k])) {
       if (stop.v() < tt.n_stops()) s.extra_at_[count[stop.v()]++] = k;
     }
   }
-  // A route visiting a stop twice lists it twice; keep each extra route once per stop.
-  for (auto st = 0U; st + 1 < s.extra_at_offsets_.size(); ++st) {
-    auto const b = s.extra_at_.begin() + s.extra_at_offsets_[st];
-    auto const e = s.extra_at_.begin() + s.extra_at_offsets_[st + 1];
-    std::sort(b, e);
-  }
+  // (A route visiting a stop twice is listed twice there, like the timetable's occurrences.)
 }
 
 route_day const* state::find(route_idx r, day_idx d) const {
@@ -214,6 +245,28 @@ std::vector<std::string> state::validate(context const& ctx) const {
   }
   for (auto const& e : extra_routes_) {
     if (e.trip_state >= trips_.size() || trips_[e.trip_state].day != e.day) out.push_back("extra route with a bad trip state");
+    if (static_cast<std::size_t>(e.first) + e.n > extra_stops_.size()) {
+      out.push_back("extra route out of range");
+      continue;
+    }
+    for (auto p = 0U; p < e.n; ++p) {
+      if (extra_dep_[e.first + p] < extra_arr_[e.first + p] || (p > 0 && extra_arr_[e.first + p] < extra_dep_[e.first + p - 1])) {
+        out.push_back("extra route: time goes backwards");
+        break;
+      }
+    }
+  }
+  for (auto const& rd : route_days_) {
+    for (auto j = 0U; j < rd.n_trips; ++j) {
+      for (auto p = 0U; p < rd.n_stops; ++p) {
+        if (rd.arrivals_by_trip[static_cast<std::size_t>(j) * rd.n_stops + p] != rd.arrivals[static_cast<std::size_t>(p) * rd.n_trips + j] ||
+            rd.departures_by_trip[static_cast<std::size_t>(j) * rd.n_stops + p] != rd.departures[static_cast<std::size_t>(p) * rd.n_trips + j]) {
+          out.push_back("route day: trip-major copy differs");
+          j = rd.n_trips;
+          break;
+        }
+      }
+    }
   }
   return out;
 }

@@ -124,12 +124,13 @@ TEST_CASE("readers on several threads see whole published states while updates a
   auto const src = st.add_source("tu");
   constexpr int n_updates = 300;
   std::atomic<bool> done{false};
-  std::atomic<int> inconsistent{0}, reads{0};
+  std::atomic<int> inconsistent{0}, reads{0}, started{0};
   // Generation k delays A by k seconds at S1: every stop of A, in the trip state and in the
   // route block, must show the same k; k never goes back for one reader.
   auto reader = [&] {
     int last = -1;
-    while (!done.load(std::memory_order_acquire)) {
+    ++started;
+    do {
       auto const s = st.current();
       auto const* ts = s->find(fx.trip("A"), fx.day);
       auto k = 0;
@@ -147,10 +148,11 @@ TEST_CASE("readers on several threads see whole published states while updates a
       if (k < last) ++inconsistent;
       last = k;
       ++reads;
-    }
+    } while (!done.load(std::memory_order_acquire));
   };
   std::vector<std::thread> readers;
   for (auto i = 0; i < 3; ++i) readers.emplace_back(reader);
+  while (started.load() < 3) std::this_thread::yield();  // updates start while readers read
   for (auto k = 1; k <= n_updates; ++k) {
     st.apply(src, fx.message(fx.at(hm(7, 0)) + k, {fx.delayed("A", k)}), fx.at(hm(7, 0)) + k);
   }

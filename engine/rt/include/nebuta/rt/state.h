@@ -78,21 +78,25 @@ struct added_trip {
 };
 
 // A RAPTOR route's trips on one service day with realtime applied, laid out like the
-// timetable's route block: times[pos * n_trips + trip_in_route].
+// timetable's route block and the router's trip-major copy of it:
+// stop-major [pos * n_trips + trip_in_route] (all trips at one stop, to find the trip to
+// board) and trip-major [trip_in_route * n_stops + pos] (one trip along its stops).
 struct route_day {
   route_idx route;
   day_idx day;
   std::uint32_t n_trips{0}, n_stops{0};
-  std::vector<seconds_t> arrivals, departures;
+  std::vector<seconds_t> arrivals, departures;                  // stop-major
+  std::vector<seconds_t> arrivals_by_trip, departures_by_trip;  // trip-major
   std::vector<std::uint8_t> removed;  // per trip in route: cancelled, replaced or moved to an extra route
 };
 
-// A trip running as a route of its own on one service day.
+// A trip running as a route of its own on one service day (one trip, so its stop-major and
+// trip-major layouts coincide): state::extra_stops() etc. [first, first + n).
 struct extra_route {
   day_idx day;
   std::uint32_t trip_state{0};  // index into state::trips()
   line_idx line{line_idx::invalid()};
-  std::uint32_t first{0}, n{0};  // into state::times(): the trip's stops, flags and times
+  std::uint32_t first{0}, n{0};
 };
 
 struct build_stats {
@@ -125,6 +129,17 @@ class state {
   // The extra routes of a service day, and those serving a stop.
   std::span<extra_route const> extra_routes_on(day_idx d) const;
   std::span<std::uint32_t const> extra_routes_at(stop_idx s) const;  // indices into extra_routes()
+  // An extra route's stops, boarding flags (stop_time::flags) and times, for a route scan.
+  std::span<stop_idx const> extra_stops(extra_route const& e) const { return {extra_stops_.data() + e.first, e.n}; }
+  std::span<std::uint8_t const> extra_flags(extra_route const& e) const { return {extra_flags_.data() + e.first, e.n}; }
+  std::span<seconds_t const> extra_arrivals(extra_route const& e) const { return {extra_arr_.data() + e.first, e.n}; }
+  std::span<seconds_t const> extra_departures(extra_route const& e) const { return {extra_dep_.data() + e.first, e.n}; }
+
+  // How much faster than the timetable realtime makes any ride (the largest drop of arrival
+  // minus departure between two stops of an updated trip): a router's lower bounds on travel
+  // times computed from the timetable stay valid once lowered by this much. None when added trips
+  // exist (they may connect stops the timetable never does): lower bounds must not be used.
+  std::optional<seconds_t> lower_bound_slack() const { return lb_slack_; }
 
   // Alerts informing a stop, a line or a trip (NO_SERVICE and display alike), as indices.
   std::vector<std::uint32_t> alerts_for(timetable const& tt, stop_idx s, line_idx l, trip_idx t,
@@ -143,6 +158,10 @@ class state {
   std::vector<route_day> route_days_;    // sorted by (route, day)
   std::vector<extra_route> extra_routes_;  // sorted by day
   std::vector<std::uint32_t> extra_at_offsets_, extra_at_;
+  std::vector<stop_idx> extra_stops_;
+  std::vector<std::uint8_t> extra_flags_;
+  std::vector<seconds_t> extra_arr_, extra_dep_;
+  std::optional<seconds_t> lb_slack_{0};
   std::vector<alert> alerts_;
   build_stats stats_;
   std::optional<unix_time> feed_time_;
