@@ -449,3 +449,27 @@ TEST_CASE("stop_sequence names the stop; a disagreeing stop_id wins", "[rt][sequ
   CHECK(t[3].arrival == hm(8, 32));
   CHECK(t[4].arrival == hm(8, 45));
 }
+
+TEST_CASE("lower-bound slack: how much faster than the timetable a ride became", "[rt][bounds]") {
+  fixture const fx;
+  auto u = fx.update("A");
+  auto x = fx.stu("S2");
+  x.departure.delay = 300;  // leaves S2 5 minutes late ...
+  auto y = fx.stu("S4");
+  y.arrival.delay = 60;  // ... and is only 1 minute late at S4: S2 → S4 is 4 minutes faster
+  u.stops = {x, y};
+  CHECK(fx.apply({u})->lower_bound_slack() == 240);
+  auto v = fx.update("A");
+  auto z = fx.stu("S2");
+  z.arrival.delay = 120;  // a plain delay: no ride is faster
+  v.stops = {z};
+  CHECK(fx.apply({v})->lower_bound_slack() == 0);
+  rt::trip_update n;
+  n.entity_id = "n";
+  n.relationship = rt::trip_relationship::new_trip;
+  auto a = fx.stu("S1"), b = fx.stu("S6");
+  a.departure.time = fx.at(hm(9, 0));
+  b.arrival.time = fx.at(hm(9, 5));
+  n.stops = {a, b};
+  CHECK(!fx.apply({n})->lower_bound_slack().has_value());
+}

@@ -9,6 +9,7 @@
 
 #include "gtfs-realtime.pb.h"
 #include "nebuta/rt/build.h"
+#include "nebuta/rt/export.h"
 #include "rt_sample.h"
 #include "shared_data.h"
 
@@ -240,4 +241,35 @@ TEST_CASE("mutated .pb files: decoded or refused, never a crash, every state val
   CHECK(refused + decoded == 600);
   CHECK(refused > 0);
   CHECK(decoded > 0);
+}
+
+TEST_CASE("the merged state republished as GTFS-RT applies back to the same times", "[gtfs_rt][export]") {
+  NEBUTA_REQUIRE_DATASET(dir, "rt-samples/us-bart");
+  test::rt_sample const s{dir / "gtfs", "bart"};
+  auto const decoded = gtfs_rt::decode(test::read_bytes(dir / "bart-trip-updates.pb"), *s.ids);
+  REQUIRE(decoded.message);
+  auto const first = apply(s, *decoded.message);
+  auto const bytes = gtfs_rt::encode(rt::export_state(*first, *s.ctx), s.tt());
+  pb::FeedMessage raw;
+  REQUIRE(raw.ParseFromString(bytes));  // a valid FeedMessage, required fields included
+  auto const again = gtfs_rt::decode(bytes, *s.ids);
+  REQUIRE(again.message);
+  CHECK(again.message->skipped.total() == 0);
+  auto const second = apply(s, *again.message);
+  CHECK(second->stats().skipped.total() == 0);
+  REQUIRE(second->trips().size() == first->trips().size());
+  for (auto i = 0U; i < first->trips().size(); ++i) {
+    auto const& a = first->trips()[i];
+    auto const& b = second->trips()[i];
+    CHECK(a.trip == b.trip);
+    CHECK(a.day == b.day);
+    CHECK(a.status == b.status);
+    auto const ta = first->times(a), tb = second->times(b);
+    REQUIRE(ta.size() == tb.size());
+    for (auto p = 0U; p < ta.size(); ++p) {
+      CHECK(ta[p].arrival == tb[p].arrival);
+      CHECK(ta[p].departure == tb[p].departure);
+      CHECK(ta[p].stop == tb[p].stop);
+    }
+  }
 }
