@@ -6,42 +6,25 @@
 
 #include <catch2/catch.hpp>
 
-#include "../raptor/mini_feed.h"
 #include "nebuta/rt/build.h"
 #include "reference_rt.h"
+#include "rt_world.h"
 
 using namespace nebuta;
 using test::hm;
 
 namespace {
 
-date_t const day0 = std::chrono::year{2024} / 5 / 15;
+date_t const day0 = test::rt_day;
 
-struct fixture {
-  test::mini_feed f;
-  timetable tt;
-  std::unique_ptr<rt::context> ctx;
-  day_idx day{};
-
-  fixture() {
-    for (auto i = 1; i <= 6; ++i) f.add_stop("S" + std::to_string(i), 35.0 + 0.01 * i, 139.0);
+struct fixture : test::rt_world {
+  fixture() : rt_world{6} {
     // A: S1 08:00 ... S5 08:40 (dwells 2 min at S3); B five minutes later; C at 10:00.
     f.add_trip("A", {{"S1", hm(8, 0)}, {"S2", hm(8, 10)}, {"S3", hm(8, 20), 0, 0, hm(8, 22)}, {"S4", hm(8, 30)}, {"S5", hm(8, 40)}});
     f.add_trip("B", {{"S1", hm(8, 5)}, {"S2", hm(8, 15)}, {"S3", hm(8, 25), 0, 0, hm(8, 27)}, {"S4", hm(8, 35)}, {"S5", hm(8, 45)}});
     f.add_trip("C", {{"S1", hm(10, 0)}, {"S2", hm(10, 10)}, {"S3", hm(10, 20), 0, 0, hm(10, 22)}, {"S4", hm(10, 30)}, {"S5", hm(10, 40)}});
-    tt = f.compile();
-    ctx = std::make_unique<rt::context>(tt);
-    day = *tt.day_of(day0);
+    finish();
   }
-
-  trip_idx trip(std::string_view id) const {
-    for (auto t = trip_idx{0}; t.v() < tt.n_trips(); ++t) {
-      if (tt.strings[tt.trip_ids[t]] == id) return t;
-    }
-    return trip_idx::invalid();
-  }
-  stop_idx stop(std::string const& id) const { return *tt.find_stop(id); }
-  rt::unix_time at(seconds_t s) const { return ctx->day_base(trip_idx{0}, day) + s; }
 
   rt::trip_update update(std::string_view id) const {
     rt::trip_update u;
@@ -433,7 +416,7 @@ TEST_CASE("stop_sequence names the stop; a disagreeing stop_id wins", "[rt][sequ
     for (auto i = 0U; i < fx.ctx->n_stops(t); ++i) rows.emplace_back(10 * (i + 1), fx.ctx->stops(t)[i]);
     b.set_trip(t, "", -1, "", rows);
   }
-  fx.ctx = std::make_unique<rt::context>(fx.tt, b.finish());
+  fx.ctx = std::make_unique<rt::context>(fx.tt, b.finish());  // the same timetable, with stop sequences
   auto u = fx.update("A");
   rt::stop_time_update x;
   x.stop_sequence = 30;  // S3

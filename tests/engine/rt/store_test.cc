@@ -6,36 +6,22 @@
 
 #include <catch2/catch.hpp>
 
-#include "../raptor/mini_feed.h"
 #include "nebuta/rt/store.h"
+#include "rt_world.h"
 
 using namespace nebuta;
 using test::hm;
 
 namespace {
 
-date_t const day0 = std::chrono::year{2024} / 5 / 15;
+date_t const day0 = test::rt_day;
 
-struct fixture {
-  test::mini_feed f;
-  timetable tt;
-  std::unique_ptr<rt::context> ctx;
-  day_idx day{};
-  fixture() {
-    for (auto i = 1; i <= 4; ++i) f.add_stop("S" + std::to_string(i), 35.0 + 0.01 * i, 139.0);
+struct fixture : test::rt_world {
+  fixture() : rt_world{4} {
     f.add_trip("A", {{"S1", hm(8, 0)}, {"S2", hm(8, 10)}, {"S3", hm(8, 20)}, {"S4", hm(8, 30)}});
     f.add_trip("B", {{"S1", hm(9, 0)}, {"S2", hm(9, 10)}, {"S3", hm(9, 20)}, {"S4", hm(9, 30)}});
-    tt = f.compile();
-    ctx = std::make_unique<rt::context>(tt);
-    day = *tt.day_of(day0);
+    finish();
   }
-  trip_idx trip(std::string_view id) const {
-    for (auto t = trip_idx{0}; t.v() < tt.n_trips(); ++t) {
-      if (tt.strings[tt.trip_ids[t]] == id) return t;
-    }
-    return trip_idx::invalid();
-  }
-  rt::unix_time at(seconds_t s) const { return ctx->day_base(trip_idx{0}, day) + s; }
   rt::trip_update delayed(std::string_view id, std::int32_t delay, std::string entity = {}) const {
     rt::trip_update u;
     u.entity_id = entity.empty() ? std::string{id} : entity;

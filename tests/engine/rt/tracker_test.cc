@@ -3,10 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include "../../feeds/gtfs_rt/rt_sample.h"
-#include "../raptor/mini_feed.h"
 #include "nebuta/rt/build.h"
 #include "nebuta/rt/simulate.h"
 #include "nebuta/rt/vehicle_tracker.h"
+#include "rt_world.h"
 #include "shared_data.h"
 
 using namespace nebuta;
@@ -14,36 +14,22 @@ using test::hm;
 
 namespace {
 
-date_t const day0 = std::chrono::year{2024} / 5 / 15;
+date_t const day0 = test::rt_day;
 
 // Stops 1.11 km apart on a meridian; A 08:00-08:40 and C 10:00-10:40 share block "blk".
-struct line_fixture {
-  test::mini_feed f;
-  timetable tt;
-  std::unique_ptr<rt::context> ctx;
-  day_idx day{};
-
-  line_fixture() {
-    for (auto i = 1; i <= 5; ++i) f.add_stop("S" + std::to_string(i), 35.0 + 0.01 * i, 139.0);
+struct line_fixture : test::rt_world {
+  line_fixture() : rt_world{5} {
     f.add_trip("A", {{"S1", hm(8, 0)}, {"S2", hm(8, 10)}, {"S3", hm(8, 20)}, {"S4", hm(8, 30)}, {"S5", hm(8, 40)}});
     f.add_trip("B", {{"S1", hm(8, 5)}, {"S2", hm(8, 15)}, {"S3", hm(8, 25)}, {"S4", hm(8, 35)}, {"S5", hm(8, 45)}});
     f.add_trip("C", {{"S1", hm(10, 0)}, {"S2", hm(10, 10)}, {"S3", hm(10, 20)}, {"S4", hm(10, 30)}, {"S5", hm(10, 40)}});
-    tt = f.compile();
+    finish();
     rt::schedule_extras_builder b{tt};
     for (auto t = trip_idx{0}; t.v() < tt.n_trips(); ++t) {
       auto const id = tt.strings[tt.trip_ids[t]];
       b.set_trip(t, id == "B" ? "" : "blk", 0, "", {});
     }
     ctx = std::make_unique<rt::context>(tt, b.finish());
-    day = *tt.day_of(day0);
   }
-  trip_idx trip(std::string_view id) const {
-    for (auto t = trip_idx{0}; t.v() < tt.n_trips(); ++t) {
-      if (tt.strings[tt.trip_ids[t]] == id) return t;
-    }
-    return trip_idx::invalid();
-  }
-  rt::unix_time at(seconds_t s) const { return ctx->day_base(trip_idx{0}, day) + s; }
   // A point between S_k and S_{k+1} (k from 1), fraction f of the way.
   static latlon between(int k, double f) { return {35.0 + 0.01 * k + 0.01 * f, 139.0}; }
 
