@@ -1,6 +1,7 @@
 // Alerts in the overlay: NO_SERVICE closes the stop times it covers (the planner routes around
 // them); every alert can be looked up by the stop, line or trip it informs.
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <tuple>
 
@@ -20,7 +21,30 @@ bool line_matches(timetable const& tt, informed_entity const& e, line_idx l) {
   return true;
 }
 
+bool same_language(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
+}
+
 }  // namespace
+
+std::string_view pick(translated_text const& t, std::span<std::string const> chain) {
+  for (auto const& wanted : chain) {
+    for (auto const& x : t) {
+      if (same_language(x.language, wanted)) return x.text;
+    }
+    for (auto const& x : t) {
+      if (x.language.size() > wanted.size() && x.language[wanted.size()] == '-' &&
+          same_language(std::string_view{x.language}.substr(0, wanted.size()), wanted)) {
+        return x.text;
+      }
+    }
+  }
+  for (auto const& x : t) {
+    if (x.language.empty()) return x.text;
+  }
+  return t.empty() ? std::string_view{} : std::string_view{t.front().text};
+}
 
 void state_builder::apply_no_service(build_input const& in) {
   auto const& tt = ctx_.tt();

@@ -456,3 +456,15 @@ TEST_CASE("lower-bound slack: how much faster than the timetable a ride became",
   n.stops = {a, b};
   CHECK(!fx.apply({n})->lower_bound_slack().has_value());
 }
+
+TEST_CASE("alert texts in the reader's language chain", "[rt][alerts]") {
+  rt::translated_text const t{{"ja", "運休"}, {"en-US", "No service"}, {"", "運休 / No service"}};
+  std::vector<std::string> const en{"en"}, en_us{"EN-us"}, ko_ja{"ko", "ja"}, fr{"fr"}, none;
+  CHECK(rt::pick(t, en) == "No service");  // prefix
+  CHECK(rt::pick(t, en_us) == "No service");  // case
+  CHECK(rt::pick(t, ko_ja) == "運休");
+  CHECK(rt::pick(t, fr) == "運休 / No service");  // untagged
+  CHECK(rt::pick(t, none) == "運休 / No service");
+  CHECK(rt::pick(rt::translated_text{{"de", "x"}}, fr) == "x");  // the first
+  CHECK(rt::pick({}, en).empty());
+}

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -148,6 +149,12 @@ struct translation {
   std::string text;
 };
 using translated_text = std::vector<translation>;
+
+// The text for a reader whose languages are `chain`, most wanted first (GTFS-RT's
+// TranslatedString resolution): the first translation in the first language of the chain that
+// has one, exactly ("en-US" for "en-us") or by language prefix ("en-US" for "en"); else the
+// translation without language; else the first. Empty when there is none.
+std::string_view pick(translated_text const& t, std::span<std::string const> chain);
 
 // Every given field must match (GTFS-RT EntitySelector). An id that does not resolve makes the
 // selector inform nothing (`unresolved`); it is kept for display.
