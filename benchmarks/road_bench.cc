@@ -179,14 +179,14 @@ int main(int argc, char** argv) {
   // One to 100 random vertices (road_query, early stopping when all are settled).
   road_query q{g};
   std::vector<road_node_idx> targets(100);
-  std::vector<node_cost> out(targets.size());
+  std::vector<node_cost> costs(targets.size());
   std::vector<double> o2m_us;
   for (int i = 0; i < 300; ++i) {
     for (auto& t : targets) t = road_node_idx{pick(rng)};
     auto const t0 = clk::now();
-    q.one_to_many(road_node_idx{pick(rng)}, targets, out);
+    q.one_to_many(road_node_idx{pick(rng)}, targets, costs);
     o2m_us.push_back(us_since(t0));
-    check += out[0].time_ds;
+    check += costs[0].time_ds;
   }
 
   // Many to many 50 x 50 through the model.

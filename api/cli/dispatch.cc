@@ -40,7 +40,7 @@ void run_dispatch(dispatch_options const& o) {
 void register_dispatch(CLI::App& app) {
   auto o = std::make_shared<dispatch_options>();
   o->cfg.threads = 2;
-  auto* cmd = app.add_subcommand("dispatch", "serve the on-demand dispatcher alone (see README: On-demand dispatch API)");
+  auto* cmd = app.add_subcommand("dispatch", "serve the on-demand dispatcher alone (see docs/drt-api.md)");
   api_server::add_drt_options(*cmd, o->drt, true);
   cmd->add_option("--address", o->cfg.address, "address to listen on")->capture_default_str();
   cmd->add_option("--port", o->cfg.port, "TCP port")->capture_default_str();

@@ -185,7 +185,7 @@ void register_plan(CLI::App& app) {
   cmd->add_option("--walk-radius", o->walk_radius, "walking links between stops up to this many metres (default 400, 0 in --gtfs-literal)");
   cmd->add_option("--walk-speed", o->walk_speed, "walking speed in m/s")->capture_default_str();
   cmd->add_option("--transfer-slack", o->transfer_slack, "seconds to change vehicles (default 60 or transfers.txt; 0 in --gtfs-literal)");
-  cmd->add_flag("--gtfs-literal", o->literal, "GTFS-literal comparison mode (see README)");
+  cmd->add_flag("--gtfs-literal", o->literal, "GTFS-literal comparison mode (see docs/planner.md)");
   cmd->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--queries", o->queries, "batch: CSV id,from_stop,to_stop,departure → id,arrival,legs on stdout");
   cmd->callback([o] { run_plan(*o); });

@@ -1,5 +1,5 @@
 // `nebuta simulate`: one scenario, or a sweep of every combination of parameter values on all
-// cores, into a folder of CSV/JSON files (schema in the README) and HTML reports.
+// cores, into a folder of CSV/JSON files (schema in docs/simulation.md) and HTML reports.
 #include <algorithm>
 #include <atomic>
 #include <chrono>

@@ -75,7 +75,15 @@ inline api_server::http_request parse_request(std::string_view bytes) {
 
 // An answer the house rules allow: a known status below 500, and a JSON body that parses (which
 // includes being valid UTF-8: nlohmann::json rejects invalid sequences in strings).
+// With NEBUTA_FUZZ_DUMP set, every answer is also printed to stdout (to compare the answers of
+// two builds over a corpus: `NEBUTA_FUZZ_DUMP=1 build/tests/fuzz/api_fuzz_replay DIR`).
 inline void check_response(api_server::http_response const& r, bool storage_may_fail = false) {
+  static bool const dump = std::getenv("NEBUTA_FUZZ_DUMP") != nullptr;
+  if (dump) {
+    std::printf("%d %s allow=[%s]", r.status, r.content_type.c_str(), r.allow.c_str());
+    for (auto const& [k, v] : r.headers) std::printf(" %s=[%s]", k.c_str(), v.c_str());
+    std::printf("\n%s\n", r.body.c_str());
+  }
   auto const json_ok = r.content_type != "application/json" || r.body.empty() || nlohmann::json::accept(r.body);
   auto const ok = r.status >= 200 && r.status <= 599 && (r.status < 500 || (storage_may_fail && r.status == 503)) &&
                   json_ok && (r.status < 400 || !r.body.empty());

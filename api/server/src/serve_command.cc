@@ -93,7 +93,7 @@ void add_http_options(CLI::App& cmd, server_config& cfg) {
 void register_serve(CLI::App& app) {
   auto o = std::make_shared<serve_options>();
   o->cfg.threads = 2;
-  auto* cmd = app.add_subcommand("serve", "serve the HTTP/protobuf API (see README: HTTP API)");
+  auto* cmd = app.add_subcommand("serve", "serve the HTTP/protobuf API (see docs/planner-api.md)");
   cmd->add_option("--feed", o->src.feeds, "GTFS feed folder or .zip, as PATH or NAME=PATH (repeatable)");
   cmd->add_option("--snapshot", o->src.snapshot, "compiled timetable written by `nebuta import`");
   cmd->add_option("--walk-links", o->src.walk_link_radius_m, "radius in metres of precomputed walking links")

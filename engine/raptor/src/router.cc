@@ -729,11 +729,11 @@ seconds_t router::probe_route(route_idx r, std::uint32_t start_rank,
         if (it == L) continue;
         t = *(it - 1);
       }
-      for (auto e = 0U; e < n_exit; ++e) {
-        if (exit_rank[e] <= rank) continue;
-        auto const pos2 = Fwd ? exit_rank[e] : n - 1 - exit_rank[e];
+      for (auto exit_i = 0U; exit_i < n_exit; ++exit_i) {
+        if (exit_rank[exit_i] <= rank) continue;
+        auto const pos2 = Fwd ? exit_rank[exit_i] : n - 1 - exit_rank[exit_i];
         auto const x = exit_tm[t * n + pos2] + off;
-        ub = std::min(ub, (Fwd ? x : -x) + exit_walk[e]);
+        ub = std::min(ub, (Fwd ? x : -x) + exit_walk[exit_i]);
       }
     }
   }

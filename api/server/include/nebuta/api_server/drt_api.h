@@ -73,6 +73,8 @@ struct drt_options {
   std::function<std::optional<latlon>(std::string const&)> stop_lookup;
 };
 
+struct drt_state;  // drt_state.h
+
 class drt_service {
  public:
   // Opens (or creates) the database, replays its journal, then journals every new command.
@@ -99,8 +101,7 @@ class drt_service {
   std::string rider_token(std::uint32_t request) const;
 
  private:
-  struct impl;
-  std::unique_ptr<impl> impl_;
+  std::unique_ptr<drt_state> state_;
 };
 
 }  // namespace nebuta::api_server

@@ -140,6 +140,7 @@ class service {
     std::uint32_t weight{0};       // routes calling, to rank busy stops first
   };
 
+  void index_stop_names();  // groups_, names_, folded_stop_names_ (stop_search.cc)
   stop_idx require_stop(std::string_view id) const;
   line_idx require_line(std::string_view id) const;
   void fill_stop(v1::Stop& out, stop_idx s, lang_chain const& chain, bool with_routes) const;

@@ -1,4 +1,4 @@
-// The output files of `nebuta simulate` (schema in the README): scenario.json, requests.csv,
+// The output files of `nebuta simulate` (schema in docs/simulation.md): scenario.json, requests.csv,
 // vehicles.csv, events.csv, kpis.json per run, and sweep.csv. Numbers are printed with fixed
 // formats, so the same result gives the same bytes.
 #pragma once

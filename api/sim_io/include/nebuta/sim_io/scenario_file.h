@@ -1,4 +1,4 @@
-// Scenario files of `nebuta simulate` (JSON; schema in the README) turned into sim::scenario, the
+// Scenario files of `nebuta simulate` (JSON; schema in docs/simulation.md) turned into sim::scenario, the
 // sweep keys that vary it, the travel model it names, and the "scenario as run" JSON written next
 // to the results.
 //

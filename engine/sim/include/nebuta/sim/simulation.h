@@ -98,7 +98,7 @@ struct sim_options {
 // Runs the scenario (its requests plus generated demand) on the travel model.
 result simulate(scenario const& sc, road::travel_model const& model, sim_options const& opt = {});
 
-// The KPIs of a finished run (see the README for the definitions).
+// The KPIs of a finished run (see docs/simulation.md for the definitions).
 kpis compute_kpis(result const& r, scenario const& sc);
 
 // Nearest-rank percentile (p in [0, 100]) of unsorted values; nullopt when empty.

@@ -1,0 +1,20 @@
+// Secrets of the on-demand API: the per-database secret, rider tokens (HMAC-SHA256 of the
+// request id) and the constant-time comparison of bearer tokens (OpenSSL).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace nebuta::api_server {
+
+// 32 random bytes as hex; throws std::runtime_error when the system has no random bytes.
+std::string random_secret();
+
+// The rider token of a request id under `secret`: the first 16 bytes of HMAC-SHA256, as hex.
+std::string rider_token_of(std::string_view secret, std::uint32_t request);
+
+// Equal strings, in time independent of where they differ and of their lengths.
+bool equal_secret(std::string_view a, std::string_view b);
+
+}  // namespace nebuta::api_server
