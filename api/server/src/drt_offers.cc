@@ -22,9 +22,9 @@ http_response drt_offers(drt_call& c) {
         throw drt_error{400, "invalid_place", what + ": give either stop_id or lat and lon, not both"};
       if (!m.opt.stop_lookup)
         throw drt_error{400, "unknown_stop", what + ": no timetable is loaded; give lat and lon"};
-      auto const c = m.opt.stop_lookup(p.stop_id());
-      if (!c) throw drt_error{400, "unknown_stop", what + ": no stop with id '" + p.stop_id().substr(0, 100) + "'"};
-      return *c;
+      auto const coord = m.opt.stop_lookup(p.stop_id());
+      if (!coord) throw drt_error{400, "unknown_stop", what + ": no stop with id '" + p.stop_id().substr(0, 100) + "'"};
+      return *coord;
     }
     if (!p.has_lat() || !p.has_lon()) throw drt_error{400, "invalid_place", what + ": give lat and lon, or stop_id"};
     return require_coordinate(p.lat(), p.lon(), what);

@@ -15,18 +15,18 @@ std::uint16_t store::add_source(std::string name) {
   return static_cast<std::uint16_t>(sources_.size() - 1);
 }
 
-void store::refused(std::uint16_t source, std::string const& why) {
+void store::refused(std::uint16_t src, std::string const& why) {
   std::lock_guard const lock{mutex_};
-  if (source >= sources_.size()) return;
-  ++sources_[source].status.refused;
-  sources_[source].last_error = why;
+  if (src >= sources_.size()) return;
+  ++sources_[src].status.refused;
+  sources_[src].last_error = why;
 }
 
-store::apply_result store::apply(std::uint16_t source, feed_message msg, unix_time now) {
+store::apply_result store::apply(std::uint16_t src, feed_message msg, unix_time now) {
   auto const start = std::chrono::steady_clock::now();
   std::lock_guard const lock{mutex_};
-  if (source >= sources_.size()) return {false, "unknown source"};
-  auto& s = sources_[source];
+  if (src >= sources_.size()) return {false, "unknown source"};
+  auto& s = sources_[src];
   if (msg.timestamp && s.status.feed_time && *msg.timestamp < *s.status.feed_time) {
     ++s.status.refused;
     s.status.skipped_total.add(skip_reason::stale_timestamp);

@@ -50,9 +50,9 @@ class store {
     std::string error;  // why not
   };
   // `now` is the wall clock for ages (or a recorded snapshot's own time).
-  apply_result apply(std::uint16_t source, feed_message msg, unix_time now);
+  apply_result apply(std::uint16_t src, feed_message msg, unix_time now);
   // A source that failed to deliver (bad bytes, HTTP error): counted, state unchanged.
-  void refused(std::uint16_t source, std::string const& why);
+  void refused(std::uint16_t src, std::string const& why);
   // Drops (falls back to schedule) sources whose last message is older than max_age_s;
   // max_age_s 0 turns the check off. Returns true when the published state changed.
   bool expire(unix_time now, std::int64_t max_age_s);
