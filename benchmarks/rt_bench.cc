@@ -4,6 +4,8 @@
 //   bench_rt estimator --date D FEED [--noise M] [--gap S] [--seed S] [--from H] [--to H] [--decay S]
 //                                                   simulated day: error of the next 5 arrivals
 //   bench_rt versus-tu FEED_DIR VP_PB TU_PB        estimates from positions vs the producer's TripUpdates
+//   bench_rt replay --date D FEED [--every S]      a simulated day's snapshots (TripUpdates and
+//                                                   VehiclePositions, as bytes) applied to a store
 // Times are thread CPU time (the machine is shared), p50/p90/max over the runs.
 #include <time.h>
 
@@ -149,13 +151,14 @@ int estimator(std::string const& feed, date_t date, rt::sim_options so, rt::trac
   auto const t0 = thread_ms();
   auto const e = rt::measure_estimator(sim, *l.ctx, to, gap, base + from_h * 3600, base + to_h * 3600);
   auto const ms = thread_ms() - t0;
-  std::printf("| noise m | gap s | decay s | instants | positions | running | estimated | wrong trip | samples | median s | p90 s | p99 s | cpu s |\n"
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-  std::printf("| %.0f | %d | %d | %llu | %llu | %llu | %llu | %llu | %zu | %.0f | %.0f | %.0f | %.1f |\n", so.gps_noise_m, gap,
+  std::printf("| noise m | gap s | decay s | instants | positions | running | estimated | wrong trip | samples | median s | p90 s | p99 s | schedule median s | schedule p90 s | cpu s |\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("| %.0f | %d | %d | %llu | %llu | %llu | %llu | %llu | %zu | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f |\n", so.gps_noise_m, gap,
               to.decay_horizon_s, static_cast<unsigned long long>(e.instants), static_cast<unsigned long long>(e.positions),
               static_cast<unsigned long long>(e.running), static_cast<unsigned long long>(e.estimated),
               static_cast<unsigned long long>(e.wrong_trip), e.abs_error_s.size(), e.percentile(0.5), e.percentile(0.9),
-              e.percentile(0.99), ms / 1e3);
+              e.percentile(0.99), rt::estimator_error::percentile_of(e.schedule_abs_error_s, 0.5),
+              rt::estimator_error::percentile_of(e.schedule_abs_error_s, 0.9), ms / 1e3);
   std::fprintf(stderr, "skipped:");
   for (auto i = 0U; i < rt::n_skip_reasons; ++i) {
     if (e.skipped.n[i] != 0) std::fprintf(stderr, " %s=%llu", rt::skip_reason_names[i].data(), static_cast<unsigned long long>(e.skipped.n[i]));
@@ -204,6 +207,35 @@ int versus_tu(std::string const& feed, std::string const& vp_pb, std::string con
   return 0;
 }
 
+int replay(std::string const& feed, date_t date, seconds_t every) {
+  loaded const l{feed};
+  rt::day_simulation const sim{*l.ctx, date, {}};
+  rt::store st{*l.ctx};
+  auto const tu_src = st.add_source("tu"), vp_src = st.add_source("vp");
+  std::vector<double> tu_ms, vp_ms;
+  std::size_t tu_bytes = 0, vp_bytes = 0, n = 0;
+  for (auto at = sim.first_report(); at <= sim.last_report(); at += every, ++n) {
+    auto const tu = gtfs_rt::encode(sim.trip_updates(at), l.tt.tt);
+    auto const vp = gtfs_rt::encode(sim.vehicle_positions(at), l.tt.tt);
+    tu_bytes = std::max(tu_bytes, tu.size());
+    vp_bytes = std::max(vp_bytes, vp.size());
+    auto t0 = thread_ms();
+    st.apply(tu_src, std::move(*gtfs_rt::decode(tu, *l.ids).message), at);
+    tu_ms.push_back(thread_ms() - t0);
+    t0 = thread_ms();
+    st.apply(vp_src, std::move(*gtfs_rt::decode(vp, *l.ids).message), at);
+    vp_ms.push_back(thread_ms() - t0);
+  }
+  auto const srcs = st.sources();
+  std::printf("%zu snapshots every %d s (largest: TripUpdates %zu bytes, VehiclePositions %zu bytes); last state: "
+              "%llu trip-days, %llu moved for order\n| source | applies | p50 ms | p90 ms | max ms |\n|---|---|---|---|---|\n",
+              n, every, tu_bytes, vp_bytes, static_cast<unsigned long long>(st.current()->stats().applied),
+              static_cast<unsigned long long>(st.current()->stats().overtaking));
+  report_times("TripUpdates: decode + merge + build + publish", tu_ms);
+  report_times("VehiclePositions: decode + track + build + publish", vp_ms);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -217,7 +249,7 @@ int main(int argc, char** argv) {
   std::optional<date_t> date;
   rt::sim_options so;
   rt::tracker_options to;
-  seconds_t gap = 30;
+  seconds_t gap = 30, every = 15;
   for (int i = 2; i < argc; ++i) {
     std::string const a = argv[i];
     auto const next = [&] { return i + 1 < argc ? std::string{argv[++i]} : std::string{}; };
@@ -229,6 +261,7 @@ int main(int argc, char** argv) {
     else if (a == "--from") from_h = std::stoi(next());
     else if (a == "--to") to_h = std::stoi(next());
     else if (a == "--decay") to.decay_horizon_s = std::stoi(next());
+    else if (a == "--every") every = std::stoi(next());
     else pos.push_back(a);
   }
   so.report_min_s = so.report_max_s = gap;
@@ -236,6 +269,7 @@ int main(int argc, char** argv) {
   if (mode == "apply-all" && pos.size() == 1 && date) return apply_all(pos[0], *date, runs);
   if (mode == "estimator" && pos.size() == 1 && date) return estimator(pos[0], *date, so, to, gap, from_h, to_h);
   if (mode == "versus-tu" && pos.size() == 3) return versus_tu(pos[0], pos[1], pos[2], to);
+  if (mode == "replay" && pos.size() == 1 && date) return replay(pos[0], *date, every);
   std::fprintf(stderr, "bad arguments; see the header of benchmarks/rt_bench.cc\n");
   return 2;
 }

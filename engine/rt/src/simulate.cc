@@ -201,9 +201,8 @@ feed_message day_simulation::trip_updates(unix_time at) const {
   return m;
 }
 
-double estimator_error::percentile(double p) const {
-  if (abs_error_s.empty()) return 0.0;
-  auto v = abs_error_s;
+double estimator_error::percentile_of(std::vector<double> v, double p) {
+  if (v.empty()) return 0.0;
   auto const k = std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())));
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
   return v[k];
@@ -243,6 +242,7 @@ estimator_error measure_estimator(day_simulation const& sim, context const& ctx,
         if (b + s.arrival[i] <= at) continue;
         if (i < e.stops.size() && e.stops[i].arrival.time) {
           out.abs_error_s.push_back(std::abs(static_cast<double>(*e.stops[i].arrival.time - (b + s.arrival[i]))));
+          out.schedule_abs_error_s.push_back(std::abs(static_cast<double>(ctx.arrival(s.trip, i) - s.arrival[i])));
         }
         ++taken;
       }

@@ -177,6 +177,8 @@ TEST_CASE("simulated Hachinohe day, 20 m noise, 30 s gaps: median error of the n
   INFO("median " << e.percentile(0.5) << " s, p90 " << e.percentile(0.9) << " s, " << e.abs_error_s.size() << " samples");
   CHECK(e.abs_error_s.size() > 300'000);
   CHECK(e.percentile(0.5) <= 60.0);
+  // ... and far better than the timetable alone on the same stops.
+  CHECK(e.percentile(0.5) < 0.5 * rt::estimator_error::percentile_of(e.schedule_abs_error_s, 0.5));
   CHECK(static_cast<double>(e.estimated) >= 0.95 * static_cast<double>(e.running));
   CHECK(static_cast<double>(e.wrong_trip) <= 0.03 * static_cast<double>(e.running));
 }

@@ -96,12 +96,14 @@ class day_simulation {
 // simulated arrival.
 struct estimator_error {
   std::vector<double> abs_error_s;  // one per (instant, vehicle, stop)
+  std::vector<double> schedule_abs_error_s;  // the same stops predicted by the timetable alone
   std::uint64_t instants{0}, positions{0};
   std::uint64_t running{0};      // (instant, vehicle) pairs running
   std::uint64_t estimated{0};    // ... with an estimate of the right trip
   std::uint64_t wrong_trip{0};   // ... with an estimate of another trip
   skip_counts skipped;
-  double percentile(double p) const;  // of abs_error_s, p in [0, 1]
+  double percentile(double p) const { return percentile_of(abs_error_s, p); }  // p in [0, 1]
+  static double percentile_of(std::vector<double> v, double p);
 };
 estimator_error measure_estimator(day_simulation const& sim, context const& ctx, tracker_options const& opt,
                                   seconds_t interval_s, unix_time from, unix_time to, unsigned next_stops = 5);
