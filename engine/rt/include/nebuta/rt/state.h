@@ -135,10 +135,11 @@ class state {
   std::span<seconds_t const> extra_arrivals(extra_route const& e) const { return {extra_arr_.data() + e.first, e.n}; }
   std::span<seconds_t const> extra_departures(extra_route const& e) const { return {extra_dep_.data() + e.first, e.n}; }
 
-  // How much faster than the timetable realtime makes any ride (the largest drop of arrival
+  // How much faster than the timetable realtime makes any one ride (the largest drop of arrival
   // minus departure between two stops of an updated trip): a router's lower bounds on travel
-  // times computed from the timetable stay valid once lowered by this much. None when added trips
-  // exist (they may connect stops the timetable never does): lower bounds must not be used.
+  // times computed from the timetable stay valid once lowered by this much per ride still to
+  // take. None when added trips exist (they may connect stops the timetable never does): lower
+  // bounds must not be used.
   std::optional<seconds_t> lower_bound_slack() const { return lb_slack_; }
 
   // Alerts informing a stop, a line or a trip (NO_SERVICE and display alike), as indices.
