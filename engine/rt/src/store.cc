@@ -98,8 +98,13 @@ void store::publish(unix_time now) {
     for (auto const& [id, a] : s.alerts) in.alerts.push_back(&a);
     if (s.status.feed_time && (!in.feed_time || *s.status.feed_time > *in.feed_time)) in.feed_time = s.status.feed_time;
   }
-  current_.store(build_state(ctx_, in, bopt_), std::memory_order_release);
+  auto next = build_state(ctx_, in, bopt_);  // the work, with no lock readers take
+  {
+    std::lock_guard const lock{current_mutex_};
+    current_.swap(next);
+  }
   version_.fetch_add(1, std::memory_order_acq_rel);
+  // `next` (the previous state) is released here, after the lock, unless a query still holds it.
 }
 
 std::vector<source_status> store::sources() const {

@@ -1,9 +1,12 @@
 // The published realtime state of every source (one per GTFS-RT feed), read-copy-update:
 // apply() merges a source's new message into what that source said before (FULL_DATASET
 // replaces it, DIFFERENTIAL replaces or deletes by entity id), turns VehiclePositions into delay
-// estimates, builds a new immutable state from all sources and publishes it with one atomic
-// pointer store. current() is one atomic load: queries never wait for updates and keep the state
-// they started with; updates (serialised among themselves) never wait for queries.
+// estimates, builds a new immutable state from all sources and publishes it by swapping one
+// shared pointer. current() copies that pointer: queries keep the state they started with and
+// never wait for an update to be built; updates (serialised among themselves) never wait for
+// queries. The copy and the swap hold a lock of their own for the few nanoseconds of a
+// shared_ptr copy (not std::atomic<std::shared_ptr>: libstdc++ 12's reads its pointer outside
+// what ThreadSanitizer can see as synchronised).
 #pragma once
 
 #include <atomic>
@@ -43,7 +46,10 @@ class store {
   // Registers a source; returns its index (sources are fixed before updates start).
   std::uint16_t add_source(std::string name);
 
-  std::shared_ptr<state const> current() const { return current_.load(std::memory_order_acquire); }
+  std::shared_ptr<state const> current() const {
+    std::lock_guard const lock{current_mutex_};
+    return current_;
+  }
 
   struct apply_result {
     bool applied{false};
@@ -76,7 +82,8 @@ class store {
   tracker_options topt_;
   mutable std::mutex mutex_;  // serialises apply / expire / sources(); never taken by current()
   std::vector<source> sources_;
-  std::atomic<std::shared_ptr<state const>> current_;
+  mutable std::mutex current_mutex_;  // guards only the copy and the swap of current_
+  std::shared_ptr<state const> current_;
   std::atomic<std::uint64_t> version_{0};
 };
 
