@@ -292,7 +292,7 @@ http_response api::handle_with(http_request const& req, raptor::router* router_p
           }
         } else if (is_get) {
           check_allowed(params, {"from", "to", "date", "depart", "arrive", "window", "wheelchair", "max_legs",
-                                 "walk_radius", "walk_speed", "transfer_slack", "gtfs_literal"});
+                                 "walk_radius", "walk_speed", "transfer_slack", "gtfs_literal", "sort", "max_fare"});
           pr.set_from(params.get("from"));
           pr.set_to(params.get("to"));
           pr.set_date(params.get("date"));
@@ -306,6 +306,8 @@ http_response api::handle_with(http_request const& req, raptor::router* router_p
           if (auto v = parse_double(params, "walk_radius")) pr.set_walk_radius(*v);
           if (auto v = parse_double(params, "walk_speed")) pr.set_walk_speed(*v);
           if (auto v = parse_int(params, "transfer_slack", 0, 3600)) pr.set_transfer_slack(static_cast<std::int32_t>(*v));
+          pr.set_sort(params.get("sort"));  // fares (docs/fares.md)
+          if (auto v = parse_double(params, "max_fare")) pr.set_max_fare(*v);
         } else {
           throw api_error{405, "method_not_allowed", {req.method, "GET, POST"}};
         }

@@ -153,6 +153,8 @@ std::string make_openapi_json() {
       query_param("walk_speed", "number", "walking speed in m/s (default 1.2)"),
       query_param("transfer_slack", "integer", "seconds to change vehicles"),
       query_param("gtfs_literal", "boolean", "GTFS-literal comparison mode"),
+      query_param("sort", "string", "departure (default) or fare: cheapest known fare first (docs/fares.md)"),
+      query_param("max_fare", "number", "drop journeys whose known fare is above this, in the currency's main unit"),
   });
   json paths;
   paths["/v1/plan"]["get"] = operation("Journeys (earliest arrival, arrive-by, range)", "PlanResponse", plan_params);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <tuple>
 
+#include "fares.h"
 #include "nebuta/raptor/tight.h"
 #include "service_detail.h"
 
@@ -92,6 +93,7 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
   if (req.to().empty()) throw api_error{400, "missing_parameter", {"to"}};
 
   auto const opt = router_options(req);
+  auto const fare_opt = fare_options_of(req);
   seconds_t window = 0;
   if (!req.window().empty()) {
     if (p.arrive_by) throw api_error{400, "window_needs_depart"};
@@ -123,6 +125,7 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
       }
     }
     std::sort(p.journeys.begin(), p.journeys.end(), by_departure);
+    apply_fare_options(tt_, fare_opt, p.journeys, p.date);
     return p;
   }
 
@@ -140,6 +143,7 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
         for (auto& j : one) all.push_back(std::move(j));
       }
     }
+    if (fare_opt.by_fare) order_by_fare(tt_, all, p.date);  // of equal journeys the cheapest is kept
     for (std::size_t i = 0; i < all.size(); ++i) {
       auto dominated = false;
       for (std::size_t k = 0; k < all.size() && !dominated; ++k) {
@@ -154,6 +158,7 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
   };
   if (!opt.wheelchair) {
     p.journeys = search(opt);
+    apply_fare_options(tt_, fare_opt, p.journeys, p.date);
     return p;
   }
   // Wheelchair: first what is known to be accessible, then what may be (unknown somewhere) and
@@ -167,6 +172,7 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
                                      [&](raptor::journey const& k) { return dominates(k, j); });
     if (!covered && journey_accessibility(j) != v1_accessible) p.journeys.push_back(std::move(j));
   }
+  apply_fare_options(tt_, fare_opt, p.journeys, p.date);
   return p;
 }
 
@@ -254,6 +260,7 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
         c.set_platform_code(str(tt_.strings[tt_.stop_platform_codes[v.stop]]));
       }
     }
+    set_fares(tt_, j, p.date, mj);
   }
   return out;
 }
