@@ -548,6 +548,73 @@ TEST_CASE("drt: bad requests get 4xx with code and message", "[drt]") {
   CHECK(f.call_json("POST", "/v1/drt/offers", offer_body())["offered"] == true);
 }
 
+TEST_CASE("drt: errors and refusals in the request's language", "[drt]") {
+  fixture f;
+  f.add_vehicle("v1", depot_lat, depot_lon);
+  struct language_case {
+    std::string method, target, body, headers;
+    int status;
+    std::string field, text;  // `field` of the JSON answer holds `text`
+  };
+  std::vector<language_case> const cases{
+      {"GET", "/v1/drt/vehicles/zz", "", op + "Accept-Language: ja\r\n", 404, "message", "ID「zz」の車両はありません"},
+      {"GET", "/v1/drt/requests/0?lang=ko", "", "", 401, "message",
+       "이 엔드포인트에는 Authorization: Bearer <승객 토큰 또는 운영자 토큰>이 필요합니다"},
+      {"POST", "/v1/drt/offers?lang=zh-Hant", offer_body(pu_lat, pu_lon, pu_lat, pu_lon), "", 200, "reject_message",
+       "請求無效（起訖點相同，或乘客人數有誤）"},
+      {"POST", "/v1/drt/offers", offer_body(pu_lat, pu_lon, pu_lat, pu_lon), "Accept-Language: zh-CN,zh;q=0.9\r\n", 200,
+       "reject_message", "请求无效（起终点相同，或乘客人数有误）"},
+      {"POST", "/v1/drt/offers", offer_body(pu_lat, pu_lon, pu_lat, pu_lon), "Accept-Language: fr\r\n", 200,
+       "reject_message", "the request is not valid (same place, or bad passenger counts)"},
+      {"POST", "/v1/drt/vehicles?lang=ja",
+       R"({"vehicle_id":"v1","seats":4,"depot":{"lat":35,"lon":139},"shift_start_time":"06:00","shift_end_time":"22:00"})",
+       op, 409, "message", "この車両のこの勤務は別の値で登録済みです（登録後の勤務は変更できません）"},
+      {"POST", "/v1/drt/vehicles?lang=ja", R"({"vehicle_id":"v1","seats":4,"depot":{"lat":35,"lon":139}})", op, 409,
+       "message", "この車両には 2026-11-22T06:00:00+09:00 から 2026-11-22T22:00:00+09:00 までの勤務がすでにあります"},
+  };
+  for (auto const& c : cases) {
+    auto const r = f.call(c.method, c.target, c.body, c.headers);
+    INFO(c.method << " " << c.target << " -> " << r.status << " " << r.body);
+    CHECK(r.status == c.status);
+    CHECK(json::parse(r.body)[c.field] == c.text);
+  }
+}
+
+TEST_CASE("drt: the on-demand API keeps the server's limits, as the planner does", "[drt]") {
+  fixture f;
+  f.add_vehicle("v1", depot_lat, depot_lon);
+  as::server_config cfg;
+  cfg.access_log = false;
+  cfg.max_body_bytes = 300;
+  cfg.max_params = 2;
+  cfg.max_param_bytes = 12;
+  cfg.max_uri_bytes = 80;
+  as::api a{nullptr, f.drt.get(), cfg};  // the pipeline without sockets: the gate's own limits do not interfere
+  auto const serve = [&](std::string method, std::string target, std::string body = {}) {
+    as::http_request r;
+    r.method = std::move(method);
+    r.target = std::move(target);
+    r.body = std::move(body);
+    r.authorization = "Bearer " + op_token;
+    auto const res = a.serve(r);
+    return std::pair{res.status, json::parse(res.body)};
+  };
+  auto const [big, big_j] = serve("POST", "/v1/drt/offers", offer_body() + std::string(300, ' '));
+  CHECK(big == 413);
+  CHECK(big_j["code"] == "body_too_large");
+  CHECK(big_j["message"] == "request body too large (at most 300 bytes)");
+  auto const [long_field, long_field_j] =
+      serve("POST", "/v1/drt/offers", R"({"pickup":{"stop_id":"a-stop-id-of-20-ch"},"dropoff":{"lat":35,"lon":139}})");
+  CHECK(long_field == 400);
+  CHECK(long_field_j["message"] == "malformed request body: a field is longer than 12 bytes");
+  CHECK(serve("GET", "/v1/drt/info?lang=en&a=1&b=2").second["code"] == "too_many_parameters");
+  CHECK(serve("GET", "/v1/drt/info?lang=en-GB-oxendict").second["code"] == "parameter_too_long");
+  CHECK(serve("GET", "/v1/drt/info?lang=en&lang=en").second["code"] == "duplicate_parameter");
+  CHECK(serve("GET", "/v1/drt/info?lang=%C0%AF").second["code"] == "invalid_utf8");
+  CHECK(serve("GET", "/v1/drt/vehicles/" + std::string(80, 'v')).first == 414);
+  CHECK(serve("GET", "/v1/drt/info?lang=ja").first == 200);
+}
+
 TEST_CASE("drt: a journal write failure answers 503 and makes the service read-only", "[drt]") {
   fixture f;
   f.add_vehicle("v1", depot_lat, depot_lon);

@@ -11,11 +11,8 @@
 
 #include <google/protobuf/util/json_util.h>
 
-#include "drt_call.h"
+#include "drt_handlers.h"
 #include "drt_token.h"
-#include "negotiation.h"
-#include "nebuta/api_service/service.h"
-#include "nebuta/api_service/text_fold.h"
 #include "nebuta/core/civil_time.h"
 
 namespace nebuta::api_server {
@@ -40,19 +37,12 @@ void drt_state::background_loop() {
           }))
         write([&] { return disp.reoptimise(now()); });
       compact_if_due(false);
-    } catch (drt_error const&) {
+    } catch (api_service::api_error const&) {  // storage failed: the service is read-only now
     }
   }
 }
 
 namespace {
-
-format negotiate(std::string_view accept, bool binary_default) {
-  if (auto const f = negotiate_format(accept, binary_default ? format::protobuf : format::json)) return *f;
-  throw drt_error{406, "not_acceptable",
-                  "cannot answer as '" + std::string{accept.substr(0, 100)} +
-                      "'; accept application/json or application/x-protobuf"};
-}
 
 // GTFS-RT as JSON: only the fields that are set (proto2 defaults such as bearing 0 would read as
 // measurements).
@@ -67,9 +57,7 @@ http_response respond_gtfs_rt_json(google::protobuf::Message const& m) {
 }
 
 // GET /v1/drt/info
-http_response drt_info(drt_call& c) {
-  auto& m = c.m;
-  c.allow({"GET"});
+http_response drt_info(drt_state& m, call& c) {
   std::lock_guard const lock{m.mutex};
   v1::DrtInfo info;
   auto const now = m.now();
@@ -84,10 +72,8 @@ http_response drt_info(drt_call& c) {
 }
 
 // POST /v1/drt/reoptimise
-http_response drt_reoptimise(drt_call& c) {
-  auto& m = c.m;
-  c.allow({"POST"});
-  c.require_operator();
+http_response drt_reoptimise(drt_state& m, call& c) {
+  require_operator(m, c);
   std::lock_guard const lock{m.mutex};
   auto const now = m.now();
   auto const res = m.write([&] { return m.disp.reoptimise(now); });
@@ -98,33 +84,36 @@ http_response drt_reoptimise(drt_call& c) {
   return message_response(out, c.fmt);
 }
 
-// GET /v1/drt/gtfs-rt/vehicle-positions
-http_response drt_gtfs_rt(drt_call& c) {
-  auto& m = c.m;
-  if (c.seg[3] != "vehicle-positions")
-    throw drt_error{404, "not_found", "no such endpoint: " + std::string{c.path.substr(0, 200)}};
-  c.ep = endpoint::drt_gtfs_rt;
-  c.allow({"GET"});
+// GET /v1/drt/gtfs-rt/vehicle-positions: binary GTFS-RT unless JSON is preferred
+http_response drt_gtfs_rt(drt_state& m, call& c) {
   std::lock_guard const lock{m.mutex};
   auto const feed = m.vehicle_positions();
   return c.fmt == format::json ? respond_gtfs_rt_json(feed) : message_response(feed, c.fmt);
 }
 
-// The resources under /v1/drt/: the segment after /v1/drt/, how many segments the path may
-// have in all, and the handler.
-struct resource {
-  std::string_view name;
-  std::size_t min_segments, max_segments;
-  http_response (*handle)(drt_call&);
-};
-constexpr std::array<resource, 6> resources{{
-    {"info", 3, 3, drt_info},
-    {"offers", 3, 3, drt_offers},
-    {"requests", 4, 5, drt_requests},
-    {"vehicles", 3, 5, drt_vehicles},
-    {"reoptimise", 3, 3, drt_reoptimise},
-    {"gtfs-rt", 4, 4, drt_gtfs_rt},
+// Offers, /info and the GTFS-RT feed are public; a request's routes need its rider token or the
+// operator's; every other route is the operator's (the handlers check).
+constexpr std::array<route<drt_state>, 14> table{{
+    {"/v1/drt/info", "GET", "", endpoint::drt_other, drt_info},
+    {"/v1/drt/offers", "POST", "", endpoint::drt_offer, drt_offer, true},
+    {"/v1/drt/requests/{}", "GET", "", endpoint::drt_request, drt_get_request},
+    {"/v1/drt/requests/{}/accept", "POST", "", endpoint::drt_request, drt_accept_request},
+    {"/v1/drt/requests/{}/cancel", "POST", "", endpoint::drt_request, drt_cancel_request},
+    {"/v1/drt/vehicles", "GET", "", endpoint::drt_vehicle, drt_list_vehicles},
+    {"/v1/drt/vehicles", "POST", "", endpoint::drt_vehicle, drt_register_vehicle},
+    {"/v1/drt/vehicles/{}", "GET", "", endpoint::drt_vehicle, drt_get_vehicle},
+    {"/v1/drt/vehicles/{}", "PUT", "", endpoint::drt_vehicle, drt_put_vehicle},
+    {"/v1/drt/vehicles/{}/stops", "GET", "", endpoint::drt_vehicle, drt_vehicle_stops},
+    {"/v1/drt/vehicles/{}/position", "POST", "", endpoint::drt_telemetry, drt_vehicle_position},
+    {"/v1/drt/vehicles/{}/events", "POST", "", endpoint::drt_telemetry, drt_vehicle_event},
+    {"/v1/drt/reoptimise", "POST", "", endpoint::drt_other, drt_reoptimise},
+    {"/v1/drt/gtfs-rt/vehicle-positions", "GET", "", endpoint::drt_gtfs_rt, drt_gtfs_rt, false, answers::protobuf},
 }};
+
+server_config const& default_limits() {
+  static server_config const cfg;
+  return cfg;
+}
 
 }  // namespace
 
@@ -142,8 +131,8 @@ std::size_t drt_service::register_shifts() {
   std::lock_guard const lock{m.mutex};
   try {
     return m.register_shifts(m.now());
-  } catch (drt_error const& e) {
-    throw std::runtime_error{"registering the fleet's shifts: " + e.message};
+  } catch (api_error const& e) {
+    throw std::runtime_error{std::string{"registering the fleet's shifts: "} + e.what()};
   }
 }
 
@@ -196,55 +185,14 @@ std::string drt_service::prometheus_text() const {
 }
 std::string drt_service::rider_token(std::uint32_t request) const { return state_->token(request); }
 
+std::optional<http_response> drt_service::route_call(call& c) {
+  if (owns(c.req.target)) c.ep = endpoint::drt_other;
+  if (auto const* r = find_route(std::span<route<drt_state> const>{table}, c)) return dispatch(*r, *state_, c);
+  return std::nullopt;
+}
+
 http_response drt_service::handle(http_request const& req, endpoint& ep) {
-  auto& m = *state_;
-  ep = endpoint::drt_other;
-  auto fmt = format::json;
-  auto error_fmt = format::json;  // the GTFS-RT feed answers binary by default, its errors JSON
-  try {
-    auto const qpos = req.target.find('?');
-    auto const path = std::string_view{req.target}.substr(0, qpos);
-    auto seg = split_path(path);  // "v1", "drt", ...
-    auto const is_gtfs_rt = seg.size() == 4 && seg[2] == "gtfs-rt";
-    fmt = negotiate(req.accept, is_gtfs_rt);
-    error_fmt = negotiate(req.accept, false);
-    if (req.target.size() > 4096) throw drt_error{414, "uri_too_long", "request URI too long (at most 4096 bytes)"};
-    if (qpos != std::string::npos && qpos + 1 < req.target.size())
-      throw drt_error{400, "unknown_parameter", "the on-demand API takes no query parameters"};
-    if (req.method == "OPTIONS") return {204, {}, {}, {}, {}};
-
-    // Auth.
-    auto bearer = [&]() -> std::optional<std::string> {
-      auto const a = trim(req.authorization);
-      if (a.size() < 7 || lower(a.substr(0, 7)) != "bearer ") return std::nullopt;
-      auto t = trim(std::string_view{a}.substr(7));
-      if (t.empty()) return std::nullopt;
-      return t;
-    }();
-
-    auto const sub = seg.size() > 2 ? std::string_view{seg[2]} : std::string_view{};
-    for (auto const& r : resources) {
-      if (sub != r.name || seg.size() < r.min_segments || seg.size() > r.max_segments) continue;
-      drt_call call{m, req, path, std::move(seg), fmt, ep, std::move(bearer),
-                    api_service::make_lang_chain({}, req.accept_language)};
-      return r.handle(call);
-    }
-    throw drt_error{404, "not_found", "no such endpoint: " + std::string{path.substr(0, 200)}};
-  } catch (drt_error const& e) {
-    v1::Error err;
-    err.set_code(e.code);
-    err.set_message(api_service::replace_invalid_utf8(e.message));  // messages echo client input
-    // Errors of the GTFS-RT feed are written as JSON unless protobuf was asked for explicitly.
-    auto r = message_response(err, e.status == 406 ? format::json : error_fmt, e.status);
-    r.allow = e.allow;
-    return r;
-  } catch (std::exception const& e) {
-    std::fprintf(stderr, "nebuta dispatch: internal error on %s: %s\n", req.target.substr(0, 200).c_str(), e.what());
-    v1::Error err;
-    err.set_code("internal");
-    err.set_message("internal error");
-    return message_response(err, error_fmt, 500);
-  }
+  return run_pipeline(req, default_limits(), nullptr, ep, [&](call& c) { return route_call(c); });
 }
 
 }  // namespace nebuta::api_server

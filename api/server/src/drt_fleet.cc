@@ -70,7 +70,7 @@ void drt_state::compact_if_due(bool force) {
       return 0;
     });
     ++n_compactions;
-  } catch (drt_error const&) {
+  } catch (api_service::api_error const&) {  // storage failed: the service is read-only now
   }
 }
 

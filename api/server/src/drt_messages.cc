@@ -14,38 +14,22 @@ namespace nebuta::api_server {
 
 namespace d = nebuta::dispatch;
 
-std::string reject_text(d::reject_reason r) {
-  switch (r) {
-    case d::reject_reason::none: return "";
-    case d::reject_reason::invalid_request: return "the request is not valid (same place, or bad passenger counts)";
-    case d::reject_reason::too_many_passengers: return "no vehicle can carry that many passengers";
-    case d::reject_reason::too_far_ahead: return "the pickup time is beyond the pre-booking horizon";
-    case d::reject_reason::outside_area: return "pickup or drop-off is outside the service area";
-    case d::reject_reason::no_meeting_point: return "no meeting point within walking distance";
-    case d::reject_reason::unreachable: return "a place cannot be reached by road";
-    case d::reject_reason::no_vehicle_in_service: return "no vehicle is in service at that time";
-    case d::reject_reason::no_feasible_insertion: return "no vehicle can take the ride without breaking a promise";
-  }
-  return "";
-}
+std::string reject_message_id(d::reject_reason r) { return std::string{"rejected."} + d::to_string(r); }
 
-drt_error status_error(d::command_status s) {
+api_service::api_error status_error(d::command_status s) {
+  using api_service::api_error;
   switch (s) {
     case d::command_status::ok: break;
-    case d::command_status::unknown_vehicle: return {404, "unknown_vehicle", "no such vehicle"};
-    case d::command_status::unknown_request: return {404, "unknown_request", "no such request"};
-    case d::command_status::wrong_state:
-      return {409, "wrong_state", "the request is not in a state that allows this"};
-    case d::command_status::expired: return {409, "offer_expired", "the offer has expired; ask for a new one"};
-    case d::command_status::no_longer_feasible:
-      return {409, "no_longer_feasible", "the fleet changed and the offer cannot be kept any more; ask again"};
-    case d::command_status::wrong_vehicle: return {409, "wrong_vehicle", "another vehicle serves this request"};
-    case d::command_status::too_early:
-      return {409, "too_early", "the waiting time at the pickup is not over yet"};
-    case d::command_status::invalid_position:
-      return {422, "unreachable_position", "the position cannot be placed on the road network"};
+    case d::command_status::unknown_vehicle: return api_error{404, "unknown_vehicle.index"};
+    case d::command_status::unknown_request: return api_error{404, "unknown_request"};
+    case d::command_status::wrong_state: return api_error{409, "wrong_state"};
+    case d::command_status::expired: return api_error{409, "offer_expired"};
+    case d::command_status::no_longer_feasible: return api_error{409, "no_longer_feasible"};
+    case d::command_status::wrong_vehicle: return api_error{409, "wrong_vehicle"};
+    case d::command_status::too_early: return api_error{409, "too_early"};
+    case d::command_status::invalid_position: return api_error{422, "unreachable_position"};
   }
-  return {500, "internal", "internal error"};
+  return api_error{500, "internal"};
 }
 
 v1::DrtTime* drt_state::set_time(v1::DrtTime* t, d::instant s) const {

@@ -22,18 +22,12 @@
 
 #include "gtfs-realtime.pb.h"
 #include "nebuta/api_server/drt_api.h"
+#include "nebuta/api_service/errors.h"
 #include "nebuta/dispatch/dispatcher.h"
 #include "nebuta/storage/journal.h"
 #include "nebuta/v1/drt.pb.h"
 
 namespace nebuta::api_server {
-
-struct drt_error {
-  int status;
-  std::string code;
-  std::string message;
-  std::string allow{};
-};
 
 struct drt_state {
   drt_state(std::unique_ptr<road::travel_model> m, dispatch::rules r, drt_options o)
@@ -104,13 +98,13 @@ struct drt_state {
   // Runs a state-changing call; a throwing journal makes the service read-only.
   template <typename F>
   auto write(F&& f) {
-    if (failed) throw drt_error{503, "storage_unavailable", "storage failed earlier; the service is read-only until restarted"};
+    if (failed) throw api_service::api_error{503, "storage_unavailable"};
     try {
       return f();
     } catch (std::exception const& e) {
       failed = true;
       std::fprintf(stderr, "nebuta dispatch: storage failure, refusing further writes: %s\n", e.what());
-      throw drt_error{503, "storage_unavailable", "the command could not be stored; the service is read-only until restarted"};
+      throw api_service::api_error{503, "storage_unavailable"};
     }
   }
 
@@ -132,8 +126,9 @@ struct drt_state {
   transit_realtime::FeedMessage vehicle_positions() const;
 };
 
-// drt_messages.cc
-std::string reject_text(dispatch::reject_reason r);
-drt_error status_error(dispatch::command_status s);
+// drt_messages.cc: the catalogue id of a refusal's message ("rejected.outside_area"), and the
+// error of a command the dispatcher refused.
+std::string reject_message_id(dispatch::reject_reason r);
+api_service::api_error status_error(dispatch::command_status s);
 
 }  // namespace nebuta::api_server

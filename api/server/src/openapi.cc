@@ -153,16 +153,23 @@ std::string make_openapi_json() {
       query_param("walk_speed", "number", "walking speed in m/s (default 1.2)"),
       query_param("transfer_slack", "integer", "seconds to change vehicles"),
       query_param("gtfs_literal", "boolean", "GTFS-literal comparison mode"),
+      query_param("sort", "string", "departure (default) or fare: cheapest known fare first (docs/fares.md)"),
+      query_param("max_fare", "number", "drop journeys whose known fare is above this, in the currency's main unit"),
   });
   json paths;
   paths["/v1/plan"]["get"] = operation("Journeys (earliest arrival, arrive-by, range)", "PlanResponse", plan_params);
   auto post = operation("Journeys, request as a body", "PlanResponse", json::array());
   post["requestBody"] = {{"required", true}, {"content", content_of("PlanRequest")}};
   paths["/v1/plan"]["post"] = post;
+  auto const search_params = [&] {
+    return json::array({query_param("q", "string", "search text", true), query_param("limit", "integer", "results (default 10)"),
+                        query_param("date", "string", "YYYY-MM-DD: rank equal matches by trips that day (default: the busiest day)")});
+  };
   paths["/v1/stops"]["get"] = operation(
-      "Stop search by name in any language (prefix, typos, kana and width folded); stations group platforms",
-      "StopSearchResponse",
-      json::array({query_param("q", "string", "search text", true), query_param("limit", "integer", "results (default 10)")}));
+      "Stop search by what visitors type in any script (docs/search.md); stations and poles of one name group",
+      "StopSearchResponse", search_params());
+  paths["/v1/places"]["get"] = operation("Stops and gazetteer places (--places FILE) by name; a result has stop or place",
+                                         "StopSearchResponse", search_params());
   paths["/v1/stops/{id}"]["get"] = operation("One stop or station", "Stop", json::array({path_param("id", "stop id")}));
   paths["/v1/stops/{id}/departures"]["get"] = operation(
       "Departure board", "DeparturesResponse",

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "nebuta/api/places_source.h"
 #include "nebuta/api/timetable_source.h"
 #include "nebuta/api_server/drt_command.h"
 #include "nebuta/api_server/serve_command.h"
@@ -14,6 +15,7 @@ namespace {
 
 struct serve_options {
   nebuta::api::timetable_source src;
+  std::string places;  // --places FILE: a gazetteer (docs/search.md)
   server_config cfg;
   unsigned max_compute_ms{2000};
   unsigned max_window_min{360};
@@ -30,37 +32,11 @@ void run_serve(serve_options const& o) {
   lim.strict_dates = true;
   lim.max_compute = std::chrono::milliseconds{o.max_compute_ms};
   lim.max_window_s = static_cast<seconds_t>(o.max_window_min) * 60;
-  api_service::service const svc{loaded.tt, lim};
+  api_service::service const svc{loaded.tt, lim, nebuta::api::load_places(o.places)};
   auto cfg = o.cfg;
   cfg.access_log = !o.quiet;
   std::unique_ptr<drt_service> drt;
-  if (!o.drt.db.empty()) {
-    auto const& tt = loaded.tt;
-    drt_timetable access;
-    for (auto st = stop_idx{0}; st.v() < tt.n_stops(); ++st)
-      if (tt.stop_has_coords[st] != 0) access.stops.push_back(tt.stop_coords[st]);
-    // One place search for the planner and the on-demand service: ids and names in any language.
-    access.stop_lookup = [&svc, &tt](std::string const& text,
-                                     std::vector<std::string> const& langs) -> std::optional<latlon> {
-      try {
-        for (auto const& c : svc.resolve_place(text, langs, "stop_id").candidates) {
-          if (c.stop.valid() && tt.stop_has_coords[c.stop] != 0) return tt.stop_coords[c.stop];
-          if (!c.stop.valid()) return c.coord;
-        }
-        return std::nullopt;
-      } catch (api_service::api_error const& e) {
-        if (e.code() == "unknown_stop") return std::nullopt;
-        throw place_error{e.code(), api_service::error_message(e.code(), e.args(), langs)};
-      }
-    };
-    access.stop_at = [&svc](latlon at, std::vector<std::string> const& langs) -> std::optional<stop_label> {
-      auto const near = svc.nearby(at.lat, at.lon, 5.0, 1, langs);
-      if (near.stops().empty()) return std::nullopt;
-      auto const& st = near.stops(0).stop();
-      return stop_label{st.stop_id(), st.name(), st.platform_code()};
-    };
-    drt = make_drt_service(o.drt, std::move(access), "nebuta serve");
-  }
+  if (!o.drt.db.empty()) drt = make_drt_service(o.drt, timetable_access(svc), "nebuta serve");
   http_server server{&svc, drt.get(), cfg};
   server.start();
   if (drt) drt->start_background();
@@ -114,6 +90,8 @@ void register_serve(CLI::App& app) {
   cmd->add_option("--snapshot", o->src.snapshot, "compiled timetable written by `nebuta import`");
   cmd->add_option("--walk-links", o->src.walk_link_radius_m, "radius in metres of precomputed walking links")
       ->capture_default_str();
+  cmd->add_option("--places", o->places, "gazetteer of places to search and plan to (GeoJSON points or CSV, "
+                                         "e.g. data/places/aomori.geojson; see docs/search.md)");
   cmd->add_option("--address", o->cfg.address, "address to listen on")->capture_default_str();
   cmd->add_option("--port", o->cfg.port, "TCP port")->capture_default_str();
   cmd->add_option("--threads", o->cfg.threads, "worker threads (each with its own router)")

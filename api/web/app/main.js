@@ -227,9 +227,10 @@ function clock(iso, serviceDate) {
 
 function fareText(j) {
   const f = j.fare;
-  if (!f) return '';
-  if (typeof f.amount === 'number' && f.currency) {
-    return new Intl.NumberFormat(lang, { style: 'currency', currency: f.currency }).format(f.amount);
+  if (!f || f.known === false) return '';
+  const amount = typeof f.total === 'number' ? f.total : f.amount;  // JourneyFare.total (docs/fares.md)
+  if (typeof amount === 'number' && f.currency) {
+    return new Intl.NumberFormat(lang, { style: 'currency', currency: f.currency }).format(amount);
   }
   return typeof f.text === 'string' ? f.text : '';
 }

@@ -54,6 +54,13 @@ static_assert(sizeof(footpath) == sizeof(stop_idx) + sizeof(std::uint32_t));
 static_assert(sizeof(walk_link) == sizeof(stop_idx) + sizeof(float));
 static_assert(sizeof(load_stats) == 5 * sizeof(std::uint64_t));
 static_assert(sizeof(latlon) == 2 * sizeof(double));
+static_assert(sizeof(fare_v1_attribute) == 4 * sizeof(std::uint32_t) + sizeof(std::int64_t) + sizeof(feed_idx) + 6);
+static_assert(sizeof(fare_v1_rule) == 7 * sizeof(std::uint32_t));
+static_assert(sizeof(fare_product_entry) == 4 * sizeof(std::uint32_t) + sizeof(std::int64_t) + sizeof(feed_idx) + 2 +
+                                               sizeof(std::uint32_t));
+static_assert(sizeof(fare_leg_rule) == 8 * sizeof(std::uint32_t));
+static_assert(sizeof(fare_transfer_rule) == 5 * sizeof(std::uint32_t) + 4);
+static_assert(sizeof(fare_timeframe) == 3 * sizeof(std::uint32_t));
 
 std::vector<char> write_snapshot(timetable const& tt) {
   std::vector<char> out;

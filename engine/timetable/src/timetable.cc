@@ -6,17 +6,6 @@
 
 namespace nebuta {
 
-double haversine_m(latlon a, latlon b) {
-  constexpr double earth_radius_m = 6'371'000.0;
-  constexpr double to_rad = std::numbers::pi / 180.0;
-  auto const dlat = (b.lat - a.lat) * to_rad;
-  auto const dlon = (b.lon - a.lon) * to_rad;
-  auto const s1 = std::sin(dlat / 2.0);
-  auto const s2 = std::sin(dlon / 2.0);
-  auto const h = s1 * s1 + std::cos(a.lat * to_rad) * std::cos(b.lat * to_rad) * s2 * s2;
-  return 2.0 * earth_radius_m * std::asin(std::min(1.0, std::sqrt(h)));
-}
-
 std::optional<day_idx> timetable::day_of(date_t d) const {
   auto const offset = (d - first_date).count();
   if (offset < 0 || offset >= static_cast<std::int64_t>(n_days)) return std::nullopt;

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <map>
 
+#include "nebuta/fare/build.h"
+
 namespace nebuta::gtfs_import {
 
 feed_spec parse_feed_arg(std::string_view arg) {
@@ -13,10 +15,6 @@ feed_spec parse_feed_arg(std::string_view arg) {
   auto name = p.filename().empty() ? p.parent_path().filename() : p.filename();
   if (name.extension() == ".zip") name = name.stem();
   return {name.string(), p};
-}
-
-std::string problem::to_string() const {
-  return file + (line != 0 ? ":" + std::to_string(line) : std::string{}) + ": " + message;
 }
 
 build::feed to_build_feed(gtfs::feed const& src, std::string name) {
@@ -79,6 +77,55 @@ build::feed to_build_feed(gtfs::feed const& src, std::string name) {
   return out;
 }
 
+fare::feed to_fare_feed(gtfs::feed const& src, std::string name) {
+  fare::feed out;
+  out.name = std::move(name);
+  for (auto const& s : src.stops) {
+    if (!s.zone_id.empty()) out.stop_zones.push_back({s.stop_id, s.zone_id});
+  }
+  for (auto const& a : src.fare_attributes) {
+    out.attributes.push_back({{a.line}, a.fare_id, a.currency_type, a.agency_id, a.price, a.transfers, a.transfer_duration});
+  }
+  for (auto const& r : src.fare_rules) {
+    out.rules.push_back({{r.line}, r.fare_id, r.route_id, r.origin_id, r.destination_id, r.contains_id});
+  }
+  for (auto const& p : src.fare_products) {
+    out.products.push_back({{p.line}, p.fare_product_id, p.fare_product_name, p.rider_category_id, p.fare_media_id,
+                            p.currency, p.amount});
+  }
+  for (auto const& c : src.rider_categories) {
+    out.rider_categories.push_back({{c.line}, c.rider_category_id, c.is_default_fare_category == 1});
+  }
+  out.leg_rules_have_priority = src.fare_leg_rules_have_priority;
+  for (auto const& r : src.fare_leg_rules) {
+    out.leg_rules.push_back({{r.line}, r.leg_group_id, r.network_id, r.from_area_id, r.to_area_id,
+                             r.from_timeframe_group_id, r.to_timeframe_group_id, r.fare_product_id,
+                             r.rule_priority.value_or(0)});
+  }
+  for (auto const& r : src.fare_transfer_rules) {
+    out.transfer_rules.push_back({{r.line}, r.from_leg_group_id, r.to_leg_group_id, r.fare_product_id, r.transfer_count,
+                                  r.duration_limit, r.duration_limit_type.value_or(0), r.fare_transfer_type});
+  }
+  for (auto const& t : src.timeframes) {
+    out.timeframes.push_back({{t.line}, t.timeframe_group_id, t.service_id, t.start_time.value_or(0),
+                              t.end_time.value_or(seconds_per_day)});
+  }
+  for (auto const& a : src.areas) out.areas.push_back({{a.line}, a.area_id});
+  for (auto const& sa : src.stop_areas) out.stop_areas.push_back({{sa.line}, sa.area_id, sa.stop_id});
+  for (auto const& n : src.networks) out.networks.push_back({{n.line}, n.network_id});
+  for (auto const& r : src.routes) {
+    if (!r.network_id.empty()) out.route_networks.push_back({{r.line}, r.route_id, r.network_id, true});
+  }
+  for (auto const& rn : src.route_networks) out.route_networks.push_back({{rn.line}, rn.route_id, rn.network_id, false});
+  if (!out.timeframes.empty()) {
+    for (auto const& c : src.calendars) {
+      out.calendars.push_back({{c.line}, c.service_id, c.weekdays, c.start_date, c.end_date});
+    }
+    for (auto const& c : src.calendar_dates) out.calendar_dates.push_back({{c.line}, c.service_id, c.day, c.exception_type});
+  }
+  return out;
+}
+
 load_result load(std::vector<feed_spec> const& feeds, build::options const& opt, progress_fn const& progress) {
   auto const start = std::chrono::steady_clock::now();
   auto const prefix = [&](std::string const& feed_name, std::string const& file) {
@@ -89,8 +136,7 @@ load_result load(std::vector<feed_spec> const& feeds, build::options const& opt,
   sources.reserve(feeds.size());
   std::map<std::string, std::uint64_t> reader_counts;
   gtfs::read_options read_opt;
-  read_opt.shapes = false;  // routing does not use shapes or fares yet
-  read_opt.fares = false;
+  read_opt.shapes = false;  // routing does not use shapes
   for (auto const& spec : feeds) {
     if (progress) progress("reading " + spec.path.string());
     auto& src = sources.emplace_back(gtfs::read_feed(spec.path, read_opt));
@@ -104,10 +150,13 @@ load_result load(std::vector<feed_spec> const& feeds, build::options const& opt,
   for (auto i = 0U; i < feeds.size(); ++i) inputs.push_back(to_build_feed(sources[i], feeds[i].name));
 
   if (progress) progress("compiling timetable");
-  auto const report = [&](build::problem const& p) {
-    result.problems.push_back({p.file, p.line, p.kind, p.message});
-  };
+  auto const report = [&](problem const& p) { result.problems.push_back(p); };
   result.tt = build::compile(inputs, opt, report, {reader_counts.begin(), reader_counts.end()});
+  if (progress) progress("compiling fares");
+  std::vector<fare::feed> fare_inputs;
+  fare_inputs.reserve(feeds.size());
+  for (auto i = 0U; i < feeds.size(); ++i) fare_inputs.push_back(to_fare_feed(sources[i], feeds[i].name));
+  fare::build(result.tt, fare_inputs, report);
   result.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

@@ -172,6 +172,18 @@ TEST_CASE("parse_time: malformed times are rejected", "[csv][time]") {
   }
 }
 
+TEST_CASE("parse_time_without_seconds: H:MM and HH:MM only", "[csv][time][lenient]") {
+  CHECK(gtfs::parse_time_without_seconds("9:59") == 35'940);
+  CHECK(gtfs::parse_time_without_seconds("09:59") == 35'940);
+  CHECK(gtfs::parse_time_without_seconds("0:00") == 0);
+  CHECK(gtfs::parse_time_without_seconds("27:12") == 97'920);
+  for (auto const* bad : {"", "9", "9:5", "09:590", "9:60", "9:59:00", "ab:00", "+9:00", "9:+1", "-1:00", ":00",
+                          "09:", "9:5a", "9.5:00"}) {
+    INFO("time '" << bad << "'");
+    CHECK_FALSE(gtfs::parse_time_without_seconds(bad).has_value());
+  }
+}
+
 TEST_CASE("parse_date: YYYYMMDD only, real calendar dates", "[csv][date]") {
   CHECK(gtfs::parse_date("20260408") == std::chrono::sys_days{2026y / 4 / 8});
   CHECK(gtfs::parse_date("20240229") == std::chrono::sys_days{2024y / 2 / 29});

@@ -36,7 +36,6 @@
 #include <memory>
 #include <optional>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -77,13 +76,6 @@ struct stop_label {
   std::string stop_id, name, platform_code;
 };
 
-// A place the timetable cannot decide on (an ambiguous name, a station without platforms): the
-// planner's error code and message, answered as 400.
-struct place_error : std::runtime_error {
-  place_error(std::string c, std::string const& message) : std::runtime_error{message}, code{std::move(c)} {}
-  std::string code;
-};
-
 struct drt_options {
   std::filesystem::path db;
   std::string timezone{"Asia/Tokyo"};
@@ -102,11 +94,11 @@ struct drt_options {
   double max_off_area_m{5'000.0};
   double max_speed_kmh{150.0};
   double position_jitter_m{300.0};
-  std::size_t max_body_bytes{64 * 1024};
   unix_clock clock;                  // empty: the system clock
   // The loaded timetable's stops (empty functions: none loaded). A stop id or a stop name in any
   // language → the stop's coordinate, found as the journey planner finds places (a station: its
-  // first platform); nullopt: no such stop; throws place_error when it cannot decide. And the stop
+  // first platform); nullopt: no such stop; throws the planner's api_service::api_error when it
+  // cannot decide (ambiguous_place, with its candidates). And the stop
   // at a meeting point (within 5 m), named in a language chain.
   std::function<std::optional<latlon>(std::string const& text, std::vector<std::string> const& langs)> stop_lookup;
   std::function<std::optional<stop_label>(latlon at, std::vector<std::string> const& langs)> stop_at;
@@ -114,6 +106,7 @@ struct drt_options {
 };
 
 struct drt_state;  // drt_state.h
+struct call;       // pipeline.h
 
 class drt_service {
  public:
@@ -133,6 +126,11 @@ class drt_service {
   void stop_background();
 
   bool owns(std::string_view target) const;  // /v1/drt and below
+  // The answer of the route of the call (the pipeline's router calls this for the server), or
+  // nullopt when the on-demand API has no route of that path.
+  std::optional<http_response> route_call(call& c);
+  // The whole pipeline with the on-demand API's routes alone and the default limits (tests,
+  // fuzzing).
   http_response handle(http_request const& req, endpoint& ep);
 
   std::size_t n_replayed() const;  // commands applied after the snapshot at start-up

@@ -13,6 +13,10 @@
 
 #include "nebuta/api_server/drt_api.h"
 
+namespace nebuta::api_service {
+class service;
+}
+
 namespace nebuta::api_server {
 
 struct drt_cli_options {
@@ -41,6 +45,9 @@ struct drt_timetable {
   decltype(drt_options::stop_at) stop_at;
   std::vector<latlon> stops;
 };
+// The planner's service as the on-demand service sees it (drt_timetable.cc); `svc` must outlive
+// the functions.
+drt_timetable timetable_access(api_service::service const& svc);
 
 // Builds and starts the service: checks the configuration (warnings on stderr; with --strict a
 // warning refuses the start), restores and replays the journal, registers the fleet's shifts.

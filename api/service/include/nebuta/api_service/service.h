@@ -3,9 +3,9 @@
 // and the CLI both call this, so `nebuta plan --format json` and GET /v1/plan print the same
 // message.
 //
-// A service is built once over a const timetable (it precomputes search and lookup indexes) and
-// is then read-only: any number of threads may call it at once, each with its own
-// raptor::router.
+// A service is built once over a const timetable (it precomputes search and lookup indexes, and
+// the planner's raptor::index) and is then read-only: any number of threads may call it at once,
+// each with its own raptor::router built from raptor_index().
 #pragma once
 
 #include <chrono>
@@ -17,37 +17,18 @@
 #include <unordered_map>
 #include <vector>
 
+#include "nebuta/api_service/errors.h"
 #include "nebuta/core/time_zone.h"
+#include "nebuta/api_service/place_search.h"
 #include "nebuta/raptor/router.h"
 #include "nebuta/timetable/timetable.h"
 #include "nebuta/v1/nebuta.pb.h"
 
 namespace nebuta::api_service {
 
-using lang_chain = std::vector<std::string>;
-
-// An answer for the client instead of a result: HTTP status, a stable code, and the arguments
-// of its message (the text itself is chosen per language by error_message()). what() is the
-// English message, for the CLI.
-class api_error : public std::runtime_error {
- public:
-  api_error(int status, std::string code, std::vector<std::string> args = {});
-  int status() const { return status_; }
-  std::string const& code() const { return code_; }
-  std::vector<std::string> const& args() const { return args_; }
-
- private:
-  int status_;
-  std::string code_;
-  std::vector<std::string> args_;
-};
-
-// The message of an error in the first language of the chain that has one (en, ja), else en.
-std::string error_message(std::string_view code, std::span<std::string const> args, lang_chain const& chain);
-v1::Error error_to_message(api_error const& e, lang_chain const& chain);
-
-// `lang` (comma-separated, wins) or an Accept-Language header (q-values honoured), then the
-// fallbacks ja-Hrkt and ja; en when neither is given.
+// `lang` (comma-separated, wins) or an Accept-Language header (q-values honoured), then en:
+// a visitor asking for a language the feed lacks reads English, and the feed's own language
+// only where it has no English either. "ja" does not fall back to kana (ja-Hrkt) unless asked.
 lang_chain make_lang_chain(std::string_view lang, std::string_view accept_language = {});
 
 struct limits {
@@ -71,6 +52,15 @@ seconds_t parse_duration(std::string_view s, std::string_view param = "window");
 struct resolved_place {
   std::vector<raptor::place> candidates;
   std::string label;
+  std::string label_lang;
+  std::optional<latlon> anchor;  // where it is, for the distances of ambiguous candidates
+  double walk_m{0.0};            // a gazetteer place: walking needed to reach its stops
+};
+
+// A text and the language it is in (BCP 47; "und" when nobody knows).
+struct named_text {
+  std::string text;
+  std::string lang;
 };
 
 struct plan_result {
@@ -82,15 +72,20 @@ struct plan_result {
   std::vector<raptor::journey> journeys;
   lang_chain chain;
   bool date_outside_timetable{false};
+  bool next_day{false};                      // only trips of a later service day arrive
+  std::optional<seconds_t> last_departure;   // then: the last departure of `date` that arrives
 };
 
 class service {
  public:
-  explicit service(timetable const& tt, limits l = {});
+  // `places`: a gazetteer (nebuta serve --places), searchable and valid as from / to.
+  explicit service(timetable const& tt, limits l = {}, std::vector<search::place> places = {});
+  ~service();
   service(service const&) = delete;
   service& operator=(service const&) = delete;
 
   timetable const& tt() const { return tt_; }
+  raptor::index const& raptor_index() const { return raptor_index_; }
   limits const& config() const { return limits_; }
 
   // Journeys for a request; `chain` comes from make_lang_chain(req.lang(), Accept-Language).
@@ -102,9 +97,20 @@ class service {
 
   // The router options of a request (max_legs, walking, slack, literal mode), checked.
   raptor::options router_options(v1::PlanRequest const& req) const;
-  resolved_place resolve_place(std::string_view arg, lang_chain const& chain, std::string_view param) const;
+  // A stop id (the place it belongs to: a station's platforms, the poles of one name), "place:ID",
+  // "lat,lon", or a name: the search's best hit when it is clearly best, else 400
+  // ambiguous_place with the candidates and their distance from `near` (the other end).
+  resolved_place resolve_place(std::string_view arg, lang_chain const& chain, std::string_view param,
+                               std::optional<latlon> near = {}) const;
 
-  v1::StopSearchResponse search_stops(std::string_view q, unsigned limit, lang_chain const& chain) const;
+  // Stops (and with search_places also the gazetteer's places) for what a visitor typed, best
+  // first; equal matches by the trips serving the stop on `date` (YYYY-MM-DD; empty: the
+  // timetable's busiest day).
+  v1::StopSearchResponse search_stops(std::string_view q, unsigned limit, lang_chain const& chain,
+                                      std::string_view date = {}) const;
+  v1::StopSearchResponse search_places(std::string_view q, unsigned limit, lang_chain const& chain,
+                                       std::string_view date = {}) const;
+  place_search const& places() const { return *search_; }
   v1::Stop stop(std::string_view id, lang_chain const& chain) const;
   v1::DeparturesResponse departures(std::string_view id, std::string_view date, std::string_view time,
                                     unsigned n, lang_chain const& chain) const;
@@ -126,40 +132,40 @@ class service {
   std::string stop_label(stop_idx s, lang_chain const& chain, std::string const& fallback) const;
   std::string line_label(line_idx l, lang_chain const& chain) const;
   std::string headsign(raptor::leg const& leg, lang_chain const& chain) const;
+  // A text of the feed in the first language of the chain that has it, with that language.
+  named_text name(text_idx t, lang_chain const& chain) const;
 
  private:
-  struct name_entry {
-    std::u32string folded;
-    std::uint32_t group;
-    string_idx text;  // the variant as written
-  };
-  struct stop_group {
-    stop_idx key;                  // a station, or the first stop of a name group
-    std::vector<stop_idx> members; // platforms / poles (or the stop itself)
-    latlon anchor;
-    std::uint32_t weight{0};       // routes calling, to rank busy stops first
-  };
-
-  void index_stop_names();  // groups_, names_, folded_stop_names_ (stop_search.cc)
   stop_idx require_stop(std::string_view id) const;
   line_idx require_line(std::string_view id) const;
   void fill_stop(v1::Stop& out, stop_idx s, lang_chain const& chain, bool with_routes) const;
   void fill_route_ref(v1::RouteRef& out, line_idx l, lang_chain const& chain) const;
   void fill_platform(v1::PlatformRef& out, stop_idx s, lang_chain const& chain) const;
   void fill_group(v1::Stop& out, stop_group const& g, lang_chain const& chain) const;
-  std::string trip_headsign(trip_idx t, std::uint32_t pos, lang_chain const& chain) const;
+  void fill_place(v1::Place& out, search::place const& p, lang_chain const& chain) const;
+  named_text trip_headsign(trip_idx t, std::uint32_t pos, lang_chain const& chain) const;
+  named_text route_long_name(line_idx l, lang_chain const& chain) const;
+  std::string default_lang(text_idx t) const;
+  std::vector<stop_idx> group_members(stop_idx s) const;  // the stop's place: station or pole group
+  v1::StopSearchResponse search(std::string_view q, unsigned limit, lang_chain const& chain, std::string_view date,
+                                bool with_places) const;
+  void index_lines();  // badges and terminals of lines (names.cc)
   // "accessible", "unknown" or "inaccessible" (see Leg.accessibility in nebuta.proto).
   char const* leg_accessibility(raptor::leg const& leg) const;
   char const* journey_accessibility(raptor::journey const& j) const;
+  // With only later days' trips found: next_day and the last departure of the day (plan.cc).
+  void note_next_day(plan_result& p, raptor::router& router, raptor::options const& opt) const;
   void check_date(date_t d, std::string_view text) const;
 
   timetable const& tt_;
+  raptor::index const raptor_index_;
   limits limits_;
   std::optional<civil::time_zone> zone_;
-  std::vector<name_entry> names_;
-  std::vector<stop_group> groups_;
+  std::unique_ptr<place_search> search_;  // stop groups, places and the name index
   std::vector<std::pair<double, stop_idx>> stops_by_lat_;
-  std::vector<std::pair<std::u32string, stop_idx>> folded_stop_names_;  // every name variant, sorted
+  std::vector<std::string> line_badges_;                // per line: the badge its headsigns show ("P8")
+  std::vector<std::pair<stop_idx, stop_idx>> line_ends_;  // per line: terminals of its busiest pattern
+  std::string feed_script_lang_;                        // the language a feed's untranslated text is in
   std::unordered_map<std::string, line_idx> lines_by_id_;
   std::unordered_map<std::string, std::vector<trip_idx>> trips_by_id_;
   std::vector<std::vector<route_idx>> line_routes_;  // per line_idx

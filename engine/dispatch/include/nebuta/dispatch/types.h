@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "nebuta/timetable/types.h"
+#include "nebuta/core/geo.h"         // latlon
+#include "nebuta/core/strong_idx.h"  // strong_idx, vecmap
+#include "nebuta/core/time.h"        // seconds_t
 
 namespace nebuta::dispatch {
 

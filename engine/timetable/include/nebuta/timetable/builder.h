@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nebuta/core/problem.h"
 #include "nebuta/timetable/timetable.h"
 
 namespace nebuta::build {
@@ -94,12 +95,7 @@ struct feed {
   load_stats rows_read;  // rows in the files, before anything was dropped
 };
 
-struct problem {
-  std::string file;  // GTFS file the record came from, e.g. "stop_times.txt" ("feed/stop_times.txt" with several feeds)
-  std::uint32_t line{0};
-  std::string kind;  // short stable key, e.g. "unknown_stop"
-  std::string message;
-};
+using nebuta::problem;  // nebuta/core/problem.h
 
 struct options {
   // Walking links between stops are stored up to this radius; queries may use any radius up to it.

@@ -11,7 +11,7 @@
 
 namespace nebuta {
 
-inline constexpr std::uint32_t snapshot_format_version = 1;
+inline constexpr std::uint32_t snapshot_format_version = 2;  // 2: fares
 
 class snapshot_error : public std::runtime_error {
  public:

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nebuta/timetable/fares.h"
 #include "nebuta/timetable/types.h"
 
 namespace nebuta {
@@ -142,6 +143,9 @@ struct timetable {
   std::uint32_t bitfield_words{0};                // 64-bit words per bitfield
   std::vector<std::uint64_t> bitfields;           // n_bitfields * bitfield_words
 
+  // --- fares (GTFS-Fares v1 and v2), built by engine/fare after compile()
+  fare_tables fares;
+
   // ---------------------------------------------------------------- accessors
   std::size_t n_stops() const { return stop_ids.size(); }
   std::size_t n_trips() const { return trip_ids.size(); }
@@ -227,6 +231,7 @@ struct timetable {
     f(route_first_trip.raw()); f(route_n_trips.raw()); f(route_time_base.raw()); f(route_type.raw());
     f(arrivals); f(departures);
     f(first_date); f(n_days); f(bitfield_words); f(bitfields);
+    fares.for_each_member(f);
   }
 };
 

@@ -37,22 +37,38 @@ inline bool all_digits(std::string_view s) {
   return true;
 }
 
-// H:MM:SS with any number of hour digits (hours above 23 are times past midnight).
-inline std::optional<std::int32_t> parse_time(std::string_view s) {
+namespace detail {
+// Hours (any number of digits), then ":MM" and, when with_seconds, ":SS".
+inline std::optional<std::int32_t> parse_clock_time(std::string_view s, bool with_seconds) {
   auto const c1 = s.find(':');
   if (c1 == std::string_view::npos || c1 == 0) return std::nullopt;
   auto const c2 = s.find(':', c1 + 1);
-  if (c2 == std::string_view::npos || c2 - c1 != 3 || s.size() - c2 != 3) return std::nullopt;
-  if (!all_digits(s.substr(0, c1)) || !all_digits(s.substr(c1 + 1, 2)) || !all_digits(s.substr(c2 + 1))) {
+  auto const minutes_end = with_seconds ? c2 : s.size();
+  if (with_seconds ? (c2 == std::string_view::npos || s.size() - c2 != 3) : c2 != std::string_view::npos) {
+    return std::nullopt;
+  }
+  if (minutes_end - c1 != 3) return std::nullopt;
+  auto const sec_text = with_seconds ? s.substr(c2 + 1) : std::string_view{"00"};
+  if (!all_digits(s.substr(0, c1)) || !all_digits(s.substr(c1 + 1, 2)) || !all_digits(sec_text)) {
     return std::nullopt;
   }
   auto const h = parse_int<std::int32_t>(s.substr(0, c1));
   auto const m = parse_int<std::int32_t>(s.substr(c1 + 1, 2));
-  auto const sec = parse_int<std::int32_t>(s.substr(c2 + 1, 2));
+  auto const sec = parse_int<std::int32_t>(sec_text);
   if (!h || !m || !sec || *h < 0 || *h > 500'000 || *m < 0 || *m > 59 || *sec < 0 || *sec > 59) {
     return std::nullopt;
   }
   return *h * 3600 + *m * 60 + *sec;
+}
+}  // namespace detail
+
+// H:MM:SS with any number of hour digits (hours above 23 are times past midnight).
+inline std::optional<std::int32_t> parse_time(std::string_view s) { return detail::parse_clock_time(s, true); }
+
+// H:MM / HH:MM without seconds, as nigiri's fixtures and some real feeds write times. Not GTFS:
+// the reader accepts it with a warning (kind "time_without_seconds").
+inline std::optional<std::int32_t> parse_time_without_seconds(std::string_view s) {
+  return detail::parse_clock_time(s, false);
 }
 
 inline std::optional<std::chrono::sys_days> parse_date(std::string_view s) {

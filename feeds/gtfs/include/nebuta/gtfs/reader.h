@@ -16,228 +16,16 @@
 #include <vector>
 
 #include "nebuta/gtfs/csv.h"
+#include "nebuta/gtfs/fare_readers.h"
+#include "nebuta/gtfs/feed.h"
 #include "nebuta/gtfs/parse.h"
 #include "nebuta/gtfs/records.h"
 #include "nebuta/gtfs/source.h"
+#include "nebuta/gtfs/table.h"
 
 namespace nebuta::gtfs {
 
-struct problem {
-  std::string file;
-  std::uint32_t line{0};
-  std::string kind;  // stable key, e.g. "bad_time"
-  std::string message;
-
-  std::string to_string() const {
-    return file + (line != 0 ? ":" + std::to_string(line) : std::string{}) + ": " + message;
-  }
-};
-
-class problem_log {
- public:
-  void add(std::string file, std::uint32_t line, std::string kind, std::string message) {
-    ++counts_[kind];
-    entries_.push_back({std::move(file), line, std::move(kind), std::move(message)});
-  }
-  std::vector<problem> const& entries() const { return entries_; }
-  std::map<std::string, std::uint64_t> const& counts() const { return counts_; }
-  std::uint64_t total() const { return entries_.size(); }
-
- private:
-  std::vector<problem> entries_;
-  std::map<std::string, std::uint64_t> counts_;
-};
-
-// Tables beyond what routing needs can be skipped to load faster.
-struct read_options {
-  bool shapes{true};
-  bool fares{true};
-  bool jp_extensions{true};
-};
-
-struct feed {
-  std::vector<agency> agencies;
-  std::vector<stop> stops;
-  std::vector<route> routes;
-  std::vector<trip> trips;
-  std::vector<stop_time> stop_times;
-  std::vector<calendar> calendars;
-  std::vector<calendar_date> calendar_dates;
-  std::vector<frequency> frequencies;
-  std::vector<transfer> transfers;
-  std::vector<fare_attribute> fare_attributes;
-  std::vector<fare_rule> fare_rules;
-  std::optional<feed_info> info;
-  std::vector<shape_point> shapes;
-  std::vector<translation> translations;
-  std::vector<agency_jp> agencies_jp;
-  std::vector<route_jp> routes_jp;
-  std::vector<office_jp> offices_jp;
-  std::vector<pattern_jp> patterns_jp;
-  problem_log problems;
-  std::map<std::string, std::uint64_t> rows_read;  // data rows per file, including skipped ones
-
-  // The bytes every view above points into. Deques never move their elements.
-  std::deque<std::string> buffers;
-  string_arena arena;
-};
-
 namespace detail {
-
-// One CSV file with its header resolved: columns are looked up by name once, rows by index.
-class table {
- public:
-  table(std::string file, std::string_view data, string_arena& arena, problem_log& problems)
-      : file_{std::move(file)}, csv_{data, arena}, problems_{&problems} {
-    std::uint32_t line = 0;
-    if (csv_.next(header_, line) != csv_status::row) {
-      header_.clear();
-    }
-  }
-
-  int column(std::string_view name) const {
-    for (auto i = 0U; i < header_.size(); ++i) {
-      if (header_[i] == name) return static_cast<int>(i);
-    }
-    return -1;
-  }
-
-  int require(std::string_view name) const {
-    auto const c = column(name);
-    if (c < 0) throw feed_error{file_ + ": missing required column " + std::string{name}};
-    return c;
-  }
-
-  // Advances to the next well-formed row; malformed rows are reported and skipped.
-  bool next() {
-    while (true) {
-      switch (csv_.next(fields_, line_)) {
-        case csv_status::end: return false;
-        case csv_status::unclosed_quote:
-          ++rows_read_;
-          report("unclosed_quote", "unclosed quote; rest of file skipped");
-          return false;
-        case csv_status::row: break;
-      }
-      if (fields_.size() == 1 && fields_[0].empty()) continue;
-      ++rows_read_;
-      if (fields_.size() < header_.size()) {
-        report("short_row", "row has " + std::to_string(fields_.size()) + " fields, header has " +
-                                std::to_string(header_.size()));
-        continue;
-      }
-      if (fields_.size() > header_.size()) {
-        report("long_row", "row has " + std::to_string(fields_.size()) + " fields, header has " +
-                               std::to_string(header_.size()));
-        continue;
-      }
-      return true;
-    }
-  }
-
-  std::string_view operator[](int col) const {
-    return col < 0 ? std::string_view{} : fields_[static_cast<std::size_t>(col)];
-  }
-  std::uint32_t line() const { return line_; }
-  // Data rows in the file, well-formed or not.
-  std::uint64_t rows_read() const { return rows_read_; }
-  bool has_header() const { return !header_.empty(); }
-
-  void report(std::string kind, std::string message) {
-    problems_->add(file_, line_, std::move(kind), std::move(message));
-  }
-
-  // Typed field access that reports and returns false on malformed values.
-  template <typename Int>
-  bool get_int(int col, Int& out, std::string_view what, bool required = false) {
-    auto const s = (*this)[col];
-    if (s.empty()) {
-      if (required) return missing(what);
-      return true;
-    }
-    auto const v = parse_int<Int>(s);
-    if (!v) return bad("bad_number", what, s);
-    out = *v;
-    return true;
-  }
-  template <typename Int>
-  bool get_int(int col, std::optional<Int>& out, std::string_view what) {
-    auto const s = (*this)[col];
-    if (s.empty()) return true;
-    auto const v = parse_int<Int>(s);
-    if (!v) return bad("bad_number", what, s);
-    out = *v;
-    return true;
-  }
-  bool get_double(int col, std::optional<double>& out, std::string_view what, std::string_view kind) {
-    auto const s = (*this)[col];
-    if (s.empty()) return true;
-    auto const v = parse_double(s);
-    if (!v) return bad(kind, what, s);
-    out = *v;
-    return true;
-  }
-  bool get_time(int col, std::optional<seconds>& out, std::string_view what) {
-    auto const s = (*this)[col];
-    if (s.empty()) return true;
-    auto const v = parse_time(s);
-    if (!v) return bad("bad_time", what, s);
-    out = *v;
-    return true;
-  }
-  bool get_date(int col, date& out, std::string_view what) {
-    auto const s = (*this)[col];
-    auto const v = parse_date(s);
-    if (!v) return s.empty() ? missing(what) : bad("bad_date", what, s);
-    out = *v;
-    return true;
-  }
-  bool get_date(int col, std::optional<date>& out, std::string_view what) {
-    auto const s = (*this)[col];
-    if (s.empty()) return true;
-    auto const v = parse_date(s);
-    if (!v) return bad("bad_date", what, s);
-    out = *v;
-    return true;
-  }
-  bool require_value(int col, std::string_view what) {
-    return !(*this)[col].empty() || missing(what);
-  }
-
- private:
-  bool bad(std::string_view kind, std::string_view what, std::string_view value) {
-    report(std::string{kind}, "invalid " + std::string{what} + " '" + std::string{value} + "'");
-    return false;
-  }
-  bool missing(std::string_view what) {
-    report("missing_value", "empty required field " + std::string{what});
-    return false;
-  }
-
-  std::string file_;
-  csv_reader csv_;
-  problem_log* problems_;
-  std::vector<std::string_view> header_;
-  std::vector<std::string_view> fields_;
-  std::uint32_t line_{0};
-  std::uint64_t rows_read_{0};
-};
-
-inline std::optional<table> open_table(feed_source const& src, feed& f, std::string const& file,
-                                       bool required) {
-  auto data = src.read(file);
-  if (!data) {
-    if (required) throw feed_error{src.path().string() + ": missing required file " + file};
-    return std::nullopt;
-  }
-  auto const& buffer = f.buffers.emplace_back(std::move(*data));
-  table t{file, buffer, f.arena, f.problems};
-  if (!t.has_header()) {
-    if (required) throw feed_error{file + ": empty file (no header)"};
-    return std::nullopt;
-  }
-  return t;
-}
 
 inline void read_agencies(table& t, feed& f) {
   auto const id = t.column("agency_id"), name = t.require("agency_name"),
@@ -288,13 +76,15 @@ inline void read_routes(table& t, feed& f) {
              short_name = t.column("route_short_name"), long_name = t.column("route_long_name"),
              desc = t.column("route_desc"), type = t.require("route_type"), url = t.column("route_url"),
              color = t.column("route_color"), text_color = t.column("route_text_color"),
-             sort = t.column("route_sort_order"), jp_parent = t.column("jp_parent_route_id");
+             sort = t.column("route_sort_order"), jp_parent = t.column("jp_parent_route_id"),
+             network = t.column("network_id");
   while (t.next()) {
     route r;
     r.line = t.line();
     r.route_id = t[id], r.agency_id = t[agency_col], r.route_short_name = t[short_name];
     r.route_long_name = t[long_name], r.route_desc = t[desc], r.route_url = t[url];
     r.route_color = t[color], r.route_text_color = t[text_color], r.jp_parent_route_id = t[jp_parent];
+    r.network_id = t[network];
     if (!t.require_value(id, "route_id") || !t.get_int(type, r.route_type, "route_type", true) ||
         !t.get_int(sort, r.route_sort_order, "route_sort_order")) {
       continue;
@@ -450,40 +240,6 @@ inline void read_transfers(table& t, feed& f) {
   }
 }
 
-inline void read_fare_attributes(table& t, feed& f) {
-  auto const id = t.require("fare_id"), price = t.require("price"),
-             currency = t.require("currency_type"), payment = t.require("payment_method"),
-             transfers = t.column("transfers"), agency_col = t.column("agency_id"),
-             duration = t.column("transfer_duration");
-  while (t.next()) {
-    fare_attribute r;
-    r.line = t.line();
-    r.fare_id = t[id], r.currency_type = t[currency], r.agency_id = t[agency_col];
-    std::optional<double> p;
-    if (!t.require_value(id, "fare_id") || !t.get_double(price, p, "price", "bad_number") ||
-        !t.get_int(payment, r.payment_method, "payment_method") ||
-        !t.get_int(transfers, r.transfers, "transfers") ||
-        !t.get_int(duration, r.transfer_duration, "transfer_duration")) {
-      continue;
-    }
-    r.price = p.value_or(0.0);
-    f.fare_attributes.push_back(r);
-  }
-}
-
-inline void read_fare_rules(table& t, feed& f) {
-  auto const id = t.require("fare_id"), route_col = t.column("route_id"),
-             origin = t.column("origin_id"), destination = t.column("destination_id"),
-             contains = t.column("contains_id");
-  while (t.next()) {
-    fare_rule r;
-    r.line = t.line();
-    r.fare_id = t[id], r.route_id = t[route_col], r.origin_id = t[origin];
-    r.destination_id = t[destination], r.contains_id = t[contains];
-    if (t.require_value(id, "fare_id")) f.fare_rules.push_back(r);
-  }
-}
-
 inline void read_feed_info(table& t, feed& f) {
   auto const name = t.column("feed_publisher_name"), url = t.column("feed_publisher_url"),
              lang = t.column("feed_lang"), default_lang = t.column("default_lang"),
@@ -618,15 +374,6 @@ inline void read_patterns_jp(table& t, feed& f) {
   }
 }
 
-inline bool read_into(feed_source const& src, feed& f, std::string const& file, bool required,
-                      void (*reader)(table&, feed&)) {
-  auto t = open_table(src, f, file, required);
-  if (!t) return false;
-  reader(*t, f);
-  f.rows_read[file] = t->rows_read();
-  return true;
-}
-
 }  // namespace detail
 
 inline feed read_feed(feed_source const& src, read_options const& opt = {}) {
@@ -647,8 +394,7 @@ inline feed read_feed(feed_source const& src, read_options const& opt = {}) {
   read_into(src, f, "feed_info.txt", false, read_feed_info);
   read_into(src, f, "translations.txt", false, read_translations);
   if (opt.fares) {
-    read_into(src, f, "fare_attributes.txt", false, read_fare_attributes);
-    read_into(src, f, "fare_rules.txt", false, read_fare_rules);
+    detail::read_fares(src, f);
   }
   if (opt.shapes) read_into(src, f, "shapes.txt", false, read_shapes);
   if (opt.jp_extensions) {

@@ -31,7 +31,7 @@ struct stop : record {
 
 struct route : record {
   std::string_view route_id, agency_id, route_short_name, route_long_name, route_desc, route_url,
-      route_color, route_text_color, jp_parent_route_id;
+      route_color, route_text_color, jp_parent_route_id, network_id;
   std::int16_t route_type{3};
   std::optional<std::int32_t> route_sort_order;
 };
@@ -94,6 +94,58 @@ struct fare_attribute : record {
 
 struct fare_rule : record {
   std::string_view fare_id, route_id, origin_id, destination_id, contains_id;
+};
+
+// GTFS-Fares v2 (fare_media, fare_products, rider_categories, fare_leg_rules, fare_transfer_rules,
+// timeframes, areas, stop_areas, networks, route_networks).
+struct timeframe : record {
+  std::string_view timeframe_group_id, service_id;
+  std::optional<seconds> start_time, end_time;  // empty: 00:00:00 resp. 24:00:00
+};
+
+struct rider_category : record {
+  std::string_view rider_category_id, rider_category_name, eligibility_url;
+  std::uint8_t is_default_fare_category{0};
+};
+
+struct fare_media : record {
+  std::string_view fare_media_id, fare_media_name;
+  std::uint8_t fare_media_type{0};
+};
+
+struct fare_product : record {
+  std::string_view fare_product_id, fare_product_name, rider_category_id, fare_media_id, currency;
+  double amount{0.0};  // may be negative (a transfer discount)
+};
+
+struct fare_leg_rule : record {
+  std::string_view leg_group_id, network_id, from_area_id, to_area_id, from_timeframe_group_id,
+      to_timeframe_group_id, fare_product_id;
+  std::optional<std::uint32_t> rule_priority;
+};
+
+struct fare_transfer_rule : record {
+  std::string_view from_leg_group_id, to_leg_group_id, fare_product_id;
+  std::optional<std::int32_t> transfer_count;  // -1 = no limit
+  std::optional<std::uint32_t> duration_limit;
+  std::optional<std::uint8_t> duration_limit_type;
+  std::uint8_t fare_transfer_type{0};
+};
+
+struct area : record {
+  std::string_view area_id, area_name;
+};
+
+struct stop_area : record {
+  std::string_view area_id, stop_id;
+};
+
+struct network : record {
+  std::string_view network_id, network_name;
+};
+
+struct route_network : record {
+  std::string_view network_id, route_id;
 };
 
 struct feed_info : record {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nebuta/fare/build.h"
 #include "nebuta/gtfs/reader.h"
 #include "nebuta/timetable/builder.h"
 #include "nebuta/timetable/timetable.h"
@@ -21,13 +22,7 @@ struct feed_spec {
 // "NAME=PATH" or "PATH"; the name defaults to the folder or zip name without extension.
 feed_spec parse_feed_arg(std::string_view arg);
 
-struct problem {
-  std::string file;  // "feed/stop_times.txt" when several feeds are loaded
-  std::uint32_t line{0};
-  std::string kind;
-  std::string message;
-  std::string to_string() const;
-};
+using nebuta::problem;  // nebuta/core/problem.h
 
 struct load_result {
   timetable tt;
@@ -40,6 +35,9 @@ using progress_fn = std::function<void(std::string_view)>;
 
 // Maps reader records to builder records; the views stay valid while `source` lives.
 build::feed to_build_feed(gtfs::feed const& source, std::string name);
+
+// Maps the reader's fare records (v1 and v2) to the fare builder's; same lifetime as above.
+fare::feed to_fare_feed(gtfs::feed const& source, std::string name);
 
 // Throws gtfs::feed_error for a missing feed, file or column.
 load_result load(std::vector<feed_spec> const& feeds, build::options const& opt = {},
