@@ -13,7 +13,7 @@ namespace {
 // Grouped as docs/http.md lists them: request parameters; dates, times and places (planner);
 // routing, content and bodies (both APIs); the HTTP gate; the on-demand API; why an offer is
 // refused (the reject_message of a DrtOfferResponse, in the same languages).
-constexpr std::array<catalogue_entry, 128> catalogue{{
+constexpr std::array<catalogue_entry, 129> catalogue{{
     {"missing_parameter", "missing required parameter '{0}'",
      "必須パラメータ「{0}」がありません",
      "缺少必需参数“{0}”",
@@ -549,6 +549,11 @@ constexpr std::array<catalogue_entry, 128> catalogue{{
      "该车辆已有从 {0} 到 {1} 的班次",
      "該車輛已有從 {0} 到 {1} 的班次",
      "이 차량에는 {0}부터 {1}까지의 근무가 이미 있습니다"},
+    {"implausible_position", "the position is not plausible for this vehicle",
+     "その位置はこの車両の位置としてありえません",
+     "该位置对此车辆而言不可信",
+     "該位置對此車輛而言不可信",
+     "그 위치는 이 차량의 위치로 믿을 수 없습니다"},
     {"implausible_position.off_area", "the position is {0} km from the service area (at most {1} m are believed)",
      "その位置はサービスエリアから {0} km 離れています（信じられるのは {1} m まで）",
      "该位置距离服务区域 {0} 公里（可信范围最多 {1} 米）",
