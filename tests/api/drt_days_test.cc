@@ -5,6 +5,7 @@
 // database is refused naming the command that converts it; the start-up and input checks answer
 // with their codes. Times are computed by hand from 2026-11-22T00:00:00+09:00 = 1,795,273,200.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
@@ -317,4 +318,63 @@ TEST_CASE("drt days: depots, meeting points and feed stops outside the area warn
   CHECK_FALSE(std::filesystem::exists(dir.path / "state.sqlite"));  // refused before touching the database
   o.strict = false;
   CHECK(as::make_drt_service(o, {{}, {}, stops}, "test")->n_vehicles() > 0);  // warned, started
+}
+
+TEST_CASE("drt days: a service date's summary counts its requests, shifts and rides", "[drt][days]") {
+  service s;
+  s.start();
+  auto const tuesday = s.offer("2026-11-24T09:00");  // to be ridden
+  REQUIRE(tuesday["offered"] == true);
+  auto const id = tuesday["request_id"].get<std::string>();
+  s.call("POST", "/v1/drt/requests/" + id + "/accept", {}, bearer(tuesday["rider_token"]));
+  auto const cancelled = s.offer("2026-11-24T10:00");
+  REQUIRE(cancelled["offered"] == true);
+  auto const cid = cancelled["request_id"].get<std::string>();
+  s.call("POST", "/v1/drt/requests/" + cid + "/accept", {}, bearer(cancelled["rider_token"]));
+  s.call("POST", "/v1/drt/requests/" + cid + "/cancel", {}, bearer(cancelled["rider_token"]));
+  json nine{{"pickup", {{"lat", 40.5120}, {"lon", 141.4400}}},
+            {"dropoff", {{"lat", 40.5150}, {"lon", 141.4700}}},
+            {"passengers", 9},  // more than max_passengers (8)
+            {"earliest_pickup_time", "2026-11-24T11:00"}};
+  CHECK(s.call("POST", "/v1/drt/offers", nine.dump())["reject_reason"] == "too_many_passengers");
+  CHECK(s.offer("2026-11-23T09:00")["offered"] == true);  // Monday: another date
+
+  // Tuesday: picked up a minute into the window, dropped off a minute before the promise.
+  auto const pick = std::stoll(tuesday["offer"]["pickup_window_start"]["unix"].get<std::string>()) + 60;
+  auto const drop = std::stoll(tuesday["offer"]["latest_dropoff"]["unix"].get<std::string>()) - 60;
+  s.now = pick;
+  for (auto const* kind : {"arrived", "picked_up"})
+    s.call("POST", "/v1/drt/vehicles/weekday/events", json{{"request_id", id}, {"kind", kind}}.dump(), op);
+  s.now = drop;
+  s.call("POST", "/v1/drt/vehicles/weekday/events", json{{"request_id", id}, {"kind", "dropped_off"}}.dump(), op);
+
+  auto const sum = s.call("GET", "/v1/drt/summary?date=2026-11-24", {}, op);
+  INFO(sum.dump());
+  CHECK(sum["date"] == "2026-11-24");
+  CHECK(sum["requests"] == 3);
+  CHECK(sum["completed"] == 1);
+  CHECK(sum["cancelled"] == 1);
+  CHECK(sum["rejected"] == 1);
+  REQUIRE(sum["rejected_by_reason"].size() == 1);
+  CHECK(sum["rejected_by_reason"][0]["reason"] == "too_many_passengers");
+  CHECK(sum["passengers_served"] == 1);
+  CHECK(sum["on_time_pickups"] == 1);
+  CHECK(sum["on_time_dropoffs"] == 1);
+  CHECK(sum.value("late_pickups", 0) == 0);
+  // Tuesday's shifts: weekday 07:00-19:00 and night 22:00-26:00.
+  CHECK(sum["vehicle_hours"].get<double>() == Approx(16.0));
+  auto const ride_h = static_cast<double>(drop - pick) / 3600.0;
+  CHECK(sum["passenger_hours"].get<double>() == Approx(ride_h));
+  CHECK(sum["occupancy"].get<double>() == Approx(ride_h / 16.0));
+  // The straight-line model's length: great circle x detour 1.3, computed here.
+  constexpr double rad = 3.14159265358979323846 / 180.0;
+  auto const s1 = std::sin((40.5150 - 40.5120) * rad / 2), s2 = std::sin((141.4700 - 141.4400) * rad / 2);
+  auto const gc = 2 * 6'371'000.0 * std::asin(std::sqrt(s1 * s1 + std::cos(40.5120 * rad) * std::cos(40.5150 * rad) * s2 * s2));
+  CHECK(sum["direct_km"].get<double>() == Approx(gc * 1.3 / 1000.0).epsilon(1e-6));
+
+  auto const monday = s.call("GET", "/v1/drt/summary?date=2026-11-23", {}, op);
+  CHECK(monday["requests"] == 1);
+  CHECK(monday["assigned"].get<int>() + monday["offered"].get<int>() == 1);
+  CHECK(s.call("GET", "/v1/drt/summary?date=2026-13-01", {}, op, 400)["code"] == "invalid_date");
+  CHECK(s.call("GET", "/v1/drt/summary", {}, {}, 401)["code"] == "unauthorized");
 }

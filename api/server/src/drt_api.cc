@@ -93,7 +93,7 @@ http_response drt_gtfs_rt(drt_state& m, call& c) {
 
 // Offers, /info and the GTFS-RT feed are public; a request's routes need its rider token or the
 // operator's; every other route is the operator's (the handlers check).
-constexpr std::array<route<drt_state>, 14> table{{
+constexpr std::array<route<drt_state>, 15> table{{
     {"/v1/drt/info", "GET", "", endpoint::drt_other, drt_info},
     {"/v1/drt/offers", "POST", "", endpoint::drt_offer, drt_offer, true},
     {"/v1/drt/requests/{}", "GET", "", endpoint::drt_request, drt_get_request},
@@ -107,6 +107,7 @@ constexpr std::array<route<drt_state>, 14> table{{
     {"/v1/drt/vehicles/{}/position", "POST", "", endpoint::drt_telemetry, drt_vehicle_position},
     {"/v1/drt/vehicles/{}/events", "POST", "", endpoint::drt_telemetry, drt_vehicle_event},
     {"/v1/drt/reoptimise", "POST", "", endpoint::drt_other, drt_reoptimise},
+    {"/v1/drt/summary", "GET", "date", endpoint::drt_other, drt_summary},
     {"/v1/drt/gtfs-rt/vehicle-positions", "GET", "", endpoint::drt_gtfs_rt, drt_gtfs_rt, false, answers::protobuf},
 }};
 

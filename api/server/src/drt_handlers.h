@@ -26,6 +26,8 @@ http_response drt_get_vehicle(drt_state& m, call& c);
 http_response drt_vehicle_stops(drt_state& m, call& c);
 http_response drt_vehicle_position(drt_state& m, call& c);
 http_response drt_vehicle_event(drt_state& m, call& c);
+// drt_summary.cc
+http_response drt_summary(drt_state& m, call& c);
 
 // Whether the call's bearer token is the operator's.
 bool is_operator(drt_state const& m, call const& c);

@@ -1,0 +1,76 @@
+// GET /v1/drt/summary?date=YYYY-MM-DD: a service date's figures for the operator (issue 15's
+// operator views), counted from the dispatcher's requests and shifts as they stand.
+#include <algorithm>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "drt_handlers.h"
+#include "nebuta/core/civil_time.h"
+
+namespace nebuta::api_server {
+
+namespace d = nebuta::dispatch;
+
+http_response drt_summary(drt_state& m, call& c) {
+  require_operator(m, c);
+  auto const date_text = c.param_or_empty("date");
+  std::optional<date_t> asked;
+  if (!date_text.empty()) {
+    asked = civil::parse_date(date_text);
+    if (!asked) throw api_error{400, "invalid_date", {"date", date_text.substr(0, 100)}};
+  }
+  std::lock_guard const lock{m.mutex};
+  auto const day = asked.value_or(m.sclock.service_date(m.now()));
+  v1::DrtDaySummary out;
+  out.set_date(civil::format_date(day));
+  std::map<std::string, std::uint32_t> reasons;
+  double passenger_s = 0.0, direct_m = 0.0;
+  for (auto const& rq : m.disp.requests()) {
+    auto const earliest = rq.status == d::request_status::rejected ? rq.spec.earliest_pickup : rq.earliest;
+    if (m.sclock.service_date(earliest) != day) continue;
+    out.set_requests(out.requests() + 1);
+    switch (rq.status) {
+      case d::request_status::rejected:
+        out.set_rejected(out.rejected() + 1);
+        ++reasons[std::string{d::to_string(rq.reason)}];
+        break;
+      case d::request_status::offered: out.set_offered(out.offered() + 1); break;
+      case d::request_status::assigned: out.set_assigned(out.assigned() + 1); break;
+      case d::request_status::on_board: out.set_on_board(out.on_board() + 1); break;
+      case d::request_status::completed: out.set_completed(out.completed() + 1); break;
+      case d::request_status::cancelled: out.set_cancelled(out.cancelled() + 1); break;
+      case d::request_status::no_show: out.set_no_shows(out.no_shows() + 1); break;
+    }
+    if (rq.picked_up_at != d::no_time) {
+      if (rq.picked_up_at <= rq.window_end) out.set_on_time_pickups(out.on_time_pickups() + 1);
+      else out.set_late_pickups(out.late_pickups() + 1);
+    }
+    if (rq.status == d::request_status::completed) {
+      out.set_passengers_served(out.passengers_served() + rq.spec.passengers);
+      if (rq.dropped_off_at <= rq.latest_dropoff) out.set_on_time_dropoffs(out.on_time_dropoffs() + 1);
+      else out.set_late_dropoffs(out.late_dropoffs() + 1);
+      passenger_s += static_cast<double>(rq.dropped_off_at - rq.picked_up_at) * rq.spec.passengers;
+      direct_m += rq.direct_m;
+    }
+  }
+  std::vector<std::pair<std::string, std::uint32_t>> by_count{reasons.begin(), reasons.end()};
+  std::stable_sort(by_count.begin(), by_count.end(), [](auto const& a, auto const& b) { return a.second > b.second; });
+  for (auto const& [reason, n] : by_count) {
+    auto* r = out.add_rejected_by_reason();
+    r->set_reason(reason);
+    r->set_count(n);
+  }
+  double vehicle_s = 0.0;
+  for (auto const& v : m.disp.vehicles())
+    if (m.sclock.service_date(v.spec.shift_start) == day)
+      vehicle_s += static_cast<double>(v.spec.shift_end - v.spec.shift_start);
+  out.set_vehicle_hours(vehicle_s / 3600.0);
+  out.set_passenger_hours(passenger_s / 3600.0);
+  out.set_occupancy(vehicle_s > 0.0 ? passenger_s / vehicle_s : 0.0);
+  out.set_direct_km(direct_m / 1000.0);
+  return message_response(out, c.fmt);
+}
+
+}  // namespace nebuta::api_server
