@@ -376,5 +376,23 @@ TEST_CASE("drt days: a service date's summary counts its requests, shifts and ri
   CHECK(monday["requests"] == 1);
   CHECK(monday["assigned"].get<int>() + monday["offered"].get<int>() == 1);
   CHECK(s.call("GET", "/v1/drt/summary?date=2026-13-01", {}, op, 400)["code"] == "invalid_date");
+
+  // The same date's requests, paged and by status.
+  auto const all = s.call("GET", "/v1/drt/requests?date=2026-11-24", {}, op);
+  CHECK(all["total"] == 3);
+  REQUIRE(all["requests"].size() == 3);
+  CHECK(all["requests"][0]["request_id"] == id);
+  CHECK_FALSE(all.contains("next_offset"));
+  auto const done = s.call("GET", "/v1/drt/requests?date=2026-11-24&status=completed", {}, op);
+  REQUIRE(done["requests"].size() == 1);
+  CHECK(done["requests"][0]["request_id"] == id);
+  auto const page1 = s.call("GET", "/v1/drt/requests?date=2026-11-24&limit=2", {}, op);
+  CHECK(page1["requests"].size() == 2);
+  CHECK(page1["next_offset"] == 2);
+  auto const page2 = s.call("GET", "/v1/drt/requests?date=2026-11-24&limit=2&offset=2", {}, op);
+  REQUIRE(page2["requests"].size() == 1);
+  CHECK(page2["requests"][0]["status"] == "rejected");
+  CHECK_FALSE(page2.contains("next_offset"));
+  CHECK(s.call("GET", "/v1/drt/requests?status=lost", {}, op, 400)["code"] == "invalid_parameter");
   CHECK(s.call("GET", "/v1/drt/summary", {}, {}, 401)["code"] == "unauthorized");
 }

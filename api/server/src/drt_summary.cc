@@ -1,5 +1,6 @@
-// GET /v1/drt/summary?date=YYYY-MM-DD: a service date's figures for the operator (issue 15's
-// operator views), counted from the dispatcher's requests and shifts as they stand.
+// The operator's views of a service date (issue 15): GET /v1/drt/summary?date= (figures counted
+// from the dispatcher's requests and shifts as they stand) and GET /v1/drt/requests?date=&status=
+// (the requests, paged).
 #include <algorithm>
 #include <map>
 #include <string>
@@ -13,14 +14,27 @@ namespace nebuta::api_server {
 
 namespace d = nebuta::dispatch;
 
+namespace {
+
+// The date= parameter, or nullopt for today; 400 when malformed.
+std::optional<date_t> date_param(call const& c) {
+  auto const text = c.param_or_empty("date");
+  if (text.empty()) return std::nullopt;
+  auto const day = civil::parse_date(text);
+  if (!day) throw api_error{400, "invalid_date", {"date", text.substr(0, 100)}};
+  return day;
+}
+
+// The service date a request belongs to: that of its earliest pickup.
+date_t request_date(drt_state const& m, d::request_state const& rq) {
+  return m.sclock.service_date(rq.status == d::request_status::rejected ? rq.spec.earliest_pickup : rq.earliest);
+}
+
+}  // namespace
+
 http_response drt_summary(drt_state& m, call& c) {
   require_operator(m, c);
-  auto const date_text = c.param_or_empty("date");
-  std::optional<date_t> asked;
-  if (!date_text.empty()) {
-    asked = civil::parse_date(date_text);
-    if (!asked) throw api_error{400, "invalid_date", {"date", date_text.substr(0, 100)}};
-  }
+  auto const asked = date_param(c);
   std::lock_guard const lock{m.mutex};
   auto const day = asked.value_or(m.sclock.service_date(m.now()));
   v1::DrtDaySummary out;
@@ -28,8 +42,7 @@ http_response drt_summary(drt_state& m, call& c) {
   std::map<std::string, std::uint32_t> reasons;
   double passenger_s = 0.0, direct_m = 0.0;
   for (auto const& rq : m.disp.requests()) {
-    auto const earliest = rq.status == d::request_status::rejected ? rq.spec.earliest_pickup : rq.earliest;
-    if (m.sclock.service_date(earliest) != day) continue;
+    if (request_date(m, rq) != day) continue;
     out.set_requests(out.requests() + 1);
     switch (rq.status) {
       case d::request_status::rejected:
@@ -70,6 +83,39 @@ http_response drt_summary(drt_state& m, call& c) {
   out.set_passenger_hours(passenger_s / 3600.0);
   out.set_occupancy(vehicle_s > 0.0 ? passenger_s / vehicle_s : 0.0);
   out.set_direct_km(direct_m / 1000.0);
+  return message_response(out, c.fmt);
+}
+
+http_response drt_list_requests(drt_state& m, call& c) {
+  require_operator(m, c);
+  auto const asked = date_param(c);
+  auto const status = c.param_or_empty("status");
+  if (!status.empty()) {
+    auto known = false;
+    for (auto const st : {d::request_status::rejected, d::request_status::offered, d::request_status::assigned,
+                          d::request_status::on_board, d::request_status::completed, d::request_status::cancelled,
+                          d::request_status::no_show})
+      known = known || status == d::to_string(st);
+    if (!known) {
+      throw api_error{400, "invalid_parameter",
+                      {"status", "must be rejected, offered, assigned, on_board, completed, cancelled or no_show"}};
+    }
+  }
+  auto const limit = static_cast<std::size_t>(c.param_int("limit", 1, 1000).value_or(100));
+  auto const offset = static_cast<std::size_t>(c.param_int("offset", 0, 1'000'000'000).value_or(0));
+  std::lock_guard const lock{m.mutex};
+  auto const day = asked.value_or(m.sclock.service_date(m.now()));
+  v1::DrtRequestList out;
+  out.set_date(civil::format_date(day));
+  std::size_t n = 0;
+  for (auto r = d::request_idx{0}; r.v() < m.disp.requests().size(); ++r) {
+    auto const& rq = m.disp.request(r);
+    if (request_date(m, rq) != day || (!status.empty() && status != d::to_string(rq.status))) continue;
+    if (n >= offset && n < offset + limit) *out.add_requests() = m.request_status(r, c.chain);
+    ++n;
+  }
+  out.set_total(static_cast<std::uint32_t>(n));
+  if (offset + limit < n) out.set_next_offset(static_cast<std::uint32_t>(offset + limit));
   return message_response(out, c.fmt);
 }
 
