@@ -72,12 +72,7 @@ struct service {
     o.holidays = d::holiday_calendar{{std::chrono::sys_days{std::chrono::year{2026} / 11 / 23}}};
     drt = std::make_unique<as::drt_service>(std::make_unique<nebuta::road::straight_line_model>(1.3, speed_kmh),
                                             rules, std::move(o));
-    as::server_config cfg;
-    cfg.address = "127.0.0.1";
-    cfg.port = 0;
-    cfg.threads = 2;
-    cfg.access_log = false;
-    server = std::make_unique<as::http_server>(nullptr, drt.get(), cfg);
+    server = std::make_unique<as::http_server>(nullptr, drt.get(), nebuta::test::loopback_config());
     server->start();
   }
   void stop() {
@@ -366,10 +361,8 @@ TEST_CASE("drt days: a service date's summary counts its requests, shifts and ri
   auto const ride_h = static_cast<double>(drop - pick) / 3600.0;
   CHECK(sum["passenger_hours"].get<double>() == Approx(ride_h));
   CHECK(sum["occupancy"].get<double>() == Approx(ride_h / 16.0));
-  // The straight-line model's length: great circle x detour 1.3, computed here.
-  constexpr double rad = 3.14159265358979323846 / 180.0;
-  auto const s1 = std::sin((40.5150 - 40.5120) * rad / 2), s2 = std::sin((141.4700 - 141.4400) * rad / 2);
-  auto const gc = 2 * 6'371'000.0 * std::asin(std::sqrt(s1 * s1 + std::cos(40.5120 * rad) * std::cos(40.5150 * rad) * s2 * s2));
+  // The straight-line model's length: great circle x detour 1.3, computed by the tests' haversine.
+  auto const gc = nebuta::test::test_haversine_m(40.5120, 141.4400, 40.5150, 141.4700);
   CHECK(sum["direct_km"].get<double>() == Approx(gc * 1.3 / 1000.0).epsilon(1e-6));
 
   auto const monday = s.call("GET", "/v1/drt/summary?date=2026-11-23", {}, op);

@@ -1,8 +1,8 @@
 // The on-demand service beside the Hachinohe timetable, as `nebuta serve` runs it with
 // examples/drt/hachinohe/ (issue 15): meeting points named as riders and drivers find them, a
 // stop given by name in Japanese or English, the driver's stop list. Every expected value is read
-// off the feed's files by hand (stops.txt, translations.txt) and every distance is computed here
-// with a haversine of its own, not the engine's:
+// off the feed's files by hand (stops.txt, translations.txt) and every distance is computed with
+// the tests' own haversine (drt_client.h), not the engine's:
 //   509-01 八戸駅 "Hachinohe Eki Sta." platform 1, 40.508756 141.431944
 //   552-01 本八戸駅 "Hon-hachinohe Eki Sta." no platform code, 40.516436 141.489056
 // The asked pickup (40.5095, 141.4330) has 509-01 as its nearest stop (121.7 m; 509-03 is at
@@ -33,12 +33,6 @@ namespace {
 // Wednesday 2026-12-02 08:00 JST = 2026-11-22T00:00+09:00 (1,795,273,200) + 10 days + 8 h.
 constexpr std::int64_t wed_8am = 1'795'273'200 + 10 * 86'400 + 8 * 3600;
 std::string const op_token = "places-test-operator-token";
-
-double haversine(double lat1, double lon1, double lat2, double lon2) {
-  constexpr double r = 6'371'000.0, rad = 3.14159265358979323846 / 180.0;
-  auto const s1 = std::sin((lat2 - lat1) * rad / 2), s2 = std::sin((lon2 - lon1) * rad / 2);
-  return 2 * r * std::asin(std::sqrt(s1 * s1 + std::cos(lat1 * rad) * std::cos(lat2 * rad) * s2 * s2));
-}
 
 struct hachinohe {
   nebuta::test::drt_temp_dir dir{"places"};
@@ -72,12 +66,7 @@ struct hachinohe {
     drt = std::make_unique<as::drt_service>(std::make_unique<nebuta::road::straight_line_model>(1.3, 30.0), rules,
                                             std::move(o));
     drt->register_shifts();
-    as::server_config cfg;
-    cfg.address = "127.0.0.1";
-    cfg.port = 0;
-    cfg.threads = 2;
-    cfg.access_log = false;
-    server = std::make_unique<as::http_server>(nullptr, drt.get(), cfg);
+    server = std::make_unique<as::http_server>(nullptr, drt.get(), nebuta::test::loopback_config());
     server->start();
   }
   ~hachinohe() {
@@ -104,7 +93,7 @@ void check_point(json const& p, std::string const& id, std::string const& name, 
   CHECK(p.value("platform_code", "") == platform);
   CHECK(p["location"]["lat"].get<double>() == Approx(stop_lat).margin(1e-7));
   CHECK(p["location"]["lon"].get<double>() == Approx(stop_lon).margin(1e-7));
-  auto const walk = haversine(asked_lat, asked_lon, stop_lat, stop_lon);
+  auto const walk = nebuta::test::test_haversine_m(asked_lat, asked_lon, stop_lat, stop_lon);
   CHECK(p["walk_m"].get<double>() == Approx(walk).margin(0.06));
   CHECK(p["walk_s"].get<int>() == static_cast<int>(std::lround(walk / (4.8 / 3.6))));
 }
