@@ -486,6 +486,9 @@ def hachinohe_scenarios(run, d, srv):
             f"/v1/plan?from={urllib.parse.quote(from_id)}&to={urllib.parse.quote(to_id)}&date={date}&depart={depart}&lang=ja")
         assert status == 200, (status, expected)
         check_journeys_match(d, expected)
+        render_ms = float(tid(d, "results").get_attribute("data-render-ms"))
+        print(f"    {len(expected['journeys'])} journeys rendered in {render_ms} ms after the answer", flush=True)
+        assert render_ms <= 100, render_ms
         problems = accessibility_problems(d)
         assert not problems, problems
 
