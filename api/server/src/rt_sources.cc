@@ -137,6 +137,7 @@ void realtime::poll(source& s) {
   auto const statuses = store_.sources();
   if (statuses[s.id].expired) s.validators.reset();
   fetch_limits const lim{opt_.timeout_s, opt_.max_bytes};
+  auto const last_good = s.validators;
   auto const t0 = std::chrono::steady_clock::now();
   auto r = s.spec.http ? fetch_http(s.spec.location, s.validators, lim) : fetch_file(s.spec.location, s.validators, lim);
   auto const ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -164,8 +165,9 @@ void realtime::poll(source& s) {
       break;
     }
     case fetch_result::kind::modified:
-      // Bytes that do not apply must not be taken as the content of the validators next time.
-      if (!apply_bytes(s, r.body, "fetch")) s.validators.reset();
+      // Bytes that do not apply are not what the validators stand for: the next fetch asks for
+      // anything newer than the last good content again.
+      if (!apply_bytes(s, r.body, "fetch")) s.validators = last_good;
       break;
   }
 }
