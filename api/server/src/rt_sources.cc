@@ -306,7 +306,7 @@ void realtime::fill_health(v1::Health& h) const {
     auto& out = *h.add_realtime();
     out.set_name(s->spec.name);
     std::lock_guard const lock{s->m};
-    out.set_state(st.expired ? "expired" : st.messages == 0 ? "waiting" : s->failing ? "failing" : "ok");
+    out.set_state(st.expired ? "expired" : s->failing ? "failing" : st.messages == 0 ? "waiting" : "ok");
     out.set_age_seconds(s->last_ok == 0 ? -1 : t - s->last_ok);
     if (st.feed_time) out.set_feed_time(ctx_->zone(0).iso(*st.feed_time));
     out.set_last_error(s->last_error.substr(0, 300));
