@@ -86,6 +86,15 @@ json drt_operation(std::string summary, std::string const& reply, json params, s
   return op;
 }
 
+// A GTFS-Realtime FeedMessage: binary, or protobuf's JSON on Accept.
+json gtfs_rt_responses() {
+  return {{"200",
+           {{"description", "OK"},
+            {"content",
+             {{"application/x-protobuf", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
+              {"application/json", {{"schema", {{"type", "object"}}}}}}}}}};
+}
+
 void add_drt_paths(json& paths) {
   auto const none = json::array();
   auto const op = std::vector<std::string>{"operator"};
@@ -120,12 +129,7 @@ void add_drt_paths(json& paths) {
       {"summary", "GTFS-Realtime VehiclePositions of the fleet (binary transit_realtime.FeedMessage; JSON with "
                   "Accept: application/json)"},
       {"tags", json::array({"on-demand"})},
-      {"responses",
-       {{"200",
-         {{"description", "OK"},
-          {"content",
-           {{"application/x-protobuf", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
-            {"application/json", {{"schema", {{"type", "object"}}}}}}}}}}}};
+      {"responses", gtfs_rt_responses()}};
 }
 
 // Realtime (docs/realtime.md; only with `serve --rt`).
@@ -149,12 +153,7 @@ void add_realtime_paths(json& paths) {
     paths[std::string{"/v1/gtfs-rt/"} + what]["get"] = {
         {"summary", std::string{"The merged realtime state as GTFS-RT "} + what + " (what the planner applied)"},
         {"tags", json::array({"realtime"})},
-        {"responses",
-         {{"200",
-           {{"description", "OK"},
-            {"content",
-             {{"application/x-protobuf", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
-              {"application/json", {{"schema", {{"type", "object"}}}}}}}}}}}};
+        {"responses", gtfs_rt_responses()}};
   }
 }
 

@@ -322,7 +322,10 @@ std::string realtime::prometheus_text() const {
   auto const metric = [&](char const* name, char const* type, char const* help) {
     out += std::string{"# HELP "} + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
   };
-  auto const per_source = [&](char const* name, auto const& value_of) {
+  using st_t = rt::source_status;
+  // One series per source: HELP, TYPE and a value of each source.
+  auto const series = [&](char const* name, char const* type, char const* help, auto const& value_of) {
+    metric(name, type, help);
     for (auto const& s : sources_) {
       std::lock_guard const lock{s->m};
       std::snprintf(buf, sizeof(buf), "%s{source=\"%s\"} %.17g\n", name, label(s->spec.name).c_str(),
@@ -330,64 +333,61 @@ std::string realtime::prometheus_text() const {
       out += buf;
     }
   };
-  using st_t = rt::source_status;
-  metric("nebuta_rt_source_age_seconds", "gauge", "Seconds since the source last delivered (-1: never).");
-  per_source("nebuta_rt_source_age_seconds", [&](source const& s, st_t const&) { return s.last_ok == 0 ? -1 : t - s.last_ok; });
-  metric("nebuta_rt_feed_age_seconds", "gauge", "Seconds since the header timestamp of the source's last applied message (-1: none).");
-  per_source("nebuta_rt_feed_age_seconds", [&](source const&, st_t const& st) { return st.feed_time ? t - *st.feed_time : -1; });
-  metric("nebuta_rt_source_expired", "gauge", "1 when the source is older than --rt-max-age: its feed runs on the schedule.");
-  per_source("nebuta_rt_source_expired", [](source const&, st_t const& st) { return st.expired ? 1 : 0; });
-  metric("nebuta_rt_fetches_total", "counter", "Polls of the source.");
-  per_source("nebuta_rt_fetches_total", [](source const& s, st_t const&) { return s.fetches; });
-  metric("nebuta_rt_not_modified_total", "counter", "Polls answered 304 Not Modified (or an unchanged file).");
-  per_source("nebuta_rt_not_modified_total", [](source const& s, st_t const&) { return s.not_modified; });
-  metric("nebuta_rt_fetch_failures_total", "counter", "Polls that failed (HTTP error, timeout, too large, unreadable).");
-  per_source("nebuta_rt_fetch_failures_total", [](source const& s, st_t const&) { return s.failures; });
-  metric("nebuta_rt_bad_messages_total", "counter", "Fetched or pushed bytes that are not a FeedMessage.");
-  per_source("nebuta_rt_bad_messages_total", [](source const& s, st_t const&) { return s.bad_bytes; });
-  metric("nebuta_rt_pushes_total", "counter", "POST /v1/rt/{source} requests that reached the source.");
-  per_source("nebuta_rt_pushes_total", [](source const& s, st_t const&) { return s.pushes; });
-  metric("nebuta_rt_messages_applied_total", "counter", "Messages applied.");
-  per_source("nebuta_rt_messages_applied_total", [](source const&, st_t const& st) { return st.messages; });
-  metric("nebuta_rt_messages_refused_total", "counter", "Messages refused (not a FeedMessage, older than the last, fetch failed).");
-  per_source("nebuta_rt_messages_refused_total", [](source const&, st_t const& st) { return st.refused; });
-  metric("nebuta_rt_entities", "gauge", "Entities in the source's last applied message.");
-  per_source("nebuta_rt_entities", [](source const&, st_t const& st) { return st.entities; });
-  metric("nebuta_rt_entities_applied", "gauge", "Entities of the last message that applied (entities less skipped ones).");
-  per_source("nebuta_rt_entities_applied", [](source const&, st_t const& st) {
-    return st.entities > st.skipped.total() ? st.entities - st.skipped.total() : 0;
-  });
-  metric("nebuta_rt_trip_updates", "gauge", "Trip updates the source holds now.");
-  per_source("nebuta_rt_trip_updates", [](source const&, st_t const& st) { return st.trip_updates; });
-  metric("nebuta_rt_alerts", "gauge", "Alerts the source holds now.");
-  per_source("nebuta_rt_alerts", [](source const&, st_t const& st) { return st.alerts; });
-  metric("nebuta_rt_vehicles", "gauge", "Vehicle positions in the source's last message.");
-  per_source("nebuta_rt_vehicles", [](source const&, st_t const& st) { return st.vehicles; });
-  metric("nebuta_rt_matched_vehicles", "gauge", "Vehicles matched to a trip (delay estimates from positions).");
-  per_source("nebuta_rt_matched_vehicles", [](source const&, st_t const& st) { return st.matched_vehicles; });
-  metric("nebuta_rt_apply_seconds", "gauge", "Duration of the source's last apply (merge, estimates, build, publish).");
-  per_source("nebuta_rt_apply_seconds", [](source const&, st_t const& st) { return st.apply_ms / 1000.0; });
-  metric("nebuta_rt_fetch_seconds", "gauge", "Duration of the source's last fetch.");
-  per_source("nebuta_rt_fetch_seconds", [](source const& s, st_t const&) { return s.fetch_ms / 1000.0; });
-  metric("nebuta_rt_skipped", "gauge", "Entities or stop time updates of the last message left out, by reason.");
-  for (auto const& s : sources_) {
-    auto const& st = statuses[s->id];
-    for (auto r = 0U; r < rt::n_skip_reasons; ++r) {
-      std::snprintf(buf, sizeof(buf), "nebuta_rt_skipped{source=\"%s\",reason=\"%s\"} %llu\n", label(s->spec.name).c_str(),
-                    std::string{rt::skip_reason_names[r]}.c_str(), static_cast<unsigned long long>(st.skipped.n[r]));
-      out += buf;
+  series("nebuta_rt_source_age_seconds", "gauge", "Seconds since the source last delivered (-1: never).",
+         [&](source const& s, st_t const&) { return s.last_ok == 0 ? -1 : t - s.last_ok; });
+  series("nebuta_rt_feed_age_seconds", "gauge",
+         "Seconds since the header timestamp of the source's last applied message (-1: none).",
+         [&](source const&, st_t const& st) { return st.feed_time ? t - *st.feed_time : -1; });
+  series("nebuta_rt_source_expired", "gauge", "1 when the source is older than --rt-max-age: its feed runs on the schedule.",
+         [](source const&, st_t const& st) { return st.expired ? 1 : 0; });
+  series("nebuta_rt_fetches_total", "counter", "Polls of the source.",
+         [](source const& s, st_t const&) { return s.fetches; });
+  series("nebuta_rt_not_modified_total", "counter", "Polls answered 304 Not Modified (or an unchanged file).",
+         [](source const& s, st_t const&) { return s.not_modified; });
+  series("nebuta_rt_fetch_failures_total", "counter", "Polls that failed (HTTP error, timeout, too large, unreadable).",
+         [](source const& s, st_t const&) { return s.failures; });
+  series("nebuta_rt_bad_messages_total", "counter", "Fetched or pushed bytes that are not a FeedMessage.",
+         [](source const& s, st_t const&) { return s.bad_bytes; });
+  series("nebuta_rt_pushes_total", "counter", "POST /v1/rt/{source} requests that reached the source.",
+         [](source const& s, st_t const&) { return s.pushes; });
+  series("nebuta_rt_messages_applied_total", "counter", "Messages applied.",
+         [](source const&, st_t const& st) { return st.messages; });
+  series("nebuta_rt_messages_refused_total", "counter",
+         "Messages refused (not a FeedMessage, older than the last, fetch failed).",
+         [](source const&, st_t const& st) { return st.refused; });
+  series("nebuta_rt_entities", "gauge", "Entities in the source's last applied message.",
+         [](source const&, st_t const& st) { return st.entities; });
+  series("nebuta_rt_entities_applied", "gauge",
+         "What the source contributes now: trip updates and alerts held, vehicles matched to a trip.",
+         [](source const&, st_t const& st) { return st.trip_updates + st.alerts + st.matched_vehicles; });
+  series("nebuta_rt_trip_updates", "gauge", "Trip updates the source holds now.",
+         [](source const&, st_t const& st) { return st.trip_updates; });
+  series("nebuta_rt_alerts", "gauge", "Alerts the source holds now.",
+         [](source const&, st_t const& st) { return st.alerts; });
+  series("nebuta_rt_vehicles", "gauge", "Vehicle positions in the source's last message.",
+         [](source const&, st_t const& st) { return st.vehicles; });
+  series("nebuta_rt_matched_vehicles", "gauge", "Vehicles matched to a trip (delay estimates from positions).",
+         [](source const&, st_t const& st) { return st.matched_vehicles; });
+  series("nebuta_rt_apply_seconds", "gauge", "Duration of the source's last apply (merge, estimates, build, publish).",
+         [](source const&, st_t const& st) { return st.apply_ms / 1000.0; });
+  series("nebuta_rt_fetch_seconds", "gauge", "Duration of the source's last fetch.",
+         [](source const& s, st_t const&) { return s.fetch_ms / 1000.0; });
+  // Skips by reason, of the last message and since start.
+  auto const skips = [&](char const* name, char const* type, char const* help, rt::skip_counts st_t::*counts) {
+    metric(name, type, help);
+    for (auto const& s : sources_) {
+      auto const& c = statuses[s->id].*counts;
+      for (auto r = 0U; r < rt::n_skip_reasons; ++r) {
+        std::snprintf(buf, sizeof(buf), "%s{source=\"%s\",reason=\"%s\"} %llu\n", name, label(s->spec.name).c_str(),
+                      std::string{rt::skip_reason_names[r]}.c_str(), static_cast<unsigned long long>(c.n[r]));
+        out += buf;
+      }
     }
-  }
-  metric("nebuta_rt_skipped_total", "counter", "Entities or stop time updates left out since start, by reason.");
-  for (auto const& s : sources_) {
-    auto const& st = statuses[s->id];
-    for (auto r = 0U; r < rt::n_skip_reasons; ++r) {
-      std::snprintf(buf, sizeof(buf), "nebuta_rt_skipped_total{source=\"%s\",reason=\"%s\"} %llu\n",
-                    label(s->spec.name).c_str(), std::string{rt::skip_reason_names[r]}.c_str(),
-                    static_cast<unsigned long long>(st.skipped_total.n[r]));
-      out += buf;
-    }
-  }
+  };
+  skips("nebuta_rt_skipped", "gauge", "Entities or stop time updates of the last message left out, by reason.",
+        &st_t::skipped);
+  skips("nebuta_rt_skipped_total", "counter", "Entities or stop time updates left out since start, by reason.",
+        &st_t::skipped_total);
   auto const& bs = state->stats();
   metric("nebuta_rt_state", "gauge", "The published realtime state: trip-days by kind, alerts.");
   std::snprintf(buf, sizeof(buf),
