@@ -2,6 +2,9 @@
 // failing sources kept until --rt-max-age and then dropped (healthz, metrics), push with the
 // operator token, /v1/alerts in the request's language chain, and the merged state republished
 // as GTFS-RT, on BART's sample (rt-samples/us-bart) read independently with the generated classes.
+#include <signal.h>
+#include <sys/wait.h>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -17,7 +20,9 @@
 #include "nebuta/api_server/server.h"
 #include "nebuta/gtfs_import/import.h"
 #include "rt_source_server.h"
+#include "server_client.h"
 #include "shared_data.h"
+#include "temp_dir.h"
 
 namespace pb = transit_realtime;
 using namespace nebuta;
@@ -325,7 +330,7 @@ TEST_CASE("POST /v1/rt/NAME: the operator token, the media type, bad bytes, unkn
 TEST_CASE("/v1/alerts: texts in the request's language chain, filters, active periods; BART's alert", "[api][rt]") {
   auto const* b = bart::get();
   if (b == nullptr) return;
-  rt_world w{*b, {"bart-alerts=" + (b->dir / "bart-alerts.pb").string(), "bart-push=/nonexistent/x.pb"}, 0};
+  rt_world w{*b, {"bart-alerts=" + (b->dir / "bart-alerts.pb").string(), "bart-push=push"}, 0};
   w.rt->poll_once();
 
   // BART's own alert (no active period: active while in the feed), read off the file.
@@ -405,7 +410,7 @@ TEST_CASE("requests on several threads while states are polled and pushed: every
   half.mutable_entity()->DeleteSubrange(0, full.entity_size() / 2);
   test::rt_source_server src;
   src.set(full.SerializeAsString(), "\"full\"");
-  rt_world w{*b, {"bart=" + src.url(), "bart-push=/nonexistent/x.pb"}, 0};
+  rt_world w{*b, {"bart=" + src.url(), "bart-push=push"}, 0};
   REQUIRE(w.post("/v1/rt/bart-push", half.SerializeAsString(), "Bearer " + token).status == 200);
   auto const n_half = parse_feed(w.get("/v1/gtfs-rt/trip-updates", "").body).entity_size();
   w.rt->poll_once();
@@ -461,4 +466,72 @@ TEST_CASE("requests on several threads while states are polled and pushed: every
   CHECK(bad == 0);
   CHECK(answers > 0);
   CHECK(w.rt->current()->validate(w.rt->context()).empty());
+}
+
+TEST_CASE("nebuta serve --rt: a file source, health, push with the token from the environment", "[api][rt][cli]") {
+  auto const* b = bart::get();
+  if (b == nullptr) return;
+  // The binary's place changed with api/cli/ (b379829); take whichever this build has.
+  auto bin = std::string{NEBUTA_BINARY_DIR "/api/cli/nebuta"};
+  if (!std::filesystem::exists(bin)) bin = NEBUTA_BINARY_DIR "/api/nebuta";
+  REQUIRE(std::filesystem::exists(bin));
+  test::temp_dir dir{"rt-serve"};
+  auto const port = test::free_port();
+  std::vector<std::string> args{bin,
+                                "serve",
+                                "--feed",
+                                "bart=" + (b->dir / "gtfs").string(),
+                                "--rt",
+                                "bart=" + (b->dir / "bart-trip-updates.pb").string(),
+                                "--rt",
+                                "bart-push=push",
+                                "--rt-max-age",
+                                "0",
+                                "--rt-interval",
+                                "1",
+                                "--address",
+                                "127.0.0.1",
+                                "--port",
+                                std::to_string(port),
+                                "--quiet"};
+  auto const pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    auto const log = (dir.path / "server.log").string();
+    if (std::freopen(log.c_str(), "w", stderr) == nullptr) ::_exit(126);
+    ::setenv("NEBUTA_OPERATOR_TOKEN", token.c_str(), 1);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(bin.c_str(), argv.data());
+    ::_exit(127);
+  }
+  struct killer {
+    pid_t pid;
+    ~killer() {
+      ::kill(pid, SIGTERM);
+      ::waitpid(pid, nullptr, 0);
+    }
+  } const k{pid};
+  json health;
+  for (auto i = 0; i < 600 && health.is_null(); ++i) {
+    try {
+      if (auto const r = test::http_get(port, "/healthz"); r.status == 200) health = json::parse(r.body);
+    } catch (std::exception const&) {
+    }
+    if (health.is_null()) std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
+  REQUIRE(!health.is_null());
+  REQUIRE(health["realtime"].size() == 2);
+  CHECK(health["realtime"][0]["state"] == "ok");  // polled before the server listened
+  CHECK(health["realtime"][1]["state"] == "waiting");  // push only: nothing pushed yet
+  auto const alerts = read_bytes(b->dir / "bart-alerts.pb");
+  CHECK(test::http_post(port, "/v1/rt/bart-push", "application/x-protobuf", alerts).status == 401);
+  auto const pushed = test::http_post(port, "/v1/rt/bart-push", "application/x-protobuf", alerts,
+                                      "Authorization: Bearer " + token + "\r\n");
+  CHECK(pushed.status == 200);
+  auto const listed = json::parse(test::http_get(port, "/v1/alerts").body);
+  CHECK(listed["alerts"].size() == 1);
+  CHECK(test::http_get(port, "/v1/gtfs-rt/trip-updates").status == 200);
+  CHECK(contains(test::http_get(port, "/metrics").body, "nebuta_rt_messages_applied_total{source=\"bart\"} 1\n"));
 }

@@ -66,6 +66,11 @@ std::size_t on_header(char* p, std::size_t size, std::size_t n, void* user) {
   return size * n;
 }
 
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto const* cancel = static_cast<std::atomic<bool> const*>(user);
+  return cancel != nullptr && cancel->load() ? 1 : 0;  // non-zero aborts (CURLE_ABORTED_BY_CALLBACK)
+}
+
 struct curl_deleter {
   void operator()(CURL* c) const { curl_easy_cleanup(c); }
 };
@@ -109,6 +114,11 @@ fetch_result fetch_http(std::string const& url, fetch_validators& v, fetch_limit
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+  if (lim.cancel != nullptr) {
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, lim.cancel);
+  }
   auto const rc = curl_easy_perform(c);
   if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
     out.error = "larger than " + std::to_string(lim.max_bytes) + " bytes";

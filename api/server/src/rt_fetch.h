@@ -3,6 +3,7 @@
 // and size. Nothing here throws for a failing source: every outcome is a fetch_result.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -31,6 +32,7 @@ struct fetch_validators {
 struct fetch_limits {
   unsigned timeout_s{10};
   std::size_t max_bytes{64U << 20U};
+  std::atomic<bool> const* cancel{nullptr};  // set: an HTTP transfer in progress stops (shutdown)
 };
 
 // GET url; a 200 updates `v` from the answer's ETag / Last-Modified.

@@ -61,6 +61,7 @@ realtime_source_spec parse_realtime_source(std::string_view arg) {
     throw std::invalid_argument{"--rt " + std::string{arg} + ": NAME is 1-64 letters, digits, '-', '_' or '.'"};
   if (s.location.empty()) throw std::invalid_argument{"--rt " + std::string{arg} + ": no URL or file"};
   s.http = s.location.starts_with("http://") || s.location.starts_with("https://");
+  s.push_only = s.location == "push";
   if (s.location.starts_with("file://")) s.location.erase(0, 7);
   if (!s.http && s.location.find("://") != std::string::npos)
     throw std::invalid_argument{"--rt " + std::string{arg} + ": only http://, https:// and files"};
@@ -132,11 +133,12 @@ bool realtime::apply_bytes(source& s, std::string const& bytes, std::string cons
 }
 
 void realtime::poll(source& s) {
+  if (s.spec.push_only) return;
   std::lock_guard const one_at_a_time{fetch_mutex_};
   // An expired source fetches without validators: a 304 would not bring back what was dropped.
   auto const statuses = store_.sources();
   if (statuses[s.id].expired) s.validators.reset();
-  fetch_limits const lim{opt_.timeout_s, opt_.max_bytes};
+  fetch_limits const lim{opt_.timeout_s, opt_.max_bytes, &cancel_fetches_};
   auto const last_good = s.validators;
   auto const t0 = std::chrono::steady_clock::now();
   auto r = s.spec.http ? fetch_http(s.spec.location, s.validators, lim) : fetch_file(s.spec.location, s.validators, lim);
@@ -220,6 +222,7 @@ void realtime::start() {
     std::lock_guard const lock{stop_mutex_};
     stopping_ = false;
   }
+  cancel_fetches_ = false;
   poller_ = std::thread{[this] {
     std::unique_lock lock{stop_mutex_};
     while (!stopping_) {
@@ -240,6 +243,7 @@ void realtime::stop() {
     std::lock_guard const lock{stop_mutex_};
     stopping_ = true;
   }
+  cancel_fetches_ = true;
   wake_.notify_all();
   if (poller_.joinable()) poller_.join();
 }

@@ -147,8 +147,8 @@ void register_serve(CLI::App& app) {
   add_drt_options(*cmd, o->drt, false);
   // Realtime (docs/realtime.md).
   cmd->add_option("--rt", o->rt.sources,
-                  "GTFS-RT source NAME=URL_OR_FILE (http://, https:// or a file; repeatable; NAME or its part before "
-                  "the first '-' names the static feed)");
+                  "GTFS-RT source NAME=URL_OR_FILE (http://, https:// or a file; NAME=push: only POST /v1/rt/NAME; "
+                  "repeatable; NAME or its part before the first '-' names the static feed)");
   cmd->add_option("--rt-interval", o->rt.interval_s, "seconds between two polls of every --rt source")
       ->capture_default_str()
       ->check(CLI::Range(1U, 86400U));

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -39,7 +40,7 @@ class resolver;
 namespace nebuta::api_server {
 
 struct realtime_options {
-  std::vector<std::string> sources;  // NAME=URL_OR_FILE (http://, https://, file path or file://)
+  std::vector<std::string> sources;  // NAME=URL_OR_FILE (http://, https://, file path or file://), NAME=push
   unsigned interval_s{15};           // between two polls of every source
   std::int64_t max_age_s{300};       // a source not delivered for longer falls back; 0: off
   unsigned timeout_s{10};            // per fetch (connect and transfer)
@@ -53,6 +54,7 @@ struct realtime_options {
 struct realtime_source_spec {
   std::string name, location;
   bool http{false};  // http:// or https:// (else a file)
+  bool push_only{false};  // "NAME=push": not polled, fed by POST /v1/rt/NAME only
 };
 // "NAME=URL_OR_FILE" → spec; throws std::invalid_argument with the reason.
 realtime_source_spec parse_realtime_source(std::string_view arg);
@@ -79,7 +81,7 @@ class realtime {
   // thread does every interval; tests call it directly).
   void poll_once();
   void start();  // the background poller (no-op without sources to poll)
-  void stop();   // joins it; also called by the destructor
+  void stop();   // joins it, ending a fetch in progress (until start()); also called by the destructor
 
   // The id of a named source, or -1.
   int find_source(std::string_view name) const;
@@ -122,6 +124,7 @@ class realtime {
   std::mutex stop_mutex_;
   std::condition_variable wake_;
   bool stopping_{false};
+  std::atomic<bool> cancel_fetches_{false};  // stop(): a fetch in progress ends now
   std::thread poller_;
   mutable std::mutex republish_mutex_;
   mutable std::shared_ptr<rt::state const> republished_state_;  // the state the cache is of
