@@ -399,11 +399,12 @@ def sample_scenarios(run, d, srv, proxy):
 
     def answers_400():
         d.get(base + f"/?from=hachinohe&to=tanesashi_kaigan&date=2031-01-01&time={depart}&lang=zh-Hant")
-        status, body = srv.api(f"/v1/plan?from=hachinohe&to=tanesashi_kaigan&date=2031-01-01&depart={depart}&lang=en")
+        status, body = srv.api(f"/v1/plan?from=hachinohe&to=tanesashi_kaigan&date=2031-01-01&depart={depart}&lang=zh-Hant")
         assert status == 400, status
         wait(d, lambda: visible(d, "error"), "the error")
         assert tid(d, "error-text").text == "此日期不在時刻表範圍內。", tid(d, "error-text").text
         assert tid(d, "error-detail").text == body["message"]
+        assert tid(d, "error-detail").get_attribute("lang") == "zh-Hant"
 
     def answers_503_and_unreachable():
         proxy.mode = "503"

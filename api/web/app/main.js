@@ -78,8 +78,9 @@ function showError(err) {
   };
   box.replaceChildren(el('p', { class: 'error-text', 'data-testid': 'error-text', text: t(keys[err.kind] ?? 'errServer') }));
   if (err.apiMessage) {
-    // The API writes its messages in Japanese or English (lang= of the call).
-    box.append(el('p', { class: 'error-detail', 'data-testid': 'error-detail', lang: lang === 'ja' ? 'ja' : 'en',
+    // The API writes its messages in the call's lang= when it is one of its five (docs/http.md).
+    const apiLang = ['ja', 'ko', 'zh-Hans', 'zh-Hant'].includes(lang) ? lang : 'en';
+    box.append(el('p', { class: 'error-detail', 'data-testid': 'error-detail', lang: apiLang,
                          text: err.apiMessage }));
   }
   box.dataset.kind = err.kind;
