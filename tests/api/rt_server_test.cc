@@ -471,10 +471,7 @@ TEST_CASE("requests on several threads while states are polled and pushed: every
 TEST_CASE("nebuta serve --rt: a file source, health, push with the token from the environment", "[api][rt][cli]") {
   auto const* b = bart::get();
   if (b == nullptr) return;
-  // The binary's place changed with api/cli/ (b379829); take whichever this build has.
-  auto bin = std::string{NEBUTA_BINARY_DIR "/api/cli/nebuta"};
-  if (!std::filesystem::exists(bin)) bin = NEBUTA_BINARY_DIR "/api/nebuta";
-  REQUIRE(std::filesystem::exists(bin));
+  std::string const bin = NEBUTA_BINARY_DIR "/api/nebuta";
   test::temp_dir dir{"rt-serve"};
   auto const port = test::free_port();
   std::vector<std::string> args{bin,
