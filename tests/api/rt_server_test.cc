@@ -154,6 +154,12 @@ TEST_CASE("polled HTTP source: applied, ETag honoured, the republished trip upda
   CHECK(contains(w.metrics(), "nebuta_rt_fetches_total{source=\"bart\"} 2\n"));
   CHECK(contains(w.metrics(), "nebuta_rt_entities{source=\"bart\"} 91\n"));
   CHECK(contains(w.metrics(), "nebuta_rt_skipped{source=\"bart\",reason=\"unknown_trip\"} 18\n"));
+  // Without validators the same bytes again are not applied again either.
+  src.set(bytes, "");
+  w.rt->poll_once();
+  CHECK(src.if_none_match().back() == "\"v1\"");
+  CHECK(w.status().messages == 1);
+  CHECK(contains(w.metrics(), "nebuta_rt_not_modified_total{source=\"bart\"} 2\n"));
   auto const h = w.health();
   CHECK(h["realtime"][0]["name"] == "bart");
   CHECK(h["realtime"][0]["state"] == "ok");

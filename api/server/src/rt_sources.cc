@@ -18,6 +18,7 @@ struct realtime::source {
   std::uint16_t id{0};
   feed_idx feed{0};
   fetch_validators validators;  // the poller's only
+  std::string last_body;        // the last fetched bytes that applied (the poller's only)
 
   mutable std::mutex m;  // the counters below: the poller and pushes write, /metrics reads
   std::uint64_t fetches{0}, not_modified{0}, failures{0}, bad_bytes{0}, pushes{0};
@@ -137,7 +138,10 @@ void realtime::poll(source& s) {
   std::lock_guard const one_at_a_time{fetch_mutex_};
   // An expired source fetches without validators: a 304 would not bring back what was dropped.
   auto const statuses = store_.sources();
-  if (statuses[s.id].expired) s.validators.reset();
+  if (statuses[s.id].expired) {
+    s.validators.reset();
+    s.last_body.clear();
+  }
   fetch_limits const lim{opt_.timeout_s, opt_.max_bytes, &cancel_fetches_};
   auto const last_good = s.validators;
   auto const t0 = std::chrono::steady_clock::now();
@@ -148,6 +152,9 @@ void realtime::poll(source& s) {
     ++s.fetches;
     s.fetch_ms = ms;
   }
+  // Servers without ETag or Last-Modified send the same bytes again: that is a 304 too.
+  if (r.outcome == fetch_result::kind::modified && !s.last_body.empty() && r.body == s.last_body)
+    r.outcome = fetch_result::kind::not_modified;
   switch (r.outcome) {
     case fetch_result::kind::not_modified: {
       store_.confirm(s.id, now());
@@ -169,7 +176,11 @@ void realtime::poll(source& s) {
     case fetch_result::kind::modified:
       // Bytes that do not apply are not what the validators stand for: the next fetch asks for
       // anything newer than the last good content again.
-      if (!apply_bytes(s, r.body, "fetch")) s.validators = last_good;
+      if (apply_bytes(s, r.body, "fetch")) {
+        s.last_body = std::move(r.body);
+      } else {
+        s.validators = last_good;
+      }
       break;
   }
 }
