@@ -37,9 +37,7 @@ void add_drt_options(CLI::App& cmd, drt_cli_options& o, bool required_db) {
       ->capture_default_str();
 }
 
-namespace {
-
-std::string read_token(drt_cli_options const& o) {
+std::string read_operator_token(drt_cli_options const& o) {
   std::string token;
   if (!o.operator_token_file.empty()) {
     std::ifstream in{o.operator_token_file};
@@ -58,8 +56,6 @@ std::string read_token(drt_cli_options const& o) {
   return token;
 }
 
-}  // namespace
-
 std::unique_ptr<drt_service> make_drt_service(
     drt_cli_options const& o, std::function<std::optional<latlon>(std::string const&)> stop_lookup,
     char const* log) {
@@ -68,7 +64,7 @@ std::unique_ptr<drt_service> make_drt_service(
   opt.db = o.db;
   opt.timezone = o.timezone;
   opt.service_date = o.service_date;
-  opt.operator_token = read_token(o);
+  opt.operator_token = read_operator_token(o);
   opt.reoptimise_every_s = o.reoptimise_every_s;
   opt.stop_lookup = std::move(stop_lookup);
 

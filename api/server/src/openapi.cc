@@ -5,6 +5,7 @@
 
 #include "nebuta/api_server/server.h"
 #include "nebuta/v1/drt.pb.h"
+#include "nebuta/v1/realtime.pb.h"
 
 namespace nebuta::api_server {
 namespace {
@@ -85,6 +86,15 @@ json drt_operation(std::string summary, std::string const& reply, json params, s
   return op;
 }
 
+// A GTFS-Realtime FeedMessage: binary, or protobuf's JSON on Accept.
+json gtfs_rt_responses() {
+  return {{"200",
+           {{"description", "OK"},
+            {"content",
+             {{"application/x-protobuf", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
+              {"application/json", {{"schema", {{"type", "object"}}}}}}}}}};
+}
+
 void add_drt_paths(json& paths) {
   auto const none = json::array();
   auto const op = std::vector<std::string>{"operator"};
@@ -119,19 +129,40 @@ void add_drt_paths(json& paths) {
       {"summary", "GTFS-Realtime VehiclePositions of the fleet (binary transit_realtime.FeedMessage; JSON with "
                   "Accept: application/json)"},
       {"tags", json::array({"on-demand"})},
-      {"responses",
-       {{"200",
-         {{"description", "OK"},
-          {"content",
-           {{"application/x-protobuf", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
-            {"application/json", {{"schema", {{"type", "object"}}}}}}}}}}}};
+      {"responses", gtfs_rt_responses()}};
+}
+
+// Realtime (docs/realtime.md; only with `serve --rt`).
+void add_realtime_paths(json& paths) {
+  auto alerts = operation("Service alerts of the realtime sources, texts in the request's language chain", "AlertsResponse",
+                          json::array({query_param("stop", "string", "only alerts informing this stop"),
+                                       query_param("route", "string", "only alerts informing this route"),
+                                       query_param("trip", "string", "only alerts informing this trip"),
+                                       query_param("at", "string", "ISO 8601 time the alerts are active at (default: now)"),
+                                       query_param("all", "boolean", "also alerts not active at that time")}));
+  alerts["tags"] = json::array({"realtime"});
+  paths["/v1/alerts"]["get"] = alerts;
+  auto push = drt_operation("Push a GTFS-RT FeedMessage to a realtime source", "RealtimePushResponse",
+                            json::array({path_param("source", "source NAME of serve --rt NAME=...")}), "", {"operator"});
+  push["requestBody"] = {{"required", true},
+                         {"content", {{"application/x-protobuf", {{"schema", {{"type", "string"}, {"format", "binary"},
+                                                                              {"description", "transit_realtime.FeedMessage"}}}}}}}};
+  push["tags"] = json::array({"realtime"});
+  paths["/v1/rt/{source}"]["post"] = push;
+  for (auto const* what : {"trip-updates", "alerts"}) {
+    paths[std::string{"/v1/gtfs-rt/"} + what]["get"] = {
+        {"summary", std::string{"The merged realtime state as GTFS-RT "} + what + " (what the planner applied)"},
+        {"tags", json::array({"realtime"})},
+        {"responses", gtfs_rt_responses()}};
+  }
 }
 
 }  // namespace
 
 std::string make_openapi_json() {
   json schemas = json::object();
-  for (auto const* file : {v1::PlanResponse::descriptor()->file(), v1::DrtOfferRequest::descriptor()->file()}) {
+  for (auto const* file : {v1::PlanResponse::descriptor()->file(), v1::DrtOfferRequest::descriptor()->file(),
+                           v1::AlertsResponse::descriptor()->file()}) {
     for (int i = 0; i < file->message_type_count(); ++i) {
       auto const* m = file->message_type(i);
       json props = json::object();
@@ -200,6 +231,7 @@ std::string make_openapi_json() {
       {"responses", {{"200", {{"description", "OK"}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}}}}};
 
   add_drt_paths(paths);
+  add_realtime_paths(paths);
 
   json doc = {{"openapi", "3.0.3"},
               {"info",

@@ -30,6 +30,10 @@ struct drt_cli_options {
 // `required_db`: --db is mandatory (nebuta dispatch); otherwise the service starts only with it.
 void add_drt_options(CLI::App& cmd, drt_cli_options& o, bool required_db);
 
+// The operator's bearer token: --operator-token-file, else env NEBUTA_OPERATOR_TOKEN (also what
+// POST /v1/rt/NAME needs). Throws when it is missing or shorter than 16 characters.
+std::string read_operator_token(drt_cli_options const& o);
+
 // Builds and starts the service (replay, then fleet vehicles not yet registered). Throws with
 // context on bad files or a missing operator token. `log` prefixes start-up messages.
 std::unique_ptr<drt_service> make_drt_service(
