@@ -25,6 +25,7 @@ http_response plan_get(planner& p, call& c) {
   if (auto v = c.param_int("transfer_slack", 0, 3600)) pr.set_transfer_slack(static_cast<std::int32_t>(*v));
   pr.set_sort(c.param_or_empty("sort"));  // fares (docs/fares.md)
   if (auto v = c.param_double("max_fare")) pr.set_max_fare(*v);
+  if (c.param("realtime") != nullptr) pr.set_realtime(c.param_bool("realtime"));  // docs/realtime.md
   return message_response(p.svc.plan(pr, c.chain, p.router), c.fmt);
 }
 
@@ -87,7 +88,7 @@ http_response feeds(planner& p, call& c) { return message_response(p.svc.feeds(c
 constexpr std::array<route<planner>, 11> table{{
     {"/v1/plan", "GET",
      "from to date depart arrive window wheelchair max_legs walk_radius walk_speed transfer_slack gtfs_literal sort "
-     "max_fare",
+     "max_fare realtime",
      endpoint::plan, plan_get, true},
     {"/v1/plan", "POST", "", endpoint::plan, plan_post, true},
     {"/v1/stops", "GET", "q limit date", endpoint::stops_search, stop_search},
