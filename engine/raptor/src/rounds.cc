@@ -445,5 +445,7 @@ template void router::start<true, true>(place const&, place const&, seconds_t);
 template void router::run_rounds<true, false>();
 template void router::run_rounds<false, false>();
 template void router::run_rounds<true, true>();
+template void router::target_found<false>(unsigned, seconds_t, target_parent const&);  // rt_rounds.cc
+template void router::target_found<true>(unsigned, seconds_t, target_parent const&);
 
 }  // namespace nebuta::raptor
