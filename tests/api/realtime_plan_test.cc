@@ -16,32 +16,13 @@ using test::hm;
 namespace {
 
 // A: S1 08:00, S2 08:10, S3 08:20/08:22, S4 08:30, S5 08:40; B five minutes later; P4 is a
-// second platform of S4's station.
+// stop beside S4 (a platform realtime may move a trip to).
 struct fixture : test::rt_world {
   fixture() : rt_world{5} {
     f.add_stop("P4", 35.04, 139.0001);
     f.add_trip("A", {{"S1", hm(8, 0)}, {"S2", hm(8, 10)}, {"S3", hm(8, 20), 0, 0, hm(8, 22)}, {"S4", hm(8, 30)}, {"S5", hm(8, 40)}});
     f.add_trip("B", {{"S1", hm(8, 5)}, {"S2", hm(8, 15)}, {"S3", hm(8, 25), 0, 0, hm(8, 27)}, {"S4", hm(8, 35)}, {"S5", hm(8, 45)}});
     finish();
-  }
-  rt::trip_update update(std::string_view id) const {
-    rt::trip_update u;
-    u.entity_id = std::string{id};
-    u.trip = trip(id);
-    u.trip_id = std::string{id};
-    u.start_date = test::rt_day;
-    return u;
-  }
-  rt::stop_time_update stu(std::string const& s) const {
-    rt::stop_time_update x;
-    x.stop = stop(s);
-    return x;
-  }
-  std::shared_ptr<rt::state const> apply(std::vector<rt::trip_update> const& us) const {
-    rt::build_input in;
-    for (auto const& u : us) in.trip_updates.push_back({&u, 0, at(hm(7, 0))});
-    in.now = at(hm(7, 0));
-    return rt::build_state(*ctx, in);
   }
 };
 

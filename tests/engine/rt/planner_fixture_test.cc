@@ -30,19 +30,6 @@ struct fixture : test::rt_world {
     finish();
   }
 
-  rt::trip_update update(std::string_view id) const {
-    rt::trip_update u;
-    u.entity_id = std::string{id};
-    u.trip = trip(id);
-    u.trip_id = std::string{id};
-    u.start_date = test::rt_day;
-    return u;
-  }
-  rt::stop_time_update stu(std::string const& s) const {
-    rt::stop_time_update x;
-    x.stop = stop(s);
-    return x;
-  }
   // Trip `id` running `delay` seconds late from its first stop on.
   rt::trip_update late(std::string_view id, std::int32_t delay) const {
     auto u = update(id);
@@ -51,16 +38,6 @@ struct fixture : test::rt_world {
     x.arrival.delay = delay;
     u.stops.push_back(x);
     return u;
-  }
-
-  std::shared_ptr<rt::state const> apply(std::vector<rt::trip_update> const& us, std::vector<rt::alert> const& alerts = {}) const {
-    rt::build_input in;
-    for (auto const& u : us) in.trip_updates.push_back({&u, 0, at(hm(7, 0))});
-    for (auto const& a : alerts) in.alerts.push_back(&a);
-    in.now = at(hm(7, 0));
-    auto st = rt::build_state(*ctx, in);
-    CHECK(st->validate(*ctx).empty());
-    return st;
   }
 
   // The earliest-arrival journey with the fewest legs among the fastest, as text ("-" when none).
