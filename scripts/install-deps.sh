@@ -17,6 +17,7 @@ packages=(
   libhowardhinnant-date-dev tzdata    # time zones (engine/core: date/tz on the system tz database)
   libicu-dev                          # search (engine/search): NFKC, Hiragana-/Hangul-Latin, Simplified-Traditional
   libssl-dev                          # rider tokens of the on-demand API (HMAC-SHA256, OpenSSL libcrypto)
+  libcurl4-openssl-dev                # GTFS-RT sources of `nebuta serve --rt` (http://, https://, conditional GET)
   clang libclang-rt-14-dev            # fuzz targets (libFuzzer, ASan, UBSan runtimes; make test runs them briefly)
   clang-format                        # make format / make format-check (.clang-format)
   libjs-leaflet                       # the web app's map, served by `nebuta serve` at /vendor/leaflet/

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "nebuta/api_server/drt_api.h"
+#include "nebuta/api_server/realtime.h"
 #include "nebuta/api_server/server.h"
 #include "nebuta/api_service/json.h"
 #include "message_response.h"
@@ -18,8 +19,14 @@ namespace nebuta::api_server {
 
 namespace {
 
-// GET /healthz
+// GET /healthz (with the realtime sources' state when there are any)
 http_response healthz(server_pages& s, call& c) {
+  if (s.rt != nullptr) {
+    v1::Health h;
+    h.set_status("ok");
+    s.rt->fill_health(h);
+    return message_response(h, c.fmt);
+  }
   http_response r;
   r.content_type = c.fmt == format::protobuf ? protobuf_type : json_type;
   r.body = c.fmt == format::protobuf ? s.health_pb : s.health_json;
@@ -30,6 +37,7 @@ http_response healthz(server_pages& s, call& c) {
 http_response metrics_page(server_pages& s, call&) {
   auto text = s.stats.prometheus_text();
   if (s.drt != nullptr) text += s.drt->prometheus_text();  // the on-demand service's own counters
+  if (s.rt != nullptr) text += s.rt->prometheus_text();
   return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(text), {}, {}};
 }
 
@@ -94,10 +102,15 @@ http_response api::handle(http_request const& req, raptor::router& router, endpo
 
 http_response api::handle_with(http_request const& req, raptor::router* router_ptr, endpoint& ep) {
   return run_pipeline(req, cfg_, limiter_.get(), ep, [&](call& c) -> std::optional<http_response> {
-    server_pages sp{health_json_, health_pb_, openapi_, metrics_, *web_, drt_};
+    server_pages sp{health_json_, health_pb_, openapi_, metrics_, *web_, drt_, rt_};
     if (auto const* r = find_route(server_page_routes(), c)) return dispatch(*r, sp, c);
+    auto realtime_state = rt_ != nullptr ? rt_->current() : nullptr;  // one state for the whole request
+    if (rt_ != nullptr) {
+      realtime_api ra{*rt_, realtime_state};
+      if (auto const* r = find_route(realtime_routes(), c)) return dispatch(*r, ra, c);
+    }
     if (svc_ != nullptr && router_ptr != nullptr) {
-      planner p{*svc_, *router_ptr};
+      planner p{*svc_, *router_ptr, std::move(realtime_state)};
       if (auto const* r = find_route(planner_routes(), c)) return dispatch(*r, p, c);
     }
     if (drt_ != nullptr) return drt_->route_call(c);
@@ -130,7 +143,7 @@ std::string metrics::prometheus_text() const {
       "plan",        "stops_search", "stop",          "departures",    "nearby",      "routes",
       "route",       "trip",         "feeds",         "healthz",       "metrics",     "openapi",
       "drt_offer",   "drt_request",  "drt_vehicle",   "drt_telemetry", "drt_gtfs_rt", "drt_other",
-      "other"};
+      "alerts",      "rt_push",      "gtfs_rt",       "other"};
   std::string out;
   out += "# HELP nebuta_http_requests_total HTTP requests by endpoint and status code.\n";
   out += "# TYPE nebuta_http_requests_total counter\n";

@@ -9,8 +9,6 @@
 #include <string>
 #include <utility>
 
-#include <google/protobuf/util/json_util.h>
-
 #include "drt_handlers.h"
 #include "drt_token.h"
 #include "nebuta/core/civil_time.h"
@@ -44,18 +42,6 @@ void drt_state::background_loop() {
 
 namespace {
 
-// GTFS-RT as JSON: only the fields that are set (proto2 defaults such as bearing 0 would read as
-// measurements).
-http_response respond_gtfs_rt_json(google::protobuf::Message const& m) {
-  google::protobuf::util::JsonPrintOptions opt;
-  opt.preserve_proto_field_names = true;
-  http_response r;
-  r.content_type = json_type;
-  if (!google::protobuf::util::MessageToJsonString(m, &r.body, opt).ok())
-    throw std::runtime_error{"cannot print the feed as JSON"};
-  return r;
-}
-
 // GET /v1/drt/info
 http_response drt_info(drt_state& m, call& c) {
   std::lock_guard const lock{m.mutex};
@@ -88,7 +74,7 @@ http_response drt_reoptimise(drt_state& m, call& c) {
 http_response drt_gtfs_rt(drt_state& m, call& c) {
   std::lock_guard const lock{m.mutex};
   auto const feed = m.vehicle_positions();
-  return c.fmt == format::json ? respond_gtfs_rt_json(feed) : message_response(feed, c.fmt);
+  return c.fmt == format::json ? gtfs_rt_json_response(feed) : message_response(feed, c.fmt);
 }
 
 // Offers, /info and the GTFS-RT feed are public; a request's routes need its rider token or the

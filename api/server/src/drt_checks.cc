@@ -8,15 +8,21 @@
 
 namespace nebuta::api_server {
 
-bool is_operator(drt_state const& m, call const& c) {
+namespace {
+bool is_token(call const& c, std::string_view token) {
   auto const bearer = c.bearer();
-  return bearer && !m.opt.operator_token.empty() && equal_secret(*bearer, m.opt.operator_token);
+  return bearer && !token.empty() && equal_secret(*bearer, token);
+}
+}  // namespace
+
+bool is_operator(drt_state const& m, call const& c) { return is_token(c, m.opt.operator_token); }
+
+void require_operator_token(call const& c, std::string_view token) {
+  if (!c.bearer()) throw api_error{401, "unauthorized"};
+  if (!is_token(c, token)) throw api_error{403, "forbidden"};
 }
 
-void require_operator(drt_state const& m, call const& c) {
-  if (!c.bearer()) throw api_error{401, "unauthorized"};
-  if (!is_operator(m, c)) throw api_error{403, "forbidden"};
-}
+void require_operator(drt_state const& m, call const& c) { require_operator_token(c, m.opt.operator_token); }
 
 latlon require_coordinate(double lat, double lon, std::string const& what) {
   if (!std::isfinite(lat) || !std::isfinite(lon) || lat < -90.0 || lat > 90.0 || lon < -180.0 || lon > 180.0)

@@ -50,9 +50,7 @@ void add_drt_options(CLI::App& cmd, drt_cli_options& o, bool required_db) {
                "refuse to start when depots, meeting points or the feed's stops lie outside the service area");
 }
 
-namespace {
-
-std::string read_token(drt_cli_options const& o) {
+std::string read_operator_token(drt_cli_options const& o) {
   std::string token;
   if (!o.operator_token_file.empty()) {
     std::ifstream in{o.operator_token_file};
@@ -71,8 +69,6 @@ std::string read_token(drt_cli_options const& o) {
   return token;
 }
 
-}  // namespace
-
 std::unique_ptr<drt_service> make_drt_service(drt_cli_options const& o, drt_timetable tt, char const* log) {
   auto const t0 = std::chrono::steady_clock::now();
   if (!o.service_date.empty())
@@ -81,7 +77,7 @@ std::unique_ptr<drt_service> make_drt_service(drt_cli_options const& o, drt_time
   drt_options opt;
   opt.db = o.db;
   opt.timezone = o.timezone;
-  opt.operator_token = read_token(o);
+  opt.operator_token = read_operator_token(o);
   opt.reoptimise_every_s = o.reoptimise_every_s;
   opt.compact_every = o.compact_every;
   opt.accept_new_travel_model = o.accept_new_travel_model;

@@ -17,4 +17,9 @@ std::string rider_token_of(std::string_view secret, std::uint32_t request);
 // Equal strings, in time independent of where they differ and of their lengths.
 bool equal_secret(std::string_view a, std::string_view b);
 
+// The operator's endpoints (on-demand API, realtime push): 401 without a bearer token, 403 when
+// it is not `token` (an empty `token` allows nobody). Defined in drt_checks.cc.
+struct call;
+void require_operator_token(call const& c, std::string_view token);
+
 }  // namespace nebuta::api_server

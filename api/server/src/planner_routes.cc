@@ -25,7 +25,8 @@ http_response plan_get(planner& p, call& c) {
   if (auto v = c.param_int("transfer_slack", 0, 3600)) pr.set_transfer_slack(static_cast<std::int32_t>(*v));
   pr.set_sort(c.param_or_empty("sort"));  // fares (docs/fares.md)
   if (auto v = c.param_double("max_fare")) pr.set_max_fare(*v);
-  return message_response(p.svc.plan(pr, c.chain, p.router), c.fmt);
+  if (c.param("realtime") != nullptr) pr.set_realtime(c.param_bool("realtime"));  // docs/realtime.md
+  return message_response(p.svc.plan(pr, c.chain, p.router, p.realtime), c.fmt);
 }
 
 // POST /v1/plan with a PlanRequest
@@ -33,7 +34,7 @@ http_response plan_post(planner& p, call& c) {
   v1::PlanRequest pr;
   c.parse_body(pr);
   if (!pr.lang().empty()) c.chain = api_service::make_lang_chain(pr.lang(), c.req.accept_language);
-  return message_response(p.svc.plan(pr, c.chain, p.router), c.fmt);
+  return message_response(p.svc.plan(pr, c.chain, p.router, p.realtime), c.fmt);
 }
 
 // GET /v1/stops?q=&limit=&date= (docs/search.md)
@@ -50,6 +51,9 @@ http_response place_search(planner& p, call& c) {
       p.svc.search_places(c.param_or_empty("q"), static_cast<unsigned>(limit), c.chain, c.param_or_empty("date")), c.fmt);
 }
 
+// GET /v1/places/{id}: one gazetteer place ("place:ID" or ID)
+http_response place_by_id(planner& p, call& c) { return message_response(p.svc.place(c.seg[2], c.chain), c.fmt); }
+
 // GET /v1/stops/{id}
 http_response stop(planner& p, call& c) { return message_response(p.svc.stop(c.seg[2], c.chain), c.fmt); }
 
@@ -57,7 +61,7 @@ http_response stop(planner& p, call& c) { return message_response(p.svc.stop(c.s
 http_response departures(planner& p, call& c) {
   auto const n = c.param_int("n", 1, p.svc.config().max_results).value_or(10);
   return message_response(p.svc.departures(c.seg[2], c.param_or_empty("date"), c.param_or_empty("time"),
-                                           static_cast<unsigned>(n), c.chain),
+                                           static_cast<unsigned>(n), c.chain, p.realtime),
                           c.fmt);
 }
 
@@ -84,14 +88,15 @@ http_response trip(planner& p, call& c) {
 // GET /v1/feeds
 http_response feeds(planner& p, call& c) { return message_response(p.svc.feeds(c.chain), c.fmt); }
 
-constexpr std::array<route<planner>, 11> table{{
+constexpr std::array<route<planner>, 12> table{{
     {"/v1/plan", "GET",
      "from to date depart arrive window wheelchair max_legs walk_radius walk_speed transfer_slack gtfs_literal sort "
-     "max_fare",
+     "max_fare realtime",
      endpoint::plan, plan_get, true},
     {"/v1/plan", "POST", "", endpoint::plan, plan_post, true},
     {"/v1/stops", "GET", "q limit date", endpoint::stops_search, stop_search},
     {"/v1/places", "GET", "q limit date", endpoint::stops_search, place_search},
+    {"/v1/places/{}", "GET", "", endpoint::stop, place_by_id},
     {"/v1/stops/{}", "GET", "", endpoint::stop, stop},
     {"/v1/stops/{}/departures", "GET", "date time n", endpoint::departures, departures},
     {"/v1/nearby", "GET", "lat lon radius limit", endpoint::nearby, nearby},

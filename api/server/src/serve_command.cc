@@ -1,12 +1,14 @@
 // `nebuta serve (--feed F... | --snapshot FILE) [--port 8080] [--threads N]`
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
 #include "nebuta/api/places_source.h"
 #include "nebuta/api/timetable_source.h"
 #include "nebuta/api_server/drt_command.h"
+#include "nebuta/api_server/realtime.h"
 #include "nebuta/api_server/serve_command.h"
 #include "nebuta/api_server/server.h"
 
@@ -21,7 +23,25 @@ struct serve_options {
   unsigned max_window_min{360};
   bool quiet{false};
   drt_cli_options drt;  // on-demand dispatch beside the planner, when --db is given
+  realtime_options rt;  // GTFS-RT sources, when --rt is given (docs/realtime.md)
 };
+
+// The realtime sources of --rt, over the loaded timetable (null without --rt).
+std::unique_ptr<realtime> make_realtime(serve_options const& o, timetable const& tt) {
+  if (o.rt.sources.empty()) return nullptr;
+  auto opt = o.rt;
+  // Push needs the operator token; without one configured, POST /v1/rt/NAME answers 403.
+  if (!o.drt.operator_token_file.empty() || std::getenv("NEBUTA_OPERATOR_TOKEN") != nullptr)
+    opt.operator_token = read_operator_token(o.drt);
+  std::vector<gtfs_import::feed_spec> specs;
+  for (auto const& f : o.src.feeds) specs.push_back(gtfs_import::parse_feed_arg(f));
+  auto rt = std::make_unique<realtime>(tt, specs, std::move(opt));
+  rt->poll_once();  // the first fetch before the first request, so that answers start with realtime
+  for (auto const& h : rt->store().sources())
+    std::fprintf(stderr, "nebuta serve: realtime source %s: %llu messages applied, %llu refused\n", h.name.c_str(),
+                 static_cast<unsigned long long>(h.messages), static_cast<unsigned long long>(h.refused));
+  return rt;
+}
 
 void run_serve(serve_options const& o) {
   if (o.src.feeds.empty() == o.src.snapshot.empty()) throw std::runtime_error{"give --feed (one or more) or --snapshot"};
@@ -37,14 +57,18 @@ void run_serve(serve_options const& o) {
   cfg.access_log = !o.quiet;
   std::unique_ptr<drt_service> drt;
   if (!o.drt.db.empty()) drt = make_drt_service(o.drt, timetable_access(svc), "nebuta serve");
+  auto const rt = make_realtime(o, loaded.tt);
   http_server server{&svc, drt.get(), cfg};
+  server.handler_api().set_realtime(rt.get());
   server.start();
   if (drt) drt->start_background();
+  if (rt) rt->start();
   std::fprintf(stderr, "nebuta serve: %zu stops, %zu trips loaded in %.2f s; listening on http://%s:%u (%u threads); web app at http://%s:%u/\n",
                loaded.tt.n_stops(), loaded.tt.n_trips(), loaded.load_seconds, cfg.address.c_str(), server.port(),
                cfg.threads, cfg.address == "0.0.0.0" ? "127.0.0.1" : cfg.address.c_str(), server.port());
   auto const sig = wait_for_shutdown_signal();
   std::fprintf(stderr, "nebuta serve: signal %d, shutting down\n", sig);
+  if (rt) rt->stop();
   server.stop();
   if (drt) drt->stop_background();
 }
@@ -111,6 +135,23 @@ void register_serve(CLI::App& app) {
                   "nothing leaves the machine)");
   cmd->add_option("--tiles-attribution", o->cfg.tiles_attribution, "attribution shown under the map for --tiles");
   add_drt_options(*cmd, o->drt, false);
+  // Realtime (docs/realtime.md).
+  cmd->add_option("--rt", o->rt.sources,
+                  "GTFS-RT source NAME=URL_OR_FILE (http://, https:// or a file; NAME=push: only POST /v1/rt/NAME; "
+                  "repeatable; NAME or its part before the first '-' names the static feed)");
+  cmd->add_option("--rt-interval", o->rt.interval_s, "seconds between two polls of every --rt source")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 86400U));
+  cmd->add_option("--rt-max-age", o->rt.max_age_s,
+                  "seconds a source may go without delivering before its feed falls back to the schedule (0: off, "
+                  "for recorded snapshots)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{7 * 86400}));
+  cmd->add_option("--rt-timeout", o->rt.timeout_s, "seconds a fetch may take")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 600U));
+  cmd->add_option("--rt-max-bytes", o->rt.max_bytes, "largest realtime feed accepted, fetched or pushed")
+      ->capture_default_str();
   cmd->callback([o] { run_serve(*o); });
 }
 

@@ -13,7 +13,7 @@ namespace {
 // Grouped as docs/http.md lists them: request parameters; dates, times and places (planner);
 // routing, content and bodies (both APIs); the HTTP gate; the on-demand API; why an offer is
 // refused (the reject_message of a DrtOfferResponse, in the same languages).
-constexpr std::array<catalogue_entry, 129> catalogue{{
+constexpr std::array<catalogue_entry, 132> catalogue{{
     {"missing_parameter", "missing required parameter '{0}'",
      "必須パラメータ「{0}」がありません",
      "缺少必需参数“{0}”",
@@ -114,6 +114,11 @@ constexpr std::array<catalogue_entry, 129> catalogue{{
      "earliest_pickup_time {0} 已是过去的时间（现在 {1}）；如需尽快出发请省略该字段",
      "earliest_pickup_time {0} 已是過去的時間（現在 {1}）；如需盡快出發請省略此欄位",
      "earliest_pickup_time {0}은(는) 과거 시각입니다(현재 {1}). 가능한 한 빨리라면 생략하세요"},
+    {"invalid_time.instant", "'{0}' must be an ISO 8601 time such as 2026-04-08T09:05 or 2026-04-08T09:05+09:00, got '{1}'",
+     "「{0}」は 2026-04-08T09:05 や 2026-04-08T09:05+09:00 のような ISO 8601 の時刻で指定してください（指定値: '{1}'）",
+     "“{0}”必须是 ISO 8601 时间，例如 2026-04-08T09:05 或 2026-04-08T09:05+09:00，收到的是“{1}”",
+     "「{0}」必須是 ISO 8601 時間，例如 2026-04-08T09:05 或 2026-04-08T09:05+09:00，收到的是「{1}」",
+     "'{0}'은(는) 2026-04-08T09:05 또는 2026-04-08T09:05+09:00 같은 ISO 8601 시각이어야 합니다. 받은 값: '{1}'"},
     {"invalid_time.service_day", "'{0}' must be ISO 8601, HH:MM[:SS] or seconds of the service day, got '{1}'",
      "「{0}」はISO 8601、HH:MM[:SS]、または運行日の秒数で指定してください（指定値: {1}）",
      "“{0}”必须是 ISO 8601、HH:MM[:SS] 或运营日内的秒数，收到的是“{1}”",
@@ -244,6 +249,16 @@ constexpr std::array<catalogue_entry, 129> catalogue{{
      "请求正文格式错误：有字段超过 {0} 字节",
      "請求本文格式錯誤：有欄位超過 {0} 位元組",
      "요청 본문 형식이 잘못되었습니다: {0}바이트를 넘는 필드가 있습니다"},
+    {"malformed_body.gtfs_rt", "malformed request body: not a GTFS-Realtime FeedMessage ({0})",
+     "リクエスト本文が不正です: GTFS-Realtime の FeedMessage ではありません（{0}）",
+     "请求正文格式错误：不是 GTFS-Realtime FeedMessage（{0}）",
+     "請求本文格式錯誤：不是 GTFS-Realtime FeedMessage（{0}）",
+     "요청 본문이 잘못되었습니다: GTFS-Realtime FeedMessage가 아닙니다({0})"},
+    {"unknown_rt_source", "no realtime source named '{0}' (serve --rt NAME=...)",
+     "リアルタイムのソース「{0}」はありません（serve --rt NAME=...）",
+     "没有名为“{0}”的实时数据源（serve --rt NAME=...）",
+     "沒有名為「{0}」的即時資料來源（serve --rt NAME=...）",
+     "'{0}'라는 실시간 소스가 없습니다(serve --rt NAME=...)"},
     {"body_too_large", "request body too large (at most {0} bytes)",
      "リクエスト本文が大きすぎます（最大{0}バイト）",
      "请求正文过大（最多 {0} 字节）",

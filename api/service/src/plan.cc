@@ -8,6 +8,7 @@
 
 #include "fares.h"
 #include "nebuta/raptor/tight.h"
+#include "nebuta/rt/state.h"
 #include "service_detail.h"
 
 namespace nebuta::api_service {
@@ -23,9 +24,9 @@ constexpr char const* v1_inaccessible = "inaccessible";
 // The same vehicles boarded and left at the same places and times.
 bool same_rides(raptor::journey const& a, raptor::journey const& b) {
   auto const rides = [](raptor::journey const& j) {
-    std::vector<std::tuple<trip_idx, std::int8_t, std::uint32_t, std::uint32_t>> out;
+    std::vector<std::tuple<trip_idx, std::uint32_t, std::int8_t, std::uint32_t, std::uint32_t>> out;
     for (auto const& l : j.legs) {
-      if (l.kind == raptor::leg_kind::ride) out.emplace_back(l.trip, l.day_offset, l.board_pos, l.alight_pos);
+      if (l.kind == raptor::leg_kind::ride) out.emplace_back(l.trip, l.extra_route, l.day_offset, l.board_pos, l.alight_pos);
     }
     return out;
   };
@@ -77,7 +78,8 @@ raptor::options service::router_options(v1::PlanRequest const& req) const {
   return opt;
 }
 
-plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const& chain, raptor::router& router) const {
+plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const& chain, raptor::router& router,
+                                   std::shared_ptr<rt::state const> realtime) const {
   using clock = std::chrono::steady_clock;
   auto const started = clock::now();
   auto const check_deadline = [&] {
@@ -105,6 +107,9 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
   if (req.to().empty()) throw api_error{400, "missing_parameter", {"to"}};
 
   auto opt = router_options(req);
+  // Realtime by default, in the GTFS-literal mode too; realtime=false: the timetable.
+  if (!req.has_realtime() || req.realtime()) p.realtime = std::move(realtime);
+  opt.realtime = p.realtime.get();
   auto const fare_opt = fare_options_of(req);
   seconds_t window = 0;
   if (!req.window().empty()) {
@@ -257,7 +262,8 @@ char const* service::leg_accessibility(raptor::leg const& leg) const {
     if (v == 0U && tt_.stop_parent[s].valid()) v = tt_.stop_wheelchair_boarding[tt_.stop_parent[s]];
     return v;
   };
-  auto const values = {tt_.trip_wheelchair_accessible[leg.trip], stop_value(leg.from), stop_value(leg.to)};
+  auto const trip_value = leg.trip.valid() ? tt_.trip_wheelchair_accessible[leg.trip] : std::uint8_t{0};  // added: unknown
+  auto const values = {trip_value, stop_value(leg.from), stop_value(leg.to)};
   if (std::any_of(values.begin(), values.end(), [](auto v) { return v == 2U; })) return v1_inaccessible;
   if (std::all_of(values.begin(), values.end(), [](auto v) { return v == 1U; })) return v1_accessible;
   return v1_unknown;
@@ -281,6 +287,7 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
   out.set_to_lang(p.to.label_lang);
   out.set_date(p.date_text);
   out.set_next_day(p.next_day);
+  out.set_realtime(p.realtime != nullptr);
   if (p.last_departure) {
     out.set_last_departure(iso_time(p.date, *p.last_departure));
     out.set_last_departure_seconds(*p.last_departure);
@@ -314,44 +321,50 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
       };
       fill_place(*ml.mutable_from(), leg.from, leg.start, p.from);
       fill_place(*ml.mutable_to(), leg.to, leg.end, p.to);
+      if (leg.kind == raptor::leg_kind::ride) {
+        raptor::ride_stops(tt_, p.realtime.get(), p.date, leg, visits, true);
+        if (leg.realtime && visits.size() >= 2) {
+          set_realtime_place(*ml.mutable_from(), p.date, visits.front(), leg.start, visits.front().sched_departure);
+          set_realtime_place(*ml.mutable_to(), p.date, visits.back(), leg.end, visits.back().sched_arrival);
+        }
+      }
       ml.set_duration_s(leg.end - leg.start);
       if (leg.kind == raptor::leg_kind::walk) {
         ml.set_mode("walk");
         ml.set_distance_m(static_cast<std::int32_t>(std::lround(leg.distance_m)));
         continue;
       }
-      auto const line = tt_.trip_line[leg.trip];
       ml.set_mode("ride");
       if (li > 0) ml.set_wait_s(leg.start - j.legs[li - 1].end);
-      ml.set_route_type(tt_.line_types[line]);
-      ml.set_route_id(tt_.external_line_id(line));
-      ml.set_route_short_name(name(tt_.line_short_names[line], chain).text);
-      auto long_name = route_long_name(line, chain);
-      ml.set_route_long_name(std::move(long_name.text));
-      ml.set_route_long_name_lang(std::move(long_name.lang));
-      ml.set_route_color(str(tt_.strings[tt_.line_colors[line]]));
-      ml.set_route_text_color(str(tt_.strings[tt_.line_text_colors[line]]));
-      if (tt_.line_agency[line].valid()) ml.set_agency(name(tt_.agency_names[tt_.line_agency[line]], chain).text);
+      ml.set_realtime(leg.realtime);
+      ml.set_accessibility(leg_accessibility(leg));
+      if (!leg.trip.valid()) {  // an added trip (realtime): its own id, line and headsign
+        fill_added_trip(ml, *p.realtime, leg, chain);
+        for (std::size_t v = 1; v + 1 < visits.size(); ++v) fill_stop_call(*ml.add_intermediate_stops(), p.date, visits[v], leg.realtime, chain);
+        continue;
+      }
+      fill_leg_line(ml, tt_.trip_line[leg.trip], chain);
       auto h = trip_headsign(leg.trip, leg.board_pos, chain);
       ml.set_headsign(std::move(h.text));
       ml.set_headsign_lang(std::move(h.lang));
       ml.set_trip_id(tt_.external_trip_id(leg.trip));
-      ml.set_accessibility(leg_accessibility(leg));
-      raptor::ride_stops(tt_, leg, visits);
-      for (auto const& v : visits) {
-        auto& c = *ml.add_intermediate_stops();
-        c.set_stop_id(tt_.external_stop_id(v.stop));
-        auto n = name(tt_.stop_names[v.stop], chain);
-        c.set_name(std::move(n.text));
-        c.set_name_lang(std::move(n.lang));
-        c.set_arrival(iso_time(p.date, v.arrival));
-        c.set_departure(iso_time(p.date, v.departure));
-        c.set_platform_code(str(tt_.strings[tt_.stop_platform_codes[v.stop]]));
-      }
+      for (std::size_t v = 1; v + 1 < visits.size(); ++v) fill_stop_call(*ml.add_intermediate_stops(), p.date, visits[v], leg.realtime, chain);
     }
     set_fares(tt_, j, p.date, mj);
   }
   return out;
+}
+
+void service::fill_leg_line(v1::Leg& ml, line_idx line, lang_chain const& chain) const {
+  ml.set_route_type(tt_.line_types[line]);
+  ml.set_route_id(tt_.external_line_id(line));
+  ml.set_route_short_name(name(tt_.line_short_names[line], chain).text);
+  auto long_name = route_long_name(line, chain);
+  ml.set_route_long_name(std::move(long_name.text));
+  ml.set_route_long_name_lang(std::move(long_name.lang));
+  ml.set_route_color(str(tt_.strings[tt_.line_colors[line]]));
+  ml.set_route_text_color(str(tt_.strings[tt_.line_text_colors[line]]));
+  if (tt_.line_agency[line].valid()) ml.set_agency(name(tt_.agency_names[tt_.line_agency[line]], chain).text);
 }
 
 }  // namespace nebuta::api_service

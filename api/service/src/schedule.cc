@@ -14,7 +14,8 @@ using namespace detail;
 // ------------------------------------------------------------------ departures
 
 v1::DeparturesResponse service::departures(std::string_view id, std::string_view date, std::string_view time,
-                                           unsigned n, lang_chain const& chain) const {
+                                           unsigned n, lang_chain const& chain,
+                                           std::shared_ptr<rt::state const> const& realtime) const {
   auto const s = require_stop(id);
   auto const [d, t] = service_day_time(date, time.empty() ? std::string_view{"00:00"} : time, "time");
   check_date(d, iso_date(d));
@@ -26,14 +27,9 @@ v1::DeparturesResponse service::departures(std::string_view id, std::string_view
   // The board of the place: every platform of a station, every pole of one name (509-01 and
   // 509-03 are both 八戸駅).
   auto const stops = group_members(s);
-  struct dep {
-    seconds_t time;
-    trip_idx trip;
-    route_idx route;
-    std::uint32_t pos;
-    stop_idx stop;
-  };
-  std::vector<dep> found;
+  std::vector<board_entry> found;
+  // With realtime, a trip timetabled before t may leave after it: look that far back.
+  auto const lookback = realtime != nullptr ? realtime_lookback_s : 0;
   for (auto const st : stops) {
     for (auto const r : tt_.stop_routes[st]) {
       auto const rstops = tt_.route_stops[r];
@@ -42,37 +38,47 @@ v1::DeparturesResponse service::departures(std::string_view id, std::string_view
         auto const deps = tt_.route_departures_at(r, pos);
         for (int offset = -1; offset <= 1; ++offset) {
           auto const shift = offset * day_s;
-          auto i = static_cast<std::uint32_t>(std::lower_bound(deps.begin(), deps.end(), t - shift) - deps.begin());
+          auto i = static_cast<std::uint32_t>(std::lower_bound(deps.begin(), deps.end(), t - shift - lookback) - deps.begin());
           unsigned taken = 0;
           for (; i < deps.size() && taken < n; ++i) {
             auto const trip = trip_idx{tt_.route_first_trip[r].v() + i};
             if (!tt_.trip_active(trip, day + offset)) continue;
-            found.push_back({deps[i] + shift, trip, r, pos, st});
+            board_entry e{deps[i] + shift, deps[i] + shift, trip, pos, st, st};
+            if (realtime != nullptr && !apply_realtime(e, *realtime, day + offset, shift)) continue;
+            if (e.time < t) continue;
+            found.push_back(e);
             ++taken;
           }
         }
       }
     }
   }
-  std::sort(found.begin(), found.end(), [](dep const& a, dep const& b) {
-    return std::tie(a.time, a.trip.v_) < std::tie(b.time, b.trip.v_);
+  if (realtime != nullptr) add_realtime_departures(found, *realtime, stops, day, t);
+  std::sort(found.begin(), found.end(), [](board_entry const& a, board_entry const& b) {
+    return std::tie(a.time, a.sched_time, a.trip.v_, a.extra) < std::tie(b.time, b.sched_time, b.trip.v_, b.extra);
   });
   if (found.size() > n) found.resize(n);
   v1::DeparturesResponse out;
   fill_stop(*out.mutable_stop(), s, chain, false);
   out.set_date(str(date));
   out.set_time(clock_time(t));
+  out.set_realtime(realtime != nullptr);
   for (auto const& f : found) {
     auto& m = *out.add_departures();
     m.set_time(iso_time(d, f.time));
     m.set_seconds(f.time);
     m.set_stop_id(tt_.external_stop_id(f.stop));
     m.set_platform_code(str(tt_.strings[tt_.stop_platform_codes[f.stop]]));
-    fill_route_ref(*m.mutable_route(), tt_.trip_line[f.trip], chain);
-    auto h = trip_headsign(f.trip, f.pos, chain);
-    m.set_headsign(std::move(h.text));
-    m.set_headsign_lang(std::move(h.lang));
-    m.set_trip_id(tt_.external_trip_id(f.trip));
+    if (f.extra != none_extra) {
+      fill_added_departure(m, *realtime, f, chain);
+    } else {
+      fill_route_ref(*m.mutable_route(), tt_.trip_line[f.trip], chain);
+      auto h = trip_headsign(f.trip, f.pos, chain);
+      m.set_headsign(std::move(h.text));
+      m.set_headsign_lang(std::move(h.lang));
+      m.set_trip_id(tt_.external_trip_id(f.trip));
+    }
+    if (realtime != nullptr) fill_realtime_departure(m, d, f);
   }
   return out;
 }

@@ -78,7 +78,10 @@ void router::walk_pareto(place const& from, place const& to, date_t date, second
 void router::walk_pareto_pass(place const& from, place const& to, date_t date, seconds_t depart,
                               options const& opt, bool one_day_first, std::vector<walk_pareto_entry>& out) {
   out.clear();
-  init_query<true>(from, to, date, opt, one_day_first);
+  // McRAPTOR plans on the timetable: its bags read the timetable's times (see router.h).
+  auto timetable_only = opt;
+  timetable_only.realtime = nullptr;
+  init_query<true>(from, to, date, timetable_only, one_day_first);
   if (mc_bag_ride_.size() != n_stops_) {
     mc_bag_ride_.resize(n_stops_);
     mc_bag_foot_.resize(n_stops_);

@@ -26,6 +26,7 @@ void router::range(place const& from, place const& to, date_t date, seconds_t fr
   departures_.clear();
   auto const add_stop = [&](stop_idx s, seconds_t walk) {
     if (!stop_ok(s)) return;
+    if (rt_ != nullptr) return add_rt_departures(s, walk, from_t, to_t);
     for (auto const [r, pos] : idx_.occurrences(s)) {
       if (!tt_.can_board(r, pos)) continue;
       auto const deps = tt_.route_departures_at(r, pos);

@@ -53,6 +53,18 @@ leg router::make_ride_leg(trip_idx trip, std::uint32_t board_pos, std::uint32_t 
   l.to = tt_.route_stops[r][alight_pos];
   l.start = tt_.departure(r, board_pos, ti) + off;
   l.end = tt_.arrival(r, alight_pos, ti) + off;
+  if (rt_ != nullptr) {
+    // The times the search read: the overlay's block of that day, when there is one.
+    auto const d = day_ + offset;
+    if (d >= 0 && d < static_cast<std::int64_t>(tt_.n_days)) {
+      if (auto const* const b = rt_->find(r, day_idx{static_cast<std::uint16_t>(d)})) {
+        auto const n = b->n_stops;
+        l.start = b->departures_by_trip[static_cast<std::size_t>(ti) * n + board_pos] + off;
+        l.end = b->arrivals_by_trip[static_cast<std::size_t>(ti) * n + alight_pos] + off;
+      }
+      l.realtime = rt_->find(trip, day_idx{static_cast<std::uint16_t>(d)}) != nullptr;
+    }
+  }
   return l;
 }
 
@@ -103,11 +115,12 @@ bool router::reconstruct_impl(unsigned legs, journey& out) const {
       continue;
     }
     auto const& p = ride_parent_[i];
-    auto const l = make_ride_leg(p.trip, Fwd ? p.enter_pos : p.exit_pos, Fwd ? p.exit_pos : p.enter_pos, p.offset);
-    auto const r = l.route;
+    auto const board = Fwd ? p.enter_pos : p.exit_pos;
+    auto const alight = Fwd ? p.exit_pos : p.enter_pos;
+    auto const l = p.on_extra ? make_extra_leg(p.trip.v(), board, alight) : make_ride_leg(p.trip, board, alight, p.offset);
     out.legs.push_back(l);
     ++out.rides;
-    auto const b = tt_.route_stops[r][p.enter_pos];
+    auto const b = Fwd ? l.from : l.to;  // where the search entered the vehicle
     auto const enter_key = Fwd ? l.start : -l.end;
     if (j == 0U) return false;
     auto found = false;

@@ -125,10 +125,7 @@ seconds_t router::probe_route(route_idx r, std::uint32_t start_rank,
   auto const n = static_cast<std::uint32_t>(stops.size());
   auto const times = idx_.times(r);
   auto const nt = times.n_trips;
-  auto const* const arr = times.arr_by_stop;
-  auto const* const dep = times.dep_by_stop;
   auto const first = tt_.route_first_trip[r];
-  auto const* const exit_tm = Fwd ? times.arr_by_trip : times.dep_by_trip;
   constexpr std::uint8_t enter_mask = Fwd ? no_pickup : no_dropoff;
   constexpr std::uint8_t exit_mask = Fwd ? no_dropoff : no_pickup;
   auto const n_trips = tt_.n_trips();
@@ -156,6 +153,10 @@ seconds_t router::probe_route(route_idx r, std::uint32_t start_rank,
     for (auto o = 0U; o < n_scan_offsets_; ++o) {
       auto const m = act_->n[static_cast<std::size_t>(o) * n_routes + r.v()];
       if (m == 0U) continue;
+      auto const tm = times_on(r, times, o);  // realtime: the overlay's block of that day
+      auto const* const arr = tm.arr_by_stop;
+      auto const* const dep = tm.dep_by_stop;
+      auto const* const exit_tm = Fwd ? tm.arr_by_trip : tm.dep_by_trip;
       auto const* const L = act_->trips.data() + static_cast<std::size_t>(o) * n_trips + first.v();
       auto const off = offsets_[o] * seconds_per_day;
       // First / last running trip's time here: most offsets are decided without a search.
@@ -193,10 +194,7 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
   auto const n = static_cast<std::uint32_t>(stops.size());
   auto const times = idx_.times(r);
   auto const nt = times.n_trips;
-  auto const* const arr = times.arr_by_stop;
-  auto const* const dep = times.dep_by_stop;
   auto const first = tt_.route_first_trip[r];
-  auto const* const exit_tm = Fwd ? times.arr_by_trip : times.dep_by_trip;
   constexpr std::uint8_t enter_mask = Fwd ? no_pickup : no_dropoff;
   constexpr std::uint8_t exit_mask = Fwd ? no_dropoff : no_pickup;
   auto const round_base = k * n_stops_;
@@ -209,6 +207,9 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
   std::array<time_span const*, max_offsets> ext;  // first / last running trip's time per position
   std::array<std::uint32_t, max_offsets> cnt;
   std::array<seconds_t, max_offsets> shift;
+  // Per offset, the times read: the timetable's, or a realtime overlay's block of that day.
+  std::array<seconds_t const*, max_offsets> board_tm;  // stop-major: departures forward, arrivals backward
+  std::array<seconds_t const*, max_offsets> exit_tm;   // trip-major: arrivals forward, departures backward
   std::array<std::uint8_t, max_offsets> live;
   auto n_live = 0U;
   auto const no = n_offsets_;
@@ -231,6 +232,9 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
     ext[o] = e;
     cnt[o] = m;
     shift[o] = off;
+    auto const tm = times_on(r, times, o);
+    board_tm[o] = Fwd ? tm.dep_by_stop : tm.arr_by_stop;
+    exit_tm[o] = Fwd ? tm.arr_by_trip : tm.dep_by_trip;
     live[n_live++] = static_cast<std::uint8_t>(o);
   }
   if (n_live == 0U) return;
@@ -254,7 +258,7 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
       auto bo = 0U;
       for (auto h = 0U; h < n_held; ++h) {
         auto const o = held[h];
-        auto const t = exit_tm[cur_trip[o] * n + pos] + shift[o];
+        auto const t = exit_tm[o][cur_trip[o] * n + pos] + shift[o];
         auto const key = Fwd ? t : -t;
         if (key < best) {
           best = key;
@@ -310,7 +314,7 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
         if constexpr (Fwd) {
           // The first running trip departing at or after `ready` before the one held, if it
           // departs before `prune`.
-          auto const* const span = dep + pos * nt;
+          auto const* const span = board_tm[o] + pos * nt;
           auto const target = ready - off;
           auto const e = ext[o][pos * no];
           if (e.first + off >= prune) continue;
@@ -346,12 +350,12 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
           cur[o] = i;
           cur_trip[o] = t;
           enter_pos[o] = pos;
-          held_final = std::min(held_final, exit_tm[t * n + n - 1] + off);
+          held_final = std::min(held_final, exit_tm[o][t * n + n - 1] + off);
           prune = std::min(prune, held_final);
         } else {
           // The last running trip arriving at or before -ready after the one held, if its key
           // is below `prune`.
-          auto const* const span = arr + pos * nt;
+          auto const* const span = board_tm[o] + pos * nt;
           auto const target = -ready - off;  // arrival limit in the trip's own day
           auto const lo0 = cur[o] == none ? 0U : cur[o] + 1;
           auto const m = cnt[o];
@@ -377,7 +381,7 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
           cur[o] = i;
           cur_trip[o] = t;
           enter_pos[o] = pos;
-          held_final = std::min(held_final, -(exit_tm[t * n] + off));
+          held_final = std::min(held_final, -(exit_tm[o][t * n] + off));
           prune = std::min(prune, held_final);
         }
       }
@@ -398,6 +402,7 @@ void router::run_rounds() {
       ready_[s.v()] = std::min(sat_add(best_ride<Range>(k - 1, s), change_time(s)), best_foot<Range>(k - 1, s));
       if (ready_[s.v()] + lb(s) >= bound<Range>(k)) continue;  // no trip from here can help any more
       for (auto const [r, rank] : idx_.entries(s, Fwd)) mark_route(r, rank);
+      if (rt_ != nullptr) mark_extras<Fwd>(s);  // realtime extra routes (rt_rounds.cc)
     }
     // Until the target is reached: routes through it first, but only to bound the round
     // (scanning them first would change which of two equally good journeys is kept).
@@ -411,6 +416,7 @@ void router::run_rounds() {
       route_start_[r.v()] = none;
     }
     routes_.clear();
+    if (rt_ != nullptr) scan_extras<Fwd, Range>(k);
     for (auto const s : ride_improved_) {
       ride_improved_flag_[s.v()] = 0U;
       relax_footpaths<Fwd, Range>(s, k);
@@ -439,5 +445,7 @@ template void router::start<true, true>(place const&, place const&, seconds_t);
 template void router::run_rounds<true, false>();
 template void router::run_rounds<false, false>();
 template void router::run_rounds<true, true>();
+template void router::target_found<false>(unsigned, seconds_t, target_parent const&);  // rt_rounds.cc
+template void router::target_found<true>(unsigned, seconds_t, target_parent const&);
 
 }  // namespace nebuta::raptor

@@ -38,6 +38,7 @@ void router::prepare_lb() {
     cache.valid = true;
   }
   lb_ = cache.values.values().data();
+  if (rt_ != nullptr) prepare_rt_lb();
 }
 
 router::router(index const& idx) : idx_{idx}, tt_{idx.tt()}, n_stops_{idx.n_stops()} {
@@ -136,11 +137,12 @@ void router::prepare_walk_links(double radius, double speed) {
 }
 
 void router::prepare_active() {
-  auto& a = activity_[fwd_ ? 0U : 1U];
+  auto& a = activity_[(fwd_ ? 0U : 1U) + (rt_ != nullptr ? 2U : 0U)];
   act_ = &a;
   auto const n_trips = tt_.n_trips();
+  auto const rt_serial = rt_ != nullptr ? rt_->serial() : 0U;
   if (a.day == day_ && a.n_offsets == n_offsets_ && a.offsets == offsets_ && a.wheelchair == wheelchair_ &&
-      a.wheelchair_unknown_ok == wheelchair_unknown_ok_ && a.runs.size() == n_trips) {
+      a.wheelchair_unknown_ok == wheelchair_unknown_ok_ && a.runs.size() == n_trips && a.rt_serial == rt_serial) {
     return;
   }
   a.runs.assign(n_trips, 0U);
@@ -155,6 +157,10 @@ void router::prepare_active() {
     }
     a.runs[t.v()] = static_cast<std::uint8_t>(bits);
   }
+  a.rt_serial = rt_serial;
+  a.first_departure = idx_.first_departure();
+  a.rt_blocks.clear();
+  if (rt_ != nullptr) prepare_rt_activity(a);  // realtime blocks; removed trips do not run
   // Per offset and route, the trips running that day in route order: route scans then board by
   // binary search over these alone instead of skipping inactive trips one by one.
   auto const n_routes = tt_.n_routes();
@@ -176,8 +182,9 @@ void router::prepare_active() {
       auto const nt = tt_.route_n_trips[r];
       auto const n = tt_.route_stops[r].size();
       auto const rs = static_cast<std::size_t>(tt_.route_stops.raw_offsets()[r.v()]);
-      auto const* const arr = tt_.arrivals.data() + tt_.route_time_base[r];
-      auto const* const dep = tt_.departures.data() + tt_.route_time_base[r];
+      auto const tm = times_on(r, idx_.times(r), o);
+      auto const* const arr = tm.arr_by_stop;
+      auto const* const dep = tm.dep_by_stop;
       auto const lo = lst[first], hi = lst[first + m - 1];
       for (auto p = 0U; p < n; ++p) {
         a.dep[(rs + p) * n_offsets_ + o] = {dep[p * nt + lo], dep[p * nt + hi]};
@@ -219,6 +226,7 @@ void router::init_query(place const& from, place const& to, date_t date, options
                         bool one_day_first) {
   fwd_ = Fwd;
   day_ = (date - tt_.first_date).count();
+  rt_ = opt.realtime;
   literal_ = opt.gtfs_literal;
   wheelchair_ = opt.wheelchair;
   wheelchair_unknown_ok_ = opt.wheelchair_unknown_ok;
@@ -247,6 +255,7 @@ void router::init_query(place const& from, place const& to, date_t date, options
   n_scan_offsets_ = Fwd && one_day_first ? std::min(n_offsets_, 2U) : n_offsets_;
 
   prepare_active();
+  if (rt_ != nullptr) prepare_extras();
   reset();
   ensure_rounds(max_k_ + 1);
   direct_walk_s_ = -1;

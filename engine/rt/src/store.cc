@@ -22,6 +22,13 @@ void store::refused(std::uint16_t src, std::string const& why) {
   sources_[src].last_error = why;
 }
 
+void store::confirm(std::uint16_t src, unix_time now) {
+  std::lock_guard const lock{mutex_};
+  if (src >= sources_.size()) return;
+  auto& s = sources_[src].status;
+  if (!s.expired && s.messages > 0) s.applied_at = now;
+}
+
 store::apply_result store::apply(std::uint16_t src, feed_message msg, unix_time now) {
   auto const start = std::chrono::steady_clock::now();
   std::lock_guard const lock{mutex_};

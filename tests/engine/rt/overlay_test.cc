@@ -26,31 +26,6 @@ struct fixture : test::rt_world {
     finish();
   }
 
-  rt::trip_update update(std::string_view id) const {
-    rt::trip_update u;
-    u.entity_id = std::string{id};
-    u.trip = trip(id);
-    u.trip_id = std::string{id};
-    u.start_date = day0;
-    return u;
-  }
-  rt::stop_time_update stu(std::string const& s) const {
-    rt::stop_time_update x;
-    x.stop = stop(s);
-    return x;
-  }
-
-  std::shared_ptr<rt::state const> apply(std::vector<rt::trip_update> const& us, std::vector<rt::alert> const& alerts = {}) const {
-    rt::build_input in;
-    for (auto const& u : us) in.trip_updates.push_back({&u, 0, at(hm(7, 0))});
-    for (auto const& a : alerts) in.alerts.push_back(&a);
-    in.now = at(hm(7, 0));
-    auto st = rt::build_state(*ctx, in);
-    auto const problems = st->validate(*ctx);
-    CHECK(problems.empty());
-    return st;
-  }
-
   // The reference's times for one update of trip `id` (stops matched by stop id, in order).
   test::ref_rt::times reference(rt::trip_update const& u) const {
     auto const t = u.trip;

@@ -38,6 +38,10 @@ struct drt_cli_options {
 // `required_db`: --db is mandatory (nebuta dispatch); otherwise the service starts only with it.
 void add_drt_options(CLI::App& cmd, drt_cli_options& o, bool required_db);
 
+// The operator's bearer token: --operator-token-file, else env NEBUTA_OPERATOR_TOKEN (also what
+// POST /v1/rt/NAME needs). Throws when it is missing or shorter than 16 characters.
+std::string read_operator_token(drt_cli_options const& o);
+
 // What the service uses of the timetable the planner loaded (`nebuta serve`; empty: none): place
 // search and stop names (drt_options), and every stop's coordinate for the start-up check.
 struct drt_timetable {

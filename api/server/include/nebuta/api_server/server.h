@@ -67,10 +67,12 @@ struct http_response {
 enum class endpoint : std::uint8_t {
   plan, stops_search, stop, departures, nearby, routes, route, trip, feeds, healthz, metrics, openapi,
   drt_offer, drt_request, drt_vehicle, drt_telemetry, drt_gtfs_rt, drt_other,
+  alerts, rt_push, gtfs_rt,  // realtime (docs/realtime.md)
   other, n
 };
 
 class drt_service;
+class realtime;  // realtime.h
 class static_files;
 class rate_limiter;
 
@@ -117,12 +119,16 @@ class api {
   metrics& stats() { return metrics_; }
   rate_limiter& limiter() { return *limiter_; }  // plans and offers per client address
   std::string const& openapi_json() const { return openapi_; }
+  // The GTFS-RT sources (serve --rt), before the server starts; null: no realtime. Each request
+  // takes the published state once and keeps it (planner::realtime, realtime_api::state).
+  void set_realtime(realtime* rt) { rt_ = rt; }
 
  private:
   http_response handle_with(http_request const& req, raptor::router* router, endpoint& ep);
 
   api_service::service const* svc_;
   drt_service* drt_{nullptr};
+  realtime* rt_{nullptr};
   server_config cfg_;
   metrics metrics_;
   std::string openapi_;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -23,6 +24,10 @@
 #include "nebuta/raptor/router.h"
 #include "nebuta/timetable/timetable.h"
 #include "nebuta/v1/nebuta.pb.h"
+
+namespace nebuta::rt {
+class state;
+}
 
 namespace nebuta::api_service {
 
@@ -74,6 +79,8 @@ struct plan_result {
   bool date_outside_timetable{false};
   bool next_day{false};                      // only trips of a later service day arrive
   std::optional<seconds_t> last_departure;   // then: the last departure of `date` that arrives
+  // The realtime state the journeys were planned with (kept alive for plan_message), or null.
+  std::shared_ptr<rt::state const> realtime;
 };
 
 class service {
@@ -89,10 +96,15 @@ class service {
   limits const& config() const { return limits_; }
 
   // Journeys for a request; `chain` comes from make_lang_chain(req.lang(), Accept-Language).
-  plan_result plan_journeys(v1::PlanRequest const& req, lang_chain const& chain, raptor::router& r) const;
+  // `realtime`: the realtime state to plan with (docs/realtime.md; a request takes
+  // rt::store::current() once and passes it here), or nullptr for the timetable alone. A request
+  // with realtime=false plans on the timetable whatever is given.
+  plan_result plan_journeys(v1::PlanRequest const& req, lang_chain const& chain, raptor::router& r,
+                            std::shared_ptr<rt::state const> realtime = nullptr) const;
   v1::PlanResponse plan_message(plan_result const& p) const;
-  v1::PlanResponse plan(v1::PlanRequest const& req, lang_chain const& chain, raptor::router& r) const {
-    return plan_message(plan_journeys(req, chain, r));
+  v1::PlanResponse plan(v1::PlanRequest const& req, lang_chain const& chain, raptor::router& r,
+                        std::shared_ptr<rt::state const> realtime = nullptr) const {
+    return plan_message(plan_journeys(req, chain, r, std::move(realtime)));
   }
 
   // The router options of a request (max_legs, walking, slack, literal mode), checked.
@@ -111,9 +123,13 @@ class service {
   v1::StopSearchResponse search_places(std::string_view q, unsigned limit, lang_chain const& chain,
                                        std::string_view date = {}) const;
   place_search const& places() const { return *search_; }
+  // One gazetteer place by its id, with or without the "place:" of plan requests.
+  v1::Place place(std::string_view id, lang_chain const& chain) const;
   v1::Stop stop(std::string_view id, lang_chain const& chain) const;
+  // `realtime` as for plan(): delays, cancellations, skipped stops and platform changes.
   v1::DeparturesResponse departures(std::string_view id, std::string_view date, std::string_view time,
-                                    unsigned n, lang_chain const& chain) const;
+                                    unsigned n, lang_chain const& chain,
+                                    std::shared_ptr<rt::state const> const& realtime = nullptr) const;
   v1::NearbyResponse nearby(double lat, double lon, double radius_m, unsigned limit, lang_chain const& chain) const;
   v1::RoutesResponse routes(lang_chain const& chain) const;
   v1::Route route(std::string_view id, lang_chain const& chain) const;
@@ -156,6 +172,30 @@ class service {
   // With only later days' trips found: next_day and the last departure of the day (plan.cc).
   void note_next_day(plan_result& p, raptor::router& router, raptor::options const& opt) const;
   void check_date(date_t d, std::string_view text) const;
+
+  // --- realtime in answers (realtime.cc): a departure of a board, with the overlay applied
+  static constexpr std::uint32_t none_extra = 0xFFFFFFFFU;
+  static constexpr seconds_t realtime_lookback_s = 6 * 3600;  // the overlay's largest plausible delay
+  struct board_entry {
+    seconds_t time, sched_time;  // realtime (else timetable) and timetable departure, after midnight of the date
+    trip_idx trip;               // invalid for an added trip
+    std::uint32_t pos;
+    stop_idx stop, sched_stop;   // served, and the timetable's
+    std::uint8_t rt_flags{0};    // rt::stop_flags
+    bool realtime{false}, cancelled{false};
+    std::uint32_t extra{none_extra};  // an added trip: its extra route in the state
+  };
+  // The realtime of e's trip on `day` (its departure shifted by `shift`); false: not shown.
+  bool apply_realtime(board_entry& e, rt::state const& st, std::int64_t day, seconds_t shift) const;
+  // Added trips leaving the board's stops at or after t, and trips moved here from another stop.
+  void add_realtime_departures(std::vector<board_entry>& out, rt::state const& st, std::vector<stop_idx> const& board,
+                               std::int64_t day, seconds_t t) const;
+  void fill_added_departure(v1::Departure& m, rt::state const& st, board_entry const& e, lang_chain const& chain) const;
+  void fill_realtime_departure(v1::Departure& m, date_t d, board_entry const& e) const;
+  void set_realtime_place(v1::LegPlace& mp, date_t d, raptor::stop_visit const& v, seconds_t t, seconds_t sched) const;
+  void fill_stop_call(v1::StopCall& c, date_t d, raptor::stop_visit const& v, bool realtime, lang_chain const& chain) const;
+  void fill_added_trip(v1::Leg& ml, rt::state const& st, raptor::leg const& leg, lang_chain const& chain) const;
+  void fill_leg_line(v1::Leg& ml, line_idx line, lang_chain const& chain) const;
 
   timetable const& tt_;
   raptor::index const raptor_index_;

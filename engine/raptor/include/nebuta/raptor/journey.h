@@ -8,6 +8,10 @@
 
 #include "nebuta/timetable/timetable.h"
 
+namespace nebuta::rt {
+class state;
+}
+
 namespace nebuta::raptor {
 
 enum class leg_kind : std::uint8_t {
@@ -41,6 +45,15 @@ struct leg {
   std::uint32_t board_pos{0}, alight_pos{0};
   std::int8_t day_offset{0};
 
+  // Realtime (options::realtime): the leg's times are the overlay's (the trip has realtime that
+  // day). A ride on an extra route of the overlay (a trip that overtakes, changed its stops, or
+  // was added) has extra_route set, its index in the state's extra_routes(); board_pos /
+  // alight_pos then index that route's stops, route is invalid, and trip is the static trip it
+  // runs (invalid for an added trip).
+  static constexpr std::uint32_t no_extra_route = 0xFFFFFFFFU;
+  bool realtime{false};
+  std::uint32_t extra_route{no_extra_route};
+
   // access legs: the tag of the edge taken (access_edge::tag)
   std::uint32_t access_tag{0};
 };
@@ -55,11 +68,21 @@ struct stop_visit {
   stop_idx stop;
   std::uint32_t pos{0};
   seconds_t arrival{0}, departure{0};
+  // With a realtime state (the overload below): the timetable's times and stop, and
+  // rt::stop_flags (skipped, assigned, ...); without, the same as arrival / departure / stop.
+  seconds_t sched_arrival{0}, sched_departure{0};
+  stop_idx sched_stop{stop_idx::invalid()};
+  std::uint8_t rt_flags{0};
 };
 
 // The stops a ride leg passes with their times (shifted by the leg's day offset), strictly
 // between boarding and alighting, or including both when include_ends.
 void ride_stops(timetable const& tt, leg const& ride, std::vector<stop_visit>& out, bool include_ends = false);
+// The same with the realtime state the journey was planned with (null: as above): realtime and
+// scheduled times, skipped stops (listed, flagged) and assigned stops, of the leg's service day
+// (query date + day_offset).
+void ride_stops(timetable const& tt, rt::state const* realtime, date_t date, leg const& ride,
+                std::vector<stop_visit>& out, bool include_ends = false);
 
 // The journey as text: departure, arrival and rides, then one line per leg with its times and
 // external ids ("(place)" for a query coordinate); a golden form for tests and logs, e.g.

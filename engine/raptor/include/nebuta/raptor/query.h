@@ -6,6 +6,10 @@
 
 #include "nebuta/timetable/timetable.h"
 
+namespace nebuta::rt {
+class state;
+}
+
 namespace nebuta::raptor {
 
 inline constexpr unsigned max_legs_limit = 32;  // rounds kept at most
@@ -67,6 +71,12 @@ struct options {
   // Normal mode: also trips of D+1 ... D+extra_days (earliest arrival), resp. D-2 ...
   // D-1-extra_days (latest departure), so that "the next bus is tomorrow at 06:40" is found.
   unsigned extra_days{1};
+
+  // A realtime overlay to search with (engine/rt, docs/realtime.md), or null: the timetable.
+  // Cancelled and moved trips are left out, changed routes read the overlay's times, extra
+  // routes (overtaking, changed stop patterns, added trips) are ridden as well. The caller keeps
+  // the state alive until the query's journeys are reconstructed.
+  rt::state const* realtime{nullptr};
 };
 
 // One point of the Pareto set: with at most `legs` vehicle legs, the best time is `time`.

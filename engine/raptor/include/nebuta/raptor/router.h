@@ -18,6 +18,7 @@
 #include "nebuta/raptor/index.h"
 #include "nebuta/raptor/journey.h"
 #include "nebuta/raptor/query.h"
+#include "nebuta/rt/state.h"
 #include "nebuta/timetable/timetable.h"
 
 namespace nebuta::raptor {
@@ -81,6 +82,7 @@ class router {
   // McRAPTOR: every journey that no other beats on arrival time, vehicle legs and walking time
   // together, by increasing legs then arrival. Slower than earliest_arrival (bags of labels
   // per stop); the first entry per number of legs has the earliest_arrival Pareto time.
+  // It plans on the timetable alone (options::realtime is not read).
   void walk_pareto(place const& from, place const& to, date_t date, seconds_t depart,
                    options const& opt, std::vector<walk_pareto_entry>& out);
   // The journey of entry i of the last walk_pareto.
@@ -97,6 +99,7 @@ class router {
     trip_idx trip{trip_idx::invalid()};
     std::uint32_t enter_pos{0}, exit_pos{0};  // in search direction
     std::int8_t offset{0};
+    bool on_extra{false};  // trip is the index of a realtime extra route (rt::state::extra_routes())
   };
   struct foot_parent {
     stop_idx from{stop_idx::invalid()};  // invalid: the query origin coordinate, or the origin stop itself
@@ -259,7 +262,7 @@ class router {
   // Route scans use offsets_[0, n_scan_offsets_): forward searches may first leave out the days
   // after D (init_query's one_day_first, see search()).
   unsigned n_scan_offsets_{0};
-  seconds_t next_day_bound() const { return seconds_per_day + idx_.first_departure(); }
+  seconds_t next_day_bound() const { return seconds_per_day + act_->first_departure; }
   unsigned max_k_{8};
   bool literal_{false};
   bool wheelchair_{false};
@@ -328,9 +331,41 @@ class router {
     unsigned n_offsets{0};
     bool wheelchair{false};
     bool wheelchair_unknown_ok{false};
+    // Realtime (rt_rounds.cc): the serial of the state applied (0: the timetable), and per offset
+    // and route (o * n_routes + r) the overlay's block of that day, or null; empty without one.
+    std::uint64_t rt_serial{0};
+    std::vector<rt::route_day const*> rt_blocks;
+    seconds_t first_departure{0};  // of any trip in its own service day, realtime included
   };
-  std::array<day_activity, 2> activity_;  // forward, backward
+  std::array<day_activity, 4> activity_;  // forward, backward; then the same with realtime
   day_activity const* act_{&activity_[0]};
+  // The times route r's scan reads on day offset o: the overlay's block, else the timetable's.
+  route_times times_on(route_idx r, route_times const& timetable_times, unsigned o) const {
+    if (act_->rt_blocks.empty()) return timetable_times;
+    auto const* const b = act_->rt_blocks[static_cast<std::size_t>(o) * tt_.n_routes() + r.v()];
+    if (b == nullptr) return timetable_times;
+    return {b->arrivals.data(), b->departures.data(), b->arrivals_by_trip.data(), b->departures_by_trip.data(),
+            b->n_trips, b->n_stops};
+  }
+
+  // --- realtime (rt_rounds.cc): the query's overlay (options::realtime), its extra routes marked
+  // this round (first rank in search direction, or none), and the lower bounds lowered for it.
+  rt::state const* rt_{nullptr};
+  std::vector<std::uint32_t> extra_start_;
+  std::vector<std::uint32_t> extras_;
+  std::vector<std::uint16_t> lb_rt_;
+  std::uint64_t rt_lb_serial_{0};
+  bool rt_lb_usable_{true};       // no added trip, no assigned stop
+  seconds_t rt_lb_slack_{0};      // rt::state::lower_bound_slack()
+  void prepare_rt_activity(day_activity& a);
+  void prepare_rt_lb();
+  void prepare_extras();
+  template <bool Fwd>
+  void mark_extras(stop_idx s);
+  template <bool Fwd, bool Range>
+  void scan_extras(unsigned k);
+  leg make_extra_leg(std::uint32_t extra, std::uint32_t board_pos, std::uint32_t alight_pos) const;
+  void add_rt_departures(stop_idx s, seconds_t walk, seconds_t from_t, seconds_t to_t);
 
   // --- McRAPTOR scratch (labels in a pool; bags are pool indices per stop)
   struct mc_label {

@@ -15,6 +15,7 @@
 // A state is built by build_state() (build.h) and shared as std::shared_ptr<state const>.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -121,6 +122,9 @@ class state {
   std::span<alert const> alerts() const { return alerts_; }
   build_stats const& stats() const { return stats_; }
   std::optional<unix_time> feed_time() const { return feed_time_; }  // newest header timestamp
+  // Unique per state built in this process (never 0): a router caches what it derives from a
+  // state under this number, which, unlike the state's address, is never reused.
+  std::uint64_t serial() const { return serial_; }
 
   // The realtime state of a static trip on a service day, or nullptr (no realtime: schedule).
   trip_state const* find(trip_idx t, day_idx d) const;
@@ -166,6 +170,11 @@ class state {
   std::vector<alert> alerts_;
   build_stats stats_;
   std::optional<unix_time> feed_time_;
+  static std::uint64_t next_serial() {
+    static std::atomic<std::uint64_t> counter{0};
+    return counter.fetch_add(1, std::memory_order_relaxed) + 1;
+  }
+  std::uint64_t serial_{next_serial()};
 };
 
 }  // namespace nebuta::rt

@@ -59,6 +59,9 @@ class store {
   apply_result apply(std::uint16_t src, feed_message msg, unix_time now);
   // A source that failed to deliver (bad bytes, HTTP error): counted, state unchanged.
   void refused(std::uint16_t src, std::string const& why);
+  // The source answered that its content has not changed (HTTP 304, an unchanged file): what it
+  // said is still current, so its age for expire() starts again (not for an expired source).
+  void confirm(std::uint16_t src, unix_time now);
   // Drops (falls back to schedule) sources whose last message is older than max_age_s;
   // max_age_s 0 turns the check off. Returns true when the published state changed.
   bool expire(unix_time now, std::int64_t max_age_s);
