@@ -52,9 +52,9 @@ except ImportError:
 class Nebuta:
     """`nebuta serve` on a free 127.0.0.1 port; the port is read from its startup line."""
 
-    def __init__(self, binary, feed, places=None):
+    def __init__(self, binary, feed, places=None, extra=()):
         self.proc = subprocess.Popen([binary, "serve", "--feed", feed, "--address", "127.0.0.1", "--port", "0",
-                                      "--quiet", "--threads", "2"] + (["--places", places] if places else []),
+                                      "--quiet", "--threads", "2"] + (["--places", places] if places else []) + list(extra),
                                      stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
         deadline = time.time() + 120
         self.port = None
@@ -471,6 +471,54 @@ def sample_scenarios(run, d, srv, proxy):
     run.scenario("first-load", d, first_load_size)
 
 
+def realtime_scenarios(run, d, binary, sample, work):
+    """The sample feed with a realtime source: a day of TripUpdates simulated by `nebuta
+    rt-simulate` (its snapshot of 09:40), served as a recorded file (--rt-max-age 0). The page
+    shows the delays and struck-out timetable times the API gives, on journeys and on the board."""
+    date, depart = "2026-04-08", "09:40"
+    out = os.path.join(work, "rt-sim")
+    subprocess.run([binary, "rt-simulate", "--feed", sample, "--date", date, "--out", out, "--every", "5m",
+                    "--from", "08:00", "--to", "10:00", "--seed", "7"], check=True, stdout=subprocess.DEVNULL)
+    snapshot = os.path.join(out, "trip-updates-094000.pb")
+    srv = Nebuta(binary, sample, extra=["--rt", f"sample={snapshot}", "--rt-max-age", "0"])
+    try:
+        def delays_shown():
+            d.set_window_size(1024, 900)
+            d.get(srv.base + f"/?from=hachinohe&to=tanesashi_kaigan&date={date}&time={depart}&lang=en")
+            status, expected = srv.api(f"/v1/plan?from=hachinohe&to=tanesashi_kaigan&date={date}&depart={depart}&lang=en")
+            assert status == 200 and expected["journeys"], (status, expected)
+            check_journeys_match(d, expected)
+            cards = tid(d, "journey-card", many=True)
+            checked = 0
+            for card, j in zip(cards, expected["journeys"]):
+                rides = [l for l in j["legs"] if l["mode"] != "walk"]
+                notes = card.find_elements(By.CSS_SELECTOR, "[data-testid=delay]")
+                assert len(notes) == len([l for l in rides if l.get("realtime")]), (len(notes), rides)
+                for note, leg in zip(notes, [l for l in rides if l.get("realtime")]):
+                    assert note.get_attribute("data-delay-s") == str(leg["from"].get("delay_s", 0))
+                    checked += 1
+                struck = card.find_elements(By.CSS_SELECTOR, "[data-testid=scheduled-time] time")
+                want = [p["scheduled_time"] for l in rides for p in (l["from"], l["to"])
+                        if p.get("realtime") and abs(p.get("delay_s", 0)) >= 60]
+                assert [e.get_attribute("datetime") for e in struck] == want, (struck, want)
+            assert checked > 0, "no realtime ride in the answer: the snapshot did not apply"
+            status, board = srv.api(f"/v1/stops/hachinohe/departures?date={date}&time={depart}&n=10&lang=en")
+            assert status == 200 and board.get("realtime"), board
+            d.get(srv.base + f"/?view=board&stop=hachinohe&date={date}&time={depart}&lang=en")
+            wait(d, lambda: len(tid(d, "departure", many=True)) == len(board["departures"]), "the board")
+            rows = tid(d, "departure", many=True)
+            for row, dep in zip(rows, board["departures"]):
+                if dep.get("cancelled"):
+                    assert row.find_elements(By.CSS_SELECTOR, "[data-testid=cancelled]")
+                elif dep.get("realtime"):
+                    note = row.find_element(By.CSS_SELECTOR, "[data-testid=delay]")
+                    assert note.get_attribute("data-delay-s") == str(dep.get("delay_s", 0))
+
+        run.scenario("realtime-delays", d, delays_shown)
+    finally:
+        srv.stop()
+
+
 def hachinohe_scenarios(run, d, srv):
     date, depart = "2026-04-08", "09:00"
 
@@ -551,6 +599,7 @@ def main():
         finally:
             proxy.stop()
             srv.stop()
+        realtime_scenarios(run, d, a.nebuta, a.sample, a.artifacts)
         if os.path.isdir(a.hachinohe):
             hsrv = Nebuta(a.nebuta, a.hachinohe, a.places)
             try:

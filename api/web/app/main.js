@@ -257,6 +257,7 @@ function renderLeg(leg, i, date) {
         leg.distance_m ? el('span', { class: 'muted', text: `${leg.distance_m} m` }) : null);
   const place = (p, testid) => el('p', { class: 'place', 'data-testid': testid },
     el('time', { datetime: p.time, class: 'time', text: clock(p.time, date) }),
+    scheduledTime(p.realtime, p.delay_s, p.scheduled_time, date),
     p.stop_id ? el('a', { class: 'name', href: boardLinkFor(p.stop_id), 'data-board': p.stop_id, text: p.name })
       : el('span', { class: 'name', text: p.name }),
     p.platform_code ? el('span', { class: 'platform', 'data-testid': 'platform', text: t('platform', { p: p.platform_code }) }) : null);
@@ -268,10 +269,7 @@ function renderLeg(leg, i, date) {
           el('span', { text: s.name })))))
     : null;
   const rt = [];
-  if (typeof leg.delay_s === 'number') {
-    rt.push(el('p', { class: leg.delay_s > 59 ? 'delay' : 'ontime', 'data-testid': 'delay',
-                      text: leg.delay_s > 59 ? t('delay', { m: minutesOf(leg.delay_s) }) : t('onTime') }));
-  }
+  if (ride && leg.realtime) rt.push(delayNote(leg.from.delay_s ?? 0));
   for (const a of leg.alerts ?? []) {
     rt.push(el('p', { class: 'alert', 'data-testid': 'alert' }, el('strong', { text: `${t('alert')}: ` }),
       String(a.header ?? a.text ?? a.description ?? '')));
@@ -279,6 +277,21 @@ function renderLeg(leg, i, date) {
   return el('li', { class: `leg ${ride ? 'ride' : 'walkleg'}`, 'data-testid': 'leg', 'data-mode': leg.mode,
                     'aria-label': t('leg', { n: i + 1 }) },
     head, place(leg.from, 'leg-from'), inter, place(leg.to, 'leg-to'), ...rt);
+}
+
+// Realtime (docs/realtime.md): the delay of a ride or a departure, "on time" under a minute.
+// JSON leaves out a delay of 0.
+function delayNote(delayS) {
+  const late = Math.abs(delayS) >= 60;
+  return el('p', { class: late ? 'delay' : 'ontime', 'data-testid': 'delay', 'data-delay-s': String(delayS),
+                   text: late ? t('delay', { m: minutesOf(delayS) }) : t('onTime') });
+}
+
+// The timetable's time, struck out beside a realtime time that differs from it.
+function scheduledTime(realtime, delayS, scheduled, date) {
+  if (!realtime || !scheduled || Math.abs(delayS ?? 0) < 60) return null;
+  return el('del', { class: 'scheduled', 'data-testid': 'scheduled-time' },
+    el('time', { datetime: scheduled, text: clock(scheduled, date) }));
 }
 
 function renderJourney(j, i, date) {
@@ -376,11 +389,14 @@ async function runBoard() {
       showError(null);
       $('board-heading').textContent = t('boardFor', { s: stopLabel(r.stop ?? {}) });
       const deps = r.departures ?? [];
-      list.replaceChildren(...deps.map((d) => el('li', { 'data-testid': 'departure', class: 'dep' },
+      list.replaceChildren(...deps.map((d) => el('li', { 'data-testid': 'departure', class: d.cancelled ? 'dep cancelled' : 'dep' },
         el('time', { datetime: d.time, class: 'time', text: clock(d.time, r.date) }),
+        scheduledTime(d.realtime && !d.cancelled, d.delay_s, d.scheduled_time, r.date),
         badge(d.route ?? {}),
         el('span', { class: 'headsign', text: d.headsign || d.route?.long_name || '' }),
-        d.platform_code ? el('span', { class: 'platform', text: t('platform', { p: d.platform_code }) }) : null)));
+        d.platform_code ? el('span', { class: 'platform', text: t('platform', { p: d.platform_code }) }) : null,
+        d.cancelled ? el('span', { class: 'delay', 'data-testid': 'cancelled', text: t('cancelled') })
+          : d.realtime ? delayNote(d.delay_s ?? 0) : null)));
       if (deps.length === 0) list.append(el('li', { class: 'empty', text: t('noDepartures') }));
       $('board-updated').textContent = t('refreshed', { t: defaultTime(new Date()) });
       if (!state.kiosk) announce(`${$('board-heading').textContent}: ${deps.length}`);
