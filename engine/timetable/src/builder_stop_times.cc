@@ -181,6 +181,7 @@ void compiler::expand_frequencies(trip_instance const& base, std::vector<frequen
       }
       expanded_stop_times_ += base.arr.size();
       auto copy = base;
+      copy.from_frequency = true;
       for (auto& v : copy.arr) v += static_cast<seconds_t>(shift);
       for (auto& v : copy.dep) v += static_cast<seconds_t>(shift);
       instances_.push_back(std::move(copy));
