@@ -40,6 +40,9 @@ struct leg {
   std::uint32_t trip_in_route{0};
   std::uint32_t board_pos{0}, alight_pos{0};
   std::int8_t day_offset{0};
+  // The rider stayed on board from the previous ride leg (the vehicle runs on as this trip):
+  // no boarding, not counted in journey::rides.
+  bool stay_seated{false};
 
   // access legs: the tag of the edge taken (access_edge::tag)
   std::uint32_t access_tag{0};
@@ -47,7 +50,7 @@ struct leg {
 
 struct journey {
   seconds_t departure{0}, arrival{0};
-  unsigned rides{0};
+  unsigned rides{0};  // vehicles boarded (a stay-seated continuation is not a boarding)
   std::vector<leg> legs;
 };
 
