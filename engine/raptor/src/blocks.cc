@@ -5,7 +5,8 @@
 // defined by shared service days and block_id." On every service day d, the trips of a block
 // running on d (and those of d + 1, for a vehicle working past midnight) are ordered by their
 // first departure; a trip continues into the next one when that one starts at the stop (or the
-// station) where it ends, no earlier than it arrives there. Linked trips of transfers.txt win
+// station) where it ends, no earlier than it arrives there (and not when another run of the
+// block starts at the same time as it: no order to trust). Linked trips of transfers.txt win
 // over the blocks ("If both a linked trips transfer and a block_id are provided and they produce
 // conflicting results, then the linked trips transfer shall be used"): a trip named by a
 // transfer_type 4 or 5 row takes its continuations from those rows only, type 4 linking it on
@@ -108,7 +109,9 @@ void index::build_seated() {
           for (auto i = 0U; i + 1 < runs.size(); ++i) {
             auto const& a = runs[i];
             auto const& c = runs[i + 1];
-            if (a.shift != 0 || (linked[a.trip.v()] & 1U) != 0U || (linked[c.trip.v()] & 2U) != 0U) continue;
+            // Two runs of one vehicle starting at once leave no order to trust.
+            auto const tie = c.start == a.start || (i > 0U && runs[i - 1].start == a.start);
+            if (tie || a.shift != 0 || (linked[a.trip.v()] & 1U) != 0U || (linked[c.trip.v()] & 2U) != 0U) continue;
             auto const& ea = ends[a.trip.v()];
             auto const& ec = ends[c.trip.v()];
             if (c.start < ea.last_arr || !same_place(ea.last, ec.first)) continue;  // overlapping, or elsewhere

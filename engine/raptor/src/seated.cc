@@ -90,7 +90,8 @@ void router::relax_seated(route_idx r, std::uint32_t start_rank, std::uint32_t l
 
 template <bool Fwd, bool Range>
 void router::ride_seated(trip_idx t, int offset, std::uint32_t from, unsigned k) {
-  if (offset + seated_slots / 2 < 0 || offset + seated_slots / 2 >= seated_slots) return;
+  // Only the days the search runs on (GTFS-literal mode: D-1 and D).
+  if (offset < offsets_[0] || offset > offsets_[n_offsets_ - 1U]) return;
   auto const slot = static_cast<std::size_t>(t.v()) * seated_slots + static_cast<std::size_t>(offset + seated_slots / 2);
   if (seat_round_[slot] != 0U && (!Range || seat_round_[slot] <= k + 1U)) return;
   if (seat_round_[slot] == 0U) seat_touched_.push_back(static_cast<std::uint32_t>(slot));

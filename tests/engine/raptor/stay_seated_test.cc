@@ -226,3 +226,4 @@ TEST_CASE("stay seated: block rules (other stop, overlap, other service day)") {
   CHECK_FALSE(r.earliest_arrival(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "D")), thu, hm(10, 50), o).time <
               hm(24, 0));
 }
+
