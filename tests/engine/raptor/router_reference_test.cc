@@ -169,7 +169,7 @@ void compare_with_reference(feed_case const& fc, unsigned n_queries) {
                  << (reachable ? static_cast<double>(legs_total) / reachable : 0.0));
     CHECK(mismatches == 0U);
     WARN(fc.name << " radius " << radius << ": " << mismatches << " mismatches of " << n_queries << ", "
-                 << reachable << " reachable") << ", " << seated << " Pareto journeys staying seated";
+                 << reachable << " reachable, " << seated << " Pareto journeys staying seated");
   }
   WARN(fc.name << ": "
                << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s");
