@@ -323,6 +323,7 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
       auto const line = tt_.trip_line[leg.trip];
       ml.set_mode("ride");
       if (li > 0) ml.set_wait_s(leg.start - j.legs[li - 1].end);
+      ml.set_stay_seated(leg.stay_seated);
       ml.set_route_type(tt_.line_types[line]);
       ml.set_route_id(tt_.external_line_id(line));
       ml.set_route_short_name(name(tt_.line_short_names[line], chain).text);
