@@ -415,10 +415,13 @@ void router::run_rounds() {
     }
     for (auto const r : routes_) {
       scan_route<Fwd, Range>(r, route_start_[r.v()], route_end_[r.v()], k);
-      if (seated_ && idx_.route_seated(r, Fwd)) relax_seated<Fwd, Range>(r, route_start_[r.v()], route_end_[r.v()], k);
+      if (seated_ && idx_.route_seated(r, Fwd)) seated_routes_.push_back({r, route_start_[r.v()], route_end_[r.v()]});
       route_start_[r.v()] = none;
     }
     routes_.clear();
+    // After the round's scans, whose arrivals bound how far the vehicles running on are followed.
+    for (auto const& [r, first, last] : seated_routes_) relax_seated<Fwd, Range>(r, first, last, k);
+    seated_routes_.clear();
     for (auto const s : ride_improved_) {
       ride_improved_flag_[s.v()] = 0U;
       relax_footpaths<Fwd, Range>(s, k);

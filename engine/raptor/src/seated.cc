@@ -20,6 +20,24 @@ using detail::inf;
 using detail::no_dropoff;
 using detail::no_pickup;
 
+namespace {
+
+// Trip t can be boarded (backward: left) where it starts (ends), at stop `at`.
+template <bool Fwd>
+bool starts_boardable(timetable const& tt, trip_idx t, stop_idx at) {
+  auto const r = tt.trip_route[t];
+  auto const n = static_cast<std::uint32_t>(tt.route_stops[r].size());
+  auto const pos = Fwd ? 0U : n - 1U;
+  return tt.route_stops[r][pos] == at && (Fwd ? tt.can_board(r, pos) : tt.can_alight(r, pos));
+}
+
+}  // namespace
+
+template <bool Fwd>
+bool router::boardable_at_start(trip_idx t, stop_idx at) const {
+  return starts_boardable<Fwd>(tt_, t, at) && stop_ok(at);
+}
+
 template <bool Fwd, bool Range>
 void router::relax_seated(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank, unsigned k) {
   auto const stops = tt_.route_stops[r];
@@ -66,6 +84,13 @@ void router::relax_seated(route_idx r, std::uint32_t start_rank, std::uint32_t l
       }
     }
     if (best == none) continue;
+    // With fewer legs the rider is at the route's end by ready_end: what runs on after that is
+    // boarded there in an earlier round (ride_seated's test, taken once for all trips here).
+    auto ready_end = inf;
+    for (auto jr = Range ? k - 1U : 0U; jr < k; ++jr) {
+      auto const rd = ride_[jr * n_stops_ + end_stop.v()];
+      ready_end = std::min({ready_end, rd == inf ? inf : rd + change_time(end_stop), foot_[jr * n_stops_ + end_stop.v()]});
+    }
     auto const* const end_tm = Fwd ? times.arr_by_trip : times.dep_by_trip;
     auto const day = day_ + offsets_[o];
     // Later trips reach the end later: stop at the first that cannot help any more.
@@ -74,8 +99,10 @@ void router::relax_seated(route_idx r, std::uint32_t start_rank, std::uint32_t l
       auto const at_end = end_tm[t * n + end_pos] + off;
       if ((Fwd ? at_end : -at_end) + lb(end_stop) >= bound<Range>(k)) break;
       auto const trip = trip_idx{first.v() + t};
+      auto const late = (Fwd ? at_end : -at_end) >= ready_end;
       for (auto const& link : idx_.seated(trip, Fwd)) {
         if (!idx_.seated_on(link, day)) continue;
+        if (late && boardable_at_start<Fwd>(link.other, end_stop)) continue;
         auto parent = seated_flag | best_pos;
         if constexpr (!Range) {
           parent = static_cast<std::uint32_t>(seated_pool_.size());
@@ -109,6 +136,22 @@ void router::ride_seated(trip_idx t, int offset, std::uint32_t from, unsigned k)
   auto const off = offset * seconds_per_day;
   auto const* const tm = (Fwd ? times.arr_by_trip : times.dep_by_trip) + static_cast<std::size_t>(ti) * n;
   constexpr std::uint8_t exit_mask = Fwd ? no_dropoff : no_pickup;
+  constexpr std::uint8_t enter_mask = Fwd ? no_pickup : no_dropoff;
+
+  // Whoever was at the stop t runs on from with fewer legs, in time to board t there, rides it
+  // (and what it runs on as) in an earlier round already: nothing to gain here.
+  auto const end_pos = Fwd ? 0U : n - 1U;
+  auto const e = stops[end_pos];
+  if ((flags[end_pos] & enter_mask) == 0U && stop_ok(e)) {
+    auto const entry = Fwd ? times.dep_by_trip[static_cast<std::size_t>(ti) * n] + off
+                           : -(times.arr_by_trip[static_cast<std::size_t>(ti) * n + end_pos] + off);
+    auto ready = inf;
+    for (auto j = Range ? k - 1U : 0U; j < k; ++j) {
+      auto const rd = ride_[j * n_stops_ + e.v()];
+      ready = std::min({ready, rd == inf ? inf : rd + change_time(e), foot_[j * n_stops_ + e.v()]});
+    }
+    if (ready <= entry) return;
+  }
   auto const enter = from | seated_flag;
   for (auto rank = 1U; rank < n; ++rank) {
     auto const pos = Fwd ? rank : n - 1 - rank;

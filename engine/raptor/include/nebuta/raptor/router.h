@@ -155,6 +155,8 @@ class router {
   void ride_seated(trip_idx t, int offset, std::uint32_t from, unsigned k);
   template <bool Range>
   void set_ride(unsigned k, stop_idx s, seconds_t key, ride_parent const& p);
+  template <bool Fwd>
+  bool boardable_at_start(trip_idx t, stop_idx at) const;
   // Reconstruction of a ride reached seated: pushes the legs of the rides before it back to the
   // one entered in the search direction, and returns that one's entry stop and key.
   template <bool Fwd>
@@ -401,6 +403,11 @@ class router {
   static constexpr int seated_slots = 24;
   std::vector<std::uint8_t> seat_round_;
   std::vector<std::uint32_t> seat_touched_;
+  struct seated_scan {
+    route_idx r;
+    std::uint32_t first, last;  // ranks of the first / last marked stop of the round's scan
+  };
+  detail::fixed_list<seated_scan> seated_routes_;  // routes of this round with continuations
 
   // --- range scratch
   std::vector<seconds_t> departures_;
