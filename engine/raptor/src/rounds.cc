@@ -12,6 +12,7 @@
 
 #include "for_each_access.h"
 #include "internal.h"
+#include "set_ride.h"
 
 namespace nebuta::raptor {
 
@@ -55,38 +56,9 @@ void router::target_found(unsigned k, seconds_t key, target_parent const& p) {
   }
 }
 
-// A better arrival at s by vehicle in round k: the label, its parent, and what it marks.
-template <bool Range>
-void router::set_ride(unsigned k, stop_idx s, seconds_t key, ride_parent const& p) {
-  if constexpr (Range) {
-    lower_from(ride_, k, s, key, 0U);
-  } else {
-    auto const i = k * n_stops_ + s.v();
-    if (ride_[i] == inf) written_.push_back(static_cast<std::uint32_t>(i));
-    ride_[i] = key;
-    ride_parent_[i] = p;
-    best_ride_[s.v()] = key;
-    touch(s);
-  }
-  if (next_marked_[s.v()] == 0U && sat_add(key, change_time(s)) < best_foot<Range>(k, s)) {
-    next_marked_[s.v()] = 1U;
-    next_marked_list_.push_back(s);
-  }
-  if (ride_improved_flag_[s.v()] == 0U) {
-    ride_improved_flag_[s.v()] = 1U;
-    ride_improved_.push_back(s);
-  }
-  if (s == target_stop_) {
-    target_found<Range>(k, key, {target_parent::type::ride, 0U, s, 0U, 0.0F});
-  } else if (auto const w = to_target_[s.v()]; w != inf) {
-    // At the end of the round, the walk from s records an arrival at most key + w; only later
-    // arrivals are pruned until then, so that ties resolve as before.
-    pending_ = std::min(pending_, key + w + 1);
-  }
-}
-
-template void router::set_ride<false>(unsigned, stop_idx, seconds_t, ride_parent const&);
-template void router::set_ride<true>(unsigned, stop_idx, seconds_t, ride_parent const&);
+// set_ride (set_ride.h) and ride_seated (seated.cc) record arrivals with it.
+template void router::target_found<false>(unsigned, seconds_t, target_parent const&);
+template void router::target_found<true>(unsigned, seconds_t, target_parent const&);
 
 template <bool Fwd, bool Range>
 void router::start(place const& from, place const& to, seconds_t start_key) {

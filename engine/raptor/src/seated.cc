@@ -12,6 +12,7 @@
 #include <algorithm>
 
 #include "internal.h"
+#include "set_ride.h"
 #include "nebuta/raptor/router.h"
 
 namespace nebuta::raptor {
