@@ -2,42 +2,35 @@
 // the peers' own tests expect. nigiri's block_id fixture is in stay_seated_test.cc.
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-
-#include "nebuta/gtfs_import/import.h"
+#include "peer_fixture.h"
 #include "nebuta/raptor/router.h"
 
 using namespace nebuta;
 using namespace nebuta::raptor;
+using nebuta::test::stop_of;
 
 namespace {
 
 inline constexpr seconds_t hm(int h, int m) { return h * 3600 + m * 60; }
 
-stop_idx S(timetable const& tt, std::string_view id) {
-  auto const s = tt.find_stop(id);
-  REQUIRE(s.has_value());
-  return *s;
-}
 
 }  // namespace
 
 // nigiri test/routing/shortest_fp_test.cc: the origin reaches A0, A1, A2 in 3, 5, 10 minutes, the
 // destination is 30, 20, 10 minutes from C3, C4, C5. Every way through arrives at 05:00 with
 // three trams; nigiri's answer takes the 5-minute footpaths A3 -> B0 and B3 -> C2 and leaves
-// from C5: the least walking. Our earliest arrival gives the time and the rides; McRAPTOR
-// (arrival x rides x walking) gives the same journey as nigiri, forward and backward.
+// from C5. Our earliest arrival gives the time and the rides, forward and backward; McRAPTOR
+// (arrival x rides x walking) the same footpaths (its egress stop is a tie, see below).
 TEST_CASE("peer fixture: nigiri shortest footpath") {
-  auto const dir = std::filesystem::path{NEBUTA_SOURCE_DIR} / "tests/engine/raptor/peer_fixtures/nigiri_shortest_fp";
-  auto const loaded = gtfs_import::load({{"nigiri", dir}});
+  auto const loaded = test::load_peer_fixture("nigiri_shortest_fp");
   auto const& tt = loaded.tt;
   index const idx{tt};
   router r{idx};
   date_t const day = std::chrono::year{2024} / 6 / 8;
-  std::vector<access_edge> const start = {{S(tt, "A0"), 180, 0.0F, 23}, {S(tt, "A1"), 300, 0.0F, 23},
-                                          {S(tt, "A2"), 600, 0.0F, 23}};
-  std::vector<access_edge> const end = {{S(tt, "C3"), 1800, 0.0F, 42}, {S(tt, "C4"), 1200, 0.0F, 42},
-                                        {S(tt, "C5"), 600, 0.0F, 42}};
+  std::vector<access_edge> const start = {{stop_of(tt, "A0"), 180, 0.0F, 23}, {stop_of(tt, "A1"), 300, 0.0F, 23},
+                                          {stop_of(tt, "A2"), 600, 0.0F, 23}};
+  std::vector<access_edge> const end = {{stop_of(tt, "C3"), 1800, 0.0F, 42}, {stop_of(tt, "C4"), 1200, 0.0F, 42},
+                                        {stop_of(tt, "C5"), 600, 0.0F, 42}};
   // Far from every stop (they have no coordinates anyway): only the edges reach them.
   auto const from = place::at_coord({0.0, 0.0}, start);
   auto const to = place::at_coord({0.0, 1.0}, end);

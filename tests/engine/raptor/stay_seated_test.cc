@@ -3,32 +3,26 @@
 // the journeys nigiri's test expects, and inline timetables for the rules of the spec.
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-
 #include "mini_feed.h"
-#include "nebuta/gtfs_import/import.h"
+#include "peer_fixture.h"
 #include "nebuta/raptor/router.h"
 #include "nebuta/raptor/tight.h"
 
 using namespace nebuta;
 using namespace nebuta::raptor;
+using nebuta::test::stop_of;
 using nebuta::test::hm;
 using nebuta::test::mini_feed;
 
 namespace {
 
-stop_idx S(timetable const& tt, std::string_view id) {
-  auto const s = tt.find_stop(id);
-  REQUIRE(s.has_value());
-  return *s;
-}
 
 date_t jul(unsigned d) { return std::chrono::year{2006} / 7 / std::chrono::day{d}; }
 
 std::string plan(router& r, std::string_view from, std::string_view to, date_t date, seconds_t t,
                  options const& o = {}) {
   auto const& tt = r.tt();
-  auto const res = r.earliest_arrival(place::at_stop(S(tt, from)), place::at_stop(S(tt, to)), date, t, o);
+  auto const res = r.earliest_arrival(place::at_stop(stop_of(tt, from)), place::at_stop(stop_of(tt, to)), date, t, o);
   if (!res.reachable) return "no route";
   journey j;
   REQUIRE(r.reconstruct(res.legs, j));
@@ -38,8 +32,7 @@ std::string plan(router& r, std::string_view from, std::string_view to, date_t d
 }  // namespace
 
 TEST_CASE("stay seated: nigiri's block_id fixture gives one ride through the block") {
-  auto const dir = std::filesystem::path{NEBUTA_SOURCE_DIR} / "tests/engine/raptor/peer_fixtures/nigiri_block_id";
-  auto const loaded = gtfs_import::load({{"nigiri", dir}});
+  auto const loaded = test::load_peer_fixture("nigiri_block_id");
   auto const& tt = loaded.tt;
   index const idx{tt};
   router r{idx};
@@ -57,7 +50,7 @@ TEST_CASE("stay seated: nigiri's block_id fixture gives one ride through the blo
   CHECK(plan(r, "S2", "S1", jul(2), hm(23, 0), nw) == "no route");
   // Sunday 9 July 00:00: Saturday's T2 and T5 leave S2 at 24:00, one ride each.
   // (T2 and T5 leave and arrive together; either is the answer.)
-  auto const s2_s3 = r.earliest_arrival(place::at_stop(S(tt, "S2")), place::at_stop(S(tt, "S3")), jul(9), hm(0, 0), nw);
+  auto const s2_s3 = r.earliest_arrival(place::at_stop(stop_of(tt, "S2")), place::at_stop(stop_of(tt, "S3")), jul(9), hm(0, 0), nw);
   REQUIRE(s2_s3.reachable);
   CHECK(s2_s3.time == hm(1, 0));
   CHECK(s2_s3.legs == 1U);
@@ -83,7 +76,7 @@ TEST_CASE("stay seated: nigiri's block_id fixture gives one ride through the blo
   auto no_seat = nw;
   no_seat.stay_seated = false;
   // (Friday's vehicle, a day later, is the first to get there.)
-  auto const thu = r.earliest_arrival(place::at_stop(S(tt, "S1")), place::at_stop(S(tt, "S5")), jul(6), hm(23, 0), no_seat);
+  auto const thu = r.earliest_arrival(place::at_stop(stop_of(tt, "S1")), place::at_stop(stop_of(tt, "S5")), jul(6), hm(23, 0), no_seat);
   CHECK((!thu.reachable || thu.time >= hm(27, 0) + seconds_per_day));
   CHECK(plan(r, "S1", "S4", jul(5), hm(23, 0), no_seat) == R"(23:00-02:00+1d, 2 rides
   23:00-23:55 ride T1 S1 -> S2
@@ -91,7 +84,7 @@ TEST_CASE("stay seated: nigiri's block_id fixture gives one ride through the blo
 )");
 
   // Arrive-by finds the same vehicle backwards.
-  auto const back = r.latest_departure(place::at_stop(S(tt, "S1")), place::at_stop(S(tt, "S8")), jul(2), hm(30, 0), nw);
+  auto const back = r.latest_departure(place::at_stop(stop_of(tt, "S1")), place::at_stop(stop_of(tt, "S8")), jul(2), hm(30, 0), nw);
   REQUIRE(back.reachable);
   CHECK(back.time == hm(23, 0));
   CHECK(back.legs == 1U);
@@ -153,7 +146,7 @@ TEST_CASE("stay seated: linked trips of transfers.txt win over block_id") {
 )");
   // 14:00 is no good; the 60 s change makes the next vehicle of y the answer: none that day
   // after 14:20, so tomorrow's first.
-  auto const res = r.earliest_arrival(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "C")), wed, hm(13, 50));
+  auto const res = r.earliest_arrival(place::at_stop(stop_of(tt, "A")), place::at_stop(stop_of(tt, "C")), wed, hm(13, 50));
   REQUIRE(res.reachable);
   CHECK(res.time > hm(24, 0));
   CHECK(plan(r, "A", "D", wed, hm(23, 0)) == R"(23:20-00:40+1d, 1 ride
@@ -163,7 +156,7 @@ TEST_CASE("stay seated: linked trips of transfers.txt win over block_id") {
   // Without continuations the first journey needs a change that is not possible.
   options no_seat;
   no_seat.stay_seated = false;
-  auto const none = r.earliest_arrival(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "C")), wed, hm(9, 50), no_seat);
+  auto const none = r.earliest_arrival(place::at_stop(stop_of(tt, "A")), place::at_stop(stop_of(tt, "C")), wed, hm(9, 50), no_seat);
   REQUIRE(none.reachable);
   CHECK(none.time > hm(10, 40));
 }
@@ -184,17 +177,17 @@ TEST_CASE("stay seated: a later trip of a route may run on where the first one d
 )");
   options one;
   one.max_legs = 1;
-  CHECK(r.earliest_arrival(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "D")), wed, hm(9, 50), one).reachable);
+  CHECK(r.earliest_arrival(place::at_stop(stop_of(tt, "A")), place::at_stop(stop_of(tt, "D")), wed, hm(9, 50), one).reachable);
 
   // Range and tight journeys: the departure window sees the one-ride journey at 10:30.
   std::vector<range_entry> entries;
-  r.range(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "D")), wed, hm(9, 0), hm(11, 0), {}, entries);
+  r.range(place::at_stop(stop_of(tt, "A")), place::at_stop(stop_of(tt, "D")), wed, hm(9, 0), hm(11, 0), {}, entries);
   REQUIRE(entries.size() == 1U);
   CHECK(entries[0].departure == hm(10, 30));
   CHECK(entries[0].arrival == hm(11, 30));
   CHECK(entries[0].legs == 1U);
   std::vector<journey> tight;
-  tight_journeys(r, place::at_stop(S(tt, "A")), place::at_stop(S(tt, "D")), wed, hm(9, 50), false, {}, tight);
+  tight_journeys(r, place::at_stop(stop_of(tt, "A")), place::at_stop(stop_of(tt, "D")), wed, hm(9, 50), false, {}, tight);
   REQUIRE(tight.size() == 1U);
   CHECK(tight[0].rides == 1U);
   CHECK(tight[0].departure == hm(10, 30));
@@ -217,13 +210,13 @@ TEST_CASE("stay seated: block rules (other stop, overlap, other service day)") {
   router r{idx};
   options o;
   o.max_legs = 1;
-  CHECK_FALSE(r.earliest_arrival(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "D")), wed, hm(7, 50), o).time < hm(11, 0));
+  CHECK_FALSE(r.earliest_arrival(place::at_stop(stop_of(tt, "A")), place::at_stop(stop_of(tt, "D")), wed, hm(7, 50), o).time < hm(11, 0));
   CHECK(plan(r, "A", "D", wed, hm(10, 50), o) == R"(11:00-11:40, 1 ride
   11:00-11:20 ride x3 A -> B
   11:20-11:40 ride y3 (stay seated) B -> D
 )");
   auto const thu = wed + std::chrono::days{1};
-  CHECK_FALSE(r.earliest_arrival(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "D")), thu, hm(10, 50), o).time <
+  CHECK_FALSE(r.earliest_arrival(place::at_stop(stop_of(tt, "A")), place::at_stop(stop_of(tt, "D")), thu, hm(10, 50), o).time <
               hm(24, 0));
 }
 
