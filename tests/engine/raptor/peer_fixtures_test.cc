@@ -74,3 +74,27 @@ TEST_CASE("peer fixture: nigiri shortest footpath") {
   CHECK(back.time == hm(1, 57));
   CHECK(back.legs == 3U);
 }
+
+// OpenTripPlanner mmri/AllModesAndAgenciesTest (feed 1a): from 1a1 at 2014-01-01 00:00 to 1a6,
+// five legs: bus 1a1 00:01 -> 1a2 00:02, ferry 1a3 00:03 -> 1a4 00:04, train 1a5 00:05 -> 1a6
+// 00:06, with the 0-second footpaths between them.
+TEST_CASE("peer fixture: OpenTripPlanner mmri 1a") {
+  auto const loaded = test::load_peer_fixture("otp_mmri_1a");
+  auto const& tt = loaded.tt;
+  index const idx{tt};
+  router r{idx};
+  date_t const day = std::chrono::year{2014} / 1 / 1;
+  options o;
+  o.walk_radius_m = 0.0;  // the stops are 111 m apart; OTP's test runs without a street network
+  auto const res = r.earliest_arrival(place::at_stop(stop_of(tt, "1a1")), place::at_stop(stop_of(tt, "1a6")), day, 0, o);
+  REQUIRE(res.reachable);
+  journey j;
+  REQUIRE(r.reconstruct(res.legs, j));
+  CHECK(to_string(tt, j) == R"(00:01-00:06, 3 rides
+  00:01-00:02 ride 1a|bus|1 1a1 -> 1a2
+  00:02-00:02 walk footpath 1a2 -> 1a3 111 m
+  00:03-00:04 ride 1a|ferry|1 1a3 -> 1a4
+  00:04-00:04 walk footpath 1a4 -> 1a5 111 m
+  00:05-00:06 ride 1a|train|1 1a5 -> 1a6
+)");
+}
