@@ -98,3 +98,40 @@ TEST_CASE("peer fixture: OpenTripPlanner mmri 1a") {
   00:05-00:06 ride 1a|train|1 1a5 -> 1a6
 )");
 }
+
+// nigiri test/routing/transfer_time_settings_test.cc: the journeys of 2019-05-01 (a range over
+// the day) for a change time at B of 2 minutes (nigiri's default: T1 then T2, arriving 10:22), 3
+// (still T2), 4 and 10 (T3, 10:30); beside them the direct T4 (09:55 -> 10:35, one ride).
+// nigiri reaches 3 and 4 minutes by factors of its 2-minute default and 10 by a minimum; here
+// the change time is given as such.
+TEST_CASE("peer fixture: nigiri transfer time") {
+  auto const loaded = test::load_peer_fixture("nigiri_transfer_time");
+  auto const& tt = loaded.tt;
+  index const idx{tt};
+  router r{idx};
+  date_t const day = std::chrono::year{2019} / 5 / 1;
+  auto const a = place::at_stop(stop_of(tt, "A")), c = place::at_stop(stop_of(tt, "C"));
+  for (auto const& [change_min, second] : {std::pair{2, "T2"}, std::pair{3, "T2"}, std::pair{4, "T3"}, std::pair{10, "T3"}}) {
+    INFO("change " << change_min << " min");
+    options o;
+    o.walk_radius_m = 0.0;
+    o.default_min_change_s = change_min * 60;
+    std::vector<range_entry> entries;
+    r.range(a, c, day, 0, 24 * 3600 - 1, o, entries);
+    REQUIRE(entries.size() == 2U);
+    // By decreasing departure: A 10:00 with a change, then the direct 09:55.
+    CHECK(entries[0].departure == 10 * 3600);
+    CHECK(entries[0].arrival == (std::string_view{second} == "T2" ? 10 * 3600 + 22 * 60 : 10 * 3600 + 30 * 60));
+    CHECK(entries[0].legs == 2U);
+    CHECK(entries[1].departure == 9 * 3600 + 55 * 60);
+    CHECK(entries[1].arrival == 10 * 3600 + 35 * 60);
+    CHECK(entries[1].legs == 1U);
+    auto const res = r.earliest_arrival(a, c, day, 10 * 3600, o);
+    REQUIRE(res.reachable);
+    journey j;
+    REQUIRE(r.reconstruct(res.legs, j));
+    REQUIRE(j.legs.size() == 2U);
+    CHECK(tt.external_trip_id(j.legs[0].trip) == "T1");
+    CHECK(tt.external_trip_id(j.legs[1].trip) == second);
+  }
+}
