@@ -93,6 +93,7 @@ void print_journey_text(api_service::service const& svc, raptor::journey const& 
     } else {
       auto const line = tt.trip_line[leg.trip];
       auto const& f = fares[std::min(ride++, fare::max_rides - 1)];
+      if (leg.stay_seated) std::cout << "      (stay on board: it runs on as)\n";
       std::cout << "    " << clock_time(leg.start) << "  " << from << "  " << svc.line_label(line, chain) << " → "
                 << svc.headsign(leg, chain) << "  [" << fare_text(tt, f.known, f.amount, f.currency_digits, f.currency)
                 << (f.transfer ? ", transfer" : "") << "]\n"

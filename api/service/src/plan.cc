@@ -337,6 +337,7 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
       ml.set_mode("ride");
       if (li > 0) ml.set_wait_s(leg.start - j.legs[li - 1].end);
       ml.set_realtime(leg.realtime);
+      ml.set_stay_seated(leg.stay_seated);
       ml.set_accessibility(leg_accessibility(leg));
       if (!leg.trip.valid()) {  // an added trip (realtime): its own id, line and headsign
         fill_added_trip(ml, *p.realtime, leg, chain);

@@ -83,13 +83,16 @@ index::index(timetable const& tt) : tt_{tt} {
   std::sort(stops_by_lat_.begin(), stops_by_lat_.end());
 
   lb_graph_ = lower_bound_graph{tt, link_dist_};
+  build_seated();
 }
 
 std::size_t index::memory_bytes() const {
   auto const bytes = [](auto const& v) { return v.capacity() * sizeof(v[0]); };
   return bytes(occ_offsets_) + bytes(occ_) + bytes(entry_fwd_offsets_) + bytes(entry_bwd_offsets_) + bytes(entry_fwd_) +
          bytes(entry_bwd_) + bytes(rev_fp_offsets_) + bytes(rev_fp_) + bytes(link_dist_) + bytes(arr_tm_) +
-         bytes(dep_tm_) + bytes(stop_accessible_) + bytes(stops_by_lat_) + lb_graph_.memory_bytes();
+         bytes(dep_tm_) + bytes(stop_accessible_) + bytes(stops_by_lat_) + lb_graph_.memory_bytes() +
+         bytes(seated_fwd_off_) + bytes(seated_bwd_off_) + bytes(seated_fwd_) + bytes(seated_bwd_) +
+         bytes(seated_days_) + bytes(route_seated_);
 }
 
 }  // namespace nebuta::raptor

@@ -98,6 +98,7 @@ std::string to_string(timetable const& tt, journey const& j) {
       case leg_kind::ride:
         out += "ride " + (l.trip.valid() ? tt.external_trip_id(l.trip) : std::string{"(added)"});
         if (l.day_offset != 0) out += (l.day_offset > 0 ? "@+" : "@") + std::to_string(l.day_offset) + "d";
+        if (l.stay_seated) out += " (stay seated)";
         out += " ";
         break;
       case leg_kind::walk: out += std::string{"walk "} + walk_name(l.walk) + " "; break;

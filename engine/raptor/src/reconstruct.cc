@@ -115,13 +115,19 @@ bool router::reconstruct_impl(unsigned legs, journey& out) const {
       continue;
     }
     auto const& p = ride_parent_[i];
-    auto const board = Fwd ? p.enter_pos : p.exit_pos;
-    auto const alight = Fwd ? p.exit_pos : p.enter_pos;
-    auto const l = p.on_extra ? make_extra_leg(p.trip.v(), board, alight) : make_ride_leg(p.trip, board, alight, p.offset);
-    out.legs.push_back(l);
+    stop_idx b;
+    seconds_t enter_key = 0;
+    if ((p.enter_pos & seated_flag) != 0U) {
+      std::tie(b, enter_key) = unwind_seated<Fwd>(p, out);
+    } else {
+      auto const board = Fwd ? p.enter_pos : p.exit_pos;
+      auto const alight = Fwd ? p.exit_pos : p.enter_pos;
+      auto const l = p.on_extra ? make_extra_leg(p.trip.v(), board, alight) : make_ride_leg(p.trip, board, alight, p.offset);
+      out.legs.push_back(l);
+      b = Fwd ? l.from : l.to;  // where the search entered the vehicle
+      enter_key = Fwd ? l.start : -l.end;
+    }
     ++out.rides;
-    auto const b = Fwd ? l.from : l.to;  // where the search entered the vehicle
-    auto const enter_key = Fwd ? l.start : -l.end;
     if (j == 0U) return false;
     auto found = false;
     for (auto jj = j; jj-- > 0U;) {
@@ -146,6 +152,37 @@ bool router::reconstruct_impl(unsigned legs, journey& out) const {
   if constexpr (Fwd) std::reverse(out.legs.begin(), out.legs.end());
   finish_journey(out, Fwd, start_key_);
   return true;
+}
+
+template <bool Fwd>
+std::pair<stop_idx, seconds_t> router::unwind_seated(ride_parent const& p, journey& out) const {
+  auto const last_pos = [&](trip_idx t) {
+    return static_cast<std::uint32_t>(tt_.route_stops[tt_.trip_route[t]].size()) - 1U;
+  };
+  auto const push = [&](trip_idx t, std::uint32_t board, std::uint32_t alight, std::int8_t offset, bool seated) {
+    auto l = make_ride_leg(t, board, alight, offset);
+    l.stay_seated = seated;
+    out.legs.push_back(l);
+    return l;
+  };
+  // Forward, legs go from the last ride back to the boarded one (reversed later); backward, from
+  // the boarded ride on in time.
+  if constexpr (Fwd) {
+    push(p.trip, 0U, p.exit_pos, p.offset, true);
+  } else {
+    push(p.trip, p.exit_pos, last_pos(p.trip), p.offset, false);
+  }
+  auto e = seated_pool_[p.enter_pos & ~seated_flag];
+  while ((e.enter & seated_flag) != 0U) {
+    push(e.trip, 0U, last_pos(e.trip), e.offset, true);
+    e = seated_pool_[e.enter & ~seated_flag];
+  }
+  auto const stop = tt_.route_stops[tt_.trip_route[e.trip]][e.enter];
+  if constexpr (Fwd) {
+    return {stop, push(e.trip, e.enter, last_pos(e.trip), e.offset, false).start};
+  } else {
+    return {stop, -push(e.trip, 0U, e.enter, e.offset, true).end};
+  }
 }
 
 // Walk and access legs get their times from the neighbouring rides: after a ride they start at its

@@ -12,6 +12,7 @@
 
 #include "for_each_access.h"
 #include "internal.h"
+#include "set_ride.h"
 
 namespace nebuta::raptor {
 
@@ -54,6 +55,10 @@ void router::target_found(unsigned k, seconds_t key, target_parent const& p) {
     target_parent_[k] = p;
   }
 }
+
+// set_ride (set_ride.h) and ride_seated (seated.cc) record arrivals with it.
+template void router::target_found<false>(unsigned, seconds_t, target_parent const&);
+template void router::target_found<true>(unsigned, seconds_t, target_parent const&);
 
 template <bool Fwd, bool Range>
 void router::start(place const& from, place const& to, seconds_t start_key) {
@@ -197,7 +202,6 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
   auto const first = tt_.route_first_trip[r];
   constexpr std::uint8_t enter_mask = Fwd ? no_pickup : no_dropoff;
   constexpr std::uint8_t exit_mask = Fwd ? no_dropoff : no_pickup;
-  auto const round_base = k * n_stops_;
   auto const n_trips = tt_.n_trips();
   auto const n_routes = tt_.n_routes();
 
@@ -270,34 +274,9 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
       if (best + lb(s) >= b) {
         if (rank > last_marked_rank) return;
       } else if ((f & exit_mask) == 0U && best < best_ride<Range>(k, s) && stop_ok(s)) {
-        if constexpr (Range) {
-          lower_from(ride_, k, s, best, 0U);
-        } else {
-          auto const i = round_base + s.v();
-          if (ride_[i] == inf) written_.push_back(static_cast<std::uint32_t>(i));
-          ride_[i] = best;
-          ride_parent_[i] = {trip_idx{first.v() + cur_trip[bo]}, enter_pos[bo], pos,
-                             static_cast<std::int8_t>(offsets_[bo])};
-          best_ride_[s.v()] = best;
-          touch(s);
-        }
-        if (next_marked_[s.v()] == 0U && sat_add(best, change_time(s)) < best_foot<Range>(k, s)) {
-          next_marked_[s.v()] = 1U;
-          next_marked_list_.push_back(s);
-        }
-        if (ride_improved_flag_[s.v()] == 0U) {
-          ride_improved_flag_[s.v()] = 1U;
-          ride_improved_.push_back(s);
-        }
-        if (s == target_stop_) {
-          target_found<Range>(k, best, {target_parent::type::ride, 0U, s, 0U, 0.0F});
-          b = bound<Range>(k);
-        } else if (auto const w = to_target_[s.v()]; w != inf) {
-          // At the end of the round, the walk from s records an arrival at most best + w; only
-          // later arrivals are pruned until then, so that ties resolve as before.
-          pending_ = std::min(pending_, best + w + 1);
-          b = bound<Range>(k);
-        }
+        set_ride<Range>(k, s, best,
+                        {trip_idx{first.v() + cur_trip[bo]}, enter_pos[bo], pos, static_cast<std::int8_t>(offsets_[bo])});
+        b = bound<Range>(k);
       }
     } else if (rank > last_marked_rank) {
       return;
@@ -413,10 +392,18 @@ void router::run_rounds() {
     }
     for (auto const r : routes_) {
       scan_route<Fwd, Range>(r, route_start_[r.v()], route_end_[r.v()], k);
+      if (seated_ && idx_.route_seated(r, Fwd)) seated_routes_.push_back({r, route_start_[r.v()], route_end_[r.v()]});
       route_start_[r.v()] = none;
     }
     routes_.clear();
     if (rt_ != nullptr) scan_extras<Fwd, Range>(k);
+    // After the round's scans, whose arrivals bound how far the vehicles running on are followed.
+    // Not yet with a realtime state: the continuations read the timetable's times and days, which
+    // a realtime trip may no longer keep (docs/realtime.md).
+    if (rt_ == nullptr) {
+      for (auto const& [r, first, last] : seated_routes_) relax_seated<Fwd, Range>(r, first, last, k);
+    }
+    seated_routes_.clear();
     for (auto const s : ride_improved_) {
       ride_improved_flag_[s.v()] = 0U;
       relax_footpaths<Fwd, Range>(s, k);

@@ -83,7 +83,8 @@ std::size_t router::memory_bytes() const {
            bytes(pareto_) +
            bytes(mc_pool_) + bytes(mc_bag_ride_) + bytes(mc_bag_foot_) + bytes(mc_new_) + bytes(mc_next_) +
            bytes(mc_new_stops_) + bytes(mc_next_stops_) + bytes(mc_touched_) + bytes(mc_touched_flag_) +
-           bytes(mc_route_bag_) + bytes(mc_targets_) + bytes(mc_ride_new_) + bytes(departures_) + bytes(range_found_);
+           bytes(mc_route_bag_) + bytes(mc_targets_) + bytes(mc_ride_new_) + bytes(departures_) + bytes(range_found_) +
+           bytes(seated_pool_) + bytes(seat_round_) + bytes(seat_touched_) + seated_routes_.memory_bytes();
   for (auto const& c : lb_cache_) n += c.values.memory_bytes() + bytes(c.seeds);
   for (auto const& a : activity_) n += bytes(a.runs) + bytes(a.trips) + bytes(a.n) + bytes(a.dep) + bytes(a.arr);
   for (auto const* bags : {&mc_bag_ride_, &mc_bag_foot_, &mc_new_, &mc_next_}) {
@@ -219,6 +220,9 @@ void router::reset() {
   target_round_.fill(inf);
   target_parent_.fill(target_parent{});
   pareto_.clear();
+  for (auto const i : seat_touched_) seat_round_[i] = 0U;
+  seat_touched_.clear();
+  seated_pool_.clear();
 }
 
 template <bool Fwd>
@@ -231,6 +235,12 @@ void router::init_query(place const& from, place const& to, date_t date, options
   wheelchair_ = opt.wheelchair;
   wheelchair_unknown_ok_ = opt.wheelchair_unknown_ok;
   use_fp_ = opt.transfers_txt_footpaths || opt.gtfs_literal;
+  seated_ = opt.stay_seated && idx_.n_seated_links() != 0U;
+  if (seated_ && seat_round_.empty()) {
+    seat_round_.assign(tt_.n_trips() * static_cast<std::size_t>(seated_slots), 0U);
+    seat_touched_.reserve(seat_round_.size());
+    seated_routes_.set_capacity(tt_.n_routes());
+  }
   radius_ = std::min(opt.walk_radius_m, static_cast<double>(tt_.walk_link_radius_m));
   if (radius_ < 0.0) radius_ = 0.0;
   speed_ = opt.walk_speed_mps > 0.0 ? opt.walk_speed_mps : 1.2;

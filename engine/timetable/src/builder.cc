@@ -10,6 +10,7 @@ timetable compiler::run(std::vector<std::pair<std::string, std::uint64_t>> const
   compute_date_range();
   for (auto i = 0U; i < feeds_.size(); ++i) load_feed(feeds_[i], feed_idx{i});
   build_routes();
+  build_trip_links();
   build_footpaths();
   build_walk_links();
   build_stop_indexes();

@@ -76,6 +76,7 @@ struct trip_instance {
   std::vector<std::uint8_t> flags;
   std::vector<seconds_t> arr, dep;
   std::vector<text_idx> stop_headsigns;  // empty when the trip has none
+  bool from_frequency{false};            // expanded from frequencies.txt: no block, no links
 };
 
 struct staged_trip {
@@ -85,6 +86,15 @@ struct staged_trip {
   text_idx headsign;
   string_idx short_name;
   std::uint8_t wheelchair;
+  std::uint32_t block;  // no_block without block_id
+};
+
+// transfers.txt transfer_type 4 / 5 between two staged trips, resolved after build_routes.
+struct staged_link {
+  trip_idx from, to;  // staging indices
+  std::uint8_t transfer_type;
+  std::string file;   // with the feed prefix, for problems
+  std::uint32_t line;
 };
 
 struct staged_transfer {
@@ -104,6 +114,7 @@ struct feed_state {
   view_map<line_idx> lines;
   view_map<bitfield_idx> services;
   view_map<std::uint32_t> trips;                // trip_id -> index into f.trips
+  view_map<std::uint32_t> blocks;               // block_id -> number unique over the feeds
   std::vector<std::optional<trip_idx>> staged;  // per row of f.trips: its staging index, if kept
 };
 
@@ -139,6 +150,7 @@ class compiler {
                                                   trip_idx staged, std::span<std::uint32_t const> rows);
   void expand_frequencies(trip_instance const& base, std::vector<frequency const*> const& rows);
   void load_transfers(feed_state& fs);   // transfers.txt
+  void load_trip_link(feed_state& fs, transfer const& tr);  // transfer_type 4, 5 (builder_trip_links.cc)
 
   // Passes over all feeds.
   void build_routes();  // builder_raptor_routes.cc
@@ -146,6 +158,7 @@ class compiler {
   void build_footpaths();     // builder_transfers.cc
   void build_walk_links();    // builder_walk_links.cc
   void build_stop_indexes();  // builder_stop_indexes.cc
+  void build_trip_links();    // builder_trip_links.cc
 
   std::vector<feed> const& feeds_;
   options const& opt_;
@@ -160,6 +173,9 @@ class compiler {
   std::vector<trip_instance> instances_;
   std::size_t expanded_stop_times_{0};
   std::vector<staged_transfer> transfers_;
+  std::uint32_t n_blocks_{0};
+  std::vector<staged_link> links_;
+  std::vector<trip_idx> trip_of_staged_;  // the compiled trip of a staged trip (invalid: none or several)
 };
 
 }  // namespace nebuta::build::detail

@@ -77,13 +77,16 @@ void compiler::add_route(std::vector<std::uint32_t> const& members) {
   for (auto const m : members) {
     auto const& inst = instances_[m];
     auto const& st = staged_trips_[inst.gtfs_trip.v()];
-    tt_.trip_ids.push_back(st.id);
+    auto const t = tt_.trip_ids.push_back(st.id);
     tt_.trip_line.push_back(st.line);
     tt_.trip_route.push_back(r);
     tt_.trip_service.push_back(st.service);
     tt_.trip_headsigns.push_back(st.headsign);
     tt_.trip_short_names.push_back(st.short_name);
     tt_.trip_wheelchair_accessible.push_back(st.wheelchair);
+    tt_.trip_block.push_back(inst.from_frequency ? no_block : st.block);
+    if (trip_of_staged_.size() < staged_trips_.size()) trip_of_staged_.resize(staged_trips_.size(), trip_idx::invalid());
+    trip_of_staged_[inst.gtfs_trip.v()] = inst.from_frequency ? trip_idx::invalid() : t;
     tt_.trip_stop_headsigns.emplace_back(inst.stop_headsigns);
   }
 }

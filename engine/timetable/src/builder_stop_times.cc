@@ -143,6 +143,15 @@ std::optional<trip_instance> compiler::make_trip_instance(feed const& f, transla
   slice(sequences);
 
   for (std::size_t i = 0; i < arr.size(); ++i) {
+    // Nobody arrives on the trip at its first stop nor leaves it at its last: an arrival after
+    // the departure there (nigiri's block_id fixture writes one) is ignored, not fatal.
+    if ((i == 0 || i + 1 == arr.size()) && *arr[i] > *dep[i]) {
+      problem("stop_times.txt", lines[i], "edge_time_order",
+              std::string{i == 0 ? "arrival after departure at the first stop" : "departure before arrival at the last stop"} +
+                  " of trip '" + std::string{t.id} + "'; " + (i == 0 ? "arrival" : "departure") + " ignored");
+      if (i == 0) arr[i] = dep[i];
+      else dep[i] = arr[i];
+    }
     if (*arr[i] > *dep[i] || (i > 0 && *dep[i - 1] > *arr[i])) {
       problem("stop_times.txt", lines[i], "decreasing_time",
               "times decrease in trip '" + std::string{t.id} + "'; trip dropped");
@@ -181,6 +190,7 @@ void compiler::expand_frequencies(trip_instance const& base, std::vector<frequen
       }
       expanded_stop_times_ += base.arr.size();
       auto copy = base;
+      copy.from_frequency = true;
       for (auto& v : copy.arr) v += static_cast<seconds_t>(shift);
       for (auto& v : copy.dep) v += static_cast<seconds_t>(shift);
       instances_.push_back(std::move(copy));

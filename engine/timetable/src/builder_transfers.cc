@@ -10,6 +10,10 @@ void compiler::load_transfers(feed_state& fs) {
   auto const& f = fs.f;
   auto const& stops = fs.stops;
   for (auto const& tr : f.transfers) {
+    if (tr.transfer_type == 4 || tr.transfer_type == 5) {
+      load_trip_link(fs, tr);
+      continue;
+    }
     if (tr.transfer_type != 2) continue;
     auto const from = stops.find(tr.from_stop), to = stops.find(tr.to_stop);
     if (from == stops.end() || to == stops.end()) {

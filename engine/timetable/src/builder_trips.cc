@@ -27,10 +27,13 @@ void compiler::load_trips(feed_state& fs) {
       problem("trips.txt", t.file_line, "unknown_service", "unknown service_id '" + std::string{t.service_id} + "'");
       continue;
     }
+    auto block = no_block;
+    if (!t.block_id.empty()) block = fs.blocks.emplace(t.block_id, n_blocks_).first->second;
+    if (block == n_blocks_) ++n_blocks_;
     staged[i] = trip_idx{static_cast<std::uint32_t>(staged_trips_.size())};
     staged_trips_.push_back({strings_.get(t.id), line->second, service->second,
                              make_text(translations, "trips", "trip_headsign", t.id, "", t.headsign),
-                             strings_.get(t.short_name), t.wheelchair_accessible});
+                             strings_.get(t.short_name), t.wheelchair_accessible, block});
   }
 }
 

@@ -50,7 +50,7 @@ build::feed to_build_feed(gtfs::feed const& src, std::string name) {
   out.trips.reserve(src.trips.size());
   for (auto const& t : src.trips) {
     out.trips.push_back({{t.line}, t.trip_id, t.route_id, t.service_id, t.trip_headsign, t.trip_short_name,
-                         t.wheelchair_accessible});
+                         t.wheelchair_accessible, t.block_id});
   }
   out.stop_times.reserve(src.stop_times.size());
   for (auto const& s : src.stop_times) {
@@ -67,7 +67,8 @@ build::feed to_build_feed(gtfs::feed const& src, std::string name) {
     out.frequencies.push_back({{f.line}, f.trip_id, f.start_time, f.end_time, f.headway_secs});
   }
   for (auto const& t : src.transfers) {
-    out.transfers.push_back({{t.line}, t.from_stop_id, t.to_stop_id, t.transfer_type, t.min_transfer_time});
+    out.transfers.push_back({{t.line}, t.from_stop_id, t.to_stop_id, t.transfer_type, t.min_transfer_time,
+                             t.from_trip_id, t.to_trip_id});
   }
   out.translations.reserve(src.translations.size());
   for (auto const& t : src.translations) {

@@ -38,6 +38,16 @@ struct route_times {
   std::uint32_t n_stops;
 };
 
+// A stay-seated continuation of a trip (GTFS block_id, or transfers.txt transfer_type 4): on the
+// service days d of the trip whose bit is set in `days`, a rider on it may stay on board into
+// `other`, which runs on service day d + shift. Forward lists give the next trip (shift 0 or 1),
+// backward lists the previous one (shift 0 or -1), each with the days of its own trip.
+struct seated_link {
+  trip_idx other;
+  std::int32_t shift;
+  std::uint32_t days;  // first word of the day bits (timetable::bitfield_words words)
+};
+
 class index {
  public:
   explicit index(timetable const& tt);
@@ -72,6 +82,25 @@ class index {
     return {tt_.arrivals.data() + base, tt_.departures.data() + base, arr_tm_.data() + base,
             dep_tm_.data() + base, tt_.route_n_trips[r], static_cast<std::uint32_t>(tt_.route_stops[r].size())};
   }
+
+  // The continuations of trip t (blocks.cc): the trips a rider stays seated into (fwd) or came
+  // seated from (backward).
+  std::span<seated_link const> seated(trip_idx t, bool fwd) const {
+    auto const& offs = fwd ? seated_fwd_off_ : seated_bwd_off_;
+    auto const& list = fwd ? seated_fwd_ : seated_bwd_;
+    if (offs.empty()) return {};
+    return {list.data() + offs[t.v()], list.data() + offs[t.v() + 1]};
+  }
+  bool seated_on(seated_link const& l, std::int64_t day) const {
+    if (day < 0 || day >= static_cast<std::int64_t>(tt_.n_days)) return false;
+    auto const d = static_cast<std::size_t>(day);
+    return ((seated_days_[l.days + d / 64] >> (d % 64)) & 1U) != 0U;
+  }
+  // Some trip of route r has a continuation in that direction.
+  bool route_seated(route_idx r, bool fwd) const {
+    return !route_seated_.empty() && (route_seated_[r.v()] & (fwd ? 1U : 2U)) != 0U;
+  }
+  std::size_t n_seated_links() const { return seated_fwd_.size(); }
 
   // GTFS wheelchair_boarding of a stop (0 unknown, 1 yes, 2 no), a platform's 0 inherited from
   // its station.
@@ -111,6 +140,11 @@ class index {
   std::vector<std::pair<double, stop_idx>> stops_by_lat_;
   seconds_t first_departure_{0};
   lower_bound_graph lb_graph_;
+  void build_seated();  // blocks.cc
+  std::vector<std::uint32_t> seated_fwd_off_, seated_bwd_off_;
+  std::vector<seated_link> seated_fwd_, seated_bwd_;
+  std::vector<std::uint64_t> seated_days_;
+  std::vector<std::uint8_t> route_seated_;  // bit 0: a trip has a successor, bit 1: a predecessor
 };
 
 }  // namespace nebuta::raptor

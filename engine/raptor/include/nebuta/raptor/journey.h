@@ -44,6 +44,9 @@ struct leg {
   std::uint32_t trip_in_route{0};
   std::uint32_t board_pos{0}, alight_pos{0};
   std::int8_t day_offset{0};
+  // The rider stayed on board from the previous ride leg (the vehicle runs on as this trip):
+  // no boarding, not counted in journey::rides.
+  bool stay_seated{false};
 
   // Realtime (options::realtime): the leg's times are the overlay's (the trip has realtime that
   // day). A ride on an extra route of the overlay (a trip that overtakes, changed its stops, or
@@ -60,7 +63,7 @@ struct leg {
 
 struct journey {
   seconds_t departure{0}, arrival{0};
-  unsigned rides{0};
+  unsigned rides{0};  // vehicles boarded (a stay-seated continuation is not a boarding)
   std::vector<leg> legs;
 };
 

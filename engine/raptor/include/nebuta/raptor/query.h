@@ -64,6 +64,9 @@ struct options {
   double walk_speed_mps{1.2};   // walking links last ceil(distance / speed) seconds
   double max_walk_m{400.0};     // walking from / to a coordinate (access, egress, direct walk)
   bool transfers_txt_footpaths{true};
+  // A rider may stay on board where a trip runs on as another (GTFS block_id, transfers.txt
+  // transfer_type 4): one boarding, no change time. False: every trip is boarded on its own.
+  bool stay_seated{true};
 
   seconds_t transfer_slack_s{0};       // literal mode: change time between two vehicle legs
   seconds_t default_min_change_s{60};  // normal mode: where stop_min_change_s is unset

@@ -148,6 +148,22 @@ class router {
   seconds_t probe_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank) const;
   template <bool Fwd, bool Range>
   void relax_footpaths(stop_idx s, unsigned k);
+  // Stay-seated continuations (seated.cc): after route r's scan in round k, the trips a rider
+  // on r can stay seated into, ridden in the same round (no boarding, no change time).
+  template <bool Fwd, bool Range>
+  void relax_seated(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank, unsigned k);
+  // Rides trip t of service day day_ + offset from its first stop (backward: to its last stop),
+  // having come seated from the ride `from` (an index into seated_pool_, or seated_flag | pos).
+  template <bool Fwd, bool Range>
+  void ride_seated(trip_idx t, int offset, std::uint32_t from, unsigned k);
+  template <bool Range>
+  void set_ride(unsigned k, stop_idx s, seconds_t key, ride_parent const& p);
+  template <bool Fwd>
+  bool boardable_at_start(trip_idx t, stop_idx at) const;
+  // Reconstruction of a ride reached seated: pushes the legs of the rides before it back to the
+  // one entered in the search direction, and returns that one's entry stop and key.
+  template <bool Fwd>
+  std::pair<stop_idx, seconds_t> unwind_seated(ride_parent const& p, journey& out) const;
   template <bool Fwd>
   bool reconstruct_impl(unsigned legs, journey& out) const;
 
@@ -268,6 +284,7 @@ class router {
   bool wheelchair_{false};
   bool wheelchair_unknown_ok_{false};
   bool use_fp_{true};
+  bool seated_{true};
   double radius_{0.0};
   double speed_{1.2};
   double max_walk_{400.0};
@@ -405,6 +422,27 @@ class router {
   std::vector<mc_target> mc_targets_;
   std::vector<std::uint32_t> mc_ride_new_;  // ride labels of the current round, for footpaths
   seconds_t mc_start_{0};
+
+  // --- stay-seated scratch (sized only for a timetable with continuations)
+  // A ride_parent whose enter_pos has seated_flag set came seated: its low bits index
+  // seated_pool_, the ride before it, whose own enter is a boarding position or again a flagged
+  // index.
+  static constexpr std::uint32_t seated_flag = 0x8000'0000U;
+  struct seated_ride {
+    trip_idx trip;
+    std::uint32_t enter;  // search direction: where the rider got on it, or seated_flag | pool index
+    std::int8_t offset;
+  };
+  std::vector<seated_ride> seated_pool_;
+  // Per trip and day offset (offset + seated_slots / 2): 1 + the round in which it was ridden seated.
+  static constexpr int seated_slots = 24;
+  std::vector<std::uint8_t> seat_round_;
+  std::vector<std::uint32_t> seat_touched_;
+  struct seated_scan {
+    route_idx r;
+    std::uint32_t first, last;  // ranks of the first / last marked stop of the round's scan
+  };
+  detail::fixed_list<seated_scan> seated_routes_;  // routes of this round with continuations
 
   // --- range scratch
   std::vector<seconds_t> departures_;

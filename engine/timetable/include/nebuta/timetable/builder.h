@@ -40,6 +40,7 @@ struct line : origin {
 struct trip : origin {
   std::string_view id, line_id, service_id, headsign, short_name;
   std::uint8_t wheelchair_accessible{0};
+  std::string_view block_id;  // trips of one block_id and service day are one vehicle's work
 };
 
 struct stop_time : origin {
@@ -71,6 +72,7 @@ struct transfer : origin {
   std::string_view from_stop, to_stop;
   std::uint8_t transfer_type{0};
   std::optional<std::uint32_t> min_transfer_time;
+  std::string_view from_trip, to_trip;  // linked trips (transfer_type 4 and 5)
 };
 
 // One translation row. The legacy GTFS-JP dialect (trans_id, lang, translation) translates a

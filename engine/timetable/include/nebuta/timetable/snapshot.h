@@ -11,7 +11,7 @@
 
 namespace nebuta {
 
-inline constexpr std::uint32_t snapshot_format_version = 2;  // 2: fares
+inline constexpr std::uint32_t snapshot_format_version = 3;  // 2: fares, 3: blocks and linked trips
 
 class snapshot_error : public std::runtime_error {
  public:

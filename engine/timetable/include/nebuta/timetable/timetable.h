@@ -67,6 +67,15 @@ struct warning_count {
 };
 
 inline constexpr std::uint16_t no_min_change_time = 0xFFFF;
+inline constexpr std::uint32_t no_block = 0xFFFF'FFFF;
+
+// transfers.txt linked trips: transfer_type 4 (the rider may stay on board from `from` into `to`)
+// or 5 (the vehicle runs on as `to`, but riders must alight and board again).
+struct trip_link {
+  trip_idx from, to;
+  std::uint8_t transfer_type;
+  std::uint8_t reserved[3]{};
+};
 
 struct timetable {
   // --- feeds
@@ -124,6 +133,10 @@ struct timetable {
   vecmap<trip_idx, string_idx> trip_short_names;
   vecmap<trip_idx, std::uint8_t> trip_wheelchair_accessible;  // 0 unknown, 1 yes, 2 no
   multimap<trip_idx, text_idx> trip_stop_headsigns;  // empty, or one per route stop
+  // block_id as a number unique over the feeds, or no_block (none given, or a trip expanded from
+  // frequencies.txt). Which trips continue which is raptor::index's business (blocks.cc).
+  vecmap<trip_idx, std::uint32_t> trip_block;
+  std::vector<trip_link> trip_links;  // sorted by (from, to)
 
   // --- RAPTOR routes
   multimap<route_idx, stop_idx> route_stops;
@@ -226,6 +239,7 @@ struct timetable {
     f(trip_ids.raw()); f(trip_line.raw()); f(trip_route.raw()); f(trip_service.raw());
     f(trip_headsigns.raw()); f(trip_short_names.raw()); f(trip_wheelchair_accessible.raw());
     f(trip_stop_headsigns.raw_offsets()); f(trip_stop_headsigns.raw_data());
+    f(trip_block.raw()); f(trip_links);
     f(route_stops.raw_offsets()); f(route_stops.raw_data());
     f(route_stop_flags.raw_offsets()); f(route_stop_flags.raw_data());
     f(route_first_trip.raw()); f(route_n_trips.raw()); f(route_time_base.raw()); f(route_type.raw());
