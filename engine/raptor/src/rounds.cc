@@ -57,7 +57,7 @@ void router::target_found(unsigned k, seconds_t key, target_parent const& p) {
 }
 
 // set_ride (set_ride.h) and ride_seated (seated.cc) record arrivals with it.
-template void router::target_found<false>(unsigned, seconds_t, target_parent const&);
+template void router::target_found<false>(unsigned, seconds_t, target_parent const&);  // seated.cc, rt_rounds.cc
 template void router::target_found<true>(unsigned, seconds_t, target_parent const&);
 
 template <bool Fwd, bool Range>
@@ -432,7 +432,5 @@ template void router::start<true, true>(place const&, place const&, seconds_t);
 template void router::run_rounds<true, false>();
 template void router::run_rounds<false, false>();
 template void router::run_rounds<true, true>();
-template void router::target_found<false>(unsigned, seconds_t, target_parent const&);  // rt_rounds.cc
-template void router::target_found<true>(unsigned, seconds_t, target_parent const&);
 
 }  // namespace nebuta::raptor
