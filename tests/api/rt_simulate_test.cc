@@ -84,6 +84,11 @@ TEST_CASE("rt-simulate writes a FeedMessage pair per interval, index and truth",
     }
     auto const tu = nebuta::gtfs_rt::decode(read_file(dir.path / "a" / index[i][2]), ids);
     REQUIRE(tu.message);
+    std::string why;  // the skip reasons, to say what went wrong
+    for (auto k = 0U; k < nebuta::rt::n_skip_reasons; ++k) {
+      if (tu.message->skipped.n[k] != 0) why += std::string{nebuta::rt::skip_reason_names[k]} + "=" + std::to_string(tu.message->skipped.n[k]) + " ";
+    }
+    INFO(index[i][2] << ": " << why);
     CHECK(tu.message->skipped.total() == 0);
     nebuta::rt::build_input in;
     for (auto const& u : tu.message->trip_updates) in.trip_updates.push_back({&u, 0, tu.message->timestamp});

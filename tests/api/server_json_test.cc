@@ -193,13 +193,13 @@ TEST_CASE("json: numbers, escapes and field order on hand-made messages", "[api]
   using nebuta::api_service::to_json;
   nebuta::v1::PlanRequest pr;
   CHECK(to_json(pr) ==
-        R"({"from":"","to":"","date":"","depart":"","arrive":"","window":"","lang":"","wheelchair":false,"gtfs_literal":false})");
+        R"({"from":"","to":"","date":"","depart":"","arrive":"","window":"","lang":"","wheelchair":false,"gtfs_literal":false,"sort":""})");
   // proto3 `optional` fields follow the others, in field-number order, once set.
   pr.set_transfer_slack(0);
   pr.set_max_legs(3);
   pr.set_from("八戸駅 <\"x\">\u2028");
   CHECK(to_json(pr) == R"({"from":"八戸駅 \u003c\"x\"\u003e\u2028","to":"","date":"","depart":"","arrive":"","window":"",)"
-                       R"("lang":"","wheelchair":false,"gtfs_literal":false,"max_legs":3,"transfer_slack":0})");
+                       R"("lang":"","wheelchair":false,"gtfs_literal":false,"sort":"","max_legs":3,"transfer_slack":0})");
   nebuta::v1::LatLon p;
   p.set_lat(40.5123456789012345);
   p.set_lon(0.1);

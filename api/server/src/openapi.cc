@@ -170,6 +170,8 @@ std::string make_openapi_json() {
       "StopSearchResponse", search_params());
   paths["/v1/places"]["get"] = operation("Stops and gazetteer places (--places FILE) by name; a result has stop or place",
                                          "StopSearchResponse", search_params());
+  paths["/v1/places/{id}"]["get"] =
+      operation("One gazetteer place", "Place", json::array({path_param("id", "place id, with or without place:")}));
   paths["/v1/stops/{id}"]["get"] = operation("One stop or station", "Stop", json::array({path_param("id", "stop id")}));
   paths["/v1/stops/{id}/departures"]["get"] = operation(
       "Departure board", "DeparturesResponse",

@@ -50,6 +50,9 @@ http_response place_search(planner& p, call& c) {
       p.svc.search_places(c.param_or_empty("q"), static_cast<unsigned>(limit), c.chain, c.param_or_empty("date")), c.fmt);
 }
 
+// GET /v1/places/{id}: one gazetteer place ("place:ID" or ID)
+http_response place_by_id(planner& p, call& c) { return message_response(p.svc.place(c.seg[2], c.chain), c.fmt); }
+
 // GET /v1/stops/{id}
 http_response stop(planner& p, call& c) { return message_response(p.svc.stop(c.seg[2], c.chain), c.fmt); }
 
@@ -84,7 +87,7 @@ http_response trip(planner& p, call& c) {
 // GET /v1/feeds
 http_response feeds(planner& p, call& c) { return message_response(p.svc.feeds(c.chain), c.fmt); }
 
-constexpr std::array<route<planner>, 11> table{{
+constexpr std::array<route<planner>, 12> table{{
     {"/v1/plan", "GET",
      "from to date depart arrive window wheelchair max_legs walk_radius walk_speed transfer_slack gtfs_literal sort "
      "max_fare",
@@ -92,6 +95,7 @@ constexpr std::array<route<planner>, 11> table{{
     {"/v1/plan", "POST", "", endpoint::plan, plan_post, true},
     {"/v1/stops", "GET", "q limit date", endpoint::stops_search, stop_search},
     {"/v1/places", "GET", "q limit date", endpoint::stops_search, place_search},
+    {"/v1/places/{}", "GET", "", endpoint::stop, place_by_id},
     {"/v1/stops/{}", "GET", "", endpoint::stop, stop},
     {"/v1/stops/{}/departures", "GET", "date time n", endpoint::departures, departures},
     {"/v1/nearby", "GET", "lat lon radius limit", endpoint::nearby, nearby},

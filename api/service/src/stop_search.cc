@@ -39,6 +39,16 @@ void service::fill_group(v1::Stop& out, stop_group const& g, lang_chain const& c
   for (auto const l : lines) fill_route_ref(*out.add_routes(), l, chain);
 }
 
+v1::Place service::place(std::string_view id, lang_chain const& chain) const {
+  auto const bare = id.starts_with("place:") ? id.substr(6) : id;
+  auto const& places = search_->places();
+  auto const it = std::find_if(places.begin(), places.end(), [&](search::place const& pl) { return pl.id == bare; });
+  if (it == places.end()) throw api_error{404, "unknown_stop", {"place:" + std::string{bare}}};
+  v1::Place out;
+  fill_place(out, *it, chain);
+  return out;
+}
+
 void service::fill_place(v1::Place& out, search::place const& p, lang_chain const& chain) const {
   out.set_place_id(p.id);
   out.set_kind(p.kind);

@@ -16,6 +16,7 @@ const texts = {
     board: 'Departures', boardFor: 'Departures from {s}', kiosk: 'Station display', noDepartures: 'No departures.',
     refreshed: 'Updated {t}', back: 'Back to search', stopSearch: 'Stop', showBoard: 'Show departures',
     suggestions: 'Suggestions', noSuggestion: 'No stop matches', nextDay: '+1 day',
+    kind_sight: 'Sight', kind_market: 'Market', kind_museum: 'Museum', kind_public: 'Public office', kind_hospital: 'Hospital', kind_school: 'School', kind_hotel: 'Hotel', kind_place: 'Place',
     errUnreachable: 'The server cannot be reached. Check your connection and try again.',
     errBusy: 'The server is busy. Please try again in a moment.',
     errBadRequest: 'The search could not be understood.', errNotFound: 'Not found.', errServer: 'The server answered with an error.',
@@ -36,6 +37,7 @@ const texts = {
     board: '発車案内', boardFor: '{s} の発車案内', kiosk: '駅の表示板', noDepartures: '発車予定はありません。',
     refreshed: '{t} 更新', back: '検索に戻る', stopSearch: '停留所', showBoard: '発車案内を表示',
     suggestions: '候補', noSuggestion: '該当する停留所はありません', nextDay: '翌日',
+    kind_sight: '観光地', kind_market: '市場', kind_museum: '博物館', kind_public: '公共施設', kind_hospital: '病院', kind_school: '学校', kind_hotel: 'ホテル', kind_place: '場所',
     errUnreachable: 'サーバーに接続できません。通信環境を確認して、もう一度お試しください。',
     errBusy: 'サーバーが混み合っています。しばらくしてからもう一度お試しください。',
     errBadRequest: '検索条件を理解できませんでした。', errNotFound: '見つかりません。', errServer: 'サーバーがエラーを返しました。',
@@ -56,6 +58,7 @@ const texts = {
     board: '发车信息', boardFor: '{s} 发车信息', kiosk: '车站显示屏', noDepartures: '暂无发车。',
     refreshed: '{t} 更新', back: '返回查询', stopSearch: '车站', showBoard: '显示发车信息',
     suggestions: '候选', noSuggestion: '没有匹配的车站', nextDay: '次日',
+    kind_sight: '景点', kind_market: '市场', kind_museum: '博物馆', kind_public: '公共设施', kind_hospital: '医院', kind_school: '学校', kind_hotel: '酒店', kind_place: '地点',
     errUnreachable: '无法连接服务器。请检查网络后重试。', errBusy: '服务器繁忙，请稍后重试。',
     errBadRequest: '无法理解查询条件。', errNotFound: '未找到。', errServer: '服务器返回错误。',
     errUnknownStop: '没有这个名称的车站。', errAmbiguous: '此名称对应多个车站，请从列表中选择。',
@@ -74,6 +77,7 @@ const texts = {
     board: '發車資訊', boardFor: '{s} 發車資訊', kiosk: '車站顯示屏', noDepartures: '目前沒有發車。',
     refreshed: '{t} 更新', back: '返回查詢', stopSearch: '車站', showBoard: '顯示發車資訊',
     suggestions: '候選', noSuggestion: '沒有符合的車站', nextDay: '隔日',
+    kind_sight: '景點', kind_market: '市場', kind_museum: '博物館', kind_public: '公共設施', kind_hospital: '醫院', kind_school: '學校', kind_hotel: '飯店', kind_place: '地點',
     errUnreachable: '無法連線到伺服器。請檢查網路後再試一次。', errBusy: '伺服器忙碌中，請稍後再試。',
     errBadRequest: '無法理解查詢條件。', errNotFound: '找不到。', errServer: '伺服器回傳錯誤。',
     errUnknownStop: '沒有這個名稱的車站。', errAmbiguous: '此名稱對應多個車站，請從清單中選擇。',
@@ -92,6 +96,7 @@ const texts = {
     board: '출발 안내', boardFor: '{s} 출발 안내', kiosk: '역 안내 화면', noDepartures: '출발 예정이 없습니다.',
     refreshed: '{t} 갱신', back: '검색으로 돌아가기', stopSearch: '정류장', showBoard: '출발 안내 보기',
     suggestions: '후보', noSuggestion: '일치하는 정류장이 없습니다', nextDay: '다음 날',
+    kind_sight: '관광지', kind_market: '시장', kind_museum: '박물관', kind_public: '공공시설', kind_hospital: '병원', kind_school: '학교', kind_hotel: '호텔', kind_place: '장소',
     errUnreachable: '서버에 연결할 수 없습니다. 연결 상태를 확인하고 다시 시도하세요.',
     errBusy: '서버가 혼잡합니다. 잠시 후 다시 시도하세요.',
     errBadRequest: '검색 조건을 이해할 수 없습니다.', errNotFound: '찾을 수 없습니다.', errServer: '서버가 오류를 반환했습니다.',
@@ -128,12 +133,12 @@ export function chooseLanguage(urlLang, browserLanguages) {
   return 'en';
 }
 
-// The API's language chain for the page's language: names in that language, then English, then
-// the feed's own. Japanese pages ask for Japanese only (the feeds' own language).
+// The API's language chain for the page's language: the page's language alone, since the API
+// itself goes on to English and then to the feed's own language (docs/search.md#languages).
+// Naming the feed's language here would stop it from making an English name where the feed has
+// only a Japanese one (a route's badge and the English names of its terminals).
 export function apiLangChain(lang) {
-  if (lang === 'ja') return 'ja';
-  if (lang === 'en') return 'en,ja';
-  return `${lang},en,ja`;
+  return lang;
 }
 
 // The text `key` in `lang`, with {name} placeholders filled from `args`.

@@ -122,6 +122,7 @@ vehicle_position day_simulation::report(sim_trip const& s, std::size_t k) const 
     v.trip = s.trip;
     v.trip_id = std::string{tt.strings[tt.trip_ids[s.trip]]};
     v.start_date = tt.date_of(s.day);
+    v.start_time = ctx_.departure(s.trip, 0);  // names one copy of a frequency-based trip
   }
   return v;
 }
@@ -157,11 +158,14 @@ feed_message day_simulation::trip_updates(unix_time at) const {
     auto const n = static_cast<std::uint32_t>(s.arrival.size());
     if (at < b + ctx_.departure(s.trip, 0) - 3600 || at > b + s.arrival[n - 1]) continue;
     trip_update u;
-    u.entity_id = std::string{tt.strings[tt.trip_ids[s.trip]]};
     u.trip = s.trip;
-    u.trip_id = u.entity_id;
+    u.trip_id = std::string{tt.strings[tt.trip_ids[s.trip]]};
     u.line = tt.trip_line[s.trip];
     u.start_date = tt.date_of(s.day);
+    // The copies of a frequency-based trip share its trip_id: start_time tells them apart (the
+    // spec requires it for them), and the entity id carries it so that entity ids stay unique.
+    u.start_time = ctx_.departure(s.trip, 0);
+    u.entity_id = u.trip_id + "@" + std::to_string(*u.start_time);
     u.timestamp = at;
     u.vehicle_id = s.vehicle;
     if (s.canceled) {

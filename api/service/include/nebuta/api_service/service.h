@@ -111,6 +111,8 @@ class service {
   v1::StopSearchResponse search_places(std::string_view q, unsigned limit, lang_chain const& chain,
                                        std::string_view date = {}) const;
   place_search const& places() const { return *search_; }
+  // One gazetteer place by its id, with or without the "place:" of plan requests.
+  v1::Place place(std::string_view id, lang_chain const& chain) const;
   v1::Stop stop(std::string_view id, lang_chain const& chain) const;
   v1::DeparturesResponse departures(std::string_view id, std::string_view date, std::string_view time,
                                     unsigned n, lang_chain const& chain) const;
