@@ -2,8 +2,9 @@
 # Old and new journey planner side by side, alternating, in one run (issue 10's figures).
 #   benchmarks/compare/run_raptor_compare.sh [NEW_BUILD] [BASE_TREE] [ROUNDS]
 # BASE_TREE is a checkout of commit 9e24251 built in BASE_TREE/build (RelWithDebInfo, as
-# `make build`); its libraries are linked, not rebuilt, into raptor_bench_9e24251 (that
-# commit's bench_raptor plus thread-CPU columns and --setup). Each round runs, per feed, the old
+# `make build`). That commit's benchmarks/raptor_bench.cc, with raptor_bench_9e24251.patch
+# applied (thread-CPU columns, --setup: router construction time and heap bytes), is compiled
+# here and linked against BASE_TREE/build's libraries, which are not rebuilt. Each round runs, per feed, the old
 # binary then the new one on the same 10,000 earliest-arrival and 1,000 2-hour range queries
 # (seed 42), and prints `uptime` before each feed.
 set -euo pipefail
@@ -12,12 +13,15 @@ base=${2:-/work/base}
 rounds=${3:-3}
 here=$(cd "$(dirname "$0")" && pwd)
 data=${NEBUTA_SHARED_DATA:-$(cd "$here/../../.." && pwd)/shared/data}
-old_bin=$(mktemp -d)/bench_raptor_9e24251
-trap 'rm -rf "$(dirname "$old_bin")"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+old_bin=$work/bench_raptor_9e24251
+cp "$base/benchmarks/raptor_bench.cc" "$work/raptor_bench.cc"
+patch -s "$work/raptor_bench.cc" <"$here/raptor_bench_9e24251.patch"
 lib=$base/build
 c++ -O2 -g -DNDEBUG -Wall -Wextra -Werror -std=c++20 \
   -I"$base/feeds/gtfs_import/include" -I"$base/feeds/gtfs/include" -I"$base/engine/timetable/include" \
-  -I"$base/engine/raptor/include" "$here/raptor_bench_9e24251.cc" -o "$old_bin" \
+  -I"$base/engine/raptor/include" "$work/raptor_bench.cc" -o "$old_bin" \
   "$lib/feeds/gtfs_import/libnebuta_gtfs_import.a" "$lib/engine/raptor/libnebuta_raptor.a" \
   "$lib/engine/timetable/libnebuta_timetable.a" -lzip
 feeds=(
