@@ -3,7 +3,7 @@
 
 namespace nebuta::raptor {
 
-index::index(timetable const& tt) : tt_{tt} {
+index::index(timetable const& tt, std::size_t lb_table_max_stops) : tt_{tt} {
   auto const n_stops = tt.n_stops();
   std::vector<std::uint32_t> count(n_stops + 1, 0U);
   for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
@@ -82,7 +82,7 @@ index::index(timetable const& tt) : tt_{tt} {
   }
   std::sort(stops_by_lat_.begin(), stops_by_lat_.end());
 
-  lb_graph_ = lower_bound_graph{tt, link_dist_};
+  lb_graph_ = lower_bound_graph{tt, link_dist_, lb_table_max_stops};
   build_seated();
 }
 

@@ -237,7 +237,8 @@ std::vector<lb_arc> lower_bound_arcs(timetable const& tt, std::span<double const
   return out;
 }
 
-lower_bound_graph::lower_bound_graph(timetable const& tt, std::span<double const> link_dist) {
+lower_bound_graph::lower_bound_graph(timetable const& tt, std::span<double const> link_dist,
+                                     std::size_t max_table_stops) {
   auto const n = static_cast<std::uint32_t>(tt.n_stops());
   auto const arcs = lower_bound_arcs(tt, link_dist, valid_);
   if (!valid_) return;
@@ -262,11 +263,20 @@ lower_bound_graph::lower_bound_graph(timetable const& tt, std::span<double const
   to_csr(down, n, down_first_, down_);
   stats_.n_up = up_.size();
   stats_.n_down = down_.size();
+  if (n == 0U || n > max_table_stops) return;
+  table_.resize(static_cast<std::size_t>(n) * n);
+  lower_bounds row;
+  for (auto t = stop_idx{0}; t.v() < n; ++t) {
+    lb_seed const seed{t, 0U};
+    row.compute(*this, lb_direction::to_seeds, {&seed, 1});
+    std::copy(row.values().begin(), row.values().end(), table_.begin() + static_cast<std::ptrdiff_t>(t.v()) * n);
+  }
 }
 
 std::size_t lower_bound_graph::memory_bytes() const {
   auto const bytes = [](auto const& v) { return v.capacity() * sizeof(v[0]); };
-  return bytes(rank_of_stop_) + bytes(stop_of_rank_) + bytes(up_first_) + bytes(down_first_) + bytes(up_) + bytes(down_);
+  return bytes(rank_of_stop_) + bytes(stop_of_rank_) + bytes(up_first_) + bytes(down_first_) + bytes(up_) + bytes(down_) +
+         bytes(table_);
 }
 
 void lower_bounds::compute(lower_bound_graph const& g, lb_direction dir, std::span<lb_seed const> seeds) {
@@ -315,17 +325,25 @@ void lower_bounds::compute(lower_bound_graph const& g, lb_direction dir, std::sp
   auto const* const up = up_dist_.data();
   auto* const dist = by_rank_.data();
   auto* const out = by_stop_.data();
-  auto const* a = arcs.data() + arcs.size();
+  // This loop is the whole per-query cost of the bounds (every stop, every arc): two minimum
+  // chains instead of one let the arcs of a vertex be read in parallel.
+  auto const* const arc0 = arcs.data();
+  auto const* const first0 = first.data();
+  auto end = static_cast<std::uint32_t>(arcs.size());
   for (auto v = n; v-- > 0U;) {
-    auto const* const begin = arcs.data() + first[v];
-    auto d = up[v];
-    for (; a != begin;) {
-      --a;
-      d = std::min(d, dist[a->head] + a->w);
+    auto const begin = first0[v];
+    auto d0 = up[v];
+    auto d1 = clamp_s;
+    auto i = begin;
+    for (; i + 2 <= end; i += 2) {
+      d0 = std::min(d0, dist[arc0[i].head] + arc0[i].w);
+      d1 = std::min(d1, dist[arc0[i + 1].head] + arc0[i + 1].w);
     }
-    d = std::min(d, clamp_s);
-    dist[v] = static_cast<std::uint16_t>(d);
-    out[stop_of[v]] = static_cast<std::uint16_t>(d);
+    if (i != end) d0 = std::min(d0, dist[arc0[i].head] + arc0[i].w);
+    end = begin;
+    auto const d = static_cast<std::uint16_t>(std::min({d0, d1, clamp_s}));
+    dist[v] = d;
+    out[stop_of[v]] = d;
   }
   for (auto const r : touched_) up_dist_[r] = clamp_s;
   touched_.clear();

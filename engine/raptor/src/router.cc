@@ -27,6 +27,12 @@ void router::prepare_lb() {
   lb_seeds_.clear();
   if (!target_is_coord_) {
     if (!target_stop_.valid() || target_stop_.v() >= n_stops_) return;
+    if constexpr (Fwd) {
+      if (auto const row = g.to_stop(target_stop_); !row.empty()) {
+        lb_ = row.data();
+        return;
+      }
+    }
     lb_seeds_.push_back({target_stop_, 0U});
   } else {
     for (auto const e : egress_stops_) lb_seeds_.push_back({e, static_cast<std::uint32_t>(egress_[e.v()])});

@@ -13,7 +13,9 @@
 
 #include "mini_feed.h"
 #include "nebuta/raptor/index.h"
+#include "nebuta/raptor/journey.h"
 #include "nebuta/raptor/lower_bound.h"
+#include "nebuta/raptor/router.h"
 #include "reference.h"
 #include "shared_feeds.h"
 
@@ -59,8 +61,9 @@ std::vector<std::uint32_t> dijkstra(std::size_t n, std::vector<lb_arc> const& ar
   return dist;
 }
 
-// Compares the index's bounds with the Dijkstra for random single targets and random egress
-// sets, in both directions; returns the number of stops that differ.
+// Compares the index's bounds (per query, and the table's rows) with the Dijkstra for random
+// single targets and random egress sets, in both directions; returns the number of stops that
+// differ.
 std::size_t compare_with_dijkstra(timetable const& tt, unsigned n_queries, std::uint64_t seed) {
   index const idx{tt};
   auto valid = false;
@@ -81,6 +84,13 @@ std::size_t compare_with_dijkstra(timetable const& tt, unsigned n_queries, std::
     lbs.compute(idx.lb_graph(), dir, seeds);
     auto const want = dijkstra(tt.n_stops(), arcs, dir, seeds);
     for (auto s = 0U; s < tt.n_stops(); ++s) bad += lbs.values()[s] != want[s] ? 1U : 0U;
+    // The graph's table (timetables up to table_max_stops stops) holds the same bounds to
+    // single stops.
+    auto const row = idx.lb_graph().to_stop(seeds.front().stop);
+    CHECK(row.empty() == (tt.n_stops() > lower_bound_graph::table_max_stops));
+    if (n_seeds == 1U && dir == lb_direction::to_seeds && !row.empty()) {
+      for (auto s = 0U; s < tt.n_stops(); ++s) bad += row[s] != want[s] ? 1U : 0U;
+    }
   }
   return bad;
 }
@@ -193,5 +203,60 @@ TEST_CASE("lower bounds never exceed the earliest-arrival travel time of the ref
     CHECK(bad == 0U);
     WARN(name << ": " << checked << " queries, bound / travel time on average "
               << (checked > 0U ? tightness / checked : 0.0));
+  }
+}
+
+TEST_CASE("routers give the same journeys with the table of bounds and with the per-query sweep", "[reference]") {
+  // The table (timetables up to table_max_stops stops) only saves the sweep: every answer must
+  // be the one the sweep gives. Default options (walking links), forward, arrive-by and range.
+  for (auto const* name : {"hachinohe", "portoalegre"}) {
+    auto const& cases = test::feed_cases();
+    auto const fc = std::find_if(cases.begin(), cases.end(), [&](auto const& c) { return std::string_view{c.name} == name; });
+    auto const l = test::load_case(*fc);
+    if (!l) continue;
+    INFO(name);
+    auto const& tt = l->tt;
+    index const with_table{tt};
+    index const without{tt, 0U};
+    REQUIRE(!with_table.lb_graph().to_stop(stop_idx{0}).empty());
+    REQUIRE(without.lb_graph().to_stop(stop_idx{0}).empty());
+    router a{with_table}, b{without};
+    auto const date = test::parse_date(fc->date);
+    std::vector<stop_idx> served;
+    for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
+      if (!tt.stop_routes[s].empty()) served.push_back(s);
+    }
+    std::mt19937_64 rng{0x7ab1e};
+    options const opt;
+    journey ja, jb;
+    std::vector<range_entry> ra, rb;
+    auto differ = 0U, reachable = 0U;
+    for (auto q = 0U; q < 60U; ++q) {
+      auto const from = place::at_stop(served[rng() % served.size()]);
+      auto const to = place::at_stop(served[rng() % served.size()]);
+      auto const t = static_cast<seconds_t>(5 * 3600 + rng() % (17 * 3600));
+      for (auto const fwd : {true, false}) {
+        auto const x = fwd ? a.earliest_arrival(from, to, date, t, opt) : a.latest_departure(from, to, date, t, opt);
+        std::vector<pareto_entry> const px{x.pareto.begin(), x.pareto.end()};
+        auto const y = fwd ? b.earliest_arrival(from, to, date, t, opt) : b.latest_departure(from, to, date, t, opt);
+        std::vector<pareto_entry> const py{y.pareto.begin(), y.pareto.end()};
+        auto same = px.size() == py.size();
+        for (std::size_t i = 0; same && i < px.size(); ++i) {
+          same = px[i].legs == py[i].legs && px[i].time == py[i].time && a.reconstruct(px[i].legs, ja) &&
+                 b.reconstruct(py[i].legs, jb) && to_string(tt, ja) == to_string(tt, jb);
+        }
+        reachable += x.reachable ? 1U : 0U;
+        differ += same ? 0U : 1U;
+      }
+      a.range(from, to, date, t, t + 3600, opt, ra);
+      b.range(from, to, date, t, t + 3600, opt, rb);
+      auto same = ra.size() == rb.size();
+      for (std::size_t i = 0; same && i < ra.size(); ++i) {
+        same = ra[i].departure == rb[i].departure && ra[i].arrival == rb[i].arrival && ra[i].legs == rb[i].legs;
+      }
+      differ += same ? 0U : 1U;
+    }
+    CHECK(reachable > 60U);
+    CHECK(differ == 0U);
   }
 }

@@ -50,7 +50,9 @@ struct seated_link {
 
 class index {
  public:
-  explicit index(timetable const& tt);
+  // lb_table_max_stops: the largest timetable whose lower-bound graph keeps the table of bounds
+  // to every stop (lower_bound.h); tests lower it to check the per-query sweep gives the same.
+  explicit index(timetable const& tt, std::size_t lb_table_max_stops = lower_bound_graph::table_max_stops);
   index(index const&) = delete;
   index& operator=(index const&) = delete;
 
