@@ -92,7 +92,10 @@ std::size_t router::memory_bytes() const {
            bytes(mc_route_bag_) + bytes(mc_targets_) + bytes(mc_ride_new_) + bytes(departures_) + bytes(range_found_) +
            bytes(seated_pool_) + bytes(seat_round_) + bytes(seat_touched_) + seated_routes_.memory_bytes();
   for (auto const& c : lb_cache_) n += c.values.memory_bytes() + bytes(c.seeds);
-  for (auto const& a : activity_) n += bytes(a.runs) + bytes(a.trips) + bytes(a.n) + bytes(a.dep) + bytes(a.arr);
+  for (auto const& a : activity_) {
+    n += bytes(a.runs) + bytes(a.trips) + bytes(a.n) + bytes(a.dep) + bytes(a.arr) + bytes(a.rt_blocks);
+  }
+  n += bytes(extra_start_) + bytes(extras_) + bytes(lb_rt_);
   for (auto const* bags : {&mc_bag_ride_, &mc_bag_foot_, &mc_new_, &mc_next_}) {
     for (auto const& b : *bags) n += bytes(b);
   }
