@@ -30,6 +30,7 @@ void router::prepare_lb() {
     if constexpr (Fwd) {
       if (auto const row = g.to_stop(target_stop_); !row.empty()) {
         lb_ = row.data();
+        if (rt_ != nullptr) prepare_rt_lb();  // the table's row lowered as the sweep's below
         return;
       }
     }
