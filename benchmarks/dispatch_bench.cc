@@ -27,23 +27,18 @@
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
 #include "nebuta/dispatch/dispatcher.h"
 #include "nebuta/osm/reader.h"
 #include "nebuta/road/network_model.h"
 
 namespace {
 
+using nebuta::bench::thread_cpu_us;
+
 struct stats {
   double p50, p90, p99, per_s;
 };
-
-// CPU time of this thread: on a loaded machine, wall time also counts the time slices other
-// processes took.
-double thread_cpu_us() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_nsec) / 1e3;
-}
 
 stats summarise(std::vector<double> us) {
   std::sort(us.begin(), us.end());

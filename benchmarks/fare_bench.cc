@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
 #include "nebuta/fare/journey.h"
 #include "nebuta/gtfs/csv.h"
 #include "nebuta/gtfs/parse.h"
@@ -25,11 +26,7 @@
 
 namespace {
 
-double thread_cpu_us() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
-}
+using nebuta::bench::thread_cpu_us;
 
 struct percentiles {
   double p50, p90, p99;

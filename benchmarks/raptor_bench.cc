@@ -19,12 +19,15 @@
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
 #include "nebuta/gtfs/parse.h"
 #include "nebuta/gtfs_import/import.h"
 #include "nebuta/raptor/router.h"
 #include "nebuta/raptor/tight.h"
 
 namespace {
+
+using nebuta::bench::thread_cpu_us;
 std::size_t g_heap_bytes = 0;  // bytes requested from operator new (single-threaded benchmark)
 }  // namespace
 
@@ -50,12 +53,6 @@ stats summarise(std::vector<double> us) {
   double sum = 0;
   for (auto const v : us) sum += v;
   return {at(0.5), at(0.9), at(0.99), static_cast<double>(us.size()) / (sum / 1e6)};
-}
-
-double thread_cpu_us() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
 #include "nebuta/core/civil_time.h"
 #include "nebuta/gtfs_import/import.h"
 #include "nebuta/gtfs_rt/gtfs_rt.h"
@@ -26,16 +27,8 @@ using namespace nebuta;
 
 namespace {
 
-double thread_us() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
-}
-
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
+using nebuta::bench::percentile;
+using nebuta::bench::thread_cpu_us;
 
 struct query {
   stop_idx from, to;
@@ -106,9 +99,9 @@ int main(int argc, char** argv) {
   rt::build_input in;
   for (auto const& u : updates) in.trip_updates.push_back({&u, 0, std::nullopt});
   in.now = ctx.day_base(trip_idx{0}, *day) + 12 * 3600;
-  auto const t_build = thread_us();
+  auto const t_build = thread_cpu_us();
   auto const state = rt::build_state(ctx, in);
-  auto const build_ms = (thread_us() - t_build) / 1e3;
+  auto const build_ms = (thread_cpu_us() - t_build) / 1e3;
 
   // Queries between served stops.
   std::vector<stop_idx> served;
@@ -129,9 +122,9 @@ int main(int argc, char** argv) {
   auto const run = [&](raptor::options const& o, std::vector<double>& us, std::vector<seconds_t>& answers) {
     answers.clear();
     for (auto const& q : qs) {
-      auto const t0 = thread_us();
+      auto const t0 = thread_cpu_us();
       auto const res = r.earliest_arrival(raptor::place::at_stop(q.from), raptor::place::at_stop(q.to), *date, q.t, o);
-      us.push_back(thread_us() - t0);
+      us.push_back(thread_cpu_us() - t0);
       answers.push_back(res.reachable ? res.time : -1);
     }
   };
@@ -139,9 +132,9 @@ int main(int argc, char** argv) {
   std::vector<double> schedule_us, rt_us, warm;
   std::vector<seconds_t> schedule_ans, rt_ans;
   run(schedule_opt, warm, schedule_ans);
-  auto const t_first = thread_us();
+  auto const t_first = thread_cpu_us();
   r.earliest_arrival(raptor::place::at_stop(qs[0].from), raptor::place::at_stop(qs[0].to), *date, qs[0].t, rt_opt);
-  auto const first_us = thread_us() - t_first;
+  auto const first_us = thread_cpu_us() - t_first;
   for (auto k = 0; k < rounds; ++k) {
     run(schedule_opt, schedule_us, schedule_ans);
     run(rt_opt, rt_us, rt_ans);

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
 #include "nebuta/api/timetable_source.h"
 #include "nebuta/api_service/place_search.h"
 #include "nebuta/api_service/service.h"
@@ -28,17 +29,8 @@
 
 namespace {
 
-// Thread CPU time: the machine is shared, and wall time would count other processes' slices.
-double thread_us() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
-}
-
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
+using nebuta::bench::percentile;
+using nebuta::bench::thread_cpu_us;
 
 long rss_kib() {
   std::ifstream in{"/proc/self/status"};
@@ -73,9 +65,9 @@ int main(int argc, char** argv) {
   }
 
   auto const rss0 = rss_kib();
-  auto const t0 = thread_us();
+  auto const t0 = thread_cpu_us();
   nebuta::api_service::place_search ps{tt, places};
-  auto const build_ms = (thread_us() - t0) / 1000.0;
+  auto const build_ms = (thread_cpu_us() - t0) / 1000.0;
   auto const rss1 = rss_kib();
 
   std::vector<std::string> queries;
@@ -113,9 +105,9 @@ int main(int argc, char** argv) {
     visitor_us.clear();
     found = 0;
     for (std::size_t i = 0; i < queries.size(); ++i) {
-      auto const q0 = thread_us();
+      auto const q0 = thread_cpu_us();
       auto const hits = ps.find(queries[i], std::nullopt, 10, true);
-      auto const us = thread_us() - q0;
+      auto const us = thread_cpu_us() - q0;
       all_us.push_back(us);
       if (i < n_visitor) visitor_us.push_back(us);
       found += hits.empty() ? 0 : 1;
@@ -130,12 +122,12 @@ int main(int argc, char** argv) {
   for (int pass = 0; pass < 2; ++pass) {
     answer_us.clear();
     for (auto const& q : queries) {
-      auto const q0 = thread_us();
+      auto const q0 = thread_cpu_us();
       try {
         [[maybe_unused]] auto const r = svc.search_places(q, 10, chain);
       } catch (nebuta::api_service::api_error const&) {  // a query of nothing but punctuation
       }
-      answer_us.push_back(thread_us() - q0);
+      answer_us.push_back(thread_cpu_us() - q0);
     }
   }
   std::printf("| %s | %zu stops, %zu groups, %zu places | %.1f | %.2f | %ld |\n", feed.name.c_str(), tt.n_stops(),

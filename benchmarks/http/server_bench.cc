@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "../bench_timing.h"
 #include "nebuta/api/timetable_source.h"
 #include "nebuta/api_server/server.h"
 #include "nebuta/api_service/json.h"
@@ -19,11 +20,7 @@
 
 namespace {
 
-double thread_cpu_us() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
-}
+using nebuta::bench::thread_cpu_us;
 
 // The GET parameters of a query line as a PlanRequest (what planner_routes.cc builds).
 nebuta::v1::PlanRequest plan_request(std::string const& target) {

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "../bench_timing.h"
 #include "nebuta/api/timetable_source.h"
 #include "nebuta/gtfs/parse.h"
 #include "nebuta/gtfs_import/import.h"
@@ -26,19 +27,11 @@
 
 namespace {
 
+using nebuta::bench::percentile;
+using nebuta::bench::thread_cpu_us;
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-double thread_cpu_us() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
-}
-
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
 double peak_rss_mib() {
