@@ -19,12 +19,11 @@ void register_import(CLI::App& app) {
   cmd->callback([opt] {
     if (opt->src.feeds.empty()) throw std::runtime_error{"import needs at least one --feed"};
     auto const loaded = api::load_timetable(opt->src);
-    // The router's lower-bound graph is most of its index's build time on a large timetable
-    // (benchmarks/RESULTS.md, issue 10): stored here, `serve --snapshot` loads it instead.
+    // The router index's costly parts (its lower-bound graph, the stay-seated links) are most of
+    // its build time on a large timetable (benchmarks/RESULTS.md, issue 10): stored here,
+    // `serve --snapshot` loads them instead.
     raptor::index const idx{loaded.tt};
-    std::vector<snapshot_section> const sections{
-        {std::string{raptor::lower_bound_graph::snapshot_section_name}, idx.lb_graph().to_bytes()}};
-    auto const bytes = write_snapshot(loaded.tt, sections);
+    auto const bytes = write_snapshot(loaded.tt, idx.snapshot_sections());
     api::write_file_bytes(opt->output, bytes);
     std::cerr << "wrote " << opt->output << ": " << bytes.size() << " bytes, " << loaded.tt.n_stop_times()
               << " stop times, " << loaded.problems.size() << " warnings\n";

@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
                 lb.n_shortcuts, lb.n_up, lb.n_down,
                 built.lb_graph().to_stop(nebuta::stop_idx{0}).empty() ? "no table of bounds" : "with the table of bounds",
                 lb_wall, lb_cpu, static_cast<double>(lb_again.memory_bytes()) / 1048576.0);
-    sections.push_back({std::string{nebuta::raptor::lower_bound_graph::snapshot_section_name}, built.lb_graph().to_bytes()});
+    sections = built.snapshot_sections();
   }
 
   auto const bytes = nebuta::write_snapshot(tt, sections);
@@ -111,18 +111,18 @@ int main(int argc, char** argv) {
     if (r == 2) tt = std::move(loaded);  // query the timetable as a server started from the snapshot would
   }
   std::filesystem::remove(file);
-  auto const section_bytes = sections.front().bytes.size();
-  std::printf("snapshot: %zu bytes, %.2f bytes per stop time (of which the lower-bound graph %zu bytes); read %.3f s wall "
-              "(median of 3)\n",
+  std::printf("snapshot: %zu bytes, %.2f bytes per stop time (of which the index's lower-bound graph %zu bytes, "
+              "stay-seated links %zu bytes); read %.3f s wall (median of 3)\n",
               bytes.size(),
               static_cast<double>(bytes.size()) / static_cast<double>(std::max<std::size_t>(1, tt.n_stop_times())),
-              section_bytes, percentile(snapshot_s, 0.5));
+              sections[0].bytes.size(), sections[1].bytes.size(), percentile(snapshot_s, 0.5));
 
   t0 = std::chrono::steady_clock::now();
   c0 = thread_cpu_us();
-  nebuta::raptor::index const idx{tt, loaded_sections.front().bytes};
-  std::printf("index from the snapshot: %.2f s wall, %.2f s thread CPU (lower-bound graph %s)\n", seconds_since(t0),
-              (thread_cpu_us() - c0) / 1e6, idx.lb_graph_stored() ? "loaded" : "rebuilt: the stored one did not fit");
+  nebuta::raptor::index const idx{tt, nebuta::raptor::stored_index::find(loaded_sections)};
+  std::printf("index from the snapshot: %.2f s wall, %.2f s thread CPU (lower-bound graph %s, stay-seated links %s)\n",
+              seconds_since(t0), (thread_cpu_us() - c0) / 1e6, idx.lb_graph_stored() ? "loaded" : "rebuilt",
+              idx.seated_links_stored() ? "loaded" : "rebuilt");
 
   t0 = std::chrono::steady_clock::now();
   nebuta::raptor::router router{idx};

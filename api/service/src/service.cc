@@ -13,8 +13,8 @@ using namespace detail;
 // ------------------------------------------------------------------ construction
 
 service::service(timetable const& tt, limits l, std::vector<search::place> places,
-                 std::span<char const> stored_lb_graph)
-    : tt_{tt}, raptor_index_{tt, stored_lb_graph}, limits_{l}, search_{std::make_unique<place_search>(tt, std::move(places))} {
+                 std::span<snapshot_section const> stored)
+    : tt_{tt}, raptor_index_{tt, raptor::stored_index::find(stored)}, limits_{l}, search_{std::make_unique<place_search>(tt, std::move(places))} {
   // The feed's zone (GTFS: every agency of a feed has the same agency_timezone); the first the
   // tz database knows. Without one, answers are wall times without an offset.
   for (auto const tz : tt.agency_timezones.raw()) {

@@ -16,11 +16,20 @@
 #include <map>
 #include <tuple>
 
+#include "nebuta/core/bytes.h"
 #include "nebuta/raptor/index.h"
 
 namespace nebuta::raptor {
 
 namespace {
+
+// What the stored continuations must agree with besides their own arrays.
+struct seated_image_header {
+  std::uint32_t format{1};
+  std::uint32_t link_size{sizeof(seated_link)};
+  std::uint64_t n_trips{0}, n_routes{0}, n_days{0}, words{0};
+  bool operator==(seated_image_header const&) const = default;
+};
 
 struct trip_ends {
   stop_idx first, last;
@@ -173,6 +182,61 @@ void index::build_seated() {
     route_seated_[tt.trip_route[trip_idx{from}].v()] |= 1U;
     route_seated_[tt.trip_route[trip_idx{to}].v()] |= 2U;
   }
+}
+
+std::vector<char> index::seated_to_bytes() const {
+  std::vector<char> out;
+  byte_writer w{out};
+  w.value(seated_image_header{1U, sizeof(seated_link), tt_.n_trips(), tt_.n_routes(), tt_.n_days,
+                              static_cast<std::uint64_t>(tt_.bitfield_words)});
+  w.vector(seated_fwd_off_);
+  w.vector(seated_bwd_off_);
+  w.vector(seated_fwd_);
+  w.vector(seated_bwd_);
+  w.vector(seated_days_);
+  w.vector(route_seated_);
+  return out;
+}
+
+bool index::seated_from_bytes(std::span<char const> bytes) {
+  byte_reader r{bytes};
+  seated_image_header h;
+  seated_image_header const expected{1U, sizeof(seated_link), tt_.n_trips(), tt_.n_routes(), tt_.n_days,
+                                     static_cast<std::uint64_t>(tt_.bitfield_words)};
+  if (!r.value(h) || !(h == expected)) return false;
+  std::vector<std::uint32_t> fwd_off, bwd_off;
+  std::vector<seated_link> fwd, bwd;
+  std::vector<std::uint64_t> days;
+  std::vector<std::uint8_t> routes;
+  r.vector(fwd_off);
+  r.vector(bwd_off);
+  r.vector(fwd);
+  r.vector(bwd);
+  r.vector(days);
+  r.vector(routes);
+  if (!r.at_end()) return false;
+  // The shape the router relies on (build_seated leaves everything empty for a timetable without
+  // continuations): offsets over the lists, trips and day words in range.
+  auto const n_trips = tt_.n_trips();
+  auto const words = static_cast<std::size_t>(tt_.bitfield_words);
+  auto const list_ok = [&](std::vector<std::uint32_t> const& off, std::vector<seated_link> const& list) {
+    if (off.empty()) return list.empty();
+    if (off.size() != n_trips + 1 || off.front() != 0U || off.back() != list.size()) return false;
+    if (!std::is_sorted(off.begin(), off.end())) return false;
+    return std::all_of(list.begin(), list.end(), [&](seated_link const& l) {
+      return l.other.v() < n_trips && l.shift >= -1 && l.shift <= 1 && std::size_t{l.days} + words <= days.size();
+    });
+  };
+  if (!list_ok(fwd_off, fwd) || !list_ok(bwd_off, bwd) || fwd.size() != bwd.size()) return false;
+  if (!routes.empty() && routes.size() != tt_.n_routes()) return false;
+  if (fwd_off.empty() != routes.empty()) return false;
+  seated_fwd_off_ = std::move(fwd_off);
+  seated_bwd_off_ = std::move(bwd_off);
+  seated_fwd_ = std::move(fwd);
+  seated_bwd_ = std::move(bwd);
+  seated_days_ = std::move(days);
+  route_seated_ = std::move(routes);
+  return true;
 }
 
 }  // namespace nebuta::raptor

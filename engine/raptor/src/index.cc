@@ -3,7 +3,7 @@
 
 namespace nebuta::raptor {
 
-index::index(timetable const& tt, std::size_t lb_table_max_stops, std::span<char const> stored_lb_graph) : tt_{tt} {
+index::index(timetable const& tt, std::size_t lb_table_max_stops, stored_index const& stored) : tt_{tt} {
   auto const n_stops = tt.n_stops();
   std::vector<std::uint32_t> count(n_stops + 1, 0U);
   for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
@@ -82,12 +82,29 @@ index::index(timetable const& tt, std::size_t lb_table_max_stops, std::span<char
   }
   std::sort(stops_by_lat_.begin(), stops_by_lat_.end());
 
-  auto stored = stored_lb_graph.empty()
-                    ? std::nullopt
-                    : lower_bound_graph::from_bytes(stored_lb_graph, n_stops, lb_table_max_stops);
-  lb_graph_stored_ = stored.has_value();
-  lb_graph_ = stored ? std::move(*stored) : lower_bound_graph{tt, link_dist_, lb_table_max_stops};
-  build_seated();
+  auto stored_graph = stored.lb_graph.empty()
+                          ? std::nullopt
+                          : lower_bound_graph::from_bytes(stored.lb_graph, n_stops, lb_table_max_stops);
+  lb_graph_stored_ = stored_graph.has_value();
+  lb_graph_ = stored_graph ? std::move(*stored_graph) : lower_bound_graph{tt, link_dist_, lb_table_max_stops};
+  seated_stored_ = !stored.seated_links.empty() && seated_from_bytes(stored.seated_links);
+  if (!seated_stored_) build_seated();
+}
+
+stored_index stored_index::find(std::span<snapshot_section const> sections) {
+  stored_index out;
+  for (auto const& s : sections) {
+    if (s.name == lower_bound_graph::snapshot_section_name) out.lb_graph = s.bytes;
+    if (s.name == index::seated_section_name) out.seated_links = s.bytes;
+  }
+  return out;
+}
+
+std::vector<snapshot_section> index::snapshot_sections() const {
+  std::vector<snapshot_section> out;
+  out.push_back({std::string{lower_bound_graph::snapshot_section_name}, lb_graph_.to_bytes()});
+  out.push_back({std::string{seated_section_name}, seated_to_bytes()});
+  return out;
 }
 
 std::size_t index::memory_bytes() const {

@@ -310,7 +310,7 @@ TEST_CASE("a lower-bound graph stored as bytes gives the same bounds, a damaged 
       CHECK(differ == 0U);
 
       // An index given the stored bytes uses them (and answers like the built one).
-      index const from_stored{tt2, read_back[0].bytes};
+      index const from_stored{tt2, stored_index::find(read_back)};
       if (table_max == lower_bound_graph::table_max_stops) CHECK(from_stored.lb_graph_stored());
 
       // Another stop count, another table limit, a truncated or extended image: rebuilt.

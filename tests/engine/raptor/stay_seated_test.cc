@@ -3,8 +3,13 @@
 // the journeys nigiri's test expects, and inline timetables for the rules of the spec.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <string>
+
 #include "mini_feed.h"
 #include "peer_fixture.h"
+#include "shared_feeds.h"
+#include "nebuta/timetable/snapshot.h"
 #include "nebuta/raptor/router.h"
 #include "nebuta/raptor/tight.h"
 
@@ -220,3 +225,64 @@ TEST_CASE("stay seated: block rules (other stop, overlap, other service day)") {
               hm(24, 0));
 }
 
+
+namespace {
+
+// Every continuation of every trip, both directions, with the days it holds on, as text.
+std::string all_links(index const& idx) {
+  std::string out;
+  auto const& tt = idx.tt();
+  for (auto t = trip_idx{0}; t.v() < tt.n_trips(); ++t) {
+    for (auto const fwd : {true, false}) {
+      for (auto const& l : idx.seated(t, fwd)) {
+        out += std::to_string(t.v()) + (fwd ? ">" : "<") + std::to_string(l.other.v()) + "@" + std::to_string(l.shift) + ":";
+        for (auto d = std::int64_t{0}; d < static_cast<std::int64_t>(tt.n_days); ++d) out += idx.seated_on(l, d) ? '1' : '0';
+        out += '\n';
+      }
+    }
+  }
+  return out;
+}
+
+void check_stored_links(timetable const& tt) {
+  index const built{tt};
+  REQUIRE_FALSE(built.seated_links_stored());
+  auto const sections = built.snapshot_sections();
+  std::vector<snapshot_section> read_back;
+  auto const tt2 = read_snapshot(write_snapshot(tt, sections), &read_back);
+  index const stored{tt2, stored_index::find(read_back)};
+  CHECK(stored.seated_links_stored());
+  CHECK(stored.lb_graph_stored());
+  CHECK(stored.n_seated_links() == built.n_seated_links());
+  CHECK(all_links(stored) == all_links(built));
+  for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
+    CHECK(stored.route_seated(r, true) == built.route_seated(r, true));
+    CHECK(stored.route_seated(r, false) == built.route_seated(r, false));
+  }
+  // A cut or lengthened image, or one of another timetable's size, is built instead.
+  auto const& bytes = stored_index::find(sections).seated_links;
+  for (auto const cut : {std::size_t{0}, std::size_t{5}, bytes.size() / 2, bytes.size() - 1}) {
+    index const again{tt2, stored_index{{}, bytes.first(cut)}};
+    CHECK_FALSE(again.seated_links_stored());
+    CHECK(all_links(again) == all_links(built));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("stay seated: the links stored beside the timetable (a snapshot section) are the links built") {
+  auto f = two_lines();
+  f.add_service("wed_only", 0x04, std::chrono::year{2024} / 1 / 1, std::chrono::year{2024} / 12 / 31);
+  f.add_trip("x3", {{"A", hm(11, 0)}, {"B", hm(11, 20)}}, "all", 0, "b3", "X");
+  f.add_trip("y3", {{"B", hm(11, 20)}, {"D", hm(11, 40)}}, "wed_only", 0, "b3", "Y");
+  auto const tt = f.compile();
+  REQUIRE(index{tt}.n_seated_links() == 1U);
+  check_stored_links(tt);
+  // Tampa gives every trip a block_id.
+  auto const& cases = test::feed_cases();
+  auto const fc = std::find_if(cases.begin(), cases.end(), [](auto const& c) { return std::string_view{c.name} == "tampa"; });
+  auto const l = test::load_case(*fc);
+  if (!l) return;
+  REQUIRE(index{l->tt}.n_seated_links() > 1'000U);
+  check_stored_links(l->tt);
+}

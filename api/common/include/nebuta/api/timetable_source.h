@@ -3,8 +3,6 @@
 #pragma once
 
 #include <filesystem>
-#include <span>
-#include <string_view>
 #include <string>
 #include <vector>
 
@@ -26,14 +24,6 @@ struct loaded_timetable {
   std::vector<gtfs_import::problem> problems;  // empty for snapshots
   double load_seconds{0.0};
   bool from_snapshot{false};
-
-  // The bytes of the named section, empty when the snapshot has none (or there is no snapshot).
-  std::span<char const> section(std::string_view name) const {
-    for (auto const& s : sections) {
-      if (s.name == name) return s.bytes;
-    }
-    return {};
-  }
 };
 
 loaded_timetable load_timetable(timetable_source const& src);

@@ -86,10 +86,10 @@ struct plan_result {
 class service {
  public:
   // `places`: a gazetteer (nebuta serve --places), searchable and valid as from / to.
-  // stored_lb_graph: the router's lower-bound graph stored in the snapshot, if any (see
-  // raptor::index); built from tt when empty or when it does not fit.
+  // stored: the sections of the snapshot tt was read from, if any: the router's index loads
+  // the parts stored there (raptor::stored_index) and builds the rest.
   explicit service(timetable const& tt, limits l = {}, std::vector<search::place> places = {},
-                   std::span<char const> stored_lb_graph = {});
+                   std::span<snapshot_section const> stored = {});
   ~service();
   service(service const&) = delete;
   service& operator=(service const&) = delete;

@@ -10,10 +10,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "nebuta/raptor/lower_bound.h"
+#include "nebuta/timetable/snapshot.h"
 #include "nebuta/timetable/timetable.h"
 
 namespace nebuta::raptor {
@@ -48,16 +50,27 @@ struct seated_link {
   std::uint32_t days;  // first word of the day bits (timetable::bitfield_words words)
 };
 
+// Parts of an index stored beside its timetable (snapshot sections, written by
+// index::snapshot_sections), so that a process started from a snapshot loads them instead of
+// building them. A part that does not fit the timetable or the build is built as usual.
+struct stored_index {
+  std::span<char const> lb_graph;      // lower_bound_graph::to_bytes()
+  std::span<char const> seated_links;  // the stay-seated continuations (blocks.cc)
+  // The parts among a snapshot's sections (none missing is an error: each is then built).
+  static stored_index find(std::span<snapshot_section const> sections);
+};
+
 class index {
  public:
+  static constexpr std::string_view seated_section_name = "raptor.seated_links";
+
   // lb_table_max_stops: the largest timetable whose lower-bound graph keeps the table of bounds
   // to every stop (lower_bound.h); tests lower it to check the per-query sweep gives the same.
   explicit index(timetable const& tt, std::size_t lb_table_max_stops = lower_bound_graph::table_max_stops)
-      : index{tt, lb_table_max_stops, {}} {}
-  // With the lower-bound graph stored beside the timetable (lower_bound_graph::to_bytes, a
-  // snapshot section): used when it fits tt and the build's parameters, else built as above.
-  index(timetable const& tt, std::span<char const> stored_lb_graph)
-      : index{tt, lower_bound_graph::table_max_stops, stored_lb_graph} {}
+      : index{tt, lb_table_max_stops, stored_index{}} {}
+  // With parts stored beside the timetable: each used when it fits tt and the build's
+  // parameters, else built as above.
+  index(timetable const& tt, stored_index const& stored) : index{tt, lower_bound_graph::table_max_stops, stored} {}
   index(index const&) = delete;
   index& operator=(index const&) = delete;
 
@@ -131,6 +144,11 @@ class index {
   lower_bound_graph const& lb_graph() const { return lb_graph_; }
   // Whether lb_graph() came from stored bytes rather than a build.
   bool lb_graph_stored() const { return lb_graph_stored_; }
+  // Whether the stay-seated continuations came from stored bytes.
+  bool seated_links_stored() const { return seated_stored_; }
+  // The parts worth storing beside the timetable (`nebuta import`): the lower-bound graph and
+  // the stay-seated continuations, the two costly steps of the build on a large timetable.
+  std::vector<snapshot_section> snapshot_sections() const;
 
   // Bytes held by the index (not counting the timetable).
   std::size_t memory_bytes() const;
@@ -148,11 +166,14 @@ class index {
   std::vector<std::uint8_t> stop_accessible_;
   std::vector<std::pair<double, stop_idx>> stops_by_lat_;
   seconds_t first_departure_{0};
-  index(timetable const& tt, std::size_t lb_table_max_stops, std::span<char const> stored_lb_graph);
+  index(timetable const& tt, std::size_t lb_table_max_stops, stored_index const& stored);
 
   lower_bound_graph lb_graph_;
   bool lb_graph_stored_{false};
   void build_seated();  // blocks.cc
+  std::vector<char> seated_to_bytes() const;                 // blocks.cc
+  bool seated_from_bytes(std::span<char const> bytes);      // blocks.cc; false: not used
+  bool seated_stored_{false};
   std::vector<std::uint32_t> seated_fwd_off_, seated_bwd_off_;
   std::vector<seated_link> seated_fwd_, seated_bwd_;
   std::vector<std::uint64_t> seated_days_;
