@@ -77,7 +77,9 @@ void read_locations(gtfs::feed_source const& src, state& s) {
     try {
       io::geojson::read_area(*geometry, w.key("geometry"), z.rings);
     } catch (io::json_error const& e) {
-      s.problem(file, 0, "bad_geometry", std::string{e.what()} + "; zone '" + id + "' skipped");
+      auto message = std::string{e.what()};  // "locations.geojson: features[i]...: reason"
+      if (message.starts_with(root.source + ": ")) message.erase(0, root.source.size() + 2);
+      s.problem(file, 0, "bad_geometry", message + "; zone '" + id + "' skipped");
       continue;
     }
     if (auto const props = feature.find("properties"); props != feature.end() && props->is_object()) {
