@@ -108,6 +108,12 @@ constexpr expected feeds[] = {
     {"us-aspen-flex-on-demand", 1, 0, 1, 2},  // 4 rows, each duplicated
 };
 
+flex::request ride(latlon from, latlon to, date_t day, seconds_t pickup, flex::local_seconds booked_at) {
+  flex::request req;
+  req.from = from, req.to = to, req.day = day, req.pickup_time = pickup, req.booked_at = booked_at;
+  return req;
+}
+
 std::uint64_t count_of(gtfs_flex::result const& r, std::string const& kind) {
   auto const it = r.problem_counts.find(kind);
   return it == r.problem_counts.end() ? 0 : it->second;
@@ -224,12 +230,8 @@ TEST_CASE("gtfs_flex: offers on the CobbLinc deviated route", "[gtfs_flex][query
   // it then stops at cujv at 8:00. Booking rule 1: 120 min to 1440 min before the ride.
   NEBUTA_REQUIRE_DATASET(dir, "us-cobbcounty-flex-osm/cobblinc-scheduled-deviated-flex");
   auto const m = gtfs_flex::read(dir).model;
-  flex::request req;
-  req.from = {33.864460, -84.674200};
-  req.to = {33.854650, -84.600390};
-  req.day = date_t{2021y / November / 2};
-  req.pickup_time = 7 * 3600 + 40 * 60;
-  req.booked_at = flex::local_instant(date_t{2021y / November / 1}, 12 * 3600);
+  auto req = ride({33.864460, -84.674200}, {33.854650, -84.600390}, date_t{2021y / November / 2}, 7 * 3600 + 40 * 60,
+                  flex::local_instant(date_t{2021y / November / 1}, 12 * 3600));
   std::vector<flex::offer> out;
   flex::find_offers(m, req, out);
   REQUIRE(out.size() == 1);
@@ -258,4 +260,42 @@ TEST_CASE("gtfs_flex: the regular import skips flex rows with one counted notice
     CHECK(p.message.starts_with("2778 GTFS-Flex rows"));
   }
   CHECK(notices == 1);
+}
+
+TEST_CASE("gtfs_flex: a C-TRAN offer from a location group to a zone", "[gtfs_flex][query][shared_data]") {
+  // Traced in the files (a Python scan): on Tue 2025-11-04 (60 trips run) the only trip from the VA
+  // Medical Center group (its stop 45.638275, -122.655548) into Rose Village at 10:00 is "from
+  // db7489d3… to c7400cc8…", window 05:30–19:00; its rules: same day, 0 min, from 2 days before.
+  NEBUTA_REQUIRE_DATASET(dir, "us-ctran-flex");
+  auto const m = gtfs_flex::read(dir).model;
+  auto req = ride({45.638275, -122.655548}, {45.640, -122.636}, date_t{2025y / November / 4}, 10 * 3600,
+                  flex::local_instant(date_t{2025y / November / 4}, 9 * 3600));
+  std::vector<flex::offer> out;
+  flex::find_offers(m, req, out);
+  REQUIRE(out.size() == 1);
+  auto const& id = m.trips[out[0].trip].id;
+  CHECK(id.find("from-<db7489d3-7478-4d3b-a47f-60c58e3fed6e>_to-<c7400cc8-959c-42c8-991f-8f601ec9ea59>") !=
+        std::string::npos);
+  CHECK(m.windows[out[0].pickup].where.kind == flex::location_kind::group);
+  CHECK(m.windows[out[0].drop_off].where.kind == flex::location_kind::zone);
+  REQUIRE(out[0].booking);
+  CHECK(out[0].booking->earliest == flex::local_instant(date_t{2025y / November / 2}, 0));
+  CHECK(m.booking_rules[out[0].pickup_rule].booking_url.starts_with("https://book.ridethecurrent.com"));
+  req.booked_at = flex::local_instant(date_t{2025y / November / 1}, 23 * 3600);  // three days ahead: too early
+  flex::find_offers(m, req, out);
+  CHECK(out.empty());
+  // Thanksgiving 2025-11-27: calendar_dates.txt removes ci_1 and adds the holiday service ci_4,
+  // whose trip on this pair has the window 08:00–18:00 instead of 05:30–19:00.
+  req.day = date_t{2025y / November / 27}, req.booked_at = flex::local_instant(req.day, 6 * 3600);
+  flex::find_offers(m, req, out);
+  REQUIRE(out.size() == 1);
+  CHECK(m.services[m.trips[out[0].trip].service].id == "ci_4");
+  CHECK(m.windows[out[0].pickup].start == 8 * 3600);
+  req.pickup_time = 7 * 3600;
+  flex::find_offers(m, req, out);
+  CHECK(out.empty());
+  req.day = date_t{2025y / November / 4}, req.booked_at = flex::local_instant(req.day, 6 * 3600);
+  flex::find_offers(m, req, out);  // an ordinary Tuesday at 07:00: ci_1's 05:30 window
+  REQUIRE(out.size() == 1);
+  CHECK(m.services[m.trips[out[0].trip].service].id == "ci_1");
 }
