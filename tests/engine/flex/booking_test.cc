@@ -20,7 +20,7 @@ booking_rule rule(booking_type t) {
 
 }  // namespace
 
-TEST_CASE("booking: real time is bookable up to the ride", "[flex][booking]") {
+TEST_CASE("flex booking: real time is bookable up to the ride", "[flex][booking]") {
   model m;
   auto const day = date_t{2021y / November / 2};
   auto const w = booking_window_for(m, rule(booking_type::real_time), day, hms(7, 40));
@@ -32,7 +32,7 @@ TEST_CASE("booking: real time is bookable up to the ride", "[flex][booking]") {
   CHECK(w->allows(local(date_t{2021y / January / 1}, 0, 0)));
 }
 
-TEST_CASE("booking: same day, minimum and maximum notice (CobbLinc's rule 1)", "[flex][booking]") {
+TEST_CASE("flex booking: same day, minimum and maximum notice (CobbLinc's rule 1)", "[flex][booking]") {
   // CobbLinc: booking_type 1, prior_notice_duration_min 120, prior_notice_duration_max 1440.
   model m;
   auto r = rule(booking_type::same_day);
@@ -50,7 +50,7 @@ TEST_CASE("booking: same day, minimum and maximum notice (CobbLinc's rule 1)", "
   CHECK_FALSE(w->allows(local(date_t{2021y / November / 1}, 7, 39, 59)));
 }
 
-TEST_CASE("booking: same day with a start day (C-TRAN's rules)", "[flex][booking]") {
+TEST_CASE("flex booking: same day with a start day (C-TRAN's rules)", "[flex][booking]") {
   // C-TRAN: booking_type 1, prior_notice_duration_min 0, prior_notice_start_day 2 at 00:00:00.
   model m;
   auto r = rule(booking_type::same_day);
@@ -65,7 +65,7 @@ TEST_CASE("booking: same day with a start day (C-TRAN's rules)", "[flex][booking
   CHECK_FALSE(w->allows(local(date_t{2025y / November / 1}, 23, 59, 59)));
 }
 
-TEST_CASE("booking: a ride past midnight counts from its service day", "[flex][booking]") {
+TEST_CASE("flex booking: a ride past midnight counts from its service day", "[flex][booking]") {
   model m;
   auto r = rule(booking_type::same_day);
   r.prior_notice_duration_min = 30;
@@ -75,7 +75,7 @@ TEST_CASE("booking: a ride past midnight counts from its service day", "[flex][b
   CHECK(w->latest == local(date_t{2025y / November / 4}, 23, 40));
 }
 
-TEST_CASE("booking: prior days, last day and time, start day", "[flex][booking]") {
+TEST_CASE("flex booking: prior days, last day and time, start day", "[flex][booking]") {
   model m;
   auto r = rule(booking_type::prior_days);
   r.prior_notice_last_day = 1;
@@ -119,13 +119,13 @@ TEST_CASE("booking: prior days, last day and time, start day", "[flex][booking]"
   }
 }
 
-TEST_CASE("booking: a prior-days rule without its last day cannot be evaluated", "[flex][booking]") {
+TEST_CASE("flex booking: a prior-days rule without its last day cannot be evaluated", "[flex][booking]") {
   model m;
   auto r = rule(booking_type::prior_days);
   CHECK_FALSE(booking_window_for(m, r, date_t{2021y / November / 2}, hms(7, 40)));
 }
 
-TEST_CASE("service: calendar rule with added and removed dates", "[flex][service]") {
+TEST_CASE("flex service: calendar rule with added and removed dates", "[flex][service]") {
   service s;
   s.weekdays = 0b0011111;  // Monday to Friday
   s.start = date_t{2021y / October / 19};
