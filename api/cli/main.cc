@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   nebuta::cli::register_dispatch(app);
   nebuta::cli::register_simulate(app);
   nebuta::cli::register_rt_simulate(app);
+  nebuta::cli::register_flex_info(app);
   try {
     app.parse(argc, argv);
   } catch (CLI::ParseError const& e) {

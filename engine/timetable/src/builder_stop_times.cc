@@ -35,6 +35,13 @@ void compiler::load_stop_times(feed_state& fs) {
     ++count[last_trip + 1];
   }
   std::partial_sum(count.begin(), count.end(), count.begin());
+  // GTFS-Flex rows are skipped below, not errors: one counted notice per feed says so.
+  if (auto const n_flex = std::count_if(f.stop_times.begin(), f.stop_times.end(), [](auto const& st) { return st.flex; });
+      n_flex > 0) {
+    problem("stop_times.txt", 0, "flex_rows_not_timetabled",
+            std::to_string(n_flex) + " GTFS-Flex rows (zones, location groups, pickup/drop-off windows) are not " +
+                "timetabled; feeds/gtfs_flex reads them (`nebuta flex-info`)");
+  }
   std::vector<std::uint32_t> rows(count.back());
   auto fill = count;
   for (auto i = 0U; i < f.stop_times.size(); ++i) {
