@@ -12,6 +12,7 @@
 
 #include "../engine/rt/rt_world.h"
 #include "nebuta/api_service/service.h"
+#include "realtime_request.h"
 
 using namespace nebuta;
 using test::hm;
@@ -24,8 +25,8 @@ struct fixture : test::rt_world {
     f.add_line("M");
     f.add_trip("A", {{"S1", hm(8, 0)}, {"S2", hm(8, 10)}, {"S3", hm(8, 20)}, {"S4", hm(8, 30)}, {"S5", hm(8, 40)}});
     f.add_trip("B", {{"S1", hm(8, 5)}, {"S2", hm(8, 15)}, {"S3", hm(8, 25)}, {"S4", hm(8, 35)}, {"S5", hm(8, 45)}});
-    f.add_trip("C", {{"S1", hm(8, 6)}, {"S2", hm(8, 16)}, {"S3", hm(8, 26)}, {"S4", hm(8, 36)}, {"S5", hm(8, 46)}}, "all", 0,
-               "", "M");
+    f.add_trip("C", {{"S1", hm(8, 6)}, {"S2", hm(8, 16)}, {"S3", hm(8, 26)}, {"S4", hm(8, 36)}, {"S5", hm(8, 46)}},
+               "all", 0, "", "M");
     finish();
   }
   line_idx line(std::string_view id) const {
@@ -54,15 +55,7 @@ struct fixture : test::rt_world {
   }
 };
 
-v1::PlanRequest request(std::string const& from, std::string const& to, std::string const& depart) {
-  v1::PlanRequest r;
-  r.set_from(from);
-  r.set_to(to);
-  r.set_date("2024-05-15");
-  r.set_depart(depart);
-  r.set_gtfs_literal(true);
-  return r;
-}
+auto const& request = test::rt_plan_request;
 
 template <class Ids>
 std::vector<std::string> sorted(Ids const& ids) {
@@ -95,7 +88,7 @@ TEST_CASE("plan: a ride leg names the alerts of its route, trip, boarding and al
   b_tomorrow.trip = fx.trip("A");
   b_tomorrow.trip_start_date = test::rt_day + std::chrono::days{1};
   std::vector<rt::alert> const alerts{
-      fx.alert("route-L", on_l, hm(7, 0), hm(9, 0)),     // covers A's ride
+      fx.alert("route-L", on_l, hm(7, 0), hm(9, 0)),          // covers A's ride
       fx.alert("route-L-later", on_l, hm(10, 0), hm(11, 0)),  // after it: not named
       fx.alert("route-L-tail", on_l, hm(8, 39), hm(9, 0)),    // overlaps A's last minute
       fx.alert("route-L-before", on_l, {}, hm(8, 0)),         // ends as A leaves: [.., 08:00) misses it
@@ -104,7 +97,7 @@ TEST_CASE("plan: a ride leg names the alerts of its route, trip, boarding and al
       fx.alert("trip-B", on_b),
       fx.alert("trip-A-tomorrow", b_tomorrow),
       fx.alert("stop-S1", at_s1),
-      fx.alert("stop-S3", at_s3),  // passed through, not boarded or left: not named
+      fx.alert("stop-S3", at_s3),                       // passed through, not boarded or left: not named
       fx.alert("stop-S5", at_s5, hm(8, 0), hm(8, 30)),  // over before A reaches S5 (08:40)
       fx.alert("agency", agency),
       fx.alert("buses", buses),
@@ -129,7 +122,8 @@ TEST_CASE("plan: a ride leg names the alerts of its route, trip, boarding and al
     CHECK(a.active());
     CHECK(a.informed_size() == 0);  // /v1/alerts has them; answers stay small
   }
-  auto const tail = std::find_if(p.alerts().begin(), p.alerts().end(), [](auto const& a) { return a.id() == "route-L-tail"; });
+  auto const tail =
+      std::find_if(p.alerts().begin(), p.alerts().end(), [](auto const& a) { return a.id() == "route-L-tail"; });
   REQUIRE(tail != p.alerts().end());
   REQUIRE(tail->active_periods_size() == 1);
   CHECK(tail->active_periods(0).start() == "2024-05-15T08:39:00+09:00");
@@ -179,7 +173,7 @@ TEST_CASE("plan: alert texts follow the request's language chain", "[api][rt][al
   auto const zh = text("zh-Hant");
   CHECK(zh.header() == "L線誤點");
   CHECK(zh.description() == "untagged");  // neither zh-Hant nor en: the untagged translation
-  auto const ko = text("ko");           // ko, then English
+  auto const ko = text("ko");             // ko, then English
   CHECK(ko.header() == "Delays on line L");
   CHECK(ko.header_lang() == "en");
   CHECK(ko.url() == "https://example.org/en");
@@ -200,7 +194,7 @@ TEST_CASE("departures: each departure names its trip's, route's and stop's alert
   std::vector<rt::alert> const alerts{
       fx.alert("route-L", on_l, hm(8, 0), hm(8, 5)),  // active [08:00, 08:05): B leaves at 08:05, not named
       fx.alert("trip-B", on_b),
-      fx.alert("stop-S1", at_s1, hm(8, 6), hm(8, 7)),  // only at C's departure
+      fx.alert("stop-S1", at_s1, hm(8, 6), hm(8, 7)),         // only at C's departure
       fx.alert("stop-S1-late", at_s1, hm(20, 0), hm(21, 0)),  // after the board's last departure
       fx.alert("stop-S2", at_s2),
       fx.alert("S1-on-M", s1_on_m),

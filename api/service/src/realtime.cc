@@ -21,14 +21,12 @@ std::optional<day_idx> day_in(timetable const& tt, std::int64_t day) {
   return day_idx{static_cast<std::uint16_t>(day)};
 }
 
-constexpr std::array<std::string_view, 12> cause_names{"unknown_cause", "other_cause", "technical_problem", "strike",
-                                                       "demonstration", "accident", "holiday", "weather",
-                                                       "maintenance", "construction", "police_activity",
-                                                       "medical_emergency"};
-constexpr std::array<std::string_view, 11> effect_names{"no_service", "reduced_service", "significant_delays", "detour",
-                                                        "additional_service", "modified_service", "other_effect",
-                                                        "unknown_effect", "stop_moved", "no_effect",
-                                                        "accessibility_issue"};
+constexpr std::array<std::string_view, 12> cause_names{
+    "unknown_cause", "other_cause", "technical_problem", "strike",       "demonstration",   "accident",
+    "holiday",       "weather",     "maintenance",       "construction", "police_activity", "medical_emergency"};
+constexpr std::array<std::string_view, 11> effect_names{
+    "no_service",   "reduced_service", "significant_delays", "detour",    "additional_service", "modified_service",
+    "other_effect", "unknown_effect",  "stop_moved",         "no_effect", "accessibility_issue"};
 constexpr std::array<std::string_view, 4> severity_names{"unknown_severity", "info", "warning", "severe"};
 
 template <std::size_t N>
@@ -103,13 +101,27 @@ void service::name_alerts(alert_list& to, google::protobuf::RepeatedPtrField<std
   }
 }
 
+// A static trip's line, else (an added trip) its extra route's.
+rt::informed_target service::trip_target(rt::state const& st, trip_idx t, std::uint32_t extra, date_t service_date) const {
+  rt::informed_target x;
+  x.trip = t;
+  if (t.valid()) {
+    x.line = tt_.trip_line[t];
+  } else if (extra < st.extra_routes().size()) {
+    x.line = st.extra_routes()[extra].line;
+  }
+  x.trip_date = service_date;
+  return x;
+}
+
 std::vector<std::uint32_t> service::ride_alerts(rt::state const& st, date_t d, raptor::leg const& leg,
                                                 std::span<raptor::stop_visit const> visits) const {
   // The boarding stop at the departure, the alighting stop at the arrival: as timetabled and as
   // served (an assigned platform).
   auto const board = unix_time_of(d, leg.start);
   auto const alight = unix_time_of(d, leg.end);
-  std::vector<rt::informed_stop> ends{{leg.from, rt::time_range{board, board + 1}}, {leg.to, rt::time_range{alight, alight + 1}}};
+  std::vector<rt::informed_stop> ends{{leg.from, rt::time_range{board, board + 1}},
+                                      {leg.to, rt::time_range{alight, alight + 1}}};
   if (!visits.empty()) {
     for (auto const* v : {&visits.front(), &visits.back()}) {
       auto const when = v == &visits.front() ? ends[0].during : ends[1].during;  // a copy: ends grows
@@ -117,32 +129,18 @@ std::vector<std::uint32_t> service::ride_alerts(rt::state const& st, date_t d, r
       ends.push_back({v->sched_stop, when});
     }
   }
-  rt::informed_target x;
+  auto x = trip_target(st, leg.trip, leg.extra_route, d + std::chrono::days{leg.day_offset});
   x.stops = ends;
-  x.trip = leg.trip;
-  if (leg.trip.valid()) {
-    x.line = tt_.trip_line[leg.trip];
-  } else if (leg.extra_route < st.extra_routes().size()) {
-    x.line = st.extra_routes()[leg.extra_route].line;
-  }
-  x.trip_date = d + std::chrono::days{leg.day_offset};
   x.during = rt::time_range{board, alight + 1};
   return st.alerts_informing(tt_, x);
 }
 
 std::vector<std::uint32_t> service::departure_alerts(rt::state const& st, date_t d, board_entry const& e) const {
   auto const at = unix_time_of(d, e.time);
-  rt::informed_target x;
+  auto x = trip_target(st, e.trip, e.extra, d + std::chrono::days{e.day_offset});
   x.during = rt::time_range{at, at + 1};
   std::array<rt::informed_stop, 2> const stops{{{e.stop, x.during}, {e.sched_stop, x.during}}};
   x.stops = stops;
-  x.trip = e.trip;
-  if (e.trip.valid()) {
-    x.line = tt_.trip_line[e.trip];
-  } else if (e.extra < st.extra_routes().size()) {
-    x.line = st.extra_routes()[e.extra].line;
-  }
-  x.trip_date = d + std::chrono::days{e.day_offset};
   return st.alerts_informing(tt_, x);
 }
 

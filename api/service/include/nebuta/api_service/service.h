@@ -28,6 +28,7 @@
 namespace nebuta::rt {
 class state;
 struct alert;
+struct informed_target;
 }
 
 namespace nebuta::api_service {
@@ -221,6 +222,7 @@ class service {
   std::vector<std::uint32_t> board_alerts(rt::state const& st, date_t d, std::vector<stop_idx> const& board,
                                           seconds_t from, seconds_t to) const;
   std::int64_t unix_time_of(date_t d, seconds_t t) const;  // a service-day time as an instant
+  rt::informed_target trip_target(rt::state const& st, trip_idx t, std::uint32_t extra, date_t service_date) const;
 
   timetable const& tt_;
   raptor::index const raptor_index_;
