@@ -181,7 +181,7 @@ TEST_CASE("plan: alert texts follow the request's language chain", "[api][rt][al
   CHECK(ko_ja.header() == "L線に遅れ");
 }
 
-TEST_CASE("departures: each departure names its trip's, route's and stop's alerts; the board its stop's own",
+TEST_CASE("departures: each departure names its trip's, route's and stop's alerts, the board its stop's own",
           "[api][rt][alerts]") {
   fixture fx;
   rt::informed_entity on_l, on_b, at_s1, at_s2, s1_on_m;
