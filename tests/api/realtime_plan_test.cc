@@ -9,6 +9,7 @@
 #include "../engine/rt/rt_world.h"
 #include "nebuta/api_service/service.h"
 #include "nebuta/rt/build.h"
+#include "realtime_request.h"
 
 using namespace nebuta;
 using test::hm;
@@ -26,15 +27,7 @@ struct fixture : test::rt_world {
   }
 };
 
-v1::PlanRequest request(std::string const& from, std::string const& to, std::string const& depart) {
-  v1::PlanRequest r;
-  r.set_from(from);
-  r.set_to(to);
-  r.set_date("2024-05-15");
-  r.set_depart(depart);
-  r.set_gtfs_literal(true);  // answers for the stop asked, as a reference would
-  return r;
-}
+auto const& request = test::rt_plan_request;
 
 }  // namespace
 

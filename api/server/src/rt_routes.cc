@@ -16,31 +16,6 @@ namespace nebuta::api_server {
 
 namespace {
 
-constexpr std::array<std::string_view, 12> cause_names{"unknown_cause", "other_cause", "technical_problem", "strike",
-                                                       "demonstration", "accident", "holiday", "weather",
-                                                       "maintenance", "construction", "police_activity",
-                                                       "medical_emergency"};
-constexpr std::array<std::string_view, 11> effect_names{"no_service", "reduced_service", "significant_delays", "detour",
-                                                        "additional_service", "modified_service", "other_effect",
-                                                        "unknown_effect", "stop_moved", "no_effect",
-                                                        "accessibility_issue"};
-constexpr std::array<std::string_view, 4> severity_names{"unknown_severity", "info", "warning", "severe"};
-
-template <std::size_t N>
-std::string enum_name(std::array<std::string_view, N> const& names, std::uint8_t v) {
-  return v >= 1 && v <= N ? std::string{names[v - 1U]} : std::string{names[0]};
-}
-
-// The text of `t` in the chain's first language that has one, and that language.
-void set_text(rt::translated_text const& t, lang_chain const& chain, std::string* text, std::string* lang) {
-  auto const picked = rt::pick(t, chain);
-  *text = picked;
-  if (lang == nullptr) return;
-  for (auto const& x : t) {
-    if (x.text.data() == picked.data()) *lang = x.language;
-  }
-}
-
 // The instant of `at` (ISO 8601, with or without offset: then in the timetable's first zone),
 // else now.
 rt::unix_time request_time(realtime const& rt, call const& c) {
@@ -50,43 +25,6 @@ rt::unix_time request_time(realtime const& rt, call const& c) {
   if (!iso) throw api_error{400, "invalid_time.instant", {"at", at->substr(0, 100)}};
   return iso->utc_offset ? civil::to_unix(iso->day, iso->seconds, *iso->utc_offset)
                          : rt.context().zone(0).local_to_unix(iso->day, iso->seconds);
-}
-
-void fill_alert(v1::Alert& out, rt::alert const& a, realtime const& rt, lang_chain const& chain, rt::unix_time at) {
-  auto const& tt = rt.context().tt();
-  auto const& zone = rt.context().zone(0);
-  out.set_id(a.id);
-  out.set_cause(enum_name(cause_names, static_cast<std::uint8_t>(a.cause)));
-  out.set_effect(enum_name(effect_names, static_cast<std::uint8_t>(a.effect)));
-  out.set_severity(enum_name(severity_names, static_cast<std::uint8_t>(a.severity)));
-  set_text(a.header, chain, out.mutable_header(), out.mutable_header_lang());
-  set_text(a.description, chain, out.mutable_description(), out.mutable_description_lang());
-  set_text(a.url, chain, out.mutable_url(), nullptr);
-  set_text(a.cause_detail, chain, out.mutable_cause_detail(), nullptr);
-  set_text(a.effect_detail, chain, out.mutable_effect_detail(), nullptr);
-  for (auto const& p : a.active_periods) {
-    auto& o = *out.add_active_periods();
-    if (p.start) o.set_start(zone.iso(*p.start));
-    if (p.end) o.set_end(zone.iso(*p.end));
-  }
-  for (auto const& e : a.informed) {
-    auto& o = *out.add_informed();
-    if (e.agency.valid()) o.set_agency_id(std::string{tt.strings[tt.agency_ids[e.agency]]});
-    if (e.line.valid()) o.set_route_id(tt.external_line_id(e.line));
-    if (e.route_type) {
-      o.set_route_type(*e.route_type);
-      o.set_has_route_type(true);
-    }
-    if (e.trip.valid()) o.set_trip_id(tt.external_trip_id(e.trip));
-    if (e.trip_start_date) o.set_trip_start_date(api_service::iso_date(*e.trip_start_date));
-    if (e.stop.valid()) o.set_stop_id(tt.external_stop_id(e.stop));
-    if (e.direction) {
-      o.set_direction_id(*e.direction);
-      o.set_has_direction_id(true);
-    }
-    o.set_unresolved(e.unresolved);
-  }
-  out.set_active(a.active_at(at));
 }
 
 // GET /v1/alerts?stop=&route=&trip=&at=&all=
@@ -123,7 +61,9 @@ http_response alerts(realtime_api& r, call& c) {
     }
   }
   v1::AlertsResponse out;
-  for (auto const i : which) fill_alert(*out.add_alerts(), state->alerts()[i], r.rt, c.chain, at);
+  for (auto const i : which) {
+    api_service::fill_alert(*out.add_alerts(), state->alerts()[i], r.rt.context().tt(), r.rt.context().zone(0), c.chain, at);
+  }
   if (auto const ft = state->feed_time()) out.set_feed_time(r.rt.context().zone(0).iso(*ft));
   return message_response(out, c.fmt);
 }

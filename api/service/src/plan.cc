@@ -294,6 +294,7 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
   }
   auto const& chain = p.chain;
   std::vector<raptor::stop_visit> visits;
+  alert_list alerts{out.mutable_alerts(), chain};
   for (auto const& j : p.journeys) {
     auto& mj = *out.add_journeys();
     mj.set_departure(iso_time(p.date, j.departure));
@@ -339,6 +340,7 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
       ml.set_realtime(leg.realtime);
       ml.set_stay_seated(leg.stay_seated);
       ml.set_accessibility(leg_accessibility(leg));
+      if (p.realtime != nullptr) name_alerts(alerts, *ml.mutable_alert_ids(), *p.realtime, ride_alerts(*p.realtime, p.date, leg, visits));
       if (!leg.trip.valid()) {  // an added trip (realtime): its own id, line and headsign
         fill_added_trip(ml, *p.realtime, leg, chain);
         for (std::size_t v = 1; v + 1 < visits.size(); ++v) fill_stop_call(*ml.add_intermediate_stops(), p.date, visits[v], leg.realtime, chain);

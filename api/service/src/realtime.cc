@@ -1,6 +1,8 @@
 // Realtime in the answers (docs/realtime.md): scheduled and realtime times, delays, cancelled
-// and skipped stops and platform changes of legs and departures, and the trips realtime added.
+// and skipped stops and platform changes of legs and departures, the trips realtime added, and
+// the alerts informing legs, departures and stops.
 #include <algorithm>
+#include <array>
 
 #include "nebuta/api_service/service.h"
 #include "nebuta/rt/state.h"
@@ -19,7 +21,139 @@ std::optional<day_idx> day_in(timetable const& tt, std::int64_t day) {
   return day_idx{static_cast<std::uint16_t>(day)};
 }
 
+constexpr std::array<std::string_view, 12> cause_names{
+    "unknown_cause", "other_cause", "technical_problem", "strike",       "demonstration",   "accident",
+    "holiday",       "weather",     "maintenance",       "construction", "police_activity", "medical_emergency"};
+constexpr std::array<std::string_view, 11> effect_names{
+    "no_service",   "reduced_service", "significant_delays", "detour",    "additional_service", "modified_service",
+    "other_effect", "unknown_effect",  "stop_moved",         "no_effect", "accessibility_issue"};
+constexpr std::array<std::string_view, 4> severity_names{"unknown_severity", "info", "warning", "severe"};
+
+template <std::size_t N>
+std::string enum_name(std::array<std::string_view, N> const& names, std::uint8_t v) {
+  return v >= 1 && v <= N ? std::string{names[v - 1U]} : std::string{names[0]};
+}
+
+// The text of `t` in the chain's first language that has one, and that language.
+void set_text(rt::translated_text const& t, lang_chain const& chain, std::string* text, std::string* lang) {
+  auto const picked = rt::pick(t, chain);
+  *text = picked;
+  if (lang == nullptr) return;
+  for (auto const& x : t) {
+    if (x.text.data() == picked.data()) *lang = x.language;
+  }
+}
+
 }  // namespace
+
+void fill_alert(v1::Alert& out, rt::alert const& a, timetable const& tt, civil::time_zone const& zone,
+                lang_chain const& chain, std::int64_t at, bool with_informed) {
+  out.set_id(a.id);
+  out.set_cause(enum_name(cause_names, static_cast<std::uint8_t>(a.cause)));
+  out.set_effect(enum_name(effect_names, static_cast<std::uint8_t>(a.effect)));
+  out.set_severity(enum_name(severity_names, static_cast<std::uint8_t>(a.severity)));
+  set_text(a.header, chain, out.mutable_header(), out.mutable_header_lang());
+  set_text(a.description, chain, out.mutable_description(), out.mutable_description_lang());
+  set_text(a.url, chain, out.mutable_url(), nullptr);
+  set_text(a.cause_detail, chain, out.mutable_cause_detail(), nullptr);
+  set_text(a.effect_detail, chain, out.mutable_effect_detail(), nullptr);
+  for (auto const& p : a.active_periods) {
+    auto& o = *out.add_active_periods();
+    if (p.start) o.set_start(zone.iso(*p.start));
+    if (p.end) o.set_end(zone.iso(*p.end));
+  }
+  out.set_active(a.active_at(at));
+  if (!with_informed) return;
+  for (auto const& e : a.informed) {
+    auto& o = *out.add_informed();
+    if (e.agency.valid()) o.set_agency_id(std::string{tt.strings[tt.agency_ids[e.agency]]});
+    if (e.line.valid()) o.set_route_id(tt.external_line_id(e.line));
+    if (e.route_type) {
+      o.set_route_type(*e.route_type);
+      o.set_has_route_type(true);
+    }
+    if (e.trip.valid()) o.set_trip_id(tt.external_trip_id(e.trip));
+    if (e.trip_start_date) o.set_trip_start_date(iso_date(*e.trip_start_date));
+    if (e.stop.valid()) o.set_stop_id(tt.external_stop_id(e.stop));
+    if (e.direction) {
+      o.set_direction_id(*e.direction);
+      o.set_has_direction_id(true);
+    }
+    o.set_unresolved(e.unresolved);
+  }
+}
+
+std::int64_t service::unix_time_of(date_t d, seconds_t t) const {
+  return zone_ ? zone_->service_time_to_unix(d, t) : civil::time_zone::utc().service_time_to_unix(d, t);
+}
+
+void service::name_alerts(alert_list& to, google::protobuf::RepeatedPtrField<std::string>& ids, rt::state const& st,
+                          std::vector<std::uint32_t> const& which) const {
+  for (auto const i : which) {
+    auto const& a = st.alerts()[i];
+    *ids.Add() = a.id;
+    if (std::find(to.written.begin(), to.written.end(), i) != to.written.end()) continue;
+    to.written.push_back(i);
+    // An answer names an alert only where it is active (alerts_informing checked the times).
+    auto& out = *to.list->Add();
+    fill_alert(out, a, tt_, zone_ ? *zone_ : civil::time_zone::utc(), to.chain, 0, false);
+    out.set_active(true);
+  }
+}
+
+// A static trip's line, else (an added trip) its extra route's.
+rt::informed_target service::trip_target(rt::state const& st, trip_idx t, std::uint32_t extra, date_t service_date) const {
+  rt::informed_target x;
+  x.trip = t;
+  if (t.valid()) {
+    x.line = tt_.trip_line[t];
+  } else if (extra < st.extra_routes().size()) {
+    x.line = st.extra_routes()[extra].line;
+  }
+  x.trip_date = service_date;
+  return x;
+}
+
+std::vector<std::uint32_t> service::ride_alerts(rt::state const& st, date_t d, raptor::leg const& leg,
+                                                std::span<raptor::stop_visit const> visits) const {
+  // The boarding stop at the departure, the alighting stop at the arrival: as timetabled and as
+  // served (an assigned platform).
+  auto const board = unix_time_of(d, leg.start);
+  auto const alight = unix_time_of(d, leg.end);
+  std::vector<rt::informed_stop> ends{{leg.from, rt::time_range{board, board + 1}},
+                                      {leg.to, rt::time_range{alight, alight + 1}}};
+  if (!visits.empty()) {
+    for (auto const* v : {&visits.front(), &visits.back()}) {
+      auto const when = v == &visits.front() ? ends[0].during : ends[1].during;  // a copy: ends grows
+      ends.push_back({v->stop, when});
+      ends.push_back({v->sched_stop, when});
+    }
+  }
+  auto x = trip_target(st, leg.trip, leg.extra_route, d + std::chrono::days{leg.day_offset});
+  x.stops = ends;
+  x.during = rt::time_range{board, alight + 1};
+  return st.alerts_informing(tt_, x);
+}
+
+std::vector<std::uint32_t> service::departure_alerts(rt::state const& st, date_t d, board_entry const& e) const {
+  auto const at = unix_time_of(d, e.time);
+  auto x = trip_target(st, e.trip, e.extra, d + std::chrono::days{e.day_offset});
+  x.during = rt::time_range{at, at + 1};
+  std::array<rt::informed_stop, 2> const stops{{{e.stop, x.during}, {e.sched_stop, x.during}}};
+  x.stops = stops;
+  return st.alerts_informing(tt_, x);
+}
+
+std::vector<std::uint32_t> service::board_alerts(rt::state const& st, date_t d, std::vector<stop_idx> const& board,
+                                                 seconds_t from, seconds_t to) const {
+  auto const during = rt::time_range{unix_time_of(d, from), unix_time_of(d, std::max(from, to)) + 1};
+  std::vector<rt::informed_stop> stops;
+  for (auto const s : board) stops.push_back({s, during});
+  rt::informed_target x;
+  x.stops = stops;
+  x.during = during;
+  return st.alerts_informing(tt_, x);
+}
 
 bool service::apply_realtime(board_entry& e, rt::state const& st, std::int64_t day, seconds_t shift) const {
   auto const d = day_in(tt_, day);
@@ -75,7 +209,7 @@ void service::add_realtime_departures(std::vector<board_entry>& out, rt::state c
         auto const dep = times[p].departure + shift;
         if (dep < t) continue;
         out.push_back({dep, times[p].sched_departure + shift, ts.trip, p, stops[p], sched_stop, times[p].flags, true,
-                       false, added ? x : none_extra});
+                       false, added ? x : none_extra, static_cast<std::int8_t>(offset)});
       }
     }
   }

@@ -44,6 +44,7 @@ v1::DeparturesResponse service::departures(std::string_view id, std::string_view
             auto const trip = trip_idx{tt_.route_first_trip[r].v() + i};
             if (!tt_.trip_active(trip, day + offset)) continue;
             board_entry e{deps[i] + shift, deps[i] + shift, trip, pos, st, st};
+            e.day_offset = static_cast<std::int8_t>(offset);
             if (realtime != nullptr && !apply_realtime(e, *realtime, day + offset, shift)) continue;
             if (e.time < t) continue;
             found.push_back(e);
@@ -63,6 +64,12 @@ v1::DeparturesResponse service::departures(std::string_view id, std::string_view
   out.set_date(str(date));
   out.set_time(clock_time(t));
   out.set_realtime(realtime != nullptr);
+  std::optional<alert_list> alerts;
+  if (realtime != nullptr) {
+    alerts.emplace(alert_list{out.mutable_alerts(), chain});
+    name_alerts(*alerts, *out.mutable_stop_alert_ids(), *realtime,
+                board_alerts(*realtime, d, stops, t, found.empty() ? t : found.back().time));
+  }
   for (auto const& f : found) {
     auto& m = *out.add_departures();
     m.set_time(iso_time(d, f.time));
@@ -78,7 +85,10 @@ v1::DeparturesResponse service::departures(std::string_view id, std::string_view
       m.set_headsign_lang(std::move(h.lang));
       m.set_trip_id(tt_.external_trip_id(f.trip));
     }
-    if (realtime != nullptr) fill_realtime_departure(m, d, f);
+    if (realtime != nullptr) {
+      fill_realtime_departure(m, d, f);
+      name_alerts(*alerts, *m.mutable_alert_ids(), *realtime, departure_alerts(*realtime, d, f));
+    }
   }
   return out;
 }

@@ -247,7 +247,7 @@ function fareText(j) {
   return typeof f.text === 'string' ? f.text : '';
 }
 
-function renderLeg(leg, i, date) {
+function renderLeg(leg, i, date, alerts = new Map()) {
   const ride = leg.mode !== 'walk';
   const head = ride
     ? el('p', { class: 'leg-head' }, badge(leg),
@@ -270,13 +270,34 @@ function renderLeg(leg, i, date) {
     : null;
   const rt = [];
   if (ride && leg.realtime) rt.push(delayNote(leg.from.delay_s ?? 0));
-  for (const a of leg.alerts ?? []) {
-    rt.push(el('p', { class: 'alert', 'data-testid': 'alert' }, el('strong', { text: `${t('alert')}: ` }),
-      String(a.header ?? a.text ?? a.description ?? '')));
-  }
+  rt.push(...alertNotes(leg.alert_ids, alerts));
   return el('li', { class: `leg ${ride ? 'ride' : 'walkleg'}`, 'data-testid': 'leg', 'data-mode': leg.mode,
                     'aria-label': t('leg', { n: i + 1 }) },
     head, place(leg.from, 'leg-from'), inter, place(leg.to, 'leg-to'), ...rt);
+}
+
+// Service alerts (docs/realtime.md): an answer lists each alert once (`alerts`) and legs and
+// departures name theirs by id. One line with the header; the description and the link open
+// on demand. Texts are in the answer's language (`lang`), the labels in the page's.
+function alertsOf(answer) {
+  return new Map((answer.alerts ?? []).map((a) => [a.id, a]));
+}
+
+function alertNotes(ids, alerts) {
+  return [...new Set(ids ?? [])].map((id) => alerts.get(id)).filter(Boolean).map(alertNote);
+}
+
+function alertNote(a) {
+  const url = /^https?:\/\//i.test(a.url ?? '') ? a.url : '';
+  const line = [el('span', { class: 'alert-icon', 'aria-hidden': 'true', text: '⚠' }),
+    el('strong', { text: `${t('alert')}: ` }),
+    el('span', { lang: a.header_lang || undefined, 'data-testid': 'alert-header', text: a.header || a.description || '' })];
+  const attrs = { class: 'alert', 'data-testid': 'alert', 'data-alert-id': a.id, 'data-effect': a.effect || undefined };
+  if (!(a.header && a.description) && !url) return el('p', attrs, ...line);
+  return el('details', attrs, el('summary', {}, ...line),
+    a.header && a.description ? el('p', { lang: a.description_lang || undefined, 'data-testid': 'alert-description',
+                                          text: a.description }) : null,
+    url ? el('a', { href: url, rel: 'noopener noreferrer', target: '_blank', text: t('alertMore') }) : null);
 }
 
 // Realtime (docs/realtime.md): the delay of a ride or a departure, "on time" under a minute.
@@ -294,13 +315,13 @@ function scheduledTime(realtime, delayS, scheduled, date) {
     el('time', { datetime: scheduled, text: clock(scheduled, date) }));
 }
 
-function renderJourney(j, i, date) {
+function renderJourney(j, i, date, alerts = new Map()) {
   const { walkSeconds, rides } = journeySummary(j);
   const id = `journey-${i}`;
   const ridesText = rides === 0 ? t('noRide') : rides === 1 ? t('ride1') : t('rides', { n: rides });
   const fare = fareText(j);
   const details = el('div', { id: `${id}-details`, class: 'details', hidden: true },
-    el('ol', { class: 'legs', 'data-testid': 'legs' }, ...(j.legs ?? []).map((l, k) => renderLeg(l, k, date))));
+    el('ol', { class: 'legs', 'data-testid': 'legs' }, ...(j.legs ?? []).map((l, k) => renderLeg(l, k, date, alerts))));
   const mapBox = el('div', { class: 'map', 'data-testid': 'map', hidden: true, role: 'img', 'aria-label': t('mapNoTiles') });
   const mapButton = el('button', { type: 'button', class: 'secondary', 'data-testid': 'map-toggle', 'aria-expanded': 'false',
                                    text: t('showMap') });
@@ -351,7 +372,8 @@ async function runSearch() {
     const r = await getJson(`/v1/plan?${planQuery(state, apiLang())}`, { signal: searchAbort.signal });
     const answered = performance.now();
     const journeys = r.journeys ?? [];
-    list.replaceChildren(...journeys.map((j, i) => renderJourney(j, i, r.date || state.date)));
+    const alerts = alertsOf(r);
+    list.replaceChildren(...journeys.map((j, i) => renderJourney(j, i, r.date || state.date, alerts)));
     if (journeys.length === 0) list.append(el('li', { class: 'empty', 'data-testid': 'no-journey', text: t('noJourney') }));
     results.hidden = false;
     if (journeys.length === 1) list.querySelector('[data-testid=journey-toggle]')?.click();
@@ -389,6 +411,8 @@ async function runBoard() {
       showError(null);
       $('board-heading').textContent = t('boardFor', { s: stopLabel(r.stop ?? {}) });
       const deps = r.departures ?? [];
+      const alerts = alertsOf(r);
+      const stopAlerts = alertNotes(r.stop_alert_ids, alerts);
       list.replaceChildren(...deps.map((d) => el('li', { 'data-testid': 'departure', class: d.cancelled ? 'dep cancelled' : 'dep' },
         el('time', { datetime: d.time, class: 'time', text: clock(d.time, r.date) }),
         scheduledTime(d.realtime && !d.cancelled, d.delay_s, d.scheduled_time, r.date),
@@ -396,7 +420,9 @@ async function runBoard() {
         el('span', { class: 'headsign', text: d.headsign || d.route?.long_name || '' }),
         d.platform_code ? el('span', { class: 'platform', text: t('platform', { p: d.platform_code }) }) : null,
         d.cancelled ? el('span', { class: 'delay', 'data-testid': 'cancelled', text: t('cancelled') })
-          : d.realtime ? delayNote(d.delay_s ?? 0) : null)));
+          : d.realtime ? delayNote(d.delay_s ?? 0) : null,
+        ...alertNotes(d.alert_ids, alerts))));
+      if (stopAlerts.length) list.prepend(el('li', { class: 'stop-alerts', 'data-testid': 'stop-alerts' }, ...stopAlerts));
       if (deps.length === 0) list.append(el('li', { class: 'empty', text: t('noDepartures') }));
       $('board-updated').textContent = t('refreshed', { t: defaultTime(new Date()) });
       if (!state.kiosk) announce(`${$('board-heading').textContent}: ${deps.length}`);

@@ -189,19 +189,39 @@ void state_builder::apply_no_service(build_input const& in) {
 
 std::vector<std::uint32_t> state::alerts_for(timetable const& tt, stop_idx s, line_idx l, trip_idx t,
                                              std::optional<unix_time> at) const {
+  informed_target x;
+  if (at) x.during = time_range{*at, *at + 1};
+  informed_stop const here{s, x.during};
+  if (s.valid()) x.stops = {&here, 1};
+  x.line = l;
+  x.trip = t;
+  return alerts_informing(tt, x);
+}
+
+std::vector<std::uint32_t> state::alerts_informing(timetable const& tt, informed_target const& x) const {
+  // Periods are half-open [start, end): they meet `during` when each starts before the other ends.
+  auto const active_during = [](alert const& a, std::optional<time_range> const& during) {
+    if (!during || a.active_periods.empty()) return true;
+    return std::any_of(a.active_periods.begin(), a.active_periods.end(), [&](time_range const& p) {
+      return (!p.start || !during->end || *p.start < *during->end) && (!p.end || !during->start || *during->start < *p.end);
+    });
+  };
   std::vector<std::uint32_t> out;
   for (auto i = 0U; i < alerts_.size(); ++i) {
     auto const& a = alerts_[i];
-    if (at && !a.active_at(*at)) continue;
-    for (auto const& e : a.informed) {
-      if (e.unresolved) continue;
-      if (e.stop.valid() && (!s.valid() || !stop_matches(tt, s, e.stop))) continue;
-      if (e.trip.valid() && e.trip != t) continue;
-      if ((e.line.valid() || e.agency.valid() || e.route_type) && !line_matches(tt, e, l)) continue;
-      if (!e.stop.valid() && !e.trip.valid() && !e.line.valid() && !e.agency.valid() && !e.route_type) continue;
-      out.push_back(i);
-      break;
-    }
+    auto const informs = [&](informed_entity const& e) {
+      if (e.unresolved) return false;
+      if (!e.stop.valid() && !e.trip.valid() && !e.line.valid() && !e.agency.valid() && !e.route_type) return false;
+      if (e.trip.valid() && (e.trip != x.trip || (e.trip_start_date && x.trip_date && *e.trip_start_date != *x.trip_date))) {
+        return false;
+      }
+      if ((e.line.valid() || e.agency.valid() || e.route_type) && !line_matches(tt, e, x.line)) return false;
+      if (!e.stop.valid()) return active_during(a, x.during);
+      return std::any_of(x.stops.begin(), x.stops.end(), [&](informed_stop const& s) {
+        return s.stop.valid() && stop_matches(tt, s.stop, e.stop) && active_during(a, s.during);
+      });
+    };
+    if (std::any_of(a.informed.begin(), a.informed.end(), informs)) out.push_back(i);
   }
   return out;
 }

@@ -1,6 +1,8 @@
 // Trip updates → per trip-day realtime stop times (the propagation rules are in build.h).
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <string>
 #include <tuple>
 
 #include "state_builder.h"
@@ -377,6 +379,15 @@ std::shared_ptr<state const> state_builder::run(build_input const& in) {
   }
 
   // Added trips: NEW (own stops and times) and DUPLICATED (a shifted copy of a static trip).
+  // One trip id runs once a day: when several updates (several sources, or one feed repeating
+  // itself) add the same trip id on the same day, the best one is kept by the rule of static
+  // trip-days (explicit over estimated, newest, earlier source, first) in the place of the first.
+  struct added_rank {
+    bool estimated;
+    unix_time ts;
+    std::uint16_t source;
+  };
+  std::map<std::pair<std::string, std::uint16_t>, std::pair<std::size_t, added_rank>> added_by_id;
   for (auto const i : added_refs) {
     auto const& ref = in.trip_updates[i];
     auto const& u = *ref.update;
@@ -422,6 +433,19 @@ std::shared_ptr<state const> state_builder::run(build_input const& in) {
       }
       if (!added_times(u, ctx_.day_base_of_zone(zone, *d), own)) continue;
       st.day = *d;
+    }
+    added_rank const rank{u.estimated, u.timestamp ? *u.timestamp : ref.feed_time.value_or(0), ref.source};
+    auto const [it, first] = added_by_id.try_emplace({info.trip_id, st.day.v()}, added_states.size(), rank);
+    if (!first) {
+      stats.skipped.add(skip_reason::stale_timestamp);  // one of the two is superseded
+      auto& [at, kept] = it->second;
+      if (std::tuple{rank.estimated, -rank.ts, rank.source} >= std::tuple{kept.estimated, -kept.ts, kept.source}) continue;
+      kept = rank;
+      st.added = added_states[at].added;
+      s_->added_[st.added] = std::move(info);
+      added_states[at] = st;
+      added_times_list[at] = std::move(own);
+      continue;
     }
     st.added = static_cast<std::uint32_t>(s_->added_.size());
     s_->added_.push_back(std::move(info));

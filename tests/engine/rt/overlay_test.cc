@@ -305,6 +305,52 @@ TEST_CASE("NEW, DUPLICATED and REPLACEMENT trips run as added routes", "[rt][add
   CHECK(st->extra_routes_at(fx.stop("S6")).size() == 1);
 }
 
+TEST_CASE("a NEW trip added by two sources runs once: the newer update wins", "[rt][added]") {
+  fixture fx;
+  auto const make = [&](seconds_t dep, rt::unix_time ts) {
+    rt::trip_update n;
+    n.entity_id = "extra";
+    n.trip_id = "X1";
+    n.relationship = rt::trip_relationship::new_trip;
+    n.line = fx.tt.trip_line[fx.trip("A")];
+    n.timestamp = ts;
+    for (auto const& [s, t] : {std::pair{"S1", dep}, {"S6", dep + 1800}}) {
+      auto x = fx.stu(s);
+      x.arrival.time = x.departure.time = fx.at(t);
+      n.stops.push_back(x);
+    }
+    return n;
+  };
+  auto const older = make(hm(9, 0), fx.at(hm(7, 0)));
+  auto const newer = make(hm(9, 5), fx.at(hm(7, 1)));
+  auto other = make(hm(10, 0), fx.at(hm(7, 0)));
+  other.trip_id = "X2";
+  auto const departures_of = [&](std::vector<std::pair<rt::trip_update const*, std::uint16_t>> const& us) {
+    rt::build_input in;
+    for (auto const& [u, source] : us) in.trip_updates.push_back({u, source, fx.at(hm(7, 0))});
+    in.now = fx.at(hm(7, 2));
+    auto const st = rt::build_state(*fx.ctx, in);
+    CHECK(st->validate(*fx.ctx).empty());
+    std::multimap<std::string, seconds_t> out;
+    for (auto const& e : st->extra_routes_on(fx.day)) {
+      auto const& ts = st->trips()[e.trip_state];
+      out.emplace(st->added()[ts.added].trip_id, st->times(ts)[0].departure);
+    }
+    CHECK(st->stats().added == out.size());
+    return out;
+  };
+  using runs = std::multimap<std::string, seconds_t>;
+  // Either order of the sources: one X1, the newer one's times; X2 untouched.
+  CHECK(departures_of({{&older, 0}, {&newer, 1}, {&other, 0}}) == runs{{"X1", hm(9, 5)}, {"X2", hm(10, 0)}});
+  CHECK(departures_of({{&newer, 0}, {&older, 1}, {&other, 1}}) == runs{{"X1", hm(9, 5)}, {"X2", hm(10, 0)}});
+  // The same update from two sources (a feed split over two URLs that overlap): once.
+  CHECK(departures_of({{&older, 0}, {&older, 1}}) == runs{{"X1", hm(9, 0)}});
+  // An estimate (VehiclePositions) never replaces an explicit update, even a newer one.
+  auto estimated = newer;
+  estimated.estimated = true;
+  CHECK(departures_of({{&estimated, 0}, {&older, 1}}) == runs{{"X1", hm(9, 0)}});
+}
+
 TEST_CASE("NO_SERVICE at a stop closes the stop times in its active period", "[rt][alerts]") {
   fixture const fx;
   rt::alert a;

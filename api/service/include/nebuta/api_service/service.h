@@ -27,6 +27,8 @@
 
 namespace nebuta::rt {
 class state;
+struct alert;
+struct informed_target;
 }
 
 namespace nebuta::api_service {
@@ -35,6 +37,12 @@ namespace nebuta::api_service {
 // a visitor asking for a language the feed lacks reads English, and the feed's own language
 // only where it has no English either. "ja" does not fall back to kana (ja-Hrkt) unless asked.
 lang_chain make_lang_chain(std::string_view lang, std::string_view accept_language = {});
+
+// An alert as the API writes it (realtime.cc; /v1/alerts, plans and departure boards): texts in
+// the chain's first language the alert has, active periods as ISO times of `zone`, `active` at
+// `at`; the informed entities with the API's ids when `with_informed`.
+void fill_alert(v1::Alert& out, rt::alert const& a, timetable const& tt, civil::time_zone const& zone,
+                lang_chain const& chain, std::int64_t at, bool with_informed = true);
 
 struct limits {
   seconds_t max_window_s{24 * 3600};          // range queries
@@ -187,6 +195,7 @@ class service {
     std::uint8_t rt_flags{0};    // rt::stop_flags
     bool realtime{false}, cancelled{false};
     std::uint32_t extra{none_extra};  // an added trip: its extra route in the state
+    std::int8_t day_offset{0};        // the trip's service day is the board's date plus this
   };
   // The realtime of e's trip on `day` (its departure shifted by `shift`); false: not shown.
   bool apply_realtime(board_entry& e, rt::state const& st, std::int64_t day, seconds_t shift) const;
@@ -199,6 +208,24 @@ class service {
   void fill_stop_call(v1::StopCall& c, date_t d, raptor::stop_visit const& v, bool realtime, lang_chain const& chain) const;
   void fill_added_trip(v1::Leg& ml, rt::state const& st, raptor::leg const& leg, lang_chain const& chain) const;
   void fill_leg_line(v1::Leg& ml, line_idx line, lang_chain const& chain) const;
+  // Alerts in answers (realtime.cc): the alerts an answer names, each written once to `list`.
+  struct alert_list {
+    google::protobuf::RepeatedPtrField<v1::Alert>* list;
+    lang_chain const& chain;
+    std::vector<std::uint32_t> written{};  // indices into the state's alerts() already in `list`
+  };
+  // Names the state's alerts `which` in `ids` (adding each to `to` once).
+  void name_alerts(alert_list& to, google::protobuf::RepeatedPtrField<std::string>& ids, rt::state const& st,
+                   std::vector<std::uint32_t> const& which) const;
+  // The alerts informing a ride of a plan on date d, and a departure of a board of date d.
+  std::vector<std::uint32_t> ride_alerts(rt::state const& st, date_t d, raptor::leg const& leg,
+                                         std::span<raptor::stop_visit const> visits) const;
+  std::vector<std::uint32_t> departure_alerts(rt::state const& st, date_t d, board_entry const& e) const;
+  // The alerts of a board's stops themselves, active between the times from and to of date d.
+  std::vector<std::uint32_t> board_alerts(rt::state const& st, date_t d, std::vector<stop_idx> const& board,
+                                          seconds_t from, seconds_t to) const;
+  std::int64_t unix_time_of(date_t d, seconds_t t) const;  // a service-day time as an instant
+  rt::informed_target trip_target(rt::state const& st, trip_idx t, std::uint32_t extra, date_t service_date) const;
 
   timetable const& tt_;
   raptor::index const raptor_index_;

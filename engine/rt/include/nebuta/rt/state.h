@@ -110,6 +110,19 @@ struct build_stats {
   std::uint64_t corrected_times{0};  // stop times moved so that times never go backwards
 };
 
+// What answers attach alerts to (state::alerts_informing).
+struct informed_stop {
+  stop_idx stop;
+  std::optional<time_range> during;  // when the rider is there (none: whatever the periods)
+};
+struct informed_target {
+  std::span<informed_stop const> stops;  // a ride's boarding and alighting stops, a departure's stop
+  line_idx line{line_idx::invalid()};
+  trip_idx trip{trip_idx::invalid()};
+  std::optional<date_t> trip_date;       // the trip's service date
+  std::optional<time_range> during;      // the ride, the departure (none: whatever the periods)
+};
+
 class state {
  public:
   state() = default;
@@ -149,6 +162,13 @@ class state {
   // Alerts informing a stop, a line or a trip (NO_SERVICE and display alike), as indices.
   std::vector<std::uint32_t> alerts_for(timetable const& tt, stop_idx s, line_idx l, trip_idx t,
                                         std::optional<unix_time> at = std::nullopt) const;
+  // Alerts informing a ride, a departure or a stop (`informed_target`), as indices: an entity
+  // informs it when every field the entity gives matches (its stop one of `stops`, or their
+  // parent station; its trip, and trip_start_date the trip's date when known; its route, agency
+  // or route type the line's) and the alert is active at some instant of the time it names: the
+  // `during` of the matching stop for an entity with a stop, else the target's `during`.
+  // direction_id is not checked (the state has no directions): it informs both.
+  std::vector<std::uint32_t> alerts_informing(timetable const& tt, informed_target const& x) const;
 
   // Internal invariants: times never go backwards along a trip, route_days are FIFO over their
   // running trips, extra routes reference valid trips. Empty when valid; tests call it.
