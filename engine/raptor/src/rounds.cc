@@ -373,6 +373,9 @@ void router::run_rounds() {
   // Round 0 marks were written to next_marked_.
   std::swap(marked_, next_marked_);
   std::swap(marked_list_, next_marked_list_);
+  // The labels a seated lead trip guarantees hold within one pass (a range pass resets pending_).
+  for (auto const i : seat_lead_touched_) seat_lead_[i] = none;
+  seat_lead_touched_.clear();
   if (!Range && target_round_[0] != inf) {
     pareto_.push_back({0U, Fwd ? target_round_[0] : -target_round_[0]});
   }

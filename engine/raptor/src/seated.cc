@@ -59,6 +59,8 @@ void router::relax_seated(route_idx r, std::uint32_t start_rank, std::uint32_t l
     auto const* const L = act_->trips.data() + static_cast<std::size_t>(o) * n_trips + first.v();
     auto const off = offsets_[o] * seconds_per_day;
     // The earliest (backward: latest) running trip catchable at a marked stop, and that stop.
+    // Once one is found, a later stop only needs a look when a trip before (backward: after)
+    // it is catchable there, which its neighbour's time tells without a search.
     auto best = none;
     auto best_pos = 0U;
     for (auto rank = start_rank; rank <= last_marked_rank && rank + 1 < n; ++rank) {
@@ -68,20 +70,20 @@ void router::relax_seated(route_idx r, std::uint32_t start_rank, std::uint32_t l
       auto const ready = ready_[s.v()];
       if constexpr (Fwd) {
         auto const* const span = times.dep_by_stop + pos * nt;
-        auto const i = static_cast<std::uint32_t>(
-            std::partition_point(L, L + m, [&](std::uint32_t x) { return span[x] + off < ready; }) - L);
-        if (i < m && (best == none || i < best)) {
-          best = i;
-          best_pos = pos;
-        }
+        auto const limit = best == none ? m : best;
+        if (span[L[limit - 1]] + off < ready) continue;
+        best = static_cast<std::uint32_t>(
+            std::partition_point(L, L + limit, [&](std::uint32_t x) { return span[x] + off < ready; }) - L);
+        best_pos = pos;
+        if (best == 0U) break;
       } else {
         auto const* const span = times.arr_by_stop + pos * nt;
-        auto const i = static_cast<std::uint32_t>(
-            std::partition_point(L, L + m, [&](std::uint32_t x) { return span[x] + off <= -ready; }) - L);
-        if (i > 0U && (best == none || i - 1 > best)) {
-          best = i - 1;
-          best_pos = pos;
-        }
+        auto const lo = best == none ? 0U : best + 1;
+        if (span[L[lo]] + off > -ready) continue;
+        best = static_cast<std::uint32_t>(
+                   std::partition_point(L + lo, L + m, [&](std::uint32_t x) { return span[x] + off <= -ready; }) - L) - 1;
+        best_pos = pos;
+        if (best + 1 == m) break;
       }
     }
     if (best == none) continue;
@@ -154,14 +156,31 @@ void router::ride_seated(trip_idx t, int offset, std::uint32_t from, unsigned k)
     if (ready <= entry) return;
   }
   auto const enter = from | seated_flag;
-  for (auto rank = 1U; rank < n; ++rank) {
-    auto const pos = Fwd ? rank : n - 1 - rank;
-    auto const s = stops[pos];
-    auto const key = Fwd ? tm[pos] + off : -(tm[pos] + off);
-    // Keys only grow along the trip, and what runs on from it comes later still.
-    if (key + lb(s) >= bound<Range>(k)) return;
-    if ((flags[pos] & exit_mask) != 0U || key >= best_ride<Range>(k, s) || !stop_ok(s)) continue;
-    set_ride<Range>(k, s, key, {t, enter, pos, static_cast<std::int8_t>(offset)});
+  // A trip of the same route and day ridden seated before it in this pass, in this round or an
+  // earlier one, reached every stop no later (trips of a route never overtake): the labels are
+  // at least that good, so only the bound's cut-off is left to test, and only when there is one.
+  auto& lead = seat_lead_[static_cast<std::size_t>(r.v()) * seated_slots + static_cast<std::size_t>(offset + seated_slots / 2)];
+  if (lead != none && (Fwd ? lead < ti : lead > ti)) {
+    if (auto const b = bound<Range>(k); b != inf) {
+      for (auto rank = 1U; rank < n; ++rank) {
+        auto const pos = Fwd ? rank : n - 1 - rank;
+        if ((Fwd ? tm[pos] + off : -(tm[pos] + off)) + lb(stops[pos]) >= b) return;
+      }
+    }
+  } else {
+    if (lead == none) {
+      seat_lead_touched_.push_back(static_cast<std::uint32_t>(&lead - seat_lead_.data()));
+    }
+    lead = ti;
+    for (auto rank = 1U; rank < n; ++rank) {
+      auto const pos = Fwd ? rank : n - 1 - rank;
+      auto const s = stops[pos];
+      auto const key = Fwd ? tm[pos] + off : -(tm[pos] + off);
+      // Keys only grow along the trip, and what runs on from it comes later still.
+      if (key + lb(s) >= bound<Range>(k)) return;
+      if ((flags[pos] & exit_mask) != 0U || key >= best_ride<Range>(k, s) || !stop_ok(s)) continue;
+      set_ride<Range>(k, s, key, {t, enter, pos, static_cast<std::int8_t>(offset)});
+    }
   }
   auto const day = day_ + offset;
   for (auto const& link : idx_.seated(t, Fwd)) {

@@ -438,6 +438,12 @@ class router {
   static constexpr int seated_slots = 24;
   std::vector<std::uint8_t> seat_round_;
   std::vector<std::uint32_t> seat_touched_;
+  // Per route and day offset (same slots): the trip in route ridden seated from its start earliest
+  // (backward: latest) in this pass of rounds, or none. Trips of a route never overtake, so a
+  // later (backward: earlier) one ridden seated improves no stop of the route: only what it runs
+  // on as is followed (ride_seated).
+  std::vector<std::uint32_t> seat_lead_;
+  std::vector<std::uint32_t> seat_lead_touched_;
   struct seated_scan {
     route_idx r;
     std::uint32_t first, last;  // ranks of the first / last marked stop of the round's scan
