@@ -1,6 +1,6 @@
 // Journey-planner latency over a reproducible random query set, single-threaded.
 //   bench_raptor --date YYYY-MM-DD [--queries N] [--seed S] [--window-queries M] [--tight N]
-//                [--literal] [--write-queries FILE] [--dump FILE] [--setup] FEED [FEED ...]
+//                [--literal] [--no-seated] [--write-queries FILE] [--dump FILE] [--setup] FEED [FEED ...]
 // Prints markdown rows: earliest arrival, earliest arrival with the tight-journey backward pass
 // (the journeys /v1/plan answers, tight.h) over the first N queries, and 2-hour range queries,
 // each with wall-clock and thread-CPU percentiles. --setup adds the load, index and router
@@ -65,7 +65,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 int main(int argc, char** argv) {
   std::size_t n_queries = 10'000, n_range = 1'000, n_tight = 0;
   unsigned seed = 42;
-  auto literal = false, setup = false;
+  auto literal = false, setup = false, seated = true;
   std::string date_arg, write_queries, dump;
   std::vector<nebuta::gtfs_import::feed_spec> feeds;
   std::string label;
@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
     else if (arg == "--dump") dump = next();
     else if (arg == "--literal") literal = true;
     else if (arg == "--setup") setup = true;
+    else if (arg == "--no-seated") seated = false;  // what stay-seated continuations cost
     else {
       feeds.push_back(nebuta::gtfs_import::parse_feed_arg(arg));
       label += (label.empty() ? "" : " + ") + feeds.back().name;
@@ -140,6 +141,7 @@ int main(int argc, char** argv) {
 
   nebuta::raptor::router router{idx};
   nebuta::raptor::options opt;  // defaults: 400 m walking links, 60 s change time, max 8 legs
+  opt.stay_seated = seated;
   if (literal) {  // GTFS-literal mode as the reference tests check it: no walking links
     opt.gtfs_literal = true;
     opt.walk_radius_m = 0.0;
