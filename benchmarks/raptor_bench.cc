@@ -1,12 +1,13 @@
 // Journey-planner latency over a reproducible random query set, single-threaded.
 //   bench_raptor --date YYYY-MM-DD [--queries N] [--seed S] [--window-queries M] [--tight N]
-//                [--literal] [--write-queries FILE] [--setup] FEED [FEED ...]
+//                [--literal] [--no-seated] [--write-queries FILE] [--dump FILE] [--setup] FEED [FEED ...]
 // Prints markdown rows: earliest arrival, earliest arrival with the tight-journey backward pass
 // (the journeys /v1/plan answers, tight.h) over the first N queries, and 2-hour range queries,
 // each with wall-clock and thread-CPU percentiles. --setup adds the load, index and router
 // construction figures. The query set (pairs of served stops, departures 05:00-22:00, seed 42)
 // is the one earlier versions of this benchmark used, so old and new binaries answer the same
-// queries.
+// queries. --dump FILE writes every answer (the Pareto journeys, tightened ones and range
+// entries), untimed, so that two builds can be checked to answer the same.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -64,8 +65,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 int main(int argc, char** argv) {
   std::size_t n_queries = 10'000, n_range = 1'000, n_tight = 0;
   unsigned seed = 42;
-  auto literal = false, setup = false;
-  std::string date_arg, write_queries;
+  auto literal = false, setup = false, seated = true;
+  std::string date_arg, write_queries, dump;
   std::vector<nebuta::gtfs_import::feed_spec> feeds;
   std::string label;
   for (int i = 1; i < argc; ++i) {
@@ -77,8 +78,10 @@ int main(int argc, char** argv) {
     else if (arg == "--seed") seed = static_cast<unsigned>(std::stoul(next()));
     else if (arg == "--date") date_arg = next();
     else if (arg == "--write-queries") write_queries = next();
+    else if (arg == "--dump") dump = next();
     else if (arg == "--literal") literal = true;
     else if (arg == "--setup") setup = true;
+    else if (arg == "--no-seated") seated = false;  // what stay-seated continuations cost
     else {
       feeds.push_back(nebuta::gtfs_import::parse_feed_arg(arg));
       label += (label.empty() ? "" : " + ") + feeds.back().name;
@@ -138,6 +141,7 @@ int main(int argc, char** argv) {
 
   nebuta::raptor::router router{idx};
   nebuta::raptor::options opt;  // defaults: 400 m walking links, 60 s change time, max 8 legs
+  opt.stay_seated = seated;
   if (literal) {  // GTFS-literal mode as the reference tests check it: no walking links
     opt.gtfs_literal = true;
     opt.walk_radius_m = 0.0;
@@ -195,6 +199,31 @@ int main(int argc, char** argv) {
     std::snprintf(note, sizeof note, "%zu journeys (%.2f per query)", n_entries,
                   static_cast<double>(n_entries) / static_cast<double>(n));
     row("2-hour range", n, range, note);
+  }
+
+  if (!dump.empty()) {
+    std::ofstream out{dump};
+    std::vector<nebuta::raptor::journey> journeys;
+    std::vector<nebuta::raptor::range_entry> entries;
+    nebuta::raptor::journey j;
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+      auto const& q = queries[i];
+      out << "query " << i << "\n";
+      auto const res = router.earliest_arrival(at(q.from), at(q.to), *date, q.depart, opt);
+      std::vector<unsigned> legs;
+      for (auto const& e : res.pareto) legs.push_back(e.legs);
+      for (auto const l : legs) {
+        out << "pareto " << l << (router.reconstruct(l, j) ? "\n" + nebuta::raptor::to_string(tt, j) : " none") << "\n";
+      }
+      if (i < n_tight) {
+        nebuta::raptor::tight_journeys(router, at(q.from), at(q.to), *date, q.depart, false, opt, journeys);
+        for (auto const& t : journeys) out << "tight\n" << nebuta::raptor::to_string(tt, t) << "\n";
+      }
+      if (i < n_range) {
+        router.range(at(q.from), at(q.to), *date, q.depart, q.depart + 7200, opt, entries);
+        for (auto const& e : entries) out << "range " << e.departure << " " << e.arrival << " " << e.legs << "\n";
+      }
+    }
   }
 
   if (setup) {

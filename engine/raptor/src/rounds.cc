@@ -193,7 +193,7 @@ seconds_t router::probe_route(route_idx r, std::uint32_t start_rank,
 
 template <bool Fwd, bool Range>
 void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank,
-                        unsigned k) {
+                        unsigned k, bool seat) {
   auto const stops = tt_.route_stops[r];
   auto const flags = tt_.route_stop_flags[r];
   auto const n = static_cast<std::uint32_t>(stops.size());
@@ -284,6 +284,29 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
 
     if (rank <= last_marked_rank && marked_[s.v()] != 0U && (f & enter_mask) == 0U && stop_ok(s)) {
       auto const ready = ready_[s.v()];
+      if (seat) {
+        // For relax_seated (seated.cc): the earliest (backward: latest) trip catchable at a
+        // marked stop, whatever the bound. After the first, a stop only needs a search when its
+        // neighbour in the list is catchable there.
+        for (auto x = 0U; x < n_live; ++x) {
+          auto const o = live[x];
+          auto const* const L = lst[o];
+          auto const* const span = board_tm[o] + pos * nt;
+          auto& best = seat_scan_.best[o];
+          if constexpr (Fwd) {
+            auto const limit = best == none ? cnt[o] : best;
+            if (limit == 0U || span[L[limit - 1]] + shift[o] < ready) continue;
+            best = static_cast<std::uint32_t>(
+                std::partition_point(L, L + limit, [&](std::uint32_t t) { return span[t] + shift[o] < ready; }) - L);
+          } else {
+            auto const lo = best == none ? 0U : best + 1;
+            if (lo == cnt[o] || span[L[lo]] + shift[o] > -ready) continue;
+            best = static_cast<std::uint32_t>(
+                std::partition_point(L + lo, L + cnt[o], [&](std::uint32_t t) { return span[t] + shift[o] <= -ready; }) - L) - 1;
+          }
+          seat_scan_.pos[o] = pos;
+        }
+      }
       // A trip entered here at key x reaches the target no earlier than x + lb(s).
       auto prune = std::min(b - lb(s), held_final);
       for (auto x = 0U; x < n_live; ++x) {
@@ -373,6 +396,9 @@ void router::run_rounds() {
   // Round 0 marks were written to next_marked_.
   std::swap(marked_, next_marked_);
   std::swap(marked_list_, next_marked_list_);
+  // The labels a seated lead trip guarantees hold within one pass (a range pass resets pending_).
+  for (auto const i : seat_lead_touched_) seat_lead_[i] = none;
+  seat_lead_touched_.clear();
   if (!Range && target_round_[0] != inf) {
     pareto_.push_back({0U, Fwd ? target_round_[0] : -target_round_[0]});
   }
@@ -390,19 +416,25 @@ void router::run_rounds() {
       auto const ub = probe_route<Fwd>(r, route_start_[r.v()], route_end_[r.v()]);
       if (ub != inf) pending_ = std::min(pending_, ub + 1);
     }
+    // Realtime: no continuations yet (the continuations read the timetable's times and days,
+    // which a realtime trip may no longer keep; docs/realtime.md).
+    auto const seat_routes = seated_ && rt_ == nullptr;
     for (auto const r : routes_) {
-      scan_route<Fwd, Range>(r, route_start_[r.v()], route_end_[r.v()], k);
-      if (seated_ && idx_.route_seated(r, Fwd)) seated_routes_.push_back({r, route_start_[r.v()], route_end_[r.v()]});
+      auto const seat = seat_routes && idx_.route_seated(r, Fwd);
+      if (seat) {
+        seat_scan_.r = r;
+        seat_scan_.best.fill(none);
+      }
+      scan_route<Fwd, Range>(r, route_start_[r.v()], route_end_[r.v()], k, seat);
+      if (seat && std::any_of(seat_scan_.best.begin(), seat_scan_.best.end(), [](auto b) { return b != none; })) {
+        seated_routes_.push_back(seat_scan_);
+      }
       route_start_[r.v()] = none;
     }
     routes_.clear();
     if (rt_ != nullptr) scan_extras<Fwd, Range>(k);
     // After the round's scans, whose arrivals bound how far the vehicles running on are followed.
-    // Not yet with a realtime state: the continuations read the timetable's times and days, which
-    // a realtime trip may no longer keep (docs/realtime.md).
-    if (rt_ == nullptr) {
-      for (auto const& [r, first, last] : seated_routes_) relax_seated<Fwd, Range>(r, first, last, k);
-    }
+    for (auto const& scan : seated_routes_) relax_seated<Fwd, Range>(scan, k);
     seated_routes_.clear();
     for (auto const s : ride_improved_) {
       ride_improved_flag_[s.v()] = 0U;

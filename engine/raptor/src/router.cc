@@ -91,7 +91,8 @@ std::size_t router::memory_bytes() const {
            bytes(mc_pool_) + bytes(mc_bag_ride_) + bytes(mc_bag_foot_) + bytes(mc_new_) + bytes(mc_next_) +
            bytes(mc_new_stops_) + bytes(mc_next_stops_) + bytes(mc_touched_) + bytes(mc_touched_flag_) +
            bytes(mc_route_bag_) + bytes(mc_targets_) + bytes(mc_ride_new_) + bytes(departures_) + bytes(range_found_) +
-           bytes(seated_pool_) + bytes(seat_round_) + bytes(seat_touched_) + seated_routes_.memory_bytes();
+           bytes(seated_pool_) + bytes(seat_round_) + bytes(seat_touched_) +
+           bytes(seat_lead_) + bytes(seat_lead_touched_) + seated_routes_.memory_bytes();
   for (auto const& c : lb_cache_) n += c.values.memory_bytes() + bytes(c.seeds);
   for (auto const& a : activity_) {
     n += bytes(a.runs) + bytes(a.trips) + bytes(a.n) + bytes(a.dep) + bytes(a.arr) + bytes(a.rt_blocks);
@@ -249,6 +250,8 @@ void router::init_query(place const& from, place const& to, date_t date, options
   if (seated_ && seat_round_.empty()) {
     seat_round_.assign(tt_.n_trips() * static_cast<std::size_t>(seated_slots), 0U);
     seat_touched_.reserve(seat_round_.size());
+    seat_lead_.assign(tt_.n_routes() * static_cast<std::size_t>(seated_slots), none);
+    seat_lead_touched_.reserve(seat_lead_.size());
     seated_routes_.set_capacity(tt_.n_routes());
   }
   radius_ = std::min(opt.walk_radius_m, static_cast<double>(tt_.walk_link_radius_m));

@@ -40,61 +40,34 @@ bool router::boardable_at_start(trip_idx t, stop_idx at) const {
 }
 
 template <bool Fwd, bool Range>
-void router::relax_seated(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank, unsigned k) {
+void router::relax_seated(seated_scan const& scan, unsigned k) {
+  auto const r = scan.r;
   auto const stops = tt_.route_stops[r];
-  auto const flags = tt_.route_stop_flags[r];
   auto const n = static_cast<std::uint32_t>(stops.size());
-  if (n < 2U) return;
   auto const times = idx_.times(r);
-  auto const nt = times.n_trips;
   auto const first = tt_.route_first_trip[r];
   auto const n_trips = tt_.n_trips();
   auto const n_routes = tt_.n_routes();
-  constexpr std::uint8_t enter_mask = Fwd ? no_pickup : no_dropoff;
   auto const end_pos = Fwd ? n - 1 : 0U;
   auto const end_stop = stops[end_pos];
+  // With fewer legs the rider is at the route's end by ready_end: what runs on after that is
+  // boarded there in an earlier round (ride_seated's test, taken once for all trips here).
+  auto ready_end = inf;
+  for (auto jr = Range ? k - 1U : 0U; jr < k; ++jr) {
+    auto const rd = ride_[jr * n_stops_ + end_stop.v()];
+    ready_end = std::min({ready_end, rd == inf ? inf : rd + change_time(end_stop), foot_[jr * n_stops_ + end_stop.v()]});
+  }
+  auto const* const end_tm = Fwd ? times.arr_by_trip : times.dep_by_trip;
   for (auto o = 0U; o < n_scan_offsets_; ++o) {
+    auto const best = scan.best[o];
+    if (best == none) continue;
+    auto const best_pos = scan.pos[o];
     auto const m = act_->n[static_cast<std::size_t>(o) * n_routes + r.v()];
-    if (m == 0U) continue;
     auto const* const L = act_->trips.data() + static_cast<std::size_t>(o) * n_trips + first.v();
     auto const off = offsets_[o] * seconds_per_day;
-    // The earliest (backward: latest) running trip catchable at a marked stop, and that stop.
-    auto best = none;
-    auto best_pos = 0U;
-    for (auto rank = start_rank; rank <= last_marked_rank && rank + 1 < n; ++rank) {
-      auto const pos = Fwd ? rank : n - 1 - rank;
-      auto const s = stops[pos];
-      if (marked_[s.v()] == 0U || (flags[pos] & enter_mask) != 0U || !stop_ok(s)) continue;
-      auto const ready = ready_[s.v()];
-      if constexpr (Fwd) {
-        auto const* const span = times.dep_by_stop + pos * nt;
-        auto const i = static_cast<std::uint32_t>(
-            std::partition_point(L, L + m, [&](std::uint32_t x) { return span[x] + off < ready; }) - L);
-        if (i < m && (best == none || i < best)) {
-          best = i;
-          best_pos = pos;
-        }
-      } else {
-        auto const* const span = times.arr_by_stop + pos * nt;
-        auto const i = static_cast<std::uint32_t>(
-            std::partition_point(L, L + m, [&](std::uint32_t x) { return span[x] + off <= -ready; }) - L);
-        if (i > 0U && (best == none || i - 1 > best)) {
-          best = i - 1;
-          best_pos = pos;
-        }
-      }
-    }
-    if (best == none) continue;
-    // With fewer legs the rider is at the route's end by ready_end: what runs on after that is
-    // boarded there in an earlier round (ride_seated's test, taken once for all trips here).
-    auto ready_end = inf;
-    for (auto jr = Range ? k - 1U : 0U; jr < k; ++jr) {
-      auto const rd = ride_[jr * n_stops_ + end_stop.v()];
-      ready_end = std::min({ready_end, rd == inf ? inf : rd + change_time(end_stop), foot_[jr * n_stops_ + end_stop.v()]});
-    }
-    auto const* const end_tm = Fwd ? times.arr_by_trip : times.dep_by_trip;
     auto const day = day_ + offsets_[o];
-    // Later trips reach the end later: stop at the first that cannot help any more.
+    // Every running trip from the earliest catchable one on (backward: up to the latest) can be
+    // the rider's: later trips reach the end later, so stop at the first that cannot help any more.
     for (auto j = best; j < m; Fwd ? ++j : --j) {
       auto const t = L[j];
       auto const at_end = end_tm[t * n + end_pos] + off;
@@ -154,14 +127,31 @@ void router::ride_seated(trip_idx t, int offset, std::uint32_t from, unsigned k)
     if (ready <= entry) return;
   }
   auto const enter = from | seated_flag;
-  for (auto rank = 1U; rank < n; ++rank) {
-    auto const pos = Fwd ? rank : n - 1 - rank;
-    auto const s = stops[pos];
-    auto const key = Fwd ? tm[pos] + off : -(tm[pos] + off);
-    // Keys only grow along the trip, and what runs on from it comes later still.
-    if (key + lb(s) >= bound<Range>(k)) return;
-    if ((flags[pos] & exit_mask) != 0U || key >= best_ride<Range>(k, s) || !stop_ok(s)) continue;
-    set_ride<Range>(k, s, key, {t, enter, pos, static_cast<std::int8_t>(offset)});
+  // A trip of the same route and day ridden seated before it in this pass, in this round or an
+  // earlier one, reached every stop no later (trips of a route never overtake): the labels are
+  // at least that good, so only the bound's cut-off is left to test, and only when there is one.
+  auto& lead = seat_lead_[static_cast<std::size_t>(r.v()) * seated_slots + static_cast<std::size_t>(offset + seated_slots / 2)];
+  if (lead != none && (Fwd ? lead < ti : lead > ti)) {
+    if (auto const b = bound<Range>(k); b != inf) {
+      for (auto rank = 1U; rank < n; ++rank) {
+        auto const pos = Fwd ? rank : n - 1 - rank;
+        if ((Fwd ? tm[pos] + off : -(tm[pos] + off)) + lb(stops[pos]) >= b) return;
+      }
+    }
+  } else {
+    if (lead == none) {
+      seat_lead_touched_.push_back(static_cast<std::uint32_t>(&lead - seat_lead_.data()));
+    }
+    lead = ti;
+    for (auto rank = 1U; rank < n; ++rank) {
+      auto const pos = Fwd ? rank : n - 1 - rank;
+      auto const s = stops[pos];
+      auto const key = Fwd ? tm[pos] + off : -(tm[pos] + off);
+      // Keys only grow along the trip, and what runs on from it comes later still.
+      if (key + lb(s) >= bound<Range>(k)) return;
+      if ((flags[pos] & exit_mask) != 0U || key >= best_ride<Range>(k, s) || !stop_ok(s)) continue;
+      set_ride<Range>(k, s, key, {t, enter, pos, static_cast<std::int8_t>(offset)});
+    }
   }
   auto const day = day_ + offset;
   for (auto const& link : idx_.seated(t, Fwd)) {
@@ -175,8 +165,8 @@ void router::ride_seated(trip_idx t, int offset, std::uint32_t from, unsigned k)
   }
 }
 
-template void router::relax_seated<true, false>(route_idx, std::uint32_t, std::uint32_t, unsigned);
-template void router::relax_seated<false, false>(route_idx, std::uint32_t, std::uint32_t, unsigned);
-template void router::relax_seated<true, true>(route_idx, std::uint32_t, std::uint32_t, unsigned);
+template void router::relax_seated<true, false>(seated_scan const&, unsigned);
+template void router::relax_seated<false, false>(seated_scan const&, unsigned);
+template void router::relax_seated<true, true>(seated_scan const&, unsigned);
 
 }  // namespace nebuta::raptor

@@ -143,15 +143,16 @@ class router {
   template <bool Fwd, bool Range = false>
   void run_rounds();
   template <bool Fwd, bool Range>
-  void scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank, unsigned k);
+  void scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank, unsigned k, bool seat);
   template <bool Fwd>
   seconds_t probe_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank) const;
   template <bool Fwd, bool Range>
   void relax_footpaths(stop_idx s, unsigned k);
   // Stay-seated continuations (seated.cc): after route r's scan in round k, the trips a rider
   // on r can stay seated into, ridden in the same round (no boarding, no change time).
+  struct seated_scan;
   template <bool Fwd, bool Range>
-  void relax_seated(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank, unsigned k);
+  void relax_seated(seated_scan const& scan, unsigned k);
   // Rides trip t of service day day_ + offset from its first stop (backward: to its last stop),
   // having come seated from the ride `from` (an index into seated_pool_, or seated_flag | pos).
   template <bool Fwd, bool Range>
@@ -438,11 +439,21 @@ class router {
   static constexpr int seated_slots = 24;
   std::vector<std::uint8_t> seat_round_;
   std::vector<std::uint32_t> seat_touched_;
+  // Per route and day offset (same slots): the trip in route ridden seated from its start earliest
+  // (backward: latest) in this pass of rounds, or none. Trips of a route never overtake, so a
+  // later (backward: earlier) one ridden seated improves no stop of the route: only what it runs
+  // on as is followed (ride_seated).
+  std::vector<std::uint32_t> seat_lead_;
+  std::vector<std::uint32_t> seat_lead_touched_;
+  // What a route scan leaves for relax_seated: per day offset, the earliest (backward: latest)
+  // running trip catchable at a marked stop (an index into that offset's active trips, or none),
+  // whatever the target bound, and the stop where it is caught.
   struct seated_scan {
     route_idx r;
-    std::uint32_t first, last;  // ranks of the first / last marked stop of the round's scan
+    std::array<std::uint32_t, max_offsets> best, pos;
   };
-  detail::fixed_list<seated_scan> seated_routes_;  // routes of this round with continuations
+  seated_scan seat_scan_;                          // filled by the scan of a route with continuations
+  detail::fixed_list<seated_scan> seated_routes_;  // routes of this round with a trip to follow
 
   // --- range scratch
   std::vector<seconds_t> departures_;
