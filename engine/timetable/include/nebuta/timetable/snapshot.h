@@ -11,7 +11,7 @@
 
 namespace nebuta {
 
-inline constexpr std::uint32_t snapshot_format_version = 3;  // 2: fares, 3: blocks and linked trips
+inline constexpr std::uint32_t snapshot_format_version = 4;  // 2: fares, 3: blocks and linked trips, 4: shapes
 
 class snapshot_error : public std::runtime_error {
  public:
