@@ -108,6 +108,12 @@ TEST_CASE("shapes: stops placed on the polyline, projected or from shape_dist_tr
   CHECK(at2[1] == Approx(leg / 2).margin(0.01));
   CHECK(at2[2] == Approx(leg + leg / 2).margin(0.01));
   CHECK(at2[3] == Approx(2 * leg).margin(0.01));
+
+  // validate() sees stops out of order on a path.
+  auto broken = f.r.tt;
+  auto at = broken.path_stop_along[broken.path_of(t1)];
+  std::swap(at[1], at[2]);
+  CHECK_FALSE(broken.validate().empty());
 }
 
 TEST_CASE("shapes: the slice of a ride, against hand-computed points", "[timetable][shapes]") {
