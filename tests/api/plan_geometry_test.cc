@@ -94,13 +94,19 @@ TEST_CASE("plan geometry: Tampa rides drawn along their shapes", "[api][geometry
       // More points than stops: it follows the streets.
       CHECK(line.size() > static_cast<std::size_t>(leg.intermediate_stops_size()) + 2);
       latlon const from{leg.from().lat(), leg.from().lon()}, to{leg.to().lat(), leg.to().lon()};
-      CHECK(nebuta::haversine_m(line.front(), from) < 60.0);  // Tampa's stops: p95 17 m, max 124 m off the shape
-      CHECK(nebuta::haversine_m(line.back(), to) < 60.0);
+      // Tampa's stops lie p50 8 m, p95 17 m, at most 124 m off their shapes (the nearest point:
+      // shapes_test); 7576, a terminal, is 91 m off the street.
+      CHECK(nebuta::haversine_m(line.front(), from) < 130.0);
+      CHECK(nebuta::haversine_m(line.back(), to) < 130.0);
       double length = 0.0, via_stops = 0.0;
       for (std::size_t i = 1; i < line.size(); ++i) length += nebuta::haversine_m(line[i - 1], line[i]);
       CHECK(std::abs(length - leg.geometry().length_m()) < 1.0);
       std::vector<latlon> stops{from};
-      for (auto const& s : leg.intermediate_stops()) stops.push_back({s.lat(), s.lon()});
+      for (auto const& s : leg.intermediate_stops()) {  // StopCall has no coordinates: the timetable's
+        auto const idx = loaded.tt.find_stop(s.stop_id());
+        REQUIRE(idx.has_value());
+        stops.push_back(loaded.tt.stop_coords[*idx]);
+      }
       stops.push_back(to);
       for (std::size_t i = 1; i < stops.size(); ++i) via_stops += nebuta::haversine_m(stops[i - 1], stops[i]);
       CHECK(length >= 0.95 * via_stops - 100.0);
