@@ -75,7 +75,10 @@ export async function drawJourney(container, journey, config, colorOf) {
     L.tileLayer(config.tiles.url, { attribution: config.tiles.attribution || '', maxZoom: 19 }).addTo(map);
   }
   const bounds = [];
-  for (const { leg, points, shaped } of legLines(journey)) {
+  const lines = legLines(journey);
+  // What each line was given (Leaflet draws fewer vertices at low zoom): for tests and debugging.
+  container.dataset.linePoints = lines.map((l) => (l.shaped ? `${l.points.length}s` : String(l.points.length))).join(' ');
+  for (const { leg, points, shaped } of lines) {
     const walk = leg.mode === 'walk';
     L.polyline(points, { color: walk ? '#3d4a57' : colorOf(leg), weight: walk ? 3 : 6, dashArray: walk ? '4 6' : null,
                          className: shaped ? 'leg-line shaped' : 'leg-line' }).addTo(map);
