@@ -115,8 +115,10 @@ TEST_CASE("plan geometry: Tampa rides drawn along their shapes", "[api][geometry
   }
   CHECK(rides > 0);
 
-  // The JSON answer has it under the proto field names.
-  auto const json = nlohmann::json::parse(nebuta::api_service::to_json(plan));
+  // The JSON answer has it under the proto field names, written as protobuf's printer would.
+  auto const text = nebuta::api_service::to_json(plan);
+  CHECK(text == nebuta::api_service::to_json_by_protobuf(plan));
+  auto const json = nlohmann::json::parse(text);
   auto const& first_ride = [&]() -> nlohmann::json const& {
     for (auto const& leg : json["journeys"][0]["legs"]) {
       if (leg["mode"] == "ride") return leg;
