@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "nebuta/raptor/index.h"
 #include "nebuta/timetable/snapshot.h"
 
 namespace nebuta::cli {
@@ -18,7 +19,12 @@ void register_import(CLI::App& app) {
   cmd->callback([opt] {
     if (opt->src.feeds.empty()) throw std::runtime_error{"import needs at least one --feed"};
     auto const loaded = api::load_timetable(opt->src);
-    auto const bytes = write_snapshot(loaded.tt);
+    // The router's lower-bound graph is most of its index's build time on a large timetable
+    // (benchmarks/RESULTS.md, issue 10): stored here, `serve --snapshot` loads it instead.
+    raptor::index const idx{loaded.tt};
+    std::vector<snapshot_section> const sections{
+        {std::string{raptor::lower_bound_graph::snapshot_section_name}, idx.lb_graph().to_bytes()}};
+    auto const bytes = write_snapshot(loaded.tt, sections);
     api::write_file_bytes(opt->output, bytes);
     std::cerr << "wrote " << opt->output << ": " << bytes.size() << " bytes, " << loaded.tt.n_stop_times()
               << " stop times, " << loaded.problems.size() << " warnings\n";

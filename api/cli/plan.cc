@@ -164,7 +164,8 @@ void run_plan(plan_options const& o) {
   api_service::parse_iso_date(o.date, "--date");  // before the (slow) load
   auto const loaded = api::load_timetable(o.src);
   auto const& tt = loaded.tt;
-  api_service::service const svc{tt, {}, api::load_places(o.places)};
+  api_service::service const svc{tt, {}, api::load_places(o.places),
+                                  loaded.section(raptor::lower_bound_graph::snapshot_section_name)};
   auto const req = to_request(o);
   auto const date = api_service::parse_iso_date(o.date, "--date");
   if (!tt.day_of(date)) {

@@ -150,7 +150,7 @@ TEST_CASE("drt days: bookings for tomorrow and the day after land in that day's 
   CHECK(s.drt->n_vehicles() > 7);
 }
 
-TEST_CASE("drt days: the journal compacts; a restart restores the snapshot and answers the same", "[drt][days]") {
+TEST_CASE("drt days: the journal compacts, a restart restores the snapshot and answers the same", "[drt][days]") {
   service s;
   s.compact_every = 5;
   s.start();
@@ -277,7 +277,7 @@ TEST_CASE("drt days: a one-day database is refused with the command that convert
   CHECK_THROWS_WITH(as::make_drt_service(o, {}, "test"), Catch::Contains("--service-date is gone"));
 }
 
-TEST_CASE("drt days: depots, meeting points and feed stops outside the area warn; --strict refuses", "[drt][days]") {
+TEST_CASE("drt days: depots, meeting points and feed stops outside the area warn, --strict refuses", "[drt][days]") {
   d::rules r;
   r.service_area = {{{40.48, 141.40}, {40.48, 141.56}, {40.56, 141.56}, {40.56, 141.40}}};  // Hachinohe
   std::vector<d::shift_pattern> fleet{pattern("in", 0, 0, 3600, d::day_rule::daily())};

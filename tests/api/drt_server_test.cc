@@ -141,7 +141,7 @@ TEST_CASE("drt: service clock maps instants to the zone's dates and times", "[dr
   CHECK_THROWS_AS(as::service_clock::make("Mars/Olympus"), std::invalid_argument);
 }
 
-TEST_CASE("drt: booking flow in JSON with hand-computed times; state survives a restart", "[drt]") {
+TEST_CASE("drt: booking flow in JSON with hand-computed times, state survives a restart", "[drt]") {
   fixture f;
   auto const info = f.call_json("GET", "/v1/drt/info");
   CHECK(info["service_date"] == "2026-11-22");

@@ -38,7 +38,7 @@ v1::PlanRequest request(std::string const& from, std::string const& to, std::str
 
 }  // namespace
 
-TEST_CASE("plan: realtime by default, realtime=false the timetable; delays on every stop time", "[api][rt]") {
+TEST_CASE("plan: realtime by default, realtime=false the timetable, delays on every stop time", "[api][rt]") {
   fixture fx;
   // A 5 minutes late from S2 on; it skips S3; B cancelled.
   auto a = fx.update("A");
@@ -88,7 +88,7 @@ TEST_CASE("plan: realtime by default, realtime=false the timetable; delays on ev
   CHECK(svc.plan(request("S1", "S5", "08:01"), chain, router, nullptr).journeys_size() == 1);
 }
 
-TEST_CASE("plan: skipped stops and platform changes are shown; added trips are named", "[api][rt]") {
+TEST_CASE("plan: skipped stops and platform changes are shown, added trips are named", "[api][rt]") {
   fixture fx;
   auto a = fx.update("A");
   auto s3 = fx.stu("S3");

@@ -333,7 +333,7 @@ TEST_CASE("POST /v1/rt/NAME: the operator token, the media type, bad bytes, unkn
   CHECK(contains(w.metrics(), "nebuta_rt_pushes_total{source=\"bart\"} 3\n"));
 }
 
-TEST_CASE("/v1/alerts: texts in the request's language chain, filters, active periods; BART's alert", "[api][rt]") {
+TEST_CASE("/v1/alerts: texts in the request's language chain, filters, active periods, BART's alert", "[api][rt]") {
   auto const* b = bart::get();
   if (b == nullptr) return;
   rt_world w{*b, {"bart-alerts=" + (b->dir / "bart-alerts.pb").string(), "bart-push=push"}, 0};

@@ -130,7 +130,7 @@ TEST_CASE("headsigns: the route badge of the Japanese headsign stays in English"
   CHECK(badges >= 10);
 }
 
-TEST_CASE("places: one place of poles and platforms for plans and departures; next day", "[api][search][hachinohe]") {
+TEST_CASE("places: one place of poles and platforms for plans and departures, next day", "[api][search][hachinohe]") {
   NEBUTA_REQUIRE_DATASET(feed, "jp-hachinohe-citybus");
   nebuta::test::test_server server{feed.string(), 2, places_file()};
   auto const port = server.port();

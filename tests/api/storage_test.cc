@@ -418,7 +418,7 @@ std::string dump_of_state(storage::snapshot s, rules const& r) {
 
 }  // namespace
 
-TEST_CASE("storage: a snapshot keeps every field bit for bit; a damaged one is refused") {
+TEST_CASE("storage: a snapshot keeps every field bit for bit, a damaged one is refused") {
   auto const r = test_rules();
   auto const commands = random_session(31, r, 60);
   dispatcher d{model, r};

@@ -40,7 +40,7 @@ loaded_timetable load_timetable(timetable_source const& src) {
   if (!src.snapshot.empty()) {
     auto const start = std::chrono::steady_clock::now();
     auto const bytes = read_file_bytes(src.snapshot);
-    out.tt = read_snapshot(bytes);
+    out.tt = read_snapshot(bytes, &out.sections);
     out.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     out.from_snapshot = true;
     return out;

@@ -52,7 +52,12 @@ void run_serve(serve_options const& o) {
   lim.strict_dates = true;
   lim.max_compute = std::chrono::milliseconds{o.max_compute_ms};
   lim.max_window_s = static_cast<seconds_t>(o.max_window_min) * 60;
-  api_service::service const svc{loaded.tt, lim, nebuta::api::load_places(o.places)};
+  auto const index_start = std::chrono::steady_clock::now();
+  api_service::service const svc{loaded.tt, lim, nebuta::api::load_places(o.places),
+                                  loaded.section(raptor::lower_bound_graph::snapshot_section_name)};
+  std::fprintf(stderr, "nebuta serve: router index and name search built in %.2f s (lower-bound graph %s)\n",
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count(),
+               svc.raptor_index().lb_graph_stored() ? "loaded from the snapshot" : "built");
   auto cfg = o.cfg;
   cfg.access_log = !o.quiet;
   std::unique_ptr<drt_service> drt;

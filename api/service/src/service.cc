@@ -12,8 +12,9 @@ using namespace detail;
 
 // ------------------------------------------------------------------ construction
 
-service::service(timetable const& tt, limits l, std::vector<search::place> places)
-    : tt_{tt}, raptor_index_{tt}, limits_{l}, search_{std::make_unique<place_search>(tt, std::move(places))} {
+service::service(timetable const& tt, limits l, std::vector<search::place> places,
+                 std::span<char const> stored_lb_graph)
+    : tt_{tt}, raptor_index_{tt, stored_lb_graph}, limits_{l}, search_{std::make_unique<place_search>(tt, std::move(places))} {
   // The feed's zone (GTFS: every agency of a feed has the same agency_timezone); the first the
   // tz database knows. Without one, answers are wall times without an offset.
   for (auto const tz : tt.agency_timezones.raw()) {

@@ -3,7 +3,7 @@
 
 namespace nebuta::raptor {
 
-index::index(timetable const& tt, std::size_t lb_table_max_stops) : tt_{tt} {
+index::index(timetable const& tt, std::size_t lb_table_max_stops, std::span<char const> stored_lb_graph) : tt_{tt} {
   auto const n_stops = tt.n_stops();
   std::vector<std::uint32_t> count(n_stops + 1, 0U);
   for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
@@ -82,7 +82,11 @@ index::index(timetable const& tt, std::size_t lb_table_max_stops) : tt_{tt} {
   }
   std::sort(stops_by_lat_.begin(), stops_by_lat_.end());
 
-  lb_graph_ = lower_bound_graph{tt, link_dist_, lb_table_max_stops};
+  auto stored = stored_lb_graph.empty()
+                    ? std::nullopt
+                    : lower_bound_graph::from_bytes(stored_lb_graph, n_stops, lb_table_max_stops);
+  lb_graph_stored_ = stored.has_value();
+  lb_graph_ = stored ? std::move(*stored) : lower_bound_graph{tt, link_dist_, lb_table_max_stops};
   build_seated();
 }
 

@@ -8,6 +8,8 @@
 #include <tuple>
 #include <utility>
 
+#include "nebuta/core/bytes.h"
+
 namespace nebuta::raptor {
 
 namespace {
@@ -271,6 +273,78 @@ lower_bound_graph::lower_bound_graph(timetable const& tt, std::span<double const
     row.compute(*this, lb_direction::to_seeds, {&seed, 1});
     std::copy(row.values().begin(), row.values().end(), table_.begin() + static_cast<std::ptrdiff_t>(t.v()) * n);
   }
+}
+
+namespace {
+
+// What decides the graph besides the timetable; a stored graph is used only when all of it agrees.
+struct lb_graph_image_header {
+  std::uint32_t format{1};
+  std::uint32_t arc_size{sizeof(lower_bound_graph::arc)};
+  double walk_speed_mps{lower_bound_graph::walk_speed_mps};
+  double walk_radius_m{lower_bound_graph::walk_radius_m};
+  std::uint64_t n_stops{0};
+  std::uint64_t with_table{0};  // whether the table of bounds to every stop was kept
+  bool operator==(lb_graph_image_header const&) const = default;
+};
+
+}  // namespace
+
+std::vector<char> lower_bound_graph::to_bytes() const {
+  std::vector<char> out;
+  byte_writer w{out};
+  lb_graph_image_header h;
+  h.n_stops = n_nodes();
+  h.with_table = table_.empty() ? 0U : 1U;
+  w.value(h);
+  w.value(static_cast<std::uint8_t>(valid_ ? 1U : 0U));
+  w.value(stats_);
+  for (auto const* v : {&rank_of_stop_, &stop_of_rank_, &up_first_, &down_first_}) w.vector(*v);
+  w.vector(up_);
+  w.vector(down_);
+  w.vector(table_);
+  return out;
+}
+
+std::optional<lower_bound_graph> lower_bound_graph::from_bytes(std::span<char const> bytes, std::size_t n_stops,
+                                                               std::size_t max_table_stops) {
+  byte_reader r{bytes};
+  lb_graph_image_header h;
+  lb_graph_image_header expected;
+  expected.n_stops = n_stops;
+  std::uint8_t valid = 0;
+  lower_bound_graph g;
+  if (!r.value(h) || !r.value(valid) || !r.value(g.stats_)) return std::nullopt;
+  if (valid == 0U) {
+    // An invalid graph is empty whatever the table limit.
+    h.with_table = expected.with_table = 0U;
+    if (!(h == expected) || !r.at_end()) return std::nullopt;
+    return g;
+  }
+  expected.with_table = n_stops != 0U && n_stops <= max_table_stops ? 1U : 0U;
+  if (!(h == expected)) return std::nullopt;
+  for (auto* v : {&g.rank_of_stop_, &g.stop_of_rank_, &g.up_first_, &g.down_first_}) r.vector(*v);
+  r.vector(g.up_);
+  r.vector(g.down_);
+  r.vector(g.table_);
+  if (!r.at_end()) return std::nullopt;
+  // The shape every query relies on: one rank per stop, CSR offsets over the arcs, arcs to
+  // ranks in range, a full table or none. A damaged image is rebuilt, never read out of bounds.
+  auto const n = n_stops;
+  auto const csr_ok = [n](std::vector<std::uint32_t> const& first, std::vector<arc> const& arcs) {
+    if (first.size() != n + 1 || first.front() != 0U || first.back() != arcs.size()) return false;
+    if (!std::is_sorted(first.begin(), first.end())) return false;
+    return std::all_of(arcs.begin(), arcs.end(), [n](arc const& a) { return a.head < n; });
+  };
+  auto const perm_ok = [n](std::vector<std::uint32_t> const& v) {
+    return v.size() == n && std::all_of(v.begin(), v.end(), [n](std::uint32_t x) { return x < n; });
+  };
+  if (!perm_ok(g.rank_of_stop_) || !perm_ok(g.stop_of_rank_) || !csr_ok(g.up_first_, g.up_) ||
+      !csr_ok(g.down_first_, g.down_) || g.table_.size() != (expected.with_table != 0U ? n * n : 0U)) {
+    return std::nullopt;
+  }
+  g.valid_ = true;
+  return g;
 }
 
 std::size_t lower_bound_graph::memory_bytes() const {

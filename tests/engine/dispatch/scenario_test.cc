@@ -199,7 +199,7 @@ TEST_CASE("cancel removes the ride and repairs the schedule") {
   CHECK(d.accept(t8 + 41, r3).status == command_status::wrong_state);
 }
 
-TEST_CASE("offers expire; accepting re-checks feasibility") {
+TEST_CASE("offers expire, accepting re-checks feasibility") {
   rules r;
   r.offer_ttl = 60;
   dispatcher d{model, r};
@@ -311,7 +311,7 @@ TEST_CASE("replaying the journal rebuilds the same state") {
   CHECK(replay.dump() == d.dump());
 }
 
-TEST_CASE("telemetry: positions move the ETAs; a stop made late is not delayed further") {
+TEST_CASE("telemetry: positions move the ETAs, a stop made late is not delayed further") {
   dispatcher d{model, rules{}};
   auto const a = d.add_vehicle(0, bus("A", -51.20));
   auto const r1 = d.request_offer(t8, ride(-51.19, -51.17, t8)).request;

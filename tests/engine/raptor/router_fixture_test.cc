@@ -176,7 +176,7 @@ TEST_CASE("raptor: transfer slack applies only between two vehicle legs") {
   CHECK(r.latest_departure(a, c, day, hm(8, 39), literal(120)).time == hm(8, 0) - seconds_per_day);
 }
 
-TEST_CASE("raptor: never two footpaths in a row; a single footpath is a journey") {
+TEST_CASE("raptor: never two footpaths in a row, a single footpath is a journey") {
   mini_feed f;
   add_far_stops(f, {"A", "B", "C", "D", "E"});
   f.add_transfer("A", "B", 60);

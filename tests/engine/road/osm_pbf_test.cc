@@ -108,7 +108,7 @@ TEST_CASE("osm pbf: a hand-written file reads like its OPL twin", "[road][osm]")
   CHECK(st.n_unreadable_tags == 0);
 }
 
-TEST_CASE("osm pbf: a string with a NUL inside leaves a key without value; the way is skipped", "[road][osm]") {
+TEST_CASE("osm pbf: a string with a NUL inside leaves a key without value, the way is skipped", "[road][osm]") {
   // Regression for what osm_fuzz found (tests/fuzz/corpus/osm_fuzz/regression_way_key_without_value.pbf):
   // libosmium keeps a tag as "key\0value\0", so the key "one\0y" splits in two and way 11's tag list
   // reads highway=residential, one=y and then "yes" without a value; osmium::Tag::value() read past

@@ -77,7 +77,7 @@ struct fixture : test::rt_world {
 
 }  // namespace
 
-TEST_CASE("a delay holds downstream until the next update; before the first, the schedule", "[rt][propagation]") {
+TEST_CASE("a delay holds downstream until the next update, before the first, the schedule", "[rt][propagation]") {
   fixture const fx;
   auto u = fx.update("A");
   auto x = fx.stu("S2");
@@ -111,7 +111,7 @@ TEST_CASE("an early vehicle arrives early at the next stop and leaves it on time
   CHECK(t[3].arrival == hm(8, 30));   // on time from there
 }
 
-TEST_CASE("NO_DATA ends propagation; SKIPPED does not", "[rt][propagation]") {
+TEST_CASE("NO_DATA ends propagation, SKIPPED does not", "[rt][propagation]") {
   fixture const fx;
   auto u = fx.update("A");
   auto a = fx.stu("S2");
@@ -382,7 +382,7 @@ TEST_CASE("without start_date the service day is the one whose run is nearest", 
   CHECK(st2->find(fx.trip("A"), day_idx{static_cast<std::uint16_t>(fx.day.v() + 1)}) != nullptr);
 }
 
-TEST_CASE("stop_sequence names the stop; a disagreeing stop_id wins", "[rt][sequence]") {
+TEST_CASE("stop_sequence names the stop, a disagreeing stop_id wins", "[rt][sequence]") {
   fixture fx;
   rt::schedule_extras_builder b{fx.tt};
   for (auto const* id : {"A", "B", "C"}) {

@@ -73,7 +73,7 @@ struct fixture : test::rt_world {
 
 }  // namespace
 
-TEST_CASE("a cancelled trip is not offered; the schedule still has it", "[rt][planner]") {
+TEST_CASE("a cancelled trip is not offered, the schedule still has it", "[rt][planner]") {
   fixture fx;
   auto c = fx.update("A");
   c.relationship = rt::trip_relationship::canceled;

@@ -70,7 +70,7 @@ TEST_CASE("FULL_DATASET replaces a source's content, DIFFERENTIAL merges by enti
   CHECK(st.sources()[0].messages == 4);
 }
 
-TEST_CASE("an older message is refused; a failing source expires to the schedule", "[rt][store]") {
+TEST_CASE("an older message is refused, a failing source expires to the schedule", "[rt][store]") {
   fixture const fx;
   rt::store st{*fx.ctx};
   auto const src = st.add_source("tu");

@@ -206,11 +206,11 @@ TEST_CASE("shapes: a snapshot keeps them bit for bit; an older format is refused
   REQUIRE(a.size() == b.size());
   CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
   CHECK((write_snapshot(back) == bytes));
-  // A file of format 3 (before shapes): refused, with what to do about it.
+  // A file of format 4 (before shapes): refused, with what to do about it.
   auto old = bytes;
-  std::uint32_t const v3 = 3;
-  std::memcpy(old.data() + 8, &v3, sizeof(v3));
-  CHECK_THROWS_WITH(read_snapshot(old), Catch::Contains("format 3") && Catch::Contains("nebuta import"));
+  std::uint32_t const v4 = 4;
+  std::memcpy(old.data() + 8, &v4, sizeof(v4));
+  CHECK_THROWS_WITH(read_snapshot(old), Catch::Contains("format 4") && Catch::Contains("nebuta import"));
 }
 
 TEST_CASE("tampa: ride geometry starts and ends at the stops, about as long as the ride", "[timetable][shapes][shared_data]") {

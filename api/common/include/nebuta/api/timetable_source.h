@@ -3,10 +3,13 @@
 #pragma once
 
 #include <filesystem>
+#include <span>
+#include <string_view>
 #include <string>
 #include <vector>
 
 #include "nebuta/gtfs_import/import.h"
+#include "nebuta/timetable/snapshot.h"
 #include "nebuta/timetable/timetable.h"
 
 namespace nebuta::api {
@@ -19,9 +22,18 @@ struct timetable_source {
 
 struct loaded_timetable {
   timetable tt;
+  std::vector<snapshot_section> sections;      // stored beside the timetable; empty for feeds
   std::vector<gtfs_import::problem> problems;  // empty for snapshots
   double load_seconds{0.0};
   bool from_snapshot{false};
+
+  // The bytes of the named section, empty when the snapshot has none (or there is no snapshot).
+  std::span<char const> section(std::string_view name) const {
+    for (auto const& s : sections) {
+      if (s.name == name) return s.bytes;
+    }
+    return {};
+  }
 };
 
 loaded_timetable load_timetable(timetable_source const& src);

@@ -86,7 +86,10 @@ struct plan_result {
 class service {
  public:
   // `places`: a gazetteer (nebuta serve --places), searchable and valid as from / to.
-  explicit service(timetable const& tt, limits l = {}, std::vector<search::place> places = {});
+  // stored_lb_graph: the router's lower-bound graph stored in the snapshot, if any (see
+  // raptor::index); built from tt when empty or when it does not fit.
+  explicit service(timetable const& tt, limits l = {}, std::vector<search::place> places = {},
+                   std::span<char const> stored_lb_graph = {});
   ~service();
   service(service const&) = delete;
   service& operator=(service const&) = delete;

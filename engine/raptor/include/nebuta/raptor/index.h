@@ -52,7 +52,12 @@ class index {
  public:
   // lb_table_max_stops: the largest timetable whose lower-bound graph keeps the table of bounds
   // to every stop (lower_bound.h); tests lower it to check the per-query sweep gives the same.
-  explicit index(timetable const& tt, std::size_t lb_table_max_stops = lower_bound_graph::table_max_stops);
+  explicit index(timetable const& tt, std::size_t lb_table_max_stops = lower_bound_graph::table_max_stops)
+      : index{tt, lb_table_max_stops, {}} {}
+  // With the lower-bound graph stored beside the timetable (lower_bound_graph::to_bytes, a
+  // snapshot section): used when it fits tt and the build's parameters, else built as above.
+  index(timetable const& tt, std::span<char const> stored_lb_graph)
+      : index{tt, lower_bound_graph::table_max_stops, stored_lb_graph} {}
   index(index const&) = delete;
   index& operator=(index const&) = delete;
 
@@ -124,6 +129,8 @@ class index {
 
   // The graph per-query lower bounds are computed on (lower_bound.h).
   lower_bound_graph const& lb_graph() const { return lb_graph_; }
+  // Whether lb_graph() came from stored bytes rather than a build.
+  bool lb_graph_stored() const { return lb_graph_stored_; }
 
   // Bytes held by the index (not counting the timetable).
   std::size_t memory_bytes() const;
@@ -141,7 +148,10 @@ class index {
   std::vector<std::uint8_t> stop_accessible_;
   std::vector<std::pair<double, stop_idx>> stops_by_lat_;
   seconds_t first_departure_{0};
+  index(timetable const& tt, std::size_t lb_table_max_stops, std::span<char const> stored_lb_graph);
+
   lower_bound_graph lb_graph_;
+  bool lb_graph_stored_{false};
   void build_seated();  // blocks.cc
   std::vector<std::uint32_t> seated_fwd_off_, seated_bwd_off_;
   std::vector<seated_link> seated_fwd_, seated_bwd_;

@@ -23,7 +23,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "nebuta/timetable/timetable.h"
@@ -78,6 +80,15 @@ class lower_bound_graph {
   // to every stop is kept when tt has at most max_table_stops stops.
   lower_bound_graph(timetable const& tt, std::span<double const> link_dist,
                     std::size_t max_table_stops = lower_bound_graph::table_max_stops);
+
+  // The graph as bytes, to be stored beside the timetable (a snapshot section), and back:
+  // from_bytes gives nothing when the bytes were written by another layout or under other
+  // parameters (walking speed and radius, the table's stop limit) or for another number of
+  // stops, and the caller builds the graph instead.
+  static constexpr std::string_view snapshot_section_name = "raptor.lower_bound_graph";
+  std::vector<char> to_bytes() const;
+  static std::optional<lower_bound_graph> from_bytes(std::span<char const> bytes, std::size_t n_stops,
+                                                     std::size_t max_table_stops = lower_bound_graph::table_max_stops);
 
   // False when some ride takes negative time: then no bound holds and none is given.
   bool valid() const { return valid_; }
