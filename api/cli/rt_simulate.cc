@@ -64,7 +64,7 @@ void run(rt_simulate_options const& o) {
   auto const& tt = loaded.tt;
   rt::schedule_extras extras;
   if (!o.src.feeds.empty()) {
-    progress.stage("reading stop sequences, blocks and shapes");
+    progress.stage("reading stop sequences and blocks");
     std::vector<gtfs_import::feed_spec> specs;
     for (auto const& f : o.src.feeds) specs.push_back(gtfs_import::parse_feed_arg(f));
     extras = gtfs_rt::read_schedule_extras(specs, tt);

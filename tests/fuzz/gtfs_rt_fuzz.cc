@@ -67,7 +67,7 @@ struct world {
       std::vector<std::pair<std::uint32_t, stop_idx>> rows;
       auto const stops = tt.route_stops[tt.trip_route[t]];
       for (auto i = 0U; i < stops.size(); ++i) rows.emplace_back(10 * (i + 1), stops[i]);
-      b.set_trip(t, t.v() == 2 ? "" : "blk", 0, "", rows);
+      b.set_trip(t, t.v() == 2 ? "" : "blk", 0, rows);
     }
     ctx = std::make_unique<rt::context>(tt, b.finish());
     ids = std::make_unique<gtfs_rt::resolver>(*ctx);

@@ -580,6 +580,36 @@ def hachinohe_scenarios(run, d, srv):
     run.scenario("place-as-origin", d, place_as_origin)
 
 
+def tampa_scenarios(run, d, srv):
+    """Tampa has shapes.txt (neither the sample feed nor Hachinohe does): a ride is drawn along
+    its Leg.geometry, with more points than the ride has stops."""
+
+    def map_follows_shapes():
+        d.set_window_size(1024, 900)
+        query = "from=7761&to=7887&date=2018-07-10"
+        d.get(srv.base + f"/?{query}&time=07:00&lang=en")
+        status, expected = srv.api(f"/v1/plan?{query}&depart=07:00&lang=en")
+        assert status == 200, (status, expected)
+        rides = [l for l in expected["journeys"][0]["legs"] if l["mode"] == "ride"]
+        assert rides and all(l.get("geometry", {}).get("points", 0) > len(l["intermediate_stops"]) + 2 for l in rides), rides
+        wait(d, lambda: tid(d, "journey-card", many=True), "the journeys")
+        if tid(d, "journey-card", many=True)[0].find_element(By.CSS_SELECTOR, ".details").get_attribute("hidden") is not None:
+            tid(d, "journey-toggle", many=True)[0].click()
+        tid(d, "map-toggle", many=True)[0].click()
+        wait(d, lambda: d.find_elements(By.CSS_SELECTOR, "path.leg-line.shaped"), "the rides on the map")
+        d.execute_script("arguments[0].scrollIntoView()", tid(d, "map", many=True)[0])
+        # One line per ride drawn as a shape, each given more points than the ride has stops (a
+        # stop-to-stop line has one per stop). The map says what it gave Leaflet, which draws
+        # fewer vertices when zoomed out.
+        drawn = d.find_elements(By.CSS_SELECTOR, "path.leg-line.shaped")
+        given = [int(n[:-1]) for n in tid(d, "map", many=True)[0].get_attribute("data-line-points").split() if n.endswith("s")]
+        stops = [len(l["intermediate_stops"]) + 2 for l in rides]
+        assert len(drawn) == len(rides) == len(given), (len(drawn), given, stops)
+        assert all(g > s for g, s in zip(given, stops)), (given, stops)
+
+    run.scenario("tampa-map-shapes", d, map_follows_shapes)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--nebuta", required=True)
@@ -587,6 +617,7 @@ def main():
     ap.add_argument("--hachinohe", required=True)
     ap.add_argument("--artifacts", required=True)
     ap.add_argument("--places", required=True, help="the gazetteer served with Hachinohe (data/places)")
+    ap.add_argument("--tampa", help="a feed with shapes.txt (../shared/data/us-tampa-hart-multimodal)")
     a = ap.parse_args()
     os.makedirs(a.artifacts, exist_ok=True)
     run = Run(a.artifacts)
@@ -610,6 +641,16 @@ def main():
             print(f"SKIPPED Hachinohe scenarios: no feed at {a.hachinohe}")
             if CI:
                 run.failures.append("hachinohe-data-missing")
+        if a.tampa and os.path.isdir(a.tampa):
+            tsrv = Nebuta(a.nebuta, a.tampa)
+            try:
+                tampa_scenarios(run, d, tsrv)
+            finally:
+                tsrv.stop()
+        elif a.tampa:
+            print(f"SKIPPED Tampa scenario: no feed at {a.tampa}")
+            if CI:
+                run.failures.append("tampa-data-missing")
     finally:
         d.quit()
     print(f"{run.passed} scenarios passed, {len(run.failures)} failed {run.failures}; screenshots in {a.artifacts}")

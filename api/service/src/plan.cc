@@ -7,8 +7,10 @@
 #include <tuple>
 
 #include "fares.h"
+#include "nebuta/api_service/polyline.h"
 #include "nebuta/raptor/tight.h"
 #include "nebuta/rt/state.h"
+#include "nebuta/timetable/shapes.h"
 #include "service_detail.h"
 
 namespace nebuta::api_service {
@@ -36,6 +38,17 @@ bool same_rides(raptor::journey const& a, raptor::journey const& b) {
 // Journeys are listed by departure, then arrival, then rides.
 bool by_departure(raptor::journey const& a, raptor::journey const& b) {
   return std::tie(a.departure, a.arrival, a.rides) < std::tie(b.departure, b.arrival, b.rides);
+}
+
+// The line of a ride along its trip's shape; none without one (clients draw stop to stop).
+void set_geometry(v1::Leg& ml, std::vector<latlon> const& line) {
+  if (line.size() < 2) return;
+  auto& g = *ml.mutable_geometry();
+  g.set_polyline(encode_polyline(line, 6));
+  g.set_points(static_cast<std::uint32_t>(line.size()));
+  double length = 0.0;
+  for (std::size_t i = 1; i < line.size(); ++i) length += haversine_m(line[i - 1], line[i]);
+  g.set_length_m(std::round(length * 10.0) / 10.0);
 }
 
 }  // namespace
@@ -352,6 +365,8 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
       ml.set_headsign_lang(std::move(h.lang));
       ml.set_trip_id(tt_.external_trip_id(leg.trip));
       for (std::size_t v = 1; v + 1 < visits.size(); ++v) fill_stop_call(*ml.add_intermediate_stops(), p.date, visits[v], leg.realtime, chain);
+      // On a realtime extra route the positions index that route's stops, not the shape's path.
+      if (leg.extra_route == raptor::leg::no_extra_route) set_geometry(ml, ride_geometry(tt_, leg.trip, leg.board_pos, leg.alight_pos));
     }
     set_fares(tt_, j, p.date, mj);
   }

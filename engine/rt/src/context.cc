@@ -1,5 +1,7 @@
 #include "nebuta/rt/context.h"
 
+#include "nebuta/timetable/shapes.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,27 +12,8 @@
 namespace nebuta::rt {
 namespace {
 
-constexpr double metres_per_degree = 6'371'000.0 * std::numbers::pi / 180.0;  // haversine_m's sphere
-
-// Point p against segment a-b in a local plane around p (metres): the fraction along the
-// segment of the nearest point and its distance.
-std::pair<double, double> nearest_on_segment(latlon p, latlon a, latlon b) {
-  auto const kx = std::cos(p.lat * std::numbers::pi / 180.0) * metres_per_degree;
-  auto const ax = (a.lon - p.lon) * kx, ay = (a.lat - p.lat) * metres_per_degree;
-  auto const bx = (b.lon - p.lon) * kx, by = (b.lat - p.lat) * metres_per_degree;
-  auto const dx = bx - ax, dy = by - ay;
-  auto const len2 = dx * dx + dy * dy;
-  auto f = len2 > 0.0 ? -(ax * dx + ay * dy) / len2 : 0.0;
-  f = std::clamp(f, 0.0, 1.0);
-  auto const x = ax + f * dx, y = ay + f * dy;
-  return {f, std::sqrt(x * x + y * y)};
-}
-
-std::vector<double> cumulative(std::vector<latlon> const& pts) {
-  std::vector<double> along(pts.size(), 0.0);
-  for (auto i = 1U; i < pts.size(); ++i) along[i] = along[i - 1] + haversine_m(pts[i - 1], pts[i]);
-  return along;
-}
+using geo::cumulative_m;
+using geo::nearest_on_segment;
 
 }  // namespace
 
@@ -40,13 +23,10 @@ schedule_extras_builder::schedule_extras_builder(timetable const& tt)
     : tt_{tt},
       seqs_(tt.n_trips()),
       block_(tt.n_trips(), none),
-      shape_(tt.n_trips(), none),
       direction_(tt.n_trips(), -1),
-      pending_block_(tt.n_trips()),
-      pending_shape_(tt.n_trips()) {}
+      pending_block_(tt.n_trips()) {}
 
 void schedule_extras_builder::set_trip(trip_idx t, std::string_view block_id, std::int8_t direction,
-                                       std::string_view shape_id,
                                        std::span<std::pair<std::uint32_t, stop_idx> const> rows) {
   if (t.v() >= tt_.n_trips()) return;
   auto const stops = tt_.route_stops[tt_.trip_route[t]];
@@ -63,49 +43,27 @@ void schedule_extras_builder::set_trip(trip_idx t, std::string_view block_id, st
   }
   direction_[t.v()] = direction;
   pending_block_[t.v()] = std::string{block_id};
-  pending_shape_[t.v()] = std::string{shape_id};
-}
-
-void schedule_extras_builder::add_shape(std::string_view shape_id, std::vector<latlon> points) {
-  shapes_.emplace_back(std::string{shape_id}, std::move(points));
 }
 
 schedule_extras schedule_extras_builder::finish() {
   schedule_extras out;
   for (auto t = trip_idx{0}; t.v() < tt_.n_trips(); ++t) out.stop_sequences.emplace_back(seqs_[t.v()]);
-  std::map<std::string, std::uint32_t> blocks, shapes;
-  for (auto const& [name, pts] : shapes_) {
-    if (pts.size() < 2 || shapes.contains(name)) continue;
-    shapes.emplace(name, static_cast<std::uint32_t>(out.shape_offsets.size() - 1));
-    out.shape_points.insert(out.shape_points.end(), pts.begin(), pts.end());
-    out.shape_offsets.push_back(static_cast<std::uint32_t>(out.shape_points.size()));
-  }
+  std::map<std::string, std::uint32_t> blocks;
   for (auto t = 0U; t < tt_.n_trips(); ++t) {
     if (!pending_block_[t].empty()) {
       auto const [it, added] = blocks.emplace(pending_block_[t], static_cast<std::uint32_t>(blocks.size()));
       (void)added;
       block_[t] = it->second;
     }
-    if (auto const it = shapes.find(pending_shape_[t]); it != shapes.end()) shape_[t] = it->second;
   }
   out.trip_block = std::move(block_);
-  out.trip_shape = std::move(shape_);
   out.trip_direction = std::move(direction_);
   return out;
 }
 
 // ------------------------------------------------------------------------------------ path
 
-latlon path::at(double s) const {
-  if (points.empty()) return {};
-  if (s <= 0.0 || points.size() == 1) return points.front();
-  if (s >= length()) return points.back();
-  auto const i = static_cast<std::size_t>(std::upper_bound(along.begin(), along.end(), s) - along.begin());
-  auto const a = points[i - 1], b = points[i];
-  auto const seg = along[i] - along[i - 1];
-  auto const f = seg > 0.0 ? (s - along[i - 1]) / seg : 0.0;
-  return {a.lat + f * (b.lat - a.lat), a.lon + f * (b.lon - a.lon)};
-}
+latlon path::at(double s) const { return geo::point_at(points, along, s); }
 
 path::projection path::project(latlon p, double lo, double hi) const {
   projection best{std::clamp(0.0, lo, hi), std::numeric_limits<double>::infinity()};
@@ -160,7 +118,6 @@ context::context(timetable const& tt, schedule_extras extras) : tt_{tt}, extras_
   if (extras_.has_sequences() && extras_.stop_sequences.size() != n_trips) extras_ = {};
   if (extras_.trip_block.size() != n_trips) extras_.trip_block.clear();
   if (extras_.trip_direction.size() != n_trips) extras_.trip_direction.clear();
-  if (extras_.trip_shape.size() != n_trips) extras_.trip_shape.clear();
 
   // Time zones: one per distinct agency_timezone; an unknown zone falls back to UTC (the
   // timetable loader already reported it).
@@ -184,50 +141,25 @@ context::context(timetable const& tt, schedule_extras extras) : tt_{tt}, extras_
   zone_of_trip_.resize(n_trips);
   for (auto t = trip_idx{0}; t.v() < n_trips; ++t) zone_of_trip_[t.v()] = zone_of_line(tt.trip_line[t]);
 
-  // Paths: one per (route, shape).
+  // Paths: the timetable's (one per route and shape), else one per route through its stops.
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> path_index;
   path_of_trip_.resize(n_trips);
   for (auto t = trip_idx{0}; t.v() < n_trips; ++t) {
     auto const r = tt.trip_route[t];
-    auto const shape = extras_.trip_shape.empty() ? none : extras_.trip_shape[t.v()];
-    auto const [it, added] = path_index.emplace(std::pair{r.v(), shape}, static_cast<std::uint32_t>(paths_.size()));
+    auto const shaped = tt.path_of(t);
+    auto const [it, added] = path_index.emplace(std::pair{r.v(), shaped.v()}, static_cast<std::uint32_t>(paths_.size()));
     path_of_trip_[t.v()] = it->second;
     if (!added) continue;
-    auto const stops = tt.route_stops[r];
     path p;
-    if (shape != none) {
-      p.points.assign(extras_.shape_points.begin() + extras_.shape_offsets[shape],
-                      extras_.shape_points.begin() + extras_.shape_offsets[shape + 1]);
+    if (shaped.valid()) {
+      p.points = shape_polyline(tt, tt.path_shape[shaped]);
       p.from_shape = true;
-      p.along = cumulative(p.points);
-      // Stops onto the shape in order: the first segment nearly as close as the best one left,
-      // so that a route passing a stop twice takes the pass in order.
-      auto seg = 0U;
-      auto last = 0.0;
-      for (auto const s : stops) {
-        if (tt.stop_has_coords[s] == 0U) {
-          p.stop_at.push_back(last);
-          continue;
-        }
-        auto const c = tt.stop_coords[s];
-        auto best = std::numeric_limits<double>::infinity();
-        std::vector<std::pair<double, double>> fd(p.points.size() - 1);
-        for (auto i = seg; i + 1 < p.points.size(); ++i) {
-          fd[i] = nearest_on_segment(c, p.points[i], p.points[i + 1]);
-          best = std::min(best, fd[i].second);
-        }
-        for (auto i = seg; i + 1 < p.points.size(); ++i) {
-          if (fd[i].second > best + 25.0) continue;
-          auto const s_along = p.along[i] + fd[i].first * (p.along[i + 1] - p.along[i]);
-          last = std::max(last, s_along);
-          seg = i;
-          break;
-        }
-        p.stop_at.push_back(last);
-      }
+      p.along = cumulative_m(p.points);
+      auto const at = tt.path_stop_along[shaped];
+      p.stop_at.assign(at.begin(), at.end());
     } else {
       auto last = 0.0;
-      for (auto const s : stops) {
+      for (auto const s : tt.route_stops[r]) {
         if (tt.stop_has_coords[s] != 0U) {
           if (!p.points.empty()) last += haversine_m(p.points.back(), tt.stop_coords[s]);
           p.points.push_back(tt.stop_coords[s]);

@@ -14,6 +14,8 @@ timetable compiler::run(std::vector<std::pair<std::string, std::uint64_t>> const
   build_footpaths();
   build_walk_links();
   build_stop_indexes();
+  if (tt_.path_shape.empty()) tt_.trip_path = vecmap<trip_idx, path_idx>{};  // no shapes: nothing stored
+  shapes_.clear();
   for (auto const& [kind, n] : warning_counts_) tt_.warnings.push_back({.kind = strings_.get(kind), .count = n});
   return std::move(tt_);
 }
@@ -34,6 +36,7 @@ void compiler::load_feed(feed const& f, feed_idx fi) {
   load_stops(fs);
   load_routes(fs);
   fs.services = build_services(f);
+  load_shapes(fs);
   load_trips(fs);
   load_stop_times(fs);
   load_transfers(fs);

@@ -70,12 +70,23 @@ struct translation_index {
                                               std::string_view value) const;
 };
 
+constexpr std::uint32_t no_shape = UINT32_MAX;
+
+// A shape of shapes.txt as read, kept until a trip's path needs it (only used shapes are stored).
+struct staged_shape {
+  std::vector<latlon> points;  // at the timetable's precision (shape_point)
+  std::vector<double> along;   // metres from the first point
+  std::vector<double> dist;    // shape_dist_traveled per point; empty unless given for all, non-decreasing
+  shape_idx stored{shape_idx::invalid()};
+};
+
 struct trip_instance {
   trip_idx gtfs_trip;  // index into the staging trip table
   std::vector<stop_idx> stops;
   std::vector<std::uint8_t> flags;
   std::vector<seconds_t> arr, dep;
   std::vector<text_idx> stop_headsigns;  // empty when the trip has none
+  std::vector<std::optional<double>> shape_dist;  // per stop, when the trip has a shape
   bool from_frequency{false};            // expanded from frequencies.txt: no block, no links
 };
 
@@ -87,6 +98,7 @@ struct staged_trip {
   string_idx short_name;
   std::uint8_t wheelchair;
   std::uint32_t block;  // no_block without block_id
+  std::uint32_t shape{no_shape};  // into compiler::shapes_
 };
 
 // transfers.txt transfer_type 4 / 5 between two staged trips, resolved after build_routes.
@@ -115,6 +127,7 @@ struct feed_state {
   view_map<bitfield_idx> services;
   view_map<std::uint32_t> trips;                // trip_id -> index into f.trips
   view_map<std::uint32_t> blocks;               // block_id -> number unique over the feeds
+  view_map<std::uint32_t> shapes;               // shape_id -> into compiler::shapes_ (no_shape: unusable)
   std::vector<std::optional<trip_idx>> staged;  // per row of f.trips: its staging index, if kept
 };
 
@@ -143,6 +156,7 @@ class compiler {
   void load_agencies(feed_state& fs);    // agency.txt
   void load_stops(feed_state& fs);       // stops.txt
   void load_routes(feed_state& fs);      // routes.txt (our lines)
+  void load_shapes(feed_state& fs);      // shapes.txt (builder_shapes.cc)
   void load_trips(feed_state& fs);       // trips.txt
   void load_stop_times(feed_state& fs);  // stop_times.txt, frequencies.txt
   std::optional<trip_instance> make_trip_instance(feed const& f, translation_index const& translations,
@@ -155,6 +169,8 @@ class compiler {
   // Passes over all feeds.
   void build_routes();  // builder_raptor_routes.cc
   void add_route(std::vector<std::uint32_t> const& members);
+  path_idx add_path(std::uint32_t shape, std::span<stop_idx const> stops,
+                    std::span<std::optional<double> const> shape_dist);  // builder_shapes.cc
   void build_footpaths();     // builder_transfers.cc
   void build_walk_links();    // builder_walk_links.cc
   void build_stop_indexes();  // builder_stop_indexes.cc
@@ -175,6 +191,7 @@ class compiler {
   std::vector<staged_transfer> transfers_;
   std::uint32_t n_blocks_{0};
   std::vector<staged_link> links_;
+  std::vector<staged_shape> shapes_;
   std::vector<trip_idx> trip_of_staged_;  // the compiled trip of a staged trip (invalid: none or several)
 };
 

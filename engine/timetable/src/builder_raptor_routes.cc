@@ -3,6 +3,7 @@
 #include "builder_internal.h"
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 #include <unordered_map>
 
@@ -74,9 +75,18 @@ void compiler::add_route(std::vector<std::uint32_t> const& members) {
       tt_.departures.push_back(instances_[m].dep[s]);
     }
   }
+  // Trips of the route on one shape (with the same shape_dist_traveled) share a path.
+  std::map<std::pair<std::uint32_t, std::vector<std::optional<double>>>, path_idx> paths;
   for (auto const m : members) {
     auto const& inst = instances_[m];
     auto const& st = staged_trips_[inst.gtfs_trip.v()];
+    auto path = path_idx::invalid();
+    if (st.shape != no_shape) {
+      auto [it, added] = paths.emplace(std::pair{st.shape, inst.shape_dist}, path_idx::invalid());
+      if (added) it->second = add_path(st.shape, first.stops, inst.shape_dist);
+      path = it->second;
+    }
+    tt_.trip_path.push_back(path);
     auto const t = tt_.trip_ids.push_back(st.id);
     tt_.trip_line.push_back(st.line);
     tt_.trip_route.push_back(r);

@@ -84,6 +84,7 @@ std::optional<trip_instance> compiler::make_trip_instance(feed const& f, transla
   std::vector<std::uint32_t> lines;
   std::vector<std::string_view> headsigns;
   std::vector<std::uint32_t> sequences;
+  std::vector<std::optional<double>> shape_dist;
   std::optional<std::uint32_t> last_sequence;
   for (auto const r : rows) {
     auto const& st = f.stop_times[r];
@@ -107,6 +108,7 @@ std::optional<trip_instance> compiler::make_trip_instance(feed const& f, transla
     lines.push_back(st.file_line);
     headsigns.push_back(st.stop_headsign);
     sequences.push_back(st.stop_sequence);
+    shape_dist.push_back(st.shape_dist);
   }
 
   // Untimed rows between timed rows a and b get dep_a + floor((arr_b - dep_a)(i - a)/(b - a));
@@ -147,7 +149,8 @@ std::optional<trip_instance> compiler::make_trip_instance(feed const& f, transla
     v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(keep_begin));
   };
   slice(inst.stops), slice(inst.flags), slice(arr), slice(dep), slice(lines), slice(headsigns);
-  slice(sequences);
+  slice(sequences), slice(shape_dist);
+  if (staged_trips_[staged.v()].shape != no_shape) inst.shape_dist = std::move(shape_dist);
 
   for (std::size_t i = 0; i < arr.size(); ++i) {
     // Nobody arrives on the trip at its first stop nor leaves it at its last: an arrival after

@@ -30,10 +30,19 @@ void compiler::load_trips(feed_state& fs) {
     auto block = no_block;
     if (!t.block_id.empty()) block = fs.blocks.emplace(t.block_id, n_blocks_).first->second;
     if (block == n_blocks_) ++n_blocks_;
+    auto shape = no_shape;
+    if (!t.shape_id.empty()) {
+      if (auto const it = fs.shapes.find(t.shape_id); it != fs.shapes.end()) {
+        shape = it->second;
+      } else if (!f.shapes.empty()) {  // without shapes.txt every trip would say so
+        problem("trips.txt", t.file_line, "unknown_shape",
+                "unknown shape_id '" + std::string{t.shape_id} + "'; the trip is drawn stop to stop");
+      }
+    }
     staged[i] = trip_idx{static_cast<std::uint32_t>(staged_trips_.size())};
     staged_trips_.push_back({strings_.get(t.id), line->second, service->second,
                              make_text(translations, "trips", "trip_headsign", t.id, "", t.headsign),
-                             strings_.get(t.short_name), t.wheelchair_accessible, block});
+                             strings_.get(t.short_name), t.wheelchair_accessible, block, shape});
   }
 }
 

@@ -57,6 +57,7 @@ static_assert(sizeof(footpath) == sizeof(stop_idx) + sizeof(std::uint32_t));
 static_assert(sizeof(walk_link) == sizeof(stop_idx) + sizeof(float));
 static_assert(sizeof(load_stats) == 5 * sizeof(std::uint64_t));
 static_assert(sizeof(latlon) == 2 * sizeof(double));
+static_assert(sizeof(shape_point) == 2 * sizeof(std::int32_t));
 static_assert(sizeof(fare_v1_attribute) == 4 * sizeof(std::uint32_t) + sizeof(std::int64_t) + sizeof(feed_idx) + 6);
 static_assert(sizeof(fare_v1_rule) == 7 * sizeof(std::uint32_t));
 static_assert(sizeof(fare_product_entry) == 4 * sizeof(std::uint32_t) + sizeof(std::int64_t) + sizeof(feed_idx) + 2 +

@@ -141,6 +141,19 @@ std::vector<std::string> timetable::validate() const {
       if (links[i - 1].distance_m > links[i].distance_m) fail("walk links not sorted");
     }
   }
+  if (!trip_path.empty() && trip_path.size() != n_trips()) fail("trip_path size");
+  if (path_stop_along.size() != n_paths()) fail("path arrays differ in size");
+  for (auto t = trip_idx{0}; t.v() < trip_path.size() && path_stop_along.size() == n_paths(); ++t) {
+    auto const p = trip_path[t];
+    if (!p.valid()) continue;
+    if (p.v() >= n_paths() || path_shape[p].v() >= n_shapes()) {
+      fail("trip path out of range");
+      continue;
+    }
+    auto const at = path_stop_along[p];
+    if (at.size() != route_stops[trip_route[t]].size()) fail("path of trip " + std::to_string(t.v()) + ": stop count");
+    if (!std::is_sorted(at.begin(), at.end())) fail("path of trip " + std::to_string(t.v()) + ": stops out of order");
+  }
   if (!std::is_sorted(stops_by_id.begin(), stops_by_id.end(), [&](stop_idx a, stop_idx b) {
         return stop_feed[a] != stop_feed[b] ? stop_feed[a] < stop_feed[b]
                                             : strings[stop_ids[a]] < strings[stop_ids[b]];

@@ -1,6 +1,5 @@
 // The schedule facts realtime needs and the timetable does not keep, read from the static feeds.
 #include <algorithm>
-#include <map>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -21,6 +20,7 @@ rt::schedule_extras read_schedule_extras(std::vector<gtfs_import::feed_spec> con
     gtfs::read_options opt;
     opt.fares = false;
     opt.jp_extensions = false;
+    opt.shapes = false;  // the timetable keeps them
     auto const feed = gtfs::read_feed(spec.path, opt);
 
     std::unordered_map<std::string_view, std::vector<trip_idx>> trips;
@@ -45,17 +45,7 @@ rt::schedule_extras read_schedule_extras(std::vector<gtfs_import::feed_spec> con
       std::span<std::pair<std::uint32_t, stop_idx> const> trip_rows;
       if (r != rows.end()) trip_rows = r->second;
       auto const block = trip.block_id.empty() ? std::string{} : prefix + std::string{trip.block_id};
-      auto const shape = trip.shape_id.empty() ? std::string{} : prefix + std::string{trip.shape_id};
-      for (auto const t : it->second) b.set_trip(t, block, trip.direction_id, shape, trip_rows);
-    }
-    std::map<std::string_view, std::vector<gtfs::shape_point const*>> shapes;
-    for (auto const& p : feed.shapes) shapes[p.shape_id].push_back(&p);
-    for (auto& [id, pts] : shapes) {
-      std::stable_sort(pts.begin(), pts.end(), [](auto const* a, auto const* c) { return a->sequence < c->sequence; });
-      std::vector<latlon> line;
-      line.reserve(pts.size());
-      for (auto const* p : pts) line.push_back({p->lat, p->lon});
-      b.add_shape(prefix + std::string{id}, std::move(line));
+      for (auto const t : it->second) b.set_trip(t, block, trip.direction_id, trip_rows);
     }
   }
   return b.finish();

@@ -435,7 +435,7 @@ TEST_CASE("stop_sequence names the stop, a disagreeing stop_id wins", "[rt][sequ
     auto const t = fx.trip(id);
     std::vector<std::pair<std::uint32_t, stop_idx>> rows;
     for (auto i = 0U; i < fx.ctx->n_stops(t); ++i) rows.emplace_back(10 * (i + 1), fx.ctx->stops(t)[i]);
-    b.set_trip(t, "", -1, "", rows);
+    b.set_trip(t, "", -1, rows);
   }
   fx.ctx = std::make_unique<rt::context>(fx.tt, b.finish());  // the same timetable, with stop sequences
   auto u = fx.update("A");

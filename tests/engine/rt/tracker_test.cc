@@ -26,7 +26,7 @@ struct line_fixture : test::rt_world {
     rt::schedule_extras_builder b{tt};
     for (auto t = trip_idx{0}; t.v() < tt.n_trips(); ++t) {
       auto const id = tt.strings[tt.trip_ids[t]];
-      b.set_trip(t, id == "B" ? "" : "blk", 0, "", {});
+      b.set_trip(t, id == "B" ? "" : "blk", 0, {});
     }
     ctx = std::make_unique<rt::context>(tt, b.finish());
   }

@@ -61,8 +61,8 @@ realtime_source_spec parse_realtime_source(std::string_view arg);
 
 class realtime {
  public:
-  // `feeds`: the static feeds the timetable was compiled from (their stop_sequence, blocks and
-  // shapes are read for matching; empty for a snapshot: stop ids and stop order then). Each
+  // `feeds`: the static feeds the timetable was compiled from (their stop_sequence and blocks are
+  // read for matching; empty for a snapshot: stop ids and stop order then). Each
   // source refers to the static feed named by its NAME, or by NAME's part before the first '-',
   // else to the only feed. Throws std::invalid_argument for a bad or ambiguous source.
   realtime(timetable const& tt, std::vector<gtfs_import::feed_spec> const& feeds, realtime_options opt);

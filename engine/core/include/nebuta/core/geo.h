@@ -4,6 +4,8 @@
 #pragma once
 
 #include <numbers>
+#include <span>
+#include <vector>
 
 namespace nebuta {
 
@@ -24,6 +26,22 @@ inline constexpr double metres_per_degree = earth_radius_m * radians_per_degree;
 // The point `north_m` metres north and `east_m` metres east of `from` in the local flat
 // (equirectangular) approximation: exact enough for offsets of a few kilometres away from the poles.
 latlon offset_by_m(latlon from, double north_m, double east_m);
+
+// The point of segment a-b nearest to p, in a local flat plane around p: its fraction along the
+// segment (0 at a, 1 at b) and its distance from p in metres. Shapes (stops projected onto a
+// trip's polyline) and realtime (vehicles projected onto it) both measure with it.
+struct segment_projection {
+  double fraction{0.0};
+  double distance_m{0.0};
+};
+segment_projection nearest_on_segment(latlon p, latlon a, latlon b);
+
+// Metres from the first point to each point of a polyline, summing haversine_m.
+std::vector<double> cumulative_m(std::span<latlon const> points);
+
+// The point at `along_m` metres on a polyline with cumulative distances `along` (cumulative_m),
+// linear between points; clamped to its ends.
+latlon point_at(std::span<latlon const> points, std::span<double const> along, double along_m);
 
 }  // namespace geo
 

@@ -1,12 +1,12 @@
 // What realtime processing needs besides the compiled timetable, built once per timetable and
 // then shared read-only by every thread:
 // - schedule extras the timetable does not keep: the GTFS stop_sequence of every trip stop
-//   (StopTimeUpdates and VehiclePositions name stops by it), block_id, direction_id and
-//   shapes.txt geometry (feeds/gtfs_rt reads them; without them matching falls back to stop_id
-//   and paths to the stop sequence as a polyline);
+//   (StopTimeUpdates and VehiclePositions name stops by it), block_id and direction_id
+//   (feeds/gtfs_rt reads them; without them matching falls back to stop_id);
 // - each agency's time zone and the POSIX instant of every service day's "noon minus 12 h", so
 //   that GTFS-RT's absolute times convert to the timetable's service-day seconds and back;
-// - every trip's path (shape, else its stops) with the along-distance of each of its stops.
+// - every trip's path with the along-distance of each of its stops: the timetable's shape and
+//   stop positions (timetable.h, "shapes"), else its stops as a polyline.
 #pragma once
 
 #include <cstdint>
@@ -32,9 +32,6 @@ struct schedule_extras {
   multimap<trip_idx, std::uint32_t> stop_sequences;
   std::vector<std::uint32_t> trip_block;   // per trip: block number, none without block_id
   std::vector<std::int8_t> trip_direction;  // per trip: direction_id, -1 unknown
-  std::vector<std::uint32_t> trip_shape;   // per trip: shape number, none without shape
-  std::vector<std::uint32_t> shape_offsets{0};  // shape k: shape_points[offsets[k], offsets[k+1])
-  std::vector<latlon> shape_points;
   bool has_sequences() const { return stop_sequences.size() != 0; }
 };
 
@@ -45,19 +42,16 @@ class schedule_extras_builder {
   explicit schedule_extras_builder(timetable const& tt);
   // rows: the trip's (stop_sequence, stop) pairs in stop_sequence order, including rows the
   // timetable dropped; they are aligned to the trip's route stops by stop.
-  void set_trip(trip_idx t, std::string_view block_id, std::int8_t direction, std::string_view shape_id,
+  void set_trip(trip_idx t, std::string_view block_id, std::int8_t direction,
                 std::span<std::pair<std::uint32_t, stop_idx> const> rows);
-  void add_shape(std::string_view shape_id, std::vector<latlon> points);
   schedule_extras finish();
 
  private:
   timetable const& tt_;
   std::vector<std::vector<std::uint32_t>> seqs_;
-  std::vector<std::uint32_t> block_, shape_;
+  std::vector<std::uint32_t> block_;
   std::vector<std::int8_t> direction_;
-  std::vector<std::pair<std::string, std::uint32_t>> block_names_, shape_names_;  // sorted at finish
-  std::vector<std::string> pending_block_, pending_shape_;                      // per trip
-  std::vector<std::pair<std::string, std::vector<latlon>>> shapes_;
+  std::vector<std::string> pending_block_;  // per trip
 };
 
 // A polyline with along-distances in metres.

@@ -41,6 +41,7 @@ struct trip : origin {
   std::string_view id, line_id, service_id, headsign, short_name;
   std::uint8_t wheelchair_accessible{0};
   std::string_view block_id;  // trips of one block_id and service day are one vehicle's work
+  std::string_view shape_id;
 };
 
 struct stop_time : origin {
@@ -49,6 +50,15 @@ struct stop_time : origin {
   std::optional<seconds_t> arrival, departure;
   std::uint8_t pickup_type{0}, drop_off_type{0};
   bool flex{false};  // GTFS-Flex row (zone or pickup/drop-off window): not a timetabled stop
+  std::optional<double> shape_dist;  // shape_dist_traveled, in the units of the trip's shape
+};
+
+// One row of shapes.txt.
+struct shape_point : origin {
+  std::string_view shape_id;
+  latlon coord;
+  std::uint32_t sequence{0};
+  std::optional<double> dist;  // shape_dist_traveled
 };
 
 struct calendar : origin {
@@ -94,6 +104,7 @@ struct feed {
   std::vector<frequency> frequencies;
   std::vector<transfer> transfers;
   std::vector<translation> translations;
+  std::vector<shape_point> shapes;
   load_stats rows_read;  // rows in the files, before anything was dropped
 };
 

@@ -15,7 +15,7 @@
 
 namespace nebuta {
 
-inline constexpr std::uint32_t snapshot_format_version = 4;  // 2: fares, 3: blocks and linked trips, 4: sections
+inline constexpr std::uint32_t snapshot_format_version = 5;  // 2: fares, 3: blocks and linked trips, 4: sections, 5: shapes
 
 class snapshot_error : public std::runtime_error {
  public:

@@ -20,6 +20,8 @@ using bitfield_idx = strong_idx<struct bitfield_tag>;
 using string_idx = strong_idx<struct string_tag>;
 using text_idx = strong_idx<struct text_tag>;      // a translatable text
 using lang_idx = strong_idx<struct lang_tag, std::uint16_t>;
+using shape_idx = strong_idx<struct shape_tag>;    // a polyline of shapes.txt
+using path_idx = strong_idx<struct path_tag>;      // a shape as run by one RAPTOR route: where its stops lie
 using day_idx = strong_idx<struct day_tag, std::uint16_t>;  // index into the timetable's dates
 
 }  // namespace nebuta

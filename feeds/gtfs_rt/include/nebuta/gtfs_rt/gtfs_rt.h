@@ -10,8 +10,8 @@
 // encode(): an rt::feed_message back into FeedMessage bytes (the simulator's feeds; the merged
 // realtime state republished), ids written as the timetable has them.
 //
-// read_schedule_extras(): stop_sequence, block_id, direction_id and shapes.txt from the static
-// feeds, which the timetable does not keep and realtime needs (rt::context).
+// read_schedule_extras(): stop_sequence, block_id and direction_id from the static feeds, which
+// the timetable does not keep and realtime needs (rt::context; shapes are the timetable's).
 #pragma once
 
 #include <cstdint>
@@ -67,7 +67,7 @@ decode_result decode(std::span<char const> bytes, resolver const& ids);
 // FeedMessage bytes of a feed_message (FULL_DATASET unless differential).
 std::string encode(rt::feed_message const& m, timetable const& tt);
 
-// Reads trips.txt, stop_times.txt and shapes.txt of the feeds the timetable was compiled from
+// Reads trips.txt and stop_times.txt of the feeds the timetable was compiled from
 // (same names, same order) and aligns them with its trips. Throws gtfs::feed_error for a
 // missing feed or file.
 rt::schedule_extras read_schedule_extras(std::vector<gtfs_import::feed_spec> const& feeds, timetable const& tt);
