@@ -335,8 +335,12 @@ TEST_CASE("drt days: a service date's summary counts its requests, shifts and ri
   CHECK(s.call("POST", "/v1/drt/offers", nine.dump())["reject_reason"] == "too_many_passengers");
   auto const monday_offer = s.offer("2026-11-23T09:00");  // Monday: another date, booked
   REQUIRE(monday_offer["offered"] == true);
-  s.call("POST", "/v1/drt/requests/" + monday_offer["request_id"].get<std::string>() + "/accept", {},
-         bearer(monday_offer["rider_token"]));
+  auto const monday_id = monday_offer["request_id"].get<std::string>();
+  s.call("POST", "/v1/drt/requests/" + monday_id + "/accept", {}, bearer(monday_offer["rider_token"]));
+  // The holiday's vehicle reports the rider on board at 08:00, before the window opens at 09:00.
+  s.now = day22 + day + 8 * h;
+  for (auto const* kind : {"arrived", "picked_up"})
+    s.call("POST", "/v1/drt/vehicles/weekend/events", json{{"request_id", monday_id}, {"kind", kind}}.dump(), op);
 
   // Tuesday: picked up a minute into the window, dropped off a minute before the promise.
   auto const pick = std::stoll(tuesday["offer"]["pickup_window_start"]["unix"].get<std::string>()) + 60;
@@ -387,7 +391,7 @@ TEST_CASE("drt days: a service date's summary counts its requests, shifts and ri
   CHECK(over["empty_km"].get<double>() == Approx(to_pickup + home).epsilon(1e-6));
   CHECK(over.value("planned_km", 0.0) == 0.0);
 
-  // Monday's booking is still open: exported with status open, and the report draws it.
+  // Monday's rider is still on board: exported with status open, and the report draws it.
   nebuta::test::drt_temp_dir exported{"monday"};
   for (auto const* name : {"scenario.json", "requests.csv", "vehicles.csv", "events.csv", "kpis.json"}) {
     auto const r = http_call(s.server->port(), "GET", std::string{"/v1/drt/export/"} + name + "?date=2026-11-23", {},
@@ -407,7 +411,9 @@ TEST_CASE("drt days: a service date's summary counts its requests, shifts and ri
 
   auto const monday = s.call("GET", "/v1/drt/summary?date=2026-11-23", {}, op);
   CHECK(monday["requests"] == 1);
-  CHECK(monday["assigned"].get<int>() + monday["offered"].get<int>() == 1);
+  CHECK(monday["on_board"] == 1);
+  CHECK(monday["early_pickups"] == 1);
+  CHECK(monday.value("on_time_pickups", 0) == 0);
   CHECK(s.call("GET", "/v1/drt/summary?date=2026-13-01", {}, op, 400)["code"] == "invalid_date");
 
   // The same date's requests, paged and by status.

@@ -40,7 +40,8 @@ http_response drt_summary(drt_state& m, call& c) {
       case d::request_status::no_show: out.set_no_shows(out.no_shows() + 1); break;
     }
     if (rq.picked_up_at != d::no_time) {
-      if (rq.picked_up_at <= rq.window_end) out.set_on_time_pickups(out.on_time_pickups() + 1);
+      if (rq.picked_up_at < rq.window_start) out.set_early_pickups(out.early_pickups() + 1);
+      else if (rq.picked_up_at <= rq.window_end) out.set_on_time_pickups(out.on_time_pickups() + 1);
       else out.set_late_pickups(out.late_pickups() + 1);
     }
     if (rq.status == d::request_status::completed) {
