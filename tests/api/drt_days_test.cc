@@ -14,6 +14,7 @@
 #include "nebuta/api_server/drt_api.h"
 #include "nebuta/api_server/drt_command.h"
 #include "nebuta/drt_config/checks.h"
+#include "nebuta/report/report.h"
 #include "nebuta/storage/journal.h"
 
 namespace as = nebuta::api_server;
@@ -332,7 +333,14 @@ TEST_CASE("drt days: a service date's summary counts its requests, shifts and ri
             {"passengers", 9},  // more than max_passengers (8)
             {"earliest_pickup_time", "2026-11-24T11:00"}};
   CHECK(s.call("POST", "/v1/drt/offers", nine.dump())["reject_reason"] == "too_many_passengers");
-  CHECK(s.offer("2026-11-23T09:00")["offered"] == true);  // Monday: another date
+  auto const monday_offer = s.offer("2026-11-23T09:00");  // Monday: another date, booked
+  REQUIRE(monday_offer["offered"] == true);
+  auto const monday_id = monday_offer["request_id"].get<std::string>();
+  s.call("POST", "/v1/drt/requests/" + monday_id + "/accept", {}, bearer(monday_offer["rider_token"]));
+  // The holiday's vehicle reports the rider on board at 08:00, before the window opens at 09:00.
+  s.now = day22 + day + 8 * h;
+  for (auto const* kind : {"arrived", "picked_up"})
+    s.call("POST", "/v1/drt/vehicles/weekend/events", json{{"request_id", monday_id}, {"kind", kind}}.dump(), op);
 
   // Tuesday: picked up a minute into the window, dropped off a minute before the promise.
   auto const pick = std::stoll(tuesday["offer"]["pickup_window_start"]["unix"].get<std::string>()) + 60;
@@ -365,9 +373,47 @@ TEST_CASE("drt days: a service date's summary counts its requests, shifts and ri
   auto const gc = nebuta::test::test_haversine_m(40.5120, 141.4400, 40.5150, 141.4700);
   CHECK(sum["direct_km"].get<double>() == Approx(gc * 1.3 / 1000.0).epsilon(1e-6));
 
+  // Vehicle km on the straight-line model, by hand: the weekday vehicle drove from its depot to
+  // the pickup (empty) and on to the drop-off; the way home is still planned (its shift ends at
+  // 19:00). Once the shift is over the way home is driven, empty.
+  auto const km = [](double lat1, double lon1, double lat2, double lon2) {
+    return nebuta::test::test_haversine_m(lat1, lon1, lat2, lon2) * 1.3 / 1000.0;
+  };
+  auto const to_pickup = km(depot_lat, depot_lon, 40.5120, 141.4400);
+  auto const riding = km(40.5120, 141.4400, 40.5150, 141.4700);
+  auto const home = km(40.5150, 141.4700, depot_lat, depot_lon);
+  CHECK(sum["vehicle_km"].get<double>() == Approx(to_pickup + riding).epsilon(1e-6));
+  CHECK(sum["empty_km"].get<double>() == Approx(to_pickup).epsilon(1e-6));
+  CHECK(sum["planned_km"].get<double>() == Approx(home).epsilon(1e-6));
+  s.now = day22 + 3 * day;  // Wednesday 00:00
+  auto const over = s.call("GET", "/v1/drt/summary?date=2026-11-24", {}, op);
+  CHECK(over["vehicle_km"].get<double>() == Approx(to_pickup + riding + home).epsilon(1e-6));
+  CHECK(over["empty_km"].get<double>() == Approx(to_pickup + home).epsilon(1e-6));
+  CHECK(over.value("planned_km", 0.0) == 0.0);
+
+  // Monday's rider is still on board: exported with status open, and the report draws it.
+  nebuta::test::drt_temp_dir exported{"monday"};
+  for (auto const* name : {"scenario.json", "requests.csv", "vehicles.csv", "events.csv", "kpis.json"}) {
+    auto const r = http_call(s.server->port(), "GET", std::string{"/v1/drt/export/"} + name + "?date=2026-11-23", {},
+                             op);
+    REQUIRE(r.status == 200);
+    std::ofstream{exported.path / name, std::ios::binary} << r.body;
+  }
+  std::ifstream requests_csv{exported.path / "requests.csv"};
+  std::string header, first;
+  std::getline(requests_csv, header);
+  std::getline(requests_csv, first);
+  CHECK_THAT(first, Catch::Contains(",open,"));
+  nebuta::report::write_run_report(exported.path);
+  std::ifstream report_html{exported.path / "report.html"};
+  std::string const html{std::istreambuf_iterator<char>{report_html}, std::istreambuf_iterator<char>{}};
+  CHECK_THAT(html, Catch::Contains("data-status=\"open\" data-count=\"1\""));
+
   auto const monday = s.call("GET", "/v1/drt/summary?date=2026-11-23", {}, op);
   CHECK(monday["requests"] == 1);
-  CHECK(monday["assigned"].get<int>() + monday["offered"].get<int>() == 1);
+  CHECK(monday["on_board"] == 1);
+  CHECK(monday["early_pickups"] == 1);
+  CHECK(monday.value("on_time_pickups", 0) == 0);
   CHECK(s.call("GET", "/v1/drt/summary?date=2026-13-01", {}, op, 400)["code"] == "invalid_date");
 
   // The same date's requests, paged and by status.

@@ -462,6 +462,43 @@ TEST_CASE("storage: a snapshot keeps every field bit for bit, a damaged one is r
   }
 }
 
+TEST_CASE("storage: a snapshot of format 1 (without the pickup and no-show times) is still read") {
+  auto const r = test_rules();
+  auto const commands = random_session(32, r, 60);
+  dispatcher d{model, r};
+  for (auto const& c : commands) d.apply(c);
+  auto full = storage::snapshot_of(d, 77);
+  REQUIRE(full.requests.size() > 10);
+  for (auto& q : full.requests) q.pickup_reached_at = q.no_show_at = 1'800'000'000;  // set: format 2 keeps them
+  auto none = full;
+  none.requests.clear();
+  auto const bytes = storage::encode_snapshot(full);
+  auto const head = storage::encode_snapshot(none);
+  // Format 2 = format 1 with two 8-byte times at the end of each request (fixed-size records).
+  auto const n = full.requests.size();
+  auto const record = (bytes.size() - head.size()) / n;
+  REQUIRE((bytes.size() - head.size()) % n == 0);
+  auto v1 = bytes.substr(0, head.size() - 8);
+  v1[16] = 1;  // the u32 format after the 16-byte magic, little-endian
+  for (std::size_t i = 0; i < n; ++i) v1 += bytes.substr(head.size() - 8 + i * record, record - 16);
+  auto const sealed = [](std::string body) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a, as the format says
+    for (auto const c : body) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    for (int k = 0; k < 8; ++k) body += static_cast<char>((h >> (8 * k)) & 0xff);
+    return body;
+  };
+  auto const back = storage::decode_snapshot(sealed(v1));
+  REQUIRE(back.requests.size() == n);
+  for (std::size_t i = 0; i < n; ++i) {
+    CHECK(back.requests[i].pickup_reached_at == nebuta::dispatch::no_time);
+    CHECK(back.requests[i].no_show_at == nebuta::dispatch::no_time);
+    CHECK(back.requests[i].picked_up_at == full.requests[i].picked_up_at);
+    CHECK(back.requests[i].cancelled == full.requests[i].cancelled);
+  }
+  v1[16] = 3;
+  CHECK_THROWS_WITH(storage::decode_snapshot(sealed(v1)), Catch::Contains("format 3 is not supported"));
+}
+
 TEST_CASE("storage: a journal compacted at random moments replays to the state of the whole journal") {
   auto const r = test_rules();
   std::mt19937_64 rng{77};

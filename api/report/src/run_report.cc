@@ -29,13 +29,16 @@ using nlohmann::json;
 // ---------------------------------------------------------------------------------------------
 // Input
 
-enum class request_status : std::uint8_t { served, no_show, cancelled, declined, rejected };
-constexpr std::size_t n_statuses = 5;
+// "open": booked or on board when a live service's day was exported before it ended (docs/drt-api.md).
+enum class request_status : std::uint8_t { served, no_show, cancelled, declined, rejected, open };
+constexpr std::size_t n_statuses = 6;
 // Stacking order bottom to top, with colours and labels.
-constexpr std::string_view status_names[n_statuses] = {"served", "no_show", "cancelled", "declined", "rejected"};
-constexpr std::string_view status_colours[n_statuses] = {"#0072b2", "#cc79a7", "#999999", "#e69f00", "#d55e00"};
+constexpr std::string_view status_names[n_statuses] = {"served", "no_show", "cancelled", "declined", "rejected",
+                                                       "open"};
+constexpr std::string_view status_colours[n_statuses] = {"#0072b2", "#cc79a7", "#999999",
+                                                         "#e69f00", "#d55e00", "#56b4e9"};
 constexpr std::string_view status_labels[n_statuses] = {"served", "no-show", "cancelled", "declined",
-                                                        "rejected"};
+                                                        "rejected", "open"};
 
 enum class event_kind : std::uint8_t { depart_depot, pickup, dropoff, no_show, return_depot };
 constexpr std::string_view event_kind_names[] = {"depart_depot", "pickup", "dropoff", "no_show", "return_depot"};

@@ -7,30 +7,13 @@
 #include <utility>
 #include <vector>
 
+#include "drt_day.h"
 #include "drt_handlers.h"
 #include "nebuta/core/civil_time.h"
 
 namespace nebuta::api_server {
 
 namespace d = nebuta::dispatch;
-
-namespace {
-
-// The date= parameter, or nullopt for today; 400 when malformed.
-std::optional<date_t> date_param(call const& c) {
-  auto const text = c.param_or_empty("date");
-  if (text.empty()) return std::nullopt;
-  auto const day = civil::parse_date(text);
-  if (!day) throw api_error{400, "invalid_date", {"date", text.substr(0, 100)}};
-  return day;
-}
-
-// The service date a request belongs to: that of its earliest pickup.
-date_t request_date(drt_state const& m, d::request_state const& rq) {
-  return m.sclock.service_date(rq.status == d::request_status::rejected ? rq.spec.earliest_pickup : rq.earliest);
-}
-
-}  // namespace
 
 http_response drt_summary(drt_state& m, call& c) {
   require_operator(m, c);
@@ -57,7 +40,8 @@ http_response drt_summary(drt_state& m, call& c) {
       case d::request_status::no_show: out.set_no_shows(out.no_shows() + 1); break;
     }
     if (rq.picked_up_at != d::no_time) {
-      if (rq.picked_up_at <= rq.window_end) out.set_on_time_pickups(out.on_time_pickups() + 1);
+      if (rq.picked_up_at < rq.window_start) out.set_early_pickups(out.early_pickups() + 1);
+      else if (rq.picked_up_at <= rq.window_end) out.set_on_time_pickups(out.on_time_pickups() + 1);
       else out.set_late_pickups(out.late_pickups() + 1);
     }
     if (rq.status == d::request_status::completed) {
@@ -83,6 +67,15 @@ http_response drt_summary(drt_state& m, call& c) {
   out.set_passenger_hours(passenger_s / 3600.0);
   out.set_occupancy(vehicle_s > 0.0 ? passenger_s / vehicle_s : 0.0);
   out.set_direct_km(direct_m / 1000.0);
+  auto const records = records_of_day(m, day, m.last_now);
+  double km = 0.0, empty_km = 0.0;
+  for (auto const& v : records.run.vehicles) {
+    km += v.km_driven;
+    empty_km += v.km_empty;
+  }
+  out.set_vehicle_km(km);
+  out.set_empty_km(empty_km);
+  out.set_planned_km(records.planned_km);
   return message_response(out, c.fmt);
 }
 

@@ -125,6 +125,24 @@ void add_drt_paths(json& paths) {
       "Stop event: arrived, picked_up, dropped_off, no_show", "DrtVehicleStops", vehicle_id, "DrtStopEvent", op);
   paths["/v1/drt/reoptimise"]["post"] =
       drt_operation("Re-optimise now (also runs in the background)", "DrtReoptimiseResponse", none, "", op);
+  auto const date = query_param("date", "string", "service date YYYY-MM-DD (default today)");
+  paths["/v1/drt/summary"]["get"] = drt_operation(
+      "A service date's figures: requests by status, rejections by reason, on-time pickups, vehicle-hours and km",
+      "DrtDaySummary", json::array({date}), "", op);
+  paths["/v1/drt/requests"]["get"] = drt_operation(
+      "A service date's requests, paged", "DrtRequestList",
+      json::array({date, query_param("status", "string", "only this status"),
+                   query_param("limit", "integer", "page size, 1-1000 (default 100)"),
+                   query_param("offset", "integer", "first request of the page (default 0)")}),
+      "", op);
+  auto day_file = drt_operation(
+      "A service date as the simulator's output file of that name (scenario.json, requests.csv, vehicles.csv, "
+      "events.csv, kpis.json): `nebuta report --run` draws the report from them",
+      "Error", json::array({path_param("file", "scenario.json, requests.csv, vehicles.csv, events.csv or kpis.json"),
+                            date}),
+      "", op);
+  day_file["responses"]["200"] = {{"description", "the file (text/csv or application/json)"}};
+  paths["/v1/drt/export/{file}"]["get"] = day_file;
   paths["/v1/drt/gtfs-rt/vehicle-positions"]["get"] = {
       {"summary", "GTFS-Realtime VehiclePositions of the fleet (binary transit_realtime.FeedMessage; JSON with "
                   "Accept: application/json)"},

@@ -182,9 +182,11 @@ void put_request(writer& w, d::request_state const& q) {
   w.put(q.picked_up_at);
   w.put(q.dropped_off_at);
   w.put(static_cast<std::uint8_t>(q.cancelled));
+  w.put(q.pickup_reached_at);
+  w.put(q.no_show_at);
 }
 
-d::request_state get_request(reader& r) {
+d::request_state get_request(reader& r, std::uint32_t format) {
   d::request_state q;
   q.spec.pickup = r.point();
   q.spec.dropoff = r.point();
@@ -208,6 +210,10 @@ d::request_state get_request(reader& r) {
   q.picked_up_at = r.get<std::int64_t>();
   q.dropped_off_at = r.get<std::int64_t>();
   q.cancelled = r.enumeration(d::cancelled_by::operator_);
+  if (format >= 2) {  // format 1 did not keep them
+    q.pickup_reached_at = r.get<std::int64_t>();
+    q.no_show_at = r.get<std::int64_t>();
+  }
   return q;
 }
 
@@ -241,8 +247,8 @@ snapshot decode_snapshot(std::string_view bytes) {
   if (tail.get<std::uint64_t>() != fnv1a(body)) throw journal_error{"snapshot: checksum mismatch (damaged)"};
   reader r{body.substr(magic.size())};
   auto const format = r.get<std::uint32_t>();
-  if (format != snapshot_format_version)
-    throw journal_error{"snapshot: format " + std::to_string(format) + " is not supported (this build reads " +
+  if (format < 1 || format > snapshot_format_version)
+    throw journal_error{"snapshot: format " + std::to_string(format) + " is not supported (this build reads 1 to " +
                         std::to_string(snapshot_format_version) + ")"};
   snapshot s;
   s.seq = r.get<std::int64_t>();
@@ -252,7 +258,7 @@ snapshot decode_snapshot(std::string_view bytes) {
   for (std::size_t i = 0; i < nv; ++i) s.vehicles.push_back(get_vehicle(r));
   auto const nr = r.count(150);
   s.requests.reserve(nr);
-  for (std::size_t i = 0; i < nr; ++i) s.requests.push_back(get_request(r));
+  for (std::size_t i = 0; i < nr; ++i) s.requests.push_back(get_request(r, format));
   if (r.pos() != body.size() - magic.size()) throw journal_error{"snapshot: trailing bytes"};
   return s;
 }

@@ -326,6 +326,7 @@ command_status dispatcher::cancel(instant now, request_idx r, cancelled_by by) {
     if (!v.stops.empty() && v.stops.front().request == r && !waiting_at_pos(v, now)) {
       v.pos = v.stops.front().loc;
       v.pos_time = v.stops.front().arrived ? std::max(v.pos_time, now) : v.stops.front().arrival;
+      rq.pickup_reached_at = v.pos_time;
     } else {
       touch(v, now);
     }
@@ -377,6 +378,7 @@ command_status dispatcher::stop_event(instant now, vehicle_idx vi, request_idx r
         auto& s = v.stops.front();
         s.arrived = true;
         s.arrived_at = now;
+        if (s.kind == stop_kind::pickup) rq.pickup_reached_at = now;
         v.pos = s.loc;
         v.pos_time = std::max(v.pos_time, now);
         break;
@@ -408,6 +410,7 @@ command_status dispatcher::stop_event(instant now, vehicle_idx vi, request_idx r
         v.pos_time = std::max(v.pos_time, now);
         std::erase_if(v.stops, [&](stop const& s) { return s.request == r; });
         rq.status = request_status::no_show;
+        rq.no_show_at = now;
         break;
       }
     }
@@ -544,11 +547,11 @@ std::string dispatcher::dump() const {
     auto const& q = requests_[r];
     std::snprintf(buf, sizeof(buf),
                   "R%u %s %s n=%u wc=%u req=%lld earliest=%lld direct=%d/%.3f max_ride=%d window=%lld-%lld latest=%lld "
-                  "exp=%lld V%u up=%lld down=%lld by=%d p=",
+                  "exp=%lld V%u up=%lld down=%lld by=%d reached=%lld absent=%lld p=",
                   r.v(), to_string(q.status), to_string(q.reason), q.spec.passengers, q.spec.wheelchair_users,
                   ll(q.requested_at), ll(q.earliest), q.direct, q.direct_m, q.max_ride, ll(q.window_start),
                   ll(q.window_end), ll(q.latest_dropoff), ll(q.expires), q.vehicle.v(), ll(q.picked_up_at),
-                  ll(q.dropped_off_at), static_cast<int>(q.cancelled));
+                  ll(q.dropped_off_at), static_cast<int>(q.cancelled), ll(q.pickup_reached_at), ll(q.no_show_at));
     out += buf + pt(q.pickup) + " d=" + pt(q.dropoff) + "\n";
   }
   return out;

@@ -26,6 +26,7 @@ char const* to_string(request_outcome o) {
     case request_outcome::declined: return "declined";
     case request_outcome::cancelled: return "cancelled";
     case request_outcome::no_show: return "no_show";
+    case request_outcome::open: return "open";
   }
   return "?";
 }

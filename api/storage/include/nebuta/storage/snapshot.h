@@ -21,7 +21,9 @@
 
 namespace nebuta::storage {
 
-inline constexpr std::uint32_t snapshot_format_version = 1;
+// Format 2 added request_state::pickup_reached_at and no_show_at (after `cancelled`); format 1 is
+// still read (neither time known).
+inline constexpr std::uint32_t snapshot_format_version = 2;
 
 struct snapshot {
   std::int64_t seq{0};  // the state after command `seq` of the journal

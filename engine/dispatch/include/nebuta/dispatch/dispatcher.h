@@ -106,6 +106,10 @@ struct request_state {
   vehicle_idx vehicle;  // offered or assigned vehicle
   instant picked_up_at{no_time}, dropped_off_at{no_time};
   cancelled_by cancelled{cancelled_by::rider};
+  // When the vehicle reached the pickup (reported arriving there, or, cancelled while on its way
+  // there, is taken to get there as planned: see cancel) and when it declared the rider absent;
+  // kept after the cancellation or no-show for the day's records: the vehicle drove there anyway.
+  instant pickup_reached_at{no_time}, no_show_at{no_time};
 };
 
 // A booking whose plan no longer keeps its promise (after a travel model changed under it, or

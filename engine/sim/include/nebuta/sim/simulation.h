@@ -34,7 +34,9 @@ class dispatcher;
 
 namespace nebuta::sim {
 
-enum class request_outcome : std::uint8_t { served, rejected, declined, cancelled, no_show };
+// `open`: booked or on board when the records were taken (a live service's day in progress,
+// exported by the on-demand API); a finished simulation has none.
+enum class request_outcome : std::uint8_t { served, rejected, declined, cancelled, no_show, open };
 enum class event_kind : std::uint8_t { depart_depot, pickup, dropoff, no_show, return_depot };
 
 char const* to_string(request_outcome);
