@@ -137,9 +137,7 @@ TEST_CASE("lower bounds: a tiny graph by hand") {
 
 TEST_CASE("lower bounds equal a Dijkstra on the lower-bound graph", "[reference]") {
   for (auto const* name : {"hachinohe", "tampa", "portoalegre", "bart"}) {
-    auto const& cases = test::feed_cases();
-    auto const fc = std::find_if(cases.begin(), cases.end(), [&](auto const& c) { return std::string_view{c.name} == name; });
-    auto const l = test::load_case(*fc);
+    auto const l = test::load_case(name);
     if (!l) continue;
     INFO(name);
     CHECK(compare_with_dijkstra(l->tt, 40, 0x1b0) == 0U);
@@ -151,9 +149,7 @@ TEST_CASE("lower bounds never exceed the earliest-arrival travel time of the ref
   // bound of the origin towards the destination (and of the destination from the origin) is at
   // most the reference's earliest arrival minus the departure.
   for (auto const* name : {"hachinohe", "tampa", "portoalegre", "bart", "wmata"}) {
-    auto const& cases = test::feed_cases();
-    auto const fc = std::find_if(cases.begin(), cases.end(), [&](auto const& c) { return std::string_view{c.name} == name; });
-    auto const l = test::load_case(*fc);
+    auto const l = test::load_case(name);
     if (!l) continue;
     auto const date = test::parse_date(fc->date);
     index const idx{l->tt};
@@ -212,9 +208,7 @@ TEST_CASE("routers give the same journeys with the table of bounds and with the 
   // The table (timetables up to table_max_stops stops) only saves the sweep: every answer must
   // be the one the sweep gives. Default options (walking links), forward, arrive-by and range.
   for (auto const* name : {"hachinohe", "portoalegre"}) {
-    auto const& cases = test::feed_cases();
-    auto const fc = std::find_if(cases.begin(), cases.end(), [&](auto const& c) { return std::string_view{c.name} == name; });
-    auto const l = test::load_case(*fc);
+    auto const l = test::load_case(name);
     if (!l) continue;
     INFO(name);
     auto const& tt = l->tt;
@@ -266,9 +260,7 @@ TEST_CASE("routers give the same journeys with the table of bounds and with the 
 TEST_CASE("a lower-bound graph stored as bytes gives the same bounds, a damaged or foreign one is rebuilt",
           "[reference][snapshot]") {
   for (auto const* name : {"hachinohe", "portoalegre"}) {
-    auto const& cases = test::feed_cases();
-    auto const fc = std::find_if(cases.begin(), cases.end(), [&](auto const& c) { return std::string_view{c.name} == name; });
-    auto const l = test::load_case(*fc);
+    auto const l = test::load_case(name);
     if (!l) continue;
     INFO(name);
     auto const& tt = l->tt;

@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nebuta/gtfs/reader.h"
@@ -83,6 +85,14 @@ inline std::vector<feed_case> const& feed_cases() {
       {"bart", {"rt-samples/us-bart/gtfs"}, "2019-08-07"},
   };
   return cases;
+}
+
+// The case of that name (one of feed_cases()), compiled; null when a dataset is absent.
+inline std::unique_ptr<loaded_feeds> load_case(std::string_view name) {
+  for (auto const& fc : feed_cases()) {
+    if (std::string_view{fc.name} == name) return load_case(fc);
+  }
+  throw std::invalid_argument{"no feed case " + std::string{name}};
 }
 
 }  // namespace nebuta::test
