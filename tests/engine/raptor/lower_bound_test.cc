@@ -151,7 +151,7 @@ TEST_CASE("lower bounds never exceed the earliest-arrival travel time of the ref
   for (auto const* name : {"hachinohe", "tampa", "portoalegre", "bart", "wmata"}) {
     auto const l = test::load_case(name);
     if (!l) continue;
-    auto const date = test::parse_date(fc->date);
+    auto const date = test::parse_date(test::find_case(name).date);
     index const idx{l->tt};
     lower_bounds to_dst, from_src;
     unsigned checked = 0, bad = 0;
@@ -217,7 +217,7 @@ TEST_CASE("routers give the same journeys with the table of bounds and with the 
     REQUIRE(!with_table.lb_graph().to_stop(stop_idx{0}).empty());
     REQUIRE(without.lb_graph().to_stop(stop_idx{0}).empty());
     router a{with_table}, b{without};
-    auto const date = test::parse_date(fc->date);
+    auto const date = test::parse_date(test::find_case(name).date);
     std::vector<stop_idx> served;
     for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
       if (!tt.stop_routes[s].empty()) served.push_back(s);

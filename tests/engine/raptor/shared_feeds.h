@@ -87,12 +87,15 @@ inline std::vector<feed_case> const& feed_cases() {
   return cases;
 }
 
-// The case of that name (one of feed_cases()), compiled; null when a dataset is absent.
-inline std::unique_ptr<loaded_feeds> load_case(std::string_view name) {
+// The case of that name (one of feed_cases()).
+inline feed_case const& find_case(std::string_view name) {
   for (auto const& fc : feed_cases()) {
-    if (std::string_view{fc.name} == name) return load_case(fc);
+    if (std::string_view{fc.name} == name) return fc;
   }
   throw std::invalid_argument{"no feed case " + std::string{name}};
 }
+
+// The case of that name, compiled; null when a dataset is absent.
+inline std::unique_ptr<loaded_feeds> load_case(std::string_view name) { return load_case(find_case(name)); }
 
 }  // namespace nebuta::test
