@@ -38,7 +38,7 @@ timetable make_timetable() {
   }
   f.calendars.push_back({{1}, "all", 0x7F, std::chrono::year{2024} / 5 / 1, std::chrono::year{2024} / 5 / 31});
   auto const trip = [&](std::string_view id, std::string_view line, int start_min) {
-    f.trips.push_back({{1}, id, line, "all", "H", "", 0, ""});
+    f.trips.push_back({{1}, id, line, "all", "H", "", 0, "", ""});
     auto seq = 10U;
     for (auto const* s : {"S1", "S2", "S3", "S4", "S5"}) {
       build::stop_time st;
