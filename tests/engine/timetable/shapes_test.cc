@@ -193,7 +193,7 @@ TEST_CASE("shapes: a feed without shapes stores nothing", "[timetable][shapes]")
   CHECK(ride_geometry(r.tt, trip_idx{0}, 0, 1).empty());
 }
 
-TEST_CASE("shapes: a snapshot keeps them bit for bit; an older format is refused", "[timetable][shapes][snapshot]") {
+TEST_CASE("shapes: a snapshot keeps them bit for bit, an older format is refused", "[timetable][shapes][snapshot]") {
   l_feed f;
   auto const bytes = write_snapshot(f.r.tt);
   auto const back = read_snapshot(bytes);
