@@ -47,7 +47,7 @@ void run_serve(serve_options const& o) {
   if (o.src.feeds.empty() == o.src.snapshot.empty()) throw std::runtime_error{"give --feed (one or more) or --snapshot"};
   // Signals are blocked before any thread starts, so that only sigwait below receives them.
   block_shutdown_signals();
-  auto const loaded = nebuta::api::load_timetable(o.src);
+  auto loaded = nebuta::api::load_timetable(o.src);
   api_service::limits lim;
   lim.strict_dates = true;
   lim.max_compute = std::chrono::milliseconds{o.max_compute_ms};
@@ -58,6 +58,7 @@ void run_serve(serve_options const& o) {
                std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count(),
                svc.raptor_index().lb_graph_stored() ? "loaded from the snapshot" : "built",
                svc.raptor_index().seated_links_stored() ? "loaded" : "built");
+  loaded.sections = {};  // the index copied what it used; not kept twice for the server's life
   auto cfg = o.cfg;
   cfg.access_log = !o.quiet;
   std::unique_ptr<drt_service> drt;

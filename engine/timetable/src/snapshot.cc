@@ -1,6 +1,5 @@
 #include "nebuta/timetable/snapshot.h"
 
-#include <algorithm>
 #include <cstring>
 #include <string>
 #include <type_traits>
@@ -126,7 +125,7 @@ timetable read_snapshot(std::span<char const> bytes, std::vector<snapshot_sectio
     auto const name = r.view(name_size);
     std::uint64_t size = 0;
     r.value(size);
-    auto const body = r.view(static_cast<std::size_t>(std::min<std::uint64_t>(size, r.remaining() + 1)));
+    auto const body = r.view(static_cast<std::size_t>(size));  // fails (ok() false) past the end
     if (sections != nullptr && r.ok()) {
       sections->push_back({std::string{name.begin(), name.end()}, std::vector<char>{body.begin(), body.end()}});
     }

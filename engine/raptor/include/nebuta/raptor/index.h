@@ -56,7 +56,7 @@ struct seated_link {
 struct stored_index {
   std::span<char const> lb_graph;      // lower_bound_graph::to_bytes()
   std::span<char const> seated_links;  // the stay-seated continuations (blocks.cc)
-  // The parts among a snapshot's sections (none missing is an error: each is then built).
+  // The parts among a snapshot's sections; a missing one is no error: that part is built.
   static stored_index find(std::span<snapshot_section const> sections);
 };
 
