@@ -173,6 +173,7 @@ std::string drt_service::prometheus_text() const {
   return out;
 }
 std::string drt_service::rider_token(std::uint32_t request) const { return state_->token(request); }
+std::string drt_service::journey_token(journey_offer const& j) const { return encode_journey_token(j, state_->secret); }
 
 std::optional<http_response> drt_service::route_call(call& c) {
   if (owns(c.req.target)) c.ep = endpoint::drt_other;

@@ -11,6 +11,10 @@ namespace nebuta::api_server {
 // 32 random bytes as hex; throws std::runtime_error when the system has no random bytes.
 std::string random_secret();
 
+// The first 16 bytes of HMAC-SHA256 of `message` under `secret`, as hex: every signature of the
+// on-demand API (rider tokens, journey tokens).
+std::string signature_of(std::string_view secret, std::string_view message);
+
 // The rider token of a request id under `secret`: the first 16 bytes of HMAC-SHA256, as hex.
 std::string rider_token_of(std::string_view secret, std::uint32_t request);
 

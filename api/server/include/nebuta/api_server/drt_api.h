@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "nebuta/api_server/journey_token.h"
 #include "nebuta/api_server/server.h"
 #include "nebuta/core/time_zone.h"
 #include "nebuta/dispatch/fleet_calendar.h"
@@ -143,6 +144,9 @@ class drt_service {
   std::string prometheus_text() const;
   // The rider token of a request id (what the offer answer carried).
   std::string rider_token(std::uint32_t request) const;
+  // The signed token of a planned journey's on-demand legs (journey_token.h), under the same
+  // secret as rider tokens: what /v1/plan hands out and POST /v1/journeys takes back.
+  std::string journey_token(journey_offer const& j) const;
 
  private:
   std::unique_ptr<drt_state> state_;

@@ -63,6 +63,10 @@ struct request_spec {
   std::uint16_t passengers{1};
   std::uint16_t wheelchair_users{0};
   instant earliest_pickup{0};  // <= now: immediate (treated as now)
+  // A hard limit on the drop-off (an on-demand leg that feeds a train: its departure less the
+  // transfer buffer); no_time: none. The MaaS planner checks every offer's promised drop-off
+  // against it; the dispatcher's insertion and re-planning honour it as a promise (issue 16).
+  instant latest_dropoff{no_time};
 };
 
 enum class reject_reason : std::uint8_t {
