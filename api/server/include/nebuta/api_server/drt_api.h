@@ -104,6 +104,12 @@ struct drt_options {
   std::function<std::optional<latlon>(std::string const& text, std::vector<std::string> const& langs)> stop_lookup;
   std::function<std::optional<stop_label>(latlon at, std::vector<std::string> const& langs)> stop_at;
   double walk_speed_kmh{4.8};  // riders' walk to and from meeting points
+  // Who publishes the service as GTFS-Flex (GET /v1/drt/gtfs-flex.zip, docs/flex.md).
+  struct publication {
+    std::string name{"On-demand"};  // the zone's, the meeting points' and the route's name
+    std::string agency_name{"Nebuta on-demand"}, agency_url{"https://example.org/"}, agency_lang;
+    std::string phone, info_url, booking_url, message;  // of the booking rule
+  } publish;
 };
 
 struct drt_state;  // drt_state.h
