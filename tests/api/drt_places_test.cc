@@ -25,6 +25,7 @@
 #include "nebuta/drt_config/config.h"
 #include "nebuta/dispatch/dispatcher.h"
 #include "nebuta/gtfs_flex/reader.h"
+#include "ring_set.h"
 #include "shared_data.h"
 
 namespace as = nebuta::api_server;
@@ -190,16 +191,7 @@ TEST_CASE("drt places, Hachinohe: the running service as GTFS-Flex, read back", 
   auto const example = std::filesystem::path{NEBUTA_SOURCE_DIR} / "examples/drt/hachinohe";
   auto const rules = nebuta::drt_config::load_rules(example / "rules.json");
   REQUIRE(m.zones.size() == 1);
-  auto sorted = [](std::vector<std::vector<nebuta::latlon>> const& rings) {
-    std::vector<std::vector<std::pair<double, double>>> out;
-    for (auto const& ring : rings) {
-      out.emplace_back();
-      for (auto const p : ring) out.back().emplace_back(p.lat, p.lon);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  };
-  CHECK(sorted(m.zones[nebuta::flex::zone_idx{0}].rings) == sorted(rules.service_area));
+  CHECK(nebuta::test::ring_set(m.zones[nebuta::flex::zone_idx{0}].rings) == nebuta::test::ring_set(rules.service_area));
   auto const inside = std::count_if(rules.meeting_points.begin(), rules.meeting_points.end(), [&](auto p) {
     return nebuta::dispatch::inside_area(rules.service_area, p);
   });

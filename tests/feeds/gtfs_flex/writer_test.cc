@@ -10,6 +10,7 @@
 #include "nebuta/flex/publish.h"
 #include "nebuta/gtfs_flex/reader.h"
 #include "nebuta/gtfs_flex/writer.h"
+#include "ring_set.h"
 #include "shared_data.h"
 
 using namespace nebuta;
@@ -28,16 +29,7 @@ void check_same(flex::model const& a, flex::model const& b) {
     // The same rings, hence the same area under the even-odd rule. Their order may change: the
     // writer groups each hole with its outer ring, which a feed need not have done (C-TRAN lists
     // polygons nested in others as polygons of their own).
-    auto const sorted = [](std::vector<std::vector<latlon>> const& rings) {
-      std::vector<std::vector<std::pair<double, double>>> out;
-      for (auto const& r : rings) {
-        out.emplace_back();
-        for (auto const p : r) out.back().emplace_back(p.lat, p.lon);
-      }
-      std::sort(out.begin(), out.end());
-      return out;
-    };
-    auto const ra = sorted(a.zones[i].rings), rb = sorted(b.zones[i].rings);
+    auto const ra = test::ring_set(a.zones[i].rings), rb = test::ring_set(b.zones[i].rings);
     CHECK(ra == rb);
   }
   REQUIRE(a.stops.size() == b.stops.size());
