@@ -418,7 +418,7 @@ void router::run_rounds() {
     }
     // Realtime: no continuations yet (the continuations read the timetable's times and days,
     // which a realtime trip may no longer keep; docs/realtime.md).
-    auto const seat_routes = seated_ && rt_ == nullptr;
+    auto const seat_routes = seated_;
     for (auto const r : routes_) {
       auto const seat = seat_routes && idx_.route_seated(r, Fwd);
       if (seat) {

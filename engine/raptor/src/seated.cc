@@ -57,10 +57,11 @@ void router::relax_seated(seated_scan const& scan, unsigned k) {
     auto const rd = ride_[jr * n_stops_ + end_stop.v()];
     ready_end = std::min({ready_end, rd == inf ? inf : rd + change_time(end_stop), foot_[jr * n_stops_ + end_stop.v()]});
   }
-  auto const* const end_tm = Fwd ? times.arr_by_trip : times.dep_by_trip;
   for (auto o = 0U; o < n_scan_offsets_; ++o) {
     auto const best = scan.best[o];
     if (best == none) continue;
+    auto const tm = times_on(r, times, o);  // realtime: the overlay's block of that day
+    auto const* const end_tm = Fwd ? tm.arr_by_trip : tm.dep_by_trip;
     auto const best_pos = scan.pos[o];
     auto const m = act_->n[static_cast<std::size_t>(o) * n_routes + r.v()];
     auto const* const L = act_->trips.data() + static_cast<std::size_t>(o) * n_trips + first.v();
@@ -82,7 +83,7 @@ void router::relax_seated(seated_scan const& scan, unsigned k) {
           parent = static_cast<std::uint32_t>(seated_pool_.size());
           seated_pool_.push_back({trip, best_pos, static_cast<std::int8_t>(offsets_[o])});
         }
-        ride_seated<Fwd, Range>(link.other, offsets_[o] + link.shift, parent, k);
+        ride_seated<Fwd, Range>(link.other, offsets_[o] + link.shift, parent, k, Fwd ? at_end : -at_end);
       }
       if (!Fwd && j == 0U) break;
     }
@@ -90,9 +91,29 @@ void router::relax_seated(seated_scan const& scan, unsigned k) {
 }
 
 template <bool Fwd, bool Range>
-void router::ride_seated(trip_idx t, int offset, std::uint32_t from, unsigned k) {
+void router::ride_seated(trip_idx t, int offset, std::uint32_t from, unsigned k, seconds_t came) {
   // Only the days the search runs on (GTFS-literal mode: D-1 and D).
   if (offset < offsets_[0] || offset > offsets_[n_offsets_ - 1U]) return;
+  auto const o = static_cast<unsigned>(offset - offsets_[0]);
+  auto const r = tt_.trip_route[t];
+  auto const stops = tt_.route_stops[r];
+  auto const flags = tt_.route_stop_flags[r];
+  auto const n = static_cast<std::uint32_t>(stops.size());
+  auto const times = times_on(r, idx_.times(r), o);  // realtime: the overlay's block of that day
+  auto const ti = t.v() - tt_.route_first_trip[r].v();
+  auto const off = offset * seconds_per_day;
+  auto const* const tm = (Fwd ? times.arr_by_trip : times.dep_by_trip) + static_cast<std::size_t>(ti) * n;
+  constexpr std::uint8_t exit_mask = Fwd ? no_dropoff : no_pickup;
+  constexpr std::uint8_t enter_mask = Fwd ? no_pickup : no_dropoff;
+  auto const end_pos = Fwd ? 0U : n - 1U;
+  // When t leaves its first stop (backward: reaches its last), as a key.
+  auto const entry = Fwd ? times.dep_by_trip[static_cast<std::size_t>(ti) * n] + off
+                         : -(times.arr_by_trip[static_cast<std::size_t>(ti) * n + end_pos] + off);
+  // Realtime: a cancelled (or moved) trip carries nobody on, and the vehicle must have come
+  // before t leaves (backward: t must have arrived before the trip after it left); a delay that
+  // breaks that breaks the seat. Tested before t is marked ridden: another ride may still
+  // reach it in time.
+  if (rt_ != nullptr && (!trip_ok(t.v(), o) || entry < came)) return;
   auto const slot = static_cast<std::size_t>(t.v()) * seated_slots + static_cast<std::size_t>(offset + seated_slots / 2);
   if (seat_round_[slot] != 0U && (!Range || seat_round_[slot] <= k + 1U)) return;
   if (seat_round_[slot] == 0U) seat_touched_.push_back(static_cast<std::uint32_t>(slot));
@@ -101,24 +122,11 @@ void router::ride_seated(trip_idx t, int offset, std::uint32_t from, unsigned k)
     auto const w = tt_.trip_wheelchair_accessible[t];
     if (w != 1U && (w != 0U || !wheelchair_unknown_ok_)) return;
   }
-  auto const r = tt_.trip_route[t];
-  auto const stops = tt_.route_stops[r];
-  auto const flags = tt_.route_stop_flags[r];
-  auto const n = static_cast<std::uint32_t>(stops.size());
-  auto const times = idx_.times(r);
-  auto const ti = t.v() - tt_.route_first_trip[r].v();
-  auto const off = offset * seconds_per_day;
-  auto const* const tm = (Fwd ? times.arr_by_trip : times.dep_by_trip) + static_cast<std::size_t>(ti) * n;
-  constexpr std::uint8_t exit_mask = Fwd ? no_dropoff : no_pickup;
-  constexpr std::uint8_t enter_mask = Fwd ? no_pickup : no_dropoff;
 
   // Whoever was at the stop t runs on from with fewer legs, in time to board t there, rides it
   // (and what it runs on as) in an earlier round already: nothing to gain here.
-  auto const end_pos = Fwd ? 0U : n - 1U;
   auto const e = stops[end_pos];
   if ((flags[end_pos] & enter_mask) == 0U && stop_ok(e)) {
-    auto const entry = Fwd ? times.dep_by_trip[static_cast<std::size_t>(ti) * n] + off
-                           : -(times.arr_by_trip[static_cast<std::size_t>(ti) * n + end_pos] + off);
     auto ready = inf;
     for (auto j = Range ? k - 1U : 0U; j < k; ++j) {
       auto const rd = ride_[j * n_stops_ + e.v()];
@@ -161,7 +169,7 @@ void router::ride_seated(trip_idx t, int offset, std::uint32_t from, unsigned k)
       parent = static_cast<std::uint32_t>(seated_pool_.size());
       seated_pool_.push_back({t, enter, static_cast<std::int8_t>(offset)});
     }
-    ride_seated<Fwd, Range>(link.other, offset + link.shift, parent, k);
+    ride_seated<Fwd, Range>(link.other, offset + link.shift, parent, k, Fwd ? tm[n - 1U] + off : -(tm[0] + off));
   }
 }
 

@@ -233,3 +233,81 @@ TEST_CASE("range queries list realtime departures only", "[rt][planner]") {
   CHECK(out[0].departure == hm(8, 7));
   CHECK(out[0].arrival == hm(8, 47));
 }
+
+namespace {
+
+// Stay seated with a realtime state: X1 (S1 08:00 - S3 08:20) runs on as Y1 (S3 08:25 - S5
+// 08:45), both of block b; Y2 (S3 08:55 - S5 09:15) is another trip of Y's route.
+struct block_fixture : test::rt_world {
+  raptor::index idx;
+  raptor::router r;
+
+  block_fixture() : rt_world{5}, idx{(build(), tt)}, r{idx} {}
+
+  void build() {
+    f.add_trip("X1", {{"S1", hm(8, 0)}, {"S2", hm(8, 10)}, {"S3", hm(8, 20)}}, "all", 0, "b");
+    f.add_trip("Y1", {{"S3", hm(8, 25)}, {"S4", hm(8, 35)}, {"S5", hm(8, 45)}}, "all", 0, "b");
+    f.add_trip("Y2", {{"S3", hm(8, 55)}, {"S4", hm(9, 5)}, {"S5", hm(9, 15)}}, "all", 0, "");
+    finish();
+  }
+  rt::trip_update late(std::string_view id, std::int32_t delay, std::string const& first_stop) const {
+    auto u = update(id);
+    auto x = stu(first_stop);
+    x.departure.delay = delay;
+    x.arrival.delay = delay;
+    u.stops.push_back(x);
+    return u;
+  }
+  std::string plan(seconds_t t, rt::state const* realtime) {
+    raptor::options o;
+    o.realtime = realtime;
+    auto const res = r.earliest_arrival(raptor::place::at_stop(stop("S1")), raptor::place::at_stop(stop("S5")), test::rt_day, t, o);
+    if (!res.reachable) return "-";
+    raptor::journey j;
+    REQUIRE(r.reconstruct(res.legs, j));
+    return raptor::to_string(tt, j);
+  }
+  std::string arrive_by(seconds_t t, rt::state const* realtime) {
+    raptor::options o;
+    o.realtime = realtime;
+    auto const res = r.latest_departure(raptor::place::at_stop(stop("S1")), raptor::place::at_stop(stop("S5")), test::rt_day, t, o);
+    if (!res.reachable) return "-";
+    raptor::journey j;
+    REQUIRE(r.reconstruct(res.legs, j));
+    return raptor::to_string(tt, j);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("stay seated with realtime: delays carried through the block, a broken or cancelled continuation is a change",
+          "[rt][planner][seated]") {
+  block_fixture fx;
+  auto const seated = "08:00-08:45, 1 ride\n  08:00-08:20 ride X1 S1 -> S3\n  08:25-08:45 ride Y1 (stay seated) S3 -> S5\n";
+  CHECK(fx.plan(hm(7, 50), nullptr) == seated);
+  CHECK(fx.arrive_by(hm(8, 50), nullptr) == seated);
+
+  // The whole block three minutes late: still one ride, at the realtime times.
+  auto const both_late = fx.apply({fx.late("X1", 180, "S1"), fx.late("Y1", 180, "S3")});
+  auto const seated_late = "08:03-08:48, 1 ride\n  08:03-08:23 ride X1 S1 -> S3\n  08:28-08:48 ride Y1 (stay seated) S3 -> S5\n";
+  CHECK(fx.plan(hm(7, 50), both_late.get()) == seated_late);
+  CHECK(fx.arrive_by(hm(8, 50), both_late.get()) == seated_late);
+  // An unchanged state changes nothing.
+  auto const nothing = fx.apply({});
+  CHECK(fx.plan(hm(7, 50), nothing.get()) == seated);
+
+  // X1 ten minutes late reaches S3 at 08:30, after Y1 left (08:25, no update): no seat; Y2 it is.
+  auto const broken = fx.apply({fx.late("X1", 600, "S1")});
+  CHECK(fx.plan(hm(7, 50), broken.get()) ==
+        "08:10-09:15, 2 rides\n  08:10-08:30 ride X1 S1 -> S3\n  08:55-09:15 ride Y2 S3 -> S5\n");
+  // Arriving by 08:50 today is no longer possible: yesterday's block, seated, is the answer.
+  CHECK(fx.arrive_by(hm(8, 50), broken.get()) ==
+        "08:00-1d-08:45-1d, 1 ride\n  08:00-1d-08:20-1d ride X1@-1d S1 -> S3\n  08:25-1d-08:45-1d ride Y1@-1d (stay seated) S3 -> S5\n");
+
+  // Y1 cancelled: the rider changes to Y2.
+  auto c = fx.update("Y1");
+  c.relationship = rt::trip_relationship::canceled;
+  auto const cancelled = fx.apply({c});
+  CHECK(fx.plan(hm(7, 50), cancelled.get()) ==
+        "08:00-09:15, 2 rides\n  08:00-08:20 ride X1 S1 -> S3\n  08:55-09:15 ride Y2 S3 -> S5\n");
+}

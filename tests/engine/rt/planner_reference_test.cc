@@ -323,8 +323,9 @@ void check_snapshot(snapshot_case const& sc, unsigned n_queries) {
 
   auto const date = test::parse_date(sc.date);
   test::ref::network net{l->inputs, date, 0.0, 1.2};
-  // With a realtime state the router does not follow stay-seated continuations yet (they read
-  // the timetable's times; docs/realtime.md), so neither does the reference here.
+  // The reference does not check a stay-seated continuation against the realtime times of the
+  // two rides (the vehicle must arrive before the next trip leaves), so both plan without them
+  // here; planner_fixture_test.cc checks them by hand (docs/realtime.md).
   net.seated_ = false;
   reference_overlay ref{*l, ctx, date};
   ref.state_ = state.get();

@@ -154,9 +154,11 @@ class router {
   template <bool Fwd, bool Range>
   void relax_seated(seated_scan const& scan, unsigned k);
   // Rides trip t of service day day_ + offset from its first stop (backward: to its last stop),
-  // having come seated from the ride `from` (an index into seated_pool_, or seated_flag | pos).
+  // having come seated from the ride `from` (an index into seated_pool_, or seated_flag | pos)
+  // that reached t's first stop at key `came` (backward: left t's last stop's successor). The
+  // timetable's links always connect in time; with a realtime state the rides' own times must.
   template <bool Fwd, bool Range>
-  void ride_seated(trip_idx t, int offset, std::uint32_t from, unsigned k);
+  void ride_seated(trip_idx t, int offset, std::uint32_t from, unsigned k, seconds_t came);
   template <bool Range>
   void set_ride(unsigned k, stop_idx s, seconds_t key, ride_parent const& p);
   template <bool Fwd>
