@@ -73,7 +73,9 @@ void run_serve(serve_options const& o) {
                loaded.tt.n_stops(), loaded.tt.n_trips(), loaded.load_seconds, cfg.address.c_str(), server.port(),
                cfg.threads, cfg.address == "0.0.0.0" ? "127.0.0.1" : cfg.address.c_str(), server.port());
   auto const sig = wait_for_shutdown_signal();
-  std::fprintf(stderr, "nebuta serve: signal %d, shutting down\n", sig);
+  std::fprintf(stderr, "nebuta serve: signal %d, draining (at most %.1f s)\n", sig,
+               std::chrono::duration<double>(cfg.drain_timeout).count());
+  report_drain("nebuta serve", server.drain(cfg.drain_timeout));
   if (rt) rt->stop();
   server.stop();
   if (drt) drt->stop_background();
@@ -110,6 +112,13 @@ void add_http_options(CLI::App& cmd, server_config& cfg) {
   cmd.add_flag("--rate-limit-loopback", cfg.rate_limit_loopback, "rate-limit loopback clients too");
   cmd.add_option("--trusted-proxy", cfg.trusted_proxies,
                  "address of a proxy whose X-Forwarded-For names the client (repeatable)");
+  add_ms_option(cmd, "--drain-timeout", cfg.drain_timeout,
+                "on SIGTERM/SIGINT: stop accepting, answer what is in flight, stop after at most this");
+}
+
+void report_drain(char const* who, http_server::drain_result const& d) {
+  std::fprintf(stderr, "%s: drained in %.3f s (%llu requests answered meanwhile, %zu connections cut)\n", who,
+               d.seconds, static_cast<unsigned long long>(d.answered), d.left_open);
 }
 
 void register_serve(CLI::App& app) {
