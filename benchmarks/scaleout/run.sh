@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Planner replicas behind the shipped deploy/nginx.conf (docs/deployment.md): plans/s through
-# nginx with 1, 2 and 3 `nebuta serve --snapshot` replicas, the memory of each replica (VmRSS,
+# nginx with 1, 2 and 3 `nebuta serve --snapshot` replicas (and 3 forked by one `serve --replicas 3`),
+# the memory of each replica (VmRSS,
 # and Rss/Pss/shared/private from /proc/PID/smaps_rollup), and the time a replica takes to drain
 # on SIGTERM while it is under load. Needs wrk and Debian's nginx.
 #   benchmarks/scaleout/run.sh [BUILD_DIR] [DURATION] [CONNECTIONS]
@@ -43,29 +44,57 @@ nginx_conf() {
 
 pids=()
 proxy=""
+supervisor=""
 stop_all() {
   [ -n "$proxy" ] && kill -TERM "$proxy" 2>/dev/null && wait "$proxy" 2>/dev/null || true
   proxy=""
+  if [ -n "$supervisor" ]; then
+    kill -TERM "$supervisor" 2>/dev/null || true
+    wait "$supervisor" 2>/dev/null || true
+    supervisor=""
+    pids=()
+  fi""
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   pids=()
 }
 trap stop_all EXIT
 
-# Starts $1 replicas and nginx in front of them; sets pids, proxy, listen.
+# Starts $1 replicas and nginx in front of them; sets pids, proxy, listen. With $2 = forked:
+# one `nebuta serve --replicas $1` (one load, the replicas forked from it), else $1 processes.
 start() {
   local ports=()
-  for i in $(seq "$1"); do
-    local port
-    port=$(free_port)
-    "$build/api/nebuta" serve --snapshot "$out/tt.snapshot" --address 127.0.0.1 --port "$port" \
-      --threads "$server_threads" --trusted-proxy 127.0.0.1 --rate-limit 0 --quiet 2> "$out/replica$i.log" &
-    pids+=($!)
-    ports+=("$port")
-  done
+  if [ "${2:-}" = forked ]; then
+    local base
+    base=$(python3 -c 'import socket,random
+while True:
+  b = random.randint(20000, 60000); ok = True
+  for p in range(b, b + '"$1"'):
+    s = socket.socket()
+    try: s.bind(("127.0.0.1", p))
+    except OSError: ok = False
+    s.close()
+  if ok: print(b); break')
+    "$build/api/nebuta" serve --snapshot "$out/tt.snapshot" --address 127.0.0.1 --port "$base" --replicas "$1" \
+      --threads "$server_threads" --trusted-proxy 127.0.0.1 --rate-limit 0 --quiet 2> "$out/forked.log" &
+    supervisor=$!
+    for i in $(seq 0 $(($1 - 1))); do ports+=($((base + i))); done
+  else
+    for i in $(seq "$1"); do
+      local port
+      port=$(free_port)
+      "$build/api/nebuta" serve --snapshot "$out/tt.snapshot" --address 127.0.0.1 --port "$port" \
+        --threads "$server_threads" --trusted-proxy 127.0.0.1 --rate-limit 0 --quiet 2> "$out/replica$i.log" &
+      pids+=($!)
+      ports+=("$port")
+    done
+  fi
   for port in "${ports[@]}"; do
     for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
   done
+  if [ "${2:-}" = forked ]; then
+    mapfile -t pids < <(grep -o 'replica [0-9]* is process [0-9]*' "$out/forked.log" | awk '{print $5}')
+  fi
   listen=$(free_port)
   nginx_conf "$listen" "${ports[@]}" > "$out/nginx/nginx.conf"
   "$nginx" -p "$out/nginx/" -c "$out/nginx/nginx.conf" -e "$out/nginx/startup.log" -g 'daemon off;' &
@@ -85,10 +114,11 @@ memory() {
   done
 }
 
-for n in 1 2 3; do
-  start "$n"
+for run in 1 2 3 "3 forked"; do
+  # shellcheck disable=SC2086
+  start $run
   curl -sf "http://127.0.0.1:$listen$(head -1 "$out/queries.txt")" >/dev/null  # warm
-  echo "== $n replica(s) x $server_threads thread(s) behind nginx, $connections connections, $duration; load before: $(loadavg)"
+  echo "== $run replica(s) x $server_threads thread(s) behind nginx, $connections connections, $duration; load before: $(loadavg)"
   wrk -t2 -c"$connections" -d"$duration" --latency -s "$root/benchmarks/http/plan.lua" "http://127.0.0.1:$listen" \
     -- "$out/queries.txt" | grep -E "^(requests|p50|p99|Non-2xx|  Socket)" || true
   echo "  load after: $(loadavg)"

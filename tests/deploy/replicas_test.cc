@@ -3,7 +3,8 @@
 // ports, the shipped file as its template). During 20 s of plan queries from several client
 // threads one replica is SIGKILLed and another SIGTERMed: no client request may fail, every
 // answer must equal the answer a replica gives directly, the drained replica must exit 0 within
-// its bound, and the replicas must see the client's X-Forwarded-For address. (The replicas'
+// its bound, and the replicas must see the client's X-Forwarded-For address. Then `serve
+// --replicas`: replicas forked from one load, a killed one forked again, all drained on SIGTERM. (The replicas'
 // per-client rate limit is off: every query of the test comes from that one address.)
 #include <fcntl.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -99,6 +101,17 @@ bool answers(std::uint16_t port, std::string const& target, int status) {
   } catch (std::exception const&) {
     return false;
   }
+}
+
+bool bindable(std::uint16_t port) {
+  auto const fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  auto const ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
 }
 
 // deploy/nginx.conf made runnable in `prefix`: files of `# @path` lines moved into it, the
@@ -271,4 +284,70 @@ TEST_CASE("three replicas behind the shipped nginx.conf: a SIGKILL and a SIGTERM
   CHECK(nebuta::test::read_file(replicas[2]->log).find("203.0.113.7 \"GET /v1/plan") != std::string::npos);
   ::kill(proxy.pid, SIGQUIT);  // nginx's graceful stop
   CHECK(proxy.wait_exit(10s) == 0);
+}
+
+TEST_CASE("serve --replicas forks replicas from one load, forks a killed one again, drains all on SIGTERM",
+          "[deploy][replicas]") {
+  nebuta::test::temp_dir dir{"forked"};
+  auto const snapshot = dir.path / "tt.snapshot";
+  REQUIRE(nebuta::test::run_nebuta("import --feed " + nebuta::test::shell_quote(NEBUTA_SOURCE_DIR "/data/sample") +
+                                   " -o " + nebuta::test::shell_quote(snapshot.string()))
+              .exit_code == 0);
+  // A free port whose next one is free too (the replicas listen on port and port + 1).
+  std::uint16_t base = 0;
+  for (int attempt = 0; attempt < 50 && base == 0; ++attempt) {
+    auto const p = free_port();
+    if (p < 65535 && bindable(static_cast<std::uint16_t>(p + 1))) base = p;
+  }
+  REQUIRE(base != 0);
+  std::string const bin = NEBUTA_BINARY_DIR "/api/nebuta";
+  child supervisor{{bin, "serve", "--snapshot", snapshot.string(), "--address", "127.0.0.1", "--port",
+                    std::to_string(base), "--replicas", "2", "--threads", "1", "--quiet", "--drain-timeout", "3000"},
+                   dir.path / "serve.log", SIGTERM};
+  auto const wait_ready = [&](std::uint16_t port) {
+    auto const deadline = std::chrono::steady_clock::now() + 60s;
+    while (!answers(port, "/readyz", 200)) {
+      INFO(nebuta::test::read_file(supervisor.log));
+      REQUIRE(std::chrono::steady_clock::now() < deadline);
+      std::this_thread::sleep_for(50ms);
+    }
+  };
+  wait_ready(base);
+  wait_ready(static_cast<std::uint16_t>(base + 1));
+  // The replicas' process ids, from the supervisor's log.
+  auto const replica_pids = [&] {
+    std::map<int, pid_t> pids;
+    std::stringstream log{nebuta::test::read_file(supervisor.log)};
+    for (std::string line; std::getline(log, line);) {
+      int i = 0, pid = 0;
+      if (std::sscanf(line.c_str(), "nebuta serve: replica %d is process %d", &i, &pid) == 2) pids[i] = pid;
+    }
+    return pids;
+  };
+  auto const before = replica_pids();
+  REQUIRE(before.size() == 2);
+  CHECK(before.at(0) != supervisor.pid);
+  std::string const plan = "/v1/plan?from=hachinohe&to=tanesashi_kaigan&date=2026-04-08&depart=09:45";
+  auto const a = http_get(base, plan), b = http_get(static_cast<std::uint16_t>(base + 1), plan);
+  CHECK(a.status == 200);
+  CHECK(a.body == b.body);
+
+  ::kill(before.at(1), SIGKILL);
+  {
+    auto const deadline = std::chrono::steady_clock::now() + 10s;
+    while (replica_pids().at(1) == before.at(1)) {
+      REQUIRE(std::chrono::steady_clock::now() < deadline);
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+  wait_ready(static_cast<std::uint16_t>(base + 1));
+  CHECK(http_get(static_cast<std::uint16_t>(base + 1), plan).body == a.body);
+  auto const after = replica_pids();
+  CHECK(after.at(0) == before.at(0));
+
+  ::kill(supervisor.pid, SIGTERM);
+  CHECK(supervisor.wait_exit(10s) == 0);
+  for (auto const& [i, pid] : after) CHECK(::kill(pid, 0) != 0);  // every replica is gone
+  CHECK_FALSE(answers(base, "/healthz", 200));
+  CHECK(nebuta::test::read_file(supervisor.log).find("drained in") != std::string::npos);
 }

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -107,6 +108,14 @@ struct connection {
     ::shutdown(fd, how);
     return true;
   }
+  // Bytes the kernel holds that the transport has not read yet (a request that arrived while
+  // the connection looked idle); 0 once closed.
+  int unread_bytes() {
+    std::lock_guard const lock{m};
+    int n = 0;
+    if (closed || ::ioctl(fd, FIONREAD, &n) != 0) return 0;
+    return n;
+  }
 
   int const fd;
   std::string const peer_host;
@@ -186,7 +195,8 @@ struct gate_state {
       std::lock_guard const lock{m};
       for (auto const& [k, c] : conns) {
         auto const p = c->current.load();
-        if ((p == phase::idle && !c->busy.load()) || (p == phase::closing && c->last_sent.load())) {
+        auto const idle = p == phase::idle && !c->busy.load() && c->unread_bytes() == 0;
+        if (idle || (p == phase::closing && c->last_sent.load())) {
           done.push_back(c);
         } else {
           ++open;
