@@ -53,7 +53,7 @@ stop_all() {
     wait "$supervisor" 2>/dev/null || true
     supervisor=""
     pids=()
-  fi""
+  fi
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   pids=()
