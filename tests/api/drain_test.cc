@@ -19,25 +19,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-int connect_loopback(std::uint16_t port) {
-  auto const fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  timeval tv{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
+using nebuta::test::connect_loopback;
 
 void send_all(int fd, std::string const& s) { REQUIRE(::send(fd, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size())); }
 
-// What arrives until the peer closes (or 5 s pass).
+// What arrives until the peer closes (or the 10 s receive timeout passes).
 std::string read_to_end(int fd) {
   std::string out;
   char buf[4096];
@@ -68,12 +54,15 @@ TEST_CASE("readyz is 200 while serving and 503 draining; the drain refuses, answ
   // An idle keep-alive connection (one request answered), one in the middle of its header, and
   // one that will never finish its header.
   auto const idle = connect_loopback(port);
+  REQUIRE(idle >= 0);
   send_all(idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
   char buf[4096];
   REQUIRE(::recv(idle, buf, sizeof buf, 0) > 0);
   auto const arriving = connect_loopback(port);
+  REQUIRE(arriving >= 0);
   send_all(arriving, "GET /readyz HTTP/1.1\r\n");
   auto const stuck = connect_loopback(port);
+  REQUIRE(stuck >= 0);
   send_all(stuck, "GET /readyz HTTP/1.1\r\n");
   std::this_thread::sleep_for(100ms);
 
