@@ -102,11 +102,13 @@ void run_simulate(simulate_options const& o) {
   progress.done();
   auto const secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (shard.count > 1)
-    std::printf("%s: shard %zu/%zu: %zu of %zu runs, rows in %s; merge the shards with `nebuta report --sweep DIR...`\n",
-                out.string().c_str(), shard.index, shard.count, summary.n_runs, plan.n_runs,
+    std::printf("%s: shard %zu/%zu: %zu of %zu runs on %u threads in %.2f s, rows in %s; merge the shards with "
+                "`nebuta report --sweep DIR...`\n",
+                out.string().c_str(), shard.index, shard.count, summary.n_runs, plan.n_runs, summary.n_threads, secs,
                 sim_io::sweep_shard_file(shard).c_str());
-  std::printf("%s: %zu runs on %u threads in %.2f s (%.2f runs/s); see sweep.csv\n", out.string().c_str(),
-              summary.n_runs, summary.n_threads, secs, secs > 0 ? static_cast<double>(summary.n_runs) / secs : 0.0);
+  else
+    std::printf("%s: %zu runs on %u threads in %.2f s (%.2f runs/s); see sweep.csv\n", out.string().c_str(),
+                summary.n_runs, summary.n_threads, secs, secs > 0 ? static_cast<double>(summary.n_runs) / secs : 0.0);
   if (o.validate) {
     std::string msg;
     for (auto const& v : summary.validation) msg += "\n  " + v;

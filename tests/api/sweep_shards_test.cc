@@ -56,7 +56,7 @@ TEST_CASE("simulate --shard: three shards merge to the bytes of the single-proce
   for (int i = 0; i < 3; ++i) {
     auto const out = dir.path / ("shard" + std::to_string(i));
     auto const r = simulate(out, " --threads 1 --shard " + std::to_string(i) + "/3");
-    CHECK(r.out.find("shard " + std::to_string(i) + "/3: 4 of 12 runs") != std::string::npos);
+    CHECK(r.out.find("shard " + std::to_string(i) + "/3: 4 of 12 runs on 1 threads") != std::string::npos);
     CHECK_FALSE(fs::exists(out / "sweep.csv"));
     CHECK_FALSE(fs::exists(out / "sweep.html"));
     // Its share, round robin: runs i+1, i+4, i+7, i+10, in the folders of the whole sweep.

@@ -215,7 +215,6 @@ sweep_axis parse_sweep(std::string const& text) {
 
 // --- the runner ---
 
-
 std::string run_dir_name(std::size_t run) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "run-%04zu", run);
