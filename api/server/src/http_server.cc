@@ -128,6 +128,7 @@ struct connection {
   std::atomic<std::uint64_t> phase_bytes{0};
   std::atomic<bool> busy{false};  // a transport thread is in onInput (a drain leaves it open)
   std::atomic<bool> last_sent{false};  // closing: the last answer is written (a drain may close it)
+  std::atomic<int> writing{0};         // answers handed to Pistache and not yet written
   request_framer framer;
 };
 
@@ -195,7 +196,7 @@ struct gate_state {
       std::lock_guard const lock{m};
       for (auto const& [k, c] : conns) {
         auto const p = c->current.load();
-        auto const idle = p == phase::idle && !c->busy.load() && c->unread_bytes() == 0;
+        auto const idle = p == phase::idle && !c->busy.load() && c->writing.load() == 0 && c->unread_bytes() == 0;
         if (idle || (p == phase::closing && c->last_sent.load())) {
           done.push_back(c);
         } else {
@@ -487,7 +488,9 @@ class gate_handler : public Http::Handler {
     c->phase_bytes.fetch_add(len, std::memory_order_relaxed);
     if (!out.empty()) {
       auto const size = out.size();
-      peer->send(Pistache::RawBuffer{std::move(out), size});
+      c->writing.fetch_add(1);
+      peer->send(Pistache::RawBuffer{std::move(out), size})
+          .then([c](ssize_t) { c->writing.fetch_sub(1); }, [c](std::exception_ptr&) { c->writing.fetch_sub(1); });
     }
   }
 
