@@ -24,6 +24,7 @@ packages=(
   nodejs                              # the web app's JavaScript unit tests (node --test)
   chromium chromium-driver python3-selenium  # the web app in a real, headless browser (tests/web)
   fonts-noto-cjk                      # Japanese, Chinese and Korean glyphs in its screenshots
+  nginx                               # the load balancer of deploy/nginx.conf, run by tests/deploy (own prefix, not the service)
 )
 # Benchmark-only, not installed here: wrk (apt-get install wrk) for benchmarks/http/run.sh.
 # Regeneration-only, not installed here: opencc (apt-get install opencc) for scripts/gen-japanese-forms.py.

@@ -36,7 +36,8 @@ void run_dispatch(dispatch_options const& o) {
   std::fprintf(stderr, "nebuta dispatch: listening on http://%s:%u (%u threads)\n", cfg.address.c_str(), server.port(),
                cfg.threads);
   auto const sig = api_server::wait_for_shutdown_signal();
-  std::fprintf(stderr, "nebuta dispatch: signal %d, shutting down\n", sig);
+  std::fprintf(stderr, "nebuta dispatch: signal %d, draining\n", sig);
+  api_server::report_drain("nebuta dispatch", server.drain(cfg.drain_timeout));
   server.stop();
   drt->stop_background();
 }

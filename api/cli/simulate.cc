@@ -24,6 +24,7 @@ struct simulate_options {
   std::string out;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> sweeps;
+  std::string shard;  // "I/N": this job's share of the sweep
   unsigned threads{0};
   bool validate{false};
 };
@@ -49,6 +50,8 @@ void run_simulate(simulate_options const& o) {
 
   // Every combination is checked before any work starts.
   auto const plan = sim_io::plan_sweep(file, o.sweeps, o.seed);
+  sim_io::sweep_shard const shard = o.shard.empty() ? sim_io::sweep_shard{} : sim_io::parse_sweep_shard(o.shard);
+  if (shard.count > 1 && plan.axes.empty()) throw sim_io::scenario_error{"--shard needs --sweep"};
   auto const models = sim_io::load_travel_model(file, [&](std::string const& s) { progress.stage(s); });
   fs::path const out{o.out};
   fs::create_directories(out);
@@ -82,6 +85,7 @@ void run_simulate(simulate_options const& o) {
   sim_io::sweep_options sw;
   sw.seed = o.seed;
   sw.threads = o.threads;
+  sw.shard = shard;
   sw.sim = sopt;
   sw.after_run = write_reports_for_run;
   sw.progress = [&](std::size_t done, std::size_t total) {
@@ -94,11 +98,17 @@ void run_simulate(simulate_options const& o) {
     progress.done();
     throw;
   }
-  report::write_sweep_report(out);
+  if (shard.count == 1) report::write_sweep_report(out);  // a shard's rows wait for the merge
   progress.done();
   auto const secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("%s: %zu runs on %u threads in %.2f s (%.2f runs/s); see sweep.csv\n", out.string().c_str(),
-              summary.n_runs, summary.n_threads, secs, secs > 0 ? static_cast<double>(summary.n_runs) / secs : 0.0);
+  if (shard.count > 1)
+    std::printf("%s: shard %zu/%zu: %zu of %zu runs on %u threads in %.2f s, rows in %s; merge the shards with "
+                "`nebuta report --sweep DIR...`\n",
+                out.string().c_str(), shard.index, shard.count, summary.n_runs, plan.n_runs, summary.n_threads, secs,
+                sim_io::sweep_shard_file(shard).c_str());
+  else
+    std::printf("%s: %zu runs on %u threads in %.2f s (%.2f runs/s); see sweep.csv\n", out.string().c_str(),
+                summary.n_runs, summary.n_threads, secs, secs > 0 ? static_cast<double>(summary.n_runs) / secs : 0.0);
   if (o.validate) {
     std::string msg;
     for (auto const& v : summary.validation) msg += "\n  " + v;
@@ -120,6 +130,9 @@ void register_simulate(CLI::App& app) {
   cmd->add_option("--sweep", opt->sweeps,
                   "key=a..b:step or key=v1,v2,... (repeatable; every combination is run). Keys: " + keys);
   cmd->add_option("--threads", opt->threads, "threads for a sweep (default: all cores)");
+  cmd->add_option("--shard", opt->shard,
+                  "I/N: run only this job's share of the sweep (runs r with r % N == I, 0-based), writing "
+                  "sweep.shard-I-of-N.csv; `nebuta report --sweep DIR...` merges the shards");
   cmd->add_flag("--validate", opt->validate,
                 "run the dispatcher's independent validator after every command (slow); fail on any problem");
   cmd->callback([opt] {

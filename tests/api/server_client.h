@@ -37,11 +37,11 @@ inline std::string lower_ascii(std::string s) {
   return s;
 }
 
-// Sends raw bytes and reads the reply until the server closes the connection.
-inline http_reply http_raw(std::uint16_t port, std::string const& request) {
+// A connection to 127.0.0.1:port with send and receive timeouts, or -1 when it is refused.
+inline int connect_loopback(std::uint16_t port, long timeout_s = 10) {
   auto const fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error{"socket"};
-  timeval tv{10, 0};
+  timeval tv{timeout_s, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
   sockaddr_in a{};
@@ -50,8 +50,15 @@ inline http_reply http_raw(std::uint16_t port, std::string const& request) {
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
     ::close(fd);
-    throw std::runtime_error{"connect"};
+    return -1;
   }
+  return fd;
+}
+
+// Sends raw bytes and reads the reply until the server closes the connection.
+inline http_reply http_raw(std::uint16_t port, std::string const& request) {
+  auto const fd = connect_loopback(port);
+  if (fd < 0) throw std::runtime_error{"connect"};
   std::size_t sent = 0;
   while (sent < request.size()) {
     auto const n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);

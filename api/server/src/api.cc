@@ -33,6 +33,23 @@ http_response healthz(server_pages& s, call& c) {
   return r;
 }
 
+// GET /readyz: 200 once the server takes traffic (it listens only once the timetable is loaded;
+// with --rt, once a realtime source has delivered), 503 while draining (docs/http.md). The body
+// is a Health message whose status says which.
+http_response readyz(server_pages& s, call& c) {
+  auto const realtime_in = [&] {
+    if (s.rt == nullptr) return true;
+    auto const sources = s.rt->store().sources();
+    return std::any_of(sources.begin(), sources.end(), [](auto const& h) { return h.messages != 0; });
+  };
+  v1::Health h;
+  h.set_status(s.draining ? "draining" : realtime_in() ? "ready" : "waiting_for_realtime");
+  auto r = message_response(h, c.fmt);
+  if (h.status() != "ready") r.status = 503;
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
 // GET /metrics (Prometheus text)
 http_response metrics_page(server_pages& s, call&) {
   auto text = s.stats.prometheus_text();
@@ -50,8 +67,9 @@ http_response web_file(server_pages& s, call& c) {
   throw api_error{404, "not_found", {std::string{c.path.substr(0, 200)}}};
 }
 
-constexpr std::array<route<server_pages>, 9> pages{{
+constexpr std::array<route<server_pages>, 10> pages{{
     {"/healthz", "GET", "", endpoint::healthz, healthz},
+    {"/readyz", "GET", "", endpoint::healthz, readyz},
     {"/metrics", "GET", "", endpoint::metrics, metrics_page},
     {"/v1/openapi.json", "GET", "", endpoint::openapi, openapi},
     {"/openapi.json", "GET", "", endpoint::openapi, openapi},
@@ -102,7 +120,7 @@ http_response api::handle(http_request const& req, raptor::router& router, endpo
 
 http_response api::handle_with(http_request const& req, raptor::router* router_ptr, endpoint& ep) {
   return run_pipeline(req, cfg_, limiter_.get(), ep, [&](call& c) -> std::optional<http_response> {
-    server_pages sp{health_json_, health_pb_, openapi_, metrics_, *web_, drt_, rt_};
+    server_pages sp{health_json_, health_pb_, openapi_, metrics_, *web_, drt_, rt_, draining()};
     if (auto const* r = find_route(server_page_routes(), c)) return dispatch(*r, sp, c);
     auto realtime_state = rt_ != nullptr ? rt_->current() : nullptr;  // one state for the whole request
     if (rt_ != nullptr) {

@@ -1,7 +1,9 @@
 // The transport: Pistache's sockets and threads behind our gate (framing, limits, deadlines),
 // CORS headers, access log, shutdown.
+#include <dirent.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,6 +18,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
@@ -105,6 +108,14 @@ struct connection {
     ::shutdown(fd, how);
     return true;
   }
+  // Bytes the kernel holds that the transport has not read yet (a request that arrived while
+  // the connection looked idle); 0 once closed.
+  int unread_bytes() {
+    std::lock_guard const lock{m};
+    int n = 0;
+    if (closed || ::ioctl(fd, FIONREAD, &n) != 0) return 0;
+    return n;
+  }
 
   int const fd;
   std::string const peer_host;
@@ -115,6 +126,9 @@ struct connection {
   std::atomic<phase> current{phase::idle};
   std::atomic<std::int64_t> phase_start_ns{0};
   std::atomic<std::uint64_t> phase_bytes{0};
+  std::atomic<bool> busy{false};  // a transport thread is in onInput (a drain leaves it open)
+  std::atomic<bool> last_sent{false};  // closing: the last answer is written (a drain may close it)
+  std::atomic<int> writing{0};         // answers handed to Pistache and not yet written
   request_framer framer;
 };
 
@@ -170,6 +184,30 @@ struct gate_state {
   void forget(connection* c) {
     std::lock_guard const lock{m};
     if (conns.erase(c) != 0) api_->stats().open_connections.fetch_sub(1);
+  }
+
+  // During a drain: closes the connections that wait for a next request (nothing is in flight
+  // on them; a proxy retries an idempotent request it had just sent on one) and those whose
+  // last answer is written; returns how many connections still have a request to answer.
+  std::size_t close_idle() {
+    std::vector<std::shared_ptr<connection>> done;
+    std::size_t open = 0;
+    {
+      std::lock_guard const lock{m};
+      for (auto const& [k, c] : conns) {
+        auto const p = c->current.load();
+        auto const idle = p == phase::idle && !c->busy.load() && c->writing.load() == 0 && c->unread_bytes() == 0;
+        if (idle || (p == phase::closing && c->last_sent.load())) {
+          done.push_back(c);
+        } else {
+          ++open;
+        }
+      }
+    }
+    for (auto const& c : done) {
+      if (!c->shut(SHUT_RDWR)) forget(c.get());
+    }
+    return open;
   }
 
   void start_reaper() {
@@ -236,6 +274,8 @@ struct gate_state {
   std::mutex m;
   std::condition_variable cv;
   bool stopping{false};
+  std::atomic<bool> draining{false};               // every answer closes its connection
+  std::atomic<std::uint64_t> answered_draining{0};  // requests answered since the drain began
   std::unordered_map<connection*, std::shared_ptr<connection>> conns;
   std::thread reaper;
 };
@@ -383,6 +423,11 @@ class gate_handler : public Http::Handler {
   void onInput(char const* buffer, std::size_t len, std::shared_ptr<Tcp::Peer> const& peer) override {
     auto const c = std::static_pointer_cast<connection>(peer->tryGetData(connection_key));
     if (!c || c->current.load() == phase::closing) return;  // answered and closing: the rest is dropped
+    c->busy.store(true);
+    struct not_busy {
+      connection& c;
+      ~not_busy() { c.busy.store(false); }
+    } const done{*c};
     auto const t = now_ns();
     auto const& cfg = state_->cfg;
     c->framer.feed({buffer, len});
@@ -416,11 +461,13 @@ class gate_handler : public Http::Handler {
       }
       r.headers = std::move(fr.headers);
       r.body = std::move(fr.body);
-      auto const keep_alive = fr.keep_alive;
+      auto const draining = state_->draining.load();
+      auto const keep_alive = fr.keep_alive && !draining;  // a drain answers, then closes
       auto const head = r.method == "HEAD";
       auto const t0 = clock::now();
       auto const res = state_->api_->serve(r);
       append_response(out, res, head, keep_alive);
+      if (draining) state_->answered_draining.fetch_add(1);
       if (cfg.access_log) log(r, res, t0);
       if (!keep_alive) {
         close = true;
@@ -441,7 +488,9 @@ class gate_handler : public Http::Handler {
     c->phase_bytes.fetch_add(len, std::memory_order_relaxed);
     if (!out.empty()) {
       auto const size = out.size();
-      peer->send(Pistache::RawBuffer{std::move(out), size});
+      c->writing.fetch_add(1);
+      peer->send(Pistache::RawBuffer{std::move(out), size})
+          .then([c](ssize_t) { c->writing.fetch_sub(1); }, [c](std::exception_ptr&) { c->writing.fetch_sub(1); });
     }
   }
 
@@ -451,7 +500,15 @@ class gate_handler : public Http::Handler {
     c->set_phase(phase::closing, now_ns());
     auto const size = out.size();
     peer->send(Pistache::RawBuffer{std::move(out), size})
-        .then([c](ssize_t) { c->shut(SHUT_WR); }, [c](std::exception_ptr&) { c->shut(SHUT_RDWR); });
+        .then(
+            [c](ssize_t) {
+              c->shut(SHUT_WR);
+              c->last_sent.store(true);
+            },
+            [c](std::exception_ptr&) {
+              c->shut(SHUT_RDWR);
+              c->last_sent.store(true);
+            });
   }
 
   void count_framing_error(framing_error const& fe) {
@@ -522,6 +579,65 @@ void http_server::start() {
   impl_->endpoint->setHandler(Http::make_handler<gate_handler>(impl_->gate));
   impl_->gate->start_reaper();
   impl_->endpoint->serveThreaded();
+}
+
+namespace {
+
+// Closes the listening socket on `port` under Pistache's accept thread: a fresh, unbound socket
+// is put in its place with dup2, which closes the listening one (the kernel then refuses new
+// connections, and drops the socket from the accept thread's epoll set, so the thread neither
+// accepts nor spins) and leaves Pistache a descriptor to close at shutdown. Pistache 0.0.5 has
+// no call that stops accepting but keeps the connections. False when no such socket is found.
+bool close_listening_socket(std::uint16_t port) {
+  auto* const dir = ::opendir("/proc/self/fd");
+  if (dir == nullptr) return false;
+  int found = -1;
+  while (auto const* e = ::readdir(dir)) {
+    int fd = -1;
+    auto const name = std::string_view{e->d_name};
+    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc{} || fd == ::dirfd(dir)) continue;
+    int listening = 0;
+    socklen_t len = sizeof listening;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || listening == 0) continue;
+    sockaddr_storage a{};
+    socklen_t alen = sizeof a;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &alen) != 0) continue;
+    auto const p = a.ss_family == AF_INET    ? ntohs(reinterpret_cast<sockaddr_in const&>(a).sin_port)
+                   : a.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6 const&>(a).sin6_port)
+                                             : 0;
+    if (p == port) {
+      found = fd;
+      break;
+    }
+  }
+  ::closedir(dir);
+  if (found < 0) return false;
+  auto const placeholder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (placeholder < 0) return false;
+  auto const ok = ::dup2(placeholder, found) == found;
+  ::close(placeholder);
+  return ok;
+}
+
+}  // namespace
+
+http_server::drain_result http_server::drain(std::chrono::milliseconds bound) {
+  drain_result out;
+  if (!impl_ || !impl_->gate) return out;
+  auto const t0 = clock::now();
+  api_->set_draining();
+  impl_->gate->draining.store(true);
+  if (!close_listening_socket(port_)) std::fprintf(stderr, "nebuta: drain: the listening socket was not found\n");
+  // Connections that become idle (a request in flight is answered with Connection: close and
+  // closed; a header still arriving gets its answer) are closed as they go.
+  for (;;) {
+    out.left_open = impl_->gate->close_idle();
+    if (out.left_open == 0 || clock::now() - t0 >= bound) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds{5});
+  }
+  out.seconds = std::chrono::duration<double>(clock::now() - t0).count();
+  out.answered = impl_->gate->answered_draining.load();
+  return out;
 }
 
 void http_server::stop() {

@@ -250,6 +250,11 @@ std::string make_openapi_json() {
   paths["/v1/feeds"]["get"] = operation("Loaded feeds, agencies and service dates", "FeedsResponse", json::array());
   paths["/healthz"]["get"] = {{"summary", "Liveness"},
                               {"responses", {{"200", {{"description", "OK"}, {"content", content_of("Health")}}}}}};
+  paths["/readyz"]["get"] = {
+      {"summary", "Readiness: 200 once loaded (with --rt, once realtime is in); 503 while starting or draining"},
+      {"responses",
+       {{"200", {{"description", "Ready"}, {"content", content_of("Health")}}},
+        {"503", {{"description", "Not ready (status: waiting_for_realtime or draining)"}, {"content", content_of("Health")}}}}}};
   paths["/metrics"]["get"] = {
       {"summary", "Prometheus metrics: request counts and latency histograms per endpoint"},
       {"responses", {{"200", {{"description", "OK"}, {"content", {{"text/plain", {{"schema", {{"type", "string"}}}}}}}}}}}};

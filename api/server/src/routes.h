@@ -25,6 +25,7 @@ struct server_pages {
   static_files const& web;
   drt_service const* drt;  // its counters join /metrics (nullptr: no on-demand service)
   realtime const* rt{nullptr};  // the realtime sources' health and metrics, when configured
+  bool draining{false};         // SIGTERM's drain has begun: /readyz answers 503
 };
 std::span<route<server_pages> const> server_page_routes();
 

@@ -11,6 +11,7 @@
 #include "nebuta/api_server/realtime.h"
 #include "nebuta/api_server/serve_command.h"
 #include "nebuta/api_server/server.h"
+#include "replicas.h"
 
 namespace nebuta::api_server {
 namespace {
@@ -24,6 +25,7 @@ struct serve_options {
   bool quiet{false};
   drt_cli_options drt;  // on-demand dispatch beside the planner, when --db is given
   realtime_options rt;  // GTFS-RT sources, when --rt is given (docs/realtime.md)
+  unsigned replicas{1};  // --replicas: processes forked after loading, on ports port..port+N-1
 };
 
 // The realtime sources of --rt, over the loaded timetable (null without --rt).
@@ -45,6 +47,10 @@ std::unique_ptr<realtime> make_realtime(serve_options const& o, timetable const&
 
 void run_serve(serve_options const& o) {
   if (o.src.feeds.empty() == o.src.snapshot.empty()) throw std::runtime_error{"give --feed (one or more) or --snapshot"};
+  if (o.replicas > 1 && !o.drt.db.empty())
+    throw std::runtime_error{"--replicas: the dispatcher (--db) is one process; run it alone with `nebuta dispatch`"};
+  if (o.replicas > 1 && (o.cfg.port == 0 || o.cfg.port + o.replicas - 1 > 65535))
+    throw std::runtime_error{"--replicas: give a --port such that port + replicas - 1 <= 65535"};
   // Signals are blocked before any thread starts, so that only sigwait below receives them.
   block_shutdown_signals();
   auto loaded = nebuta::api::load_timetable(o.src);
@@ -60,6 +66,12 @@ void run_serve(serve_options const& o) {
                svc.raptor_index().seated_links_stored() ? "loaded" : "built");
   loaded.sections = {};  // the index copied what it used; not kept twice for the server's life
   auto cfg = o.cfg;
+  if (o.replicas > 1) {
+    // From here on, N processes share the loaded timetable and index (copy-on-write).
+    auto const slot = fork_replicas(o.replicas, "nebuta serve");
+    if (!slot) return;  // the supervisor, after its replicas drained
+    cfg.port = static_cast<std::uint16_t>(cfg.port + *slot);
+  }
   cfg.access_log = !o.quiet;
   std::unique_ptr<drt_service> drt;
   if (!o.drt.db.empty()) drt = make_drt_service(o.drt, timetable_access(svc), "nebuta serve");
@@ -73,7 +85,9 @@ void run_serve(serve_options const& o) {
                loaded.tt.n_stops(), loaded.tt.n_trips(), loaded.load_seconds, cfg.address.c_str(), server.port(),
                cfg.threads, cfg.address == "0.0.0.0" ? "127.0.0.1" : cfg.address.c_str(), server.port());
   auto const sig = wait_for_shutdown_signal();
-  std::fprintf(stderr, "nebuta serve: signal %d, shutting down\n", sig);
+  std::fprintf(stderr, "nebuta serve: signal %d, draining (at most %.1f s)\n", sig,
+               std::chrono::duration<double>(cfg.drain_timeout).count());
+  report_drain("nebuta serve", server.drain(cfg.drain_timeout));
   if (rt) rt->stop();
   server.stop();
   if (drt) drt->stop_background();
@@ -110,6 +124,13 @@ void add_http_options(CLI::App& cmd, server_config& cfg) {
   cmd.add_flag("--rate-limit-loopback", cfg.rate_limit_loopback, "rate-limit loopback clients too");
   cmd.add_option("--trusted-proxy", cfg.trusted_proxies,
                  "address of a proxy whose X-Forwarded-For names the client (repeatable)");
+  add_ms_option(cmd, "--drain-timeout", cfg.drain_timeout,
+                "on SIGTERM/SIGINT: stop accepting, answer what is in flight, stop after at most this");
+}
+
+void report_drain(char const* who, http_server::drain_result const& d) {
+  std::fprintf(stderr, "%s: drained in %.3f s (%llu requests answered meanwhile, %zu connections cut)\n", who,
+               d.seconds, static_cast<unsigned long long>(d.answered), d.left_open);
 }
 
 void register_serve(CLI::App& app) {
@@ -132,6 +153,11 @@ void register_serve(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--max-window", o->max_window_min, "longest range-query window in minutes")->capture_default_str();
   cmd->add_flag("--quiet", o->quiet, "no access log on stderr");
+  cmd->add_option("--replicas", o->replicas,
+                  "fork N replica processes once the timetable is loaded, on ports --port..--port+N-1, sharing its "
+                  "memory; one that dies is forked again (docs/deployment.md)")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 64U));
   // The web app at / (docs/web-app.md).
   cmd->add_option("--web-root", o->cfg.web_root, "folder of the web app served at / (default: api/web of the "
                                                   "source tree, else the installed share/nebuta/web)");

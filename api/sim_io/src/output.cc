@@ -6,10 +6,21 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "scenario_internal.h"
+
 namespace nebuta::sim_io {
+
+void detail::write_file(fs::path const& p, std::string const& data) {
+  std::ofstream out{p, std::ios::binary | std::ios::trunc};
+  if (!out) throw std::runtime_error{p.string() + ": cannot write"};
+  out << data;
+  if (!out.flush()) throw std::runtime_error{p.string() + ": write failed"};
+}
 
 using json = nlohmann::json;
 namespace fs = std::filesystem;
+
+using detail::write_file;
 
 namespace {
 
@@ -30,13 +41,6 @@ std::string csv_field(std::string const& s) {
 }
 
 std::string opt_int(std::optional<seconds_t> const& v) { return v ? std::to_string(*v) : std::string{}; }
-
-void write_file(fs::path const& p, std::string const& data) {
-  std::ofstream out{p, std::ios::binary | std::ios::trunc};
-  if (!out) throw std::runtime_error{p.string() + ": cannot write"};
-  out << data;
-  if (!out.flush()) throw std::runtime_error{p.string() + ": write failed"};
-}
 
 // Rounded so that files stay readable; the same double always prints the same.
 json rounded(std::optional<double> const& v, int decimals) {

@@ -34,6 +34,8 @@ seconds_t time_of(json const& v, where const& w);
 latlon latlon_of(json const& v, where const& w);
 fs::path resolve(fs::path const& base, std::string const& p);
 std::string read_file(fs::path const& p, std::string const& what);
+// The whole file replaced by `data`; std::runtime_error when it cannot be written (output.cc).
+void write_file(fs::path const& p, std::string const& data);
 
 // --- the fleet (schema.cc) ---
 void drop_unusable_meeting_points(dispatch::rules& r);

@@ -259,7 +259,10 @@ std::vector<std::pair<std::string, double>> sweep_overrides(sweep_plan const& pl
 
 sweep_summary run_sweep(scenario_file const& f, sweep_plan const& plan, road::travel_model const& model,
                         fs::path const& out, sweep_options const& o) {
-  auto const n_runs = plan.n_runs;
+  if (o.shard.count == 0 || o.shard.index >= o.shard.count) throw scenario_error{"--shard: I must be below N"};
+  std::vector<std::size_t> mine;  // this shard's runs, 0-based
+  for (auto r = o.shard.index; r < plan.n_runs; r += o.shard.count) mine.push_back(r);
+  auto const n_runs = mine.size();
   std::vector<std::string> keys;
   for (auto const& a : plan.axes) keys.push_back(a.key);
   auto sopt = o.sim;
@@ -271,8 +274,9 @@ sweep_summary run_sweep(scenario_file const& f, sweep_plan const& plan, road::tr
   std::exception_ptr error;
   auto const worker = [&] {
     while (true) {
-      auto const run = next.fetch_add(1);
-      if (run >= n_runs) return;
+      auto const i = next.fetch_add(1);
+      if (i >= n_runs) return;
+      auto const run = mine[i];
       {
         std::lock_guard const lock{error_mutex};
         if (error) return;
@@ -284,8 +288,8 @@ sweep_summary run_sweep(scenario_file const& f, sweep_plan const& plan, road::tr
         auto const dir = run_dir_name(run + 1);
         write_run(out / dir, setup.echo, res);
         if (o.after_run) o.after_run(out / dir);
-        rows[run] = sweep_csv_row(run + 1, dir, labels, setup.sc.seed, res.k);
-        if (!res.validation_errors.empty()) validation[run] = dir + ": " + res.validation_errors.front();
+        rows[i] = sweep_csv_row(run + 1, dir, labels, setup.sc.seed, res.k);
+        if (!res.validation_errors.empty()) validation[i] = dir + ": " + res.validation_errors.front();
         auto const done = ++finished;
         std::lock_guard const lock{progress_mutex};
         if (o.progress) o.progress(done, n_runs);
@@ -298,7 +302,7 @@ sweep_summary run_sweep(scenario_file const& f, sweep_plan const& plan, road::tr
   sweep_summary summary;
   summary.n_runs = n_runs;
   auto n_threads = o.threads != 0 ? o.threads : std::max(1U, std::thread::hardware_concurrency());
-  summary.n_threads = static_cast<unsigned>(std::min<std::size_t>(n_threads, n_runs));
+  summary.n_threads = static_cast<unsigned>(std::clamp<std::size_t>(n_runs, 1, n_threads));
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < summary.n_threads; ++t) pool.emplace_back(worker);
   worker();
@@ -306,10 +310,7 @@ sweep_summary run_sweep(scenario_file const& f, sweep_plan const& plan, road::tr
   if (error) std::rethrow_exception(error);
   std::string csv = sweep_csv_header(keys);
   for (auto const& r : rows) csv += r;
-  {
-    std::ofstream file{out / "sweep.csv", std::ios::binary | std::ios::trunc};
-    if (!(file << csv) || !file.flush()) throw std::runtime_error{(out / "sweep.csv").string() + ": cannot write"};
-  }
+  write_file(out / (o.shard.count == 1 ? std::string{"sweep.csv"} : sweep_shard_file(o.shard)), csv);
   for (auto& v : validation) {
     if (!v.empty()) summary.validation.push_back(std::move(v));
   }

@@ -43,6 +43,8 @@ struct server_config {
   double rate_burst{60};
   bool rate_limit_loopback{false};    // loopback clients (the operator's own machine) are not limited
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For names the client
+  // SIGTERM: how long the drain may wait for requests in flight before the server stops anyway.
+  std::chrono::milliseconds drain_timeout{10000};
 };
 
 struct http_request {
@@ -122,6 +124,9 @@ class api {
   // The GTFS-RT sources (serve --rt), before the server starts; null: no realtime. Each request
   // takes the published state once and keeps it (planner::realtime, realtime_api::state).
   void set_realtime(realtime* rt) { rt_ = rt; }
+  // Draining: GET /readyz answers 503 (http_server::drain sets it).
+  void set_draining() { draining_.store(true); }
+  bool draining() const { return draining_.load(); }
 
  private:
   http_response handle_with(http_request const& req, raptor::router* router, endpoint& ep);
@@ -129,6 +134,7 @@ class api {
   api_service::service const* svc_;
   drt_service* drt_{nullptr};
   realtime* rt_{nullptr};
+  std::atomic<bool> draining_{false};
   server_config cfg_;
   metrics metrics_;
   std::string openapi_;
@@ -149,6 +155,18 @@ class http_server {
   ~http_server();
   void start();            // returns once listening
   void stop();             // graceful: stops accepting, finishes, joins
+  // What a drain did: how long it took, the requests answered during it, the connections still
+  // open when it ended (cut by stop(); 0 unless the bound was reached).
+  struct drain_result {
+    double seconds{0};
+    std::uint64_t answered{0};
+    std::size_t left_open{0};
+  };
+  // SIGTERM's drain (docs/http.md): /readyz turns 503, the listening socket is closed (new
+  // connections are refused, so a proxy retries them elsewhere), idle keep-alive connections are
+  // closed, each request in flight or arriving on an open connection is answered with
+  // `Connection: close`; returns once no connection is left or after `bound`. Call stop() after.
+  drain_result drain(std::chrono::milliseconds bound);
   std::uint16_t port() const { return port_; }
   api& handler_api() { return *api_; }
 
