@@ -9,7 +9,7 @@ FUZZ_CXX       ?= clang++
 FUZZ_SECONDS       ?= 600  # per target, make fuzz
 FUZZ_SHORT_SECONDS ?= 20   # per target, the short runs of make test-fuzz
 
-.PHONY: run test deps build build-test bench clean build-fuzz fuzz test-fuzz test-tsan
+.PHONY: run test deps build build-test bench clean build-fuzz fuzz test-fuzz test-tsan format format-check
 
 deps:
 	@scripts/install-deps.sh
@@ -72,6 +72,14 @@ test-tsan: deps
 
 bench: build
 	benchmarks/run_all.sh $(BUILD_DIR)
+
+# The house style (.clang-format): format rewrites every C++ file of the repository in place,
+# format-check lists what format would change and fails if anything would.
+FORMAT_FILES = git ls-files -z '*.cc' '*.h'
+format: deps
+	@$(FORMAT_FILES) | xargs -0 clang-format -i
+format-check: deps
+	@$(FORMAT_FILES) | xargs -0 clang-format --dry-run --Werror
 
 clean:
 	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR) $(FUZZ_BUILD_DIR) $(TSAN_BUILD_DIR)

@@ -1,9 +1,12 @@
 // Dispatcher offer latency over a reproducible random request set, single-threaded.
 //   bench_dispatch [--queries N] [--seed S] [--bookings-per-vehicle B] [--fleets 50,200,1000]
-//                  [--osm FILE.osm.pbf] [--no-straight-line]
+//                  [--days D] [--osm FILE.osm.pbf] [--no-straight-line]
 // For each fleet size: vehicles spread over Porto Alegre (lat -30.11..-29.99, lon -51.27..-51.13),
 // filled with accepted bookings (immediate and pre-booked up to 2 h ahead) until about B per
 // vehicle are open, then N offers are timed against that state (offers do not change schedules).
+// With --days D > 1 every vehicle works a 06:00-20:00 shift on each of D days (a dispatcher
+// vehicle per dated shift, as the service registers them), the booking horizon is D days, and
+// bookings and timed offers are spread over the D days' service hours (B per vehicle and day).
 // Then one full re-optimisation pass is timed. Prints markdown rows. Offers are timed in wall time
 // and in thread CPU time (a loaded machine adds other processes' time slices to the wall time);
 // offers/s and the re-optimisation use CPU time.
@@ -24,23 +27,18 @@
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
 #include "nebuta/dispatch/dispatcher.h"
 #include "nebuta/osm/reader.h"
 #include "nebuta/road/network_model.h"
 
 namespace {
 
+using nebuta::bench::thread_cpu_us;
+
 struct stats {
   double p50, p90, p99, per_s;
 };
-
-// CPU time of this thread: on a loaded machine, wall time also counts the time slices other
-// processes took.
-double thread_cpu_us() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_nsec) / 1e3;
-}
 
 stats summarise(std::vector<double> us) {
   std::sort(us.begin(), us.end());
@@ -73,6 +71,7 @@ int main(int argc, char** argv) {
   std::size_t n_queries = 2000;
   unsigned seed = 42;
   double per_vehicle = 3.0;
+  int days = 1;
   std::vector<std::size_t> fleets{50, 200, 1000};
   std::filesystem::path osm_file;
   bool straight_line = true;
@@ -87,6 +86,8 @@ int main(int argc, char** argv) {
       per_vehicle = std::stod(next());
     else if (arg == "--osm")
       osm_file = next();
+    else if (arg == "--days")
+      days = std::max(1, std::stoi(next()));
     else if (arg == "--no-straight-line")
       straight_line = false;
     else if (arg == "--fleets") {
@@ -100,7 +101,7 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: bench_dispatch [--queries N] [--seed S] [--bookings-per-vehicle B] [--fleets a,b,c] "
-                   "[--osm FILE.osm.pbf] [--no-straight-line]\n");
+                   "[--days D] [--osm FILE.osm.pbf] [--no-straight-line]\n");
       return 2;
     }
   }
@@ -110,23 +111,35 @@ int main(int argc, char** argv) {
     for (auto const n_vehicles : fleets) {
       std::mt19937_64 rng{seed};
       auto const place = [&] { return make_place(rng); };
-      seconds_t const now = 8 * 3600;
-      dispatcher d{model, rules{}};
-      for (std::size_t i = 0; i < n_vehicles; ++i) {
-        d.add_vehicle(0, {"v" + std::to_string(i), 6, 1, place(), 6 * 3600, 20 * 3600});
+      instant const now = 8 * 3600;
+      rules r;
+      r.max_booking_ahead = days * 86'400;
+      dispatcher d{model, r};
+      for (int day = 0; day < days; ++day) {
+        for (std::size_t i = 0; i < n_vehicles; ++i) {
+          auto const depot = place();
+          d.add_vehicle(0, {"v" + std::to_string(i), 6, 1, depot, day * 86'400 + 6 * 3600, day * 86'400 + 20 * 3600});
+        }
       }
-      std::uniform_int_distribution<seconds_t> ahead{0, 7200};
-      auto const target = static_cast<std::size_t>(per_vehicle * static_cast<double>(n_vehicles));
+      // One day: now .. now + 2 h, as before. Several: any day's 06:30 .. 19:00, not before now.
+      std::uniform_int_distribution<instant> ahead{0, 7200};
+      std::uniform_int_distribution<int> which_day{0, days - 1};
+      std::uniform_int_distribution<instant> hour_of_day{6 * 3600 + 1800, 19 * 3600};
+      auto const earliest = [&] {
+        if (days == 1) return now + ahead(rng);
+        return std::max(now, which_day(rng) * instant{86'400} + hour_of_day(rng));
+      };
+      auto const target = static_cast<std::size_t>(per_vehicle * static_cast<double>(n_vehicles * days));
       std::size_t open = 0;
       for (std::size_t attempt = 0; open < target && attempt < 50 * target; ++attempt) {
-        auto const o = d.request_offer(now, {place(), place(), 1, 0, now + ahead(rng)});
+        auto const o = d.request_offer(now, {place(), place(), 1, 0, earliest()});
         if (o.ok() && d.accept(now, o.request).ok()) ++open;
       }
       std::size_t n_stops = 0;
       for (auto const& v : d.vehicles()) n_stops += v.stops.size();
 
       std::vector<request_spec> queries(n_queries);
-      for (auto& q : queries) q = {place(), place(), 1, 0, now + ahead(rng)};
+      for (auto& q : queries) q = {place(), place(), 1, 0, earliest()};
       std::vector<double> us;
       std::vector<double> cpu_us;
       us.reserve(n_queries);
@@ -146,9 +159,9 @@ int main(int argc, char** argv) {
       auto const r0 = thread_cpu_us();
       auto const moved = d.reoptimise(now).n_moved;
       auto const reopt_ms = (thread_cpu_us() - r0) / 1e3;
-      std::printf("| %s | %zu | %zu | %.1f | %zu | %.0f%% | %.0f | %.0f | %.0f | %.0f / %.0f | %.0f | %.0f (%u) |\n", name,
-                  n_vehicles, open,
-                  static_cast<double>(n_stops) / static_cast<double>(n_vehicles), n_queries,
+      std::printf("| %s | %zu%s | %zu | %.1f | %zu | %.0f%% | %.0f | %.0f | %.0f | %.0f / %.0f | %.0f | %.0f (%u) |\n", name,
+                  n_vehicles, days > 1 ? (" x " + std::to_string(days) + " days").c_str() : "", open,
+                  static_cast<double>(n_stops) / static_cast<double>(n_vehicles * days), n_queries,
                   100.0 * static_cast<double>(feasible) / static_cast<double>(n_queries), s.p50, s.p90, s.p99, cpu.p50,
                   cpu.p99, cpu.per_s,
                   reopt_ms, moved);

@@ -5,7 +5,9 @@
 // Per query, in wall-clock and thread CPU microseconds (p50/p90/p99):
 //   search            earliest_arrival alone (what bench_raptor times)
 //   search+journeys   plus reconstructing every Pareto journey
-//   search+fares      plus fare::compute on each of them (what /v1/plan adds)
+//   search+fares      plus fare::compute on each of them
+//   tight+fares       the journeys /v1/plan answers: every Pareto journey tightened by its
+//                     backward pass (tight.h), then fare::compute on each (issue 12's target)
 // and fare::compute alone per journey (thread CPU ns, averaged over R rounds of every journey).
 #include <time.h>
 
@@ -17,19 +19,17 @@
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
 #include "nebuta/fare/journey.h"
 #include "nebuta/gtfs/csv.h"
 #include "nebuta/gtfs/parse.h"
 #include "nebuta/gtfs_import/import.h"
 #include "nebuta/raptor/router.h"
+#include "nebuta/raptor/tight.h"
 
 namespace {
 
-double thread_cpu_us() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
-}
+using nebuta::bench::thread_cpu_us;
 
 struct percentiles {
   double p50, p90, p99;
@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  nebuta::raptor::router router{tt};
+  nebuta::raptor::index const idx{tt};
+  nebuta::raptor::router router{idx};
   nebuta::raptor::options const opt;  // bench_raptor's: 400 m walking links, 60 s change, 8 legs
   auto const day = (*date - tt.first_date).count();
   std::vector<nebuta::raptor::journey> journeys(nebuta::raptor::max_legs_limit + 1);
@@ -100,14 +101,26 @@ int main(int argc, char** argv) {
   std::size_t n_journeys = 0, n_known = 0;
   std::vector<nebuta::raptor::journey> all;  // every journey of the set, for the compute-only loop
 
-  enum class mode { search_only, with_journeys, with_fares };
+  enum class mode { search_only, with_journeys, with_fares, tight_fares };
+  std::vector<nebuta::raptor::journey> tight;
   auto const run = [&](mode m, std::vector<double>& wall, std::vector<double>& cpu) {
     wall.clear(), cpu.clear();
     for (auto const& q : queries) {
       auto const w0 = std::chrono::steady_clock::now();
       auto const c0 = thread_cpu_us();
-      auto const r = router.earliest_arrival(nebuta::raptor::place::at_stop(q.from), nebuta::raptor::place::at_stop(q.to), *date,
-                                             q.depart, opt);
+      auto const from = nebuta::raptor::place::at_stop(q.from), to = nebuta::raptor::place::at_stop(q.to);
+      if (m == mode::tight_fares) {
+        nebuta::raptor::tight_journeys(router, from, to, *date, q.depart, false, opt, tight);
+        for (auto const& j : tight) {
+          auto const n = nebuta::fare::rides_of(tt, j, rides);
+          auto const f = nebuta::fare::compute(tt, {rides.data(), n}, day, {legs.data(), n});
+          n_known += f.known ? 1U : 0U;
+        }
+        cpu.push_back(thread_cpu_us() - c0);
+        wall.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - w0).count());
+        continue;
+      }
+      auto const r = router.earliest_arrival(from, to, *date, q.depart, opt);
       if (m != mode::search_only) {
         for (std::size_t e = 0; e < r.pareto.size(); ++e) {
           auto& j = journeys[e];
@@ -128,16 +141,24 @@ int main(int argc, char** argv) {
   run(mode::search_only, wall, cpu);  // warm-up: sizes the router's scratch
   std::printf("| feed | measured | queries | wall p50 µs | wall p90 µs | wall p99 µs | CPU p50 µs | CPU p90 µs | CPU p99 µs |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|\n");
-  for (auto const m : {mode::search_only, mode::with_journeys, mode::with_fares}) {
+  std::vector<nebuta::raptor::journey> fared;  // the search+fares mode's journeys
+  std::size_t known_fared = 0;
+  for (auto const m : {mode::search_only, mode::with_journeys, mode::with_fares, mode::tight_fares}) {
     n_known = 0;
     all.clear();
     run(m, wall, cpu);
+    if (m == mode::with_fares) {
+      fared = all;
+      known_fared = n_known;
+    }
     auto const w = summarise(wall), c = summarise(cpu);
-    std::printf("| %s | %s | %zu | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |\n", label.c_str(),
-                m == mode::search_only ? "search" : m == mode::with_journeys ? "search+journeys" : "search+fares", queries.size(), w.p50,
-                w.p90, w.p99, c.p50, c.p90, c.p99);
+    char const* const name[] = {"search", "search+journeys", "search+fares", "tight+fares"};
+    std::printf("| %s | %s | %zu | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |\n", label.c_str(), name[static_cast<int>(m)],
+                queries.size(), w.p50, w.p90, w.p99, c.p50, c.p90, c.p99);
   }
+  all = std::move(fared);
   n_journeys = all.size();
+  n_known = known_fared;
   auto const known_share = n_journeys ? static_cast<double>(n_known) / static_cast<double>(n_journeys) : 0.0;
 
   // fare::compute alone: every journey of the set, `rounds` times.

@@ -4,7 +4,8 @@
 #   benchmarks/run_fare.sh BUILD_DIR [BASE_BUILD_DIR] [ROUNDS]
 # Per feed and round, the base build's bench_raptor writes and times the 10,000-query set (seed 42),
 # then this build's bench_fare times the same queries: search only, with the journeys
-# reconstructed, and with fare::compute on each journey. Runs alternate so that load from other
+# reconstructed, with fare::compute on each journey, and (tight+fares) every journey tightened
+# by its backward pass then priced, as /v1/plan answers. Runs alternate so that load from other
 # work falls on both.
 set -euo pipefail
 build=${1:-build}

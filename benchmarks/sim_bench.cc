@@ -5,18 +5,29 @@
 // reported separately.
 //
 // bench_sim [--scenario FILE] [--requests N] [--fleet N] [--runs N] [--threads N]
+//           [--startup-days D [--compact-every N] [--journal FILE]]
+//
+// --startup-days D: instead, the scenario (its own demand and fleet) is simulated for D days
+// with every dispatcher command journaled in SQLite (appended in batches of --compact-every
+// commands, then compacted into a snapshot of the dispatcher's state, as the service does) and
+// then the start-up of a service on that journal is timed: reading the latest snapshot,
+// restoring it, replaying the commands after it. The travel model is built before, as the service
+// builds it before it opens its database (its time is reported apart).
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <time.h>
 
+#include "nebuta/dispatch/dispatcher.h"
 #include "nebuta/sim/simulation.h"
 #include "nebuta/sim_io/scenario_file.h"
+#include "nebuta/storage/journal.h"
 
 using namespace nebuta;
 using clk = std::chrono::steady_clock;
@@ -31,6 +42,68 @@ double thread_cpu_s() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
+// Simulates `days` days with a compacted journal, then times a start-up on it.
+int startup_after(sim_io::scenario_file const& file, road::travel_model const& model, int days,
+                  std::int64_t compact_every, std::string const& journal_path) {
+  auto setup = sim_io::make_run(file, {}, std::nullopt);
+  setup.sc.days = days;
+  std::remove(journal_path.c_str());
+  for (auto const* suffix : {"-wal", "-shm"}) std::remove((journal_path + suffix).c_str());
+  struct batching_journal : dispatch::journal {
+    std::vector<dispatch::command> pending;
+    void record(dispatch::command const& c) override { pending.push_back(c); }
+  } batch;
+  std::size_t n_commands = 0, n_compactions = 0;
+  double compact_s = 0;
+  auto t = clk::now();
+  {
+    storage::sqlite_journal journal{journal_path};
+    sim::sim_options opt;
+    opt.journal = &batch;
+    opt.after_command = [&](dispatch::dispatcher const& d) {
+      if (static_cast<std::int64_t>(batch.pending.size()) < compact_every) return;
+      n_commands += batch.pending.size();
+      journal.record_batch(batch.pending);
+      batch.pending.clear();
+      auto const c0 = clk::now();
+      journal.compact(d);
+      compact_s += since(c0);
+      ++n_compactions;
+    };
+    auto const res = sim::simulate(setup.sc, model, opt);
+    n_commands += batch.pending.size();
+    journal.record_batch(batch.pending);  // the tail after the last snapshot, as a crash leaves it
+    std::printf("%d days simulated in %.1f s: %zu requests, %zu served, %zu dispatcher commands, %zu compactions "
+                "(%.1f s, %.0f ms each)\n",
+                days, since(t), res.requests.size(), res.k.served, n_commands, n_compactions, compact_s,
+                n_compactions > 0 ? 1e3 * compact_s / static_cast<double>(n_compactions) : 0.0);
+  }
+  // The service's start-up on that database: read, restore, replay.
+  t = clk::now();
+  auto const cpu0 = thread_cpu_s();
+  auto contents = storage::load_journal(journal_path);
+  auto const t_read = since(t);
+  dispatch::dispatcher d{model, setup.sc.rules};
+  std::size_t n_vehicles = 0, n_requests = 0;
+  if (contents.base) {
+    n_vehicles = contents.base->vehicles.size();
+    n_requests = contents.base->requests.size();
+    if (!d.restore(std::move(contents.base->vehicles), std::move(contents.base->requests))) {
+      std::fprintf(stderr, "bench_sim: the snapshot does not restore\n");
+      return 1;
+    }
+  }
+  auto const t_restore = since(t) - t_read;
+  for (auto const& c : contents.commands) d.apply(c);
+  auto const wall = since(t), cpu = thread_cpu_s() - cpu0;
+  std::printf("start-up after %d days: wall %.3f s (read %.3f s, restore %.3f s of %zu vehicle shifts and %zu "
+              "requests, replay %.3f s of %zu commands), thread CPU %.3f s; database %.1f MiB\n",
+              days, wall, t_read, t_restore, n_vehicles, n_requests, wall - t_read - t_restore,
+              contents.commands.size(), cpu,
+              static_cast<double>(std::filesystem::file_size(journal_path)) / (1024.0 * 1024.0));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -38,6 +111,9 @@ int main(int argc, char** argv) {
   double requests = 10'000;
   int fleet = 50, runs = 20;
   unsigned threads = std::max(1U, std::thread::hardware_concurrency());
+  int startup_days = 0;
+  std::int64_t compact_every = 20'000;
+  std::string journal_path = "bench_sim_journal.sqlite";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string const a = argv[i];
     if (a == "--scenario") scenario = argv[i + 1];
@@ -45,6 +121,9 @@ int main(int argc, char** argv) {
     else if (a == "--fleet") fleet = std::atoi(argv[i + 1]);
     else if (a == "--runs") runs = std::atoi(argv[i + 1]);
     else if (a == "--threads") threads = static_cast<unsigned>(std::atoi(argv[i + 1]));
+    else if (a == "--startup-days") startup_days = std::atoi(argv[i + 1]);
+    else if (a == "--compact-every") compact_every = std::atoll(argv[i + 1]);
+    else if (a == "--journal") journal_path = argv[i + 1];
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 2;
@@ -59,6 +138,7 @@ int main(int argc, char** argv) {
     auto const t_model = since(t);
     std::printf("scenario %s: loaded in %.2f s, travel model (graph + table) in %.2f s\n", file.base.name.c_str(),
                 t_scenario, t_model);
+    if (startup_days > 0) return startup_after(file, models.model(), startup_days, compact_every, journal_path);
 
     auto const setup = sim_io::make_run(file, {{"fleet", fleet}, {"requests_per_day", requests}}, std::nullopt);
     t = clk::now();

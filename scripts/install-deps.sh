@@ -15,14 +15,18 @@ packages=(
   libosmium2-dev libprotozero-dev zlib1g-dev  # reading .osm.pbf (feeds/osm)
   libsqlite3-dev                      # the dispatcher's durable command journal (api/storage)
   libhowardhinnant-date-dev tzdata    # time zones (engine/core: date/tz on the system tz database)
+  libicu-dev                          # search (engine/search): NFKC, Hiragana-/Hangul-Latin, Simplified-Traditional
   libssl-dev                          # rider tokens of the on-demand API (HMAC-SHA256, OpenSSL libcrypto)
+  libcurl4-openssl-dev                # GTFS-RT sources of `nebuta serve --rt` (http://, https://, conditional GET)
   clang libclang-rt-14-dev            # fuzz targets (libFuzzer, ASan, UBSan runtimes; make test runs them briefly)
+  clang-format                        # make format / make format-check (.clang-format)
   libjs-leaflet                       # the web app's map, served by `nebuta serve` at /vendor/leaflet/
   nodejs                              # the web app's JavaScript unit tests (node --test)
   chromium chromium-driver python3-selenium  # the web app in a real, headless browser (tests/web)
   fonts-noto-cjk                      # Japanese, Chinese and Korean glyphs in its screenshots
 )
 # Benchmark-only, not installed here: wrk (apt-get install wrk) for benchmarks/http/run.sh.
+# Regeneration-only, not installed here: opencc (apt-get install opencc) for scripts/gen-japanese-forms.py.
 
 missing=()
 for p in "${packages[@]}"; do

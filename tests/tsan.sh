@@ -14,6 +14,8 @@ runs=(
   "tests/api/api_drt_crash_test|"             # nebuta dispatch with 4 threads and re-optimisation every second
   "tests/engine/road/road_test|road model: concurrent*"  # road model's per-thread query pool
   "tests/api/api_simulate_test|*sweep threads*"          # simulation sweeps on a thread pool
+  "tests/engine/rt/rt_test|[concurrency]"                # realtime: readers while states are published
+  "tests/api/api_rt_server_test|[concurrency]"           # serve --rt: requests while sources poll and push
 )
 targets=(nebuta)
 for r in "${runs[@]}"; do targets+=("$(basename "${r%%|*}")"); done

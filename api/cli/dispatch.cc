@@ -1,6 +1,7 @@
 // `nebuta dispatch --db state.sqlite [--osm F.osm.pbf] [--fleet fleet.csv] [--rules rules.json]
 //                  [--port 8080] [--threads N] [--operator-token-file F]`: the on-demand dispatcher
-// alone behind the HTTP API (/v1/drt/, /healthz, /metrics).
+// alone behind the HTTP API (/v1/drt/, /healthz, /metrics). `--migrate-db` converts a database of
+// one service date instead, and exits.
 #include <cstdio>
 #include <memory>
 
@@ -17,9 +18,14 @@ struct dispatch_options {
   api_server::drt_cli_options drt;
   api_server::server_config cfg;
   bool quiet{false};
+  bool migrate{false};
 };
 
 void run_dispatch(dispatch_options const& o) {
+  if (o.migrate) {
+    api_server::migrate_drt_database(o.drt.db, "nebuta dispatch");
+    return;
+  }
   api_server::block_shutdown_signals();  // before any thread starts
   auto drt = api_server::make_drt_service(o.drt, {}, "nebuta dispatch");
   auto cfg = o.cfg;
@@ -49,6 +55,9 @@ void register_dispatch(CLI::App& app) {
       ->check(CLI::Range(1U, 256U));
   api_server::add_http_options(*cmd, o->cfg);
   cmd->add_flag("--quiet", o->quiet, "no access log on stderr");
+  cmd->add_flag("--migrate-db", o->migrate,
+                "convert a database of one service date (journal format 1) to this build's format, keeping a copy "
+                "of it as DB.format1, and exit");
   cmd->callback([o] { run_dispatch(*o); });
 }
 

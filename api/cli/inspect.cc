@@ -79,6 +79,7 @@ void print_text(timetable const& tt, summary const& s, api::loaded_timetable con
   for (auto const& [kind, n] : s.warnings) std::cout << (first ? "" : ", ") << kind << " " << n, first = false;
   std::cout << "\nloaded in:      " << loaded.load_seconds << " s" << (loaded.from_snapshot ? " (snapshot)" : "")
             << "\n";
+  for (auto const& sec : loaded.sections) std::cout << "stored index:   " << sec.name << ", " << sec.bytes.size() << " bytes\n";
 }
 
 nlohmann::json to_json(timetable const& tt, summary const& s, api::loaded_timetable const& loaded) {
@@ -106,6 +107,8 @@ nlohmann::json to_json(timetable const& tt, summary const& s, api::loaded_timeta
   for (auto const& [kind, n] : s.warnings) j["warnings"][kind] = n;
   j["load_seconds"] = loaded.load_seconds;
   j["from_snapshot"] = loaded.from_snapshot;
+  j["snapshot_sections"] = nlohmann::json::array();
+  for (auto const& sec : loaded.sections) j["snapshot_sections"].push_back({{"name", sec.name}, {"bytes", sec.bytes.size()}});
   return j;
 }
 

@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   nebuta::api_server::register_serve(app);
   nebuta::cli::register_dispatch(app);
   nebuta::cli::register_simulate(app);
+  nebuta::cli::register_rt_simulate(app);
+  nebuta::cli::register_flex_info(app);
   try {
     app.parse(argc, argv);
   } catch (CLI::ParseError const& e) {

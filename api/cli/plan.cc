@@ -6,24 +6,26 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
 #include <string>
 
 #include "commands.h"
+#include "nebuta/api/places_source.h"
 #include "nebuta/api_service/json.h"
 #include "nebuta/api_service/service.h"
 #include "nebuta/fare/journey.h"
 #include "nebuta/gtfs/csv.h"
 #include "nebuta/gtfs/parse.h"
+#include "nebuta/io/file.h"
 #include "nebuta/raptor/router.h"
 
 namespace nebuta::cli {
 namespace {
 
 struct plan_options {
+  std::string places;  // --places FILE (docs/search.md)
   api::timetable_source src;
   std::string date, from, to, depart, arrive, window, lang{"en"}, format{"text"}, queries, sort;
   std::optional<double> max_fare;
@@ -91,6 +93,7 @@ void print_journey_text(api_service::service const& svc, raptor::journey const& 
     } else {
       auto const line = tt.trip_line[leg.trip];
       auto const& f = fares[std::min(ride++, fare::max_rides - 1)];
+      if (leg.stay_seated) std::cout << "      (stay on board: it runs on as)\n";
       std::cout << "    " << clock_time(leg.start) << "  " << from << "  " << svc.line_label(line, chain) << " → "
                 << svc.headsign(leg, chain) << "  [" << fare_text(tt, f.known, f.amount, f.currency_digits, f.currency)
                 << (f.transfer ? ", transfer" : "") << "]\n"
@@ -99,10 +102,10 @@ void print_journey_text(api_service::service const& svc, raptor::journey const& 
   }
 }
 
-void run_batch(plan_options const& o, timetable const& tt, raptor::options const& opt, date_t date) {
-  std::ifstream in{o.queries, std::ios::binary};
-  if (!in) throw std::runtime_error{"cannot open " + o.queries};
-  std::string const data{std::istreambuf_iterator<char>{in}, {}};
+void run_batch(plan_options const& o, raptor::index const& idx, raptor::options const& opt, date_t date) {
+  auto const& tt = idx.tt();
+  std::string data;
+  if (io::read_file(o.queries, data) != io::read_status::ok) throw std::runtime_error{"cannot open " + o.queries};
   gtfs::string_arena arena;
   gtfs::csv_reader csv{data, arena};
   std::vector<std::string_view> fields;
@@ -115,7 +118,7 @@ void run_batch(plan_options const& o, timetable const& tt, raptor::options const
   };
   auto const id_col = col("id"), from_col = col("from_stop"), to_col = col("to_stop"), dep_col = col("departure");
   auto const n_cols = fields.size();
-  raptor::router router{tt};
+  raptor::router router{idx};
   std::vector<double> latencies;
   std::string out = "id,arrival,legs\n";
   auto const wall_start = std::chrono::steady_clock::now();
@@ -161,18 +164,18 @@ void run_plan(plan_options const& o) {
   api_service::parse_iso_date(o.date, "--date");  // before the (slow) load
   auto const loaded = api::load_timetable(o.src);
   auto const& tt = loaded.tt;
-  api_service::service const svc{tt};
+  api_service::service const svc{tt, {}, api::load_places(o.places), loaded.sections};
   auto const req = to_request(o);
   auto const date = api_service::parse_iso_date(o.date, "--date");
   if (!tt.day_of(date)) {
     std::cerr << "nebuta: warning: " << o.date << " is outside the timetable's service dates\n";
   }
-  if (!o.queries.empty()) return run_batch(o, tt, svc.router_options(req), date);
+  if (!o.queries.empty()) return run_batch(o, svc.raptor_index(), svc.router_options(req), date);
 
   if (o.from.empty() || o.to.empty()) throw std::runtime_error{"--from and --to are required (or --queries)"};
   if (o.depart.empty() == o.arrive.empty()) throw std::runtime_error{"give exactly one of --depart and --arrive"};
   auto const chain = api_service::make_lang_chain(o.lang);
-  raptor::router router{tt};
+  raptor::router router{svc.raptor_index()};
   auto const p = svc.plan_journeys(req, chain, router);
 
   if (o.format == "json") {
@@ -198,6 +201,7 @@ void register_plan(CLI::App& app) {
   auto* cmd = app.add_subcommand("plan", "plan journeys (earliest arrival, arrive-by, range) on a timetable");
   add_timetable_options(*cmd, o->src);
   cmd->add_option("--date", o->date, "service date YYYY-MM-DD")->required();
+  cmd->add_option("--places", o->places, "gazetteer of places usable as --from / --to (GeoJSON or CSV, docs/search.md)");
   cmd->add_option("--from", o->from, "origin: stop id, stop name or LAT,LON");
   cmd->add_option("--to", o->to, "destination: stop id, stop name or LAT,LON");
   cmd->add_option("--depart", o->depart, "departure time HH:MM");

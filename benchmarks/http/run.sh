@@ -16,15 +16,11 @@ feed=${FEED:-$root/../shared/data/jp-hachinohe-citybus}
 date=${DATE:-2026-04-08}
 port=${PORT:-18631}
 out=${OUT:-$(mktemp -d)}
+mkdir -p "$out"
 command -v wrk >/dev/null || { echo "run.sh: wrk not found (apt-get install wrk)" >&2; exit 1; }
 [ -x "$build/api/nebuta" ] || { echo "run.sh: $build/api/nebuta not built" >&2; exit 1; }
 
-# 2,000 random queries between stops of the feed, departing 06:00-20:59 (awk's srand(42)).
-awk -F, -v date="$date" 'NR > 1 { gsub(/"/, "", $1); if ($9 == "" || $9 ~ /0/) ids[n++] = $1 }
-  END { srand(42); for (i = 0; i < 2000; i++) {
-          a = ids[int(rand() * n)]; b = ids[int(rand() * n)];
-          printf "/v1/plan?from=%s&to=%s&date=%s&depart=%02d:%02d\n", a, b, date, 6 + int(rand() * 15), int(rand() * 60) } }' \
-  "$feed/stops.txt" > "$out/queries.txt"
+"$here/queries.sh" "$feed" "$date" > "$out/queries.txt"
 
 "$build/api/nebuta" serve --feed "$feed" --address 127.0.0.1 --port "$port" --threads "$server_threads" --quiet \
   2> "$out/server.log" &

@@ -1,7 +1,10 @@
 -- wrk script for the soak: a mix of planner and dispatcher requests on one `nebuta serve --db`.
---   wrk ... -s mixed.lua URL -- queries.txt stops.txt OPERATOR_TOKEN DATE
+--   wrk ... -s mixed.lua URL -- queries.txt stops.txt OPERATOR_TOKEN DATE [planner]
 -- 45 % plans, 15 % stop search, 15 % departures, 12 % offers (each offer made is accepted by a
 -- later request with its rider token), 13 % vehicle positions. Counts answers by status.
+-- With "planner" as the fifth argument, no on-demand request is sent: 45 % plans, 27.5 % stop
+-- search, 27.5 % departures (the dispatcher keeps every booking of the day, so only this mix
+-- can show that the HTTP layer's memory stays flat).
 local plans, stops = {}, {}
 local token = ""
 local date = ""
@@ -9,6 +12,7 @@ local pending = {}   -- accepted offers to send: {id, rider_token}
 local counter = 0
 local last_kind = nil
 local threads = {}
+local planner_only = false
 
 function setup(thread)
   table.insert(threads, thread)
@@ -19,6 +23,7 @@ function init(args)
   for line in io.lines(args[2]) do if #line > 0 then stops[#stops + 1] = line end end
   token = args[3]
   date = args[4]
+  planner_only = args[5] == "planner"
   counter = math.random(#plans)
 end
 
@@ -28,6 +33,7 @@ local function lon() return 141.46 + math.random() * 0.08 end
 function request()
   counter = counter + 1
   local r = math.random(100)
+  if planner_only and r > 45 then r = 46 + math.floor((r - 46) * 30 / 55) end  -- 46..75: search and departures
   if #pending > 0 and r <= 10 then
     local p = table.remove(pending, 1)
     last_kind = "accept"

@@ -92,6 +92,12 @@ TEST_CASE("cli: import -o then inspect --snapshot gives the same summary", "[cli
   auto const from_feed = run_json("inspect --feed " + shell_quote(sample) + " --format json");
   auto const from_snapshot = run_json("inspect --snapshot " + shell_quote(snapshot.string()) + " --format json");
   check_sample_summary(from_snapshot);
+  // The router's lower-bound graph is stored beside the timetable (docs/timetable.md).
+  REQUIRE(from_snapshot["snapshot_sections"].size() == 2U);
+  CHECK(from_snapshot["snapshot_sections"][0]["name"] == "raptor.lower_bound_graph");
+  CHECK(from_snapshot["snapshot_sections"][0]["bytes"].get<std::size_t>() > 1'000U);
+  CHECK(from_snapshot["snapshot_sections"][1]["name"] == "raptor.seated_links");
+  CHECK(from_feed["snapshot_sections"].empty());
   for (auto const* key : {"agencies", "stops", "routes", "trips", "stop_times", "raptor_routes", "service_start",
                           "service_end", "busiest_day", "languages", "warnings"}) {
     INFO("key " << key);

@@ -49,6 +49,16 @@ inline double test_haversine_m(double lat1, double lon1, double lat2, double lon
   return 2 * r * std::asin(std::sqrt(a));
 }
 
+// The in-process server of a test: 127.0.0.1, a free port, no access log.
+inline api_server::server_config loopback_config(unsigned threads = 2) {
+  api_server::server_config cfg;
+  cfg.address = "127.0.0.1";
+  cfg.port = 0;
+  cfg.threads = threads;
+  cfg.access_log = false;
+  return cfg;
+}
+
 // Seconds of the straight-line model: distance x detour / speed.
 inline double test_drive_s(double lat1, double lon1, double lat2, double lon2, double detour = 1.3, double kmh = 30.0) {
   return test_haversine_m(lat1, lon1, lat2, lon2) * detour / (kmh / 3.6);

@@ -1,6 +1,8 @@
-// Rules JSON (GeoJSON service area, meeting points) and fleet CSV of the on-demand service:
-// every key, every error path, the GeoJSON [lon, lat] order, rings with holes checked on
-// hand-placed points, round trips, and meeting points from real GTFS feeds counted independently.
+// Rules JSON (GeoJSON service area, meeting points, holidays) and fleet CSV (with the days of each
+// shift) of the on-demand service: every key, every error path, the GeoJSON [lon, lat] order,
+// rings with holes checked on hand-placed points, round trips, meeting points from real GTFS
+// feeds counted independently, holidays read off the Hachinohe feed's calendar_dates.txt by hand,
+// and dated shifts over a holiday with instants computed by hand.
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -14,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nebuta/dispatch/dispatcher.h"
+#include "nebuta/drt_config/calendar.h"
 #include "nebuta/drt_config/config.h"
 #include "shared_data.h"
 #include "temp_dir.h"
@@ -531,7 +534,7 @@ TEST_CASE("drt_config: fleet CSV", "[drt_config]") {
                                 "vehicle_id,seats,wheelchair_spaces,depot_lat,depot_lon,shift_start,shift_end\n"
                                 "ok1,4,0,-30.0,-51.2,06:00,14:00\n"           // 2
                                 ",4,0,-30.0,-51.2,06:00,14:00\n"              // 3
-                                "ok1,4,0,-30.0,-51.2,06:00,14:00\n"           // 4
+                                "ok1,5,0,-30.0,-51.2,15:00,20:00\n"           // 4
                                 "s1,-1,0,-30.0,-51.2,06:00,14:00\n"           // 5
                                 "s2,four,0,-30.0,-51.2,06:00,14:00\n"         // 6
                                 "s3,70000,0,-30.0,-51.2,06:00,14:00\n"        // 7
@@ -554,7 +557,7 @@ TEST_CASE("drt_config: fleet CSV", "[drt_config]") {
     auto const n = file.string();
     auto const expected = std::vector<std::string>{
         n + ":3: empty vehicle_id",
-        n + ":4: duplicate vehicle_id 'ok1' (first on line 2)",
+        n + ":4: vehicle_id 'ok1' has other seats, wheelchair spaces or depot than on line 2",
         n + ":5: invalid seats '-1' (a whole number from 0 to 65535)",
         n + ":6: invalid seats 'four' (a whole number from 0 to 65535)",
         n + ":7: invalid seats '70000' (a whole number from 0 to 65535)",
@@ -626,4 +629,166 @@ TEST_CASE("drt_config: the example files in examples/drt load", "[drt_config]") 
   CHECK(fleet.vehicles[4].name == "poa-05");
   CHECK(fleet.vehicles[4].shift_end == 26 * 3600);
   for (auto const& v : fleet.vehicles) CHECK(inside(poa, v.depot.lat, v.depot.lon));
+}
+
+namespace {
+
+date_t ymd(int y, unsigned m, unsigned d) { return std::chrono::sys_days{std::chrono::year{y} / m / d}; }
+
+}  // namespace
+
+TEST_CASE("drt_config: the days a shift runs", "[drt_config]") {
+  auto const rule = [](std::string_view text) {
+    std::string why;
+    auto const r = drt_config::parse_days(text, &why);
+    INFO(text << ": " << why);
+    REQUIRE(r);
+    return *r;
+  };
+  auto const error = [](std::string_view text) {
+    std::string why;
+    auto const r = drt_config::parse_days(text, &why);
+    CHECK_FALSE(r);
+    return why;
+  };
+  // 2026-11-23 is a Monday and a holiday (勤労感謝の日), 2026-11-24 a Tuesday, 2026-11-22 a Sunday.
+  auto const mon_hol = ymd(2026, 11, 23), tue = ymd(2026, 11, 24), sun = ymd(2026, 11, 22), sat = ymd(2026, 11, 21);
+  auto const weekdays = rule("mon-fri");
+  CHECK(weekdays.weekdays == 0x1f);
+  CHECK_FALSE(weekdays.holidays);
+  CHECK(weekdays.runs_on(tue, false));
+  CHECK_FALSE(weekdays.runs_on(mon_hol, true));  // a holiday Monday runs the 土日祝 shift instead
+  CHECK_FALSE(weekdays.runs_on(sat, false));
+  auto const weekend = rule("Sat, Sun; HOL");
+  CHECK(weekend.runs_on(mon_hol, true));
+  CHECK(weekend.runs_on(sun, false));
+  CHECK_FALSE(weekend.runs_on(tue, false));
+  CHECK(rule("fri-mon").weekdays == 0b1110001);  // wraps past Sunday
+  CHECK(rule("daily").runs_on(mon_hol, true));
+  auto const year_end = rule("daily !2026-12-29..2027-01-03 2027-01-02");
+  CHECK_FALSE(year_end.runs_on(ymd(2026, 12, 31), false));
+  CHECK_FALSE(year_end.runs_on(ymd(2027, 1, 2), false));  // a leave-out wins over an addition
+  CHECK(year_end.runs_on(ymd(2027, 1, 4), false));
+  auto const extra = rule("mon-fri 2026-11-21");
+  CHECK(extra.runs_on(sat, false));
+  CHECK_FALSE(extra.runs_on(sun, false));
+  auto const no_hol = rule("daily !hol !sun");
+  CHECK_FALSE(no_hol.runs_on(mon_hol, true));
+  CHECK_FALSE(no_hol.runs_on(sun, false));
+  CHECK(no_hol.runs_on(sat, false));
+  CHECK_THAT(error("mon-fry"), Catch::Contains("unknown item 'mon-fry'"));
+  CHECK_THAT(error("2026-02-30"), Catch::Contains("unknown item"));
+  CHECK_THAT(error("2026-12-31..2026-12-01"), Catch::Contains("unknown item"));
+  CHECK_THAT(error(""), Catch::Contains("no day"));
+  CHECK_THAT(error("!sat"), Catch::Contains("no day"));
+  CHECK_THAT(error("mon !"), Catch::Contains("'!' without an item"));
+}
+
+TEST_CASE("drt_config: a fleet with weekly patterns becomes dated shifts, holidays included", "[drt_config]") {
+  temp_dir const dir;
+  auto const file = dir.write("fleet.csv",
+                              "vehicle_id,seats,wheelchair_spaces,depot_lat,depot_lon,shift_start,shift_end,days\n"
+                              "hc-1,6,1,40.509,141.4335,07:00,19:00,mon-fri\n"
+                              "hc-1,6,1,40.509,141.4335,09:00,17:00,\"sat,sun,hol\"\n"
+                              "hc-2,4,0,40.516,141.4885,22:00,26:00,daily\n"
+                              "hc-3,4,0,40.516,141.4885,08:00,12:00,\n"
+                              "hc-4,4,0,40.516,141.4885,08:00,12:00,weekdays\n");
+  auto const f = drt_config::load_fleet_csv(file);
+  REQUIRE(f.errors.size() == 1);
+  CHECK_THAT(f.errors[0], Catch::Contains(":6: invalid days 'weekdays': unknown item 'weekdays'"));
+  REQUIRE(f.shifts.size() == 4);
+  CHECK(f.shifts[2].days.weekdays == 0x7f);  // empty days: daily
+  auto const zone = civil::time_zone::locate("Asia/Tokyo");
+  dispatch::holiday_calendar const holidays{{ymd(2026, 11, 23)}};
+  // Sunday 22nd, holiday Monday 23rd, Tuesday 24th. 2026-11-22 00:00 JST is 1,795,273,200.
+  constexpr dispatch::instant day22 = 1'795'273'200, h = 3600, day = 86'400;
+  auto const shifts = dispatch::shifts_between(f.shifts, holidays, zone, ymd(2026, 11, 22), ymd(2026, 11, 24));
+  std::vector<std::tuple<std::string, dispatch::instant, dispatch::instant>> got;
+  for (auto const& s : shifts) got.emplace_back(s.vehicle.name, s.vehicle.shift_start, s.vehicle.shift_end);
+  std::vector<std::tuple<std::string, dispatch::instant, dispatch::instant>> const expected{
+      {"hc-1", day22 + 9 * h, day22 + 17 * h},              // Sunday: the weekend shift
+      {"hc-2", day22 + 22 * h, day22 + 26 * h},             // ends at 02:00 on Monday
+      {"hc-3", day22 + 8 * h, day22 + 12 * h},
+      {"hc-1", day22 + day + 9 * h, day22 + day + 17 * h},  // the holiday: the weekend shift again
+      {"hc-2", day22 + day + 22 * h, day22 + day + 26 * h},
+      {"hc-3", day22 + day + 8 * h, day22 + day + 12 * h},
+      {"hc-1", day22 + 2 * day + 7 * h, day22 + 2 * day + 19 * h},  // Tuesday: the weekday shift
+      {"hc-2", day22 + 2 * day + 22 * h, day22 + 2 * day + 26 * h},
+      {"hc-3", day22 + 2 * day + 8 * h, day22 + 2 * day + 12 * h}};
+  CHECK(got == expected);
+  CHECK(shifts[0].vehicle.seats == 6);
+  CHECK(shifts[0].vehicle.wheelchairs == 1);
+  CHECK(shifts[3].day == ymd(2026, 11, 23));
+
+  // Overlapping shifts of one vehicle: the later one is left out, and said.
+  std::vector<dispatch::shift_pattern> overlapping{f.shifts[2], f.shifts[2]};
+  overlapping[1].start = 25 * 3600;  // 01:00 the next morning, inside the night shift
+  overlapping[1].end = 30 * 3600;
+  std::vector<std::string> problems;
+  auto const kept =
+      dispatch::shifts_between(overlapping, holidays, zone, ymd(2026, 11, 22), ymd(2026, 11, 22), &problems);
+  CHECK(kept.size() == 1);
+  REQUIRE(problems.size() == 1);
+  CHECK_THAT(problems[0], Catch::Contains("hc-2") && Catch::Contains("overlaps its shift 2026-11-22T22:00:00+09:00"));
+
+  // On a day whose clock goes forward (Berlin, 2026-03-29 02:00), 07:00 is the wall-clock time:
+  // seconds from noon minus 12 h (2026-03-28T22:00Z), as GTFS counts.
+  std::vector<dispatch::shift_pattern> berlin{f.shifts[2]};
+  berlin[0].start = 7 * 3600;
+  berlin[0].end = 19 * 3600;
+  auto const dst = dispatch::shifts_between(berlin, {}, civil::time_zone::locate("Europe/Berlin"), ymd(2026, 3, 29),
+                                            ymd(2026, 3, 29));
+  REQUIRE(dst.size() == 1);
+  CHECK(dst[0].vehicle.shift_start == 1'774'735'200 + 7 * h);
+  CHECK(civil::time_zone::locate("Europe/Berlin").iso(dst[0].vehicle.shift_start) == "2026-03-29T07:00:00+02:00");
+}
+
+TEST_CASE("drt_config: holidays from a list file, a GTFS feed, or the rules", "[drt_config]") {
+  temp_dir const dir;
+  auto const list = dir.write("holidays.txt",
+                              "\xEF\xBB\xBF# 日本の祝日 (excerpt)\n"
+                              "2026-11-03,文化の日\n"
+                              "\n"
+                              "2026-11-23 , 勤労感謝の日   # Labour Thanksgiving\n"
+                              "2026-11-23\n"
+                              "23/11/2026\n");
+  auto const h = drt_config::load_holidays(list);
+  CHECK(h.days == std::vector<date_t>{ymd(2026, 11, 3), ymd(2026, 11, 23)});
+  REQUIRE(h.errors.size() == 1);
+  CHECK(h.errors[0] == list.string() + ":6: '23/11/2026' is not a date YYYY-MM-DD; line skipped");
+  CHECK_THROWS_AS(drt_config::load_holidays(dir.path / "none.txt"), config_error);
+
+  drt_config::holiday_list from_rules;
+  drt_config::parse_rules(json::parse(R"({"holidays": ["2026-12-31", "2026-11-23", "2026-12-31"]})"), {}, "rules.json",
+                          &from_rules);
+  CHECK(from_rules.days == std::vector<date_t>{ymd(2026, 11, 23), ymd(2026, 12, 31)});
+  drt_config::parse_rules(json::parse(R"({"holidays": "holidays.txt"})"), dir.path, "rules.json", &from_rules);
+  CHECK(from_rules.days.size() == 2);
+  CHECK_THAT(error_of(R"({"holidays": ["2026-13-01"]})"), Catch::Contains("holidays[0]: must be a date"));
+  CHECK_THAT(error_of(R"({"holidays": 3})"), Catch::Contains("holidays: must be an array"));
+  CHECK_THAT(error_of(R"({"holidays": {"feed": "x"}})"), Catch::Contains("holidays.feed: unknown key"));
+  CHECK_THAT(error_of(R"({"holidays": "missing.txt"})", dir.path), Catch::Contains("cannot read file"));
+  CHECK(error_of(R"({"holidays": null})").empty());
+
+  // A feed without a Sunday-only service says nothing about holidays.
+  auto const flat = dir.path / "flat";
+  fs::create_directories(flat);
+  std::ofstream{flat / "calendar.txt"} << "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
+                                          "start_date,end_date\nall,1,1,1,1,1,1,1,20260101,20261231\n";
+  CHECK_THROWS_WITH(drt_config::load_holidays(flat), Catch::Contains("no service that runs on Sundays only"));
+
+  NEBUTA_REQUIRE_DATASET(feed, "jp-hachinohe-citybus");
+  // Read off calendar_dates.txt by hand: the dates "2_日祝" (Sundays only in calendar.txt) is added
+  // on, none of them a Sunday: national holidays, Obon (08-13..15) and the year end (12-30..01-02).
+  std::vector<date_t> const expected{
+      ymd(2026, 4, 29),  ymd(2026, 5, 4),   ymd(2026, 5, 5),   ymd(2026, 5, 6),  ymd(2026, 7, 20), ymd(2026, 8, 11),
+      ymd(2026, 8, 13),  ymd(2026, 8, 14),  ymd(2026, 8, 15),  ymd(2026, 9, 21), ymd(2026, 9, 22), ymd(2026, 9, 23),
+      ymd(2026, 10, 12), ymd(2026, 11, 3),  ymd(2026, 11, 23), ymd(2026, 12, 30), ymd(2026, 12, 31), ymd(2027, 1, 1),
+      ymd(2027, 1, 2),   ymd(2027, 1, 11),  ymd(2027, 2, 11),  ymd(2027, 2, 23), ymd(2027, 3, 22)};
+  auto const hachinohe = drt_config::load_holidays(feed);
+  CHECK(hachinohe.errors.empty());
+  CHECK(hachinohe.days == expected);
+  drt_config::parse_rules(json::parse(R"({"holidays": {"gtfs": ")" + feed.string() + R"("}})"), {}, "rules.json",
+                          &from_rules);
+  CHECK(from_rules.days == expected);
 }

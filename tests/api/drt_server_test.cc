@@ -39,7 +39,7 @@ struct fixture {
   std::atomic<std::int64_t> now{tokyo_midnight_2026_11_22 + 8 * 3600};  // 08:00 local
   std::unique_ptr<as::drt_service> drt;
   std::unique_ptr<as::http_server> server;
-  std::function<std::optional<nebuta::latlon>(std::string const&)> stop_lookup;
+  decltype(as::drt_options::stop_lookup) stop_lookup;
 
   fixture() { start(); }
   ~fixture() { stop(); }
@@ -48,7 +48,6 @@ struct fixture {
     as::drt_options o;
     o.db = dir.path / "state.sqlite";
     o.timezone = "Asia/Tokyo";
-    o.service_date = "2026-11-22";
     o.operator_token = op_token;
     o.reoptimise_every_s = 0;
     o.clock = [this] { return now.load(); };
@@ -104,43 +103,45 @@ std::string offer_body(double plat = pu_lat, double plon = pu_lon, double dlat =
 
 }  // namespace
 
-TEST_CASE("drt: service clock maps wall time to seconds of the service day", "[drt]") {
-  auto const c = as::service_clock::make("Asia/Tokyo", "2026-11-22");
-  CHECK(c.midnight_unix == tokyo_midnight_2026_11_22);
-  CHECK(c.utc_offset_s == 9 * 3600);
-  CHECK(c.parse("2026-11-22T09:30:00+09:00") == 34200);
-  CHECK(c.parse("2026-11-22T00:30:00Z") == 34200);
-  CHECK(c.parse("2026-11-22T09:30:00.250+0900") == 34200);
-  CHECK(c.parse("2026-11-22T09:30") == 34200);  // no offset: the service date's
-  CHECK(c.parse("09:30") == 34200);
-  CHECK(c.parse("25:00:00") == 90000);
-  CHECK(c.parse("34200") == 34200);
-  CHECK(c.parse("2026-11-21T23:00:00+09:00") == -3600);
-  CHECK(c.parse("9:30") == 34200);  // one clock parser for every API (nebuta/core/civil_time.h)
+TEST_CASE("drt: service clock maps instants to the zone's dates and times", "[drt]") {
+  auto const c = as::service_clock::make("Asia/Tokyo");
+  constexpr std::int64_t day = tokyo_midnight_2026_11_22;
+  constexpr std::int64_t now = day + 8 * 3600;
+  CHECK(c.day_start(std::chrono::sys_days{std::chrono::year{2026} / 11 / 22}) == day);
+  CHECK(c.service_date(now) == std::chrono::sys_days{std::chrono::year{2026} / 11 / 22});
+  CHECK(c.seconds_of_day(now) == 8 * 3600);
+  CHECK(c.parse("2026-11-22T09:30:00+09:00", now) == day + 34200);
+  CHECK(c.parse("2026-11-22T00:30:00Z", now) == day + 34200);
+  CHECK(c.parse("2026-11-22T09:30:00.250+0900", now) == day + 34200);
+  CHECK(c.parse("2026-11-22T09:30", now) == day + 34200);  // no offset: the zone's wall time
+  CHECK(c.parse("2026-11-23T09:30", now) == day + 86'400 + 34200);  // tomorrow
+  CHECK(c.parse("09:30", now) == day + 34200);  // a clock time: of today's service date
+  CHECK(c.parse("25:00:00", now) == day + 90000);
+  CHECK(c.parse("34200", now) == day + 34200);
+  CHECK(c.parse("2026-11-21T23:00:00+09:00", now) == day - 3600);
+  CHECK(c.parse("9:30", now) == day + 34200);  // one clock parser for every API (nebuta/core/civil_time.h)
+  CHECK(c.parse("09:30", now + 86'400) == day + 86'400 + 34200);  // today moves on
   for (auto const* bad : {"", "09:60", "abc", "2026-13-01T00:00Z", "2026-11-22T09:30+25:00", "2026-02-30T00:00Z",
-                          "99999999999999"})
-    CHECK_FALSE(c.parse(bad).has_value());
-  CHECK(c.iso(34200) == "2026-11-22T09:30:00+09:00");
-  CHECK(c.iso(90000) == "2026-11-23T01:00:00+09:00");
-  CHECK(c.iso(-60) == "2026-11-21T23:59:00+09:00");
-  CHECK(c.to_service(tokyo_midnight_2026_11_22 + 100) == 100);
+                          "99999999999999", "1969-12-31T00:00Z", "2300-01-01T00:00Z"})
+    CHECK_FALSE(c.parse(bad, now).has_value());
+  CHECK(c.iso(day + 34200) == "2026-11-22T09:30:00+09:00");
+  CHECK(c.iso(day + 90000) == "2026-11-23T01:00:00+09:00");
+  CHECK(c.iso(day - 60) == "2026-11-21T23:59:00+09:00");
 
   // A DST change day: time 0 is GTFS's "noon minus 12 h", noon CEST (10:00Z) - 12 h =
   // 2026-03-28T22:00:00Z, which is 23:00 CET of the day before; 09:30 CEST is 09:30 of the day.
-  auto const berlin = as::service_clock::make("Europe/Berlin", "2026-03-29");
-  CHECK(berlin.midnight_unix == 1774735200);
-  CHECK(berlin.utc_offset_s == 3600);
-  CHECK(berlin.iso(0) == "2026-03-28T23:00:00+01:00");
+  auto const berlin = as::service_clock::make("Europe/Berlin");
+  auto const dst_day = std::chrono::sys_days{std::chrono::year{2026} / 3 / 29};
+  CHECK(berlin.day_start(dst_day) == 1774735200);
+  CHECK(berlin.iso(1774735200) == "2026-03-28T23:00:00+01:00");
   // After the change GTFS times read as the clock: 09:30:00 is 09:30 CEST (07:30Z).
-  CHECK(berlin.parse("2026-03-29T09:30:00") == 34200);  // no offset: CEST, by the zone
-  CHECK(berlin.parse("2026-03-29T07:30:00Z") == 34200);
-  CHECK(berlin.iso(34200) == "2026-03-29T09:30:00+02:00");
-  CHECK(berlin.iso(3600) == "2026-03-29T00:00:00+01:00");  // before it, an hour behind the clock
-  CHECK_THROWS_AS(as::service_clock::make("Mars/Olympus", "2026-11-22"), std::invalid_argument);
-  CHECK_THROWS_AS(as::service_clock::make("Asia/Tokyo", "2026-11-31"), std::invalid_argument);
+  CHECK(berlin.parse("2026-03-29T09:30:00", 1774735200) == 1774735200 + 34200);  // no offset: CEST
+  CHECK(berlin.parse("2026-03-29T07:30:00Z", 0) == 1774735200 + 34200);
+  CHECK(berlin.iso(1774735200 + 34200) == "2026-03-29T09:30:00+02:00");
+  CHECK_THROWS_AS(as::service_clock::make("Mars/Olympus"), std::invalid_argument);
 }
 
-TEST_CASE("drt: booking flow in JSON with hand-computed times; state survives a restart", "[drt]") {
+TEST_CASE("drt: booking flow in JSON with hand-computed times, state survives a restart", "[drt]") {
   fixture f;
   auto const info = f.call_json("GET", "/v1/drt/info");
   CHECK(info["service_date"] == "2026-11-22");
@@ -263,9 +264,11 @@ TEST_CASE("drt: booking flow in JSON with hand-computed times; state survives a 
   auto const before_cancelled = f.call("GET", "/v1/drt/requests/" + third_id, {}, op).body;
   auto const before_fleet = f.call("GET", "/v1/drt/vehicles", {}, op).body;
   auto const before_stops = f.call("GET", "/v1/drt/vehicles/v1/stops", {}, op).body;
-  f.stop();
+  f.stop();  // a clean stop writes a snapshot: the restart restores it and replays nothing
   f.start();
-  CHECK(f.drt->n_replayed() > 10);
+  CHECK(f.drt->n_replayed() == 0);
+  REQUIRE_FALSE(f.drt->startup_notes().empty());
+  CHECK_THAT(f.drt->startup_notes().front(), Catch::StartsWith("restored the snapshot after command"));
   CHECK(f.call("GET", "/v1/drt/requests/" + id, {}, rider).body == before_status);
   CHECK(f.call("GET", "/v1/drt/requests/" + third_id, {}, op).body == before_cancelled);
   CHECK(f.call("GET", "/v1/drt/vehicles", {}, op).body == before_fleet);
@@ -377,7 +380,7 @@ TEST_CASE("drt: GTFS-RT vehicle positions decode to what was posted", "[drt]") {
   f.add_vehicle("silent", 35.71, 139.71);  // never reports: not in the feed
   f.call_json("POST", "/v1/drt/vehicles/a/position", json{{"lat", 35.681234}, {"lon", 139.765432}}.dump(), op);
   f.now += 5;
-  f.call_json("POST", "/v1/drt/vehicles/b/position", json{{"lat", -0.5}, {"lon", 139.70}}.dump(), op);  // any place
+  f.call_json("POST", "/v1/drt/vehicles/b/position", json{{"lat", 35.699}, {"lon", 139.70}}.dump(), op);  // a moment before
   f.now += 5;
   f.call_json("POST", "/v1/drt/vehicles/b/position", json{{"lat", 35.701}, {"lon", 139.702}}.dump(), op);
 
@@ -526,7 +529,7 @@ TEST_CASE("drt: bad requests get 4xx with code and message", "[drt]") {
       {"POST", "/v1/drt/vehicles", vehicle({{"shift_start_time", "10:00"}, {"shift_end_time", "09:00"}}), op, 400,
        "invalid_shift"},
       {"POST", "/v1/drt/vehicles", vehicle({{"shift_start_time", "soon"}}), op, 400, "invalid_time"},
-      {"POST", "/v1/drt/vehicles", vehicle({{"vehicle_id", "v1"}}), op, 409, "vehicle_exists"},
+      {"POST", "/v1/drt/vehicles", vehicle({{"vehicle_id", "v1"}}), op, 409, "shift_overlaps"},  // a whole day
       {"PUT", "/v1/drt/vehicles/zz", vehicle({{"vehicle_id", "other"}}), op, 400, "invalid_vehicle"},
   };
   REQUIRE(cases.size() >= 20);
@@ -543,6 +546,73 @@ TEST_CASE("drt: bad requests get 4xx with code and message", "[drt]") {
   // None of them created a request; the server still works.
   CHECK(f.call_json("GET", "/v1/drt/info")["n_requests"] == n_requests_before);
   CHECK(f.call_json("POST", "/v1/drt/offers", offer_body())["offered"] == true);
+}
+
+TEST_CASE("drt: errors and refusals in the request's language", "[drt]") {
+  fixture f;
+  f.add_vehicle("v1", depot_lat, depot_lon);
+  struct language_case {
+    std::string method, target, body, headers;
+    int status;
+    std::string field, text;  // `field` of the JSON answer holds `text`
+  };
+  std::vector<language_case> const cases{
+      {"GET", "/v1/drt/vehicles/zz", "", op + "Accept-Language: ja\r\n", 404, "message", "ID「zz」の車両はありません"},
+      {"GET", "/v1/drt/requests/0?lang=ko", "", "", 401, "message",
+       "이 엔드포인트에는 Authorization: Bearer <승객 토큰 또는 운영자 토큰>이 필요합니다"},
+      {"POST", "/v1/drt/offers?lang=zh-Hant", offer_body(pu_lat, pu_lon, pu_lat, pu_lon), "", 200, "reject_message",
+       "請求無效（起訖點相同，或乘客人數有誤）"},
+      {"POST", "/v1/drt/offers", offer_body(pu_lat, pu_lon, pu_lat, pu_lon), "Accept-Language: zh-CN,zh;q=0.9\r\n", 200,
+       "reject_message", "请求无效（起终点相同，或乘客人数有误）"},
+      {"POST", "/v1/drt/offers", offer_body(pu_lat, pu_lon, pu_lat, pu_lon), "Accept-Language: fr\r\n", 200,
+       "reject_message", "the request is not valid (same place, or bad passenger counts)"},
+      {"POST", "/v1/drt/vehicles?lang=ja",
+       R"({"vehicle_id":"v1","seats":4,"depot":{"lat":35,"lon":139},"shift_start_time":"06:00","shift_end_time":"22:00"})",
+       op, 409, "message", "この車両のこの勤務は別の値で登録済みです（登録後の勤務は変更できません）"},
+      {"POST", "/v1/drt/vehicles?lang=ja", R"({"vehicle_id":"v1","seats":4,"depot":{"lat":35,"lon":139}})", op, 409,
+       "message", "この車両には 2026-11-22T06:00:00+09:00 から 2026-11-22T22:00:00+09:00 までの勤務がすでにあります"},
+  };
+  for (auto const& c : cases) {
+    auto const r = f.call(c.method, c.target, c.body, c.headers);
+    INFO(c.method << " " << c.target << " -> " << r.status << " " << r.body);
+    CHECK(r.status == c.status);
+    CHECK(json::parse(r.body)[c.field] == c.text);
+  }
+}
+
+TEST_CASE("drt: the on-demand API keeps the server's limits, as the planner does", "[drt]") {
+  fixture f;
+  f.add_vehicle("v1", depot_lat, depot_lon);
+  as::server_config cfg;
+  cfg.access_log = false;
+  cfg.max_body_bytes = 300;
+  cfg.max_params = 2;
+  cfg.max_param_bytes = 12;
+  cfg.max_uri_bytes = 80;
+  as::api a{nullptr, f.drt.get(), cfg};  // the pipeline without sockets: the gate's own limits do not interfere
+  auto const serve = [&](std::string method, std::string target, std::string body = {}) {
+    as::http_request r;
+    r.method = std::move(method);
+    r.target = std::move(target);
+    r.body = std::move(body);
+    r.authorization = "Bearer " + op_token;
+    auto const res = a.serve(r);
+    return std::pair{res.status, json::parse(res.body)};
+  };
+  auto const [big, big_j] = serve("POST", "/v1/drt/offers", offer_body() + std::string(300, ' '));
+  CHECK(big == 413);
+  CHECK(big_j["code"] == "body_too_large");
+  CHECK(big_j["message"] == "request body too large (at most 300 bytes)");
+  auto const [long_field, long_field_j] =
+      serve("POST", "/v1/drt/offers", R"({"pickup":{"stop_id":"a-stop-id-of-20-ch"},"dropoff":{"lat":35,"lon":139}})");
+  CHECK(long_field == 400);
+  CHECK(long_field_j["message"] == "malformed request body: a field is longer than 12 bytes");
+  CHECK(serve("GET", "/v1/drt/info?lang=en&a=1&b=2").second["code"] == "too_many_parameters");
+  CHECK(serve("GET", "/v1/drt/info?lang=en-GB-oxendict").second["code"] == "parameter_too_long");
+  CHECK(serve("GET", "/v1/drt/info?lang=en&lang=en").second["code"] == "duplicate_parameter");
+  CHECK(serve("GET", "/v1/drt/info?lang=%C0%AF").second["code"] == "invalid_utf8");
+  CHECK(serve("GET", "/v1/drt/vehicles/" + std::string(80, 'v')).first == 414);
+  CHECK(serve("GET", "/v1/drt/info?lang=ja").first == 200);
 }
 
 TEST_CASE("drt: a journal write failure answers 503 and makes the service read-only", "[drt]") {
@@ -578,7 +648,7 @@ TEST_CASE("drt: a journal write failure answers 503 and makes the service read-o
 TEST_CASE("drt: pickup and drop-off by stop id of the loaded timetable", "[drt]") {
   fixture f;
   f.stop();
-  f.stop_lookup = [](std::string const& id) -> std::optional<nebuta::latlon> {
+  f.stop_lookup = [](std::string const& id, std::vector<std::string> const&) -> std::optional<nebuta::latlon> {
     if (id == "otemachi") return nebuta::latlon{pu_lat, pu_lon};
     if (id == "kamiyacho") return nebuta::latlon{do_lat, do_lon};
     return std::nullopt;

@@ -33,7 +33,7 @@ TEST_CASE("fares api: Leg.fare and Journey.fare, sort=fare, max_fare", "[api][fa
   NEBUTA_REQUIRE_DATASET(feed, "jp-hachinohe-citybus");
   auto const loaded = nebuta::gtfs_import::load({{"hachinohe", feed}});
   nebuta::api_service::service const svc{loaded.tt};
-  nebuta::raptor::router router{loaded.tt};
+  nebuta::raptor::router router{svc.raptor_index()};
   auto const chain = nebuta::api_service::make_lang_chain("en");
 
   auto const plan = svc.plan(hachinohe_request(), chain, router);

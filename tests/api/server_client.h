@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "nebuta/api/places_source.h"
 #include "nebuta/api/timetable_source.h"
 #include "nebuta/api_server/server.h"
 #include "nebuta/api_service/service.h"
@@ -141,7 +142,8 @@ struct test_server {
   std::unique_ptr<api_service::service> svc;
   std::unique_ptr<api_server::http_server> server;
 
-  explicit test_server(std::string const& feed, unsigned threads = 4) {
+  // `places`: a gazetteer file, as `nebuta serve --places`.
+  explicit test_server(std::string const& feed, unsigned threads = 4, std::string const& places = {}) {
     api::timetable_source src;
     src.feeds.push_back(feed);
     loaded = api::load_timetable(src);
@@ -149,7 +151,7 @@ struct test_server {
     lim.strict_dates = true;
     lim.max_window_s = 6 * 3600;
     lim.max_compute = std::chrono::milliseconds{20000};
-    svc = std::make_unique<api_service::service>(loaded.tt, lim);
+    svc = std::make_unique<api_service::service>(loaded.tt, lim, api::load_places(places));
     api_server::server_config cfg;
     cfg.address = "127.0.0.1";
     cfg.port = 0;

@@ -1,6 +1,7 @@
 // The dispatcher's SQLite command journal: every command type survives the round trip, a random
-// session replays to the same state, a process killed with SIGKILL loses no acknowledged command,
-// and a journal of another format version is refused.
+// session replays to the same state, also after compactions into snapshots, a process killed with
+// SIGKILL (also while compacting) loses no acknowledged command, a journal of another format
+// version is refused, and a one-day database of format 1 is converted to Unix times.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,7 +19,10 @@
 #include <random>
 
 #include "nebuta/dispatch/dispatcher.h"
+#include "nebuta/sim/simulation.h"
 #include "nebuta/storage/journal.h"
+#include "nebuta/storage/migrate.h"
+#include "nebuta/storage/snapshot.h"
 
 using namespace nebuta;
 using namespace nebuta::dispatch;
@@ -92,9 +96,10 @@ std::vector<command> every_command_type() {
                       {"bus 1 — Zona Norte \"A\"", 6, 1, {-30.0501234567891, -51.1712345678912}, 21'600, 61'200}},
       add_vehicle_cmd{-5,
                       {std::string{"\xff\xfe bad utf-8\x00 end"sv}, 0, 65'535, {-0.0, 1e-300}, -86'400, 3 * 86'400}},
-      add_vehicle_cmd{0, {"", 4, 0, {0.1 + 0.2, -51.27}, std::numeric_limits<seconds_t>::min(), no_time}},
+      add_vehicle_cmd{0, {"", 4, 0, {0.1 + 0.2, -51.27}, std::numeric_limits<instant>::min(), no_time}},
       offer_cmd{25'300, {{-30.01, -51.2}, {-30.1, -51.14}, 2, 1, 25'300}},
-      offer_cmd{25'301, {{nan, -nan}, {inf, -inf}, 0, 3, std::numeric_limits<seconds_t>::max()}},
+      offer_cmd{25'301, {{nan, -nan}, {inf, -inf}, 0, 3, std::numeric_limits<instant>::max()}},
+      offer_cmd{1'795'302'000, {{-30.02, -51.21}, {-30.03, -51.2}, 1, 0, 1'795'390'000}},  // Unix instants
       offer_cmd{25'302, {{std::nextafter(-30.0, 0.0), 5e-324}, {-30.0, -51.0}, 65'535, 0, 0}},
       accept_cmd{25'310, request_idx{0}},
       accept_cmd{25'311, request_idx::invalid()},
@@ -123,16 +128,16 @@ std::vector<command> random_session(std::uint64_t seed, rules const& r, int n_re
   recorder rec;
   dispatcher d{model, r};
   d.set_journal(&rec);
-  seconds_t now = 7 * 3600;
+  instant now = 7 * 3600;
   auto const n_vehicles = uniform_int(3, 6);
   for (int i = 0; i < n_vehicles; ++i) {
     auto const start = uniform_int(6 * 3600, 8 * 3600);
     d.add_vehicle(now, {"v" + std::to_string(i), static_cast<std::uint16_t>(uniform_int(1, 6)),
                         static_cast<std::uint16_t>(chance(0.4) ? 1 : 0), place(), start, start + 6 * 3600});
   }
-  auto const follow_plans = [&](seconds_t until) {
+  auto const follow_plans = [&](instant until) {
     for (;;) {
-      seconds_t best = no_time;
+      instant best = no_time;
       vehicle_idx which;
       for (auto v = vehicle_idx{0}; v.v() < d.vehicles().size(); ++v) {
         auto const& st = d.vehicle(v).stops;
@@ -151,10 +156,10 @@ std::vector<command> random_session(std::uint64_t seed, rules const& r, int n_re
     }
     now = std::max(now, until);
   };
-  std::vector<std::pair<seconds_t, request_idx>> accepts;
-  seconds_t next_reopt = now + 120;
+  std::vector<std::pair<instant, request_idx>> accepts;
+  instant next_reopt = now + 120;
   for (int i = 0; i < n_requests; ++i) {
-    auto const next = now + 1 + static_cast<seconds_t>(std::exponential_distribution<double>{1.0 / 120.0}(rng));
+    auto const next = now + 1 + static_cast<instant>(std::exponential_distribution<double>{1.0 / 120.0}(rng));
     std::stable_sort(accepts.begin(), accepts.end(), [](auto const& a, auto const& b) { return a.first < b.first; });
     while (!accepts.empty() && accepts.front().first <= next) {
       follow_plans(accepts.front().first);
@@ -366,9 +371,9 @@ TEST_CASE("storage: a journal of another format version, or not a journal, is re
   SECTION("database version") {
     temp_db db{"version"};
     { storage::sqlite_journal{db.path}.record(reoptimise_cmd{1}); }
-    sql(db.path, "PRAGMA user_version=2");
+    sql(db.path, "PRAGMA user_version=3");
     auto const msg = message_of(db.path);
-    CHECK_THAT(msg, Catch::Contains("format version 2 is not supported") && Catch::Contains("version 1"));
+    CHECK_THAT(msg, Catch::Contains("format version 3 is not supported") && Catch::Contains("version 2"));
     CHECK_THROWS_AS(storage::sqlite_journal{db.path}, storage::journal_error);
     dispatcher d{model, test_rules()};
     CHECK_THROWS_AS(storage::replay(db.path, d), storage::journal_error);
@@ -401,4 +406,353 @@ TEST_CASE("storage: a journal of another format version, or not a journal, is re
     temp_db missing{"missing"};
     CHECK_THAT(message_of(missing.path), Catch::Contains("no such file"));
   }
+}
+
+namespace {
+
+std::string dump_of_state(storage::snapshot s, rules const& r) {
+  dispatcher d{model, r};
+  REQUIRE(d.restore(std::move(s.vehicles), std::move(s.requests)));
+  return d.dump();
+}
+
+}  // namespace
+
+TEST_CASE("storage: a snapshot keeps every field bit for bit, a damaged one is refused") {
+  auto const r = test_rules();
+  auto const commands = random_session(31, r, 60);
+  dispatcher d{model, r};
+  for (std::size_t i = 0; i < commands.size() * 2 / 3; ++i) d.apply(commands[i]);
+  REQUIRE(d.vehicles().size() > 0);
+  REQUIRE(d.requests().size() > 10);
+  auto const bytes = storage::encode_snapshot(storage::snapshot_of(d, 1234, std::string{"extra \x00\xff", 8}));
+  auto const back = storage::decode_snapshot(bytes);
+  CHECK(back.seq == 1234);
+  CHECK(back.extra == std::string{"extra \x00\xff", 8});
+  CHECK(storage::encode_snapshot(back) == bytes);
+  CHECK(dump_of_state(back, r) == d.dump());
+
+  auto const refused = [](std::string const& b) {
+    try {
+      (void)storage::decode_snapshot(b);
+    } catch (storage::journal_error const& e) {
+      return std::string{e.what()};
+    }
+    return std::string{"(accepted)"};
+  };
+  auto flipped = bytes;
+  flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 0x10);
+  CHECK_THAT(refused(flipped), Catch::Contains("checksum"));
+  CHECK_THAT(refused(bytes.substr(0, bytes.size() - 1)), Catch::Contains("checksum"));
+  CHECK_THAT(refused("NEBUTA-SNAPSHOT\n"), Catch::Contains("not a Nebuta snapshot"));
+  CHECK_THAT(refused("hello"), Catch::Contains("not a Nebuta snapshot"));
+  CHECK_THAT(refused(""), Catch::Contains("not a Nebuta snapshot"));
+  // Random damage with a matching checksum (a writer's bug, not the disk's) is refused as well,
+  // never read past the end or half-restored.
+  std::mt19937_64 rng{5};
+  for (int i = 0; i < 200; ++i) {
+    auto body = bytes.substr(0, bytes.size() - 8);
+    auto const cut = std::uniform_int_distribution<std::size_t>{16, body.size()}(rng);
+    body.resize(cut);
+    std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a, as the format says
+    for (auto const c : body) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    for (int k = 0; k < 8; ++k) body += static_cast<char>((h >> (8 * k)) & 0xff);
+    auto const what = refused(body);
+    if (cut < bytes.size() - 8) CHECK(what != "(accepted)");
+  }
+}
+
+TEST_CASE("storage: a snapshot of format 1 (without the pickup and no-show times) is still read") {
+  auto const r = test_rules();
+  auto const commands = random_session(32, r, 60);
+  dispatcher d{model, r};
+  for (auto const& c : commands) d.apply(c);
+  auto full = storage::snapshot_of(d, 77);
+  REQUIRE(full.requests.size() > 10);
+  for (auto& q : full.requests) q.pickup_reached_at = q.no_show_at = 1'800'000'000;  // set: format 2 keeps them
+  auto none = full;
+  none.requests.clear();
+  auto const bytes = storage::encode_snapshot(full);
+  auto const head = storage::encode_snapshot(none);
+  // Format 2 = format 1 with two 8-byte times at the end of each request (fixed-size records).
+  auto const n = full.requests.size();
+  auto const record = (bytes.size() - head.size()) / n;
+  REQUIRE((bytes.size() - head.size()) % n == 0);
+  auto v1 = bytes.substr(0, head.size() - 8);
+  v1[16] = 1;  // the u32 format after the 16-byte magic, little-endian
+  for (std::size_t i = 0; i < n; ++i) v1 += bytes.substr(head.size() - 8 + i * record, record - 16);
+  auto const sealed = [](std::string body) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a, as the format says
+    for (auto const c : body) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    for (int k = 0; k < 8; ++k) body += static_cast<char>((h >> (8 * k)) & 0xff);
+    return body;
+  };
+  auto const back = storage::decode_snapshot(sealed(v1));
+  REQUIRE(back.requests.size() == n);
+  for (std::size_t i = 0; i < n; ++i) {
+    CHECK(back.requests[i].pickup_reached_at == nebuta::dispatch::no_time);
+    CHECK(back.requests[i].no_show_at == nebuta::dispatch::no_time);
+    CHECK(back.requests[i].picked_up_at == full.requests[i].picked_up_at);
+    CHECK(back.requests[i].cancelled == full.requests[i].cancelled);
+  }
+  v1[16] = 3;
+  CHECK_THROWS_WITH(storage::decode_snapshot(sealed(v1)), Catch::Contains("format 3 is not supported"));
+}
+
+TEST_CASE("storage: a journal compacted at random moments replays to the state of the whole journal") {
+  auto const r = test_rules();
+  std::mt19937_64 rng{77};
+  for (std::uint64_t seed : {41u, 42u, 43u}) {
+    INFO("seed " << seed);
+    auto const commands = random_session(seed, r, 60);
+    temp_db db{"compact"};
+    std::size_t n_compactions = 0;
+    {
+      storage::sqlite_journal j{db.path};
+      dispatcher live{model, r};
+      live.set_journal(&j);
+      for (std::size_t i = 0; i < commands.size(); ++i) {
+        live.apply(commands[i]);
+        if (std::uniform_int_distribution<int>{0, 40}(rng) == 0 || i + 1 == commands.size() / 2) {
+          j.compact(live, "after " + std::to_string(i + 1));
+          ++n_compactions;
+          CHECK(j.snapshot_sequence() == static_cast<std::int64_t>(i + 1));
+          CHECK(j.commands_since_snapshot() == 0);
+        }
+      }
+      CHECK(j.last_sequence() == static_cast<std::int64_t>(commands.size()));
+    }
+    CHECK(n_compactions > 1);
+    auto const whole = dump_of(commands, r);
+    dispatcher replayed{model, r};
+    auto const applied = storage::replay(db.path, replayed);
+    CHECK(applied < commands.size());
+    CHECK(replayed.dump() == whole);
+    auto const contents = storage::load_journal(db.path);
+    REQUIRE(contents.base);
+    CHECK(contents.base->seq + static_cast<std::int64_t>(contents.commands.size()) ==
+          static_cast<std::int64_t>(commands.size()));
+    CHECK_THROWS_AS(storage::load_commands(db.path), storage::journal_error);  // commands alone: wrong state
+    // The journal goes on after a compaction, across a reopening.
+    {
+      storage::sqlite_journal j{db.path};
+      CHECK(j.last_sequence() == static_cast<std::int64_t>(commands.size()));
+      replayed.set_journal(&j);
+      replayed.reoptimise(commands.size() * 1000);
+    }
+    dispatcher again{model, r};
+    storage::replay(db.path, again);
+    CHECK(again.dump() == replayed.dump());
+  }
+}
+
+TEST_CASE("storage: SIGKILL while compacting loses no acknowledged command") {
+  auto const r = test_rules();
+  auto const commands = random_session(51, r, 50);
+  REQUIRE(commands.size() > 100);
+  constexpr std::uint64_t compacting = std::uint64_t{1} << 62, compacted = std::uint64_t{1} << 61;
+  std::mt19937_64 rng{99};
+  auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds{60};
+  int n_killed_while_compacting = 0;
+  std::string summary;
+  for (int iteration = 0; iteration < 10; ++iteration) {
+    INFO("iteration " << iteration);
+    temp_db db{"crash_compact"};
+    auto const kill_at_compaction = std::uniform_int_distribution<int>{1, 25}(rng);
+    auto const delay_us = std::uniform_int_distribution<int>{0, 1500}(rng);
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    auto const child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {  // acknowledges each command after the journal returned; compacts every 4
+      ::close(fds[0]);
+      try {
+        storage::sqlite_journal j{db.path};
+        dispatcher d{model, r};
+        d.set_journal(&j);
+        for (std::uint64_t seq = 1; seq <= commands.size(); ++seq) {
+          d.apply(commands[seq - 1]);
+          if (::write(fds[1], &seq, sizeof seq) != sizeof seq) ::_exit(3);
+          if (seq % 4 == 0) {
+            auto const mark = compacting | seq;
+            if (::write(fds[1], &mark, sizeof mark) != sizeof mark) ::_exit(3);
+            j.compact(d);
+            auto const done = compacted | seq;
+            if (::write(fds[1], &done, sizeof done) != sizeof done) ::_exit(3);
+          }
+        }
+      } catch (...) {
+        ::_exit(2);
+      }
+      ::_exit(0);
+    }
+    ::close(fds[1]);
+    std::uint64_t acked = 0;
+    int n_started = 0;
+    bool inside = false;  // the child was compacting at the last message
+    auto const read_msg = [&](int timeout_ms) {
+      pollfd p{fds[0], POLLIN, 0};
+      if (::poll(&p, 1, timeout_ms) <= 0) return false;
+      std::uint64_t m = 0;
+      if (::read(fds[0], &m, sizeof m) != sizeof m) return false;
+      if ((m & compacting) != 0) {
+        ++n_started;
+        inside = true;
+      } else if ((m & compacted) != 0) {
+        inside = false;
+      } else {
+        REQUIRE(m == acked + 1);
+        acked = m;
+      }
+      return true;
+    };
+    // Up to the chosen compaction's start, then a moment (its transaction takes a few syncs), kill.
+    while (n_started < kill_at_compaction && std::chrono::steady_clock::now() < deadline && read_msg(10'000)) {
+    }
+    ::usleep(static_cast<useconds_t>(delay_us));
+    ::kill(child, SIGKILL);
+    while (read_msg(10'000)) {
+    }
+    ::close(fds[0]);
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    n_killed_while_compacting += inside ? 1 : 0;
+
+    auto const contents = storage::load_journal(db.path);
+    auto const in_db = static_cast<std::uint64_t>((contents.base ? contents.base->seq : 0) +
+                                                  static_cast<std::int64_t>(contents.commands.size()));
+    INFO(acked << " acknowledged, " << in_db << " in the database");
+    CHECK(in_db >= acked);
+    CHECK(in_db <= acked + 1);
+    summary += " " + std::to_string(acked) + (inside ? "c" : "") + "/" + std::to_string(in_db);
+    dispatcher replayed{model, r};
+    storage::replay(db.path, replayed);
+    CHECK(replayed.dump() == dump_of(std::span{commands}.first(in_db), r));
+    storage::sqlite_journal j{db.path};  // and it goes on
+    CHECK(j.last_sequence() == static_cast<std::int64_t>(in_db));
+  }
+  WARN("acknowledged/in the database after SIGKILL (c: killed while compacting):" << summary);
+  CHECK(n_killed_while_compacting > 0);
+}
+
+TEST_CASE("storage: a one-day database of format 1 is refused, and converted to Unix times") {
+  auto const r = test_rules();
+  auto const commands = random_session(61, r, 40);  // times of the service day: 07:00 onwards
+  // 2026-11-22 in Asia/Tokyo starts at 2026-11-21T15:00Z (hand-computed); in Europe/Berlin the
+  // service day 2026-03-29 starts at noon minus 12 h, 2026-03-28T22:00Z, an hour before the
+  // local midnight of a day whose clock goes forward at 02:00 (GTFS's rule, as the service counted).
+  for (auto const& [zone, date, day0] : {std::tuple{"Asia/Tokyo", "2026-11-22", instant{1'795'273'200}},
+                                         std::tuple{"Europe/Berlin", "2026-03-29", instant{1'774'735'200}}}) {
+    INFO(zone);
+    temp_db db{"format1"};
+    temp_db backup{"format1_backup"};
+    {
+      storage::sqlite_journal j{db.path};
+      for (auto const& c : commands) j.record(c);
+    }
+    sql(db.path, "UPDATE commands SET format = 1");
+    sql(db.path, "DROP TABLE snapshots");
+    sql(db.path, "PRAGMA user_version=1");
+    sql(db.path, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    sql(db.path, (std::string{"INSERT INTO meta VALUES ('service_date', '"} + date + "'), ('timezone', '" + zone +
+                  "'), ('rider_token_secret', 'abc')")
+                     .c_str());
+
+    CHECK_THROWS_AS(storage::sqlite_journal{db.path}, storage::journal_needs_migration);
+    CHECK_THROWS_AS(storage::load_journal(db.path), storage::journal_needs_migration);
+
+    auto const report = storage::migrate_to_instants(db.path, backup.path);
+    CHECK(report.n_commands == commands.size());
+    CHECK(report.service_date == date);
+    CHECK(report.timezone == zone);
+    CHECK(fs::exists(backup.path));
+    CHECK_THROWS_AS(storage::migrate_to_instants(db.path, backup.path), storage::journal_error);  // backup exists
+    fs::remove(backup.path);
+    CHECK_THROWS_WITH(storage::migrate_to_instants(db.path, backup.path), Catch::Contains("not 1"));
+
+    // Every time moved by the start of the service day; the same state, moved likewise.
+    std::vector<command> moved = commands;
+    for (auto& c : moved) {
+      std::visit([&](auto& x) { x.now += day0; }, c);
+      if (auto* a = std::get_if<add_vehicle_cmd>(&c)) {
+        a->spec.shift_start += day0;
+        a->spec.shift_end += day0;
+      } else if (auto* o = std::get_if<offer_cmd>(&c)) {
+        o->spec.earliest_pickup += day0;
+      }
+    }
+    auto const loaded = storage::load_journal(db.path);
+    REQUIRE(loaded.commands.size() == moved.size());
+    for (std::size_t i = 0; i < moved.size(); ++i) REQUIRE(same(loaded.commands[i], moved[i]));
+    dispatcher replayed{model, r};
+    storage::replay(db.path, replayed);
+    CHECK(replayed.dump() == dump_of(moved, r));
+    storage::sqlite_journal j{db.path};  // and it is a journal of this build now
+    CHECK(j.last_sequence() == static_cast<std::int64_t>(commands.size()));
+  }
+  temp_db none{"no_meta"};
+  { storage::sqlite_journal{none.path}.record(reoptimise_cmd{1}); }
+  sql(none.path, "PRAGMA user_version=1");
+  temp_db b{"no_meta_backup"};
+  CHECK_THROWS_WITH(storage::migrate_to_instants(none.path, b.path), Catch::Contains("no service date"));
+}
+
+// Issue 15: 90 simulated days of a small service (straight-line model, generated demand with
+// pre-bookings, no-shows and cancellations), every command journaled and compacted every 2,000
+// commands as the service does: the start-up state (latest snapshot + the commands after it)
+// equals the replay of the whole, uncompacted journal.
+TEST_CASE("storage: a 90-day journal compacted along the way replays like the uncompacted one") {
+  sim::scenario sc;
+  sc.name = "ninety days";
+  sc.seed = 90;
+  sc.days = 90;
+  sc.rules.no_show_wait = 120;
+  sim::demand_model m;
+  m.requests_per_day = 40;
+  m.hourly_profile.fill(0.0);
+  for (int h = 7; h < 19; ++h) m.hourly_profile[static_cast<std::size_t>(h)] = 1.0;
+  m.origins.zones = {{{-30.05, -51.20}, 3000.0, 1.0}};
+  m.prebooked_share = 0.3;
+  m.prebook_max_lead = 20 * 3600;  // into the next day
+  sc.generated = m;
+  sc.fleet = {{"a", 4, 1, {-30.05, -51.21}, 6 * 3600, 20 * 3600}, {"b", 4, 0, {-30.04, -51.19}, 7 * 3600, 19 * 3600}};
+  sc.riders = {1500, 0.05, 20, 0.05, 0.05};
+
+  struct batching : journal {
+    std::vector<command> all, pending;
+    void record(command const& c) override {
+      all.push_back(c);
+      pending.push_back(c);
+    }
+  } rec;
+  temp_db db{"ninety"};
+  std::size_t n_compactions = 0;
+  {
+    storage::sqlite_journal j{db.path};
+    sim::sim_options opt;
+    opt.journal = &rec;
+    opt.after_command = [&](dispatcher const& d) {
+      if (rec.pending.size() < 2000) return;
+      j.record_batch(rec.pending);
+      rec.pending.clear();
+      j.compact(d, "day " + std::to_string(n_compactions));
+      ++n_compactions;
+    };
+    auto const res = sim::simulate(sc, model, opt);
+    j.record_batch(rec.pending);
+    CHECK(res.requests.size() > 2500);
+    CHECK(res.k.served > 1000);
+  }
+  CHECK(n_compactions > 10);
+  auto const contents = storage::load_journal(db.path);
+  REQUIRE(contents.base);
+  CHECK(contents.base->seq + static_cast<std::int64_t>(contents.commands.size()) ==
+        static_cast<std::int64_t>(rec.all.size()));
+  CHECK(contents.commands.size() < 2000);
+  dispatcher started{model, sc.rules};
+  storage::replay(db.path, started);
+  CHECK(started.dump() == dump_of(rec.all, sc.rules));
+  WARN(rec.all.size() << " commands over 90 days, " << n_compactions << " compactions; start-up replays "
+                      << contents.commands.size() << " after the snapshot");
 }

@@ -52,23 +52,21 @@ std::unique_ptr<as::drt_service> fresh_service() {
   as::drt_options o;
   o.db = state_dir() / "state.sqlite";
   o.timezone = "Asia/Tokyo";
-  o.service_date = "2026-11-22";
   o.operator_token = operator_token;
   o.reoptimise_every_s = 0;
   o.clock = [] { return tokyo_8am_2026_11_22; };
-  o.stop_lookup = [](std::string const& id) -> std::optional<nebuta::latlon> {
+  o.stop_lookup = [](std::string const& id, std::vector<std::string> const&) -> std::optional<nebuta::latlon> {
     if (id == "tokyo") return nebuta::latlon{35.6812, 139.7671};
     return std::nullopt;
   };
-  auto drt = std::make_unique<as::drt_service>(std::make_unique<nebuta::road::straight_line_model>(1.3, 30.0),
-                                               nebuta::dispatch::rules{}, std::move(o));
-  nebuta::dispatch::vehicle_spec v;
-  v.name = "v1";
-  v.depot = {35.6812, 139.7671};
-  v.shift_start = 6 * 3600;
-  v.shift_end = 22 * 3600;
-  drt->add_missing_vehicles({&v, 1});
-  return drt;
+  nebuta::dispatch::shift_pattern v1;  // every day 06:00-22:00
+  v1.vehicle.name = "v1";
+  v1.vehicle.depot = {35.6812, 139.7671};
+  v1.start = 6 * 3600;
+  v1.end = 22 * 3600;
+  o.shifts = {v1};
+  return std::make_unique<as::drt_service>(std::make_unique<nebuta::road::straight_line_model>(1.3, 30.0),
+                                           nebuta::dispatch::rules{}, std::move(o));
 }
 
 }  // namespace

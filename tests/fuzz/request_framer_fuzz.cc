@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "fuzz_http.h"
+#include "nebuta/api_service/errors.h"
 #include "nebuta/api_server/request_framer.h"
 
 namespace as = nebuta::api_server;
@@ -28,7 +29,8 @@ bool drain(as::request_framer& framer, as::framing_limits const& limits) {
       case as::request_framer::state::need_more: return true;
       case as::request_framer::state::error:
         require(err.status >= 400 && err.status <= 599);
-        require(valid_utf8(err.code) && valid_utf8(err.message) && !err.code.empty());
+        // An id of the one error catalogue, and an argument in valid UTF-8.
+        require(nebuta::api_service::known_error(err.id) && valid_utf8(err.arg));
         return false;
       case as::request_framer::state::request:
         require(req.body.size() <= limits.max_body);

@@ -5,21 +5,19 @@
 #include <stdexcept>
 
 #include "nebuta/api/progress.h"
+#include "nebuta/io/file.h"
 #include "nebuta/timetable/snapshot.h"
 
 namespace nebuta::api {
 
 std::vector<char> read_file_bytes(std::filesystem::path const& p) {
-  std::ifstream in{p, std::ios::binary};
-  if (!in) throw std::runtime_error{"cannot open " + p.string()};
-  in.seekg(0, std::ios::end);
-  auto const size = in.tellg();
-  if (size < 0) throw std::runtime_error{"cannot read " + p.string()};
-  std::vector<char> bytes(static_cast<std::size_t>(size));
-  in.seekg(0);
-  in.read(bytes.data(), size);
-  if (!in) throw std::runtime_error{"cannot read " + p.string()};
-  return bytes;
+  std::vector<char> bytes;
+  switch (io::read_file(p, bytes)) {
+    case io::read_status::ok: return bytes;
+    case io::read_status::cannot_open: throw std::runtime_error{"cannot open " + p.string()};
+    case io::read_status::read_failed: break;
+  }
+  throw std::runtime_error{"cannot read " + p.string()};
 }
 
 void write_file_bytes(std::filesystem::path const& p, std::vector<char> const& bytes) {
@@ -42,7 +40,7 @@ loaded_timetable load_timetable(timetable_source const& src) {
   if (!src.snapshot.empty()) {
     auto const start = std::chrono::steady_clock::now();
     auto const bytes = read_file_bytes(src.snapshot);
-    out.tt = read_snapshot(bytes);
+    out.tt = read_snapshot(bytes, &out.sections);
     out.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     out.from_snapshot = true;
     return out;

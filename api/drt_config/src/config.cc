@@ -1,21 +1,22 @@
 #include "nebuta/drt_config/config.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "nebuta/dispatch/dispatcher.h"
+#include "nebuta/drt_config/calendar.h"
 #include "nebuta/gtfs/csv.h"
 #include "nebuta/gtfs/parse.h"
 #include "nebuta/gtfs/reader.h"
 #include "nebuta/gtfs/source.h"
+#include "nebuta/io/file.h"
+#include "nebuta/io/geojson.h"
+#include "nebuta/io/json_path.h"
 
 namespace nebuta::drt_config {
 
@@ -29,32 +30,26 @@ constexpr seconds_t max_config_seconds = 366 * seconds_per_day;
 
 constexpr char const* known_rule_keys =
     "max_wait_s, ride_factor, ride_offset_s, dwell_s, offer_ttl_s, no_show_wait_s, promise_slack_s, "
-    "max_booking_ahead_s, max_passengers, passenger_weight, max_walk_m, service_area, meeting_points";
+    "max_booking_ahead_s, max_passengers, passenger_weight, max_walk_m, service_area, meeting_points, holidays";
+
+[[noreturn]] void raise_config_error(std::string const& message) { throw config_error{message}; }
 
 // Where a value sits, for error messages: "rules.json: service_area.coordinates[0][3]: reason".
-struct where {
-  std::string source;
-  std::string path;
-
-  where key(std::string_view k) const {
-    return {source, path.empty() ? std::string{k} : path + "." + std::string{k}};
-  }
-  where index(std::size_t i) const { return {source, path + "[" + std::to_string(i) + "]"}; }
-  [[noreturn]] void fail(std::string const& reason) const {
-    throw config_error{source + ": " + (path.empty() ? std::string{} : path + ": ") + reason};
-  }
-};
+using where = io::json_path;
+where top_of(std::string source) { return {std::move(source), "", &raise_config_error}; }
+using io::checked_latlon;
+using io::finite_number;
+using io::number_text;
+using io::geojson::member;
 
 std::string read_text(std::filesystem::path const& file) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) {
     throw config_error{file.string() + ": cannot read file (missing or not a regular file)"};
   }
-  std::ifstream in{file, std::ios::binary};
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (!in) throw config_error{file.string() + ": cannot read file"};
-  return std::move(buffer).str();
+  std::string text;
+  if (io::read_file(file, text) != io::read_status::ok) throw config_error{file.string() + ": cannot read file"};
+  return text;
 }
 
 json read_json_file(std::filesystem::path const& file) {
@@ -69,20 +64,6 @@ json read_json_file(std::filesystem::path const& file) {
 std::filesystem::path resolve(std::filesystem::path const& base_dir, std::string const& p) {
   std::filesystem::path path{p};
   return path.is_absolute() ? path : base_dir / path;
-}
-
-// Shortest text that reads back as the same double ("91", not "91.0").
-std::string number_text(double d) {
-  char buf[32];
-  auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
-  return ec == std::errc{} ? std::string(buf, end) : std::string{"?"};
-}
-
-double finite_number(json const& v, where const& w) {
-  if (!v.is_number()) w.fail("must be a number");
-  auto const d = v.get<double>();
-  if (!std::isfinite(d)) w.fail("must be a finite number");
-  return d;
 }
 
 double at_least(json const& v, where const& w, double minimum, char const* why) {
@@ -109,105 +90,6 @@ std::uint16_t max_passengers_value(json const& v, where const& w) {
   return static_cast<std::uint16_t>(d);
 }
 
-latlon checked(double lat, double lon, where const& w) {
-  if (lat < -90.0 || lat > 90.0) w.fail("latitude " + number_text(lat) + " out of range [-90, 90]");
-  if (lon < -180.0 || lon > 180.0) w.fail("longitude " + number_text(lon) + " out of range [-180, 180]");
-  return {lat, lon};
-}
-
-// --- GeoJSON (RFC 7946): positions are [lon, lat] or [lon, lat, altitude] ---
-
-latlon geojson_position(json const& v, where const& w) {
-  if (!v.is_array() || v.size() < 2 || v.size() > 3) w.fail("a position must be [lon, lat] (GeoJSON order)");
-  auto const lon = finite_number(v[0], w.index(0));
-  auto const lat = finite_number(v[1], w.index(1));
-  return checked(lat, lon, w);
-}
-
-std::string geojson_type(json const& v, where const& w) {
-  if (!v.is_object()) w.fail("must be a GeoJSON object");
-  auto const it = v.find("type");
-  if (it == v.end() || !it->is_string()) w.fail("GeoJSON object without a \"type\"");
-  return it->get<std::string>();
-}
-
-json const& member(json const& v, char const* name, where const& w) {
-  auto const it = v.find(name);
-  if (it == v.end()) w.fail(std::string{"missing \""} + name + "\"");
-  return *it;
-}
-
-// Rings are stored without the closing position (the even-odd test closes them implicitly).
-void geojson_polygon(json const& coords, where const& w, std::vector<std::vector<latlon>>& out) {
-  if (!coords.is_array() || coords.empty()) w.fail("a Polygon needs an array of at least one ring");
-  for (std::size_t i = 0; i < coords.size(); ++i) {
-    auto const wr = w.index(i);
-    auto const& ring = coords[i];
-    if (!ring.is_array() || ring.size() < 4) wr.fail("a ring needs at least 4 positions (closed)");
-    std::vector<latlon> points;
-    points.reserve(ring.size());
-    for (std::size_t k = 0; k < ring.size(); ++k) points.push_back(geojson_position(ring[k], wr.index(k)));
-    if (!(points.front() == points.back())) wr.fail("ring is not closed: its last position must repeat the first");
-    points.pop_back();
-    out.push_back(std::move(points));
-  }
-}
-
-// A GeoJSON object is a geometry, a Feature or a FeatureCollection of Features; `on_geometry`
-// receives each geometry and rejects the types it does not take.
-template <typename OnGeometry>
-void for_each_geometry(json const& v, where const& w, OnGeometry&& on_geometry) {
-  auto const type = geojson_type(v, w);
-  if (type == "Feature") {
-    on_geometry(member(v, "geometry", w), w.key("geometry"));
-  } else if (type == "FeatureCollection") {
-    auto const& features = member(v, "features", w);
-    auto const wf = w.key("features");
-    if (!features.is_array()) wf.fail("must be an array of Features");
-    for (std::size_t i = 0; i < features.size(); ++i) {
-      auto const wi = wf.index(i);
-      if (geojson_type(features[i], wi) != "Feature") wi.fail("must be a Feature");
-      on_geometry(member(features[i], "geometry", wi), wi.key("geometry"));
-    }
-  } else {
-    on_geometry(v, w);
-  }
-}
-
-void geojson_area(json const& v, where const& w, std::vector<std::vector<latlon>>& out) {
-  for_each_geometry(v, w, [&](json const& g, where const& wg) {
-    auto const type = geojson_type(g, wg);
-    auto const wc = wg.key("coordinates");
-    if (type == "Polygon") {
-      geojson_polygon(member(g, "coordinates", wg), wc, out);
-    } else if (type == "MultiPolygon") {
-      auto const& coords = member(g, "coordinates", wg);
-      if (!coords.is_array()) wc.fail("a MultiPolygon needs an array of polygons");
-      for (std::size_t i = 0; i < coords.size(); ++i) geojson_polygon(coords[i], wc.index(i), out);
-    } else {
-      wg.fail("unsupported GeoJSON type '" + type +
-              "' (expected Polygon or MultiPolygon, or a Feature or FeatureCollection of them)");
-    }
-  });
-}
-
-void geojson_points(json const& v, where const& w, std::vector<latlon>& out) {
-  for_each_geometry(v, w, [&](json const& g, where const& wg) {
-    auto const type = geojson_type(g, wg);
-    auto const wc = wg.key("coordinates");
-    if (type == "Point") {
-      out.push_back(geojson_position(member(g, "coordinates", wg), wc));
-    } else if (type == "MultiPoint") {
-      auto const& coords = member(g, "coordinates", wg);
-      if (!coords.is_array()) wc.fail("a MultiPoint needs an array of positions");
-      for (std::size_t i = 0; i < coords.size(); ++i) out.push_back(geojson_position(coords[i], wc.index(i)));
-    } else {
-      wg.fail("unsupported GeoJSON type '" + type +
-              "' (expected Point or MultiPoint, or a Feature or FeatureCollection of them)");
-    }
-  });
-}
-
 std::vector<std::vector<latlon>> parse_service_area(json const& v, std::filesystem::path const& base_dir,
                                                     where const& w) {
   std::vector<std::vector<latlon>> rings;
@@ -215,12 +97,12 @@ std::vector<std::vector<latlon>> parse_service_area(json const& v, std::filesyst
   if (v.is_string()) {
     auto const file = resolve(base_dir, v.get<std::string>());
     try {
-      geojson_area(read_json_file(file), where{file.string(), ""}, rings);
+      io::geojson::read_area(read_json_file(file), top_of(file.string()), rings);
     } catch (config_error const& e) {
       w.fail(e.what());
     }
   } else if (v.is_object()) {
-    geojson_area(v, w, rings);
+    io::geojson::read_area(v, w, rings);
   } else {
     w.fail("must be a GeoJSON object, the path of a .geojson file, or null (no restriction)");
   }
@@ -265,7 +147,7 @@ std::vector<latlon> parse_meeting_points(json const& v, std::filesystem::path co
       if (!v[i].is_array() || v[i].size() != 2) wi.fail("must be [lat, lon]");
       auto const lat = finite_number(v[i][0], wi.index(0));
       auto const lon = finite_number(v[i][1], wi.index(1));
-      points.push_back(checked(lat, lon, wi));
+      points.push_back(checked_latlon(lat, lon, wi));
     }
   } else if (v.is_object()) {
     for (auto const& [key, value] : v.items()) {
@@ -277,7 +159,7 @@ std::vector<latlon> parse_meeting_points(json const& v, std::filesystem::path co
   } else if (v.is_string()) {
     auto const file = resolve(base_dir, v.get<std::string>());
     try {
-      geojson_points(read_json_file(file), where{file.string(), ""}, points);
+      io::geojson::read_points(read_json_file(file), top_of(file.string()), points);
     } catch (config_error const& e) {
       w.fail(e.what());
     }
@@ -335,11 +217,38 @@ json service_area_json(std::vector<std::vector<latlon>> const& rings) {
   return {{"type", "MultiPolygon"}, {"coordinates", polygons}};
 }
 
+holiday_list parse_holidays(json const& v, std::filesystem::path const& base_dir, where const& w) {
+  holiday_list out;
+  try {
+    if (v.is_null()) return out;
+    if (v.is_string()) return load_holidays(resolve(base_dir, v.get<std::string>()));
+    if (v.is_object()) {
+      for (auto const& [key, _] : v.items()) {
+        if (key != "gtfs") w.key(key).fail("unknown key; holidays as an object takes only \"gtfs\"");
+      }
+      auto const& feed = member(v, "gtfs", w);
+      if (!feed.is_string()) w.key("gtfs").fail("must be the path of a GTFS folder or .zip");
+      return holidays_from_gtfs(resolve(base_dir, feed.get<std::string>()));
+    }
+  } catch (config_error const& e) {
+    w.fail(e.what());
+  }
+  if (!v.is_array()) w.fail("must be an array of \"YYYY-MM-DD\", the path of a holiday list or a GTFS feed, {\"gtfs\": path}, or null");
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    auto const d = v[i].is_string() ? civil::parse_date(v[i].get<std::string>()) : std::nullopt;
+    if (!d) w.index(i).fail("must be a date \"YYYY-MM-DD\"");
+    out.days.push_back(*d);
+  }
+  std::sort(out.days.begin(), out.days.end());
+  out.days.erase(std::unique(out.days.begin(), out.days.end()), out.days.end());
+  return out;
+}
+
 }  // namespace
 
 dispatch::rules parse_rules(nlohmann::json const& j, std::filesystem::path const& base_dir,
-                            std::string const& source_name) {
-  where const top{source_name, ""};
+                            std::string const& source_name, holiday_list* holidays) {
+  auto const top = top_of(source_name);
   if (!j.is_object()) top.fail("rules must be a JSON object");
   dispatch::rules r;
   for (auto const& [key, value] : j.items()) {
@@ -370,6 +279,9 @@ dispatch::rules parse_rules(nlohmann::json const& j, std::filesystem::path const
       r.service_area = parse_service_area(value, base_dir, w);
     } else if (key == "meeting_points") {
       r.meeting_points = parse_meeting_points(value, base_dir, w);
+    } else if (key == "holidays") {
+      auto list = parse_holidays(value, base_dir, w);
+      if (holidays != nullptr) *holidays = std::move(list);
     } else {
       w.fail(std::string{"unknown key; known keys are "} + known_rule_keys);
     }
@@ -377,8 +289,8 @@ dispatch::rules parse_rules(nlohmann::json const& j, std::filesystem::path const
   return r;
 }
 
-dispatch::rules load_rules(std::filesystem::path const& file) {
-  return parse_rules(read_json_file(file), file.parent_path(), file.string());
+dispatch::rules load_rules(std::filesystem::path const& file, holiday_list* holidays) {
+  return parse_rules(read_json_file(file), file.parent_path(), file.string(), holidays);
 }
 
 nlohmann::json rules_to_json(dispatch::rules const& r) {
@@ -440,16 +352,14 @@ fleet load_fleet_csv(std::filesystem::path const& file) {
   }
   auto const wheelchair_col = t.column("wheelchair_spaces");
 
-  std::map<std::string, std::uint32_t, std::less<>> first_line;  // vehicle_id -> line
+  auto const days_col = t.column("days");
+
+  std::map<std::string, std::pair<std::uint32_t, dispatch::vehicle_spec>, std::less<>> first;  // vehicle_id -> row
   while (t.next()) {
     auto const skip = [&](std::string const& reason) { t.report("bad_value", reason); };
     auto const id = t[id_col];
     if (id.empty()) {
       skip("empty vehicle_id");
-      continue;
-    }
-    if (auto const it = first_line.find(id); it != first_line.end()) {
-      skip("duplicate vehicle_id '" + std::string{id} + "' (first on line " + std::to_string(it->second) + ")");
       continue;
     }
     dispatch::vehicle_spec v;
@@ -497,9 +407,25 @@ fleet load_fleet_csv(std::filesystem::path const& file) {
       skip("shift_end " + std::string{t[end_col]} + " is not after shift_start " + std::string{t[start_col]});
       continue;
     }
+    std::string why;
+    auto const days = t[days_col].empty() ? std::optional{dispatch::day_rule::daily()} : parse_days(t[days_col], &why);
+    if (!days) {
+      skip("invalid days '" + std::string{t[days_col]} + "': " + why);
+      continue;
+    }
+    if (auto const it = first.find(id); it != first.end()) {
+      auto const& o = it->second.second;
+      if (o.seats != v.seats || o.wheelchairs != v.wheelchairs || !(o.depot == v.depot)) {
+        skip("vehicle_id '" + std::string{id} + "' has other seats, wheelchair spaces or depot than on line " +
+             std::to_string(it->second.first));
+        continue;
+      }
+    } else {
+      first.emplace(std::string{id}, std::pair{t.line(), v});
+    }
+    out.shifts.push_back({v, *start, *end, *days});
     v.shift_start = *start;
     v.shift_end = *end;
-    first_line.emplace(std::string{id}, t.line());
     out.vehicles.push_back(std::move(v));
   }
   for (auto const& p : problems.entries()) out.errors.push_back(p.to_string());

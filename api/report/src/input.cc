@@ -3,20 +3,21 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
-#include <sstream>
 
 #include "nebuta/gtfs/csv.h"
+#include "nebuta/io/file.h"
 #include "nebuta/report/report.h"
 
 namespace nebuta::report::detail {
 
 std::string read_file(std::filesystem::path const& file) {
-  std::ifstream in{file, std::ios::binary};
-  if (!in) throw report_error{file.string() + ": cannot open"};
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw report_error{file.string() + ": read error"};
-  return std::move(buffer).str();
+  std::string text;
+  switch (io::read_file(file, text)) {
+    case io::read_status::ok: return text;
+    case io::read_status::cannot_open: throw report_error{file.string() + ": cannot open"};
+    case io::read_status::read_failed: break;
+  }
+  throw report_error{file.string() + ": read error"};
 }
 
 std::optional<double> parse_number(std::string_view s) {

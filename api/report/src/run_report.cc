@@ -13,6 +13,9 @@
 #include <vector>
 
 #include "input.h"
+#include "nebuta/core/geo.h"
+#include "nebuta/io/geojson.h"
+#include "nebuta/io/json_path.h"
 #include "nebuta/report/report.h"
 #include "svg.h"
 
@@ -26,25 +29,24 @@ using nlohmann::json;
 // ---------------------------------------------------------------------------------------------
 // Input
 
-enum class request_status : std::uint8_t { served, no_show, cancelled, declined, rejected };
-constexpr std::size_t n_statuses = 5;
+// "open": booked or on board when a live service's day was exported before it ended (docs/drt-api.md).
+enum class request_status : std::uint8_t { served, no_show, cancelled, declined, rejected, open };
+constexpr std::size_t n_statuses = 6;
 // Stacking order bottom to top, with colours and labels.
-constexpr std::string_view status_names[n_statuses] = {"served", "no_show", "cancelled", "declined", "rejected"};
-constexpr std::string_view status_colours[n_statuses] = {"#0072b2", "#cc79a7", "#999999", "#e69f00", "#d55e00"};
+constexpr std::string_view status_names[n_statuses] = {"served", "no_show", "cancelled", "declined", "rejected",
+                                                       "open"};
+constexpr std::string_view status_colours[n_statuses] = {"#0072b2", "#cc79a7", "#999999",
+                                                         "#e69f00", "#d55e00", "#56b4e9"};
 constexpr std::string_view status_labels[n_statuses] = {"served", "no-show", "cancelled", "declined",
-                                                        "rejected"};
+                                                        "rejected", "open"};
 
 enum class event_kind : std::uint8_t { depart_depot, pickup, dropoff, no_show, return_depot };
 constexpr std::string_view event_kind_names[] = {"depart_depot", "pickup", "dropoff", "no_show", "return_depot"};
 
-struct lat_lon {
-  double lat, lon;
-};
-
 struct request_row {
   double earliest_pickup;
   request_status status;
-  lat_lon origin;
+  latlon origin;
   std::optional<double> wait_s;
   std::optional<double> detour;
 };
@@ -53,7 +55,7 @@ struct event_row {
   double time;
   std::string vehicle;
   event_kind kind;
-  lat_lon position;
+  latlon position;
   double onboard;
 };
 
@@ -69,9 +71,9 @@ struct run_data {
   std::vector<request_row> requests;
   std::vector<event_row> events;
   std::vector<vehicle_row> vehicles;
-  std::vector<std::vector<lat_lon>> service_area_rings;  // outer rings and holes alike
+  std::vector<std::vector<latlon>> service_area_rings;  // outer rings and holes alike
   std::vector<std::size_t> ring_polygon;                 // polygon index of each ring
-  std::vector<lat_lon> meeting_points;
+  std::vector<latlon> meeting_points;
 };
 
 std::vector<request_row> read_requests(std::filesystem::path const& file) {
@@ -146,47 +148,25 @@ std::vector<vehicle_row> read_vehicles(std::filesystem::path const& file) {
   return rows;
 }
 
-bool valid(lat_lon p) { return p.lat >= -90 && p.lat <= 90 && p.lon >= -180 && p.lon <= 180; }
+bool valid(latlon p) { return p.lat >= -90 && p.lat <= 90 && p.lon >= -180 && p.lon <= 180; }
 
-lat_lon geojson_position(json const& p, std::string const& where) {
-  if (!p.is_array() || p.size() < 2 || !p[0].is_number() || !p[1].is_number()) {
-    throw report_error{where + ": a position must be [lon, lat]"};
-  }
-  lat_lon const position{p[1].get<double>(), p[0].get<double>()};
-  if (!valid(position)) throw report_error{where + ": position " + p.dump() + " is out of range"};
-  return position;
-}
+[[noreturn]] void raise_report_error(std::string const& message) { throw report_error{message}; }
 
-void add_polygon(run_data& run, json const& rings, std::string const& where) {
-  if (!rings.is_array()) throw report_error{where + ": polygon coordinates must be an array of rings"};
-  auto const polygon = run.ring_polygon.empty() ? 0 : run.ring_polygon.back() + 1;
-  for (auto const& ring : rings) {
-    if (!ring.is_array()) throw report_error{where + ": a ring must be an array of positions"};
-    std::vector<lat_lon> points;
-    for (auto const& p : ring) points.push_back(geojson_position(p, where));
-    run.service_area_rings.push_back(std::move(points));
-    run.ring_polygon.push_back(polygon);
+// The service area as drawn: every ring closed again, with the polygon it belongs to.
+void add_service_area(run_data& run, json const& area, std::string const& file) {
+  if (area.is_null()) return;
+  // A geometry that is no area at all, in the report's words.
+  if (auto const t = area.find("type"); t != area.end() && t->is_string()) {
+    auto const type = t->get<std::string>();
+    if (type != "Polygon" && type != "MultiPolygon" && type != "Feature" && type != "FeatureCollection") {
+      throw report_error{file + ": rules.service_area: service_area type '" + type + "' is not a polygon"};
+    }
   }
-}
-
-void add_geometry(run_data& run, json const& g, std::string const& where) {
-  if (g.is_null()) return;
-  if (!g.is_object() || !g.contains("type") || !g["type"].is_string()) {
-    throw report_error{where + ": service_area must be a GeoJSON object with a type"};
-  }
-  auto const type = g["type"].get<std::string>();
-  if (type == "Polygon") {
-    add_polygon(run, g.value("coordinates", json{}), where);
-  } else if (type == "MultiPolygon") {
-    auto const& polygons = g.value("coordinates", json{});
-    if (!polygons.is_array()) throw report_error{where + ": MultiPolygon coordinates must be an array"};
-    for (auto const& rings : polygons) add_polygon(run, rings, where);
-  } else if (type == "Feature") {
-    add_geometry(run, g.value("geometry", json{}), where);
-  } else if (type == "FeatureCollection") {
-    for (auto const& f : g.value("features", json::array())) add_geometry(run, f, where);
-  } else {
-    throw report_error{where + ": service_area type '" + type + "' is not a polygon"};
+  std::vector<std::vector<latlon>> rings;
+  io::geojson::read_area(area, io::json_path{file, "rules.service_area", &raise_report_error}, rings, &run.ring_polygon);
+  for (auto& ring : rings) {
+    ring.push_back(ring.front());
+    run.service_area_rings.push_back(std::move(ring));
   }
 }
 
@@ -200,7 +180,7 @@ run_data read_run(std::filesystem::path const& dir) {
   if (scenario.contains("rules") && !scenario["rules"].is_null()) {
     run.rules = scenario["rules"];
     if (!run.rules.is_object()) throw report_error{where + ": 'rules' must be an object"};
-    if (run.rules.contains("service_area")) add_geometry(run, run.rules["service_area"], where + ": rules.service_area");
+    if (run.rules.contains("service_area")) add_service_area(run, run.rules["service_area"], where);
     if (run.rules.contains("meeting_points") && !run.rules["meeting_points"].is_null()) {
       auto const& points = run.rules["meeting_points"];
       if (!points.is_array()) throw report_error{where + ": rules.meeting_points must be an array of [lat, lon]"};
@@ -208,7 +188,7 @@ run_data read_run(std::filesystem::path const& dir) {
         if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !p[1].is_number()) {
           throw report_error{where + ": rules.meeting_points: each point must be [lat, lon]"};
         }
-        lat_lon const point{p[0].get<double>(), p[1].get<double>()};
+        latlon const point{p[0].get<double>(), p[1].get<double>()};
         if (!valid(point)) throw report_error{where + ": rules.meeting_points: " + p.dump() + " is out of range"};
         run.meeting_points.push_back(point);
       }
@@ -574,19 +554,19 @@ std::string vehicles_busy(run_data const& run) {
 // Map
 
 std::string map_figure(run_data const& run) {
-  std::vector<lat_lon> pickups;
-  std::vector<lat_lon> dropoffs;
+  std::vector<latlon> pickups;
+  std::vector<latlon> dropoffs;
   for (auto const& e : run.events) {
     if (e.kind == event_kind::pickup) pickups.push_back(e.position);
     if (e.kind == event_kind::dropoff) dropoffs.push_back(e.position);
   }
-  std::vector<lat_lon> unserved;
+  std::vector<latlon> unserved;
   for (auto const& r : run.requests) {
     if (r.status != request_status::served) unserved.push_back(r.origin);
   }
   double lat_min = 90, lat_max = -90, lon_min = 180, lon_max = -180;
   bool any = false;
-  auto const extend = [&](lat_lon p) {
+  auto const extend = [&](latlon p) {
     lat_min = std::min(lat_min, p.lat);
     lat_max = std::max(lat_max, p.lat);
     lon_min = std::min(lon_min, p.lon);
@@ -615,8 +595,8 @@ std::string map_figure(run_data const& run) {
   auto const map_width = extent_x * scale;
   auto const map_height = extent_y * scale;
   auto const x_offset = pad + (width - 2 * pad - map_width) / 2;
-  auto const px = [&](lat_lon p) { return x_offset + (p.lon - lon_min) * k * scale; };
-  auto const py = [&](lat_lon p) { return pad + (lat_max - p.lat) * scale; };
+  auto const px = [&](latlon p) { return x_offset + (p.lon - lon_min) * k * scale; };
+  auto const py = [&](latlon p) { return pad + (lat_max - p.lat) * scale; };
   auto const height = map_height + 2 * pad + legend_height;
 
   std::string s = "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"map\" viewBox=\"0 0 " + compact(width, 1) +
@@ -642,7 +622,7 @@ std::string map_figure(run_data const& run) {
   s += "</g>\n";
 
   // Points that fall on the same 0.1 px are drawn once: meeting points repeat thousands of times.
-  auto const layer = [&](std::string_view cls, std::vector<lat_lon> const& points, std::string const& shape) {
+  auto const layer = [&](std::string_view cls, std::vector<latlon> const& points, std::string const& shape) {
     std::map<std::pair<long long, long long>, std::size_t> cells;
     for (auto const p : points) ++cells[{std::llround(px(p) * 10), std::llround(py(p) * 10)}];
     std::string g = "<g class=\"" + std::string{cls} + "\" data-count=\"" + std::to_string(points.size()) + "\">\n";
@@ -665,7 +645,7 @@ std::string map_figure(run_data const& run) {
   s += "<g fill=\"#0072b2\" fill-opacity=\"0.7\">" + layer("pickups", pickups, "circle") + "</g>\n";
 
   // Scale bar: the longest 1-2-5 length that fits in 150 px.
-  auto const km_per_px = 1 / scale * 6371.0088 * std::numbers::pi / 180;
+  auto const km_per_px = 1 / scale * (geo::earth_radius_m / 1000) * std::numbers::pi / 180;
   auto bar_km = 0.001;
   for (double m = 0.001; m / km_per_px <= 150; m *= 10) {
     for (double const f : {1.0, 2.0, 5.0}) {

@@ -9,65 +9,47 @@
 #include <string>
 #include <utility>
 
-#include <google/protobuf/util/json_util.h>
-
-#include "drt_call.h"
+#include "drt_handlers.h"
 #include "drt_token.h"
-#include "negotiation.h"
-#include "nebuta/api_service/text_fold.h"
-#include "nebuta/storage/meta.h"
+#include "nebuta/core/civil_time.h"
 
 namespace nebuta::api_server {
 
 namespace d = nebuta::dispatch;
 
+// Every period: register the shifts of a date that came into the booking horizon, re-optimise
+// (when there are open bookings; a no-op would only lengthen the journal) and compact the journal
+// when it is due.
 void drt_state::background_loop() {
   std::unique_lock lock{mutex};
+  auto const period = std::chrono::seconds{opt.reoptimise_every_s > 0 ? opt.reoptimise_every_s : 60U};
   while (!stopping) {
-    wake.wait_for(lock, std::chrono::seconds{opt.reoptimise_every_s});
+    wake.wait_for(lock, period);
     if (stopping) break;
     if (failed) continue;
-    auto const& rq = disp.requests();
-    // Without open bookings there is nothing to move: skip instead of journaling a no-op.
-    if (std::none_of(rq.begin(), rq.end(), [](d::request_state const& r) { return r.status == d::request_status::assigned; }))
-      continue;
     try {
-      write([&] { return disp.reoptimise(now()); });
-    } catch (drt_error const&) {
+      register_shifts(now());
+      auto const& rq = disp.requests();
+      if (opt.reoptimise_every_s > 0 && std::any_of(rq.begin(), rq.end(), [](d::request_state const& r) {
+            return r.status == d::request_status::assigned;
+          }))
+        write([&] { return disp.reoptimise(now()); });
+      compact_if_due(false);
+    } catch (api_service::api_error const&) {  // storage failed: the service is read-only now
     }
   }
 }
 
 namespace {
 
-format negotiate(std::string_view accept, bool binary_default) {
-  if (auto const f = negotiate_format(accept, binary_default ? format::protobuf : format::json)) return *f;
-  throw drt_error{406, "not_acceptable",
-                  "cannot answer as '" + std::string{accept.substr(0, 100)} +
-                      "'; accept application/json or application/x-protobuf"};
-}
-
-// GTFS-RT as JSON: only the fields that are set (proto2 defaults such as bearing 0 would read as
-// measurements).
-http_response respond_gtfs_rt_json(google::protobuf::Message const& m) {
-  google::protobuf::util::JsonPrintOptions opt;
-  opt.preserve_proto_field_names = true;
-  http_response r;
-  r.content_type = json_type;
-  if (!google::protobuf::util::MessageToJsonString(m, &r.body, opt).ok())
-    throw std::runtime_error{"cannot print the feed as JSON"};
-  return r;
-}
-
 // GET /v1/drt/info
-http_response drt_info(drt_call& c) {
-  auto& m = c.m;
-  c.allow({"GET"});
+http_response drt_info(drt_state& m, call& c) {
   std::lock_guard const lock{m.mutex};
   v1::DrtInfo info;
-  info.set_service_date(m.sclock.service_date);
+  auto const now = m.now();
+  info.set_service_date(civil::format_date(m.sclock.service_date(now)));
   info.set_timezone(m.sclock.timezone);
-  m.set_time(info.mutable_now(), m.now());
+  m.set_time(info.mutable_now(), now);
   info.set_n_vehicles(static_cast<std::uint32_t>(m.disp.vehicles().size()));
   info.set_n_requests(static_cast<std::uint32_t>(m.disp.requests().size()));
   info.set_writable(!m.failed);
@@ -76,10 +58,8 @@ http_response drt_info(drt_call& c) {
 }
 
 // POST /v1/drt/reoptimise
-http_response drt_reoptimise(drt_call& c) {
-  auto& m = c.m;
-  c.allow({"POST"});
-  c.require_operator();
+http_response drt_reoptimise(drt_state& m, call& c) {
+  require_operator(m, c);
   std::lock_guard const lock{m.mutex};
   auto const now = m.now();
   auto const res = m.write([&] { return m.disp.reoptimise(now); });
@@ -90,89 +70,70 @@ http_response drt_reoptimise(drt_call& c) {
   return message_response(out, c.fmt);
 }
 
-// GET /v1/drt/gtfs-rt/vehicle-positions
-http_response drt_gtfs_rt(drt_call& c) {
-  auto& m = c.m;
-  if (c.seg[3] != "vehicle-positions")
-    throw drt_error{404, "not_found", "no such endpoint: " + std::string{c.path.substr(0, 200)}};
-  c.ep = endpoint::drt_gtfs_rt;
-  c.allow({"GET"});
+// GET /v1/drt/gtfs-rt/vehicle-positions: binary GTFS-RT unless JSON is preferred
+http_response drt_gtfs_rt(drt_state& m, call& c) {
   std::lock_guard const lock{m.mutex};
   auto const feed = m.vehicle_positions();
-  return c.fmt == format::json ? respond_gtfs_rt_json(feed) : message_response(feed, c.fmt);
+  return c.fmt == format::json ? gtfs_rt_json_response(feed) : message_response(feed, c.fmt);
 }
 
-// The resources under /v1/drt/: the segment after /v1/drt/, how many segments the path may
-// have in all, and the handler.
-struct resource {
-  std::string_view name;
-  std::size_t min_segments, max_segments;
-  http_response (*handle)(drt_call&);
-};
-constexpr std::array<resource, 6> resources{{
-    {"info", 3, 3, drt_info},
-    {"offers", 3, 3, drt_offers},
-    {"requests", 4, 5, drt_requests},
-    {"vehicles", 3, 5, drt_vehicles},
-    {"reoptimise", 3, 3, drt_reoptimise},
-    {"gtfs-rt", 4, 4, drt_gtfs_rt},
+// Offers, /info and the GTFS-RT feed are public; a request's routes need its rider token or the
+// operator's; every other route is the operator's (the handlers check).
+constexpr std::array<route<drt_state>, 17> table{{
+    {"/v1/drt/info", "GET", "", endpoint::drt_other, drt_info},
+    {"/v1/drt/offers", "POST", "", endpoint::drt_offer, drt_offer, true},
+    {"/v1/drt/requests/{}", "GET", "", endpoint::drt_request, drt_get_request},
+    {"/v1/drt/requests/{}/accept", "POST", "", endpoint::drt_request, drt_accept_request},
+    {"/v1/drt/requests/{}/cancel", "POST", "", endpoint::drt_request, drt_cancel_request},
+    {"/v1/drt/vehicles", "GET", "", endpoint::drt_vehicle, drt_list_vehicles},
+    {"/v1/drt/vehicles", "POST", "", endpoint::drt_vehicle, drt_register_vehicle},
+    {"/v1/drt/vehicles/{}", "GET", "", endpoint::drt_vehicle, drt_get_vehicle},
+    {"/v1/drt/vehicles/{}", "PUT", "", endpoint::drt_vehicle, drt_put_vehicle},
+    {"/v1/drt/vehicles/{}/stops", "GET", "", endpoint::drt_vehicle, drt_vehicle_stops},
+    {"/v1/drt/vehicles/{}/position", "POST", "", endpoint::drt_telemetry, drt_vehicle_position},
+    {"/v1/drt/vehicles/{}/events", "POST", "", endpoint::drt_telemetry, drt_vehicle_event},
+    {"/v1/drt/reoptimise", "POST", "", endpoint::drt_other, drt_reoptimise},
+    {"/v1/drt/summary", "GET", "date", endpoint::drt_other, drt_summary},
+    {"/v1/drt/requests", "GET", "date status limit offset", endpoint::drt_request, drt_list_requests},
+    {"/v1/drt/export/{}", "GET", "date", endpoint::drt_other, drt_export},
+    {"/v1/drt/gtfs-rt/vehicle-positions", "GET", "", endpoint::drt_gtfs_rt, drt_gtfs_rt, false, answers::protobuf},
 }};
+
+server_config const& default_limits() {
+  static server_config const cfg;
+  return cfg;
+}
 
 }  // namespace
 
 drt_service::drt_service(std::unique_ptr<road::travel_model> model, dispatch::rules rules, drt_options opt)
     : state_{std::make_unique<drt_state>(std::move(model), std::move(rules), std::move(opt))} {
   auto& m = *state_;
-  if (m.opt.db.empty()) throw std::invalid_argument{"no database path"};
-  (void)civil::time_zone::locate(m.opt.timezone);  // throws std::invalid_argument for an unknown zone
-  std::error_code ec;
-  if (std::filesystem::exists(m.opt.db, ec)) {
-    for (auto const& c : storage::load_commands(m.opt.db)) {
-      m.observe(c, m.disp.apply(c));
-      ++m.n_replayed;
-    }
-  }
-  m.journal = std::make_unique<storage::sqlite_journal>(m.opt.db);
-  auto const today = m.opt.service_date.empty() ? service_clock::today(m.opt.timezone, m.unix_now()) : m.opt.service_date;
-  auto const stored_zone = storage::meta_value(m.opt.db, "timezone", m.opt.timezone);
-  auto const stored_date = storage::meta_value(m.opt.db, "service_date", today);
-  if (stored_zone != m.opt.timezone)
-    throw std::invalid_argument{"database " + m.opt.db.string() + " was created for time zone " + stored_zone +
-                                ", not " + m.opt.timezone};
-  if (!m.opt.service_date.empty() && stored_date != m.opt.service_date)
-    throw std::invalid_argument{"database " + m.opt.db.string() + " holds service date " + stored_date + ", not " +
-                                m.opt.service_date};
-  m.sclock = service_clock::make(stored_zone, stored_date);
-  m.secret = storage::meta_value(m.opt.db, "rider_token_secret", random_secret());
-  m.disp.set_journal(m.journal.get());
+  std::lock_guard const lock{m.mutex};
+  m.start_up();
 }
 
 drt_service::~drt_service() { stop_background(); }
 
-std::size_t drt_service::add_missing_vehicles(std::span<dispatch::vehicle_spec const> fleet) {
+std::size_t drt_service::register_shifts() {
   auto& m = *state_;
   std::lock_guard const lock{m.mutex};
-  std::size_t n = 0;
   try {
-    for (auto const& spec : fleet) {
-      if (m.vehicle_by_name.contains(spec.name)) continue;
-      auto const now = m.now();
-      auto const v = m.write([&] { return m.disp.add_vehicle(now, spec); });
-      m.observe(d::add_vehicle_cmd{now, spec}, v);
-      ++n;
-    }
-  } catch (drt_error const& e) {
-    throw std::runtime_error{"registering the fleet: " + e.message};
+    return m.register_shifts(m.now());
+  } catch (api_error const& e) {
+    throw std::runtime_error{std::string{"registering the fleet's shifts: "} + e.what()};
   }
-  return n;
 }
 
 void drt_service::start_background() {
   auto& m = *state_;
-  if (m.opt.reoptimise_every_s == 0 || m.background.joinable()) return;
+  if (m.opt.reoptimise_every_s == 0 && m.opt.shifts.empty() && m.opt.compact_every <= 0) return;
+  if (m.background.joinable()) return;
   m.background = std::thread{[&m] { m.background_loop(); }};
 }
 
+// Stops the background work and, stopping cleanly, writes a snapshot: the next start-up restores
+// it without replaying anything (and a travel model changed meanwhile re-plans exactly).
 void drt_service::stop_background() {
   auto& m = *state_;
   {
@@ -181,6 +142,8 @@ void drt_service::stop_background() {
   }
   m.wake.notify_all();
   if (m.background.joinable()) m.background.join();
+  std::lock_guard const lock{m.mutex};
+  m.compact_if_due(true);
 }
 
 bool drt_service::owns(std::string_view target) const {
@@ -194,56 +157,32 @@ std::size_t drt_service::n_vehicles() const {
   return state_->disp.vehicles().size();
 }
 service_clock const& drt_service::clock() const { return state_->sclock; }
+std::vector<std::string> const& drt_service::startup_notes() const { return state_->startup_notes; }
+
+std::string drt_service::prometheus_text() const {
+  auto const& m = *state_;
+  std::string out;
+  auto const counter = [&](char const* name, char const* help, std::uint64_t v) {
+    out += std::string{"# HELP "} + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " +
+           std::to_string(v) + "\n";
+  };
+  counter("nebuta_drt_implausible_positions_total", "vehicle positions refused as implausible",
+          m.n_implausible_positions.load());
+  counter("nebuta_drt_invalid_times_total", "requests refused for a pickup time in the past", m.n_invalid_times.load());
+  counter("nebuta_drt_compactions_total", "snapshots written into the journal", m.n_compactions.load());
+  return out;
+}
 std::string drt_service::rider_token(std::uint32_t request) const { return state_->token(request); }
+std::string drt_service::journey_token(journey_offer const& j) const { return encode_journey_token(j, state_->secret); }
+
+std::optional<http_response> drt_service::route_call(call& c) {
+  if (owns(c.req.target)) c.ep = endpoint::drt_other;
+  if (auto const* r = find_route(std::span<route<drt_state> const>{table}, c)) return dispatch(*r, *state_, c);
+  return std::nullopt;
+}
 
 http_response drt_service::handle(http_request const& req, endpoint& ep) {
-  auto& m = *state_;
-  ep = endpoint::drt_other;
-  auto fmt = format::json;
-  auto error_fmt = format::json;  // the GTFS-RT feed answers binary by default, its errors JSON
-  try {
-    auto const qpos = req.target.find('?');
-    auto const path = std::string_view{req.target}.substr(0, qpos);
-    auto seg = split_path(path);  // "v1", "drt", ...
-    auto const is_gtfs_rt = seg.size() == 4 && seg[2] == "gtfs-rt";
-    fmt = negotiate(req.accept, is_gtfs_rt);
-    error_fmt = negotiate(req.accept, false);
-    if (req.target.size() > 4096) throw drt_error{414, "uri_too_long", "request URI too long (at most 4096 bytes)"};
-    if (qpos != std::string::npos && qpos + 1 < req.target.size())
-      throw drt_error{400, "unknown_parameter", "the on-demand API takes no query parameters"};
-    if (req.method == "OPTIONS") return {204, {}, {}, {}, {}};
-
-    // Auth.
-    auto bearer = [&]() -> std::optional<std::string> {
-      auto const a = trim(req.authorization);
-      if (a.size() < 7 || lower(a.substr(0, 7)) != "bearer ") return std::nullopt;
-      auto t = trim(std::string_view{a}.substr(7));
-      if (t.empty()) return std::nullopt;
-      return t;
-    }();
-
-    auto const sub = seg.size() > 2 ? std::string_view{seg[2]} : std::string_view{};
-    for (auto const& r : resources) {
-      if (sub != r.name || seg.size() < r.min_segments || seg.size() > r.max_segments) continue;
-      drt_call call{m, req, path, std::move(seg), fmt, ep, std::move(bearer)};
-      return r.handle(call);
-    }
-    throw drt_error{404, "not_found", "no such endpoint: " + std::string{path.substr(0, 200)}};
-  } catch (drt_error const& e) {
-    v1::Error err;
-    err.set_code(e.code);
-    err.set_message(api_service::replace_invalid_utf8(e.message));  // messages echo client input
-    // Errors of the GTFS-RT feed are written as JSON unless protobuf was asked for explicitly.
-    auto r = message_response(err, e.status == 406 ? format::json : error_fmt, e.status);
-    r.allow = e.allow;
-    return r;
-  } catch (std::exception const& e) {
-    std::fprintf(stderr, "nebuta dispatch: internal error on %s: %s\n", req.target.substr(0, 200).c_str(), e.what());
-    v1::Error err;
-    err.set_code("internal");
-    err.set_message("internal error");
-    return message_response(err, error_fmt, 500);
-  }
+  return run_pipeline(req, default_limits(), nullptr, ep, [&](call& c) { return route_call(c); });
 }
 
 }  // namespace nebuta::api_server

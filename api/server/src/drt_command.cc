@@ -7,9 +7,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "nebuta/drt_config/calendar.h"
+#include "nebuta/drt_config/checks.h"
 #include "nebuta/drt_config/config.h"
 #include "nebuta/osm/reader.h"
 #include "nebuta/road/network_model.h"
+#include "nebuta/storage/journal.h"
+#include "nebuta/storage/migrate.h"
 
 namespace nebuta::api_server {
 
@@ -18,15 +22,16 @@ void add_drt_options(CLI::App& cmd, drt_cli_options& o, bool required_db) {
   if (required_db) db->required();
   cmd.add_option("--osm", o.osm, "OSM extract (.osm.pbf) for road travel times; without it: straight lines")
       ->check(CLI::ExistingFile);
-  cmd.add_option("--fleet", o.fleet, "fleet CSV; vehicles not in the database yet are registered")
+  cmd.add_option("--fleet", o.fleet,
+                 "fleet CSV (shifts with their days); each shift is registered for every date up to the booking "
+                 "horizon")
       ->check(CLI::ExistingFile);
   cmd.add_option("--rules", o.rules, "service rules JSON (defaults without it)")->check(CLI::ExistingFile);
   cmd.add_option("--operator-token-file", o.operator_token_file,
                  "file holding the operator bearer token (else env NEBUTA_OPERATOR_TOKEN)")
       ->check(CLI::ExistingFile);
-  cmd.add_option("--timezone", o.timezone, "time zone of the service day (IANA name)")->capture_default_str();
-  cmd.add_option("--service-date", o.service_date,
-                 "service date YYYY-MM-DD, fixed when the database is created (default: today in --timezone)");
+  cmd.add_option("--timezone", o.timezone, "time zone of the service (IANA name)")->capture_default_str();
+  cmd.add_option("--service-date", o.service_date, "gone: the service runs every day")->group("");
   cmd.add_option("--detour", o.detour, "straight-line model: detour factor over the great-circle distance")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 10.0));
@@ -35,11 +40,17 @@ void add_drt_options(CLI::App& cmd, drt_cli_options& o, bool required_db) {
       ->check(CLI::Range(1.0, 200.0));
   cmd.add_option("--reoptimise-every", o.reoptimise_every_s, "seconds between background re-optimisations (0: off)")
       ->capture_default_str();
+  cmd.add_option("--compact-every", o.compact_every, "commands between two snapshots of the journal")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}));
+  cmd.add_flag("--accept-new-travel-model", o.accept_new_travel_model,
+               "start although the database was written under another travel model: re-plan the open bookings "
+               "and report the promises that cannot be kept");
+  cmd.add_flag("--strict", o.strict,
+               "refuse to start when depots, meeting points or the feed's stops lie outside the service area");
 }
 
-namespace {
-
-std::string read_token(drt_cli_options const& o) {
+std::string read_operator_token(drt_cli_options const& o) {
   std::string token;
   if (!o.operator_token_file.empty()) {
     std::ifstream in{o.operator_token_file};
@@ -58,21 +69,36 @@ std::string read_token(drt_cli_options const& o) {
   return token;
 }
 
-}  // namespace
-
-std::unique_ptr<drt_service> make_drt_service(
-    drt_cli_options const& o, std::function<std::optional<latlon>(std::string const&)> stop_lookup,
-    char const* log) {
+std::unique_ptr<drt_service> make_drt_service(drt_cli_options const& o, drt_timetable tt, char const* log) {
   auto const t0 = std::chrono::steady_clock::now();
+  if (!o.service_date.empty())
+    throw std::runtime_error{"--service-date is gone: the service runs every day on one database (a database of one "
+                             "service date converts once with nebuta dispatch --db FILE --migrate-db)"};
   drt_options opt;
   opt.db = o.db;
   opt.timezone = o.timezone;
-  opt.service_date = o.service_date;
-  opt.operator_token = read_token(o);
+  opt.operator_token = read_operator_token(o);
   opt.reoptimise_every_s = o.reoptimise_every_s;
-  opt.stop_lookup = std::move(stop_lookup);
+  opt.compact_every = o.compact_every;
+  opt.accept_new_travel_model = o.accept_new_travel_model;
+  opt.stop_lookup = std::move(tt.stop_lookup);
+  opt.stop_at = std::move(tt.stop_at);
 
-  auto const rules = o.rules.empty() ? dispatch::rules{} : drt_config::load_rules(o.rules);
+  drt_config::holiday_list holidays;
+  auto const rules = o.rules.empty() ? dispatch::rules{} : drt_config::load_rules(o.rules, &holidays);
+  for (auto const& e : holidays.errors) std::fprintf(stderr, "%s: %s\n", log, e.c_str());
+  opt.holidays = dispatch::holiday_calendar{std::move(holidays.days)};
+  if (!o.fleet.empty()) {
+    auto fleet = drt_config::load_fleet_csv(o.fleet);
+    for (auto const& e : fleet.errors) std::fprintf(stderr, "%s: %s\n", log, e.c_str());
+    opt.shifts = std::move(fleet.shifts);
+  }
+  auto const warnings = drt_config::area_warnings(rules, opt.shifts, tt.stops);
+  for (auto const& w : warnings) std::fprintf(stderr, "%s: warning: %s\n", log, w.c_str());
+  if (o.strict && !warnings.empty())
+    throw std::runtime_error{std::to_string(warnings.size()) + " warning(s) about the configuration and --strict: " +
+                             warnings.front()};
+
   std::unique_ptr<road::travel_model> model;
   if (!o.osm.empty()) {
     auto loaded = osm::load_road_graph(o.osm);
@@ -84,19 +110,27 @@ std::unique_ptr<drt_service> make_drt_service(
     model = std::make_unique<road::straight_line_model>(o.detour, o.speed_kmh);
     opt.travel_model_name = "straight_line";
   }
-  auto svc = std::make_unique<drt_service>(std::move(model), rules, std::move(opt));
-  std::size_t n_added = 0;
-  if (!o.fleet.empty()) {
-    auto const fleet = drt_config::load_fleet_csv(o.fleet);
-    for (auto const& e : fleet.errors) std::fprintf(stderr, "%s: %s\n", log, e.c_str());
-    n_added = svc->add_missing_vehicles(fleet.vehicles);
+  opt.travel_model_fingerprint = drt_config::travel_model_fingerprint(o.osm, o.detour, o.speed_kmh);
+  std::unique_ptr<drt_service> svc;
+  try {
+    svc = std::make_unique<drt_service>(std::move(model), rules, std::move(opt));
+  } catch (storage::journal_needs_migration const& e) {
+    throw std::runtime_error{std::string{e.what()} + ". Convert it once with: nebuta dispatch --db " + o.db +
+                             " --migrate-db (a copy of it is kept as " + o.db + ".format1)"};
   }
-  std::fprintf(stderr, "%s: database %s (service date %s, %s): %zu commands replayed, %zu vehicles added, %zu in the "
-               "fleet; ready in %.2f s\n",
-               log, o.db.c_str(), svc->clock().service_date.c_str(), svc->clock().timezone.c_str(), svc->n_replayed(),
-               n_added, svc->n_vehicles(),
+  for (auto const& note : svc->startup_notes()) std::fprintf(stderr, "%s: %s\n", log, note.c_str());
+  std::fprintf(stderr, "%s: database %s (%s): %zu commands replayed, %zu vehicle shifts; ready in %.2f s\n", log,
+               o.db.c_str(), svc->clock().timezone.c_str(), svc->n_replayed(), svc->n_vehicles(),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return svc;
+}
+
+void migrate_drt_database(std::string const& db, char const* log) {
+  auto const backup = db + ".format1";
+  auto const r = storage::migrate_to_instants(db, backup);
+  std::fprintf(stderr, "%s: converted %s: %zu commands of service date %s (%s) now in Unix times; the original is "
+               "kept as %s\n",
+               log, db.c_str(), r.n_commands, r.service_date.c_str(), r.timezone.c_str(), backup.c_str());
 }
 
 }  // namespace nebuta::api_server

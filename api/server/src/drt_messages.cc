@@ -1,7 +1,12 @@
 // The on-demand API's answers: dispatcher state → DRT messages and the GTFS-RT feed, reject
 // reasons and command statuses → texts and errors.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <optional>
+#include <utility>
+
+#include "nebuta/core/civil_time.h"
 
 #include "drt_state.h"
 
@@ -9,41 +14,48 @@ namespace nebuta::api_server {
 
 namespace d = nebuta::dispatch;
 
-std::string reject_text(d::reject_reason r) {
-  switch (r) {
-    case d::reject_reason::none: return "";
-    case d::reject_reason::invalid_request: return "the request is not valid (same place, or bad passenger counts)";
-    case d::reject_reason::too_many_passengers: return "no vehicle can carry that many passengers";
-    case d::reject_reason::too_far_ahead: return "the pickup time is beyond the pre-booking horizon";
-    case d::reject_reason::outside_area: return "pickup or drop-off is outside the service area";
-    case d::reject_reason::no_meeting_point: return "no meeting point within walking distance";
-    case d::reject_reason::unreachable: return "a place cannot be reached by road";
-    case d::reject_reason::no_vehicle_in_service: return "no vehicle is in service at that time";
-    case d::reject_reason::no_feasible_insertion: return "no vehicle can take the ride without breaking a promise";
-  }
-  return "";
-}
+std::string reject_message_id(d::reject_reason r) { return std::string{"rejected."} + d::to_string(r); }
 
-drt_error status_error(d::command_status s) {
+api_service::api_error status_error(d::command_status s) {
+  using api_service::api_error;
   switch (s) {
     case d::command_status::ok: break;
-    case d::command_status::unknown_vehicle: return {404, "unknown_vehicle", "no such vehicle"};
-    case d::command_status::unknown_request: return {404, "unknown_request", "no such request"};
-    case d::command_status::wrong_state:
-      return {409, "wrong_state", "the request is not in a state that allows this"};
-    case d::command_status::expired: return {409, "offer_expired", "the offer has expired; ask for a new one"};
-    case d::command_status::no_longer_feasible:
-      return {409, "no_longer_feasible", "the fleet changed and the offer cannot be kept any more; ask again"};
-    case d::command_status::wrong_vehicle: return {409, "wrong_vehicle", "another vehicle serves this request"};
-    case d::command_status::too_early:
-      return {409, "too_early", "the waiting time at the pickup is not over yet"};
-    case d::command_status::invalid_position:
-      return {422, "unreachable_position", "the position cannot be placed on the road network"};
+    case d::command_status::unknown_vehicle: return api_error{404, "unknown_vehicle.index"};
+    case d::command_status::unknown_request: return api_error{404, "unknown_request"};
+    case d::command_status::wrong_state: return api_error{409, "wrong_state"};
+    case d::command_status::expired: return api_error{409, "offer_expired"};
+    case d::command_status::no_longer_feasible: return api_error{409, "no_longer_feasible"};
+    case d::command_status::wrong_vehicle: return api_error{409, "wrong_vehicle"};
+    case d::command_status::too_early: return api_error{409, "too_early"};
+    case d::command_status::invalid_position: return api_error{422, "unreachable_position"};
   }
-  return {500, "internal", "internal error"};
+  return api_error{500, "internal"};
 }
 
-v1::DrtRequestStatus drt_state::request_status(d::request_idx r) const {
+v1::DrtTime* drt_state::set_time(v1::DrtTime* t, d::instant s) const {
+  auto const day = sclock.service_date(s);
+  t->set_seconds(static_cast<std::int32_t>(std::clamp<std::int64_t>(s - sclock.day_start(day), INT32_MIN, INT32_MAX)));
+  t->set_time(sclock.iso(s));
+  t->set_date(civil::format_date(day));
+  t->set_unix(s);
+  return t;
+}
+
+void drt_state::set_point(v1::DrtMeetingPoint* out, latlon asked, latlon at, langs const& chain) const {
+  if (opt.stop_at) {
+    if (auto const label = opt.stop_at(at, chain)) {
+      out->set_stop_id(label->stop_id);
+      out->set_name(label->name);
+      out->set_platform_code(label->platform_code);
+    }
+  }
+  set_latlon(out->mutable_location(), at);
+  auto const walk = haversine_m(asked, at);
+  out->set_walk_m(std::round(walk * 10.0) / 10.0);
+  out->set_walk_s(static_cast<std::int32_t>(std::lround(walk / (opt.walk_speed_kmh / 3.6))));
+}
+
+v1::DrtRequestStatus drt_state::request_status(d::request_idx r, langs const& chain) const {
   auto const& rq = disp.request(r);
   v1::DrtRequestStatus out;
   out.set_request_id(std::to_string(r.v()));
@@ -55,6 +67,8 @@ v1::DrtRequestStatus drt_state::request_status(d::request_idx r) const {
   out.set_wheelchair_users(rq.spec.wheelchair_users);
   set_time(out.mutable_requested_at(), rq.requested_at);
   set_time(out.mutable_earliest_pickup(), rq.status == d::request_status::rejected ? rq.spec.earliest_pickup : rq.earliest);
+  if (rq.pickup.valid) set_point(out.mutable_pickup_point(), rq.spec.pickup, rq.pickup.coord, chain);
+  if (rq.dropoff.valid) set_point(out.mutable_dropoff_point(), rq.spec.dropoff, rq.dropoff.coord, chain);
   if (rq.status == d::request_status::rejected) {
     out.set_reject_reason(d::to_string(rq.reason));
     return out;
@@ -93,16 +107,22 @@ v1::DrtVehicle drt_state::vehicle_message(d::vehicle_idx vi) const {
   return out;
 }
 
-v1::DrtVehicleStops drt_state::stops_message(d::vehicle_idx vi) const {
+v1::DrtVehicleStops drt_state::stops_message(d::vehicle_idx vi, langs const& chain) const {
   auto const& v = disp.vehicle(vi);
   v1::DrtVehicleStops out;
   out.set_vehicle_id(v.spec.name);
-  for (auto const& s : v.stops) {
+  set_time(out.mutable_shift_start(), v.spec.shift_start);
+  set_time(out.mutable_shift_end(), v.spec.shift_end);
+  out.set_on_board(static_cast<std::uint32_t>(v.seats_used + v.wheelchairs_used));
+  if (!v.stops.empty()) set_time(out.mutable_next_stop_eta(), v.stops.front().arrival);
+  for (std::size_t k = 0; k < v.stops.size(); ++k) {
+    auto const& s = v.stops[k];
     auto const& rq = disp.request(s.request);
     auto& m = *out.add_stops();
     m.set_kind(s.kind == d::stop_kind::pickup ? "pickup" : "dropoff");
     m.set_request_id(std::to_string(s.request.v()));
     set_latlon(m.mutable_location(), s.loc.coord);
+    set_point(m.mutable_point(), s.kind == d::stop_kind::pickup ? rq.spec.pickup : rq.spec.dropoff, s.loc.coord, chain);
     set_time(m.mutable_planned_arrival(), s.arrival);
     set_time(m.mutable_planned_departure(), s.departure);
     if (s.kind == d::stop_kind::pickup) {
@@ -113,8 +133,10 @@ v1::DrtVehicleStops drt_state::stops_message(d::vehicle_idx vi) const {
     }
     m.set_passengers(rq.spec.passengers);
     m.set_wheelchair_users(rq.spec.wheelchair_users);
+    m.set_on_board_after(static_cast<std::uint32_t>(v.seats_after[k] + v.wheelchairs_after[k]));
     m.set_arrived(s.arrived);
     if (s.arrived) set_time(m.mutable_arrived_at(), s.arrived_at);
+    if (k == 0 && s.arrived && s.kind == d::stop_kind::pickup) set_time(m.mutable_no_show_after(), disp.no_show_time(vi));
   }
   set_time(out.mutable_depot_arrival(), v.depot_arrival);
   return out;
@@ -126,11 +148,22 @@ transit_realtime::FeedMessage drt_state::vehicle_positions() const {
   h->set_gtfs_realtime_version("2.0");
   h->set_incrementality(transit_realtime::FeedHeader::FULL_DATASET);
   h->set_timestamp(static_cast<std::uint64_t>(std::max<std::int64_t>(0, unix_now())));
-  auto const vehicles = disp.vehicles();
-  for (std::size_t i = 0; i < vehicles.size(); ++i) {
-    auto const& p = positions[i];
-    if (!p.valid) continue;  // only reported positions: the depot is not a measurement
-    auto const& v = vehicles[i];
+  // One entity per vehicle id: the last position any of its shifts reported.
+  std::vector<std::pair<std::string const*, d::vehicle_idx>> latest;
+  for (auto const& [name, shifts] : vehicle_by_name) {
+    std::optional<d::vehicle_idx> best;
+    for (auto const v : shifts)
+      if (positions[v.v()].valid && (!best || positions[v.v()].at >= positions[best->v()].at)) best = v;
+    if (best) latest.emplace_back(&name, *best);
+  }
+  std::sort(latest.begin(), latest.end(), [&](auto const& a, auto const& b) {  // first registered first
+    auto const& sa = vehicle_by_name.at(*a.first);
+    auto const& sb = vehicle_by_name.at(*b.first);
+    return *std::min_element(sa.begin(), sa.end()) < *std::min_element(sb.begin(), sb.end());
+  });
+  for (auto const& [name, vi] : latest) {
+    auto const& p = positions[vi.v()];
+    auto const& v = disp.vehicle(vi);
     auto* e = feed.add_entity();
     e->set_id(v.spec.name);
     auto* vp = e->mutable_vehicle();
@@ -142,7 +175,7 @@ transit_realtime::FeedMessage drt_state::vehicle_positions() const {
                                       : transit_realtime::VehicleDescriptor::WHEELCHAIR_INACCESSIBLE);
     vp->mutable_position()->set_latitude(static_cast<float>(p.coord.lat));
     vp->mutable_position()->set_longitude(static_cast<float>(p.coord.lon));
-    vp->set_timestamp(static_cast<std::uint64_t>(std::max<std::int64_t>(0, sclock.to_unix(p.at))));
+    vp->set_timestamp(static_cast<std::uint64_t>(std::max<std::int64_t>(0, p.at)));
     vp->set_current_status(!v.stops.empty() && v.stops.front().arrived ? transit_realtime::VehiclePosition::STOPPED_AT
                                                                         : transit_realtime::VehiclePosition::IN_TRANSIT_TO);
     using occ = transit_realtime::VehiclePosition;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -11,7 +12,9 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <variant>
@@ -19,18 +22,12 @@
 
 #include "gtfs-realtime.pb.h"
 #include "nebuta/api_server/drt_api.h"
+#include "nebuta/api_service/errors.h"
 #include "nebuta/dispatch/dispatcher.h"
 #include "nebuta/storage/journal.h"
 #include "nebuta/v1/drt.pb.h"
 
 namespace nebuta::api_server {
-
-struct drt_error {
-  int status;
-  std::string code;
-  std::string message;
-  std::string allow{};
-};
 
 struct drt_state {
   drt_state(std::unique_ptr<road::travel_model> m, dispatch::rules r, drt_options o)
@@ -38,7 +35,7 @@ struct drt_state {
 
   struct posted_position {
     latlon coord{};
-    seconds_t at{0};
+    dispatch::instant at{0};
     bool valid{false};
   };
 
@@ -49,12 +46,16 @@ struct drt_state {
   std::string secret;
   std::unique_ptr<storage::sqlite_journal> journal;
   std::size_t n_replayed{0};
+  std::vector<std::string> startup_notes;
 
   mutable std::mutex mutex;  // guards everything below and the dispatcher
-  seconds_t last_now{std::numeric_limits<seconds_t>::min()};
+  dispatch::instant last_now{0};
   bool failed{false};
-  std::unordered_map<std::string, dispatch::vehicle_idx> vehicle_by_name;
-  std::vector<posted_position> positions;  // by vehicle index
+  // A vehicle id's shifts (dispatcher vehicles), by shift start.
+  std::unordered_map<std::string, std::vector<dispatch::vehicle_idx>> vehicle_by_name;
+  std::vector<posted_position> positions;  // by dispatcher vehicle (shift)
+  date_t shifts_registered_until{};         // the fleet's shifts are registered up to this date
+  std::atomic<std::uint64_t> n_implausible_positions{0}, n_invalid_times{0}, n_compactions{0};
 
   std::thread background;
   std::condition_variable wake;
@@ -67,59 +68,67 @@ struct drt_state {
   }
 
   // Caller holds the mutex.
-  seconds_t now() {
-    last_now = std::max(last_now, sclock.to_service(unix_now()));
+  dispatch::instant now() {
+    last_now = std::max(last_now, unix_now());
     return last_now;
   }
 
+  // Keeps the service's indices in step with a command the dispatcher applied (also in replays).
   void observe(dispatch::command const& c, dispatch::command_result const& res) {
     std::visit([&](auto const& cmd) { last_now = std::max(last_now, cmd.now); }, c);
-    if (auto const* add = std::get_if<dispatch::add_vehicle_cmd>(&c)) {
-      auto const v = std::get<dispatch::vehicle_idx>(res);
-      vehicle_by_name.try_emplace(add->spec.name, v);
-      positions.resize(disp.vehicles().size());
+    if (std::holds_alternative<dispatch::add_vehicle_cmd>(c)) {
+      index_shift(std::get<dispatch::vehicle_idx>(res));
     } else if (auto const* p = std::get_if<dispatch::position_cmd>(&c)) {
       if (std::get<dispatch::command_status>(res) == dispatch::command_status::ok)
         positions[p->vehicle.v()] = {p->position, p->now, true};
     }
   }
 
+  // drt_fleet.cc; callers hold the mutex.
+  void index_shift(dispatch::vehicle_idx v);
+  std::optional<dispatch::vehicle_idx> current_shift(std::string const& name, dispatch::instant now) const;
+  std::size_t register_shifts(dispatch::instant now);
+  void compact_if_due(bool force);
+  std::string encode_extra() const;
+  void decode_extra(std::string_view extra);
+  void start_up();  // drt_startup.cc: the journal, the fingerprint, the fleet
+
   std::string token(std::uint32_t request) const;  // the rider token of a request (drt_token.cc)
 
   // Runs a state-changing call; a throwing journal makes the service read-only.
   template <typename F>
   auto write(F&& f) {
-    if (failed) throw drt_error{503, "storage_unavailable", "storage failed earlier; the service is read-only until restarted"};
+    if (failed) throw api_service::api_error{503, "storage_unavailable"};
     try {
       return f();
     } catch (std::exception const& e) {
       failed = true;
       std::fprintf(stderr, "nebuta dispatch: storage failure, refusing further writes: %s\n", e.what());
-      throw drt_error{503, "storage_unavailable", "the command could not be stored; the service is read-only until restarted"};
+      throw api_service::api_error{503, "storage_unavailable"};
     }
   }
 
   void background_loop();
 
   // Message mapping (drt_messages.cc); callers hold the mutex.
-  v1::DrtTime* set_time(v1::DrtTime* t, seconds_t s) const {
-    t->set_seconds(s);
-    t->set_time(sclock.iso(s));
-    return t;
-  }
+  v1::DrtTime* set_time(v1::DrtTime* t, dispatch::instant s) const;
   static void set_latlon(v1::LatLon* out, latlon p) {
     out->set_lat(p.lat);
     out->set_lon(p.lon);
   }
   std::string const& vehicle_name(dispatch::vehicle_idx v) const { return disp.vehicle(v).spec.name; }
-  v1::DrtRequestStatus request_status(dispatch::request_idx r) const;
+  using langs = std::vector<std::string>;
+  v1::DrtRequestStatus request_status(dispatch::request_idx r, langs const& chain) const;
   v1::DrtVehicle vehicle_message(dispatch::vehicle_idx vi) const;
-  v1::DrtVehicleStops stops_message(dispatch::vehicle_idx vi) const;
+  v1::DrtVehicleStops stops_message(dispatch::vehicle_idx vi, langs const& chain) const;
+  // A meeting point `at` for a rider who asked for `asked`: the stop there, the walk.
+  void set_point(v1::DrtMeetingPoint* out, latlon asked, latlon at, langs const& chain) const;
   transit_realtime::FeedMessage vehicle_positions() const;
 };
 
-// drt_messages.cc
-std::string reject_text(dispatch::reject_reason r);
-drt_error status_error(dispatch::command_status s);
+// drt_messages.cc: the catalogue id of a refusal's message ("rejected.outside_area"), and the
+// error of a command the dispatcher refused.
+std::string reject_message_id(dispatch::reject_reason r);
+api_service::api_error status_error(dispatch::command_status s);
 
 }  // namespace nebuta::api_server

@@ -41,13 +41,16 @@ std::string random_secret() {
   return to_hex(bytes.data(), bytes.size());
 }
 
-std::string rider_token_of(std::string_view secret, std::uint32_t request) {
-  auto const msg = "nebuta-rider-token-v1:" + std::to_string(request);
+std::string signature_of(std::string_view secret, std::string_view msg) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<unsigned char const*>(msg.data()),
        msg.size(), out, &n);
   return to_hex(out, std::min<unsigned>(n, 16));
+}
+
+std::string rider_token_of(std::string_view secret, std::uint32_t request) {
+  return signature_of(secret, "nebuta-rider-token-v1:" + std::to_string(request));
 }
 
 bool equal_secret(std::string_view a, std::string_view b) {

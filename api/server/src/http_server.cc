@@ -5,7 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
+#include <cstring>
 #include <ostream>
 #include <cstdio>
 #include <stdexcept>
@@ -25,6 +27,8 @@
 #include <pistache/peer.h>
 
 #include "nebuta/api_server/request_framer.h"
+#include "pipeline.h"
+#include "rate_limiter.h"
 #include "nebuta/api_server/server.h"
 #include "nebuta/api_service/json.h"
 #include "nebuta/api_service/text_fold.h"
@@ -75,64 +79,43 @@ enum class phase : std::uint8_t { idle, head, body, closing };
 // under `m`, which onDisconnection also takes before Pistache closes the descriptor (so a
 // shutdown never reaches a reused descriptor).
 struct connection {
-  connection(int f, std::string h, framing_limits lim) : fd{f}, peer_host{std::move(h)}, framer{lim} {}
+  connection(int f, std::string h, framing_limits lim) : fd{f}, peer_host{std::move(h)}, framer{lim} {
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer_addr), &peer_len) != 0) peer_len = 0;
+  }
 
   void set_phase(phase p, std::int64_t t) {
     phase_start_ns.store(t, std::memory_order_relaxed);
     phase_bytes.store(0, std::memory_order_relaxed);
     current.store(p, std::memory_order_relaxed);
   }
-  void shut(int how) {
+  // Shuts the socket down (Pistache then sees the end of the stream and closes it); false when
+  // the connection is gone already. The descriptor is checked to be still this connection's
+  // (same peer address and port): a descriptor closed without onDisconnection and reused by a
+  // new connection must never be shut down in its name.
+  bool shut(int how) {
     std::lock_guard const lock{m};
-    if (!closed) ::shutdown(fd, how);
+    if (closed) return false;
+    sockaddr_storage now{};
+    socklen_t len = sizeof now;
+    if (peer_len == 0 || ::getpeername(fd, reinterpret_cast<sockaddr*>(&now), &len) != 0 || len != peer_len ||
+        std::memcmp(&now, &peer_addr, len) != 0) {
+      closed = true;
+      return false;
+    }
+    ::shutdown(fd, how);
+    return true;
   }
 
   int const fd;
   std::string const peer_host;
+  sockaddr_storage peer_addr{};
+  socklen_t peer_len{sizeof(sockaddr_storage)};
   std::mutex m;
   bool closed{false};
   std::atomic<phase> current{phase::idle};
   std::atomic<std::int64_t> phase_start_ns{0};
   std::atomic<std::uint64_t> phase_bytes{0};
   request_framer framer;
-};
-
-// Token buckets per client address for the expensive endpoints.
-class rate_limiter {
- public:
-  rate_limiter(double per_s, double burst) : per_s_{per_s}, burst_{std::max(burst, 1.0)} {}
-  // 0 when the request may go ahead, else the seconds to wait.
-  int take(std::string const& client, std::int64_t t) {
-    if (per_s_ <= 0) return 0;
-    std::lock_guard const lock{m_};
-    auto [it, fresh] = buckets_.try_emplace(client, bucket{burst_, t});
-    auto& b = it->second;
-    if (!fresh) {
-      b.tokens = std::min(burst_, b.tokens + static_cast<double>(t - b.last_ns) * 1e-9 * per_s_);
-      b.last_ns = t;
-    }
-    if (b.tokens >= 1.0) {
-      b.tokens -= 1.0;
-      return 0;
-    }
-    return std::max(1, static_cast<int>(std::ceil((1.0 - b.tokens) / per_s_)));
-  }
-  // Forgets clients whose bucket is full again (bounded memory under address churn).
-  void prune(std::int64_t t) {
-    std::lock_guard const lock{m_};
-    std::erase_if(buckets_, [&](auto const& kv) {
-      return kv.second.tokens + static_cast<double>(t - kv.second.last_ns) * 1e-9 * per_s_ >= burst_;
-    });
-  }
-
- private:
-  struct bucket {
-    double tokens;
-    std::int64_t last_ns;
-  };
-  double per_s_, burst_;
-  std::mutex m_;
-  std::unordered_map<std::string, bucket> buckets_;
 };
 
 std::size_t default_max_connections() {
@@ -149,8 +132,7 @@ struct gate_state {
       : api_{a},
         cfg{c},
         limits{c.max_request_line, c.max_header_bytes, c.max_headers, c.max_body_bytes},
-        max_connections{c.max_connections != 0 ? c.max_connections : default_max_connections()},
-        limiter{c.rate_limit_per_s, c.rate_burst} {}
+        max_connections{c.max_connections != 0 ? c.max_connections : default_max_connections()} {}
   ~gate_state() { stop_reaper(); }
 
   // Registers a new connection; at the cap the longest-waiting connection that is idle or has
@@ -176,11 +158,12 @@ struct gate_state {
           return false;
         }
         conns.erase(victim.get());
+        api_->stats().open_connections.fetch_sub(1);
         api_->stats().count(metrics::gate_event::connection_evicted);
       }
       conns.emplace(c.get(), c);
     }
-    if (victim) victim->shut(SHUT_RDWR);
+    if (victim) victim->shut(SHUT_RDWR);  // already out of conns, gone or not
     api_->stats().open_connections.fetch_add(1);
     return true;
   }
@@ -235,9 +218,11 @@ struct gate_state {
         }
       }
       lock.unlock();
-      for (auto const& c : expired) c->shut(SHUT_RDWR);
+      for (auto const& c : expired) {
+        if (!c->shut(SHUT_RDWR)) forget(c.get());  // closed behind our back: no onDisconnection will come
+      }
       if (t - last_prune > 10'000'000'000) {
-        limiter.prune(t);
+        api_->limiter().prune(t);
         last_prune = t;
       }
       lock.lock();
@@ -248,7 +233,6 @@ struct gate_state {
   server_config cfg;
   framing_limits limits;
   std::size_t max_connections;
-  rate_limiter limiter;
   std::mutex m;
   std::condition_variable cv;
   bool stopping{false};
@@ -284,39 +268,58 @@ char const* reason_phrase(int status) {
 }
 
 // The whole response as bytes.
-void append_response(std::string& out, http_response const& res, bool head, bool keep_alive, int retry_after = 0) {
+void append_response(std::string& out, http_response const& res, bool head, bool keep_alive) {
+  // Appended piece by piece into one buffer reserved once: the header block was a fifth of the
+  // instructions of a /healthz answer when it was built from temporaries.
+  static constexpr std::string_view cors =
+      "Access-Control-Allow-Origin: *\r\n"
+      "Access-Control-Allow-Methods: GET, POST, PUT, OPTIONS\r\n"
+      "Access-Control-Allow-Headers: Content-Type, Accept, Accept-Language, Authorization\r\n"
+      "Access-Control-Max-Age: 86400\r\n";
+  auto const need = out.size() + 320 + res.content_type.size() + res.allow.size() + (head ? 0 : res.body.size());
+  if (out.capacity() < need) out.reserve(std::max(need, 2 * out.capacity()));  // pipelined answers share `out`
+  char number[24];
+  auto const append_number = [&](std::size_t v) {
+    auto const r = std::to_chars(number, number + sizeof number, v);
+    out.append(number, r.ptr);
+  };
   out += "HTTP/1.1 ";
-  out += std::to_string(res.status);
+  append_number(static_cast<std::size_t>(res.status));
   out += ' ';
   out += reason_phrase(res.status);
   out += "\r\n";
-  if (!res.content_type.empty()) out += "Content-Type: " + res.content_type + "\r\n";
-  out += "Content-Length: " + std::to_string(res.body.size()) + "\r\n";
-  out += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
-  out += "Access-Control-Allow-Origin: *\r\n"
-         "Access-Control-Allow-Methods: GET, POST, PUT, OPTIONS\r\n"
-         "Access-Control-Allow-Headers: Content-Type, Accept, Accept-Language, Authorization\r\n"
-         "Access-Control-Max-Age: 86400\r\n";
-  if (!res.allow.empty()) out += "Allow: " + res.allow + "\r\n";
+  if (!res.content_type.empty()) {
+    out += "Content-Type: ";
+    out += res.content_type;
+    out += "\r\n";
+  }
+  out += "Content-Length: ";
+  append_number(res.body.size());
+  out += keep_alive ? "\r\nConnection: keep-alive\r\n" : "\r\nConnection: close\r\n";
+  out += cors;
+  if (!res.allow.empty()) {
+    out += "Allow: ";
+    out += res.allow;
+    out += "\r\n";
+  }
   for (auto const& [name, value] : res.headers) {
     // Our own handlers set these; CR or LF in them would split the response.
     if (name.find_first_of("\r\n:") != std::string::npos || value.find_first_of("\r\n") != std::string::npos) continue;
-    out += name + ": " + value + "\r\n";
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
   }
-  if (retry_after > 0) out += "Retry-After: " + std::to_string(retry_after) + "\r\n";
   out += "\r\n";
   if (!head) out += res.body;
 }
 
-http_response error_response(int status, std::string code, std::string detail, std::string_view accept_language = {}) {
-  auto const chain = api_service::make_lang_chain({}, accept_language);
-  auto const msg = api_service::error_to_message(api_service::api_error{status, std::move(code), {std::move(detail)}}, chain);
-  return {status, "application/json", api_service::to_json(msg), {}, {}};
-}
-
-bool is_expensive(std::string_view method, std::string_view target) {
-  auto const path = target.substr(0, target.find('?'));
-  return path == "/v1/plan" || (method == "POST" && path == "/v1/drt/offers");
+// The gate's own answers (framing errors, refused connections), in English: there are no
+// headers to choose another language from.
+http_response gate_error(int status, std::string id, std::string arg = {}) {
+  std::vector<std::string> args;
+  if (!arg.empty()) args.push_back(std::move(arg));
+  return error_response(api_service::api_error{status, std::move(id), std::move(args)}, {}, format::json);
 }
 
 // The client: the peer, or, when the peer is a trusted proxy, the right-most address of
@@ -341,8 +344,6 @@ std::string client_address(std::string const& peer, framed_request const& r, std
   }
   return client;
 }
-
-bool is_loopback(std::string_view a) { return a.starts_with("127.") || a == "::1" || a == "::ffff:127.0.0.1"; }
 
 constexpr char const* connection_key = "nebuta.connection";
 
@@ -374,7 +375,7 @@ class gate_handler : public Http::Handler {
     peer->putData(ParserData, std::make_shared<Http::RequestParser>(1));
     if (!state_->admit(c)) {
       std::string out;
-      append_response(out, error_response(503, "overloaded", {}), false, false);
+      append_response(out, gate_error(503, "overloaded"), false, false);
       close_after(peer, c, std::move(out));
     }
   }
@@ -394,7 +395,7 @@ class gate_handler : public Http::Handler {
       if (st == request_framer::state::need_more) break;
       if (st == request_framer::state::error) {
         count_framing_error(fe);
-        append_response(out, error_response(fe.status, fe.code, fe.message), false, false);
+        append_response(out, gate_error(fe.status, fe.id, fe.arg), false, false);
         close = true;
         break;
       }
@@ -417,19 +418,9 @@ class gate_handler : public Http::Handler {
       r.body = std::move(fr.body);
       auto const keep_alive = fr.keep_alive;
       auto const head = r.method == "HEAD";
-      auto const retry =
-          is_expensive(r.method, r.target) && (cfg.rate_limit_loopback || !is_loopback(r.client))
-              ? state_->limiter.take(r.client, t)
-              : 0;
       auto const t0 = clock::now();
-      http_response res;
-      if (retry > 0) {
-        state_->api_->stats().count(metrics::gate_event::rate_limited);
-        res = error_response(429, "rate_limited", std::to_string(retry), r.accept_language);
-      } else {
-        res = state_->api_->serve(r);
-      }
-      append_response(out, res, head, keep_alive, retry);
+      auto const res = state_->api_->serve(r);
+      append_response(out, res, head, keep_alive);
       if (cfg.access_log) log(r, res, t0);
       if (!keep_alive) {
         close = true;
@@ -466,7 +457,7 @@ class gate_handler : public Http::Handler {
   void count_framing_error(framing_error const& fe) {
     using e = metrics::gate_event;
     auto& m = state_->api_->stats();
-    if (fe.code == "version_not_supported") return m.count(e::version_not_supported);
+    if (fe.code() == "version_not_supported") return m.count(e::version_not_supported);
     switch (fe.status) {
       case 414: m.count(e::uri_too_long); break;
       case 431: m.count(e::headers_too_large); break;
@@ -479,9 +470,11 @@ class gate_handler : public Http::Handler {
 
   static void log(http_request const& r, http_response const& res, clock::time_point t0) {
     auto const ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+    // The client may come from X-Forwarded-For, whose value can hold any byte but controls.
+    auto const client = api_service::replace_invalid_utf8(r.client.substr(0, 64));
     auto const target = api_service::replace_invalid_utf8(r.target.substr(0, 900));
     char line[1200];
-    auto const n = std::snprintf(line, sizeof(line), "%s \"%s %s\" %d %zu %.3fms\n", r.client.c_str(),
+    auto const n = std::snprintf(line, sizeof(line), "%s \"%s %s\" %d %zu %.3fms\n", client.c_str(),
                                  r.method.substr(0, 20).c_str(), target.c_str(), res.status, res.body.size(), ms);
     if (n > 0) std::fwrite(line, 1, std::min(static_cast<std::size_t>(n), sizeof(line) - 1), stderr);
   }
@@ -510,8 +503,17 @@ void http_server::start() {
   impl_->endpoint = std::make_unique<Http::Endpoint>(addr);
   auto const threads = cfg_.threads != 0 ? cfg_.threads : std::max(1U, std::thread::hardware_concurrency());
   // Pistache's own request limits and timers never come into play: its parser is not used.
+  // Pistache's own header, body and keep-alive timeouts would close connections without telling
+  // the handler (Http::TransportImpl looks at the time of a parser it never feeds us, and calls
+  // removePeer, not onDisconnection): after 60 s every connection, busy or not, was closed under
+  // the gate, which kept its entry and later shut down the descriptor's next owner. The gate's
+  // reaper enforces the deadlines; Pistache's are set beyond reach.
+  constexpr auto never = std::chrono::hours{24 * 365};
   auto opts = Http::Endpoint::options()
                   .threads(static_cast<int>(threads))
+                  .headerTimeout(never)
+                  .bodyTimeout(never)
+                  .keepaliveTimeout(never)
                   .flags(Pistache::Tcp::Options::ReuseAddr | Pistache::Tcp::Options::NoDelay)
                   .backlog(1024)
                   .maxResponseSize(256U << 20);

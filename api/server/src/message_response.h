@@ -2,9 +2,11 @@
 // answer: binary protobuf, or its canonical JSON mapping.
 #pragma once
 
+#include <stdexcept>
 #include <string_view>
 
 #include <google/protobuf/message.h>
+#include <google/protobuf/util/json_util.h>
 
 #include "nebuta/api_server/server.h"
 #include "nebuta/api_service/json.h"
@@ -26,6 +28,18 @@ inline http_response message_response(google::protobuf::Message const& m, format
     r.content_type = json_type;
     r.body = api_service::to_json(m);
   }
+  return r;
+}
+
+// GTFS-RT (proto2) as JSON: only the fields that are set (defaults such as bearing 0 would read
+// as measurements), field names as in the specification.
+inline http_response gtfs_rt_json_response(google::protobuf::Message const& m) {
+  google::protobuf::util::JsonPrintOptions opt;
+  opt.preserve_proto_field_names = true;
+  http_response r;
+  r.content_type = json_type;
+  if (!google::protobuf::util::MessageToJsonString(m, &r.body, opt).ok())
+    throw std::runtime_error{"cannot print the feed as JSON"};
   return r;
 }
 

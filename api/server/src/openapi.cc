@@ -5,6 +5,7 @@
 
 #include "nebuta/api_server/server.h"
 #include "nebuta/v1/drt.pb.h"
+#include "nebuta/v1/realtime.pb.h"
 
 namespace nebuta::api_server {
 namespace {
@@ -85,6 +86,15 @@ json drt_operation(std::string summary, std::string const& reply, json params, s
   return op;
 }
 
+// A GTFS-Realtime FeedMessage: binary, or protobuf's JSON on Accept.
+json gtfs_rt_responses() {
+  return {{"200",
+           {{"description", "OK"},
+            {"content",
+             {{"application/x-protobuf", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
+              {"application/json", {{"schema", {{"type", "object"}}}}}}}}}};
+}
+
 void add_drt_paths(json& paths) {
   auto const none = json::array();
   auto const op = std::vector<std::string>{"operator"};
@@ -115,23 +125,62 @@ void add_drt_paths(json& paths) {
       "Stop event: arrived, picked_up, dropped_off, no_show", "DrtVehicleStops", vehicle_id, "DrtStopEvent", op);
   paths["/v1/drt/reoptimise"]["post"] =
       drt_operation("Re-optimise now (also runs in the background)", "DrtReoptimiseResponse", none, "", op);
+  auto const date = query_param("date", "string", "service date YYYY-MM-DD (default today)");
+  paths["/v1/drt/summary"]["get"] = drt_operation(
+      "A service date's figures: requests by status, rejections by reason, on-time pickups, vehicle-hours and km",
+      "DrtDaySummary", json::array({date}), "", op);
+  paths["/v1/drt/requests"]["get"] = drt_operation(
+      "A service date's requests, paged", "DrtRequestList",
+      json::array({date, query_param("status", "string", "only this status"),
+                   query_param("limit", "integer", "page size, 1-1000 (default 100)"),
+                   query_param("offset", "integer", "first request of the page (default 0)")}),
+      "", op);
+  auto day_file = drt_operation(
+      "A service date as the simulator's output file of that name (scenario.json, requests.csv, vehicles.csv, "
+      "events.csv, kpis.json): `nebuta report --run` draws the report from them",
+      "Error", json::array({path_param("file", "scenario.json, requests.csv, vehicles.csv, events.csv or kpis.json"),
+                            date}),
+      "", op);
+  day_file["responses"]["200"] = {{"description", "the file (text/csv or application/json)"}};
+  paths["/v1/drt/export/{file}"]["get"] = day_file;
   paths["/v1/drt/gtfs-rt/vehicle-positions"]["get"] = {
       {"summary", "GTFS-Realtime VehiclePositions of the fleet (binary transit_realtime.FeedMessage; JSON with "
                   "Accept: application/json)"},
       {"tags", json::array({"on-demand"})},
-      {"responses",
-       {{"200",
-         {{"description", "OK"},
-          {"content",
-           {{"application/x-protobuf", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
-            {"application/json", {{"schema", {{"type", "object"}}}}}}}}}}}};
+      {"responses", gtfs_rt_responses()}};
+}
+
+// Realtime (docs/realtime.md; only with `serve --rt`).
+void add_realtime_paths(json& paths) {
+  auto alerts = operation("Service alerts of the realtime sources, texts in the request's language chain", "AlertsResponse",
+                          json::array({query_param("stop", "string", "only alerts informing this stop"),
+                                       query_param("route", "string", "only alerts informing this route"),
+                                       query_param("trip", "string", "only alerts informing this trip"),
+                                       query_param("at", "string", "ISO 8601 time the alerts are active at (default: now)"),
+                                       query_param("all", "boolean", "also alerts not active at that time")}));
+  alerts["tags"] = json::array({"realtime"});
+  paths["/v1/alerts"]["get"] = alerts;
+  auto push = drt_operation("Push a GTFS-RT FeedMessage to a realtime source", "RealtimePushResponse",
+                            json::array({path_param("source", "source NAME of serve --rt NAME=...")}), "", {"operator"});
+  push["requestBody"] = {{"required", true},
+                         {"content", {{"application/x-protobuf", {{"schema", {{"type", "string"}, {"format", "binary"},
+                                                                              {"description", "transit_realtime.FeedMessage"}}}}}}}};
+  push["tags"] = json::array({"realtime"});
+  paths["/v1/rt/{source}"]["post"] = push;
+  for (auto const* what : {"trip-updates", "alerts"}) {
+    paths[std::string{"/v1/gtfs-rt/"} + what]["get"] = {
+        {"summary", std::string{"The merged realtime state as GTFS-RT "} + what + " (what the planner applied)"},
+        {"tags", json::array({"realtime"})},
+        {"responses", gtfs_rt_responses()}};
+  }
 }
 
 }  // namespace
 
 std::string make_openapi_json() {
   json schemas = json::object();
-  for (auto const* file : {v1::PlanResponse::descriptor()->file(), v1::DrtOfferRequest::descriptor()->file()}) {
+  for (auto const* file : {v1::PlanResponse::descriptor()->file(), v1::DrtOfferRequest::descriptor()->file(),
+                           v1::AlertsResponse::descriptor()->file()}) {
     for (int i = 0; i < file->message_type_count(); ++i) {
       auto const* m = file->message_type(i);
       json props = json::object();
@@ -155,16 +204,24 @@ std::string make_openapi_json() {
       query_param("gtfs_literal", "boolean", "GTFS-literal comparison mode"),
       query_param("sort", "string", "departure (default) or fare: cheapest known fare first (docs/fares.md)"),
       query_param("max_fare", "number", "drop journeys whose known fare is above this, in the currency's main unit"),
+      query_param("realtime", "boolean", "plan with the server's realtime state (default true; false: the timetable)"),
   });
   json paths;
   paths["/v1/plan"]["get"] = operation("Journeys (earliest arrival, arrive-by, range)", "PlanResponse", plan_params);
   auto post = operation("Journeys, request as a body", "PlanResponse", json::array());
   post["requestBody"] = {{"required", true}, {"content", content_of("PlanRequest")}};
   paths["/v1/plan"]["post"] = post;
+  auto const search_params = [&] {
+    return json::array({query_param("q", "string", "search text", true), query_param("limit", "integer", "results (default 10)"),
+                        query_param("date", "string", "YYYY-MM-DD: rank equal matches by trips that day (default: the busiest day)")});
+  };
   paths["/v1/stops"]["get"] = operation(
-      "Stop search by name in any language (prefix, typos, kana and width folded); stations group platforms",
-      "StopSearchResponse",
-      json::array({query_param("q", "string", "search text", true), query_param("limit", "integer", "results (default 10)")}));
+      "Stop search by what visitors type in any script (docs/search.md); stations and poles of one name group",
+      "StopSearchResponse", search_params());
+  paths["/v1/places"]["get"] = operation("Stops and gazetteer places (--places FILE) by name; a result has stop or place",
+                                         "StopSearchResponse", search_params());
+  paths["/v1/places/{id}"]["get"] =
+      operation("One gazetteer place", "Place", json::array({path_param("id", "place id, with or without place:")}));
   paths["/v1/stops/{id}"]["get"] = operation("One stop or station", "Stop", json::array({path_param("id", "stop id")}));
   paths["/v1/stops/{id}/departures"]["get"] = operation(
       "Departure board", "DeparturesResponse",
@@ -193,6 +250,7 @@ std::string make_openapi_json() {
       {"responses", {{"200", {{"description", "OK"}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}}}}};
 
   add_drt_paths(paths);
+  add_realtime_paths(paths);
 
   json doc = {{"openapi", "3.0.3"},
               {"info",

@@ -198,9 +198,9 @@ void request_framer::feed(std::string_view bytes) {
   if (!failed_) buffer_.append(bytes);
 }
 
-request_framer::state request_framer::fail(framing_error& err, int status, std::string code, std::string message) {
+request_framer::state request_framer::fail(framing_error& err, int status, std::string id, std::string arg) {
   failed_ = true;
-  error_ = framing_error{status, std::move(code), std::move(message)};
+  error_ = framing_error{status, std::move(id), std::move(arg)};
   err = error_;
   buffer_.clear();
   buffer_.shrink_to_fit();
@@ -233,11 +233,11 @@ request_framer::state request_framer::parse_head(framing_error& err) {
   auto const first_line_end = buffer_.find("\r\n");
   for (std::size_t i = 0; i < scan_limit; ++i) {
     auto const c = buffer_[i];
-    if (c == '\n' && (i == 0 || buffer_[i - 1] != '\r')) return fail(err, 400, "bad_request", "bare LF in the request head");
+    if (c == '\n' && (i == 0 || buffer_[i - 1] != '\r')) return fail(err, 400, "bad_request.bare_lf");
     if (c == '\r' && i + 1 < buffer_.size() && buffer_[i + 1] != '\n') {
-      return fail(err, 400, "bad_request", "bare CR in the request head");
+      return fail(err, 400, "bad_request.bare_cr");
     }
-    if (c == '\0') return fail(err, 400, "bad_request", "NUL byte in the request head");
+    if (c == '\0') return fail(err, 400, "bad_request.nul");
     if (c == '\n' && i >= 3 && buffer_.compare(i - 3, 4, "\r\n\r\n") == 0) {
       end = i + 1;
       break;
@@ -245,16 +245,16 @@ request_framer::state request_framer::parse_head(framing_error& err) {
   }
   auto const line_len = first_line_end == std::string::npos ? buffer_.size() : first_line_end;
   if (line_len > limits_.max_request_line) {
-    return fail(err, 414, "uri_too_long", "request line longer than " + std::to_string(limits_.max_request_line) + " bytes");
+    return fail(err, 414, "uri_too_long.request_line", std::to_string(limits_.max_request_line));
   }
   if (end == std::string::npos) {
     if (first_line_end != std::string::npos && buffer_.size() - line_len > limits_.max_header_bytes + 4) {
-      return fail(err, 431, "headers_too_large", "header block longer than " + std::to_string(limits_.max_header_bytes) + " bytes");
+      return fail(err, 431, "headers_too_large.bytes", std::to_string(limits_.max_header_bytes));
     }
     return state::need_more;
   }
   if (end - line_len - 2 > limits_.max_header_bytes + 2) {
-    return fail(err, 431, "headers_too_large", "header block longer than " + std::to_string(limits_.max_header_bytes) + " bytes");
+    return fail(err, 431, "headers_too_large.bytes", std::to_string(limits_.max_header_bytes));
   }
 
   // Request line: method SP request-target SP HTTP-version
@@ -263,19 +263,19 @@ request_framer::state request_framer::parse_head(framing_error& err) {
   auto const sp1 = line.find(' ');
   auto const sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
   if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos) {
-    return fail(err, 400, "bad_request", "malformed request line '" + excerpt(line) + "'");
+    return fail(err, 400, "bad_request.request_line", excerpt(line));
   }
   auto const method = line.substr(0, sp1);
   auto target = line.substr(sp1 + 1, sp2 - sp1 - 1);
   auto const version = line.substr(sp2 + 1);
-  if (!is_token(method)) return fail(err, 400, "bad_request", "malformed method '" + excerpt(method) + "'");
+  if (!is_token(method)) return fail(err, 400, "bad_request.method", excerpt(method));
   if (version.size() != 8 || !version.starts_with("HTTP/") || version[6] != '.' || version[5] < '0' ||
       version[5] > '9' || version[7] < '0' || version[7] > '9') {
-    return fail(err, 400, "bad_request", "malformed HTTP version '" + excerpt(version) + "'");
+    return fail(err, 400, "bad_request.version", excerpt(version));
   }
-  if (version[5] != '1') return fail(err, 400, "version_not_supported", "only HTTP/1.0 and HTTP/1.1 are served");
+  if (version[5] != '1') return fail(err, 400, "version_not_supported");
   if (target.empty() || !valid_target_chars(target)) {
-    return fail(err, 400, "bad_request", "malformed request target '" + excerpt(target) + "'");
+    return fail(err, 400, "bad_request.target", excerpt(target));
   }
   framed_request r;
   r.method = std::string{method};
@@ -290,12 +290,12 @@ request_framer::state request_framer::parse_head(framing_error& err) {
       target = path_start == std::string_view::npos ? std::string_view{"/"} : target.substr(path_start);
       if (target.front() == '?') r.target = "/";
     } else {
-      return fail(err, 400, "bad_request", "request target must be a path: '" + excerpt(target) + "'");
+      return fail(err, 400, "bad_request.target_form", excerpt(target));
     }
   }
   r.target += target;
   if (auto const hash = r.target.find('#'); hash != std::string::npos) {
-    return fail(err, 400, "bad_request", "request target must not hold a fragment");
+    return fail(err, 400, "bad_request.fragment");
   }
 
   // Header fields.
@@ -307,16 +307,16 @@ request_framer::state request_framer::parse_head(framing_error& err) {
     auto const field = head.substr(pos, eol - pos);
     pos = eol + 2;
     if (field.front() == ' ' || field.front() == '\t') {
-      return fail(err, 400, "bad_request", "obsolete line folding in the header block");
+      return fail(err, 400, "bad_request.obs_fold");
     }
     auto const colon = field.find(':');
-    if (colon == std::string_view::npos) return fail(err, 400, "bad_request", "header line without a colon: '" + excerpt(field) + "'");
+    if (colon == std::string_view::npos) return fail(err, 400, "bad_request.no_colon", excerpt(field));
     auto const name = field.substr(0, colon);
-    if (!is_token(name)) return fail(err, 400, "bad_request", "malformed header name '" + excerpt(name) + "'");
+    if (!is_token(name)) return fail(err, 400, "bad_request.header_name", excerpt(name));
     auto const value = trim_ows(field.substr(colon + 1));
-    if (!valid_field_value(value)) return fail(err, 400, "bad_request", "control character in header '" + excerpt(name) + "'");
+    if (!valid_field_value(value)) return fail(err, 400, "bad_request.header_value", excerpt(name));
     if (r.headers.size() >= limits_.max_headers) {
-      return fail(err, 431, "headers_too_large", "more than " + std::to_string(limits_.max_headers) + " header fields");
+      return fail(err, 431, "headers_too_large.count", std::to_string(limits_.max_headers));
     }
     auto lname = lower(name);
     if (lname == "content-length") {
@@ -327,7 +327,7 @@ request_framer::state request_framer::parse_head(framing_error& err) {
       transfer_encoding = value;
     } else if (lname == "host") {
       ++n_host;
-      if (!valid_host_header(value)) return fail(err, 400, "bad_request", "malformed Host header '" + excerpt(value) + "'");
+      if (!valid_host_header(value)) return fail(err, 400, "bad_request.host", excerpt(value));
     } else if (lname == "connection") {
       if (!connection.empty()) connection += ",";
       connection += value;
@@ -337,27 +337,27 @@ request_framer::state request_framer::parse_head(framing_error& err) {
     r.headers.emplace_back(std::move(lname), std::string{value});
   }
 
-  if (n_host > 1) return fail(err, 400, "bad_request", "more than one Host header");
-  if (n_host == 0 && r.version_minor == 1) return fail(err, 400, "bad_request", "HTTP/1.1 request without a Host header");
-  if (n_content_length > 1) return fail(err, 400, "bad_request", "more than one Content-Length header");
-  if (n_transfer_encoding > 1) return fail(err, 400, "bad_request", "more than one Transfer-Encoding header");
+  if (n_host > 1) return fail(err, 400, "bad_request.two_hosts");
+  if (n_host == 0 && r.version_minor == 1) return fail(err, 400, "bad_request.no_host");
+  if (n_content_length > 1) return fail(err, 400, "bad_request.two_content_lengths");
+  if (n_transfer_encoding > 1) return fail(err, 400, "bad_request.two_transfer_encodings");
   if (n_content_length != 0 && n_transfer_encoding != 0) {
-    return fail(err, 400, "bad_request", "Content-Length together with Transfer-Encoding");
+    return fail(err, 400, "bad_request.length_and_chunked");
   }
   chunked_ = false;
   content_length_ = 0;
   if (n_transfer_encoding != 0) {
     if (lower(transfer_encoding) != "chunked") {
-      return fail(err, 400, "bad_request", "unsupported Transfer-Encoding '" + excerpt(transfer_encoding) + "' (only chunked)");
+      return fail(err, 400, "bad_request.transfer_encoding", excerpt(transfer_encoding));
     }
-    if (r.version_minor == 0) return fail(err, 400, "bad_request", "Transfer-Encoding in an HTTP/1.0 request");
+    if (r.version_minor == 0) return fail(err, 400, "bad_request.chunked_http10");
     chunked_ = true;
   }
   if (n_content_length != 0) {
     // 1*DIGIT, nothing else: no sign, no list, no spaces inside.
     if (content_length.empty() || content_length.size() > 18 ||
         !std::all_of(content_length.begin(), content_length.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      return fail(err, 400, "bad_request", "malformed Content-Length '" + excerpt(content_length) + "'");
+      return fail(err, 400, "bad_request.content_length", excerpt(content_length));
     }
     std::from_chars(content_length.data(), content_length.data() + content_length.size(), content_length_);
     if (content_length_ > limits_.max_body) {
@@ -365,7 +365,7 @@ request_framer::state request_framer::parse_head(framing_error& err) {
     }
   }
   if (!expect.empty() && expect != "100-continue") {
-    return fail(err, 417, "expectation_failed", "unsupported Expect '" + excerpt(expect) + "'");
+    return fail(err, 417, "expectation_failed", excerpt(expect));
   }
   r.keep_alive = r.version_minor == 1 ? !list_has(connection, "close") : list_has(connection, "keep-alive");
 
@@ -411,8 +411,8 @@ request_framer::state request_framer::read_chunks(framing_error& err) {
     pos += eol + 2;
     return true;
   };
-  auto const refuse = [&](int status, std::string code, std::string message) {
-    return fail(err, status, std::move(code), std::move(message));
+  auto const refuse = [&](int status, std::string id, std::string arg = {}) {
+    return fail(err, status, std::move(id), std::move(arg));
   };
   auto const wait_for_more = [&] {  // keeps what is not consumed yet
     buffer_.erase(0, pos);
@@ -424,7 +424,7 @@ request_framer::state request_framer::read_chunks(framing_error& err) {
       case step::size_line: {
         std::string_view line;
         if (!next_line(line)) {
-          if (incomplete_line_too_long()) return refuse(400, "bad_request", "chunk-size line too long");
+          if (incomplete_line_too_long()) return refuse(400, "bad_request.chunk_line_too_long");
           return wait_for_more();
         }
         std::size_t digits = 0;
@@ -432,13 +432,13 @@ request_framer::state request_framer::read_chunks(framing_error& err) {
         while (digits < line.size() && std::isxdigit(static_cast<unsigned char>(line[digits]))) {
           auto const c = static_cast<unsigned char>(line[digits]);
           auto const v = static_cast<std::uint64_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-          if (size > (UINT64_MAX >> 4U)) return refuse(400, "bad_request", "chunk size overflows 64 bits");
+          if (size > (UINT64_MAX >> 4U)) return refuse(400, "bad_request.chunk_size_overflow");
           size = size << 4U | v;
           ++digits;
         }
-        if (digits == 0) return refuse(400, "bad_request", "malformed chunk size '" + excerpt(line) + "'");
+        if (digits == 0) return refuse(400, "bad_request.chunk_size", excerpt(line));
         if (!valid_chunk_extensions(line.substr(digits))) {
-          return refuse(400, "bad_request", "malformed chunk extension '" + excerpt(line) + "'");
+          return refuse(400, "bad_request.chunk_extension", excerpt(line));
         }
         if (size > limits_.max_body - d.body.size()) return refuse(413, "body_too_large", std::to_string(limits_.max_body));
         d.remaining = size;
@@ -458,17 +458,17 @@ request_framer::state request_framer::read_chunks(framing_error& err) {
       }
       case step::data_end:
         if (buffer_.size() - pos < 2) {
-          if (buffer_.size() > pos && buffer_[pos] != '\r') return refuse(400, "bad_request", "chunk data not followed by CRLF");
+          if (buffer_.size() > pos && buffer_[pos] != '\r') return refuse(400, "bad_request.chunk_crlf");
           return wait_for_more();
         }
-        if (buffer_.compare(pos, 2, "\r\n") != 0) return refuse(400, "bad_request", "chunk data not followed by CRLF");
+        if (buffer_.compare(pos, 2, "\r\n") != 0) return refuse(400, "bad_request.chunk_crlf");
         pos += 2;
         d.at = step::size_line;
         break;
       case step::trailers: {
         std::string_view line;
         if (!next_line(line)) {
-          if (incomplete_line_too_long()) return refuse(431, "headers_too_large", "trailer line too long");
+          if (incomplete_line_too_long()) return refuse(431, "headers_too_large.trailer_line");
           return wait_for_more();
         }
         if (line.empty()) {
@@ -477,12 +477,12 @@ request_framer::state request_framer::read_chunks(framing_error& err) {
         }
         d.trailer_bytes += line.size() + 2;
         if (d.trailer_bytes > limits_.max_header_bytes) {
-          return refuse(431, "headers_too_large", "trailer section longer than " + std::to_string(limits_.max_header_bytes) + " bytes");
+          return refuse(431, "headers_too_large.trailer_bytes", std::to_string(limits_.max_header_bytes));
         }
         auto const colon = line.find(':');
         if (colon == std::string_view::npos || !is_token(line.substr(0, colon)) ||
             !valid_field_value(trim_ows(line.substr(colon + 1)))) {
-          return refuse(400, "bad_request", "malformed trailer field '" + excerpt(line) + "'");
+          return refuse(400, "bad_request.trailer", excerpt(line));
         }
         break;
       }

@@ -1,11 +1,14 @@
 // `nebuta serve (--feed F... | --snapshot FILE) [--port 8080] [--threads N]`
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
+#include "nebuta/api/places_source.h"
 #include "nebuta/api/timetable_source.h"
 #include "nebuta/api_server/drt_command.h"
+#include "nebuta/api_server/realtime.h"
 #include "nebuta/api_server/serve_command.h"
 #include "nebuta/api_server/server.h"
 
@@ -14,45 +17,64 @@ namespace {
 
 struct serve_options {
   nebuta::api::timetable_source src;
+  std::string places;  // --places FILE: a gazetteer (docs/search.md)
   server_config cfg;
   unsigned max_compute_ms{2000};
   unsigned max_window_min{360};
   bool quiet{false};
   drt_cli_options drt;  // on-demand dispatch beside the planner, when --db is given
+  realtime_options rt;  // GTFS-RT sources, when --rt is given (docs/realtime.md)
 };
+
+// The realtime sources of --rt, over the loaded timetable (null without --rt).
+std::unique_ptr<realtime> make_realtime(serve_options const& o, timetable const& tt) {
+  if (o.rt.sources.empty()) return nullptr;
+  auto opt = o.rt;
+  // Push needs the operator token; without one configured, POST /v1/rt/NAME answers 403.
+  if (!o.drt.operator_token_file.empty() || std::getenv("NEBUTA_OPERATOR_TOKEN") != nullptr)
+    opt.operator_token = read_operator_token(o.drt);
+  std::vector<gtfs_import::feed_spec> specs;
+  for (auto const& f : o.src.feeds) specs.push_back(gtfs_import::parse_feed_arg(f));
+  auto rt = std::make_unique<realtime>(tt, specs, std::move(opt));
+  rt->poll_once();  // the first fetch before the first request, so that answers start with realtime
+  for (auto const& h : rt->store().sources())
+    std::fprintf(stderr, "nebuta serve: realtime source %s: %llu messages applied, %llu refused\n", h.name.c_str(),
+                 static_cast<unsigned long long>(h.messages), static_cast<unsigned long long>(h.refused));
+  return rt;
+}
 
 void run_serve(serve_options const& o) {
   if (o.src.feeds.empty() == o.src.snapshot.empty()) throw std::runtime_error{"give --feed (one or more) or --snapshot"};
   // Signals are blocked before any thread starts, so that only sigwait below receives them.
   block_shutdown_signals();
-  auto const loaded = nebuta::api::load_timetable(o.src);
+  auto loaded = nebuta::api::load_timetable(o.src);
   api_service::limits lim;
   lim.strict_dates = true;
   lim.max_compute = std::chrono::milliseconds{o.max_compute_ms};
   lim.max_window_s = static_cast<seconds_t>(o.max_window_min) * 60;
-  api_service::service const svc{loaded.tt, lim};
+  auto const index_start = std::chrono::steady_clock::now();
+  api_service::service const svc{loaded.tt, lim, nebuta::api::load_places(o.places), loaded.sections};
+  std::fprintf(stderr, "nebuta serve: router index and name search ready in %.2f s (lower-bound graph %s, stay-seated links %s)\n",
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count(),
+               svc.raptor_index().lb_graph_stored() ? "loaded from the snapshot" : "built",
+               svc.raptor_index().seated_links_stored() ? "loaded" : "built");
+  loaded.sections = {};  // the index copied what it used; not kept twice for the server's life
   auto cfg = o.cfg;
   cfg.access_log = !o.quiet;
   std::unique_ptr<drt_service> drt;
-  if (!o.drt.db.empty()) {
-    auto const& tt = loaded.tt;
-    drt = make_drt_service(
-        o.drt,
-        [&tt](std::string const& id) -> std::optional<latlon> {
-          auto const s = tt.find_stop(id);
-          if (!s || tt.stop_has_coords[*s] == 0) return std::nullopt;
-          return tt.stop_coords[*s];
-        },
-        "nebuta serve");
-  }
+  if (!o.drt.db.empty()) drt = make_drt_service(o.drt, timetable_access(svc), "nebuta serve");
+  auto const rt = make_realtime(o, loaded.tt);
   http_server server{&svc, drt.get(), cfg};
+  server.handler_api().set_realtime(rt.get());
   server.start();
   if (drt) drt->start_background();
+  if (rt) rt->start();
   std::fprintf(stderr, "nebuta serve: %zu stops, %zu trips loaded in %.2f s; listening on http://%s:%u (%u threads); web app at http://%s:%u/\n",
                loaded.tt.n_stops(), loaded.tt.n_trips(), loaded.load_seconds, cfg.address.c_str(), server.port(),
                cfg.threads, cfg.address == "0.0.0.0" ? "127.0.0.1" : cfg.address.c_str(), server.port());
   auto const sig = wait_for_shutdown_signal();
   std::fprintf(stderr, "nebuta serve: signal %d, shutting down\n", sig);
+  if (rt) rt->stop();
   server.stop();
   if (drt) drt->stop_background();
 }
@@ -98,6 +120,8 @@ void register_serve(CLI::App& app) {
   cmd->add_option("--snapshot", o->src.snapshot, "compiled timetable written by `nebuta import`");
   cmd->add_option("--walk-links", o->src.walk_link_radius_m, "radius in metres of precomputed walking links")
       ->capture_default_str();
+  cmd->add_option("--places", o->places, "gazetteer of places to search and plan to (GeoJSON points or CSV, "
+                                         "e.g. data/places/aomori.geojson; see docs/search.md)");
   cmd->add_option("--address", o->cfg.address, "address to listen on")->capture_default_str();
   cmd->add_option("--port", o->cfg.port, "TCP port")->capture_default_str();
   cmd->add_option("--threads", o->cfg.threads, "worker threads (each with its own router)")
@@ -117,6 +141,23 @@ void register_serve(CLI::App& app) {
                   "nothing leaves the machine)");
   cmd->add_option("--tiles-attribution", o->cfg.tiles_attribution, "attribution shown under the map for --tiles");
   add_drt_options(*cmd, o->drt, false);
+  // Realtime (docs/realtime.md).
+  cmd->add_option("--rt", o->rt.sources,
+                  "GTFS-RT source NAME=URL_OR_FILE (http://, https:// or a file; NAME=push: only POST /v1/rt/NAME; "
+                  "repeatable; NAME or its part before the first '-' names the static feed)");
+  cmd->add_option("--rt-interval", o->rt.interval_s, "seconds between two polls of every --rt source")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 86400U));
+  cmd->add_option("--rt-max-age", o->rt.max_age_s,
+                  "seconds a source may go without delivering before its feed falls back to the schedule (0: off, "
+                  "for recorded snapshots)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{7 * 86400}));
+  cmd->add_option("--rt-timeout", o->rt.timeout_s, "seconds a fetch may take")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 600U));
+  cmd->add_option("--rt-max-bytes", o->rt.max_bytes, "largest realtime feed accepted, fetched or pushed")
+      ->capture_default_str();
   cmd->callback([o] { run_serve(*o); });
 }
 

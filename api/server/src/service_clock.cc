@@ -1,4 +1,4 @@
-// The on-demand service's clock (drt_api.h): wall time ↔ seconds of the service day, on the
+// The on-demand service's clock (drt_api.h): instants ↔ the dates and times people read, on the
 // core's time zones and ISO 8601 parser.
 #include <algorithm>
 #include <cctype>
@@ -11,12 +11,12 @@
 namespace nebuta::api_server {
 namespace {
 
-// Service-day seconds are kept well inside int32 so that sums of times cannot overflow.
-constexpr std::int64_t max_abs_service_seconds = 400LL * 86'400;
+// Times accepted from clients: 1970 .. 2200, so that sums of a few of them cannot overflow.
+constexpr dispatch::instant latest_accepted = 7'258'118'400;  // 2200-01-01T00:00:00Z
 
-std::optional<seconds_t> in_range(std::int64_t v) {
-  if (v < -max_abs_service_seconds || v > max_abs_service_seconds) return std::nullopt;
-  return static_cast<seconds_t>(v);
+std::optional<dispatch::instant> in_range(std::int64_t v) {
+  if (v < 0 || v > latest_accepted) return std::nullopt;
+  return v;
 }
 
 std::string_view trim(std::string_view s) {
@@ -27,40 +27,30 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-service_clock service_clock::make(std::string const& timezone, std::string const& service_date) {
-  auto const zone = civil::time_zone::locate(timezone);
-  auto const day = civil::parse_date(service_date);
-  if (!day || *day < date_t{std::chrono::days{0}}) {
-    throw std::invalid_argument{"service date \"" + service_date + "\" is not a date YYYY-MM-DD"};
-  }
+service_clock service_clock::make(std::string const& timezone) {
   service_clock c;
+  c.zone = civil::time_zone::locate(timezone);
   c.timezone = timezone;
-  c.zone = zone;
-  c.service_date = service_date;
-  c.midnight_unix = zone.service_time_to_unix(*day, 0);
-  c.utc_offset_s = zone.utc_offset_at(c.midnight_unix);
   return c;
 }
 
-std::string service_clock::today(std::string const& timezone, std::int64_t unix_now) {
-  return civil::format_date(civil::time_zone::locate(timezone).local_date(unix_now));
-}
+date_t service_clock::service_date(dispatch::instant t) const { return zone.local_date(t); }
 
-seconds_t service_clock::to_service(std::int64_t unix) const {
-  return static_cast<seconds_t>(std::clamp(unix - midnight_unix, -max_abs_service_seconds, max_abs_service_seconds));
-}
+dispatch::instant service_clock::day_start(date_t d) const { return zone.service_time_to_unix(d, 0); }
 
-std::string service_clock::iso(seconds_t s) const { return zone.iso(to_unix(s)); }
+std::int64_t service_clock::seconds_of_day(dispatch::instant t) const { return t - day_start(service_date(t)); }
 
-std::optional<seconds_t> service_clock::parse(std::string const& text) const {
+std::string service_clock::iso(dispatch::instant t) const { return zone.iso(t); }
+
+std::optional<dispatch::instant> service_clock::parse(std::string const& text, dispatch::instant now) const {
   auto const s = trim(text);
   if (s.empty() || s.size() > 40) return std::nullopt;
-  if (auto const t = civil::parse_clock_or_seconds(s, 999, true)) return in_range(*t);
+  if (auto const t = civil::parse_clock_or_seconds(s, 999, true)) return in_range(day_start(service_date(now)) + *t);
   auto const dt = civil::parse_iso_datetime(s);
   if (!dt) return std::nullopt;
   auto const unix = dt->utc_offset ? civil::to_unix(dt->day, dt->seconds, *dt->utc_offset)
                                    : zone.local_to_unix(dt->day, dt->seconds);
-  return in_range(unix - midnight_unix);
+  return in_range(unix);
 }
 
 }  // namespace nebuta::api_server

@@ -119,27 +119,10 @@ void static_files::load_dir(std::string const& dir, std::string const& url_prefi
 
 std::optional<http_response> static_files::serve(http_request const& req) const {
   std::string_view path{req.target};
-  path = path.substr(0, path.find('?'));
-  // The page's state lives in its query string (/?from=...): / is the page whatever follows.
-  auto const owned = path == "/" || path == "/index.html" || path == "/config.json" || path.starts_with("/app/") ||
-                     path.starts_with("/vendor/");
-  if (!owned) return std::nullopt;
-  auto const chain = api_service::make_lang_chain({}, req.accept_language);
-  if (req.method == "OPTIONS") return http_response{204, {}, {}, {}, {}};
-  if (req.method != "GET" && req.method != "HEAD") {
-    auto r = message_response(
-        api_service::error_to_message(api_service::api_error{405, "method_not_allowed", {req.method, "GET, HEAD"}}, chain),
-        format::json, 405);
-    r.allow = "GET, HEAD";
-    return r;
-  }
+  path = path.substr(0, path.find('?'));  // the page's state lives in its query string (/?from=...)
   auto const key = path == "/" ? std::string_view{"/index.html"} : path;
   auto const it = files_.find(std::string{key});
-  if (it == files_.end()) {
-    return message_response(
-        api_service::error_to_message(api_service::api_error{404, "not_found", {std::string{path.substr(0, 200)}}}, chain),
-        format::json, 404);
-  }
+  if (it == files_.end()) return std::nullopt;
   auto const& f = it->second;
   http_response r;
   r.headers = {{"Cache-Control", f.cache_control}, {"ETag", f.etag}, {"X-Content-Type-Options", "nosniff"}};

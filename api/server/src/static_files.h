@@ -16,8 +16,8 @@ class static_files {
  public:
   explicit static_files(server_config const& cfg);
 
-  // The answer for the app's own paths (/, /index.html, /config.json, /app/..., /vendor/leaflet/...),
-  // nullopt for every other path (the API's).
+  // The file of a GET of one of the app's paths (/, /index.html, /config.json, /app/...,
+  // /vendor/leaflet/...; the pipeline's router sends only those here), nullopt when there is none.
   std::optional<http_response> serve(http_request const& req) const;
 
   std::string const& web_root() const { return web_root_; }

@@ -24,11 +24,11 @@ fare_options fare_options_of(v1::PlanRequest const& req) {
   if (req.sort() == "fare") {
     o.by_fare = true;
   } else if (!req.sort().empty() && req.sort() != "departure") {
-    throw api_error{400, "invalid_parameter", {"sort", "must be departure or fare"}};
+    throw api_error{400, "invalid_parameter.sort", {"sort"}};
   }
   if (req.has_max_fare()) {
     if (!std::isfinite(req.max_fare()) || req.max_fare() < 0.0) {
-      throw api_error{400, "invalid_parameter", {"max_fare", "must be an amount, 0 or more"}};
+      throw api_error{400, "invalid_parameter.amount", {"max_fare"}};
     }
     o.max_fare = req.max_fare();
   }

@@ -129,8 +129,7 @@ lang_chain make_lang_chain(std::string_view lang, std::string_view accept_langua
     std::stable_sort(tags.begin(), tags.end(), [](auto const& a, auto const& b) { return a.first > b.first; });
     for (auto const& [q, t] : tags) add(t);
   }
-  if (chain.empty()) chain.emplace_back("en");
-  for (auto const* fallback : {"ja-Hrkt", "ja"}) add(fallback);
+  add("en");  // then English, then the feed's own text (service::name)
   return chain;
 }
 

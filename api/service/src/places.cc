@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "nebuta/api_service/text_fold.h"
 #include "service_detail.h"
 
 namespace nebuta::api_service {
@@ -14,7 +13,20 @@ using namespace detail;
 
 // ------------------------------------------------------------------ places
 
-resolved_place service::resolve_place(std::string_view arg, lang_chain const& chain, std::string_view param) const {
+std::vector<stop_idx> service::group_members(stop_idx s) const {
+  if (is_station(tt_, s)) {
+    std::vector<stop_idx> out;
+    for (auto const c : tt_.stop_children[s]) {
+      if (tt_.stop_location_type[c] == 0) out.push_back(c);
+    }
+    return out;
+  }
+  if (auto const g = search_->group_of(s); g != place_search::npos) return search_->groups()[g].members;
+  return {s};
+}
+
+resolved_place service::resolve_place(std::string_view arg, lang_chain const& chain, std::string_view param,
+                                      std::optional<latlon> near) const {
   resolved_place out;
   if (arg.empty()) throw api_error{400, "missing_parameter", {str(param)}};
   std::string const a{arg};
@@ -26,53 +38,90 @@ resolved_place service::resolve_place(std::string_view arg, lang_chain const& ch
     }
     out.candidates.push_back(raptor::place::at_coord({lat, lon}));
     out.label = a;
+    out.anchor = latlon{lat, lon};
     return out;
   }
-  auto const add_stop = [&](stop_idx s) {
-    if (is_station(tt_, s)) {
-      for (auto const c : tt_.stop_children[s]) {
-        if (tt_.stop_location_type[c] == 0) out.candidates.push_back(raptor::place::at_stop(c));
-      }
-    } else {
-      out.candidates.push_back(raptor::place::at_stop(s));
-    }
+  auto const at_group = [&](stop_group const& g) {
+    for (auto const m : g.members) out.candidates.push_back(raptor::place::at_stop(m));
+    v1::Stop shown;
+    fill_group(shown, g, chain);
+    out.label = shown.name();
+    out.label_lang = shown.name_lang();
+    out.anchor = g.anchor;
   };
+  auto const at_place = [&](search::place const& pl) {
+    v1::Place shown;
+    fill_place(shown, pl, chain);
+    out.candidates.push_back(raptor::place::at_coord({pl.lat, pl.lon}));
+    out.label = shown.name();
+    out.label_lang = shown.name_lang();
+    out.anchor = latlon{pl.lat, pl.lon};
+    // Walked to from its nearest stops, however far they are (within reason).
+    auto const nearest = shown.nearest_stops_size() > 0 ? shown.nearest_stops(0).distance_m() : 1e9;
+    out.walk_m = std::clamp(nearest + 300.0, 400.0, 2000.0);
+  };
+  // "place:ID" from the gazetteer, or a stop id: the place it belongs to.
+  if (a.starts_with("place:")) {
+    auto const& places = search_->places();
+    auto const it = std::find_if(places.begin(), places.end(), [&](search::place const& pl) { return "place:" + pl.id == a; });
+    if (it == places.end()) throw api_error{404, "unknown_stop", {a}};
+    at_place(*it);
+    return out;
+  }
   if (auto s = tt_.find_stop(arg)) {
-    add_stop(*s);
-    out.label = str(tt_.text(tt_.stop_names[*s], chain));
+    for (auto const m : group_members(*s)) out.candidates.push_back(raptor::place::at_stop(m));
+    auto n = name(tt_.stop_names[*s], chain);
+    out.label = std::move(n.text);
+    out.label_lang = std::move(n.lang);
+    out.anchor = tt_.stop_coords[*s];
     if (out.candidates.empty()) throw api_error{400, "no_platforms", {a}};
     return out;
   }
-  auto const wanted = fold_for_search(arg);
-  std::vector<stop_idx> matches;
-  if (!wanted.empty()) {
-    auto it = std::lower_bound(folded_stop_names_.begin(), folded_stop_names_.end(), std::pair{wanted, stop_idx{0U}});
-    for (; it != folded_stop_names_.end() && it->first == wanted; ++it) matches.push_back(it->second);
+  // A name: the search's best hit when it is clearly best.
+  auto const hits = search_->find(arg, std::nullopt, 10, true);
+  if (hits.empty()) throw api_error{404, "unknown_stop", {a}};
+  auto const clearly_best = hits.size() == 1 || hits[0].quality.packed() < hits[1].quality.packed() ||
+                            (hits[0].is_place && hits[1].rank_hint != 0);
+  if (clearly_best) {
+    if (hits[0].is_place) at_place(search_->places()[hits[0].index]);
+    else at_group(search_->groups()[hits[0].index]);
+    if (out.candidates.empty()) throw api_error{400, "no_platforms", {a}};
+    return out;
   }
-  std::sort(matches.begin(), matches.end());
-  matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
-  if (matches.empty()) throw api_error{404, "unknown_stop", {a}};
-  // Unambiguous when every match is one station, its platforms, or stops sharing one name.
-  auto const station_of = [&](stop_idx s) { return tt_.stop_parent[s].valid() ? tt_.stop_parent[s] : s; };
-  auto const same_station = std::all_of(matches.begin(), matches.end(),
-                                        [&](stop_idx s) { return station_of(s) == station_of(matches.front()); });
-  auto const same_name = std::all_of(matches.begin(), matches.end(), [&](stop_idx s) {
-    return tt_.text(tt_.stop_names[s]) == tt_.text(tt_.stop_names[matches.front()]);
-  });
-  if (!same_station && !same_name) {
-    std::string ids;
-    for (std::size_t i = 0; i < matches.size() && i < 20; ++i) ids += " " + tt_.external_stop_id(matches[i]);
-    if (matches.size() > 20) ids += " ...";
-    throw api_error{400, "ambiguous_place", {a, ids}};
+  std::vector<v1::PlaceCandidate> candidates;
+  std::string ids;
+  std::optional<latlon> from = near;
+  for (auto const& h : hits) {
+    if (h.quality.packed() != hits[0].quality.packed()) break;
+    v1::PlaceCandidate c;
+    latlon where{};
+    if (h.is_place) {
+      auto const& pl = search_->places()[h.index];
+      v1::Place shown;
+      fill_place(shown, pl, chain);
+      c.set_id("place:" + pl.id);
+      c.set_name(shown.name());
+      c.set_name_lang(shown.name_lang());
+      c.set_kind(pl.kind);
+      where = latlon{pl.lat, pl.lon};
+    } else {
+      auto const& g = search_->groups()[h.index];
+      v1::Stop shown;
+      fill_group(shown, g, chain);
+      c.set_id(tt_.external_stop_id(g.key));
+      c.set_name(shown.name());
+      c.set_name_lang(shown.name_lang());
+      c.set_kind("stop");
+      where = g.anchor;
+    }
+    if (!from) from = where;
+    c.set_lat(where.lat);
+    c.set_lon(where.lon);
+    c.set_distance_m(std::round(haversine_m(*from, where)));
+    ids += " " + c.id();
+    candidates.push_back(std::move(c));
   }
-  for (auto const s : matches) add_stop(s);
-  std::sort(out.candidates.begin(), out.candidates.end(), [](auto const& x, auto const& y) { return x.stop < y.stop; });
-  out.candidates.erase(std::unique(out.candidates.begin(), out.candidates.end(),
-                                   [](auto const& x, auto const& y) { return x.stop == y.stop; }),
-                       out.candidates.end());
-  if (out.candidates.empty()) throw api_error{400, "no_platforms", {a}};
-  out.label = str(tt_.text(tt_.stop_names[matches.front()], chain));
-  return out;
+  throw std::move(api_error{400, "ambiguous_place", {a, ids}}.with_candidates(std::move(candidates)));
 }
 
 v1::Stop service::stop(std::string_view id, lang_chain const& chain) const {
@@ -86,15 +135,14 @@ v1::NearbyResponse service::nearby(double lat, double lon, double radius_m, unsi
     throw api_error{400, "invalid_coordinate", {fmt_double(lat) + "," + fmt_double(lon)}};
   }
   if (!std::isfinite(radius_m) || radius_m <= 0 || radius_m > limits_.max_radius_m) {
-    throw api_error{400, "invalid_parameter",
-                    {"radius", "must be more than 0 and at most " + fmt_double(limits_.max_radius_m) + " m"}};
+    throw api_error{400, "invalid_parameter.radius", {"radius", fmt_double(limits_.max_radius_m)}};
   }
   if (limit == 0 || limit > limits_.max_results) {
-    throw api_error{400, "invalid_parameter", {"limit", "must be between 1 and " + std::to_string(limits_.max_results)}};
+    throw api_error{400, "invalid_parameter.between", {"limit", "1", std::to_string(limits_.max_results)}};
   }
   latlon const c{lat, lon};
   std::vector<std::pair<double, stop_idx>> found;
-  auto const dlat = radius_m / 111'194.0 + 1e-7;
+  auto const dlat = radius_m / geo::metres_per_degree + 1e-7;
   auto it = std::lower_bound(stops_by_lat_.begin(), stops_by_lat_.end(), std::pair{lat - dlat, stop_idx{0U}});
   for (; it != stops_by_lat_.end() && it->first <= lat + dlat; ++it) {
     auto const d = haversine_m(c, tt_.stop_coords[it->second]);

@@ -14,31 +14,22 @@ using namespace detail;
 // ------------------------------------------------------------------ departures
 
 v1::DeparturesResponse service::departures(std::string_view id, std::string_view date, std::string_view time,
-                                           unsigned n, lang_chain const& chain) const {
+                                           unsigned n, lang_chain const& chain,
+                                           std::shared_ptr<rt::state const> const& realtime) const {
   auto const s = require_stop(id);
   auto const [d, t] = service_day_time(date, time.empty() ? std::string_view{"00:00"} : time, "time");
   check_date(d, iso_date(d));
   if (n == 0 || n > limits_.max_results) {
-    throw api_error{400, "invalid_parameter", {"n", "must be between 1 and " + std::to_string(limits_.max_results)}};
+    throw api_error{400, "invalid_parameter.between", {"n", "1", std::to_string(limits_.max_results)}};
   }
   auto const day = static_cast<std::int64_t>(tt_.day_of(d)->v());
 
-  std::vector<stop_idx> stops;
-  if (is_station(tt_, s)) {
-    for (auto const c : tt_.stop_children[s]) {
-      if (tt_.stop_location_type[c] == 0) stops.push_back(c);
-    }
-  } else {
-    stops.push_back(s);
-  }
-  struct dep {
-    seconds_t time;
-    trip_idx trip;
-    route_idx route;
-    std::uint32_t pos;
-    stop_idx stop;
-  };
-  std::vector<dep> found;
+  // The board of the place: every platform of a station, every pole of one name (509-01 and
+  // 509-03 are both 八戸駅).
+  auto const stops = group_members(s);
+  std::vector<board_entry> found;
+  // With realtime, a trip timetabled before t may leave after it: look that far back.
+  auto const lookback = realtime != nullptr ? realtime_lookback_s : 0;
   for (auto const st : stops) {
     for (auto const r : tt_.stop_routes[st]) {
       auto const rstops = tt_.route_stops[r];
@@ -47,35 +38,57 @@ v1::DeparturesResponse service::departures(std::string_view id, std::string_view
         auto const deps = tt_.route_departures_at(r, pos);
         for (int offset = -1; offset <= 1; ++offset) {
           auto const shift = offset * day_s;
-          auto i = static_cast<std::uint32_t>(std::lower_bound(deps.begin(), deps.end(), t - shift) - deps.begin());
+          auto i = static_cast<std::uint32_t>(std::lower_bound(deps.begin(), deps.end(), t - shift - lookback) - deps.begin());
           unsigned taken = 0;
           for (; i < deps.size() && taken < n; ++i) {
             auto const trip = trip_idx{tt_.route_first_trip[r].v() + i};
             if (!tt_.trip_active(trip, day + offset)) continue;
-            found.push_back({deps[i] + shift, trip, r, pos, st});
+            board_entry e{deps[i] + shift, deps[i] + shift, trip, pos, st, st};
+            e.day_offset = static_cast<std::int8_t>(offset);
+            if (realtime != nullptr && !apply_realtime(e, *realtime, day + offset, shift)) continue;
+            if (e.time < t) continue;
+            found.push_back(e);
             ++taken;
           }
         }
       }
     }
   }
-  std::sort(found.begin(), found.end(), [](dep const& a, dep const& b) {
-    return std::tie(a.time, a.trip.v_) < std::tie(b.time, b.trip.v_);
+  if (realtime != nullptr) add_realtime_departures(found, *realtime, stops, day, t);
+  std::sort(found.begin(), found.end(), [](board_entry const& a, board_entry const& b) {
+    return std::tie(a.time, a.sched_time, a.trip.v_, a.extra) < std::tie(b.time, b.sched_time, b.trip.v_, b.extra);
   });
   if (found.size() > n) found.resize(n);
   v1::DeparturesResponse out;
   fill_stop(*out.mutable_stop(), s, chain, false);
   out.set_date(str(date));
   out.set_time(clock_time(t));
+  out.set_realtime(realtime != nullptr);
+  std::optional<alert_list> alerts;
+  if (realtime != nullptr) {
+    alerts.emplace(alert_list{out.mutable_alerts(), chain});
+    name_alerts(*alerts, *out.mutable_stop_alert_ids(), *realtime,
+                board_alerts(*realtime, d, stops, t, found.empty() ? t : found.back().time));
+  }
   for (auto const& f : found) {
     auto& m = *out.add_departures();
     m.set_time(iso_time(d, f.time));
     m.set_seconds(f.time);
     m.set_stop_id(tt_.external_stop_id(f.stop));
     m.set_platform_code(str(tt_.strings[tt_.stop_platform_codes[f.stop]]));
-    fill_route_ref(*m.mutable_route(), tt_.trip_line[f.trip], chain);
-    m.set_headsign(trip_headsign(f.trip, f.pos, chain));
-    m.set_trip_id(tt_.external_trip_id(f.trip));
+    if (f.extra != none_extra) {
+      fill_added_departure(m, *realtime, f, chain);
+    } else {
+      fill_route_ref(*m.mutable_route(), tt_.trip_line[f.trip], chain);
+      auto h = trip_headsign(f.trip, f.pos, chain);
+      m.set_headsign(std::move(h.text));
+      m.set_headsign_lang(std::move(h.lang));
+      m.set_trip_id(tt_.external_trip_id(f.trip));
+    }
+    if (realtime != nullptr) {
+      fill_realtime_departure(m, d, f);
+      name_alerts(*alerts, *m.mutable_alert_ids(), *realtime, departure_alerts(*realtime, d, f));
+    }
   }
   return out;
 }
@@ -102,7 +115,9 @@ v1::Route service::route(std::string_view id, lang_chain const& chain) const {
     pat.set_trips(tt_.route_n_trips[r]);
     trips += tt_.route_n_trips[r];
     for (auto const s : tt_.route_stops[r]) fill_platform(*pat.add_stops(), s, chain);
-    pat.set_headsign(trip_headsign(tt_.route_first_trip[r], 0, chain));
+    auto h = trip_headsign(tt_.route_first_trip[r], 0, chain);
+    pat.set_headsign(std::move(h.text));
+    pat.set_headsign_lang(std::move(h.lang));
   }
   out.set_trips(trips);
   return out;
@@ -128,7 +143,9 @@ v1::Trip service::trip(std::string_view id, std::string_view date, lang_chain co
   v1::Trip out;
   out.set_trip_id(tt_.external_trip_id(t));
   fill_route_ref(*out.mutable_route(), tt_.trip_line[t], chain);
-  out.set_headsign(trip_headsign(t, 0, chain));
+  auto h = trip_headsign(t, 0, chain);
+  out.set_headsign(std::move(h.text));
+  out.set_headsign_lang(std::move(h.lang));
   out.set_short_name(str(tt_.strings[tt_.trip_short_names[t]]));
   out.set_wheelchair_accessible(tt_.trip_wheelchair_accessible[t]);
   if (d) out.set_date(str(date));
@@ -145,7 +162,9 @@ v1::Trip service::trip(std::string_view id, std::string_view date, lang_chain co
     auto& st = *out.add_stop_times();
     auto const s = stops[pos];
     st.set_stop_id(tt_.external_stop_id(s));
-    st.set_name(str(tt_.text(tt_.stop_names[s], chain)));
+    auto n = name(tt_.stop_names[s], chain);
+    st.set_name(std::move(n.text));
+    st.set_name_lang(std::move(n.lang));
     st.set_platform_code(str(tt_.strings[tt_.stop_platform_codes[s]]));
     auto const arr = tt_.arrival(r, pos, i), dep = tt_.departure(r, pos, i);
     st.set_arrival(d ? iso_time(*d, arr) : hms(arr));
@@ -172,7 +191,9 @@ v1::FeedsResponse service::feeds(lang_chain const& chain) const {
       if (tt_.agency_feed[a] != f) continue;
       auto& ma = *mf.add_agencies();
       ma.set_agency_id(str(tt_.strings[tt_.agency_ids[a]]));
-      ma.set_name(str(tt_.text(tt_.agency_names[a], chain)));
+      auto n = name(tt_.agency_names[a], chain);
+      ma.set_name(std::move(n.text));
+      ma.set_name_lang(std::move(n.lang));
       ma.set_url(str(tt_.strings[tt_.agency_urls[a]]));
       ma.set_timezone(str(tt_.strings[tt_.agency_timezones[a]]));
       ma.set_feed(mf.name());

@@ -12,7 +12,9 @@ using namespace detail;
 
 // ------------------------------------------------------------------ construction
 
-service::service(timetable const& tt, limits l) : tt_{tt}, limits_{l} {
+service::service(timetable const& tt, limits l, std::vector<search::place> places,
+                 std::span<snapshot_section const> stored)
+    : tt_{tt}, raptor_index_{tt, raptor::stored_index::find(stored)}, limits_{l}, search_{std::make_unique<place_search>(tt, std::move(places))} {
   // The feed's zone (GTFS: every agency of a feed has the same agency_timezone); the first the
   // tz database knows. Without one, answers are wall times without an offset.
   for (auto const tz : tt.agency_timezones.raw()) {
@@ -21,7 +23,6 @@ service::service(timetable const& tt, limits l) : tt_{tt}, limits_{l} {
       break;
     }
   }
-  index_stop_names();  // stop_search.cc
   for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
     if (tt.stop_has_coords[s] != 0U && tt.stop_location_type[s] == 0) stops_by_lat_.emplace_back(tt.stop_coords[s].lat, s);
   }
@@ -34,7 +35,10 @@ service::service(timetable const& tt, limits l) : tt_{tt}, limits_{l} {
     if (tt.route_n_trips[r] == 0) continue;
     line_routes_[tt.trip_line[tt.route_first_trip[r]].v()].push_back(r);
   }
+  index_lines();  // names.cc
 }
+
+service::~service() = default;
 
 // ------------------------------------------------------------------ helpers
 
@@ -56,45 +60,42 @@ void service::check_date(date_t d, std::string_view text) const {
 
 std::string service::stop_label(stop_idx s, lang_chain const& chain, std::string const& fallback) const {
   if (!s.valid()) return fallback;
-  std::string out{tt_.text(tt_.stop_names[s], chain)};
+  auto out = name(tt_.stop_names[s], chain).text;
   auto const platform = tt_.strings[tt_.stop_platform_codes[s]];
   if (!platform.empty()) out += " [" + str(platform) + "]";
   return out;
 }
 
 std::string service::line_label(line_idx l, lang_chain const& chain) const {
-  auto const short_name = tt_.text(tt_.line_short_names[l], chain);
-  auto const long_name = tt_.text(tt_.line_long_names[l], chain);
-  if (!short_name.empty() && !long_name.empty()) return str(short_name) + " " + str(long_name);
-  return str(short_name.empty() ? long_name : short_name);
-}
-
-std::string service::trip_headsign(trip_idx t, std::uint32_t pos, lang_chain const& chain) const {
-  auto const stop_headsigns = tt_.trip_stop_headsigns[t];
-  if (pos < stop_headsigns.size()) {
-    auto const h = tt_.text(stop_headsigns[pos], chain);
-    if (!h.empty()) return str(h);
+  auto const short_name = name(tt_.line_short_names[l], chain).text;
+  auto const long_name = route_long_name(l, chain).text;
+  if (!short_name.empty() && !long_name.empty() && !long_name.starts_with(short_name + " ")) {
+    return short_name + " " + long_name;
   }
-  return str(tt_.text(tt_.trip_headsigns[t], chain));
+  return short_name.empty() ? long_name : long_name.empty() ? short_name : long_name;
 }
 
 std::string service::headsign(raptor::leg const& leg, lang_chain const& chain) const {
-  return trip_headsign(leg.trip, leg.board_pos, chain);
+  return trip_headsign(leg.trip, leg.board_pos, chain).text;
 }
 
 void service::fill_route_ref(v1::RouteRef& out, line_idx l, lang_chain const& chain) const {
   out.set_route_id(tt_.external_line_id(l));
-  out.set_short_name(str(tt_.text(tt_.line_short_names[l], chain)));
-  out.set_long_name(str(tt_.text(tt_.line_long_names[l], chain)));
+  out.set_short_name(name(tt_.line_short_names[l], chain).text);
+  auto long_name = route_long_name(l, chain);
+  out.set_long_name(std::move(long_name.text));
+  out.set_long_name_lang(std::move(long_name.lang));
   out.set_route_type(tt_.line_types[l]);
   out.set_color(str(tt_.strings[tt_.line_colors[l]]));
   out.set_text_color(str(tt_.strings[tt_.line_text_colors[l]]));
-  if (tt_.line_agency[l].valid()) out.set_agency(str(tt_.text(tt_.agency_names[tt_.line_agency[l]], chain)));
+  if (tt_.line_agency[l].valid()) out.set_agency(name(tt_.agency_names[tt_.line_agency[l]], chain).text);
 }
 
 void service::fill_platform(v1::PlatformRef& out, stop_idx s, lang_chain const& chain) const {
   out.set_stop_id(tt_.external_stop_id(s));
-  out.set_name(str(tt_.text(tt_.stop_names[s], chain)));
+  auto n = name(tt_.stop_names[s], chain);
+  out.set_name(std::move(n.text));
+  out.set_name_lang(std::move(n.lang));
   out.set_platform_code(str(tt_.strings[tt_.stop_platform_codes[s]]));
   out.set_lat(tt_.stop_coords[s].lat);
   out.set_lon(tt_.stop_coords[s].lon);
@@ -102,7 +103,9 @@ void service::fill_platform(v1::PlatformRef& out, stop_idx s, lang_chain const& 
 
 void service::fill_stop(v1::Stop& out, stop_idx s, lang_chain const& chain, bool with_routes) const {
   out.set_stop_id(tt_.external_stop_id(s));
-  out.set_name(str(tt_.text(tt_.stop_names[s], chain)));
+  auto n = name(tt_.stop_names[s], chain);
+  out.set_name(std::move(n.text));
+  out.set_name_lang(std::move(n.lang));
   out.set_default_name(str(tt_.text(tt_.stop_names[s])));
   if (tt_.stop_has_coords[s] != 0U) {
     out.set_lat(tt_.stop_coords[s].lat);

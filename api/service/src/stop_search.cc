@@ -1,88 +1,34 @@
-// The stop-name index (stop groups and their folded names) and the stop search over it.
-#include "nebuta/api_service/service.h"
-
+// Search: /v1/stops (stop groups) and /v1/places (stop groups and gazetteer places), over the
+// name index of place_search.
 #include <algorithm>
-#include <limits>
-#include <map>
+#include <cmath>
 #include <set>
-#include <tuple>
 
-#include "nebuta/api_service/text_fold.h"
+#include "nebuta/api_service/service.h"
 #include "service_detail.h"
 
 namespace nebuta::api_service {
 
 using namespace detail;
 
-// ------------------------------------------------------------------ the name index
-
-void service::index_stop_names() {
-  auto const& tt = tt_;
-  // Stop groups: a station with its platforms; stops without a station grouped by feed and name
-  // when within 1 km of the group's first stop (the poles of one bus stop).
-  std::vector<std::uint32_t> group_of(tt.n_stops(), std::numeric_limits<std::uint32_t>::max());
-  for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
-    if (!is_station(tt, s)) continue;
-    group_of[s.v()] = static_cast<std::uint32_t>(groups_.size());
-    stop_group g{s, {}, tt.stop_coords[s], 0};
-    for (auto const c : tt.stop_children[s]) {
-      if (tt.stop_location_type[c] == 0) g.members.push_back(c);
-    }
-    if (g.members.empty()) g.members.push_back(s);
-    groups_.push_back(std::move(g));
-  }
-  std::map<std::pair<std::uint16_t, std::string_view>, std::vector<std::uint32_t>> by_name;
-  for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
-    if (tt.stop_location_type[s] != 0) continue;
-    auto const parent = tt.stop_parent[s];
-    if (parent.valid() && group_of[parent.v()] != std::numeric_limits<std::uint32_t>::max()) continue;
-    auto& candidates = by_name[{tt.stop_feed[s].v(), tt.text(tt.stop_names[s])}];
-    auto found = false;
-    for (auto const gi : candidates) {
-      if (haversine_m(groups_[gi].anchor, tt.stop_coords[s]) <= 1000.0) {
-        groups_[gi].members.push_back(s);
-        found = true;
-        break;
-      }
-    }
-    if (!found) {
-      candidates.push_back(static_cast<std::uint32_t>(groups_.size()));
-      groups_.push_back(stop_group{s, {s}, tt.stop_coords[s], 0});
-    }
-  }
-  for (std::uint32_t gi = 0; gi < groups_.size(); ++gi) {
-    auto& g = groups_[gi];
-    std::set<route_idx> routes;
-    for (auto const m : g.members) routes.insert(tt.stop_routes[m].begin(), tt.stop_routes[m].end());
-    g.weight = static_cast<std::uint32_t>(routes.size());
-    std::set<std::u32string> seen;
-    auto const add = [&](string_idx v) {
-      auto folded = fold_for_search(tt.strings[v]);
-      if (!folded.empty() && seen.insert(folded).second) names_.push_back({std::move(folded), gi, v});
-    };
-    auto const name = tt.stop_names[g.key];
-    add(tt.text_default[name]);
-    for (auto const& tr : tt.text_translations[name]) add(tr.value);
-  }
-
-  for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
-    auto const name = tt.stop_names[s];
-    std::set<std::u32string> seen;
-    auto const add = [&](string_idx v) {
-      auto folded = fold_for_search(tt.strings[v]);
-      if (!folded.empty() && seen.insert(folded).second) folded_stop_names_.emplace_back(std::move(folded), s);
-    };
-    add(tt.text_default[name]);
-    for (auto const& tr : tt.text_translations[name]) add(tr.value);
-  }
-  std::sort(folded_stop_names_.begin(), folded_stop_names_.end());
-}
-
 void service::fill_group(v1::Stop& out, stop_group const& g, lang_chain const& chain) const {
   fill_stop(out, g.key, chain, false);
   if (!is_station(tt_, g.key)) {
     out.clear_platforms();
     for (auto const m : g.members) fill_platform(*out.add_platforms(), m, chain);
+  }
+  if (g.names_differ) {
+    // 八戸中心街ターミナル（三日町） and its four sisters are one terminal: its name without the
+    // qualifier of one pole (each platform keeps its own).
+    auto const& n = out.name();
+    for (auto const& [open, close] : {std::pair<std::string_view, std::string_view>{"（", "）"}, {"(", ")"}}) {
+      if (auto const at = n.rfind(open); at != std::string::npos && at > 0 && std::string_view{n}.ends_with(close)) {
+        auto base = n.substr(0, at);
+        while (!base.empty() && base.back() == ' ') base.pop_back();
+        out.set_name(base);
+        break;
+      }
+    }
   }
   std::set<line_idx> lines;
   for (auto const m : g.members) {
@@ -93,68 +39,94 @@ void service::fill_group(v1::Stop& out, stop_group const& g, lang_chain const& c
   for (auto const l : lines) fill_route_ref(*out.add_routes(), l, chain);
 }
 
-// ------------------------------------------------------------------ stops
+v1::Place service::place(std::string_view id, lang_chain const& chain) const {
+  auto const bare = id.starts_with("place:") ? id.substr(6) : id;
+  auto const& places = search_->places();
+  auto const it = std::find_if(places.begin(), places.end(), [&](search::place const& pl) { return pl.id == bare; });
+  if (it == places.end()) throw api_error{404, "unknown_stop", {"place:" + std::string{bare}}};
+  v1::Place out;
+  fill_place(out, *it, chain);
+  return out;
+}
 
-v1::StopSearchResponse service::search_stops(std::string_view q, unsigned limit, lang_chain const& chain) const {
-  auto const fq = fold_for_search(q);
-  if (fq.empty()) throw api_error{400, "missing_parameter", {"q"}};
-  if (limit == 0 || limit > limits_.max_results) {
-    throw api_error{400, "invalid_parameter", {"limit", "must be between 1 and " + std::to_string(limits_.max_results)}};
-  }
-  auto const ascii = std::all_of(fq.begin(), fq.end(), [](char32_t c) { return c < 0x80U; });
-  // A kanji or kana carries more than a letter: allow a typo from 3 of them, from 4 letters.
-  auto const max_edits = ascii ? (fq.size() >= 8 ? 2U : fq.size() >= 4 ? 1U : 0U) : (fq.size() >= 3 ? 1U : 0U);
-
-  struct hit {
-    unsigned rank{99};
-    std::size_t dist{0};
-    std::size_t entry{0};
-  };
-  std::vector<hit> best(groups_.size());
-  for (std::size_t e = 0; e < names_.size(); ++e) {
-    auto const& n = names_[e].folded;
-    hit h;
-    h.entry = e;
-    if (n == fq) {
-      h.rank = 0;
-    } else if (n.starts_with(fq)) {
-      h.rank = 1;
-    } else if (n.find(fq) != std::u32string::npos) {
-      h.rank = 2;
-    } else if (max_edits > 0) {
-      auto d = edit_distance(fq, n, max_edits);
-      for (std::size_t len = fq.size() > max_edits ? fq.size() - max_edits : 1; len <= fq.size() + max_edits && d > 0;
-           ++len) {
-        if (len < n.size()) d = std::min(d, edit_distance(fq, std::u32string_view{n}.substr(0, len), max_edits));
-      }
-      if (d > max_edits) continue;
-      h.rank = 3;
-      h.dist = d;
-    } else {
-      continue;
+void service::fill_place(v1::Place& out, search::place const& p, lang_chain const& chain) const {
+  out.set_place_id(p.id);
+  out.set_kind(p.kind);
+  out.set_lat(p.lat);
+  out.set_lon(p.lon);
+  // The first name in the first language of the chain that has one, else the first name.
+  search::place_name const* best = p.names.empty() ? nullptr : &p.names.front();
+  for (auto const& want : chain) {
+    auto const it = std::find_if(p.names.begin(), p.names.end(), [&](search::place_name const& n) {
+      return n.lang == want || (n.lang.starts_with(want) && n.lang.size() > want.size() && n.lang[want.size()] == '-' &&
+                                !(want == "ja" && n.lang == "ja-Hrkt"));
+    });
+    if (it != p.names.end()) {
+      best = &*it;
+      break;
     }
-    auto& b = best[names_[e].group];
-    if (std::tie(h.rank, h.dist) < std::tie(b.rank, b.dist)) b = h;
   }
-  std::vector<std::uint32_t> order;
-  for (std::uint32_t g = 0; g < groups_.size(); ++g) {
-    if (best[g].rank != 99) order.push_back(g);
+  if (best != nullptr) {
+    out.set_name(best->text);
+    out.set_name_lang(best->lang);
   }
-  auto const key = [&](std::uint32_t g) {
-    return std::tuple{best[g].rank, best[g].dist, -static_cast<std::int64_t>(groups_[g].weight),
-                      names_[best[g].entry].folded.size(), groups_[g].key};
-  };
-  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return key(a) < key(b); });
-  if (order.size() > limit) order.resize(limit);
+  // The stops it is walked to from.
+  std::vector<std::pair<double, stop_idx>> near;
+  latlon const c{p.lat, p.lon};
+  auto const radius = std::max(400.0, static_cast<double>(tt_.walk_link_radius_m));
+  auto const dlat = radius / 111'194.0 + 1e-7;
+  auto it = std::lower_bound(stops_by_lat_.begin(), stops_by_lat_.end(), std::pair{p.lat - dlat, stop_idx{0U}});
+  for (; it != stops_by_lat_.end() && it->first <= p.lat + dlat; ++it) {
+    if (auto const d = haversine_m(c, tt_.stop_coords[it->second]); d <= radius) near.emplace_back(d, it->second);
+  }
+  std::sort(near.begin(), near.end());
+  for (std::size_t i = 0; i < near.size() && i < 5; ++i) {
+    auto& n = *out.add_nearest_stops();
+    fill_stop(*n.mutable_stop(), near[i].second, chain, false);
+    n.set_distance_m(std::round(near[i].first * 10.0) / 10.0);
+  }
+}
+
+v1::StopSearchResponse service::search(std::string_view q, unsigned limit, lang_chain const& chain,
+                                       std::string_view date, bool with_places) const {
+  if (!search_->has_words(q)) throw api_error{400, "missing_parameter", {"q"}};
+  if (limit == 0 || limit > limits_.max_results) {
+    throw api_error{400, "invalid_parameter.between", {"limit", "1", std::to_string(limits_.max_results)}};
+  }
+  std::optional<std::int64_t> day;
+  if (!date.empty()) {
+    auto const d = parse_iso_date(date, "date");
+    check_date(d, date);
+    day = static_cast<std::int64_t>(tt_.day_of(d)->v());
+  }
+  auto const hits = search_->find(q, day, limit, with_places);
   v1::StopSearchResponse out;
   out.set_query(str(q));
-  for (auto const g : order) {
+  for (auto const& h : hits) {
     auto& m = *out.add_results();
-    fill_group(*m.mutable_stop(), groups_[g], chain);
-    m.set_matched(str(tt_.strings[names_[best[g].entry].text]));
-    m.set_rank(best[g].rank);
+    if (h.is_place) {
+      fill_place(*m.mutable_place(), search_->places()[h.index], chain);
+    } else {
+      fill_group(*m.mutable_stop(), search_->groups()[h.index], chain);
+    }
+    auto [text, lang] = search_->matched_name(h);
+    if (lang.empty() && !h.is_place) lang = default_lang(tt_.stop_names[search_->groups()[h.index].key]);
+    m.set_matched(std::move(text));
+    m.set_matched_lang(std::move(lang));
+    m.set_rank(h.quality.rank());
+    m.set_trips(h.trips);
   }
   return out;
+}
+
+v1::StopSearchResponse service::search_stops(std::string_view q, unsigned limit, lang_chain const& chain,
+                                             std::string_view date) const {
+  return search(q, limit, chain, date, false);
+}
+
+v1::StopSearchResponse service::search_places(std::string_view q, unsigned limit, lang_chain const& chain,
+                                              std::string_view date) const {
+  return search(q, limit, chain, date, true);
 }
 
 }  // namespace nebuta::api_service

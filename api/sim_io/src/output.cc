@@ -73,10 +73,7 @@ json kpis_to_json(sim::kpis const& k) {
   return j;
 }
 
-void write_run(fs::path const& dir, json const& scenario_as_run, sim::result const& r) {
-  fs::create_directories(dir);
-  write_file(dir / "scenario.json", scenario_as_run.dump(2) + "\n");
-
+std::string requests_csv(sim::result const& r) {
   std::string req =
       "request_id,requested_at,earliest_pickup,passengers,wheelchair,origin_lat,origin_lon,dest_lat,dest_lon,status,"
       "reject_reason,vehicle_id,promised_pickup_start,promised_pickup_end,promised_dropoff_by,pickup_at,dropoff_at,"
@@ -100,16 +97,20 @@ void write_run(fs::path const& dir, json const& scenario_as_run, sim::result con
       req += ",," + opt_int(q.direct_s) + ",,\n";
     }
   }
-  write_file(dir / "requests.csv", req);
+  return req;
+}
 
+std::string vehicles_csv(sim::result const& r) {
   std::string veh = "vehicle_id,seats,wheelchair_spaces,km_driven,km_empty,hours_in_service,passengers_carried\n";
   for (auto const& v : r.vehicles) {
     veh += csv_field(v.id) + ',' + std::to_string(v.seats) + ',' + std::to_string(v.wheelchair_spaces) + ',' +
            fmt("%.3f", v.km_driven) + ',' + fmt("%.3f", v.km_empty) + ',' + fmt("%.3f", v.hours_in_service) + ',' +
            std::to_string(v.passengers_carried) + '\n';
   }
-  write_file(dir / "vehicles.csv", veh);
+  return veh;
+}
 
+std::string events_csv(sim::result const& r) {
   std::string ev = "time,vehicle_id,request_id,kind,lat,lon,onboard\n";
   for (auto const& e : r.events) {
     ev += std::to_string(e.time) + ',' + csv_field(r.vehicles[e.vehicle].id) + ',' +
@@ -117,7 +118,15 @@ void write_run(fs::path const& dir, json const& scenario_as_run, sim::result con
           ',' + sim::to_string(e.kind) + ',' + fmt("%.6f", e.at.lat) + ',' + fmt("%.6f", e.at.lon) + ',' +
           std::to_string(e.onboard) + '\n';
   }
-  write_file(dir / "events.csv", ev);
+  return ev;
+}
+
+void write_run(fs::path const& dir, json const& scenario_as_run, sim::result const& r) {
+  fs::create_directories(dir);
+  write_file(dir / "scenario.json", scenario_as_run.dump(2) + "\n");
+  write_file(dir / "requests.csv", requests_csv(r));
+  write_file(dir / "vehicles.csv", vehicles_csv(r));
+  write_file(dir / "events.csv", events_csv(r));
   write_file(dir / "kpis.json", kpis_to_json(r.k).dump(2) + "\n");
 }
 

@@ -1,5 +1,6 @@
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdio>
@@ -10,6 +11,7 @@
 
 #include "nebuta/dispatch/dispatcher.h"
 #include "nebuta/storage/journal.h"
+#include "nebuta/storage/snapshot.h"
 
 namespace nebuta::storage {
 
@@ -182,15 +184,15 @@ d::command command_from_json(json const& j) {
   auto const& type_field = field(j, "type");
   if (!type_field.is_string()) throw journal_error{"field \"type\" is not a string"};
   auto const type = type_field.get<std::string>();
-  auto const now = int_from_json<seconds_t>(j, "now");
+  auto const now = int_from_json<d::instant>(j, "now");
   if (type == "add_vehicle") {
     d::add_vehicle_cmd c{now, {}};
     c.spec.name = string_from_json(field(j, "name"));
     c.spec.seats = int_from_json<std::uint16_t>(j, "seats");
     c.spec.wheelchairs = int_from_json<std::uint16_t>(j, "wheelchairs");
     c.spec.depot = latlon_from_json(j, "depot");
-    c.spec.shift_start = int_from_json<seconds_t>(j, "shift_start");
-    c.spec.shift_end = int_from_json<seconds_t>(j, "shift_end");
+    c.spec.shift_start = int_from_json<d::instant>(j, "shift_start");
+    c.spec.shift_end = int_from_json<d::instant>(j, "shift_end");
     return c;
   }
   if (type == "offer") {
@@ -199,7 +201,7 @@ d::command command_from_json(json const& j) {
     c.spec.dropoff = latlon_from_json(j, "dropoff");
     c.spec.passengers = int_from_json<std::uint16_t>(j, "passengers");
     c.spec.wheelchair_users = int_from_json<std::uint16_t>(j, "wheelchair_users");
-    c.spec.earliest_pickup = int_from_json<seconds_t>(j, "earliest_pickup");
+    c.spec.earliest_pickup = int_from_json<d::instant>(j, "earliest_pickup");
     return c;
   }
   if (type == "accept") return d::accept_cmd{now, idx_from_json<d::request_idx>(j, "request")};
@@ -259,18 +261,50 @@ struct connection {
   sqlite3* release() { return std::exchange(db, nullptr); }
 };
 
-bool has_commands_table(sqlite3* db, std::filesystem::path const& path) {
-  return query_int(db, path, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'commands'") != 0;
+bool has_table(sqlite3* db, std::filesystem::path const& path, char const* name) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1", -1, &st,
+                         nullptr) != SQLITE_OK)
+    fail(db, path, "sqlite_master");
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  auto const found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) != 0;
+  sqlite3_finalize(st);
+  return found;
 }
 
 void check_version(sqlite3* db, std::filesystem::path const& path) {
   auto const version = query_int(db, path, "PRAGMA user_version");
-  if (version == 0 || !has_commands_table(db, path))
+  if (version == 0 || !has_table(db, path, "commands"))
     throw journal_error{"journal " + path.string() +
                         ": not a Nebuta command journal (no format version or no table \"commands\")"};
-  if (version != journal_format_version)
+  if (version == 1)
+    throw journal_needs_migration{"journal " + path.string() +
+                                  ": format 1 (times in seconds of one service day, one database per day); this "
+                                  "build reads format " + std::to_string(journal_format_version) +
+                                  " (Unix times, any number of days)"};
+  if (version != journal_format_version || !has_table(db, path, "snapshots"))
     throw journal_error{"journal " + path.string() + ": format version " + std::to_string(version) +
                         " is not supported (this build reads version " + std::to_string(journal_format_version) + ")"};
+}
+
+// The latest snapshot's sequence number (0: none) and its bytes when `with_body`.
+std::pair<std::int64_t, std::string> latest_snapshot(sqlite3* db, std::filesystem::path const& path, bool with_body) {
+  sqlite3_stmt* st = nullptr;
+  auto const* sql = with_body ? "SELECT seq, format, body FROM snapshots ORDER BY seq DESC LIMIT 1"
+                              : "SELECT seq, format FROM snapshots ORDER BY seq DESC LIMIT 1";
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) fail(db, path, "select snapshot");
+  std::pair<std::int64_t, std::string> out{0, {}};
+  auto const rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    out.first = sqlite3_column_int64(st, 0);
+    if (with_body) {
+      auto const* blob = static_cast<char const*>(sqlite3_column_blob(st, 2));
+      out.second.assign(blob != nullptr ? blob : "", static_cast<std::size_t>(sqlite3_column_bytes(st, 2)));
+    }
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(db, path, "read snapshot");
+  return out;
 }
 
 }  // namespace
@@ -309,9 +343,10 @@ sqlite_journal::sqlite_journal(std::filesystem::path path) : path_{std::move(pat
   exec(db, path_, "BEGIN IMMEDIATE");
   try {
     auto const version = query_int(db, path_, "PRAGMA user_version");
-    auto const n_tables = query_int(db, path_, "SELECT count(*) FROM sqlite_master");
-    if (version == 0 && n_tables == 0) {  // a new database
+    auto const n_tables = query_int(db, path_, "SELECT count(*) FROM sqlite_master WHERE name != 'meta'");
+    if (version == 0 && n_tables == 0) {  // a new database (a meta table may be there already)
       exec(db, path_, "CREATE TABLE commands(seq INTEGER PRIMARY KEY, format INTEGER NOT NULL, body TEXT NOT NULL)");
+      exec(db, path_, "CREATE TABLE snapshots(seq INTEGER PRIMARY KEY, format INTEGER NOT NULL, body BLOB NOT NULL)");
       exec(db, path_, ("PRAGMA user_version=" + std::to_string(journal_format_version)).c_str());
     }
     check_version(db, path_);
@@ -320,10 +355,14 @@ sqlite_journal::sqlite_journal(std::filesystem::path path) : path_{std::move(pat
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
-  last_seq_ = query_int(db, path_, "SELECT coalesce(max(seq), 0) FROM commands");
-  if (auto const n = query_int(db, path_, "SELECT count(*) FROM commands"); n != last_seq_)
-    throw journal_error{"journal " + path_.string() + ": " + std::to_string(n) + " commands but last sequence number " +
-                        std::to_string(last_seq_) + " (a gap)"};
+  snapshot_seq_ = latest_snapshot(db, path_, false).first;
+  last_seq_ = std::max(snapshot_seq_, query_int(db, path_, "SELECT coalesce(max(seq), 0) FROM commands"));
+  auto const n = query_int(db, path_, "SELECT count(*) FROM commands");
+  auto const first = query_int(db, path_, "SELECT coalesce(min(seq), 0) FROM commands");
+  if (n != last_seq_ - snapshot_seq_ || (n > 0 && first != snapshot_seq_ + 1))
+    throw journal_error{"journal " + path_.string() + ": " + std::to_string(n) + " commands from " +
+                        std::to_string(first) + " to " + std::to_string(last_seq_) + " after the snapshot of " +
+                        std::to_string(snapshot_seq_) + " (a gap)"};
   if (sqlite3_prepare_v2(db, "INSERT INTO commands(seq, format, body) VALUES (?1, ?2, ?3)", -1, &insert_, nullptr) !=
       SQLITE_OK)
     fail(db, path_, "prepare insert");
@@ -348,23 +387,79 @@ void sqlite_journal::record(dispatch::command const& c) {
   last_seq_ = seq;
 }
 
-std::vector<dispatch::command> load_commands(std::filesystem::path const& path) {
+void sqlite_journal::record_batch(std::span<dispatch::command const> commands) {
+  exec(db_, path_, "BEGIN IMMEDIATE");
+  auto const first = last_seq_;
+  try {
+    for (auto const& c : commands) record(c);
+    exec(db_, path_, "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    last_seq_ = first;
+    throw;
+  }
+}
+
+void sqlite_journal::compact(dispatch::dispatcher const& d, std::string extra) {
+  if (last_seq_ == snapshot_seq_ && snapshot_seq_ != 0) return;  // nothing new since the last one
+  auto const body = encode_snapshot(snapshot_of(d, last_seq_, std::move(extra)));
+  exec(db_, path_, "BEGIN IMMEDIATE");
+  try {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO snapshots(seq, format, body) VALUES (?1, ?2, ?3)", -1, &st,
+                           nullptr) != SQLITE_OK)
+      fail(db_, path_, "prepare snapshot");
+    sqlite3_bind_int64(st, 1, last_seq_);
+    sqlite3_bind_int(st, 2, static_cast<int>(snapshot_format_version));
+    sqlite3_bind_blob64(st, 3, body.data(), body.size(), SQLITE_STATIC);
+    auto const rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) fail(db_, path_, "write snapshot");
+    auto const upto = std::to_string(last_seq_);
+    exec(db_, path_, ("DELETE FROM commands WHERE seq <= " + upto).c_str());
+    exec(db_, path_, ("DELETE FROM snapshots WHERE seq < " + upto).c_str());
+    exec(db_, path_, "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  snapshot_seq_ = last_seq_;
+  // Fold the WAL back into the database now rather than at some later command's commit.
+  sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+}
+
+journal_contents load_journal(std::filesystem::path const& path) {
   if (!std::filesystem::exists(path)) throw journal_error{"journal " + path.string() + ": no such file"};
   // Read-write without create: a WAL database left by a crash may need recovery on open.
   connection c{path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX};
   check_version(c.db, path);
+  // One read transaction: the snapshot and the commands after it belong together.
+  exec(c.db, path, "BEGIN");
+  journal_contents out;
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(c.db, "SELECT seq, format, body FROM commands ORDER BY seq", -1, &st, nullptr) != SQLITE_OK)
-    fail(c.db, path, "select commands");
-  std::vector<dispatch::command> out;
   try {
+    auto [snapshot_seq, bytes] = latest_snapshot(c.db, path, true);
+    if (snapshot_seq != 0) {
+      try {
+        out.base = decode_snapshot(bytes);
+      } catch (journal_error const& e) {
+        throw journal_error{"journal " + path.string() + ": snapshot of command " + std::to_string(snapshot_seq) +
+                            ": " + e.what()};
+      }
+      if (out.base->seq != snapshot_seq)
+        throw journal_error{"journal " + path.string() + ": the snapshot stored as " + std::to_string(snapshot_seq) +
+                            " says " + std::to_string(out.base->seq)};
+    }
+    if (sqlite3_prepare_v2(c.db, "SELECT seq, format, body FROM commands ORDER BY seq", -1, &st, nullptr) != SQLITE_OK)
+      fail(c.db, path, "select commands");
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       auto const seq = sqlite3_column_int64(st, 0);
       auto const format = sqlite3_column_int64(st, 1);
       auto const where = "journal " + path.string() + ": command " + std::to_string(seq);
-      if (seq != static_cast<std::int64_t>(out.size()) + 1)
-        throw journal_error{where + ": expected sequence number " + std::to_string(out.size() + 1) + " (a gap)"};
+      auto const expected = snapshot_seq + static_cast<std::int64_t>(out.commands.size()) + 1;
+      if (seq != expected)
+        throw journal_error{where + ": expected sequence number " + std::to_string(expected) + " (a gap)"};
       if (format != journal_format_version)
         throw journal_error{where + ": format version " + std::to_string(format) +
                             " is not supported (this build reads version " + std::to_string(journal_format_version) +
@@ -372,7 +467,7 @@ std::vector<dispatch::command> load_commands(std::filesystem::path const& path) 
       auto const* text = reinterpret_cast<char const*>(sqlite3_column_text(st, 2));
       std::string_view const body{text != nullptr ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(st, 2))};
       try {
-        out.push_back(from_json_text(body));
+        out.commands.push_back(from_json_text(body));
       } catch (journal_error const& e) {
         throw journal_error{where + ": " + e.what()};
       }
@@ -380,16 +475,29 @@ std::vector<dispatch::command> load_commands(std::filesystem::path const& path) 
     if (rc != SQLITE_DONE) fail(c.db, path, "read commands");
   } catch (...) {
     sqlite3_finalize(st);
+    sqlite3_exec(c.db, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
   sqlite3_finalize(st);
+  sqlite3_exec(c.db, "COMMIT", nullptr, nullptr, nullptr);
   return out;
 }
 
+std::vector<dispatch::command> load_commands(std::filesystem::path const& path) {
+  auto contents = load_journal(path);
+  if (contents.base)
+    throw journal_error{"journal " + path.string() + ": compacted at command " + std::to_string(contents.base->seq) +
+                        "; its commands alone do not rebuild the state (restore the snapshot: load_journal)"};
+  return std::move(contents.commands);
+}
+
 std::size_t replay(std::filesystem::path const& path, dispatch::dispatcher& d) {
-  auto const commands = load_commands(path);
-  for (auto const& c : commands) d.apply(c);
-  return commands.size();
+  auto contents = load_journal(path);
+  if (contents.base && !d.restore(std::move(contents.base->vehicles), std::move(contents.base->requests)))
+    throw journal_error{"journal " + path.string() + ": the snapshot does not hold together, or the dispatcher " +
+                        "already has a state"};
+  for (auto const& c : contents.commands) d.apply(c);
+  return contents.commands.size();
 }
 
 }  // namespace nebuta::storage

@@ -12,10 +12,11 @@ const texts = {
     searching: 'Searching…', results: 'Journeys', found: 'Journeys found: {n}', noJourney: 'No journey found for this search.',
     rides: '{n} rides', ride1: '1 ride', noRide: 'walk only', walk: 'Walk', walkMin: '{m} min walk', duration: 'Duration',
     fare: 'Fare', platform: 'Platform {p}', stops: '{n} stops', showStops: 'Intermediate stops',
-    details: 'Details', delay: 'Delay {m} min', onTime: 'On time', alert: 'Alert', showMap: 'Show map', hideMap: 'Hide map',
+    details: 'Details', delay: 'Delay {m} min', onTime: 'On time', alert: 'Alert', alertMore: 'More information', showMap: 'Show map', hideMap: 'Hide map',
     board: 'Departures', boardFor: 'Departures from {s}', kiosk: 'Station display', noDepartures: 'No departures.',
     refreshed: 'Updated {t}', back: 'Back to search', stopSearch: 'Stop', showBoard: 'Show departures',
     suggestions: 'Suggestions', noSuggestion: 'No stop matches', nextDay: '+1 day',
+    kind_sight: 'Sight', kind_market: 'Market', kind_museum: 'Museum', kind_public: 'Public office', kind_hospital: 'Hospital', kind_school: 'School', kind_hotel: 'Hotel', kind_place: 'Place', cancelled: 'Cancelled',
     errUnreachable: 'The server cannot be reached. Check your connection and try again.',
     errBusy: 'The server is busy. Please try again in a moment.',
     errBadRequest: 'The search could not be understood.', errNotFound: 'Not found.', errServer: 'The server answered with an error.',
@@ -32,10 +33,11 @@ const texts = {
     searching: '検索中…', results: '経路', found: '{n}件の経路が見つかりました', noJourney: 'この条件の経路は見つかりませんでした。',
     rides: '乗車{n}回', ride1: '乗車1回', noRide: '徒歩のみ', walk: '徒歩', walkMin: '徒歩{m}分', duration: '所要時間',
     fare: '運賃', platform: '{p}番のりば', stops: '{n}駅・停留所', showStops: '途中の停車駅',
-    details: '詳細', delay: '{m}分遅れ', onTime: '定刻', alert: 'お知らせ', showMap: '地図を表示', hideMap: '地図を閉じる',
+    details: '詳細', delay: '{m}分遅れ', onTime: '定刻', alert: 'お知らせ', alertMore: '詳しい情報', showMap: '地図を表示', hideMap: '地図を閉じる',
     board: '発車案内', boardFor: '{s} の発車案内', kiosk: '駅の表示板', noDepartures: '発車予定はありません。',
     refreshed: '{t} 更新', back: '検索に戻る', stopSearch: '停留所', showBoard: '発車案内を表示',
     suggestions: '候補', noSuggestion: '該当する停留所はありません', nextDay: '翌日',
+    kind_sight: '観光地', kind_market: '市場', kind_museum: '博物館', kind_public: '公共施設', kind_hospital: '病院', kind_school: '学校', kind_hotel: 'ホテル', kind_place: '場所', cancelled: '運休',
     errUnreachable: 'サーバーに接続できません。通信環境を確認して、もう一度お試しください。',
     errBusy: 'サーバーが混み合っています。しばらくしてからもう一度お試しください。',
     errBadRequest: '検索条件を理解できませんでした。', errNotFound: '見つかりません。', errServer: 'サーバーがエラーを返しました。',
@@ -52,10 +54,11 @@ const texts = {
     searching: '查询中…', results: '路线', found: '找到{n}条路线', noJourney: '没有找到符合条件的路线。',
     rides: '乘车{n}次', ride1: '乘车1次', noRide: '仅步行', walk: '步行', walkMin: '步行{m}分钟', duration: '所需时间',
     fare: '票价', platform: '{p}号站台', stops: '{n}站', showStops: '途经站',
-    details: '详情', delay: '晚点{m}分钟', onTime: '准点', alert: '通知', showMap: '显示地图', hideMap: '隐藏地图',
+    details: '详情', delay: '晚点{m}分钟', onTime: '准点', alert: '通知', alertMore: '更多信息', showMap: '显示地图', hideMap: '隐藏地图',
     board: '发车信息', boardFor: '{s} 发车信息', kiosk: '车站显示屏', noDepartures: '暂无发车。',
     refreshed: '{t} 更新', back: '返回查询', stopSearch: '车站', showBoard: '显示发车信息',
     suggestions: '候选', noSuggestion: '没有匹配的车站', nextDay: '次日',
+    kind_sight: '景点', kind_market: '市场', kind_museum: '博物馆', kind_public: '公共设施', kind_hospital: '医院', kind_school: '学校', kind_hotel: '酒店', kind_place: '地点', cancelled: '停运',
     errUnreachable: '无法连接服务器。请检查网络后重试。', errBusy: '服务器繁忙，请稍后重试。',
     errBadRequest: '无法理解查询条件。', errNotFound: '未找到。', errServer: '服务器返回错误。',
     errUnknownStop: '没有这个名称的车站。', errAmbiguous: '此名称对应多个车站，请从列表中选择。',
@@ -70,10 +73,11 @@ const texts = {
     searching: '查詢中…', results: '路線', found: '找到{n}條路線', noJourney: '找不到符合條件的路線。',
     rides: '搭乘{n}次', ride1: '搭乘1次', noRide: '僅步行', walk: '步行', walkMin: '步行{m}分鐘', duration: '所需時間',
     fare: '票價', platform: '{p}號月台', stops: '{n}站', showStops: '途經站',
-    details: '詳情', delay: '誤點{m}分鐘', onTime: '準點', alert: '通知', showMap: '顯示地圖', hideMap: '隱藏地圖',
+    details: '詳情', delay: '誤點{m}分鐘', onTime: '準點', alert: '通知', alertMore: '更多資訊', showMap: '顯示地圖', hideMap: '隱藏地圖',
     board: '發車資訊', boardFor: '{s} 發車資訊', kiosk: '車站顯示屏', noDepartures: '目前沒有發車。',
     refreshed: '{t} 更新', back: '返回查詢', stopSearch: '車站', showBoard: '顯示發車資訊',
     suggestions: '候選', noSuggestion: '沒有符合的車站', nextDay: '隔日',
+    kind_sight: '景點', kind_market: '市場', kind_museum: '博物館', kind_public: '公共設施', kind_hospital: '醫院', kind_school: '學校', kind_hotel: '飯店', kind_place: '地點', cancelled: '停駛',
     errUnreachable: '無法連線到伺服器。請檢查網路後再試一次。', errBusy: '伺服器忙碌中，請稍後再試。',
     errBadRequest: '無法理解查詢條件。', errNotFound: '找不到。', errServer: '伺服器回傳錯誤。',
     errUnknownStop: '沒有這個名稱的車站。', errAmbiguous: '此名稱對應多個車站，請從清單中選擇。',
@@ -88,10 +92,11 @@ const texts = {
     searching: '검색 중…', results: '경로', found: '경로 {n}개를 찾았습니다', noJourney: '이 조건에 맞는 경로가 없습니다.',
     rides: '승차 {n}회', ride1: '승차 1회', noRide: '도보만', walk: '도보', walkMin: '도보 {m}분', duration: '소요 시간',
     fare: '요금', platform: '{p}번 승강장', stops: '{n}개 정류장', showStops: '경유 정류장',
-    details: '자세히', delay: '{m}분 지연', onTime: '정시', alert: '알림', showMap: '지도 보기', hideMap: '지도 닫기',
+    details: '자세히', delay: '{m}분 지연', onTime: '정시', alert: '알림', alertMore: '자세한 정보', showMap: '지도 보기', hideMap: '지도 닫기',
     board: '출발 안내', boardFor: '{s} 출발 안내', kiosk: '역 안내 화면', noDepartures: '출발 예정이 없습니다.',
     refreshed: '{t} 갱신', back: '검색으로 돌아가기', stopSearch: '정류장', showBoard: '출발 안내 보기',
     suggestions: '후보', noSuggestion: '일치하는 정류장이 없습니다', nextDay: '다음 날',
+    kind_sight: '관광지', kind_market: '시장', kind_museum: '박물관', kind_public: '공공시설', kind_hospital: '병원', kind_school: '학교', kind_hotel: '호텔', kind_place: '장소', cancelled: '운휴',
     errUnreachable: '서버에 연결할 수 없습니다. 연결 상태를 확인하고 다시 시도하세요.',
     errBusy: '서버가 혼잡합니다. 잠시 후 다시 시도하세요.',
     errBadRequest: '검색 조건을 이해할 수 없습니다.', errNotFound: '찾을 수 없습니다.', errServer: '서버가 오류를 반환했습니다.',
@@ -128,12 +133,12 @@ export function chooseLanguage(urlLang, browserLanguages) {
   return 'en';
 }
 
-// The API's language chain for the page's language: names in that language, then English, then
-// the feed's own. Japanese pages ask for Japanese only (the feeds' own language).
+// The API's language chain for the page's language: the page's language alone, since the API
+// itself goes on to English and then to the feed's own language (docs/search.md#languages).
+// Naming the feed's language here would stop it from making an English name where the feed has
+// only a Japanese one (a route's badge and the English names of its terminals).
 export function apiLangChain(lang) {
-  if (lang === 'ja') return 'ja';
-  if (lang === 'en') return 'en,ja';
-  return `${lang},en,ja`;
+  return lang;
 }
 
 // The text `key` in `lang`, with {name} placeholders filled from `args`.

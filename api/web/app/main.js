@@ -1,6 +1,6 @@
 // The page: search with autocomplete, journey cards, departures board and kiosk. All state is
 // in the URL (state.js); texts come from i18n.js; the API from api.js.
-import { languages, languageNames, chooseLanguage, apiLangChain, t as text } from './i18n.js';
+import { languages, languageNames, chooseLanguage, apiLangChain, t as text, hasText } from './i18n.js';
 import { parseState, formatState, isCompleteSearch, planQuery, locationValue, isLocationValue } from './state.js';
 import { formatClock, formatDuration, minutesOf, defaultDate, defaultTime, journeySummary, badgeColors } from './format.js';
 import { getJson } from './api.js';
@@ -78,8 +78,9 @@ function showError(err) {
   };
   box.replaceChildren(el('p', { class: 'error-text', 'data-testid': 'error-text', text: t(keys[err.kind] ?? 'errServer') }));
   if (err.apiMessage) {
-    // The API writes its messages in Japanese or English (lang= of the call).
-    box.append(el('p', { class: 'error-detail', 'data-testid': 'error-detail', lang: lang === 'ja' ? 'ja' : 'en',
+    // The API writes its messages in the call's lang= when it is one of its five (docs/http.md).
+    const apiLang = ['ja', 'ko', 'zh-Hans', 'zh-Hant'].includes(lang) ? lang : 'en';
+    box.append(el('p', { class: 'error-detail', 'data-testid': 'error-detail', lang: apiLang,
                          text: err.apiMessage }));
   }
   box.dataset.kind = err.kind;
@@ -90,6 +91,13 @@ function showError(err) {
 
 function stopLabel(stop) {
   return stop.name || stop.default_name || stop.stop_id;
+}
+
+// A /v1/places result as a suggestion: a stop as it is, a place under its "place:ID".
+function suggestionOf(m) {
+  if (m.stop) return m.stop;
+  if (!m.place) return null;
+  return { stop_id: `place:${m.place.place_id}`, name: m.place.name, name_lang: m.place.name_lang, kind: m.place.kind };
 }
 
 function setupCombo(input, list) {
@@ -125,7 +133,8 @@ function setupCombo(input, list) {
       const secondary = s.default_name && s.default_name !== s.name ? s.default_name : '';
       list.append(el('li', { role: 'option', id: `${list.id}-${i}`, 'data-testid': 'suggestion', 'data-stop-id': s.stop_id,
                              'aria-selected': 'false', onmousedown: (e) => { e.preventDefault(); pick(i); } },
-        el('span', { class: 'name', text: stopLabel(s) }),
+        el('span', { class: 'name', lang: s.name_lang || undefined, text: stopLabel(s) }),
+        s.kind ? el('span', { class: 'kind', 'data-testid': 'suggestion-kind', text: hasText(lang, `kind_${s.kind}`) ? t(`kind_${s.kind}`) : t('kind_place') }) : null,
         secondary ? el('span', { class: 'alt', lang: 'ja', text: secondary }) : null));
     });
     list.hidden = false;
@@ -140,10 +149,12 @@ function setupCombo(input, list) {
       abort?.abort();
       abort = new AbortController();
       try {
-        const r = await getJson(`/v1/stops?q=${encodeURIComponent(q)}&limit=8&lang=${encodeURIComponent(apiLang())}`,
+        // /v1/places answers stops and, where the server has a gazetteer (--places), sights,
+        // hospitals ...; a place is planned to as "place:ID" (docs/search.md).
+        const r = await getJson(`/v1/places?q=${encodeURIComponent(q)}&limit=8&lang=${encodeURIComponent(apiLang())}`,
                                 { signal: abort.signal });
         if (input.value.trim() !== q) return;
-        items = (r.results ?? []).map((m) => m.stop);
+        items = (r.results ?? []).map(suggestionOf).filter((s) => s !== null);
         render();
       } catch (e) {
         if (e?.name !== 'AbortError') showError(e);
@@ -164,7 +175,8 @@ function setupCombo(input, list) {
 async function displayName(value) {
   if (value === '' || isLocationValue(value)) return value === '' ? '' : t('myLocation');
   try {
-    const s = await getJson(`/v1/stops/${encodeURIComponent(value)}?lang=${encodeURIComponent(apiLang())}`);
+    const kind = value.startsWith('place:') ? 'places' : 'stops';
+    const s = await getJson(`/v1/${kind}/${encodeURIComponent(value)}?lang=${encodeURIComponent(apiLang())}`);
     return stopLabel(s);
   } catch {
     return value;  // a name typed by the visitor, which the planner resolves itself
@@ -235,7 +247,7 @@ function fareText(j) {
   return typeof f.text === 'string' ? f.text : '';
 }
 
-function renderLeg(leg, i, date) {
+function renderLeg(leg, i, date, alerts = new Map()) {
   const ride = leg.mode !== 'walk';
   const head = ride
     ? el('p', { class: 'leg-head' }, badge(leg),
@@ -245,6 +257,7 @@ function renderLeg(leg, i, date) {
         leg.distance_m ? el('span', { class: 'muted', text: `${leg.distance_m} m` }) : null);
   const place = (p, testid) => el('p', { class: 'place', 'data-testid': testid },
     el('time', { datetime: p.time, class: 'time', text: clock(p.time, date) }),
+    scheduledTime(p.realtime, p.delay_s, p.scheduled_time, date),
     p.stop_id ? el('a', { class: 'name', href: boardLinkFor(p.stop_id), 'data-board': p.stop_id, text: p.name })
       : el('span', { class: 'name', text: p.name }),
     p.platform_code ? el('span', { class: 'platform', 'data-testid': 'platform', text: t('platform', { p: p.platform_code }) }) : null);
@@ -256,26 +269,59 @@ function renderLeg(leg, i, date) {
           el('span', { text: s.name })))))
     : null;
   const rt = [];
-  if (typeof leg.delay_s === 'number') {
-    rt.push(el('p', { class: leg.delay_s > 59 ? 'delay' : 'ontime', 'data-testid': 'delay',
-                      text: leg.delay_s > 59 ? t('delay', { m: minutesOf(leg.delay_s) }) : t('onTime') }));
-  }
-  for (const a of leg.alerts ?? []) {
-    rt.push(el('p', { class: 'alert', 'data-testid': 'alert' }, el('strong', { text: `${t('alert')}: ` }),
-      String(a.header ?? a.text ?? a.description ?? '')));
-  }
+  if (ride && leg.realtime) rt.push(delayNote(leg.from.delay_s ?? 0));
+  rt.push(...alertNotes(leg.alert_ids, alerts));
   return el('li', { class: `leg ${ride ? 'ride' : 'walkleg'}`, 'data-testid': 'leg', 'data-mode': leg.mode,
                     'aria-label': t('leg', { n: i + 1 }) },
     head, place(leg.from, 'leg-from'), inter, place(leg.to, 'leg-to'), ...rt);
 }
 
-function renderJourney(j, i, date) {
+// Service alerts (docs/realtime.md): an answer lists each alert once (`alerts`) and legs and
+// departures name theirs by id. One line with the header; the description and the link open
+// on demand. Texts are in the answer's language (`lang`), the labels in the page's.
+function alertsOf(answer) {
+  return new Map((answer.alerts ?? []).map((a) => [a.id, a]));
+}
+
+function alertNotes(ids, alerts) {
+  return [...new Set(ids ?? [])].map((id) => alerts.get(id)).filter(Boolean).map(alertNote);
+}
+
+function alertNote(a) {
+  const url = /^https?:\/\//i.test(a.url ?? '') ? a.url : '';
+  const line = [el('span', { class: 'alert-icon', 'aria-hidden': 'true', text: '⚠' }),
+    el('strong', { text: `${t('alert')}: ` }),
+    el('span', { lang: a.header_lang || undefined, 'data-testid': 'alert-header', text: a.header || a.description || '' })];
+  const attrs = { class: 'alert', 'data-testid': 'alert', 'data-alert-id': a.id, 'data-effect': a.effect || undefined };
+  if (!(a.header && a.description) && !url) return el('p', attrs, ...line);
+  return el('details', attrs, el('summary', {}, ...line),
+    a.header && a.description ? el('p', { lang: a.description_lang || undefined, 'data-testid': 'alert-description',
+                                          text: a.description }) : null,
+    url ? el('a', { href: url, rel: 'noopener noreferrer', target: '_blank', text: t('alertMore') }) : null);
+}
+
+// Realtime (docs/realtime.md): the delay of a ride or a departure, "on time" under a minute.
+// JSON leaves out a delay of 0.
+function delayNote(delayS) {
+  const late = Math.abs(delayS) >= 60;
+  return el('p', { class: late ? 'delay' : 'ontime', 'data-testid': 'delay', 'data-delay-s': String(delayS),
+                   text: late ? t('delay', { m: minutesOf(delayS) }) : t('onTime') });
+}
+
+// The timetable's time, struck out beside a realtime time that differs from it.
+function scheduledTime(realtime, delayS, scheduled, date) {
+  if (!realtime || !scheduled || Math.abs(delayS ?? 0) < 60) return null;
+  return el('del', { class: 'scheduled', 'data-testid': 'scheduled-time' },
+    el('time', { datetime: scheduled, text: clock(scheduled, date) }));
+}
+
+function renderJourney(j, i, date, alerts = new Map()) {
   const { walkSeconds, rides } = journeySummary(j);
   const id = `journey-${i}`;
   const ridesText = rides === 0 ? t('noRide') : rides === 1 ? t('ride1') : t('rides', { n: rides });
   const fare = fareText(j);
   const details = el('div', { id: `${id}-details`, class: 'details', hidden: true },
-    el('ol', { class: 'legs', 'data-testid': 'legs' }, ...(j.legs ?? []).map((l, k) => renderLeg(l, k, date))));
+    el('ol', { class: 'legs', 'data-testid': 'legs' }, ...(j.legs ?? []).map((l, k) => renderLeg(l, k, date, alerts))));
   const mapBox = el('div', { class: 'map', 'data-testid': 'map', hidden: true, role: 'img', 'aria-label': t('mapNoTiles') });
   const mapButton = el('button', { type: 'button', class: 'secondary', 'data-testid': 'map-toggle', 'aria-expanded': 'false',
                                    text: t('showMap') });
@@ -324,11 +370,17 @@ async function runSearch() {
   document.body.setAttribute('aria-busy', 'true');
   try {
     const r = await getJson(`/v1/plan?${planQuery(state, apiLang())}`, { signal: searchAbort.signal });
+    const answered = performance.now();
     const journeys = r.journeys ?? [];
-    list.replaceChildren(...journeys.map((j, i) => renderJourney(j, i, r.date || state.date)));
+    const alerts = alertsOf(r);
+    list.replaceChildren(...journeys.map((j, i) => renderJourney(j, i, r.date || state.date, alerts)));
     if (journeys.length === 0) list.append(el('li', { class: 'empty', 'data-testid': 'no-journey', text: t('noJourney') }));
     results.hidden = false;
     if (journeys.length === 1) list.querySelector('[data-testid=journey-toggle]')?.click();
+    void list.offsetHeight;  // lay the cards out, so that the time below includes it
+    // From the parsed answer to the laid-out cards (docs/web-app.md: at most 100 ms; the browser
+    // test reads it).
+    list.dataset.renderMs = (performance.now() - answered).toFixed(1);
     announce(journeys.length ? t('found', { n: journeys.length }) : t('noJourney'));
   } catch (e) {
     if (e?.name === 'AbortError') return;
@@ -359,11 +411,18 @@ async function runBoard() {
       showError(null);
       $('board-heading').textContent = t('boardFor', { s: stopLabel(r.stop ?? {}) });
       const deps = r.departures ?? [];
-      list.replaceChildren(...deps.map((d) => el('li', { 'data-testid': 'departure', class: 'dep' },
+      const alerts = alertsOf(r);
+      const stopAlerts = alertNotes(r.stop_alert_ids, alerts);
+      list.replaceChildren(...deps.map((d) => el('li', { 'data-testid': 'departure', class: d.cancelled ? 'dep cancelled' : 'dep' },
         el('time', { datetime: d.time, class: 'time', text: clock(d.time, r.date) }),
+        scheduledTime(d.realtime && !d.cancelled, d.delay_s, d.scheduled_time, r.date),
         badge(d.route ?? {}),
         el('span', { class: 'headsign', text: d.headsign || d.route?.long_name || '' }),
-        d.platform_code ? el('span', { class: 'platform', text: t('platform', { p: d.platform_code }) }) : null)));
+        d.platform_code ? el('span', { class: 'platform', text: t('platform', { p: d.platform_code }) }) : null,
+        d.cancelled ? el('span', { class: 'delay', 'data-testid': 'cancelled', text: t('cancelled') })
+          : d.realtime ? delayNote(d.delay_s ?? 0) : null,
+        ...alertNotes(d.alert_ids, alerts))));
+      if (stopAlerts.length) list.prepend(el('li', { class: 'stop-alerts', 'data-testid': 'stop-alerts' }, ...stopAlerts));
       if (deps.length === 0) list.append(el('li', { class: 'empty', text: t('noDepartures') }));
       $('board-updated').textContent = t('refreshed', { t: defaultTime(new Date()) });
       if (!state.kiosk) announce(`${$('board-heading').textContent}: ${deps.length}`);

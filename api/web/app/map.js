@@ -1,5 +1,6 @@
 // The journey on a map, with Leaflet from /vendor/leaflet/ loaded only when a map is opened.
-// Legs are drawn stop to stop (the API gives no shapes yet); no tiles unless the operator set --tiles.
+// A ride is drawn along its trip's shape when the answer has it (Leg.geometry, an encoded
+// polyline), else stop to stop like walks; no tiles unless the operator set --tiles.
 let leafletPromise = null;
 
 function loadLeaflet(config) {
@@ -13,10 +14,48 @@ function loadLeaflet(config) {
   return leafletPromise;
 }
 
-// The points of every leg: from, the intermediate stops that have coordinates, to.
+// Google's encoded polyline algorithm (precision 6 in Nebuta's answers) → [[lat, lon], ...];
+// null when the text is not a whole polyline.
+export function decodePolyline(text, precision = 6) {
+  const scale = 10 ** precision;
+  const points = [];
+  let i = 0;
+  let lat = 0;
+  let lon = 0;
+  const next = () => {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      if (i >= text.length) return null;
+      const b = text.charCodeAt(i++) - 63;
+      if (b < 0 || b > 63) return null;
+      result += (b & 0x1f) * 2 ** shift;  // not <<: 32-bit in JavaScript
+      shift += 5;
+      if (b < 0x20) break;
+    }
+    return result % 2 === 1 ? -(result + 1) / 2 : result / 2;
+  };
+  while (i < text.length) {
+    const dlat = next();
+    const dlon = dlat === null ? null : next();
+    if (dlon === null) return null;
+    lat += dlat;
+    lon += dlon;
+    points.push([lat / scale, lon / scale]);
+  }
+  return points;
+}
+
+// The points of every leg: along the leg's geometry when it has one, else from, the
+// intermediate stops that have coordinates, to.
 export function legLines(journey) {
   const lines = [];
   for (const leg of journey.legs ?? []) {
+    const shaped = leg.geometry?.polyline ? decodePolyline(leg.geometry.polyline) : null;
+    if (shaped && shaped.length >= 2) {
+      lines.push({ leg, points: shaped, shaped: true });
+      continue;
+    }
     const pts = [];
     const add = (p) => {
       if (p && typeof p.lat === 'number' && typeof p.lon === 'number') pts.push([p.lat, p.lon]);
@@ -24,11 +63,7 @@ export function legLines(journey) {
     add(leg.from);
     for (const s of leg.intermediate_stops ?? []) add(s);
     add(leg.to);
-    if (leg.geometry?.coordinates?.length) {
-      lines.push({ leg, points: leg.geometry.coordinates.map(([lon, lat]) => [lat, lon]) });
-    } else if (pts.length >= 2) {
-      lines.push({ leg, points: pts });
-    }
+    if (pts.length >= 2) lines.push({ leg, points: pts, shaped: false });
   }
   return lines;
 }
@@ -40,9 +75,13 @@ export async function drawJourney(container, journey, config, colorOf) {
     L.tileLayer(config.tiles.url, { attribution: config.tiles.attribution || '', maxZoom: 19 }).addTo(map);
   }
   const bounds = [];
-  for (const { leg, points } of legLines(journey)) {
+  const lines = legLines(journey);
+  // What each line was given (Leaflet draws fewer vertices at low zoom): for tests and debugging.
+  container.dataset.linePoints = lines.map((l) => (l.shaped ? `${l.points.length}s` : String(l.points.length))).join(' ');
+  for (const { leg, points, shaped } of lines) {
     const walk = leg.mode === 'walk';
-    L.polyline(points, { color: walk ? '#3d4a57' : colorOf(leg), weight: walk ? 3 : 6, dashArray: walk ? '4 6' : null }).addTo(map);
+    L.polyline(points, { color: walk ? '#3d4a57' : colorOf(leg), weight: walk ? 3 : 6, dashArray: walk ? '4 6' : null,
+                         className: shaped ? 'leg-line shaped' : 'leg-line' }).addTo(map);
     for (const p of [points[0], points[points.length - 1]]) {
       L.circleMarker(p, { radius: 6, color: '#1a1a1a', weight: 2, fillColor: '#ffffff', fillOpacity: 1 }).addTo(map);
     }

@@ -1,6 +1,7 @@
 #include "nebuta/core/time_zone.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 #include <date/tz.h>
@@ -60,12 +61,40 @@ std::string time_zone::iso(std::int64_t unix_s) const {
   auto const day = std::chrono::floor<std::chrono::days>(seconds{local});
   auto const s = local - std::chrono::duration_cast<seconds>(day).count();
   std::chrono::year_month_day const ymd{std::chrono::sys_days{day}};
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld%s", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<long long>(s / 3600),
-                static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60),
-                format_utc_offset(static_cast<std::int32_t>(offset)).c_str());
-  return buf;
+  auto const year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld%s", year, static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()), static_cast<long long>(s / 3600), static_cast<long long>(s / 60 % 60),
+                  static_cast<long long>(s % 60), format_utc_offset(static_cast<std::int32_t>(offset)).c_str());
+    return buf;
+  }
+  // By hand rather than snprintf: an answer of the journey planner formats dozens of these, and
+  // snprintf was most of their cost.
+  auto const two = [](char* p, long long v) {
+    p[0] = static_cast<char>('0' + v / 10);
+    p[1] = static_cast<char>('0' + v % 10);
+  };
+  std::string out(25, '\0');
+  auto* p = out.data();
+  two(p, year / 100);
+  two(p + 2, year % 100);
+  p[4] = '-';
+  two(p + 5, static_cast<unsigned>(ymd.month()));
+  p[7] = '-';
+  two(p + 8, static_cast<unsigned>(ymd.day()));
+  p[10] = 'T';
+  two(p + 11, s / 3600);
+  p[13] = ':';
+  two(p + 14, s / 60 % 60);
+  p[16] = ':';
+  two(p + 17, s % 60);
+  auto const a = std::abs(offset);
+  p[19] = offset < 0 ? '-' : '+';
+  two(p + 20, a / 3600 % 100);
+  p[22] = ':';
+  two(p + 23, a / 60 % 60);
+  return out;
 }
 
 }  // namespace nebuta::civil

@@ -5,15 +5,15 @@
 #include <cmath>
 #include <cstdio>
 
+#include "arith.h"
+
 namespace nebuta::dispatch {
 
+using detail::inf;
+using detail::secs;
+using detail::t64;
+
 namespace {
-
-// Internal arithmetic in 64 bits so that "unreachable" can be added without overflow.
-using t64 = std::int64_t;
-constexpr t64 inf = t64{1} << 40;
-
-t64 secs(std::optional<road::travel_cost> const& c) { return c ? t64{c->seconds} : inf; }
 
 bool valid_coord(latlon c) {
   return std::isfinite(c.lat) && std::isfinite(c.lon) && std::abs(c.lat) <= 90.0 && std::abs(c.lon) <= 180.0;
@@ -28,6 +28,19 @@ struct dispatcher::ride {
   std::uint16_t seats, wheelchairs;
 };
 
+// An accepted (or offered) request keeps the promise it was given, wherever it is inserted.
+dispatcher::ride dispatcher::promised_ride(request_state const& rq) {
+  return {rq.pickup,
+          rq.dropoff,
+          rq.window_start,
+          rq.window_end,
+          rq.latest_dropoff,
+          rq.max_ride,
+          rq.earliest,
+          static_cast<std::uint16_t>(rq.spec.passengers - rq.spec.wheelchair_users),
+          rq.spec.wheelchair_users};
+}
+
 struct dispatcher::insertion {
   vehicle_idx v;
   std::uint32_t i{0}, j{0};  // pickup before original stop i, drop-off before original stop j (j >= i)
@@ -39,64 +52,10 @@ dispatcher::dispatcher(road::travel_model const& model, rules r) : model_{model}
 
 seconds_t dispatcher::travel(road::snapped_point const& a, road::snapped_point const& b) const {
   auto const c = model_.cost(a, b);
-  return c ? c->seconds : static_cast<seconds_t>(no_time);
+  return c ? c->seconds : detail::unreachable_s;
 }
 
-bool dispatcher::waiting_at_pos(vehicle_state const& v, seconds_t now) const {
-  if (v.stops.empty()) return true;
-  auto const& s = v.stops.front();
-  return !s.arrived && static_cast<t64>(now) <= static_cast<t64>(s.begin) - v.leg[0];
-}
-
-seconds_t dispatcher::start_time(vehicle_state const& v, seconds_t now) const {
-  auto const t = std::max(v.pos_time, v.spec.shift_start);
-  return waiting_at_pos(v, now) ? std::max(t, now) : t;
-}
-
-// Plans the times of the vehicle's stops and the slack of every promise (max_shift: how much the
-// arrival at stop k may move later; waiting at a pickup absorbs part of a delay).
-void dispatcher::recompute(vehicle_idx vi) {
-  auto& v = vehicles_[vi];
-  auto const n = v.stops.size();
-  v.leg.resize(n + 1);
-  v.max_shift.resize(n + 1);
-  v.seats_after.resize(n);
-  v.wheelchairs_after.resize(n);
-  t64 t = std::max(v.pos_time, v.spec.shift_start);
-  auto const* prev = &v.pos;
-  int seats = v.seats_used, wc = v.wheelchairs_used;
-  for (std::size_t k = 0; k < n; ++k) {
-    auto& s = v.stops[k];
-    auto const& rq = requests_[s.request];
-    v.leg[k] = travel(*prev, s.loc);
-    t64 const arr = t + v.leg[k];
-    t64 const begin = s.kind == stop_kind::pickup ? std::max<t64>(arr, rq.window_start) : arr;
-    s.arrival = static_cast<seconds_t>(std::min(arr, inf));
-    s.begin = static_cast<seconds_t>(std::min(begin, inf));
-    s.departure = static_cast<seconds_t>(std::min(begin + rules_.dwell, inf));
-    t = s.departure;
-    prev = &s.loc;
-    auto const sign = s.kind == stop_kind::pickup ? 1 : -1;
-    seats += sign * (rq.spec.passengers - rq.spec.wheelchair_users);
-    wc += sign * rq.spec.wheelchair_users;
-    v.seats_after[k] = static_cast<std::uint16_t>(seats);
-    v.wheelchairs_after[k] = static_cast<std::uint16_t>(wc);
-  }
-  v.leg[n] = travel(*prev, v.depot);
-  v.depot_arrival = static_cast<seconds_t>(std::min(t + v.leg[n], inf));
-  v.max_shift[n] = static_cast<seconds_t>(std::max<t64>(0, t64{v.spec.shift_end} - v.depot_arrival));
-  for (std::size_t k = n; k-- > 0;) {
-    auto const& s = v.stops[k];
-    auto const& rq = requests_[s.request];
-    // A stop that is already late (telemetry) may not become later: its limit is its plan.
-    t64 const slack = s.kind == stop_kind::pickup ? std::max<t64>(rq.window_end, s.begin) - s.begin
-                                                  : std::max<t64>(rq.latest_dropoff, s.arrival) - s.arrival;
-    t64 const wait = t64{s.begin} - s.arrival;
-    v.max_shift[k] = static_cast<seconds_t>(wait + std::min<t64>(slack, v.max_shift[k + 1]));
-  }
-}
-
-std::optional<dispatcher::insertion> dispatcher::best_insertion(ride const& x, seconds_t now,
+std::optional<dispatcher::insertion> dispatcher::best_insertion(ride const& x, instant now,
                                                                 std::span<vehicle_idx const> candidates,
                                                                 insertion const* forced, double* forced_cost) {
   if (forced_cost != nullptr) *forced_cost = static_cast<double>(inf);
@@ -160,7 +119,7 @@ std::optional<dispatcher::insertion> dispatcher::best_insertion(ride const& x, s
           sum += shift;
           shift = arr - s.arrival;
         } else {
-          shift = std::max<t64>(arr, requests_[s.request].window_start) - s.begin;
+          shift = std::max<t64>(arr, s.begin) - s.begin;  // the waiting there absorbs part of it
         }
       }
       return sum;
@@ -206,10 +165,12 @@ std::optional<dispatcher::insertion> dispatcher::best_insertion(ride const& x, s
         t64 const arr = t64{s.arrival} + shift;
         t64 begin = arr;
         if (s.kind == stop_kind::pickup) {
-          begin = std::max<t64>(arr, rq.window_start);
+          begin = std::max<t64>(arr, s.begin);
           if (begin > std::max<t64>(rq.window_end, s.begin)) break;
         } else {
           if (arr > std::max<t64>(rq.latest_dropoff, s.arrival)) break;
+          // A rider picked up before the new one is delayed at the drop-off only.
+          if (v.partner[k] < static_cast<std::int32_t>(i) && shift > v.ride_room[k]) break;
           drop_delays += shift;
         }
         if (!cap_ok(v.seats_after[k], v.wheelchairs_after[k])) break;
@@ -230,13 +191,7 @@ std::optional<dispatcher::insertion> dispatcher::best_insertion(ride const& x, s
   return best;
 }
 
-// A vehicle that still waits at `pos` is there now: its plan restarts from now, which moves no
-// service begin (waiting covered the travel time) but keeps planned arrivals out of the past.
-void dispatcher::touch(vehicle_state& v, seconds_t now) const {
-  if (waiting_at_pos(v, now)) v.pos_time = std::max(v.pos_time, now);
-}
-
-void dispatcher::insert(vehicle_idx vi, request_idx r, insertion const& ins, seconds_t now) {
+void dispatcher::insert(vehicle_idx vi, request_idx r, insertion const& ins, instant now) {
   auto& v = vehicles_[vi];
   touch(v, now);
   auto const& rq = requests_[r];
@@ -246,7 +201,7 @@ void dispatcher::insert(vehicle_idx vi, request_idx r, insertion const& ins, sec
   recompute(vi);
 }
 
-vehicle_idx dispatcher::add_vehicle(seconds_t now, vehicle_spec spec) {
+vehicle_idx dispatcher::add_vehicle(instant now, vehicle_spec spec) {
   auto const vi = vehicles_.next_idx();
   vehicle_state v;
   v.depot = model_.snap(spec.depot);
@@ -254,13 +209,14 @@ vehicle_idx dispatcher::add_vehicle(seconds_t now, vehicle_spec spec) {
   v.pos_time = now;
   v.spec = std::move(spec);
   vehicles_.push_back(std::move(v));
-  all_.push_back(vi);
+  active_.push_back(vi);
   recompute(vi);
   record(add_vehicle_cmd{now, vehicles_[vi].spec});
   return vi;
 }
 
-offer_result dispatcher::request_offer(seconds_t now, request_spec spec) {
+offer_result dispatcher::request_offer(instant now, request_spec spec) {
+  advance_to(now);
   auto const r = requests_.next_idx();
   request_state rq;
   rq.spec = spec;
@@ -297,57 +253,53 @@ offer_result dispatcher::request_offer(seconds_t now, request_spec spec) {
     auto const direct = model_.cost(rq.pickup, rq.dropoff);
     if (!direct) return reject(reject_reason::unreachable);
     rq.direct = direct->seconds;
-    rq.max_ride = static_cast<seconds_t>(std::lround(rules_.ride_alpha * rq.direct)) + rules_.ride_beta;
+    rq.direct_m = direct->metres;
+    // Rounded down: the promise is never looser than the rule alpha x direct + beta.
+    rq.max_ride = static_cast<seconds_t>(std::floor(rules_.ride_alpha * rq.direct)) + rules_.ride_beta;
 
     std::uint16_t const seats = spec.passengers - spec.wheelchair_users;
     t64 const ws = rq.earliest, we = ws + rules_.max_wait;
     bool fits = false, in_service = false;
-    for (auto const& v : vehicles_) {
+    for (auto const vi : active_) {
+      auto const& v = vehicles_[vi];
       if (v.spec.seats < seats || v.spec.wheelchairs < spec.wheelchair_users) continue;
       fits = true;
       in_service = in_service || (v.spec.shift_end > ws && v.spec.shift_start <= we);
     }
-    if (vehicles_.size() == 0) return reject(reject_reason::no_vehicle_in_service);
+    if (active_.empty()) return reject(reject_reason::no_vehicle_in_service);
     if (!fits) return reject(reject_reason::too_many_passengers);
     if (!in_service) return reject(reject_reason::no_vehicle_in_service);
 
     ride const x{rq.pickup, rq.dropoff, ws, we, inf, rq.max_ride, ws, seats, spec.wheelchair_users};
-    auto const best = best_insertion(x, now, all_);
+    auto const best = best_insertion(x, now, active_);
     if (!best) return reject(reject_reason::no_feasible_insertion);
 
     rq.status = request_status::offered;
     rq.vehicle = best->v;
     rq.window_start = rq.earliest;
-    rq.window_end = static_cast<seconds_t>(std::min<t64>(we, best->p_begin + rules_.promise_slack));
-    rq.latest_dropoff = static_cast<seconds_t>(best->p_begin + rules_.dwell + rq.max_ride);
+    rq.window_end = std::min<t64>(we, best->p_begin + rules_.promise_slack);
+    rq.latest_dropoff = best->p_begin + rules_.dwell + rq.max_ride;
     rq.expires = now + rules_.offer_ttl;
     return offer_result{r, reject_reason::none,
-                        offer{r, best->v, p, d, static_cast<seconds_t>(best->p_begin), rq.window_start, rq.window_end,
-                              static_cast<seconds_t>(best->d_arr), rq.latest_dropoff, rq.expires, best->cost}};
+                        offer{r, best->v, p, d, best->p_begin, rq.window_start, rq.window_end, best->d_arr,
+                              rq.latest_dropoff, rq.expires, best->cost}};
   }();
   requests_.push_back(std::move(rq));
   record(offer_cmd{now, spec});
   return result;
 }
 
-accept_result dispatcher::accept(seconds_t now, request_idx r) {
+accept_result dispatcher::accept(instant now, request_idx r) {
+  advance_to(now);
   auto const result = [&]() -> accept_result {
     if (!r.valid() || r.v() >= requests_.size()) return {command_status::unknown_request, {}};
     auto& rq = requests_[r];
     if (rq.status != request_status::offered) return {command_status::wrong_state, {}};
     if (now > rq.expires) return {command_status::expired, {}};
-    ride const x{rq.pickup,
-                 rq.dropoff,
-                 rq.window_start,
-                 rq.window_end,
-                 rq.latest_dropoff,
-                 inf,
-                 rq.earliest,
-                 static_cast<std::uint16_t>(rq.spec.passengers - rq.spec.wheelchair_users),
-                 rq.spec.wheelchair_users};
+    auto const x = promised_ride(rq);
     vehicle_idx const offered[] = {rq.vehicle};
     auto best = best_insertion(x, now, offered);
-    if (!best) best = best_insertion(x, now, all_);
+    if (!best) best = best_insertion(x, now, active_);
     if (!best) return {command_status::no_longer_feasible, {}};
     rq.status = request_status::assigned;
     insert(best->v, r, *best, now);
@@ -357,7 +309,8 @@ accept_result dispatcher::accept(seconds_t now, request_idx r) {
   return result;
 }
 
-command_status dispatcher::cancel(seconds_t now, request_idx r, cancelled_by by) {
+command_status dispatcher::cancel(instant now, request_idx r, cancelled_by by) {
+  advance_to(now);
   auto const result = [&]() -> command_status {
     if (!r.valid() || r.v() >= requests_.size()) return command_status::unknown_request;
     auto& rq = requests_[r];
@@ -373,6 +326,7 @@ command_status dispatcher::cancel(seconds_t now, request_idx r, cancelled_by by)
     if (!v.stops.empty() && v.stops.front().request == r && !waiting_at_pos(v, now)) {
       v.pos = v.stops.front().loc;
       v.pos_time = v.stops.front().arrived ? std::max(v.pos_time, now) : v.stops.front().arrival;
+      rq.pickup_reached_at = v.pos_time;
     } else {
       touch(v, now);
     }
@@ -386,7 +340,8 @@ command_status dispatcher::cancel(seconds_t now, request_idx r, cancelled_by by)
   return result;
 }
 
-command_status dispatcher::update_position(seconds_t now, vehicle_idx vi, latlon position) {
+command_status dispatcher::update_position(instant now, vehicle_idx vi, latlon position) {
+  advance_to(now);
   auto const result = [&]() -> command_status {
     if (!vi.valid() || vi.v() >= vehicles_.size()) return command_status::unknown_vehicle;
     auto const snapped = valid_coord(position) ? model_.snap(position) : road::snapped_point{};
@@ -401,7 +356,8 @@ command_status dispatcher::update_position(seconds_t now, vehicle_idx vi, latlon
   return result;
 }
 
-command_status dispatcher::stop_event(seconds_t now, vehicle_idx vi, request_idx r, stop_event_kind kind) {
+command_status dispatcher::stop_event(instant now, vehicle_idx vi, request_idx r, stop_event_kind kind) {
+  advance_to(now);
   auto const result = [&]() -> command_status {
     if (!vi.valid() || vi.v() >= vehicles_.size()) return command_status::unknown_vehicle;
     if (!r.valid() || r.v() >= requests_.size()) return command_status::unknown_request;
@@ -422,6 +378,7 @@ command_status dispatcher::stop_event(seconds_t now, vehicle_idx vi, request_idx
         auto& s = v.stops.front();
         s.arrived = true;
         s.arrived_at = now;
+        if (s.kind == stop_kind::pickup) rq.pickup_reached_at = now;
         v.pos = s.loc;
         v.pos_time = std::max(v.pos_time, now);
         break;
@@ -448,13 +405,12 @@ command_status dispatcher::stop_event(seconds_t now, vehicle_idx vi, request_idx
       }
       case stop_event_kind::no_show: {
         if (want != stop_kind::pickup || !it->arrived) return command_status::wrong_state;
-        if (t64{now} < std::max<t64>(it->arrived_at, rq.window_start) + rules_.no_show_wait) {
-          return command_status::too_early;
-        }
+        if (now < no_show_time(vi)) return command_status::too_early;
         v.pos = it->loc;
         v.pos_time = std::max(v.pos_time, now);
         std::erase_if(v.stops, [&](stop const& s) { return s.request == r; });
         rq.status = request_status::no_show;
+        rq.no_show_at = now;
         break;
       }
     }
@@ -465,10 +421,11 @@ command_status dispatcher::stop_event(seconds_t now, vehicle_idx vi, request_idx
   return result;
 }
 
-reoptimise_result dispatcher::reoptimise(seconds_t now) {
+reoptimise_result dispatcher::reoptimise(instant now) {
+  advance_to(now);
   reoptimise_result res;
   std::vector<stop> saved;
-  for (auto r = request_idx{0}; r.v() < requests_.size(); ++r) {
+  for (auto r = first_open_; r.v() < requests_.size(); ++r) {
     auto const& rq = requests_[r];
     if (rq.status != request_status::assigned) continue;
     auto const vi = rq.vehicle;
@@ -486,19 +443,11 @@ reoptimise_result dispatcher::reoptimise(seconds_t now) {
     auto const saved_pos_time = v.pos_time;
     std::erase_if(v.stops, [&](stop const& s) { return s.request == r; });
     recompute(vi);
-    ride const x{rq.pickup,
-                 rq.dropoff,
-                 rq.window_start,
-                 rq.window_end,
-                 rq.latest_dropoff,
-                 inf,
-                 rq.earliest,
-                 static_cast<std::uint16_t>(rq.spec.passengers - rq.spec.wheelchair_users),
-                 rq.spec.wheelchair_users};
+    auto const x = promised_ride(rq);
     // In the shortened schedule the drop-off sat before original stop di-1 (the pickup is gone).
     insertion const original{vi, pi, di - 1, 0.0, 0, 0};
     double original_cost = 0.0;
-    auto const best = best_insertion(x, now, all_, &original, &original_cost);
+    auto const best = best_insertion(x, now, active_, &original, &original_cost);
     if (best && best->cost < original_cost) {
       res.cost_saved += original_cost >= static_cast<double>(inf) ? 0.0 : original_cost - best->cost;
       ++res.n_moved;
@@ -511,6 +460,32 @@ reoptimise_result dispatcher::reoptimise(seconds_t now) {
   }
   record(reoptimise_cmd{now});
   return res;
+}
+
+bool dispatcher::restore(std::vector<vehicle_state> vehicles, std::vector<request_state> requests) {
+  if (vehicles_.size() != 0 || requests_.size() != 0) return false;
+  for (auto const& q : requests) {
+    auto const booked = q.status == request_status::assigned || q.status == request_status::on_board;
+    if (booked && (!q.vehicle.valid() || q.vehicle.v() >= vehicles.size())) return false;
+  }
+  for (std::size_t vi = 0; vi < vehicles.size(); ++vi) {
+    for (auto const& s : vehicles[vi].stops) {
+      if (!s.request.valid() || s.request.v() >= requests.size()) return false;
+      auto const& q = requests[s.request.v()];
+      auto const want = s.kind == stop_kind::pickup ? request_status::assigned : q.status;
+      if (q.vehicle.v() != vi || q.status != want ||
+          (q.status != request_status::assigned && q.status != request_status::on_board)) {
+        return false;
+      }
+    }
+  }
+  for (auto& v : vehicles) vehicles_.push_back(std::move(v));
+  for (auto& q : requests) requests_.push_back(std::move(q));
+  for (auto vi = vehicle_idx{0}; vi.v() < vehicles_.size(); ++vi) {
+    active_.push_back(vi);
+    recompute(vi);
+  }
+  return true;
 }
 
 command_result dispatcher::apply(command const& c) {
@@ -554,27 +529,29 @@ std::string dispatcher::dump() const {
     std::snprintf(b, sizeof(b), "(%.9f,%.9f,%u,%d,%d)", p.coord.lat, p.coord.lon, p.node, p.offset_s, p.valid ? 1 : 0);
     return std::string{b};
   };
+  auto const ll = [](instant t) { return static_cast<long long>(t); };
   for (auto vi = vehicle_idx{0}; vi.v() < vehicles_.size(); ++vi) {
     auto const& v = vehicles_[vi];
-    std::snprintf(buf, sizeof(buf), "V%u %s seats=%u wc=%u shift=%d-%d pos_time=%d used=%u/%u depot=", vi.v(),
-                  v.spec.name.c_str(), v.spec.seats, v.spec.wheelchairs, v.spec.shift_start, v.spec.shift_end,
-                  v.pos_time, v.seats_used, v.wheelchairs_used);
+    std::snprintf(buf, sizeof(buf), "V%u %s seats=%u wc=%u shift=%lld-%lld pos_time=%lld used=%u/%u depot=", vi.v(),
+                  v.spec.name.c_str(), v.spec.seats, v.spec.wheelchairs, ll(v.spec.shift_start), ll(v.spec.shift_end),
+                  ll(v.pos_time), v.seats_used, v.wheelchairs_used);
     out += buf + pt(v.depot) + " pos=" + pt(v.pos) + "\n";
     for (auto const& s : v.stops) {
-      std::snprintf(buf, sizeof(buf),
-                    "  %c R%u arr=%d begin=%d dep=%d arrived=%d@%d at=", s.kind == stop_kind::pickup ? 'P' : 'D',
-                    s.request.v(), s.arrival, s.begin, s.departure, s.arrived ? 1 : 0, s.arrived_at);
+      std::snprintf(buf, sizeof(buf), "  %c R%u arr=%lld begin=%lld dep=%lld arrived=%d@%lld at=",
+                    s.kind == stop_kind::pickup ? 'P' : 'D', s.request.v(), ll(s.arrival), ll(s.begin),
+                    ll(s.departure), s.arrived ? 1 : 0, ll(s.arrived_at));
       out += buf + pt(s.loc) + "\n";
     }
   }
   for (auto r = request_idx{0}; r.v() < requests_.size(); ++r) {
     auto const& q = requests_[r];
     std::snprintf(buf, sizeof(buf),
-                  "R%u %s %s n=%u wc=%u req=%d earliest=%d direct=%d max_ride=%d window=%d-%d latest=%d exp=%d V%u "
-                  "up=%d down=%d by=%d p=",
+                  "R%u %s %s n=%u wc=%u req=%lld earliest=%lld direct=%d/%.3f max_ride=%d window=%lld-%lld latest=%lld "
+                  "exp=%lld V%u up=%lld down=%lld by=%d reached=%lld absent=%lld p=",
                   r.v(), to_string(q.status), to_string(q.reason), q.spec.passengers, q.spec.wheelchair_users,
-                  q.requested_at, q.earliest, q.direct, q.max_ride, q.window_start, q.window_end, q.latest_dropoff,
-                  q.expires, q.vehicle.v(), q.picked_up_at, q.dropped_off_at, static_cast<int>(q.cancelled));
+                  ll(q.requested_at), ll(q.earliest), q.direct, q.direct_m, q.max_ride, ll(q.window_start),
+                  ll(q.window_end), ll(q.latest_dropoff), ll(q.expires), q.vehicle.v(), ll(q.picked_up_at),
+                  ll(q.dropped_off_at), static_cast<int>(q.cancelled), ll(q.pickup_reached_at), ll(q.no_show_at));
     out += buf + pt(q.pickup) + " d=" + pt(q.dropoff) + "\n";
   }
   return out;

@@ -6,15 +6,16 @@
 #include <optional>
 #include <tuple>
 
+#include "for_each_access.h"
+#include "internal.h"
 #include "nebuta/raptor/router.h"
 
 namespace nebuta::raptor {
 
-namespace {
-constexpr seconds_t inf = unreachable_time;
-constexpr auto no_pickup = static_cast<std::uint8_t>(route_stop_flags::no_pickup);
-constexpr auto no_dropoff = static_cast<std::uint8_t>(route_stop_flags::no_dropoff);
-}  // namespace
+using detail::inf;
+using detail::no_dropoff;
+using detail::no_pickup;
+using detail::walk_seconds;
 
 void router::mc_target_insert(unsigned k, seconds_t arr, seconds_t walk, mc_target t) {
   for (auto const& x : mc_targets_) {
@@ -77,7 +78,10 @@ void router::walk_pareto(place const& from, place const& to, date_t date, second
 void router::walk_pareto_pass(place const& from, place const& to, date_t date, seconds_t depart,
                               options const& opt, bool one_day_first, std::vector<walk_pareto_entry>& out) {
   out.clear();
-  init_query<true>(from, to, date, opt, one_day_first);
+  // McRAPTOR plans on the timetable: its bags read the timetable's times (see router.h).
+  auto timetable_only = opt;
+  timetable_only.realtime = nullptr;
+  init_query<true>(from, to, date, timetable_only, one_day_first);
   if (mc_bag_ride_.size() != n_stops_) {
     mc_bag_ride_.resize(n_stops_);
     mc_bag_foot_.resize(n_stops_);
@@ -102,51 +106,17 @@ void router::walk_pareto_pass(place const& from, place const& to, date_t date, s
   auto const valid = [&](place const& p) { return !p.is_stop() || p.stop.v() < n_stops_; };
   if (!valid(from) || !valid(to)) return;
 
-  // Round 0: the origin and the walks from it.
-  if (from.is_stop()) {
-    mc_label o;
-    o.arr = depart;
-    o.stop = from.stop;
-    o.origin = true;
-    mc_insert(0, o);
-    auto const origin_idx = mc_pool_.empty() ? none : 0U;
-    auto const walk_to = [&](stop_idx t, std::uint32_t dur, double dist, walk_kind kind) {
-      mc_label l;
-      l.arr = depart + static_cast<seconds_t>(dur);
-      l.walk = static_cast<seconds_t>(dur);
-      l.parent = origin_idx;
-      l.stop = t;
-      l.from = from.stop;
-      l.duration = dur;
-      l.distance_m = static_cast<float>(dist);
-      l.kind = kind;
-      mc_insert(0, l);
-    };
-    if (use_fp_) {
-      for (auto const& fp : tt_.stop_footpaths[from.stop]) walk_to(fp.target, fp.duration_s, 0.0, walk_kind::footpath);
-    }
-    if (radius_ > 0.0) {
-      auto const base = tt_.stop_walk_links.raw_offsets()[from.stop.v()];
-      auto const links = tt_.stop_walk_links[from.stop];
-      for (auto j = 0U; j < links.size(); ++j) {
-        if (links[j].distance_m > radius_ + 1.0) break;
-        if (link_dist_[base + j] > radius_) continue;
-        walk_to(links[j].target, link_dur_[base + j], link_dist_[base + j], walk_kind::walk_link);
-      }
-    }
-  } else {
-    stops_near(from.coord, max_walk_, [&](stop_idx s, double d) {
-      auto const dur = static_cast<std::uint32_t>(std::ceil(d / speed_));
-      mc_label l;
-      l.arr = depart + static_cast<seconds_t>(dur);
-      l.walk = static_cast<seconds_t>(dur);
-      l.stop = s;
-      l.duration = dur;
-      l.distance_m = static_cast<float>(d);
-      l.kind = walk_kind::access;
-      mc_insert(0, l);
-    });
-  }
+  // Round 0: the origin and the ways out of it; walking counts, an extra edge does not.
+  auto origin_idx = none;
+  for_each_access<true>(from, [&](foot_parent const& p, stop_idx s) {
+    mc_label l;
+    l.arr = depart + static_cast<seconds_t>(p.duration);
+    l.walk = p.extra != 0U ? 0 : static_cast<seconds_t>(p.duration);
+    l.parent = p.from.valid() ? origin_idx : none;
+    l.stop = s;
+    l.via = p;
+    if (mc_insert(0, l) && p.origin) origin_idx = static_cast<std::uint32_t>(mc_pool_.size() - 1U);
+  });
   if (target_is_coord_) {
     std::optional<latlon> a;
     if (!from.is_stop()) {
@@ -157,7 +127,7 @@ void router::walk_pareto_pass(place const& from, place const& to, date_t date, s
     if (a) {
       auto const d = haversine_m(*a, to.coord);
       if (d <= max_walk_) {
-        auto const dur = static_cast<std::uint32_t>(std::ceil(d / speed_));
+        auto const dur = walk_seconds(d, speed_);
         mc_target t;
         t.duration = dur;
         t.distance_m = static_cast<float>(d);
@@ -173,18 +143,16 @@ void router::walk_pareto_pass(place const& from, place const& to, date_t date, s
     if (mc_new_stops_.empty()) break;
 
     for (auto const s : mc_new_stops_) {
-      for (auto i = occ_offsets_[s.v()]; i < occ_offsets_[s.v() + 1]; ++i) {
-        auto const [r, pos] = occ_[i];
-        mark_route(r, pos);
-      }
+      for (auto const [r, pos] : idx_.occurrences(s)) mark_route(r, pos);
     }
     for (auto const r : routes_) {
       auto const stops = tt_.route_stops[r];
       auto const flags = tt_.route_stop_flags[r];
       auto const n = static_cast<std::uint32_t>(stops.size());
-      auto const nt = tt_.route_n_trips[r];
-      auto const* const arr = tt_.arrivals.data() + tt_.route_time_base[r];
-      auto const* const dep = tt_.departures.data() + tt_.route_time_base[r];
+      auto const times = idx_.times(r);
+      auto const nt = times.n_trips;
+      auto const* const arr = times.arr_by_stop;
+      auto const* const dep = times.dep_by_stop;
       auto const first = tt_.route_first_trip[r];
       auto const end = route_end_[r.v()];
       mc_route_bag_.clear();
@@ -241,28 +209,21 @@ void router::walk_pareto_pass(place const& from, place const& to, date_t date, s
       auto const idx = mc_ride_new_[x];
       auto const lab = mc_pool_[idx];
       if (lab.dead) continue;
-      auto const walk_to = [&](stop_idx t, std::uint32_t dur, double dist, walk_kind kind) {
+      auto const walk_to = [&](stop_idx t, std::uint32_t dur, float dist, walk_kind kind) {
         mc_label l;
         l.arr = lab.arr + static_cast<seconds_t>(dur);
         l.walk = lab.walk + static_cast<seconds_t>(dur);
         l.parent = idx;
         l.stop = t;
-        l.from = lab.stop;
-        l.duration = dur;
-        l.distance_m = static_cast<float>(dist);
-        l.kind = kind;
+        l.via = foot_parent{lab.stop, dur, dist, kind, false, 0U};
         mc_insert(k, l);
       };
       if (use_fp_) {
-        for (auto const& fp : tt_.stop_footpaths[lab.stop]) walk_to(fp.target, fp.duration_s, 0.0, walk_kind::footpath);
+        for (auto const& fp : tt_.stop_footpaths[lab.stop]) walk_to(fp.target, fp.duration_s, 0.0F, walk_kind::footpath);
       }
       if (radius_ > 0.0) {
-        auto const base = tt_.stop_walk_links.raw_offsets()[lab.stop.v()];
-        auto const links = tt_.stop_walk_links[lab.stop];
-        for (auto j = 0U; j < links.size(); ++j) {
-          if (links[j].distance_m > radius_ + 1.0) break;
-          if (link_dist_[base + j] > radius_) continue;
-          walk_to(links[j].target, link_dur_[base + j], link_dist_[base + j], walk_kind::walk_link);
+        for (auto w = wl_off_[lab.stop.v()]; w < wl_off_[lab.stop.v() + 1]; ++w) {
+          walk_to(wl_[w].target, wl_[w].dur, wl_[w].dist, walk_kind::walk_link);
         }
       }
       if (target_is_coord_ && egress_[lab.stop.v()] != inf) {
@@ -271,7 +232,9 @@ void router::walk_pareto_pass(place const& from, place const& to, date_t date, s
         t.egress = true;
         t.duration = static_cast<std::uint32_t>(egress_[lab.stop.v()]);
         t.distance_m = egress_dist_[lab.stop.v()];
-        mc_target_insert(k, lab.arr + egress_[lab.stop.v()], lab.walk + egress_[lab.stop.v()], t);
+        t.extra = egress_extra_[lab.stop.v()];
+        auto const walked = t.extra != 0U ? 0 : egress_[lab.stop.v()];
+        mc_target_insert(k, lab.arr + egress_[lab.stop.v()], lab.walk + walked, t);
       }
     }
     mc_ride_new_.clear();
@@ -292,49 +255,21 @@ bool router::reconstruct_walk_pareto(std::size_t i, journey& out) const {
   out.rides = 0;
   if (i >= mc_targets_.size()) return false;
   auto const& t = mc_targets_[i];
-  auto const walk_leg = [&](stop_idx from, stop_idx to, std::uint32_t dur, double dist, walk_kind kind) {
-    leg l;
-    l.kind = leg_kind::walk;
-    l.from = from;
-    l.to = to;
-    l.start = 0;
-    l.end = static_cast<seconds_t>(dur);
-    if (kind == walk_kind::footpath && from.valid() && to.valid() && tt_.stop_has_coords[from] != 0U &&
-        tt_.stop_has_coords[to] != 0U) {
-      dist = haversine_m(tt_.stop_coords[from], tt_.stop_coords[to]);
-    }
-    l.walk = kind;
-    l.distance_m = dist;
-    out.legs.push_back(l);
-  };
   if (t.label == none) {
-    walk_leg(from_.stop, stop_idx::invalid(), t.duration, t.distance_m, walk_kind::direct);
+    out.legs.push_back(make_walk_leg(from_.stop, stop_idx::invalid(), t.duration, t.distance_m, walk_kind::direct));
   } else if (t.egress) {
-    walk_leg(mc_pool_[t.label].stop, stop_idx::invalid(), t.duration, t.distance_m, walk_kind::egress);
+    out.legs.push_back(make_walk_leg(mc_pool_[t.label].stop, stop_idx::invalid(), t.duration, t.distance_m,
+                                     walk_kind::egress, t.extra, &to_));
   }
   for (auto idx = t.label; idx != none;) {
     auto const& l = mc_pool_[idx];
-    if (l.origin) break;
+    if (l.via.origin) break;
     if (l.ride) {
-      auto const r = tt_.trip_route[l.trip];
-      auto const ti = l.trip.v() - tt_.route_first_trip[r].v();
-      auto const off = static_cast<seconds_t>(l.offset) * seconds_per_day;
-      leg x;
-      x.kind = leg_kind::ride;
-      x.trip = l.trip;
-      x.route = r;
-      x.trip_in_route = ti;
-      x.day_offset = l.offset;
-      x.board_pos = l.enter_pos;
-      x.alight_pos = l.exit_pos;
-      x.from = tt_.route_stops[r][x.board_pos];
-      x.to = tt_.route_stops[r][x.alight_pos];
-      x.start = tt_.departure(r, x.board_pos, ti) + off;
-      x.end = tt_.arrival(r, x.alight_pos, ti) + off;
-      out.legs.push_back(x);
+      out.legs.push_back(make_ride_leg(l.trip, l.enter_pos, l.exit_pos, l.offset));
       ++out.rides;
     } else {
-      walk_leg(l.from, l.stop, l.duration, l.distance_m, l.kind);
+      out.legs.push_back(
+          make_walk_leg(l.via.from, l.stop, l.via.duration, l.via.distance_m, l.via.kind, l.via.extra, &from_));
     }
     idx = l.parent;
   }

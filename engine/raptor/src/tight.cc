@@ -22,8 +22,10 @@ void tight_journeys(router& r, place const& from, place const& to, date_t date, 
     if (j.rides == 0) continue;  // walking only: nothing to wait for
     auto o = opt;
     o.max_legs = legs[i];
-    auto const back = arrive_by ? r.earliest_arrival(from, to, date, j.departure, o)
-                                : r.latest_departure(from, to, date, j.arrival, o);
+    // The journey itself bounds the pass: only what departs no earlier (arrives no later) is
+    // searched for.
+    auto const back = arrive_by ? r.earliest_arrival(from, to, date, j.departure, o, j.arrival)
+                                : r.latest_departure(from, to, date, j.arrival, o, j.departure);
     if (!back.reachable) continue;
     // The last Pareto point has the most rides (at most k) and the best time.
     journey better;

@@ -1,17 +1,21 @@
-// Contraction: vertices are contracted one by one in the order of a lazily updated priority
-// (edge difference and original-arc difference, both as quotients, and deleted neighbours). Contracting v adds a shortcut
-// u -> w for each pair of remaining neighbours unless a witness search finds a path u -> w that
-// avoids v and is no worse than u -> v -> w.
+// Contraction: vertices are contracted one by one in the order of a priority (edge difference and
+// original-arc difference, both as quotients, and the vertex's level, as RoutingKit does), updated
+// for the neighbours of each contracted vertex. Contracting v adds a shortcut u -> w for each pair
+// of remaining neighbours unless a witness search finds a path u -> w that avoids v and is no worse
+// than u -> v -> w.
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <functional>
 #include <queue>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "ch_key.h"
+#include "chains.h"
+#include "nebuta/road/detail/id_heap.h"
 #include "nebuta/road/ch.h"
 
 namespace nebuta::road {
@@ -19,7 +23,6 @@ namespace nebuta::road {
 using namespace ch_detail;
 
 namespace {
-
 struct dyn_arc {
   std::uint32_t node;
   key_t w;
@@ -35,28 +38,25 @@ struct shortcut {
 
 class contractor {
  public:
-  contractor(road_graph const& g, ch_options const& opt, double metres_per_unit)
+  contractor(std::uint32_t n, std::span<junction_arc const> arcs, ch_options const& opt)
       : opt_{opt},
-        n_{static_cast<std::uint32_t>(g.n_nodes())},
+        n_{n},
         out_(n_),
         in_(n_),
         contracted_(n_, 0),
-        deleted_neighbours_(n_, 0),
+        level_(n_, 0),
         priority_(n_, 0.0),
         stamp_(n_, 0),
         dist_(n_, inf_key),
-        neighbour_stamp_(n_, 0) {
-    auto const& csr = g.csr();
-    for (std::uint32_t v = 0; v < n_; ++v) {
-      for (auto [it, end] = out_edges(v, csr); it != end; ++it) {
-        auto const w = static_cast<std::uint32_t>(target(*it, csr));
-        auto const& e = csr[*it];
-        auto const units = e.metres > 0.0F ? std::llround(static_cast<double>(e.metres) / metres_per_unit) : 0LL;
-        auto const wt = pack(e.time_ds, static_cast<std::uint64_t>(units));
-        out_[v].push_back({w, wt, 1});
-        in_[w].push_back({v, wt, 1});
-      }
+        neighbour_stamp_(n_, 0),
+        target_mark_(n_, 0) {
+    heap_pos_.assign(n_, detail::id_heap<key_t>::npos);
+    for (auto const& a : arcs) {
+      // Parallel arcs (two chains between the same junctions): the better one stands for both.
+      insert_or_improve(out_[a.tail], a.head, a.w, 1);
+      insert_or_improve(in_[a.head], a.tail, a.w, 1);
     }
+    for (auto const& arcs_of : out_) n_original_arcs_ += arcs_of.size();
   }
 
   // Contracts every vertex; order_ receives the vertices by rank, up_/down_ their arcs at
@@ -75,13 +75,6 @@ class contractor {
       auto const [p, v] = queue.top();
       queue.pop();
       if (contracted_[v] != 0 || p != priority_[v]) continue;  // stale entry
-      // Lazy update: the priority may have grown since it was queued.
-      auto const fresh = compute_priority(v);
-      if (fresh > p && !queue.empty() && fresh > queue.top().first) {
-        priority_[v] = fresh;
-        queue.emplace(fresh, v);
-        continue;
-      }
       contract(v);
       for (auto const x : neighbours_) {
         priority_[x] = compute_priority(x);
@@ -94,6 +87,7 @@ class contractor {
   std::vector<std::vector<dyn_arc>> up_;    // v -> w
   std::vector<std::vector<dyn_arc>> down_;  // w -> v, stored at v
   std::size_t n_shortcuts_{0};
+  std::size_t n_original_arcs_{0};
 
  private:
   void contract(std::uint32_t v) {
@@ -109,7 +103,7 @@ class contractor {
       if (neighbour_stamp_[x] == neighbour_now_) return;
       neighbour_stamp_[x] = neighbour_now_;
       neighbours_.push_back(x);
-      ++deleted_neighbours_[x];
+      level_[x] = std::max(level_[x], level_[v] + 1);
     };
     for (auto const& a : out_[v]) {
       erase_node(in_[a.node], v);
@@ -129,32 +123,32 @@ class contractor {
     in_[v] = {};
   }
 
-  // Dijkstra from `source` over the remaining graph without `excluded`, up to `limit`.
-  void witness_search(std::uint32_t source, std::uint32_t excluded, key_t limit, std::uint32_t settled_limit) {
+  // Dijkstra from `source` over the remaining graph without `excluded`, up to `limit`, until the
+  // `targets` marked in target_mark_ (with target_round_) are all settled.
+  void witness_search(std::uint32_t source, std::uint32_t excluded, key_t limit, std::uint32_t settled_limit,
+                      std::uint32_t targets) {
     if (++now_ == 0) {
       std::fill(stamp_.begin(), stamp_.end(), 0);
       now_ = 1;
     }
-    heap_.clear();
+    auto const pos = [this](std::uint32_t v) -> std::uint32_t& { return heap_pos_[v]; };
+    heap_.clear(pos);
     stamp_[source] = now_;
     dist_[source] = 0;
-    heap_.emplace_back(0, source);
+    heap_.push_or_decrease(source, 0, pos);
     std::uint32_t settled = 0;
-    auto const cmp = std::greater<>{};
     while (!heap_.empty()) {
-      std::pop_heap(heap_.begin(), heap_.end(), cmp);
-      auto const [d, v] = heap_.back();
-      heap_.pop_back();
-      if (d != dist_[v]) continue;
-      if (d > limit || ++settled > settled_limit) break;
+      auto const [d, v] = heap_.pop(pos);
+      if (++settled > settled_limit) break;
+      if (target_mark_[v] == target_round_ && --targets == 0) break;
       for (auto const& a : out_[v]) {
         if (a.node == excluded) continue;
         auto const nd = d + a.w;
+        if (nd > limit) continue;  // could not be a witness
         if (stamp_[a.node] != now_ || nd < dist_[a.node]) {
           stamp_[a.node] = now_;
           dist_[a.node] = nd;
-          heap_.emplace_back(nd, a.node);
-          std::push_heap(heap_.begin(), heap_.end(), cmp);
+          heap_.push_or_decrease(a.node, nd, pos);
         }
       }
     }
@@ -165,15 +159,20 @@ class contractor {
   void find_shortcuts(std::uint32_t v, std::uint32_t settled_limit) {
     shortcuts_.clear();
     for (auto const& ia : in_[v]) {
+      if (++target_round_ == 0) {
+        std::fill(target_mark_.begin(), target_mark_.end(), 0);
+        target_round_ = 1;
+      }
       key_t limit = 0;
-      bool any = false;
+      std::uint32_t targets = 0;
       for (auto const& oa : out_[v]) {
         if (oa.node == ia.node) continue;
         limit = std::max(limit, ia.w + oa.w);
-        any = true;
+        target_mark_[oa.node] = target_round_;
+        ++targets;
       }
-      if (!any) continue;
-      witness_search(ia.node, v, limit, settled_limit);
+      if (targets == 0) continue;
+      witness_search(ia.node, v, limit, settled_limit, targets);
       for (auto const& oa : out_[v]) {
         if (oa.node == ia.node) continue;
         auto const via = ia.w + oa.w;
@@ -191,10 +190,12 @@ class contractor {
     double hops_added = 0.0;
     for (auto const& s : shortcuts_) hops_added += s.hops;
     auto const added = static_cast<double>(shortcuts_.size());
-    // Quotients rather than differences keep dense and sparse regions comparable; deleted
-    // neighbours spread the contraction uniformly over the graph.
-    return 2.0 * added / std::max(removed, 1.0) + hops_added / std::max(hops_removed, 1.0) +
-           0.5 * static_cast<double>(deleted_neighbours_[v]);
+    // Quotients rather than differences keep dense and sparse regions comparable. The level (one
+    // more than the highest contracted neighbour's) spreads the contraction evenly over the
+    // graph, which keeps the searches shallow; its weight was tuned on Porto Alegre for the
+    // searches' sizes and the preprocessing time.
+    return added / std::max(removed, 1.0) + hops_added / std::max(hops_removed, 1.0) +
+           0.5 * static_cast<double>(level_[v]);
   }
 
   static void erase_node(std::vector<dyn_arc>& arcs, std::uint32_t node) {
@@ -217,41 +218,90 @@ class contractor {
   std::vector<std::vector<dyn_arc>> out_;
   std::vector<std::vector<dyn_arc>> in_;
   std::vector<std::uint8_t> contracted_;
-  std::vector<std::uint32_t> deleted_neighbours_;
+  std::vector<std::uint32_t> level_;
   std::vector<double> priority_;
   std::uint32_t now_{0};
   std::vector<std::uint32_t> stamp_;
   std::vector<key_t> dist_;
-  std::vector<std::pair<key_t, std::uint32_t>> heap_;
+  detail::id_heap<key_t> heap_;
+  std::vector<std::uint32_t> heap_pos_;
   std::vector<shortcut> shortcuts_;
   std::uint32_t neighbour_now_{0};
   std::vector<std::uint32_t> neighbour_stamp_;
   std::vector<std::uint32_t> neighbours_;
+  std::uint32_t target_round_{0};
+  std::vector<std::uint32_t> target_mark_;
 };
 
-// Flattens per-rank arc lists into CSR arrays with heads as ranks, sorted by head.
-void flatten(std::vector<std::uint32_t> const& order, std::vector<std::vector<dyn_arc>> const& arcs,
-             std::vector<std::uint32_t> const& rank, std::vector<std::uint32_t>& first_out,
-             std::vector<std::uint32_t>& head, std::vector<key_t>& weight) {
-  first_out.assign(order.size() + 1, 0);
-  std::size_t total = 0;
-  for (auto const& a : arcs) total += a.size();
-  head.clear();
-  weight.clear();
-  head.reserve(total);
-  weight.reserve(total);
-  std::vector<std::pair<std::uint32_t, key_t>> row;
-  for (std::size_t r = 0; r < order.size(); ++r) {
-    row.clear();
-    for (auto const& a : arcs[order[r]]) row.emplace_back(rank[a.node], a.w);
-    std::sort(row.begin(), row.end(), [](auto const& x, auto const& y) { return x.first < y.first; });
-    for (auto const& [h, w] : row) {
-      assert(h > r);
-      head.push_back(h);
-      weight.push_back(w);
-    }
-    first_out[r + 1] = static_cast<std::uint32_t>(head.size());
+// Renumbers the contraction order so that upward search spaces lie close together in memory (as
+// RoutingKit does): for each vertex no arc leads up to, in rank order, the not yet placed vertices
+// of its upward space are given the highest free positions, in increasing rank. Every arc still
+// goes from a lower to a higher position, so the result is a valid order of contraction.
+std::vector<std::uint32_t> cache_friendly_order(std::vector<std::uint32_t> const& order,
+                                                std::vector<std::uint32_t> const& rank,
+                                                std::vector<std::vector<dyn_arc>> const& up,
+                                                std::vector<std::vector<dyn_arc>> const& down) {
+  auto const n = static_cast<std::uint32_t>(order.size());
+  std::vector<std::uint8_t> bottom(n, 1);
+  for (std::uint32_t v = 0; v < n; ++v) {
+    for (auto const& a : up[v]) bottom[a.node] = 0;
+    for (auto const& a : down[v]) bottom[a.node] = 0;
   }
+  std::vector<std::uint32_t> out(n);
+  std::vector<std::uint8_t> placed(n, 0);
+  std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, std::greater<>> by_rank;  // ranks
+  auto end = n;
+  for (auto const b : order) {
+    if (bottom[b] == 0) continue;
+    auto const block_end = end;
+    placed[b] = 1;
+    by_rank.push(rank[b]);
+    while (!by_rank.empty()) {
+      auto const x = order[by_rank.top()];
+      by_rank.pop();
+      out[--end] = x;
+      for (auto const* arcs : {&up[x], &down[x]}) {
+        for (auto const& a : *arcs) {
+          if (placed[a.node] != 0) continue;
+          placed[a.node] = 1;
+          by_rank.push(rank[a.node]);
+        }
+      }
+    }
+    std::reverse(out.begin() + end, out.begin() + block_end);
+  }
+  assert(end == 0);
+  return out;
+}
+
+// Lays out the arcs by rank (see contraction_hierarchy::arc_range), heads as ranks, each kind
+// sorted by head.
+template <typename Range, typename Arc>
+void flatten(std::vector<std::uint32_t> const& order, std::vector<std::vector<dyn_arc>> const& up,
+             std::vector<std::vector<dyn_arc>> const& down, std::vector<std::uint32_t> const& rank,
+             std::vector<Range>& first, std::vector<Arc>& out) {
+  first.assign(order.size() + 1, Range{0, 0});
+  std::size_t total = 0;
+  for (auto const& a : up) total += a.size();
+  for (auto const& a : down) total += a.size();
+  out.clear();
+  out.reserve(total);
+  auto const append = [&](std::vector<dyn_arc> const& arcs, [[maybe_unused]] std::size_t r) {
+    auto const begin = out.size();
+    for (auto const& a : arcs) {
+      assert(rank[a.node] > r);
+      out.push_back({rank[a.node], time_of(a.w), static_cast<std::uint32_t>(a.w & 0xFFFF'FFFFU)});
+    }
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(begin), out.end(),
+              [](Arc const& x, Arc const& y) { return x.head < y.head; });
+  };
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    first[r].up = static_cast<std::uint32_t>(out.size());
+    append(up[order[r]], r);
+    first[r].down = static_cast<std::uint32_t>(out.size());
+    append(down[order[r]], r);
+  }
+  first[order.size()] = {static_cast<std::uint32_t>(out.size()), static_cast<std::uint32_t>(out.size())};
 }
 
 }  // namespace
@@ -259,7 +309,7 @@ void flatten(std::vector<std::uint32_t> const& order, std::vector<std::vector<dy
 contraction_hierarchy::contraction_hierarchy(road_graph const& g, ch_options const& opt) {
   auto const n = g.n_nodes();
   stats_.n_nodes = n;
-  stats_.n_original_arcs = g.n_edges();
+  stats_.n_graph_arcs = g.n_edges();
   // Units of length: twice the total must fit 32 bits (see ch_key.h); time sums must stay < 2^31.
   double total_m = 0.0;
   std::uint64_t total_ds = 0;
@@ -277,41 +327,71 @@ contraction_hierarchy::contraction_hierarchy(road_graph const& g, ch_options con
   // Each arc rounds by at most half a unit, hence the + n_edges margin (in mm, the finest unit).
   auto const bound_mm = 2.0 * total_m * 1000.0 + static_cast<double>(g.n_edges());
   metres_per_unit_ = std::max(1.0, std::ceil(bound_mm / 4294967295.0)) / 1000.0;
-  {
-    contractor c{g, opt, metres_per_unit_};
-    c.run();
-    node_of_rank_ = std::move(c.order_);
-    rank_.assign(n, 0);
-    for (std::uint32_t r = 0; r < n; ++r) rank_[node_of_rank_[r]] = r;
-    flatten(node_of_rank_, c.up_, rank_, up_first_out_, up_head_, up_weight_);
-    flatten(node_of_rank_, c.down_, rank_, down_first_out_, down_head_, down_weight_);
-    stats_.n_shortcuts = c.n_shortcuts_;
-  }
-  if (n == 0) {
-    up_first_out_.assign(1, 0);
-    down_first_out_.assign(1, 0);
-  }
-  stats_.n_up_arcs = up_head_.size();
-  stats_.n_down_arcs = down_head_.size();
 
-  // Mean size of an upward search (forward, without stalling) over a fixed sample of vertices.
+  auto chains = decompose_chains(g, metres_per_unit_);
+  auto const n_junctions = static_cast<std::uint32_t>(chains.junction_vertex.size());
+  std::vector<std::uint32_t> rank(n_junctions, 0);
+  {
+    contractor c{n_junctions, chains.arcs, opt};
+    c.run();
+    for (std::uint32_t r = 0; r < n_junctions; ++r) rank[c.order_[r]] = r;
+    c.order_ = cache_friendly_order(c.order_, rank, c.up_, c.down_);
+    for (std::uint32_t r = 0; r < n_junctions; ++r) rank[c.order_[r]] = r;
+    flatten(c.order_, c.up_, c.down_, rank, first_, arcs_);
+    node_of_rank_.resize(n_junctions);
+    for (std::uint32_t r = 0; r < n_junctions; ++r) node_of_rank_[r] = chains.junction_vertex[c.order_[r]];
+    stats_.n_shortcuts = c.n_shortcuts_;
+    stats_.n_original_arcs = c.n_original_arcs_;
+  }
+  if (n_junctions == 0) {
+    first_.assign(1, arc_range{0, 0});
+  }
+  stats_.n_junctions = n_junctions;
+  stats_.n_chains = chains.chains.size();
+  for (std::uint32_t r = 0; r < n_junctions; ++r) {
+    stats_.n_up_arcs += first_[r].down - first_[r].up;
+    stats_.n_down_arcs += first_[r + 1].up - first_[r].down;
+  }
+
+  // Junctions by rank from here on: a junction's slot is its rank, a chain's ends are ranks.
+  places_.resize(n);
+  for (std::uint32_t v = 0; v < n; ++v) {
+    auto const c = chains.vertex_chain[v];
+    auto const slot = chains.vertex_slot[v];
+    places_[v] = {c, c == no_chain ? rank[slot] : slot};
+  }
+  chains_.reserve(chains.chains.size());
+  for (auto const& c : chains.chains) {
+    chains_.push_back({chains.from_tail[c.last], chains.to_tail[c.last], rank[c.tail], rank[c.head], c.first,
+                       c.last - c.first, c.two_way ? 1U : 0U});
+  }
+  positions_.reserve(chains.flat_vertex.size());
+  for (std::size_t p = 0; p < chains.flat_vertex.size(); ++p) positions_.push_back({chains.from_tail[p], chains.to_tail[p]});
+  flat_vertex_ = std::move(chains.flat_vertex);
+
+  // Mean size of a full upward search (forward, without stalling) over a fixed sample of vertices.
   if (n > 0) {
     ch_query q{*this};
     std::size_t total = 0;
     std::size_t samples = 0;
     for (std::size_t v = 0; v < n; v += std::max<std::size_t>(1, n / 64)) {
-      q.point_to_point(road_node_idx{v}, road_node_idx{v});
-      total += q.n_settled();
+      total += q.upward_search_space(road_node_idx{v});
       ++samples;
     }
-    stats_.mean_upward_settled = static_cast<double>(total) / (2.0 * static_cast<double>(samples));
+    stats_.mean_upward_settled = static_cast<double>(total) / static_cast<double>(samples);
   }
 }
 
+std::span<std::uint32_t const> contraction_hierarchy::chain_through(road_node_idx v) const {
+  if (is_junction(v) || v.v() >= n_nodes()) return {};
+  auto const& c = chains_[places_[v.v()].chain];
+  return {flat_vertex_.data() + c.first, c.length + std::size_t{1}};
+}
+
 std::size_t contraction_hierarchy::memory_bytes() const {
-  return sizeof(std::uint32_t) * (rank_.capacity() + node_of_rank_.capacity() + up_first_out_.capacity() +
-                                  up_head_.capacity() + down_first_out_.capacity() + down_head_.capacity()) +
-         sizeof(std::uint64_t) * (up_weight_.capacity() + down_weight_.capacity());
+  return sizeof(place) * places_.capacity() + sizeof(position) * positions_.capacity() +
+         sizeof(std::uint32_t) * (flat_vertex_.capacity() + node_of_rank_.capacity()) +
+         sizeof(arc_range) * first_.capacity() + sizeof(arc) * arcs_.capacity() + sizeof(chain) * chains_.capacity();
 }
 
 }  // namespace nebuta::road

@@ -28,8 +28,8 @@ using segment = bg::model::segment<xy>;
 using rtree_value = std::pair<segment, std::uint32_t>;  // segment, index into segments_
 using rtree = bgi::rtree<rtree_value, bgi::rstar<16>>;
 
-constexpr double earth_radius_m = 6'371'000.0;
-constexpr double deg = std::numbers::pi / 180.0;
+constexpr double earth_radius_m = geo::earth_radius_m;
+constexpr double deg = geo::radians_per_degree;
 
 // Local equirectangular projection in metres around (lat0, lon0).
 struct projection {
@@ -270,15 +270,18 @@ snap_result road_network_model::snap_detailed(latlon c) const {
 node_cost road_network_model::node_to_node(road_node_idx a, road_node_idx b) const {
   auto& m = *impl_;
   node_cost c;
-  {
+  auto const cached = !m.cache.empty();  // sized once in the constructor
+  if (cached) {
     std::lock_guard lock{m.cache_mutex};
     if (m.cache_find(a, b, c)) return c;
   }
   auto s = m.acquire();
   c = s->chq ? s->chq->point_to_point(a, b) : s->q->point_to_point(a, b);
   m.release(std::move(s));
-  std::lock_guard lock{m.cache_mutex};
-  m.cache_put(a, b, c);
+  if (cached) {
+    std::lock_guard lock{m.cache_mutex};
+    m.cache_put(a, b, c);
+  }
   return c;
 }
 

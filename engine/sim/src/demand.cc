@@ -9,16 +9,11 @@ namespace nebuta::sim {
 
 namespace {
 
-constexpr double earth_radius_m = 6'371'000.0;
-
 // A point uniform inside a circle (small radii: local flat approximation).
 latlon in_circle(circle_zone const& z, rng& r) {
   auto const dist = z.radius_m * std::sqrt(r.uniform());
   auto const angle = 2.0 * std::numbers::pi * r.uniform();
-  auto const dlat = dist * std::cos(angle) / earth_radius_m * 180.0 / std::numbers::pi;
-  auto const dlon = dist * std::sin(angle) /
-                    (earth_radius_m * std::cos(z.centre.lat * std::numbers::pi / 180.0)) * 180.0 / std::numbers::pi;
-  return {z.centre.lat + dlat, z.centre.lon + dlon};
+  return geo::offset_by_m(z.centre, dist * std::cos(angle), dist * std::sin(angle));
 }
 
 std::size_t pick_weighted(std::vector<double> const& cumulative, rng& r) {

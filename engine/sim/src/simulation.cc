@@ -14,6 +14,7 @@
 
 namespace nebuta::sim {
 
+using dispatch::instant;
 using dispatch::no_time;
 using dispatch::request_idx;
 using dispatch::vehicle_idx;
@@ -25,6 +26,7 @@ char const* to_string(request_outcome o) {
     case request_outcome::declined: return "declined";
     case request_outcome::cancelled: return "cancelled";
     case request_outcome::no_show: return "no_show";
+    case request_outcome::open: return "open";
   }
   return "?";
 }
@@ -44,12 +46,11 @@ namespace {
 
 constexpr std::uint64_t riders_stream = 0x7269646572730000ULL;  // "riders"
 enum draw : std::uint64_t { draw_decline, draw_cancel, draw_cancel_time, draw_no_show };
-constexpr seconds_t not_widened = std::numeric_limits<seconds_t>::min();
 
 // Rider events waiting for their time. At equal times cancellations come before answers; then
 // the order in which they were scheduled.
 struct agenda_item {
-  seconds_t time{0};
+  instant time{0};
   int kind{0};  // 0 cancel, 1 answer
   std::uint64_t seq{0};
   std::uint32_t request{0};
@@ -64,14 +65,19 @@ struct vehicle_track {
   road::snapped_point pos{}, depot{};
   bool at_depot{true};
   std::uint16_t onboard{0};
-  seconds_t occupied_since{0};
+  instant occupied_since{0};
   std::vector<std::uint32_t> aboard;  // requests on board
 };
+
+// The simulation's clock counts from midnight of its first day; records keep seconds_t.
+seconds_t sim_time(instant t) { return static_cast<seconds_t>(t); }
 
 class runner {
  public:
   runner(scenario const& sc, road::travel_model const& model, sim_options const& opt)
-      : sc_{sc}, model_{model}, opt_{opt}, d_{model, sc.rules} {}
+      : sc_{sc}, model_{model}, opt_{opt}, d_{model, sc.rules} {
+    d_.set_journal(opt.journal);
+  }
 
   result run() {
     load_demand();
@@ -102,8 +108,6 @@ class runner {
     auto const n = res_.requests.size();
     absent_.resize(n);
     accepts_.resize(n);
-    widened_we_.assign(n, not_widened);
-    widened_drop_.assign(n, not_widened);
     for (std::size_t i = 0; i < n; ++i) absent_[i] = draw_of(i, draw_no_show) < sc_.riders.no_show_probability;
   }
 
@@ -117,9 +121,9 @@ class runner {
         rec.id = spec.name;
         rec.seats = spec.seats;
         rec.wheelchair_spaces = spec.wheelchairs;
-        rec.shift_start = spec.shift_start;
-        rec.shift_end = spec.shift_end;
-        rec.hours_in_service = std::max(0, spec.shift_end - spec.shift_start) / 3600.0;
+        rec.shift_start = sim_time(spec.shift_start);
+        rec.shift_end = sim_time(spec.shift_end);
+        rec.hours_in_service = static_cast<double>(std::max<instant>(0, spec.shift_end - spec.shift_start)) / 3600.0;
         res_.vehicles.push_back(rec);
         auto const v = d_.add_vehicle(0, std::move(spec));
         after_command("add_vehicle");
@@ -128,7 +132,6 @@ class runner {
         tracks_.push_back(t);
       }
     }
-    widened_shift_end_.assign(tracks_.size(), not_widened);
   }
 
   double draw_of(std::size_t request, draw what) const {
@@ -136,15 +139,12 @@ class runner {
   }
 
   // --- the event loop ---
-  seconds_t vehicle_event_time(vehicle_idx v) const {
+  instant vehicle_event_time(vehicle_idx v) const {
     auto const& st = d_.vehicle(v).stops;
     if (st.empty()) return no_time;
     auto const& s = st.front();
     if (!s.arrived) return std::max(now_, s.arrival);
-    if (s.kind == dispatch::stop_kind::pickup && absent_[s.request.v()]) {
-      auto const& q = d_.request(s.request);
-      return std::max(now_, std::max(s.arrived_at, q.window_start) + sc_.rules.no_show_wait);
-    }
+    if (s.kind == dispatch::stop_kind::pickup && absent_[s.request.v()]) return std::max(now_, d_.no_show_time(v));
     return std::max(now_, s.begin);
   }
 
@@ -156,14 +156,14 @@ class runner {
   void main_loop() {
     auto const n = res_.requests.size();
     auto const progress_step = std::max<std::size_t>(1, n / 100);
-    seconds_t next_reopt = sc_.reoptimise_every > 0 ? sc_.reoptimise_every : no_time;
+    instant next_reopt = sc_.reoptimise_every > 0 ? sc_.reoptimise_every : no_time;
     if (!res_.requests.empty() && next_reopt != no_time) {
       // Start re-optimising with the first request rather than at midnight.
       auto const first = res_.requests.front().request.requested_at;
-      next_reopt = std::max(next_reopt, (first / sc_.reoptimise_every + 1) * sc_.reoptimise_every);
+      next_reopt = std::max<instant>(next_reopt, (first / sc_.reoptimise_every + 1) * sc_.reoptimise_every);
     }
     while (true) {
-      seconds_t tv = no_time;
+      instant tv = no_time;
       vehicle_idx which;
       for (auto v = vehicle_idx{0}; v.v() < d_.vehicles().size(); ++v) {
         auto const t = vehicle_event_time(v);
@@ -173,7 +173,7 @@ class runner {
         }
       }
       auto const ta = agenda_.empty() ? no_time : agenda_.top().time;
-      auto const tr = next_request_ < n ? res_.requests[next_request_].request.requested_at : no_time;
+      auto const tr = next_request_ < n ? instant{res_.requests[next_request_].request.requested_at} : no_time;
       auto const to = work_left() ? next_reopt : no_time;
       auto const t = std::min({tv, ta, tr, to});
       if (t >= no_time) break;
@@ -206,12 +206,12 @@ class runner {
     auto const o = d_.request_offer(now_, spec);
     after_command("request_offer");
     if (o.request.v() != i) throw std::logic_error{"simulation: request indices out of step with the dispatcher"};
+    // The dispatcher's own direct time (between the meeting points it used), the one its
+    // ride limit was computed from.
     auto const& st = d_.request(o.request);
-    if (st.pickup.valid && st.dropoff.valid) {
-      if (auto const c = model_.cost(st.pickup, st.dropoff)) {
-        rec.direct_s = c->seconds;
-        rec.direct_m = c->metres;
-      }
+    if (st.pickup.valid && st.dropoff.valid && st.direct > 0) {
+      rec.direct_s = st.direct;
+      rec.direct_m = st.direct_m;
     }
     if (!o.ok()) {
       rec.outcome = request_outcome::rejected;
@@ -219,12 +219,12 @@ class runner {
       return;
     }
     rec.vehicle = static_cast<std::int32_t>(o.o.vehicle.v());
-    rec.promised_pickup_start = o.o.window_start;
-    rec.promised_pickup_end = o.o.window_end;
-    rec.promised_dropoff_by = o.o.latest_dropoff;
+    rec.promised_pickup_start = sim_time(o.o.window_start);
+    rec.promised_pickup_end = sim_time(o.o.window_end);
+    rec.promised_dropoff_by = sim_time(o.o.latest_dropoff);
     auto const patient = o.o.window_end - q.earliest_pickup <= sc_.riders.max_wait_accepted;
     accepts_[i] = patient && draw_of(i, draw_decline) >= sc_.riders.decline_probability;
-    agenda_.push({now_ + std::max<seconds_t>(0, sc_.riders.response_s), 1, seq_++, static_cast<std::uint32_t>(i)});
+    agenda_.push({now_ + std::max<instant>(0, sc_.riders.response_s), 1, seq_++, static_cast<std::uint32_t>(i)});
   }
 
   void rider_answers(std::uint32_t i) {
@@ -243,8 +243,8 @@ class runner {
     }
     if (draw_of(i, draw_cancel) < sc_.riders.cancel_probability) {
       auto const eta = d_.eta(r).pickup;
-      auto const span = eta == no_time ? 0 : std::max<seconds_t>(0, eta - now_);
-      auto const at = now_ + static_cast<seconds_t>(std::floor(draw_of(i, draw_cancel_time) * span));
+      auto const span = eta == no_time ? 0 : std::max<instant>(0, eta - now_);
+      auto const at = now_ + static_cast<instant>(std::floor(draw_of(i, draw_cancel_time) * static_cast<double>(span)));
       agenda_.push({at, 0, seq_++, i});
     }
   }
@@ -285,7 +285,6 @@ class runner {
       if (status != dispatch::command_status::ok) {
         throw std::logic_error{std::string{"simulation: the dispatcher refused no_show: "} + dispatch::to_string(status)};
       }
-      widen_after_delay(v);
       after_command("no_show");
       emit(v, static_cast<std::int32_t>(ri), event_kind::no_show, s.loc.coord);
       return;
@@ -303,14 +302,14 @@ class runner {
       expect_ok(d_.stop_event(now_, v, s.request, dispatch::stop_event_kind::dropped_off), "dropped_off");
       tr.onboard = static_cast<std::uint16_t>(tr.onboard - persons);
       std::erase(tr.aboard, ri);
-      if (tr.onboard == 0) res_.vehicles[v.v()].hours_occupied += (now_ - tr.occupied_since) / 3600.0;
+      if (tr.onboard == 0) res_.vehicles[v.v()].hours_occupied += static_cast<double>(now_ - tr.occupied_since) / 3600.0;
       res_.vehicles[v.v()].passengers_carried += persons;
       emit(v, static_cast<std::int32_t>(ri), event_kind::dropoff, s.loc.coord);
     }
   }
 
   // The vehicle drives from where it was to `to`, arriving at `arrival`.
-  void move_to(vehicle_idx v, road::snapped_point const& to, seconds_t arrival) {
+  void move_to(vehicle_idx v, road::snapped_point const& to, instant arrival) {
     auto& tr = tracks_[v.v()];
     auto const leg = model_.cost(tr.pos, to);
     if (!leg) throw std::logic_error{"simulation: a vehicle was sent to an unreachable place"};
@@ -327,24 +326,8 @@ class runner {
   }
 
   void emit(vehicle_idx v, std::int32_t request, event_kind kind, latlon at) { emit_at(now_, v, request, kind, at); }
-  void emit_at(seconds_t t, vehicle_idx v, std::int32_t request, event_kind kind, latlon at) {
-    res_.events.push_back({t, v.v(), request, kind, at, tracks_[v.v()].onboard});
-  }
-
-  // A no-show wait the dispatcher did not plan for delays the vehicle's later stops: what is
-  // planned now becomes their limit for the validator (the dispatcher keeps them from getting
-  // later, see dispatcher.h).
-  void widen_after_delay(vehicle_idx v) {
-    auto const& vs = d_.vehicle(v);
-    for (auto const& s : vs.stops) {
-      auto const r = s.request.v();
-      if (s.kind == dispatch::stop_kind::pickup) {
-        widened_we_[r] = std::max(widened_we_[r], s.begin);
-      } else {
-        widened_drop_[r] = std::max(widened_drop_[r], s.arrival);
-      }
-    }
-    widened_shift_end_[v.v()] = std::max(widened_shift_end_[v.v()], vs.depot_arrival);
+  void emit_at(instant t, vehicle_idx v, std::int32_t request, event_kind kind, latlon at) {
+    res_.events.push_back({sim_time(t), v.v(), request, kind, at, tracks_[v.v()].onboard});
   }
 
   void finish() {
@@ -359,8 +342,8 @@ class runner {
       switch (q.status) {
         case dispatch::request_status::completed:
           rec.outcome = request_outcome::served;
-          rec.pickup_at = q.picked_up_at;
-          rec.dropoff_at = q.dropped_off_at;
+          rec.pickup_at = sim_time(q.picked_up_at);
+          rec.dropoff_at = sim_time(q.dropped_off_at);
           break;
         case dispatch::request_status::no_show: rec.outcome = request_outcome::no_show; break;
         case dispatch::request_status::cancelled: rec.outcome = request_outcome::cancelled; break;
@@ -395,6 +378,7 @@ class runner {
   void after_command(char const* what) {
     ++res_.n_commands;
     if (opt_.validate) check(what);
+    if (opt_.after_command) opt_.after_command(d_);
   }
 
   void check(char const* what) {
@@ -408,23 +392,19 @@ class runner {
       auto const& q = d_.requests()[r];
       if (q.status != dispatch::request_status::assigned && q.status != dispatch::request_status::on_board) continue;
       rider_of_[r] = static_cast<std::uint32_t>(plan.riders.size());
-      auto const wr = r < widened_we_.size() ? widened_we_[r] : not_widened;
-      auto const dr = r < widened_drop_.size() ? widened_drop_[r] : not_widened;
       plan.riders.push_back({q.spec.passengers - q.spec.wheelchair_users, q.spec.wheelchair_users, q.pickup.coord,
-                             q.dropoff.coord, q.window_start, std::max(q.window_end, wr),
-                             std::max(q.latest_dropoff, dr), q.status == dispatch::request_status::on_board,
-                             q.vehicle.v()});
+                             q.dropoff.coord, q.window_start, q.window_end, q.latest_dropoff,
+                             q.max_ride + plan.dwell, q.status == dispatch::request_status::on_board,
+                             q.picked_up_at, q.vehicle.v()});
     }
     for (std::size_t vi = 0; vi < d_.vehicles().size(); ++vi) {
       auto const& v = d_.vehicles()[vi];
-      auto const se = vi < widened_shift_end_.size() ? std::max(v.spec.shift_end, widened_shift_end_[vi])
-                                                     : v.spec.shift_end;
-      plan.vehicles.push_back(
-          {v.spec.seats, v.spec.wheelchairs, v.spec.depot, v.spec.shift_start, se, v.pos.coord, v.pos_time});
+      plan.vehicles.push_back({v.spec.seats, v.spec.wheelchairs, v.spec.depot, v.spec.shift_start, v.spec.shift_end,
+                               v.pos.coord, v.pos_time});
       auto& sched = plan.schedules.emplace_back();
       for (auto const& s : v.stops) {
-        sched.push_back(
-            {rider_of_[s.request.v()], s.kind == dispatch::stop_kind::pickup, s.arrival, s.begin, s.departure});
+        sched.push_back({rider_of_[s.request.v()], s.kind == dispatch::stop_kind::pickup, s.arrival, s.begin,
+                         s.departure, s.arrived, s.arrived_at});
       }
     }
     auto const& vm = opt_.validation_model != nullptr ? *opt_.validation_model : model_;
@@ -439,12 +419,11 @@ class runner {
   sim_options const& opt_;
   dispatch::dispatcher d_;
   result res_;
-  seconds_t now_{0};
+  instant now_{0};
   std::size_t next_request_{0};
   std::uint64_t seq_{0};
   std::priority_queue<agenda_item, std::vector<agenda_item>, std::greater<>> agenda_;
   std::vector<char> absent_, accepts_;
-  std::vector<seconds_t> widened_we_, widened_drop_, widened_shift_end_;
   std::vector<vehicle_track> tracks_;
   std::vector<std::uint32_t> rider_of_;
 };

@@ -4,6 +4,8 @@
 #include <string>
 #include <type_traits>
 
+#include "nebuta/core/bytes.h"
+
 namespace nebuta {
 namespace {
 
@@ -54,6 +56,7 @@ static_assert(sizeof(footpath) == sizeof(stop_idx) + sizeof(std::uint32_t));
 static_assert(sizeof(walk_link) == sizeof(stop_idx) + sizeof(float));
 static_assert(sizeof(load_stats) == 5 * sizeof(std::uint64_t));
 static_assert(sizeof(latlon) == 2 * sizeof(double));
+static_assert(sizeof(shape_point) == 2 * sizeof(std::int32_t));
 static_assert(sizeof(fare_v1_attribute) == 4 * sizeof(std::uint32_t) + sizeof(std::int64_t) + sizeof(feed_idx) + 6);
 static_assert(sizeof(fare_v1_rule) == 7 * sizeof(std::uint32_t));
 static_assert(sizeof(fare_product_entry) == 4 * sizeof(std::uint32_t) + sizeof(std::int64_t) + sizeof(feed_idx) + 2 +
@@ -62,30 +65,30 @@ static_assert(sizeof(fare_leg_rule) == 8 * sizeof(std::uint32_t));
 static_assert(sizeof(fare_transfer_rule) == 5 * sizeof(std::uint32_t) + 4);
 static_assert(sizeof(fare_timeframe) == 3 * sizeof(std::uint32_t));
 
-std::vector<char> write_snapshot(timetable const& tt) {
+std::vector<char> write_snapshot(timetable const& tt, std::span<snapshot_section const> sections) {
   std::vector<char> out;
-  auto const append = [&](void const* p, std::size_t n) {
-    auto const* c = static_cast<char const*>(p);
-    out.insert(out.end(), c, c + n);
-  };
+  byte_writer w{out};
   header h{};
   std::memcpy(h.magic, magic, sizeof(magic));
   h.version = snapshot_format_version;
   h.fingerprint = layout_fingerprint();
-  append(&h, sizeof(h));
+  w.value(h);
   // for_each_member only reads here; it is non-const so that the reader can share it.
   const_cast<timetable&>(tt).for_each_member([&](auto& member) {
     using M = std::remove_cvref_t<decltype(member)>;
     if constexpr (is_vector<M>::value) {
-      static_assert(std::is_trivially_copyable_v<typename M::value_type>);
-      std::uint64_t const n = member.size();
-      append(&n, sizeof(n));
-      append(member.data(), n * sizeof(typename M::value_type));
+      w.vector(member);
     } else {
-      static_assert(std::is_trivially_copyable_v<M>);
-      append(&member, sizeof(M));
+      w.value(member);
     }
   });
+  w.value(static_cast<std::uint32_t>(sections.size()));
+  for (auto const& s : sections) {
+    w.value(static_cast<std::uint32_t>(s.name.size()));
+    w.raw(s.name.data(), s.name.size());
+    w.value(static_cast<std::uint64_t>(s.bytes.size()));
+    w.raw(s.bytes.data(), s.bytes.size());
+  }
   return out;
 }
 
@@ -93,37 +96,42 @@ bool looks_like_snapshot(std::span<char const> bytes) {
   return bytes.size() >= sizeof(magic) && std::memcmp(bytes.data(), magic, sizeof(magic)) == 0;
 }
 
-timetable read_snapshot(std::span<char const> bytes) {
+timetable read_snapshot(std::span<char const> bytes, std::vector<snapshot_section>* sections) {
   if (!looks_like_snapshot(bytes) || bytes.size() < sizeof(header)) {
     throw snapshot_error{"not a Nebuta timetable snapshot"};
   }
+  byte_reader r{bytes};
   header h;
-  std::memcpy(&h, bytes.data(), sizeof(h));
+  r.value(h);
   if (h.version != snapshot_format_version || h.fingerprint != layout_fingerprint()) {
     throw snapshot_error{"snapshot was written by another Nebuta version (format " + std::to_string(h.version) +
                          ", this build reads format " + std::to_string(snapshot_format_version) +
                          "); re-create it with `nebuta import`"};
   }
-  std::size_t pos = sizeof(header);
-  auto const take = [&](void* dst, std::size_t n) {
-    if (n > bytes.size() - pos) throw snapshot_error{"snapshot is truncated"};
-    if (n != 0) std::memcpy(dst, bytes.data() + pos, n);
-    pos += n;
-  };
   timetable tt;
   tt.for_each_member([&](auto& member) {
     using M = std::remove_cvref_t<decltype(member)>;
     if constexpr (is_vector<M>::value) {
-      std::uint64_t n = 0;
-      take(&n, sizeof(n));
-      if (n > (bytes.size() - pos) / sizeof(typename M::value_type)) throw snapshot_error{"snapshot is truncated"};
-      member.resize(n);
-      take(member.data(), n * sizeof(typename M::value_type));
+      r.vector(member);
     } else {
-      take(&member, sizeof(M));
+      r.value(member);
     }
   });
-  if (pos != bytes.size()) throw snapshot_error{"snapshot has trailing bytes"};
+  std::uint32_t n_sections = 0;
+  r.value(n_sections);
+  for (auto i = 0U; r.ok() && i < n_sections; ++i) {
+    std::uint32_t name_size = 0;
+    r.value(name_size);
+    auto const name = r.view(name_size);
+    std::uint64_t size = 0;
+    r.value(size);
+    auto const body = r.view(static_cast<std::size_t>(size));  // fails (ok() false) past the end
+    if (sections != nullptr && r.ok()) {
+      sections->push_back({std::string{name.begin(), name.end()}, std::vector<char>{body.begin(), body.end()}});
+    }
+  }
+  if (!r.ok()) throw snapshot_error{"snapshot is truncated"};
+  if (!r.at_end()) throw snapshot_error{"snapshot has trailing bytes"};
   return tt;
 }
 

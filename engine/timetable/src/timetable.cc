@@ -6,17 +6,6 @@
 
 namespace nebuta {
 
-double haversine_m(latlon a, latlon b) {
-  constexpr double earth_radius_m = 6'371'000.0;
-  constexpr double to_rad = std::numbers::pi / 180.0;
-  auto const dlat = (b.lat - a.lat) * to_rad;
-  auto const dlon = (b.lon - a.lon) * to_rad;
-  auto const s1 = std::sin(dlat / 2.0);
-  auto const s2 = std::sin(dlon / 2.0);
-  auto const h = s1 * s1 + std::cos(a.lat * to_rad) * std::cos(b.lat * to_rad) * s2 * s2;
-  return 2.0 * earth_radius_m * std::asin(std::min(1.0, std::sqrt(h)));
-}
-
 std::optional<day_idx> timetable::day_of(date_t d) const {
   auto const offset = (d - first_date).count();
   if (offset < 0 || offset >= static_cast<std::int64_t>(n_days)) return std::nullopt;
@@ -151,6 +140,19 @@ std::vector<std::string> timetable::validate() const {
     for (std::size_t i = 1; i < links.size(); ++i) {
       if (links[i - 1].distance_m > links[i].distance_m) fail("walk links not sorted");
     }
+  }
+  if (!trip_path.empty() && trip_path.size() != n_trips()) fail("trip_path size");
+  if (path_stop_along.size() != n_paths()) fail("path arrays differ in size");
+  for (auto t = trip_idx{0}; t.v() < trip_path.size() && path_stop_along.size() == n_paths(); ++t) {
+    auto const p = trip_path[t];
+    if (!p.valid()) continue;
+    if (p.v() >= n_paths() || path_shape[p].v() >= n_shapes()) {
+      fail("trip path out of range");
+      continue;
+    }
+    auto const at = path_stop_along[p];
+    if (at.size() != route_stops[trip_route[t]].size()) fail("path of trip " + std::to_string(t.v()) + ": stop count");
+    if (!std::is_sorted(at.begin(), at.end())) fail("path of trip " + std::to_string(t.v()) + ": stops out of order");
   }
   if (!std::is_sorted(stops_by_id.begin(), stops_by_id.end(), [&](stop_idx a, stop_idx b) {
         return stop_feed[a] != stop_feed[b] ? stop_feed[a] < stop_feed[b]

@@ -17,10 +17,6 @@ feed_spec parse_feed_arg(std::string_view arg) {
   return {name.string(), p};
 }
 
-std::string problem::to_string() const {
-  return file + (line != 0 ? ":" + std::to_string(line) : std::string{}) + ": " + message;
-}
-
 build::feed to_build_feed(gtfs::feed const& src, std::string name) {
   build::feed out;
   out.name = std::move(name);
@@ -54,12 +50,13 @@ build::feed to_build_feed(gtfs::feed const& src, std::string name) {
   out.trips.reserve(src.trips.size());
   for (auto const& t : src.trips) {
     out.trips.push_back({{t.line}, t.trip_id, t.route_id, t.service_id, t.trip_headsign, t.trip_short_name,
-                         t.wheelchair_accessible});
+                         t.wheelchair_accessible, t.block_id, t.shape_id});
   }
   out.stop_times.reserve(src.stop_times.size());
   for (auto const& s : src.stop_times) {
     out.stop_times.push_back({{s.line}, s.trip_id, s.stop_id, s.stop_headsign, s.stop_sequence, s.arrival_time,
-                              s.departure_time, s.pickup_type, s.drop_off_type, s.is_flex()});
+                              s.departure_time, s.pickup_type, s.drop_off_type, s.is_flex(),
+                              s.shape_dist_traveled});
   }
   for (auto const& c : src.calendars) {
     out.calendars.push_back({{c.line}, c.service_id, c.weekdays, c.start_date, c.end_date});
@@ -71,8 +68,11 @@ build::feed to_build_feed(gtfs::feed const& src, std::string name) {
     out.frequencies.push_back({{f.line}, f.trip_id, f.start_time, f.end_time, f.headway_secs});
   }
   for (auto const& t : src.transfers) {
-    out.transfers.push_back({{t.line}, t.from_stop_id, t.to_stop_id, t.transfer_type, t.min_transfer_time});
+    out.transfers.push_back({{t.line}, t.from_stop_id, t.to_stop_id, t.transfer_type, t.min_transfer_time,
+                             t.from_trip_id, t.to_trip_id});
   }
+  out.shapes.reserve(src.shapes.size());
+  for (auto const& p : src.shapes) out.shapes.push_back({{p.line}, p.shape_id, {p.lat, p.lon}, p.sequence, p.dist_traveled});
   out.translations.reserve(src.translations.size());
   for (auto const& t : src.translations) {
     out.translations.push_back({{t.line}, t.table_name, t.field_name, t.language, t.translation, t.record_id,
@@ -139,8 +139,7 @@ load_result load(std::vector<feed_spec> const& feeds, build::options const& opt,
   std::vector<gtfs::feed> sources;
   sources.reserve(feeds.size());
   std::map<std::string, std::uint64_t> reader_counts;
-  gtfs::read_options read_opt;
-  read_opt.shapes = false;  // routing does not use shapes
+  gtfs::read_options read_opt;  // shapes too: answers draw rides along them
   for (auto const& spec : feeds) {
     if (progress) progress("reading " + spec.path.string());
     auto& src = sources.emplace_back(gtfs::read_feed(spec.path, read_opt));
@@ -154,9 +153,7 @@ load_result load(std::vector<feed_spec> const& feeds, build::options const& opt,
   for (auto i = 0U; i < feeds.size(); ++i) inputs.push_back(to_build_feed(sources[i], feeds[i].name));
 
   if (progress) progress("compiling timetable");
-  auto const report = [&](build::problem const& p) {
-    result.problems.push_back({p.file, p.line, p.kind, p.message});
-  };
+  auto const report = [&](problem const& p) { result.problems.push_back(p); };
   result.tt = build::compile(inputs, opt, report, {reader_counts.begin(), reader_counts.end()});
   if (progress) progress("compiling fares");
   std::vector<fare::feed> fare_inputs;

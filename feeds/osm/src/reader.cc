@@ -1,5 +1,6 @@
 #include "nebuta/osm/reader.h"
 
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -24,13 +25,40 @@ namespace {
 using location_index = osmium::index::map::FlexMem<osmium::unsigned_object_id_type, osmium::Location>;
 using location_handler = osmium::handler::NodeLocationsForWays<location_index>;
 
+// The tags of a tag list, read within the list's bytes. libosmium lays a tag out as "key\0value\0"
+// and finds a value by the key's terminating NUL, but a string of a PBF string table may hold NUL
+// bytes of its own (the format allows any bytes): such a string splits in two, the list can end in
+// a key without a value, and osmium::Tag::value() and the list's iterator then read past the list
+// (found by tests/fuzz/osm_fuzz). False for a list that does not split into key-value pairs.
+bool read_tags(osmium::TagList const& list, std::vector<tag>& out) {
+  auto const* p = reinterpret_cast<char const*>(list.data()) + sizeof(osmium::TagList);
+  auto const* const end = reinterpret_cast<char const*>(list.data()) + list.byte_size();
+  auto const next_nul = [&](char const* from) {
+    return from < end ? static_cast<char const*>(std::memchr(from, '\0', static_cast<std::size_t>(end - from)))
+                      : nullptr;
+  };
+  while (p < end) {
+    auto const* const key_end = next_nul(p);
+    if (key_end == nullptr) return false;
+    auto const* const value = key_end + 1;
+    auto const* const value_end = next_nul(value);
+    if (value_end == nullptr) return false;
+    out.emplace_back(std::string_view{p, key_end}, std::string_view{value, value_end});
+    p = value_end + 1;
+  }
+  return true;
+}
+
 class way_handler : public osmium::handler::Handler {
  public:
   way_handler(road::graph_builder& b, read_options opt, read_stats& st) : b_{b}, opt_{opt}, st_{st} {}
 
   void way(osmium::Way const& w) {
     tags_.clear();
-    for (auto const& t : w.tags()) tags_.emplace_back(t.key(), t.value());
+    if (!read_tags(w.tags(), tags_)) {
+      ++st_.n_unreadable_tags;
+      return;
+    }
     if (find("highway") == nullptr) return;
     ++st_.n_ways;
     auto const p = car_profile(tags_);

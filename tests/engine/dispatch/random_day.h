@@ -10,11 +10,13 @@
 #include <array>
 #include <catch2/catch.hpp>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "nebuta/dispatch/dispatcher.h"
+#include "nebuta/dispatch/fleet_calendar.h"
 #include "plan_of.h"
 
 namespace nebuta::dispatch::test {
@@ -26,13 +28,28 @@ struct recorder : journal {
 
 struct day_options {
   int min_vehicles{2}, max_vehicles{10};
-  seconds_t start{7 * 3600};
+  // Absolute instants: the day starts at day0 (2026-11-22 00:00 in Asia/Tokyo, UTC 15:00 the day
+  // before), so the dispatcher runs on real Unix times.
+  instant day0{1'795'273'200};
+  seconds_t start{7 * 3600};            // seconds after day0
   seconds_t requests_until{11 * 3600};  // last request time
   double min_mean_gap_s{60.0}, max_mean_gap_s{400.0};  // mean time between requests, drawn per day
   // An idle vehicle reports a position up to this far (degrees) from where it is; 0: where it is.
   // Vehicles with stops follow their plans exactly (late telemetry would break promises that the
   // dispatcher does not control).
   double idle_move_deg{0.0};
+  // Several days: the fleet works the dated shifts of these patterns (fleet_calendar.h) on the
+  // days from day0's date on, riders book up to `book_ahead_s` ahead; without it, random vehicles
+  // of one day.
+  struct calendar {
+    std::vector<shift_pattern> patterns;
+    holiday_calendar holidays;
+    civil::time_zone zone{civil::time_zone::utc()};
+    date_t first{};
+    int days{1};
+    seconds_t book_ahead_s{86'400};
+  };
+  std::optional<calendar> several_days;
 };
 
 using place_generator = std::function<latlon(std::mt19937_64&)>;
@@ -45,13 +62,13 @@ struct random_day {
   rules r;
   recorder rec;
   dispatcher d;
-  seconds_t now;
+  instant now;
   std::size_t n_offers{0}, n_accepted{0}, n_cancelled{0}, n_no_show{0}, n_moved{0}, n_checks{0};
   std::size_t n_position_updates{0};
   std::vector<std::size_t> n_rejected_by;  // per reject_reason
 
   struct timed {
-    seconds_t at;
+    instant at;
     request_idx r;
   };
   std::vector<timed> accepts, cancels;
@@ -64,7 +81,7 @@ struct random_day {
         rng{seed},
         r{std::move(rr)},
         d{model, r},
-        now{o.start},
+        now{o.day0 + o.start},
         n_rejected_by(static_cast<std::size_t>(reject_reason::no_feasible_insertion) + 1, 0) {
     d.set_journal(&rec);
   }
@@ -84,12 +101,14 @@ struct random_day {
   }
 
   // The earliest thing a vehicle will report, following its plan exactly.
-  seconds_t next_vehicle_event(vehicle_idx& which) const {
-    seconds_t best = no_time;
+  instant next_vehicle_event(vehicle_idx& which) const {
+    instant best = no_time;
     for (auto v = vehicle_idx{0}; v.v() < d.vehicles().size(); ++v) {
       auto const& st = d.vehicle(v).stops;
       if (st.empty()) continue;
-      auto const t = !st.front().arrived ? st.front().arrival : st.front().begin;
+      auto const& s = st.front();
+      auto t = !s.arrived ? s.arrival : s.begin;
+      if (s.arrived && s.kind == stop_kind::pickup && no_show_of[s.request.v()]) t = std::max(now, d.no_show_time(v));
       if (t < best) {
         best = t;
         which = v;
@@ -104,27 +123,28 @@ struct random_day {
       REQUIRE(s.arrival >= now);
       now = s.arrival;
       REQUIRE(d.stop_event(now, v, s.request, stop_event_kind::arrived) == command_status::ok);
+    } else if (s.kind == stop_kind::pickup && no_show_of[s.request.v()]) {
+      // The absent rider is waited for as long as the dispatcher allows, not a second less.
+      now = std::max(now, d.no_show_time(v));
+      REQUIRE(d.stop_event(now, v, s.request, stop_event_kind::no_show) == command_status::ok);
+      ++n_no_show;
     } else {
       REQUIRE(s.begin >= now);
       now = s.begin;
-      stop_event_kind kind = stop_event_kind::dropped_off;
-      if (s.kind == stop_kind::pickup) {
-        kind = no_show_of[s.request.v()] ? stop_event_kind::no_show : stop_event_kind::picked_up;
-        n_no_show += kind == stop_event_kind::no_show;
-      }
+      auto const kind = s.kind == stop_kind::pickup ? stop_event_kind::picked_up : stop_event_kind::dropped_off;
       REQUIRE(d.stop_event(now, v, s.request, kind) == command_status::ok);
     }
     check();
   }
 
-  void advance_vehicles(seconds_t until) {
+  void advance_vehicles(instant until) {
     vehicle_idx v;
     while (next_vehicle_event(v) <= until) vehicle_event(v);
     now = std::max(now, until);
   }
 
   template <typename F>
-  void run_due(std::vector<timed>& list, seconds_t until, F&& f) {
+  void run_due(std::vector<timed>& list, instant until, F&& f) {
     std::stable_sort(list.begin(), list.end(), [](timed const& a, timed const& b) { return a.at < b.at; });
     std::size_t k = 0;
     for (; k < list.size() && list[k].at <= until; ++k) {
@@ -135,7 +155,7 @@ struct random_day {
     list.erase(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(k));
   }
 
-  void step_to(seconds_t until) {
+  void step_to(instant until) {
     run_due(accepts, until, [&](request_idx q) {
       auto const res = d.accept(now, q);
       if (res.ok()) {
@@ -152,10 +172,19 @@ struct random_day {
     advance_vehicles(until);
   }
 
-  void run() {
-    auto const n_vehicles = uniform_int(opt.min_vehicles, opt.max_vehicles);
+  void add_fleet(int& n_vehicles) {
+    if (opt.several_days) {
+      auto const& c = *opt.several_days;
+      for (auto const& s : shifts_between(c.patterns, c.holidays, c.zone, c.first,
+                                          c.first + std::chrono::days{c.days - 1})) {
+        d.add_vehicle(now, s.vehicle);
+      }
+      n_vehicles = static_cast<int>(d.vehicles().size());
+      return;
+    }
+    n_vehicles = uniform_int(opt.min_vehicles, opt.max_vehicles);
     for (int i = 0; i < n_vehicles; ++i) {
-      auto const start = uniform_int(6 * 3600, 9 * 3600);
+      auto const start = opt.day0 + uniform_int(6 * 3600, 9 * 3600);
       vehicle_spec v{"v" + std::to_string(i),
                      static_cast<std::uint16_t>(uniform_int(1, 6)),
                      static_cast<std::uint16_t>(chance(0.4) ? uniform_int(1, 2) : 0),
@@ -164,10 +193,15 @@ struct random_day {
                      start + uniform_int(3 * 3600, 9 * 3600)};
       d.add_vehicle(now, v);
     }
+  }
+
+  void run() {
+    int n_vehicles = 0;
+    add_fleet(n_vehicles);
     check();
     auto const mean_gap = uniform(opt.min_mean_gap_s, opt.max_mean_gap_s);
-    seconds_t next_request = now, next_reopt = now + 120;
-    while (next_request < opt.requests_until) {
+    instant next_request = now, next_reopt = now + 120;
+    while (next_request < opt.day0 + opt.requests_until) {
       while (next_reopt <= next_request) {
         step_to(next_reopt);
         n_moved += d.reoptimise(now).n_moved;
@@ -192,7 +226,8 @@ struct random_day {
       }
       auto const n = static_cast<std::uint16_t>(chance(0.7) ? 1 : uniform_int(2, 4));
       auto const wc = static_cast<std::uint16_t>(chance(0.15) ? 1 : 0);
-      auto const earliest = chance(0.6) ? now : now + uniform_int(0, 7200);
+      auto const ahead = opt.several_days ? opt.several_days->book_ahead_s : 7200;
+      auto const earliest = chance(0.6) ? now : now + uniform_int(0, ahead);
       auto const o = d.request_offer(now, {place(), place(), n, wc, earliest});
       ++n_offers;
       ++n_rejected_by[static_cast<std::size_t>(o.reason)];
@@ -206,10 +241,10 @@ struct random_day {
           accepts.push_back({now + (chance(0.9) ? uniform_int(0, 50) : uniform_int(50, 90)), o.request});
       }
       check();
-      next_request += 1 + static_cast<seconds_t>(std::exponential_distribution<double>{1.0 / mean_gap}(rng));
+      next_request += 1 + static_cast<instant>(std::exponential_distribution<double>{1.0 / mean_gap}(rng));
     }
     step_to(next_request + 600);
-    advance_vehicles(3 * 86'400);
+    advance_vehicles(opt.day0 + (3 + (opt.several_days ? opt.several_days->days : 0)) * 86'400);
 
     for (auto const& q : d.requests()) {
       REQUIRE(q.status != request_status::assigned);
@@ -218,6 +253,7 @@ struct random_day {
       CHECK(q.picked_up_at >= q.window_start);
       CHECK(q.picked_up_at <= q.window_end);
       CHECK(q.dropped_off_at <= q.latest_dropoff);
+      CHECK(q.dropped_off_at - q.picked_up_at <= q.max_ride + r.dwell);
     }
   }
 
@@ -226,6 +262,22 @@ struct random_day {
     dispatcher replay{model, r};
     for (auto const& c : rec.log) replay.apply(c);
     REQUIRE(replay.dump() == d.dump());
+  }
+
+  // A dispatcher restored from the state after the first k commands (as a snapshot holds it) and
+  // fed the rest reaches the same state, for every k in `cuts`.
+  void require_identical_restore(std::vector<std::size_t> const& cuts) const {
+    for (auto const k : cuts) {
+      INFO("restored after command " << k << " of " << rec.log.size());
+      dispatcher first{model, r};
+      for (std::size_t i = 0; i < k && i < rec.log.size(); ++i) first.apply(rec.log[i]);
+      dispatcher restored{model, r};
+      REQUIRE(restored.restore({first.vehicles().begin(), first.vehicles().end()},
+                               {first.requests().begin(), first.requests().end()}));
+      REQUIRE(restored.dump() == first.dump());
+      for (std::size_t i = k; i < rec.log.size(); ++i) restored.apply(rec.log[i]);
+      REQUIRE(restored.dump() == d.dump());
+    }
   }
 };
 
@@ -243,7 +295,7 @@ inline rules random_rules(std::mt19937_64& rng, std::vector<std::vector<latlon>>
   r.promise_slack = pick(std::array{300, 900});
   r.passenger_weight = pick(std::array{0.5, 1.0, 2.0});
   r.offer_ttl = 60;
-  r.no_show_wait = 0;  // the plan does not reserve the waiting; see the scenario test for the rule
+  r.no_show_wait = pick(std::array{0, 120, 300});  // cut short where later promises need it
   auto const variant = std::uniform_int_distribution<int>{0, 3}(rng);
   if (variant == 1) {
     r.service_area = area;

@@ -16,15 +16,17 @@ using nebuta::dispatch::test::plan_of;
 namespace {
 
 road::straight_line_model const model{};
-constexpr seconds_t t8 = 8 * 3600;
+// Absolute instants (UTC): 2026-11-22 00:00 in Asia/Tokyo, and 08:00 that day.
+constexpr instant day0 = 1'795'273'200;
+constexpr instant t8 = day0 + 8 * 3600;
 
 latlon at(double lon) { return {-30.05, lon}; }
 
 vehicle_spec bus(char const* name, double depot_lon, std::uint16_t seats = 4, std::uint16_t wc = 0) {
-  return {name, seats, wc, at(depot_lon), 6 * 3600, 22 * 3600};
+  return {name, seats, wc, at(depot_lon), day0 + 6 * 3600, day0 + 22 * 3600};
 }
 
-request_spec ride(double from_lon, double to_lon, seconds_t earliest, std::uint16_t n = 1, std::uint16_t wc = 0) {
+request_spec ride(double from_lon, double to_lon, instant earliest, std::uint16_t n = 1, std::uint16_t wc = 0) {
   return {at(from_lon), at(to_lon), n, wc, earliest};
 }
 
@@ -146,10 +148,10 @@ TEST_CASE("rejections: service area, invalid requests, horizon, shifts") {
   CHECK(d.request_offer(t8, ride(-51.20, -51.18, t8, 9)).reason == reject_reason::too_many_passengers);
   CHECK(d.request_offer(t8, ride(-51.20, -51.18, t8 + 3 * 86'400)).reason == reject_reason::too_far_ahead);
   // After the shift (22:00) nobody is in service; just before it, no time to get back to the depot.
-  CHECK(d.request_offer(t8, ride(-51.20, -51.18, 23 * 3600)).reason == reject_reason::no_vehicle_in_service);
-  CHECK(d.request_offer(t8, ride(-51.16, -51.155, 22 * 3600 - 400)).reason == reject_reason::no_feasible_insertion);
+  CHECK(d.request_offer(t8, ride(-51.20, -51.18, day0 + 23 * 3600)).reason == reject_reason::no_vehicle_in_service);
+  CHECK(d.request_offer(t8, ride(-51.16, -51.155, day0 + 22 * 3600 - 400)).reason == reject_reason::no_feasible_insertion);
   // Pre-booked: tomorrow-ish times are fine inside the horizon and before the shift start.
-  auto const pre = d.request_offer(t8, ride(-51.20, -51.18, 7 * 3600 + 86'400 / 8));
+  auto const pre = d.request_offer(t8, ride(-51.20, -51.18, day0 + 7 * 3600 + 86'400 / 8));
   CHECK(pre.ok());
 }
 
@@ -197,7 +199,7 @@ TEST_CASE("cancel removes the ride and repairs the schedule") {
   CHECK(d.accept(t8 + 41, r3).status == command_status::wrong_state);
 }
 
-TEST_CASE("offers expire; accepting re-checks feasibility") {
+TEST_CASE("offers expire, accepting re-checks feasibility") {
   rules r;
   r.offer_ttl = 60;
   dispatcher d{model, r};
@@ -309,7 +311,7 @@ TEST_CASE("replaying the journal rebuilds the same state") {
   CHECK(replay.dump() == d.dump());
 }
 
-TEST_CASE("telemetry: positions move the ETAs; a stop made late is not delayed further") {
+TEST_CASE("telemetry: positions move the ETAs, a stop made late is not delayed further") {
   dispatcher d{model, rules{}};
   auto const a = d.add_vehicle(0, bus("A", -51.20));
   auto const r1 = d.request_offer(t8, ride(-51.19, -51.17, t8)).request;
@@ -330,4 +332,173 @@ TEST_CASE("telemetry: positions move the ETAs; a stop made late is not delayed f
   }
   d.reoptimise(t8 + 20);
   CHECK(d.eta(r1).pickup <= late);
+}
+
+namespace {
+
+// The planned ride of an accepted request: from the service begin at its pickup to the arrival at
+// its drop-off (what the rider experiences when the vehicle follows the plan).
+instant planned_ride(dispatcher const& d, request_idx r) {
+  instant up = d.request(r).picked_up_at, down = 0;
+  for (auto const& s : d.vehicle(d.request(r).vehicle).stops) {
+    if (s.request != r) continue;
+    (s.kind == P ? up : down) = s.kind == P ? s.begin : s.arrival;
+  }
+  return down - up;
+}
+
+}  // namespace
+
+// Request g204 of examples/portoalegre-feeder.json, seed 11 (issue 15): offered with a late
+// pickup ETA (so a late promised drop-off), then picked up much earlier once the ride before it
+// went away; the promised drop-off alone then allowed a ride of 1,235 s against a limit of
+// 1.6 x 175 + 480 + 30 = 790 s. The limit is its own promise now, counted from the actual pickup.
+TEST_CASE("g204: the ride limit holds from the actual pickup, not only the promised drop-off") {
+  rules r;
+  r.passenger_weight = 0.1;  // the dispatcher would rather let a rider wait than drive
+  dispatcher d{model, r};
+  auto const a = d.add_vehicle(0, bus("A", -51.20));
+  // R1 west first; R2 east is offered after R1's drop-off, 810 s after its earliest pickup.
+  auto const r1 = d.request_offer(t8, ride(-51.20, -51.215, t8)).request;
+  REQUIRE(d.accept(t8, r1).ok());
+  auto const o2 = d.request_offer(t8, ride(-51.18, -51.17, t8));
+  REQUIRE(o2.ok());
+  CHECK(o2.o.pickup_eta - t8 > 700);
+  REQUIRE(d.accept(t8, o2.request).ok());
+  auto const limit = d.request(o2.request).max_ride + r.dwell;
+  CHECK(d.request(o2.request).direct == 150);
+  CHECK(d.request(o2.request).max_ride == 825);  // floor(1.5 x 150) + 600
+  // R1 cancels: the vehicle drives to R2 at once; R2's promised drop-off stays as late as offered.
+  REQUIRE(d.cancel(t8, r1, cancelled_by::rider) == command_status::ok);
+  REQUIRE(d.eta(o2.request).pickup - t8 < 400);
+  require_valid(d);
+  // A pre-booked ride next to R2's trip: waiting for its window with R2 on board would keep R2's
+  // promised drop-off but not R2's ride limit.
+  auto const o3 = d.request_offer(t8, ride(-51.178, -51.172, t8 + 1000));
+  if (o3.ok()) REQUIRE(d.accept(t8, o3.request).ok());
+  CHECK(planned_ride(d, o2.request) <= limit);
+  require_valid(d);
+  // The vehicle follows the plan; every ride stays within its limit.
+  for (auto now = t8; !d.vehicle(a).stops.empty();) {
+    auto const s = d.vehicle(a).stops.front();
+    now = s.arrived ? s.begin : s.arrival;
+    auto const kind = !s.arrived ? stop_event_kind::arrived : s.kind == P ? stop_event_kind::picked_up
+                                                                          : stop_event_kind::dropped_off;
+    REQUIRE(d.stop_event(now, a, s.request, kind) == command_status::ok);
+    require_valid(d);
+  }
+  for (auto const q : {o2.request, o3.request}) {
+    if (d.request(q).status != request_status::completed) continue;
+    CHECK(d.request(q).dropped_off_at - d.request(q).picked_up_at <= d.request(q).max_ride + r.dwell);
+  }
+}
+
+// Issue 15: a rider's no-show made the riders after it late, because the vehicle waited the full
+// no_show_wait. The wait now ends where the next promise would break.
+TEST_CASE("a no-show wait is cut short by the promises after it, never the other way round") {
+  rules r;
+  r.no_show_wait = 300;
+  r.max_wait = 300;
+  dispatcher d{model, r};
+  auto const a = d.add_vehicle(0, bus("A", -51.20));
+  auto const absent = d.request_offer(t8, ride(-51.19, -51.17, t8 + 150)).request;
+  REQUIRE(d.accept(t8, absent).ok());
+  // The next rider waits 150 s further on, with a window that leaves little room.
+  auto const next = d.request_offer(t8, ride(-51.18, -51.16, t8 + 100)).request;
+  REQUIRE(d.accept(t8, next).ok());
+  require_valid(d);
+  REQUIRE(d.vehicle(a).stops.front().request == absent);
+  auto const arrive = d.vehicle(a).stops.front().arrival;
+  REQUIRE(d.stop_event(arrive, a, absent, stop_event_kind::arrived) == command_status::ok);
+  auto const policy = std::max(arrive, d.request(absent).window_start) + r.no_show_wait;
+  auto const latest = d.no_show_time(a);
+  CHECK(latest < policy);  // the wait is cut short ...
+  CHECK(latest >= d.vehicle(a).stops.front().begin);
+  CHECK(d.no_show(latest - 1, a, absent) == command_status::too_early);
+  // ... exactly where the next pickup would leave its window: one second later it would.
+  auto const next_begin = [&](instant leave) {
+    return std::max(leave + model.cost(d.request(absent).pickup, d.request(next).pickup)->seconds,
+                    d.request(next).window_start);
+  };
+  CHECK(next_begin(latest + r.dwell) <= d.request(next).window_end);
+  CHECK(next_begin(latest + r.dwell + 1) > d.request(next).window_end);
+  REQUIRE(d.no_show(latest, a, absent) == command_status::ok);
+  require_valid(d);
+  CHECK(d.eta(next).pickup <= d.request(next).window_end);
+
+  // With room to spare the rule's own wait applies.
+  dispatcher roomy{model, r};
+  auto const b = roomy.add_vehicle(0, bus("B", -51.20));
+  auto const alone = roomy.request_offer(t8, ride(-51.19, -51.17, t8 + 150)).request;
+  REQUIRE(roomy.accept(t8, alone).ok());
+  auto const at = roomy.vehicle(b).stops.front().arrival;
+  REQUIRE(roomy.stop_event(at, b, alone, stop_event_kind::arrived) == command_status::ok);
+  CHECK(roomy.no_show_time(b) == std::max(at, t8 + 150) + r.no_show_wait);
+  CHECK(roomy.no_show(roomy.no_show_time(b) - 1, b, alone) == command_status::too_early);
+}
+
+// While the vehicle waits for an absent rider, new rides are planned from the moment it can leave
+// at the earliest (now), not from the departure planned before: otherwise the wait would overrun
+// the promises those rides were given.
+TEST_CASE("a vehicle waiting at a pickup is planned from now on") {
+  rules r;
+  r.no_show_wait = 600;
+  dispatcher d{model, r};
+  auto const a = d.add_vehicle(0, bus("A", -51.20));
+  auto const absent = d.request_offer(t8, ride(-51.19, -51.17, t8)).request;
+  REQUIRE(d.accept(t8, absent).ok());
+  auto const arrive = d.vehicle(a).stops.front().arrival;
+  REQUIRE(d.stop_event(arrive, a, absent, stop_event_kind::arrived) == command_status::ok);
+  auto const later = arrive + 400;
+  auto const o = d.request_offer(later, ride(-51.185, -51.16, later));
+  REQUIRE(o.ok());
+  CHECK(o.o.pickup_eta >= later + r.dwell + 75);  // 0.005 degrees: 75 s, after leaving at `later` at the earliest
+  REQUIRE(d.accept(later, o.request).ok());
+  require_valid(d);
+  auto const t = d.no_show_time(a);
+  CHECK(t >= later);
+  REQUIRE(d.no_show(std::max(t, later), a, absent) == command_status::ok);
+  require_valid(d);
+  CHECK(d.eta(o.request).pickup <= d.request(o.request).window_end);
+}
+
+TEST_CASE("restore refuses a state that does not hold together") {
+  dispatcher d{model, rules{}};
+  auto const a = d.add_vehicle(t8, bus("A", -51.20));
+  auto const r1 = d.request_offer(t8, ride(-51.19, -51.17, t8)).request;
+  REQUIRE(d.accept(t8, r1).ok());
+  std::vector<vehicle_state> vehicles{d.vehicles().begin(), d.vehicles().end()};
+  std::vector<request_state> requests{d.requests().begin(), d.requests().end()};
+  {
+    dispatcher fresh{model, rules{}};
+    REQUIRE(fresh.restore(vehicles, requests));
+    CHECK(fresh.dump() == d.dump());
+    CHECK_FALSE(fresh.restore(vehicles, requests));  // not on a dispatcher with a state
+  }
+  auto bad = requests;
+  bad[0].vehicle = vehicle_idx{7};
+  CHECK_FALSE(dispatcher{model, rules{}}.restore(vehicles, bad));
+  bad = requests;
+  bad[0].status = request_status::cancelled;  // a stop of a request that is not booked
+  CHECK_FALSE(dispatcher{model, rules{}}.restore(vehicles, bad));
+  auto bad_stops = vehicles;
+  bad_stops[a.v()].stops[0].request = request_idx{5};
+  CHECK_FALSE(dispatcher{model, rules{}}.restore(bad_stops, requests));
+}
+
+TEST_CASE("broken promises are listed once a plan breaks them, and only then") {
+  dispatcher d{model, rules{}};
+  auto const a = d.add_vehicle(t8, bus("A", -51.20));
+  auto const r1 = d.request_offer(t8, ride(-51.19, -51.17, t8)).request;
+  REQUIRE(d.accept(t8, r1).ok());
+  CHECK(d.broken_promises().empty());
+  // The driver went 7.5 km west: the pickup cannot be kept, nor (with the ride) the drop-off.
+  REQUIRE(d.update_position(t8 + 10, a, at(-51.25)) == command_status::ok);
+  auto const broken = d.broken_promises();
+  REQUIRE(broken.size() >= 1);
+  CHECK(broken[0].request == r1);
+  CHECK(broken[0].what == broken_promise::kind::late_pickup);
+  CHECK(broken[0].planned == d.eta(r1).pickup);
+  CHECK(broken[0].promised == d.request(r1).window_end);
+  CHECK(broken[0].planned > broken[0].promised);
 }

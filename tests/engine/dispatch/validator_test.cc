@@ -18,8 +18,8 @@ fleet_plan valid_plan() {
   fleet_plan plan;
   plan.dwell = 30;
   plan.vehicles.push_back({4, 1, depot, 28'800, 36'000, depot, 28'800});
-  plan.riders.push_back({1, 0, p0, d0, 28'800, 29'700, 31'000, false, 0});
-  plan.riders.push_back({1, 1, p1, d1, 29'000, 29'900, 31'000, false, 0});
+  plan.riders.push_back({1, 0, p0, d0, 28'800, 29'700, 31'000, 2'000, false, 0, 0});
+  plan.riders.push_back({1, 1, p1, d1, 29'000, 29'900, 31'000, 2'000, false, 0, 0});
   auto& s = plan.schedules.emplace_back();
   std::int32_t t = 28'800;
   latlon here = depot;
@@ -76,6 +76,24 @@ TEST_CASE("validator: each broken rule is reported") {
     p.riders[0].latest_dropoff = p.schedules[0][2].arrival - 1;
     CHECK(mentions(check(p, model), "after promised"));
   }
+  SECTION("a ride longer than its limit, counted from the pickup's service begin") {
+    auto p = valid_plan();
+    auto const ride = p.schedules[0][2].arrival - p.schedules[0][0].begin;
+    p.riders[0].max_ride = ride;
+    CHECK(check(p, model).empty());
+    p.riders[0].max_ride = ride - 1;
+    CHECK(mentions(check(p, model), "is longer than"));
+  }
+  SECTION("a rider on board is counted from the moment of the pickup") {
+    auto p = valid_plan();
+    p.riders[0].on_board = true;
+    p.schedules[0].erase(p.schedules[0].begin());
+    auto const arrival = p.schedules[0][1].arrival;  // D0
+    p.riders[0].picked_up_at = arrival - 2'000;
+    CHECK(check(p, model).empty());
+    p.riders[0].picked_up_at = arrival - 2'001;
+    CHECK(mentions(check(p, model), "is longer than"));
+  }
   SECTION("seats and wheelchair spaces") {
     auto p = valid_plan();
     p.vehicles[0].seats = 1;
@@ -108,6 +126,7 @@ TEST_CASE("validator: each broken rule is reported") {
   SECTION("rider already on board") {
     auto p = valid_plan();
     p.riders[0].on_board = true;
+    p.riders[0].picked_up_at = p.schedules[0][0].begin;
     CHECK(mentions(check(p, model), "who is on board"));
     p.schedules[0].erase(p.schedules[0].begin());
     CHECK(check(p, model).empty());

@@ -57,7 +57,8 @@ TEST_CASE("hand-checked fares: Hachinohe 八戸駅 -> 本八戸駅, three buses"
   auto const row = read_rule(path, 55515);
   CHECK(row.text == R"("F370","八戸駅（西高校）線","Z509-01","Z800-02","")");
   CHECK(row.price == 370.0);
-  nebuta::raptor::router r{tt};
+  nebuta::raptor::index const idx{tt};
+  nebuta::raptor::router r{idx};
   nebuta::raptor::options opt;
   opt.gtfs_literal = true;
   opt.walk_radius_m = 0;

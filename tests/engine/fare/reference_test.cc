@@ -31,7 +31,8 @@ void compare(feed_case const& fc, unsigned n_journeys) {
   auto const loaded = gtfs_import::load({{"f", path}});
   auto const& tt = loaded.tt;
   v1_reference const ref{path};
-  raptor::router router{tt};
+  raptor::index const idx{tt};
+  raptor::router router{idx};
   std::vector<stop_idx> served;
   for (auto s = stop_idx{0U}; s.v() < tt.n_stops(); ++s) {
     if (!tt.stop_routes[s].empty()) served.push_back(s);

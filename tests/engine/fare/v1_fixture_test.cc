@@ -175,7 +175,7 @@ TEST_CASE("fares v1: the cheapest matching fare, agencies, transfer counts", "[f
   CHECK(ab.total() == 2.60 + 1.00);
 }
 
-TEST_CASE("fares v1: yen have no minor unit; unknown references are reported", "[fare][v1]") {
+TEST_CASE("fares v1: yen have no minor unit, unknown references are reported", "[fare][v1]") {
   auto f = base();
   f["fare_attributes.txt"] =
       "fare_id,price,currency_type,payment_method,transfers,transfer_duration\n"

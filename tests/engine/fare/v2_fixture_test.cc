@@ -108,7 +108,7 @@ TEST_CASE("fares v2: networks without rule_priority, transfer rules of every typ
   CHECK(down.total() == Approx(4.50));
 }
 
-TEST_CASE("fares v2: rule_priority, areas with stations, timeframes; v2 wins over v1", "[fare][v2]") {
+TEST_CASE("fares v2: rule_priority, areas with stations, timeframes, v2 wins over v1", "[fare][v2]") {
   auto f = base();
   // Area "center" is station C: its platforms S1 and S2. S3 is in both areas.
   f["areas.txt"] = "area_id,area_name\ncenter,Center\nout,Outskirts\n";

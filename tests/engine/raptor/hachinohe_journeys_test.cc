@@ -50,7 +50,8 @@ nebuta::raptor::options literal() {
 TEST_CASE("hachinohe: 八戸駅 -> 本八戸駅 on a weekday morning", "[raptor][hachinohe][shared_data]") {
   NEBUTA_REQUIRE_DATASET(path, "jp-hachinohe-citybus");
   auto const& tt = hachinohe(path);
-  nebuta::raptor::router r{tt};
+  nebuta::raptor::index const idx{tt};
+  nebuta::raptor::router r{idx};
   auto const from = *tt.find_stop("509-01"), to = *tt.find_stop("552-01");
   // Wed 2026-04-08, 08:00. 552-01 (本八戸駅) is only a terminus of trips starting or ending there,
   // so no bus from 八戸駅 goes straight there:
@@ -83,7 +84,8 @@ TEST_CASE("hachinohe: 八戸駅 -> 本八戸駅 on a weekday morning", "[raptor]
 TEST_CASE("hachinohe: the same on a national holiday, one transfer", "[raptor][hachinohe][shared_data]") {
   NEBUTA_REQUIRE_DATASET(path, "jp-hachinohe-citybus");
   auto const& tt = hachinohe(path);
-  nebuta::raptor::router r{tt};
+  nebuta::raptor::index const idx{tt};
+  nebuta::raptor::router r{idx};
   auto const from = *tt.find_stop("509-01"), to = *tt.find_stop("552-01");
   // Wed 2026-04-29 (昭和の日): calendar_dates removes 1_平日 and adds 2_日祝.
   //   2-日祝-600211-1  509-01 08:20 -> 255-01 新荒町 08:37
@@ -115,7 +117,8 @@ TEST_CASE("hachinohe: a late-evening query is answered with the next morning's f
           "[raptor][hachinohe][shared_data]") {
   NEBUTA_REQUIRE_DATASET(path, "jp-hachinohe-citybus");
   auto const& tt = hachinohe(path);
-  nebuta::raptor::router r{tt};
+  nebuta::raptor::index const idx{tt};
+  nebuta::raptor::router r{idx};
   auto const from = *tt.find_stop("509-01"), to = *tt.find_stop("621-01");
   // Wed 2026-04-08, 23:00: the last bus from 509-01 left at 22:20. The first on Thursday is
   //   1-平日-600451-1  509-01 07:00 -> 621-01 八戸中心街ターミナル（三日町） 07:22

@@ -49,10 +49,12 @@ class mini_feed {
   }
 
   void add_trip(std::string const& id, std::vector<mini_stop_time> const& times,
-                std::string const& service = "all", std::uint8_t wheelchair = 0) {
+                std::string const& service = "all", std::uint8_t wheelchair = 0, std::string const& block = "",
+                std::string const& line = "L") {
     build::trip t;
     t.id = keep(id);
-    t.line_id = "L";
+    t.line_id = keep(line);
+    t.block_id = keep(block);
     t.service_id = keep(service);
     t.headsign = "H";
     t.wheelchair_accessible = wheelchair;
@@ -71,8 +73,23 @@ class mini_feed {
     }
   }
 
+  void add_line(std::string const& id) { f_.lines.push_back({{1}, keep(id), "A", keep(id), keep("Line " + id), "", "", 3}); }
+
   void add_transfer(std::string const& from, std::string const& to, std::uint32_t seconds) {
-    f_.transfers.push_back({{1}, keep(from), keep(to), 2, seconds});
+    build::transfer t;
+    t.from_stop = keep(from);
+    t.to_stop = keep(to);
+    t.transfer_type = 2;
+    t.min_transfer_time = seconds;
+    f_.transfers.push_back(t);
+  }
+  // transfers.txt linked trips: type 4 (stay on board) or 5 (alight and board again).
+  void add_trip_link(std::string const& from_trip, std::string const& to_trip, std::uint8_t type) {
+    build::transfer t;
+    t.from_trip = keep(from_trip);
+    t.to_trip = keep(to_trip);
+    t.transfer_type = type;
+    f_.transfers.push_back(t);
   }
 
   timetable compile(float walk_radius = 1000.0F) const {

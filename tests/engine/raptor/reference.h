@@ -1,7 +1,8 @@
 // An independent reference for the GTFS-literal journey semantics, written directly from the
 // builder's *input* records (not from the compiled timetable): its own service-day evaluation,
-// interpolation, frequency expansion and footpath generation, and a Connection Scan with one
-// label per (stop, number of vehicle legs). Simple over fast.
+// interpolation, frequency expansion and footpath generation, stay-seated continuations (block_id
+// and linked trips), and a Connection Scan with one label per (stop, number of vehicle legs).
+// Simple over fast.
 #pragma once
 
 #include <algorithm>
@@ -45,6 +46,7 @@ class network {
     std::string id;
     std::optional<std::pair<double, double>> coord;
     bool served{false};
+    std::string place;  // parent station, else the stop itself
   };
   struct connection {
     std::int64_t dep, arr;
@@ -60,6 +62,10 @@ class network {
   std::vector<std::vector<std::pair<std::uint32_t, std::int64_t>>> footpaths;
   std::uint32_t n_inst{0};
   std::vector<std::string> inst_trip;  // for messages: trip id @ shift
+  // Per trip instance: the instances a rider on it may have stayed seated from, and the id of
+  // its last connection.
+  std::vector<std::vector<std::uint32_t>> seated_from;
+  std::vector<std::uint32_t> last_conn;
 
   network(std::vector<build::feed> const& feeds, date_t day, double walk_radius_m, double speed) {
     for (auto f = 0U; f < feeds.size(); ++f) {
@@ -67,7 +73,7 @@ class network {
         auto const key = std::pair{f, std::string{s.id}};
         if (stop_of.contains(key)) continue;
         stop_of[key] = static_cast<std::uint32_t>(stops.size());
-        stop_rec r{f, std::string{s.id}, std::nullopt, false};
+        stop_rec r{f, std::string{s.id}, std::nullopt, false, std::string{s.parent_id.empty() ? s.id : s.parent_id}};
         if (s.coord) r.coord = std::pair{s.coord->lat, s.coord->lon};
         stops.push_back(r);
       }
@@ -229,6 +235,14 @@ class network {
       bool board, alight;
     };
     std::vector<row> trip_rows;
+    struct run {
+      std::uint32_t inst;
+      int service_day;  // -1: D-1, 0: D
+      std::string_view block, trip;
+      std::int64_t start, end;
+      std::uint32_t first, last;
+    };
+    std::vector<run> runs;
     for (auto const& trip : feed.trips) {
       auto const ri = rows.find(trip.id);
       if (ri == rows.end()) continue;
@@ -274,7 +288,10 @@ class network {
       for (auto i = *first_timed; i <= *last_timed; ++i) {
         auto const stop = find(f, sts[i]->stop_id);
         if (!stop) continue;
-        auto const [a, d] = *times[i];
+        auto [a, d] = *times[i];
+        // Nobody arrives at a trip's first stop nor leaves its last: their other time is moot.
+        if (i == *first_timed && a > d) a = d;
+        if (i == *last_timed && a > d) d = a;
         if (a < last || d < a) ok = false;
         last = d;
         trip_rows.push_back({*stop, a, d, sts[i]->pickup_type != 1U, sts[i]->drop_off_type != 1U});
@@ -300,6 +317,12 @@ class network {
           auto const total = shift + day_shift * 86'400LL;
           auto const inst = n_inst++;
           inst_trip.push_back(std::string{trip.id} + "@" + std::to_string(total));
+          seated_from.emplace_back();
+          last_conn.push_back(static_cast<std::uint32_t>(conns.size() + trip_rows.size()) - 2U);
+          if (fi == freqs.end() && trip_rows.size() >= 2U) {
+            runs.push_back({inst, day_shift, trip.block_id, trip.id, trip_rows.front().dep + total,
+                            trip_rows.back().arr + total, trip_rows.front().stop, trip_rows.back().stop});
+          }
           for (auto i = 0U; i + 1 < trip_rows.size(); ++i) {
             conns.push_back({trip_rows[i].dep + total, trip_rows[i + 1].arr + total, trip_rows[i].stop,
                              trip_rows[i + 1].stop, inst, i, static_cast<std::uint32_t>(conns.size()),
@@ -307,6 +330,51 @@ class network {
           }
         }
       }
+    }
+
+    // Stay seated. GTFS: trips of one block_id on one service day, in order of their first
+    // departure (the next day's after them), each continuing into the next when it starts where
+    // the other ends, not before. Linked trips (transfers.txt type 4 / 5) replace the blocks for
+    // the trips they name; type 4 links on the same service day when the times allow, else into
+    // the next day's run.
+    std::map<std::string_view, std::vector<std::pair<std::string_view, std::uint8_t>>> links_from;
+    std::map<std::string_view, bool> linked_to;
+    for (auto const& t : feed.transfers) {
+      if ((t.transfer_type != 4 && t.transfer_type != 5) || t.from_trip.empty() || t.to_trip.empty()) continue;
+      links_from[t.from_trip].emplace_back(t.to_trip, t.transfer_type);
+      linked_to[t.to_trip] = true;
+    }
+    std::map<std::string_view, std::vector<run const*>> by_block;
+    for (auto const& c : runs) {
+      if (!c.block.empty()) by_block[c.block].push_back(&c);
+    }
+    for (auto const& a : runs) {
+      if (links_from.contains(a.trip)) {
+        for (auto const& [to, type] : links_from[a.trip]) {
+          if (type != 4) continue;
+          run const* same = nullptr;
+          run const* next = nullptr;
+          for (auto const& c : runs) {
+            if (c.trip != to) continue;
+            if (c.service_day == a.service_day && c.start >= a.end) same = &c;
+            if (c.service_day == a.service_day + 1) next = &c;
+          }
+          if (same != nullptr) seated_from[same->inst].push_back(a.inst);
+          else if (next != nullptr) seated_from[next->inst].push_back(a.inst);
+        }
+        continue;
+      }
+      if (a.block.empty()) continue;
+      run const* succ = nullptr;
+      auto tie = false;
+      for (auto const* c : by_block[a.block]) {
+        if ((c->service_day != a.service_day && c->service_day != a.service_day + 1) || c == &a) continue;
+        tie = tie || c->start == a.start;  // two runs of one vehicle at once: no order to trust
+        if (c->start > a.start && (succ == nullptr || c->start < succ->start)) succ = c;
+      }
+      if (tie || succ == nullptr || linked_to.contains(succ->trip) || succ->start < a.end) continue;
+      if (stops[succ->first].place != stops[a.last].place) continue;
+      seated_from[succ->inst].push_back(a.inst);
     }
   }
 
@@ -352,6 +420,14 @@ class network {
       k = on_[c.id - 1];
       b = board_[c.id - 1];
     }
+    if (c.seq == 0U && seated_) {
+      for (auto const p : seated_from[c.inst]) {
+        if (on_[last_conn[p]] < k) {
+          k = on_[last_conn[p]];
+          b = board_[last_conn[p]];
+        }
+      }
+    }
     if (c.board && any_ready_[c.from] <= c.dep) {
       for (auto j = 0U; j < kk_ && j < k && j + 1 <= max_legs; ++j) {
         auto const r = ride_[c.from * kk_ + j];
@@ -385,6 +461,9 @@ class network {
   std::vector<std::int64_t> ride_, foot_;
   std::vector<std::int64_t> any_ready_;  // lower bound of the ready time over all leg counts
   std::int64_t slack_{0};
+ public:
+  bool seated_{true};  // false: every trip is boarded on its own (options::stay_seated)
+ private:
   std::vector<std::uint8_t> on_;
   std::vector<std::uint32_t> board_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> ride_from_;

@@ -22,7 +22,8 @@ TEST_CASE("raptor: queries do not allocate in the steady state", "[alloc]") {
   std::vector<build::feed> inputs{gtfs_import::to_build_feed(src, "hachinohe")};
   auto const tt = build::compile(inputs, {}, [](build::problem const&) {});
   date_t const date = std::chrono::year{2026} / 4 / 8;
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   std::vector<stop_idx> served;
   for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
     if (!tt.stop_routes[s].empty()) served.push_back(s);

@@ -1,4 +1,4 @@
-// Golden answers on tiny inline timetables.
+// Golden answers on tiny inline timetables; journeys are compared whole, as text (to_string).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -45,7 +45,8 @@ TEST_CASE("raptor: overnight trips of the previous day are used, shifted by a da
   f.add_date("prev_only", day - std::chrono::days{1}, 1);
   f.add_trip("night", {{"A", hm(23, 30)}, {"B", hm(24, 10)}, {"C", hm(24, 30)}}, "prev_only");
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
 
   auto const res = r.earliest_arrival(place::at_stop(S(tt, "B")), place::at_stop(S(tt, "C")), day,
                                       hm(0, 5), literal());
@@ -54,9 +55,9 @@ TEST_CASE("raptor: overnight trips of the previous day are used, shifted by a da
   CHECK(res.legs == 1U);
   journey j;
   REQUIRE(r.reconstruct(1, j));
-  REQUIRE(j.legs.size() == 1U);
-  CHECK(j.legs[0].day_offset == -1);
-  CHECK(j.legs[0].start == hm(0, 10));
+  CHECK(to_string(tt, j) == R"(00:10-00:30, 1 ride
+  00:10-00:30 ride night@-1d B -> C
+)");
 
   // Too late for the night trip; in literal mode D's own trips of "prev_only" do not run.
   CHECK_FALSE(r.earliest_arrival(place::at_stop(S(tt, "B")), place::at_stop(S(tt, "C")), day,
@@ -69,7 +70,8 @@ TEST_CASE("raptor: a trip after midnight of D keeps its time past 24:00") {
   add_far_stops(f, {"A", "B"});
   f.add_trip("late", {{"A", hm(24, 10)}, {"B", hm(24, 40)}});
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   // At 00:20 of D the trip of D-1 (00:10 shifted) is gone, the trip of D leaves at 24:10.
   auto const res = r.earliest_arrival(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "B")), day,
                                       hm(0, 20), literal());
@@ -83,7 +85,8 @@ TEST_CASE("raptor: the next day's first trip is found outside literal mode") {
   f.add_trip("morning", {{"A", hm(6, 40)}, {"B", hm(6, 55)}});
   f.add_trip("evening", {{"A", hm(22, 0)}, {"B", hm(22, 15)}});
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   auto const a = place::at_stop(S(tt, "A"));
   auto const b = place::at_stop(S(tt, "B"));
 
@@ -95,9 +98,9 @@ TEST_CASE("raptor: the next day's first trip is found outside literal mode") {
   CHECK(res.time == seconds_per_day + hm(6, 55));
   journey j;
   REQUIRE(r.reconstruct(res.legs, j));
-  REQUIRE(j.legs.size() == 1U);
-  CHECK(j.legs[0].day_offset == 1);
-  CHECK(j.legs[0].start == seconds_per_day + hm(6, 40));
+  CHECK(to_string(tt, j) == R"(06:40+1d-06:55+1d, 1 ride
+  06:40+1d-06:55+1d ride morning@+1d A -> B
+)");
 
   normal.extra_days = 0;
   CHECK_FALSE(r.earliest_arrival(a, b, day, hm(23, 0), normal).reachable);
@@ -114,7 +117,8 @@ TEST_CASE("raptor: boarding and alighting are forbidden by pickup_type and drop_
   f.add_trip("t1", {{"A", hm(8, 0)}, {"B", hm(8, 10), 1, 1}, {"C", hm(8, 20)}});
   f.add_trip("t2", {{"A", hm(9, 0)}, {"B", hm(9, 10)}, {"C", hm(9, 20)}});
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   auto const a = place::at_stop(S(tt, "A"));
   auto const b = place::at_stop(S(tt, "B"));
   auto const c = place::at_stop(S(tt, "C"));
@@ -135,7 +139,8 @@ TEST_CASE("raptor: transfer slack applies only between two vehicle legs") {
   f.add_trip("t4", {{"Y", hm(8, 0)}, {"X", hm(8, 9)}});
   f.add_transfer("X", "B", 60);
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   auto const a = place::at_stop(S(tt, "A"));
   auto const b = place::at_stop(S(tt, "B"));
   auto const c = place::at_stop(S(tt, "C"));
@@ -157,16 +162,12 @@ TEST_CASE("raptor: transfer slack applies only between two vehicle legs") {
   CHECK(res.legs == 2U);
   journey j;
   REQUIRE(r.reconstruct(2, j));
-  REQUIRE(j.legs.size() == 3U);
-  CHECK(j.legs[0].kind == leg_kind::ride);
-  CHECK(j.legs[1].kind == leg_kind::walk);
-  CHECK(j.legs[1].walk == walk_kind::footpath);
-  CHECK(j.legs[1].start == hm(8, 9));
-  CHECK(j.legs[1].end == hm(8, 10));
-  CHECK(j.legs[2].kind == leg_kind::ride);
-  CHECK(j.legs[2].from == S(tt, "B"));
-  CHECK(j.departure == hm(8, 0));
-  CHECK(j.arrival == hm(8, 30));
+  // X and B are 0.02 degrees of latitude apart: 2,224 m (the footpath's 60 s is the feed's).
+  CHECK(to_string(tt, j) == R"(08:00-08:30, 2 rides
+  08:00-08:09 ride t4 Y -> X
+  08:09-08:10 walk footpath X -> B 2224 m
+  08:11-08:30 ride t2 B -> C
+)");
 
   // Arrive-by mirrors it.
   auto const back = r.latest_departure(a, c, day, hm(8, 40), literal(120));
@@ -175,7 +176,7 @@ TEST_CASE("raptor: transfer slack applies only between two vehicle legs") {
   CHECK(r.latest_departure(a, c, day, hm(8, 39), literal(120)).time == hm(8, 0) - seconds_per_day);
 }
 
-TEST_CASE("raptor: never two footpaths in a row; a single footpath is a journey") {
+TEST_CASE("raptor: never two footpaths in a row, a single footpath is a journey") {
   mini_feed f;
   add_far_stops(f, {"A", "B", "C", "D", "E"});
   f.add_transfer("A", "B", 60);
@@ -183,7 +184,8 @@ TEST_CASE("raptor: never two footpaths in a row; a single footpath is a journey"
   f.add_trip("t", {{"C", hm(8, 5)}, {"D", hm(8, 20)}});
   f.add_trip("s", {{"E", hm(8, 0)}, {"A", hm(8, 2)}});
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   auto const p = [&](char const* id) { return place::at_stop(S(tt, id)); };
 
   auto res = r.earliest_arrival(p("A"), p("B"), day, hm(8, 0), literal());
@@ -211,7 +213,8 @@ TEST_CASE("raptor: walking links within the radius, duration ceil(distance / spe
   f.add_stop("C", 35.1, 139.0);
   f.add_trip("t", {{"B", hm(8, 0)}, {"C", hm(8, 30)}});
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   auto const a = place::at_stop(S(tt, "A"));
   auto const c = place::at_stop(S(tt, "C"));
   CHECK_FALSE(r.earliest_arrival(a, c, day, hm(7, 0), literal(0, 0.0)).reachable);
@@ -234,12 +237,13 @@ TEST_CASE("raptor: walking links within the radius, duration ceil(distance / spe
   CHECK(cr.legs == 1U);
   journey j;
   REQUIRE(r.reconstruct(1, j));
-  REQUIRE(j.legs.size() == 3U);
-  CHECK(j.legs[0].walk == walk_kind::access);
-  CHECK(j.legs[2].walk == walk_kind::egress);
-  CHECK(j.legs[0].end == hm(8, 0));
+  // 0.0005 degrees of latitude (55.6 m) on foot at each end: ceil(55.6 / 1.2) = 47 s.
+  CHECK(to_string(tt, j) == R"(07:59:13-08:30:47, 1 ride
+  07:59:13-08:00 walk access (place) -> B 56 m
+  08:00-08:30 ride t B -> C
+  08:30-08:30:47 walk egress C -> (place) 56 m
+)");
   CHECK(j.arrival == cr.time);
-  CHECK(cr.time > hm(8, 30));
 }
 
 TEST_CASE("raptor: wheelchair mode uses accessible stops and trips only") {
@@ -251,7 +255,8 @@ TEST_CASE("raptor: wheelchair mode uses accessible stops and trips only") {
   f.add_trip("w1", {{"A", hm(8, 30)}, {"B", hm(8, 40)}}, "all", 1);
   f.add_trip("w2", {{"A", hm(8, 0)}, {"C", hm(8, 40)}}, "all", 1);
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   auto const a = place::at_stop(S(tt, "A"));
   auto const b = place::at_stop(S(tt, "B"));
   auto const c = place::at_stop(S(tt, "C"));
@@ -281,7 +286,8 @@ TEST_CASE("raptor: wheelchair with unknown allowed excludes only the value 2") {
     f.add_trip("t" + n, {{"F" + n, hm(8, 0)}, {"T" + n, hm(8, 10)}}, "all", combos[i].trip);
   }
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   for (std::size_t i = 0; i < combos.size(); ++i) {
     auto const n = std::to_string(i);
     auto const from = place::at_stop(S(tt, "F" + n));
@@ -306,7 +312,8 @@ TEST_CASE("raptor: Pareto set keeps the slower journey with fewer legs") {
   f.add_trip("f1", {{"A", hm(8, 5)}, {"B", hm(8, 20)}});
   f.add_trip("f2", {{"B", hm(8, 25)}, {"C", hm(8, 50)}});
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   auto const res = r.earliest_arrival(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "C")), day,
                                       hm(7, 0), literal());
   REQUIRE(res.pareto.size() == 2U);
@@ -316,9 +323,14 @@ TEST_CASE("raptor: Pareto set keeps the slower journey with fewer legs") {
   CHECK(res.pareto[1].time == hm(8, 50));
   journey j;
   REQUIRE(r.reconstruct(1, j));
-  CHECK(j.rides == 1U);
+  CHECK(to_string(tt, j) == R"(08:00-09:30, 1 ride
+  08:00-09:30 ride slow A -> C
+)");
   REQUIRE(r.reconstruct(2, j));
-  CHECK(j.rides == 2U);
+  CHECK(to_string(tt, j) == R"(08:05-08:50, 2 rides
+  08:05-08:20 ride f1 A -> B
+  08:25-08:50 ride f2 B -> C
+)");
   std::vector<stop_visit> visits;
   ride_stops(tt, j.legs[0], visits, true);
   REQUIRE(visits.size() == 2U);
@@ -346,7 +358,8 @@ TEST_CASE("raptor: minimum change time per stop outside literal mode") {
   f.add_trip("t3", {{"B", hm(8, 11)}, {"C", hm(8, 40)}});
   f.add_trip("t4", {{"B", hm(8, 20)}, {"C", hm(8, 50)}});
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   auto const a = place::at_stop(S(tt, "A"));
   auto const c = place::at_stop(S(tt, "C"));
   options o;  // default change time 60 s
@@ -370,7 +383,8 @@ TEST_CASE("raptor: McRAPTOR keeps a slower journey with less walking") {
   f.add_trip("c_to_d", {{"C", hm(8, 45)}, {"D", hm(9, 0)}});
   f.add_trip("slow", {{"A", hm(8, 30)}, {"D", hm(9, 30)}});
   auto const tt = f.compile();
-  router r{tt};
+  index const idx{tt};
+  router r{idx};
   options o;
   o.walk_radius_m = 300.0;
   o.default_min_change_s = 0;
@@ -391,16 +405,78 @@ TEST_CASE("raptor: McRAPTOR keeps a slower journey with less walking") {
   CHECK(out[2].walk_s == 0);
   journey j;
   REQUIRE(r.reconstruct_walk_pareto(0, j));
-  REQUIRE(j.legs.size() == 2U);
-  CHECK(j.legs[0].kind == leg_kind::walk);
-  CHECK(j.legs[0].end == hm(8, 10));
-  CHECK(j.arrival == hm(8, 40));
+  // 0.002 degrees (222.4 m) at 1.2 m/s: 186 s, leaving at 08:06:54 for the 08:10 trip.
+  CHECK(to_string(tt, j) == R"(08:06:54-08:40, 1 ride
+  08:06:54-08:10 walk walk_link A -> B 222 m
+  08:10-08:40 ride from_b B -> D
+)");
   REQUIRE(r.reconstruct_walk_pareto(2, j));
-  CHECK(j.rides == 2U);
-  CHECK(j.arrival == hm(9, 0));
+  CHECK(to_string(tt, j) == R"(08:20-09:00, 2 rides
+  08:20-08:40 ride from_a A -> C
+  08:45-09:00 ride c_to_d C -> D
+)");
 
   // The plain search agrees on the best arrival per number of legs.
   auto const ea = r.earliest_arrival(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "D")), day, hm(8, 0), o);
   REQUIRE(ea.pareto.size() == 1U);
   CHECK(ea.pareto[0].time == hm(8, 40));
+}
+
+TEST_CASE("raptor: extra access and egress edges compete with walking and come back as access legs") {
+  // A -> B -> C on one trip. The origin is 11 km from every stop, reached only by an extra edge
+  // to A (10 min, tag 7); the destination is 11 km away too, with extra edges from C (5 min,
+  // tag 8) and from B (25 min, tag 9): C wins (08:35 against 08:40).
+  mini_feed f;
+  add_far_stops(f, {"A", "B", "C"});
+  f.add_trip("t", {{"A", hm(8, 0)}, {"B", hm(8, 15)}, {"C", hm(8, 30)}});
+  auto const tt = f.compile();
+  index const idx{tt};
+  router r{idx};
+  std::vector<access_edge> const out{{S(tt, "A"), 600, 0.0F, 7U}};
+  std::vector<access_edge> const in{{S(tt, "C"), 300, 0.0F, 8U}, {S(tt, "B"), 1500, 0.0F, 9U}};
+  auto const from = place::at_coord({35.1, 139.0}, out);
+  auto const to = place::at_coord({35.2, 139.0}, in);
+  options o;
+  auto const res = r.earliest_arrival(from, to, day, hm(7, 0), o);
+  REQUIRE(res.reachable);
+  CHECK(res.time == hm(8, 35));
+  journey j;
+  REQUIRE(r.reconstruct(res.legs, j));
+  CHECK(to_string(tt, j) == R"(07:50-08:35, 1 ride
+  07:50-08:00 access tag 7 (place) -> A 0 m
+  08:00-08:30 ride t A -> C
+  08:30-08:35 access tag 8 C -> (place) 0 m
+)");
+
+  // Arrive-by leaves the destination over the same edges.
+  auto const back = r.latest_departure(from, to, day, hm(9, 0), o);
+  REQUIRE(back.reachable);
+  CHECK(back.time == hm(7, 50));
+  REQUIRE(r.reconstruct(back.legs, j));
+  CHECK(to_string(tt, j) == R"(07:50-08:35, 1 ride
+  07:50-08:00 access tag 7 (place) -> A 0 m
+  08:00-08:30 ride t A -> C
+  08:30-08:35 access tag 8 C -> (place) 0 m
+)");
+
+  // A range lists the departure; McRAPTOR counts no walking on the edges.
+  std::vector<range_entry> entries;
+  r.range(from, to, day, hm(7, 0), hm(9, 0), o, entries);
+  REQUIRE(entries.size() == 1U);
+  CHECK(entries[0].departure == hm(7, 50));
+  CHECK(entries[0].arrival == hm(8, 35));
+  std::vector<walk_pareto_entry> mc;
+  r.walk_pareto(from, to, day, hm(7, 0), o, mc);
+  REQUIRE(mc.size() == 1U);
+  CHECK(mc[0].arrival == hm(8, 35));
+  CHECK(mc[0].walk_s == 0);
+  REQUIRE(r.reconstruct_walk_pareto(0, j));
+  CHECK(to_string(tt, j) == R"(07:50-08:35, 1 ride
+  07:50-08:00 access tag 7 (place) -> A 0 m
+  08:00-08:30 ride t A -> C
+  08:30-08:35 access tag 8 C -> (place) 0 m
+)");
+
+  // Without its edges the destination is out of walking reach.
+  CHECK_FALSE(r.earliest_arrival(from, place::at_coord({35.2, 139.0}), day, hm(7, 0), o).reachable);
 }

@@ -3,6 +3,7 @@
 // earliest-arrival queries.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -15,43 +16,19 @@
 #include "nebuta/raptor/tight.h"
 #include "reference.h"
 #include "shared_data.h"
+#include "shared_feeds.h"
 
 using namespace nebuta;
 using namespace nebuta::raptor;
+using test::feed_case;
+using test::feed_cases;
+using test::load_case;
+using test::loaded_feeds;
+using test::parse_date;
 
 namespace {
 
 constexpr unsigned ref_max_legs = 16;
-
-struct loaded_feeds {
-  std::vector<gtfs::feed> sources;
-  std::vector<build::feed> inputs;
-  timetable tt;
-  std::vector<stop_idx> stop_of_ref;  // reference stop -> timetable stop (invalid if absent)
-};
-
-date_t parse_date(char const* s) {
-  int y = 0, m = 0, d = 0;
-  std::sscanf(s, "%d-%d-%d", &y, &m, &d);
-  return std::chrono::year{y} / std::chrono::month{static_cast<unsigned>(m)} /
-         std::chrono::day{static_cast<unsigned>(d)};
-}
-
-std::unique_ptr<loaded_feeds> load(std::vector<std::filesystem::path> const& paths) {
-  auto l = std::make_unique<loaded_feeds>();
-  gtfs::read_options ro;
-  ro.shapes = false;
-  ro.fares = false;
-  l->sources.reserve(paths.size());
-  for (auto const& p : paths) l->sources.push_back(gtfs::read_feed(p, ro));
-  for (auto i = 0U; i < paths.size(); ++i) {
-    l->inputs.push_back(gtfs_import::to_build_feed(l->sources[i], paths[i].filename().string()));
-  }
-  build::options bo;
-  bo.walk_link_radius_m = 1000.0F;
-  l->tt = build::compile(l->inputs, bo, [](build::problem const&) {});
-  return l;
-}
 
 std::string describe(loaded_feeds const& l, test::ref::network const& net, std::uint32_t from,
                      std::uint32_t to, seconds_t t, seconds_t slack) {
@@ -68,30 +45,14 @@ struct query {
   seconds_t slack;
 };
 
-struct feed_case {
-  char const* name;
-  std::vector<char const*> paths;
-  char const* date;
-};
-
-// The feeds of a case, compiled; null when a dataset is absent (shared_dataset reports it).
-std::unique_ptr<loaded_feeds> load_case(feed_case const& fc) {
-  std::vector<std::filesystem::path> paths;
-  for (auto const* p : fc.paths) {
-    auto const path = test::shared_dataset(p);
-    if (path.empty()) return nullptr;
-    paths.push_back(path);
-  }
-  return load(paths);
-}
-
 // Returns the number of disagreements.
 void compare_with_reference(feed_case const& fc, unsigned n_queries) {
   auto const t0 = std::chrono::steady_clock::now();
   auto const l = load_case(fc);
   if (!l) return;
   auto const date = parse_date(fc.date);
-  router r{l->tt};
+  index const idx{l->tt};
+  router r{idx};
   journey j;
 
   for (auto const radius : {0.0, 300.0}) {
@@ -119,7 +80,7 @@ void compare_with_reference(feed_case const& fc, unsigned n_queries) {
       auto const& v = (rng() % 10 == 0) ? all : served;
       return v[rng() % v.size()];
     };
-    unsigned mismatches = 0, reachable = 0, legs_total = 0;
+    unsigned mismatches = 0, reachable = 0, legs_total = 0, seated = 0;
     std::vector<std::string> examples;
     for (auto q = 0U; q < n_queries; ++q) {
       auto const from = pick();
@@ -145,10 +106,10 @@ void compare_with_reference(feed_case const& fc, unsigned n_queries) {
       }
       // The whole Pareto profile: best arrival with at most k legs, for every k.
       if (ok && full) {
-        auto idx = 0U;
+        auto next = 0U;
         auto best = static_cast<std::int64_t>(test::ref::network::inf);
         for (auto k = 0U; k <= ref_max_legs && ok; ++k) {
-          while (idx < got.pareto.size() && got.pareto[idx].legs <= k) best = got.pareto[idx++].time;
+          while (next < got.pareto.size() && got.pareto[next].legs <= k) best = got.pareto[next++].time;
           ok = best == want.best_with_legs[k];
           if (!ok) why = "pareto k=" + std::to_string(k) + " got " + std::to_string(best) + " want " + std::to_string(want.best_with_legs[k]);
         }
@@ -163,6 +124,7 @@ void compare_with_reference(feed_case const& fc, unsigned n_queries) {
         for (auto const& e : pareto) {
           ok = ok && r.reconstruct(e.legs, j) && j.rides == e.legs && j.arrival == e.time &&
                j.departure >= t;
+          seated += ok && std::any_of(j.legs.begin(), j.legs.end(), [](leg const& lg) { return lg.stay_seated; });
           if (!ok && why.empty()) why = "reconstruct " + std::to_string(e.legs) + ": rides " + std::to_string(j.rides) + " arr " + std::to_string(j.arrival) + " dep " + std::to_string(j.departure);
           for (auto x = 0U; ok && x < j.legs.size(); ++x) {
             auto const& lg = j.legs[x];
@@ -170,12 +132,18 @@ void compare_with_reference(feed_case const& fc, unsigned n_queries) {
             if (x > 0U) {
               auto const& prev = j.legs[x - 1];
               ok = ok && prev.to == lg.from;
-              auto const need = prev.kind == leg_kind::ride && lg.kind == leg_kind::ride ? slack : 0;
+              // Staying on board needs no change time.
+              auto const need = prev.kind == leg_kind::ride && lg.kind == leg_kind::ride && !lg.stay_seated ? slack : 0;
               ok = ok && prev.end + need <= lg.start;
               ok = ok && !(prev.kind == leg_kind::walk && lg.kind == leg_kind::walk);
             }
             if (lg.kind == leg_kind::ride) {
-              ok = ok && l->tt.can_board(lg.route, lg.board_pos) && l->tt.can_alight(lg.route, lg.alight_pos);
+              // A continuation is neither a boarding nor an alighting where the vehicle runs on.
+              auto const seated_on = x + 1 < j.legs.size() && j.legs[x + 1].stay_seated;
+              ok = ok && (lg.stay_seated || l->tt.can_board(lg.route, lg.board_pos)) &&
+                   (seated_on || l->tt.can_alight(lg.route, lg.alight_pos));
+              ok = ok && (!lg.stay_seated || (x > 0U && j.legs[x - 1].kind == leg_kind::ride && lg.board_pos == 0U &&
+                                              j.legs[x - 1].alight_pos + 1U == l->tt.route_stops[j.legs[x - 1].route].size()));
             }
           }
         }
@@ -201,35 +169,10 @@ void compare_with_reference(feed_case const& fc, unsigned n_queries) {
                  << (reachable ? static_cast<double>(legs_total) / reachable : 0.0));
     CHECK(mismatches == 0U);
     WARN(fc.name << " radius " << radius << ": " << mismatches << " mismatches of " << n_queries << ", "
-                 << reachable << " reachable");
+                 << reachable << " reachable, " << seated << " Pareto journeys staying seated");
   }
   WARN(fc.name << ": "
                << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s");
-}
-
-std::vector<feed_case> const& feed_cases() {
-  static std::vector<feed_case> const cases = {
-      {"hachinohe", {"jp-hachinohe-citybus"}, "2026-04-08"},
-      {"hakodate", {"jp-hakodate-citytram"}, "2018-05-15"},
-      {"portliner", {"jp-kobe-portliner-unofficial"}, "2026-05-12"},
-      {"yamanashi", {"jp-yamanashi-bus-2019"}, "2019-08-27"},
-      {"tampa", {"us-tampa-hart-multimodal"}, "2018-07-10"},
-      {"wmata", {"us-dc-wmata-metrorail"}, "2026-05-05"},
-      {"cdmx", {"mx-cdmx-multimodal-frequencies"}, "2018-06-05"},
-      {"portoalegre",
-       {"br-portoalegre-bus-metro-osm/gtfs-eptc-bus", "br-portoalegre-bus-metro-osm/gtfs-trensurb-metro"},
-       "2019-05-14"},
-      {"saopaulo", {"br-saopaulo-frequencies-osm/gtfs-sptrans-sample"}, "2019-05-14"},
-      {"cobb",
-       {"us-cobbcounty-flex-osm/cobblinc-bus-30-only", "us-cobbcounty-flex-osm/marta-bus-856-only"},
-       "2021-11-02"},
-      {"cobb-flex", {"us-cobbcounty-flex-osm/cobblinc-scheduled-deviated-flex"}, "2021-11-02"},
-      {"ctran-flex", {"us-ctran-flex"}, "2025-11-04"},
-      {"aspen-flex", {"us-aspen-flex-on-demand"}, "2021-06-01"},
-      {"caltrain", {"rt-samples/us-caltrain/gtfs"}, "2023-11-07"},
-      {"bart", {"rt-samples/us-bart/gtfs"}, "2019-08-07"},
-  };
-  return cases;
 }
 
 unsigned queries_per_radius() {
@@ -255,8 +198,9 @@ void check_against_repeated_queries(feed_case const& fc, unsigned n_queries) {
   if (!l) return;
   auto const& tt = l->tt;
   auto const date = parse_date(fc.date);
-  router r{tt};
-  router ea{tt};
+  index const idx{tt};
+  router r{idx};
+  router ea{idx};
   std::mt19937_64 rng{42};
   std::vector<stop_idx> served;
   for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
@@ -331,18 +275,19 @@ void check_against_repeated_queries(feed_case const& fc, unsigned n_queries) {
       if (q % 4 == 1) {
         options n;
         n.walk_radius_m = 400.0;
+        n.stay_seated = false;  // McRAPTOR does not ride stay-seated continuations (docs/planner.md)
         auto const t = static_cast<seconds_t>(6 * 3600 + rng() % (14 * 3600));
         r.walk_pareto(from, to, date, t, n, mc);
         auto const a = ea.earliest_arrival(from, to, date, t, n);
         auto ok = true;
         auto best = unreachable_time;
-        auto idx = 0U;
+        auto next = 0U;
         for (auto k = 0U; k <= 8U; ++k) {
           auto mc_best = unreachable_time;
           for (auto const& e : mc) {
             if (e.legs <= k) mc_best = std::min(mc_best, e.arrival);
           }
-          while (idx < a.pareto.size() && a.pareto[idx].legs <= k) best = a.pareto[idx++].time;
+          while (next < a.pareto.size() && a.pareto[next].legs <= k) best = a.pareto[next++].time;
           ok = ok && mc_best == best;
         }
         for (auto i = 0U; i < mc.size(); ++i) {
@@ -450,7 +395,8 @@ void check_tightness(feed_case const& fc, unsigned n_queries) {
   auto const l = load_case(fc);
   if (!l) return;
   auto const date = parse_date(fc.date);
-  router r{l->tt};
+  index const idx{l->tt};
+  router r{idx};
   test::ref::network net{l->inputs, date, 0.0, 1.2};
   std::vector<std::uint32_t> ref_of(l->tt.n_stops(), std::numeric_limits<std::uint32_t>::max());
   std::vector<stop_idx> served;
@@ -515,57 +461,5 @@ TEST_CASE("raptor tight journeys: no later departure reaches the same arrival wi
     if (only != nullptr && std::string_view{only} != fc.name) continue;
     if (only == nullptr && std::string_view{fc.name} != "hachinohe" && std::string_view{fc.name} != "tampa") continue;
     check_tightness(fc, 1000);
-  }
-}
-
-TEST_CASE("raptor timing: earliest arrival and 2-hour range", "[.bench]") {
-  for (auto const& fc : feed_cases()) {
-    auto const name = std::string_view{fc.name};
-    if (name != "hachinohe" && name != "tampa" && name != "portoalegre") continue;
-    if (std::getenv("BENCH_FEED") != nullptr && name != std::getenv("BENCH_FEED")) continue;
-    std::vector<std::filesystem::path> paths;
-    for (auto const* p : fc.paths) paths.push_back(test::shared_dataset(p));
-    if (std::any_of(paths.begin(), paths.end(), [](auto const& p) { return p.empty(); })) return;
-    auto const l = load(paths);
-    auto const& tt = l->tt;
-    auto const date = parse_date(fc.date);
-    router r{tt};
-    std::vector<stop_idx> served;
-    for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
-      if (!tt.stop_routes[s].empty()) served.push_back(s);
-    }
-    std::vector<range_entry> out;
-    auto const* only_mode = std::getenv("BENCH_MODE");
-    for (auto const literal : {true, false}) {
-      for (auto const range : {false, true}) {
-        if (only_mode != nullptr && std::string{only_mode} != std::string{literal ? "literal" : "normal"} + (range ? "-range" : "-ea")) continue;
-        std::mt19937_64 rng{7};
-        std::vector<double> us;
-        options o;
-        o.gtfs_literal = literal;
-        o.walk_radius_m = literal ? 0.0 : 400.0;
-        auto const n = range ? 1000U : 10000U;
-        auto reached = 0U;
-        for (auto q = 0U; q < n + 100; ++q) {
-          auto const from = place::at_stop(served[rng() % served.size()]);
-          auto const to = place::at_stop(served[rng() % served.size()]);
-          auto const t = static_cast<seconds_t>(6 * 3600 + rng() % (14 * 3600));
-          auto const t0 = std::chrono::steady_clock::now();
-          if (range) {
-            r.range(from, to, date, t, t + 7200, o, out);
-            reached += out.empty() ? 0U : 1U;
-          } else {
-            reached += r.earliest_arrival(from, to, date, t, o).reachable ? 1U : 0U;
-          }
-          auto const t1 = std::chrono::steady_clock::now();
-          if (q >= 100) us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
-        }
-        std::sort(us.begin(), us.end());
-
-        std::printf("%-12s %-8s %-6s n=%u reached=%u p50 %.1f us  p90 %.1f us  p99 %.1f us\n", fc.name,
-                    literal ? "literal" : "normal", range ? "range" : "ea", n, reached, us[us.size() / 2],
-                    us[us.size() * 9 / 10], us[us.size() * 99 / 100]);
-      }
-    }
   }
 }

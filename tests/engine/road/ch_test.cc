@@ -10,58 +10,18 @@
 #include "nebuta/road/ch.h"
 #include "nebuta/road/network_model.h"
 #include "nebuta/road/query.h"
+#include "ch_check.h"
 #include "road_fixtures.h"
 
 using namespace nebuta;
 using namespace nebuta::road;
 using road::test::at;
 using road::test::both;
+using road::test::check_all_pairs;
 
 namespace {
 
 road_node_idx n(std::uint32_t v) { return road_node_idx{v}; }
-
-bool same(node_cost const& a, node_cost const& b) {
-  if (a.time_ds != b.time_ds) return false;
-  if (!a.reachable()) return true;
-  return std::abs(a.metres - b.metres) <= 1e-3F + 1e-5F * std::abs(b.metres);
-}
-
-// Checks every pair of g through point_to_point and through the three matrix strategies.
-void check_all_pairs(road_graph const& g) {
-  contraction_hierarchy const ch{g};
-  ch_query q{ch};
-  road_query ref{g};
-  auto const nn = static_cast<std::uint32_t>(g.n_nodes());
-  std::vector<road_node_idx> all;
-  for (std::uint32_t v = 0; v < nn; ++v) all.push_back(n(v));
-  std::vector<node_cost> expected(nn * nn);
-  for (std::uint32_t s = 0; s < nn; ++s) {
-    ref.one_to_many(n(s), all, std::span{expected}.subspan(s * nn, nn));
-  }
-  std::vector<node_cost> got(nn * nn);
-  for (auto const strategy : {matrix_strategy::buckets, matrix_strategy::sweeps, matrix_strategy::automatic}) {
-    q.many_to_many(all, all, got, strategy);
-    for (std::uint32_t i = 0; i < nn * nn; ++i) {
-      INFO("strategy " << static_cast<int>(strategy) << ": " << i / nn << " -> " << i % nn << ": " << got[i].time_ds
-                       << " / " << got[i].metres << " m, Dijkstra " << expected[i].time_ds << " / "
-                       << expected[i].metres << " m");
-      REQUIRE(same(got[i], expected[i]));
-    }
-  }
-  // Lopsided shapes: one row, one column, and the sides swapped.
-  std::vector<node_cost> row(nn);
-  for (std::uint32_t s = 0; s < nn; ++s) {
-    for (auto const strategy : {matrix_strategy::buckets, matrix_strategy::sweeps}) {
-      q.one_to_many(n(s), all, row);
-      q.many_to_many({&all[s], 1}, all, row, strategy);
-      for (std::uint32_t t = 0; t < nn; ++t) REQUIRE(same(row[t], expected[s * nn + t]));
-      q.many_to_many(all, {&all[s], 1}, row, strategy);
-      for (std::uint32_t t = 0; t < nn; ++t) REQUIRE(same(row[t], expected[t * nn + s]));
-    }
-    for (std::uint32_t t = 0; t < nn; ++t) REQUIRE(same(q.point_to_point(n(s), n(t)), expected[s * nn + t]));
-  }
-}
 
 }  // namespace
 
@@ -119,9 +79,7 @@ TEST_CASE("ch: random graphs with one-ways, zero-time arcs and many ties equal D
     // A jittered 9 x 9 grid with some diagonals; few distinct times make equal-time paths common.
     graph_builder b;
     constexpr int side = 9;
-    for (int y = 0; y < side; ++y) {
-      for (int x = 0; x < side; ++x) b.add_node(at(100.0 * x, 100.0 * y));
-    }
+    road::test::add_grid(b, side, 100.0);
     std::uniform_int_distribution<int> time_of{0, 3};
     std::uniform_real_distribution<double> length{50.0, 150.0};
     std::uniform_int_distribution<int> kind{0, 9};

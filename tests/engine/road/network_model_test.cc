@@ -78,7 +78,7 @@ TEST_CASE("road model: snapping to the nearest segment point, with a distance an
   CHECK(wide.snap(at(50, -600)).valid);
 }
 
-TEST_CASE("road model: costs add the offsets; unreachable and invalid points give nullopt", "[road]") {
+TEST_CASE("road model: costs add the offsets, unreachable and invalid points give nullopt", "[road]") {
   road_network_model m{block_with_island()};
   auto const A = m.snap(at(0, 0));
   auto const B = m.snap(at(100, 0));
@@ -109,7 +109,7 @@ TEST_CASE("road model: costs add the offsets; unreachable and invalid points giv
   CHECK(moved.cost(B, A)->seconds == 30);
 }
 
-TEST_CASE("road model: many_to_many equals point queries; the cache answers repeats", "[road]") {
+TEST_CASE("road model: many_to_many equals point queries, the cache answers repeats", "[road]") {
   // Dijkstra mode: many_to_many searches once per source and goes through the cache.
   road_network_model const m{block_with_island(), {.search = road_search::dijkstra}};
   std::vector<snapped_point> pts;

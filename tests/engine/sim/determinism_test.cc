@@ -76,11 +76,15 @@ TEST_CASE("the validator passes after every command of two busy generated days")
   CHECK(outcomes[request_outcome::no_show] > 0);
   CHECK(res.vehicles.size() == 12);  // 6 vehicles x 2 days
   CHECK(res.vehicles[6].id == "v1-d2");
-  // Every served ride kept its promise (the world here causes no lateness except no-shows).
+  // Every served ride kept its promise, no-shows of other riders notwithstanding: pickup inside the
+  // window, drop-off by the promised time, ride within alpha x direct + beta + dwell.
   for (auto const& q : res.requests) {
     if (q.outcome != request_outcome::served) continue;
+    INFO(q.request.id);
     CHECK(*q.pickup_at >= *q.promised_pickup_start);
-    CHECK(*q.dropoff_at > *q.pickup_at);
+    CHECK(*q.pickup_at <= *q.promised_pickup_end);
+    CHECK(*q.dropoff_at <= *q.promised_dropoff_by);
+    CHECK(*q.dropoff_at - *q.pickup_at <= sc.rules.ride_alpha * *q.direct_s + sc.rules.ride_beta + sc.rules.dwell);
   }
   // Events are in time order and onboard never exceeds the largest vehicle.
   for (std::size_t i = 1; i < res.events.size(); ++i) CHECK(res.events[i - 1].time <= res.events[i].time);

@@ -66,7 +66,7 @@ TEST_CASE("csv: quoted fields and doubled quotes", "[csv]") {
   CHECK(rows[0].fields == strings{"a", "say \"hi\"", "\""});
 }
 
-TEST_CASE("csv: commas and newlines inside quotes; the next row keeps its physical line", "[csv]") {
+TEST_CASE("csv: commas and newlines inside quotes, the next row keeps its physical line", "[csv]") {
   auto const rows = read_all("id,name\n1,\"Tokyo, Japan\"\n2,\"two\nlines\nhere\"\n3,after\n");
   REQUIRE(rows.size() == 4);
   CHECK(rows[1].fields == strings{"1", "Tokyo, Japan"});

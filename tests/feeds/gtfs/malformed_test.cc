@@ -74,12 +74,8 @@ void write_feed(fs::path const& dir, files const& f) {
   }
 }
 
-bool has_problem(std::vector<gtfs::problem> const& ps, std::string const& file, std::uint32_t line,
-                 std::string const& kind) {
-  return std::any_of(ps.begin(), ps.end(),
-                     [&](auto const& p) { return p.file == file && p.line == line && p.kind == kind; });
-}
-bool has_problem(std::vector<nebuta::gtfs_import::problem> const& ps, std::string const& file, std::uint32_t line,
+// The reader's and the import's problems are one type (nebuta::problem).
+bool has_problem(std::vector<nebuta::problem> const& ps, std::string const& file, std::uint32_t line,
                  std::string const& kind) {
   return std::any_of(ps.begin(), ps.end(),
                      [&](auto const& p) { return p.file == file && p.line == line && p.kind == kind; });

@@ -1,5 +1,6 @@
 #include "nebuta/dispatch/validate.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace nebuta::dispatch::validate {
@@ -12,6 +13,8 @@ std::string fmt(char const* f, Args... args) {
   std::snprintf(buf, sizeof(buf), f, args...);
   return buf;
 }
+
+long long ll(std::int64_t t) { return static_cast<long long>(t); }
 
 }  // namespace
 
@@ -28,10 +31,12 @@ std::vector<std::string> check(fleet_plan const& plan, road::travel_model const&
     auto const& veh = plan.vehicles[vi];
     auto const& sched = plan.schedules[vi];
     std::vector<char> aboard(n_riders, 0);
+    std::vector<long long> boarded(n_riders, 0);
     int seats = 0, wheelchairs = 0;
     for (std::size_t r = 0; r < n_riders; ++r) {
       if (plan.riders[r].on_board && plan.riders[r].vehicle == vi) {
         aboard[r] = 1;
+        boarded[r] = plan.riders[r].picked_up_at;
         seats += plan.riders[r].seats;
         wheelchairs += plan.riders[r].wheelchairs;
       }
@@ -54,8 +59,8 @@ std::vector<std::string> check(fleet_plan const& plan, road::travel_model const&
       if (!leg) {
         errors.push_back(fmt("V%zu stop %zu: unreachable", vi, k));
       } else if (s.arrival < free_at + leg->seconds) {
-        errors.push_back(fmt("V%zu stop %zu (R%u): arrival %d before %lld (departure + %d s travel)", vi, k, s.rider,
-                             s.arrival, free_at + leg->seconds, leg->seconds));
+        errors.push_back(fmt("V%zu stop %zu (R%u): arrival %lld before %lld (departure + %d s travel)", vi, k, s.rider,
+                             ll(s.arrival), free_at + leg->seconds, leg->seconds));
       }
       if (s.begin < s.arrival) errors.push_back(fmt("V%zu stop %zu: service begins before arrival", vi, k));
       if (s.departure < s.begin + plan.dwell) errors.push_back(fmt("V%zu stop %zu: dwell too short", vi, k));
@@ -65,11 +70,13 @@ std::vector<std::string> check(fleet_plan const& plan, road::travel_model const&
         ++n_pickups[s.rider];
         if (rd.on_board) errors.push_back(fmt("V%zu stop %zu: pickup of R%u who is on board", vi, k, s.rider));
         if (aboard[s.rider]) errors.push_back(fmt("V%zu stop %zu: R%u picked up twice", vi, k, s.rider));
-        if (s.begin < rd.window_start || s.begin > rd.window_end) {
-          errors.push_back(fmt("V%zu stop %zu: pickup of R%u at %d outside promised window [%d, %d]", vi, k, s.rider,
-                               s.begin, rd.window_start, rd.window_end));
+        auto const came = s.arrived ? std::min(s.arrived_at, s.begin) : s.begin;
+        if (s.begin < rd.window_start || came > rd.window_end) {
+          errors.push_back(fmt("V%zu stop %zu: pickup of R%u at %lld outside promised window [%lld, %lld]", vi, k, s.rider,
+                               ll(came), ll(rd.window_start), ll(rd.window_end)));
         }
         aboard[s.rider] = 1;
+        boarded[s.rider] = s.begin;
         seats += rd.seats;
         wheelchairs += rd.wheelchairs;
         if (seats > veh.seats) errors.push_back(fmt("V%zu stop %zu: %d seats used of %d", vi, k, seats, veh.seats));
@@ -80,8 +87,12 @@ std::vector<std::string> check(fleet_plan const& plan, road::travel_model const&
         ++n_dropoffs[s.rider];
         if (!aboard[s.rider]) errors.push_back(fmt("V%zu stop %zu: drop-off of R%u before its pickup", vi, k, s.rider));
         if (s.arrival > rd.latest_dropoff) {
-          errors.push_back(fmt("V%zu stop %zu: drop-off of R%u at %d after promised %d", vi, k, s.rider, s.arrival,
-                               rd.latest_dropoff));
+          errors.push_back(fmt("V%zu stop %zu: drop-off of R%u at %lld after promised %lld", vi, k, s.rider, ll(s.arrival),
+                               ll(rd.latest_dropoff)));
+        }
+        if (aboard[s.rider] && s.arrival - boarded[s.rider] > rd.max_ride) {
+          errors.push_back(fmt("V%zu stop %zu: ride of R%u from %lld to %lld is longer than %d s", vi, k, s.rider,
+                               boarded[s.rider], ll(s.arrival), rd.max_ride));
         }
         aboard[s.rider] = 0;
         seats -= rd.seats;
@@ -93,8 +104,8 @@ std::vector<std::string> check(fleet_plan const& plan, road::travel_model const&
     if (!sched.empty()) {
       auto const home = model.cost(here, model.snap(veh.depot));
       if (!home || free_at + home->seconds > veh.shift_end) {
-        errors.push_back(fmt("V%zu: back at depot at %lld after shift end %d", vi,
-                             home ? free_at + home->seconds : -1LL, veh.shift_end));
+        errors.push_back(fmt("V%zu: back at depot at %lld after shift end %lld", vi,
+                             home ? free_at + home->seconds : -1LL, ll(veh.shift_end)));
       }
     }
     for (std::size_t r = 0; r < n_riders; ++r) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nebuta/gtfs_import/import.h"
+#include "nebuta/timetable/snapshot.h"
 #include "nebuta/timetable/timetable.h"
 
 namespace nebuta::api {
@@ -19,6 +20,7 @@ struct timetable_source {
 
 struct loaded_timetable {
   timetable tt;
+  std::vector<snapshot_section> sections;      // stored beside the timetable; empty for feeds
   std::vector<gtfs_import::problem> problems;  // empty for snapshots
   double load_seconds{0.0};
   bool from_snapshot{false};

@@ -15,7 +15,9 @@
 //                   (inline object), or a string: path of a .geojson file relative to the JSON file;
 //   meeting_points: an array of [lat, lon] pairs, or {"gtfs": "path/to/feed"} (every stop of the
 //                   feed with location_type 0 or empty becomes a meeting point), or a string path of
-//                   a GeoJSON file of Points.
+//                   a GeoJSON file of Points;
+//   holidays:       the service's holidays (for the fleet's `days`): a holiday list file or GTFS
+//                   feed path, {"gtfs": path}, an array of "YYYY-MM-DD", or null (calendar.h).
 // Times are whole seconds, 0 to 366 days; ride_factor >= 1; passenger_weight, max_walk_m >= 0;
 // max_passengers 1..65535; numbers finite; an unknown key is an error. GeoJSON rings must be
 // closed (stored without the closing position); null service_area / meeting_points = none.
@@ -23,7 +25,10 @@
 // MultiPolygon, rings closed, in stored order; meeting points as [lat, lon]).
 //
 // Fleet CSV columns: vehicle_id, seats, wheelchair_spaces (optional, 0), depot_lat, depot_lon,
-// shift_start, shift_end (HH:MM or HH:MM:SS, hours may exceed 23; or integer seconds).
+// shift_start, shift_end (HH:MM or HH:MM:SS, hours may exceed 23; or integer seconds: times of the
+// service date, GTFS's way), days (optional, "daily": on which dates the shift runs, calendar.h).
+// A vehicle may have several rows (e.g. a weekday and a weekend shift); its seats, wheelchair
+// spaces and depot must then be the same on each.
 #pragma once
 
 #include <cstddef>
@@ -34,6 +39,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "nebuta/dispatch/fleet_calendar.h"
 #include "nebuta/dispatch/types.h"
 
 namespace nebuta::drt_config {
@@ -44,13 +50,16 @@ struct config_error : std::runtime_error {
 
 // `base_dir` resolves relative paths inside the object (service_area file, GTFS feed);
 // `source_name` names the object in error messages (usually the file name).
+// The "holidays" key is read into `holidays` when given (and checked either way).
+struct holiday_list;
 dispatch::rules parse_rules(nlohmann::json const& j, std::filesystem::path const& base_dir,
-                            std::string const& source_name);
-dispatch::rules load_rules(std::filesystem::path const& file);
+                            std::string const& source_name, holiday_list* holidays = nullptr);
+dispatch::rules load_rules(std::filesystem::path const& file, holiday_list* holidays = nullptr);
 nlohmann::json rules_to_json(dispatch::rules const& r);
 
 struct fleet {
-  std::vector<dispatch::vehicle_spec> vehicles;
+  std::vector<dispatch::shift_pattern> shifts;     // one per row
+  std::vector<dispatch::vehicle_spec> vehicles;  // one per row: shift times in seconds of the service date
   std::vector<std::string> errors;  // "file:line: reason" for every skipped row
   std::size_t n_skipped{0};
 };

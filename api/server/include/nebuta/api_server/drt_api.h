@@ -8,9 +8,20 @@
 // answers that request and every later write with 503 storage_unavailable (reads still work)
 // until it is restarted, which rebuilds the state from the journal.
 //
-// Time. The dispatcher counts seconds from local midnight of the service date (see
-// service_clock). Every command uses max(now, the largest `now` seen so far), so a clock that
-// steps back never makes time run backwards inside the dispatcher.
+// Time. The dispatcher works on Unix instants and runs any number of days; service_clock turns
+// them into the service zone's dates and times. Every command uses max(now, the largest `now`
+// seen so far), so a clock that steps back never makes time run backwards inside the dispatcher.
+//
+// Fleet. Each dated shift of the fleet's patterns (fleet_calendar.h) is a dispatcher vehicle of
+// its own; the service registers those of every date up to its booking horizon (at start, then as
+// days pass), each once. A vehicle id names all its shifts; its telemetry goes to its current one
+// (the first with stops left, else the first not over yet).
+//
+// Journal. Start-up restores the latest snapshot and replays the commands after it; the service
+// compacts the journal every `compact_every` commands and when it stops, so start-up stays short
+// however long it runs. The travel model's fingerprint is kept in the database: another model is
+// refused unless accept_new_travel_model, which re-plans the open bookings under it and reports
+// the promises that can no longer be kept (startup_notes).
 //
 // Auth. Operator endpoints need `Authorization: Bearer <operator token>` (compared through
 // SHA-256 digests in constant time). An offer answer carries a rider token, HMAC-SHA256 of the
@@ -26,9 +37,12 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
+#include "nebuta/api_server/journey_token.h"
 #include "nebuta/api_server/server.h"
 #include "nebuta/core/time_zone.h"
+#include "nebuta/dispatch/fleet_calendar.h"
 #include "nebuta/dispatch/types.h"
 #include "nebuta/road/travel_model.h"
 
@@ -37,43 +51,63 @@ namespace nebuta::api_server {
 // POSIX seconds now; tests inject their own.
 using unix_clock = std::function<std::int64_t()>;
 
-// Wall clock ↔ service-day seconds, GTFS's way: s = unix - the unix time of "noon minus 12 h"
-// of the service date in the service's zone (local midnight except on a day whose clock change
-// comes before noon), so the planner's and the dispatcher's seconds of a day are the same.
+// Instants ↔ the dates and times people read, in the service's zone. A time of a service date
+// counts GTFS's way: seconds from noon minus 12 h of that date (local midnight except on a day
+// whose clock change comes before noon), so the planner's and the dispatcher's times of a day agree.
 // ISO output carries the zone's offset at each instant (nebuta/core/time_zone.h).
 struct service_clock {
   std::string timezone;
-  std::string service_date;     // YYYY-MM-DD
-  std::int64_t midnight_unix{0};  // the service day's time 0 ("noon minus 12 h")
-  std::int32_t utc_offset_s{0};   // at time 0
   civil::time_zone zone{civil::time_zone::utc()};
 
-  // Throws std::invalid_argument for an unknown zone or a malformed date.
-  static service_clock make(std::string const& timezone, std::string const& service_date);
-  static std::string today(std::string const& timezone, std::int64_t unix_now);
+  // Throws std::invalid_argument for an unknown zone.
+  static service_clock make(std::string const& timezone);
 
-  seconds_t to_service(std::int64_t unix) const;
-  std::int64_t to_unix(seconds_t s) const { return midnight_unix + s; }
-  std::string iso(seconds_t s) const;  // "2026-11-22T09:30:00+09:00"
-  // "H:MM", "HH:MM", "HH:MM:SS", whole seconds, or ISO 8601 (with offset; without one, the wall
-  // time in the service's zone). nullopt when malformed.
-  std::optional<seconds_t> parse(std::string const& text) const;
+  date_t service_date(dispatch::instant t) const;        // the local date of an instant
+  dispatch::instant day_start(date_t d) const;           // time 0 of a service date
+  std::int64_t seconds_of_day(dispatch::instant t) const;  // of its service date
+  std::string iso(dispatch::instant t) const;            // "2026-11-22T09:30:00+09:00"
+  // ISO 8601 with an offset, that instant; without one, the wall time in the service's zone; "H:MM",
+  // "HH:MM", "HH:MM:SS" (hours may exceed 23) or whole seconds, that time of the service date of
+  // `now`. nullopt when malformed or outside 1970..2200.
+  std::optional<dispatch::instant> parse(std::string const& text, dispatch::instant now) const;
+};
+
+// A stop of the loaded timetable as riders and drivers read it.
+struct stop_label {
+  std::string stop_id, name, platform_code;
 };
 
 struct drt_options {
   std::filesystem::path db;
   std::string timezone{"Asia/Tokyo"};
-  std::string service_date;          // used when the database is created; empty: today in `timezone`
   std::string operator_token;        // empty: operator endpoints always answer 401/403
   unsigned reoptimise_every_s{30};   // background re-optimisation period; 0: off
   std::string travel_model_name{"straight_line"};
-  std::size_t max_body_bytes{64 * 1024};
+  std::string travel_model_fingerprint;  // kept in the database; empty: not checked
+  bool accept_new_travel_model{false};
+  std::int64_t compact_every{20'000};  // commands between two snapshots of the journal
+  std::vector<dispatch::shift_pattern> shifts;  // the fleet, registered up to the booking horizon
+  dispatch::holiday_calendar holidays;
+  // Input checks: an earliest pickup this far in the past is invalid_time; a position farther than
+  // max_off_area_m from the service area, or farther from the last one than max_speed_kmh allows
+  // (plus position_jitter_m), is implausible_position.
+  seconds_t past_pickup_tolerance_s{300};
+  double max_off_area_m{5'000.0};
+  double max_speed_kmh{150.0};
+  double position_jitter_m{300.0};
   unix_clock clock;                  // empty: the system clock
-  // Stop id of the loaded timetable → coordinate (empty: stop ids are not accepted).
-  std::function<std::optional<latlon>(std::string const&)> stop_lookup;
+  // The loaded timetable's stops (empty functions: none loaded). A stop id or a stop name in any
+  // language → the stop's coordinate, found as the journey planner finds places (a station: its
+  // first platform); nullopt: no such stop; throws the planner's api_service::api_error when it
+  // cannot decide (ambiguous_place, with its candidates). And the stop
+  // at a meeting point (within 5 m), named in a language chain.
+  std::function<std::optional<latlon>(std::string const& text, std::vector<std::string> const& langs)> stop_lookup;
+  std::function<std::optional<stop_label>(latlon at, std::vector<std::string> const& langs)> stop_at;
+  double walk_speed_kmh{4.8};  // riders' walk to and from meeting points
 };
 
 struct drt_state;  // drt_state.h
+struct call;       // pipeline.h
 
 class drt_service {
  public:
@@ -84,21 +118,35 @@ class drt_service {
   drt_service(drt_service const&) = delete;
   drt_service& operator=(drt_service const&) = delete;
 
-  // Registers every vehicle whose name (vehicle_id) is not in the fleet yet; returns how many.
-  std::size_t add_missing_vehicles(std::span<dispatch::vehicle_spec const> fleet);
+  // Registers the fleet's shifts of every date up to the booking horizon that are not registered
+  // yet; returns how many it added (the service also does this itself as days pass).
+  std::size_t register_shifts();
 
   // Starts / stops the background re-optimisation thread (no-op when the period is 0).
   void start_background();
   void stop_background();
 
   bool owns(std::string_view target) const;  // /v1/drt and below
+  // The answer of the route of the call (the pipeline's router calls this for the server), or
+  // nullopt when the on-demand API has no route of that path.
+  std::optional<http_response> route_call(call& c);
+  // The whole pipeline with the on-demand API's routes alone and the default limits (tests,
+  // fuzzing).
   http_response handle(http_request const& req, endpoint& ep);
 
-  std::size_t n_replayed() const;
-  std::size_t n_vehicles() const;
+  std::size_t n_replayed() const;  // commands applied after the snapshot at start-up
+  std::size_t n_vehicles() const;  // dated shifts registered
   service_clock const& clock() const;
+  // What start-up found worth saying: the snapshot restored, a new travel model and the promises
+  // it breaks.
+  std::vector<std::string> const& startup_notes() const;
+  // Counters of the on-demand API for /metrics (Prometheus text).
+  std::string prometheus_text() const;
   // The rider token of a request id (what the offer answer carried).
   std::string rider_token(std::uint32_t request) const;
+  // The signed token of a planned journey's on-demand legs (journey_token.h), under the same
+  // secret as rider tokens: what /v1/plan hands out and POST /v1/journeys takes back.
+  std::string journey_token(journey_offer const& j) const;
 
  private:
   std::unique_ptr<drt_state> state_;

@@ -33,7 +33,9 @@ struct framed_request {
 // A refusal: the connection is answered with `status` and then closed.
 struct framing_error {
   int status{400};
-  std::string code, message;  // code: an error catalogue code; message: detail in English, ASCII
+  std::string id;   // of the error catalogue (nebuta/api_service/errors.h): "bad_request.bare_lf"
+  std::string arg;  // its argument, if it has one: a limit, or an ASCII excerpt of the client's bytes
+  std::string_view code() const { return std::string_view{id}.substr(0, id.find('.')); }
 };
 
 class request_framer {
@@ -62,7 +64,7 @@ class request_framer {
   std::size_t buffered() const { return buffer_.size(); }
 
  private:
-  state fail(framing_error& err, int status, std::string code, std::string message);
+  state fail(framing_error& err, int status, std::string id, std::string arg = {});
   state parse_head(framing_error& err);
   state read_body(framed_request& out, framing_error& err);
   state read_chunks(framing_error& err);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "nebuta/api_service/service.h"
+#include "nebuta/raptor/router_pool.h"
 
 namespace nebuta::api_server {
 
@@ -66,11 +67,14 @@ struct http_response {
 enum class endpoint : std::uint8_t {
   plan, stops_search, stop, departures, nearby, routes, route, trip, feeds, healthz, metrics, openapi,
   drt_offer, drt_request, drt_vehicle, drt_telemetry, drt_gtfs_rt, drt_other,
+  alerts, rt_push, gtfs_rt,  // realtime (docs/realtime.md)
   other, n
 };
 
 class drt_service;
+class realtime;  // realtime.h
 class static_files;
+class rate_limiter;
 
 class metrics {
  public:
@@ -110,22 +114,28 @@ class api {
   // Without a timetable (svc null) only the on-demand API and the service endpoints answer.
   api(api_service::service const* svc, drt_service* drt, server_config const& cfg);
   http_response handle(http_request const& req, raptor::router& router, endpoint& ep);
-  // handle() with metrics; uses a router of the calling thread.
+  // handle() with metrics; borrows a router of the api's pool for the request.
   http_response serve(http_request const& req);
   metrics& stats() { return metrics_; }
+  rate_limiter& limiter() { return *limiter_; }  // plans and offers per client address
   std::string const& openapi_json() const { return openapi_; }
+  // The GTFS-RT sources (serve --rt), before the server starts; null: no realtime. Each request
+  // takes the published state once and keeps it (planner::realtime, realtime_api::state).
+  void set_realtime(realtime* rt) { rt_ = rt; }
 
  private:
   http_response handle_with(http_request const& req, raptor::router* router, endpoint& ep);
 
   api_service::service const* svc_;
   drt_service* drt_{nullptr};
+  realtime* rt_{nullptr};
   server_config cfg_;
   metrics metrics_;
   std::string openapi_;
   std::string health_json_, health_pb_;
-  std::uint64_t id_{0};
+  std::unique_ptr<raptor::router_pool> routers_;  // null without a timetable
   std::shared_ptr<static_files const> web_;
+  std::shared_ptr<rate_limiter> limiter_;
 };
 
 // Builds the OpenAPI 3 description of every endpoint (message schemas from the descriptors).

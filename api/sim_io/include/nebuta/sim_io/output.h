@@ -16,6 +16,12 @@ namespace nebuta::sim_io {
 // Creates `dir` when needed and writes the five files. Throws std::runtime_error on I/O errors.
 void write_run(std::filesystem::path const& dir, nlohmann::json const& scenario_as_run, sim::result const& r);
 
+// The contents of requests.csv, vehicles.csv and events.csv (what write_run writes; the on-demand
+// API's day export writes a live service's day with them too).
+std::string requests_csv(sim::result const& r);
+std::string vehicles_csv(sim::result const& r);
+std::string events_csv(sim::result const& r);
+
 nlohmann::json kpis_to_json(sim::kpis const& k);
 
 std::string sweep_csv_header(std::vector<std::string> const& keys);

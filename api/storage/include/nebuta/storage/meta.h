@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace nebuta::storage {
@@ -13,5 +14,11 @@ namespace nebuta::storage {
 // The value stored under `key`; when there is none yet, stores `value_if_absent` and returns it.
 // Throws journal_error (journal.h) when the database cannot be opened or written.
 std::string meta_value(std::filesystem::path const& db, std::string const& key, std::string const& value_if_absent);
+
+// The value stored under `key` (nullopt: none, or no meta table), without writing anything.
+std::optional<std::string> meta_get(std::filesystem::path const& db, std::string const& key);
+
+// Stores `value` under `key`, replacing what was there (durable when it returns).
+void meta_set(std::filesystem::path const& db, std::string const& key, std::string const& value);
 
 }  // namespace nebuta::storage

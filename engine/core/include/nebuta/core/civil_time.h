@@ -10,9 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace nebuta {
-using date_t = std::chrono::sys_days;  // a calendar date (also declared, identically, in timetable/types.h)
-}
+#include "nebuta/core/time.h"  // date_t
 
 namespace nebuta::civil {
 

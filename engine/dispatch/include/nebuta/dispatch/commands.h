@@ -10,35 +10,35 @@
 namespace nebuta::dispatch {
 
 struct add_vehicle_cmd {
-  seconds_t now{0};
+  instant now{0};
   vehicle_spec spec;
 };
 struct offer_cmd {
-  seconds_t now{0};
+  instant now{0};
   request_spec spec;
 };
 struct accept_cmd {
-  seconds_t now{0};
+  instant now{0};
   request_idx request;
 };
 struct cancel_cmd {
-  seconds_t now{0};
+  instant now{0};
   request_idx request;
   cancelled_by by{cancelled_by::rider};
 };
 struct position_cmd {
-  seconds_t now{0};
+  instant now{0};
   vehicle_idx vehicle;
   latlon position{};
 };
 struct stop_event_cmd {
-  seconds_t now{0};
+  instant now{0};
   vehicle_idx vehicle;
   request_idx request;
   stop_event_kind kind{stop_event_kind::arrived};
 };
 struct reoptimise_cmd {
-  seconds_t now{0};
+  instant now{0};
 };
 
 using command =

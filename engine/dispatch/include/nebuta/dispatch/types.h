@@ -7,14 +7,20 @@
 #include <string>
 #include <vector>
 
-#include "nebuta/timetable/types.h"
+#include "nebuta/core/geo.h"         // latlon
+#include "nebuta/core/strong_idx.h"  // strong_idx, vecmap
+#include "nebuta/core/time.h"        // seconds_t
 
 namespace nebuta::dispatch {
 
 using vehicle_idx = strong_idx<struct vehicle_tag>;
 using request_idx = strong_idx<struct request_tag>;
 
-inline constexpr seconds_t no_time = std::numeric_limits<seconds_t>::max() / 4;  // "never"
+// A moment: seconds since the Unix epoch, UTC. The on-demand service converts at its edges through
+// engine/core's time zones; the simulator counts from an epoch of its own (midnight of its first
+// simulated day). Durations (rules, travel times, slack) stay seconds_t.
+using instant = std::int64_t;
+inline constexpr instant no_time = std::numeric_limits<instant>::max() / 4;  // "never"
 
 // Rules of one service. Times in seconds, distances in metres.
 struct rules {
@@ -45,8 +51,8 @@ struct vehicle_spec {
   std::uint16_t seats{4};
   std::uint16_t wheelchairs{0};  // wheelchair spaces
   latlon depot{};
-  seconds_t shift_start{0};
-  seconds_t shift_end{seconds_per_day};
+  instant shift_start{0};
+  instant shift_end{seconds_per_day};
 };
 
 // A ride request. `passengers` counts everybody; `wheelchair_users` of them need a wheelchair
@@ -56,7 +62,11 @@ struct request_spec {
   latlon dropoff{};
   std::uint16_t passengers{1};
   std::uint16_t wheelchair_users{0};
-  seconds_t earliest_pickup{0};  // <= now: immediate (treated as now)
+  instant earliest_pickup{0};  // <= now: immediate (treated as now)
+  // A hard limit on the drop-off (an on-demand leg that feeds a train: its departure less the
+  // transfer buffer); no_time: none. The MaaS planner checks every offer's promised drop-off
+  // against it; the dispatcher's insertion and re-planning honour it as a promise (issue 16).
+  instant latest_dropoff{no_time};
 };
 
 enum class reject_reason : std::uint8_t {
@@ -87,18 +97,18 @@ enum class stop_kind : std::uint8_t { pickup, dropoff };
 
 enum class stop_event_kind : std::uint8_t { arrived, picked_up, dropped_off, no_show };
 
-// What the rider is told. Times are seconds of the service day.
+// What the rider is told.
 struct offer {
   request_idx request;
   vehicle_idx vehicle;
   latlon pickup{};  // after meeting-point snapping
   latlon dropoff{};
-  seconds_t pickup_eta{0};
-  seconds_t window_start{0};  // promised pickup window
-  seconds_t window_end{0};
-  seconds_t dropoff_eta{0};
-  seconds_t latest_dropoff{0};  // promised
-  seconds_t expires{0};
+  instant pickup_eta{0};
+  instant window_start{0};  // promised pickup window
+  instant window_end{0};
+  instant dropoff_eta{0};
+  instant latest_dropoff{0};  // promised
+  instant expires{0};
   double cost{0.0};
 };
 

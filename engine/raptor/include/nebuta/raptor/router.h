@@ -1,8 +1,9 @@
 // RAPTOR journey planning on the compiled timetable: earliest arrival, latest departure
 // (arrive-by), range queries and the Pareto set arrival time x number of vehicle legs.
 //
-// A router holds only scratch state sized by the timetable; it is built once per thread and
-// reused. After the first queries have sized its buffers, a query does not allocate (journey
+// A router holds only scratch state sized by the timetable; everything derived from the timetable
+// is in the shared, immutable raptor::index. A router is built per thread (cheaply) and reused.
+// After the first queries have sized its buffers, a query does not allocate (journey
 // reconstruction and range results write into caller-owned vectors, which keep their capacity).
 #pragma once
 
@@ -14,141 +15,63 @@
 #include <span>
 #include <vector>
 
+#include "nebuta/raptor/index.h"
+#include "nebuta/raptor/journey.h"
+#include "nebuta/raptor/query.h"
+#include "nebuta/rt/state.h"
 #include "nebuta/timetable/timetable.h"
 
 namespace nebuta::raptor {
 
-inline constexpr unsigned max_legs_limit = 32;  // rounds kept at most
-inline constexpr unsigned max_extra_days = 6;
+namespace detail {
 
-// Where a journey starts or ends: a stop, or a coordinate reached on foot.
-struct place {
-  stop_idx stop{stop_idx::invalid()};
-  latlon coord{};
-  static place at_stop(stop_idx s) {
-    place p;
-    p.stop = s;
-    return p;
+// A list that never holds more than the capacity it was given: push_back cannot reallocate, so
+// the hot loops inline it (std::vector's carries its growth path along).
+template <typename T>
+class fixed_list {
+ public:
+  void set_capacity(std::size_t n) {
+    data_.resize(n);
+    size_ = 0;
   }
-  static place at_coord(latlon c) {
-    place p;
-    p.coord = c;
-    return p;
-  }
-  bool is_stop() const { return stop.valid(); }
+  void push_back(T x) { data_[size_++] = x; }
+  void clear() { size_ = 0; }
+  bool empty() const { return size_ == 0U; }
+  std::size_t size() const { return size_; }
+  T const* begin() const { return data_.data(); }
+  T const* end() const { return data_.data() + size_; }
+  std::size_t memory_bytes() const { return data_.capacity() * sizeof(T); }
+
+ private:
+  std::vector<T> data_;
+  std::size_t size_{0};
 };
 
-struct options {
-  unsigned max_legs{8};  // vehicle legs (RAPTOR rounds), at most max_legs_limit
-
-  // GTFS-literal comparison mode: trips of D-1 and D only; the change time at a stop is
-  // transfer_slack_s (stop_min_change_s is ignored); footpaths are transfers.txt type 2 plus,
-  // with walk_radius_m > 0, walking links.
-  bool gtfs_literal{false};
-
-  bool wheelchair{false};  // board/alight only at wheelchair_boarding=1 stops, wheelchair_accessible=1 trips
-  // With wheelchair: also stops and trips whose accessibility is unknown (GTFS value 0 or
-  // absent); only value 2 ("no") is excluded.
-  bool wheelchair_unknown_ok{false};
-
-  double walk_radius_m{400.0};  // walking links between stops (0 = none); capped at tt.walk_link_radius_m
-  double walk_speed_mps{1.2};   // walking links last ceil(distance / speed) seconds
-  double max_walk_m{400.0};     // walking from / to a coordinate (access, egress, direct walk)
-  bool transfers_txt_footpaths{true};
-
-  seconds_t transfer_slack_s{0};       // literal mode: change time between two vehicle legs
-  seconds_t default_min_change_s{60};  // normal mode: where stop_min_change_s is unset
-
-  // Normal mode: also trips of D+1 ... D+extra_days (earliest arrival), resp. D-2 ...
-  // D-1-extra_days (latest departure), so that "the next bus is tomorrow at 06:40" is found.
-  unsigned extra_days{1};
-};
-
-enum class leg_kind : std::uint8_t { walk, ride };
-enum class walk_kind : std::uint8_t {
-  access,     // from the query coordinate to a stop
-  egress,     // from a stop to the query coordinate
-  direct,     // from the origin to the destination, no vehicle
-  footpath,   // transfers.txt
-  walk_link,  // generated walking link between nearby stops
-};
-
-// One leg of a journey. Times are seconds after midnight of the query date.
-struct leg {
-  leg_kind kind{leg_kind::walk};
-  seconds_t start{0}, end{0};
-  stop_idx from{stop_idx::invalid()}, to{stop_idx::invalid()};  // invalid: the query coordinate
-
-  // walk legs
-  walk_kind walk{walk_kind::footpath};
-  double distance_m{0.0};  // 0 for a transfers.txt footpath between stops without coordinates
-
-  // ride legs: trip `trip` = route_first_trip[route] + trip_in_route, running on the query date
-  // shifted by day_offset days; from/to are the stops at board_pos/alight_pos of the route.
-  trip_idx trip{trip_idx::invalid()};
-  route_idx route{route_idx::invalid()};
-  std::uint32_t trip_in_route{0};
-  std::uint32_t board_pos{0}, alight_pos{0};
-  std::int8_t day_offset{0};
-};
-
-struct journey {
-  seconds_t departure{0}, arrival{0};
-  unsigned rides{0};
-  std::vector<leg> legs;
-};
-
-// One point of the Pareto set: with at most `legs` vehicle legs, the best time is `time`.
-struct pareto_entry {
-  unsigned legs{0};
-  seconds_t time{0};
-};
-
-struct result {
-  bool reachable{false};
-  seconds_t time{unreachable_time};  // earliest arrival, or latest departure for arrive-by
-  unsigned legs{0};                  // fewest vehicle legs among journeys with that time
-  // Strictly improving times with increasing legs; the last entry is (legs, time) above.
-  std::span<pareto_entry const> pareto;
-};
-
-// One journey of the Pareto set arrival time x vehicle legs x walking time.
-struct walk_pareto_entry {
-  unsigned legs{0};
-  seconds_t arrival{0};
-  seconds_t walk_s{0};  // access, egress, footpaths and walking links
-};
-
-struct range_entry {
-  seconds_t departure{0}, arrival{0};
-  unsigned legs{0};
-};
-
-struct stop_visit {
-  stop_idx stop;
-  std::uint32_t pos{0};
-  seconds_t arrival{0}, departure{0};
-};
-
-// The stops a ride leg passes with their times (shifted by the leg's day offset), strictly
-// between boarding and alighting, or including both when include_ends.
-void ride_stops(timetable const& tt, leg const& ride, std::vector<stop_visit>& out,
-                bool include_ends = false);
+}  // namespace detail
 
 class router {
  public:
-  explicit router(timetable const& tt);
+  explicit router(index const& idx);
 
   timetable const& tt() const { return tt_; }
+  index const& idx() const { return idx_; }
+
+  // Bytes of scratch state held (grows with the number of rounds and the options used).
+  std::size_t memory_bytes() const;
 
   // Earliest arrival departing at `depart` (seconds after midnight of `date`). The result's
   // span stays valid until the next query.
+  //
+  // `known`: the arrival of a journey known to exist with at most opt.max_legs legs (say, from
+  // another search). The search then looks only for journeys arriving no later, which prunes
+  // from the first round; the answer is the same as without it when the journey exists.
   result earliest_arrival(place const& from, place const& to, date_t date, seconds_t depart,
-                          options const& opt = {});
+                          options const& opt = {}, seconds_t known = unreachable_time);
 
   // Latest departure arriving by `arrive_by` (backward search); result.time is the departure.
+  // `known`: the departure of a journey known to arrive in time (as above).
   result latest_departure(place const& from, place const& to, date_t date, seconds_t arrive_by,
-                          options const& opt = {});
+                          options const& opt = {}, seconds_t known = unreachable_time);
 
   // Every journey departing in [from_t, to_t] that no other journey of the window dominates
   // (departing no earlier, arriving no later, with no more legs), by decreasing departure.
@@ -159,6 +82,7 @@ class router {
   // McRAPTOR: every journey that no other beats on arrival time, vehicle legs and walking time
   // together, by increasing legs then arrival. Slower than earliest_arrival (bags of labels
   // per stop); the first entry per number of legs has the earliest_arrival Pareto time.
+  // It plans on the timetable alone (options::realtime is not read).
   void walk_pareto(place const& from, place const& to, date_t date, seconds_t depart,
                    options const& opt, std::vector<walk_pareto_entry>& out);
   // The journey of entry i of the last walk_pareto.
@@ -175,16 +99,19 @@ class router {
     trip_idx trip{trip_idx::invalid()};
     std::uint32_t enter_pos{0}, exit_pos{0};  // in search direction
     std::int8_t offset{0};
+    bool on_extra{false};  // trip is the index of a realtime extra route (rt::state::extra_routes())
   };
   struct foot_parent {
     stop_idx from{stop_idx::invalid()};  // invalid: the query origin coordinate, or the origin stop itself
     std::uint32_t duration{0};
     float distance_m{0.0F};
     walk_kind kind{walk_kind::footpath};
-    bool origin{false};  // the search origin stop (round 0, no walk)
+    bool origin{false};       // the search origin stop (round 0, no walk)
+    std::uint16_t extra{0};   // 1 + the index of the source place's extra edge taken, or 0
   };
   struct target_parent {
     enum class type : std::uint8_t { none, ride, foot, egress, direct } how{type::none};
+    std::uint16_t extra{0};  // egress: 1 + the index of the target place's extra edge, or 0 (walk)
     stop_idx stop{stop_idx::invalid()};
     std::uint32_t duration{0};
     float distance_m{0.0F};
@@ -195,39 +122,73 @@ class router {
   static constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
 
   template <bool Fwd>
-  result search(place const& from, place const& to, date_t date, seconds_t t, options const& opt);
+  result search(place const& from, place const& to, date_t date, seconds_t t, options const& opt, seconds_t known);
   result make_result() const;
   void walk_pareto_pass(place const& from, place const& to, date_t date, seconds_t depart,
                         options const& opt, bool one_day_first, std::vector<walk_pareto_entry>& out);
   template <bool Fwd>
   void init_query(place const& from, place const& to, date_t date, options const& opt,
                   bool one_day_first = false);
-  template <bool Fwd>
+  // Calls f(foot_parent p, stop s) for every way to leave the search's source place at the start
+  // (from for forward searches, to for backward ones): the stop itself (p.origin), its
+  // footpaths and walking links within the query radius, or the stops within walking distance of
+  // a coordinate, then the place's extra edges (for_each_access.h).
+  template <bool Fwd, typename F>
+  void for_each_access(place const& src, F&& f) const;
+  // Range = true: the rounds of a range query (rRAPTOR), whose labels carry over from one
+  // departure to the next earlier one. ride_ / foot_ then hold, per round k, the best arrival
+  // with at most k legs (kept monotone), target_round_ likewise, and no parents are written.
+  template <bool Fwd, bool Range = false>
   void start(place const& from, place const& to, seconds_t start_key);
-  template <bool Fwd>
+  template <bool Fwd, bool Range = false>
   void run_rounds();
-  template <bool Fwd>
-  void scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank, unsigned k);
+  template <bool Fwd, bool Range>
+  void scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank, unsigned k, bool seat);
   template <bool Fwd>
   seconds_t probe_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank) const;
-  template <bool Fwd>
+  template <bool Fwd, bool Range>
   void relax_footpaths(stop_idx s, unsigned k);
+  // Stay-seated continuations (seated.cc): after route r's scan in round k, the trips a rider
+  // on r can stay seated into, ridden in the same round (no boarding, no change time).
+  struct seated_scan;
+  template <bool Fwd, bool Range>
+  void relax_seated(seated_scan const& scan, unsigned k);
+  // Rides trip t of service day day_ + offset from its first stop (backward: to its last stop),
+  // having come seated from the ride `from` (an index into seated_pool_, or seated_flag | pos).
+  template <bool Fwd, bool Range>
+  void ride_seated(trip_idx t, int offset, std::uint32_t from, unsigned k);
+  template <bool Range>
+  void set_ride(unsigned k, stop_idx s, seconds_t key, ride_parent const& p);
+  template <bool Fwd>
+  bool boardable_at_start(trip_idx t, stop_idx at) const;
+  // Reconstruction of a ride reached seated: pushes the legs of the rides before it back to the
+  // one entered in the search direction, and returns that one's entry stop and key.
+  template <bool Fwd>
+  std::pair<stop_idx, seconds_t> unwind_seated(ride_parent const& p, journey& out) const;
   template <bool Fwd>
   bool reconstruct_impl(unsigned legs, journey& out) const;
 
   void reset();
   static void finish_journey(journey& out, bool fwd, seconds_t start_key);
+  // extra: 1 + the index of the extra edge of `owner` (the place the leg leaves or enters) taken.
+  leg make_walk_leg(stop_idx from, stop_idx to, std::uint32_t dur, double dist, walk_kind kind,
+                    std::uint16_t extra = 0U, place const* owner = nullptr) const;
+  leg make_ride_leg(trip_idx trip, std::uint32_t board_pos, std::uint32_t alight_pos, std::int8_t offset) const;
   void ensure_rounds(unsigned rounds);
   void prepare_walk_durations(double speed);
   void prepare_walk_links(double radius, double speed);
-  seconds_t change_time(stop_idx s) const;
-  // stop_accessible_: the GTFS wheelchair_boarding (0 unknown, 1 yes, 2 no), a platform's 0
-  // inherited from its station.
+  seconds_t change_time(stop_idx s) const {
+    if (literal_) return slack_;
+    auto const m = tt_.stop_min_change_s[s];
+    return m == no_min_change_time ? default_change_ : static_cast<seconds_t>(m);
+  }
   bool stop_ok(stop_idx s) const {
-    return !wheelchair_ || stop_accessible_[s.v()] == 1U || (wheelchair_unknown_ok_ && stop_accessible_[s.v()] == 0U);
+    if (!wheelchair_) return true;
+    auto const a = idx_.accessibility(s);
+    return a == 1U || (wheelchair_unknown_ok_ && a == 0U);
   }
   // Trip t runs on the query day shifted by offsets_[o] (and is accessible when asked).
-  bool trip_ok(std::uint32_t t, unsigned o) const { return ((active_[t] >> o) & 1U) != 0U; }
+  bool trip_ok(std::uint32_t t, unsigned o) const { return ((act_->runs[t] >> o) & 1U) != 0U; }
   void prepare_active();
   // Queues route r for this round's scan, widening its span of marked positions to `pos`.
   void mark_route(route_idx r, std::uint32_t pos) {
@@ -245,51 +206,60 @@ class router {
       touched_.push_back(s);
     }
   }
+  template <bool Range>
   bool set_foot(unsigned k, stop_idx s, seconds_t key, foot_parent const& p);
+  template <bool Range>
   void target_found(unsigned k, seconds_t key, target_parent const& p);
-  seconds_t bound(unsigned k) const { return std::min({target_best_, seed_[k], pending_}); }
-  // Calls f(stop, distance) for every stop with coordinates within radius_m of c.
-  template <typename F>
-  void stops_near(latlon c, double radius_m, F&& f) const {
-    auto const dlat = radius_m / 111'194.0 + 1e-7;  // a degree of latitude is ~111,195 m
-    auto it = std::lower_bound(stops_by_lat_.begin(), stops_by_lat_.end(),
-                               std::pair{c.lat - dlat, stop_idx{0U}});
-    for (; it != stops_by_lat_.end() && it->first <= c.lat + dlat; ++it) {
-      auto const d = haversine_m(c, tt_.stop_coords[it->second]);
-      if (d <= radius_m) f(it->second, d);
+  // Labels at or above the bound cannot improve the target any more.
+  template <bool Range>
+  seconds_t bound(unsigned k) const {
+    if constexpr (Range) return std::min(target_round_[k], pending_);
+    return std::min(target_best_, pending_);
+  }
+  // The best arrival at s by vehicle, and on foot, with at most k legs so far.
+  template <bool Range>
+  seconds_t best_ride(unsigned k, stop_idx s) const {
+    if constexpr (Range) return ride_[k * n_stops_ + s.v()];
+    return best_ride_[s.v()];
+  }
+  template <bool Range>
+  seconds_t best_foot(unsigned k, stop_idx s) const {
+    if constexpr (Range) return foot_[k * n_stops_ + s.v()];
+    return best_foot_[s.v()];
+  }
+  // Range: lowers the labels of rounds k, k + 1, ... (logging first writes) to keep them monotone.
+  void lower_from(std::vector<seconds_t>& labels, unsigned k, stop_idx s, seconds_t key, std::uint32_t tag) {
+    for (auto j = k; j <= max_k_; ++j) {
+      auto const i = j * n_stops_ + s.v();
+      if (key >= labels[i]) break;
+      if (labels[i] == unreachable_time) written_.push_back(static_cast<std::uint32_t>(i) | tag);
+      labels[i] = key;
     }
   }
-
+  index const& idx_;
   timetable const& tt_;
   std::size_t n_stops_;
 
-  // --- lower bounds for target pruning (A*-like): lb_table::d[t * n + s] is a lower bound on
-  // the travel time from stop s to stop t over every trip, footpath and walking link (walking at
-  // lb_table::walk_speed or slower, change times ignored), clamped to 65,535 s. Shared between
-  // the routers of one timetable; absent for large timetables.
-  struct lb_table;
-  std::shared_ptr<lb_table const> lb_table_;
-  std::vector<std::uint16_t> lb_zero_, lb_scratch_;
-  std::uint16_t const* lb_{nullptr};  // per query: bound per stop towards the search target
-  static std::shared_ptr<lb_table const> shared_lb_table(timetable const& tt,
-                                                        std::vector<double> const& link_dist);
+  // --- lower bounds for target pruning: per stop, a lower bound on the seconds to the search's
+  // target (lbs_, computed per target), or zeros (lb_zero_) when no bound holds for the query.
+  std::vector<lb_seed> lb_seeds_;  // of this query
+  // Per direction (to_seeds, from_seeds): the bounds last computed and their seeds. The same
+  // target with the same walks gives the same bounds: the second pass of a search, the backward
+  // passes of tight journeys, every departure of a range.
+  struct lb_cache {
+    lower_bounds values;
+    std::vector<lb_seed> seeds;
+    bool valid{false};
+  };
+  std::array<lb_cache, 2> lb_cache_;
+  std::vector<std::uint16_t> lb_zero_;
+  std::uint16_t const* lb_{nullptr};
   template <bool Fwd>
   void prepare_lb();
   seconds_t lb(stop_idx s) const { return static_cast<seconds_t>(lb_[s.v()]); }
 
-  // --- precomputed from the timetable
-  struct route_pos {
-    route_idx r;
-    std::uint32_t pos;
-  };
-  std::vector<std::uint32_t> occ_offsets_;  // stop -> its (route, position) occurrences
-  std::vector<route_pos> occ_;
-  std::vector<std::uint32_t> occ_fwd_offsets_, occ_bwd_offsets_;  // boardable occurrences per
-  std::vector<route_pos> occ_fwd_, occ_bwd_;                      // direction, pos = rank
-  std::vector<std::uint32_t> rev_fp_offsets_;  // stop -> transfers.txt footpaths arriving there
-  std::vector<footpath> rev_fp_;               // target = source stop of the footpath
-  std::vector<double> link_dist_;              // parallel to tt.stop_walk_links, exact (double)
-  std::vector<std::uint32_t> link_dur_;        // for link_dur_speed_
+  // --- walking links within the query radius at the query speed, cached between queries
+  std::vector<std::uint32_t> link_dur_;        // parallel to tt.stop_walk_links, for link_dur_speed_
   double link_dur_speed_{-1.0};
   // The walking links within wl_radius_ per stop (wl_off_), durations at wl_speed_.
   struct walk_link_use {
@@ -300,9 +270,6 @@ class router {
   std::vector<std::uint32_t> wl_off_;
   std::vector<walk_link_use> wl_;
   double wl_radius_{-1.0}, wl_speed_{-1.0};
-  std::vector<seconds_t> arr_tm_, dep_tm_;  // trip-major: [route_time_base + trip * n_stops + pos]
-  std::vector<std::uint8_t> stop_accessible_;
-  std::vector<std::pair<double, stop_idx>> stops_by_lat_;
 
   // --- per query settings
   bool fwd_{true};
@@ -312,13 +279,13 @@ class router {
   // Route scans use offsets_[0, n_scan_offsets_): forward searches may first leave out the days
   // after D (init_query's one_day_first, see search()).
   unsigned n_scan_offsets_{0};
-  seconds_t first_departure_{0};  // earliest departure of any trip in its own day
-  seconds_t next_day_bound() const { return seconds_per_day + first_departure_; }
+  seconds_t next_day_bound() const { return seconds_per_day + act_->first_departure; }
   unsigned max_k_{8};
   bool literal_{false};
   bool wheelchair_{false};
   bool wheelchair_unknown_ok_{false};
   bool use_fp_{true};
+  bool seated_{true};
   double radius_{0.0};
   double speed_{1.2};
   double max_walk_{400.0};
@@ -331,50 +298,92 @@ class router {
 
   // --- scratch, (max_legs_limit + 1) rounds x n_stops at most
   unsigned rounds_cap_{0};
-  unsigned rounds_used_{0};
   std::vector<seconds_t> ride_, foot_;
+  // The entries of ride_ and foot_ this query wrote (index k * n + s, foot_ with written_foot
+  // added), so that reset() restores only those.
+  static constexpr std::uint32_t written_foot = 0x8000'0000U;
+  detail::fixed_list<std::uint32_t> written_;
   std::vector<ride_parent> ride_parent_;
   std::vector<foot_parent> foot_parent_;
   std::vector<seconds_t> best_ride_, best_foot_, ready_;
   std::vector<std::uint8_t> touched_flag_;
-  std::vector<stop_idx> touched_;
+  detail::fixed_list<stop_idx> touched_;
   std::vector<std::uint8_t> marked_, next_marked_, ride_improved_flag_;
-  std::vector<stop_idx> marked_list_, next_marked_list_, ride_improved_;
+  detail::fixed_list<stop_idx> marked_list_, next_marked_list_, ride_improved_;
   std::vector<std::uint32_t> route_start_, route_end_;  // ranks of the first / last marked stop
-  std::vector<route_idx> routes_;
+  detail::fixed_list<route_idx> routes_;
   std::vector<seconds_t> route_key_;       // 1: the route serves the target (or an egress stop)
   std::vector<route_idx> target_routes_;
   std::vector<seconds_t> to_target_;       // footpath / walk link / egress seconds to the target
   std::vector<stop_idx> to_target_stops_;
   seconds_t pending_{unreachable_time};    // 1 + an arrival the current round will record
-  std::vector<seconds_t> egress_;  // walking seconds from a stop to the target coordinate
+  std::vector<seconds_t> egress_;  // seconds from a stop to the target coordinate
   std::vector<float> egress_dist_;
+  std::vector<std::uint16_t> egress_extra_;  // 1 + the target place's extra edge giving egress_, or 0 (walk)
   std::vector<stop_idx> egress_stops_;
   seconds_t target_best_{unreachable_time};
-  std::array<seconds_t, max_legs_limit + 1> seed_{};
   std::array<seconds_t, max_legs_limit + 1> target_round_{};
   std::array<target_parent, max_legs_limit + 1> target_parent_{};
   std::vector<pareto_entry> pareto_;
   seconds_t direct_walk_s_{-1};
 
-  // Per trip, bit o: runs on day_ + offsets_[o]. Recomputed only when the day, the offsets or
-  // the wheelchair flag change, so repeated queries on one date do not pay for it.
-  std::vector<std::uint8_t> active_;
-  // Per offset o: act_trips_[o * n_trips + route_first_trip[r] + j], j < act_n_[o * n_routes + r],
-  // are the trips in route of r running on day_ + offsets_[o], in route order.
-  std::vector<std::uint32_t> act_trips_;
-  std::vector<std::uint32_t> act_n_;
-  // Per route stop and offset ((route_stops raw offset + pos) * n_offsets_ + o): the departure /
-  // arrival there of the first and the last trip running (only set where act_n_ is not 0).
+  // Which trips run on the days a search scans. Recomputed only when the day, the offsets or
+  // the wheelchair flags change, so repeated queries on one date do not pay for it; forward and
+  // backward searches keep one each (their offsets differ), so that alternating them (tight
+  // journeys, arrive-by beside depart-at) does not rebuild it every time.
   struct time_span {
     seconds_t first, last;
   };
-  std::vector<time_span> act_dep_, act_arr_;
-  std::int64_t active_day_{std::numeric_limits<std::int64_t>::min()};
-  std::array<int, max_offsets> active_offsets_{};
-  unsigned active_n_offsets_{0};
-  bool active_wheelchair_{false};
-  bool active_wheelchair_unknown_ok_{false};
+  struct day_activity {
+    // Per trip, bit o: runs on day + offsets[o].
+    std::vector<std::uint8_t> runs;
+    // Per offset o: trips[o * n_trips + route_first_trip[r] + j], j < n[o * n_routes + r], are
+    // the trips in route of r running on day + offsets[o], in route order.
+    std::vector<std::uint32_t> trips;
+    std::vector<std::uint32_t> n;
+    // Per route stop and offset ((route_stops raw offset + pos) * n_offsets + o): the departure /
+    // arrival there of the first and the last trip running (only set where n is not 0).
+    std::vector<time_span> dep, arr;
+    std::int64_t day{std::numeric_limits<std::int64_t>::min()};
+    std::array<int, max_offsets> offsets{};
+    unsigned n_offsets{0};
+    bool wheelchair{false};
+    bool wheelchair_unknown_ok{false};
+    // Realtime (rt_rounds.cc): the serial of the state applied (0: the timetable), and per offset
+    // and route (o * n_routes + r) the overlay's block of that day, or null; empty without one.
+    std::uint64_t rt_serial{0};
+    std::vector<rt::route_day const*> rt_blocks;
+    seconds_t first_departure{0};  // of any trip in its own service day, realtime included
+  };
+  std::array<day_activity, 4> activity_;  // forward, backward; then the same with realtime
+  day_activity const* act_{&activity_[0]};
+  // The times route r's scan reads on day offset o: the overlay's block, else the timetable's.
+  route_times times_on(route_idx r, route_times const& timetable_times, unsigned o) const {
+    if (act_->rt_blocks.empty()) return timetable_times;
+    auto const* const b = act_->rt_blocks[static_cast<std::size_t>(o) * tt_.n_routes() + r.v()];
+    if (b == nullptr) return timetable_times;
+    return {b->arrivals.data(), b->departures.data(), b->arrivals_by_trip.data(), b->departures_by_trip.data(),
+            b->n_trips, b->n_stops};
+  }
+
+  // --- realtime (rt_rounds.cc): the query's overlay (options::realtime), its extra routes marked
+  // this round (first rank in search direction, or none), and the lower bounds lowered for it.
+  rt::state const* rt_{nullptr};
+  std::vector<std::uint32_t> extra_start_;
+  std::vector<std::uint32_t> extras_;
+  std::vector<std::uint16_t> lb_rt_;
+  std::uint64_t rt_lb_serial_{0};
+  bool rt_lb_usable_{true};       // no added trip, no assigned stop
+  seconds_t rt_lb_slack_{0};      // rt::state::lower_bound_slack()
+  void prepare_rt_activity(day_activity& a);
+  void prepare_rt_lb();
+  void prepare_extras();
+  template <bool Fwd>
+  void mark_extras(stop_idx s);
+  template <bool Fwd, bool Range>
+  void scan_extras(unsigned k);
+  leg make_extra_leg(std::uint32_t extra, std::uint32_t board_pos, std::uint32_t alight_pos) const;
+  void add_rt_departures(stop_idx s, seconds_t walk, seconds_t from_t, seconds_t to_t);
 
   // --- McRAPTOR scratch (labels in a pool; bags are pool indices per stop)
   struct mc_label {
@@ -384,20 +393,17 @@ class router {
     bool ride{false};  // arrived by vehicle (change time applies before boarding again)
     bool dead{false};  // dominated by a label of the same round after it was created
     std::uint8_t round{0};
-    // ride: the trip; walk: the footpath from `from`
+    // ride: the trip; otherwise how the stop was reached on foot (or by an extra edge)
     trip_idx trip{trip_idx::invalid()};
     std::uint32_t enter_pos{0}, exit_pos{0};
     std::int8_t offset{0};
-    stop_idx from{stop_idx::invalid()};
-    std::uint32_t duration{0};
-    float distance_m{0.0F};
-    walk_kind kind{walk_kind::footpath};
-    bool origin{false};
+    foot_parent via;
   };
   struct mc_target {
     walk_pareto_entry e;
     std::uint32_t label{none};  // none: direct walk
     bool egress{false};
+    std::uint16_t extra{0};  // egress: as target_parent::extra
     std::uint32_t duration{0};
     float distance_m{0.0F};
   };
@@ -417,6 +423,37 @@ class router {
   std::vector<mc_target> mc_targets_;
   std::vector<std::uint32_t> mc_ride_new_;  // ride labels of the current round, for footpaths
   seconds_t mc_start_{0};
+
+  // --- stay-seated scratch (sized only for a timetable with continuations)
+  // A ride_parent whose enter_pos has seated_flag set came seated: its low bits index
+  // seated_pool_, the ride before it, whose own enter is a boarding position or again a flagged
+  // index.
+  static constexpr std::uint32_t seated_flag = 0x8000'0000U;
+  struct seated_ride {
+    trip_idx trip;
+    std::uint32_t enter;  // search direction: where the rider got on it, or seated_flag | pool index
+    std::int8_t offset;
+  };
+  std::vector<seated_ride> seated_pool_;
+  // Per trip and day offset (offset + seated_slots / 2): 1 + the round in which it was ridden seated.
+  static constexpr int seated_slots = 24;
+  std::vector<std::uint8_t> seat_round_;
+  std::vector<std::uint32_t> seat_touched_;
+  // Per route and day offset (same slots): the trip in route ridden seated from its start earliest
+  // (backward: latest) in this pass of rounds, or none. Trips of a route never overtake, so a
+  // later (backward: earlier) one ridden seated improves no stop of the route: only what it runs
+  // on as is followed (ride_seated).
+  std::vector<std::uint32_t> seat_lead_;
+  std::vector<std::uint32_t> seat_lead_touched_;
+  // What a route scan leaves for relax_seated: per day offset, the earliest (backward: latest)
+  // running trip catchable at a marked stop (an index into that offset's active trips, or none),
+  // whatever the target bound, and the stop where it is caught.
+  struct seated_scan {
+    route_idx r;
+    std::array<std::uint32_t, max_offsets> best, pos;
+  };
+  seated_scan seat_scan_;                          // filled by the scan of a route with continuations
+  detail::fixed_list<seated_scan> seated_routes_;  // routes of this round with a trip to follow
 
   // --- range scratch
   std::vector<seconds_t> departures_;

@@ -11,7 +11,8 @@
 
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 
-#include "nebuta/timetable/types.h"
+#include "nebuta/core/geo.h"         // latlon
+#include "nebuta/core/strong_idx.h"  // strong_idx, vecmap
 
 namespace nebuta::road {
 

@@ -1,6 +1,9 @@
 // travel_model over an OSM road graph: snapping with a Boost.Geometry R-tree of the kept graph's
 // segments, travel times from a contraction hierarchy built in the constructor (or, on request,
-// plain Dijkstra with early stopping), and a bounded cache of vertex-to-vertex results.
+// plain Dijkstra with early stopping), and a bounded cache of vertex-to-vertex results. The graph
+// keeps every OSM node of the drivable ways (the streets' shapes, which snapping needs); the
+// hierarchy folds the chains of degree-2 vertices into arcs between junctions (ch.h) and answers
+// for any vertex, a chain's inner ones included.
 //
 // Searches: with the contraction hierarchy (the default), cost() runs a point-to-point CH query
 // through the cache, and many_to_many() computes the whole matrix without the cache (a CH matrix

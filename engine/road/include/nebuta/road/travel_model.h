@@ -6,7 +6,8 @@
 #include <optional>
 #include <span>
 
-#include "nebuta/timetable/types.h"
+#include "nebuta/core/geo.h"   // latlon, haversine_m
+#include "nebuta/core/time.h"  // seconds_t
 
 namespace nebuta::road {
 

@@ -5,8 +5,9 @@
 //     accept, or declines (the offer then simply expires);
 //   - vehicles follow their plans exactly: at a stop's planned arrival they report their position
 //     (update_position) and `arrived`; at the planned service begin `picked_up` / `dropped_off`;
-//     an absent rider is waited for no_show_wait after max(arrival, window start), then reported
-//     as `no_show`; accepted riders may cancel (cancel, by the rider);
+//     an absent rider is waited for until the dispatcher's no_show_time (no_show_wait after
+//     max(arrival, window start), less where the later promises on the vehicle leave less), then
+//     reported as `no_show`; accepted riders may cancel (cancel, by the rider);
 //   - every reoptimise_every seconds: reoptimise.
 //
 // At equal times the order is: vehicle events (by vehicle), cancellations, rider answers, new
@@ -23,12 +24,19 @@
 #include <string>
 #include <vector>
 
+#include "nebuta/dispatch/commands.h"
 #include "nebuta/road/travel_model.h"
 #include "nebuta/sim/scenario.h"
 
+namespace nebuta::dispatch {
+class dispatcher;
+}
+
 namespace nebuta::sim {
 
-enum class request_outcome : std::uint8_t { served, rejected, declined, cancelled, no_show };
+// `open`: booked or on board when the records were taken (a live service's day in progress,
+// exported by the on-demand API); a finished simulation has none.
+enum class request_outcome : std::uint8_t { served, rejected, declined, cancelled, no_show, open };
 enum class event_kind : std::uint8_t { depart_depot, pickup, dropoff, no_show, return_depot };
 
 char const* to_string(request_outcome);
@@ -41,7 +49,7 @@ struct request_record {
   std::int32_t vehicle{-1};    // index into result::vehicles (offered or serving vehicle)
   std::optional<seconds_t> promised_pickup_start, promised_pickup_end, promised_dropoff_by;
   std::optional<seconds_t> pickup_at, dropoff_at;
-  std::optional<seconds_t> direct_s;  // travel time between the (meeting) points, when reachable
+  std::optional<seconds_t> direct_s;  // the dispatcher's travel time between the (meeting) points, when reachable
   double direct_m{0.0};
   bool shared{false};  // served, and another request was on board at some moment of the ride
 };
@@ -87,12 +95,16 @@ struct result {
 
 struct sim_options {
   // Runs the dispatcher's independent validator (dispatch/validate) after every dispatcher
-  // command. Promises are widened only where the simulated world (a no-show wait) made a stop
-  // late, to the times planned right after it: the dispatcher's rule for lateness it did not cause.
+  // command, against the promises exactly as given (the simulated world causes no lateness: a
+  // no-show wait ends at the dispatcher's no_show_time).
   bool validate{false};
   road::travel_model const* validation_model{nullptr};  // default: the simulation's model
   std::size_t max_validation_errors{20};
   std::function<void(std::size_t done, std::size_t total)> progress;  // called every ~1% of requests
+  // Receives every dispatcher command, as live dispatch journals them; `after_command` is called
+  // after each one with the dispatcher (e.g. to compact that journal from its state).
+  dispatch::journal* journal{nullptr};
+  std::function<void(dispatch::dispatcher const&)> after_command;
 };
 
 // Runs the scenario (its requests plus generated demand) on the travel model.

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nebuta/core/problem.h"
 #include "nebuta/timetable/timetable.h"
 
 namespace nebuta::build {
@@ -39,6 +40,8 @@ struct line : origin {
 struct trip : origin {
   std::string_view id, line_id, service_id, headsign, short_name;
   std::uint8_t wheelchair_accessible{0};
+  std::string_view block_id;  // trips of one block_id and service day are one vehicle's work
+  std::string_view shape_id;
 };
 
 struct stop_time : origin {
@@ -47,6 +50,15 @@ struct stop_time : origin {
   std::optional<seconds_t> arrival, departure;
   std::uint8_t pickup_type{0}, drop_off_type{0};
   bool flex{false};  // GTFS-Flex row (zone or pickup/drop-off window): not a timetabled stop
+  std::optional<double> shape_dist;  // shape_dist_traveled, in the units of the trip's shape
+};
+
+// One row of shapes.txt.
+struct shape_point : origin {
+  std::string_view shape_id;
+  latlon coord;
+  std::uint32_t sequence{0};
+  std::optional<double> dist;  // shape_dist_traveled
 };
 
 struct calendar : origin {
@@ -70,6 +82,7 @@ struct transfer : origin {
   std::string_view from_stop, to_stop;
   std::uint8_t transfer_type{0};
   std::optional<std::uint32_t> min_transfer_time;
+  std::string_view from_trip, to_trip;  // linked trips (transfer_type 4 and 5)
 };
 
 // One translation row. The legacy GTFS-JP dialect (trans_id, lang, translation) translates a
@@ -91,15 +104,11 @@ struct feed {
   std::vector<frequency> frequencies;
   std::vector<transfer> transfers;
   std::vector<translation> translations;
+  std::vector<shape_point> shapes;
   load_stats rows_read;  // rows in the files, before anything was dropped
 };
 
-struct problem {
-  std::string file;  // GTFS file the record came from, e.g. "stop_times.txt" ("feed/stop_times.txt" with several feeds)
-  std::uint32_t line{0};
-  std::string kind;  // short stable key, e.g. "unknown_stop"
-  std::string message;
-};
+using nebuta::problem;  // nebuta/core/problem.h
 
 struct options {
   // Walking links between stops are stored up to this radius; queries may use any radius up to it.

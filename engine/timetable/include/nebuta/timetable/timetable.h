@@ -2,6 +2,7 @@
 // only read. Every query module takes it by const reference.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -67,6 +68,27 @@ struct warning_count {
 };
 
 inline constexpr std::uint16_t no_min_change_time = 0xFFFF;
+inline constexpr std::uint32_t no_block = 0xFFFF'FFFF;
+
+// A point of shapes.txt in fixed point, 1e-7 degree (about 1 cm): half a latlon's size, and
+// finer than the six or seven decimals feeds write.
+struct shape_point {
+  std::int32_t lat_e7{0};
+  std::int32_t lon_e7{0};
+  static shape_point of(latlon c) {
+    return {static_cast<std::int32_t>(std::lround(c.lat * 1e7)), static_cast<std::int32_t>(std::lround(c.lon * 1e7))};
+  }
+  latlon coord() const { return {lat_e7 / 1e7, lon_e7 / 1e7}; }
+  bool operator==(shape_point const&) const = default;
+};
+
+// transfers.txt linked trips: transfer_type 4 (the rider may stay on board from `from` into `to`)
+// or 5 (the vehicle runs on as `to`, but riders must alight and board again).
+struct trip_link {
+  trip_idx from, to;
+  std::uint8_t transfer_type;
+  std::uint8_t reserved[3]{};
+};
 
 struct timetable {
   // --- feeds
@@ -124,6 +146,19 @@ struct timetable {
   vecmap<trip_idx, string_idx> trip_short_names;
   vecmap<trip_idx, std::uint8_t> trip_wheelchair_accessible;  // 0 unknown, 1 yes, 2 no
   multimap<trip_idx, text_idx> trip_stop_headsigns;  // empty, or one per route stop
+  // block_id as a number unique over the feeds, or no_block (none given, or a trip expanded from
+  // frequencies.txt). Which trips continue which is raptor::index's business (blocks.cc).
+  vecmap<trip_idx, std::uint32_t> trip_block;
+  std::vector<trip_link> trip_links;  // sorted by (from, to)
+
+  // --- shapes (shapes.txt), engine/timetable/shapes.h reads them. All empty when no trip has a
+  // shape: legs are then drawn stop to stop. A path is a shape as one RAPTOR route runs it: the
+  // position of each of the route's stops on it, in metres along the shape (haversine_m summed
+  // over its points), non-decreasing.
+  multimap<shape_idx, shape_point> shape_points;
+  vecmap<path_idx, shape_idx> path_shape;
+  multimap<path_idx, float> path_stop_along;  // per route stop
+  vecmap<trip_idx, path_idx> trip_path;       // invalid() for a trip without shape
 
   // --- RAPTOR routes
   multimap<route_idx, stop_idx> route_stops;
@@ -155,6 +190,9 @@ struct timetable {
   std::size_t n_bitfields() const { return bitfield_words ? bitfields.size() / bitfield_words : 0; }
   std::size_t n_stop_times() const { return arrivals.size(); }
   std::size_t n_feeds() const { return feed_names.size(); }
+  std::size_t n_shapes() const { return shape_points.size(); }
+  std::size_t n_paths() const { return path_shape.size(); }
+  path_idx path_of(trip_idx t) const { return trip_path.empty() ? path_idx::invalid() : trip_path[t]; }
 
   std::span<seconds_t const> route_departures_at(route_idx r, std::uint32_t stop_pos) const {
     return {departures.data() + route_time_base[r] + stop_pos * route_n_trips[r], route_n_trips[r]};
@@ -226,6 +264,9 @@ struct timetable {
     f(trip_ids.raw()); f(trip_line.raw()); f(trip_route.raw()); f(trip_service.raw());
     f(trip_headsigns.raw()); f(trip_short_names.raw()); f(trip_wheelchair_accessible.raw());
     f(trip_stop_headsigns.raw_offsets()); f(trip_stop_headsigns.raw_data());
+    f(trip_block.raw()); f(trip_links);
+    f(shape_points.raw_offsets()); f(shape_points.raw_data());
+    f(path_shape.raw()); f(path_stop_along.raw_offsets()); f(path_stop_along.raw_data()); f(trip_path.raw());
     f(route_stops.raw_offsets()); f(route_stops.raw_data());
     f(route_stop_flags.raw_offsets()); f(route_stop_flags.raw_data());
     f(route_first_trip.raw()); f(route_n_trips.raw()); f(route_time_base.raw()); f(route_type.raw());

@@ -1,40 +1,14 @@
-// Strong-typed indices and the small value types shared by every engine module.
+// The timetable's index types; the vocabulary under them (strong indices, latlon, seconds) is
+// engine/core's.
 #pragma once
 
-#include <chrono>
-#include <compare>
 #include <cstdint>
-#include <limits>
-#include <span>
-#include <type_traits>
-#include <vector>
+
+#include "nebuta/core/geo.h"         // latlon, haversine_m
+#include "nebuta/core/strong_idx.h"  // strong_idx, vecmap, multimap
+#include "nebuta/core/time.h"        // date_t, seconds_t
 
 namespace nebuta {
-
-// An index into one kind of table. Construction is explicit so that a stop index can never be
-// passed where a trip index is expected.
-template <typename Tag, typename Rep = std::uint32_t>
-struct strong_idx {
-  using rep = Rep;
-  static constexpr Rep invalid_value = std::numeric_limits<Rep>::max();
-
-  constexpr strong_idx() = default;
-  constexpr explicit strong_idx(Rep v) : v_{v} {}
-  template <typename Int>
-    requires(std::is_integral_v<Int> && !std::is_same_v<Int, Rep>)
-  constexpr explicit strong_idx(Int v) : v_{static_cast<Rep>(v)} {}
-
-  static constexpr strong_idx invalid() { return strong_idx{invalid_value}; }
-  constexpr Rep v() const { return v_; }
-  constexpr bool valid() const { return v_ != invalid_value; }
-  constexpr auto operator<=>(strong_idx const&) const = default;
-  constexpr strong_idx& operator++() {
-    ++v_;
-    return *this;
-  }
-
-  Rep v_{invalid_value};
-};
 
 using feed_idx = strong_idx<struct feed_tag, std::uint16_t>;
 using agency_idx = strong_idx<struct agency_tag>;
@@ -46,91 +20,8 @@ using bitfield_idx = strong_idx<struct bitfield_tag>;
 using string_idx = strong_idx<struct string_tag>;
 using text_idx = strong_idx<struct text_tag>;      // a translatable text
 using lang_idx = strong_idx<struct lang_tag, std::uint16_t>;
+using shape_idx = strong_idx<struct shape_tag>;    // a polyline of shapes.txt
+using path_idx = strong_idx<struct path_tag>;      // a shape as run by one RAPTOR route: where its stops lie
 using day_idx = strong_idx<struct day_tag, std::uint16_t>;  // index into the timetable's dates
-
-// Seconds relative to midnight of a service day (local time of the feed). May be negative (a trip
-// of the previous day seen from today) or above 86,400 (past midnight).
-using seconds_t = std::int32_t;
-inline constexpr seconds_t seconds_per_day = 86'400;
-inline constexpr seconds_t unreachable_time = std::numeric_limits<seconds_t>::max();
-
-using date_t = std::chrono::sys_days;
-
-// A vector addressed by one strong index type only.
-template <typename Idx, typename T>
-class vecmap {
- public:
-  using value_type = T;
-  vecmap() = default;
-  explicit vecmap(std::size_t n, T const& fill = T{}) : data_(n, fill) {}
-
-  T& operator[](Idx i) { return data_[i.v()]; }
-  T const& operator[](Idx i) const { return data_[i.v()]; }
-  std::size_t size() const { return data_.size(); }
-  bool empty() const { return data_.empty(); }
-  Idx next_idx() const { return Idx{static_cast<typename Idx::rep>(data_.size())}; }
-  Idx push_back(T v) {
-    auto const i = next_idx();
-    data_.push_back(std::move(v));
-    return i;
-  }
-  void resize(std::size_t n, T const& fill = T{}) { data_.resize(n, fill); }
-  void reserve(std::size_t n) { data_.reserve(n); }
-  auto begin() const { return data_.begin(); }
-  auto end() const { return data_.end(); }
-  auto begin() { return data_.begin(); }
-  auto end() { return data_.end(); }
-  std::vector<T>& raw() { return data_; }
-  std::vector<T> const& raw() const { return data_; }
-
- private:
-  std::vector<T> data_;
-};
-
-// One-to-many relation as offsets + data (CSR): the values of key k are data[offsets[k],
-// offsets[k+1]).
-template <typename Idx, typename T>
-class multimap {
- public:
-  std::span<T const> operator[](Idx i) const {
-    return {data_.data() + offsets_[i.v()], data_.data() + offsets_[i.v() + 1]};
-  }
-  std::span<T> operator[](Idx i) {
-    return {data_.data() + offsets_[i.v()], data_.data() + offsets_[i.v() + 1]};
-  }
-  std::size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
-  std::size_t total() const { return data_.size(); }
-
-  // Keys must be appended in order 0, 1, 2, ...
-  template <typename Range>
-  void emplace_back(Range const& values) {
-    if (offsets_.empty()) offsets_.push_back(0);
-    data_.insert(data_.end(), values.begin(), values.end());
-    offsets_.push_back(static_cast<std::uint32_t>(data_.size()));
-  }
-  void emplace_back_empty() {
-    if (offsets_.empty()) offsets_.push_back(0);
-    offsets_.push_back(static_cast<std::uint32_t>(data_.size()));
-  }
-
-  std::vector<std::uint32_t>& raw_offsets() { return offsets_; }
-  std::vector<T>& raw_data() { return data_; }
-  std::vector<std::uint32_t> const& raw_offsets() const { return offsets_; }
-  std::vector<T> const& raw_data() const { return data_; }
-
- private:
-  std::vector<std::uint32_t> offsets_;
-  std::vector<T> data_;
-};
-
-struct latlon {
-  double lat{0.0};
-  double lon{0.0};
-  constexpr bool operator==(latlon const&) const = default;
-};
-
-// Great-circle distance in metres (haversine, earth radius 6,371,000 m), the definition that
-// footpath generation and every comparison in tests use.
-double haversine_m(latlon a, latlon b);
 
 }  // namespace nebuta

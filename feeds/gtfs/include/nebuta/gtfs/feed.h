@@ -57,6 +57,12 @@ struct feed {
   std::vector<office_jp> offices_jp;
   std::vector<pattern_jp> patterns_jp;
   problem_log problems;
+  // Nonstandard column names read as their GTFS name (a known writer's quirk, not a bad row):
+  // feeds/flex reports them, the timetable does not need to.
+  struct column_alias {
+    std::string file, column, read_as;
+  };
+  std::vector<column_alias> column_aliases;
   std::map<std::string, std::uint64_t> rows_read;  // data rows per file, including skipped ones
 
   // The bytes every view above points into. Deques never move their elements.

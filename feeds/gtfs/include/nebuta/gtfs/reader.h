@@ -127,13 +127,19 @@ inline void read_stop_times(table& t, feed& f) {
              pickup = t.column("pickup_type"), dropoff = t.column("drop_off_type"),
              dist = t.column("shape_dist_traveled"), timepoint = t.column("timepoint"),
              window_start = t.column("start_pickup_drop_off_window"),
-             window_end = t.column("end_pickup_drop_off_window");
+             window_end = t.column("end_pickup_drop_off_window"),
+             pickup_rule = t.column("pickup_booking_rule_id");
+  auto drop_off_rule = t.column("drop_off_booking_rule_id");
+  if (drop_off_rule < 0 && (drop_off_rule = t.column("dropoff_booking_rule_id")) >= 0) {
+    f.column_aliases.push_back({"stop_times.txt", "dropoff_booking_rule_id", "drop_off_booking_rule_id"});
+  }
   if (stop_col < 0 && group < 0 && location < 0) t.require("stop_id");
   while (t.next()) {
     stop_time s;
     s.line = t.line();
     s.trip_id = t[trip_col], s.stop_id = t[stop_col], s.location_group_id = t[group];
     s.location_id = t[location], s.stop_headsign = t[headsign];
+    s.pickup_booking_rule_id = t[pickup_rule], s.drop_off_booking_rule_id = t[drop_off_rule];
     if (!t.require_value(trip_col, "trip_id") ||
         !t.get_int(seq, s.stop_sequence, "stop_sequence", true) ||
         !t.get_time(arrival, s.arrival_time, "arrival_time") ||

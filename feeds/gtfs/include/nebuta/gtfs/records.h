@@ -46,6 +46,7 @@ struct trip : record {
 
 struct stop_time : record {
   std::string_view trip_id, stop_id, location_group_id, location_id, stop_headsign;
+  std::string_view pickup_booking_rule_id, drop_off_booking_rule_id;  // GTFS-Flex (read by feeds/flex)
   std::optional<seconds> arrival_time, departure_time;
   std::optional<seconds> start_pickup_drop_off_window, end_pickup_drop_off_window;
   std::uint32_t stop_sequence{0};

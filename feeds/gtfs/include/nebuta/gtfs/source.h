@@ -5,11 +5,12 @@
 #include <zip.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+
+#include "nebuta/io/file.h"
 
 namespace nebuta::gtfs {
 
@@ -54,17 +55,13 @@ class feed_source {
   };
 
   static std::optional<std::string> read_file(std::filesystem::path const& p) {
-    std::ifstream in{p, std::ios::binary};
-    if (!in) return std::nullopt;
     std::string data;
-    in.seekg(0, std::ios::end);
-    auto const size = in.tellg();
-    if (size < 0) throw feed_error{"cannot read " + p.string()};
-    data.resize(static_cast<std::size_t>(size));
-    in.seekg(0);
-    in.read(data.data(), size);
-    if (!in) throw feed_error{"cannot read " + p.string()};
-    return data;
+    switch (io::read_file(p, data)) {
+      case io::read_status::ok: return data;
+      case io::read_status::cannot_open: return std::nullopt;
+      case io::read_status::read_failed: break;
+    }
+    throw feed_error{"cannot read " + p.string()};
   }
 
   std::optional<std::string> read_zip(std::string const& name) const {

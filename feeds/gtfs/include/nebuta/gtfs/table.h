@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nebuta/core/problem.h"
 #include "nebuta/gtfs/csv.h"
 #include "nebuta/gtfs/parse.h"
 #include "nebuta/gtfs/records.h"
@@ -16,16 +17,7 @@
 
 namespace nebuta::gtfs {
 
-struct problem {
-  std::string file;
-  std::uint32_t line{0};
-  std::string kind;  // stable key, e.g. "bad_time"
-  std::string message;
-
-  std::string to_string() const {
-    return file + (line != 0 ? ":" + std::to_string(line) : std::string{}) + ": " + message;
-  }
-};
+using nebuta::problem;  // nebuta/core/problem.h
 
 class problem_log {
  public:

@@ -22,13 +22,7 @@ struct feed_spec {
 // "NAME=PATH" or "PATH"; the name defaults to the folder or zip name without extension.
 feed_spec parse_feed_arg(std::string_view arg);
 
-struct problem {
-  std::string file;  // "feed/stop_times.txt" when several feeds are loaded
-  std::uint32_t line{0};
-  std::string kind;
-  std::string message;
-  std::string to_string() const;
-};
+using nebuta::problem;  // nebuta/core/problem.h
 
 struct load_result {
   timetable tt;

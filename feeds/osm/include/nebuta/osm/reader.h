@@ -5,7 +5,8 @@
 // time at the way's speed x speed_factor.
 //
 // Errors: an unreadable file throws std::runtime_error naming it. Way nodes missing from the
-// extract (ways cut at its border) are counted and the segments touching them skipped.
+// extract (ways cut at its border) are counted and the segments touching them skipped. A way whose
+// tags do not read as key-value pairs (a PBF string holding a NUL byte) is counted and skipped.
 //
 // Memory: one pass with a sparse in-memory node location index of all nodes of the file
 // (FlexMem), fine for city and region extracts.
@@ -31,6 +32,7 @@ struct read_stats {
   std::size_t n_nodes{0};             // graph nodes handed to the builder
   std::size_t n_edges{0};             // directed edges handed to the builder
   std::size_t n_missing_locations{0};  // way node refs without a location in the file
+  std::size_t n_unreadable_tags{0};    // ways skipped: their tags are not key-value pairs
 };
 
 // Feeds the builder; returns what was read.

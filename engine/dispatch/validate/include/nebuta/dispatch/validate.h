@@ -15,24 +15,30 @@ struct vehicle {
   int seats{0};
   int wheelchairs{0};
   latlon depot{};
-  std::int32_t shift_start{0}, shift_end{0};
+  std::int64_t shift_start{0}, shift_end{0};  // times: seconds since any one epoch
   latlon start{};              // where the plan starts
-  std::int32_t start_time{0};  // when the vehicle may leave `start`
+  std::int64_t start_time{0};  // when the vehicle may leave `start`
 };
 
 struct rider {
   int seats{0};        // passengers without wheelchair
   int wheelchairs{0};  // wheelchair users
   latlon pickup{}, dropoff{};
-  std::int32_t window_start{0}, window_end{0}, latest_dropoff{0};  // the promise
-  bool on_board{false};                                            // picked up already: only its drop-off remains
+  std::int64_t window_start{0}, window_end{0}, latest_dropoff{0};  // the promise ...
+  std::int32_t max_ride{0};  // ... and the longest ride: service begin at the pickup to arrival at the drop-off
+  bool on_board{false};      // picked up already: only its drop-off remains
+  std::int64_t picked_up_at{0};  // when on board: the moment of the pickup
   std::uint32_t vehicle{0};
 };
 
 struct planned_stop {
   std::uint32_t rider{0};
   bool pickup{true};
-  std::int32_t arrival{0}, begin{0}, departure{0};
+  std::int64_t arrival{0}, begin{0}, departure{0};
+  // The vehicle reported arriving here (at arrived_at). A pickup's window is then kept when the
+  // vehicle came inside it: a rider not there yet is late, not the vehicle.
+  bool arrived{false};
+  std::int64_t arrived_at{0};
 };
 
 struct fleet_plan {

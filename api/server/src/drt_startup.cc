@@ -1,0 +1,122 @@
+// Start-up of the on-demand service (drt_api.h): restore the journal's latest snapshot and replay
+// the commands after it, check the database's time zone and travel model, re-plan under a new
+// travel model when the operator accepts one, then register the fleet's shifts.
+#include <cinttypes>
+#include <cstdio>
+#include <stdexcept>
+
+#include "drt_state.h"
+#include "drt_token.h"
+#include "nebuta/storage/meta.h"
+
+namespace nebuta::api_server {
+
+namespace d = nebuta::dispatch;
+
+namespace {
+
+// Under another travel model the snapped points of a snapshot mean nothing: place every
+// coordinate again.
+void snap_again(storage::snapshot& s, road::travel_model const& model) {
+  for (auto& v : s.vehicles) {
+    v.depot = model.snap(v.spec.depot);
+    v.pos = model.snap(v.pos.coord);
+    for (auto& st : v.stops) st.loc = model.snap(st.loc.coord);
+  }
+  for (auto& q : s.requests) {
+    if (q.pickup.valid) q.pickup = model.snap(q.pickup.coord);
+    if (q.dropoff.valid) q.dropoff = model.snap(q.dropoff.coord);
+  }
+}
+
+char const* promise_name(d::broken_promise::kind k) {
+  switch (k) {
+    case d::broken_promise::kind::late_pickup: return "pickup";
+    case d::broken_promise::kind::late_dropoff: return "drop-off";
+    case d::broken_promise::kind::long_ride: return "ride";
+  }
+  return "?";
+}
+
+}  // namespace
+
+void drt_state::start_up() {
+  if (opt.db.empty()) throw std::invalid_argument{"no database path"};
+  sclock = service_clock::make(opt.timezone);  // throws std::invalid_argument for an unknown zone
+  auto const& db = opt.db;
+  std::error_code ec;
+  auto const existed = std::filesystem::exists(db, ec);
+
+  std::optional<std::string> old_model;
+  if (existed && !opt.travel_model_fingerprint.empty()) old_model = storage::meta_get(db, "travel_model");
+  auto const new_model = old_model && *old_model != opt.travel_model_fingerprint;
+  if (new_model && !opt.accept_new_travel_model) {
+    throw std::invalid_argument{"database " + db.string() + " was written under the travel model \"" + *old_model +
+                                "\", not \"" + opt.travel_model_fingerprint +
+                                "\": its plans and promises were made with other travel times. Start with the same "
+                                "model, or give --accept-new-travel-model to re-plan the open bookings under the new "
+                                "one (the promises it cannot keep are reported)"};
+  }
+
+  if (existed) {
+    auto contents = storage::load_journal(db);
+    if (contents.base) {
+      if (new_model) snap_again(*contents.base, *model);
+      auto const n_vehicles = contents.base->vehicles.size(), n_requests = contents.base->requests.size();
+      if (!disp.restore(std::move(contents.base->vehicles), std::move(contents.base->requests)))
+        throw storage::journal_error{"journal " + db.string() + ": its snapshot does not hold together"};
+      for (auto v = d::vehicle_idx{0}; v.v() < disp.vehicles().size(); ++v) index_shift(v);
+      decode_extra(contents.base->extra);
+      startup_notes.push_back("restored the snapshot after command " + std::to_string(contents.base->seq) + " (" +
+                              std::to_string(n_vehicles) + " vehicle shifts, " + std::to_string(n_requests) +
+                              " requests)");
+    } else if (new_model && !contents.commands.empty()) {
+      startup_notes.push_back("no snapshot: the whole journal is replayed under the new travel model, so requests "
+                              "may be answered otherwise than they were");
+    }
+    if (contents.base && new_model && !contents.commands.empty()) {
+      startup_notes.push_back(std::to_string(contents.commands.size()) +
+                              " commands after the snapshot are replayed under the new travel model and may be "
+                              "answered otherwise than they were (stop the service cleanly before changing the "
+                              "model: it writes a snapshot then)");
+    }
+    for (auto const& c : contents.commands) {
+      observe(c, disp.apply(c));
+      ++n_replayed;
+    }
+  }
+
+  journal = std::make_unique<storage::sqlite_journal>(db);
+  auto const stored_zone = storage::meta_value(db, "timezone", opt.timezone);
+  if (stored_zone != opt.timezone)
+    throw std::invalid_argument{"database " + db.string() + " was created for time zone " + stored_zone + ", not " +
+                                opt.timezone};
+  secret = storage::meta_value(db, "rider_token_secret", random_secret());
+  disp.set_journal(journal.get());
+
+  if (new_model) {
+    // Re-plan: a re-optimisation pass may move the rides that broke onto plans that keep them.
+    auto const before = disp.broken_promises().size();
+    write([&] { return disp.reoptimise(now()); });
+    auto const broken = disp.broken_promises();
+    startup_notes.push_back("travel model changed from \"" + *old_model + "\" to \"" + opt.travel_model_fingerprint +
+                            "\": " + std::to_string(before) + " promises broken under it, " +
+                            std::to_string(broken.size()) + " after re-planning");
+    for (auto const& b : broken) {
+      auto const& q = disp.request(b.request);
+      auto const ride = b.what == d::broken_promise::kind::long_ride;
+      startup_notes.push_back(
+          "  request " + std::to_string(b.request.v()) + " (" + vehicle_name(q.vehicle) + "): " +
+          promise_name(b.what) + " " +
+          (ride ? std::to_string(b.planned) + " s, promised at most " + std::to_string(b.promised) + " s"
+                : "planned " + sclock.iso(b.planned) + ", promised by " + sclock.iso(b.promised)));
+    }
+    compact_if_due(true);  // from here on the journal starts under the new model
+    storage::meta_set(db, "travel_model", opt.travel_model_fingerprint);
+  } else if (!opt.travel_model_fingerprint.empty()) {
+    (void)storage::meta_value(db, "travel_model", opt.travel_model_fingerprint);
+  }
+  register_shifts(now());
+}
+
+}  // namespace nebuta::api_server

@@ -1,0 +1,113 @@
+// The journey planner's resources: one handler each, and their route table.
+#include <array>
+
+#include "routes.h"
+
+namespace nebuta::api_server {
+
+namespace {
+
+// GET /v1/plan?from=&to=&date=&depart=|arrive=&window=&...
+http_response plan_get(planner& p, call& c) {
+  v1::PlanRequest pr;
+  pr.set_from(c.param_or_empty("from"));
+  pr.set_to(c.param_or_empty("to"));
+  pr.set_date(c.param_or_empty("date"));
+  pr.set_depart(c.param_or_empty("depart"));
+  pr.set_arrive(c.param_or_empty("arrive"));
+  pr.set_window(c.param_or_empty("window"));
+  pr.set_lang(c.param_or_empty("lang"));
+  pr.set_wheelchair(c.param_bool("wheelchair"));
+  pr.set_gtfs_literal(c.param_bool("gtfs_literal"));
+  if (auto v = c.param_int("max_legs", 1, raptor::max_legs_limit)) pr.set_max_legs(static_cast<std::uint32_t>(*v));
+  if (auto v = c.param_double("walk_radius")) pr.set_walk_radius(*v);
+  if (auto v = c.param_double("walk_speed")) pr.set_walk_speed(*v);
+  if (auto v = c.param_int("transfer_slack", 0, 3600)) pr.set_transfer_slack(static_cast<std::int32_t>(*v));
+  pr.set_sort(c.param_or_empty("sort"));  // fares (docs/fares.md)
+  if (auto v = c.param_double("max_fare")) pr.set_max_fare(*v);
+  if (c.param("realtime") != nullptr) pr.set_realtime(c.param_bool("realtime"));  // docs/realtime.md
+  return message_response(p.svc.plan(pr, c.chain, p.router, p.realtime), c.fmt);
+}
+
+// POST /v1/plan with a PlanRequest
+http_response plan_post(planner& p, call& c) {
+  v1::PlanRequest pr;
+  c.parse_body(pr);
+  if (!pr.lang().empty()) c.chain = api_service::make_lang_chain(pr.lang(), c.req.accept_language);
+  return message_response(p.svc.plan(pr, c.chain, p.router, p.realtime), c.fmt);
+}
+
+// GET /v1/stops?q=&limit=&date= (docs/search.md)
+http_response stop_search(planner& p, call& c) {
+  auto const limit = c.param_int("limit", 1, p.svc.config().max_results).value_or(10);
+  return message_response(
+      p.svc.search_stops(c.param_or_empty("q"), static_cast<unsigned>(limit), c.chain, c.param_or_empty("date")), c.fmt);
+}
+
+// GET /v1/places?q=&limit=&date=: gazetteer places and stops (docs/search.md)
+http_response place_search(planner& p, call& c) {
+  auto const limit = c.param_int("limit", 1, p.svc.config().max_results).value_or(10);
+  return message_response(
+      p.svc.search_places(c.param_or_empty("q"), static_cast<unsigned>(limit), c.chain, c.param_or_empty("date")), c.fmt);
+}
+
+// GET /v1/places/{id}: one gazetteer place ("place:ID" or ID)
+http_response place_by_id(planner& p, call& c) { return message_response(p.svc.place(c.seg[2], c.chain), c.fmt); }
+
+// GET /v1/stops/{id}
+http_response stop(planner& p, call& c) { return message_response(p.svc.stop(c.seg[2], c.chain), c.fmt); }
+
+// GET /v1/stops/{id}/departures?date=&time=&n=
+http_response departures(planner& p, call& c) {
+  auto const n = c.param_int("n", 1, p.svc.config().max_results).value_or(10);
+  return message_response(p.svc.departures(c.seg[2], c.param_or_empty("date"), c.param_or_empty("time"),
+                                           static_cast<unsigned>(n), c.chain, p.realtime),
+                          c.fmt);
+}
+
+// GET /v1/nearby?lat=&lon=&radius=&limit=
+http_response nearby(planner& p, call& c) {
+  auto const lat = c.param_coordinate("lat", 90.0);
+  auto const lon = c.param_coordinate("lon", 180.0);
+  auto const radius = c.param_double("radius").value_or(500.0);
+  auto const limit = c.param_int("limit", 1, p.svc.config().max_results).value_or(20);
+  return message_response(p.svc.nearby(lat, lon, radius, static_cast<unsigned>(limit), c.chain), c.fmt);
+}
+
+// GET /v1/routes
+http_response routes(planner& p, call& c) { return message_response(p.svc.routes(c.chain), c.fmt); }
+
+// GET /v1/routes/{id}
+http_response route_by_id(planner& p, call& c) { return message_response(p.svc.route(c.seg[2], c.chain), c.fmt); }
+
+// GET /v1/trips/{id}?date=
+http_response trip(planner& p, call& c) {
+  return message_response(p.svc.trip(c.seg[2], c.param_or_empty("date"), c.chain), c.fmt);
+}
+
+// GET /v1/feeds
+http_response feeds(planner& p, call& c) { return message_response(p.svc.feeds(c.chain), c.fmt); }
+
+constexpr std::array<route<planner>, 12> table{{
+    {"/v1/plan", "GET",
+     "from to date depart arrive window wheelchair max_legs walk_radius walk_speed transfer_slack gtfs_literal sort "
+     "max_fare realtime",
+     endpoint::plan, plan_get, true},
+    {"/v1/plan", "POST", "", endpoint::plan, plan_post, true},
+    {"/v1/stops", "GET", "q limit date", endpoint::stops_search, stop_search},
+    {"/v1/places", "GET", "q limit date", endpoint::stops_search, place_search},
+    {"/v1/places/{}", "GET", "", endpoint::stop, place_by_id},
+    {"/v1/stops/{}", "GET", "", endpoint::stop, stop},
+    {"/v1/stops/{}/departures", "GET", "date time n", endpoint::departures, departures},
+    {"/v1/nearby", "GET", "lat lon radius limit", endpoint::nearby, nearby},
+    {"/v1/routes", "GET", "", endpoint::routes, routes},
+    {"/v1/routes/{}", "GET", "", endpoint::route, route_by_id},
+    {"/v1/trips/{}", "GET", "date", endpoint::trip, trip},
+    {"/v1/feeds", "GET", "", endpoint::feeds, feeds},
+}};
+
+}  // namespace
+
+std::span<route<planner> const> planner_routes() { return table; }
+
+}  // namespace nebuta::api_server

@@ -1,0 +1,73 @@
+// Range queries: every journey departing in a window that no other journey of the window
+// dominates, by rounds whose labels carry over from one departure to the next (rRAPTOR).
+#include "nebuta/raptor/router.h"
+
+#include <algorithm>
+#include <cassert>
+#include <tuple>
+#include <utility>
+
+#include "for_each_access.h"
+#include "internal.h"
+
+namespace nebuta::raptor {
+
+using detail::inf;
+
+void router::range(place const& from, place const& to, date_t date, seconds_t from_t,
+                   seconds_t to_t, options const& opt, std::vector<range_entry>& out) {
+  out.clear();
+  init_query<true>(from, to, date, opt);
+  auto const valid = [&](place const& p) { return !p.is_stop() || p.stop.v() < n_stops_; };
+  if (!valid(from) || !valid(to)) return;
+
+  // Candidate departures from the origin: boarding times at the stops reachable from it on foot,
+  // minus the walk.
+  departures_.clear();
+  auto const add_stop = [&](stop_idx s, seconds_t walk) {
+    if (!stop_ok(s)) return;
+    if (rt_ != nullptr) return add_rt_departures(s, walk, from_t, to_t);
+    for (auto const [r, pos] : idx_.occurrences(s)) {
+      if (!tt_.can_board(r, pos)) continue;
+      auto const deps = tt_.route_departures_at(r, pos);
+      auto const first = tt_.route_first_trip[r];
+      for (auto o = 0U; o < n_offsets_; ++o) {
+        auto const off = offsets_[o] * seconds_per_day;
+        auto it = std::lower_bound(deps.begin(), deps.end(), from_t + walk - off);
+        for (; it != deps.end() && *it + off - walk <= to_t; ++it) {
+          auto const ti = static_cast<std::uint32_t>(it - deps.begin());
+          if (trip_ok(first.v() + ti, o)) {
+            departures_.push_back(*it + off - walk);
+          }
+        }
+      }
+    }
+  };
+  for_each_access<true>(from, [&](foot_parent const& p, stop_idx s) { add_stop(s, static_cast<seconds_t>(p.duration)); });
+  std::sort(departures_.begin(), departures_.end(), std::greater<>{});
+  departures_.erase(std::unique(departures_.begin(), departures_.end()), departures_.end());
+
+  // One pass of rounds per departure, latest first, on labels that carry over (rRAPTOR, Delling
+  // et al. 2012): what a later departure reached with at most k legs an earlier one reaches too
+  // (it can wait), so a pass only explores what the earlier departure improves. A departure
+  // lists the numbers of legs whose best arrival it improved: exactly its Pareto journeys that
+  // no later departure matches with as few legs.
+  auto walk = seconds_t{-1};
+  std::array<seconds_t, max_legs_limit + 1> before{};
+  for (auto const tau : departures_) {
+    pending_ = inf;
+    before = target_round_;
+    start<true, true>(from, to, tau);
+    run_rounds<true, true>();
+    if (direct_walk_s_ >= 0) walk = direct_walk_s_;
+    for (auto k = 1U; k <= max_k_; ++k) {
+      if (target_round_[k] < before[k] && target_round_[k] < target_round_[k - 1]) {
+        out.push_back({tau, target_round_[k], k});
+      }
+    }
+  }
+  reset();  // leave no monotone labels behind for reconstruct()
+  direct_walk_s_ = walk;
+}
+
+}  // namespace nebuta::raptor
