@@ -1,5 +1,6 @@
 #include "nebuta/access/analysis.h"
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -8,8 +9,9 @@
 
 namespace nebuta::access {
 
-analysis_result analyse(timetable const& tt, std::span<origin const> origins, std::span<destination_set const> sets,
-                        analysis_options const& opt) {
+analysis_result analyse(raptor::index const& idx, std::span<origin const> origins,
+                        std::span<std::vector<latlon> const> sets, analysis_options const& opt,
+                        on_demand_edges const* on_demand, analysis_result const* without) {
   if (opt.w.departures() == 0) throw std::invalid_argument{"the departure window is empty"};
   for (std::size_t i = 0; i < opt.percentiles.size(); ++i) {
     auto const p = opt.percentiles[i];
@@ -22,22 +24,48 @@ analysis_result analyse(timetable const& tt, std::span<origin const> origins, st
   res.n_percentiles = opt.percentiles.size();
   res.minutes.assign(res.n_origins * res.n_sets * res.n_percentiles, unreachable_minutes);
 
+  std::vector<destination_set> targets;
+  bool any_inside = false;  // a set has a point the service reaches
+  for (auto const& points : sets) {
+    std::vector<raptor::access_edge> egress;
+    if (on_demand != nullptr) {
+      egress = on_demand->egress(points);
+      any_inside = any_inside || std::any_of(points.begin(), points.end(),
+                                             [&](latlon p) { return on_demand->service().inside(p); });
+    }
+    targets.emplace_back(idx, points, opt.travel, egress);
+  }
+  auto const can_copy = on_demand != nullptr && without != nullptr && !any_inside &&
+                        without->n_origins == res.n_origins && without->n_sets == res.n_sets &&
+                        without->n_percentiles == res.n_percentiles;
+
   std::atomic<std::size_t> next{0}, done{0};
   std::mutex progress_mutex;
   std::exception_ptr error;
   std::mutex error_mutex;
   auto const worker = [&] {
     try {
-      raptor::router router{tt};
+      raptor::router router{idx};
       travel_times calc{router};
       std::vector<seconds_t> times;
+      std::vector<raptor::access_edge> access;
       while (true) {
         auto const o = next.fetch_add(1);
         if (o >= origins.size()) return;
-        for (std::size_t s = 0; s < sets.size(); ++s) {
-          calc.from(origins[o].at, sets[s].targets, opt.w, opt.travel, times);
-          percentile_minutes(times, opt.percentiles, opt.travel.max_duration,
-                             std::span{res.minutes}.subspan((o * res.n_sets + s) * res.n_percentiles, res.n_percentiles));
+        auto const at = origins[o].at;
+        access.clear();
+        if (on_demand != nullptr) on_demand->access(at, access);
+        auto const stride = res.n_sets * res.n_percentiles;
+        if (can_copy && access.empty()) {
+          std::copy_n(without->minutes.begin() + static_cast<std::ptrdiff_t>(o * stride), stride,
+                      res.minutes.begin() + static_cast<std::ptrdiff_t>(o * stride));
+        } else {
+          for (std::size_t s = 0; s < sets.size(); ++s) {
+            auto const direct = on_demand != nullptr ? on_demand->direct(at, sets[s]) : seconds_t{-1};
+            calc.from(at, access, targets[s], opt.w, opt.travel, direct, times);
+            percentile_minutes(times, opt.percentiles, opt.travel.max_duration,
+                               std::span{res.minutes}.subspan(o * stride + s * res.n_percentiles, res.n_percentiles));
+          }
         }
         auto const d = ++done;
         if (opt.progress && (d % 64 == 0 || d == origins.size())) {
@@ -51,7 +79,8 @@ analysis_result analyse(timetable const& tt, std::span<origin const> origins, st
       next = origins.size();  // the others stop at their next origin
     }
   };
-  auto const n_threads = std::max(1U, std::min<unsigned>(opt.threads, static_cast<unsigned>(std::max<std::size_t>(1, origins.size()))));
+  auto const n_threads =
+      std::max(1U, std::min<unsigned>(opt.threads, static_cast<unsigned>(std::max<std::size_t>(1, origins.size()))));
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < n_threads; ++t) pool.emplace_back(worker);
   worker();
@@ -62,10 +91,7 @@ analysis_result analyse(timetable const& tt, std::span<origin const> origins, st
 
 bool weighted_by_people(std::span<origin const> origins) {
   if (origins.empty()) return false;
-  for (auto const& o : origins) {
-    if (!o.has_people) return false;
-  }
-  return true;
+  return std::all_of(origins.begin(), origins.end(), [](origin const& o) { return o.has_people; });
 }
 
 reach_count count_reach(std::span<origin const> origins, analysis_result const& r, std::size_t set, std::size_t p,

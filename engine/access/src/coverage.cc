@@ -6,9 +6,7 @@
 
 namespace nebuta::access {
 
-namespace {
-constexpr double metres_per_degree = 6'371'000.0 * std::numbers::pi / 180.0;
-}
+using geo::metres_per_degree;
 
 stop_locator::stop_locator(timetable const& tt, std::function<bool(stop_idx)> const& keep) : tt_{tt} {
   for (auto s = stop_idx{0U}; s.v() < tt.n_stops(); ++s) {
@@ -49,8 +47,9 @@ bool is_rail_route_type(int t) {
          (t >= 400 && t <= 499) || (t >= 900 && t <= 999);
 }
 
-std::vector<coverage> compute_coverage(timetable const& tt, std::span<origin const> origins,
+std::vector<coverage> compute_coverage(raptor::index const& idx, std::span<origin const> origins,
                                        std::span<latlon const> extra_stations, coverage_options const& opt) {
+  auto const& tt = idx.tt();
   std::vector<std::uint8_t> rail(tt.n_stops(), 0U);
   for (auto s = stop_idx{0U}; s.v() < tt.n_stops(); ++s) {
     for (auto const r : tt.stop_routes[s]) {
@@ -75,7 +74,7 @@ std::vector<coverage> compute_coverage(timetable const& tt, std::span<origin con
       if (!cov.nearest_station_m || d < *cov.nearest_station_m) cov.nearest_station_m = d;
     }
     if (day) {
-      all.near(c, opt.departures_radius_m, [&](stop_idx s, double) {
+      idx.stops_near(c, opt.departures_radius_m, [&](stop_idx s, double) {
         for (auto const r : tt.stop_routes[s]) {
           auto const stops = tt.route_stops[r];
           for (std::uint32_t pos = 0; pos + 1 < stops.size(); ++pos) {

@@ -11,8 +11,7 @@ namespace nebuta::access {
 
 namespace {
 
-// Metres per degree of latitude on the sphere haversine_m uses (radius 6,371,000 m).
-constexpr double metres_per_degree = 6'371'000.0 * std::numbers::pi / 180.0;
+using geo::metres_per_degree;
 
 double overlap(double a0, double a1, double b0, double b1) { return std::max(0.0, std::min(a1, b1) - std::max(a0, b0)); }
 
@@ -40,7 +39,7 @@ std::vector<origin> regular_grid(area const& a, double cell_m, std::size_t max_c
       box b{a.bounds.south + static_cast<double>(r) * dlat, a.bounds.west + static_cast<double>(c) * dlon,
             a.bounds.south + static_cast<double>(r + 1) * dlat, a.bounds.west + static_cast<double>(c + 1) * dlon};
       latlon const centre{(b.south + b.north) / 2, (b.west + b.east) / 2};
-      if (!a.contains(centre)) continue;
+      if (!a.rings.empty() && !a.contains(centre)) continue;  // a box: every cell overlapping it
       origin o;
       o.id = "r" + std::to_string(r) + "c" + std::to_string(c);
       o.at = centre;
@@ -68,7 +67,7 @@ std::vector<origin> mesh_grid(area const& a, mesh_level level, std::size_t max_c
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t c = 0; c < cols; ++c) {
       latlon const centre{first->south + (static_cast<double>(r) + 0.5) * h, first->west + (static_cast<double>(c) + 0.5) * w};
-      if (!a.contains(centre)) continue;
+      if (!a.rings.empty() && !a.contains(centre)) continue;  // a box: every cell overlapping it
       auto const cell = mesh_cell_at(centre, level);
       if (!cell) continue;
       origin o;

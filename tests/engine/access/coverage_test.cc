@@ -71,6 +71,7 @@ origin at(double lat, double lon) {
 
 TEST_CASE("coverage: distances, departures a day within 500 m and the gap definitions, by hand") {
   auto const tt = make_timetable();
+  raptor::index const idx{tt};
   std::vector<origin> const origins{
       at(35.0, 139.0),                           // O1 at stop A
       at(35.0, 139.0 + 300 * east_m),            // O2 halfway between A and B
@@ -79,7 +80,7 @@ TEST_CASE("coverage: distances, departures a day within 500 m and the gap defini
   };
   coverage_options opt;
   opt.date = wednesday;
-  auto const cov = compute_coverage(tt, origins, {}, opt);
+  auto const cov = compute_coverage(idx, origins, {}, opt);
   REQUIRE(cov.size() == 4U);
 
   // O1: b1 can be boarded at A; b2 ends at A; b3 does not run: one departure.
@@ -112,22 +113,23 @@ TEST_CASE("coverage: distances, departures a day within 500 m and the gap defini
   // A station the feed does not have, 300 m from O3, ends its gap (1,200 m from a bus stop, but
   // within 1,000 m of a station), also under the 1 km rule.
   std::vector<latlon> const extra{{35.0 + 300 * north_m, 139.0 - 1200 * east_m}};
-  auto const cov2 = compute_coverage(tt, origins, extra, opt);
+  auto const cov2 = compute_coverage(idx, origins, extra, opt);
   CHECK(*cov2[2].nearest_station_m == Approx(300.0).epsilon(1e-3));
   CHECK_FALSE(cov2[2].gap);
   CHECK_FALSE(cov2[2].gap_1km);
 
   // On a Saturday b3 runs too: two departures at A.
   opt.date = std::chrono::year{2024} / 3 / 9;
-  CHECK(compute_coverage(tt, origins, {}, opt)[0].departures == 2U);
+  CHECK(compute_coverage(idx, origins, {}, opt)[0].departures == 2U);
   // Stricter parameters: 200 m and 400 m.
   opt.gap_stop_m = 200;
   opt.gap_station_m = 400;
-  CHECK(compute_coverage(tt, origins, {}, opt)[1].gap);
+  CHECK(compute_coverage(idx, origins, {}, opt)[1].gap);
 }
 
 TEST_CASE("coverage: the nearest stop equals a brute-force scan") {
   auto const tt = make_timetable();
+  raptor::index const idx{tt};
   stop_locator const loc{tt};
   for (int i = 0; i < 200; ++i) {
     latlon const p{34.97 + 0.0007 * i, 138.98 + 0.0003 * (i % 97)};

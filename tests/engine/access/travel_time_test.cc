@@ -38,14 +38,15 @@ struct two_stop_line {
 
 TEST_CASE("access: per-minute times and R5 percentiles on an inline timetable, by hand") {
   two_stop_line const line;
-  raptor::router r{line.tt};
+  raptor::index const idx{line.tt};
+  raptor::router r{idx};
   travel_times calc{r};
   window w{wednesday, hm(7, 0), hm(8, 0)};
   REQUIRE(w.departures() == 60U);
-  std::vector<target> const to{{latlon{35.01, 139.0}, *line.tt.find_stop("B")}};
   travel_options o;
+  destination_set const to{idx, {latlon{35.01, 139.0}}, o};
   std::vector<seconds_t> times;
-  calc.from({35.0, 139.0}, to, w, o, times);
+  calc.from({35.0, 139.0}, {}, to, w, o, -1, times);
   REQUIRE(times.size() == 60U);
   // Leaving at 07:00+k: up to 07:10 the 07:10 bus (arrives 07:25), up to 07:40 the 07:40 bus
   // (08:05), after it the 08:20 bus (08:30), which leaves after the window.
@@ -85,20 +86,25 @@ TEST_CASE("access: per-minute times and R5 percentiles on an inline timetable, b
 
 TEST_CASE("access: walking all the way counts, and a place near the stop is reached on foot") {
   two_stop_line const line;
-  raptor::router r{line.tt};
+  raptor::index const idx{line.tt};
+  raptor::router r{idx};
   travel_times calc{r};
   window w{wednesday, hm(7, 0), hm(7, 30)};
   // A target 100 m from the origin: walking (ceil(100 / 1.2) = 84 s) beats every bus.
   latlon const near{35.0 + 100.0 / 111'195.0, 139.0};
-  std::vector<target> const to{{near, stop_idx::invalid()}};
+  travel_options const o;
+  destination_set const to{idx, {near}, o};
   std::vector<seconds_t> times;
-  calc.from({35.0, 139.0}, to, w, {}, times);
+  calc.from({35.0, 139.0}, {}, to, w, o, -1, times);
   REQUIRE(times.size() == 30U);
   for (auto const t : times) CHECK(t == static_cast<seconds_t>(std::ceil(haversine_m({35.0, 139.0}, near) / 1.2)));
 
   // An origin with no stop and no target within reach: nothing is reachable.
-  calc.from({35.5, 139.5}, std::vector<target>{{latlon{35.01, 139.0}, stop_idx::invalid()}}, w, {}, times);
+  calc.from({35.5, 139.5}, {}, destination_set{idx, {latlon{35.01, 139.0}}, o}, w, o, -1, times);
   for (auto const t : times) CHECK(t == unreachable_time);
+  // A door-to-door time by other means (an on-demand ride of 20 min) counts when it is faster.
+  calc.from({35.5, 139.5}, {}, destination_set{idx, {latlon{35.01, 139.0}}, o}, w, o, 1200, times);
+  for (auto const t : times) CHECK(t == 1200);
 }
 
 TEST_CASE("access: Hachinohe grid, every cell and minute equal to repeated earliest-arrival queries",
@@ -106,52 +112,58 @@ TEST_CASE("access: Hachinohe grid, every cell and minute equal to repeated earli
   NEBUTA_REQUIRE_DATASET(path, "jp-hachinohe-citybus");
   static auto const loaded = gtfs_import::load({{"hachinohe", path}});
   auto const& tt = loaded.tt;
-  // 7 x 7 cells of 400 m around 八戸市中心街 (三日町), 07:00-08:00 on Wed 2026-04-08; targets: the stop
-  // 八戸駅 509-01 and a coordinate at 本八戸駅 (reached on foot from the stops near it).
+  raptor::index const idx{tt};
+  // 7 x 7 cells of 400 m around 八戸市中心街 (三日町), 07:00-08:00 on Wed 2026-04-08; the set: the
+  // stop 八戸駅 509-01 and the stop 本八戸駅 552-01, as coordinates (reached on foot from the stops
+  // near them).
   area a;
   a.bounds = {40.5060, 141.4780, 40.5312, 141.5110};
   auto const cells = regular_grid(a, 400.0);
   REQUIRE(cells.size() >= 40U);
-  std::vector<target> const set{{latlon{}, *tt.find_stop("509-01")}, {tt.stop_coords[*tt.find_stop("552-01")], stop_idx::invalid()}};
+  std::vector<latlon> const points{tt.stop_coords[*tt.find_stop("509-01")], tt.stop_coords[*tt.find_stop("552-01")]};
   window const w{std::chrono::year{2026} / 4 / 8, hm(7, 0), hm(8, 0)};
   travel_options o;
+  destination_set const set{idx, points, o};
 
-  raptor::router r{tt}, reference{tt};
+  raptor::router r{idx}, reference{idx};
   travel_times calc{r};
   std::vector<seconds_t> times;
+  std::vector<std::vector<seconds_t>> per_cell;
   std::size_t reached = 0;
   for (auto const& c : cells) {
-    calc.from(c.at, set, w, o, times);
+    calc.from(c.at, {}, set, w, o, -1, times);
     REQUIRE(times.size() == 60U);
     for (std::size_t i = 0; i < 60; ++i) {
+      // The reference: one earliest-arrival query per minute and per point of the set, each
+      // point its own target.
       auto const m = w.departure(i);
       seconds_t expected = unreachable_time;
-      for (auto const& t : set) {
-        auto const res = reference.earliest_arrival(raptor::place::at_coord(c.at), t.place(), w.date, m, o.ropt);
+      for (auto const& p : points) {
+        auto const res = reference.earliest_arrival(raptor::place::at_coord(c.at), raptor::place::at_coord(p), w.date, m, o.ropt);
         if (res.reachable) expected = std::min(expected, res.time - m);
       }
       INFO("cell " << c.id << " minute " << i);
       REQUIRE(times[i] == expected);
       if (expected != unreachable_time) ++reached;
     }
+    per_cell.push_back(times);
   }
   CHECK(reached > cells.size() * 30);  // most cells of the centre reach one of the two stations
 
-  // And analyse() (two threads) gives the percentiles of those times, computed here by sorting.
+  // analyse() on two threads gives the percentiles of those times (checked above), sorted here.
   analysis_options aopt;
   aopt.w = w;
   aopt.percentiles = {25, 50, 90};
   aopt.threads = 2;
-  std::vector<destination_set> const sets{{"stations", set}};
-  auto const res = analyse(tt, cells, sets, aopt);
+  std::vector<std::vector<latlon>> const sets{points};
+  auto const res = analyse(idx, cells, sets, aopt);
   for (std::size_t k = 0; k < cells.size(); ++k) {
-    calc.from(cells[k].at, set, w, o, times);
     std::vector<long> minutes;
-    for (auto const t : times) minutes.push_back(t == unreachable_time || t >= o.max_duration ? 1L << 40 : t / 60);
+    for (auto const t : per_cell[k]) minutes.push_back(t == unreachable_time || t >= o.max_duration ? 1L << 40 : t / 60);
     std::sort(minutes.begin(), minutes.end());
     for (std::size_t p = 0; p < 3; ++p) {
-      auto const idx = static_cast<std::size_t>(std::ceil(aopt.percentiles[p] / 100.0 * 60.0)) - 1;
-      auto const v = minutes[idx];
+      auto const idx_p = static_cast<std::size_t>(std::ceil(aopt.percentiles[p] / 100.0 * 60.0)) - 1;
+      auto const v = minutes[idx_p];
       CHECK(res.at(k, 0, p) == (v == (1L << 40) ? unreachable_minutes : static_cast<std::int16_t>(v)));
     }
   }

@@ -1,5 +1,6 @@
 // An accessibility analysis: travel-time percentiles from every origin to every destination set
-// over a departure window (travel_time.h), on several threads, and what they mean in people:
+// over a departure window (travel_time.h), on several threads, optionally with an on-demand
+// service as access, egress and door-to-door mode (on_demand.h); and what they mean in people:
 // how many can reach a set within a cutoff.
 #pragma once
 
@@ -10,15 +11,10 @@
 #include <vector>
 
 #include "nebuta/access/grid.h"
+#include "nebuta/access/on_demand.h"
 #include "nebuta/access/travel_time.h"
-#include "nebuta/timetable/timetable.h"
 
 namespace nebuta::access {
-
-struct destination_set {
-  std::string name;
-  std::vector<target> targets;
-};
 
 struct analysis_options {
   window w;
@@ -39,10 +35,15 @@ struct analysis_result {
   }
 };
 
+// Points of each set as given; `on_demand`: null for transit and walking alone. With it, the
+// sets get the service's egress edges and door-to-door rides, and origins inside its area its
+// access edges; origins it cannot change (outside the area, when no set has a point inside) copy
+// `without` instead of being searched again (pass the result without the service, or null).
 // Throws std::invalid_argument for an empty window, a percentile outside (0, 100] or not
 // ascending.
-analysis_result analyse(timetable const& tt, std::span<origin const> origins, std::span<destination_set const> sets,
-                        analysis_options const& opt);
+analysis_result analyse(raptor::index const& idx, std::span<origin const> origins,
+                        std::span<std::vector<latlon> const> sets, analysis_options const& opt,
+                        on_demand_edges const* on_demand = nullptr, analysis_result const* without = nullptr);
 
 // Reaching a set within a cutoff (a percentile's time below it), counted in people when every
 // origin has people, else in origins.

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "nebuta/access/grid.h"
+#include "nebuta/raptor/index.h"
 #include "nebuta/timetable/timetable.h"
 
 namespace nebuta::access {
@@ -26,9 +27,6 @@ namespace nebuta::access {
 class stop_locator {
  public:
   stop_locator(timetable const& tt, std::function<bool(stop_idx)> const& keep = {});
-  // f(stop, metres) for every stop within radius_m (haversine).
-  template <typename F>
-  void near(latlon c, double radius_m, F&& f) const;
   // The nearest kept stop and its distance, or nothing when there is none.
   std::optional<std::pair<stop_idx, double>> nearest(latlon c) const;
   bool empty() const { return by_lat_.empty(); }
@@ -64,19 +62,7 @@ struct coverage {
 
 // Coverage of every origin. `extra_stations`: stations the feed does not have (a bus feed's
 // railway stations).
-std::vector<coverage> compute_coverage(timetable const& tt, std::span<origin const> origins,
+std::vector<coverage> compute_coverage(raptor::index const& idx, std::span<origin const> origins,
                                        std::span<latlon const> extra_stations, coverage_options const& opt);
-
-// ---------------------------------------------------------------------------------------------
-
-template <typename F>
-void stop_locator::near(latlon c, double radius_m, F&& f) const {
-  auto const dlat = radius_m / 111'194.0 + 1e-7;  // a degree of latitude is ~111,195 m
-  auto it = std::lower_bound(by_lat_.begin(), by_lat_.end(), std::pair{c.lat - dlat, stop_idx{0U}});
-  for (; it != by_lat_.end() && it->first <= c.lat + dlat; ++it) {
-    auto const d = haversine_m(c, tt_.stop_coords[it->second]);
-    if (d <= radius_m) f(it->second, d);
-  }
-}
 
 }  // namespace nebuta::access

@@ -22,7 +22,8 @@ struct box {
 };
 
 // Where the analysis is made: a box, optionally cut to polygons (rings in the even-odd rule, as
-// the on-demand service area). A cell belongs to the area when its centre does.
+// the on-demand service area). Without polygons, every cell overlapping the box belongs to the
+// area; with them, a cell belongs to it when its centre lies inside the polygons (and the box).
 struct area {
   box bounds;
   std::vector<std::vector<latlon>> rings;  // empty: the whole box

@@ -12,6 +12,12 @@
 //   - the p-th percentile is the value at index ceil(p / 100 x n) - 1 of the n times sorted, with
 //     unreachable sorted last (no interpolation: the median of 120 times is the 60th smallest);
 //   - a place is reached "within T minutes" when its time is below T.
+//
+// Method: one range RAPTOR query (rRAPTOR, raptor::router::range) per origin and destination set
+// gives every Pareto journey departing in the window; one earliest-arrival query from the last
+// minute covers the journeys leaving after it. The whole set is one target of the router: a
+// place with an egress edge from every stop within walking distance of any of its points (the
+// fastest per stop), so one search answers "the nearest of the set" (not one per place).
 #pragma once
 
 #include <cstdint>
@@ -37,17 +43,29 @@ struct window {
   seconds_t departure(std::size_t i) const { return start + static_cast<seconds_t>(i) * step; }
 };
 
-// One place of a destination set: a stop (arrival at the stop), or a coordinate reached on foot
-// from the stops within the router's max_walk_m.
-struct target {
-  latlon at{};
-  stop_idx stop{stop_idx::invalid()};
-  raptor::place place() const { return stop.valid() ? raptor::place::at_stop(stop) : raptor::place::at_coord(at); }
-};
-
 struct travel_options {
   raptor::options ropt;
   seconds_t max_duration{7200};  // times at or above it are unreachable (R5's maxTripDuration)
+};
+
+// A destination set made into one target of the router. A point is reached by walking to it
+// from a stop within ropt.max_walk_m (ceil(distance / walk speed) seconds, as the router walks
+// to a coordinate), or from the origin directly, or by the extra egress edges given (an
+// on-demand ride from a stop; they then reach the set's `direct` points too, see travel_times).
+class destination_set {
+ public:
+  destination_set() = default;
+  destination_set(raptor::index const& idx, std::vector<latlon> points, travel_options const& o,
+                  std::span<raptor::access_edge const> extra_egress = {});
+
+  std::span<latlon const> points() const { return points_; }
+  std::span<raptor::access_edge const> egress() const { return egress_; }
+  // The router's target: a coordinate no stop is near, reached only over the egress edges.
+  raptor::place place() const;
+
+ private:
+  std::vector<latlon> points_;
+  std::vector<raptor::access_edge> egress_;
 };
 
 // Computes per-minute travel times with one router (per thread; the router's scratch is reused).
@@ -55,16 +73,16 @@ class travel_times {
  public:
   explicit travel_times(raptor::router& r) : router_{r} {}
 
-  // out[i] = the travel time in seconds departing at w.departure(i) to the nearest target, or
-  // unreachable_time. Exactly the earliest arrival of router.earliest_arrival at that minute
-  // minus the minute, minimised over the targets: one range query per target gives every
-  // departure of the window, and one earliest-arrival query covers the journeys leaving after it.
-  void from(latlon origin, std::span<target const> targets, window const& w, travel_options const& o,
-            std::vector<seconds_t>& out);
+  // out[i] = the travel time in seconds departing at w.departure(i) to the nearest point of the
+  // set, or unreachable_time: exactly the minimum over the points of the earliest arrival of
+  // router.earliest_arrival(at_coord(origin, access), at_coord(point)) at that minute, minus the
+  // minute, and of `direct_s` (a door-to-door time by other means, e.g. an on-demand ride, or -1).
+  void from(latlon origin, std::span<raptor::access_edge const> access, destination_set const& set, window const& w,
+            travel_options const& o, seconds_t direct_s, std::vector<seconds_t>& out);
 
-  // Lower each out[i] to `arrival - departure(i)` for every journey (departure, arrival) in
-  // `journeys` leaving at or after the minute: how access by other means (an on-demand ride to a
-  // stop) joins the minutes. `journeys` must be sorted by decreasing departure.
+  // Lowers each out[i] to `arrival - departure(i)` for every journey (departure, arrival) in
+  // `journeys` leaving at or after the minute; `after`: the earliest arrival leaving after the
+  // window (or unreachable_time). `journeys` must be sorted by decreasing departure.
   static void lower(std::span<raptor::range_entry const> journeys, seconds_t after, window const& w,
                     std::vector<seconds_t>& out);
 
@@ -72,6 +90,9 @@ class travel_times {
   raptor::router& router_;
   std::vector<raptor::range_entry> entries_;
 };
+
+// The walking time from `origin` to the nearest point within max_walk_m, or -1.
+seconds_t walk_to_nearest(latlon origin, std::span<latlon const> points, raptor::options const& o);
 
 // R5's percentiles of per-minute times (seconds or unreachable_time) in whole minutes, or
 // unreachable_minutes; `percentiles` in (0, 100], ascending.
