@@ -53,13 +53,12 @@ std::vector<origin> regular_grid(area const& a, double cell_m, std::size_t max_c
 std::vector<origin> mesh_grid(area const& a, mesh_level level, std::size_t max_cells) {
   if (!a.bounds.valid()) throw std::invalid_argument{"the area is empty"};
   auto const first = mesh_cell_at({a.bounds.south, a.bounds.west}, level);
-  auto const last = mesh_cell_at({std::nextafter(a.bounds.north, a.bounds.south),
-                                  std::nextafter(a.bounds.east, a.bounds.west)}, level);
-  if (!first || !last) throw std::invalid_argument{"the area lies outside the Japanese standard grid squares"};
+  if (!first) throw std::invalid_argument{"the area lies outside the Japanese standard grid squares"};
   auto const h = first->north - first->south;
   auto const w = first->east - first->west;
-  auto const rows = static_cast<std::size_t>(std::llround((last->south - first->south) / h)) + 1;
-  auto const cols = static_cast<std::size_t>(std::llround((last->west - first->west) / w)) + 1;
+  // Squares up to the one holding the north-east corner (a corner on an edge opens no new square).
+  auto const rows = static_cast<std::size_t>(std::max(1.0, std::ceil((a.bounds.north - first->south) / h - 1e-9)));
+  auto const cols = static_cast<std::size_t>(std::max(1.0, std::ceil((a.bounds.east - first->west) / w - 1e-9)));
   if (rows > max_cells / cols) {
     throw std::invalid_argument{"the grid would have more than " + std::to_string(max_cells) + " cells"};
   }
