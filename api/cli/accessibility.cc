@@ -201,7 +201,12 @@ dest_spec parse_dest(std::string const& spec, timetable const& tt, std::vector<s
   } else if (kind == "stop_name") {
     for (auto s = stop_idx{0U}; s.v() < tt.n_stops(); ++s) {
       auto const name = stop_label(tt, s);
-      if (std::find(values.begin(), values.end(), name) != values.end()) add_stop(s);
+      // "八戸中心街ターミナル*": every stop whose name starts so (a terminal's platforms).
+      if (std::any_of(values.begin(), values.end(), [&](std::string const& v) {
+            return v.ends_with('*') ? name.starts_with(std::string_view{v}.substr(0, v.size() - 1)) : name == v;
+          })) {
+        add_stop(s);
+      }
     }
   } else if (kind == "route_type") {
     std::vector<int> types;
@@ -514,7 +519,7 @@ void register_accessibility(CLI::App& app) {
   cmd->add_option("--cell", o->cell_m, "grid cell size in metres")->capture_default_str();
   cmd->add_option("--mesh", o->mesh_m, "use the JIS X 0410 grid squares of this size instead: 1000, 500, 250 or 125");
   cmd->add_option("--dest", o->dests,
-                  "destination set LABEL=KIND:VALUE (repeatable); KIND: stop (ids), stop_name, route_type, place (ids "
+                  "destination set LABEL=KIND:VALUE (repeatable); KIND: stop (ids), stop_name (NAME* for a prefix), route_type, place (ids "
                   "of --places), place_kind, latlon (LAT,LON,...), points (CSV with lat, lon)")
       ->required();
   cmd->add_option("--places", o->places, "gazetteer of places (GeoJSON or CSV, docs/search.md); kind=station adds stations");
