@@ -5,7 +5,9 @@
 #include <cmath>
 
 #include "nebuta/access/coverage.h"
+#include "nebuta/gtfs_import/import.h"
 #include "nebuta/timetable/builder.h"
+#include "shared_data.h"
 
 using namespace nebuta;
 using namespace nebuta::access;
@@ -139,4 +141,48 @@ TEST_CASE("coverage: the nearest stop equals a brute-force scan") {
     REQUIRE(n);
     CHECK(n->second == best);
   }
+}
+
+TEST_CASE("coverage: Hachinohe, distances and departures a day equal to a brute-force scan",
+          "[access][hachinohe][shared_data]") {
+  NEBUTA_REQUIRE_DATASET(path, "jp-hachinohe-citybus");
+  auto const loaded = gtfs_import::load({{"hachinohe", path}});
+  auto const& tt = loaded.tt;
+  raptor::index const idx{tt};
+  // 150 points over the city on a lattice, Wed 2026-04-08.
+  std::vector<origin> origins;
+  for (int i = 0; i < 150; ++i) origins.push_back(at(40.47 + 0.0007 * i, 141.43 + 0.0013 * ((i * 37) % 150)));
+  coverage_options opt;
+  opt.date = std::chrono::year{2026} / 4 / 8;
+  auto const cov = compute_coverage(idx, origins, {}, opt);
+  auto const day = tt.day_of(opt.date)->v();
+  std::size_t with_departures = 0;
+  for (std::size_t i = 0; i < origins.size(); ++i) {
+    auto const p = origins[i].at;
+    // Every stop, every route, every trip: the nearest stop, and the trips running that day that
+    // can be boarded (not at their last stop) at some stop within 500 m, each counted once.
+    double nearest = 1e18;
+    for (auto s = stop_idx{0U}; s.v() < tt.n_stops(); ++s) nearest = std::min(nearest, haversine_m(p, tt.stop_coords[s]));
+    std::uint32_t departures = 0;
+    for (auto r = route_idx{0U}; r.v() < tt.n_routes(); ++r) {
+      auto const stops = tt.route_stops[r];
+      bool boardable_near = false;
+      for (std::uint32_t pos = 0; pos + 1 < stops.size(); ++pos) {
+        if (tt.can_board(r, pos) && haversine_m(p, tt.stop_coords[stops[pos]]) <= 500.0) boardable_near = true;
+      }
+      if (!boardable_near) continue;
+      for (std::uint32_t j = 0; j < tt.route_n_trips[r]; ++j) {
+        if (tt.trip_active(trip_idx{tt.route_first_trip[r].v() + j}, day)) ++departures;
+      }
+    }
+    INFO("point " << i << " at " << p.lat << "," << p.lon);
+    CHECK(*cov[i].nearest_stop_m == Approx(nearest).epsilon(1e-9));
+    CHECK(*cov[i].nearest_bus_stop_m == Approx(nearest).epsilon(1e-9));  // a bus feed
+    CHECK_FALSE(cov[i].nearest_station_m.has_value());
+    CHECK(cov[i].departures == departures);
+    CHECK(cov[i].gap == (nearest > 500.0));
+    CHECK(cov[i].few_departures == (departures < 30U));
+    if (departures > 0) ++with_departures;
+  }
+  CHECK(with_departures > 30U);  // the lattice crosses the served city
 }
