@@ -314,7 +314,12 @@ void run_accessibility(accessibility_options const& o) {
   auto const weighted = access::weighted_by_people(origins);
 
   std::vector<dest_spec> dests;
-  for (auto const& s : o.dests) dests.push_back(parse_dest(s, tt, places));
+  for (auto const& s : o.dests) {
+    dests.push_back(parse_dest(s, tt, places));
+    for (std::size_t i = 0; i + 1 < dests.size(); ++i) {
+      if (dests[i].label == dests.back().label) fail("--dest: the label '" + dests.back().label + "' is given twice");
+    }
+  }
   std::vector<std::vector<latlon>> sets;
   for (auto const& d : dests) sets.push_back(d.points);
 

@@ -414,23 +414,18 @@ std::string summary(page const& pg) {
       }
       table += "</tr>\n";
       if (cutoff == pg.in.cutoffs.back() || pg.in.cutoffs.size() == 1) {
-        auto sentence = fill(pg.w.sentence_fmt, {{"n", grouped(total - reached)},
+        // English: "340 residents cannot ..."; Japanese: "...行けない住民：340人".
+        auto const n_text = [&](double n) { return pg.ja ? pg.count_text(n) : grouped(n); };
+        auto sentence = fill(pg.w.sentence_fmt, {{"n", n_text(total - reached)},
                                                  {"unit", std::string{pg.in.weighted ? pg.w.people_unit : pg.w.cells_unit}},
                                                  {"set", set.label},
                                                  {"m", std::to_string(cutoff)},
                                                  {"from", pg.in.window_from},
                                                  {"to", pg.in.window_to},
                                                  {"p", pg.percentile_text()}});
-        if (pg.ja) sentence = fill(pg.w.sentence_fmt, {{"n", pg.count_text(total - reached)},
-                                                       {"unit", std::string{pg.in.weighted ? pg.w.people_unit : pg.w.cells_unit}},
-                                                       {"set", set.label},
-                                                       {"m", std::to_string(cutoff)},
-                                                       {"from", pg.in.window_from},
-                                                       {"to", pg.in.window_to},
-                                                       {"p", pg.percentile_text()}});
         if (!set.with_service.empty()) {
           sentence += " " + fill(pg.w.sentence_with_fmt,
-                                 {{"n", pg.ja ? pg.count_text(total - reached_with) : grouped(total - reached_with)},
+                                 {{"n", n_text(total - reached_with)},
                                   {"unit", std::string{pg.in.weighted ? pg.w.people_unit : pg.w.cells_unit}}});
         }
         sentences += "<p class=\"answer\" data-set=\"" + escape(set.label) + "\" data-cannot=\"" + fixed(total - reached, 1) +

@@ -7,7 +7,7 @@
 #include "nebuta/access/coverage.h"
 #include "nebuta/gtfs_import/import.h"
 #include "nebuta/timetable/builder.h"
-#include "shared_data.h"
+#include "hachinohe.h"
 
 using namespace nebuta;
 using namespace nebuta::access;
@@ -145,9 +145,9 @@ TEST_CASE("coverage: the nearest stop equals a brute-force scan") {
 
 TEST_CASE("coverage: Hachinohe, distances and departures a day equal to a brute-force scan",
           "[access][hachinohe][shared_data]") {
-  NEBUTA_REQUIRE_DATASET(path, "jp-hachinohe-citybus");
-  auto const loaded = gtfs_import::load({{"hachinohe", path}});
-  auto const& tt = loaded.tt;
+  auto const* hachinohe = test::hachinohe_timetable();
+  if (hachinohe == nullptr) return;
+  auto const& tt = *hachinohe;
   raptor::index const idx{tt};
   // 150 points over the city on a lattice, Wed 2026-04-08.
   std::vector<origin> origins;

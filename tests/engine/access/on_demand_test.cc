@@ -9,7 +9,7 @@
 #include "nebuta/access/analysis.h"
 #include "nebuta/access/on_demand.h"
 #include "nebuta/gtfs_import/import.h"
-#include "shared_data.h"
+#include "hachinohe.h"
 
 using namespace nebuta;
 using namespace nebuta::access;
@@ -50,9 +50,9 @@ TEST_CASE("on_demand: access, egress and door-to-door edges by hand") {
 
 TEST_CASE("on_demand: Hachinohe, with the service never slower, and equal to earliest-arrival queries",
           "[access][hachinohe][shared_data]") {
-  NEBUTA_REQUIRE_DATASET(path, "jp-hachinohe-citybus");
-  static auto const loaded = gtfs_import::load({{"hachinohe", path}});
-  auto const& tt = loaded.tt;
+  auto const* hachinohe = test::hachinohe_timetable();
+  if (hachinohe == nullptr) return;
+  auto const& tt = *hachinohe;
   raptor::index const idx{tt};
   area a;
   a.bounds = {40.490, 141.420, 40.530, 141.470};  // west of the centre, around 八戸駅

@@ -10,7 +10,7 @@
 #include "nebuta/access/analysis.h"
 #include "nebuta/access/travel_time.h"
 #include "nebuta/gtfs_import/import.h"
-#include "shared_data.h"
+#include "hachinohe.h"
 
 using namespace nebuta;
 using namespace nebuta::access;
@@ -109,9 +109,9 @@ TEST_CASE("access: walking all the way counts, and a place near the stop is reac
 
 TEST_CASE("access: Hachinohe grid, every cell and minute equal to repeated earliest-arrival queries",
           "[access][hachinohe][shared_data]") {
-  NEBUTA_REQUIRE_DATASET(path, "jp-hachinohe-citybus");
-  static auto const loaded = gtfs_import::load({{"hachinohe", path}});
-  auto const& tt = loaded.tt;
+  auto const* hachinohe = test::hachinohe_timetable();
+  if (hachinohe == nullptr) return;
+  auto const& tt = *hachinohe;
   raptor::index const idx{tt};
   // 7 x 7 cells of 400 m around 八戸市中心街 (三日町), 07:00-08:00 on Wed 2026-04-08; the set: the
   // stop 八戸駅 509-01 and the stop 本八戸駅 552-01, as coordinates (reached on foot from the stops
