@@ -49,7 +49,7 @@ TEST_CASE("on_demand: access, egress and door-to-door edges by hand") {
 }
 
 TEST_CASE("on_demand: Hachinohe, with the service never slower, and equal to earliest-arrival queries",
-          "[access][hachinohe][shared_data]") {
+          "[access][hachinohe][shared_data][threads]") {
   auto const* hachinohe = test::hachinohe_timetable();
   if (hachinohe == nullptr) return;
   auto const& tt = *hachinohe;

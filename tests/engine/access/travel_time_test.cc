@@ -108,7 +108,7 @@ TEST_CASE("access: walking all the way counts, and a place near the stop is reac
 }
 
 TEST_CASE("access: Hachinohe grid, every cell and minute equal to repeated earliest-arrival queries",
-          "[access][hachinohe][shared_data]") {
+          "[access][hachinohe][shared_data][threads]") {
   auto const* hachinohe = test::hachinohe_timetable();
   if (hachinohe == nullptr) return;
   auto const& tt = *hachinohe;
