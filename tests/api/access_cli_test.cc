@@ -11,7 +11,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -244,15 +243,18 @@ TEST_CASE("accessibility: the on-demand service, by hand, and the Japanese map",
   // methods and sources (RAPTOR, R5, Conveyal, OSM), and every text holds a Japanese character
   // unless it is a number, a date or a time.
   CHECK_THAT(html, Catch::Contains("<html lang=\"ja\">"));
-  std::regex const allowed{"rRAPTOR|RAPTOR|R5|Conveyal|OSM"};
   auto const nodes = text_nodes(html);
   REQUIRE(nodes.size() > 20U);
   for (auto const& t : nodes) {
     INFO("text: " << t);
-    auto const stripped = std::regex_replace(t, allowed, "");
+    // (No std::regex: GCC 12 warns inside it under the sanitizers.)
+    auto stripped = t;
+    for (std::string const word : {"rRAPTOR", "RAPTOR", "R5", "Conveyal", "OSM"}) {
+      for (auto p = stripped.find(word); p != std::string::npos; p = stripped.find(word)) stripped.erase(p, word.size());
+    }
     CHECK(std::none_of(stripped.begin(), stripped.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }));
     if (t.find_first_not_of("0123456789,.:-/ ") != std::string::npos) {
-      // std::regex on bytes cannot match multibyte classes; look for a UTF-8 lead byte of
+      // Look for a UTF-8 lead byte of
       // U+3000..U+9FFF (E3..E9) or U+FF00..U+FFEF (EF BC..EF BF).
       auto const has_japanese = std::any_of(t.begin(), t.end(), [](char c) {
         auto const u = static_cast<unsigned char>(c);
