@@ -16,6 +16,7 @@ runs=(
   "tests/api/api_simulate_test|*sweep threads*"          # simulation sweeps on a thread pool
   "tests/engine/rt/rt_test|[concurrency]"                # realtime: readers while states are published
   "tests/api/api_rt_server_test|[concurrency]"           # serve --rt: requests while sources poll and push
+  "tests/engine/access/access_test|[threads]"            # accessibility: origins on two worker threads
 )
 targets=(nebuta)
 for r in "${runs[@]}"; do targets+=("$(basename "${r%%|*}")"); done

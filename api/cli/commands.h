@@ -15,6 +15,7 @@ void register_dispatch(CLI::App& app);
 void register_simulate(CLI::App& app);  // simulate.cc
 void register_rt_simulate(CLI::App& app);  // rt_simulate.cc
 void register_flex_info(CLI::App& app);  // flex_info.cc
+void register_accessibility(CLI::App& app);  // accessibility.cc
 
 // --feed / --snapshot, shared by every command that needs a timetable.
 inline void add_timetable_options(CLI::App& cmd, api::timetable_source& src, bool allow_snapshot = true) {

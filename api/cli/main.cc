@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   nebuta::cli::register_simulate(app);
   nebuta::cli::register_rt_simulate(app);
   nebuta::cli::register_flex_info(app);
+  nebuta::cli::register_accessibility(app);
   try {
     app.parse(argc, argv);
   } catch (CLI::ParseError const& e) {
