@@ -40,13 +40,14 @@ void check_validation(sim::result const& r, std::string const& where) {
 
 void run_simulate(simulate_options const& o) {
   api::progress progress;
-  auto const file = sim_io::load_scenario(o.scenario);
+  auto file = sim_io::load_scenario(o.scenario);
   std::size_t shown = 0;
   for (auto const& w : file.warnings) {
     if (shown++ < 20) std::cerr << "warning: " << w << "\n";
   }
   if (file.warnings.size() > 20) std::cerr << "warning: ... " << file.warnings.size() - 20 << " more rows skipped\n";
 
+  auto const transit = sim_io::load_transit(file, [&](std::string const& s) { progress.stage(s); });
   // Every combination is checked before any work starts.
   auto const plan = sim_io::plan_sweep(file, o.sweeps, o.seed);
   auto const models = sim_io::load_travel_model(file, [&](std::string const& s) { progress.stage(s); });
@@ -54,6 +55,7 @@ void run_simulate(simulate_options const& o) {
   fs::create_directories(out);
   sim::sim_options sopt;
   sopt.validate = o.validate;
+  transit.attach(sopt);
   auto const started = std::chrono::steady_clock::now();
 
   if (plan.axes.empty()) {

@@ -70,6 +70,28 @@ json kpis_to_json(sim::kpis const& k) {
   j["passengers_per_vehicle_hour"] = rounded(k.passengers_per_vehicle_hour, 4);
   j["cost_per_passenger"] = rounded(k.cost_per_passenger, 2);
   j["farebox_recovery"] = rounded(k.farebox_recovery, 4);
+  j["currency"] = k.currency;
+  j["cost"] = rounded(k.cost, 2);
+  j["fare_revenue"] = rounded(k.fare_revenue, 2);
+  j["public_cost_per_passenger"] = rounded(k.public_cost_per_passenger, 2);
+  if (k.bus_cost) {
+    j["bus_vehicle_km"] = rounded(k.bus_vehicle_km, 3);
+    j["bus_vehicle_hours"] = rounded(k.bus_vehicle_hours, 3);
+    j["bus_cost"] = rounded(k.bus_cost, 2);
+    j["bus_cost_per_passenger"] = rounded(k.bus_cost_per_passenger, 2);
+    j["bus_public_cost_per_passenger"] = rounded(k.bus_public_cost_per_passenger, 2);
+    j["bus_farebox_recovery"] = rounded(k.bus_farebox_recovery, 4);
+  }
+  if (k.transit_planned > 0) {
+    j["transit_planned"] = k.transit_planned;
+    j["transit_no_option_share"] = rounded(k.transit_no_option_share, 6);
+    j["transit_unreachable_share"] = rounded(k.transit_unreachable_share, 6);
+    j["transit_duration_mean_s"] = rounded(k.transit_duration_mean_s, 1);
+    j["transit_rides_mean"] = rounded(k.transit_rides_mean, 4);
+    j["door_to_door_compared"] = k.door_to_door_compared;
+    j["door_to_door_on_demand_mean_s"] = rounded(k.door_to_door_on_demand_mean_s, 1);
+    j["door_to_door_transit_mean_s"] = rounded(k.door_to_door_transit_mean_s, 1);
+  }
   return j;
 }
 
@@ -77,7 +99,8 @@ std::string requests_csv(sim::result const& r) {
   std::string req =
       "request_id,requested_at,earliest_pickup,passengers,wheelchair,origin_lat,origin_lon,dest_lat,dest_lon,status,"
       "reject_reason,vehicle_id,promised_pickup_start,promised_pickup_end,promised_dropoff_by,pickup_at,dropoff_at,"
-      "wait_s,ride_s,direct_s,detour_factor,shared\n";
+      "wait_s,ride_s,direct_s,detour_factor,shared,transit_arrival,transit_duration_s,transit_rides,transit_walk_m,"
+      "transit_reachable\n";
   for (auto const& q : r.requests) {
     auto const& t = q.request;
     auto const served = q.outcome == sim::request_outcome::served;
@@ -92,9 +115,19 @@ std::string requests_csv(sim::result const& r) {
       auto const ride = *q.dropoff_at - *q.pickup_at;
       req += std::to_string(*q.pickup_at - t.earliest_pickup) + ',' + std::to_string(ride) + ',' + opt_int(q.direct_s) +
              ',' + (q.direct_s && *q.direct_s > 0 ? fmt("%.4f", static_cast<double>(ride) / *q.direct_s) : "") + ',' +
-             (q.shared ? "1" : "0") + '\n';
+             (q.shared ? "1" : "0");
     } else {
-      req += ",," + opt_int(q.direct_s) + ",,\n";
+      req += ",," + opt_int(q.direct_s) + ",,";
+    }
+    // The fixed-route alternative: empty without a timetable; arrival empty when none was found.
+    if (!q.transit) {
+      req += ",,,,,\n";
+    } else if (!q.transit->found) {
+      req += ",,,,,0\n";
+    } else {
+      auto const& x = *q.transit;
+      req += ',' + std::to_string(x.arrival) + ',' + std::to_string(x.duration_s) + ',' + std::to_string(x.rides) + ',' +
+             fmt("%.0f", x.walk_m) + ',' + (x.reachable ? "1" : "0") + '\n';
     }
   }
   return req;
