@@ -51,7 +51,8 @@ std::vector<std::vector<std::string>> read_csv(fs::path const& p) {  // our file
 std::string const requests_header =
     "request_id,requested_at,earliest_pickup,passengers,wheelchair,origin_lat,origin_lon,dest_lat,dest_lon,status,"
     "reject_reason,vehicle_id,promised_pickup_start,promised_pickup_end,promised_dropoff_by,pickup_at,dropoff_at,"
-    "wait_s,ride_s,direct_s,detour_factor,shared";
+    "wait_s,ride_s,direct_s,detour_factor,shared,transit_arrival,transit_duration_s,transit_rides,transit_walk_m,"
+    "transit_reachable";
 
 void check_output_set(fs::path const& dir) {
   for (auto const* f : {"scenario.json", "requests.csv", "vehicles.csv", "events.csv", "kpis.json"}) {
@@ -63,7 +64,7 @@ void check_output_set(fs::path const& dir) {
   std::string header;
   for (auto const& c : req[0]) header += (header.empty() ? "" : ",") + c;
   CHECK(header == requests_header);
-  for (auto const& row : req) CHECK(row.size() == 22);
+  for (auto const& row : req) CHECK(row.size() == 27);
   CHECK(read_file(dir / "vehicles.csv").starts_with(
       "vehicle_id,seats,wheelchair_spaces,km_driven,km_empty,hours_in_service,passengers_carried\n"));
   CHECK(read_file(dir / "events.csv").starts_with("time,vehicle_id,request_id,kind,lat,lon,onboard\n"));

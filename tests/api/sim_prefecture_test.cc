@@ -1,0 +1,285 @@
+// What a prefecture asks of `nebuta simulate` (issue 18): each request's fixed-route alternative
+// (checked against the planner behind `nebuta plan` and /v1/plan, in process), the money figures
+// (by hand on a 3-ride day and a 2-trip bus line), several seeds and the fleet suggestion.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "nebuta/api/timetable_source.h"
+#include "nebuta/api_service/service.h"
+#include "nebuta/raptor/router.h"
+#include "run_nebuta.h"
+#include "shared_data.h"
+#include "temp_dir.h"
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using nebuta::test::read_file;
+using nebuta::test::run_nebuta;
+using nebuta::test::shell_quote;
+using nebuta::test::temp_dir;
+
+namespace {
+
+// A CSV file as a table of named columns (no quoted commas in our files' numeric columns).
+struct table {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::size_t col(std::string const& name) const {
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      if (header[i] == name) return i;
+    }
+    FAIL("no column " << name);
+    return 0;
+  }
+};
+
+table read_table(fs::path const& p) {
+  table t;
+  std::istringstream in{read_file(p)};
+  std::string line;
+  bool first = true;
+  while (std::getline(in, line)) {
+    std::vector<std::string> row;
+    std::string cell;
+    std::istringstream ls{line};
+    while (std::getline(ls, cell, ',')) row.push_back(cell);
+    if (!line.empty() && line.back() == ',') row.emplace_back();
+    if (first) t.header = row, first = false;
+    else t.rows.push_back(row);
+  }
+  return t;
+}
+
+std::string hhmm(int minutes) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", minutes / 60, minutes % 60);
+  return buf;
+}
+
+std::string coord(double lat, double lon) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6f,%.6f", lat, lon);
+  return buf;
+}
+
+void write(fs::path const& p, std::string const& text) { std::ofstream{p} << text; }
+
+}  // namespace
+
+TEST_CASE("simulate: every request's transit alternative is the journey nebuta plan gives", "[simulate][transit]") {
+  NEBUTA_REQUIRE_DATASET(feed, "jp-hachinohe-citybus");
+  temp_dir dir{"transit-alt"};
+  // The planner of `nebuta plan` and /v1/plan, on the same feed, as `nebuta plan --feed` loads it.
+  nebuta::api::timetable_source src;
+  src.feeds.push_back(feed.string());
+  auto const loaded = nebuta::api::load_timetable(src);
+  nebuta::api_service::service const svc{loaded.tt};
+  nebuta::raptor::router router{svc.raptor_index()};
+  auto const chain = nebuta::api_service::make_lang_chain("en");
+
+  // 200 random trips between points up to ~500 m from random stops of the feed (so that some
+  // walks are too long), at whole minutes of a Monday from 05:00 to 23:59, so that
+  // `--depart HH:MM` asks exactly the same.
+  std::mt19937_64 rng{20261207};
+  auto const& stops = loaded.tt.stop_coords;
+  std::uniform_int_distribution<std::size_t> stop(0, stops.size() - 1);
+  std::uniform_real_distribution<double> jitter{-0.0045, 0.0045};
+  std::uniform_int_distribution<int> minute{5 * 60, 24 * 60 - 1};
+  auto const near_a_stop = [&] {
+    auto const s = stops[nebuta::stop_idx{static_cast<std::uint32_t>(stop(rng))}];
+    return coord(s.lat + jitter(rng), s.lon + jitter(rng));
+  };
+  std::string demand = "request_id,requested_at,earliest_pickup,origin_lat,origin_lon,dest_lat,dest_lon\n";
+  struct ask {
+    std::string from, to, depart;
+  };
+  std::map<std::string, ask> asked;
+  for (int i = 0; i < 200; ++i) {
+    auto const id = "r" + std::to_string(i);
+    auto const from = near_a_stop(), to = near_a_stop();
+    auto const t = hhmm(minute(rng));
+    demand += id + "," + t + "," + t + "," + from + "," + to + "\n";
+    asked[id] = {from, to, t};
+  }
+  write(dir.path / "demand.csv", demand);
+  json const sc = {{"fleet", {{"count", 1}, {"depots", {{40.51, 141.47}}}}},
+                   {"demand", {{"csv", "demand.csv"}}},
+                   {"transit", {{"gtfs", feed.string()}, {"date", "2026-12-07"}, {"max_duration_s", 5400}}}};
+  write(dir.path / "s.json", sc.dump());
+  auto const r = run_nebuta("simulate --scenario " + shell_quote((dir.path / "s.json").string()) + " --out " +
+                            shell_quote((dir.path / "out").string()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto const req = read_table(dir.path / "out" / "requests.csv");
+  REQUIRE(req.rows.size() == 200);
+
+  std::size_t found = 0, reachable = 0, no_option = 0;
+  double duration_sum = 0.0;
+  for (auto const& row : req.rows) {
+    auto const& a = asked.at(row[req.col("request_id")]);
+    INFO(row[req.col("request_id")] << " " << a.from << " -> " << a.to << " at " << a.depart);
+    nebuta::v1::PlanRequest pr;
+    pr.set_from(a.from);
+    pr.set_to(a.to);
+    pr.set_date("2026-12-07");
+    pr.set_depart(a.depart);
+    auto const p = svc.plan_journeys(pr, chain, router);
+    // The journey a rider takes: arriving earliest, then with fewest rides, then leaving latest.
+    nebuta::raptor::journey const* best = nullptr;
+    for (auto const& j : p.journeys) {
+      if (best == nullptr || j.arrival < best->arrival || (j.arrival == best->arrival && j.rides < best->rides) ||
+          (j.arrival == best->arrival && j.rides == best->rides && j.departure > best->departure)) {
+        best = &j;
+      }
+    }
+    auto const depart_s = std::stoi(a.depart.substr(0, 2)) * 3600 + std::stoi(a.depart.substr(3, 2)) * 60;
+    if (best == nullptr) {
+      CHECK(row[req.col("transit_arrival")].empty());
+      CHECK(row[req.col("transit_reachable")] == "0");
+      ++no_option;
+      continue;
+    }
+    ++found;
+    CHECK(row[req.col("transit_arrival")] == std::to_string(best->arrival));
+    CHECK(row[req.col("transit_duration_s")] == std::to_string(best->arrival - depart_s));
+    CHECK(row[req.col("transit_rides")] == std::to_string(best->rides));
+    double walk = 0.0;
+    bool same_day = true;
+    for (auto const& l : best->legs) {
+      if (l.kind == nebuta::raptor::leg_kind::walk) walk += l.distance_m;
+      if (l.kind == nebuta::raptor::leg_kind::ride && l.day_offset != 0) same_day = false;
+    }
+    CHECK(std::abs(std::stod(row[req.col("transit_walk_m")]) - walk) <= 0.5);
+    auto const ok = same_day && best->arrival - depart_s <= 5400;
+    CHECK(row[req.col("transit_reachable")] == (ok ? "1" : "0"));
+    if (ok) ++reachable, duration_sum += best->arrival - depart_s;
+    else if (!same_day) ++no_option;
+  }
+  CHECK(found >= 100);  // the draw covers the city: most trips have a bus
+  CHECK(reachable >= 50);
+  auto const k = json::parse(read_file(dir.path / "out" / "kpis.json"));
+  CHECK(k["transit_planned"] == 200);
+  CHECK(k["transit_unreachable_share"].get<double>() == Approx((200.0 - reachable) / 200.0).margin(1e-6));
+  CHECK(k["transit_no_option_share"].get<double>() == Approx(no_option / 200.0).margin(1e-6));
+  CHECK(k["transit_duration_mean_s"].get<double>() == Approx(duration_sum / reachable).margin(0.05));
+}
+
+namespace {
+
+// Great-circle metres on the sphere of radius 6,371,000 m, written out here (not the engine's).
+double great_circle_m(double lat1, double lon1, double lat2, double lon2) {
+  constexpr double rad = 3.14159265358979323846 / 180.0;
+  auto const dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
+  auto const h = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                 std::cos(lat1 * rad) * std::cos(lat2 * rad) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  return 2.0 * 6'371'000.0 * std::asin(std::sqrt(h));
+}
+
+// A feed of three stops on the meridian 141.5 E (40.50, 40.51, 40.53 N), route B1 with two
+// weekday trips (08:00-08:30 and 09:00-09:40) and route B2 with one (not chosen), fares in USD.
+void write_two_trip_feed(fs::path const& feed) {
+  fs::create_directories(feed);
+  write(feed / "agency.txt", "agency_id,agency_name,agency_url,agency_timezone\nA,Town bus,https://a/,Asia/Tokyo\n");
+  write(feed / "stops.txt", "stop_id,stop_name,stop_lat,stop_lon\nS1,South,40.50,141.5\nS2,Middle,40.51,141.5\n"
+                            "S3,North,40.53,141.5\n");
+  write(feed / "routes.txt", "route_id,agency_id,route_short_name,route_type\nB1,A,1,3\nB2,A,2,3\n");
+  write(feed / "trips.txt", "route_id,service_id,trip_id\nB1,WK,T1\nB1,WK,T2\nB2,WK,T3\n");
+  write(feed / "stop_times.txt",
+        "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+        "T1,08:00:00,08:00:00,S1,1\nT1,08:10:00,08:10:00,S2,2\nT1,08:30:00,08:30:00,S3,3\n"
+        "T2,09:00:00,09:00:00,S1,1\nT2,09:12:00,09:12:00,S2,2\nT2,09:40:00,09:40:00,S3,3\n"
+        "T3,10:00:00,10:00:00,S3,1\nT3,10:20:00,10:20:00,S1,2\n");
+  write(feed / "calendar.txt",
+        "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+        "WK,1,1,1,1,1,0,0,20261201,20261231\n");
+  write(feed / "fare_attributes.txt", "fare_id,price,currency_type,payment_method,transfers\nF1,2.50,USD,0,0\n");
+}
+
+}  // namespace
+
+TEST_CASE("simulate: money by hand on a 3-ride day and a 2-trip bus line", "[simulate][money]") {
+  temp_dir dir{"money"};
+  write_two_trip_feed(dir.path / "feed");
+  // Three rides of 1, 2 and 1 persons, well apart, one vehicle on shift 07:00-12:00.
+  write(dir.path / "demand.csv",
+        "request_id,requested_at,earliest_pickup,origin_lat,origin_lon,dest_lat,dest_lon,passengers\n"
+        "a,07:30,07:30,40.500,141.500,40.520,141.500,1\n"
+        "b,08:30,08:30,40.520,141.510,40.500,141.520,2\n"
+        "c,10:00,10:00,40.510,141.490,40.530,141.500,1\n");
+  json const sc = {
+      {"fleet", {{"count", 1}, {"seats", 8}, {"depots", {{40.505, 141.5}}}, {"shifts", json::array({json::array({"07:00", "12:00"})})}}},
+      {"demand", {{"csv", "demand.csv"}}},
+      {"travel", {{"model", "straight_line"}, {"detour_factor", 1.2}, {"speed_kmh", 30}}},
+      {"costs",
+       {{"per_vehicle_hour", 2000},
+        {"per_km", 50},
+        {"fixed_per_day", 1000},
+        {"fare_base", 300},
+        {"fare_per_km", 100},
+        {"bus",
+         {{"routes", {"B1"}},
+          {"per_vehicle_km", 400},
+          {"per_vehicle_hour", 3000},
+          {"fare_revenue_per_day", 5000},
+          {"passengers_per_day", 40}}}}},
+      {"transit", {{"gtfs", "feed"}, {"date", "2026-12-07"}}}};
+  write(dir.path / "s.json", sc.dump());
+  auto const r = run_nebuta("simulate --scenario " + shell_quote((dir.path / "s.json").string()) + " --out " +
+                            shell_quote((dir.path / "out").string()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto const req = read_table(dir.path / "out" / "requests.csv");
+  REQUIRE(req.rows.size() == 3);
+  for (auto const& row : req.rows) REQUIRE(row[req.col("status")] == "served");
+  auto const veh = read_table(dir.path / "out" / "vehicles.csv");
+  REQUIRE(veh.rows.size() == 1);
+  auto const km = std::stod(veh.rows[0][veh.col("km_driven")]);  // printed to the metre
+
+  // On demand: cost = 2000 x 5 h + 50 x km + 1000; fares = persons x (300 + 100 x direct km),
+  // direct km = 1.2 x the great-circle distance (the straight-line model).
+  auto const direct_km = [](double a, double b, double c, double d) { return 1.2 * great_circle_m(a, b, c, d) / 1000.0; };
+  auto const fares = 1 * (300 + 100 * direct_km(40.50, 141.50, 40.52, 141.50)) +
+                     2 * (300 + 100 * direct_km(40.52, 141.51, 40.50, 141.52)) +
+                     1 * (300 + 100 * direct_km(40.51, 141.49, 40.53, 141.50));
+  auto const cost = 2000.0 * 5 + 50.0 * km + 1000.0;
+  auto const k = json::parse(read_file(dir.path / "out" / "kpis.json"));
+  INFO(k.dump(2));
+  CHECK(k["currency"] == "USD");  // the feed's fare currency, none given in the scenario
+  CHECK(k["cost"].get<double>() == Approx(cost).margin(0.05));
+  CHECK(k["fare_revenue"].get<double>() == Approx(fares).margin(0.01));
+  CHECK(k["cost_per_passenger"].get<double>() == Approx(cost / 4).margin(0.02));
+  CHECK(k["public_cost_per_passenger"].get<double>() == Approx((cost - fares) / 4).margin(0.02));
+  CHECK(k["farebox_recovery"].get<double>() == Approx(fares / cost).margin(1e-4));
+
+  // The bus: two trips of 0.03 degrees of latitude each (6,371 km x 0.03 x pi / 180 = 3.33585 km),
+  // 30 and 40 minutes; B2's trip is not counted.
+  auto const bus_km = 2 * 6371.0 * 0.03 * 3.14159265358979323846 / 180.0;
+  auto const bus_h = 0.5 + 40.0 / 60.0;
+  auto const bus_cost = 400 * bus_km + 3000 * bus_h;
+  CHECK(k["bus_vehicle_km"].get<double>() == Approx(bus_km).margin(0.001));
+  CHECK(k["bus_vehicle_hours"].get<double>() == Approx(bus_h).margin(0.001));
+  CHECK(k["bus_cost"].get<double>() == Approx(bus_cost).margin(0.01));
+  CHECK(k["bus_cost_per_passenger"].get<double>() == Approx(bus_cost / 40).margin(0.01));
+  CHECK(k["bus_public_cost_per_passenger"].get<double>() == Approx((bus_cost - 5000) / 40).margin(0.01));
+  CHECK(k["bus_farebox_recovery"].get<double>() == Approx(5000 / bus_cost).margin(1e-4));
+
+  // A route the feed does not have is an error naming it.
+  auto bad = sc;
+  bad["costs"]["bus"]["routes"] = {"B1", "B9"};
+  write(dir.path / "bad.json", bad.dump());
+  auto const e = run_nebuta("simulate --scenario " + shell_quote((dir.path / "bad.json").string()) + " --out " +
+                            shell_quote((dir.path / "bad").string()));
+  CHECK(e.exit_code != 0);
+  CHECK_THAT(e.err, Catch::Contains("costs.bus.routes") && Catch::Contains("B9"));
+}
