@@ -283,3 +283,102 @@ TEST_CASE("simulate: money by hand on a 3-ride day and a 2-trip bus line", "[sim
   CHECK(e.exit_code != 0);
   CHECK_THAT(e.err, Catch::Contains("costs.bus.routes") && Catch::Contains("B9"));
 }
+
+namespace {
+
+// A small generated day on straight lines: a second or two per run under ASan.
+json small_day() {
+  return {{"fleet", {{"count", 3}, {"seats", 4}, {"depots", {{40.51, 141.47}}}}},
+          {"rules", {{"max_wait_s", 900}}},
+          {"demand",
+           {{"generate",
+             {{"requests_per_day", 120},
+              {"origins", {{"zones", {{{"lat", 40.51}, {"lon", 141.47}, {"radius_m", 3000}, {"weight", 1}}}}}}}}}}},
+          {"travel", {{"model", "straight_line"}, {"speed_kmh", 25}}},
+          {"costs", {{"per_vehicle_hour", 3000}, {"fare_base", 300}}}};
+}
+
+}  // namespace
+
+TEST_CASE("simulate --seeds: mean and 5-95 % range of every KPI, by hand from single runs", "[simulate][seeds]") {
+  temp_dir dir{"seeds"};
+  write(dir.path / "s.json", small_day().dump());
+  auto const scenario = shell_quote((dir.path / "s.json").string());
+  auto const r = run_nebuta("simulate --scenario " + scenario + " --seed 11 --seeds 3 --out " +
+                            shell_quote((dir.path / "three").string()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::vector<json> single;
+  for (int seed : {11, 12, 13}) {
+    auto const out = dir.path / ("seed" + std::to_string(seed));
+    REQUIRE(run_nebuta("simulate --scenario " + scenario + " --seed " + std::to_string(seed) + " --out " +
+                       shell_quote(out.string()))
+                .exit_code == 0);
+    single.push_back(json::parse(read_file(out / "kpis.json")));
+  }
+  // The folder holds the first seed's run, unchanged.
+  CHECK(read_file(dir.path / "three" / "requests.csv") == read_file(dir.path / "seed11" / "requests.csv"));
+  auto const k = json::parse(read_file(dir.path / "three" / "kpis.json"));
+  REQUIRE(k.contains("across_seeds"));
+  auto const& a = k["across_seeds"];
+  CHECK(a["seeds"] == json({11, 12, 13}));
+  std::size_t checked = 0;
+  for (auto const* key : {"requests", "served", "served_rate", "wait_mean_s", "wait_p95_s", "ride_mean_s",
+                          "cost_per_passenger", "farebox_recovery", "occupancy", "public_cost_per_passenger"}) {
+    INFO(key);
+    // With 3 values the nearest-rank 5th percentile is the smallest, the 95th the largest.
+    double sum = 0, lo = 1e300, hi = -1e300;
+    for (auto const& s : single) {
+      auto const v = s[key].get<double>();
+      sum += v, lo = std::min(lo, v), hi = std::max(hi, v);
+    }
+    CHECK(a["mean"][key].get<double>() == Approx(sum / 3).margin(1e-5));
+    CHECK(a["p5"][key].get<double>() == Approx(lo).margin(1e-9));
+    CHECK(a["p95"][key].get<double>() == Approx(hi).margin(1e-9));
+    ++checked;
+  }
+  CHECK(checked == 10);
+  CHECK(single[0]["requests"] != single[1]["requests"]);  // the seeds do differ
+}
+
+TEST_CASE("simulate --target: the suggested fleet is the smallest in sweep.csv meeting every target", "[simulate][seeds]") {
+  temp_dir dir{"targets"};
+  write(dir.path / "s.json", small_day().dump());
+  auto const out = dir.path / "sweep";
+  auto const r = run_nebuta("simulate --scenario " + shell_quote((dir.path / "s.json").string()) +
+                            " --sweep fleet=1..6 --sweep max_wait_s=600,1200 --seeds 2 --threads 2"
+                            " --target 'served_rate>=0.8' --target 'wait_p95_s<=1100' --out " +
+                            shell_quote(out.string()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto const sweep = read_table(out / "sweep.csv");
+  REQUIRE(sweep.rows.size() == 12);
+  std::optional<double> smallest;
+  std::string smallest_dir;
+  for (auto const& row : sweep.rows) {
+    auto const served = row[sweep.col("served_rate")], wait = row[sweep.col("wait_p95_s")];
+    if (served.empty() || wait.empty()) continue;
+    if (std::stod(served) >= 0.8 && std::stod(wait) <= 1100) {
+      auto const fleet = std::stod(row[sweep.col("fleet")]);
+      if (!smallest || fleet < *smallest) smallest = fleet, smallest_dir = row[sweep.col("dir")];
+    }
+  }
+  REQUIRE(smallest);  // the scenario is sized so that some fleet meets them, and not the smallest
+  CHECK(*smallest > 1);
+  auto const t = json::parse(read_file(out / "targets.json"));
+  CHECK(t["suggested_fleet"].get<double>() == *smallest);
+  CHECK(t["suggested_dir"] == smallest_dir);
+  auto const html = read_file(out / "sweep.html");
+  CHECK_THAT(html, Catch::Contains("data-suggested-fleet=\"" + std::to_string(static_cast<int>(*smallest)) + "\""));
+  CHECK_THAT(html, Catch::Contains("<tr class=\"suggested\" data-dir=\"" + smallest_dir + "\""));
+
+  // Targets are parsed strictly; the error names the bad one.
+  for (auto const* bad : {"served_rte>=0.9", "served_rate=>0.9", "served_rate>=", "wait_p95_s<=15min", "served_rate"}) {
+    auto const e = run_nebuta("simulate --scenario " + shell_quote((dir.path / "s.json").string()) +
+                              " --sweep fleet=1,2 --target " + shell_quote(bad) + " --out " +
+                              shell_quote((dir.path / "bad").string()));
+    INFO(bad << ": " << e.err);
+    CHECK(e.exit_code != 0);
+    CHECK_THAT(e.err, Catch::Contains(std::string{"--target '"} + bad + "'"));
+  }
+}

@@ -163,30 +163,60 @@ void write_run(fs::path const& dir, json const& scenario_as_run, sim::result con
   write_file(dir / "kpis.json", kpis_to_json(r.k).dump(2) + "\n");
 }
 
-std::string sweep_csv_header(std::vector<std::string> const& keys) {
+namespace {
+
+// The KPI columns of sweep.csv after requests and served, in order.
+std::vector<char const*> const& sweep_kpi_columns() {
+  static std::vector<char const*> const cols{
+      "served_rate", "wait_mean_s", "wait_p95_s", "ride_mean_s", "detour_mean", "occupancy", "pooling_rate",
+      "empty_km_share", "vehicle_utilisation", "passengers_per_vehicle_hour", "cost_per_passenger", "farebox_recovery",
+      "public_cost_per_passenger", "bus_cost_per_passenger", "bus_public_cost_per_passenger", "bus_farebox_recovery",
+      "transit_unreachable_share", "door_to_door_on_demand_mean_s", "door_to_door_transit_mean_s"};
+  return cols;
+}
+
+std::string cell(json const& j, char const* key) {
+  if (!j.contains(key)) return {};
+  auto const& x = j[key];
+  return x.is_number() ? x.dump() : std::string{};
+}
+
+}  // namespace
+
+std::string sweep_csv_header(std::vector<std::string> const& keys, bool seed_ranges) {
   std::string h = "run,dir";
   for (auto const& k : keys) h += ',' + k;
-  return h +
-         ",seed,requests,served,served_rate,wait_mean_s,wait_p95_s,ride_mean_s,detour_mean,occupancy,pooling_rate,"
-         "empty_km_share,vehicle_utilisation,passengers_per_vehicle_hour,cost_per_passenger,farebox_recovery\n";
+  h += ",seed,requests,served";
+  for (auto const* c : sweep_kpi_columns()) h += std::string{","} + c;
+  h += ",currency";
+  if (seed_ranges) {
+    h += ",seeds";
+    for (auto const* c : {"requests", "served"}) h += std::string{","} + c + "_p5," + c + "_p95";
+    for (auto const* c : sweep_kpi_columns()) h += std::string{","} + c + "_p5," + c + "_p95";
+  }
+  return h + '\n';
+}
+
+std::string sweep_csv_row(std::size_t run, std::string const& dir, std::vector<std::string> const& labels,
+                          std::uint64_t seed, json const& kpis) {
+  auto const across = kpis.contains("across_seeds") ? &kpis["across_seeds"] : nullptr;
+  auto const& values = across != nullptr ? (*across)["mean"] : kpis;
+  std::string row = std::to_string(run) + ',' + dir;
+  for (auto const& l : labels) row += ',' + l;
+  row += ',' + std::to_string(seed) + ',' + cell(values, "requests") + ',' + cell(values, "served");
+  for (auto const* c : sweep_kpi_columns()) row += ',' + cell(values, c);
+  row += ',' + csv_field(kpis.value("currency", ""));
+  if (across != nullptr) {
+    row += ',' + std::to_string((*across)["seeds"].size());
+    for (auto const* c : {"requests", "served"}) row += ',' + cell((*across)["p5"], c) + ',' + cell((*across)["p95"], c);
+    for (auto const* c : sweep_kpi_columns()) row += ',' + cell((*across)["p5"], c) + ',' + cell((*across)["p95"], c);
+  }
+  return row + '\n';
 }
 
 std::string sweep_csv_row(std::size_t run, std::string const& dir, std::vector<std::string> const& labels,
                           std::uint64_t seed, sim::kpis const& k) {
-  auto const j = kpis_to_json(k);
-  auto const v = [&](char const* key) {
-    auto const& x = j[key];
-    return x.is_null() ? std::string{} : x.dump();
-  };
-  std::string row = std::to_string(run) + ',' + dir;
-  for (auto const& l : labels) row += ',' + l;
-  row += ',' + std::to_string(seed) + ',' + std::to_string(k.requests) + ',' + std::to_string(k.served);
-  for (auto const* key : {"served_rate", "wait_mean_s", "wait_p95_s", "ride_mean_s", "detour_mean", "occupancy",
-                          "pooling_rate", "empty_km_share", "vehicle_utilisation", "passengers_per_vehicle_hour",
-                          "cost_per_passenger", "farebox_recovery"}) {
-    row += ',' + v(key);
-  }
-  return row + '\n';
+  return sweep_csv_row(run, dir, labels, seed, kpis_to_json(k));
 }
 
 }  // namespace nebuta::sim_io

@@ -15,6 +15,7 @@
 
 #include "nebuta/drt_config/config.h"
 #include "nebuta/sim_io/output.h"
+#include "nebuta/sim_io/seeds.h"
 #include "nebuta/sim_io/sweep.h"
 
 namespace nebuta::sim_io {
@@ -260,51 +261,80 @@ std::vector<std::pair<std::string, double>> sweep_overrides(sweep_plan const& pl
 sweep_summary run_sweep(scenario_file const& f, sweep_plan const& plan, road::travel_model const& model,
                         fs::path const& out, sweep_options const& o) {
   auto const n_runs = plan.n_runs;
+  auto const n_seeds = std::max(1U, o.seeds);
+  auto const n_jobs = n_runs * n_seeds;
+  auto const first_seed = o.seed.value_or(f.base.seed);
+  std::vector<std::uint64_t> seeds;
+  for (unsigned k = 0; k < n_seeds; ++k) seeds.push_back(first_seed + k);
   std::vector<std::string> keys;
   for (auto const& a : plan.axes) keys.push_back(a.key);
   auto sopt = o.sim;
   sopt.progress = {};
   std::vector<std::string> rows(n_runs);
-  std::vector<std::string> validation(n_runs);
+  std::vector<std::string> validation(n_jobs);
+  std::vector<std::vector<json>> kpis_of(n_runs, std::vector<json>(n_seeds));
+  std::vector<std::atomic<unsigned>> seeds_done(n_runs);
+  sweep_summary summary;
+  summary.fleet_size.assign(n_runs, 0.0);
+  summary.kpis.assign(n_runs, json::object());
   std::atomic<std::size_t> next{0}, finished{0};
   std::mutex error_mutex, progress_mutex;
   std::exception_ptr error;
+  // The job of (run, seed k) is run * n_seeds + k; the last seed of a run to finish writes its summary.
   auto const worker = [&] {
     while (true) {
-      auto const run = next.fetch_add(1);
-      if (run >= n_runs) return;
+      auto const job = next.fetch_add(1);
+      if (job >= n_jobs) return;
       {
         std::lock_guard const lock{error_mutex};
         if (error) return;
       }
       try {
+        auto const run = job / n_seeds, k = job % n_seeds;
         std::vector<std::string> labels;
-        auto const setup = make_run(f, sweep_overrides(plan, run, &labels), o.seed);
+        auto const setup = make_run(f, sweep_overrides(plan, run, &labels), seeds[k]);
         auto const res = sim::simulate(setup.sc, model, sopt);
         auto const dir = run_dir_name(run + 1);
-        write_run(out / dir, setup.echo, res);
-        if (o.after_run) o.after_run(out / dir);
-        rows[run] = sweep_csv_row(run + 1, dir, labels, setup.sc.seed, res.k);
-        if (!res.validation_errors.empty()) validation[run] = dir + ": " + res.validation_errors.front();
+        if (k == 0) {
+          write_run(out / dir, setup.echo, res);
+          summary.fleet_size[run] = static_cast<double>(setup.sc.fleet.size());
+        }
+        kpis_of[run][k] = kpis_to_json(res.k);
+        if (!res.validation_errors.empty()) {
+          validation[job] = dir + (n_seeds > 1 ? " seed " + std::to_string(seeds[k]) : "") + ": " +
+                            res.validation_errors.front();
+        }
+        if (++seeds_done[run] == n_seeds) {
+          if (n_seeds > 1) {
+            write_seed_summary(out / dir, seeds, kpis_of[run]);
+            auto with_ranges = kpis_of[run][0];
+            with_ranges["across_seeds"] = across_seeds(seeds, kpis_of[run]);
+            rows[run] = sweep_csv_row(run + 1, dir, labels, seeds[0], with_ranges);
+            summary.kpis[run] = with_ranges["across_seeds"]["mean"];
+          } else {
+            rows[run] = sweep_csv_row(run + 1, dir, labels, seeds[0], res.k);
+            summary.kpis[run] = kpis_of[run][0];
+          }
+          if (o.after_run) o.after_run(out / dir);
+        }
         auto const done = ++finished;
         std::lock_guard const lock{progress_mutex};
-        if (o.progress) o.progress(done, n_runs);
+        if (o.progress) o.progress(done, n_jobs);
       } catch (...) {
         std::lock_guard const lock{error_mutex};
         if (!error) error = std::current_exception();
       }
     }
   };
-  sweep_summary summary;
   summary.n_runs = n_runs;
   auto n_threads = o.threads != 0 ? o.threads : std::max(1U, std::thread::hardware_concurrency());
-  summary.n_threads = static_cast<unsigned>(std::min<std::size_t>(n_threads, n_runs));
+  summary.n_threads = static_cast<unsigned>(std::min<std::size_t>(n_threads, n_jobs));
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < summary.n_threads; ++t) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();
   if (error) std::rethrow_exception(error);
-  std::string csv = sweep_csv_header(keys);
+  std::string csv = sweep_csv_header(keys, n_seeds > 1);
   for (auto const& r : rows) csv += r;
   {
     std::ofstream file{out / "sweep.csv", std::ios::binary | std::ios::trunc};

@@ -1,7 +1,12 @@
 // The scenario's timetable: loaded like `nebuta plan --feed` loads it, indexed for the planner
 // (the fixed-route alternative of every request, sim/transit.h), and read for the service of the
 // bus lines the money comparison names.
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "nebuta/api/timetable_source.h"
@@ -11,16 +16,26 @@
 
 namespace nebuta::sim_io {
 
+namespace fs = std::filesystem;
+using detail::json;
+
 struct transit_network {
   api::loaded_timetable loaded;
   std::unique_ptr<raptor::index> idx;
   sim::transit_settings settings;
+  json network;  // network.json: the report's base layer
 };
 
 transit_handle::transit_handle() = default;
 transit_handle::transit_handle(transit_handle&&) noexcept = default;
 transit_handle& transit_handle::operator=(transit_handle&&) noexcept = default;
 transit_handle::~transit_handle() = default;
+
+void transit_handle::write_network(fs::path const& dir) const {
+  if (!net) return;
+  std::ofstream out{dir / "network.json", std::ios::binary | std::ios::trunc};
+  if (!(out << net->network.dump() << "\n") || !out.flush()) throw std::runtime_error{(dir / "network.json").string() + ": cannot write"};
+}
 
 void transit_handle::attach(sim::sim_options& opt) const {
   if (!net) return;
@@ -29,6 +44,64 @@ void transit_handle::attach(sim::sim_options& opt) const {
 }
 
 namespace {
+
+std::string text_or_empty(timetable const& tt, text_idx t) { return t.valid() ? std::string{tt.text(t)} : std::string{}; }
+
+// The report's base layer: one line per RAPTOR route (stop pattern) running on `date`, along its
+// first trip's shape when it has one, else stop to stop; and the 12 stop names with the most
+// departures that day (poles of one name merged, drawn at their mean position).
+json network_of(timetable const& tt, date_t date) {
+  json routes = json::array();
+  auto const day = tt.day_of(date);
+  std::map<std::string, std::pair<double, std::vector<latlon>>> by_name;
+  for (auto r = route_idx{0}; r.v() < tt.route_stops.size(); ++r) {
+    auto const stops = tt.route_stops[r];
+    std::optional<trip_idx> first;
+    std::size_t running = 0;
+    for (std::uint32_t k = 0; k < tt.route_n_trips[r]; ++k) {
+      trip_idx const t{tt.route_first_trip[r].v() + k};
+      if (day && tt.trip_active(t, day->v())) {
+        if (!first) first = t;
+        ++running;
+      }
+    }
+    if (!first || stops.size() < 2) continue;
+    json points = json::array();
+    if (auto const path = tt.path_of(*first); path.valid()) {
+      for (auto const& p : tt.shape_points[tt.path_shape[path]]) {
+        points.push_back({std::round(p.lat_e7 / 1e2) / 1e5, std::round(p.lon_e7 / 1e2) / 1e5});
+      }
+    } else {
+      for (auto const s : stops) points.push_back({tt.stop_coords[s].lat, tt.stop_coords[s].lon});
+    }
+    auto const line = tt.trip_line[*first];
+    auto name = text_or_empty(tt, tt.line_short_names[line]);
+    if (name.empty()) name = text_or_empty(tt, tt.line_long_names[line]);
+    routes.push_back({{"id", tt.external_line_id(line)},
+                      {"name", name},
+                      {"colour", std::string{tt.strings[tt.line_colors[line]]}},
+                      {"points", points}});
+    for (std::size_t i = 0; i + 1 < stops.size(); ++i) {
+      auto& [departures, at] = by_name[text_or_empty(tt, tt.stop_names[stops[i]])];
+      departures += static_cast<double>(running);
+      at.push_back(tt.stop_coords[stops[i]]);
+    }
+  }
+  std::vector<std::pair<double, std::string>> ranked;
+  for (auto const& [name, v] : by_name) {
+    if (!name.empty()) ranked.emplace_back(-v.first, name);
+  }
+  std::sort(ranked.begin(), ranked.end());
+  json stations = json::array();
+  for (std::size_t i = 0; i < std::min<std::size_t>(12, ranked.size()); ++i) {
+    auto const& [departures, at] = by_name[ranked[i].second];
+    double lat = 0, lon = 0;
+    for (auto const p : at) lat += p.lat, lon += p.lon;
+    auto const n = static_cast<double>(at.size());
+    stations.push_back({{"name", ranked[i].second}, {"at", {lat / n, lon / n}}, {"departures", departures}});
+  }
+  return {{"routes", routes}, {"stations", stations}};
+}
 
 // The first fare currency of the feed (GTFS-Fares v1, else v2); empty when it has no fares.
 std::string feed_currency(timetable const& tt) {
@@ -111,6 +184,7 @@ transit_handle load_transit(scenario_file& f, std::function<void(std::string con
       f.echo["costs"]["currency"] = c;
     }
   }
+  h.net->network = network_of(tt, spec.first_date);
   if (f.base.bus) measure_bus_lines(tt, spec.first_date, *f.base.bus, f.file.string());
   return h;
 }

@@ -113,6 +113,9 @@ struct transit_handle {
   explicit operator bool() const { return net != nullptr; }
   // Sets opt.transit_index / opt.transit when a timetable is loaded.
   void attach(sim::sim_options& opt) const;
+  // dir/network.json: the routes running on the simulated date and the main stations (the
+  // report's base layer; docs/report.md). Nothing without a timetable.
+  void write_network(std::filesystem::path const& dir) const;
 };
 // Loads the scenario's transit feeds (none: an empty handle); with them, measures f.base.bus on
 // the timetable and, unless the file gave costs.currency, takes the feed's fare currency. Throws
