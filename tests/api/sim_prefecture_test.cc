@@ -3,7 +3,9 @@
 // (by hand on a 3-ride day and a 2-trip bus line), several seeds and the fleet suggestion.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -288,14 +290,14 @@ namespace {
 
 // A small generated day on straight lines: a second or two per run under ASan.
 json small_day() {
-  return {{"fleet", {{"count", 3}, {"seats", 4}, {"depots", {{40.51, 141.47}}}}},
-          {"rules", {{"max_wait_s", 900}}},
-          {"demand",
-           {{"generate",
-             {{"requests_per_day", 120},
-              {"origins", {{"zones", {{{"lat", 40.51}, {"lon", 141.47}, {"radius_m", 3000}, {"weight", 1}}}}}}}}}}},
-          {"travel", {{"model", "straight_line"}, {"speed_kmh", 25}}},
-          {"costs", {{"per_vehicle_hour", 3000}, {"fare_base", 300}}}};
+  json zone = {{"lat", 40.51}, {"lon", 141.47}, {"radius_m", 3000}, {"weight", 1}};
+  json sc;
+  sc["fleet"] = {{"count", 3}, {"seats", 4}, {"depots", json::array({json::array({40.51, 141.47})})}};
+  sc["rules"] = {{"max_wait_s", 900}};
+  sc["demand"]["generate"] = {{"requests_per_day", 120}, {"origins", {{"zones", json::array({zone})}}}};
+  sc["travel"] = {{"model", "straight_line"}, {"speed_kmh", 25}};
+  sc["costs"] = {{"per_vehicle_hour", 3000}, {"fare_base", 300}};
+  return sc;
 }
 
 }  // namespace
@@ -381,4 +383,52 @@ TEST_CASE("simulate --target: the suggested fleet is the smallest in sweep.csv m
     CHECK(e.exit_code != 0);
     CHECK_THAT(e.err, Catch::Contains(std::string{"--target '"} + bad + "'"));
   }
+}
+
+TEST_CASE("report --report-lang ja: every KPI label in Japanese; the map's layers carry their numbers", "[simulate][report]") {
+  temp_dir dir{"ja"};
+  write_two_trip_feed(dir.path / "feed");
+  auto sc = small_day();
+  sc["costs"]["bus"] = {{"routes", {"B1"}}, {"per_vehicle_km", 400}, {"passengers_per_day", 40}};
+  sc["costs"]["currency"] = "JPY";
+  sc["transit"] = {{"gtfs", "feed"}, {"date", "2026-12-07"}};
+  json ring = json::array();
+  for (auto const& [lon, lat] : {std::pair{141.44, 40.49}, {141.50, 40.49}, {141.50, 40.53}, {141.44, 40.53}, {141.44, 40.49}}) {
+    ring.push_back(json::array({lon, lat}));
+  }
+  sc["rules"]["service_area"] = {{"type", "Polygon"}, {"coordinates", json::array({ring})}};
+  write(dir.path / "s.json", sc.dump());
+  auto const r = run_nebuta("simulate --scenario " + shell_quote((dir.path / "s.json").string()) +
+                            " --report-lang ja --out " + shell_quote((dir.path / "out").string()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto const html = read_file(dir.path / "out" / "report.html");
+  CHECK_THAT(html, Catch::Contains("<html lang=\"ja\">"));
+  // Every row of the KPI table: its label cell holds Japanese (bytes above ASCII), its value a unit.
+  auto const table = html.substr(html.find("<table id=\"kpis\">"), html.find("</table>", html.find("<table id=\"kpis\">")) -
+                                                                     html.find("<table id=\"kpis\">"));
+  std::size_t rows = 0;
+  for (auto at = table.find("<tr data-kpi=\""); at != std::string::npos; at = table.find("<tr data-kpi=\"", at + 1)) {
+    auto const label_at = table.find("<td>", at) + 4;
+    auto const label = table.substr(label_at, table.find("</td>", label_at) - label_at);
+    INFO(label);
+    CHECK(std::any_of(label.begin(), label.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
+    ++rows;
+  }
+  CHECK(rows >= 25);  // the 17 of every run, money, the bus and the transit alternative
+  CHECK_THAT(table, Catch::Contains("1人当たり公的負担額") && Catch::Contains("収支率") && Catch::Contains("円"));
+  CHECK_THAT(html, Catch::Contains("<section id=\"summary\" data-lang=\"ja\">"));
+  // The map: the two routes of the feed, its stations, the unserved origins with their count.
+  auto const k = json::parse(read_file(dir.path / "out" / "kpis.json"));
+  auto const unserved = k["requests"].get<int>() - k["served"].get<int>();
+  CHECK_THAT(html, Catch::Contains("<g class=\"network\" clip-path=\"url(#map-clip)\" data-routes=\"2\">"));
+  CHECK_THAT(html, Catch::Contains("<polyline class=\"route\" data-route=\"B1\" data-points=\"3\""));
+  CHECK_THAT(html, Catch::Contains("<g class=\"unserved\" data-count=\"" + std::to_string(unserved) + "\""));
+  // Unserved origins are drawn after (above) pickups.
+  CHECK(html.find("<g class=\"unserved\"") > html.find("<g class=\"pickups\""));
+  // English stays the default.
+  auto const en = run_nebuta("report --run " + shell_quote((dir.path / "out").string()));
+  REQUIRE(en.exit_code == 0);
+  CHECK_THAT(read_file(dir.path / "out" / "report.html"), Catch::Contains("<html lang=\"en\">") &&
+                                                              Catch::Contains("public cost per passenger"));
 }
