@@ -15,18 +15,22 @@ void register_report(CLI::App& app) {
   struct options {
     std::string run_dir;
     std::string sweep_dir;
+    std::string lang{"en"};
   };
   auto opt = std::make_shared<options>();
   auto* cmd = app.add_subcommand("report", "write report.html of a simulation run or sweep.html of a sweep");
   auto* run = cmd->add_option("--run", opt->run_dir, "run directory (scenario.json, requests.csv, ...)");
   auto* sweep = cmd->add_option("--sweep", opt->sweep_dir, "sweep directory (sweep.csv)");
   run->excludes(sweep);
+  cmd->add_option("--lang", opt->lang, "language of the report: en or ja")
+      ->check(CLI::IsMember({"en", "ja"}))
+      ->capture_default_str();
   cmd->callback([opt] {
     if (!opt->run_dir.empty()) {
-      report::write_run_report(opt->run_dir);
+      report::write_run_report(opt->run_dir, {.lang = opt->lang});
       std::cerr << "wrote " << (std::filesystem::path{opt->run_dir} / "report.html").string() << "\n";
     } else if (!opt->sweep_dir.empty()) {
-      report::write_sweep_report(opt->sweep_dir);
+      report::write_sweep_report(opt->sweep_dir, {.lang = opt->lang});
       std::cerr << "wrote " << (std::filesystem::path{opt->sweep_dir} / "sweep.html").string() << "\n";
     } else {
       throw std::runtime_error{"report needs --run DIR or --sweep DIR"};
