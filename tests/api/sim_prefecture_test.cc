@@ -77,6 +77,12 @@ std::string coord(double lat, double lon) {
 
 void write(fs::path const& p, std::string const& text) { std::ofstream{p} << text; }
 
+// `nebuta simulate --scenario scenario --out out [extra]`.
+nebuta::test::run_result simulate(fs::path const& scenario, fs::path const& out, std::string const& extra = {}) {
+  return run_nebuta("simulate --scenario " + shell_quote(scenario.string()) + " --out " + shell_quote(out.string()) +
+                    (extra.empty() ? "" : " " + extra));
+}
+
 }  // namespace
 
 TEST_CASE("simulate: every request's transit alternative is the journey nebuta plan gives", "[simulate][transit]") {
@@ -119,8 +125,7 @@ TEST_CASE("simulate: every request's transit alternative is the journey nebuta p
                    {"demand", {{"csv", "demand.csv"}}},
                    {"transit", {{"gtfs", feed.string()}, {"date", "2026-12-07"}, {"max_duration_s", 5400}}}};
   write(dir.path / "s.json", sc.dump());
-  auto const r = run_nebuta("simulate --scenario " + shell_quote((dir.path / "s.json").string()) + " --out " +
-                            shell_quote((dir.path / "out").string()));
+  auto const r = simulate(dir.path / "s.json", dir.path / "out");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   auto const req = read_table(dir.path / "out" / "requests.csv");
@@ -237,8 +242,7 @@ TEST_CASE("simulate: money by hand on a 3-ride day and a 2-trip bus line", "[sim
           {"passengers_per_day", 40}}}}},
       {"transit", {{"gtfs", "feed"}, {"date", "2026-12-07"}}}};
   write(dir.path / "s.json", sc.dump());
-  auto const r = run_nebuta("simulate --scenario " + shell_quote((dir.path / "s.json").string()) + " --out " +
-                            shell_quote((dir.path / "out").string()));
+  auto const r = simulate(dir.path / "s.json", dir.path / "out");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   auto const req = read_table(dir.path / "out" / "requests.csv");
@@ -280,8 +284,7 @@ TEST_CASE("simulate: money by hand on a 3-ride day and a 2-trip bus line", "[sim
   auto bad = sc;
   bad["costs"]["bus"]["routes"] = {"B1", "B9"};
   write(dir.path / "bad.json", bad.dump());
-  auto const e = run_nebuta("simulate --scenario " + shell_quote((dir.path / "bad.json").string()) + " --out " +
-                            shell_quote((dir.path / "bad").string()));
+  auto const e = simulate(dir.path / "bad.json", dir.path / "bad");
   CHECK(e.exit_code != 0);
   CHECK_THAT(e.err, Catch::Contains("costs.bus.routes") && Catch::Contains("B9"));
 }
@@ -398,8 +401,7 @@ TEST_CASE("report --report-lang ja: every KPI label in Japanese; the map's layer
   }
   sc["rules"]["service_area"] = {{"type", "Polygon"}, {"coordinates", json::array({ring})}};
   write(dir.path / "s.json", sc.dump());
-  auto const r = run_nebuta("simulate --scenario " + shell_quote((dir.path / "s.json").string()) +
-                            " --report-lang ja --out " + shell_quote((dir.path / "out").string()));
+  auto const r = simulate(dir.path / "s.json", dir.path / "out", "--report-lang ja");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   auto const html = read_file(dir.path / "out" / "report.html");
