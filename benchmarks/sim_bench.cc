@@ -131,7 +131,8 @@ int main(int argc, char** argv) {
   }
   try {
     auto t = clk::now();
-    auto const file = sim_io::load_scenario(scenario);
+    auto file = sim_io::load_scenario(scenario);
+    auto const transit = sim_io::load_transit(file);
     auto const t_scenario = since(t);
     t = clk::now();
     auto const models = sim_io::load_travel_model(file);
@@ -150,6 +151,26 @@ int main(int argc, char** argv) {
                 res.requests.size(), fleet, res.k.served, 100.0 * res.k.served_rate.value_or(0), res.n_commands);
     std::printf("  wall %.3f s = %.0f requests/s; thread CPU %.3f s = %.0f requests/s\n", wall,
                 static_cast<double>(res.requests.size()) / wall, cpu, static_cast<double>(res.requests.size()) / cpu);
+
+    // With the scenario's timetable: the planning of every request's transit alternative
+    // (sim/transit.h) timed on its own, thread CPU, 3 rounds over the same day's requests; and
+    // what it makes of the day's requests/s (simulation CPU + planning CPU).
+    if (transit) {
+      sim::sim_options with;
+      transit.attach(with);
+      auto day = res;
+      for (int round = 1; round <= 3; ++round) {
+        auto const c0 = thread_cpu_s();
+        sim::add_transit_alternatives(day, *with.transit_index, with.transit);
+        auto const c = thread_cpu_s() - c0;
+        auto const n = static_cast<double>(day.requests.size());
+        std::size_t found = 0;
+        for (auto const& q : day.requests) found += q.transit && q.transit->found ? 1 : 0;
+        std::printf("  round %d: transit alternative of %zu requests (%zu with a journey): thread CPU %.3f s = %.0f plans/s; "
+                    "the day with it: %.0f requests/s\n",
+                    round, day.requests.size(), found, c, n / c, n / (cpu + c));
+      }
+    }
 
     // Sweep: fleet sizes fleet .. fleet + runs - 1, on `threads` threads, the table shared.
     std::atomic<int> next{0};

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "commands.h"
@@ -10,6 +11,7 @@
 #include "nebuta/sim/simulation.h"
 #include "nebuta/sim_io/output.h"
 #include "nebuta/sim_io/scenario_file.h"
+#include "nebuta/sim_io/seeds.h"
 #include "nebuta/sim_io/sweep.h"
 #include "nebuta/report/report.h"
 
@@ -26,10 +28,33 @@ struct simulate_options {
   std::vector<std::string> sweeps;
   std::string shard;  // "I/N": this job's share of the sweep
   unsigned threads{0};
+  unsigned seeds{1};
+  std::vector<std::string> targets;
+  std::string report_lang{"en"};
   bool validate{false};
 };
 
-void write_reports_for_run(fs::path const& dir) { report::write_run_report(dir); }
+// The targets of --target and the run that meets them with the fewest vehicles, for sweep.html
+// (targets.json; docs/simulation.md).
+void write_targets(fs::path const& out, std::vector<sim_io::target> const& targets,
+                   sim_io::sweep_summary const& summary) {
+  if (targets.empty()) return;
+  auto const best = sim_io::smallest_fleet_meeting(targets, summary.kpis, summary.fleet_size);
+  nlohmann::json j;
+  j["targets"] = nlohmann::json::array();
+  for (auto const& t : targets) j["targets"].push_back({{"kpi", t.kpi}, {"op", t.op}, {"value", t.value}, {"text", t.text}});
+  j["suggested_run"] = best ? nlohmann::json(*best + 1) : nlohmann::json(nullptr);
+  j["suggested_dir"] = best ? nlohmann::json(sim_io::run_dir_name(*best + 1)) : nlohmann::json(nullptr);
+  j["suggested_fleet"] = best ? nlohmann::json(summary.fleet_size[*best]) : nlohmann::json(nullptr);
+  std::ofstream file{out / "targets.json", std::ios::binary | std::ios::trunc};
+  if (!(file << j.dump(2) << "\n") || !file.flush()) throw std::runtime_error{(out / "targets.json").string() + ": cannot write"};
+  if (best) {
+    std::printf("smallest fleet meeting the targets: %.0f vehicles (%s)\n", summary.fleet_size[*best],
+                sim_io::run_dir_name(*best + 1).c_str());
+  } else {
+    std::printf("no run meets the targets\n");
+  }
+}
 
 // Validation errors end the command with an error (after the files are written).
 void check_validation(sim::result const& r, std::string const& where) {
@@ -41,22 +66,36 @@ void check_validation(sim::result const& r, std::string const& where) {
 
 void run_simulate(simulate_options const& o) {
   api::progress progress;
-  auto const file = sim_io::load_scenario(o.scenario);
+  if (o.seeds < 1 || o.seeds > 1000) throw std::runtime_error{"--seeds must be between 1 and 1000"};
+  std::vector<sim_io::target> targets;
+  for (auto const& t : o.targets) targets.push_back(sim_io::parse_target(t));
+  if (!targets.empty() && o.sweeps.empty()) throw std::runtime_error{"--target needs --sweep (it picks among the runs)"};
+  report::options ropt;
+  ropt.lang = o.report_lang;
+  auto file = sim_io::load_scenario(o.scenario);
   std::size_t shown = 0;
   for (auto const& w : file.warnings) {
     if (shown++ < 20) std::cerr << "warning: " << w << "\n";
   }
   if (file.warnings.size() > 20) std::cerr << "warning: ... " << file.warnings.size() - 20 << " more rows skipped\n";
 
+  auto const transit = sim_io::load_transit(file, [&](std::string const& s) { progress.stage(s); });
+  auto const write_reports_for_run = [&transit, ropt](fs::path const& dir) {
+    transit.write_network(dir);
+    report::write_run_report(dir, ropt);
+  };
   // Every combination is checked before any work starts.
   auto const plan = sim_io::plan_sweep(file, o.sweeps, o.seed);
   sim_io::sweep_shard const shard = o.shard.empty() ? sim_io::sweep_shard{} : sim_io::parse_sweep_shard(o.shard);
   if (shard.count > 1 && plan.axes.empty()) throw sim_io::scenario_error{"--shard needs --sweep"};
+  // The fleet suggestion compares every run of the sweep, which no shard has.
+  if (shard.count > 1 && !o.targets.empty()) throw sim_io::scenario_error{"--target needs the whole sweep, not a --shard"};
   auto const models = sim_io::load_travel_model(file, [&](std::string const& s) { progress.stage(s); });
   fs::path const out{o.out};
   fs::create_directories(out);
   sim::sim_options sopt;
   sopt.validate = o.validate;
+  transit.attach(sopt);
   auto const started = std::chrono::steady_clock::now();
 
   if (plan.axes.empty()) {
@@ -67,6 +106,22 @@ void run_simulate(simulate_options const& o) {
     auto const res = sim::simulate(run.sc, models.model(), sopt);
     progress.stage("writing " + out.string());
     sim_io::write_run(out, run.echo, res);
+    if (o.seeds > 1) {
+      // The other seeds: only their KPIs are kept (out/ holds the first seed's files).
+      std::vector<std::uint64_t> seeds{run.sc.seed};
+      std::vector<nlohmann::json> kpis{sim_io::kpis_to_json(res.k)};
+      auto quiet = sopt;
+      quiet.progress = {};
+      for (unsigned k = 1; k < o.seeds; ++k) {
+        progress.stage("seed " + std::to_string(k + 1) + "/" + std::to_string(o.seeds));
+        auto const other = sim_io::make_run(file, {}, run.sc.seed + k);
+        auto const r = sim::simulate(other.sc, models.model(), quiet);
+        if (o.validate) check_validation(r, out.string() + " seed " + std::to_string(other.sc.seed));
+        seeds.push_back(other.sc.seed);
+        kpis.push_back(sim_io::kpis_to_json(r.k));
+      }
+      sim_io::write_seed_summary(out, seeds, kpis);
+    }
     write_reports_for_run(out);
     progress.done();
     auto const secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -86,10 +141,11 @@ void run_simulate(simulate_options const& o) {
   sw.seed = o.seed;
   sw.threads = o.threads;
   sw.shard = shard;
+  sw.seeds = o.seeds;
   sw.sim = sopt;
   sw.after_run = write_reports_for_run;
   sw.progress = [&](std::size_t done, std::size_t total) {
-    progress.stage("sweep: " + std::to_string(done) + "/" + std::to_string(total) + " runs");
+    progress.stage("sweep: " + std::to_string(done) + "/" + std::to_string(total) + " runs (with seeds)");
   };
   sim_io::sweep_summary summary;
   try {
@@ -98,7 +154,10 @@ void run_simulate(simulate_options const& o) {
     progress.done();
     throw;
   }
-  if (shard.count == 1) report::write_sweep_report(out);  // a shard's rows wait for the merge
+  if (shard.count == 1) {  // a shard's rows wait for the merge (`nebuta report --sweep DIR...`)
+    write_targets(out, targets, summary);
+    report::write_sweep_report(out, ropt);
+  }
   progress.done();
   auto const secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (shard.count > 1)
@@ -133,6 +192,15 @@ void register_simulate(CLI::App& app) {
   cmd->add_option("--shard", opt->shard,
                   "I/N: run only this job's share of the sweep (runs r with r % N == I, 0-based), writing "
                   "sweep.shard-I-of-N.csv; `nebuta report --sweep DIR...` merges the shards");
+  cmd->add_option("--seeds", opt->seeds,
+                  "run each configuration with N seeds (s, s+1, ...): KPIs as mean and 5-95 % range")
+      ->capture_default_str();
+  cmd->add_option("--target", opt->targets,
+                  "with --sweep: KPI>=x, KPI<=x, KPI>x or KPI<x (repeatable); sweep.html marks the smallest fleet "
+                  "meeting them all, e.g. --target served_rate>=0.9 --target wait_p95_s<=900");
+  cmd->add_option("--report-lang", opt->report_lang, "language of report.html and sweep.html: en or ja")
+      ->check(CLI::IsMember({"en", "ja"}))
+      ->capture_default_str();
   cmd->add_flag("--validate", opt->validate,
                 "run the dispatcher's independent validator after every command (slow); fail on any problem");
   cmd->callback([opt] {

@@ -51,7 +51,8 @@ std::vector<std::vector<std::string>> read_csv(fs::path const& p) {  // our file
 std::string const requests_header =
     "request_id,requested_at,earliest_pickup,passengers,wheelchair,origin_lat,origin_lon,dest_lat,dest_lon,status,"
     "reject_reason,vehicle_id,promised_pickup_start,promised_pickup_end,promised_dropoff_by,pickup_at,dropoff_at,"
-    "wait_s,ride_s,direct_s,detour_factor,shared";
+    "wait_s,ride_s,direct_s,detour_factor,shared,transit_arrival,transit_duration_s,transit_rides,transit_walk_m,"
+    "transit_reachable";
 
 void check_output_set(fs::path const& dir) {
   for (auto const* f : {"scenario.json", "requests.csv", "vehicles.csv", "events.csv", "kpis.json"}) {
@@ -63,7 +64,7 @@ void check_output_set(fs::path const& dir) {
   std::string header;
   for (auto const& c : req[0]) header += (header.empty() ? "" : ",") + c;
   CHECK(header == requests_header);
-  for (auto const& row : req) CHECK(row.size() == 22);
+  for (auto const& row : req) CHECK(row.size() == 27);
   CHECK(read_file(dir / "vehicles.csv").starts_with(
       "vehicle_id,seats,wheelchair_spaces,km_driven,km_empty,hours_in_service,passengers_carried\n"));
   CHECK(read_file(dir / "events.csv").starts_with("time,vehicle_id,request_id,kind,lat,lon,onboard\n"));
@@ -71,11 +72,14 @@ void check_output_set(fs::path const& dir) {
   for (auto const* key : {"requests", "served", "served_rate", "rejected_by_reason", "wait_mean_s", "wait_p50_s",
                           "wait_p95_s", "wait_max_s", "ride_mean_s", "detour_mean", "detour_p95", "occupancy",
                           "pooling_rate", "empty_km_share", "vehicle_utilisation", "passengers_per_vehicle_hour",
-                          "cost_per_passenger", "farebox_recovery"}) {
+                          "cost_per_passenger", "farebox_recovery", "currency", "cost", "fare_revenue",
+                          "public_cost_per_passenger"}) {
     INFO(key);
     CHECK(k.contains(key));
   }
-  CHECK(k.size() == 18);
+  // 22 always; 6 more with bus lines to compare (costs.bus), 8 with a timetable (transit).
+  auto const with_bus = k.contains("bus_cost") ? 6U : 0U, with_transit = k.contains("transit_planned") ? 8U : 0U;
+  CHECK(k.size() == 22 + with_bus + with_transit);
   auto const s = json::parse(read_file(dir / "scenario.json"));
   for (auto const* key : {"max_wait_s", "ride_factor", "ride_offset_s", "dwell_s"}) CHECK(s["rules"].contains(key));
   CHECK(s.contains("name"));
@@ -131,7 +135,7 @@ TEST_CASE("simulate: a CSV day computed by hand, through the files", "[simulate]
   };
   // R1: the bus leaves the depot at 08:00, picks up at A, drops at C.
   CHECK(req[1][0] == "R1");
-  CHECK(std::vector<std::string>(req[1].begin() + 9, req[1].end()) ==
+  CHECK(std::vector<std::string>(req[1].begin() + 9, req[1].begin() + 22) ==
         row({"served", "", "v1", "28800", "29700", str(28'800 + secs(40.0, 40.01) + 30 + static_cast<int>(std::lround(1.5 * secs(40.01, 40.03))) + 600),
              str(a_arr), str(r1_drop), str(a_arr - 28'800), str(r1_drop - a_arr), str(secs(40.01, 40.03)),
              d4(double(r1_drop - a_arr) / secs(40.01, 40.03)), "0"}));
@@ -146,7 +150,7 @@ TEST_CASE("simulate: a CSV day computed by hand, through the files", "[simulate]
   CHECK(req[3][16] == str(h_arr));
   CHECK(req[3][17] == str(g_arr - 32'410));
   CHECK(req[3][21] == "1");
-  CHECK(std::vector<std::string>(req[4].begin() + 9, req[4].end()) ==
+  CHECK(std::vector<std::string>(req[4].begin() + 9, req[4].begin() + 22) ==
         row({"rejected", "too_many_passengers", "", "", "", "", "", "", "", "", "", "", ""}));
 
   auto const veh = read_csv(out / "vehicles.csv");
@@ -260,7 +264,9 @@ TEST_CASE("simulate: same scenario and seed give byte-identical files, also acro
   CHECK(sweep.starts_with(
       "run,dir,fleet,demand_scale,seed,requests,served,served_rate,wait_mean_s,wait_p95_s,ride_mean_s,detour_mean,"
       "occupancy,pooling_rate,empty_km_share,vehicle_utilisation,passengers_per_vehicle_hour,cost_per_passenger,"
-      "farebox_recovery\n1,run-0001,6,0.2,1,"));
+      "farebox_recovery,public_cost_per_passenger,bus_cost_per_passenger,bus_public_cost_per_passenger,"
+      "bus_farebox_recovery,transit_unreachable_share,door_to_door_on_demand_mean_s,door_to_door_transit_mean_s,"
+      "currency\n1,run-0001,6,0.2,1,"));
   CHECK(sweep.find("\n4,run-0004,9,0.3,1,") != std::string::npos);
   for (auto const* run_dir : {"run-0001", "run-0002", "run-0003", "run-0004"}) {
     for (auto const* f : files) {

@@ -17,6 +17,7 @@
 #include "nebuta/io/geojson.h"
 #include "nebuta/io/json_path.h"
 #include "nebuta/report/report.h"
+#include "run_data.h"
 #include "svg.h"
 
 namespace nebuta::report {
@@ -25,56 +26,6 @@ namespace {
 
 using namespace detail;
 using nlohmann::json;
-
-// ---------------------------------------------------------------------------------------------
-// Input
-
-// "open": booked or on board when a live service's day was exported before it ended (docs/drt-api.md).
-enum class request_status : std::uint8_t { served, no_show, cancelled, declined, rejected, open };
-constexpr std::size_t n_statuses = 6;
-// Stacking order bottom to top, with colours and labels.
-constexpr std::string_view status_names[n_statuses] = {"served", "no_show", "cancelled", "declined", "rejected",
-                                                       "open"};
-constexpr std::string_view status_colours[n_statuses] = {"#0072b2", "#cc79a7", "#999999",
-                                                         "#e69f00", "#d55e00", "#56b4e9"};
-constexpr std::string_view status_labels[n_statuses] = {"served", "no-show", "cancelled", "declined",
-                                                        "rejected", "open"};
-
-enum class event_kind : std::uint8_t { depart_depot, pickup, dropoff, no_show, return_depot };
-constexpr std::string_view event_kind_names[] = {"depart_depot", "pickup", "dropoff", "no_show", "return_depot"};
-
-struct request_row {
-  double earliest_pickup;
-  request_status status;
-  latlon origin;
-  std::optional<double> wait_s;
-  std::optional<double> detour;
-};
-
-struct event_row {
-  double time;
-  std::string vehicle;
-  event_kind kind;
-  latlon position;
-  double onboard;
-};
-
-struct vehicle_row {
-  std::string id;
-  double seats, wheelchair_spaces, km_driven, km_empty, hours_in_service, passengers_carried;
-};
-
-struct run_data {
-  std::string name;
-  json rules;  // object, or null when the scenario has none
-  json kpis;
-  std::vector<request_row> requests;
-  std::vector<event_row> events;
-  std::vector<vehicle_row> vehicles;
-  std::vector<std::vector<latlon>> service_area_rings;  // outer rings and holes alike
-  std::vector<std::size_t> ring_polygon;                 // polygon index of each ring
-  std::vector<latlon> meeting_points;
-};
 
 std::vector<request_row> read_requests(std::filesystem::path const& file) {
   auto const t = read_csv(file);
@@ -199,81 +150,6 @@ run_data read_run(std::filesystem::path const& dir) {
   run.vehicles = read_vehicles(dir / "vehicles.csv");
   run.events = read_events(dir / "events.csv");
   return run;
-}
-
-// ---------------------------------------------------------------------------------------------
-// KPI table
-
-std::string with_separators(double value) {
-  auto digits = fixed(value, 0);
-  auto const negative = digits.front() == '-';
-  std::string out;
-  auto const n = digits.size() - (negative ? 1 : 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i > 0 && (n - i) % 3 == 0) out += ',';
-    out += digits[i + (negative ? 1 : 0)];
-  }
-  return negative ? "-" + out : out;
-}
-
-std::string percent(double v) { return fixed(v * 100, 1) + " %"; }
-std::string duration(double s) { return fixed(s / 60, 1) + " min (" + fixed(s, 0) + " s)"; }
-
-struct kpi_line {
-  std::string_view key;
-  std::string_view label;
-  std::string (*format)(double);
-};
-
-constexpr kpi_line kpi_lines[] = {
-    {"requests", "requests", with_separators},
-    {"served", "served", with_separators},
-    {"served_rate", "served rate", percent},
-    {"wait_mean_s", "wait, mean", duration},
-    {"wait_p50_s", "wait, median", duration},
-    {"wait_p95_s", "wait, 95th percentile", duration},
-    {"wait_max_s", "wait, maximum", duration},
-    {"ride_mean_s", "ride time, mean", duration},
-    {"detour_mean", "detour factor, mean", [](double v) { return fixed(v, 2) + " × direct"; }},
-    {"detour_p95", "detour factor, 95th percentile", [](double v) { return fixed(v, 2) + " × direct"; }},
-    {"occupancy", "occupancy", [](double v) { return fixed(v, 2) + " passenger-km / vehicle-km"; }},
-    {"pooling_rate", "pooling rate (shared rides)", percent},
-    {"empty_km_share", "empty km share", percent},
-    {"vehicle_utilisation", "vehicle utilisation", percent},
-    {"passengers_per_vehicle_hour", "passengers per vehicle-hour", [](double v) { return fixed(v, 2); }},
-    {"cost_per_passenger", "cost per passenger", [](double v) { return fixed(v, 2); }},
-    {"farebox_recovery", "farebox recovery", percent},
-};
-
-std::string kpi_table(run_data const& run, std::string const& kpi_file) {
-  std::string s = "<table id=\"kpis\">\n<tr><th>indicator</th><th>value</th></tr>\n";
-  for (auto const& line : kpi_lines) {
-    std::string const key{line.key};
-    if (!run.kpis.contains(key)) throw report_error{kpi_file + ": missing key '" + key + "'"};
-    auto const& v = run.kpis[key];
-    std::string text;
-    if (v.is_null()) {
-      text = "n/a";
-    } else if (v.is_number()) {
-      text = line.format(v.get<double>());
-    } else {
-      throw report_error{kpi_file + ": '" + key + "' must be a number or null"};
-    }
-    s += "<tr data-kpi=\"" + escape(key) + "\"><td>" + escape(line.label) + "</td><td class=\"num\">" + escape(text) +
-         "</td></tr>\n";
-    if (key == "served") {
-      if (!run.kpis.contains("rejected_by_reason") || !run.kpis["rejected_by_reason"].is_object()) {
-        throw report_error{kpi_file + ": 'rejected_by_reason' must be an object reason → count"};
-      }
-      for (auto const& [reason, count] : run.kpis["rejected_by_reason"].items()) {
-        if (!count.is_number()) throw report_error{kpi_file + ": rejected_by_reason." + reason + " must be a number"};
-        s += "<tr data-kpi=\"rejected_by_reason\"><td>rejected: " + escape(reason) + "</td><td class=\"num\">" +
-             escape(with_separators(count.get<double>())) + "</td></tr>\n";
-      }
-    }
-  }
-  s += "</table>\n";
-  return s;
 }
 
 std::string rules_table(run_data const& run) {
@@ -551,135 +427,6 @@ std::string vehicles_busy(run_data const& run) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Map
-
-std::string map_figure(run_data const& run) {
-  std::vector<latlon> pickups;
-  std::vector<latlon> dropoffs;
-  for (auto const& e : run.events) {
-    if (e.kind == event_kind::pickup) pickups.push_back(e.position);
-    if (e.kind == event_kind::dropoff) dropoffs.push_back(e.position);
-  }
-  std::vector<latlon> unserved;
-  for (auto const& r : run.requests) {
-    if (r.status != request_status::served) unserved.push_back(r.origin);
-  }
-  double lat_min = 90, lat_max = -90, lon_min = 180, lon_max = -180;
-  bool any = false;
-  auto const extend = [&](latlon p) {
-    lat_min = std::min(lat_min, p.lat);
-    lat_max = std::max(lat_max, p.lat);
-    lon_min = std::min(lon_min, p.lon);
-    lon_max = std::max(lon_max, p.lon);
-    any = true;
-  };
-  for (auto const* layer : {&std::as_const(pickups), &std::as_const(dropoffs), &std::as_const(unserved), &run.meeting_points}) {
-    for (auto const p : *layer) extend(p);
-  }
-  for (auto const& ring : run.service_area_rings) {
-    for (auto const p : ring) extend(p);
-  }
-  if (!any) return "<p class=\"note\">No locations to map.</p>\n";
-
-  // Equirectangular: x scaled by cos(mean latitude), so distances are right near the centre.
-  auto const k = std::max(std::cos((lat_min + lat_max) / 2 * std::numbers::pi / 180), 0.01);
-  auto const margin = 0.05 * std::max((lon_max - lon_min) * k, lat_max - lat_min) + 0.0005;
-  lat_min -= margin;
-  lat_max += margin;
-  lon_min -= margin / k;
-  lon_max += margin / k;
-  auto const extent_x = (lon_max - lon_min) * k;
-  auto const extent_y = lat_max - lat_min;
-  double const width = 720, pad = 8, max_map_height = 640, legend_height = 56;
-  auto const scale = std::min((width - 2 * pad) / extent_x, max_map_height / extent_y);
-  auto const map_width = extent_x * scale;
-  auto const map_height = extent_y * scale;
-  auto const x_offset = pad + (width - 2 * pad - map_width) / 2;
-  auto const px = [&](latlon p) { return x_offset + (p.lon - lon_min) * k * scale; };
-  auto const py = [&](latlon p) { return pad + (lat_max - p.lat) * scale; };
-  auto const height = map_height + 2 * pad + legend_height;
-
-  std::string s = "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"map\" viewBox=\"0 0 " + compact(width, 1) +
-                  " " + fixed(height, 1) + "\" role=\"img\"><title>Map of pickups, drop-offs and the service area</title>\n";
-  s += "<rect x=\"" + fixed(x_offset, 1) + "\" y=\"" + fixed(pad, 1) + "\" width=\"" + fixed(map_width, 1) +
-       "\" height=\"" + fixed(map_height, 1) + "\" fill=\"#fafafa\" stroke=\"#bbb\"/>\n";
-
-  s += "<g class=\"service-area\" data-rings=\"" + std::to_string(run.service_area_rings.size()) + "\">\n";
-  for (std::size_t i = 0; i < run.service_area_rings.size();) {
-    // One path per polygon, so holes (later rings) cut out of it with the even-odd rule.
-    std::string d;
-    auto const polygon = run.ring_polygon[i];
-    for (; i < run.service_area_rings.size() && run.ring_polygon[i] == polygon; ++i) {
-      auto const& ring = run.service_area_rings[i];
-      for (std::size_t j = 0; j < ring.size(); ++j) {
-        d += (j == 0 ? "M" : "L") + fixed(px(ring[j]), 1) + "," + fixed(py(ring[j]), 1);
-      }
-      if (!ring.empty()) d += "Z";
-    }
-    s += "<path d=\"" + d + "\" fill=\"#0072b2\" fill-opacity=\"0.08\" stroke=\"#0072b2\" stroke-width=\"1.5\" "
-         "fill-rule=\"evenodd\"/>\n";
-  }
-  s += "</g>\n";
-
-  // Points that fall on the same 0.1 px are drawn once: meeting points repeat thousands of times.
-  auto const layer = [&](std::string_view cls, std::vector<latlon> const& points, std::string const& shape) {
-    std::map<std::pair<long long, long long>, std::size_t> cells;
-    for (auto const p : points) ++cells[{std::llround(px(p) * 10), std::llround(py(p) * 10)}];
-    std::string g = "<g class=\"" + std::string{cls} + "\" data-count=\"" + std::to_string(points.size()) + "\">\n";
-    for (auto const& [cell, n] : cells) {
-      auto const x = fixed(static_cast<double>(cell.first) / 10, 1);
-      auto const y = fixed(static_cast<double>(cell.second) / 10, 1);
-      if (shape == "square") {
-        g += "<rect x=\"" + fixed(static_cast<double>(cell.first) / 10 - 2, 1) + "\" y=\"" +
-             fixed(static_cast<double>(cell.second) / 10 - 2, 1) + "\" width=\"4\" height=\"4\"/>";
-      } else {
-        g += "<circle cx=\"" + x + "\" cy=\"" + y + "\" r=\"3\"/>";
-      }
-      g += '\n';
-    }
-    return g + "</g>\n";
-  };
-  s += "<g fill=\"#555555\">" + layer("meeting-points", run.meeting_points, "square") + "</g>\n";
-  s += "<g fill=\"none\" stroke=\"#888888\" stroke-width=\"1\">" + layer("unserved", unserved, "circle") + "</g>\n";
-  s += "<g fill=\"#e69f00\" fill-opacity=\"0.7\">" + layer("dropoffs", dropoffs, "circle") + "</g>\n";
-  s += "<g fill=\"#0072b2\" fill-opacity=\"0.7\">" + layer("pickups", pickups, "circle") + "</g>\n";
-
-  // Scale bar: the longest 1-2-5 length that fits in 150 px.
-  auto const km_per_px = 1 / scale * (geo::earth_radius_m / 1000) * std::numbers::pi / 180;
-  auto bar_km = 0.001;
-  for (double m = 0.001; m / km_per_px <= 150; m *= 10) {
-    for (double const f : {1.0, 2.0, 5.0}) {
-      if (m * f / km_per_px <= 150) bar_km = m * f;
-    }
-  }
-  auto const bar_px = bar_km / km_per_px;
-  auto const bar_y = pad + map_height - 12;
-  auto const bar_x = x_offset + 12;
-  s += "<g class=\"scale-bar\"><rect x=\"" + fixed(bar_x - 4, 1) + "\" y=\"" + fixed(bar_y - 18, 1) + "\" width=\"" +
-       fixed(bar_px + 8, 1) + "\" height=\"26\" fill=\"#ffffff\" fill-opacity=\"0.8\"/><line x1=\"" + fixed(bar_x, 1) +
-       "\" y1=\"" + fixed(bar_y, 1) + "\" x2=\"" + fixed(bar_x + bar_px, 1) + "\" y2=\"" + fixed(bar_y, 1) +
-       "\" stroke=\"#222\" stroke-width=\"3\"/><text x=\"" + fixed(bar_x, 1) + "\" y=\"" + fixed(bar_y - 6, 1) + "\">" +
-       (bar_km >= 1 ? compact(bar_km, 0) + " km" : compact(bar_km * 1000, 0) + " m") + "</text></g>\n";
-
-  auto const ly = pad + map_height + 20;
-  s += legend_swatch(pad, ly, "#0072b2", "pickups (" + std::to_string(pickups.size()) + ")");
-  s += legend_swatch(pad + 150, ly, "#e69f00", "drop-offs (" + std::to_string(dropoffs.size()) + ")");
-  s += "<circle cx=\"" + fixed(pad + 316, 1) + "\" cy=\"" + fixed(ly, 1) +
-       "\" r=\"5\" fill=\"none\" stroke=\"#888888\"/><text x=\"" + fixed(pad + 327, 1) + "\" y=\"" + fixed(ly, 1) +
-       "\" dominant-baseline=\"middle\">origins not served (" + std::to_string(unserved.size()) + ")</text>\n";
-  s += legend_swatch(pad, ly + 24, "#555555", "meeting points (" + std::to_string(run.meeting_points.size()) + ")");
-  s += "<rect x=\"" + fixed(pad + 150, 1) + "\" y=\"" + fixed(ly + 18, 1) +
-       "\" width=\"12\" height=\"12\" fill=\"#0072b2\" fill-opacity=\"0.08\" stroke=\"#0072b2\"/><text x=\"" +
-       fixed(pad + 167, 1) + "\" y=\"" + fixed(ly + 24, 1) + "\" dominant-baseline=\"middle\">service area</text>\n";
-  s += "</svg>\n<figcaption>Pickups and drop-offs where the vehicles stopped (events.csv), origins of requests "
-       "that were not served (requests.csv), meeting points and the service area of the rules. Equirectangular "
-       "projection, north up; latitude " +
-       fixed(lat_min + margin, 4) + " to " + fixed(lat_max - margin, 4) + ", longitude " +
-       fixed(lon_min + margin / k, 4) + " to " + fixed(lon_max - margin / k, 4) + ".</figcaption>\n</figure>\n";
-  return s;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Fleet table
 
 std::string fleet_table(std::vector<vehicle_row> const& vehicles) {
@@ -697,26 +444,53 @@ std::string fleet_table(std::vector<vehicle_row> const& vehicles) {
   return s + "</table>\n";
 }
 
+// network.json beside the run (written with a transit timetable), or nothing.
+void read_network(std::filesystem::path const& file, run_extras& extras) {
+  if (!std::filesystem::exists(file)) return;
+  auto const j = read_json_object(file);
+  auto const where = file.string();
+  auto const point = [&](json const& p) {
+    if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !p[1].is_number()) {
+      throw report_error{where + ": each point must be [lat, lon]"};
+    }
+    latlon const q{p[0].get<double>(), p[1].get<double>()};
+    if (!valid(q)) throw report_error{where + ": " + p.dump() + " is out of range"};
+    return q;
+  };
+  for (auto const& r : j.value("routes", json::array())) {
+    network_line l{r.value("id", ""), r.value("name", ""), r.value("colour", ""), {}};
+    for (auto const& p : r.value("points", json::array())) l.points.push_back(point(p));
+    extras.lines.push_back(std::move(l));
+  }
+  for (auto const& x : j.value("stations", json::array())) {
+    extras.stations.push_back({x.value("name", ""), point(x.value("at", json{})), x.value("departures", 0.0)});
+  }
+}
+
 }  // namespace
 
-void write_run_report(std::filesystem::path const& run_dir) {
+void write_run_report(std::filesystem::path const& run_dir, options const& opt) {
   auto const run = read_run(run_dir);
-  auto const title = run.name.empty() ? std::string{"Simulation report"} : "Simulation report: " + run.name;
-  std::string html = page_begin(title);
+  words const w{opt.lang};
+  run_extras extras;
+  read_network(run_dir / "network.json", extras);
+  auto const title = run.name.empty() ? w("Simulation report") : w("Simulation report") + ": " + run.name;
+  std::string html = page_begin(title, w.lang());
   html += "<h1>" + escape(title) + "</h1>\n";
+  html += summary_section(run, extras, w);
   html += "<p class=\"note\">" + std::to_string(run.requests.size()) + " requests, " +
           std::to_string(run.vehicles.size()) + " vehicles, " + std::to_string(run.events.size()) +
           " vehicle events. Times are hours after midnight of the first simulated day.</p>\n";
-  html += "<h2>Key performance indicators</h2>\n" + kpi_table(run, (run_dir / "kpis.json").string());
-  html += "<h2>Rules</h2>\n" + rules_table(run);
-  html += "<h2>Waiting time</h2>\n" +
-          histogram("wait-histogram", "Wait of served requests", wait_bins(run.requests), "wait (minutes)", "#0072b2");
-  html += "<h2>Detour</h2>\n" + histogram("detour-histogram", "Detour factor of served requests",
+  html += "<h2>" + escape(w("Key performance indicators")) + "</h2>\n" + kpi_table(run, (run_dir / "kpis.json").string(), w);
+  html += "<h2>" + escape(w("Rules")) + "</h2>\n" + rules_table(run);
+  html += "<h2>" + escape(w("Waiting time")) + "</h2>\n" +
+          histogram("wait-histogram", w("Wait of served requests"), wait_bins(run.requests), "wait (minutes)", "#0072b2");
+  html += "<h2>" + escape(w("Detour")) + "</h2>\n" + histogram("detour-histogram", w("Detour factor of served requests"),
                                           detour_bins(run.requests), "ride time / direct time", "#009e73");
-  html += "<h2>Requests per hour</h2>\n" + requests_per_hour(run.requests);
-  html += "<h2>Vehicles busy over the day</h2>\n" + vehicles_busy(run);
-  html += "<h2>Map</h2>\n" + map_figure(run);
-  html += "<h2>Fleet</h2>\n" + fleet_table(run.vehicles);
+  html += "<h2>" + escape(w("Requests per hour")) + "</h2>\n" + requests_per_hour(run.requests);
+  html += "<h2>" + escape(w("Vehicles busy over the day")) + "</h2>\n" + vehicles_busy(run);
+  html += "<h2>" + escape(w("Map")) + "</h2>\n" + map_figure(run, extras, w);
+  html += "<h2>" + escape(w("Fleet")) + "</h2>\n" + fleet_table(run.vehicles);
   html += page_end();
   write_text(run_dir / "report.html", html);
 }

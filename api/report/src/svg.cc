@@ -68,9 +68,9 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   return ticks;
 }
 
-std::string page_begin(std::string_view title) {
+std::string page_begin(std::string_view title, std::string_view lang) {
   std::string s =
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<!DOCTYPE html>\n<html lang=\"" + escape(lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
   s += escape(title);
   s += "</title>\n<style>\n"
@@ -78,6 +78,8 @@ std::string page_begin(std::string_view title) {
        "color:#222;max-width:980px;margin:24px auto;padding:0 16px;line-height:1.4}\n"
        "h1{font-size:1.6em;margin-bottom:4px}h2{font-size:1.2em;margin-top:28px;border-bottom:1px solid #ccc}\n"
        "p.note{color:#555;font-size:.9em;margin:4px 0}\n"
+       "#summary{border:2px solid #0072b2;padding:4px 16px;margin:12px 0;font-size:1.1em}\n"
+       "tr.suggested td{background:#e6f2e6;font-weight:bold}\n"
        "table{border-collapse:collapse;font-size:.9em;margin:8px 0}\n"
        "th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}\n"
        "td.num{text-align:right;font-variant-numeric:tabular-nums}\n"

@@ -22,7 +22,7 @@ std::string clock(std::int64_t seconds);
 std::vector<double> nice_ticks(double lo, double hi, int target);
 
 // The page skeleton: <!DOCTYPE html>, <head> with inline CSS and the title, <body>; and its end.
-std::string page_begin(std::string_view title);
+std::string page_begin(std::string_view title, std::string_view lang = "en");
 std::string page_end();
 
 // Fixed palette; series beyond its size cycle through it with a dash pattern.

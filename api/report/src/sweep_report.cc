@@ -10,6 +10,7 @@
 
 #include "input.h"
 #include "nebuta/report/report.h"
+#include "labels.h"
 #include "svg.h"
 
 namespace nebuta::report {
@@ -17,6 +18,7 @@ namespace nebuta::report {
 namespace {
 
 using namespace detail;
+using nlohmann::json;
 
 struct sweep_data {
   csv_table table;
@@ -66,6 +68,35 @@ bool is_rate(std::string_view column) {
          column == "vehicle_utilisation" || column == "farebox_recovery";
 }
 
+// A column's name in the report's language (the KPI labels of report.html), else as in sweep.csv.
+std::string column_label(std::string const& column, words const& w) {
+  static std::map<std::string, std::string> const en{
+      {"requests", "requests"}, {"served", "served"}, {"served_rate", "served rate"}, {"wait_mean_s", "wait, mean"},
+      {"wait_p95_s", "wait, 95th percentile"}, {"ride_mean_s", "ride time, mean"}, {"detour_mean", "detour factor, mean"},
+      {"occupancy", "occupancy"}, {"pooling_rate", "pooling rate (shared rides)"}, {"empty_km_share", "empty km share"},
+      {"vehicle_utilisation", "vehicle utilisation"}, {"passengers_per_vehicle_hour", "passengers per vehicle-hour"},
+      {"cost_per_passenger", "cost per passenger"}, {"farebox_recovery", "farebox recovery"},
+      {"public_cost_per_passenger", "public cost per passenger"}, {"bus_cost_per_passenger", "bus cost per passenger"},
+      {"bus_public_cost_per_passenger", "bus public cost per passenger"}, {"bus_farebox_recovery", "bus farebox recovery"},
+      {"transit_unreachable_share", "requests without transit within the limit"},
+      {"door_to_door_on_demand_mean_s", "door to door on demand, mean"},
+      {"door_to_door_transit_mean_s", "door to door by transit, mean"}, {"fleet", "vehicles"}};
+  if (!w.ja()) return column;
+  auto const it = en.find(column);
+  if (it != en.end()) return w(it->second);
+  for (auto const* suffix : {"_p5", "_p95"}) {
+    if (column.ends_with(suffix)) {
+      auto const base = en.find(column.substr(0, column.size() - std::string_view{suffix}.size()));
+      if (base != en.end()) return w(base->second) + (std::string_view{suffix} == "_p5" ? " 5%" : " 95%");
+    }
+  }
+  return column;
+}
+
+bool is_money(std::string_view column) {
+  return column.find("cost") != std::string_view::npos;
+}
+
 std::string cell_text(std::string_view column, std::string const& value) {
   if (value.empty()) return "n/a";
   auto const v = parse_number(value);
@@ -76,13 +107,16 @@ std::string cell_text(std::string_view column, std::string const& value) {
   return compact(*v, 2);
 }
 
-std::string runs_table(sweep_data const& sweep, std::filesystem::path const& out_dir) {
+std::string runs_table(sweep_data const& sweep, std::filesystem::path const& out_dir, std::string const& suggested,
+                       words const& w) {
   auto const& t = sweep.table;
   std::string s = "<table id=\"runs\">\n<tr>";
-  for (auto const& h : t.header) s += "<th>" + escape(h) + "</th>";
+  for (auto const& h : t.header) s += "<th>" + escape(column_label(h, w)) + "</th>";
   s += "</tr>\n";
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    s += "<tr>";
+    auto const& dir = t.text(r, sweep.c_dir);
+    auto const currency = t.find_column("currency");
+    s += dir == suggested ? "<tr class=\"suggested\" data-dir=\"" + escape(dir) + "\">" : std::string{"<tr>"};
     for (std::size_t c = 0; c < t.header.size(); ++c) {
       auto const& value = t.text(r, c);
       if (c == sweep.c_run) {
@@ -92,12 +126,41 @@ std::string runs_table(sweep_data const& sweep, std::filesystem::path const& out
                                          sweep.key_columns.end()) {
         s += "<td>" + escape(value) + "</td>";
       } else {
-        s += "<td class=\"num\">" + escape(cell_text(t.header[c], value)) + "</td>";
+        auto text = cell_text(t.header[c], value);
+        if (is_money(t.header[c]) && currency && !value.empty() && !t.text(r, *currency).empty()) {
+          text = w.money(*parse_number(value), t.text(r, *currency));
+        }
+        s += "<td class=\"num\">" + escape(text) + "</td>";
       }
     }
     s += "</tr>\n";
   }
   return s + "</table>\n";
+}
+
+// targets.json of `--target` (written by nebuta simulate beside sweep.csv), as a paragraph that
+// names the smallest fleet meeting them; the run is marked in the table.
+std::string targets_section(std::filesystem::path const& file, std::string& suggested_dir, words const& w) {
+  if (!std::filesystem::exists(file)) return {};
+  auto const j = read_json_object(file);
+  std::string list;
+  for (auto const& t : j.value("targets", json::array())) {
+    list += (list.empty() ? "" : ", ") + escape(column_label(t.value("kpi", ""), w)) + " " + escape(t.value("op", "")) +
+            " " + compact(t.value("value", 0.0), 6);
+  }
+  auto const& fleet = j.contains("suggested_fleet") ? j["suggested_fleet"] : json{};
+  suggested_dir = j.contains("suggested_dir") && j["suggested_dir"].is_string() ? j["suggested_dir"].get<std::string>() : "";
+  std::string text;
+  if (fleet.is_number()) {
+    auto const n = compact(fleet.get<double>(), 0);
+    text = w.ja() ? "目標 (" + list + ") を満たす最小の車両数: <strong>" + n + " 台</strong>（" + escape(suggested_dir) + "）。"
+                  : "Smallest fleet meeting every target (" + list + "): <strong>" + n + " vehicles</strong> (" +
+                        escape(suggested_dir) + ").";
+  } else {
+    text = w.ja() ? "目標 (" + list + ") を満たすケースはありません。" : "No run meets every target (" + list + ").";
+  }
+  return "<section id=\"summary\" data-suggested-fleet=\"" + (fleet.is_number() ? compact(fleet.get<double>(), 0) : "") +
+         "\">\n<h2>" + escape(w("Summary")) + "</h2>\n<p>" + text + "</p>\n</section>\n";
 }
 
 struct series {
@@ -118,7 +181,7 @@ constexpr metric chart_metrics[] = {
     {"wait_p95_s", "Wait, 95th percentile", "wait p95 (minutes)", 1.0 / 60},
 };
 
-std::string line_chart(sweep_data const& sweep, metric const& m) {
+std::string line_chart(sweep_data const& sweep, metric const& m, words const& w) {
   auto const& t = sweep.table;
   auto const c_metric = t.column(m.column);
   // x: the first swept key, numeric when every value is a number, else categories in order of
@@ -170,7 +233,8 @@ std::string line_chart(sweep_data const& sweep, metric const& m) {
       any = true;
     }
   }
-  std::string s = "<h2>" + escape(m.title) + "</h2>\n";
+  std::string const title = w(m.title);
+  std::string s = "<h2>" + escape(title) + "</h2>\n";
   if (!any) return s + "<p class=\"note\">No values.</p>\n";
   if (x_max <= x_min) {
     x_min -= 0.5;
@@ -200,7 +264,7 @@ std::string line_chart(sweep_data const& sweep, metric const& m) {
     for (std::size_t i = 0; i < categories.size(); ++i) x_ticks.push_back({static_cast<double>(i), categories[i]});
   }
   auto const id = "chart-" + std::string{m.column};
-  std::string svg = svg_begin(f, std::string{m.title} + " against " + x_name, id);
+  std::string svg = svg_begin(f, title + (w.ja() ? " (横軸: " + x_name + ")" : " against " + x_name), id);
   svg += axes(f, x_ticks, y_ticks, x_name, m.y_title);
   for (std::size_t i = 0; i < lines.size(); ++i) {
     auto const colour = series_colour(i);
@@ -230,22 +294,25 @@ std::string line_chart(sweep_data const& sweep, metric const& m) {
     svg += legend_swatch(lx, ly, colour, lines[i].label, true, dash);
   }
   svg += "</svg>\n";
-  return s + "<figure>\n" + svg + "<figcaption>" + escape(m.title) + " against " + escape(x_name) +
+  return s + "<figure>\n" + svg + "<figcaption>" + escape(title) + " against " + escape(x_name) +
          ", one line per combination of the other swept keys; several runs at one point (other seeds) are "
          "averaged.</figcaption>\n</figure>\n";
 }
 
 }  // namespace
 
-void write_sweep_report(std::filesystem::path const& out_dir) {
+void write_sweep_report(std::filesystem::path const& out_dir, options const& opt) {
   auto const sweep = read_sweep(out_dir / "sweep.csv");
   std::string keys;
   for (auto const c : sweep.key_columns) keys += (keys.empty() ? "" : ", ") + sweep.table.header[c];
-  std::string html = page_begin("Sweep report");
-  html += "<h1>Sweep report</h1>\n<p class=\"note\">" + std::to_string(sweep.table.rows.size()) + " runs; swept: " +
+  words const w{opt.lang};
+  std::string suggested;
+  auto const targets = targets_section(out_dir / "targets.json", suggested, w);
+  std::string html = page_begin(w("Sweep report"), w.lang());
+  html += "<h1>" + escape(w("Sweep report")) + "</h1>\n" + targets + "<p class=\"note\">" + std::to_string(sweep.table.rows.size()) + " runs; swept: " +
           escape(keys.empty() ? std::string{"nothing"} : keys) + ". Each run number links to its own report.</p>\n";
-  for (auto const& m : chart_metrics) html += line_chart(sweep, m);
-  html += "<h2>All runs</h2>\n" + runs_table(sweep, out_dir);
+  for (auto const& m : chart_metrics) html += line_chart(sweep, m, w);
+  html += "<h2>" + escape(w("All runs")) + "</h2>\n" + runs_table(sweep, out_dir, suggested, w);
   html += page_end();
   write_text(out_dir / "sweep.html", html);
 }

@@ -74,6 +74,28 @@ json kpis_to_json(sim::kpis const& k) {
   j["passengers_per_vehicle_hour"] = rounded(k.passengers_per_vehicle_hour, 4);
   j["cost_per_passenger"] = rounded(k.cost_per_passenger, 2);
   j["farebox_recovery"] = rounded(k.farebox_recovery, 4);
+  j["currency"] = k.currency;
+  j["cost"] = rounded(k.cost, 2);
+  j["fare_revenue"] = rounded(k.fare_revenue, 2);
+  j["public_cost_per_passenger"] = rounded(k.public_cost_per_passenger, 2);
+  if (k.bus_cost) {
+    j["bus_vehicle_km"] = rounded(k.bus_vehicle_km, 3);
+    j["bus_vehicle_hours"] = rounded(k.bus_vehicle_hours, 3);
+    j["bus_cost"] = rounded(k.bus_cost, 2);
+    j["bus_cost_per_passenger"] = rounded(k.bus_cost_per_passenger, 2);
+    j["bus_public_cost_per_passenger"] = rounded(k.bus_public_cost_per_passenger, 2);
+    j["bus_farebox_recovery"] = rounded(k.bus_farebox_recovery, 4);
+  }
+  if (k.transit_planned > 0) {
+    j["transit_planned"] = k.transit_planned;
+    j["transit_no_option_share"] = rounded(k.transit_no_option_share, 6);
+    j["transit_unreachable_share"] = rounded(k.transit_unreachable_share, 6);
+    j["transit_duration_mean_s"] = rounded(k.transit_duration_mean_s, 1);
+    j["transit_rides_mean"] = rounded(k.transit_rides_mean, 4);
+    j["door_to_door_compared"] = k.door_to_door_compared;
+    j["door_to_door_on_demand_mean_s"] = rounded(k.door_to_door_on_demand_mean_s, 1);
+    j["door_to_door_transit_mean_s"] = rounded(k.door_to_door_transit_mean_s, 1);
+  }
   return j;
 }
 
@@ -81,7 +103,8 @@ std::string requests_csv(sim::result const& r) {
   std::string req =
       "request_id,requested_at,earliest_pickup,passengers,wheelchair,origin_lat,origin_lon,dest_lat,dest_lon,status,"
       "reject_reason,vehicle_id,promised_pickup_start,promised_pickup_end,promised_dropoff_by,pickup_at,dropoff_at,"
-      "wait_s,ride_s,direct_s,detour_factor,shared\n";
+      "wait_s,ride_s,direct_s,detour_factor,shared,transit_arrival,transit_duration_s,transit_rides,transit_walk_m,"
+      "transit_reachable\n";
   for (auto const& q : r.requests) {
     auto const& t = q.request;
     auto const served = q.outcome == sim::request_outcome::served;
@@ -96,9 +119,19 @@ std::string requests_csv(sim::result const& r) {
       auto const ride = *q.dropoff_at - *q.pickup_at;
       req += std::to_string(*q.pickup_at - t.earliest_pickup) + ',' + std::to_string(ride) + ',' + opt_int(q.direct_s) +
              ',' + (q.direct_s && *q.direct_s > 0 ? fmt("%.4f", static_cast<double>(ride) / *q.direct_s) : "") + ',' +
-             (q.shared ? "1" : "0") + '\n';
+             (q.shared ? "1" : "0");
     } else {
-      req += ",," + opt_int(q.direct_s) + ",,\n";
+      req += ",," + opt_int(q.direct_s) + ",,";
+    }
+    // The fixed-route alternative: empty without a timetable; arrival empty when none was found.
+    if (!q.transit) {
+      req += ",,,,,\n";
+    } else if (!q.transit->found) {
+      req += ",,,,,0\n";
+    } else {
+      auto const& x = *q.transit;
+      req += ',' + std::to_string(x.arrival) + ',' + std::to_string(x.duration_s) + ',' + std::to_string(x.rides) + ',' +
+             fmt("%.0f", x.walk_m) + ',' + (x.reachable ? "1" : "0") + '\n';
     }
   }
   return req;
@@ -134,30 +167,60 @@ void write_run(fs::path const& dir, json const& scenario_as_run, sim::result con
   write_file(dir / "kpis.json", kpis_to_json(r.k).dump(2) + "\n");
 }
 
-std::string sweep_csv_header(std::vector<std::string> const& keys) {
+namespace {
+
+// The KPI columns of sweep.csv after requests and served, in order.
+std::vector<char const*> const& sweep_kpi_columns() {
+  static std::vector<char const*> const cols{
+      "served_rate", "wait_mean_s", "wait_p95_s", "ride_mean_s", "detour_mean", "occupancy", "pooling_rate",
+      "empty_km_share", "vehicle_utilisation", "passengers_per_vehicle_hour", "cost_per_passenger", "farebox_recovery",
+      "public_cost_per_passenger", "bus_cost_per_passenger", "bus_public_cost_per_passenger", "bus_farebox_recovery",
+      "transit_unreachable_share", "door_to_door_on_demand_mean_s", "door_to_door_transit_mean_s"};
+  return cols;
+}
+
+std::string cell(json const& j, char const* key) {
+  if (!j.contains(key)) return {};
+  auto const& x = j[key];
+  return x.is_number() ? x.dump() : std::string{};
+}
+
+}  // namespace
+
+std::string sweep_csv_header(std::vector<std::string> const& keys, bool seed_ranges) {
   std::string h = "run,dir";
   for (auto const& k : keys) h += ',' + k;
-  return h +
-         ",seed,requests,served,served_rate,wait_mean_s,wait_p95_s,ride_mean_s,detour_mean,occupancy,pooling_rate,"
-         "empty_km_share,vehicle_utilisation,passengers_per_vehicle_hour,cost_per_passenger,farebox_recovery\n";
+  h += ",seed,requests,served";
+  for (auto const* c : sweep_kpi_columns()) h += std::string{","} + c;
+  h += ",currency";
+  if (seed_ranges) {
+    h += ",seeds";
+    for (auto const* c : {"requests", "served"}) h += std::string{","} + c + "_p5," + c + "_p95";
+    for (auto const* c : sweep_kpi_columns()) h += std::string{","} + c + "_p5," + c + "_p95";
+  }
+  return h + '\n';
+}
+
+std::string sweep_csv_row(std::size_t run, std::string const& dir, std::vector<std::string> const& labels,
+                          std::uint64_t seed, json const& kpis) {
+  auto const across = kpis.contains("across_seeds") ? &kpis["across_seeds"] : nullptr;
+  auto const& values = across != nullptr ? (*across)["mean"] : kpis;
+  std::string row = std::to_string(run) + ',' + dir;
+  for (auto const& l : labels) row += ',' + l;
+  row += ',' + std::to_string(seed) + ',' + cell(values, "requests") + ',' + cell(values, "served");
+  for (auto const* c : sweep_kpi_columns()) row += ',' + cell(values, c);
+  row += ',' + csv_field(kpis.value("currency", ""));
+  if (across != nullptr) {
+    row += ',' + std::to_string((*across)["seeds"].size());
+    for (auto const* c : {"requests", "served"}) row += ',' + cell((*across)["p5"], c) + ',' + cell((*across)["p95"], c);
+    for (auto const* c : sweep_kpi_columns()) row += ',' + cell((*across)["p5"], c) + ',' + cell((*across)["p95"], c);
+  }
+  return row + '\n';
 }
 
 std::string sweep_csv_row(std::size_t run, std::string const& dir, std::vector<std::string> const& labels,
                           std::uint64_t seed, sim::kpis const& k) {
-  auto const j = kpis_to_json(k);
-  auto const v = [&](char const* key) {
-    auto const& x = j[key];
-    return x.is_null() ? std::string{} : x.dump();
-  };
-  std::string row = std::to_string(run) + ',' + dir;
-  for (auto const& l : labels) row += ',' + l;
-  row += ',' + std::to_string(seed) + ',' + std::to_string(k.requests) + ',' + std::to_string(k.served);
-  for (auto const* key : {"served_rate", "wait_mean_s", "wait_p95_s", "ride_mean_s", "detour_mean", "occupancy",
-                          "pooling_rate", "empty_km_share", "vehicle_utilisation", "passengers_per_vehicle_hour",
-                          "cost_per_passenger", "farebox_recovery"}) {
-    row += ',' + v(key);
-  }
-  return row + '\n';
+  return sweep_csv_row(run, dir, labels, seed, kpis_to_json(k));
 }
 
 }  // namespace nebuta::sim_io

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "nebuta/drt_config/config.h"
+#include "nebuta/core/civil_time.h"
 #include "nebuta/io/file.h"
 
 namespace nebuta::sim_io {
@@ -148,7 +149,7 @@ scenario_file load_scenario(fs::path const& file) {
     throw scenario_error{file.string() + ": invalid JSON: " + e.what()};
   }
   where const w{file.string(), "", &raise_scenario_error};
-  only_keys(j, w, {"name", "seed", "days", "rules", "fleet", "demand", "riders", "travel", "costs", "simulation"});
+  only_keys(j, w, {"name", "seed", "days", "rules", "fleet", "demand", "riders", "travel", "costs", "simulation", "transit"});
   auto const base = fs::weakly_canonical(fs::absolute(file)).parent_path();
   auto& sc = f.base;
   sc.name = string_of(j, "name", file.stem().string(), w);
@@ -250,6 +251,7 @@ scenario_file load_scenario(fs::path const& file) {
   }
 
   // Riders, costs, simulation.
+  bool currency_given = false;
   {
     auto const wr = w.key("riders");
     json const rj = j.contains("riders") ? j["riders"] : json::object();
@@ -265,13 +267,64 @@ scenario_file load_scenario(fs::path const& file) {
   {
     auto const wc = w.key("costs");
     json const cj = j.contains("costs") ? j["costs"] : json::object();
-    only_keys(cj, wc, {"per_vehicle_hour", "per_km", "fixed_per_day", "fare_base", "fare_per_km"});
+    only_keys(cj, wc, {"per_vehicle_hour", "per_km", "fixed_per_day", "fare_base", "fare_per_km", "currency", "bus"});
     auto& c = sc.costs;
+    c.currency = string_of(cj, "currency", "JPY", wc);
+    if (c.currency.size() != 3 || !std::all_of(c.currency.begin(), c.currency.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
+      wc.key("currency").fail("must be an ISO 4217 code such as \"JPY\"");
+    }
+    currency_given = cj.contains("currency");
+    if (cj.contains("bus")) {
+      auto const wb = wc.key("bus");
+      auto const& bj = cj["bus"];
+      only_keys(bj, wb, {"routes", "per_vehicle_km", "per_vehicle_hour", "fare_revenue_per_day", "passengers_per_day"});
+      sim::bus_lines b;
+      if (!bj.contains("routes") || !bj["routes"].is_array() || bj["routes"].empty()) {
+        wb.key("routes").fail("required: an array of route_id of the transit feed");
+      }
+      for (std::size_t i = 0; i < bj["routes"].size(); ++i) {
+        if (!bj["routes"][i].is_string()) wb.key("routes").index(i).fail("must be a route_id");
+        b.routes.push_back(bj["routes"][i].get<std::string>());
+      }
+      b.per_vehicle_km = number(bj, "per_vehicle_km", 0, wb, 0);
+      b.per_vehicle_hour = number(bj, "per_vehicle_hour", 0, wb, 0);
+      b.fare_revenue_per_day = number(bj, "fare_revenue_per_day", 0, wb, 0);
+      b.passengers_per_day = number(bj, "passengers_per_day", 0, wb, 0);
+      if (!j.contains("transit")) wb.fail("needs a \"transit\" timetable to measure the routes on");
+      sc.bus = std::move(b);
+    }
     c.per_vehicle_hour = number(cj, "per_vehicle_hour", 0, wc, 0);
     c.per_km = number(cj, "per_km", 0, wc, 0);
     c.fixed_per_day = number(cj, "fixed_per_day", 0, wc, 0);
     c.fare_base = number(cj, "fare_base", 0, wc, 0);
     c.fare_per_km = number(cj, "fare_per_km", 0, wc, 0);
+  }
+  if (j.contains("transit")) {
+    auto const wt = w.key("transit");
+    auto const& tj = j["transit"];
+    only_keys(tj, wt, {"gtfs", "date", "max_duration_s", "walk_radius_m", "max_walk_m", "walk_speed_mps"});
+    transit_spec t;
+    t.currency_given = currency_given;
+    if (!tj.contains("gtfs")) wt.key("gtfs").fail("required: a GTFS folder or zip, or an array of them");
+    auto const add_feed = [&](json const& v, where const& wv) {
+      if (!v.is_string()) wv.fail("must be a path");
+      t.feeds.push_back(resolve(base, v.get<std::string>()).string());
+    };
+    if (tj["gtfs"].is_array()) {
+      for (std::size_t i = 0; i < tj["gtfs"].size(); ++i) add_feed(tj["gtfs"][i], wt.key("gtfs").index(i));
+      if (t.feeds.empty()) wt.key("gtfs").fail("must name at least one feed");
+    } else {
+      add_feed(tj["gtfs"], wt.key("gtfs"));
+    }
+    auto const date = string_of(tj, "date", "", wt);
+    auto const d = civil::parse_date(date);
+    if (!d) wt.key("date").fail("required: the date of simulated day 1, YYYY-MM-DD");
+    t.first_date = *d;
+    t.max_duration_s = static_cast<seconds_t>(number(tj, "max_duration_s", 10'800, wt, 60, 86'400));
+    t.walk_radius_m = number(tj, "walk_radius_m", 400, wt, 0, 1000);
+    t.max_walk_m = number(tj, "max_walk_m", 400, wt, 0, 5000);
+    t.walk_speed_mps = number(tj, "walk_speed_mps", 1.2, wt, 0.1, 10);
+    f.transit = std::move(t);
   }
   {
     auto const ws = w.key("simulation");
@@ -327,8 +380,26 @@ scenario_file load_scenario(fs::path const& file) {
               {"per_km", c.per_km},
               {"fixed_per_day", c.fixed_per_day},
               {"fare_base", c.fare_base},
-              {"fare_per_km", c.fare_per_km}}},
+              {"fare_per_km", c.fare_per_km},
+              {"currency", c.currency}}},
             {"simulation", {{"reoptimise_every_s", sc.reoptimise_every}}}};
+  if (sc.bus) {
+    auto const& b = *sc.bus;
+    f.echo["costs"]["bus"] = {{"routes", b.routes},
+                              {"per_vehicle_km", b.per_vehicle_km},
+                              {"per_vehicle_hour", b.per_vehicle_hour},
+                              {"fare_revenue_per_day", b.fare_revenue_per_day},
+                              {"passengers_per_day", b.passengers_per_day}};
+  }
+  if (f.transit) {
+    auto const& t = *f.transit;
+    f.echo["transit"] = {{"gtfs", t.feeds},
+                         {"date", civil::format_date(t.first_date)},
+                         {"max_duration_s", t.max_duration_s},
+                         {"walk_radius_m", t.walk_radius_m},
+                         {"max_walk_m", t.max_walk_m},
+                         {"walk_speed_mps", t.walk_speed_mps}};
+  }
   return f;
 }
 

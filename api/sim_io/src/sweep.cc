@@ -15,6 +15,7 @@
 
 #include "nebuta/drt_config/config.h"
 #include "nebuta/sim_io/output.h"
+#include "nebuta/sim_io/seeds.h"
 #include "nebuta/sim_io/sweep.h"
 
 namespace nebuta::sim_io {
@@ -263,52 +264,82 @@ sweep_summary run_sweep(scenario_file const& f, sweep_plan const& plan, road::tr
   std::vector<std::size_t> mine;  // this shard's runs, 0-based
   for (auto r = o.shard.index; r < plan.n_runs; r += o.shard.count) mine.push_back(r);
   auto const n_runs = mine.size();
+  auto const n_seeds = std::max(1U, o.seeds);
+  auto const n_jobs = n_runs * n_seeds;
+  auto const first_seed = o.seed.value_or(f.base.seed);
+  std::vector<std::uint64_t> seeds;
+  for (unsigned k = 0; k < n_seeds; ++k) seeds.push_back(first_seed + k);
   std::vector<std::string> keys;
   for (auto const& a : plan.axes) keys.push_back(a.key);
   auto sopt = o.sim;
   sopt.progress = {};
   std::vector<std::string> rows(n_runs);
-  std::vector<std::string> validation(n_runs);
+  std::vector<std::string> validation(n_jobs);
+  std::vector<std::vector<json>> kpis_of(n_runs, std::vector<json>(n_seeds));
+  std::vector<std::atomic<unsigned>> seeds_done(n_runs);
+  sweep_summary summary;
+  summary.fleet_size.assign(n_runs, 0.0);
+  summary.kpis.assign(n_runs, json::object());
   std::atomic<std::size_t> next{0}, finished{0};
   std::mutex error_mutex, progress_mutex;
   std::exception_ptr error;
+  // The job of (this shard's run i, seed k) is i * n_seeds + k; the last seed of a run to finish
+  // writes its summary.
   auto const worker = [&] {
     while (true) {
-      auto const i = next.fetch_add(1);
-      if (i >= n_runs) return;
-      auto const run = mine[i];
+      auto const job = next.fetch_add(1);
+      if (job >= n_jobs) return;
       {
         std::lock_guard const lock{error_mutex};
         if (error) return;
       }
       try {
+        auto const i = job / n_seeds, k = job % n_seeds;  // i: this shard's i-th run
+        auto const run = mine[i];
         std::vector<std::string> labels;
-        auto const setup = make_run(f, sweep_overrides(plan, run, &labels), o.seed);
+        auto const setup = make_run(f, sweep_overrides(plan, run, &labels), seeds[k]);
         auto const res = sim::simulate(setup.sc, model, sopt);
         auto const dir = run_dir_name(run + 1);
-        write_run(out / dir, setup.echo, res);
-        if (o.after_run) o.after_run(out / dir);
-        rows[i] = sweep_csv_row(run + 1, dir, labels, setup.sc.seed, res.k);
-        if (!res.validation_errors.empty()) validation[i] = dir + ": " + res.validation_errors.front();
+        if (k == 0) {
+          write_run(out / dir, setup.echo, res);
+          summary.fleet_size[i] = static_cast<double>(setup.sc.fleet.size());
+        }
+        kpis_of[i][k] = kpis_to_json(res.k);
+        if (!res.validation_errors.empty()) {
+          validation[job] = dir + (n_seeds > 1 ? " seed " + std::to_string(seeds[k]) : "") + ": " +
+                            res.validation_errors.front();
+        }
+        if (++seeds_done[i] == n_seeds) {
+          if (n_seeds > 1) {
+            write_seed_summary(out / dir, seeds, kpis_of[i]);
+            auto with_ranges = kpis_of[i][0];
+            with_ranges["across_seeds"] = across_seeds(seeds, kpis_of[i]);
+            rows[i] = sweep_csv_row(run + 1, dir, labels, seeds[0], with_ranges);
+            summary.kpis[i] = with_ranges["across_seeds"]["mean"];
+          } else {
+            rows[i] = sweep_csv_row(run + 1, dir, labels, seeds[0], res.k);
+            summary.kpis[i] = kpis_of[i][0];
+          }
+          if (o.after_run) o.after_run(out / dir);
+        }
         auto const done = ++finished;
         std::lock_guard const lock{progress_mutex};
-        if (o.progress) o.progress(done, n_runs);
+        if (o.progress) o.progress(done, n_jobs);
       } catch (...) {
         std::lock_guard const lock{error_mutex};
         if (!error) error = std::current_exception();
       }
     }
   };
-  sweep_summary summary;
   summary.n_runs = n_runs;
   auto n_threads = o.threads != 0 ? o.threads : std::max(1U, std::thread::hardware_concurrency());
-  summary.n_threads = static_cast<unsigned>(std::clamp<std::size_t>(n_runs, 1, n_threads));
+  summary.n_threads = static_cast<unsigned>(std::clamp<std::size_t>(n_jobs, 1, n_threads));
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < summary.n_threads; ++t) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();
   if (error) std::rethrow_exception(error);
-  std::string csv = sweep_csv_header(keys);
+  std::string csv = sweep_csv_header(keys, n_seeds > 1);
   for (auto const& r : rows) csv += r;
   write_file(out / (o.shard.count == 1 ? std::string{"sweep.csv"} : sweep_shard_file(o.shard)), csv);
   for (auto& v : validation) {

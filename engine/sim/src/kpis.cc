@@ -28,6 +28,35 @@ std::optional<double> mean(std::vector<double> const& v) {
   return sum / static_cast<double>(v.size());
 }
 
+// The fixed-route alternative against on demand (docs/simulation.md, "Transit alternative").
+void add_transit_kpis(result const& r, kpis& k) {
+  std::size_t no_option = 0, unreachable = 0;
+  std::vector<double> durations, rides, d2d_on_demand, d2d_transit;
+  for (auto const& q : r.requests) {
+    if (!q.transit) continue;
+    ++k.transit_planned;
+    auto const& t = *q.transit;
+    no_option += t.same_day ? 0 : 1;
+    unreachable += t.reachable ? 0 : 1;
+    if (!t.reachable) continue;
+    durations.push_back(t.duration_s);
+    rides.push_back(t.rides);
+    if (q.outcome == request_outcome::served) {
+      d2d_on_demand.push_back(static_cast<double>(*q.dropoff_at - q.request.earliest_pickup));
+      d2d_transit.push_back(t.duration_s);
+    }
+  }
+  if (k.transit_planned == 0) return;
+  auto const n = static_cast<double>(k.transit_planned);
+  k.transit_no_option_share = static_cast<double>(no_option) / n;
+  k.transit_unreachable_share = static_cast<double>(unreachable) / n;
+  k.transit_duration_mean_s = mean(durations);
+  k.transit_rides_mean = mean(rides);
+  k.door_to_door_compared = d2d_on_demand.size();
+  k.door_to_door_on_demand_mean_s = mean(d2d_on_demand);
+  k.door_to_door_transit_mean_s = mean(d2d_transit);
+}
+
 }  // namespace
 
 kpis compute_kpis(result const& r, scenario const& sc) {
@@ -73,6 +102,24 @@ kpis compute_kpis(result const& r, scenario const& sc) {
   k.passengers_per_vehicle_hour = ratio(persons, hours);
   k.cost_per_passenger = ratio(cost, persons);
   k.farebox_recovery = ratio(revenue, cost);
+  k.currency = sc.costs.currency;
+  k.cost = cost;
+  k.fare_revenue = revenue;
+  k.public_cost_per_passenger = ratio(cost - revenue, persons);
+  if (sc.bus) {
+    auto const& b = *sc.bus;
+    auto const days = static_cast<double>(sc.days);
+    k.bus_vehicle_km = b.vehicle_km_per_day * days;
+    k.bus_vehicle_hours = b.vehicle_hours_per_day * days;
+    auto const bus_cost = b.per_vehicle_km * *k.bus_vehicle_km + b.per_vehicle_hour * *k.bus_vehicle_hours;
+    auto const bus_revenue = b.fare_revenue_per_day * days;
+    auto const riders = b.passengers_per_day * days;
+    k.bus_cost = bus_cost;
+    k.bus_cost_per_passenger = ratio(bus_cost, riders);
+    k.bus_public_cost_per_passenger = ratio(bus_cost - bus_revenue, riders);
+    k.bus_farebox_recovery = ratio(bus_revenue, bus_cost);
+  }
+  add_transit_kpis(r, k);
   return k;
 }
 

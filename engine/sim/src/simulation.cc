@@ -84,6 +84,7 @@ class runner {
     add_fleet();
     main_loop();
     finish();
+    if (opt_.transit_index != nullptr) add_transit_alternatives(res_, *opt_.transit_index, opt_.transit);
     res_.k = compute_kpis(res_, sc_);
     return std::move(res_);
   }

@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <stdexcept>
+#include <string>
 
 namespace nebuta::report {
 
@@ -19,14 +20,18 @@ struct report_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+struct options {
+  std::string lang{"en"};  // "en" or "ja": every label, unit and caption in that language
+};
+
 // Reads run_dir/{scenario.json, requests.csv, vehicles.csv, events.csv, kpis.json} and writes
 // run_dir/report.html: KPI table, rules, histograms of waits and detours, requests per hour by
 // status, vehicles busy over the day, a map, and the fleet table.
-void write_run_report(std::filesystem::path const& run_dir);
+void write_run_report(std::filesystem::path const& run_dir, options const& opt = {});
 
 // Reads out_dir/sweep.csv and writes out_dir/sweep.html: a table of every run (linking to its
 // report.html) and line charts of served rate, cost per passenger and p95 wait against the first
 // swept key, one line per combination of the other swept keys.
-void write_sweep_report(std::filesystem::path const& out_dir);
+void write_sweep_report(std::filesystem::path const& out_dir, options const& opt = {});
 
 }  // namespace nebuta::report

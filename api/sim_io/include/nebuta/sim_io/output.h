@@ -24,8 +24,13 @@ std::string events_csv(sim::result const& r);
 
 nlohmann::json kpis_to_json(sim::kpis const& k);
 
-std::string sweep_csv_header(std::vector<std::string> const& keys);
+// With seed_ranges (--seeds N > 1): the KPI columns are means over the seeds, followed by
+// `seeds` and a `<kpi>_p5,<kpi>_p95` pair per KPI column (docs/simulation.md).
+std::string sweep_csv_header(std::vector<std::string> const& keys, bool seed_ranges = false);
 std::string sweep_csv_row(std::size_t run, std::string const& dir, std::vector<std::string> const& labels,
                           std::uint64_t seed, sim::kpis const& k);
+// From a kpis.json object; with its "across_seeds", the means and ranges (header with seed_ranges).
+std::string sweep_csv_row(std::size_t run, std::string const& dir, std::vector<std::string> const& labels,
+                          std::uint64_t seed, nlohmann::json const& kpis);
 
 }  // namespace nebuta::sim_io

@@ -22,6 +22,7 @@
 
 #include "nebuta/road/travel_model.h"
 #include "nebuta/sim/scenario.h"
+#include "nebuta/sim/simulation.h"
 
 namespace nebuta::sim_io {
 
@@ -47,12 +48,22 @@ struct travel_spec {
   double speed_factor{1.0};
 };
 
+// The timetable requests are also planned on (the fixed-route alternative, sim/transit.h).
+struct transit_spec {
+  std::vector<std::string> feeds;  // absolute paths (or NAME=PATH, as nebuta plan --feed)
+  date_t first_date{};             // simulated day 1
+  seconds_t max_duration_s{10'800};
+  double walk_radius_m{400.0}, max_walk_m{400.0}, walk_speed_mps{1.2};
+  bool currency_given{false};      // costs.currency was in the file (else: the feed's)
+};
+
 struct scenario_file {
   std::filesystem::path file;
   sim::scenario base;  // fleet filled in
   std::optional<fleet_generator> fleet_gen;          // else the fleet came from a CSV
   std::vector<dispatch::vehicle_spec> fleet_csv;     // every vehicle of the CSV
   travel_spec travel;
+  std::optional<transit_spec> transit;
   nlohmann::json echo;                // the scenario with defaults filled in, paths absolute
   std::vector<std::string> warnings;  // skipped CSV rows, "file:line: reason"
 };
@@ -90,5 +101,25 @@ struct travel_models {
 };
 travel_models load_travel_model(scenario_file const& f,
                                 std::function<void(std::string const&)> const& stage = {});
+
+// --- the timetable of the fixed-route alternative and of the bus lines ---
+struct transit_network;  // the loaded timetable and its planner index
+struct transit_handle {
+  std::unique_ptr<transit_network> net;
+  transit_handle();
+  transit_handle(transit_handle&&) noexcept;
+  transit_handle& operator=(transit_handle&&) noexcept;
+  ~transit_handle();
+  explicit operator bool() const { return net != nullptr; }
+  // Sets opt.transit_index / opt.transit when a timetable is loaded.
+  void attach(sim::sim_options& opt) const;
+  // dir/network.json: the routes running on the simulated date and the main stations (the
+  // report's base layer; docs/report.md). Nothing without a timetable.
+  void write_network(std::filesystem::path const& dir) const;
+};
+// Loads the scenario's transit feeds (none: an empty handle); with them, measures f.base.bus on
+// the timetable and, unless the file gave costs.currency, takes the feed's fare currency. Throws
+// scenario_error (a route id not in the feed, a date outside it, an unreadable feed).
+transit_handle load_transit(scenario_file& f, std::function<void(std::string const&)> const& stage = {});
 
 }  // namespace nebuta::sim_io

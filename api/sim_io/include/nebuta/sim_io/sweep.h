@@ -49,6 +49,9 @@ struct sweep_options {
   std::optional<std::uint64_t> seed;  // overrides the scenario's
   unsigned threads{0};                // 0: every core
   sweep_shard shard;                  // {0, 1}: the whole sweep, into sweep.csv
+  // Each combination runs with seeds s, s+1, ..., s+seeds-1 (sim_io/seeds.h): its folder holds
+  // the first seed's files, kpis.json adds "across_seeds", seeds.csv; sweep.csv gives means and ranges.
+  unsigned seeds{1};
   sim::sim_options sim;               // validate; its progress callback is not used
   // On a worker thread, after a run's files are written (e.g. to add its report.html).
   std::function<void(std::filesystem::path const& run_dir)> after_run;
@@ -60,6 +63,9 @@ struct sweep_summary {
   std::size_t n_runs{0};  // run here (the shard's share)
   unsigned n_threads{0};
   std::vector<std::string> validation;  // "run-0003: first problem", for each run the validator faulted, in order
+  // Per run: its vehicles (one day's fleet) and its KPIs as sweep.csv gives them (means over seeds).
+  std::vector<double> fleet_size;  // by run of this shard (all runs without --shard)
+  std::vector<nlohmann::json> kpis;
 };
 
 // Runs every combination into out/run-0001/, out/run-0002/, ... (the files of a single run) and

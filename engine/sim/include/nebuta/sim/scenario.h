@@ -76,6 +76,23 @@ struct cost_model {
   double fixed_per_day{0.0};
   double fare_base{0.0};
   double fare_per_km{0.0};
+  std::string currency{"JPY"};  // ISO 4217 code every money figure is in
+};
+
+// The bus lines on-demand replaces or feeds, for the comparison of money (docs/simulation.md):
+// their service per day is measured on the timetable (trips of the chosen routes running on the
+// simulated date), the rest are the operator's figures.
+struct bus_lines {
+  std::vector<std::string> routes;  // GTFS route_id
+  double per_vehicle_km{0.0};
+  double per_vehicle_hour{0.0};
+  double fare_revenue_per_day{0.0};
+  double passengers_per_day{0.0};
+  // Measured: trips, vehicle-km (shape, else stop to stop) and vehicle-hours (first departure to
+  // last arrival of each trip) per day.
+  std::size_t trips_per_day{0};
+  double vehicle_km_per_day{0.0};
+  double vehicle_hours_per_day{0.0};
 };
 
 struct scenario {
@@ -90,6 +107,7 @@ struct scenario {
   std::optional<demand_model> generated;
   rider_behaviour riders;
   cost_model costs;
+  std::optional<bus_lines> bus;
   seconds_t reoptimise_every{300};  // 0: never
 };
 

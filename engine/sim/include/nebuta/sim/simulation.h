@@ -27,6 +27,7 @@
 #include "nebuta/dispatch/commands.h"
 #include "nebuta/road/travel_model.h"
 #include "nebuta/sim/scenario.h"
+#include "nebuta/sim/transit.h"
 
 namespace nebuta::dispatch {
 class dispatcher;
@@ -52,6 +53,7 @@ struct request_record {
   std::optional<seconds_t> direct_s;  // the dispatcher's travel time between the (meeting) points, when reachable
   double direct_m{0.0};
   bool shared{false};  // served, and another request was on board at some moment of the ride
+  std::optional<transit_alternative> transit;  // with sim_options::transit_index: the timetable's answer
 };
 
 struct vehicle_record {
@@ -81,6 +83,17 @@ struct kpis {
   std::optional<double> served_rate, wait_mean_s, wait_p50_s, wait_p95_s, wait_max_s, ride_mean_s, detour_mean,
       detour_p95, occupancy, pooling_rate, empty_km_share, vehicle_utilisation, passengers_per_vehicle_hour,
       cost_per_passenger, farebox_recovery;
+  // With a timetable (docs/simulation.md): shares of all requests, means in seconds.
+  // Money (docs/simulation.md, "Money"), in `currency`, over all simulated days.
+  std::string currency;
+  double cost{0.0}, fare_revenue{0.0};
+  std::optional<double> public_cost_per_passenger;
+  std::optional<double> bus_vehicle_km, bus_vehicle_hours, bus_cost, bus_cost_per_passenger,
+      bus_public_cost_per_passenger, bus_farebox_recovery;
+  std::size_t transit_planned{0};
+  std::optional<double> transit_no_option_share, transit_unreachable_share, transit_duration_mean_s,
+      transit_rides_mean, door_to_door_on_demand_mean_s, door_to_door_transit_mean_s;
+  std::size_t door_to_door_compared{0};  // served requests with a reachable transit journey
 };
 
 struct result {
@@ -105,10 +118,16 @@ struct sim_options {
   // after each one with the dispatcher (e.g. to compact that journal from its state).
   dispatch::journal* journal{nullptr};
   std::function<void(dispatch::dispatcher const&)> after_command;
+  // Plans every request's fixed-route alternative on this index (sim/transit.h) after the run.
+  raptor::index const* transit_index{nullptr};
+  transit_settings transit;
 };
 
 // Runs the scenario (its requests plus generated demand) on the travel model.
 result simulate(scenario const& sc, road::travel_model const& model, sim_options const& opt = {});
+
+// Fills request_record::transit of every request (plan_transit with one router).
+void add_transit_alternatives(result& r, raptor::index const& idx, transit_settings const& s);
 
 // The KPIs of a finished run (see docs/simulation.md for the definitions).
 kpis compute_kpis(result const& r, scenario const& sc);

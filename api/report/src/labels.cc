@@ -1,0 +1,129 @@
+#include "labels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <utility>
+
+#include "svg.h"
+
+namespace nebuta::report::detail {
+
+namespace {
+
+// English → Japanese, sorted by the English text (checked once below).
+constexpr std::pair<std::string_view, std::string_view> japanese[] = {
+    {"All runs", "全ケース"},
+    {"Cost per passenger", "1人当たり費用"},
+    {"Detour", "迂回"},
+    {"Detour factor of served requests", "乗車した依頼の迂回率"},
+    {"Fleet", "車両"},
+    {"Key performance indicators", "主要指標"},
+    {"Map", "地図"},
+    {"Requests per hour", "時間帯別の依頼"},
+    {"Requests per hour by status", "時間帯別・結果別の依頼数"},
+    {"Rules", "運行ルール"},
+    {"Served rate", "乗車率"},
+    {"Simulation report", "シミュレーション報告書"},
+    {"Summary", "要約"},
+    {"Sweep report", "比較報告書"},
+    {"Vehicles busy over the day", "時間帯別の稼働車両数"},
+    {"Wait of served requests", "乗車した依頼の待ち時間"},
+    {"Wait, 95th percentile", "待ち時間 (95パーセンタイル)"},
+    {"Waiting time", "待ち時間"},
+    {"bus cost per passenger", "バス 1人当たり費用"},
+    {"bus farebox recovery", "バス 収支率"},
+    {"bus public cost per passenger", "バス 1人当たり公的負担額"},
+    {"bus vehicle-hours", "バス 運行時間"},
+    {"bus vehicle-km", "バス 走行キロ"},
+    {"busy", "稼働中"},
+    {"cancelled", "取消"},
+    {"cost", "運行費用"},
+    {"cost per passenger", "1人当たり費用"},
+    {"declined", "辞退"},
+    {"detour factor, 95th percentile", "迂回率 (95パーセンタイル)"},
+    {"detour factor, mean", "迂回率 (平均)"},
+    {"door to door by transit, mean", "所要時間 路線バス等 (平均)"},
+    {"door to door on demand, mean", "所要時間 デマンド交通 (平均)"},
+    {"drop-offs", "降車地点"},
+    {"empty km share", "回送距離の割合"},
+    {"fare revenue", "運賃収入"},
+    {"farebox recovery", "収支率"},
+    {"in service", "運行中"},
+    {"indicator", "指標"},
+    {"mean", "平均"},
+    {"meeting points", "乗降地点"},
+    {"no-show", "無断キャンセル"},
+    {"occupancy", "平均乗車人数"},
+    {"open", "未完了"},
+    {"origins not served", "乗れなかった出発地"},
+    {"passengers per vehicle-hour", "1台1時間当たり輸送人員"},
+    {"pickups", "乗車地点"},
+    {"pooling rate (shared rides)", "相乗り率"},
+    {"public cost per passenger", "1人当たり公的負担額"},
+    {"range 5-95 %", "5〜95 %範囲"},
+    {"rejected", "受付不可"},
+    {"requests", "依頼数"},
+    {"requests with no transit option that day", "当日に公共交通で行けない依頼"},
+    {"requests without transit within the limit", "上限時間内に公共交通で行けない依頼"},
+    {"ride time, mean", "乗車時間 (平均)"},
+    {"routes", "路線"},
+    {"served", "乗車"},
+    {"served rate", "乗車率"},
+    {"service area", "運行区域"},
+    {"stations", "主な停留所・駅"},
+    {"transit door to door, mean", "公共交通の所要時間 (平均)"},
+    {"transit rides, mean", "公共交通の乗車回数 (平均)"},
+    {"value", "値"},
+    {"vehicle utilisation", "車両稼働率"},
+    {"vehicles", "車両数"},
+    {"wait, 95th percentile", "待ち時間 (95パーセンタイル)"},
+    {"wait, maximum", "待ち時間 (最大)"},
+    {"wait, mean", "待ち時間 (平均)"},
+    {"wait, median", "待ち時間 (中央値)"},
+};
+
+constexpr bool sorted() {
+  for (std::size_t i = 1; i < std::size(japanese); ++i) {
+    if (!(japanese[i - 1].first < japanese[i].first)) return false;
+  }
+  return true;
+}
+static_assert(sorted(), "keep the Japanese table sorted by the English text");
+
+}  // namespace
+
+std::string words::operator()(std::string_view en) const {
+  if (!ja_) return std::string{en};
+  auto const it = std::lower_bound(std::begin(japanese), std::end(japanese), en,
+                                   [](auto const& entry, std::string_view key) { return entry.first < key; });
+  return it != std::end(japanese) && it->first == en ? std::string{it->second} : std::string{en};
+}
+
+std::string words::money(double amount, std::string_view currency) const {
+  auto const whole = currency == "JPY" || currency == "KRW" || currency.empty();
+  auto const number = whole ? with_separators(amount) : with_separators(std::trunc(amount)) +
+                                                            fixed(std::abs(amount - std::trunc(amount)), 2).substr(1);
+  if (ja_ && currency == "JPY") return number + "円";
+  return number + (currency.empty() ? "" : " " + std::string{currency});
+}
+
+std::string words::minutes(double seconds) const { return fixed(seconds / 60, 1) + (ja_ ? "分" : " min"); }
+
+std::string words::duration(double seconds) const {
+  return minutes(seconds) + (ja_ ? " (" + fixed(seconds, 0) + "秒)" : " (" + fixed(seconds, 0) + " s)");
+}
+
+std::string with_separators(double value) {
+  auto digits = fixed(value, 0);
+  auto const negative = digits.front() == '-';
+  std::string out;
+  auto const n = digits.size() - (negative ? 1 : 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0 && (n - i) % 3 == 0) out += ',';
+    out += digits[i + (negative ? 1 : 0)];
+  }
+  return negative ? "-" + out : out;
+}
+
+}  // namespace nebuta::report::detail
