@@ -371,9 +371,9 @@ TEST_CASE("storage: a journal of another format version, or not a journal, is re
   SECTION("database version") {
     temp_db db{"version"};
     { storage::sqlite_journal{db.path}.record(reoptimise_cmd{1}); }
-    sql(db.path, "PRAGMA user_version=3");
+    sql(db.path, "PRAGMA user_version=4");
     auto const msg = message_of(db.path);
-    CHECK_THAT(msg, Catch::Contains("format version 3 is not supported") && Catch::Contains("version 2"));
+    CHECK_THAT(msg, Catch::Contains("format version 4 is not supported") && Catch::Contains("version 3"));
     CHECK_THROWS_AS(storage::sqlite_journal{db.path}, storage::journal_error);
     dispatcher d{model, test_rules()};
     CHECK_THROWS_AS(storage::replay(db.path, d), storage::journal_error);
