@@ -131,21 +131,26 @@ command_status dispatcher::move(instant now, request_idx r, instant earliest_pic
       recompute(vi);
       return command_status::connection_not_kept;
     };
-    rq.window_start = ws;
-    rq.window_end = we;
-    rq.latest_dropoff = ld;
-    if (rq.status == request_status::assigned) rq.earliest = std::max<t64>(ws, 0);
+    auto const set_promise = [&] {
+      rq.window_start = ws;
+      rq.window_end = we;
+      rq.latest_dropoff = ld;
+      if (rq.status == request_status::assigned) rq.earliest = std::max<t64>(ws, 0);
+      rq.connection_lost = false;
+    };
     if (locked_pickup(v, r, now)) {
-      // Nothing can move: the plan as it stands must keep the new promise.
-      recompute(vi);
+      // Nothing can move: the plan as it stands must keep the new promise (checked before the
+      // promise changes: a later window start would make the vehicle wait and delay later stops).
       for (auto const& s : v.stops) {
         if (s.request != r) continue;
         if (s.kind == stop_kind::pickup && (s.begin < ws || s.begin > we)) return lost();
         if (s.kind == stop_kind::dropoff && s.arrival > ld) return lost();
       }
-      rq.connection_lost = false;
+      set_promise();
+      recompute(vi);
       return command_status::ok;
     }
+    set_promise();
     touch(v, now);
     auto const saved = v.stops;
     auto const saved_pos_time = v.pos_time;
@@ -157,7 +162,6 @@ command_status dispatcher::move(instant now, request_idx r, instant earliest_pic
       v.pos_time = saved_pos_time;
       return lost();
     }
-    rq.connection_lost = false;
     insert(best->v, r, *best, now);
     return command_status::ok;
   }();
