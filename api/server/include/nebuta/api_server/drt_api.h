@@ -88,6 +88,10 @@ struct connection_realtime {
 };
 // nullopt: no realtime for that ride (the schedule holds).
 using connection_lookup = std::function<std::optional<connection_realtime>(dispatch::connection const&)>;
+// The lookup of `nebuta serve`: the ride's expected time in the realtime sources' published state
+// (drt_journeys_rt.cc); `rt` must outlive it.
+class realtime;
+connection_lookup realtime_connection_lookup(realtime const& rt);
 
 struct drt_options {
   std::filesystem::path db;
