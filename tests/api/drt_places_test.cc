@@ -8,7 +8,9 @@
 // The asked pickup (40.5095, 141.4330) has 509-01 as its nearest stop (121.7 m; 509-03 is at
 // 159.5 m), the asked drop-off (40.5170, 141.4880) has 552-01 (109.1 m; next 157.0 m).
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <tuple>
 #include <nlohmann/json.hpp>
 
@@ -21,6 +23,9 @@
 #include "nebuta/drt_config/calendar.h"
 #include "nebuta/drt_config/checks.h"
 #include "nebuta/drt_config/config.h"
+#include "nebuta/dispatch/dispatcher.h"
+#include "nebuta/gtfs_flex/reader.h"
+#include "ring_set.h"
 #include "shared_data.h"
 
 namespace as = nebuta::api_server;
@@ -59,6 +64,8 @@ struct hachinohe {
     o.operator_token = op_token;
     o.reoptimise_every_s = 0;
     o.clock = [] { return wed_8am; };
+    o.publish.phone = "0178-00-0000";
+    o.publish.booking_url = "https://example.org/app?book=1,2";
     o.shifts = std::move(fleet.shifts);
     o.holidays = nebuta::dispatch::holiday_calendar{std::move(holidays.days)};
     o.stop_lookup = std::move(access.stop_lookup);
@@ -161,4 +168,88 @@ TEST_CASE("drt places, Hachinohe: meeting points by name and walk, stops by name
   auto const err = h.call("POST", "/v1/drt/offers?lang=ja", unknown.dump(), {}, 400);
   CHECK(err["code"] == "unknown_stop");
   CHECK(err["message"] == "pickup: IDまたは名前が「no such stop, 八戸」の停留所はありません");
+}
+
+// GET /v1/drt/gtfs-flex.zip (issue 16 item 5): the running service read back by our own GTFS-Flex
+// reader. Hours by hand from examples/drt/hachinohe/fleet.csv:
+//   hac-1 07:00-19:00 mon-fri, hac-2 08:00-20:00 mon-fri, hac-3 07:30-18:30 daily but 12-31..01-03,
+//   hac-4 09:00-17:00 sat sun hol, hac-4 18:00-25:00 fri sat (not on holidays).
+TEST_CASE("drt places, Hachinohe: the running service as GTFS-Flex, read back", "[drt][flex]") {
+  NEBUTA_REQUIRE_DATASET(feed, "jp-hachinohe-citybus");
+  hachinohe h{feed.string()};
+  auto const r = http_call(h.server->port(), "GET", "/v1/drt/gtfs-flex.zip?days=31");
+  REQUIRE(r.status == 200);
+  REQUIRE(r.body.substr(0, 2) == "PK");
+  auto const zip = h.dir.path / "flex.zip";
+  std::ofstream{zip, std::ios::binary} << r.body;
+  auto const back = nebuta::gtfs_flex::read(zip);
+  for (auto const& p : back.problems) UNSCOPED_INFO(p.file << ":" << p.line << " " << p.message);
+  CHECK(back.problems.empty());
+  auto const& m = back.model;
+  REQUIRE(m.validate().empty());
+
+  auto const example = std::filesystem::path{NEBUTA_SOURCE_DIR} / "examples/drt/hachinohe";
+  auto const rules = nebuta::drt_config::load_rules(example / "rules.json");
+  REQUIRE(m.zones.size() == 1);
+  CHECK(nebuta::test::ring_set(m.zones[nebuta::flex::zone_idx{0}].rings) == nebuta::test::ring_set(rules.service_area));
+  auto const inside = std::count_if(rules.meeting_points.begin(), rules.meeting_points.end(), [&](auto p) {
+    return nebuta::dispatch::inside_area(rules.service_area, p);
+  });
+  CHECK(m.stops.size() == static_cast<std::size_t>(inside));
+  REQUIRE(m.groups.size() == 1);
+  CHECK(m.groups[nebuta::flex::group_idx{0}].stops.size() == m.stops.size());
+  auto const hon_hachinohe = std::find_if(m.stops.begin(), m.stops.end(), [](auto const& s) {
+    return std::abs(s.pos.lat - 40.516436) < 1e-6 && std::abs(s.pos.lon - 141.489056) < 1e-6;
+  });
+  REQUIRE(hon_hachinohe != m.stops.end());
+  CHECK(hon_hachinohe->name == "本八戸駅");
+
+  REQUIRE(m.booking_rules.size() == 1);
+  auto const& rule = m.booking_rules[nebuta::flex::booking_rule_idx{0}];
+  CHECK(rule.prior_notice_duration_min == 0);
+  CHECK(rule.prior_notice_duration_max == 172'800 / 60);
+  CHECK(rule.phone_number == "0178-00-0000");
+  CHECK(rule.booking_url == "https://example.org/app?book=1,2");
+
+  using hours = std::vector<std::pair<int, int>>;
+  auto const hours_on = [&](int y, unsigned mo, unsigned d) {
+    auto const day = nebuta::date_t{std::chrono::year{y} / mo / d};
+    hours out;
+    for (auto t = nebuta::flex::trip_idx{0}; t.v() < m.trips.size(); ++t) {
+      if (!m.services[m.trips[t].service].runs_on(day)) continue;
+      auto const w = m.windows_of(t);
+      REQUIRE(w.size() == 2);
+      CHECK(w[0].where == nebuta::flex::location_ref::of(nebuta::flex::group_idx{0}));
+      out.emplace_back(w[0].start, w[0].end);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  constexpr int h1 = 3600;
+  CHECK(hours_on(2026, 12, 1).empty());                              // before today
+  CHECK(hours_on(2026, 12, 2) == hours{{7 * h1, 20 * h1}});          // Wednesday
+  CHECK(hours_on(2026, 12, 4) == hours{{7 * h1, 25 * h1}});          // Friday: hac-4 from 18:00
+  CHECK(hours_on(2026, 12, 5) == hours{{7 * h1 + 1800, 25 * h1}});   // Saturday
+  CHECK(hours_on(2026, 12, 6) == hours{{7 * h1 + 1800, 18 * h1 + 1800}});  // Sunday
+  CHECK(hours_on(2026, 12, 7) == hours{{7 * h1, 20 * h1}});          // Monday
+  CHECK(hours_on(2027, 1, 1) == hours{{9 * h1, 17 * h1}});           // 元日, a Friday: hac-4 only
+  CHECK(hours_on(2027, 1, 2).empty());                               // past the 31 days
+
+  CHECK(http_call(h.server->port(), "GET", "/v1/drt/gtfs-flex.zip?days=0").status == 400);
+  CHECK(http_call(h.server->port(), "GET", "/v1/drt/gtfs-flex.zip?days=367").status == 400);
+}
+
+TEST_CASE("drt: a service without an area or meeting points has nothing to publish as GTFS-Flex", "[drt][flex]") {
+  nebuta::test::drt_temp_dir dir{"flex-nothing"};
+  as::drt_options o;
+  o.db = dir.path / "state.sqlite";
+  o.reoptimise_every_s = 0;
+  o.clock = [] { return wed_8am; };
+  as::drt_service drt{std::make_unique<nebuta::road::straight_line_model>(1.3, 30.0), {}, std::move(o)};
+  as::http_server server{nullptr, &drt, nebuta::test::loopback_config()};
+  server.start();
+  auto const r = http_call(server.port(), "GET", "/v1/drt/gtfs-flex.zip");
+  CHECK(r.status == 409);
+  CHECK(json::parse(r.body).at("code") == "nothing_to_publish");
+  server.stop();
 }

@@ -170,53 +170,6 @@ std::vector<latlon> parse_meeting_points(json const& v, std::filesystem::path co
   return points;
 }
 
-// --- Writing the service area back as GeoJSON ---
-
-json position_json(latlon p) { return json::array({p.lon, p.lat}); }
-
-json ring_json(std::vector<latlon> const& ring) {
-  auto out = json::array();
-  for (auto const& p : ring) out.push_back(position_json(p));
-  if (!ring.empty() && !(ring.front() == ring.back())) out.push_back(position_json(ring.front()));
-  return out;
-}
-
-// The rules keep a flat list of rings under the even-odd rule; GeoJSON wants polygons (outer ring
-// plus holes). A ring inside an even number of other rings is an outer ring; one inside an odd
-// number is a hole of the innermost ring containing it. Ring order and orientation are kept, so
-// rings read by parse_rules come back in the same order.
-json service_area_json(std::vector<std::vector<latlon>> const& rings) {
-  if (rings.empty()) return nullptr;
-  auto const n = rings.size();
-  std::vector<std::size_t> depth(n, 0);
-  auto const contains = [&](std::size_t outer, std::size_t inner) {
-    return outer != inner && !rings[inner].empty() &&
-           dispatch::inside_area(std::span{&rings[outer], 1}, rings[inner].front());
-  };
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < n; ++j) depth[i] += contains(j, i) ? 1 : 0;
-  }
-  std::vector<std::size_t> polygon_of(n, n);
-  std::vector<json> polygons;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (depth[i] % 2 == 1) {
-      for (std::size_t j = 0; j < n; ++j) {
-        if (depth[j] + 1 == depth[i] && contains(j, i) && polygon_of[j] != n) {
-          polygon_of[i] = polygon_of[j];
-          break;
-        }
-      }
-    }
-    if (polygon_of[i] == n) {  // an outer ring (or a hole whose outer ring was not found)
-      polygon_of[i] = polygons.size();
-      polygons.push_back(json::array());
-    }
-    polygons[polygon_of[i]].push_back(ring_json(rings[i]));
-  }
-  if (polygons.size() == 1) return {{"type", "Polygon"}, {"coordinates", polygons.front()}};
-  return {{"type", "MultiPolygon"}, {"coordinates", polygons}};
-}
-
 holiday_list parse_holidays(json const& v, std::filesystem::path const& base_dir, where const& w) {
   holiday_list out;
   try {
@@ -307,7 +260,7 @@ nlohmann::json rules_to_json(dispatch::rules const& r) {
           {"max_passengers", r.max_passengers},
           {"passenger_weight", r.passenger_weight},
           {"max_walk_m", r.max_walk_m},
-          {"service_area", service_area_json(r.service_area)},
+          {"service_area", io::geojson::area_json(r.service_area)},
           {"meeting_points", std::move(meeting_points)}};
 }
 

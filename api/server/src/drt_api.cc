@@ -80,7 +80,7 @@ http_response drt_gtfs_rt(drt_state& m, call& c) {
 
 // Offers, /info and the GTFS-RT feed are public; a request's routes need its rider token or the
 // operator's; every other route is the operator's (the handlers check).
-constexpr std::array<route<drt_state>, 20> table{{
+constexpr std::array<route<drt_state>, 21> table{{
     {"/v1/drt/info", "GET", "", endpoint::drt_other, drt_info},
     {"/v1/drt/offers", "POST", "", endpoint::drt_offer, drt_offer, true},
     {"/v1/drt/requests/{}", "GET", "", endpoint::drt_request, drt_get_request},
@@ -97,6 +97,7 @@ constexpr std::array<route<drt_state>, 20> table{{
     {"/v1/drt/summary", "GET", "date", endpoint::drt_other, drt_summary},
     {"/v1/drt/requests", "GET", "date status limit offset", endpoint::drt_request, drt_list_requests},
     {"/v1/drt/export/{}", "GET", "date", endpoint::drt_other, drt_export},
+    {"/v1/drt/gtfs-flex.zip", "GET", "days", endpoint::drt_other, drt_gtfs_flex},
     {"/v1/drt/gtfs-rt/vehicle-positions", "GET", "", endpoint::drt_gtfs_rt, drt_gtfs_rt, false, answers::protobuf},
     {"/v1/journeys", "POST", "", endpoint::drt_request, drt_book_journey, true},
     {"/v1/journeys/{}", "GET", "", endpoint::drt_request, drt_get_journey},

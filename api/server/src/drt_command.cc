@@ -46,6 +46,17 @@ void add_drt_options(CLI::App& cmd, drt_cli_options& o, bool required_db) {
   cmd.add_flag("--accept-new-travel-model", o.accept_new_travel_model,
                "start although the database was written under another travel model: re-plan the open bookings "
                "and report the promises that cannot be kept");
+  auto const pub = [&](char const* name, std::string& field, char const* what) {
+    cmd.add_option(name, field, what)->group("GTFS-Flex export (GET /v1/drt/gtfs-flex.zip)");
+  };
+  pub("--publish-name", o.publish.name, "the service's name in the feed (zone, meeting points, route)");
+  pub("--publish-agency", o.publish.agency_name, "agency_name");
+  pub("--publish-agency-url", o.publish.agency_url, "agency_url");
+  pub("--publish-lang", o.publish.agency_lang, "agency_lang and feed_lang (e.g. ja)");
+  pub("--publish-phone", o.publish.phone, "phone number to book (booking_rules.txt and agency_phone)");
+  pub("--publish-info-url", o.publish.info_url, "info_url of the booking rule");
+  pub("--publish-booking-url", o.publish.booking_url, "booking_url of the booking rule (e.g. the web app)");
+  pub("--publish-message", o.publish.message, "message of the booking rule");
   cmd.add_flag("--strict", o.strict,
                "refuse to start when depots, meeting points or the feed's stops lie outside the service area");
 }
@@ -77,6 +88,7 @@ std::unique_ptr<drt_service> make_drt_service(drt_cli_options const& o, drt_time
   drt_options opt;
   opt.db = o.db;
   opt.timezone = o.timezone;
+  opt.publish = o.publish;
   opt.operator_token = read_operator_token(o);
   opt.reoptimise_every_s = o.reoptimise_every_s;
   opt.compact_every = o.compact_every;

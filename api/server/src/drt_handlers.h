@@ -35,6 +35,8 @@ http_response drt_get_journey(drt_state& m, call& c);
 http_response drt_cancel_journey(drt_state& m, call& c);
 // drt_export.cc
 http_response drt_export(drt_state& m, call& c);
+// drt_flex_export.cc
+http_response drt_gtfs_flex(drt_state& m, call& c);
 
 // Whether the call's bearer token is the operator's.
 bool is_operator(drt_state const& m, call const& c);

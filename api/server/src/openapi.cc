@@ -144,6 +144,14 @@ void add_drt_paths(json& paths) {
       "", op);
   day_file["responses"]["200"] = {{"description", "the file (text/csv or application/json)"}};
   paths["/v1/drt/export/{file}"]["get"] = day_file;
+  auto flex_feed = operation("The running service as a GTFS-Flex v2 feed (.zip): service area, meeting points, hours "
+                             "of the fleet's shifts on each of the next days, booking rule",
+                             "Error", json::array({query_param("days", "integer", "service dates, 1-366 (default 30)")}));
+  flex_feed["tags"] = json::array({"on-demand"});
+  flex_feed["responses"]["200"] = {{"description", "the feed (application/zip)"}};
+  flex_feed["responses"]["409"] = {{"description", "nothing_to_publish: no service area and no meeting point"},
+                                   {"content", content_of("Error")}};
+  paths["/v1/drt/gtfs-flex.zip"]["get"] = flex_feed;
   paths["/v1/drt/gtfs-rt/vehicle-positions"]["get"] = {
       {"summary", "GTFS-Realtime VehiclePositions of the fleet (binary transit_realtime.FeedMessage; JSON with "
                   "Accept: application/json)"},

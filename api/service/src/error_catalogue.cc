@@ -13,7 +13,7 @@ namespace {
 // Grouped as docs/http.md lists them: request parameters; dates, times and places (planner);
 // routing, content and bodies (both APIs); the HTTP gate; the on-demand API; why an offer is
 // refused (the reject_message of a DrtOfferResponse, in the same languages).
-constexpr std::array<catalogue_entry, 138> catalogue{{
+constexpr std::array<catalogue_entry, 139> catalogue{{
     {"missing_parameter", "missing required parameter '{0}'",
      "必須パラメータ「{0}」がありません",
      "缺少必需参数“{0}”",
@@ -469,6 +469,11 @@ constexpr std::array<catalogue_entry, 138> catalogue{{
      "服务器的连接数已达上限，请稍后重试",
      "伺服器的連線數已達上限，請稍後再試",
      "서버의 연결 수가 한도에 도달했습니다. 잠시 후 다시 시도하세요"},
+    {"nothing_to_publish", "the service has no service area and no meeting point to publish as GTFS-Flex",
+     "GTFS-Flex として公開するサービスエリアも乗降地点もありません",
+     "没有可作为 GTFS-Flex 发布的服务区域或上下车点",
+     "沒有可作為 GTFS-Flex 發布的服務區域或上下車點",
+     "GTFS-Flex로 공개할 서비스 지역도 승하차 지점도 없습니다"},
     {"storage_unavailable", "the dispatcher's storage failed; the service is read-only until it is restarted",
      "ディスパッチャーの保存に失敗しました。再起動するまでサービスは読み取り専用です",
      "调度器的存储发生故障，服务在重启前为只读",

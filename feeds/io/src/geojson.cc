@@ -1,6 +1,9 @@
 #include "nebuta/io/geojson.h"
 
+#include <span>
 #include <string>
+
+#include "nebuta/dispatch/dispatcher.h"  // inside_area: the one polygon test
 
 namespace nebuta::io::geojson {
 namespace {
@@ -106,6 +109,51 @@ void read_points(json const& v, json_path const& w, std::vector<latlon>& out) {
               "' (expected Point or MultiPoint, or a Feature or FeatureCollection of them)");
     }
   });
+}
+
+namespace {
+
+nlohmann::json position_json(latlon p) { return nlohmann::json::array({p.lon, p.lat}); }
+
+nlohmann::json ring_json(std::vector<latlon> const& ring) {
+  auto out = nlohmann::json::array();
+  for (auto const& p : ring) out.push_back(position_json(p));
+  if (!ring.empty() && !(ring.front() == ring.back())) out.push_back(position_json(ring.front()));
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json area_json(std::vector<std::vector<latlon>> const& rings) {
+  if (rings.empty()) return nullptr;
+  auto const n = rings.size();
+  std::vector<std::size_t> depth(n, 0);
+  auto const contains = [&](std::size_t outer, std::size_t inner) {
+    return outer != inner && !rings[inner].empty() &&
+           dispatch::inside_area(std::span{&rings[outer], 1}, rings[inner].front());
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) depth[i] += contains(j, i) ? 1 : 0;
+  }
+  std::vector<std::size_t> polygon_of(n, n);
+  std::vector<nlohmann::json> polygons;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (depth[i] % 2 == 1) {
+      for (std::size_t j = 0; j < n; ++j) {
+        if (depth[j] + 1 == depth[i] && contains(j, i) && polygon_of[j] != n) {
+          polygon_of[i] = polygon_of[j];
+          break;
+        }
+      }
+    }
+    if (polygon_of[i] == n) {  // an outer ring (or a hole whose outer ring was not found)
+      polygon_of[i] = polygons.size();
+      polygons.push_back(nlohmann::json::array());
+    }
+    polygons[polygon_of[i]].push_back(ring_json(rings[i]));
+  }
+  if (polygons.size() == 1) return {{"type", "Polygon"}, {"coordinates", polygons.front()}};
+  return {{"type", "MultiPolygon"}, {"coordinates", polygons}};
 }
 
 }  // namespace nebuta::io::geojson

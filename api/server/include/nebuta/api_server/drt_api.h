@@ -123,6 +123,12 @@ struct drt_options {
   // The realtime of journeys' transit rides (issue 16); empty: none (journeys show the schedule and
   // their legs are never moved).
   connection_lookup transit_realtime;
+  // Who publishes the service as GTFS-Flex (GET /v1/drt/gtfs-flex.zip, docs/flex.md).
+  struct publication {
+    std::string name{"On-demand"};  // the zone's, the meeting points' and the route's name
+    std::string agency_name{"Nebuta on-demand"}, agency_url{"https://example.org/"}, agency_lang;
+    std::string phone, info_url, booking_url, message;  // of the booking rule
+  } publish;
 };
 
 struct drt_state;  // drt_state.h

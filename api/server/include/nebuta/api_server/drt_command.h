@@ -33,6 +33,7 @@ struct drt_cli_options {
   std::int64_t compact_every{20'000};
   bool accept_new_travel_model{false};
   bool strict{false};  // refuse to start on a warning about the configuration
+  drt_options::publication publish;  // GET /v1/drt/gtfs-flex.zip
 };
 
 // `required_db`: --db is mandatory (nebuta dispatch); otherwise the service starts only with it.

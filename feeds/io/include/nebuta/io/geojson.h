@@ -24,6 +24,13 @@ void read_area(nlohmann::json const& v, json_path const& w, std::vector<std::vec
 // The positions of a Point, MultiPoint, or a Feature or FeatureCollection of them.
 void read_points(nlohmann::json const& v, json_path const& w, std::vector<latlon>& out);
 
+// Writing. A flat list of rings under the even-odd rule (as read_area gives them and the
+// dispatcher's service area holds them) as a GeoJSON Polygon, or a MultiPolygon when there are
+// several outer rings: a ring inside an even number of other rings is an outer ring, one inside an
+// odd number a hole of the innermost ring containing it. Ring order and orientation are kept and
+// rings are closed, so read_area gives back the same rings. null for no rings.
+nlohmann::json area_json(std::vector<std::vector<latlon>> const& rings);
+
 // A member of an object, or fails "missing \"name\"".
 nlohmann::json const& member(nlohmann::json const& v, char const* name, json_path const& w);
 
