@@ -17,13 +17,9 @@
 
 #include "nebuta/dispatch/dispatcher.h"
 #include "plan_of.h"
+#include "random_day.h"  // recorder
 
 namespace nebuta::dispatch::test {
-
-struct journey_recorder : journal {
-  std::vector<command> log;
-  void record(command const& c) override { log.push_back(c); }
-};
 
 // The validator's view with each booked leg's connection as the test knows it.
 struct connection_truth {
@@ -58,7 +54,7 @@ inline journey_day_stats run_journey_day(road::travel_model const& model, std::v
   std::mt19937_64 rng{seed};
   rules r;
   r.offer_ttl = 120;
-  journey_recorder rec;
+  recorder rec;
   dispatcher d{model, r};
   d.set_journal(&rec);
   journey_day_stats st;

@@ -140,7 +140,7 @@ TEST_CASE("a journey's connection tightens the promise: drop-off by the departur
 
 TEST_CASE("a late train moves a last-mile pickup; when it cannot, the leg says so and nothing else breaks") {
   rules r;
-  journey_recorder rec;
+  recorder rec;
   dispatcher d{model, r};
   d.set_journal(&rec);
   d.add_vehicle(0, bus("A", -51.20, 4, day0 + 9 * 3600));  // shift until 09:00
