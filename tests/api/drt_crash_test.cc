@@ -4,7 +4,10 @@
 // be reflected after the restart: bookings with the same promises, rider tokens still valid,
 // events applied, positions at the acknowledged value or at a later one that was sent. The server
 // compacts its journal every 25 commands (and every second in the background when due), so kills
-// land before, in and after compactions alike.
+// land before, in and after compactions alike. A fourth client books journeys of two legs
+// (POST /v1/journeys with a token signed under the database's secret, as a plan answer carries):
+// after the restart an acknowledged journey has both legs booked, and an unacknowledged one has
+// both or neither (one command: never half a journey).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -13,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <mutex>
 #include <random>
@@ -24,6 +28,8 @@
 #include <nlohmann/json.hpp>
 
 #include "drt_client.h"
+#include "nebuta/api_server/journey_token.h"
+#include "nebuta/storage/meta.h"
 
 namespace {
 
@@ -75,6 +81,12 @@ struct booking {
   std::string vehicle;
   int window_start{0}, window_end{0}, latest_dropoff{0};
   bool unacknowledged_after{false};  // a later command for it was sent without an answer
+};
+
+struct journey_booking {
+  std::vector<std::string> legs;  // request ids
+  std::string id, rider_token;    // when acknowledged
+  bool acknowledged{false};
 };
 
 struct vehicle_positions {
@@ -206,8 +218,54 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
       }
     };
 
+    // Journeys: two offers, signed together as the planner would, booked as one.
+    auto const secret = nebuta::storage::meta_get(dir.path / "state.sqlite", "rider_token_secret");
+    REQUIRE(secret.has_value());
+    std::vector<journey_booking> journeys;
+    auto const journey_client = [&](unsigned client_seed) {
+      std::mt19937 rng{client_seed};
+      std::uniform_real_distribution<double> jitter{-0.01, 0.01};
+      while (!down) {
+        nebuta::api_server::journey_offer j;
+        journey_booking jb;
+        auto const now_unix = static_cast<std::int64_t>(std::time(nullptr));
+        j.expires_unix = now_unix + 50;
+        for (int leg = 0; leg < 2 && !down; ++leg) {
+          auto const body = json{{"pickup", {{"lat", 35.68 + jitter(rng)}, {"lon", 139.76 + jitter(rng)}}},
+                                 {"dropoff", {{"lat", 35.68 + jitter(rng)}, {"lon", 139.76 + jitter(rng)}}}}
+                                .dump();
+          auto const offer = try_call(port, "POST", "/v1/drt/offers", body, {});
+          if (!offer) return;
+          auto const o = json::parse(offer->body);
+          if (!o.value("offered", false)) break;
+          jb.legs.push_back(o["request_id"]);
+          j.legs.push_back({static_cast<std::uint32_t>(std::stoul(jb.legs.back())),
+                            {nebuta::api_server::journey_link::kind::before_departure, "T" + jb.legs.back(), "S",
+                             now_unix + 4 * 3600, 300}});
+        }
+        if (jb.legs.size() != 2) continue;
+        std::size_t slot = 0;
+        {
+          std::lock_guard const lock{mutex};
+          journeys.push_back(jb);
+          slot = journeys.size() - 1;
+        }
+        auto const booked = try_call(port, "POST", "/v1/journeys",
+                                     json{{"token", nebuta::api_server::encode_journey_token(j, *secret)}}.dump(), {});
+        if (!booked) return;
+        if (booked->status != 201) continue;
+        auto const b = json::parse(booked->body);
+        std::lock_guard const lock{mutex};
+        journeys[slot].acknowledged = true;
+        journeys[slot].id = b["journey_id"];
+        journeys[slot].rider_token = b["rider_token"];
+        ++n_acks;
+      }
+    };
+
     std::vector<std::thread> clients;
     for (unsigned c = 0; c < 3; ++c) clients.emplace_back(client, seed * 100 + c, static_cast<int>(c));
+    clients.emplace_back(journey_client, seed * 100 + 7);
     std::mt19937 rng{seed};
     auto const delay_ms = 600 + static_cast<int>(rng() % 1400);
     std::this_thread::sleep_for(std::chrono::milliseconds{delay_ms});
@@ -241,6 +299,31 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
       }
       if (b.status == "on_board") CHECK(j["vehicle_id"] == b.vehicle);
     }
+    std::size_t n_journeys = 0, n_unacknowledged_journeys = 0;
+    for (auto const& jb : journeys) {
+      std::vector<std::string> statuses;
+      for (auto const& id : jb.legs)
+        statuses.push_back(json::parse(http_call(port, "GET", "/v1/drt/requests/" + id, {}, op).body)["status"]);
+      INFO("journey of requests " << jb.legs[0] << ", " << jb.legs[1] << (jb.acknowledged ? " acknowledged" : ""));
+      if (jb.acknowledged) {
+        ++n_journeys;
+        auto const r = http_call(port, "GET", "/v1/journeys/" + jb.id, {}, bearer(jb.rider_token));
+        REQUIRE(r.status == 200);
+        auto const j = json::parse(r.body);
+        CHECK(j["status"] == "booked");
+        REQUIRE(j["legs"].size() == 2);
+        for (std::size_t k = 0; k < 2; ++k) {
+          CHECK(j["legs"][k]["request"]["request_id"] == jb.legs[k]);
+          CHECK(j["legs"][k]["request"]["status"] == "assigned");
+        }
+      } else {
+        ++n_unacknowledged_journeys;
+        // Both legs or neither: never half a journey.
+        auto const booked = [](std::string const& s) { return s == "assigned"; };
+        CHECK(booked(statuses[0]) == booked(statuses[1]));
+      }
+    }
+    CHECK(n_journeys > 0);
     auto const fleet = json::parse(http_call(port, "GET", "/v1/drt/vehicles", {}, op).body);
     REQUIRE(fleet["vehicles"].size() == 6);  // fleet.csv was not registered twice
     for (std::size_t v = 0; v < 6; ++v) {
@@ -254,7 +337,8 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
       CHECK(found);
     }
     WARN("seed " << seed << ": killed after " << delay_ms << " ms; " << n_acks << " acknowledged answers, "
-                 << n_checked << " bookings checked after the restart");
+                 << n_checked << " bookings checked after the restart; " << n_journeys << " journeys acknowledged, "
+                 << n_unacknowledged_journeys << " not");
     ::kill(pid2, SIGTERM);
     ::waitpid(pid2, &status, 0);
   }

@@ -371,9 +371,9 @@ TEST_CASE("storage: a journal of another format version, or not a journal, is re
   SECTION("database version") {
     temp_db db{"version"};
     { storage::sqlite_journal{db.path}.record(reoptimise_cmd{1}); }
-    sql(db.path, "PRAGMA user_version=3");
+    sql(db.path, "PRAGMA user_version=4");
     auto const msg = message_of(db.path);
-    CHECK_THAT(msg, Catch::Contains("format version 3 is not supported") && Catch::Contains("version 2"));
+    CHECK_THAT(msg, Catch::Contains("format version 4 is not supported") && Catch::Contains("version 3"));
     CHECK_THROWS_AS(storage::sqlite_journal{db.path}, storage::journal_error);
     dispatcher d{model, test_rules()};
     CHECK_THROWS_AS(storage::replay(db.path, d), storage::journal_error);
@@ -474,13 +474,16 @@ TEST_CASE("storage: a snapshot of format 1 (without the pickup and no-show times
   none.requests.clear();
   auto const bytes = storage::encode_snapshot(full);
   auto const head = storage::encode_snapshot(none);
-  // Format 2 = format 1 with two 8-byte times at the end of each request (fixed-size records).
+  // Format 3 = format 1 with two 8-byte times (format 2), then an 8-byte limit, a 1-byte flag and
+  // a 4-byte journey at the end of each request (fixed-size records), and a u32 journey count
+  // after the requests (here 0).
   auto const n = full.requests.size();
   auto const record = (bytes.size() - head.size()) / n;
   REQUIRE((bytes.size() - head.size()) % n == 0);
-  auto v1 = bytes.substr(0, head.size() - 8);
+  auto const requests_at = head.size() - 8 - 4;
+  auto v1 = bytes.substr(0, requests_at);
   v1[16] = 1;  // the u32 format after the 16-byte magic, little-endian
-  for (std::size_t i = 0; i < n; ++i) v1 += bytes.substr(head.size() - 8 + i * record, record - 16);
+  for (std::size_t i = 0; i < n; ++i) v1 += bytes.substr(requests_at + i * record, record - 16 - 13);
   auto const sealed = [](std::string body) {
     std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a, as the format says
     for (auto const c : body) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
@@ -495,8 +498,8 @@ TEST_CASE("storage: a snapshot of format 1 (without the pickup and no-show times
     CHECK(back.requests[i].picked_up_at == full.requests[i].picked_up_at);
     CHECK(back.requests[i].cancelled == full.requests[i].cancelled);
   }
-  v1[16] = 3;
-  CHECK_THROWS_WITH(storage::decode_snapshot(sealed(v1)), Catch::Contains("format 3 is not supported"));
+  v1[16] = 4;
+  CHECK_THROWS_WITH(storage::decode_snapshot(sealed(v1)), Catch::Contains("format 4 is not supported"));
 }
 
 TEST_CASE("storage: a journal compacted at random moments replays to the state of the whole journal") {
@@ -755,4 +758,36 @@ TEST_CASE("storage: a 90-day journal compacted along the way replays like the un
   CHECK(started.dump() == dump_of(rec.all, sc.rules));
   WARN(rec.all.size() << " commands over 90 days, " << n_compactions << " compactions; start-up replays "
                       << contents.commands.size() << " after the snapshot");
+}
+
+TEST_CASE("storage: journal format 3 keeps journeys, moves and drop-off limits; a format 2 database opens") {
+  using namespace nebuta::dispatch;
+  accept_journey_cmd j{100, {{request_idx{3}, {connection::kind::before_departure, "trip \xe6\x97\xa5", "S1", 5000, 240}},
+                             {request_idx{4}, {connection::kind::after_arrival, std::string{"\xff\x01", 2}, "", 6000, 0}}}};
+  offer_cmd o{90, {{-30.0, -51.0}, {-30.1, -51.1}, 2, 1, 95}};
+  o.spec.latest_dropoff = 4700;
+  offer_cmd plain{91, {{-30.0, -51.0}, {-30.1, -51.1}, 1, 0, 95}};
+  for (command const& c : {command{j}, command{o}, command{plain}, command{cancel_journey_cmd{120, journey_idx{0}, cancelled_by::operator_}},
+                           command{move_cmd{130, request_idx{4}, 6600, no_time}}}) {
+    auto const text = storage::to_json_text(c);
+    INFO(text);
+    CHECK(storage::to_json_text(storage::from_json_text(text)) == text);
+  }
+  CHECK(storage::to_json_text(plain).find("latest_dropoff") == std::string::npos);  // no limit: as format 2 wrote it
+  auto const back = std::get<accept_journey_cmd>(storage::from_json_text(storage::to_json_text(j)));
+  CHECK(back.legs == j.legs);
+  CHECK(std::get<offer_cmd>(storage::from_json_text(storage::to_json_text(o))).spec.latest_dropoff == 4700);
+
+  temp_db db{"format2"};
+  { storage::sqlite_journal{db.path}.record(reoptimise_cmd{1}); }
+  sql(db.path, "PRAGMA user_version=2");
+  sql(db.path, "UPDATE commands SET format = 2");
+  {
+    storage::sqlite_journal w{db.path};  // opens, marks the database format 3
+    w.record(move_cmd{2, request_idx{0}, 10, no_time});
+  }
+  auto const loaded = storage::load_journal(db.path);
+  REQUIRE(loaded.commands.size() == 2);
+  CHECK(std::holds_alternative<reoptimise_cmd>(loaded.commands[0]));
+  CHECK(std::holds_alternative<move_cmd>(loaded.commands[1]));
 }

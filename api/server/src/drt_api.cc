@@ -34,6 +34,7 @@ void drt_state::background_loop() {
             return r.status == d::request_status::assigned;
           }))
         write([&] { return disp.reoptimise(now()); });
+      check_connections(now());
       compact_if_due(false);
     } catch (api_service::api_error const&) {  // storage failed: the service is read-only now
     }
@@ -79,7 +80,7 @@ http_response drt_gtfs_rt(drt_state& m, call& c) {
 
 // Offers, /info and the GTFS-RT feed are public; a request's routes need its rider token or the
 // operator's; every other route is the operator's (the handlers check).
-constexpr std::array<route<drt_state>, 18> table{{
+constexpr std::array<route<drt_state>, 21> table{{
     {"/v1/drt/info", "GET", "", endpoint::drt_other, drt_info},
     {"/v1/drt/offers", "POST", "", endpoint::drt_offer, drt_offer, true},
     {"/v1/drt/requests/{}", "GET", "", endpoint::drt_request, drt_get_request},
@@ -98,6 +99,9 @@ constexpr std::array<route<drt_state>, 18> table{{
     {"/v1/drt/export/{}", "GET", "date", endpoint::drt_other, drt_export},
     {"/v1/drt/gtfs-flex.zip", "GET", "days", endpoint::drt_other, drt_gtfs_flex},
     {"/v1/drt/gtfs-rt/vehicle-positions", "GET", "", endpoint::drt_gtfs_rt, drt_gtfs_rt, false, answers::protobuf},
+    {"/v1/journeys", "POST", "", endpoint::drt_request, drt_book_journey, true},
+    {"/v1/journeys/{}", "GET", "", endpoint::drt_request, drt_get_journey},
+    {"/v1/journeys/{}/cancel", "POST", "", endpoint::drt_request, drt_cancel_journey},
 }};
 
 server_config const& default_limits() {
@@ -149,7 +153,19 @@ void drt_service::stop_background() {
 
 bool drt_service::owns(std::string_view target) const {
   auto const path = target.substr(0, target.find('?'));
-  return path == "/v1/drt" || path.starts_with("/v1/drt/");
+  return path == "/v1/drt" || path.starts_with("/v1/drt/") || path == "/v1/journeys" ||
+         path.starts_with("/v1/journeys/");
+}
+
+std::size_t drt_service::check_connections() {
+  auto& m = *state_;
+  std::lock_guard const lock{m.mutex};
+  if (m.failed) return 0;
+  return m.check_connections(m.now());
+}
+void drt_service::set_transit_realtime(connection_lookup lookup) {
+  std::lock_guard const lock{state_->mutex};
+  state_->opt.transit_realtime = std::move(lookup);
 }
 
 std::size_t drt_service::n_replayed() const { return state_->n_replayed; }

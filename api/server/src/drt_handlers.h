@@ -29,6 +29,10 @@ http_response drt_vehicle_event(drt_state& m, call& c);
 // drt_summary.cc
 http_response drt_summary(drt_state& m, call& c);
 http_response drt_list_requests(drt_state& m, call& c);
+// drt_journeys.cc
+http_response drt_book_journey(drt_state& m, call& c);
+http_response drt_get_journey(drt_state& m, call& c);
+http_response drt_cancel_journey(drt_state& m, call& c);
 // drt_export.cc
 http_response drt_export(drt_state& m, call& c);
 // drt_flex_export.cc

@@ -28,6 +28,8 @@ api_service::api_error status_error(d::command_status s) {
     case d::command_status::wrong_vehicle: return api_error{409, "wrong_vehicle"};
     case d::command_status::too_early: return api_error{409, "too_early"};
     case d::command_status::invalid_position: return api_error{422, "unreachable_position"};
+    case d::command_status::connection_not_kept: return api_error{409, "no_longer_feasible"};
+    case d::command_status::unknown_journey: return api_error{404, "unknown_journey"};
   }
   return api_error{500, "internal"};
 }

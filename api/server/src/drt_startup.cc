@@ -63,7 +63,8 @@ void drt_state::start_up() {
     if (contents.base) {
       if (new_model) snap_again(*contents.base, *model);
       auto const n_vehicles = contents.base->vehicles.size(), n_requests = contents.base->requests.size();
-      if (!disp.restore(std::move(contents.base->vehicles), std::move(contents.base->requests)))
+      if (!disp.restore(std::move(contents.base->vehicles), std::move(contents.base->requests),
+                        std::move(contents.base->journeys)))
         throw storage::journal_error{"journal " + db.string() + ": its snapshot does not hold together"};
       for (auto v = d::vehicle_idx{0}; v.v() < disp.vehicles().size(); ++v) index_shift(v);
       decode_extra(contents.base->extra);

@@ -26,6 +26,7 @@
 #include "nebuta/dispatch/dispatcher.h"
 #include "nebuta/storage/journal.h"
 #include "nebuta/v1/drt.pb.h"
+#include "nebuta/v1/journeys.pb.h"
 
 namespace nebuta::api_server {
 
@@ -94,6 +95,11 @@ struct drt_state {
   void start_up();  // drt_startup.cc: the journal, the fingerprint, the fleet
 
   std::string token(std::uint32_t request) const;  // the rider token of a request (drt_token.cc)
+  // drt_journeys.cc: a journey's rider token, its message, and the move commands for legs whose
+  // transit ride runs at another time (returns how many); callers hold the mutex.
+  std::string journey_token(std::uint32_t journey) const;
+  v1::BookedJourney journey_message(dispatch::journey_idx j, std::vector<std::string> const& chain) const;
+  std::size_t check_connections(dispatch::instant now);
 
   // Runs a state-changing call; a throwing journal makes the service read-only.
   template <typename F>

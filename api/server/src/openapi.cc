@@ -6,6 +6,7 @@
 #include "nebuta/api_server/server.h"
 #include "nebuta/v1/drt.pb.h"
 #include "nebuta/v1/realtime.pb.h"
+#include "nebuta/v1/journeys.pb.h"
 
 namespace nebuta::api_server {
 namespace {
@@ -156,6 +157,18 @@ void add_drt_paths(json& paths) {
                   "Accept: application/json)"},
       {"tags", json::array({"on-demand"})},
       {"responses", gtfs_rt_responses()}};
+  // MaaS journeys (journeys.proto, docs/drt-api.md): booked with the plan's journey token.
+  auto const journey_id = json::array({path_param("id", "journey id (from the booking answer)")});
+  auto const rider = std::vector<std::string>{"rider", "operator"};
+  paths["/v1/journeys"]["post"] = drt_operation(
+      "Book a planned journey's on-demand legs, all or none (the plan's journey token; 409 when a leg no longer "
+      "fits, nothing booked); the answer carries the journey's rider token",
+      "BookedJourney", none, "BookJourneyRequest", {}, 201);
+  paths["/v1/journeys/{id}"]["get"] = drt_operation(
+      "A booked journey: legs, promises, live ETAs, the realtime of its connections", "BookedJourney", journey_id, "",
+      rider);
+  paths["/v1/journeys/{id}/cancel"]["post"] =
+      drt_operation("Cancel every leg of the journey", "BookedJourney", journey_id, "", rider);
 }
 
 // Realtime (docs/realtime.md; only with `serve --rt`).
@@ -188,7 +201,7 @@ void add_realtime_paths(json& paths) {
 std::string make_openapi_json() {
   json schemas = json::object();
   for (auto const* file : {v1::PlanResponse::descriptor()->file(), v1::DrtOfferRequest::descriptor()->file(),
-                           v1::AlertsResponse::descriptor()->file()}) {
+                           v1::AlertsResponse::descriptor()->file(), v1::BookedJourney::descriptor()->file()}) {
     for (int i = 0; i < file->message_type_count(); ++i) {
       auto const* m = file->message_type(i);
       json props = json::object();

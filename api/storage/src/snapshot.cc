@@ -184,6 +184,42 @@ void put_request(writer& w, d::request_state const& q) {
   w.put(static_cast<std::uint8_t>(q.cancelled));
   w.put(q.pickup_reached_at);
   w.put(q.no_show_at);
+  w.put(q.spec.latest_dropoff);
+  w.put(static_cast<std::uint8_t>(q.connection_lost ? 1 : 0));
+  w.put(q.journey.v());
+}
+
+void put_journey(writer& w, d::journey_state const& j) {
+  w.put(j.booked_at);
+  w.put(static_cast<std::uint8_t>(j.cancelled ? 1 : 0));
+  w.put(j.cancelled_at);
+  w.put(static_cast<std::uint32_t>(j.legs.size()));
+  for (auto const& l : j.legs) {
+    w.put(l.request.v());
+    w.put(static_cast<std::uint8_t>(l.link.k));
+    w.str(l.link.trip_id);
+    w.str(l.link.stop_id);
+    w.put(l.link.scheduled);
+    w.put(l.link.buffer);
+  }
+}
+
+d::journey_state get_journey(reader& r) {
+  d::journey_state j;
+  j.booked_at = r.get<std::int64_t>();
+  j.cancelled = r.flag();
+  j.cancelled_at = r.get<std::int64_t>();
+  auto const n = r.count(26);
+  j.legs.resize(n);
+  for (auto& l : j.legs) {
+    l.request = d::request_idx{r.get<std::uint32_t>()};
+    l.link.k = r.enumeration(d::connection::kind::after_arrival);
+    l.link.trip_id = r.str();
+    l.link.stop_id = r.str();
+    l.link.scheduled = r.get<std::int64_t>();
+    l.link.buffer = r.get<std::int32_t>();
+  }
+  return j;
 }
 
 d::request_state get_request(reader& r, std::uint32_t format) {
@@ -214,14 +250,22 @@ d::request_state get_request(reader& r, std::uint32_t format) {
     q.pickup_reached_at = r.get<std::int64_t>();
     q.no_show_at = r.get<std::int64_t>();
   }
+  if (format >= 3) {  // formats 1 and 2 had no connections
+    q.spec.latest_dropoff = r.get<std::int64_t>();
+    q.connection_lost = r.flag();
+    q.journey = d::journey_idx{r.get<std::uint32_t>()};
+  }
   return q;
 }
 
 }  // namespace
 
 snapshot snapshot_of(dispatch::dispatcher const& d, std::int64_t seq, std::string extra) {
-  return {seq, {d.vehicles().begin(), d.vehicles().end()}, {d.requests().begin(), d.requests().end()},
-          std::move(extra)};
+  return {seq,
+          {d.vehicles().begin(), d.vehicles().end()},
+          {d.requests().begin(), d.requests().end()},
+          std::move(extra),
+          {d.journeys().begin(), d.journeys().end()}};
 }
 
 std::string encode_snapshot(snapshot const& s) {
@@ -235,6 +279,8 @@ std::string encode_snapshot(snapshot const& s) {
   for (auto const& v : s.vehicles) put_vehicle(w, v);
   w.put(static_cast<std::uint32_t>(s.requests.size()));
   for (auto const& q : s.requests) put_request(w, q);
+  w.put(static_cast<std::uint32_t>(s.journeys.size()));
+  for (auto const& j : s.journeys) put_journey(w, j);
   w.put(fnv1a(w.out));
   return std::move(w.out);
 }
@@ -259,6 +305,11 @@ snapshot decode_snapshot(std::string_view bytes) {
   auto const nr = r.count(150);
   s.requests.reserve(nr);
   for (std::size_t i = 0; i < nr; ++i) s.requests.push_back(get_request(r, format));
+  if (format >= 3) {
+    auto const nj = r.count(21);
+    s.journeys.reserve(nj);
+    for (std::size_t i = 0; i < nj; ++i) s.journeys.push_back(get_journey(r));
+  }
   if (r.pos() != body.size() - magic.size()) throw journal_error{"snapshot: trailing bytes"};
   return s;
 }

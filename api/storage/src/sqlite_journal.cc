@@ -138,6 +138,11 @@ constexpr std::array<std::pair<d::stop_event_kind, char const*>, 4> stop_event_n
      {d::stop_event_kind::dropped_off, "dropped_off"},
      {d::stop_event_kind::no_show, "no_show"}}};
 
+constexpr std::array<std::pair<d::connection::kind, char const*>, 3> connection_kind_names{
+    {{d::connection::kind::none, "none"},
+     {d::connection::kind::before_departure, "before_departure"},
+     {d::connection::kind::after_arrival, "after_arrival"}}};
+
 struct to_json_visitor {
   json operator()(d::add_vehicle_cmd const& c) const {
     return json{{"type", "add_vehicle"},
@@ -150,13 +155,39 @@ struct to_json_visitor {
                 {"shift_end", c.spec.shift_end}};
   }
   json operator()(d::offer_cmd const& c) const {
-    return json{{"type", "offer"},
+    auto j = json{{"type", "offer"},
+                  {"now", c.now},
+                  {"pickup", latlon_to_json(c.spec.pickup)},
+                  {"dropoff", latlon_to_json(c.spec.dropoff)},
+                  {"passengers", c.spec.passengers},
+                  {"wheelchair_users", c.spec.wheelchair_users},
+                  {"earliest_pickup", c.spec.earliest_pickup}};
+    if (c.spec.latest_dropoff != d::no_time) j["latest_dropoff"] = c.spec.latest_dropoff;
+    return j;
+  }
+  json operator()(d::accept_journey_cmd const& c) const {
+    auto legs = json::array();
+    for (auto const& l : c.legs)
+      legs.push_back(json{{"request", l.request.v()},
+                          {"kind", enum_to_json(l.link.k, connection_kind_names)},
+                          {"trip_id", string_to_json(l.link.trip_id)},
+                          {"stop_id", string_to_json(l.link.stop_id)},
+                          {"scheduled", l.link.scheduled},
+                          {"buffer", l.link.buffer}});
+    return json{{"type", "accept_journey"}, {"now", c.now}, {"legs", std::move(legs)}};
+  }
+  json operator()(d::cancel_journey_cmd const& c) const {
+    return json{{"type", "cancel_journey"},
                 {"now", c.now},
-                {"pickup", latlon_to_json(c.spec.pickup)},
-                {"dropoff", latlon_to_json(c.spec.dropoff)},
-                {"passengers", c.spec.passengers},
-                {"wheelchair_users", c.spec.wheelchair_users},
-                {"earliest_pickup", c.spec.earliest_pickup}};
+                {"journey", c.journey.v()},
+                {"by", enum_to_json(c.by, cancelled_by_names)}};
+  }
+  json operator()(d::move_cmd const& c) const {
+    return json{{"type", "move"},
+                {"now", c.now},
+                {"request", c.request.v()},
+                {"earliest_pickup", c.earliest_pickup},
+                {"latest_dropoff", c.latest_dropoff}};
   }
   json operator()(d::accept_cmd const& c) const {
     return json{{"type", "accept"}, {"now", c.now}, {"request", c.request.v()}};
@@ -202,8 +233,31 @@ d::command command_from_json(json const& j) {
     c.spec.passengers = int_from_json<std::uint16_t>(j, "passengers");
     c.spec.wheelchair_users = int_from_json<std::uint16_t>(j, "wheelchair_users");
     c.spec.earliest_pickup = int_from_json<d::instant>(j, "earliest_pickup");
+    if (j.contains("latest_dropoff")) c.spec.latest_dropoff = int_from_json<d::instant>(j, "latest_dropoff");
     return c;
   }
+  if (type == "accept_journey") {
+    d::accept_journey_cmd c{now, {}};
+    auto const& legs = field(j, "legs");
+    if (!legs.is_array()) throw journal_error{"field \"legs\" is not an array"};
+    for (auto const& l : legs) {
+      d::journey_leg leg;
+      leg.request = idx_from_json<d::request_idx>(l, "request");
+      leg.link.k = enum_from_json(l, "kind", connection_kind_names);
+      leg.link.trip_id = string_from_json(field(l, "trip_id"));
+      leg.link.stop_id = string_from_json(field(l, "stop_id"));
+      leg.link.scheduled = int_from_json<d::instant>(l, "scheduled");
+      leg.link.buffer = int_from_json<seconds_t>(l, "buffer");
+      c.legs.push_back(std::move(leg));
+    }
+    return c;
+  }
+  if (type == "cancel_journey")
+    return d::cancel_journey_cmd{now, idx_from_json<d::journey_idx>(j, "journey"),
+                                 enum_from_json(j, "by", cancelled_by_names)};
+  if (type == "move")
+    return d::move_cmd{now, idx_from_json<d::request_idx>(j, "request"), int_from_json<d::instant>(j, "earliest_pickup"),
+                       int_from_json<d::instant>(j, "latest_dropoff")};
   if (type == "accept") return d::accept_cmd{now, idx_from_json<d::request_idx>(j, "request")};
   if (type == "cancel")
     return d::cancel_cmd{now, idx_from_json<d::request_idx>(j, "request"), enum_from_json(j, "by", cancelled_by_names)};
@@ -282,7 +336,7 @@ void check_version(sqlite3* db, std::filesystem::path const& path) {
                                   ": format 1 (times in seconds of one service day, one database per day); this "
                                   "build reads format " + std::to_string(journal_format_version) +
                                   " (Unix times, any number of days)"};
-  if (version != journal_format_version || !has_table(db, path, "snapshots"))
+  if (version < oldest_readable_format || version > journal_format_version || !has_table(db, path, "snapshots"))
     throw journal_error{"journal " + path.string() + ": format version " + std::to_string(version) +
                         " is not supported (this build reads version " + std::to_string(journal_format_version) + ")"};
 }
@@ -350,6 +404,10 @@ sqlite_journal::sqlite_journal(std::filesystem::path path) : path_{std::move(pat
       exec(db, path_, ("PRAGMA user_version=" + std::to_string(journal_format_version)).c_str());
     }
     check_version(db, path_);
+    // Format 2 commands read as format 3 ones (without what format 3 added): the database only
+    // changes its version, its old rows keep theirs.
+    if (query_int(db, path_, "PRAGMA user_version") < journal_format_version)
+      exec(db, path_, ("PRAGMA user_version=" + std::to_string(journal_format_version)).c_str());
     exec(db, path_, "COMMIT");
   } catch (...) {
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -460,7 +518,7 @@ journal_contents load_journal(std::filesystem::path const& path) {
       auto const expected = snapshot_seq + static_cast<std::int64_t>(out.commands.size()) + 1;
       if (seq != expected)
         throw journal_error{where + ": expected sequence number " + std::to_string(expected) + " (a gap)"};
-      if (format != journal_format_version)
+      if (format < oldest_readable_format || format > journal_format_version)
         throw journal_error{where + ": format version " + std::to_string(format) +
                             " is not supported (this build reads version " + std::to_string(journal_format_version) +
                             ")"};
@@ -493,7 +551,8 @@ std::vector<dispatch::command> load_commands(std::filesystem::path const& path) 
 
 std::size_t replay(std::filesystem::path const& path, dispatch::dispatcher& d) {
   auto contents = load_journal(path);
-  if (contents.base && !d.restore(std::move(contents.base->vehicles), std::move(contents.base->requests)))
+  if (contents.base && !d.restore(std::move(contents.base->vehicles), std::move(contents.base->requests),
+                                  std::move(contents.base->journeys)))
     throw journal_error{"journal " + path.string() + ": the snapshot does not hold together, or the dispatcher " +
                         "already has a state"};
   for (auto const& c : contents.commands) d.apply(c);

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "arith.h"
+#include "insertion.h"
 
 namespace nebuta::dispatch {
 
@@ -21,13 +22,6 @@ bool valid_coord(latlon c) {
 
 }  // namespace
 
-// What is inserted: a new request or one being moved, with the limits it must keep.
-struct dispatcher::ride {
-  road::snapped_point p, d;
-  t64 ws, we, latest_drop, max_ride, t0;
-  std::uint16_t seats, wheelchairs;
-};
-
 // An accepted (or offered) request keeps the promise it was given, wherever it is inserted.
 dispatcher::ride dispatcher::promised_ride(request_state const& rq) {
   return {rq.pickup,
@@ -40,13 +34,6 @@ dispatcher::ride dispatcher::promised_ride(request_state const& rq) {
           static_cast<std::uint16_t>(rq.spec.passengers - rq.spec.wheelchair_users),
           rq.spec.wheelchair_users};
 }
-
-struct dispatcher::insertion {
-  vehicle_idx v;
-  std::uint32_t i{0}, j{0};  // pickup before original stop i, drop-off before original stop j (j >= i)
-  double cost{0.0};
-  t64 p_begin{0}, d_arr{0};
-};
 
 dispatcher::dispatcher(road::travel_model const& model, rules r) : model_{model}, rules_{std::move(r)} {}
 
@@ -270,7 +257,8 @@ offer_result dispatcher::request_offer(instant now, request_spec spec) {
     if (!fits) return reject(reject_reason::too_many_passengers);
     if (!in_service) return reject(reject_reason::no_vehicle_in_service);
 
-    ride const x{rq.pickup, rq.dropoff, ws, we, inf, rq.max_ride, ws, seats, spec.wheelchair_users};
+    // A connection's drop-off limit is part of the ride from the start (issue 16).
+    ride const x{rq.pickup, rq.dropoff, ws, we, spec.latest_dropoff, rq.max_ride, ws, seats, spec.wheelchair_users};
     auto const best = best_insertion(x, now, active_);
     if (!best) return reject(reject_reason::no_feasible_insertion);
 
@@ -278,7 +266,7 @@ offer_result dispatcher::request_offer(instant now, request_spec spec) {
     rq.vehicle = best->v;
     rq.window_start = rq.earliest;
     rq.window_end = std::min<t64>(we, best->p_begin + rules_.promise_slack);
-    rq.latest_dropoff = best->p_begin + rules_.dwell + rq.max_ride;
+    rq.latest_dropoff = std::min<t64>(best->p_begin + rules_.dwell + rq.max_ride, spec.latest_dropoff);
     rq.expires = now + rules_.offer_ttl;
     return offer_result{r, reject_reason::none,
                         offer{r, best->v, p, d, best->p_begin, rq.window_start, rq.window_end, best->d_arr,
@@ -289,6 +277,19 @@ offer_result dispatcher::request_offer(instant now, request_spec spec) {
   return result;
 }
 
+// Inserts an offered request with promise `x` (the offered vehicle first); the caller has checked
+// its state and expiry.
+accept_result dispatcher::accept_one(instant now, request_idx r, ride const& x) {
+  auto& rq = requests_[r];
+  vehicle_idx const offered[] = {rq.vehicle};
+  auto best = best_insertion(x, now, offered);
+  if (!best) best = best_insertion(x, now, active_);
+  if (!best) return {command_status::no_longer_feasible, {}};
+  rq.status = request_status::assigned;
+  insert(best->v, r, *best, now);
+  return {command_status::ok, best->v};
+}
+
 accept_result dispatcher::accept(instant now, request_idx r) {
   advance_to(now);
   auto const result = [&]() -> accept_result {
@@ -296,14 +297,7 @@ accept_result dispatcher::accept(instant now, request_idx r) {
     auto& rq = requests_[r];
     if (rq.status != request_status::offered) return {command_status::wrong_state, {}};
     if (now > rq.expires) return {command_status::expired, {}};
-    auto const x = promised_ride(rq);
-    vehicle_idx const offered[] = {rq.vehicle};
-    auto best = best_insertion(x, now, offered);
-    if (!best) best = best_insertion(x, now, active_);
-    if (!best) return {command_status::no_longer_feasible, {}};
-    rq.status = request_status::assigned;
-    insert(best->v, r, *best, now);
-    return {command_status::ok, best->v};
+    return accept_one(now, r, promised_ride(rq));
   }();
   record(accept_cmd{now, r});
   return result;
@@ -311,7 +305,13 @@ accept_result dispatcher::accept(instant now, request_idx r) {
 
 command_status dispatcher::cancel(instant now, request_idx r, cancelled_by by) {
   advance_to(now);
-  auto const result = [&]() -> command_status {
+  auto const result = cancel_one(now, r, by);
+  record(cancel_cmd{now, r, by});
+  return result;
+}
+
+command_status dispatcher::cancel_one(instant now, request_idx r, cancelled_by by) {
+  {
     if (!r.valid() || r.v() >= requests_.size()) return command_status::unknown_request;
     auto& rq = requests_[r];
     if (rq.status == request_status::offered) {
@@ -335,9 +335,7 @@ command_status dispatcher::cancel(instant now, request_idx r, cancelled_by by) {
     rq.status = request_status::cancelled;
     rq.cancelled = by;
     return command_status::ok;
-  }();
-  record(cancel_cmd{now, r, by});
-  return result;
+  }
 }
 
 command_status dispatcher::update_position(instant now, vehicle_idx vi, latlon position) {
@@ -462,8 +460,14 @@ reoptimise_result dispatcher::reoptimise(instant now) {
   return res;
 }
 
-bool dispatcher::restore(std::vector<vehicle_state> vehicles, std::vector<request_state> requests) {
-  if (vehicles_.size() != 0 || requests_.size() != 0) return false;
+bool dispatcher::restore(std::vector<vehicle_state> vehicles, std::vector<request_state> requests,
+                         std::vector<journey_state> journeys) {
+  if (vehicles_.size() != 0 || requests_.size() != 0 || journeys_.size() != 0) return false;
+  for (auto const& q : requests)
+    if (q.journey.valid() && q.journey.v() >= journeys.size()) return false;
+  for (auto const& j : journeys)
+    for (auto const& l : j.legs)
+      if (!l.request.valid() || l.request.v() >= requests.size()) return false;
   for (auto const& q : requests) {
     auto const booked = q.status == request_status::assigned || q.status == request_status::on_board;
     if (booked && (!q.vehicle.valid() || q.vehicle.v() >= vehicles.size())) return false;
@@ -481,6 +485,7 @@ bool dispatcher::restore(std::vector<vehicle_state> vehicles, std::vector<reques
   }
   for (auto& v : vehicles) vehicles_.push_back(std::move(v));
   for (auto& q : requests) requests_.push_back(std::move(q));
+  for (auto& j : journeys) journeys_.push_back(std::move(j));
   for (auto vi = vehicle_idx{0}; vi.v() < vehicles_.size(); ++vi) {
     active_.push_back(vi);
     recompute(vi);
@@ -504,6 +509,12 @@ command_result dispatcher::apply(command const& c) {
           return update_position(cmd.now, cmd.vehicle, cmd.position);
         else if constexpr (std::is_same_v<T, stop_event_cmd>)
           return stop_event(cmd.now, cmd.vehicle, cmd.request, cmd.kind);
+        else if constexpr (std::is_same_v<T, accept_journey_cmd>)
+          return accept_journey(cmd.now, cmd.legs);
+        else if constexpr (std::is_same_v<T, cancel_journey_cmd>)
+          return cancel_journey(cmd.now, cmd.journey, cmd.by);
+        else if constexpr (std::is_same_v<T, move_cmd>)
+          return move(cmd.now, cmd.request, cmd.earliest_pickup, cmd.latest_dropoff);
         else
           return reoptimise(cmd.now);
       },
@@ -552,7 +563,25 @@ std::string dispatcher::dump() const {
                   ll(q.requested_at), ll(q.earliest), q.direct, q.direct_m, q.max_ride, ll(q.window_start),
                   ll(q.window_end), ll(q.latest_dropoff), ll(q.expires), q.vehicle.v(), ll(q.picked_up_at),
                   ll(q.dropped_off_at), static_cast<int>(q.cancelled), ll(q.pickup_reached_at), ll(q.no_show_at));
-    out += buf + pt(q.pickup) + " d=" + pt(q.dropoff) + "\n";
+    out += buf + pt(q.pickup) + " d=" + pt(q.dropoff);
+    if (q.spec.latest_dropoff != no_time || q.journey.valid() || q.connection_lost) {
+      std::snprintf(buf, sizeof(buf), " limit=%lld J%d lost=%d", ll(q.spec.latest_dropoff),
+                    q.journey.valid() ? static_cast<int>(q.journey.v()) : -1, q.connection_lost ? 1 : 0);
+      out += buf;
+    }
+    out += "\n";
+  }
+  for (auto j = journey_idx{0}; j.v() < journeys_.size(); ++j) {
+    auto const& jy = journeys_[j];
+    std::snprintf(buf, sizeof(buf), "J%u booked=%lld cancelled=%d@%lld", j.v(), ll(jy.booked_at), jy.cancelled ? 1 : 0,
+                  ll(jy.cancelled_at));
+    out += buf;
+    for (auto const& l : jy.legs) {
+      std::snprintf(buf, sizeof(buf), " R%u/%d/%lld/%d/", l.request.v(), static_cast<int>(l.link.k),
+                    ll(l.link.scheduled), l.link.buffer);
+      out += buf + l.link.trip_id + "/" + l.link.stop_id;
+    }
+    out += "\n";
   }
   return out;
 }
@@ -621,6 +650,10 @@ char const* to_string(command_status s) {
       return "too_early";
     case command_status::invalid_position:
       return "invalid_position";
+    case command_status::connection_not_kept:
+      return "connection_not_kept";
+    case command_status::unknown_journey:
+      return "unknown_journey";
   }
   return "?";
 }

@@ -75,6 +75,10 @@ std::vector<std::string> check(fleet_plan const& plan, road::travel_model const&
           errors.push_back(fmt("V%zu stop %zu: pickup of R%u at %lld outside promised window [%lld, %lld]", vi, k, s.rider,
                                ll(came), ll(rd.window_start), ll(rd.window_end)));
         }
+        if (s.begin < rd.connection_pickup) {
+          errors.push_back(fmt("V%zu stop %zu: pickup of R%u at %lld before its train arrives (%lld with the buffer)",
+                               vi, k, s.rider, ll(s.begin), ll(rd.connection_pickup)));
+        }
         aboard[s.rider] = 1;
         boarded[s.rider] = s.begin;
         seats += rd.seats;
@@ -89,6 +93,10 @@ std::vector<std::string> check(fleet_plan const& plan, road::travel_model const&
         if (s.arrival > rd.latest_dropoff) {
           errors.push_back(fmt("V%zu stop %zu: drop-off of R%u at %lld after promised %lld", vi, k, s.rider, ll(s.arrival),
                                ll(rd.latest_dropoff)));
+        }
+        if (s.arrival > rd.connection_dropoff) {
+          errors.push_back(fmt("V%zu stop %zu: drop-off of R%u at %lld misses its train (by %lld with the buffer)", vi,
+                               k, s.rider, ll(s.arrival), ll(rd.connection_dropoff)));
         }
         if (aboard[s.rider] && s.arrival - boarded[s.rider] > rd.max_ride) {
           errors.push_back(fmt("V%zu stop %zu: ride of R%u from %lld to %lld is longer than %d s", vi, k, s.rider,

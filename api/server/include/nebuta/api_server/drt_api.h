@@ -77,6 +77,22 @@ struct stop_label {
   std::string stop_id, name, platform_code;
 };
 
+// What the server knows of a journey connection's transit ride now (serve's realtime state): its
+// expected time at the connection's stop (departure or arrival, as the connection's kind says),
+// whether it is cancelled, and the next departure of the same route from that stop after it
+// (0: not known).
+struct connection_realtime {
+  std::int64_t expected_unix{0};
+  bool cancelled{false};
+  std::int64_t next_departure_unix{0};
+};
+// nullopt: no realtime for that ride (the schedule holds).
+using connection_lookup = std::function<std::optional<connection_realtime>(dispatch::connection const&)>;
+// The lookup of `nebuta serve`: the ride's expected time in the realtime sources' published state
+// (drt_journeys_rt.cc); `rt` must outlive it.
+class realtime;
+connection_lookup realtime_connection_lookup(realtime const& rt);
+
 struct drt_options {
   std::filesystem::path db;
   std::string timezone{"Asia/Tokyo"};
@@ -104,6 +120,9 @@ struct drt_options {
   std::function<std::optional<latlon>(std::string const& text, std::vector<std::string> const& langs)> stop_lookup;
   std::function<std::optional<stop_label>(latlon at, std::vector<std::string> const& langs)> stop_at;
   double walk_speed_kmh{4.8};  // riders' walk to and from meeting points
+  // The realtime of journeys' transit rides (issue 16); empty: none (journeys show the schedule and
+  // their legs are never moved).
+  connection_lookup transit_realtime;
   // Who publishes the service as GTFS-Flex (GET /v1/drt/gtfs-flex.zip, docs/flex.md).
   struct publication {
     std::string name{"On-demand"};  // the zone's, the meeting points' and the route's name
@@ -132,7 +151,13 @@ class drt_service {
   void start_background();
   void stop_background();
 
-  bool owns(std::string_view target) const;  // /v1/drt and below
+  bool owns(std::string_view target) const;  // /v1/drt, /v1/journeys and below
+  // Re-plans the booked journeys' legs whose transit ride runs at another time than their booking
+  // assumes (move commands; see drt_journeys.cc); returns how many moves it issued. The background
+  // thread does it every period; a server calls it after each new realtime state.
+  std::size_t check_connections();
+  // Sets the realtime lookup of journey connections (before start_background).
+  void set_transit_realtime(connection_lookup lookup);
   // The answer of the route of the call (the pipeline's router calls this for the server), or
   // nullopt when the on-demand API has no route of that path.
   std::optional<http_response> route_call(call& c);

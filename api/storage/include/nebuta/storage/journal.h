@@ -17,8 +17,10 @@
 // old journal or the new one, each complete. Start-up then restores the snapshot and replays only
 // the commands after it, however long the service has run.
 //
-// Command JSON (format 2): an object with "type" (add_vehicle, offer, accept, cancel, position,
-// stop_event, reoptimise), "now" and the command's fields. Times ("now", shift_start, shift_end,
+// Command JSON (format 3): an object with "type" (add_vehicle, offer, accept, cancel, position,
+// stop_event, reoptimise, accept_journey, cancel_journey, move), "now" and the command's fields;
+// accept_journey has "legs": [{"request", "kind" (none, before_departure, after_arrival),
+// "trip_id", "stop_id", "scheduled", "buffer"}]. Times ("now", shift_start, shift_end,
 // earliest_pickup) are Unix seconds (UTC). Doubles are JSON numbers printed so that they read
 // back bit-exactly; NaN and infinities are written as {"bits": "<16 hex digits>"}. Strings that
 // are not valid UTF-8 are written as {"hex": "..."}. Enums are written by name. Format 1 was the
@@ -43,7 +45,11 @@ struct sqlite3_stmt;
 
 namespace nebuta::storage {
 
-inline constexpr int journal_format_version = 2;
+// Format 3 added the commands accept_journey, cancel_journey and move, and "latest_dropoff" of
+// an offer (absent: no limit); a format 2 database opens as it is (its rows read the same) and is
+// marked format 3 by the first writer.
+inline constexpr int journal_format_version = 3;
+inline constexpr int oldest_readable_format = 2;
 
 struct journal_error : std::runtime_error {
   using std::runtime_error::runtime_error;

@@ -40,9 +40,27 @@ struct stop_event_cmd {
 struct reoptimise_cmd {
   instant now{0};
 };
+// Accepts every leg's offer, or none (issue 16).
+struct accept_journey_cmd {
+  instant now{0};
+  std::vector<journey_leg> legs;
+};
+struct cancel_journey_cmd {
+  instant now{0};
+  journey_idx journey;
+  cancelled_by by{cancelled_by::rider};
+};
+// A booking's connection moved (a train late or early): its pickup may begin from
+// `earliest_pickup`, its drop-off must be by `latest_dropoff` (no_time: no limit).
+struct move_cmd {
+  instant now{0};
+  request_idx request;
+  instant earliest_pickup{0};
+  instant latest_dropoff{no_time};
+};
 
-using command =
-    std::variant<add_vehicle_cmd, offer_cmd, accept_cmd, cancel_cmd, position_cmd, stop_event_cmd, reoptimise_cmd>;
+using command = std::variant<add_vehicle_cmd, offer_cmd, accept_cmd, cancel_cmd, position_cmd, stop_event_cmd,
+                             reoptimise_cmd, accept_journey_cmd, cancel_journey_cmd, move_cmd>;
 
 struct reoptimise_result {
   std::uint32_t n_considered{0};
@@ -50,7 +68,8 @@ struct reoptimise_result {
   double cost_saved{0.0};
 };
 
-using command_result = std::variant<vehicle_idx, offer_result, accept_result, command_status, reoptimise_result>;
+using command_result =
+    std::variant<vehicle_idx, offer_result, accept_result, command_status, reoptimise_result, journey_result>;
 
 // Receives every command after it was applied (also the ones answered with an error or a
 // rejection: they allocate request indices, so a replay needs them too).

@@ -44,6 +44,14 @@
 //
 // Offers do not reserve capacity; accept re-checks the promise (offered vehicle first, then the
 // cheapest other vehicle that keeps it).
+//
+// Connections (issue 16). A request's `latest_dropoff` (a leg that feeds a train) is a hard limit:
+// the offer's promised latest drop-off is never later than it, so insertion, accept,
+// re-optimisation and every re-plan keep it as they keep every promise. A journey is several
+// offers accepted by one command, all or none; each leg's promise is first tightened to its
+// connection (drop-off by departure - buffer, pickup from arrival + buffer). `move` re-plans a
+// booking whose connection moved, keeping every other promise; when it cannot, the booking keeps
+// its old plan and promise and is marked `connection_lost`.
 #pragma once
 
 #include <optional>
@@ -110,6 +118,9 @@ struct request_state {
   // there, is taken to get there as planned: see cancel) and when it declared the rider absent;
   // kept after the cancellation or no-show for the day's records: the vehicle drove there anyway.
   instant pickup_reached_at{no_time}, no_show_at{no_time};
+  // The last move of its connection could not be kept (see move); cleared by a move that is kept.
+  bool connection_lost{false};
+  journey_idx journey;  // the journey it was booked in (invalid: none)
 };
 
 // A booking whose plan no longer keeps its promise (after a travel model changed under it, or
@@ -142,6 +153,9 @@ class dispatcher {
     return stop_event(now, v, r, stop_event_kind::no_show);
   }
   reoptimise_result reoptimise(instant now);
+  journey_result accept_journey(instant now, std::vector<journey_leg> legs);
+  command_status cancel_journey(instant now, journey_idx j, cancelled_by by);
+  command_status move(instant now, request_idx r, instant earliest_pickup, instant latest_dropoff);
 
   // Applies one command (what a replay calls).
   command_result apply(command const& c);
@@ -153,7 +167,8 @@ class dispatcher {
   // the result dumps identically and goes on exactly as the dispatcher it was taken from). Only
   // on a dispatcher without vehicles and requests; returns false and changes nothing when the
   // state is not consistent (an index out of range, a stop of a request that is not booked).
-  bool restore(std::vector<vehicle_state> vehicles, std::vector<request_state> requests);
+  bool restore(std::vector<vehicle_state> vehicles, std::vector<request_state> requests,
+               std::vector<journey_state> journeys = {});
 
   // --- Reading ---
   rules const& service_rules() const { return rules_; }
@@ -161,6 +176,8 @@ class dispatcher {
   vehicle_state const& vehicle(vehicle_idx v) const { return vehicles_[v]; }
   std::span<request_state const> requests() const { return requests_.raw(); }
   request_state const& request(request_idx r) const { return requests_[r]; }
+  std::span<journey_state const> journeys() const { return journeys_.raw(); }
+  journey_state const& journey(journey_idx j) const { return journeys_[j]; }
   request_eta eta(request_idx r) const;
   // The earliest moment the rider of the vehicle's first stop, a pickup it reported arriving at,
   // may be declared absent (see Promises); no_time when the first stop is no such pickup.
@@ -197,6 +214,9 @@ class dispatcher {
   std::optional<insertion> best_insertion(ride const& x, instant now, std::span<vehicle_idx const> candidates,
                                           insertion const* forced = nullptr, double* forced_cost = nullptr);
   void insert(vehicle_idx v, request_idx r, insertion const& ins, instant now);
+  accept_result accept_one(instant now, request_idx r, ride const& x);
+  command_status cancel_one(instant now, request_idx r, cancelled_by by);
+  bool locked_pickup(vehicle_state const& v, request_idx r, instant now) const;
   seconds_t travel(road::snapped_point const& a, road::snapped_point const& b) const;
 
   road::travel_model const& model_;
@@ -204,6 +224,7 @@ class dispatcher {
   journal* journal_{nullptr};
   vecmap<vehicle_idx, vehicle_state> vehicles_;
   vecmap<request_idx, request_state> requests_;
+  vecmap<journey_idx, journey_state> journeys_;
 
   // Per-query scratch, reused.
   std::vector<road::snapped_point> pts_, pd_;

@@ -15,6 +15,7 @@ namespace nebuta::dispatch {
 
 using vehicle_idx = strong_idx<struct vehicle_tag>;
 using request_idx = strong_idx<struct request_tag>;
+using journey_idx = strong_idx<struct journey_tag>;
 
 // A moment: seconds since the Unix epoch, UTC. The on-demand service converts at its edges through
 // engine/core's time zones; the simulator counts from an epoch of its own (midnight of its first
@@ -128,12 +129,49 @@ enum class command_status : std::uint8_t {
   no_longer_feasible,  // accept: the fleet changed and the promise cannot be kept any more
   wrong_vehicle,       // stop event for a request that another vehicle serves
   too_early,           // no-show before the waiting time is over
-  invalid_position     // position update the travel model cannot snap
+  invalid_position,    // position update the travel model cannot snap
+  // move: the moved connection cannot be kept without breaking another promise; the booking keeps
+  // its old plan and promise and is marked `connection_lost` (the rider is told)
+  connection_not_kept,
+  unknown_journey
 };
 
 struct accept_result {
   command_status status{command_status::ok};
   vehicle_idx vehicle;  // may differ from the offer's vehicle when that one cannot keep it
+  bool ok() const { return status == command_status::ok; }
+};
+
+// How an on-demand leg of a journey hangs on a transit ride (issue 16). The connection is a
+// promise: a leg before a departure is dropped off by `scheduled - buffer`, a leg after an arrival
+// is picked up from `scheduled + buffer` on. Trip and stop are the planner's ids, only kept.
+struct connection {
+  enum class kind : std::uint8_t { none, before_departure, after_arrival };
+  kind k{kind::none};
+  std::string trip_id, stop_id;
+  instant scheduled{0};
+  seconds_t buffer{300};
+  bool operator==(connection const&) const = default;
+};
+
+struct journey_leg {
+  request_idx request;
+  connection link;
+  bool operator==(journey_leg const&) const = default;
+};
+
+// A booked journey: legs accepted together by one command; cancelled together.
+struct journey_state {
+  std::vector<journey_leg> legs;
+  instant booked_at{0};
+  bool cancelled{false};
+  instant cancelled_at{no_time};
+};
+
+struct journey_result {
+  command_status status{command_status::ok};
+  journey_idx journey;     // valid when ok
+  std::uint32_t failed_leg{0};  // otherwise: the leg that could not be accepted
   bool ok() const { return status == command_status::ok; }
 };
 

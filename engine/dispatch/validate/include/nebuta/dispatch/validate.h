@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,11 @@ struct rider {
   bool on_board{false};      // picked up already: only its drop-off remains
   std::int64_t picked_up_at{0};  // when on board: the moment of the pickup
   std::uint32_t vehicle{0};
+  // A train connection of a journey (issue 16), kept apart from the promise above: the drop-off
+  // arrives by `connection_dropoff` (the train's departure less the transfer buffer), the pickup
+  // begins from `connection_pickup` on (its arrival plus the buffer).
+  std::int64_t connection_dropoff{std::numeric_limits<std::int64_t>::max()};
+  std::int64_t connection_pickup{std::numeric_limits<std::int64_t>::min()};
 };
 
 struct planned_stop {
