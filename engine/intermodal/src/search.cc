@@ -99,7 +99,9 @@ void search_on_demand(raptor::router& router, stop_catalog const& catalog, road:
   }
   std::size_t w = 0;
   for (std::size_t i = 0; i < out.size(); ++i) {
-    if (!drop[i]) out[w++] = std::move(out[i]);
+    if (drop[i]) continue;
+    if (w != i) out[w] = std::move(out[i]);
+    ++w;
   }
   out.resize(w);
   std::stable_sort(out.begin(), out.end(), [](od_journey const& a, od_journey const& b) {
