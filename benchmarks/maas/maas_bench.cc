@@ -45,6 +45,8 @@ as::http_response call(as::api& a, nebuta::raptor::router& r, std::string const&
   req.method = method;
   req.target = target;
   req.body = body;
+  req.content_type = "application/json";
+  req.accept = "application/json";
   req.headers = {{"host", "x"}, {"content-type", "application/json"}, {"accept", "application/json"}};
   as::endpoint ep{};
   return a.handle(req, r, ep);
@@ -102,7 +104,7 @@ int main(int argc, char** argv) {
 
   // 3 open bookings per vehicle: offers accepted until 600 are booked.
   std::size_t booked = 0, tries = 0;
-  while (booked < 600 && tries < 6000) {
+  while (booked < 600 && tries < 3000) {
     ++tries;
     char when[64];
     std::snprintf(when, sizeof when, "2019-05-14T%02zu:%02zu:00-03:00", 7 + tries % 3, 10 + tries % 50);
@@ -110,19 +112,24 @@ int main(int argc, char** argv) {
                     {"dropoff", {{"lat", lat(rng)}, {"lon", lon(rng)}}},
                     {"earliest_pickup_time", when}};
     auto const r = call(api, router, "POST", "/v1/drt/offers", body.dump());
-    if (r.status != 200) continue;
+    if (r.status != 200) {
+      if (tries == 1) std::fprintf(stderr, "bench_maas: offer answered %d %s\n", r.status, r.body.c_str());
+      continue;
+    }
     auto const j = json::parse(r.body);
     if (!j.value("offered", false)) continue;
     auto const a = [&] {
       as::http_request req;
       req.method = "POST";
       req.target = "/v1/drt/requests/" + j["request_id"].get<std::string>() + "/accept";
-      req.headers = {{"host", "x"}, {"authorization", "Bearer " + j["rider_token"].get<std::string>()},
-                     {"accept", "application/json"}};
+      req.authorization = "Bearer " + j["rider_token"].get<std::string>();
+      req.accept = "application/json";
+      req.headers = {{"host", "x"}, {"authorization", req.authorization}, {"accept", "application/json"}};
       as::endpoint ep{};
       return api.handle(req, router, ep);
     }();
     if (a.status == 200) ++booked;
+    else if (booked == 0) std::fprintf(stderr, "bench_maas: accept answered %d %s\n", a.status, a.body.c_str());
   }
   std::fprintf(stderr, "bench_maas: %zu bookings accepted of %zu offers asked\n", booked, tries);
 
