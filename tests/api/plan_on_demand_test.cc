@@ -14,8 +14,12 @@
 #include "nebuta/api_server/drt_api.h"
 #include "nebuta/api_server/journey_token.h"
 #include "nebuta/api_server/server.h"
+#include "nebuta/api/timetable_source.h"
 #include "nebuta/api_service/service.h"
+#include "nebuta/osm/reader.h"
+#include "nebuta/road/network_model.h"
 #include "nebuta/storage/meta.h"
+#include "shared_data.h"
 
 namespace as = nebuta::api_server;
 using json = nlohmann::json;
@@ -223,4 +227,100 @@ TEST_CASE("plan on demand: without a service the plan is unchanged", "[maas]") {
   auto const asked = with.plan(q + "&on_demand=true");
   CHECK(asked["on_demand_status"] == "unavailable");
   CHECK(asked["journeys"] == plain["journeys"]);
+}
+
+// Porto Alegre, EPTC bus + Trensurb metro, OSM roads: plans between points of the OSM extract's box
+// on Tue 2019-05-14 (UTC-3). Every on-demand journey shown is checked against its own answer: each
+// on-demand leg's promise ends by its train's departure less the buffer (first mile) or starts after
+// its arrival plus the buffer (last mile), and its token names exactly those legs and trains.
+TEST_CASE("plan on demand: Porto Alegre bus + metro on OSM, promises and tokens", "[maas][portoalegre]") {
+  NEBUTA_REQUIRE_DATASET(data, "br-portoalegre-bus-metro-osm");
+  nebuta::test::drt_temp_dir dir{"plan-on-demand-poa"};
+  nebuta::api::timetable_source src;
+  src.feeds = {(data / "gtfs-eptc-bus").string(), (data / "gtfs-trensurb-metro").string()};
+  auto const loaded = nebuta::api::load_timetable(src);
+  nebuta::api_service::service const svc{loaded.tt};
+  auto graph = nebuta::osm::load_road_graph(data / "poa_osm.pbf");
+  // 2019-05-14 00:00 in Porto Alegre (UTC-3, no daylight saving in May).
+  auto const midnight =
+      std::chrono::sys_days{std::chrono::year{2019} / 5 / 14}.time_since_epoch().count() * 86'400LL + 3 * 3600;
+  as::drt_options o;
+  o.db = dir.path / "state.sqlite";
+  o.operator_token = "plan-on-demand-poa-operator";
+  o.reoptimise_every_s = 0;
+  o.timezone = "America/Sao_Paulo";
+  o.clock = [midnight] { return midnight + 6 * 3600; };
+  for (int v = 0; v < 10; ++v) {
+    nebuta::dispatch::shift_pattern sp;
+    sp.vehicle.name = "v" + std::to_string(v);
+    sp.vehicle.depot = {-30.09 + 0.01 * v, -51.20};
+    sp.start = 5 * 3600;
+    sp.end = 23 * 3600;
+    o.shifts.push_back(sp);
+  }
+  nebuta::dispatch::rules rules;
+  rules.service_area = {{{-30.10, -51.26}, {-30.10, -51.14}, {-30.00, -51.14}, {-30.00, -51.26}}};
+  as::drt_service drt{std::make_unique<nebuta::road::road_network_model>(std::move(graph.graph)), rules, std::move(o)};
+  drt.register_shifts();
+  as::http_server server{&svc, &drt, nebuta::test::loopback_config()};
+  server.start();
+  auto const secret = nebuta::storage::meta_value(dir.path / "state.sqlite", "rider_token_secret", "");
+
+  std::size_t shown = 0, legs_checked = 0;
+  // Fixed points spread over the box (south-west to north-east), departing 07:00-08:40.
+  for (int i = 0; i < 12; ++i) {
+    auto const la = -30.095 + 0.008 * i, lo = -51.255 + 0.009 * i;
+    auto const lb = -30.005 - 0.007 * i, lob = -51.145 - 0.008 * (11 - i);
+    char q[200];
+    std::snprintf(q, sizeof q, "/v1/plan?from=%.4f,%.4f&to=%.4f,%.4f&date=2019-05-14&depart=%02d:%02d", la, lo, lb, lob,
+                  7 + i / 6, (i % 6) * 10);
+    auto const r = nebuta::test::http_call(server.port(), "GET", q, "");
+    INFO(q << " -> " << r.status << " " << r.body.substr(0, 400));
+    REQUIRE(r.status == 200);
+    auto const p = json::parse(r.body);
+    CHECK(p["on_demand_status"] == "searched");
+    for (auto const& j : on_demand_journeys(p)) {
+      ++shown;
+      CHECK_FALSE(j["shown_reason"].get<std::string>().empty());
+      CHECK_FALSE(j["shown_reason_text"].get<std::string>().empty());
+      auto const token = as::decode_journey_token(j["journey_token"].get<std::string>(), secret, midnight);
+      REQUIRE(token.has_value());
+      auto const& legs = j["legs"];
+      std::size_t k = 0;
+      for (std::size_t li = 0; li < legs.size(); ++li) {
+        if (legs[li]["mode"] != "on_demand") continue;
+        REQUIRE(k < token->legs.size());
+        auto const& t = token->legs[k++];
+        auto const& m = legs[li]["on_demand"];
+        CHECK(std::to_string(t.request) == m["request_id"].get<std::string>());
+        CHECK(m["latest_dropoff"].get<std::string>() >= m["pickup_window_start"].get<std::string>());
+        if (m["kind"] == "first_mile") {
+          // The next ride of the journey is the connection; drop-off by its departure less 300 s.
+          auto next = li + 1;
+          while (next < legs.size() && legs[next]["mode"] != "ride") ++next;
+          REQUIRE(next < legs.size());
+          CHECK(t.link.k == as::journey_link::kind::before_departure);
+          CHECK(t.link.trip_id == legs[next]["trip_id"]);
+          CHECK(t.link.stop_id == legs[next]["from"]["stop_id"]);
+          CHECK(t.link.scheduled_unix == midnight + legs[next]["from"]["seconds"].get<std::int64_t>());
+          CHECK(m["latest_dropoff"].get<std::string>() <= m["dropoff_by"].get<std::string>());
+          CHECK(m["dropoff_by"] == drt.clock().iso(t.link.scheduled_unix - 300));
+        } else if (m["kind"] == "last_mile") {
+          auto prev = li;
+          while (prev > 0 && legs[prev - 1]["mode"] != "ride") --prev;
+          REQUIRE(prev > 0);
+          auto const& ride = legs[prev - 1];
+          CHECK(t.link.k == as::journey_link::kind::after_arrival);
+          CHECK(t.link.trip_id == ride["trip_id"]);
+          CHECK(t.link.scheduled_unix == midnight + ride["to"]["seconds"].get<std::int64_t>());
+          CHECK(m["pickup_window_start"].get<std::string>() >= drt.clock().iso(t.link.scheduled_unix + 300));
+        }
+        ++legs_checked;
+      }
+      CHECK(k == token->legs.size());
+    }
+  }
+  server.stop();
+  INFO(shown << " on-demand journeys, " << legs_checked << " legs");
+  CHECK(shown > 0U);
 }
