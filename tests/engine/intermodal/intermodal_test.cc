@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <tuple>
 
 #include "mini_feed.h"
 #include "nebuta/intermodal/mixer.h"
@@ -40,6 +41,17 @@ settings test_settings() {
   return s;
 }
 
+// The timetable above, its router, the straight-line model and the catalogue of every served stop.
+struct world {
+  test::mini_feed f{feed()};
+  timetable tt{f.compile(0.0F)};
+  raptor::index idx{tt};
+  raptor::router r{idx};
+  road::straight_line_model model{1.0, 36.0};
+  settings s{test_settings()};
+  stop_catalog catalog{tt, model, {}, {}, s};
+};
+
 // Road seconds between two coordinates at 10 m/s, rounded as a model would.
 seconds_t road_s(latlon a, latlon b) { return static_cast<seconds_t>(std::lround(haversine_m(a, b) / 10.0)); }
 
@@ -48,13 +60,9 @@ std::string stop_id(timetable const& tt, stop_idx s) { return s.valid() ? tt.ext
 }  // namespace
 
 TEST_CASE("intermodal: only way is an on-demand first mile to the train") {
-  auto const f = feed();
-  auto const tt = f.compile(0.0F);
-  raptor::index const idx{tt};
-  raptor::router r{idx};
-  road::straight_line_model const model{1.0, 36.0};
-  auto const s = test_settings();
-  stop_catalog const catalog{tt, model, {}, {}, s};
+  world w;
+  auto const& [tt, model, s, catalog] = std::tie(w.tt, w.model, w.s, w.catalog);
+  auto& r = w.r;
   CHECK(catalog.size() == 3U);
 
   // Origin 5.5 km south of B0, 11.1 km south of STA (nothing within walking distance), destination at CITY.
@@ -103,13 +111,9 @@ TEST_CASE("intermodal: only way is an on-demand first mile to the train") {
 }
 
 TEST_CASE("intermodal: on-demand no better than the bus is not shown") {
-  auto const f = feed();
-  auto const tt = f.compile(0.0F);
-  raptor::index const idx{tt};
-  raptor::router r{idx};
-  road::straight_line_model const model{1.0, 36.0};
-  auto const s = test_settings();
-  stop_catalog const catalog{tt, model, {}, {}, s};
+  world w;
+  auto const& [tt, model, s, catalog] = std::tie(w.tt, w.model, w.s, w.catalog);
+  auto& r = w.r;
   latlon const origin{34.95, 139.0};  // at B0: the bus at 08:00 meets the train
   latlon const dest{35.30, 139.0};
   query q{origin, dest, day, hm(7, 0), false, {}};
@@ -127,13 +131,9 @@ TEST_CASE("intermodal: on-demand no better than the bus is not shown") {
 }
 
 TEST_CASE("intermodal: arrive-by with an on-demand last mile") {
-  auto const f = feed();
-  auto const tt = f.compile(0.0F);
-  raptor::index const idx{tt};
-  raptor::router r{idx};
-  road::straight_line_model const model{1.0, 36.0};
-  auto const s = test_settings();
-  stop_catalog const catalog{tt, model, {}, {}, s};
+  world w;
+  auto const& [tt, model, s, catalog] = std::tie(w.tt, w.model, w.s, w.catalog);
+  auto& r = w.r;
   latlon const origin{35.00, 139.0};  // at STA
   latlon const dest{35.35, 139.0};    // 5.6 km past CITY
   query q{origin, dest, day, hm(10, 0), true, {}};
@@ -200,14 +200,11 @@ TEST_CASE("intermodal: candidates nearest by road, at most the configured number
 }
 
 TEST_CASE("intermodal: door to door is a candidate") {
-  auto const f = feed();
-  auto const tt = f.compile(0.0F);
-  raptor::index const idx{tt};
-  raptor::router r{idx};
-  road::straight_line_model const model{1.0, 36.0};
-  auto s = test_settings();
+  world w;
+  auto const& [tt, model, catalog] = std::tie(w.tt, w.model, w.catalog);
+  auto& r = w.r;
+  auto s = w.s;
   s.door_to_door = true;
-  stop_catalog const catalog{tt, model, {}, {}, s};
   latlon const a{34.90, 139.0}, b{34.93, 139.02};
   search_scratch scratch;
   std::vector<od_journey> out;
