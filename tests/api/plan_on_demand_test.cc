@@ -16,6 +16,7 @@
 #include "nebuta/api_server/server.h"
 #include "nebuta/api/timetable_source.h"
 #include "nebuta/api_service/service.h"
+#include "nebuta/drt_config/config.h"
 #include "nebuta/osm/reader.h"
 #include "nebuta/road/network_model.h"
 #include "nebuta/storage/meta.h"
@@ -323,4 +324,32 @@ TEST_CASE("plan on demand: Porto Alegre bus + metro on OSM, promises and tokens"
   server.stop();
   INFO(shown << " on-demand journeys, " << legs_checked << " legs");
   CHECK(shown > 0U);
+}
+
+TEST_CASE("plan on demand: the rules' intermodal object", "[maas][config]") {
+  nebuta::intermodal::settings s;
+  auto const j = json::parse(R"({"max_wait_s": 900, "intermodal": {"max_stops_per_side": 4, "expected_wait_s": 420,
+      "transfer_buffer_s": 240, "min_time_saving_s": 900, "long_walk_m": 800, "min_rides_saved": 0,
+      "door_to_door": false, "max_offers": 2, "enabled": true}})");
+  auto const rules = nebuta::drt_config::parse_rules(j, ".", "rules.json", nullptr, &s);
+  CHECK(rules.max_wait == 900);
+  CHECK(s.max_stops_per_side == 4U);
+  CHECK(s.expected_wait_s == 420);
+  CHECK(s.transfer_buffer_s == 240);
+  CHECK(s.mixer.min_time_saving_s == 900);
+  CHECK(s.mixer.long_walk_m == 800.0);
+  CHECK(s.mixer.min_rides_saved == 0U);
+  CHECK_FALSE(s.door_to_door);
+  CHECK(s.max_offers == 2U);
+  CHECK(s.hub_min_routes == 3U);  // untouched default
+  auto const fails = [](char const* text, char const* says) {
+    nebuta::intermodal::settings x;
+    CHECK_THROWS_WITH(nebuta::drt_config::parse_rules(json::parse(text), ".", "rules.json", nullptr, &x),
+                      Catch::Contains(says));
+  };
+  fails(R"({"intermodal": {"max_offer": 2}})", "rules.json: intermodal.max_offer: unknown key");
+  fails(R"({"intermodal": {"max_offers": 2.5}})", "intermodal.max_offers: must be a whole number");
+  fails(R"({"intermodal": {"expected_wait_s": -1}})", "intermodal.expected_wait_s: must not be negative");
+  fails(R"({"intermodal": {"door_to_door": 1}})", "intermodal.door_to_door: must be true or false");
+  fails(R"({"intermodal": []})", "intermodal: must be an object");
 }
