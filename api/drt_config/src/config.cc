@@ -30,7 +30,8 @@ constexpr seconds_t max_config_seconds = 366 * seconds_per_day;
 
 constexpr char const* known_rule_keys =
     "max_wait_s, ride_factor, ride_offset_s, dwell_s, offer_ttl_s, no_show_wait_s, promise_slack_s, "
-    "max_booking_ahead_s, max_passengers, passenger_weight, max_walk_m, service_area, meeting_points, holidays";
+    "max_booking_ahead_s, max_passengers, passenger_weight, max_walk_m, service_area, meeting_points, holidays, "
+    "intermodal";
 
 [[noreturn]] void raise_config_error(std::string const& message) { throw config_error{message}; }
 
@@ -197,10 +198,52 @@ holiday_list parse_holidays(json const& v, std::filesystem::path const& base_dir
   return out;
 }
 
+// The "intermodal" object: settings of on-demand legs inside /v1/plan (docs/maas.md).
+intermodal::settings parse_intermodal(json const& v, where const& w) {
+  if (!v.is_object()) w.fail("must be an object");
+  intermodal::settings s;
+  auto const whole = [](json const& x, where const& at, double lo, double hi) {
+    auto const d = finite_number(x, at);
+    if (d != std::floor(d) || d < lo || d > hi)
+      at.fail("must be a whole number from " + number_text(lo) + " to " + number_text(hi));
+    return static_cast<unsigned>(d);
+  };
+  auto const boolean = [](json const& x, where const& at) {
+    if (!x.is_boolean()) at.fail("must be true or false");
+    return x.get<bool>();
+  };
+  for (auto const& [key, value] : v.items()) {
+    auto const k = w.key(key);
+    auto& m = s.mixer;
+    if (key == "enabled") s.enabled = boolean(value, k);
+    else if (key == "max_stops_per_side") s.max_stops_per_side = whole(value, k, 0, 64);
+    else if (key == "search_radius_m") s.search_radius_m = at_least(value, k, 0.0, "(a distance)");
+    else if (key == "max_road_s") s.max_road_s = seconds_value(value, k);
+    else if (key == "expected_wait_s") s.expected_wait_s = seconds_value(value, k);
+    else if (key == "transfer_buffer_s") s.transfer_buffer_s = seconds_value(value, k);
+    else if (key == "hub_min_routes") s.hub_min_routes = whole(value, k, 1, 1'000'000);
+    else if (key == "door_to_door") s.door_to_door = boolean(value, k);
+    else if (key == "max_door_to_door_s") s.max_door_to_door_s = seconds_value(value, k);
+    else if (key == "max_offers") s.max_offers = whole(value, k, 0, 10);
+    else if (key == "show_only_way") m.show_only_way = boolean(value, k);
+    else if (key == "min_time_saving_s") m.min_time_saving_s = seconds_value(value, k);
+    else if (key == "min_rides_saved") m.min_rides_saved = whole(value, k, 0, 32);
+    else if (key == "legs_slack_s") m.legs_slack_s = seconds_value(value, k);
+    else if (key == "long_walk_m") m.long_walk_m = at_least(value, k, 0.0, "(a distance)");
+    else if (key == "walk_slack_s") m.walk_slack_s = seconds_value(value, k);
+    else
+      k.fail("unknown key; known keys are enabled, max_stops_per_side, search_radius_m, max_road_s, "
+             "expected_wait_s, transfer_buffer_s, hub_min_routes, door_to_door, max_door_to_door_s, max_offers, "
+             "show_only_way, min_time_saving_s, min_rides_saved, legs_slack_s, long_walk_m, walk_slack_s");
+  }
+  return s;
+}
+
 }  // namespace
 
 dispatch::rules parse_rules(nlohmann::json const& j, std::filesystem::path const& base_dir,
-                            std::string const& source_name, holiday_list* holidays) {
+                            std::string const& source_name, holiday_list* holidays,
+                            intermodal::settings* intermodal) {
   auto const top = top_of(source_name);
   if (!j.is_object()) top.fail("rules must be a JSON object");
   dispatch::rules r;
@@ -235,6 +278,9 @@ dispatch::rules parse_rules(nlohmann::json const& j, std::filesystem::path const
     } else if (key == "holidays") {
       auto list = parse_holidays(value, base_dir, w);
       if (holidays != nullptr) *holidays = std::move(list);
+    } else if (key == "intermodal") {
+      auto const settings = parse_intermodal(value, w);
+      if (intermodal != nullptr) *intermodal = settings;
     } else {
       w.fail(std::string{"unknown key; known keys are "} + known_rule_keys);
     }
@@ -242,8 +288,9 @@ dispatch::rules parse_rules(nlohmann::json const& j, std::filesystem::path const
   return r;
 }
 
-dispatch::rules load_rules(std::filesystem::path const& file, holiday_list* holidays) {
-  return parse_rules(read_json_file(file), file.parent_path(), file.string(), holidays);
+dispatch::rules load_rules(std::filesystem::path const& file, holiday_list* holidays,
+                           intermodal::settings* intermodal) {
+  return parse_rules(read_json_file(file), file.parent_path(), file.string(), holidays, intermodal);
 }
 
 nlohmann::json rules_to_json(dispatch::rules const& r) {

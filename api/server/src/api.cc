@@ -128,7 +128,7 @@ http_response api::handle_with(http_request const& req, raptor::router* router_p
       if (auto const* r = find_route(realtime_routes(), c)) return dispatch(*r, ra, c);
     }
     if (svc_ != nullptr && router_ptr != nullptr) {
-      planner p{*svc_, *router_ptr, std::move(realtime_state)};
+      planner p{*svc_, *router_ptr, std::move(realtime_state), drt_};
       if (auto const* r = find_route(planner_routes(), c)) return dispatch(*r, p, c);
     }
     if (drt_ != nullptr) return drt_->route_call(c);

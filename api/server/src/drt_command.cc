@@ -97,7 +97,7 @@ std::unique_ptr<drt_service> make_drt_service(drt_cli_options const& o, drt_time
   opt.stop_at = std::move(tt.stop_at);
 
   drt_config::holiday_list holidays;
-  auto const rules = o.rules.empty() ? dispatch::rules{} : drt_config::load_rules(o.rules, &holidays);
+  auto const rules = o.rules.empty() ? dispatch::rules{} : drt_config::load_rules(o.rules, &holidays, &opt.intermodal);
   for (auto const& e : holidays.errors) std::fprintf(stderr, "%s: %s\n", log, e.c_str());
   opt.holidays = dispatch::holiday_calendar{std::move(holidays.days)};
   if (!o.fleet.empty()) {

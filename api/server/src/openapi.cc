@@ -226,6 +226,9 @@ std::string make_openapi_json() {
       query_param("sort", "string", "departure (default) or fare: cheapest known fare first (docs/fares.md)"),
       query_param("max_fare", "number", "drop journeys whose known fare is above this, in the currency's main unit"),
       query_param("realtime", "boolean", "plan with the server's realtime state (default true; false: the timetable)"),
+      query_param("on_demand", "boolean",
+                  "also journeys with on-demand legs and real offers (docs/maas.md; default true when the server runs "
+                  "an on-demand service, else false)"),
   });
   json paths;
   paths["/v1/plan"]["get"] = operation("Journeys (earliest arrival, arrive-by, range)", "PlanResponse", plan_params);

@@ -1,6 +1,7 @@
 // The journey planner's resources: one handler each, and their route table.
 #include <array>
 
+#include "plan_on_demand.h"
 #include "routes.h"
 
 namespace nebuta::api_server {
@@ -26,7 +27,8 @@ http_response plan_get(planner& p, call& c) {
   pr.set_sort(c.param_or_empty("sort"));  // fares (docs/fares.md)
   if (auto v = c.param_double("max_fare")) pr.set_max_fare(*v);
   if (c.param("realtime") != nullptr) pr.set_realtime(c.param_bool("realtime"));  // docs/realtime.md
-  return message_response(p.svc.plan(pr, c.chain, p.router, p.realtime), c.fmt);
+  if (c.param("on_demand") != nullptr) pr.set_on_demand(c.param_bool("on_demand"));  // docs/maas.md
+  return message_response(plan_answer(p, pr, c.chain), c.fmt);
 }
 
 // POST /v1/plan with a PlanRequest
@@ -34,7 +36,7 @@ http_response plan_post(planner& p, call& c) {
   v1::PlanRequest pr;
   c.parse_body(pr);
   if (!pr.lang().empty()) c.chain = api_service::make_lang_chain(pr.lang(), c.req.accept_language);
-  return message_response(p.svc.plan(pr, c.chain, p.router, p.realtime), c.fmt);
+  return message_response(plan_answer(p, pr, c.chain), c.fmt);
 }
 
 // GET /v1/stops?q=&limit=&date= (docs/search.md)
@@ -91,7 +93,7 @@ http_response feeds(planner& p, call& c) { return message_response(p.svc.feeds(c
 constexpr std::array<route<planner>, 12> table{{
     {"/v1/plan", "GET",
      "from to date depart arrive window wheelchair max_legs walk_radius walk_speed transfer_slack gtfs_literal sort "
-     "max_fare realtime",
+     "max_fare realtime on_demand",
      endpoint::plan, plan_get, true},
     {"/v1/plan", "POST", "", endpoint::plan, plan_post, true},
     {"/v1/stops", "GET", "q limit date", endpoint::stops_search, stop_search},

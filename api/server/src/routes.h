@@ -36,6 +36,7 @@ struct planner {
   raptor::router& router;
   // The realtime state of this request, taken once (null: no realtime sources, the schedule).
   std::shared_ptr<rt::state const> realtime;
+  drt_service* drt{nullptr};  // on-demand legs in plans (plan_on_demand.h); nullptr: none
 };
 std::span<route<planner> const> planner_routes();
 

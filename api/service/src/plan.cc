@@ -348,6 +348,11 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
         ml.set_distance_m(static_cast<std::int32_t>(std::lround(leg.distance_m)));
         continue;
       }
+      if (leg.kind == raptor::leg_kind::access) {  // an on-demand leg (docs/maas.md fills Leg.on_demand)
+        ml.set_mode("on_demand");
+        ml.set_distance_m(static_cast<std::int32_t>(std::lround(leg.distance_m)));
+        continue;
+      }
       ml.set_mode("ride");
       if (li > 0) ml.set_wait_s(leg.start - j.legs[li - 1].end);
       ml.set_realtime(leg.realtime);

@@ -17,7 +17,11 @@
 //                   feed with location_type 0 or empty becomes a meeting point), or a string path of
 //                   a GeoJSON file of Points;
 //   holidays:       the service's holidays (for the fleet's `days`): a holiday list file or GTFS
-//                   feed path, {"gtfs": path}, an array of "YYYY-MM-DD", or null (calendar.h).
+//                   feed path, {"gtfs": path}, an array of "YYYY-MM-DD", or null (calendar.h);
+//   intermodal:     on-demand legs inside /v1/plan and the rule that shows them (docs/maas.md):
+//                   an object of intermodal::settings' fields (enabled, max_stops_per_side, ...,
+//                   and the mixer's show_only_way, min_time_saving_s, ...), read into
+//                   `intermodal` when given (checked either way).
 // Times are whole seconds, 0 to 366 days; ride_factor >= 1; passenger_weight, max_walk_m >= 0;
 // max_passengers 1..65535; numbers finite; an unknown key is an error. GeoJSON rings must be
 // closed (stored without the closing position); null service_area / meeting_points = none.
@@ -41,6 +45,7 @@
 
 #include "nebuta/dispatch/fleet_calendar.h"
 #include "nebuta/dispatch/types.h"
+#include "nebuta/intermodal/settings.h"
 
 namespace nebuta::drt_config {
 
@@ -53,8 +58,10 @@ struct config_error : std::runtime_error {
 // The "holidays" key is read into `holidays` when given (and checked either way).
 struct holiday_list;
 dispatch::rules parse_rules(nlohmann::json const& j, std::filesystem::path const& base_dir,
-                            std::string const& source_name, holiday_list* holidays = nullptr);
-dispatch::rules load_rules(std::filesystem::path const& file, holiday_list* holidays = nullptr);
+                            std::string const& source_name, holiday_list* holidays = nullptr,
+                            intermodal::settings* intermodal = nullptr);
+dispatch::rules load_rules(std::filesystem::path const& file, holiday_list* holidays = nullptr,
+                           intermodal::settings* intermodal = nullptr);
 nlohmann::json rules_to_json(dispatch::rules const& r);
 
 struct fleet {

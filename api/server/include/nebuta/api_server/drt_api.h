@@ -34,6 +34,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -44,7 +45,13 @@
 #include "nebuta/core/time_zone.h"
 #include "nebuta/dispatch/fleet_calendar.h"
 #include "nebuta/dispatch/types.h"
+#include "nebuta/intermodal/settings.h"
 #include "nebuta/road/travel_model.h"
+#include "nebuta/timetable/timetable.h"
+
+namespace nebuta::intermodal {
+class stop_catalog;
+}
 
 namespace nebuta::api_server {
 
@@ -129,6 +136,21 @@ struct drt_options {
     std::string agency_name{"Nebuta on-demand"}, agency_url{"https://example.org/"}, agency_lang;
     std::string phone, info_url, booking_url, message;  // of the booking rule
   } publish;
+  // On-demand legs inside /v1/plan (the rules' "intermodal" object, docs/maas.md).
+  intermodal::settings intermodal{};
+};
+
+// One on-demand leg of a planned journey the planner asks an offer for (docs/maas.md).
+struct on_demand_ask {
+  latlon pickup{}, dropoff{};
+  // The rider is ready (first mile: the time asked; last mile: the train's arrival + buffer). With
+  // a latest_dropoff and pickup_late, the pickup asked for is the later of this and what the
+  // dispatcher's promise needs to end by latest_dropoff (plan_on_demand_drt.cc): a first mile
+  // leaves no earlier than the train needs; a last mile (pickup_late false) from the train.
+  dispatch::instant earliest_pickup{0};
+  bool pickup_late{true};
+  dispatch::instant latest_dropoff{dispatch::no_time};  // the connection's hard limit, or none
+  std::uint16_t passengers{1}, wheelchair_users{0};
 };
 
 struct drt_state;  // drt_state.h
@@ -179,8 +201,22 @@ class drt_service {
   // secret as rider tokens: what /v1/plan hands out and POST /v1/journeys takes back.
   std::string journey_token(journey_offer const& j) const;
 
+  // The MaaS planner's side (/v1/plan with on_demand, plan_on_demand_drt.cc, docs/maas.md).
+  intermodal::settings const& intermodal_settings() const;
+  road::travel_model const& travel_model() const;  // thread-safe, like every travel model's const calls
+  // The stops on-demand legs may serve in `tt` (built on first use, then shared read-only).
+  std::shared_ptr<intermodal::stop_catalog const> stop_catalog(timetable const& tt) const;
+  // An offer for one on-demand leg of a planned journey, journaled like POST /v1/drt/offers. The
+  // caller drops it when its promised drop-off is later than ask.latest_dropoff.
+  dispatch::offer_result on_demand_offer(on_demand_ask const& ask);
+  // A copy: the vehicle table may grow once the lock is released.
+  std::string vehicle_name(dispatch::vehicle_idx v) const;
+
  private:
   std::unique_ptr<drt_state> state_;
+  mutable std::mutex catalog_mutex_;
+  mutable std::shared_ptr<intermodal::stop_catalog const> catalog_;
+  mutable timetable const* catalog_tt_{nullptr};
 };
 
 }  // namespace nebuta::api_server
