@@ -33,7 +33,7 @@ std::string read_to_end(int fd) {
 
 }  // namespace
 
-TEST_CASE("readyz is 200 while serving and 503 draining; the drain refuses, answers, closes and is bounded",
+TEST_CASE("readyz is 200 while serving and 503 draining, the drain refuses, answers, closes and is bounded",
           "[http][drain]") {
   nebuta::test::test_server s{NEBUTA_SOURCE_DIR "/data/sample", 2};
   // A server of its own on the same service, with a header deadline far beyond the drain's bound.

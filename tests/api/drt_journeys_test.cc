@@ -104,7 +104,7 @@ double drive_s(double lat1, double lon1, double lat2, double lon2) {
 
 }  // namespace
 
-TEST_CASE("journeys: booked all at once with one rider token; read, cancelled, kept across a restart", "[journeys]") {
+TEST_CASE("journeys: booked all at once with one rider token, read, cancelled, kept across a restart", "[journeys]") {
   fixture f;
   f.add_vehicle("v1");
   f.add_vehicle("v2");
@@ -179,7 +179,7 @@ TEST_CASE("journeys: booked all at once with one rider token; read, cancelled, k
   CHECK(f.call_json("POST", "/v1/journeys/0/cancel", {}, bearer(token), 409)["code"] == "wrong_state");
 }
 
-TEST_CASE("journeys: tampered, expired or foreign tokens are refused; an infeasible leg books nothing", "[journeys]") {
+TEST_CASE("journeys: tampered, expired or foreign tokens are refused, an infeasible leg books nothing", "[journeys]") {
   fixture f;
   f.add_vehicle("v1");
   auto const t0 = f.now.load();
@@ -222,7 +222,7 @@ TEST_CASE("journeys: tampered, expired or foreign tokens are refused; an infeasi
   CHECK(refused(json{{"token", good}}.dump()) == "invalid_journey_token");
 }
 
-TEST_CASE("journeys: a late train moves the last-mile pickup; too late, the journey is at risk", "[journeys]") {
+TEST_CASE("journeys: a late train moves the last-mile pickup, too late, the journey is at risk", "[journeys]") {
   fixture f;
   f.add_vehicle("v1");
   auto const t0 = f.now.load();

@@ -388,7 +388,7 @@ TEST_CASE("simulate --target: the suggested fleet is the smallest in sweep.csv m
   }
 }
 
-TEST_CASE("report --report-lang ja: every KPI label in Japanese; the map's layers carry their numbers", "[simulate][report]") {
+TEST_CASE("report --report-lang ja: every KPI label in Japanese, the map's layers carry their numbers", "[simulate][report]") {
   temp_dir dir{"ja"};
   write_two_trip_feed(dir.path / "feed");
   auto sc = small_day();

@@ -760,7 +760,7 @@ TEST_CASE("storage: a 90-day journal compacted along the way replays like the un
                       << contents.commands.size() << " after the snapshot");
 }
 
-TEST_CASE("storage: journal format 3 keeps journeys, moves and drop-off limits; a format 2 database opens") {
+TEST_CASE("storage: journal format 3 keeps journeys, moves and drop-off limits, a format 2 database opens") {
   using namespace nebuta::dispatch;
   accept_journey_cmd j{100, {{request_idx{3}, {connection::kind::before_departure, "trip \xe6\x97\xa5", "S1", 5000, 240}},
                              {request_idx{4}, {connection::kind::after_arrival, std::string{"\xff\x01", 2}, "", 6000, 0}}}};

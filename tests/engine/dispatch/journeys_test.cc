@@ -138,7 +138,7 @@ TEST_CASE("a journey's connection tightens the promise: drop-off by the departur
   CHECK(d.accept_journey(t8 + 21, {{o2.request, gone}}).status == command_status::no_longer_feasible);
 }
 
-TEST_CASE("a late train moves a last-mile pickup; when it cannot, the leg says so and nothing else breaks") {
+TEST_CASE("a late train moves a last-mile pickup, when it cannot, the leg says so and nothing else breaks") {
   rules r;
   recorder rec;
   dispatcher d{model, r};
