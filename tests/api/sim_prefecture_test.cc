@@ -420,6 +420,14 @@ TEST_CASE("report --report-lang ja: every KPI label in Japanese, the map's layer
   CHECK(rows >= 25);  // the 17 of every run, money, the bus and the transit alternative
   CHECK_THAT(table, Catch::Contains("1人当たり公的負担額") && Catch::Contains("収支率") && Catch::Contains("円"));
   CHECK_THAT(html, Catch::Contains("<section id=\"summary\" data-lang=\"ja\">"));
+  // The rest of the page too: captions, axes, legends, the rules and fleet tables, the note.
+  for (auto const* english : {"Bins include their lower edge", "hour of the earliest pickup time", "time of day",
+                              "in service", "passengers carried", "wheelchair spaces", "Times are hours after midnight",
+                              "Number of vehicles busy", "wait (minutes)", "ride time / direct time", "<th>rule</th>"}) {
+    INFO(english);
+    CHECK(html.find(english) == std::string::npos);
+  }
+  CHECK_THAT(html, Catch::Contains("各階級は下限を含みます") && Catch::Contains("輸送人員") && Catch::Contains("時刻"));
   // The map: the two routes of the feed, its stations, the unserved origins with their count.
   auto const k = json::parse(read_file(dir.path / "out" / "kpis.json"));
   auto const unserved = k["requests"].get<int>() - k["served"].get<int>();

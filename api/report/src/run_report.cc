@@ -152,15 +152,16 @@ run_data read_run(std::filesystem::path const& dir) {
   return run;
 }
 
-std::string rules_table(run_data const& run) {
-  if (!run.rules.is_object()) return "<p class=\"note\">The scenario has no rules object.</p>\n";
-  std::string s = "<table id=\"rules\">\n<tr><th>rule</th><th>value</th></tr>\n";
+std::string rules_table(run_data const& run, words const& w) {
+  if (!run.rules.is_object()) return "<p class=\"note\">" + escape(w("The scenario has no rules object.")) + "</p>\n";
+  std::string s = "<table id=\"rules\">\n<tr><th>" + escape(w("rule")) + "</th><th>" + escape(w("value")) + "</th></tr>\n";
   for (auto const& [key, value] : run.rules.items()) {
     std::string text;
     if (key == "service_area") {
-      text = value.is_null() ? "none" : std::to_string(run.service_area_rings.size()) + " ring(s), shown on the map";
+      text = value.is_null() ? w("none")
+                            : std::to_string(run.service_area_rings.size()) + w(" ring(s), shown on the map");
     } else if (key == "meeting_points") {
-      text = std::to_string(run.meeting_points.size()) + " point(s)";
+      text = std::to_string(run.meeting_points.size()) + w(" point(s)");
     } else if (value.is_number()) {
       text = compact(value.get<double>(), 3);
     } else if (value.is_string()) {
@@ -233,8 +234,8 @@ std::vector<bin> detour_bins(std::vector<request_row> const& requests) {
 }
 
 std::string histogram(std::string_view id, std::string_view title, std::vector<bin> const& bins,
-                      std::string_view x_title, std::string_view colour) {
-  if (bins.empty()) return "<p class=\"note\">No served requests, so no histogram.</p>\n";
+                      std::string_view x_title, std::string_view colour, words const& w) {
+  if (bins.empty()) return "<p class=\"note\">" + escape(w("No served requests, so no histogram.")) + "</p>\n";
   std::size_t max_count = 0;
   for (auto const& b : bins) max_count = std::max(max_count, b.count);
   frame f{.x_min = bins.front().lo, .x_max = bins.back().hi, .y_min = 0, .y_max = 1};
@@ -251,7 +252,7 @@ std::string histogram(std::string_view id, std::string_view title, std::vector<b
     x_ticks.push_back({edge, compact(edge, 3)});
   }
   std::string s = "<figure>\n" + svg_begin(f, title, id);
-  s += axes(f, x_ticks, y_ticks, x_title, "requests");
+  s += axes(f, x_ticks, y_ticks, x_title, w("requests"));
   s += "<g class=\"bars\" fill=\"" + std::string{colour} + "\">\n";
   for (auto const& b : bins) {
     auto const x0 = f.px(b.lo) + 1;
@@ -262,15 +263,16 @@ std::string histogram(std::string_view id, std::string_view title, std::vector<b
          "\" width=\"" + fixed(std::max(x1 - x0, 0.5), 1) + "\" height=\"" + fixed(f.py(0) - y, 1) + "\"><title>" +
          compact(b.lo, 3) + "–" + compact(b.hi, 3) + ": " + std::to_string(b.count) + "</title></rect>\n";
   }
-  s += "</g>\n</svg>\n<figcaption>" + escape(title) + ". Bins include their lower edge.</figcaption>\n</figure>\n";
+  s += "</g>\n</svg>\n<figcaption>" + escape(title) + (w.ja() ? "。" : ". ") + escape(w("Bins include their lower edge.")) +
+       "</figcaption>\n</figure>\n";
   return s;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Requests per hour
 
-std::string requests_per_hour(std::vector<request_row> const& requests) {
-  if (requests.empty()) return "<p class=\"note\">No requests.</p>\n";
+std::string requests_per_hour(std::vector<request_row> const& requests, words const& w) {
+  if (requests.empty()) return "<p class=\"note\">" + escape(w("No requests.")) + "</p>\n";
   std::map<std::int64_t, std::array<std::size_t, n_statuses>> per_hour;
   for (auto const& r : requests) {
     ++per_hour[static_cast<std::int64_t>(std::floor(r.earliest_pickup / 3600))][static_cast<std::size_t>(r.status)];
@@ -293,10 +295,10 @@ std::string requests_per_hour(std::vector<request_row> const& requests) {
   std::vector<tick> x_ticks;
   auto const every = (last - first + 1 + 15) / 16;
   for (auto h = first; h <= last + 1; h += every) x_ticks.push_back({static_cast<double>(h), clock(h * 3600)});
-  std::string s = "<figure>\n" + svg_begin(f, "Requests per hour by status", "per-hour");
-  s += axes(f, x_ticks, y_ticks, "hour of the earliest pickup time", "requests");
+  std::string s = "<figure>\n" + svg_begin(f, w("Requests per hour by status"), "per-hour");
+  s += axes(f, x_ticks, y_ticks, w("hour of the earliest pickup time"), w("requests"));
   for (std::size_t i = 0; i < n_statuses; ++i) {
-    s += legend_swatch(f.left + 8 + 110 * static_cast<double>(i), 16, status_colours[i], status_labels[i]);
+    s += legend_swatch(f.left + 8 + 110 * static_cast<double>(i), 16, status_colours[i], w(status_labels[i]));
   }
   for (auto const& [hour, counts] : per_hour) {
     double stacked = 0;
@@ -310,7 +312,7 @@ std::string requests_per_hour(std::vector<request_row> const& requests) {
            std::string{status_names[i]} + "\" data-count=\"" + std::to_string(counts[i]) + "\" x=\"" + fixed(x0, 1) +
            "\" y=\"" + fixed(y_top, 1) + "\" width=\"" + fixed(x1 - x0, 1) + "\" height=\"" +
            fixed(y_bottom - y_top, 1) + "\" fill=\"" + std::string{status_colours[i]} + "\"><title>" +
-           clock(hour * 3600) + " " + std::string{status_labels[i]} + ": " + std::to_string(counts[i]) +
+           clock(hour * 3600) + " " + w(status_labels[i]) + ": " + std::to_string(counts[i]) +
            "</title></rect>\n";
       stacked += static_cast<double>(counts[i]);
     }
@@ -389,8 +391,13 @@ std::string step_line(frame const& f, step_function const& steps, std::string_vi
   return s + "/>\n";
 }
 
-std::string vehicles_busy(run_data const& run) {
-  if (run.events.empty()) return "<p class=\"note\">No vehicle events.</p>\n";
+constexpr std::string_view busy_caption =
+    "Number of vehicles busy and in service. A vehicle is busy while it carries passengers, and from a depot "
+    "departure, drop-off or no-show whose next event is a pickup (or a no-show) until that event: driving to, or "
+    "waiting at, its next pickup. It is in service from leaving its depot to returning there.";
+
+std::string vehicles_busy(run_data const& run, words const& w) {
+  if (run.events.empty()) return "<p class=\"note\">" + escape(w("No vehicle events.")) + "</p>\n";
   auto const [busy, in_service] = busy_and_in_service(run.events);
   double t_min = run.events.front().time;
   double t_max = t_min;
@@ -413,27 +420,27 @@ std::string vehicles_busy(run_data const& run) {
   std::vector<tick> x_ticks;
   auto const every = (h1 - h0 + 15) / 16;
   for (auto h = h0; h <= h1; h += every) x_ticks.push_back({static_cast<double>(h * 3600), clock(h * 3600)});
-  std::string s = "<figure>\n" + svg_begin(f, "Vehicles busy over the day", "busy");
-  s += axes(f, x_ticks, y_ticks, "time of day", "vehicles");
-  s += legend_swatch(f.left + 8, 16, "#0072b2", "busy", true);
-  s += legend_swatch(f.left + 100, 16, "#777777", "in service", true, "6 3");
+  std::string s = "<figure>\n" + svg_begin(f, w("Vehicles busy over the day"), "busy");
+  s += axes(f, x_ticks, y_ticks, w("time of day"), w("vehicles"));
+  s += legend_swatch(f.left + 8, 16, "#0072b2", w("busy"), true);
+  s += legend_swatch(f.left + 100, 16, "#777777", w("in service"), true, "6 3");
   s += step_line(f, in_service, "in-service", "#777777", "6 3");
   s += step_line(f, busy, "busy-line", "#0072b2", "");
-  s += "</svg>\n<figcaption>Number of vehicles busy and in service. A vehicle is busy while it carries "
-       "passengers, and from a depot departure, drop-off or no-show whose next event is a pickup (or a "
-       "no-show) until that event: driving to, or waiting at, its next pickup. It is in service from leaving "
-       "its depot to returning there.</figcaption>\n</figure>\n";
+  s += "</svg>\n<figcaption>" + escape(w(busy_caption)) + "</figcaption>\n</figure>\n";
   return s;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Fleet table
 
-std::string fleet_table(std::vector<vehicle_row> const& vehicles) {
-  if (vehicles.empty()) return "<p class=\"note\">No vehicles.</p>\n";
-  std::string s =
-      "<table id=\"fleet\">\n<tr><th>vehicle</th><th>seats</th><th>wheelchair spaces</th><th>km driven</th>"
-      "<th>km empty</th><th>hours in service</th><th>passengers carried</th></tr>\n";
+std::string fleet_table(std::vector<vehicle_row> const& vehicles, words const& w) {
+  if (vehicles.empty()) return "<p class=\"note\">" + escape(w("No vehicles.")) + "</p>\n";
+  std::string s = "<table id=\"fleet\">\n<tr>";
+  for (auto const* h : {"vehicle", "seats", "wheelchair spaces", "km driven", "km empty", "hours in service",
+                        "passengers carried"}) {
+    s += "<th>" + escape(w(h)) + "</th>";
+  }
+  s += "</tr>\n";
   for (auto const& v : vehicles) {
     s += "<tr><td>" + escape(v.id) + "</td><td class=\"num\">" + compact(v.seats, 0) + "</td><td class=\"num\">" +
          compact(v.wheelchair_spaces, 0) + "</td><td class=\"num\">" + fixed(v.km_driven, 1) +
@@ -478,19 +485,24 @@ void write_run_report(std::filesystem::path const& run_dir, options const& opt) 
   std::string html = page_begin(title, w.lang());
   html += "<h1>" + escape(title) + "</h1>\n";
   html += summary_section(run, extras, w);
-  html += "<p class=\"note\">" + std::to_string(run.requests.size()) + " requests, " +
-          std::to_string(run.vehicles.size()) + " vehicles, " + std::to_string(run.events.size()) +
-          " vehicle events. Times are hours after midnight of the first simulated day.</p>\n";
+  auto const n_req = std::to_string(run.requests.size()), n_veh = std::to_string(run.vehicles.size()),
+             n_ev = std::to_string(run.events.size());
+  html += "<p class=\"note\">" +
+          (w.ja() ? "依頼 " + n_req + " 件、車両 " + n_veh + " 台、車両の記録 " + n_ev + " 件。時刻は最初の模擬日の0時からの時間です。"
+                  : n_req + " requests, " + n_veh + " vehicles, " + n_ev +
+                        " vehicle events. Times are hours after midnight of the first simulated day.") +
+          "</p>\n";
   html += "<h2>" + escape(w("Key performance indicators")) + "</h2>\n" + kpi_table(run, (run_dir / "kpis.json").string(), w);
-  html += "<h2>" + escape(w("Rules")) + "</h2>\n" + rules_table(run);
+  html += "<h2>" + escape(w("Rules")) + "</h2>\n" + rules_table(run, w);
   html += "<h2>" + escape(w("Waiting time")) + "</h2>\n" +
-          histogram("wait-histogram", w("Wait of served requests"), wait_bins(run.requests), "wait (minutes)", "#0072b2");
+          histogram("wait-histogram", w("Wait of served requests"), wait_bins(run.requests), w("wait (minutes)"),
+                    "#0072b2", w);
   html += "<h2>" + escape(w("Detour")) + "</h2>\n" + histogram("detour-histogram", w("Detour factor of served requests"),
-                                          detour_bins(run.requests), "ride time / direct time", "#009e73");
-  html += "<h2>" + escape(w("Requests per hour")) + "</h2>\n" + requests_per_hour(run.requests);
-  html += "<h2>" + escape(w("Vehicles busy over the day")) + "</h2>\n" + vehicles_busy(run);
+                                          detour_bins(run.requests), w("ride time / direct time"), "#009e73", w);
+  html += "<h2>" + escape(w("Requests per hour")) + "</h2>\n" + requests_per_hour(run.requests, w);
+  html += "<h2>" + escape(w("Vehicles busy over the day")) + "</h2>\n" + vehicles_busy(run, w);
   html += "<h2>" + escape(w("Map")) + "</h2>\n" + map_figure(run, extras, w);
-  html += "<h2>" + escape(w("Fleet")) + "</h2>\n" + fleet_table(run.vehicles);
+  html += "<h2>" + escape(w("Fleet")) + "</h2>\n" + fleet_table(run.vehicles, w);
   html += page_end();
   write_text(run_dir / "report.html", html);
 }
