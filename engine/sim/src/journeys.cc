@@ -151,11 +151,19 @@ struct journey_sim::impl {
     return !out.empty();
   }
 
-  // The transit-only journey from `from` at `t` (after a missed connection or vehicle).
-  std::optional<seconds_t> replan(latlon from, latlon to, instant t) {
-    auto const alt = plan_transit(router, from, to, static_cast<seconds_t>(t), o.transit, replan_js);
-    if (!alt.found || !alt.same_day) return std::nullopt;
-    return alt.arrival;
+  // Journey k cannot go on as booked (a missed train or vehicle): its legs still to come are
+  // cancelled, and the rider goes on by transit only from `from` at `now`, if any journey exists.
+  void give_up(std::size_t k, latlon from, dispatch::dispatcher& d, instant now, result& res, journey_hooks const& h) {
+    auto& jr = res.journeys[k];
+    if (jr.last_leg >= 0) {
+      if (d.cancel_journey(now, booked[k], dispatch::cancelled_by::rider) != dispatch::command_status::ok)
+        throw std::logic_error{"simulation: the dispatcher refused to cancel a journey"};
+      h.after_command("cancel_journey");
+      h.sync_vehicles();
+    }
+    jr.replanned = true;
+    auto const alt = plan_transit(router, from, jr.request.destination, static_cast<seconds_t>(now), o.transit, replan_js);
+    if (alt.found && alt.same_day) jr.arrival = alt.arrival;
   }
 };
 
@@ -323,14 +331,7 @@ void journey_sim::dropped_off(std::uint32_t r, dispatch::dispatcher& d, instant 
   }
   // Too late for the train: the rest of the journey is cancelled; on by transit from the stop.
   jr.connection = connection_outcome::missed;
-  if (jr.last_leg >= 0) {
-    if (d.cancel_journey(now, p.booked[k], dispatch::cancelled_by::rider) != dispatch::command_status::ok)
-      throw std::logic_error{"simulation: the dispatcher refused to cancel a journey"};
-    h.after_command("cancel_journey");
-    h.sync_vehicles();
-  }
-  jr.replanned = true;
-  jr.arrival = p.replan(res.requests[r].request.destination, jr.request.destination, now);
+  p.give_up(k, res.requests[r].request.destination, d, now, res, h);
 }
 
 void journey_sim::no_show(std::uint32_t r, dispatch::dispatcher& d, instant now, result& res, journey_hooks const& h) {
@@ -340,14 +341,7 @@ void journey_sim::no_show(std::uint32_t r, dispatch::dispatcher& d, instant now,
   auto& jr = res.journeys[k];
   if (static_cast<std::int32_t>(r) == jr.last_leg) return;  // off the train but missed the vehicle: stranded
   if (static_cast<std::int32_t>(r) == jr.first_leg) jr.connection = connection_outcome::no_show;
-  if (jr.last_leg >= 0) {
-    if (d.cancel_journey(now, p.booked[k], dispatch::cancelled_by::rider) != dispatch::command_status::ok)
-      throw std::logic_error{"simulation: the dispatcher refused to cancel a journey"};
-    h.after_command("cancel_journey");
-    h.sync_vehicles();
-  }
-  jr.replanned = true;
-  jr.arrival = p.replan(jr.request.origin, jr.request.destination, now);
+  p.give_up(k, jr.request.origin, d, now, res, h);
 }
 
 void journey_sim::finish(result& res) const {

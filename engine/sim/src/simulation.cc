@@ -113,23 +113,18 @@ class runner {
     }
     std::stable_sort(all.begin(), all.end(),
                      [](trip_request const& a, trip_request const& b) { return a.requested_at < b.requested_at; });
-    if (js_) {
-      res_.journeys.reserve(all.size());
-      for (auto& q : all) {
-        q.earliest_pickup = std::max(q.earliest_pickup, q.requested_at);
-        journey_record rec;
-        rec.request = std::move(q);
-        res_.journeys.push_back(std::move(rec));
+    auto const take = [&all](auto& records) {  // journeys, or rides
+      records.resize(all.size());
+      for (std::size_t i = 0; i < all.size(); ++i) {
+        all[i].earliest_pickup = std::max(all[i].earliest_pickup, all[i].requested_at);
+        records[i].request = std::move(all[i]);
       }
+    };
+    if (js_) {
+      take(res_.journeys);
       return;
     }
-    res_.requests.reserve(all.size());
-    for (auto& q : all) {
-      q.earliest_pickup = std::max(q.earliest_pickup, q.requested_at);
-      request_record rec;
-      rec.request = std::move(q);
-      res_.requests.push_back(std::move(rec));
-    }
+    take(res_.requests);
     auto const n = res_.requests.size();
     ready_at_.assign(n, no_time);
     accepts_.resize(n);
