@@ -76,18 +76,19 @@ long gtfs_time(std::string const& s) {
 }
 
 struct departures {
-  // (trip_id, stop_id) -> departure seconds, from the feeds' stop_times.txt rows that have one.
-  std::map<std::pair<std::string, std::string>, long> at;
+  // (trip_id, stop_id) -> departure / arrival seconds, from the feeds' stop_times.txt rows that have one.
+  std::map<std::pair<std::string, std::string>, long> at, arrives;
   void add_feed(fs::path const& dir, std::string const& prefix) {
     for (auto const& r : read_table(dir / "stop_times.txt")) {
-      auto const t = gtfs_time(r.at("departure_time"));
-      if (t >= 0) at[{prefix + r.at("trip_id"), prefix + r.at("stop_id")}] = t;
+      auto const key = std::make_pair(prefix + r.at("trip_id"), prefix + r.at("stop_id"));
+      if (auto const t = gtfs_time(r.at("departure_time")); t >= 0) at[key] = t;
+      if (auto const t = gtfs_time(r.at("arrival_time")); t >= 0) arrives[key] = t;
     }
   }
 };
 
 struct run_check {
-  std::size_t journeys{0}, connections{0}, kept{0}, departures_checked{0};
+  std::size_t journeys{0}, connections{0}, kept{0}, departures_checked{0}, last_miles{0}, arrivals_checked{0};
 };
 
 // Recounts the journey KPIs from journeys.csv and checks every booked first mile against its train.
@@ -105,6 +106,19 @@ run_check check_run(fs::path const& dir, departures const& timetable) {
     INFO("journey " << j.at("journey_id"));
     ++out.journeys;
     ++modes[j.at("mode")];
+    if (!j.at("last_leg").empty()) {
+      // A last mile: picked up no earlier than the train's arrival + buffer.
+      ++out.last_miles;
+      auto const arr = num(j.at("last_arrival"));
+      CHECK(num(j.at("pickup_from")) == arr + buffer);
+      if (auto const it = timetable.arrives.find({j.at("last_trip"), j.at("last_stop")}); it != timetable.arrives.end()) {
+        ++out.arrivals_checked;
+        CHECK(it->second == arr % 86'400);
+      }
+      auto const& leg = legs.at(j.at("last_leg"));
+      CHECK(num(leg.at("promised_pickup_start")) >= arr + buffer);
+      if (!leg.at("pickup_at").empty()) CHECK(num(leg.at("pickup_at")) >= arr + buffer);
+    }
     if (j.at("first_leg").empty()) {
       CHECK(j.at("connection").empty());
       continue;
@@ -163,6 +177,8 @@ TEST_CASE("simulate journeys: the sample feed's 種差海岸 / 階上 example, v
   CHECK(c.journeys > 100U);
   CHECK(c.connections > 10U);
   CHECK(c.departures_checked == c.connections);  // every sample train is timed
+  CHECK(c.last_miles > 5U);
+  CHECK(c.arrivals_checked == c.last_miles);
   CHECK(fs::exists(dir.path / "report.html"));
 }
 
