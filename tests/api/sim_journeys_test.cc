@@ -180,6 +180,24 @@ TEST_CASE("simulate journeys: the sample feed's 種差海岸 / 階上 example, v
   CHECK(c.last_miles > 5U);
   CHECK(c.arrivals_checked == c.last_miles);
   CHECK(fs::exists(dir.path / "report.html"));
+
+  // Seeds and targets take the journey KPIs too: two seeds per fleet size, the smallest fleet
+  // keeping at least 90 % of the connections.
+  auto const sweep = dir.path / "sweep";
+  auto const s = run_nebuta("simulate --scenario " + shell_quote((examples / "aomori-hashikami-journeys.json").string()) +
+                            " --out " + shell_quote(sweep.string()) +
+                            " --sweep fleet=1,4 --seeds 2 --threads 1 --target " + shell_quote("connections_kept_rate>=0.9"));
+  INFO(s.out << s.err);
+  REQUIRE(s.exit_code == 0);
+  for (auto const* run : {"run-0001", "run-0002"}) {
+    auto const k = json::parse(read_file(sweep / run / "kpis.json"));
+    auto const& across = k["across_seeds"];
+    REQUIRE(across["mean"].contains("connections_kept_rate"));
+    CHECK(across["seeds"].size() == 2U);
+    CHECK(read_file(sweep / run / "seeds.csv").find(",connections_kept_rate,") != std::string::npos);
+  }
+  auto const targets = json::parse(read_file(sweep / "targets.json"));
+  CHECK(targets["targets"][0]["kpi"] == "connections_kept_rate");
 }
 
 TEST_CASE("simulate journeys: Porto Alegre bus + metro on OSM, validator, recount, same seed same bytes",

@@ -24,7 +24,28 @@ std::vector<std::string> const& numeric_kpis() {
   return keys;
 }
 
+// The numeric KPIs of a journeys run (docs/simulation.md, "Journeys"), after numeric_kpis() in a
+// journeys run's seed statistics; also targets.
+std::vector<std::string> const& journey_kpis() {
+  static std::vector<std::string> const keys{
+      "journeys", "journeys_transit_only", "journeys_first_mile", "journeys_last_mile", "journeys_first_and_last",
+      "journeys_door_to_door", "journeys_no_option", "on_demand_share", "first_mile_share", "last_mile_share",
+      "door_to_door_share", "connections", "connections_kept", "connections_kept_rate", "journeys_only_way",
+      "journey_door_to_door_mean_s", "journey_transit_only_mean_s", "journey_time_saved_mean_s", "connected_riders",
+      "vehicle_km_per_connected_rider"};
+  return keys;
+}
+
 namespace {
+
+// The keys of a run's seed statistics: the journey KPIs too when its runs have them.
+std::vector<std::string> keys_of(std::vector<json> const& kpis) {
+  auto keys = numeric_kpis();
+  if (!kpis.empty() && kpis.front().contains("journeys")) {
+    keys.insert(keys.end(), journey_kpis().begin(), journey_kpis().end());
+  }
+  return keys;
+}
 
 json rounded(double v) {
   char buf[64];
@@ -38,7 +59,7 @@ std::string number_text(json const& v) { return v.is_number() ? v.dump() : std::
 
 json across_seeds(std::vector<std::uint64_t> const& seeds, std::vector<json> const& kpis) {
   json mean = json::object(), p5 = json::object(), p95 = json::object();
-  for (auto const& key : numeric_kpis()) {
+  for (auto const& key : keys_of(kpis)) {
     std::vector<double> values;
     for (auto const& k : kpis) {
       if (k.contains(key) && k[key].is_number()) values.push_back(k[key].get<double>());
@@ -61,12 +82,13 @@ void write_seed_summary(std::filesystem::path const& dir, std::vector<std::uint6
                         std::vector<json> const& kpis) {
   auto first = kpis.front();
   first["across_seeds"] = across_seeds(seeds, kpis);
+  auto const keys = keys_of(kpis);
   std::string csv = "seed";
-  for (auto const& key : numeric_kpis()) csv += "," + key;
+  for (auto const& key : keys) csv += "," + key;
   csv += "\n";
   for (std::size_t i = 0; i < seeds.size(); ++i) {
     csv += std::to_string(seeds[i]);
-    for (auto const& key : numeric_kpis()) csv += "," + (kpis[i].contains(key) ? number_text(kpis[i][key]) : "");
+    for (auto const& key : keys) csv += "," + (kpis[i].contains(key) ? number_text(kpis[i][key]) : "");
     csv += "\n";
   }
   for (auto const& [name, text] : {std::pair{"kpis.json", first.dump(2) + "\n"}, std::pair{"seeds.csv", csv}}) {
@@ -93,7 +115,8 @@ target parse_target(std::string const& text) {
   auto rest = text.substr(at);
   t.op = rest.size() > 1 && rest[1] == '=' ? rest.substr(0, 2) : rest.substr(0, 1);
   auto const number = rest.substr(t.op.size());
-  auto const& keys = numeric_kpis();
+  auto keys = numeric_kpis();
+  keys.insert(keys.end(), journey_kpis().begin(), journey_kpis().end());
   if (std::find(keys.begin(), keys.end(), t.kpi) == keys.end()) {
     std::string list;
     for (auto const& k : keys) list += (list.empty() ? "" : ", ") + k;

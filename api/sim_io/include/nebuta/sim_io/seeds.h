@@ -16,6 +16,9 @@ namespace nebuta::sim_io {
 
 // The KPIs of kpis.json (and sweep.csv) that are single numbers, in sweep.csv's order.
 std::vector<std::string> const& numeric_kpis();
+// The numeric KPIs of a journeys run (docs/simulation.md, "Journeys"): in its seed statistics
+// after numeric_kpis(), and targets.
+std::vector<std::string> const& journey_kpis();
 
 // {"seeds": [..], "mean": {kpi: x}, "p5": {..}, "p95": {..}} over the kpis.json objects of each
 // seed (same order as `seeds`). A KPI null in some seeds is summarised over the others; null in
