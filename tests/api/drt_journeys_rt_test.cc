@@ -107,8 +107,8 @@ struct fixture {
     rt = std::make_unique<as::realtime>(tt, std::vector<nebuta::gtfs_import::feed_spec>{}, std::move(ro));
     server = std::make_unique<as::http_server>(svc.get(), drt.get(), nebuta::test::loopback_config());
     server->handler_api().set_realtime(rt.get());
+    as::connect_journeys(*drt, *svc, rt.get());  // as run_serve does, before the server answers
     server->start();
-    as::connect_journeys(*drt, *svc, rt.get());  // as run_serve does
   }
   ~fixture() {
     rt->stop();
