@@ -221,6 +221,10 @@ intermodal::settings parse_intermodal(json const& v, where const& w) {
     else if (key == "max_road_s") s.max_road_s = seconds_value(value, k);
     else if (key == "expected_wait_s") s.expected_wait_s = seconds_value(value, k);
     else if (key == "transfer_buffer_s") s.transfer_buffer_s = seconds_value(value, k);
+    else if (key == "stop_buffers_s") {
+      if (!value.is_object()) k.fail("must be an object of stop or station ids to seconds");
+      for (auto const& [id, secs] : value.items()) s.stop_buffers_s[id] = seconds_value(secs, k.key(id));
+    }
     else if (key == "hub_min_routes") s.hub_min_routes = whole(value, k, 1, 1'000'000);
     else if (key == "door_to_door") s.door_to_door = boolean(value, k);
     else if (key == "max_door_to_door_s") s.max_door_to_door_s = seconds_value(value, k);
@@ -233,7 +237,7 @@ intermodal::settings parse_intermodal(json const& v, where const& w) {
     else if (key == "walk_slack_s") m.walk_slack_s = seconds_value(value, k);
     else
       k.fail("unknown key; known keys are enabled, max_stops_per_side, search_radius_m, max_road_s, "
-             "expected_wait_s, transfer_buffer_s, hub_min_routes, door_to_door, max_door_to_door_s, max_offers, "
+             "expected_wait_s, transfer_buffer_s, stop_buffers_s, hub_min_routes, door_to_door, max_door_to_door_s, max_offers, "
              "show_only_way, min_time_saving_s, min_rides_saved, legs_slack_s, long_walk_m, walk_slack_s");
   }
   return s;

@@ -157,16 +157,6 @@ bool drt_service::owns(std::string_view target) const {
          path.starts_with("/v1/journeys/");
 }
 
-std::size_t drt_service::check_connections() {
-  auto& m = *state_;
-  std::lock_guard const lock{m.mutex};
-  if (m.failed) return 0;
-  return m.check_connections(m.now());
-}
-void drt_service::set_transit_realtime(connection_lookup lookup) {
-  std::lock_guard const lock{state_->mutex};
-  state_->opt.transit_realtime = std::move(lookup);
-}
 
 std::size_t drt_service::n_replayed() const { return state_->n_replayed; }
 std::size_t drt_service::n_vehicles() const {

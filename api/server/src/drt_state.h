@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -99,7 +100,16 @@ struct drt_state {
   // transit ride runs at another time (returns how many); callers hold the mutex.
   std::string journey_token(std::uint32_t journey) const;
   v1::BookedJourney journey_message(dispatch::journey_idx j, std::vector<std::string> const& chain) const;
-  std::size_t check_connections(dispatch::instant now);
+  std::size_t check_connections(dispatch::instant now,
+                                std::function<bool(dispatch::connection const&)> const& touched = {});
+  // The rider's point of a journey's lost last-mile connection, and the alternative last found
+  // from there (kept while that point and time stay and its offers are valid).
+  std::optional<alternative_ask> alternative_ask_of(dispatch::journey_idx j) const;
+  struct found_alternative {
+    std::int64_t at{0}, until{0};
+    std::optional<v1::Journey> journey;
+  };
+  std::unordered_map<std::uint32_t, found_alternative> alternatives;
 
   // Runs a state-changing call; a throwing journal makes the service read-only.
   template <typename F>

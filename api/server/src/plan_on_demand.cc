@@ -110,12 +110,13 @@ bool plan_legs(timetable const& tt, im::search_scratch const& scratch, im::setti
       o.kind = "last_mile";
       o.ask.pickup = stop_at(l.from);
       o.ask.dropoff = q.to;
-      o.ask.earliest_pickup = unix_of(ride->end) + s.transfer_buffer_s;
+      auto const& cand = scratch.last.at(l.access_tag - im::last_mile_tag);  // the buffer is its stop's
+      o.ask.earliest_pickup = unix_of(ride->end) + cand.buffer_s;
       o.ask.pickup_late = false;  // from the train, not later
       if (q.arrive_by) o.ask.latest_dropoff = unix_of(q.time);
-      o.road_s = scratch.last.at(l.access_tag - im::last_mile_tag).road_s;
+      o.road_s = cand.road_s;
       o.link.link = {journey_link::kind::after_arrival, tt.external_trip_id(ride->trip), tt.external_stop_id(ride->to),
-                     unix_of(ride->end), s.transfer_buffer_s};
+                     unix_of(ride->end), cand.buffer_s};
     } else {
       auto const ride = std::find_if(j.legs.begin() + static_cast<std::ptrdiff_t>(i), j.legs.end(),
                                      [](raptor::leg const& x) { return x.kind == raptor::leg_kind::ride; });
@@ -124,10 +125,11 @@ bool plan_legs(timetable const& tt, im::search_scratch const& scratch, im::setti
       o.ask.pickup = q.from;
       o.ask.dropoff = stop_at(l.to);
       o.ask.earliest_pickup = q.arrive_by ? 0 : unix_of(q.time);  // ready from the time asked
-      o.ask.latest_dropoff = unix_of(ride->start) - s.transfer_buffer_s;
-      o.road_s = scratch.first.at(l.access_tag).road_s;
+      auto const& cand = scratch.first.at(l.access_tag);
+      o.ask.latest_dropoff = unix_of(ride->start) - cand.buffer_s;
+      o.road_s = cand.road_s;
       o.link.link = {journey_link::kind::before_departure, tt.external_trip_id(ride->trip),
-                     tt.external_stop_id(ride->from), unix_of(ride->start), s.transfer_buffer_s};
+                     tt.external_stop_id(ride->from), unix_of(ride->start), cand.buffer_s};
     }
     out.push_back(std::move(o));
   }

@@ -188,6 +188,19 @@ void realtime::poll(source& s) {
 void realtime::poll_once() {
   for (auto& s : sources_) poll(*s);
   store_.expire(now(), opt_.max_age_s);
+  notify_new_state();
+}
+
+void realtime::notify_new_state() {
+  if (!on_new_state_) return;
+  auto const serial = store_.current()->serial();
+  auto seen = notified_serial_.load();
+  while (seen < serial) {
+    if (notified_serial_.compare_exchange_weak(seen, serial)) {
+      on_new_state_();
+      return;
+    }
+  }
 }
 
 realtime::push_result realtime::push(int src, std::span<char const> bytes) {
@@ -224,6 +237,7 @@ realtime::push_result realtime::push(int src, std::span<char const> bytes) {
     s.failing = false;
     s.last_error.clear();
   }
+  if (res.applied) notify_new_state();
   return out;
 }
 

@@ -78,8 +78,8 @@ void run_serve(serve_options const& o) {
   auto const rt = make_realtime(o, loaded.tt);
   http_server server{&svc, drt.get(), cfg};
   server.handler_api().set_realtime(rt.get());
+  if (drt) connect_journeys(*drt, svc, rt.get());  // late trains move journey legs; lost ones get an alternative
   server.start();
-  if (drt && rt) drt->set_transit_realtime(realtime_connection_lookup(*rt));  // late trains move journey legs
   if (drt) drt->start_background();
   if (rt) rt->start();
   std::fprintf(stderr, "nebuta serve: %zu stops, %zu trips loaded in %.2f s; listening on http://%s:%u (%u threads); web app at http://%s:%u/\n",

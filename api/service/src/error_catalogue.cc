@@ -13,7 +13,7 @@ namespace {
 // Grouped as docs/http.md lists them: request parameters; dates, times and places (planner);
 // routing, content and bodies (both APIs); the HTTP gate; the on-demand API; why an offer is
 // refused (the reject_message of a DrtOfferResponse, in the same languages).
-constexpr std::array<catalogue_entry, 139> catalogue{{
+constexpr std::array<catalogue_entry, 141> catalogue{{
     {"missing_parameter", "missing required parameter '{0}'",
      "必須パラメータ「{0}」がありません",
      "缺少必需参数“{0}”",
@@ -532,6 +532,19 @@ constexpr std::array<catalogue_entry, 139> catalogue{{
      "请取消此行程并重新规划；同一线路从{0}出发的下一班在{1}",
      "請取消此行程並重新規劃；同一路線從{0}出發的下一班在{1}",
      "이 여정을 취소하고 다시 검색하세요. {0}에서 같은 노선의 다음 편은 {1}에 출발합니다"},
+    {"journey.alternative.transit",
+     "cancel this journey; by bus or train you can leave {0} at {1} and arrive at {2} (the alternative)",
+     "この旅程を取り消してください。バス・鉄道で{0}を{1}に出発し、{2}に到着できます（代替ルート）",
+     "请取消此行程；可乘公交或火车于{1}从{0}出发，{2}到达（替代方案）",
+     "請取消此行程；可搭公車或火車於{1}從{0}出發，{2}抵達（替代方案）",
+     "이 여정을 취소하세요. 버스나 기차로 {0}에서 {1}에 출발해 {2}에 도착할 수 있습니다(대안)"},
+    {"journey.alternative.on_demand",
+     "cancel this journey; an on-demand vehicle can take you from {0} at {1}, arriving at {2} (book the "
+     "alternative with its journey token)",
+     "この旅程を取り消してください。オンデマンド交通で{0}を{1}に出発し、{2}に到着できます（代替ルートの旅程トークンで予約）",
+     "请取消此行程；按需车辆可于{1}从{0}接您，{2}到达（用替代方案的行程令牌预订）",
+     "請取消此行程；隨選車輛可於{1}從{0}接您，{2}抵達（用替代方案的行程權杖預訂）",
+     "이 여정을 취소하세요. 수요응답형 차량으로 {0}에서 {1}에 출발해 {2}에 도착할 수 있습니다(대안의 여정 토큰으로 예약)"},
     {"missing_field", "'{0}' is required",
      "「{0}」は必須です",
      "“{0}”为必填项",

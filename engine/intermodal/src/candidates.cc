@@ -25,7 +25,16 @@ bool near_any(std::span<latlon const> by_lat, latlon p, double radius_m) {
 stop_catalog::stop_catalog(timetable const& tt, road::travel_model const& model,
                            std::span<std::vector<latlon> const> area, std::span<latlon const> meeting_points,
                            settings const& s, double meeting_point_m)
-    : area_{area.begin(), area.end()} {
+    : area_{area.begin(), area.end()}, default_buffer_{s.transfer_buffer_s} {
+  if (!s.stop_buffers_s.empty()) {
+    for (std::uint32_t i = 0; i < tt.n_stops(); ++i) {
+      stop_idx const st{i};
+      auto it = s.stop_buffers_s.find(tt.external_stop_id(st));
+      auto const parent = tt.stop_parent[st];
+      if (it == s.stop_buffers_s.end() && parent.valid()) it = s.stop_buffers_s.find(tt.external_stop_id(parent));
+      if (it != s.stop_buffers_s.end()) buffers_.emplace_back(st, it->second);
+    }
+  }
   std::vector<latlon> by_lat{meeting_points.begin(), meeting_points.end()};
   std::sort(by_lat.begin(), by_lat.end(), [](latlon const& a, latlon const& b) { return a.lat < b.lat; });
   for (std::uint32_t i = 0; i < tt.n_stops(); ++i) {
@@ -46,6 +55,12 @@ stop_catalog::stop_catalog(timetable const& tt, road::travel_model const& model,
 }
 
 bool stop_catalog::inside(latlon p) const { return area_.empty() || dispatch::inside_area(area_, p); }
+
+seconds_t stop_catalog::buffer_at(stop_idx st) const {
+  auto const it = std::lower_bound(buffers_.begin(), buffers_.end(), st,
+                                   [](std::pair<stop_idx, seconds_t> const& b, stop_idx x) { return b.first < x; });
+  return it != buffers_.end() && it->first == st ? it->second : default_buffer_;
+}
 
 void find_candidates(stop_catalog const& catalog, road::travel_model const& model, latlon place, side which,
                      settings const& s, candidate_scratch& scratch, std::vector<candidate>& out) {
@@ -76,7 +91,8 @@ void find_candidates(stop_catalog const& catalog, road::travel_model const& mode
   for (std::size_t k = 0; k < n_road; ++k) {
     auto const& c = scratch.costs[k];
     if (!c || c->seconds > s.max_road_s) continue;
-    out.push_back({catalog.stops()[scratch.near[k].second], c->seconds, static_cast<float>(c->metres)});
+    auto const st = catalog.stops()[scratch.near[k].second];
+    out.push_back({st, c->seconds, static_cast<float>(c->metres), catalog.buffer_at(st)});
   }
   std::sort(out.begin(), out.end(), [](candidate const& a, candidate const& b) {
     return a.road_s != b.road_s ? a.road_s < b.road_s : a.stop < b.stop;

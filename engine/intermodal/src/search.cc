@@ -39,7 +39,7 @@ void make_edges(std::span<candidate const> cands, settings const& s, std::uint32
   out.clear();
   for (std::size_t i = 0; i < cands.size(); ++i) {
     auto const& c = cands[i];
-    out.push_back({c.stop, s.expected_wait_s + c.road_s + s.transfer_buffer_s, c.road_m,
+    out.push_back({c.stop, s.expected_wait_s + c.road_s + c.buffer_s, c.road_m,
                    tag_base + static_cast<std::uint32_t>(i)});
   }
 }

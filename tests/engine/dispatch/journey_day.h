@@ -47,10 +47,47 @@ struct journey_day_stats {
   std::size_t n_journeys{0}, n_failed{0}, n_moves{0}, n_lost{0}, n_cancelled{0}, n_checks{0};
 };
 
-// `stations`: where trains stop; `places`: riders' homes.
+// One on-demand leg of a journey a rider wants: what to ask the dispatcher, the train it connects
+// to, and that connection as the test knows it (for the validator).
+struct planned_leg {
+  request_spec spec;
+  connection link;
+  connection_truth truth;
+};
+// The legs of the journey of rider `i` at `now` (home: a random place; station: a random one of the
+// stations); it may draw from rng.
+using journey_maker = std::function<std::vector<planned_leg>(std::mt19937_64& rng, int i, instant now, double what,
+                                                            latlon home, latlon station)>;
+
+// The synthetic journeys: a first mile home → station for a train departing in 20-50 min, and/or
+// a last mile station → home after a train arriving in 10-60 min, with a buffer of 2-7 min.
+inline std::vector<planned_leg> synthetic_journey(std::mt19937_64& rng, int i, instant now, double what, latlon home,
+                                                  latlon station) {
+  std::uniform_real_distribution<double> u01(0.0, 1.0);
+  auto const buffer = static_cast<seconds_t>(120 + u01(rng) * 300);
+  std::vector<planned_leg> out;
+  if (what < 0.75) {
+    auto const dep = now + static_cast<instant>(1200 + u01(rng) * 1800);
+    request_spec spec{home, station, 1, 0, now};
+    spec.latest_dropoff = dep - buffer;
+    out.push_back({spec, {connection::kind::before_departure, "T" + std::to_string(i), "S", dep, buffer},
+                   {dep - buffer, std::numeric_limits<std::int64_t>::min()}});
+  }
+  if (what >= 0.6) {
+    auto const arr = now + static_cast<instant>(600 + u01(rng) * 3000);
+    out.push_back({{station, home, 1, 0, arr + buffer},
+                   {connection::kind::after_arrival, "U" + std::to_string(i), "S", arr, buffer},
+                   {std::numeric_limits<std::int64_t>::max(), arr + buffer}});
+  }
+  return out;
+}
+
+// `stations`: where trains stop (and the vehicles' depots); `places`: riders' homes; `make`: the
+// journeys riders book (synthetic_journey, or planned on a real timetable).
 inline journey_day_stats run_journey_day(road::travel_model const& model, std::vector<latlon> const& stations,
                                          std::function<latlon(std::mt19937_64&)> const& place_of, std::uint64_t seed,
-                                         instant day0, int n_vehicles, int n_riders) {
+                                         instant day0, int n_vehicles, int n_riders,
+                                         journey_maker const& make = synthetic_journey) {
   std::mt19937_64 rng{seed};
   rules r;
   r.offer_ttl = 120;
@@ -159,32 +196,16 @@ inline journey_day_stats run_journey_day(road::travel_model const& model, std::v
       check();
       continue;
     }
-    // A journey: first mile home → station for a train departing in 20-50 min, and/or a last mile
-    // station → home after a train arriving in 10-60 min.
-    auto const buffer = static_cast<seconds_t>(120 + u01(rng) * 300);
+    // A journey: each leg offered, the journey booked if at least one leg is.
     std::vector<journey_leg> legs;
     std::vector<connection_truth> truths;
-    auto const first = what < 0.75, last = what >= 0.6;
-    if (first) {
-      auto const dep = now + static_cast<instant>(1200 + u01(rng) * 1800);
-      request_spec spec{home, station, 1, 0, now};
-      spec.latest_dropoff = dep - buffer;
-      auto const o = d.request_offer(now, spec);
+    for (auto const& p : make(rng, i, now, what, home, station)) {
+      auto const o = d.request_offer(now, p.spec);
       check();
-      if (o.ok()) {
-        REQUIRE(o.o.latest_dropoff <= dep - buffer);
-        legs.push_back({o.request, {connection::kind::before_departure, "T" + std::to_string(i), "S", dep, buffer}});
-        truths.push_back({dep - buffer, std::numeric_limits<std::int64_t>::min()});
-      }
-    }
-    if (last) {
-      auto const arr = now + static_cast<instant>(600 + u01(rng) * 3000);
-      auto const o = d.request_offer(now, {station, home, 1, 0, arr + buffer});
-      check();
-      if (o.ok()) {
-        legs.push_back({o.request, {connection::kind::after_arrival, "U" + std::to_string(i), "S", arr, buffer}});
-        truths.push_back({std::numeric_limits<std::int64_t>::max(), arr + buffer});
-      }
+      if (!o.ok()) continue;
+      if (p.spec.latest_dropoff != no_time) REQUIRE(o.o.latest_dropoff <= p.spec.latest_dropoff);
+      legs.push_back({o.request, p.link});
+      truths.push_back(p.truth);
     }
     if (legs.empty()) continue;
     auto const booking = now + static_cast<instant>(u01(rng) * 20);

@@ -3,6 +3,7 @@
 // the timetable and the distances, not read back from the code.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <tuple>
 
@@ -290,4 +291,45 @@ TEST_CASE("mixer: thresholds of earlier, fewer legs and less walk") {
   REQUIRE(d.has_value());
   CHECK(d->reason == show_reason::earlier);
   CHECK(d->time_saved_s == 900);
+}
+
+TEST_CASE("intermodal: a stop's own transfer buffer, at the boundary of the train") {
+  world w;
+  w.s.stop_buffers_s["STA"] = 420;
+  w.s.stop_buffers_s["NOWHERE"] = 60;  // an id of no stop changes nothing
+  stop_catalog const catalog{w.tt, w.model, {}, {}, w.s};
+  auto const sta = *w.tt.find_stop("STA");
+  auto const city = *w.tt.find_stop("CITY");
+  CHECK(catalog.buffer_at(sta) == 420);
+  CHECK(catalog.buffer_at(city) == 300);  // the default
+  CHECK(w.catalog.buffer_at(sta) == 300);  // a catalogue of the settings without it
+
+  // The only way from 34.90 (11.1 km south of STA) is a vehicle to STA for T at 08:30: the edge
+  // lasts wait 600 + road + STA's 420 s. Leaving at exactly 08:30 less that catches T; a second
+  // later nothing does (no later train).
+  latlon const origin{34.90, 139.0};
+  latlon const dest{35.30, 139.0};
+  search_scratch scratch;
+  std::vector<od_journey> out;
+  query q{origin, dest, day, 0, false, {}};
+  // The candidate's road time is what the edge adds (checked against the hand rule above).
+  find_candidates(catalog, w.model, origin, side::first_mile, w.s, scratch.cand, scratch.first);
+  REQUIRE_FALSE(scratch.first.empty());
+  auto const to_sta = std::find_if(scratch.first.begin(), scratch.first.end(), [&](candidate const& c) { return c.stop == sta; });
+  REQUIRE(to_sta != scratch.first.end());
+  CHECK(to_sta->buffer_s == 420);
+  CHECK(std::abs(to_sta->road_s - road_s(origin, {35.00, 139.0})) <= 1);
+  auto const latest = hm(8, 30) - 600 - to_sta->road_s - 420;
+  q.time = latest;
+  search_on_demand(w.r, catalog, w.model, q, w.s, scratch, out);
+  auto const catches = [&] {
+    return std::any_of(out.begin(), out.end(), [](od_journey const& j) { return j.j.arrival == hm(9, 0); });
+  };
+  CHECK(catches());
+  q.time = latest + 1;
+  search_on_demand(w.r, catalog, w.model, q, w.s, scratch, out);
+  CHECK_FALSE(catches());
+  // With the default 300 s at STA the same second still catches it.
+  search_on_demand(w.r, w.catalog, w.model, q, w.s, scratch, out);
+  CHECK(catches());
 }

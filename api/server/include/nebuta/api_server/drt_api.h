@@ -100,6 +100,18 @@ using connection_lookup = std::function<std::optional<connection_realtime>(dispa
 class realtime;
 connection_lookup realtime_connection_lookup(realtime const& rt);
 
+// Where a rider whose last-mile connection is lost stands (issue 16): at the connection's stop
+// (`from`) from `at` (the ride's realtime arrival plus the buffer), bound for the leg's drop-off.
+struct alternative_ask {
+  latlon from{}, to{};
+  std::int64_t at{0};
+  bool wheelchair{false};
+  std::vector<std::string> langs;
+};
+// The next alternative from there: a journey of a plan answer (by bus or train, or with an
+// on-demand re-offer and its journey token), nullopt when there is none.
+using alternative_finder = std::function<std::optional<v1::Journey>(alternative_ask const&)>;
+
 struct drt_options {
   std::filesystem::path db;
   std::string timezone{"Asia/Tokyo"};
@@ -130,6 +142,9 @@ struct drt_options {
   // The realtime of journeys' transit rides (issue 16); empty: none (journeys show the schedule and
   // their legs are never moved).
   connection_lookup transit_realtime;
+  // The next alternative of a rider whose connection is lost (GET /v1/journeys/{id}); empty: the
+  // next departure of the same route, when the lookup knows it.
+  alternative_finder next_alternative;
   // Who publishes the service as GTFS-Flex (GET /v1/drt/gtfs-flex.zip, docs/flex.md).
   struct publication {
     std::string name{"On-demand"};  // the zone's, the meeting points' and the route's name
@@ -176,10 +191,13 @@ class drt_service {
   bool owns(std::string_view target) const;  // /v1/drt, /v1/journeys and below
   // Re-plans the booked journeys' legs whose transit ride runs at another time than their booking
   // assumes (move commands; see drt_journeys.cc); returns how many moves it issued. The background
-  // thread does it every period; a server calls it after each new realtime state.
-  std::size_t check_connections();
+  // thread does it every period; a server calls it after each new realtime state, for the legs
+  // whose connection `touched` says that state may have changed (empty: every leg).
+  std::size_t check_connections(std::function<bool(dispatch::connection const&)> const& touched = {});
   // Sets the realtime lookup of journey connections (before start_background).
   void set_transit_realtime(connection_lookup lookup);
+  // Sets how the next alternative of a lost connection is found (connect_journeys).
+  void set_next_alternative(alternative_finder finder);
   // The answer of the route of the call (the pipeline's router calls this for the server), or
   // nullopt when the on-demand API has no route of that path.
   std::optional<http_response> route_call(call& c);
@@ -218,5 +236,12 @@ class drt_service {
   mutable std::shared_ptr<intermodal::stop_catalog const> catalog_;
   mutable timetable const* catalog_tt_{nullptr};
 };
+
+// Ties the service's journeys to `nebuta serve`'s planner and realtime (drt_journeys_rt.cc): the
+// realtime lookup of connections, a check of the journeys each newly published realtime state
+// touches (and one now), and the next alternative of a lost connection planned by `svc` (with
+// `rt`'s state when given, and on-demand re-offers of `drt`). `svc`, `rt` and `drt` must outlive
+// the realtime sources' polling and the server; `rt` may be null (no realtime: nothing moves).
+void connect_journeys(drt_service& drt, api_service::service const& svc, realtime* rt);
 
 }  // namespace nebuta::api_server

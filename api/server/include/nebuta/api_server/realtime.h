@@ -83,6 +83,10 @@ class realtime {
   void start();  // the background poller (no-op without sources to poll)
   void stop();   // joins it, ending a fetch in progress (until start()); also called by the destructor
 
+  // Called after each newly published state (a fetch or a push applied, a source expired), on the
+  // thread that published it, once per state; set before start() (journeys: connect_journeys).
+  void on_new_state(std::function<void()> f) { on_new_state_ = std::move(f); }
+
   // The id of a named source, or -1.
   int find_source(std::string_view name) const;
   struct push_result {
@@ -113,6 +117,7 @@ class realtime {
   void poll(source& s);
   bool apply_bytes(source& s, std::string const& bytes, std::string const& why);
   gtfs_rt::resolver const& resolver_for(feed_idx f) const;
+  void notify_new_state();
 
   timetable const& tt_;
   realtime_options opt_;
@@ -126,6 +131,8 @@ class realtime {
   bool stopping_{false};
   std::atomic<bool> cancel_fetches_{false};  // stop(): a fetch in progress ends now
   std::thread poller_;
+  std::function<void()> on_new_state_;
+  std::atomic<std::uint64_t> notified_serial_{0};
   mutable std::mutex republish_mutex_;
   mutable std::shared_ptr<rt::state const> republished_state_;  // the state the cache is of
   mutable std::array<std::shared_ptr<std::string const>, 2> republished_;  // trip updates, alerts

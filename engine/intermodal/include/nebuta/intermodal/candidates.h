@@ -33,9 +33,15 @@ class stop_catalog {
   std::span<road::snapped_point const> snapped() const { return snapped_; }
   std::span<latlon const> coords() const { return coords_; }
   bool inside(latlon p) const;  // inside the service area (true when it has none)
+  // The transfer buffer between a vehicle and a train at stop `st` (settings::stop_buffers_s,
+  // else settings::transfer_buffer_s): what a journey's edge lasts beyond the road time, and what
+  // the promise leaves between the drop-off and the departure or the arrival and the pickup.
+  seconds_t buffer_at(stop_idx st) const;
 
  private:
   std::vector<std::vector<latlon>> area_;
+  seconds_t default_buffer_{300};
+  std::vector<std::pair<stop_idx, seconds_t>> buffers_;  // the stops with their own, by stop
   std::vector<stop_idx> stops_;
   std::vector<road::snapped_point> snapped_;
   std::vector<latlon> coords_;
@@ -45,6 +51,7 @@ struct candidate {
   stop_idx stop;
   seconds_t road_s{0};
   float road_m{0.0F};
+  seconds_t buffer_s{0};  // stop_catalog::buffer_at(stop)
 };
 
 // Per-query scratch of find_candidates, owned by the caller and reused.
