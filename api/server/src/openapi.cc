@@ -103,6 +103,10 @@ void add_drt_paths(json& paths) {
   auto const request_id = json::array({path_param("id", "request id (from the offer answer)")});
   auto const vehicle_id = json::array({path_param("id", "vehicle id (fleet.csv vehicle_id)")});
   paths["/v1/drt/info"]["get"] = drt_operation("Service date, time zone, clock, fleet size", "DrtInfo", none, "", {});
+  paths["/v1/drt/area"]["get"] = drt_operation(
+      "The service area as a planner elsewhere needs it (serve --drt AREA=URL): polygon, meeting points, travel "
+      "model, intermodal settings, the area's id",
+      "DrtArea", none, "", {});
   paths["/v1/drt/offers"]["post"] = drt_operation(
       "Ask for an offer: best feasible insertion into the fleet, or a rejection with a reason (public)",
       "DrtOfferResponse", none, "DrtOfferRequest", {});

@@ -145,6 +145,50 @@ fetch_result fetch_http(std::string const& url, fetch_validators& v, fetch_limit
   return out;
 }
 
+http_exchange_result http_exchange(std::string const& method, std::string const& url, std::string const& body,
+                                   std::vector<std::string> const& headers, fetch_limits const& lim) {
+  global_init();
+  http_exchange_result out;
+  std::unique_ptr<CURL, curl_deleter> const curl{curl_easy_init()};
+  if (!curl) {
+    out.error = "libcurl could not start a transfer";
+    return out;
+  }
+  transfer t;
+  t.max_bytes = lim.max_bytes;
+  std::unique_ptr<curl_slist, slist_deleter> list;
+  for (auto const& h : headers) list.reset(curl_slist_append(list.release(), h.c_str()));
+  list.reset(curl_slist_append(list.release(), "Expect:"));  // no 100-continue round trip
+  auto* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (method != "GET") {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(lim.timeout_s));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(lim.timeout_s));
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(lim.max_bytes));
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "nebuta-planner/1");
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, list.get());
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  auto const rc = curl_easy_perform(c);
+  if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+    out.error = "larger than " + std::to_string(lim.max_bytes) + " bytes";
+    return out;
+  }
+  if (rc != CURLE_OK) {
+    out.error = curl_easy_strerror(rc);
+    return out;
+  }
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.status);
+  out.body = std::move(t.body);
+  return out;
+}
+
 fetch_result fetch_file(std::filesystem::path const& p, fetch_validators& v, fetch_limits const& lim) {
   fetch_result out;
   std::error_code ec;

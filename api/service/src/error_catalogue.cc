@@ -13,7 +13,7 @@ namespace {
 // Grouped as docs/http.md lists them: request parameters; dates, times and places (planner);
 // routing, content and bodies (both APIs); the HTTP gate; the on-demand API; why an offer is
 // refused (the reject_message of a DrtOfferResponse, in the same languages).
-constexpr std::array<catalogue_entry, 139> catalogue{{
+constexpr std::array<catalogue_entry, 141> catalogue{{
     {"missing_parameter", "missing required parameter '{0}'",
      "必須パラメータ「{0}」がありません",
      "缺少必需参数“{0}”",
@@ -479,6 +479,16 @@ constexpr std::array<catalogue_entry, 139> catalogue{{
      "调度器的存储发生故障，服务在重启前为只读",
      "調度器的儲存發生故障，服務在重新啟動前為唯讀",
      "디스패처 저장소에 장애가 발생했습니다. 다시 시작할 때까지 서비스는 읽기 전용입니다"},
+    {"area_unavailable", "the dispatcher of on-demand area {0} did not answer ({1}); post the same token again: it never books twice",
+     "オンデマンド交通エリア {0} の配車システムが応答しませんでした（{1}）。同じトークンで再送してください。二重に予約されることはありません",
+     "按需交通区域 {0} 的调度系统没有响应（{1}）；请用同一令牌重新提交，不会重复预订",
+     "隨選交通區域 {0} 的調度系統沒有回應（{1}）；請用同一權杖重新提交，不會重複預訂",
+     "수요응답형 교통 지역 {0}의 배차 시스템이 응답하지 않았습니다({1}). 같은 토큰으로 다시 보내세요. 중복 예약되지 않습니다"},
+    {"area_unavailable.note", "on-demand area {0} is not reachable now ({1}); its on-demand options are left out",
+     "オンデマンド交通エリア {0} に現在接続できません（{1}）。そのエリアのオンデマンド交通は表示していません",
+     "目前无法连接按需交通区域 {0}（{1}）；未列出该区域的按需交通方案",
+     "目前無法連線隨選交通區域 {0}（{1}）；未列出該區域的隨選交通方案",
+     "수요응답형 교통 지역 {0}에 지금 연결할 수 없습니다({1}). 그 지역의 수요응답형 교통은 표시하지 않았습니다"},
     {"unauthorized", "this endpoint needs Authorization: Bearer <operator token>",
      "このエンドポイントには Authorization: Bearer <オペレーターのトークン> が必要です",
      "此端点需要 Authorization: Bearer <运营方令牌>",
