@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "drt_client.h"
+#include "run_nebuta.h"
 
 using json = nlohmann::json;
 using nebuta::test::bearer;
@@ -332,4 +333,29 @@ TEST_CASE("several areas: each area's dispatcher offers and books its own legs; 
     }
     CHECK(back);
   }
+}
+
+TEST_CASE("several areas: serve --drt refuses bad configuration with a message", "[maas][areas][cli]") {
+  nebuta::test::drt_temp_dir dir{"areas-cli"};
+  write_feed(dir.path / "feed");
+  auto const feed = "serve --feed " + nebuta::test::shell_quote((dir.path / "feed").string()) + " --port 0 ";
+  auto const refused = [&](std::string const& args, std::string const& says) {
+    auto const r = nebuta::test::run_nebuta(feed + args);
+    INFO(args << " -> " << r.exit_code << " " << r.err);
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find(says) != std::string::npos);
+  };
+  ::unsetenv("NEBUTA_JOURNEY_SECRET");
+  refused("--drt A=http://127.0.0.1:1", "NEBUTA_JOURNEY_SECRET");
+  ::setenv("NEBUTA_JOURNEY_SECRET", "short", 1);
+  refused("--drt A=http://127.0.0.1:1", "at least 16 characters");
+  ::setenv("NEBUTA_JOURNEY_SECRET", journey_secret.c_str(), 1);
+  refused("--drt A", "give AREA=VALUE");
+  refused("--drt 'A B=http://127.0.0.1:1'", "give AREA=VALUE");
+  refused("--drt A=ftp://127.0.0.1/", "must start with http:// or https://");
+  refused("--drt A=http://127.0.0.1:1 --drt A=http://127.0.0.1:2", "given twice");
+  refused("--drt A=http://127.0.0.1:1 --drt-osm C=x.osm.pbf", "no --drt area of that name");
+  refused("--drt A=http://127.0.0.1:1 --db " + nebuta::test::shell_quote((dir.path / "x.sqlite").string()),
+          "--drt and --db");
+  ::unsetenv("NEBUTA_JOURNEY_SECRET");
 }

@@ -162,7 +162,9 @@ void add_drt_paths(json& paths) {
       {"tags", json::array({"on-demand"})},
       {"responses", gtfs_rt_responses()}};
   // MaaS journeys (journeys.proto, docs/drt-api.md): booked with the plan's journey token.
-  auto const journey_id = json::array({path_param("id", "journey id (from the booking answer)")});
+  auto const journey_id = json::array(
+      {path_param("id", "journey id (from the booking answer)"),
+       query_param("area", "string", "a planner with remote areas (serve --drt): the booking answer's area")});
   auto const rider = std::vector<std::string>{"rider", "operator"};
   paths["/v1/journeys"]["post"] = drt_operation(
       "Book a planned journey's on-demand legs, all or none (the plan's journey token; 409 when a leg no longer "
