@@ -17,6 +17,7 @@ runs=(
   "tests/engine/rt/rt_test|[concurrency]"                # realtime: readers while states are published
   "tests/api/api_rt_server_test|[concurrency]"           # serve --rt: requests while sources poll and push
   "tests/engine/access/access_test|[threads]"            # accessibility: origins on two worker threads
+  "tests/api/api_http_gate_test|[drain]"                 # SIGTERM's drain: workers answering while the listener stops
 )
 targets=(nebuta)
 for r in "${runs[@]}"; do targets+=("$(basename "${r%%|*}")"); done

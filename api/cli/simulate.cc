@@ -130,6 +130,14 @@ void run_simulate(simulate_options const& o) {
                 out.string().c_str(), k.requests, k.served, 100.0 * k.served_rate.value_or(0.0),
                 k.wait_mean_s.value_or(0.0), k.wait_p95_s.value_or(0.0), secs,
                 secs > 0 ? static_cast<double>(k.requests) / secs : 0.0);
+    if (auto const& j = k.journeys) {  // a journeys run (docs/simulation.md, "Journeys")
+      std::printf("journeys: %zu (%.0f journeys/s), on demand %.1f %% (first mile %.1f %%, last mile %.1f %%, door to "
+                  "door %.1f %%), connections kept %zu of %zu, %.1f vehicle-km per connected rider\n",
+                  j->journeys, secs > 0 ? static_cast<double>(j->journeys) / secs : 0.0,
+                  100.0 * j->on_demand_share.value_or(0.0), 100.0 * j->first_mile_share.value_or(0.0),
+                  100.0 * j->last_mile_share.value_or(0.0), 100.0 * j->door_to_door_share.value_or(0.0),
+                  j->connections_kept, j->connections, j->vehicle_km_per_connected_rider.value_or(0.0));
+    }
     if (o.validate) {
       check_validation(res, out.string());
       std::printf("validator: %zu checks, no problem\n", res.n_checks);

@@ -51,7 +51,29 @@ constexpr kpi_line kpi_lines[] = {
     {"transit_duration_mean_s", "transit door to door, mean", unit::duration, true},
     {"transit_rides_mean", "transit rides, mean", unit::ratio, true},
     {"door_to_door_on_demand_mean_s", "door to door on demand, mean", unit::duration, true},
-    {"door_to_door_transit_mean_s", "door to door by transit, mean", unit::duration, true},
+    {"door_to_door_transit_mean_s", "door to door by transit, mean", unit::duration, true},    // A journeys run (docs/simulation.md, "Journeys").
+    {"journeys", "journeys", unit::count, true},
+    {"journeys_transit_only", "journeys by transit only", unit::count, true},
+    {"journeys_first_mile", "journeys with an on-demand first mile", unit::count, true},
+    {"journeys_last_mile", "journeys with an on-demand last mile", unit::count, true},
+    {"journeys_first_and_last", "journeys with an on-demand first and last mile", unit::count, true},
+    {"journeys_door_to_door", "journeys on demand door to door", unit::count, true},
+    {"journeys_no_option", "journeys with no option", unit::count, true},
+    {"on_demand_share", "share of journeys using on demand", unit::rate, true},
+    {"first_mile_share", "share with an on-demand first mile", unit::rate, true},
+    {"last_mile_share", "share with an on-demand last mile", unit::rate, true},
+    {"door_to_door_share", "share on demand door to door", unit::rate, true},
+    {"connections", "train connections booked (first mile)", unit::count, true},
+    {"connections_kept", "connections kept", unit::count, true},
+    {"connections_kept_rate", "connections kept, share", unit::rate, true},
+    {"connections_no_show", "connections missed: rider not at the pickup", unit::count, true},
+    {"connections_missed", "connections missed: dropped off too late", unit::count, true},
+    {"journeys_only_way", "on-demand journeys transit cannot make", unit::count, true},
+    {"journey_door_to_door_mean_s", "journeys with on demand, door to door, mean", unit::duration, true},
+    {"journey_transit_only_mean_s", "the same journeys by transit only, mean", unit::duration, true},
+    {"journey_time_saved_mean_s", "time saved per journey, mean", unit::duration, true},
+    {"connected_riders", "riders connected to transit", unit::count, true},
+    {"vehicle_km_per_connected_rider", "vehicle-km per connected rider", unit::km, true},
 };
 
 std::string format(unit u, double v, std::string const& currency, words const& w) {
@@ -192,6 +214,34 @@ std::string summary_section(run_data const& run, run_extras const& extras, words
     item("transit_unreachable", w.ja() ? "公共交通では上限時間内に行けない依頼: " + format(unit::rate, *n, currency, w) + "。"
                                        : "Requests transit cannot serve within the limit: " +
                                              format(unit::rate, *n, currency, w) + ".");
+  }
+  // A journeys run: how many used on demand and how, the train connections, the time against
+  // transit only, and the vehicle-km it took.
+  if (auto const n = value("journeys"), od = value("on_demand_share"); n && od) {
+    auto const pct = [&](char const* key) { return format(unit::rate, value(key).value_or(0.0), currency, w); };
+    item("journeys", w.ja() ? "移動 " + with_separators(*n) + " 件のうちデマンド交通を使う移動 " + pct("on_demand_share") +
+                                  "（ファーストマイル " + pct("first_mile_share") + "、ラストマイル " +
+                                  pct("last_mile_share") + "、ドア・ツー・ドア " + pct("door_to_door_share") + "）。"
+                            : with_separators(*n) + " journeys, " + pct("on_demand_share") + " of them with on demand (first mile " +
+                                  pct("first_mile_share") + ", last mile " + pct("last_mile_share") + ", door to door " +
+                                  pct("door_to_door_share") + ").");
+  }
+  if (auto const c = value("connections"), kept = value("connections_kept"); c && kept && *c > 0) {
+    item("connections", w.ja() ? "列車・バスへの乗り継ぎ " + with_separators(*c) + " 件のうち " + with_separators(*kept) +
+                                     " 件 (" + format(unit::rate, *kept / *c, currency, w) + ") で発車時刻 − 乗り継ぎ余裕までに到着。"
+                               : with_separators(*kept) + " of " + with_separators(*c) + " connections kept (" +
+                                     format(unit::rate, *kept / *c, currency, w) +
+                                     "): dropped off by the departure less the transfer buffer.");
+  }
+  if (auto const d = value("journey_door_to_door_mean_s"), t = value("journey_transit_only_mean_s"); d && t) {
+    item("journey_time", w.ja() ? "デマンド交通を使う移動の所要時間 " + w.minutes(*d) + "、同じ移動を公共交通だけで " +
+                                      w.minutes(*t) + "。"
+                                : "Journeys with on demand take " + w.minutes(*d) + " door to door, " + w.minutes(*t) +
+                                      " by transit only.");
+  }
+  if (auto const v = value("vehicle_km_per_connected_rider")) {
+    item("vehicle_km_per_connected_rider", w.ja() ? "公共交通に接続した利用者1人当たり走行 " + fixed(*v, 1) + " km。"
+                                                  : fixed(*v, 1) + " vehicle-km per rider connected to transit.");
   }
   (void)extras;
   return "<section id=\"summary\" data-lang=\"" + std::string{w.lang()} + "\">\n<h2>" + escape(w("Summary")) +

@@ -96,7 +96,69 @@ json kpis_to_json(sim::kpis const& k) {
     j["door_to_door_on_demand_mean_s"] = rounded(k.door_to_door_on_demand_mean_s, 1);
     j["door_to_door_transit_mean_s"] = rounded(k.door_to_door_transit_mean_s, 1);
   }
+  if (k.journeys) {
+    auto const& x = *k.journeys;
+    j["journeys"] = x.journeys;
+    j["journeys_no_option"] = x.no_option;
+    j["journeys_transit_only"] = x.transit_only;
+    j["journeys_first_mile"] = x.first_mile;
+    j["journeys_last_mile"] = x.last_mile;
+    j["journeys_first_and_last"] = x.first_and_last;
+    j["journeys_door_to_door"] = x.door_to_door;
+    j["journeys_booking_failed"] = x.booking_failed;
+    j["on_demand_share"] = rounded(x.on_demand_share, 6);
+    j["first_mile_share"] = rounded(x.first_mile_share, 6);
+    j["last_mile_share"] = rounded(x.last_mile_share, 6);
+    j["door_to_door_share"] = rounded(x.door_to_door_share, 6);
+    j["connections"] = x.connections;
+    j["connections_kept"] = x.connections_kept;
+    j["connections_missed"] = x.connections_missed;
+    j["connections_no_show"] = x.connections_no_show;
+    j["connections_kept_rate"] = rounded(x.connections_kept_rate, 6);
+    j["journeys_only_way"] = x.only_way;
+    j["journey_time_compared"] = x.time_compared;
+    j["journey_door_to_door_mean_s"] = rounded(x.door_to_door_mean_s, 1);
+    j["journey_transit_only_mean_s"] = rounded(x.transit_only_mean_s, 1);
+    j["journey_time_saved_mean_s"] = rounded(x.time_saved_mean_s, 1);
+    j["connected_riders"] = x.connected_riders;
+    j["vehicle_km"] = rounded(x.vehicle_km, 3);
+    j["vehicle_km_per_connected_rider"] = rounded(x.vehicle_km_per_connected_rider, 4);
+  }
   return j;
+}
+
+std::string journeys_csv(sim::result const& r) {
+  std::string out =
+      "journey_id,requested_at,depart,passengers,origin_lat,origin_lon,dest_lat,dest_lon,mode,shown_reason,"
+      "variants_shown,variants_dropped,booking_failed,first_leg,first_trip,first_stop,first_departure,dropoff_by,"
+      "first_dropoff_at,connection,last_leg,last_trip,last_stop,last_arrival,pickup_from,door_leg,planned_departure,"
+      "planned_arrival,replanned,arrival,door_to_door_s,transit_arrival,transit_duration_s,transit_rides,"
+      "transit_reachable\n";
+  auto const leg_id = [&](std::int32_t i) {
+    return i >= 0 ? csv_field(r.requests[static_cast<std::size_t>(i)].request.id) : std::string{};
+  };
+  auto const when = [](bool has, seconds_t t) { return has ? std::to_string(t) : std::string{}; };
+  for (auto const& j : r.journeys) {
+    auto const& q = j.request;
+    auto const first = j.first_leg >= 0, last = j.last_leg >= 0;
+    auto const booked = j.mode != sim::journey_mode::no_option;
+    out += csv_field(q.id) + ',' + std::to_string(q.requested_at) + ',' + std::to_string(q.earliest_pickup) + ',' +
+           std::to_string(q.passengers) + ',' + fmt("%.6f", q.origin.lat) + ',' + fmt("%.6f", q.origin.lon) + ',' +
+           fmt("%.6f", q.destination.lat) + ',' + fmt("%.6f", q.destination.lon) + ',' + sim::to_string(j.mode) + ',' +
+           j.shown_reason + ',' + std::to_string(j.variants_shown) + ',' + std::to_string(j.variants_dropped) + ',' +
+           (j.booking_failed ? "1" : "0") + ',' + leg_id(j.first_leg) + ',' + (first ? csv_field(j.first_trip) : "") +
+           ',' + (first ? csv_field(j.first_stop) : "") + ',' + when(first, j.first_departure) + ',' +
+           when(first, j.dropoff_by) + ',' + opt_int(j.first_dropoff_at) + ',' + sim::to_string(j.connection) + ',' +
+           leg_id(j.last_leg) + ',' + (last ? csv_field(j.last_trip) : "") + ',' + (last ? csv_field(j.last_stop) : "") +
+           ',' + when(last, j.last_arrival) + ',' + when(last, j.pickup_from) + ',' + leg_id(j.door_leg) + ',' +
+           when(booked, j.planned_departure) + ',' + when(booked, j.planned_arrival) + ',' + (j.replanned ? "1" : "0") +
+           ',' + opt_int(j.arrival) + ',' + (j.arrival ? std::to_string(*j.arrival - q.earliest_pickup) : "") + ',';
+    auto const& x = j.transit;
+    out += x.found ? std::to_string(x.arrival) + ',' + std::to_string(x.duration_s) + ',' + std::to_string(x.rides) + ','
+                   : std::string{",,,"};
+    out += std::string{x.reachable ? "1" : "0"} + '\n';
+  }
+  return out;
 }
 
 std::string requests_csv(sim::result const& r) {
@@ -165,6 +227,7 @@ void write_run(fs::path const& dir, json const& scenario_as_run, sim::result con
   write_file(dir / "vehicles.csv", vehicles_csv(r));
   write_file(dir / "events.csv", events_csv(r));
   write_file(dir / "kpis.json", kpis_to_json(r.k).dump(2) + "\n");
+  if (r.k.journeys) write_file(dir / "journeys.csv", journeys_csv(r));
 }
 
 namespace {

@@ -149,7 +149,8 @@ scenario_file load_scenario(fs::path const& file) {
     throw scenario_error{file.string() + ": invalid JSON: " + e.what()};
   }
   where const w{file.string(), "", &raise_scenario_error};
-  only_keys(j, w, {"name", "seed", "days", "rules", "fleet", "demand", "riders", "travel", "costs", "simulation", "transit"});
+  only_keys(j, w,
+            {"name", "kind", "seed", "days", "rules", "fleet", "demand", "riders", "travel", "costs", "simulation", "transit"});
   auto const base = fs::weakly_canonical(fs::absolute(file)).parent_path();
   auto& sc = f.base;
   sc.name = string_of(j, "name", file.stem().string(), w);
@@ -160,10 +161,16 @@ scenario_file load_scenario(fs::path const& file) {
   if (days != std::floor(days)) w.key("days").fail("must be an integer");
   sc.days = static_cast<int>(days);
 
-  // Rules: the same object as for live dispatch.
+  auto const kind = string_of(j, "kind", "rides", w);
+  if (kind != "rides" && kind != "journeys") w.key("kind").fail("must be \"rides\" or \"journeys\"");
+  if (kind == "journeys" && !j.contains("transit")) w.key("transit").fail("required by \"kind\": \"journeys\"");
+
+  // Rules: the same object as for live dispatch (a journeys run reads its "intermodal" object too).
   try {
+    intermodal::settings im;
     sc.rules = drt_config::parse_rules(j.contains("rules") ? j["rules"] : json::object(), base,
-                                       file.filename().string() + ": rules");
+                                       file.filename().string() + ": rules", nullptr, &im);
+    if (kind == "journeys") f.journeys = im;
   } catch (drt_config::config_error const& e) {
     throw scenario_error{e.what()};
   }
@@ -256,13 +263,16 @@ scenario_file load_scenario(fs::path const& file) {
     auto const wr = w.key("riders");
     json const rj = j.contains("riders") ? j["riders"] : json::object();
     only_keys(rj, wr,
-              {"max_wait_accepted_s", "decline_probability", "response_s", "cancel_probability", "no_show_probability"});
+              {"max_wait_accepted_s", "decline_probability", "response_s", "cancel_probability", "no_show_probability",
+               "late_probability", "late_max_s"});
     auto& r = sc.riders;
     r.max_wait_accepted = static_cast<seconds_t>(number(rj, "max_wait_accepted_s", r.max_wait_accepted, wr, 0, 86'400));
     r.decline_probability = number(rj, "decline_probability", r.decline_probability, wr, 0, 1);
     r.response_s = static_cast<seconds_t>(number(rj, "response_s", r.response_s, wr, 0, 3600));
     r.cancel_probability = number(rj, "cancel_probability", r.cancel_probability, wr, 0, 1);
     r.no_show_probability = number(rj, "no_show_probability", r.no_show_probability, wr, 0, 1);
+    r.late_probability = number(rj, "late_probability", r.late_probability, wr, 0, 1);
+    r.late_max_s = static_cast<seconds_t>(number(rj, "late_max_s", r.late_max_s, wr, 0, 3600));
   }
   {
     auto const wc = w.key("costs");
@@ -363,6 +373,7 @@ scenario_file load_scenario(fs::path const& file) {
                            {"detour_factor", f.travel.detour_factor},
                            {"speed_kmh", f.travel.speed_kmh}};
   f.echo = {{"name", sc.name},
+            {"kind", f.journeys ? "journeys" : "rides"},
             {"seed", sc.seed},
             {"days", sc.days},
             {"rules", drt_config::rules_to_json(sc.rules)},
@@ -373,7 +384,9 @@ scenario_file load_scenario(fs::path const& file) {
               {"decline_probability", r.decline_probability},
               {"response_s", r.response_s},
               {"cancel_probability", r.cancel_probability},
-              {"no_show_probability", r.no_show_probability}}},
+              {"no_show_probability", r.no_show_probability},
+              {"late_probability", r.late_probability},
+              {"late_max_s", r.late_max_s}}},
             {"travel", travel},
             {"costs",
              {{"per_vehicle_hour", c.per_vehicle_hour},
@@ -390,6 +403,26 @@ scenario_file load_scenario(fs::path const& file) {
                               {"per_vehicle_hour", b.per_vehicle_hour},
                               {"fare_revenue_per_day", b.fare_revenue_per_day},
                               {"passengers_per_day", b.passengers_per_day}};
+  }
+  if (f.journeys) {
+    auto const& im = *f.journeys;
+    auto const& m = im.mixer;
+    f.echo["rules"]["intermodal"] = {{"enabled", im.enabled},
+                                     {"max_stops_per_side", im.max_stops_per_side},
+                                     {"search_radius_m", im.search_radius_m},
+                                     {"max_road_s", im.max_road_s},
+                                     {"expected_wait_s", im.expected_wait_s},
+                                     {"transfer_buffer_s", im.transfer_buffer_s},
+                                     {"hub_min_routes", im.hub_min_routes},
+                                     {"door_to_door", im.door_to_door},
+                                     {"max_door_to_door_s", im.max_door_to_door_s},
+                                     {"max_offers", im.max_offers},
+                                     {"show_only_way", m.show_only_way},
+                                     {"min_time_saving_s", m.min_time_saving_s},
+                                     {"min_rides_saved", m.min_rides_saved},
+                                     {"legs_slack_s", m.legs_slack_s},
+                                     {"long_walk_m", m.long_walk_m},
+                                     {"walk_slack_s", m.walk_slack_s}};
   }
   if (f.transit) {
     auto const& t = *f.transit;

@@ -153,7 +153,9 @@ run_setup make_run(scenario_file const& f, std::vector<std::pair<std::string, do
   if (seed) sc.seed = *seed;
   drop_unusable_meeting_points(sc.rules);
   e["seed"] = sc.seed;
+  auto intermodal = e["rules"].contains("intermodal") ? e["rules"]["intermodal"] : json{};
   e["rules"] = drt_config::rules_to_json(sc.rules);
+  if (!intermodal.is_null()) e["rules"]["intermodal"] = std::move(intermodal);  // a journeys run's settings
   return run;
 }
 

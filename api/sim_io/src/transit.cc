@@ -23,6 +23,7 @@ struct transit_network {
   api::loaded_timetable loaded;
   std::unique_ptr<raptor::index> idx;
   sim::transit_settings settings;
+  std::optional<sim::journey_options> journeys;
   json network;  // network.json: the report's base layer
 };
 
@@ -41,6 +42,7 @@ void transit_handle::attach(sim::sim_options& opt) const {
   if (!net) return;
   opt.transit_index = net->idx.get();
   opt.transit = net->settings;
+  if (net->journeys) opt.journeys = &*net->journeys;
 }
 
 namespace {
@@ -184,6 +186,7 @@ transit_handle load_transit(scenario_file& f, std::function<void(std::string con
       f.echo["costs"]["currency"] = c;
     }
   }
+  if (f.journeys) h.net->journeys = sim::journey_options{h.net->idx.get(), *f.journeys, s};
   h.net->network = network_of(tt, spec.first_date);
   if (f.base.bus) measure_bus_lines(tt, spec.first_date, *f.base.bus, f.file.string());
   return h;

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "internal.h"
+#include "set_ride.h"
 #include "nebuta/raptor/router.h"
 
 namespace nebuta::raptor {
@@ -122,29 +123,7 @@ void router::scan_extras(unsigned k) {
         auto const t = (Fwd ? st.arrival : st.departure) + shift;
         auto const key = Fwd ? t : -t;
         if (key < best_ride<Range>(k, s) && key + lb(s) < bound<Range>(k)) {
-          if constexpr (Range) {
-            lower_from(ride_, k, s, key, 0U);
-          } else {
-            auto const i = k * n_stops_ + s.v();
-            if (ride_[i] == inf) written_.push_back(static_cast<std::uint32_t>(i));
-            ride_[i] = key;
-            ride_parent_[i] = {trip_idx{x}, enter, pos, static_cast<std::int8_t>(offset), true};
-            best_ride_[s.v()] = key;
-            touch(s);
-          }
-          if (next_marked_[s.v()] == 0U && sat_add(key, change_time(s)) < best_foot<Range>(k, s)) {
-            next_marked_[s.v()] = 1U;
-            next_marked_list_.push_back(s);
-          }
-          if (ride_improved_flag_[s.v()] == 0U) {
-            ride_improved_flag_[s.v()] = 1U;
-            ride_improved_.push_back(s);
-          }
-          if (s == target_stop_) {
-            target_found<Range>(k, key, {target_parent::type::ride, 0U, s, 0U, 0.0F});
-          } else if (auto const w = to_target_[s.v()]; w != inf) {
-            pending_ = std::min(pending_, key + w + 1);
-          }
+          set_ride<Range>(k, s, key, {trip_idx{x}, enter, pos, static_cast<std::int8_t>(offset), true});
         }
       }
       if (!held && marked_[s.v()] != 0U && (Fwd ? st.can_board() : st.can_alight()) && stop_ok(s)) {

@@ -1,5 +1,7 @@
 #include "nebuta/sim/simulation.h"
 
+#include <memory>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -11,6 +13,7 @@
 #include "nebuta/dispatch/validate.h"
 #include "nebuta/sim/demand.h"
 #include "nebuta/sim/random.h"
+#include "journey_sim.h"
 
 namespace nebuta::sim {
 
@@ -45,7 +48,7 @@ char const* to_string(event_kind k) {
 namespace {
 
 constexpr std::uint64_t riders_stream = 0x7269646572730000ULL;  // "riders"
-enum draw : std::uint64_t { draw_decline, draw_cancel, draw_cancel_time, draw_no_show };
+enum draw : std::uint64_t { draw_decline, draw_cancel, draw_cancel_time, draw_no_show, draw_late, draw_late_s };
 
 // Rider events waiting for their time. At equal times cancellations come before answers; then
 // the order in which they were scheduled.
@@ -77,6 +80,12 @@ class runner {
   runner(scenario const& sc, road::travel_model const& model, sim_options const& opt)
       : sc_{sc}, model_{model}, opt_{opt}, d_{model, sc.rules} {
     d_.set_journal(opt.journal);
+    if (opt.journeys != nullptr) {
+      if (opt.journeys->index == nullptr) throw std::invalid_argument{"simulation: journeys need a timetable index"};
+      js_ = std::make_unique<detail::journey_sim>(sc, model, *opt.journeys);
+      hooks_.after_command = [this](char const* what) { after_command(what); };
+      hooks_.sync_vehicles = [this] { sync_vehicles(); };
+    }
   }
 
   result run() {
@@ -84,8 +93,13 @@ class runner {
     add_fleet();
     main_loop();
     finish();
-    if (opt_.transit_index != nullptr) add_transit_alternatives(res_, *opt_.transit_index, opt_.transit);
+    if (js_) {
+      js_->finish(res_);
+    } else if (opt_.transit_index != nullptr) {
+      add_transit_alternatives(res_, *opt_.transit_index, opt_.transit);
+    }
     res_.k = compute_kpis(res_, sc_);
+    if (js_) res_.k.journeys = detail::compute_journey_kpis(res_);
     return std::move(res_);
   }
 
@@ -99,17 +113,34 @@ class runner {
     }
     std::stable_sort(all.begin(), all.end(),
                      [](trip_request const& a, trip_request const& b) { return a.requested_at < b.requested_at; });
-    res_.requests.reserve(all.size());
-    for (auto& q : all) {
-      q.earliest_pickup = std::max(q.earliest_pickup, q.requested_at);
-      request_record rec;
-      rec.request = std::move(q);
-      res_.requests.push_back(std::move(rec));
+    auto const take = [&all](auto& records) {  // journeys, or rides
+      records.resize(all.size());
+      for (std::size_t i = 0; i < all.size(); ++i) {
+        all[i].earliest_pickup = std::max(all[i].earliest_pickup, all[i].requested_at);
+        records[i].request = std::move(all[i]);
+      }
+    };
+    if (js_) {
+      take(res_.journeys);
+      return;
     }
+    take(res_.requests);
     auto const n = res_.requests.size();
-    absent_.resize(n);
+    ready_at_.assign(n, no_time);
     accepts_.resize(n);
-    for (std::size_t i = 0; i < n; ++i) absent_[i] = draw_of(i, draw_no_show) < sc_.riders.no_show_probability;
+  }
+
+  // When the rider of request i reaches a pickup whose window starts at window_start (no_time:
+  // never, a no-show).
+  instant ready_of(std::size_t i, instant window_start) const {
+    if (draw_of(i, draw_no_show) < sc_.riders.no_show_probability) return no_time;
+    auto late = res_.requests[i].request.late_s;
+    if (late < 0) {
+      late = draw_of(i, draw_late) < sc_.riders.late_probability
+                 ? static_cast<seconds_t>(std::floor(draw_of(i, draw_late_s) * (sc_.riders.late_max_s + 1)))
+                 : 0;
+    }
+    return window_start + late;
   }
 
   void add_fleet() {
@@ -145,22 +176,30 @@ class runner {
     if (st.empty()) return no_time;
     auto const& s = st.front();
     if (!s.arrived) return std::max(now_, s.arrival);
-    if (s.kind == dispatch::stop_kind::pickup && absent_[s.request.v()]) return std::max(now_, d_.no_show_time(v));
+    if (s.kind == dispatch::stop_kind::pickup && ready_at_[s.request.v()] > s.begin) {
+      // The rider is late: the vehicle waits for them until the dispatcher's no-show time.
+      return std::max(now_, std::min(ready_at_[s.request.v()], d_.no_show_time(v)));
+    }
     return std::max(now_, s.begin);
   }
 
   bool work_left() const {
-    if (next_request_ < res_.requests.size() || !agenda_.empty()) return true;
+    if (next_request_ < n_demand() || !agenda_.empty()) return true;
     return std::any_of(d_.vehicles().begin(), d_.vehicles().end(), [](auto const& v) { return !v.stops.empty(); });
   }
 
+  std::size_t n_demand() const { return js_ ? res_.journeys.size() : res_.requests.size(); }
+  seconds_t requested_at(std::size_t i) const {
+    return js_ ? res_.journeys[i].request.requested_at : res_.requests[i].request.requested_at;
+  }
+
   void main_loop() {
-    auto const n = res_.requests.size();
+    auto const n = n_demand();
     auto const progress_step = std::max<std::size_t>(1, n / 100);
     instant next_reopt = sc_.reoptimise_every > 0 ? sc_.reoptimise_every : no_time;
-    if (!res_.requests.empty() && next_reopt != no_time) {
+    if (n > 0 && next_reopt != no_time) {
       // Start re-optimising with the first request rather than at midnight.
-      auto const first = res_.requests.front().request.requested_at;
+      auto const first = requested_at(0);
       next_reopt = std::max<instant>(next_reopt, (first / sc_.reoptimise_every + 1) * sc_.reoptimise_every);
     }
     while (true) {
@@ -174,7 +213,7 @@ class runner {
         }
       }
       auto const ta = agenda_.empty() ? no_time : agenda_.top().time;
-      auto const tr = next_request_ < n ? instant{res_.requests[next_request_].request.requested_at} : no_time;
+      auto const tr = next_request_ < n ? instant{requested_at(next_request_)} : no_time;
       auto const to = work_left() ? next_reopt : no_time;
       auto const t = std::min({tv, ta, tr, to});
       if (t >= no_time) break;
@@ -190,7 +229,11 @@ class runner {
           rider_answers(item.request);
         }
       } else if (tr == t) {
-        new_request(next_request_++);
+        if (js_) {
+          js_->plan_and_book(next_request_++, d_, now_, res_, ready_at_, hooks_);
+        } else {
+          new_request(next_request_++);
+        }
         if (opt_.progress && (next_request_ % progress_step == 0 || next_request_ == n)) opt_.progress(next_request_, n);
       } else {
         d_.reoptimise(now_);
@@ -223,6 +266,7 @@ class runner {
     rec.promised_pickup_start = sim_time(o.o.window_start);
     rec.promised_pickup_end = sim_time(o.o.window_end);
     rec.promised_dropoff_by = sim_time(o.o.latest_dropoff);
+    ready_at_[i] = ready_of(i, o.o.window_start);
     auto const patient = o.o.window_end - q.earliest_pickup <= sc_.riders.max_wait_accepted;
     accepts_[i] = patient && draw_of(i, draw_decline) >= sc_.riders.decline_probability;
     agenda_.push({now_ + std::max<instant>(0, sc_.riders.response_s), 1, seq_++, static_cast<std::uint32_t>(i)});
@@ -263,6 +307,15 @@ class runner {
     if (!(vs.pos.coord == tracks_[v.v()].pos.coord)) move_to(v, vs.pos, vs.pos_time);
   }
 
+  // After a journey's cancellation: a vehicle on its way to a cancelled pickup is taken to reach it
+  // as planned and go on from there (as for a rider's cancellation).
+  void sync_vehicles() {
+    for (auto v = vehicle_idx{0}; v.v() < tracks_.size(); ++v) {
+      auto const& vs = d_.vehicle(v);
+      if (!(vs.pos.coord == tracks_[v.v()].pos.coord)) move_to(v, vs.pos, vs.pos_time);
+    }
+  }
+
   void expect_ok(dispatch::command_status s, char const* what) {
     if (s != dispatch::command_status::ok) {
       throw std::logic_error{std::string{"simulation: the dispatcher refused "} + what + ": " + dispatch::to_string(s)};
@@ -281,13 +334,14 @@ class runner {
       expect_ok(d_.stop_event(now_, v, s.request, dispatch::stop_event_kind::arrived), "arrived");
       return;
     }
-    if (s.kind == dispatch::stop_kind::pickup && absent_[ri]) {
+    if (s.kind == dispatch::stop_kind::pickup && ready_at_[ri] > now_) {
       auto const status = d_.no_show(now_, v, s.request);
       if (status != dispatch::command_status::ok) {
         throw std::logic_error{std::string{"simulation: the dispatcher refused no_show: "} + dispatch::to_string(status)};
       }
       after_command("no_show");
       emit(v, static_cast<std::int32_t>(ri), event_kind::no_show, s.loc.coord);
+      if (js_) js_->no_show(ri, d_, now_, res_, hooks_);
       return;
     }
     if (s.kind == dispatch::stop_kind::pickup) {
@@ -306,6 +360,7 @@ class runner {
       if (tr.onboard == 0) res_.vehicles[v.v()].hours_occupied += static_cast<double>(now_ - tr.occupied_since) / 3600.0;
       res_.vehicles[v.v()].passengers_carried += persons;
       emit(v, static_cast<std::int32_t>(ri), event_kind::dropoff, s.loc.coord);
+      if (js_) js_->dropped_off(ri, d_, now_, res_, hooks_);
     }
   }
 
@@ -397,6 +452,11 @@ class runner {
                              q.dropoff.coord, q.window_start, q.window_end, q.latest_dropoff,
                              q.max_ride + plan.dwell, q.status == dispatch::request_status::on_board,
                              q.picked_up_at, q.vehicle.v()});
+      // A journey's leg: its train connection as the simulation planned it from the timetable.
+      if (auto const c = js_ ? js_->connection_of(static_cast<std::uint32_t>(r)) : std::nullopt) {
+        plan.riders.back().connection_dropoff = c->dropoff_by;
+        plan.riders.back().connection_pickup = c->pickup_from;
+      }
     }
     for (std::size_t vi = 0; vi < d_.vehicles().size(); ++vi) {
       auto const& v = d_.vehicles()[vi];
@@ -424,7 +484,10 @@ class runner {
   std::size_t next_request_{0};
   std::uint64_t seq_{0};
   std::priority_queue<agenda_item, std::vector<agenda_item>, std::greater<>> agenda_;
-  std::vector<char> absent_, accepts_;
+  std::vector<instant> ready_at_;  // per request: when the rider is at the pickup (no_time: never)
+  std::vector<char> accepts_;
+  std::unique_ptr<detail::journey_sim> js_;
+  detail::journey_hooks hooks_;
   std::vector<vehicle_track> tracks_;
   std::vector<std::uint32_t> rider_of_;
 };

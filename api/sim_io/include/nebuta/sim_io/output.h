@@ -13,7 +13,7 @@
 
 namespace nebuta::sim_io {
 
-// Creates `dir` when needed and writes the five files. Throws std::runtime_error on I/O errors.
+// Creates `dir` when needed and writes the five files (six with journeys.csv of a journeys run). Throws std::runtime_error on I/O errors.
 void write_run(std::filesystem::path const& dir, nlohmann::json const& scenario_as_run, sim::result const& r);
 
 // The contents of requests.csv, vehicles.csv and events.csv (what write_run writes; the on-demand
@@ -21,6 +21,8 @@ void write_run(std::filesystem::path const& dir, nlohmann::json const& scenario_
 std::string requests_csv(sim::result const& r);
 std::string vehicles_csv(sim::result const& r);
 std::string events_csv(sim::result const& r);
+// A journeys run: one row per journey (docs/simulation.md, "Journeys").
+std::string journeys_csv(sim::result const& r);
 
 nlohmann::json kpis_to_json(sim::kpis const& k);
 

@@ -64,6 +64,9 @@ struct scenario_file {
   std::vector<dispatch::vehicle_spec> fleet_csv;     // every vehicle of the CSV
   travel_spec travel;
   std::optional<transit_spec> transit;
+  // "kind": "journeys": the demand is door-to-door journeys the MaaS planner plans (sim/journeys.h),
+  // with these settings (the rules' "intermodal" object).
+  std::optional<intermodal::settings> journeys;
   nlohmann::json echo;                // the scenario with defaults filled in, paths absolute
   std::vector<std::string> warnings;  // skipped CSV rows, "file:line: reason"
 };
@@ -111,7 +114,8 @@ struct transit_handle {
   transit_handle& operator=(transit_handle&&) noexcept;
   ~transit_handle();
   explicit operator bool() const { return net != nullptr; }
-  // Sets opt.transit_index / opt.transit when a timetable is loaded.
+  // Sets opt.transit_index / opt.transit when a timetable is loaded, and opt.journeys for a
+  // journeys scenario.
   void attach(sim::sim_options& opt) const;
   // dir/network.json: the routes running on the simulated date and the main stations (the
   // report's base layer; docs/report.md). Nothing without a timetable.

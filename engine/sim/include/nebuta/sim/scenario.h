@@ -21,6 +21,9 @@ struct trip_request {
   latlon origin{}, destination{};
   std::uint16_t passengers{1};
   std::uint16_t wheelchair_users{0};
+  // How late the rider reaches the pickup after the promised window start; -1: drawn
+  // (rider_behaviour::late_probability).
+  seconds_t late_s{-1};
 };
 
 // Places are drawn from weighted circles (uniform inside) and weighted points together: a
@@ -66,6 +69,11 @@ struct rider_behaviour {
   seconds_t response_s{10};
   double cancel_probability{0.0};
   double no_show_probability{0.0};
+  // Riders who come, come late with late_probability: uniform in [0, late_max_s] after the pickup
+  // window's start. The vehicle waits until the dispatcher's no_show_time; a rider later than
+  // that is a no-show.
+  double late_probability{0.0};
+  seconds_t late_max_s{0};
 };
 
 // Operator cost: per vehicle hour in service, per km driven, fixed per simulated day. Fare per

@@ -26,6 +26,7 @@
 
 #include "nebuta/dispatch/commands.h"
 #include "nebuta/road/travel_model.h"
+#include "nebuta/sim/journeys.h"
 #include "nebuta/sim/scenario.h"
 #include "nebuta/sim/transit.h"
 
@@ -94,12 +95,17 @@ struct kpis {
   std::optional<double> transit_no_option_share, transit_unreachable_share, transit_duration_mean_s,
       transit_rides_mean, door_to_door_on_demand_mean_s, door_to_door_transit_mean_s;
   std::size_t door_to_door_compared{0};  // served requests with a reachable transit journey
+  std::optional<journey_kpis> journeys;  // a journeys run (sim_options::journeys)
 };
 
 struct result {
   std::vector<request_record> requests;  // in the order they were made (requested_at, stable)
   std::vector<vehicle_record> vehicles;
   std::vector<vehicle_event> events;  // by time, then in the order they happened
+  // A journeys run: one record per journey of the demand, in the order they were made; then
+  // `requests` holds one record per on-demand leg asked of the dispatcher (offers not booked:
+  // declined).
+  std::vector<journey_record> journeys;
   kpis k;
   std::vector<std::string> validation_errors;  // with options.validate: first errors found
   std::size_t n_commands{0};                   // dispatcher commands issued
@@ -121,6 +127,9 @@ struct sim_options {
   // Plans every request's fixed-route alternative on this index (sim/transit.h) after the run.
   raptor::index const* transit_index{nullptr};
   transit_settings transit;
+  // Journeys instead of rides (journeys.h): the demand's requests are door-to-door journeys the
+  // MaaS planner plans on this index. transit_index is then not used for requests.
+  journey_options const* journeys{nullptr};
 };
 
 // Runs the scenario (its requests plus generated demand) on the travel model.
