@@ -11,6 +11,7 @@
 #include "nebuta/api_server/server.h"
 #include "nebuta/api_service/json.h"
 #include "message_response.h"
+#include "plan_on_demand.h"
 #include "rate_limiter.h"
 #include "routes.h"
 #include "static_files.h"
@@ -99,6 +100,12 @@ api::api(api_service::service const* svc, drt_service* drt, server_config const&
   health_pb_ = h.SerializeAsString();
   // A router is not thread-safe: each request borrows one of the pool's (see serve()).
   if (svc_ != nullptr) routers_ = std::make_unique<raptor::router_pool>(svc_->raptor_index());
+  if (drt_ != nullptr) areas_.push_back(local_area(*drt_));
+}
+
+void api::set_remote_areas(std::vector<std::shared_ptr<on_demand_area>> areas, journeys_route journeys) {
+  areas_.insert(areas_.end(), areas.begin(), areas.end());
+  remote_journeys_ = std::move(journeys);
 }
 
 http_response api::serve(http_request const& req) {
@@ -128,10 +135,11 @@ http_response api::handle_with(http_request const& req, raptor::router* router_p
       if (auto const* r = find_route(realtime_routes(), c)) return dispatch(*r, ra, c);
     }
     if (svc_ != nullptr && router_ptr != nullptr) {
-      planner p{*svc_, *router_ptr, std::move(realtime_state), drt_};
+      planner p{*svc_, *router_ptr, std::move(realtime_state), areas_};
       if (auto const* r = find_route(planner_routes(), c)) return dispatch(*r, p, c);
     }
     if (drt_ != nullptr) return drt_->route_call(c);
+    if (remote_journeys_) return remote_journeys_(c);
     return std::nullopt;
   });
 }

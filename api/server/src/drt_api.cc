@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "drt_handlers.h"
+#include "drt_remote.h"
 #include "drt_token.h"
 #include "nebuta/core/civil_time.h"
 
@@ -80,8 +81,9 @@ http_response drt_gtfs_rt(drt_state& m, call& c) {
 
 // Offers, /info and the GTFS-RT feed are public; a request's routes need its rider token or the
 // operator's; every other route is the operator's (the handlers check).
-constexpr std::array<route<drt_state>, 21> table{{
+constexpr std::array<route<drt_state>, 22> table{{
     {"/v1/drt/info", "GET", "", endpoint::drt_other, drt_info},
+    {"/v1/drt/area", "GET", "", endpoint::drt_other, drt_area},  // drt_remote_area.cc
     {"/v1/drt/offers", "POST", "", endpoint::drt_offer, drt_offer, true},
     {"/v1/drt/requests/{}", "GET", "", endpoint::drt_request, drt_get_request},
     {"/v1/drt/requests/{}/accept", "POST", "", endpoint::drt_request, drt_accept_request},

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "drt_handlers.h"
+#include "drt_remote.h"
 #include "drt_token.h"
 #include "nebuta/v1/journeys.pb.h"
 
@@ -212,7 +213,8 @@ http_response drt_book_journey(drt_state& m, call& c) {
   if (in.token().empty()) throw api_error{400, "missing_field", {"token"}};
   std::lock_guard const lock{m.mutex};
   auto const now = m.now();
-  auto const offer = decode_journey_token(in.token(), m.secret, now);
+  auto offer = decode_journey_token(in.token(), m.secret, now);
+  if (!offer) offer = decode_area_journey_token(m, in.token(), now);  // a planner's (drt_remote.h)
   if (!offer || offer->legs.empty()) throw api_error{400, "invalid_journey_token"};
   std::vector<d::journey_leg> legs;
   for (auto const& l : offer->legs) {

@@ -1,4 +1,5 @@
 // POST /v1/drt/offers: a ride request → an offer (or a rejection) and the rider token.
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -51,6 +52,13 @@ http_response drt_offer(drt_state& m, call& c) {
       throw api_error{400, "invalid_time.past", {m.sclock.iso(*earliest), m.sclock.iso(now)}};
     }
     spec.earliest_pickup = *earliest;
+  }
+  if (!in.latest_dropoff_time().empty()) {  // a journey's connection (issue 19, docs/maas.md#remote-areas)
+    auto const by = m.sclock.parse(in.latest_dropoff_time(), now);
+    if (!by)
+      throw api_error{400, "invalid_time.service_day", {"latest_dropoff_time", in.latest_dropoff_time().substr(0, 100)}};
+    spec.latest_dropoff = *by;
+    if (!in.pickup_from_earliest()) spec.earliest_pickup = std::max(now, m.pickup_for_dropoff_by(spec));
   }
   m.register_shifts(now);  // a booking for a date the horizon just reached finds its shifts
   auto const res = m.write([&] { return m.disp.request_offer(now, spec); });

@@ -94,6 +94,8 @@ struct drt_state {
   std::string encode_extra() const;
   void decode_extra(std::string_view extra);
   void start_up();  // drt_startup.cc: the journal, the fingerprint, the fleet
+  // The pickup to ask for so that the promise ends by spec.latest_dropoff (plan_on_demand_drt.cc).
+  dispatch::instant pickup_for_dropoff_by(dispatch::request_spec const& spec) const;
 
   std::string token(std::uint32_t request) const;  // the rider token of a request (drt_token.cc)
   // drt_journeys.cc: a journey's rider token, its message, and the move commands for legs whose

@@ -103,6 +103,10 @@ void add_drt_paths(json& paths) {
   auto const request_id = json::array({path_param("id", "request id (from the offer answer)")});
   auto const vehicle_id = json::array({path_param("id", "vehicle id (fleet.csv vehicle_id)")});
   paths["/v1/drt/info"]["get"] = drt_operation("Service date, time zone, clock, fleet size", "DrtInfo", none, "", {});
+  paths["/v1/drt/area"]["get"] = drt_operation(
+      "The service area as a planner elsewhere needs it (serve --drt AREA=URL): polygon, meeting points, travel "
+      "model, intermodal settings, the area's id",
+      "DrtArea", none, "", {});
   paths["/v1/drt/offers"]["post"] = drt_operation(
       "Ask for an offer: best feasible insertion into the fleet, or a rejection with a reason (public)",
       "DrtOfferResponse", none, "DrtOfferRequest", {});
@@ -158,7 +162,9 @@ void add_drt_paths(json& paths) {
       {"tags", json::array({"on-demand"})},
       {"responses", gtfs_rt_responses()}};
   // MaaS journeys (journeys.proto, docs/drt-api.md): booked with the plan's journey token.
-  auto const journey_id = json::array({path_param("id", "journey id (from the booking answer)")});
+  auto const journey_id = json::array(
+      {path_param("id", "journey id (from the booking answer)"),
+       query_param("area", "string", "a planner with remote areas (serve --drt): the booking answer's area")});
   auto const rider = std::vector<std::string>{"rider", "operator"};
   paths["/v1/journeys"]["post"] = drt_operation(
       "Book a planned journey's on-demand legs, all or none (the plan's journey token; 409 when a leg no longer "

@@ -3,13 +3,14 @@
 // vehicle and says why; the dispatcher is asked for real offers for the best few, each leg's
 // pickup window and drop-off limit derived from the train it connects to; a variant is shown
 // only when every leg is offered with a promise that keeps the connection, with a journey token
-// that books all its legs at once (POST /v1/journeys).
+// that books all its legs at once (POST /v1/journeys). Each on-demand area (plan_on_demand.h) is
+// searched on its own, with its own stops, settings and travel model: a journey's on-demand legs
+// all belong to one area, whose dispatcher makes their offers and books them.
 #include "plan_on_demand.h"
 
 #include <algorithm>
 #include <string>
 
-#include "nebuta/api_server/drt_api.h"
 #include "nebuta/intermodal/candidates.h"
 #include "nebuta/intermodal/mixer.h"
 #include "nebuta/intermodal/search.h"
@@ -73,7 +74,7 @@ struct od_leg {
   char const* kind{"door_to_door"};
   on_demand_ask ask;
   journey_offer_leg link;
-  dispatch::offer_result offer;
+  area_offer offer;
   seconds_t road_s{0};
 };
 
@@ -82,6 +83,15 @@ struct od_variant {
   im::mix_decision why;
   std::vector<od_leg> legs;
   std::int64_t expires{0};
+  std::size_t area{0};  // of the plan's areas
+};
+
+// An area as one plan sees it.
+struct searched_area {
+  on_demand_area* area{nullptr};
+  std::shared_ptr<on_demand_area_view const> view;
+  dispatch::instant day_start{0};
+  bool reachable{true};
 };
 
 // The on-demand legs of journey j with their connections; false when one cannot be tied to a ride.
@@ -139,31 +149,31 @@ bool plan_legs(timetable const& tt, im::search_scratch const& scratch, im::setti
 // The offer keeps the leg's promise: offered, and dropping off no later than the connection needs
 // (the dispatcher is asked to honour the limit too; this holds whatever it does).
 bool keeps_connection(od_leg const& o) {
-  if (!o.offer.ok()) return false;
-  if (o.ask.latest_dropoff != dispatch::no_time && o.offer.o.latest_dropoff > o.ask.latest_dropoff) return false;
-  return o.offer.o.window_start >= o.ask.earliest_pickup || o.link.link.k != journey_link::kind::after_arrival;
+  auto const& r = o.offer.result;
+  if (!r.ok()) return false;
+  if (o.ask.latest_dropoff != dispatch::no_time && r.o.latest_dropoff > o.ask.latest_dropoff) return false;
+  return r.o.window_start >= o.ask.earliest_pickup || o.link.link.k != journey_link::kind::after_arrival;
 }
 
-void set_time(v1::LegPlace& out, drt_service const& drt, dispatch::instant t, dispatch::instant day_start) {
-  out.set_time(drt.clock().iso(t));
+void set_time(v1::LegPlace& out, service_clock const& c, dispatch::instant t, dispatch::instant day_start) {
+  out.set_time(c.iso(t));
   out.set_seconds(static_cast<std::int32_t>(t - day_start));
 }
 
-void fill_point(v1::LegPlace& out, latlon at, drt_service const& drt, dispatch::instant t, dispatch::instant day_start) {
+void fill_point(v1::LegPlace& out, latlon at, service_clock const& c, dispatch::instant t, dispatch::instant day_start) {
   out.set_lat(at.lat);
   out.set_lon(at.lon);
-  set_time(out, drt, t, day_start);
+  set_time(out, c, t, day_start);
 }
 
-void fill_leg(v1::OnDemandLeg& m, od_leg const& o, drt_service const& drt, dispatch::instant day_start,
+void fill_leg(v1::OnDemandLeg& m, od_leg const& o, service_clock const& c, dispatch::instant day_start,
               im::settings const& s) {
-  auto const& c = drt.clock();
-  auto const& of = o.offer.o;
+  auto const& of = o.offer.result.o;
   m.set_kind(o.kind);
-  m.set_request_id(std::to_string(o.offer.request.v()));
-  m.set_vehicle_id(drt.vehicle_name(of.vehicle));
-  fill_point(*m.mutable_pickup(), of.pickup, drt, of.pickup_eta, day_start);
-  fill_point(*m.mutable_dropoff(), of.dropoff, drt, of.dropoff_eta, day_start);
+  m.set_request_id(std::to_string(o.offer.result.request.v()));
+  m.set_vehicle_id(o.offer.vehicle_id);
+  fill_point(*m.mutable_pickup(), of.pickup, c, of.pickup_eta, day_start);
+  fill_point(*m.mutable_dropoff(), of.dropoff, c, of.dropoff_eta, day_start);
   m.set_pickup_window_start(c.iso(of.window_start));
   m.set_pickup_window_end(c.iso(of.window_end));
   m.set_pickup_eta(c.iso(of.pickup_eta));
@@ -181,74 +191,121 @@ void fill_leg(v1::OnDemandLeg& m, od_leg const& o, drt_service const& drt, dispa
   m.set_planned_road_s(o.road_s);
 }
 
+// The note of an area that cannot be asked now, in the request's language.
+std::string unreachable_note(std::string const& area, std::string const& why, api_service::lang_chain const& chain) {
+  std::vector<std::string> const args{area, why};
+  return api_service::error_message("area_unavailable.note", args, chain);
+}
+
+// The best first: earliest arrival (arrive-by: latest departure), then fewest vehicles.
+void sort_variants(std::vector<od_variant>& v, bool arrive_by) {
+  std::stable_sort(v.begin(), v.end(), [&](od_variant const& a, od_variant const& b) {
+    auto const key = [&](od_variant const& x) {
+      return std::make_pair(arrive_by ? -x.j.departure : x.j.arrival, im::vehicle_legs(x.j));
+    };
+    return key(a) < key(b);
+  });
+}
+
 }  // namespace
 
 v1::PlanResponse plan_answer(planner& p, v1::PlanRequest const& req, api_service::lang_chain const& chain) {
-  auto* const drt = p.drt;
-  auto const wanted = req.has_on_demand() ? req.on_demand() : drt != nullptr && drt->intermodal_settings().enabled;
+  auto const& tt = p.svc.tt();
+  // Each area as it is now (a remote one: as last fetched), or why it cannot be searched.
+  std::vector<std::pair<on_demand_area*, std::shared_ptr<on_demand_area_view const>>> views;
+  std::vector<std::string> notes;
+  for (auto const& a : p.areas) {
+    std::string why;
+    auto view = a->view(tt, why);
+    if (view != nullptr && view->settings.enabled) views.emplace_back(a.get(), std::move(view));
+    else if (view == nullptr && !why.empty()) notes.push_back(unreachable_note(a->name(), why, chain));
+  }
+  auto const wanted = req.has_on_demand() ? req.on_demand() : !views.empty() || !notes.empty();
   auto res = p.svc.plan_journeys(req, chain, p.router, p.realtime);
   if (!wanted) return p.svc.plan_message(res);
   auto const status = [&](char const* s) {
     auto out = p.svc.plan_message(res);
     out.set_on_demand_status(s);
+    for (auto const& n : notes) out.add_on_demand_notes(n);
     return out;
   };
-  if (drt == nullptr || !drt->intermodal_settings().enabled) return status("unavailable");
+  if (views.empty()) return status("unavailable");
   if (!req.window().empty()) return status("window");
   if (!res.from.anchor || !res.to.anchor) return status("no_place");
 
-  auto const& s = drt->intermodal_settings();
-  auto const& tt = p.svc.tt();
-  auto const catalog = drt->stop_catalog(tt);
   auto opt = p.svc.router_options(req);
   opt.realtime = res.realtime.get();
   opt.max_walk_m = std::max({opt.max_walk_m, res.from.walk_m, res.to.walk_m});
   im::query const q{*res.from.anchor, *res.to.anchor, res.date, res.time, res.arrive_by, opt};
   thread_local im::search_scratch scratch;  // this thread's, like its router
   std::vector<im::od_journey> found;
-  im::search_on_demand(p.router, *catalog, drt->travel_model(), q, s, scratch, found);
-
+  std::vector<searched_area> areas;
   std::vector<od_variant> shown;
-  for (auto& o : found) {
-    if (auto const d = im::mix(res.journeys, o.j, res.arrive_by, s.mixer)) shown.push_back({std::move(o.j), *d, {}, 0});
-  }
-  // The best first: earliest arrival (arrive-by: latest departure), then fewest vehicles.
-  std::stable_sort(shown.begin(), shown.end(), [&](od_variant const& a, od_variant const& b) {
-    auto const key = [&](od_variant const& v) {
-      return std::make_pair(res.arrive_by ? -v.j.departure : v.j.arrival, im::vehicle_legs(v.j));
-    };
-    return key(a) < key(b);
-  });
-  if (shown.size() > s.max_offers) shown.resize(s.max_offers);
-
-  auto const day_start = drt->clock().day_start(res.date);
-  std::vector<od_variant> offered;
   std::uint32_t dropped = 0;
+
+  // Each area on its own: its candidate stops lie inside it and find_candidates takes a door end
+  // only inside it, so every on-demand leg of its journeys has its door end in the area.
+  for (auto const& [a, view] : views) {
+    auto const& s = view->settings;
+    if (!view->catalog->inside(q.from) && !view->catalog->inside(q.to)) continue;  // nothing to search
+    auto const day_start = view->clock.day_start(res.date);
+    areas.push_back({a, view, day_start, true});
+    found.clear();
+    im::search_on_demand(p.router, *view->catalog, *view->model, q, s, scratch, found);
+    std::vector<od_variant> mine;
+    for (auto& o : found) {
+      if (auto const d = im::mix(res.journeys, o.j, res.arrive_by, s.mixer))
+        mine.push_back({std::move(o.j), *d, {}, 0, areas.size() - 1});
+    }
+    sort_variants(mine, res.arrive_by);
+    if (mine.size() > s.max_offers) mine.resize(s.max_offers);
+    for (auto& v : mine) {
+      // The scratch holds this area's candidates' road times until the next area's search.
+      if (plan_legs(tt, scratch, s, v.j, q, day_start, req.wheelchair(), v.legs)) shown.push_back(std::move(v));
+      else ++dropped;
+    }
+  }
+
+  std::vector<od_variant> offered;
   for (auto& v : shown) {
-    auto ok = plan_legs(tt, scratch, s, v.j, q, day_start, req.wheelchair(), v.legs);
-    for (auto& leg : v.legs) {
-      if (!ok) break;
-      leg.offer = drt->on_demand_offer(leg.ask);
-      leg.link.request = leg.offer.request.v();
-      ok = keeps_connection(leg);
+    auto& sa = areas[v.area];
+    if (!sa.reachable) continue;  // its note is there already
+    auto ok = true;
+    try {
+      for (auto& leg : v.legs) {
+        leg.offer = sa.area->offer(leg.ask);
+        leg.link.request = leg.offer.result.request.v();
+        ok = keeps_connection(leg);
+        if (!ok) break;
+      }
+    } catch (area_unreachable const& e) {
+      sa.reachable = false;  // the area's other variants are not asked in this plan
+      notes.push_back(unreachable_note(sa.area->name(), e.what(), chain));
+      continue;
     }
     if (!ok) {
       ++dropped;
       continue;
     }
     v.expires = std::min_element(v.legs.begin(), v.legs.end(), [](od_leg const& a, od_leg const& b) {
-                  return a.offer.o.expires < b.offer.o.expires;
-                })->offer.o.expires;
+                  return a.offer.result.o.expires < b.offer.result.o.expires;
+                })->offer.result.o.expires;
     offered.push_back(std::move(v));
   }
+  sort_variants(offered, res.arrive_by);  // areas' variants among each other
 
   auto const n_transit = res.journeys.size();
   for (auto const& v : offered) res.journeys.push_back(v.j);
   auto out = p.svc.plan_message(res);
   out.set_on_demand_status("searched");
   out.set_on_demand_dropped(dropped);
+  for (auto const& n : notes) out.add_on_demand_notes(n);
   for (std::size_t k = 0; k < offered.size(); ++k) {
     auto const& v = offered[k];
+    auto const& sa = areas[v.area];
+    auto const& c = sa.view->clock;
+    auto const& s = sa.view->settings;
+    auto const day_start = sa.day_start;
     auto& mj = *out.mutable_journeys(static_cast<int>(n_transit + k));
     mj.set_on_demand(true);
     mj.set_shown_reason(im::to_string(v.why.reason));
@@ -258,13 +315,13 @@ v1::PlanResponse plan_answer(planner& p, v1::PlanRequest const& req, api_service
     for (auto const& leg : v.legs) {
       token.legs.push_back(leg.link);
       auto& ml = *mj.mutable_legs(static_cast<int>(leg.leg_index));
-      fill_leg(*ml.mutable_on_demand(), leg, *drt, day_start, s);
+      fill_leg(*ml.mutable_on_demand(), leg, c, day_start, s);
       // The offer's times replace the search's estimate: the rider is ready at the pickup window's
       // start (which the connection may put earlier than the search assumed), and arrives when
       // the vehicle plans to drop off.
-      auto const& of = leg.offer.o;
-      set_time(*ml.mutable_from(), *drt, of.window_start, day_start);
-      set_time(*ml.mutable_to(), *drt, of.dropoff_eta, day_start);
+      auto const& of = leg.offer.result.o;
+      set_time(*ml.mutable_from(), c, of.window_start, day_start);
+      set_time(*ml.mutable_to(), c, of.dropoff_eta, day_start);
       ml.set_duration_s(static_cast<std::int32_t>(of.dropoff_eta - of.window_start));
       if (leg.leg_index == 0U) {
         mj.set_departure(ml.from().time());
@@ -276,8 +333,8 @@ v1::PlanResponse plan_answer(planner& p, v1::PlanRequest const& req, api_service
       }
     }
     mj.set_duration_s(mj.arrival_seconds() - mj.departure_seconds());
-    mj.set_journey_token(drt->journey_token(token));
-    mj.set_journey_token_expires(drt->clock().iso(v.expires));
+    mj.set_journey_token(sa.area->journey_token(token));
+    mj.set_journey_token_expires(c.iso(v.expires));
   }
   return out;
 }

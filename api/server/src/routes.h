@@ -15,6 +15,7 @@ namespace nebuta::api_server {
 class static_files;
 class drt_service;
 class realtime;
+class on_demand_area;
 
 // /healthz, /metrics, /v1/openapi.json and the web app's files.
 struct server_pages {
@@ -36,7 +37,8 @@ struct planner {
   raptor::router& router;
   // The realtime state of this request, taken once (null: no realtime sources, the schedule).
   std::shared_ptr<rt::state const> realtime;
-  drt_service* drt{nullptr};  // on-demand legs in plans (plan_on_demand.h); nullptr: none
+  // The on-demand areas whose legs plans may take (plan_on_demand.h); empty: none.
+  std::span<std::shared_ptr<on_demand_area> const> areas{};
 };
 std::span<route<planner> const> planner_routes();
 

@@ -21,6 +21,7 @@ void global_init() {
 }
 
 struct transfer {
+  explicit transfer(std::size_t max) : max_bytes{max} {}
   std::string body;
   std::size_t max_bytes{0};
   bool too_large{false};
@@ -78,18 +79,42 @@ struct slist_deleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
 
+std::unique_ptr<CURL, curl_deleter> start_transfer() {
+  global_init();
+  return std::unique_ptr<CURL, curl_deleter>{curl_easy_init()};
+}
+
+// What every transfer sets: the URL, http(s) only, the bounds, the body sink, the header lines.
+void set_transfer(CURL* c, std::string const& url, fetch_limits const& lim, transfer& t, curl_slist* headers,
+                  char const* agent) {
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for timeouts: the server has threads
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(lim.timeout_s));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(lim.timeout_s));
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(lim.max_bytes));
+  curl_easy_setopt(c, CURLOPT_USERAGENT, agent);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+}
+
+// Why a transfer failed ("": it did not).
+std::string transfer_error(CURLcode rc, transfer const& t, fetch_limits const& lim) {
+  if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) return "larger than " + std::to_string(lim.max_bytes) + " bytes";
+  return rc == CURLE_OK ? std::string{} : curl_easy_strerror(rc);
+}
+
 }  // namespace
 
 fetch_result fetch_http(std::string const& url, fetch_validators& v, fetch_limits const& lim) {
-  global_init();
   fetch_result out;
-  std::unique_ptr<CURL, curl_deleter> const curl{curl_easy_init()};
+  auto const curl = start_transfer();
   if (!curl) {
     out.error = "libcurl could not start a transfer";
     return out;
   }
-  transfer t;
-  t.max_bytes = lim.max_bytes;
+  transfer t{lim.max_bytes};
   std::unique_ptr<curl_slist, slist_deleter> headers;
   auto const add_header = [&](std::string const& h) {
     headers.reset(curl_slist_append(headers.release(), h.c_str()));
@@ -98,20 +123,11 @@ fetch_result fetch_http(std::string const& url, fetch_validators& v, fetch_limit
   if (!v.etag.empty()) add_header("If-None-Match: " + v.etag);
   if (!v.last_modified.empty()) add_header("If-Modified-Since: " + v.last_modified);
   auto* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for timeouts: the server has threads
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  set_transfer(c, url, lim, t, headers.get(), "nebuta-realtime/1");
   curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(lim.timeout_s));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(lim.timeout_s));
-  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(lim.max_bytes));
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl decodes (gzip, ...)
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "nebuta-realtime/1");
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
   if (lim.cancel != nullptr) {
@@ -120,14 +136,8 @@ fetch_result fetch_http(std::string const& url, fetch_validators& v, fetch_limit
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, lim.cancel);
   }
   auto const rc = curl_easy_perform(c);
-  if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
-    out.error = "larger than " + std::to_string(lim.max_bytes) + " bytes";
-    return out;
-  }
-  if (rc != CURLE_OK) {
-    out.error = curl_easy_strerror(rc);
-    return out;
-  }
+  out.error = transfer_error(rc, t, lim);
+  if (!out.error.empty()) return out;
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   if (status == 304) {
@@ -141,6 +151,33 @@ fetch_result fetch_http(std::string const& url, fetch_validators& v, fetch_limit
   v.etag = t.etag;
   v.last_modified = t.last_modified;
   out.outcome = fetch_result::kind::modified;
+  out.body = std::move(t.body);
+  return out;
+}
+
+http_exchange_result http_exchange(std::string const& method, std::string const& url, std::string const& body,
+                                   std::vector<std::string> const& headers, fetch_limits const& lim) {
+  http_exchange_result out;
+  auto const curl = start_transfer();
+  if (!curl) {
+    out.error = "libcurl could not start a transfer";
+    return out;
+  }
+  transfer t{lim.max_bytes};
+  std::unique_ptr<curl_slist, slist_deleter> list;
+  for (auto const& h : headers) list.reset(curl_slist_append(list.release(), h.c_str()));
+  list.reset(curl_slist_append(list.release(), "Expect:"));  // no 100-continue round trip
+  auto* c = curl.get();
+  set_transfer(c, url, lim, t, list.get(), "nebuta-planner/1");
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (method != "GET") {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
+  auto const rc = curl_easy_perform(c);
+  out.error = transfer_error(rc, t, lim);
+  if (!out.error.empty()) return out;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.status);
   out.body = std::move(t.body);
   return out;
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace nebuta::api_server {
 
@@ -37,6 +38,16 @@ struct fetch_limits {
 
 // GET url; a 200 updates `v` from the answer's ETag / Last-Modified.
 fetch_result fetch_http(std::string const& url, fetch_validators& v, fetch_limits const& lim);
+// One request of the planner to an on-demand area's dispatcher (issue 19, drt_remote.cc): any
+// method, a body, header lines ("Name: value"); the answer's status (0: none came, `error` says
+// why) and body, within lim.timeout_s and lim.max_bytes. Never throws.
+struct http_exchange_result {
+  long status{0};
+  std::string body, error;
+};
+http_exchange_result http_exchange(std::string const& method, std::string const& url, std::string const& body,
+                                   std::vector<std::string> const& headers, fetch_limits const& lim);
+
 // The file's bytes, unless its modification time and size are those of `v`.
 fetch_result fetch_file(std::filesystem::path const& p, fetch_validators& v, fetch_limits const& lim);
 

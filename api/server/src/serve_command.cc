@@ -1,4 +1,4 @@
-// `nebuta serve (--feed F... | --snapshot FILE) [--port 8080] [--threads N]`
+// `nebuta serve (--feed F... | --snapshot FILE) [--port 8080] [--threads N] [--db ... | --drt AREA=URL ...]`
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +11,7 @@
 #include "nebuta/api_server/realtime.h"
 #include "nebuta/api_server/serve_command.h"
 #include "nebuta/api_server/server.h"
+#include "drt_remote.h"
 #include "replicas.h"
 
 namespace nebuta::api_server {
@@ -26,6 +27,7 @@ struct serve_options {
   drt_cli_options drt;  // on-demand dispatch beside the planner, when --db is given
   realtime_options rt;  // GTFS-RT sources, when --rt is given (docs/realtime.md)
   unsigned replicas{1};  // --replicas: processes forked after loading, on ports port..port+N-1
+  remote_area_options areas;  // --drt AREA=URL: on-demand areas of dispatchers elsewhere (issue 19)
 };
 
 // The realtime sources of --rt, over the loaded timetable (null without --rt).
@@ -49,6 +51,8 @@ void run_serve(serve_options const& o) {
   if (o.src.feeds.empty() == o.src.snapshot.empty()) throw std::runtime_error{"give --feed (one or more) or --snapshot"};
   if (o.replicas > 1 && !o.drt.db.empty())
     throw std::runtime_error{"--replicas: the dispatcher (--db) is one process; run it alone with `nebuta dispatch`"};
+  if (!o.areas.areas.empty() && !o.drt.db.empty())
+    throw std::runtime_error{"--drt and --db: run this area's dispatcher as `nebuta dispatch` and give it as --drt too"};
   if (o.replicas > 1 && (o.cfg.port == 0 || o.cfg.port + o.replicas - 1 > 65535))
     throw std::runtime_error{"--replicas: give a --port such that port + replicas - 1 <= 65535"};
   // Signals are blocked before any thread starts, so that only sigwait below receives them.
@@ -76,10 +80,15 @@ void run_serve(serve_options const& o) {
   std::unique_ptr<drt_service> drt;
   if (!o.drt.db.empty()) drt = make_drt_service(o.drt, timetable_access(svc), "nebuta serve");
   auto const rt = make_realtime(o, loaded.tt);
+  std::unique_ptr<remote_areas> areas;
+  if (!o.areas.areas.empty()) areas = std::make_unique<remote_areas>(o.areas, loaded.tt, "nebuta serve");
   http_server server{&svc, drt.get(), cfg};
   server.handler_api().set_realtime(rt.get());
+  if (areas)
+    server.handler_api().set_remote_areas(areas->areas(), [&areas](call& c) { return areas->route_journeys(c); });
   if (drt) connect_journeys(*drt, svc, rt.get());  // late trains move journey legs; lost ones get an alternative
   server.start();
+  if (areas) areas->start();
   if (drt) drt->start_background();
   if (rt) rt->start();
   std::fprintf(stderr, "nebuta serve: %zu stops, %zu trips loaded in %.2f s; listening on http://%s:%u (%u threads); web app at http://%s:%u/\n",
@@ -91,6 +100,7 @@ void run_serve(serve_options const& o) {
   report_drain("nebuta serve", server.drain(cfg.drain_timeout));
   if (rt) rt->stop();
   server.stop();
+  if (areas) areas->stop();
   if (drt) drt->stop_background();
 }
 
@@ -168,6 +178,20 @@ void register_serve(CLI::App& app) {
                   "nothing leaves the machine)");
   cmd->add_option("--tiles-attribution", o->cfg.tiles_attribution, "attribution shown under the map for --tiles");
   add_drt_options(*cmd, o->drt, false);
+  // On-demand areas whose dispatchers run elsewhere (issue 19, docs/maas.md#remote-areas).
+  cmd->add_option("--drt", o->areas.areas,
+                  "on-demand area AREA=URL of a `nebuta dispatch` (repeatable): plans ask it for the on-demand legs "
+                  "whose door end lies in its service area, POST /v1/journeys books there; needs "
+                  "NEBUTA_JOURNEY_SECRET shared with the areas; not with --db");
+  cmd->add_option("--drt-osm", o->areas.osm,
+                  "AREA=FILE.osm.pbf: the OSM extract of an area whose dispatcher runs with --osm (the same file)");
+  cmd->add_option("--drt-timeout", o->areas.timeout_s, "seconds a request to an area's dispatcher may take")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 60U));
+  cmd->add_option("--drt-refresh", o->areas.refresh_s,
+                  "seconds between two fetches of an area's description (an unreachable one: every 5 s)")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 86400U));
   // Realtime (docs/realtime.md).
   cmd->add_option("--rt", o->rt.sources,
                   "GTFS-RT source NAME=URL_OR_FILE (http://, https:// or a file; NAME=push: only POST /v1/rt/NAME; "

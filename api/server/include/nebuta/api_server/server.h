@@ -8,7 +8,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,6 +76,8 @@ enum class endpoint : std::uint8_t {
 };
 
 class drt_service;
+class on_demand_area;
+struct call;
 class realtime;  // realtime.h
 class static_files;
 class rate_limiter;
@@ -124,6 +128,10 @@ class api {
   // The GTFS-RT sources (serve --rt), before the server starts; null: no realtime. Each request
   // takes the published state once and keeps it (planner::realtime, realtime_api::state).
   void set_realtime(realtime* rt) { rt_ = rt; }
+  // On-demand areas whose dispatchers run in other processes (serve --drt, issue 19), searched by
+  // /v1/plan, and the route of /v1/journeys that books at them; before the server starts.
+  using journeys_route = std::function<std::optional<http_response>(call&)>;
+  void set_remote_areas(std::vector<std::shared_ptr<on_demand_area>> areas, journeys_route journeys);
   // Draining: GET /readyz answers 503 (http_server::drain sets it).
   void set_draining() { draining_.store(true); }
   bool draining() const { return draining_.load(); }
@@ -133,6 +141,8 @@ class api {
 
   api_service::service const* svc_;
   drt_service* drt_{nullptr};
+  std::vector<std::shared_ptr<on_demand_area>> areas_;  // the local service's and remote ones
+  journeys_route remote_journeys_;
   realtime* rt_{nullptr};
   std::atomic<bool> draining_{false};
   server_config cfg_;
