@@ -25,6 +25,7 @@
 #include "nebuta/api_service/errors.h"
 #include "nebuta/dispatch/dispatcher.h"
 #include "nebuta/storage/journal.h"
+#include "nebuta/storage/store.h"
 #include "nebuta/v1/drt.pb.h"
 #include "nebuta/v1/journeys.pb.h"
 
@@ -45,7 +46,8 @@ struct drt_state {
   drt_options opt;
   service_clock sclock;
   std::string secret;
-  std::unique_ptr<storage::sqlite_journal> journal;
+  std::unique_ptr<storage::journal_store> store;      // SQLite file or PostgreSQL database
+  std::unique_ptr<storage::durable_journal> journal;  // its writer
   std::size_t n_replayed{0};
   std::vector<std::string> startup_notes;
 
