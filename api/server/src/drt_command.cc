@@ -28,6 +28,9 @@ void add_drt_options(CLI::App& cmd, drt_cli_options& o, bool required_db) {
                  "id of the service area in a PostgreSQL database that several areas share (its rows are keyed "
                  "by it; a SQLite file holds one area)")
       ->capture_default_str();
+  cmd.add_option("--advertise", o.advertise,
+                 "with a PostgreSQL --db: this process's URL, recorded when it leads the service area; a standby "
+                 "names it in its 503 answers to writes (default: http://ADDRESS:PORT it listens on)");
   cmd.add_option("--osm", o.osm, "OSM extract (.osm.pbf) for road travel times; without it: straight lines")
       ->check(CLI::ExistingFile);
   cmd.add_option("--fleet", o.fleet,
@@ -96,6 +99,7 @@ std::unique_ptr<drt_service> make_drt_service(drt_cli_options const& o, drt_time
   drt_options opt;
   opt.db = o.db;
   opt.service_area = o.service_area;
+  opt.advertise = o.advertise;
   opt.timezone = o.timezone;
   opt.publish = o.publish;
   opt.operator_token = read_operator_token(o);

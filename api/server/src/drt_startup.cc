@@ -86,7 +86,15 @@ void drt_state::start_up() {
       observe(c, disp.apply(c));
       ++n_replayed;
     }
+    applied_seq = (contents.base ? contents.base->seq : 0) + static_cast<std::int64_t>(contents.commands.size());
   }
+  if (!store->try_lead(opt.advertise)) {  // another process leads this area: follow it (drt_standby.cc)
+    if (new_model)
+      throw std::invalid_argument{"a standby cannot change the travel model; start the leader with the new one"};
+    start_as_follower();
+    return;
+  }
+  if (existed && store->shared()) n_replayed += catch_up();  // what the last leader appended meanwhile
 
   journal = store->open_journal();
   auto const stored_zone = store->meta_value("timezone", opt.timezone);

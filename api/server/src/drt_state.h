@@ -60,6 +60,14 @@ struct drt_state {
   date_t shifts_registered_until{};         // the fleet's shifts are registered up to this date
   std::atomic<std::uint64_t> n_implausible_positions{0}, n_invalid_times{0}, n_compactions{0};
 
+  // A standby (drt_standby.cc): not leading, it follows the leader's journal, answers reads and
+  // refuses writes until it takes the leadership over.
+  std::atomic<bool> leading{true};
+  std::int64_t applied_seq{0};  // the journal's last command applied here (a shared store)
+  void start_as_follower();
+  std::size_t catch_up();  // applies the commands after applied_seq; callers hold the mutex
+  void follow_loop();      // the standby's thread: follow, take over, then background_loop
+
   std::thread background;
   std::condition_variable wake;
   bool stopping{false};
@@ -138,5 +146,10 @@ struct drt_state {
 // error of a command the dispatcher refused.
 std::string reject_message_id(dispatch::reject_reason r);
 api_service::api_error status_error(dispatch::command_status s);
+
+struct call;  // pipeline.h
+// drt_standby.cc: GET /v1/drt/leader (200 when this process leads, 503 otherwise, with the
+// leader's address), and a standby's 503 not_leader to every other request that is not a GET.
+std::optional<http_response> standby_answer(drt_state& m, call& c);
 
 }  // namespace nebuta::api_server

@@ -176,6 +176,16 @@ void create_pg_schema(pg_session const& s) {
 
 pg_journal::pg_journal(std::string const& uri, std::string service_area) : service_{std::move(service_area)} {
   session_ = std::make_unique<pg_session>(uri, service_);
+  open(nullptr);
+}
+
+pg_journal::pg_journal(std::unique_ptr<pg_session> leading_session, std::string service_area,
+                       std::string const& leader_address)
+    : session_{std::move(leading_session)}, service_{std::move(service_area)} {
+  open(&leader_address);
+}
+
+void pg_journal::open(std::string const* leader_address) {
   auto const& db = *session_;
   create_pg_schema(db);
   db.exec("BEGIN");
@@ -186,6 +196,11 @@ pg_journal::pg_journal(std::string const& uri, std::string service_area) : servi
     // A format 2 journal reads as format 3 (journal.h): only the area's version changes.
     db.run("UPDATE nebuta_journals SET format = $2 WHERE service = $1 AND format < $2",
            {service_, std::to_string(journal_format_version)});
+    if (leader_address != nullptr)
+      epoch_ = to_int(db.value("UPDATE nebuta_journals SET epoch = epoch + 1, leader = $2 WHERE service = $1 "
+                               "RETURNING epoch",
+                               {service_, *leader_address}),
+                      db.where());
     snapshot_seq_ = to_int(
         db.value("SELECT coalesce(max(seq), 0) FROM nebuta_snapshots WHERE service = $1", {service_}), db.where());
     auto const stats =
@@ -206,8 +221,20 @@ pg_journal::~pg_journal() = default;
 void pg_journal::record(dispatch::command const& c) {
   auto const seq = last_seq_ + 1;
   // Autocommit: its own transaction, flushed (synchronous_commit=on) when the call returns.
-  session_->run("INSERT INTO nebuta_commands(service, seq, format, body) VALUES ($1, $2, $3, $4)",
-                {service_, std::to_string(seq), std::to_string(journal_format_version), to_json_text(c)});
+  if (epoch_ == 0) {
+    session_->run("INSERT INTO nebuta_commands(service, seq, format, body) VALUES ($1, $2, $3, $4)",
+                  {service_, std::to_string(seq), std::to_string(journal_format_version), to_json_text(c)});
+  } else {
+    // The fence: the row goes in only while the area's epoch is this leader's, in one statement.
+    auto const r = session_->run(
+        "INSERT INTO nebuta_commands(service, seq, format, body) SELECT $1, $2, $3, $4 "
+        "WHERE EXISTS (SELECT 1 FROM nebuta_journals WHERE service = $1 AND epoch = $5)",
+        {service_, std::to_string(seq), std::to_string(journal_format_version), to_json_text(c),
+         std::to_string(epoch_)});
+    if (r.affected != 1)
+      throw journal_error{session_->where() + ": another dispatcher leads this service area now (epoch " +
+                          std::to_string(epoch_) + " is over); command " + std::to_string(seq) + " not stored"};
+  }
   last_seq_ = seq;
 }
 
@@ -245,6 +272,11 @@ void pg_journal::compact(dispatch::dispatcher const& d, std::string extra) {
   snapshot_seq_ = last_seq_;
 }
 
+bool pg_try_lead(pg_session const& s, std::string const& service_area) {
+  return s.value("SELECT pg_try_advisory_lock(hashtextextended('nebuta service area ' || $1, 0))", {service_area}) ==
+         "t";
+}
+
 journal_contents load_pg_journal(std::string const& uri, std::string const& service_area) {
   pg_session const s{uri, service_area};
   return load_from(s, service_area);
@@ -262,7 +294,39 @@ bool pg_store::exists() const { return has_journal(*session_, service_); }
 
 journal_contents pg_store::load() const { return load_from(*session_, service_); }
 
-std::unique_ptr<durable_journal> pg_store::open_journal() { return std::make_unique<pg_journal>(uri_, service_); }
+std::unique_ptr<durable_journal> pg_store::open_journal() {
+  if (leading_) return std::make_unique<pg_journal>(std::move(leading_), service_, address_);
+  return std::make_unique<pg_journal>(uri_, service_);
+}
+
+bool pg_store::try_lead(std::string const& address) {
+  if (!leading_) leading_ = std::make_unique<pg_session>(uri_, service_);
+  address_ = address;
+  return pg_try_lead(*leading_, service_);
+}
+
+std::optional<std::string> pg_store::leader() const {
+  if (session_->value("SELECT to_regclass('nebuta_journals') IS NOT NULL") != "t") return std::nullopt;
+  return session_->value("SELECT leader FROM nebuta_journals WHERE service = $1", {service_});
+}
+
+std::vector<dispatch::command> pg_store::commands_after(std::int64_t seq) const {
+  auto const& s = *session_;
+  auto const rows =
+      s.run("SELECT seq, format, body FROM nebuta_commands WHERE service = $1 AND seq > $2 ORDER BY seq",
+            {service_, std::to_string(seq)});
+  // Read after the commands: a compaction between the two shows as a snapshot past what was read.
+  auto const snapshot = to_int(
+      s.value("SELECT coalesce(max(seq), 0) FROM nebuta_snapshots WHERE service = $1", {service_}), s.where());
+  if (snapshot > seq + static_cast<std::int64_t>(rows.values.size()))
+    throw journal_error{s.where() + ": compacted at command " + std::to_string(snapshot) + ", past command " +
+                        std::to_string(seq) + " (restart to restore the snapshot)"};
+  std::vector<dispatch::command> out;
+  if (rows.values.empty()) return out;
+  detail::journal_reader reader{s.where(), {}, seq};
+  for (auto const& row : rows.values) reader.command_row(to_int(row[0], s.where()), to_int(row[1], s.where()), *row[2]);
+  return reader.take().commands;
+}
 
 std::string pg_store::meta_value(std::string const& key, std::string const& value_if_absent) {
   create_pg_schema(*session_);

@@ -31,6 +31,17 @@ class sqlite_store final : public journal_store {
 
 }  // namespace
 
+std::vector<dispatch::command> journal_store::commands_after(std::int64_t seq) const {
+  auto contents = load();
+  auto const base = contents.base ? contents.base->seq : 0;
+  if (seq < base)
+    throw journal_error{"journal " + describe() + ": compacted at command " + std::to_string(base) + ", after " +
+                        std::to_string(seq)};
+  auto const skip = static_cast<std::size_t>(seq - base);
+  if (skip >= contents.commands.size()) return {};
+  return {contents.commands.begin() + static_cast<std::ptrdiff_t>(skip), contents.commands.end()};
+}
+
 bool is_postgresql_uri(std::string_view location) {
   return location.starts_with("postgresql://") || location.starts_with("postgres://");
 }

@@ -69,6 +69,10 @@ class pg_journal final : public durable_journal {
   // Connects and opens (creating when missing) the journal of `service_area`. Throws journal_error
   // when the server cannot be reached, the area's format is not this build's, or rows are missing.
   pg_journal(std::string const& uri, std::string service_area);
+  // The leader's journal, on the session that holds the area's leadership lock (pg_try_lead): it
+  // raises the area's epoch and records `leader_address`; each append then checks, in its own
+  // statement, that the epoch is still its own, so an old leader's late append fails.
+  pg_journal(std::unique_ptr<pg_session> leading_session, std::string service_area, std::string const& leader_address);
   ~pg_journal() override;
 
   void record(dispatch::command const&) override;
@@ -84,7 +88,15 @@ class pg_journal final : public durable_journal {
   std::string service_;
   std::int64_t last_seq_{0};
   std::int64_t snapshot_seq_{0};
+  std::int64_t epoch_{0};  // 0: not fenced (no standby)
+
+  void open(std::string const* leader_address);
 };
+
+// Takes the leadership of `service_area` for the session `s` (a session-level advisory lock on
+// the area's id, released when the session ends: the leader's process dies or its connection
+// drops). False: another session holds it.
+bool pg_try_lead(pg_session const& s, std::string const& service_area);
 
 // The latest snapshot of `service_area`'s journal and the commands after it (load_journal's checks,
 // journal.h); throws journal_error when the area has no journal.
@@ -102,10 +114,15 @@ class pg_store final : public journal_store {
   std::string meta_value(std::string const& key, std::string const& value_if_absent) override;
   std::optional<std::string> meta_get(std::string const& key) const override;
   void meta_set(std::string const& key, std::string const& value) override;
+  bool try_lead(std::string const& address) override;
+  bool shared() const override { return true; }
+  std::optional<std::string> leader() const override;
+  std::vector<dispatch::command> commands_after(std::int64_t seq) const override;
 
  private:
-  std::string uri_, service_;
+  std::string uri_, service_, address_;
   std::unique_ptr<pg_session> session_;
+  std::unique_ptr<pg_session> leading_;  // holds the leadership lock until open_journal takes it
 };
 
 }  // namespace nebuta::storage

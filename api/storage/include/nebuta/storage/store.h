@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "nebuta/storage/journal.h"
 
@@ -27,6 +28,18 @@ class journal_store {
   virtual std::string meta_value(std::string const& key, std::string const& value_if_absent) = 0;
   virtual std::optional<std::string> meta_get(std::string const& key) const = 0;
   virtual void meta_set(std::string const& key, std::string const& value) = 0;
+
+  // Leadership, for a standby (docs/deployment.md). A store that several processes share (a
+  // PostgreSQL area) lets one lead at a time: `try_lead` takes the area's leadership, recording
+  // `address` as the leader's, and from then on `open_journal` appends fenced by it. A SQLite
+  // file has one process: it always leads.
+  virtual bool try_lead(std::string const& /*address*/) { return true; }
+  virtual bool shared() const { return false; }
+  // The leader's address as it recorded it (nullopt: none, or not a shared store).
+  virtual std::optional<std::string> leader() const { return std::nullopt; }
+  // A follower's catch-up: the commands after `seq`, in order. Throws journal_error when they are
+  // not all there any more (compacted away: restart to restore the snapshot).
+  virtual std::vector<dispatch::command> commands_after(std::int64_t seq) const;
 };
 
 // A libpq connection URI ("postgresql://..." or "postgres://..."); anything else is a SQLite path.
