@@ -99,18 +99,7 @@ struct vehicle_positions {
   int last_acked{-1};
 };
 
-// Replies count as acknowledged only when complete; a reset connection throws or yields status 0.
-std::optional<nebuta::test::http_reply> try_call(std::uint16_t port, std::string const& method,
-                                                 std::string const& target, std::string const& body,
-                                                 std::string const& headers) {
-  try {
-    auto r = http_call(port, method, target, body, headers);
-    if (r.status == 0) return std::nullopt;
-    return r;
-  } catch (std::exception const&) {
-    return std::nullopt;
-  }
-}
+using nebuta::test::try_http_call;
 
 }  // namespace
 
@@ -158,7 +147,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
             positions[static_cast<std::size_t>(v)].sent.push_back(p);
             index = static_cast<int>(positions[static_cast<std::size_t>(v)].sent.size()) - 1;
           }
-          auto const r = try_call(port, "POST", "/v1/drt/vehicles/car" + std::to_string(v) + "/position",
+          auto const r = try_http_call(port, "POST", "/v1/drt/vehicles/car" + std::to_string(v) + "/position",
                                   json{{"lat", p.first}, {"lon", p.second}}.dump(), op);
           if (!r) break;
           if (r->status == 200) {
@@ -173,7 +162,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
         auto const body = json{{"pickup", {{"lat", 35.68 + jitter(rng)}, {"lon", 139.76 + jitter(rng)}}},
                                {"dropoff", {{"lat", 35.68 + jitter(rng)}, {"lon", 139.76 + jitter(rng)}}}}
                               .dump();
-        auto const offer = try_call(port, "POST", "/v1/drt/offers", body, {});
+        auto const offer = try_http_call(port, "POST", "/v1/drt/offers", body, {});
         if (!offer) break;
         auto const o = json::parse(offer->body);
         if (!o.value("offered", false)) continue;
@@ -187,7 +176,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
           bookings.push_back(b);
           slot = bookings.size() - 1;
         }
-        auto const accepted = try_call(port, "POST", "/v1/drt/requests/" + b.id + "/accept", {}, bearer(b.rider_token));
+        auto const accepted = try_http_call(port, "POST", "/v1/drt/requests/" + b.id + "/accept", {}, bearer(b.rider_token));
         if (!accepted) {
           std::lock_guard const lock{mutex};
           bookings[slot].unacknowledged_after = true;
@@ -207,12 +196,12 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
         }
         if (rng() % 2 == 0) continue;
         // The driver reaches the pickup: the vehicle is read again (re-optimisation may move rides).
-        auto const st = try_call(port, "GET", "/v1/drt/requests/" + b.id, {}, op);
+        auto const st = try_http_call(port, "GET", "/v1/drt/requests/" + b.id, {}, op);
         if (!st) break;
         auto const vehicle = json::parse(st->body).value("vehicle_id", "");
         bool lost = false;
         for (auto const* kind : {"arrived", "picked_up"}) {
-          auto const ev = try_call(port, "POST", "/v1/drt/vehicles/" + vehicle + "/events",
+          auto const ev = try_http_call(port, "POST", "/v1/drt/vehicles/" + vehicle + "/events",
                                    json{{"request_id", b.id}, {"kind", kind}}.dump(), op);
           if (!ev) {
             lost = true;
@@ -250,7 +239,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
           auto const body = json{{"pickup", {{"lat", 35.68 + jitter(rng)}, {"lon", 139.76 + jitter(rng)}}},
                                  {"dropoff", {{"lat", 35.68 + jitter(rng)}, {"lon", 139.76 + jitter(rng)}}}}
                                 .dump();
-          auto const offer = try_call(port, "POST", "/v1/drt/offers", body, {});
+          auto const offer = try_http_call(port, "POST", "/v1/drt/offers", body, {});
           if (!offer) return;
           auto const o = json::parse(offer->body);
           if (!o.value("offered", false)) break;
@@ -266,7 +255,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
           journeys.push_back(jb);
           slot = journeys.size() - 1;
         }
-        auto const booked = try_call(port, "POST", "/v1/journeys",
+        auto const booked = try_http_call(port, "POST", "/v1/journeys",
                                      json{{"token", nebuta::api_server::encode_journey_token(j, *secret)}}.dump(), {});
         if (!booked) return;
         if (booked->status != 201) continue;

@@ -42,17 +42,7 @@ using clock_type = std::chrono::steady_clock;
 std::string const token = "failover-test-operator-token-42";
 std::string const op = bearer(token);
 
-std::optional<nebuta::test::http_reply> try_call(std::uint16_t port, std::string const& method,
-                                                 std::string const& target, std::string const& body = {},
-                                                 std::string const& headers = {}) {
-  try {
-    auto r = http_call(port, method, target, body, headers);
-    if (r.status == 0) return std::nullopt;
-    return r;
-  } catch (std::exception const&) {
-    return std::nullopt;
-  }
-}
+using nebuta::test::try_http_call;
 
 struct process {
   pid_t pid{-1};
@@ -86,7 +76,7 @@ double wait_for(process const& p, int status, std::filesystem::path const& dir, 
     int st = 0;
     if (::waitpid(p.pid, &st, WNOHANG) == p.pid)
       FAIL("nebuta dispatch on port " << p.port << " exited; see " << dir.string());
-    if (auto r = try_call(p.port, "GET", "/v1/drt/leader"); r && r->status == status)
+    if (auto r = try_http_call(p.port, "GET", "/v1/drt/leader"); r && r->status == status)
       return std::chrono::duration<double>(clock_type::now() - t0).count();
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
   }
@@ -185,12 +175,12 @@ TEST_CASE("pg failover: the standby takes over within 5 s, 20 times, losing noth
         auto const kind = crng() % 3;
         if (kind == 0) {
           auto const car = "car" + std::to_string(crng() % 8);
-          if (!try_call(port, "POST", "/v1/drt/vehicles/" + car + "/position",
+          if (!try_http_call(port, "POST", "/v1/drt/vehicles/" + car + "/position",
                         json{{"lat", 35.68 + jitter(crng)}, {"lon", 139.76 + jitter(crng)}}.dump(), op))
             return;
           continue;
         }
-        auto const offer = try_call(port, "POST", "/v1/drt/offers",
+        auto const offer = try_http_call(port, "POST", "/v1/drt/offers",
                                     json{{"pickup", {{"lat", 35.68 + jitter(crng)}, {"lon", 139.76 + jitter(crng)}}},
                                          {"dropoff", {{"lat", 35.68 + jitter(crng)}, {"lon", 139.76 + jitter(crng)}}}}
                                         .dump());
@@ -199,7 +189,7 @@ TEST_CASE("pg failover: the standby takes over within 5 s, 20 times, losing noth
         auto const o = json::parse(offer->body);
         if (!o.value("offered", false)) continue;
         std::string const id = o["request_id"], rider = o["rider_token"];
-        auto const acc = try_call(port, "POST", "/v1/drt/requests/" + id + "/accept", {}, bearer(rider));
+        auto const acc = try_http_call(port, "POST", "/v1/drt/requests/" + id + "/accept", {}, bearer(rider));
         if (!acc) return;
         if (acc->status != 200) continue;
         auto const a = json::parse(acc->body);
@@ -211,14 +201,14 @@ TEST_CASE("pg failover: the standby takes over within 5 s, 20 times, losing noth
         ++n_acks;
         if (kind == 2) {  // a driver reaches its next stop, a pickup (an event, journaled like the rest)
           auto const vehicle = "car" + std::to_string(crng() % 8);
-          auto const stops = try_call(port, "GET", "/v1/drt/vehicles/" + vehicle + "/stops", {}, op);
+          auto const stops = try_http_call(port, "GET", "/v1/drt/vehicles/" + vehicle + "/stops", {}, op);
           if (!stops) return;
           if (stops->status != 200) continue;
           auto const st = json::parse(stops->body);
           if (!st.contains("stops") || st["stops"].empty()) continue;
           auto const& next = st["stops"][0];
           if (next.value("kind", "") != "pickup" || next.value("arrived", false)) continue;
-          if (!try_call(port, "POST", "/v1/drt/vehicles/" + vehicle + "/events",
+          if (!try_http_call(port, "POST", "/v1/drt/vehicles/" + vehicle + "/events",
                         json{{"request_id", next["request_id"]}, {"kind", "arrived"}}.dump(), op))
             return;
         }
