@@ -14,6 +14,8 @@ packages=(
   libboost-dev libboost-graph-dev     # road graph (Boost.Graph CSR, SCC) and snapping (Boost.Geometry R-tree)
   libosmium2-dev libprotozero-dev zlib1g-dev  # reading .osm.pbf (feeds/osm)
   libsqlite3-dev                      # the dispatcher's durable command journal (api/storage)
+  libpq-dev                           # its journal in PostgreSQL (nebuta dispatch --db postgresql://...)
+  postgresql                          # initdb/pg_ctl for the tests' own PostgreSQL cluster (tests/support/pg_cluster.h)
   libhowardhinnant-date-dev tzdata    # time zones (engine/core: date/tz on the system tz database)
   libicu-dev                          # search (engine/search): NFKC, Hiragana-/Hangul-Latin, Simplified-Traditional
   libssl-dev                          # rider tokens of the on-demand API (HMAC-SHA256, OpenSSL libcrypto)

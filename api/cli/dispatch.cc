@@ -27,7 +27,10 @@ void run_dispatch(dispatch_options const& o) {
     return;
   }
   api_server::block_shutdown_signals();  // before any thread starts
-  auto drt = api_server::make_drt_service(o.drt, {}, "nebuta dispatch");
+  auto drt_options = o.drt;
+  if (drt_options.advertise.empty())
+    drt_options.advertise = "http://" + o.cfg.address + ":" + std::to_string(o.cfg.port);  // a standby names it
+  auto drt = api_server::make_drt_service(drt_options, {}, "nebuta dispatch");
   auto cfg = o.cfg;
   cfg.access_log = !o.quiet;
   api_server::http_server server{nullptr, drt.get(), cfg};

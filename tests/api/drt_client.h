@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <numbers>
+#include <optional>
 #include <string>
 
 #include "server_client.h"
@@ -24,6 +25,20 @@ inline http_reply http_call(std::uint16_t port, std::string const& method, std::
 }
 
 inline std::string bearer(std::string const& token) { return "Authorization: Bearer " + token + "\r\n"; }
+
+// A call to a server that may die under it: nullopt unless a complete reply came (a reset
+// connection throws or yields status 0), so only complete replies count as acknowledged.
+inline std::optional<http_reply> try_http_call(std::uint16_t port, std::string const& method,
+                                               std::string const& target, std::string const& body = {},
+                                               std::string const& headers = {}) {
+  try {
+    auto r = http_call(port, method, target, body, headers);
+    if (r.status == 0) return std::nullopt;
+    return r;
+  } catch (std::exception const&) {
+    return std::nullopt;
+  }
+}
 
 struct drt_temp_dir {
   std::filesystem::path path;

@@ -7,7 +7,8 @@
 // land before, in and after compactions alike. A fourth client books journeys of two legs
 // (POST /v1/journeys with a token signed under the database's secret, as a plan answer carries):
 // after the restart an acknowledged journey has both legs booked, and an unacknowledged one has
-// both or neither (one command: never half a journey).
+// both or neither (one command: never half a journey). It runs on both backends of the journal:
+// a SQLite file, and a service area of a PostgreSQL cluster of the test's own (pg_cluster.h).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -29,7 +30,8 @@
 
 #include "drt_client.h"
 #include "nebuta/api_server/journey_token.h"
-#include "nebuta/storage/meta.h"
+#include "nebuta/storage/store.h"
+#include "pg_cluster.h"
 
 namespace {
 
@@ -42,8 +44,10 @@ std::string const op = bearer(token);
 
 using nebuta::test::free_port;
 
-// Starts `nebuta dispatch` and waits until it answers.
-pid_t start_server(std::filesystem::path const& dir, std::uint16_t port) {
+// Starts `nebuta dispatch` on the database `db` (a SQLite path or a PostgreSQL URI, with its
+// service area) and waits until it answers.
+pid_t start_server(std::filesystem::path const& dir, std::uint16_t port, std::string const& db,
+                   std::string const& area) {
   auto const child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
@@ -53,9 +57,10 @@ pid_t start_server(std::filesystem::path const& dir, std::uint16_t port) {
     ::dup2(fd, 2);
     ::setenv("NEBUTA_OPERATOR_TOKEN", token.c_str(), 1);
     auto const bin = std::string{NEBUTA_BINARY_DIR "/api/nebuta"};
-    auto const db = (dir / "state.sqlite").string(), fleet = (dir / "fleet.csv").string();
+    auto const fleet = (dir / "fleet.csv").string();
     auto const port_s = std::to_string(port);
-    ::execl(bin.c_str(), bin.c_str(), "dispatch", "--db", db.c_str(), "--fleet", fleet.c_str(), "--address",
+    ::execl(bin.c_str(), bin.c_str(), "dispatch", "--db", db.c_str(), "--service-area", area.c_str(), "--fleet",
+            fleet.c_str(), "--address",
             "127.0.0.1", "--port", port_s.c_str(), "--threads", "4", "--quiet", "--reoptimise-every", "1",
             "--compact-every", "25", static_cast<char*>(nullptr));
     ::_exit(127);
@@ -94,24 +99,24 @@ struct vehicle_positions {
   int last_acked{-1};
 };
 
-// Replies count as acknowledged only when complete; a reset connection throws or yields status 0.
-std::optional<nebuta::test::http_reply> try_call(std::uint16_t port, std::string const& method,
-                                                 std::string const& target, std::string const& body,
-                                                 std::string const& headers) {
-  try {
-    auto r = http_call(port, method, target, body, headers);
-    if (r.status == 0) return std::nullopt;
-    return r;
-  } catch (std::exception const&) {
-    return std::nullopt;
-  }
-}
+using nebuta::test::try_http_call;
 
 }  // namespace
 
 TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknowledged", "[drt][crash]") {
+  auto const backend = GENERATE(as<std::string>{}, "sqlite", "postgresql");
   for (auto const seed : {11U, 29U}) {
+    INFO(backend << ", seed " << seed);
     nebuta::test::drt_temp_dir dir{"crash"};
+    std::string db = (dir.path / "state.sqlite").string(), area = "crash-" + std::to_string(seed);
+    if (backend == "postgresql") {
+      auto* const cluster = nebuta::test::shared_pg_cluster();
+      if (cluster == nullptr) {
+        WARN("SKIPPED: the PostgreSQL journal (no PostgreSQL server binaries)");
+        return;
+      }
+      db = cluster->uri();
+    }
     {
       std::ofstream fleet{dir.path / "fleet.csv"};
       fleet << "vehicle_id,seats,wheelchair_spaces,depot_lat,depot_lon,shift_start,shift_end\n";
@@ -119,7 +124,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
         fleet << "car" << i << ",4,1," << 35.68 + 0.004 * i << "," << 139.76 - 0.004 * i << ",00:00,47:59\n";
     }
     auto const port = free_port();
-    auto const pid = start_server(dir.path, port);
+    auto const pid = start_server(dir.path, port, db, area);
 
     std::mutex mutex;
     std::vector<booking> bookings;
@@ -142,7 +147,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
             positions[static_cast<std::size_t>(v)].sent.push_back(p);
             index = static_cast<int>(positions[static_cast<std::size_t>(v)].sent.size()) - 1;
           }
-          auto const r = try_call(port, "POST", "/v1/drt/vehicles/car" + std::to_string(v) + "/position",
+          auto const r = try_http_call(port, "POST", "/v1/drt/vehicles/car" + std::to_string(v) + "/position",
                                   json{{"lat", p.first}, {"lon", p.second}}.dump(), op);
           if (!r) break;
           if (r->status == 200) {
@@ -157,7 +162,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
         auto const body = json{{"pickup", {{"lat", 35.68 + jitter(rng)}, {"lon", 139.76 + jitter(rng)}}},
                                {"dropoff", {{"lat", 35.68 + jitter(rng)}, {"lon", 139.76 + jitter(rng)}}}}
                               .dump();
-        auto const offer = try_call(port, "POST", "/v1/drt/offers", body, {});
+        auto const offer = try_http_call(port, "POST", "/v1/drt/offers", body, {});
         if (!offer) break;
         auto const o = json::parse(offer->body);
         if (!o.value("offered", false)) continue;
@@ -171,7 +176,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
           bookings.push_back(b);
           slot = bookings.size() - 1;
         }
-        auto const accepted = try_call(port, "POST", "/v1/drt/requests/" + b.id + "/accept", {}, bearer(b.rider_token));
+        auto const accepted = try_http_call(port, "POST", "/v1/drt/requests/" + b.id + "/accept", {}, bearer(b.rider_token));
         if (!accepted) {
           std::lock_guard const lock{mutex};
           bookings[slot].unacknowledged_after = true;
@@ -191,12 +196,12 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
         }
         if (rng() % 2 == 0) continue;
         // The driver reaches the pickup: the vehicle is read again (re-optimisation may move rides).
-        auto const st = try_call(port, "GET", "/v1/drt/requests/" + b.id, {}, op);
+        auto const st = try_http_call(port, "GET", "/v1/drt/requests/" + b.id, {}, op);
         if (!st) break;
         auto const vehicle = json::parse(st->body).value("vehicle_id", "");
         bool lost = false;
         for (auto const* kind : {"arrived", "picked_up"}) {
-          auto const ev = try_call(port, "POST", "/v1/drt/vehicles/" + vehicle + "/events",
+          auto const ev = try_http_call(port, "POST", "/v1/drt/vehicles/" + vehicle + "/events",
                                    json{{"request_id", b.id}, {"kind", kind}}.dump(), op);
           if (!ev) {
             lost = true;
@@ -219,7 +224,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
     };
 
     // Journeys: two offers, signed together as the planner would, booked as one.
-    auto const secret = nebuta::storage::meta_get(dir.path / "state.sqlite", "rider_token_secret");
+    auto const secret = nebuta::storage::open_store(db, area)->meta_get("rider_token_secret");
     REQUIRE(secret.has_value());
     std::vector<journey_booking> journeys;
     auto const journey_client = [&](unsigned client_seed) {
@@ -234,7 +239,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
           auto const body = json{{"pickup", {{"lat", 35.68 + jitter(rng)}, {"lon", 139.76 + jitter(rng)}}},
                                  {"dropoff", {{"lat", 35.68 + jitter(rng)}, {"lon", 139.76 + jitter(rng)}}}}
                                 .dump();
-          auto const offer = try_call(port, "POST", "/v1/drt/offers", body, {});
+          auto const offer = try_http_call(port, "POST", "/v1/drt/offers", body, {});
           if (!offer) return;
           auto const o = json::parse(offer->body);
           if (!o.value("offered", false)) break;
@@ -250,7 +255,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
           journeys.push_back(jb);
           slot = journeys.size() - 1;
         }
-        auto const booked = try_call(port, "POST", "/v1/journeys",
+        auto const booked = try_http_call(port, "POST", "/v1/journeys",
                                      json{{"token", nebuta::api_server::encode_journey_token(j, *secret)}}.dump(), {});
         if (!booked) return;
         if (booked->status != 201) continue;
@@ -278,7 +283,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
     INFO("seed " << seed << ", killed after " << delay_ms << " ms, " << n_acks << " acknowledged answers");
     REQUIRE(n_acks > 0);
 
-    auto const pid2 = start_server(dir.path, port);
+    auto const pid2 = start_server(dir.path, port, db, area);
     std::size_t n_checked = 0;
     for (auto const& b : bookings) {
       // The rider token of the first run still works after the restart.
@@ -336,7 +341,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
       INFO("car" << v << " at " << pos.dump());
       CHECK(found);
     }
-    WARN("seed " << seed << ": killed after " << delay_ms << " ms; " << n_acks << " acknowledged answers, "
+    WARN(backend << ", seed " << seed << ": killed after " << delay_ms << " ms; " << n_acks << " acknowledged answers, "
                  << n_checked << " bookings checked after the restart; " << n_journeys << " journeys acknowledged, "
                  << n_unacknowledged_journeys << " not");
     ::kill(pid2, SIGTERM);

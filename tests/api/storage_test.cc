@@ -1,8 +1,11 @@
-// The dispatcher's SQLite command journal: every command type survives the round trip, a random
-// session replays to the same state, also after compactions into snapshots, a process killed with
-// SIGKILL (also while compacting) loses no acknowledged command, a journal of another format
-// version is refused, and a one-day database of format 1 is converted to Unix times.
+// The dispatcher's command journal, in SQLite and in PostgreSQL (a cluster of the test's own,
+// tests/support/pg_cluster.h): every command type survives the round trip, a random session
+// replays to the same state, also after compactions into snapshots, a process killed with SIGKILL
+// (also while compacting) loses no acknowledged command, a journal of another format version, with
+// a gap or a damaged row is refused; service areas share a PostgreSQL database without mixing;
+// a one-day SQLite database of format 1 is converted to Unix times.
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -22,7 +25,9 @@
 #include "nebuta/sim/simulation.h"
 #include "nebuta/storage/journal.h"
 #include "nebuta/storage/migrate.h"
+#include "nebuta/storage/pg_journal.h"
 #include "nebuta/storage/snapshot.h"
+#include "pg_cluster.h"
 
 using namespace nebuta;
 using namespace nebuta::dispatch;
@@ -47,6 +52,47 @@ struct temp_db {
     std::error_code ec;
     for (auto const* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path.string() + suffix, ec);
   }
+};
+
+// The journal under test: a SQLite file, or a fresh service area of the test's PostgreSQL cluster.
+// `ready()` is false (after a visible warning, a failure under CI=true) when PostgreSQL is missing.
+struct test_journal {
+  std::string backend;
+  std::unique_ptr<temp_db> file;
+  std::string uri, area;
+
+  test_journal(std::string b, std::string const& tag) : backend{std::move(b)} {
+    if (backend == "sqlite") {
+      file = std::make_unique<temp_db>(tag);
+      return;
+    }
+    auto* const cluster = test::shared_pg_cluster();
+    if (cluster == nullptr) {
+      WARN("SKIPPED: the PostgreSQL journal (no PostgreSQL server binaries)");
+      return;
+    }
+    static int counter = 0;
+    uri = cluster->uri();
+    area = tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+  }
+  bool ready() const { return file != nullptr || !uri.empty(); }
+  std::unique_ptr<storage::durable_journal> open() const {
+    if (file) return std::make_unique<storage::sqlite_journal>(file->path);
+    return std::make_unique<storage::pg_journal>(uri, area);
+  }
+  storage::journal_contents load() const {
+    return file ? storage::load_journal(file->path) : storage::load_pg_journal(uri, area);
+  }
+  std::vector<command> load_commands() const {
+    if (file) return storage::load_commands(file->path);
+    auto c = load();
+    REQUIRE(!c.base);
+    return std::move(c.commands);
+  }
+  std::size_t replay(dispatcher& d) const { return storage::replay(load(), d, backend); }
+  // Runs a statement on the database behind the journal's back: `sqlite` on the file, `pg` with
+  // $1 bound to the service area.
+  void tamper(char const* sqlite, char const* pg) const;
 };
 
 struct recorder : journal {
@@ -213,6 +259,30 @@ void sql(fs::path const& path, char const* statement) {
   REQUIRE(rc == SQLITE_OK);
 }
 
+void pg_sql(std::string const& uri, char const* statement, std::string const& area) {
+  auto* const c = PQconnectdb(uri.c_str());
+  REQUIRE(PQstatus(c) == CONNECTION_OK);
+  char const* params[] = {area.c_str()};
+  auto* const res = PQexecParams(c, statement, std::string{statement}.find("$1") != std::string::npos ? 1 : 0,
+                                 nullptr, params, nullptr, nullptr, 0);
+  auto const status = PQresultStatus(res);
+  INFO(statement << ": " << PQerrorMessage(c));
+  PQclear(res);
+  PQfinish(c);
+  REQUIRE((status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK));
+}
+
+void test_journal::tamper(char const* sqlite, char const* pg) const {
+  if (file) {
+    sql(file->path, sqlite);
+  } else {
+    pg_sql(uri, pg, area);
+  }
+}
+
+// Catch2 runs the test case once per backend.
+#define NEBUTA_BACKEND(var) auto const var = GENERATE(as<std::string>{}, "sqlite", "postgresql")
+
 }  // namespace
 
 TEST_CASE("storage: every command type survives JSON and the database bit for bit") {
@@ -225,14 +295,17 @@ TEST_CASE("storage: every command type survives JSON and the database bit for bi
     CHECK(storage::to_json_text(back) == text);
   }
 
-  temp_db db{"roundtrip"};
+  NEBUTA_BACKEND(backend);
+  INFO(backend);
+  test_journal db{backend, "roundtrip"};
+  if (!db.ready()) return;
   {
-    storage::sqlite_journal j{db.path};
-    CHECK(j.last_sequence() == 0);
-    for (auto const& c : commands) j.record(c);
-    CHECK(j.last_sequence() == static_cast<std::int64_t>(commands.size()));
+    auto j = db.open();
+    CHECK(j->last_sequence() == 0);
+    for (auto const& c : commands) j->record(c);
+    CHECK(j->last_sequence() == static_cast<std::int64_t>(commands.size()));
   }
-  auto const loaded = storage::load_commands(db.path);
+  auto const loaded = db.load_commands();
   REQUIRE(loaded.size() == commands.size());
   for (std::size_t i = 0; i < commands.size(); ++i) {
     INFO("command " << i << ": " << storage::to_json_text(commands[i]));
@@ -241,11 +314,11 @@ TEST_CASE("storage: every command type survives JSON and the database bit for bi
 
   // Reopening appends after the last command.
   {
-    storage::sqlite_journal j{db.path};
-    CHECK(j.last_sequence() == static_cast<std::int64_t>(commands.size()));
-    j.record(reoptimise_cmd{99'999});
+    auto j = db.open();
+    CHECK(j->last_sequence() == static_cast<std::int64_t>(commands.size()));
+    j->record(reoptimise_cmd{99'999});
   }
-  auto const more = storage::load_commands(db.path);
+  auto const more = db.load_commands();
   REQUIRE(more.size() == commands.size() + 1);
   CHECK(same(more.back(), reoptimise_cmd{99'999}));
 
@@ -259,29 +332,32 @@ TEST_CASE("storage: every command type survives JSON and the database bit for bi
                   storage::journal_error);
 }
 
-TEST_CASE("storage: a random session journaled in SQLite replays to the same state") {
+TEST_CASE("storage: a random session journaled replays to the same state") {
+  NEBUTA_BACKEND(backend);
   auto const r = test_rules();
   for (std::uint64_t seed : {11u, 12u}) {
-    INFO("seed " << seed);
+    INFO(backend << ", seed " << seed);
     auto const commands = random_session(seed, r, 60);
-    temp_db db{"session"};
+    test_journal db{backend, "session"};
+    if (!db.ready()) return;
     std::string live_dump;
     {
-      storage::sqlite_journal j{db.path};
+      auto j = db.open();
       dispatcher live{model, r};
-      live.set_journal(&j);
+      live.set_journal(j.get());
       for (auto const& c : commands) live.apply(c);
       live_dump = live.dump();
-      CHECK(j.last_sequence() == static_cast<std::int64_t>(commands.size()));
+      CHECK(j->last_sequence() == static_cast<std::int64_t>(commands.size()));
     }
     CHECK(live_dump == dump_of(commands, r));
     dispatcher replayed{model, r};
-    CHECK(storage::replay(db.path, replayed) == commands.size());
+    CHECK(db.replay(replayed) == commands.size());
     CHECK(replayed.dump() == live_dump);
   }
 }
 
 TEST_CASE("storage: SIGKILL at a random moment loses no acknowledged command") {
+  NEBUTA_BACKEND(backend);
   auto const r = test_rules();
   auto const commands = random_session(21, r, 50);
   REQUIRE(commands.size() > 100);
@@ -289,8 +365,9 @@ TEST_CASE("storage: SIGKILL at a random moment loses no acknowledged command") {
   auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds{60};
   std::string summary;
   for (int iteration = 0; iteration < 8; ++iteration) {
-    INFO("iteration " << iteration);
-    temp_db db{"crash"};
+    INFO(backend << ", iteration " << iteration);
+    test_journal db{backend, "crash"};
+    if (!db.ready()) return;
     auto const kill_after_acks = std::uniform_int_distribution<std::size_t>{1, commands.size() - 1}(rng);
     auto const extra_delay_us = std::uniform_int_distribution<int>{0, 3000}(rng);
 
@@ -301,9 +378,9 @@ TEST_CASE("storage: SIGKILL at a random moment loses no acknowledged command") {
     if (child == 0) {  // applies the commands, acknowledging each after the journal returned
       ::close(fds[0]);
       try {
-        storage::sqlite_journal j{db.path};
+        auto j = db.open();
         dispatcher d{model, r};
-        d.set_journal(&j);
+        d.set_journal(j.get());
         for (std::uint64_t seq = 1; seq <= commands.size(); ++seq) {
           d.apply(commands[seq - 1]);
           if (::write(fds[1], &seq, sizeof seq) != sizeof seq) ::_exit(3);
@@ -340,7 +417,7 @@ TEST_CASE("storage: SIGKILL at a random moment loses no acknowledged command") {
     REQUIRE(std::chrono::steady_clock::now() < deadline);
     INFO("killed " << killed << " after " << acked << " acknowledged commands");
 
-    auto const loaded = storage::load_commands(db.path);
+    auto const loaded = db.load_commands();
     CHECK(loaded.size() >= acked);
     CHECK(loaded.size() <= acked + 1);  // at most the command in flight
     summary += " " + std::to_string(acked) + "/" + std::to_string(loaded.size());
@@ -348,64 +425,133 @@ TEST_CASE("storage: SIGKILL at a random moment loses no acknowledged command") {
     for (std::size_t i = 0; i < loaded.size(); ++i) REQUIRE(same(loaded[i], commands[i]));
 
     dispatcher replayed{model, r};
-    REQUIRE(storage::replay(db.path, replayed) == loaded.size());
+    REQUIRE(db.replay(replayed) == loaded.size());
     CHECK(replayed.dump() == dump_of(std::span{commands}.first(loaded.size()), r));
 
     // The journal can be reopened and continued after the crash.
-    storage::sqlite_journal j{db.path};
-    CHECK(j.last_sequence() == static_cast<std::int64_t>(loaded.size()));
+    CHECK(db.open()->last_sequence() == static_cast<std::int64_t>(loaded.size()));
   }
-  WARN(commands.size() << " commands; acknowledged/in the database after SIGKILL:" << summary);
+  WARN(backend << ": " << commands.size() << " commands; acknowledged/in the database after SIGKILL:" << summary);
 }
 
-TEST_CASE("storage: a journal of another format version, or not a journal, is refused") {
-  auto const message_of = [](fs::path const& p) {
+TEST_CASE("storage: a journal of another format version, with a gap or a damaged row, or not a journal, is refused") {
+  NEBUTA_BACKEND(backend);
+  INFO(backend);
+  auto const message_of = [](test_journal const& db) {
     try {
-      (void)storage::load_commands(p);
+      (void)db.load();
     } catch (storage::journal_error const& e) {
       return std::string{e.what()};
     }
     return std::string{"(no error)"};
   };
+  auto const written = [&](char const* tag, int n) {
+    auto db = std::make_unique<test_journal>(backend, tag);
+    if (!db->ready()) return db;
+    auto j = db->open();
+    for (int i = 1; i <= n; ++i) j->record(reoptimise_cmd{i});
+    return db;
+  };
 
   SECTION("database version") {
-    temp_db db{"version"};
-    { storage::sqlite_journal{db.path}.record(reoptimise_cmd{1}); }
-    sql(db.path, "PRAGMA user_version=4");
-    auto const msg = message_of(db.path);
+    auto const db = written("version", 1);
+    if (!db->ready()) return;
+    db->tamper("PRAGMA user_version=4", "UPDATE nebuta_journals SET format = 4 WHERE service = $1");
+    auto const msg = message_of(*db);
     CHECK_THAT(msg, Catch::Contains("format version 4 is not supported") && Catch::Contains("version 3"));
-    CHECK_THROWS_AS(storage::sqlite_journal{db.path}, storage::journal_error);
+    CHECK_THROWS_AS(db->open(), storage::journal_error);
     dispatcher d{model, test_rules()};
-    CHECK_THROWS_AS(storage::replay(db.path, d), storage::journal_error);
+    CHECK_THROWS_AS(db->replay(d), storage::journal_error);
   }
   SECTION("command version") {
-    temp_db db{"row_version"};
-    {
-      storage::sqlite_journal j{db.path};
-      j.record(reoptimise_cmd{1});
-      j.record(reoptimise_cmd{2});
-    }
-    sql(db.path, "UPDATE commands SET format = 7 WHERE seq = 2");
-    CHECK_THAT(message_of(db.path), Catch::Contains("command 2: format version 7 is not supported"));
+    auto const db = written("row_version", 2);
+    if (!db->ready()) return;
+    db->tamper("UPDATE commands SET format = 7 WHERE seq = 2",
+               "UPDATE nebuta_commands SET format = 7 WHERE service = $1 AND seq = 2");
+    CHECK_THAT(message_of(*db), Catch::Contains("command 2: format version 7 is not supported"));
   }
   SECTION("a gap in the sequence") {
-    temp_db db{"gap"};
+    auto const db = written("gap", 3);
+    if (!db->ready()) return;
+    db->tamper("DELETE FROM commands WHERE seq = 2", "DELETE FROM nebuta_commands WHERE service = $1 AND seq = 2");
+    CHECK_THAT(message_of(*db), Catch::Contains("gap"));
+    CHECK_THROWS_AS(db->open(), storage::journal_error);
+  }
+  SECTION("a damaged row") {
+    auto const db = written("damaged", 3);
+    if (!db->ready()) return;
+    db->tamper("UPDATE commands SET body = '{\"type\":\"reoptimise\"' WHERE seq = 2",
+               "UPDATE nebuta_commands SET body = '{\"type\":\"reoptimise\"' WHERE service = $1 AND seq = 2");
+    CHECK_THAT(message_of(*db), Catch::Contains("command 2: command is not JSON"));
+    db->tamper("UPDATE commands SET body = '{\"type\":\"teleport\",\"now\":1}' WHERE seq = 2",
+               "UPDATE nebuta_commands SET body = '{\"type\":\"teleport\",\"now\":1}' WHERE service = $1 AND seq = 2");
+    CHECK_THAT(message_of(*db), Catch::Contains("command 2: unknown command type"));
+  }
+  SECTION("a damaged snapshot") {
+    auto const db = written("damaged_snapshot", 3);
+    if (!db->ready()) return;
     {
-      storage::sqlite_journal j{db.path};
-      for (int i = 0; i < 3; ++i) j.record(reoptimise_cmd{i});
+      auto j = db->open();
+      dispatcher d{model, test_rules()};
+      for (int i = 1; i <= 3; ++i) d.apply(reoptimise_cmd{i});
+      j->compact(d);
     }
-    sql(db.path, "DELETE FROM commands WHERE seq = 2");
-    CHECK_THAT(message_of(db.path), Catch::Contains("gap"));
-    CHECK_THROWS_AS(storage::sqlite_journal{db.path}, storage::journal_error);
+    REQUIRE(db->load().base);
+    db->tamper("UPDATE snapshots SET body = substr(body, 1, 40)",
+               "UPDATE nebuta_snapshots SET body = substring(body from 1 for 40) WHERE service = $1");
+    CHECK_THAT(message_of(*db), Catch::Contains("snapshot of command 3"));
   }
   SECTION("not a journal") {
-    temp_db db{"other"};
-    sql(db.path, "CREATE TABLE t(x)");
-    CHECK_THAT(message_of(db.path), Catch::Contains("not a Nebuta command journal"));
-    CHECK_THROWS_AS(storage::sqlite_journal{db.path}, storage::journal_error);
-    temp_db missing{"missing"};
-    CHECK_THAT(message_of(missing.path), Catch::Contains("no such file"));
+    if (backend == "sqlite") {
+      temp_db db{"other"};
+      sql(db.path, "CREATE TABLE t(x)");
+      CHECK_THROWS_WITH(storage::load_journal(db.path), Catch::Contains("not a Nebuta command journal"));
+      CHECK_THROWS_AS(storage::sqlite_journal{db.path}, storage::journal_error);
+      temp_db missing{"missing"};
+      CHECK_THROWS_WITH(storage::load_journal(missing.path), Catch::Contains("no such file"));
+    } else {
+      test_journal const never{backend, "never_written"};
+      if (!never.ready()) return;
+      CHECK_THAT(message_of(never), Catch::Contains("no journal for this service area"));
+      CHECK_THROWS_WITH(storage::load_pg_journal("postgresql://nebuta@127.0.0.1:1/none", "x"),
+                        Catch::Contains("cannot connect"));
+    }
   }
+}
+
+TEST_CASE("storage: service areas share a PostgreSQL database without mixing their journals") {
+  test_journal const a{"postgresql", "area_a"};
+  if (!a.ready()) return;
+  test_journal b{"postgresql", "area_b"};
+  b.uri = a.uri;
+  {
+    auto ja = a.open();
+    auto jb = b.open();
+    for (int i = 1; i <= 5; ++i) ja->record(reoptimise_cmd{i});
+    jb->record(reoptimise_cmd{100});
+    CHECK(ja->last_sequence() == 5);
+    CHECK(jb->last_sequence() == 1);
+    // A second writer on area a that did not see the last commands cannot fork the journal: its
+    // sequence number is taken.
+    auto stale = a.open();
+    CHECK(stale->last_sequence() == 5);
+    ja->record(reoptimise_cmd{6});
+    CHECK_THROWS_AS(stale->record(reoptimise_cmd{66}), storage::journal_error);
+  }
+  auto const la = a.load_commands(), lb = b.load_commands();
+  REQUIRE(la.size() == 6);
+  REQUIRE(lb.size() == 1);
+  CHECK(same(la.back(), reoptimise_cmd{6}));
+  CHECK(same(lb[0], reoptimise_cmd{100}));
+  storage::pg_store sa{a.uri, a.area}, sb{b.uri, b.area};
+  CHECK(sa.meta_value("timezone", "Asia/Tokyo") == "Asia/Tokyo");
+  CHECK(sb.meta_value("timezone", "Europe/Berlin") == "Europe/Berlin");
+  CHECK(sa.meta_value("timezone", "UTC") == "Asia/Tokyo");  // fixed once
+  sa.meta_set("travel_model", "osm x");
+  CHECK(sa.meta_get("travel_model") == "osm x");
+  CHECK(!sb.meta_get("travel_model"));
+  CHECK(sa.exists());
+  CHECK(!storage::pg_store(a.uri, "never-" + a.area).exists());
 }
 
 namespace {
@@ -503,53 +649,58 @@ TEST_CASE("storage: a snapshot of format 1 (without the pickup and no-show times
 }
 
 TEST_CASE("storage: a journal compacted at random moments replays to the state of the whole journal") {
+  NEBUTA_BACKEND(backend);
   auto const r = test_rules();
   std::mt19937_64 rng{77};
   for (std::uint64_t seed : {41u, 42u, 43u}) {
-    INFO("seed " << seed);
+    INFO(backend << ", seed " << seed);
     auto const commands = random_session(seed, r, 60);
-    temp_db db{"compact"};
+    test_journal db{backend, "compact"};
+    if (!db.ready()) return;
     std::size_t n_compactions = 0;
     {
-      storage::sqlite_journal j{db.path};
+      auto j = db.open();
       dispatcher live{model, r};
-      live.set_journal(&j);
+      live.set_journal(j.get());
       for (std::size_t i = 0; i < commands.size(); ++i) {
         live.apply(commands[i]);
         if (std::uniform_int_distribution<int>{0, 40}(rng) == 0 || i + 1 == commands.size() / 2) {
-          j.compact(live, "after " + std::to_string(i + 1));
+          j->compact(live, "after " + std::to_string(i + 1));
           ++n_compactions;
-          CHECK(j.snapshot_sequence() == static_cast<std::int64_t>(i + 1));
-          CHECK(j.commands_since_snapshot() == 0);
+          CHECK(j->snapshot_sequence() == static_cast<std::int64_t>(i + 1));
+          CHECK(j->commands_since_snapshot() == 0);
         }
       }
-      CHECK(j.last_sequence() == static_cast<std::int64_t>(commands.size()));
+      CHECK(j->last_sequence() == static_cast<std::int64_t>(commands.size()));
     }
     CHECK(n_compactions > 1);
     auto const whole = dump_of(commands, r);
     dispatcher replayed{model, r};
-    auto const applied = storage::replay(db.path, replayed);
+    auto const applied = db.replay(replayed);
     CHECK(applied < commands.size());
     CHECK(replayed.dump() == whole);
-    auto const contents = storage::load_journal(db.path);
+    auto const contents = db.load();
     REQUIRE(contents.base);
     CHECK(contents.base->seq + static_cast<std::int64_t>(contents.commands.size()) ==
           static_cast<std::int64_t>(commands.size()));
-    CHECK_THROWS_AS(storage::load_commands(db.path), storage::journal_error);  // commands alone: wrong state
+    CHECK(contents.base->extra.starts_with("after "));
+    if (backend == "sqlite")
+      CHECK_THROWS_AS(storage::load_commands(db.file->path), storage::journal_error);  // commands alone: wrong state
     // The journal goes on after a compaction, across a reopening.
     {
-      storage::sqlite_journal j{db.path};
-      CHECK(j.last_sequence() == static_cast<std::int64_t>(commands.size()));
-      replayed.set_journal(&j);
+      auto j = db.open();
+      CHECK(j->last_sequence() == static_cast<std::int64_t>(commands.size()));
+      replayed.set_journal(j.get());
       replayed.reoptimise(commands.size() * 1000);
     }
     dispatcher again{model, r};
-    storage::replay(db.path, again);
+    db.replay(again);
     CHECK(again.dump() == replayed.dump());
   }
 }
 
 TEST_CASE("storage: SIGKILL while compacting loses no acknowledged command") {
+  NEBUTA_BACKEND(backend);
   auto const r = test_rules();
   auto const commands = random_session(51, r, 50);
   REQUIRE(commands.size() > 100);
@@ -559,8 +710,9 @@ TEST_CASE("storage: SIGKILL while compacting loses no acknowledged command") {
   int n_killed_while_compacting = 0;
   std::string summary;
   for (int iteration = 0; iteration < 10; ++iteration) {
-    INFO("iteration " << iteration);
-    temp_db db{"crash_compact"};
+    INFO(backend << ", iteration " << iteration);
+    test_journal db{backend, "crash_compact"};
+    if (!db.ready()) return;
     auto const kill_at_compaction = std::uniform_int_distribution<int>{1, 25}(rng);
     auto const delay_us = std::uniform_int_distribution<int>{0, 1500}(rng);
     int fds[2];
@@ -570,16 +722,16 @@ TEST_CASE("storage: SIGKILL while compacting loses no acknowledged command") {
     if (child == 0) {  // acknowledges each command after the journal returned; compacts every 4
       ::close(fds[0]);
       try {
-        storage::sqlite_journal j{db.path};
+        auto j = db.open();
         dispatcher d{model, r};
-        d.set_journal(&j);
+        d.set_journal(j.get());
         for (std::uint64_t seq = 1; seq <= commands.size(); ++seq) {
           d.apply(commands[seq - 1]);
           if (::write(fds[1], &seq, sizeof seq) != sizeof seq) ::_exit(3);
           if (seq % 4 == 0) {
             auto const mark = compacting | seq;
             if (::write(fds[1], &mark, sizeof mark) != sizeof mark) ::_exit(3);
-            j.compact(d);
+            j->compact(d);
             auto const done = compacted | seq;
             if (::write(fds[1], &done, sizeof done) != sizeof done) ::_exit(3);
           }
@@ -622,7 +774,7 @@ TEST_CASE("storage: SIGKILL while compacting loses no acknowledged command") {
     REQUIRE(std::chrono::steady_clock::now() < deadline);
     n_killed_while_compacting += inside ? 1 : 0;
 
-    auto const contents = storage::load_journal(db.path);
+    auto const contents = db.load();
     auto const in_db = static_cast<std::uint64_t>((contents.base ? contents.base->seq : 0) +
                                                   static_cast<std::int64_t>(contents.commands.size()));
     INFO(acked << " acknowledged, " << in_db << " in the database");
@@ -630,12 +782,11 @@ TEST_CASE("storage: SIGKILL while compacting loses no acknowledged command") {
     CHECK(in_db <= acked + 1);
     summary += " " + std::to_string(acked) + (inside ? "c" : "") + "/" + std::to_string(in_db);
     dispatcher replayed{model, r};
-    storage::replay(db.path, replayed);
+    db.replay(replayed);
     CHECK(replayed.dump() == dump_of(std::span{commands}.first(in_db), r));
-    storage::sqlite_journal j{db.path};  // and it goes on
-    CHECK(j.last_sequence() == static_cast<std::int64_t>(in_db));
+    CHECK(db.open()->last_sequence() == static_cast<std::int64_t>(in_db));  // and it goes on
   }
-  WARN("acknowledged/in the database after SIGKILL (c: killed while compacting):" << summary);
+  WARN(backend << ": acknowledged/in the database after SIGKILL (c: killed while compacting):" << summary);
   CHECK(n_killed_while_compacting > 0);
 }
 
@@ -729,10 +880,14 @@ TEST_CASE("storage: a 90-day journal compacted along the way replays like the un
       pending.push_back(c);
     }
   } rec;
-  temp_db db{"ninety"};
+  NEBUTA_BACKEND(backend);
+  INFO(backend);
+  test_journal db{backend, "ninety"};
+  if (!db.ready()) return;
   std::size_t n_compactions = 0;
   {
-    storage::sqlite_journal j{db.path};
+    auto const journal = db.open();
+    auto& j = *journal;
     sim::sim_options opt;
     opt.journal = &rec;
     opt.after_command = [&](dispatcher const& d) {
@@ -748,15 +903,15 @@ TEST_CASE("storage: a 90-day journal compacted along the way replays like the un
     CHECK(res.k.served > 1000);
   }
   CHECK(n_compactions > 10);
-  auto const contents = storage::load_journal(db.path);
+  auto const contents = db.load();
   REQUIRE(contents.base);
   CHECK(contents.base->seq + static_cast<std::int64_t>(contents.commands.size()) ==
         static_cast<std::int64_t>(rec.all.size()));
   CHECK(contents.commands.size() < 2000);
   dispatcher started{model, sc.rules};
-  storage::replay(db.path, started);
+  db.replay(started);
   CHECK(started.dump() == dump_of(rec.all, sc.rules));
-  WARN(rec.all.size() << " commands over 90 days, " << n_compactions << " compactions; start-up replays "
+  WARN(backend << ": " << rec.all.size() << " commands over 90 days, " << n_compactions << " compactions; start-up replays "
                       << contents.commands.size() << " after the snapshot");
 }
 

@@ -54,7 +54,7 @@ http_response drt_info(drt_state& m, call& c) {
   m.set_time(info.mutable_now(), now);
   info.set_n_vehicles(static_cast<std::uint32_t>(m.disp.vehicles().size()));
   info.set_n_requests(static_cast<std::uint32_t>(m.disp.requests().size()));
-  info.set_writable(!m.failed);
+  info.set_writable(!m.failed && m.leading);
   info.set_travel_model(m.opt.travel_model_name);
   return message_response(info, c.fmt);
 }
@@ -134,6 +134,10 @@ std::size_t drt_service::register_shifts() {
 
 void drt_service::start_background() {
   auto& m = *state_;
+  if (!m.leading && !m.background.joinable()) {  // a standby: follow, take over, then as a leader
+    m.background = std::thread{[&m] { m.follow_loop(); }};
+    return;
+  }
   if (m.opt.reoptimise_every_s == 0 && m.opt.shifts.empty() && m.opt.compact_every <= 0) return;
   if (m.background.joinable()) return;
   m.background = std::thread{[&m] { m.background_loop(); }};
@@ -186,6 +190,7 @@ std::string drt_service::journey_token(journey_offer const& j) const { return en
 
 std::optional<http_response> drt_service::route_call(call& c) {
   if (owns(c.req.target)) c.ep = endpoint::drt_other;
+  if (auto r = standby_answer(*state_, c)) return r;  // GET /v1/drt/leader; a standby refuses writes
   if (auto const* r = find_route(std::span<route<drt_state> const>{table}, c)) return dispatch(*r, *state_, c);
   return std::nullopt;
 }

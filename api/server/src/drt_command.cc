@@ -14,12 +14,23 @@
 #include "nebuta/road/network_model.h"
 #include "nebuta/storage/journal.h"
 #include "nebuta/storage/migrate.h"
+#include "nebuta/storage/store.h"
 
 namespace nebuta::api_server {
 
 void add_drt_options(CLI::App& cmd, drt_cli_options& o, bool required_db) {
-  auto* db = cmd.add_option("--db", o.db, "SQLite database of the dispatcher (created when missing; replayed on start)");
+  auto* db = cmd.add_option("--db", o.db,
+                            "the dispatcher's database: a SQLite file (created when missing), or a PostgreSQL "
+                            "connection URI postgresql://USER@HOST:PORT/DBNAME (tables created when missing); its "
+                            "journal is replayed on start");
   if (required_db) db->required();
+  cmd.add_option("--service-area", o.service_area,
+                 "id of the service area in a PostgreSQL database that several areas share (its rows are keyed "
+                 "by it; a SQLite file holds one area)")
+      ->capture_default_str();
+  cmd.add_option("--advertise", o.advertise,
+                 "with a PostgreSQL --db: this process's URL, recorded when it leads the service area; a standby "
+                 "names it in its 503 answers to writes (default: http://ADDRESS:PORT it listens on)");
   cmd.add_option("--osm", o.osm, "OSM extract (.osm.pbf) for road travel times; without it: straight lines")
       ->check(CLI::ExistingFile);
   cmd.add_option("--fleet", o.fleet,
@@ -87,6 +98,8 @@ std::unique_ptr<drt_service> make_drt_service(drt_cli_options const& o, drt_time
                              "service date converts once with nebuta dispatch --db FILE --migrate-db)"};
   drt_options opt;
   opt.db = o.db;
+  opt.service_area = o.service_area;
+  opt.advertise = o.advertise;
   opt.timezone = o.timezone;
   opt.publish = o.publish;
   opt.operator_token = read_operator_token(o);
@@ -132,12 +145,14 @@ std::unique_ptr<drt_service> make_drt_service(drt_cli_options const& o, drt_time
   }
   for (auto const& note : svc->startup_notes()) std::fprintf(stderr, "%s: %s\n", log, note.c_str());
   std::fprintf(stderr, "%s: database %s (%s): %zu commands replayed, %zu vehicle shifts; ready in %.2f s\n", log,
-               o.db.c_str(), svc->clock().timezone.c_str(), svc->n_replayed(), svc->n_vehicles(),
+               storage::printable_location(o.db).c_str(), svc->clock().timezone.c_str(), svc->n_replayed(), svc->n_vehicles(),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return svc;
 }
 
 void migrate_drt_database(std::string const& db, char const* log) {
+  if (storage::is_postgresql_uri(db))
+    throw std::runtime_error{"--migrate-db converts a SQLite database of format 1; a PostgreSQL journal never had it"};
   auto const backup = db + ".format1";
   auto const r = storage::migrate_to_instants(db, backup);
   std::fprintf(stderr, "%s: converted %s: %zu commands of service date %s (%s) now in Unix times; the original is "

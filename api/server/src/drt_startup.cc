@@ -1,4 +1,5 @@
-// Start-up of the on-demand service (drt_api.h): restore the journal's latest snapshot and replay
+// Start-up of the on-demand service (drt_api.h): open its store (a SQLite file, or a PostgreSQL
+// database and service area: storage/store.h), restore the journal's latest snapshot and replay
 // the commands after it, check the database's time zone and travel model, re-plan under a new
 // travel model when the operator accepts one, then register the fleet's shifts.
 #include <cinttypes>
@@ -7,7 +8,7 @@
 
 #include "drt_state.h"
 #include "drt_token.h"
-#include "nebuta/storage/meta.h"
+#include "nebuta/storage/store.h"
 
 namespace nebuta::api_server {
 
@@ -43,15 +44,15 @@ char const* promise_name(d::broken_promise::kind k) {
 void drt_state::start_up() {
   if (opt.db.empty()) throw std::invalid_argument{"no database path"};
   sclock = service_clock::make(opt.timezone);  // throws std::invalid_argument for an unknown zone
-  auto const& db = opt.db;
-  std::error_code ec;
-  auto const existed = std::filesystem::exists(db, ec);
+  store = storage::open_store(opt.db.string(), opt.service_area);
+  auto const db = store->describe();
+  auto const existed = store->exists();
 
   std::optional<std::string> old_model;
-  if (existed && !opt.travel_model_fingerprint.empty()) old_model = storage::meta_get(db, "travel_model");
+  if (existed && !opt.travel_model_fingerprint.empty()) old_model = store->meta_get("travel_model");
   auto const new_model = old_model && *old_model != opt.travel_model_fingerprint;
   if (new_model && !opt.accept_new_travel_model) {
-    throw std::invalid_argument{"database " + db.string() + " was written under the travel model \"" + *old_model +
+    throw std::invalid_argument{"database " + db + " was written under the travel model \"" + *old_model +
                                 "\", not \"" + opt.travel_model_fingerprint +
                                 "\": its plans and promises were made with other travel times. Start with the same "
                                 "model, or give --accept-new-travel-model to re-plan the open bookings under the new "
@@ -59,13 +60,13 @@ void drt_state::start_up() {
   }
 
   if (existed) {
-    auto contents = storage::load_journal(db);
+    auto contents = store->load();
     if (contents.base) {
       if (new_model) snap_again(*contents.base, *model);
       auto const n_vehicles = contents.base->vehicles.size(), n_requests = contents.base->requests.size();
       if (!disp.restore(std::move(contents.base->vehicles), std::move(contents.base->requests),
                         std::move(contents.base->journeys)))
-        throw storage::journal_error{"journal " + db.string() + ": its snapshot does not hold together"};
+        throw storage::journal_error{"journal " + db + ": its snapshot does not hold together"};
       for (auto v = d::vehicle_idx{0}; v.v() < disp.vehicles().size(); ++v) index_shift(v);
       decode_extra(contents.base->extra);
       startup_notes.push_back("restored the snapshot after command " + std::to_string(contents.base->seq) + " (" +
@@ -85,14 +86,22 @@ void drt_state::start_up() {
       observe(c, disp.apply(c));
       ++n_replayed;
     }
+    applied_seq = (contents.base ? contents.base->seq : 0) + static_cast<std::int64_t>(contents.commands.size());
   }
+  if (!store->try_lead(opt.advertise)) {  // another process leads this area: follow it (drt_standby.cc)
+    if (new_model)
+      throw std::invalid_argument{"a standby cannot change the travel model; start the leader with the new one"};
+    start_as_follower();
+    return;
+  }
+  if (existed && store->shared()) n_replayed += catch_up();  // what the last leader appended meanwhile
 
-  journal = std::make_unique<storage::sqlite_journal>(db);
-  auto const stored_zone = storage::meta_value(db, "timezone", opt.timezone);
+  journal = store->open_journal();
+  auto const stored_zone = store->meta_value("timezone", opt.timezone);
   if (stored_zone != opt.timezone)
-    throw std::invalid_argument{"database " + db.string() + " was created for time zone " + stored_zone + ", not " +
+    throw std::invalid_argument{"database " + db + " was created for time zone " + stored_zone + ", not " +
                                 opt.timezone};
-  secret = storage::meta_value(db, "rider_token_secret", random_secret());
+  secret = store->meta_value("rider_token_secret", random_secret());
   disp.set_journal(journal.get());
 
   if (new_model) {
@@ -113,9 +122,9 @@ void drt_state::start_up() {
                 : "planned " + sclock.iso(b.planned) + ", promised by " + sclock.iso(b.promised)));
     }
     compact_if_due(true);  // from here on the journal starts under the new model
-    storage::meta_set(db, "travel_model", opt.travel_model_fingerprint);
+    store->meta_set("travel_model", opt.travel_model_fingerprint);
   } else if (!opt.travel_model_fingerprint.empty()) {
-    (void)storage::meta_value(db, "travel_model", opt.travel_model_fingerprint);
+    (void)store->meta_value("travel_model", opt.travel_model_fingerprint);
   }
   register_shifts(now());
 }

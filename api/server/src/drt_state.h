@@ -26,6 +26,7 @@
 #include "nebuta/api_service/errors.h"
 #include "nebuta/dispatch/dispatcher.h"
 #include "nebuta/storage/journal.h"
+#include "nebuta/storage/store.h"
 #include "nebuta/v1/drt.pb.h"
 #include "nebuta/v1/journeys.pb.h"
 
@@ -46,7 +47,8 @@ struct drt_state {
   drt_options opt;
   service_clock sclock;
   std::string secret;
-  std::unique_ptr<storage::sqlite_journal> journal;
+  std::unique_ptr<storage::journal_store> store;      // SQLite file or PostgreSQL database
+  std::unique_ptr<storage::durable_journal> journal;  // its writer
   std::size_t n_replayed{0};
   std::vector<std::string> startup_notes;
 
@@ -58,6 +60,14 @@ struct drt_state {
   std::vector<posted_position> positions;  // by dispatcher vehicle (shift)
   date_t shifts_registered_until{};         // the fleet's shifts are registered up to this date
   std::atomic<std::uint64_t> n_implausible_positions{0}, n_invalid_times{0}, n_compactions{0};
+
+  // A standby (drt_standby.cc): not leading, it follows the leader's journal, answers reads and
+  // refuses writes until it takes the leadership over.
+  std::atomic<bool> leading{true};
+  std::int64_t applied_seq{0};  // the journal's last command applied here (a shared store)
+  void start_as_follower();
+  std::size_t catch_up();  // applies the commands after applied_seq; callers hold the mutex
+  void follow_loop();      // the standby's thread: follow, take over, then background_loop
 
   std::thread background;
   std::condition_variable wake;
@@ -148,5 +158,10 @@ struct drt_state {
 // error of a command the dispatcher refused.
 std::string reject_message_id(dispatch::reject_reason r);
 api_service::api_error status_error(dispatch::command_status s);
+
+struct call;  // pipeline.h
+// drt_standby.cc: GET /v1/drt/leader (200 when this process leads, 503 otherwise, with the
+// leader's address), and a standby's 503 not_leader to every other request that is not a GET.
+std::optional<http_response> standby_answer(drt_state& m, call& c);
 
 }  // namespace nebuta::api_server

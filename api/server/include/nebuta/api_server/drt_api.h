@@ -113,7 +113,9 @@ struct alternative_ask {
 using alternative_finder = std::function<std::optional<v1::Journey>(alternative_ask const&)>;
 
 struct drt_options {
-  std::filesystem::path db;
+  std::filesystem::path db;  // a SQLite file, or a PostgreSQL URI (postgresql://...)
+  std::string service_area{"default"};  // keys the rows of a PostgreSQL database several areas share
+  std::string advertise;  // this process's address, recorded when it leads (a standby names it)
   std::string timezone{"Asia/Tokyo"};
   std::string operator_token;        // empty: operator endpoints always answer 401/403
   unsigned reoptimise_every_s{30};   // background re-optimisation period; 0: off

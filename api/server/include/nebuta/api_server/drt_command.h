@@ -23,7 +23,9 @@ struct drt_cli_options {
   std::string osm;    // .osm.pbf; empty: straight-line model
   std::string fleet;  // fleet.csv
   std::string rules;  // rules.json
-  std::string db;     // state.sqlite
+  std::string db;     // state.sqlite, or postgresql://...
+  std::string service_area{"default"};  // a PostgreSQL database's rows are keyed by it
+  std::string advertise;                 // the leader's address a standby names (default: listen address)
   std::string operator_token_file;
   std::string timezone{"Asia/Tokyo"};
   std::string service_date;  // refused: the service runs every day (a one-day database converts)

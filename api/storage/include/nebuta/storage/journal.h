@@ -65,9 +65,28 @@ struct journal_needs_migration : journal_error {
 std::string to_json_text(dispatch::command const&);
 dispatch::command from_json_text(std::string_view);
 
+// A journal that keeps every command durably (SQLite here, PostgreSQL in pg_journal.h): `record`
+// returns once the command is committed; `compact` replaces the commands up to the last one by a
+// snapshot of the state after it. Every failure throws `journal_error` (one policy for both).
+class durable_journal : public dispatch::journal {
+ public:
+  // Appends the commands in one transaction (one sync): for bulk writes such as imports and
+  // benchmarks; a dispatcher's own commands go through `record`, one at a time.
+  virtual void record_batch(std::span<dispatch::command const> commands) = 0;
+  // Replaces the journal up to its last command by a snapshot of `d`, which must hold the state
+  // after exactly those commands; `extra` is stored beside it (snapshot.h). One transaction: a
+  // crash leaves either the old journal or the new one, each complete.
+  virtual void compact(dispatch::dispatcher const& d, std::string extra = {}) = 0;
+  // Sequence number of the last command (0: none), of the latest snapshot (0: none), and how many
+  // commands a start-up replays after it.
+  virtual std::int64_t last_sequence() const = 0;
+  virtual std::int64_t snapshot_sequence() const = 0;
+  std::int64_t commands_since_snapshot() const { return last_sequence() - snapshot_sequence(); }
+};
+
 // Appends every command it receives to the database at `path` (created when missing). Opening a
 // database of another format version, or a file that is not a journal, throws `journal_error`.
-class sqlite_journal final : public dispatch::journal {
+class sqlite_journal final : public durable_journal {
  public:
   explicit sqlite_journal(std::filesystem::path path);
   ~sqlite_journal() override;
@@ -75,19 +94,10 @@ class sqlite_journal final : public dispatch::journal {
   sqlite_journal& operator=(sqlite_journal const&) = delete;
 
   void record(dispatch::command const&) override;
-  // Appends the commands in one transaction (one sync): for bulk writes such as imports and
-  // benchmarks; a dispatcher's own commands go through `record`, one at a time.
-  void record_batch(std::span<dispatch::command const> commands);
-
-  // Replaces the journal up to its last command by a snapshot of `d`, which must hold the state
-  // after exactly those commands; `extra` is stored beside it (snapshot.h). One transaction.
-  void compact(dispatch::dispatcher const& d, std::string extra = {});
-
-  // Sequence number of the last command in the database (0: none), of the latest snapshot (0:
-  // none), and how many commands a start-up replays after it.
-  std::int64_t last_sequence() const { return last_seq_; }
-  std::int64_t snapshot_sequence() const { return snapshot_seq_; }
-  std::int64_t commands_since_snapshot() const { return last_seq_ - snapshot_seq_; }
+  void record_batch(std::span<dispatch::command const> commands) override;
+  void compact(dispatch::dispatcher const& d, std::string extra = {}) override;
+  std::int64_t last_sequence() const override { return last_seq_; }
+  std::int64_t snapshot_sequence() const override { return snapshot_seq_; }
   std::filesystem::path const& path() const { return path_; }
 
  private:
@@ -113,7 +123,8 @@ std::vector<dispatch::command> load_commands(std::filesystem::path const& path);
 
 // Restores the latest snapshot into `d` (a fresh dispatcher built with the same rules and travel
 // model as the one that wrote the journal; its own journal should not be set yet) and applies the
-// commands after it. Returns the number of commands applied.
+// commands after it. Returns the number of commands applied. `where` names the journal in errors.
+std::size_t replay(journal_contents contents, dispatch::dispatcher& d, std::string const& where);
 std::size_t replay(std::filesystem::path const& path, dispatch::dispatcher& d);
 
 }  // namespace nebuta::storage
