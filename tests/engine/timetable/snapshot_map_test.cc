@@ -187,6 +187,23 @@ void check_plans(timetable const& built, date_t date) {
   CHECK(snapshot_viewed_bytes(mapped) == viewed_before);
 }
 
+// data/sample written to a file and read back mapped.
+struct mapped_sample {
+  test::temp_dir dir;
+  fs::path file;
+  std::vector<char> bytes;
+  io::mapped_file f;
+  timetable mapped;
+  explicit mapped_sample(std::string const& name)
+      : dir{name},
+        file{dir.path / "tt.snapshot"},
+        bytes{write_snapshot(gtfs_import::load({{"sample", NEBUTA_SOURCE_DIR "/data/sample"}}).tt)} {
+    write_bytes(file, bytes);
+    f = map(file);
+    mapped = read_mapped(f);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("mapped snapshot: the sample feed equals the copied and the built timetable", "[timetable][snapshot][mmap]") {
@@ -264,13 +281,8 @@ TEST_CASE("mapped snapshot: a cut, damaged or old file is refused, never read ou
 
 TEST_CASE("mapped snapshot: replaced on disk by a rename while mapped, the old timetable reads on",
           "[timetable][snapshot][mmap]") {
-  auto const r = gtfs_import::load({{"sample", NEBUTA_SOURCE_DIR "/data/sample"}});
-  auto const bytes = write_snapshot(r.tt);
-  test::temp_dir dir{"snapshot-replace"};
-  auto const file = dir.path / "tt.snapshot";
-  write_bytes(file, bytes);
-  auto const f = map(file);
-  auto const mapped = read_mapped(f);
+  mapped_sample const m{"snapshot-replace"};
+  auto const& [dir, file, bytes, f, mapped] = m;
   // What `nebuta import` does: the new file under another name, renamed over the old one.
   auto other = bytes;
   other.resize(bytes.size() / 2);  // a different (here: cut) file, to tell them apart
@@ -283,13 +295,8 @@ TEST_CASE("mapped snapshot: replaced on disk by a rename while mapped, the old t
 }
 
 TEST_CASE("mapped snapshot: writing to a mapped column copies it, the file stays as it was", "[timetable][snapshot][mmap]") {
-  auto const r = gtfs_import::load({{"sample", NEBUTA_SOURCE_DIR "/data/sample"}});
-  auto const bytes = write_snapshot(r.tt);
-  test::temp_dir dir{"snapshot-cow"};
-  auto const file = dir.path / "tt.snapshot";
-  write_bytes(file, bytes);
-  auto const f = map(file);
-  auto const mapped = read_mapped(f);
+  mapped_sample const m{"snapshot-cow"};
+  auto const& [dir, file, bytes, f, mapped] = m;
   auto changed = mapped;  // a copy shares the views
   CHECK(std::as_const(changed).arrivals.data() == mapped.arrivals.data());  // (a non-const data() would copy)
   REQUIRE(!changed.arrivals.empty());
