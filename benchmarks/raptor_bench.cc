@@ -1,6 +1,10 @@
 // Journey-planner latency over a reproducible random query set, single-threaded.
 //   bench_raptor --date YYYY-MM-DD [--queries N] [--seed S] [--window-queries M] [--tight N]
 //                [--literal] [--no-seated] [--write-queries FILE] [--dump FILE] [--setup] FEED [FEED ...]
+//   bench_raptor --date YYYY-MM-DD [...] --snapshot FILE [--copy]
+// --snapshot plans on a snapshot (and the index parts stored in it) as `serve --snapshot` loads
+// it: mapped and read in place, or with --copy read into memory (format 5 and before always
+// were); the query set is the same as from the feed it was made of.
 // Prints markdown rows: earliest arrival, earliest arrival with the tight-journey backward pass
 // (the journeys /v1/plan answers, tight.h) over the first N queries, and 2-hour range queries,
 // each with wall-clock and thread-CPU percentiles. --setup adds the load, index and router
@@ -13,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <new>
@@ -23,8 +28,10 @@
 #include "bench_timing.h"
 #include "nebuta/gtfs/parse.h"
 #include "nebuta/gtfs_import/import.h"
+#include "nebuta/io/file.h"
 #include "nebuta/raptor/router.h"
 #include "nebuta/raptor/tight.h"
+#include "nebuta/timetable/snapshot.h"
 
 namespace {
 
@@ -65,8 +72,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 int main(int argc, char** argv) {
   std::size_t n_queries = 10'000, n_range = 1'000, n_tight = 0;
   unsigned seed = 42;
-  auto literal = false, setup = false, seated = true;
-  std::string date_arg, write_queries, dump;
+  auto literal = false, setup = false, seated = true, copy_snapshot = false;
+  std::string date_arg, write_queries, dump, snapshot;
   std::vector<nebuta::gtfs_import::feed_spec> feeds;
   std::string label;
   for (int i = 1; i < argc; ++i) {
@@ -82,6 +89,8 @@ int main(int argc, char** argv) {
     else if (arg == "--literal") literal = true;
     else if (arg == "--setup") setup = true;
     else if (arg == "--no-seated") seated = false;  // what stay-seated continuations cost
+    else if (arg == "--snapshot") snapshot = next();
+    else if (arg == "--copy") copy_snapshot = true;
     else {
       feeds.push_back(nebuta::gtfs_import::parse_feed_arg(arg));
       label += (label.empty() ? "" : " + ") + feeds.back().name;
@@ -89,12 +98,25 @@ int main(int argc, char** argv) {
   }
   auto const compact = date_arg.size() == 10 ? date_arg.substr(0, 4) + date_arg.substr(5, 2) + date_arg.substr(8, 2) : "";
   auto const date = nebuta::gtfs::parse_date(compact);
-  if (feeds.empty() || !date || n_queries == 0) {
-    std::fprintf(stderr, "usage: bench_raptor --date YYYY-MM-DD [--queries N] [--seed S] FEED...\n");
+  if ((feeds.empty() == snapshot.empty()) || !date || n_queries == 0) {
+    std::fprintf(stderr, "usage: bench_raptor --date YYYY-MM-DD [--queries N] [--seed S] FEED... | --snapshot FILE [--copy]\n");
     return 2;
   }
   auto const t_load = std::chrono::steady_clock::now();
-  auto const loaded = nebuta::gtfs_import::load(feeds);
+  nebuta::gtfs_import::load_result loaded;
+  std::vector<nebuta::snapshot_section> sections;
+  nebuta::io::mapped_file file;
+  if (snapshot.empty()) {
+    loaded = nebuta::gtfs_import::load(feeds);
+  } else {
+    if (nebuta::io::map_file(snapshot, file) != nebuta::io::read_status::ok) {
+      std::fprintf(stderr, "cannot read %s\n", snapshot.c_str());
+      return 2;
+    }
+    loaded.tt = copy_snapshot ? nebuta::read_snapshot(file.bytes, &sections)
+                              : nebuta::read_snapshot(nebuta::shared_bytes{file.bytes, file.owner}, &sections);
+    label = std::filesystem::path{snapshot}.filename().string() + (copy_snapshot ? " (copied)" : " (mapped)");
+  }
   auto const load_s = seconds_since(t_load);
   auto const& tt = loaded.tt;
 
@@ -122,7 +144,7 @@ int main(int argc, char** argv) {
   }
 
   auto const t_index = std::chrono::steady_clock::now();
-  nebuta::raptor::index const idx{tt};
+  nebuta::raptor::index const idx{tt, nebuta::raptor::stored_index::find(sections)};
   auto const index_s = seconds_since(t_index);
   // Router construction: the median of 21 (each builds only scratch state).
   std::vector<double> construct_us;

@@ -1,7 +1,11 @@
 #include "nebuta/api/timetable_source.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
-#include <fstream>
+#include <cstring>
 #include <stdexcept>
 
 #include "nebuta/api/progress.h"
@@ -21,15 +25,39 @@ std::vector<char> read_file_bytes(std::filesystem::path const& p) {
 }
 
 void write_file_bytes(std::filesystem::path const& p, std::vector<char> const& bytes) {
-  // Write beside the target and rename, so a crash never leaves a half-written snapshot.
-  auto const tmp = std::filesystem::path{p.string() + ".tmp"};
-  {
-    std::ofstream out{tmp, std::ios::binary | std::ios::trunc};
-    if (!out) throw std::runtime_error{"cannot write " + tmp.string()};
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out) throw std::runtime_error{"cannot write " + tmp.string()};
+  // Write beside the target (a name of this process's own) and rename over it, so that a crash
+  // never leaves a half-written snapshot, and a process that has the old file mapped keeps
+  // reading the old file's pages, untouched (never write a mapped snapshot in place).
+  auto const tmp = std::filesystem::path{p.string() + ".tmp." + std::to_string(::getpid())};
+  auto const fail = [&](char const* what) {
+    auto const msg = std::string{"cannot write "} + tmp.string() + ": " + what + ": " + std::strerror(errno);
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw std::runtime_error{msg};
+  };
+  int const fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail("open");
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    auto const n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      fail("write");
+    }
+    done += static_cast<std::size_t>(n);
   }
-  std::filesystem::rename(tmp, p);
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    fail("fsync");
+  }
+  if (::close(fd) != 0) fail("close");
+  std::error_code ec;
+  std::filesystem::rename(tmp, p, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw std::runtime_error{"cannot write " + p.string() + ": rename failed"};
+  }
 }
 
 loaded_timetable load_timetable(timetable_source const& src) {
@@ -39,8 +67,15 @@ loaded_timetable load_timetable(timetable_source const& src) {
   }
   if (!src.snapshot.empty()) {
     auto const start = std::chrono::steady_clock::now();
-    auto const bytes = read_file_bytes(src.snapshot);
-    out.tt = read_snapshot(bytes, &out.sections);
+    // Mapped, not read: the timetable views the file's pages, which every process serving the
+    // same file shares through the page cache (docs/deployment.md).
+    io::mapped_file file;
+    switch (io::map_file(src.snapshot, file)) {
+      case io::read_status::ok: break;
+      case io::read_status::cannot_open: throw std::runtime_error{"cannot open " + src.snapshot};
+      case io::read_status::read_failed: throw std::runtime_error{"cannot read " + src.snapshot};
+    }
+    out.tt = read_snapshot(shared_bytes{file.bytes, file.owner}, &out.sections);
     out.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     out.from_snapshot = true;
     return out;

@@ -84,7 +84,8 @@ index::index(timetable const& tt, std::size_t lb_table_max_stops, stored_index c
 
   auto stored_graph = stored.lb_graph.empty()
                           ? std::nullopt
-                          : lower_bound_graph::from_bytes(stored.lb_graph, n_stops, lb_table_max_stops);
+                          : lower_bound_graph::from_bytes(stored.lb_graph, n_stops, lb_table_max_stops,
+                                                          stored.lb_graph_owner);
   lb_graph_stored_ = stored_graph.has_value();
   lb_graph_ = stored_graph ? std::move(*stored_graph) : lower_bound_graph{tt, link_dist_, lb_table_max_stops};
   seated_stored_ = !stored.seated_links.empty() && seated_from_bytes(stored.seated_links);
@@ -94,7 +95,10 @@ index::index(timetable const& tt, std::size_t lb_table_max_stops, stored_index c
 stored_index stored_index::find(std::span<snapshot_section const> sections) {
   stored_index out;
   for (auto const& s : sections) {
-    if (s.name == lower_bound_graph::snapshot_section_name) out.lb_graph = s.bytes;
+    if (s.name == lower_bound_graph::snapshot_section_name) {
+      out.lb_graph = s.bytes;
+      if (s.bytes.viewing()) out.lb_graph_owner = s.bytes.owner();
+    }
     if (s.name == index::seated_section_name) out.seated_links = s.bytes;
   }
   return out;

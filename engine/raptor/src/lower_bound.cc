@@ -279,7 +279,7 @@ namespace {
 
 // What decides the graph besides the timetable; a stored graph is used only when all of it agrees.
 struct lb_graph_image_header {
-  std::uint32_t format{1};
+  std::uint32_t format{2};  // 2: the table aligned, to be read in place from a mapped snapshot
   std::uint32_t arc_size{sizeof(lower_bound_graph::arc)};
   double walk_speed_mps{lower_bound_graph::walk_speed_mps};
   double walk_radius_m{lower_bound_graph::walk_radius_m};
@@ -302,12 +302,13 @@ std::vector<char> lower_bound_graph::to_bytes() const {
   for (auto const* v : {&rank_of_stop_, &stop_of_rank_, &up_first_, &down_first_}) w.vector(*v);
   w.vector(up_);
   w.vector(down_);
-  w.vector(table_);
+  w.aligned_vector(table_);  // its offset in the image is a multiple of 8; sections start at one
   return out;
 }
 
 std::optional<lower_bound_graph> lower_bound_graph::from_bytes(std::span<char const> bytes, std::size_t n_stops,
-                                                               std::size_t max_table_stops) {
+                                                               std::size_t max_table_stops,
+                                                               std::shared_ptr<void const> const& owner) {
   byte_reader r{bytes};
   lb_graph_image_header h;
   lb_graph_image_header expected;
@@ -326,8 +327,16 @@ std::optional<lower_bound_graph> lower_bound_graph::from_bytes(std::span<char co
   for (auto* v : {&g.rank_of_stop_, &g.stop_of_rank_, &g.up_first_, &g.down_first_}) r.vector(*v);
   r.vector(g.up_);
   r.vector(g.down_);
-  r.vector(g.table_);
+  std::uint64_t n_table = 0;
+  auto const table = r.aligned_view<std::uint16_t>(n_table);
   if (!r.at_end()) return std::nullopt;
+  if (owner && byte_reader::aligned<std::uint16_t>(table)) {
+    g.table_ = column<std::uint16_t>::view({reinterpret_cast<std::uint16_t const*>(table.data()), n_table}, owner);
+  } else {
+    std::vector<std::uint16_t> copy(n_table);
+    if (n_table != 0U) std::memcpy(copy.data(), table.data(), table.size());
+    g.table_ = std::move(copy);
+  }
   // The shape every query relies on: one rank per stop, CSR offsets over the arcs, arcs to
   // ranks in range, a full table or none. A damaged image is rebuilt, never read out of bounds.
   auto const n = n_stops;

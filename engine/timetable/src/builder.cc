@@ -14,7 +14,7 @@ timetable compiler::run(std::vector<std::pair<std::string, std::uint64_t>> const
   build_footpaths();
   build_walk_links();
   build_stop_indexes();
-  if (tt_.path_shape.empty()) tt_.trip_path = vecmap<trip_idx, path_idx>{};  // no shapes: nothing stored
+  if (tt_.path_shape.empty()) tt_.trip_path = {};  // no shapes: nothing stored
   shapes_.clear();
   for (auto const& [kind, n] : warning_counts_) tt_.warnings.push_back({.kind = strings_.get(kind), .count = n});
   return std::move(tt_);

@@ -35,8 +35,9 @@ struct strong_idx {
   Rep v_{invalid_value};
 };
 
-// A vector addressed by one strong index type only.
-template <typename Idx, typename T>
+// A vector addressed by one strong index type only. Storage: std::vector, or a type with its
+// interface (the timetable's columns, which may view a mapped file).
+template <typename Idx, typename T, typename Storage = std::vector<T>>
 class vecmap {
  public:
   using value_type = T;
@@ -59,16 +60,17 @@ class vecmap {
   auto end() const { return data_.end(); }
   auto begin() { return data_.begin(); }
   auto end() { return data_.end(); }
-  std::vector<T>& raw() { return data_; }
-  std::vector<T> const& raw() const { return data_; }
+  Storage& raw() { return data_; }
+  Storage const& raw() const { return data_; }
 
  private:
-  std::vector<T> data_;
+  Storage data_;
 };
 
 // One-to-many relation as offsets + data (CSR): the values of key k are data[offsets[k],
-// offsets[k+1]).
-template <typename Idx, typename T>
+// offsets[k+1]). Storage as for vecmap.
+template <typename Idx, typename T, typename Storage = std::vector<T>,
+          typename OffsetStorage = std::vector<std::uint32_t>>
 class multimap {
  public:
   std::span<T const> operator[](Idx i) const {
@@ -92,14 +94,14 @@ class multimap {
     offsets_.push_back(static_cast<std::uint32_t>(data_.size()));
   }
 
-  std::vector<std::uint32_t>& raw_offsets() { return offsets_; }
-  std::vector<T>& raw_data() { return data_; }
-  std::vector<std::uint32_t> const& raw_offsets() const { return offsets_; }
-  std::vector<T> const& raw_data() const { return data_; }
+  OffsetStorage& raw_offsets() { return offsets_; }
+  Storage& raw_data() { return data_; }
+  OffsetStorage const& raw_offsets() const { return offsets_; }
+  Storage const& raw_data() const { return data_; }
 
  private:
-  std::vector<std::uint32_t> offsets_;
-  std::vector<T> data_;
+  OffsetStorage offsets_;
+  Storage data_;
 };
 
 }  // namespace nebuta

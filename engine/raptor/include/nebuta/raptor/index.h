@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -56,6 +57,8 @@ struct seated_link {
 struct stored_index {
   std::span<char const> lb_graph;      // lower_bound_graph::to_bytes()
   std::span<char const> seated_links;  // the stay-seated continuations (blocks.cc)
+  // Keeps lb_graph alive when it views a mapped snapshot: the graph then reads it in place.
+  std::shared_ptr<void const> lb_graph_owner{};
   // The parts among a snapshot's sections; a missing one is no error: that part is built.
   static stored_index find(std::span<snapshot_section const> sections);
 };

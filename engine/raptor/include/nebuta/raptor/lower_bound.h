@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -84,11 +85,13 @@ class lower_bound_graph {
   // The graph as bytes, to be stored beside the timetable (a snapshot section), and back:
   // from_bytes gives nothing when the bytes were written by another layout or under other
   // parameters (walking speed and radius, the table's stop limit) or for another number of
-  // stops, and the caller builds the graph instead.
+  // stops, and the caller builds the graph instead. With an owner that keeps `bytes` alive (a
+  // mapped snapshot), the table of bounds is read in place rather than copied.
   static constexpr std::string_view snapshot_section_name = "raptor.lower_bound_graph";
   std::vector<char> to_bytes() const;
   static std::optional<lower_bound_graph> from_bytes(std::span<char const> bytes, std::size_t n_stops,
-                                                     std::size_t max_table_stops = lower_bound_graph::table_max_stops);
+                                                     std::size_t max_table_stops = lower_bound_graph::table_max_stops,
+                                                     std::shared_ptr<void const> const& owner = {});
 
   // False when some ride takes negative time: then no bound holds and none is given.
   bool valid() const { return valid_; }
@@ -111,7 +114,7 @@ class lower_bound_graph {
   // By rank: up_ holds the arcs v -> x, down_ the arcs x -> v, both with rank(x) > rank(v).
   std::vector<std::uint32_t> up_first_, down_first_;
   std::vector<arc> up_, down_;
-  std::vector<std::uint16_t> table_;  // [t * n + s]: bound from s to t, see to_stop
+  column<std::uint16_t> table_;  // [t * n + s]: bound from s to t, see to_stop; may view a mapped snapshot
 };
 
 // Per-query scratch, owned by the caller (a router keeps one).

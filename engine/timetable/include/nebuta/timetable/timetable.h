@@ -10,16 +10,24 @@
 #include <string_view>
 #include <vector>
 
+#include "nebuta/timetable/column.h"
 #include "nebuta/timetable/fares.h"
 #include "nebuta/timetable/types.h"
 
 namespace nebuta {
 
+// The timetable's containers: vecmap and multimap (engine/core) over columns, so that a
+// timetable read from a mapped snapshot views the file instead of copying it.
+template <typename Idx, typename T>
+using column_vecmap = vecmap<Idx, T, column<T>>;
+template <typename Idx, typename T>
+using column_multimap = multimap<Idx, T, column<T>, column<std::uint32_t>>;
+
 // All strings of the timetable in one buffer, so that the timetable stays flat and a snapshot is
 // a handful of contiguous writes.
 struct string_store {
-  std::vector<std::uint32_t> offsets{0};
-  std::vector<char> chars;
+  column<std::uint32_t> offsets{0U};
+  column<char> chars;
 
   std::string_view operator[](string_idx i) const {
     return {chars.data() + offsets[i.v()], offsets[i.v() + 1] - offsets[i.v()]};
@@ -92,91 +100,91 @@ struct trip_link {
 
 struct timetable {
   // --- feeds
-  vecmap<feed_idx, string_idx> feed_names;
-  vecmap<feed_idx, load_stats> feed_stats;  // rows read per feed
-  std::vector<warning_count> warnings;      // problems found at load, per kind
+  column_vecmap<feed_idx, string_idx> feed_names;
+  column_vecmap<feed_idx, load_stats> feed_stats;  // rows read per feed
+  column<warning_count> warnings;      // problems found at load, per kind
 
   // --- strings, languages and translations
   string_store strings;
-  vecmap<lang_idx, string_idx> languages;                  // BCP 47 codes present in the feeds
-  vecmap<text_idx, string_idx> text_default;               // value as written in the feed file
-  multimap<text_idx, translation_entry> text_translations;
+  column_vecmap<lang_idx, string_idx> languages;                  // BCP 47 codes present in the feeds
+  column_vecmap<text_idx, string_idx> text_default;               // value as written in the feed file
+  column_multimap<text_idx, translation_entry> text_translations;
 
   // --- agencies
-  vecmap<agency_idx, string_idx> agency_ids;
-  vecmap<agency_idx, feed_idx> agency_feed;
-  vecmap<agency_idx, text_idx> agency_names;
-  vecmap<agency_idx, string_idx> agency_timezones;
-  vecmap<agency_idx, string_idx> agency_urls;
+  column_vecmap<agency_idx, string_idx> agency_ids;
+  column_vecmap<agency_idx, feed_idx> agency_feed;
+  column_vecmap<agency_idx, text_idx> agency_names;
+  column_vecmap<agency_idx, string_idx> agency_timezones;
+  column_vecmap<agency_idx, string_idx> agency_urls;
 
   // --- stops
-  vecmap<stop_idx, string_idx> stop_ids;  // as in the feed, without the feed prefix
-  vecmap<stop_idx, feed_idx> stop_feed;
-  vecmap<stop_idx, text_idx> stop_names;
-  vecmap<stop_idx, latlon> stop_coords;
-  vecmap<stop_idx, std::uint8_t> stop_has_coords;
-  vecmap<stop_idx, stop_idx> stop_parent;  // invalid() when none
-  vecmap<stop_idx, string_idx> stop_platform_codes;
-  vecmap<stop_idx, std::uint8_t> stop_location_type;
-  vecmap<stop_idx, std::uint8_t> stop_wheelchair_boarding;  // 0 unknown, 1 yes, 2 no
-  vecmap<stop_idx, std::uint16_t> stop_min_change_s;        // no_min_change_time if unset
-  multimap<stop_idx, stop_idx> stop_children;
-  multimap<stop_idx, footpath> stop_footpaths;   // from transfers.txt (type 2, from != to)
-  multimap<stop_idx, walk_link> stop_walk_links; // stops within walk_link_radius_m, nearest first
-  multimap<stop_idx, route_idx> stop_routes;
-  std::vector<stop_idx> stops_by_id;  // sorted by (feed, id): lookup by binary search
+  column_vecmap<stop_idx, string_idx> stop_ids;  // as in the feed, without the feed prefix
+  column_vecmap<stop_idx, feed_idx> stop_feed;
+  column_vecmap<stop_idx, text_idx> stop_names;
+  column_vecmap<stop_idx, latlon> stop_coords;
+  column_vecmap<stop_idx, std::uint8_t> stop_has_coords;
+  column_vecmap<stop_idx, stop_idx> stop_parent;  // invalid() when none
+  column_vecmap<stop_idx, string_idx> stop_platform_codes;
+  column_vecmap<stop_idx, std::uint8_t> stop_location_type;
+  column_vecmap<stop_idx, std::uint8_t> stop_wheelchair_boarding;  // 0 unknown, 1 yes, 2 no
+  column_vecmap<stop_idx, std::uint16_t> stop_min_change_s;        // no_min_change_time if unset
+  column_multimap<stop_idx, stop_idx> stop_children;
+  column_multimap<stop_idx, footpath> stop_footpaths;   // from transfers.txt (type 2, from != to)
+  column_multimap<stop_idx, walk_link> stop_walk_links; // stops within walk_link_radius_m, nearest first
+  column_multimap<stop_idx, route_idx> stop_routes;
+  column<stop_idx> stops_by_id;  // sorted by (feed, id): lookup by binary search
   float walk_link_radius_m{0.0F};
 
   // --- lines (GTFS routes)
-  vecmap<line_idx, string_idx> line_ids;
-  vecmap<line_idx, feed_idx> line_feed;
-  vecmap<line_idx, agency_idx> line_agency;
-  vecmap<line_idx, text_idx> line_short_names;
-  vecmap<line_idx, text_idx> line_long_names;
-  vecmap<line_idx, std::int16_t> line_types;
-  vecmap<line_idx, string_idx> line_colors;
-  vecmap<line_idx, string_idx> line_text_colors;
+  column_vecmap<line_idx, string_idx> line_ids;
+  column_vecmap<line_idx, feed_idx> line_feed;
+  column_vecmap<line_idx, agency_idx> line_agency;
+  column_vecmap<line_idx, text_idx> line_short_names;
+  column_vecmap<line_idx, text_idx> line_long_names;
+  column_vecmap<line_idx, std::int16_t> line_types;
+  column_vecmap<line_idx, string_idx> line_colors;
+  column_vecmap<line_idx, string_idx> line_text_colors;
 
   // --- trips. Trips of one RAPTOR route are numbered contiguously, sorted by departure.
-  vecmap<trip_idx, string_idx> trip_ids;
-  vecmap<trip_idx, line_idx> trip_line;
-  vecmap<trip_idx, route_idx> trip_route;
-  vecmap<trip_idx, bitfield_idx> trip_service;
-  vecmap<trip_idx, text_idx> trip_headsigns;
-  vecmap<trip_idx, string_idx> trip_short_names;
-  vecmap<trip_idx, std::uint8_t> trip_wheelchair_accessible;  // 0 unknown, 1 yes, 2 no
-  multimap<trip_idx, text_idx> trip_stop_headsigns;  // empty, or one per route stop
+  column_vecmap<trip_idx, string_idx> trip_ids;
+  column_vecmap<trip_idx, line_idx> trip_line;
+  column_vecmap<trip_idx, route_idx> trip_route;
+  column_vecmap<trip_idx, bitfield_idx> trip_service;
+  column_vecmap<trip_idx, text_idx> trip_headsigns;
+  column_vecmap<trip_idx, string_idx> trip_short_names;
+  column_vecmap<trip_idx, std::uint8_t> trip_wheelchair_accessible;  // 0 unknown, 1 yes, 2 no
+  column_multimap<trip_idx, text_idx> trip_stop_headsigns;  // empty, or one per route stop
   // block_id as a number unique over the feeds, or no_block (none given, or a trip expanded from
   // frequencies.txt). Which trips continue which is raptor::index's business (blocks.cc).
-  vecmap<trip_idx, std::uint32_t> trip_block;
-  std::vector<trip_link> trip_links;  // sorted by (from, to)
+  column_vecmap<trip_idx, std::uint32_t> trip_block;
+  column<trip_link> trip_links;  // sorted by (from, to)
 
   // --- shapes (shapes.txt), engine/timetable/shapes.h reads them. All empty when no trip has a
   // shape: legs are then drawn stop to stop. A path is a shape as one RAPTOR route runs it: the
   // position of each of the route's stops on it, in metres along the shape (haversine_m summed
   // over its points), non-decreasing.
-  multimap<shape_idx, shape_point> shape_points;
-  vecmap<path_idx, shape_idx> path_shape;
-  multimap<path_idx, float> path_stop_along;  // per route stop
-  vecmap<trip_idx, path_idx> trip_path;       // invalid() for a trip without shape
+  column_multimap<shape_idx, shape_point> shape_points;
+  column_vecmap<path_idx, shape_idx> path_shape;
+  column_multimap<path_idx, float> path_stop_along;  // per route stop
+  column_vecmap<trip_idx, path_idx> trip_path;       // invalid() for a trip without shape
 
   // --- RAPTOR routes
-  multimap<route_idx, stop_idx> route_stops;
-  multimap<route_idx, std::uint8_t> route_stop_flags;  // route_stop_flags bits per route stop
-  vecmap<route_idx, trip_idx> route_first_trip;
-  vecmap<route_idx, std::uint32_t> route_n_trips;
-  vecmap<route_idx, std::uint32_t> route_time_base;  // into arrivals/departures
-  vecmap<route_idx, std::int16_t> route_type;
+  column_multimap<route_idx, stop_idx> route_stops;
+  column_multimap<route_idx, std::uint8_t> route_stop_flags;  // route_stop_flags bits per route stop
+  column_vecmap<route_idx, trip_idx> route_first_trip;
+  column_vecmap<route_idx, std::uint32_t> route_n_trips;
+  column_vecmap<route_idx, std::uint32_t> route_time_base;  // into arrivals/departures
+  column_vecmap<route_idx, std::int16_t> route_type;
   // Stop-major per route: the times of route stop s for all the route's trips are contiguous,
   // so finding the earliest trip at a stop reads one sorted span.
-  std::vector<seconds_t> arrivals;
-  std::vector<seconds_t> departures;
+  column<seconds_t> arrivals;
+  column<seconds_t> departures;
 
   // --- service days
   date_t first_date{};
   std::uint32_t n_days{0};
   std::uint32_t bitfield_words{0};                // 64-bit words per bitfield
-  std::vector<std::uint64_t> bitfields;           // n_bitfields * bitfield_words
+  column<std::uint64_t> bitfields;           // n_bitfields * bitfield_words
 
   // --- fares (GTFS-Fares v1 and v2), built by engine/fare after compile()
   fare_tables fares;
