@@ -200,7 +200,7 @@ void add_alternative(drt_state& m, d::journey_idx j, v1::BookedJourney& out, std
   }
   std::vector<std::string> const args{at_stop, found->departure(), found->arrival()};
   out.set_next_alternative(api_service::error_message(
-      found->on_demand() ? "journey.alternative.on_demand" : "journey.alternative.transit", args, chain));
+      found->on_demand() ? "journey.alternative_on_demand" : "journey.alternative_transit", args, chain));
   *out.mutable_alternative() = *std::move(found);
 }
 
