@@ -18,6 +18,7 @@ runs=(
   "tests/api/api_rt_server_test|[concurrency]"           # serve --rt: requests while sources poll and push
   "tests/engine/access/access_test|[threads]"            # accessibility: origins on two worker threads
   "tests/api/api_http_gate_test|[drain]"                 # SIGTERM's drain: workers answering while the listener stops
+  "tests/api/api_drt_journeys_rt_test|"                  # pushed trip updates move journey legs from HTTP threads
 )
 targets=(nebuta)
 for r in "${runs[@]}"; do targets+=("$(basename "${r%%|*}")"); done

@@ -37,11 +37,9 @@ std::shared_ptr<intermodal::stop_catalog const> drt_service::stop_catalog(timeta
 // a limit itself.
 dispatch::instant drt_state::pickup_for_dropoff_by(dispatch::request_spec const& spec) const {
   if (spec.latest_dropoff == dispatch::no_time) return spec.earliest_pickup;
-  auto const& r = disp.service_rules();
   auto const direct = model->cost(model->snap(spec.pickup), model->snap(spec.dropoff));
   if (!direct) return spec.earliest_pickup;
-  auto const longest = static_cast<dispatch::instant>(std::floor(r.ride_alpha * direct->seconds)) + r.ride_beta;
-  return std::max(spec.earliest_pickup, spec.latest_dropoff - r.max_wait - r.dwell - longest);
+  return std::max(spec.earliest_pickup, dispatch::pickup_to_end_by(disp.service_rules(), direct->seconds, spec.latest_dropoff));
 }
 
 dispatch::offer_result drt_service::on_demand_offer(on_demand_ask const& ask) {

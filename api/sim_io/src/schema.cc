@@ -413,6 +413,7 @@ scenario_file load_scenario(fs::path const& file) {
                                      {"max_road_s", im.max_road_s},
                                      {"expected_wait_s", im.expected_wait_s},
                                      {"transfer_buffer_s", im.transfer_buffer_s},
+                                     {"stop_buffers_s", im.stop_buffers_s},
                                      {"hub_min_routes", im.hub_min_routes},
                                      {"door_to_door", im.door_to_door},
                                      {"max_door_to_door_s", im.max_door_to_door_s},

@@ -123,9 +123,10 @@ struct journey_sim::impl {
         a.kind = im::od_use::last_mile;
         a.spec.pickup = tt.stop_coords[l.from];
         a.spec.dropoff = q.destination;
-        a.spec.earliest_pickup = offset + ride->end + s.transfer_buffer_s;
+        auto const& cand = scratch.last.at(l.access_tag - im::last_mile_tag);  // the buffer is its stop's
+        a.spec.earliest_pickup = offset + ride->end + cand.buffer_s;
         a.link = {dispatch::connection::kind::after_arrival, tt.external_trip_id(ride->trip),
-                  tt.external_stop_id(ride->to), offset + ride->end, s.transfer_buffer_s};
+                  tt.external_stop_id(ride->to), offset + ride->end, cand.buffer_s};
       } else {
         auto const ride = std::find_if(j.legs.begin() + static_cast<std::ptrdiff_t>(i), j.legs.end(),
                                        [](raptor::leg const& x) { return x.kind == raptor::leg_kind::ride; });
@@ -133,18 +134,18 @@ struct journey_sim::impl {
         a.kind = im::od_use::first_mile;
         a.spec.pickup = q.origin;
         a.spec.dropoff = tt.stop_coords[l.to];
-        a.spec.latest_dropoff = offset + ride->start - s.transfer_buffer_s;
+        auto const& cand = scratch.first.at(l.access_tag);
+        a.spec.latest_dropoff = offset + ride->start - cand.buffer_s;
         a.spec.earliest_pickup = depart;
         // As /v1/plan asks: a pickup late enough that the dispatcher's own promise (pickup within
         // max_wait, then dwell and the longest ride) ends by the connection's limit.
         auto const direct = model.cost(model.snap(a.spec.pickup), model.snap(a.spec.dropoff));
         if (direct) {
-          auto const longest = static_cast<instant>(std::floor(r.ride_alpha * direct->seconds)) + r.ride_beta;
           a.spec.earliest_pickup =
-              std::max(a.spec.earliest_pickup, a.spec.latest_dropoff - r.max_wait - r.dwell - longest);
+              std::max(a.spec.earliest_pickup, dispatch::pickup_to_end_by(r, direct->seconds, a.spec.latest_dropoff));
         }
         a.link = {dispatch::connection::kind::before_departure, tt.external_trip_id(ride->trip),
-                  tt.external_stop_id(ride->from), offset + ride->start, s.transfer_buffer_s};
+                  tt.external_stop_id(ride->from), offset + ride->start, cand.buffer_s};
       }
       out.push_back(std::move(a));
     }

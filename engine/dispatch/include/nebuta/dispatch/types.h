@@ -2,6 +2,7 @@
 // the dispatcher gives. No I/O, no strings on the hot path.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -46,6 +47,15 @@ struct rules {
   std::uint16_t max_passengers{8};          // per request
   double passenger_weight{1.0};             // cost = added vehicle time + weight * added passenger time
 };
+
+// The earliest pickup from which this service's own promise for a ride of `direct_s` seconds
+// (pickup within max_wait, a dwell, then at most ride_alpha * direct + ride_beta on board) ends
+// by `limit`: what a first mile feeding a train asks for, so that the promise it gets, not only
+// the vehicle's plan, is in time for the connection (docs/maas.md, "Offers").
+inline instant pickup_to_end_by(rules const& r, double direct_s, instant limit) {
+  auto const longest = static_cast<instant>(std::floor(r.ride_alpha * direct_s)) + r.ride_beta;
+  return limit - r.max_wait - r.dwell - longest;
+}
 
 struct vehicle_spec {
   std::string name;  // the operator's id, only echoed back
