@@ -170,7 +170,7 @@ int n_requests(std::uint16_t port) {
 
 }  // namespace
 
-TEST_CASE("several areas: each area's dispatcher offers and books its own legs, and a dead one leaves the plan",
+TEST_CASE("several areas: each area's dispatcher offers and books its own legs and a dead one leaves the plan",
           "[maas][areas]") {
   nebuta::test::drt_temp_dir dir{"areas"};
   write_feed(dir.path / "feed");
