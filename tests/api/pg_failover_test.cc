@@ -75,7 +75,8 @@ double wait_for(process const& p, int status, std::filesystem::path const& dir, 
   while (std::chrono::duration<double>(clock_type::now() - t0).count() < limit_s) {
     int st = 0;
     if (::waitpid(p.pid, &st, WNOHANG) == p.pid)
-      FAIL("nebuta dispatch on port " << p.port << " exited; see " << dir.string());
+      FAIL("nebuta dispatch on port " << p.port << " exited:\n"
+           << nebuta::test::read_file(dir / ("server-" + std::to_string(p.port) + ".log")));
     if (auto r = try_http_call(p.port, "GET", "/v1/drt/leader"); r && r->status == status)
       return std::chrono::duration<double>(clock_type::now() - t0).count();
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
