@@ -20,6 +20,26 @@ bool valid_coord(latlon c) {
   return std::isfinite(c.lat) && std::isfinite(c.lon) && std::abs(c.lat) <= 90.0 && std::abs(c.lon) <= 180.0;
 }
 
+// Whether the vehicle has room all along its stops when the stop at `first` is served before
+// all others (a driver serving a pickup out of order): the riders on board now, then each stop's
+// boarding or alighting in the new order.
+bool room_when_first(vehicle_state const& v, std::vector<stop>::const_iterator first,
+                     vecmap<request_idx, request_state> const& requests) {
+  int seats = v.seats_used, wheelchairs = v.wheelchairs_used;
+  auto const fits = [&](stop const& s) {
+    auto const& spec = requests[s.request].spec;
+    auto const sign = s.kind == stop_kind::pickup ? 1 : -1;
+    seats += sign * (spec.passengers - spec.wheelchair_users);
+    wheelchairs += sign * spec.wheelchair_users;
+    return seats <= v.spec.seats && wheelchairs <= v.spec.wheelchairs;
+  };
+  if (!fits(*first)) return false;
+  for (auto it = v.stops.begin(); it != v.stops.end(); ++it) {
+    if (it != first && !fits(*it)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 // An accepted (or offered) request keeps the promise it was given, wherever it is inserted.
@@ -370,6 +390,12 @@ command_status dispatcher::stop_event(instant now, vehicle_idx vi, request_idx r
         std::find_if(v.stops.begin(), v.stops.end(), [&](stop const& s) { return s.request == r && s.kind == want; });
     assert(it != v.stops.end());
     auto const seats = rq.spec.passengers - rq.spec.wheelchair_users;
+    // A pickup served before stops planned ahead of it must leave room for everyone on board
+    // until then: the dispatcher refuses the event rather than hold a plan over capacity.
+    if (want == stop_kind::pickup && it != v.stops.begin() && kind != stop_event_kind::no_show &&
+        !room_when_first(v, it, requests_)) {
+      return command_status::wrong_state;
+    }
     switch (kind) {
       case stop_event_kind::arrived: {
         std::rotate(v.stops.begin(), it, it + 1);  // served out of order: it becomes the next stop

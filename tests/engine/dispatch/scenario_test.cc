@@ -502,3 +502,46 @@ TEST_CASE("broken promises are listed once a plan breaks them, and only then") {
   CHECK(broken[0].promised == d.request(r1).window_end);
   CHECK(broken[0].planned > broken[0].promised);
 }
+
+TEST_CASE("a pickup served out of order is refused when the vehicle has no room for it yet") {
+  dispatcher d{model, rules{}};
+  auto const a = d.add_vehicle(0, bus("A", -51.20, 2));
+  // Two parties of two on a two-seat vehicle: the second boards only after the first alighted.
+  auto const o1 = d.request_offer(t8, ride(-51.195, -51.17, t8, 2));
+  REQUIRE(o1.ok());
+  REQUIRE(d.accept(t8, o1.request).ok());
+  auto const o2 = d.request_offer(t8, ride(-51.18, -51.15, t8, 2));
+  REQUIRE(o2.ok());
+  REQUIRE(d.accept(t8, o2.request).ok());
+  REQUIRE(order(d, a) == std::vector<std::pair<std::uint32_t, stop_kind>>{{0, P}, {0, D}, {1, P}, {1, D}});
+  auto const t = d.vehicle(a).stops.front().begin;
+  REQUIRE(d.stop_event(t, a, o1.request, stop_event_kind::arrived) == command_status::ok);
+  REQUIRE(d.stop_event(t, a, o1.request, stop_event_kind::picked_up) == command_status::ok);
+  // The driver reports the second party's pickup before the first party got off: four riders
+  // on two seats. Refused, as arrival and as boarding; the plan stays as it was, within capacity.
+  CHECK(d.stop_event(t + 60, a, o2.request, stop_event_kind::arrived) == command_status::wrong_state);
+  CHECK(d.stop_event(t + 60, a, o2.request, stop_event_kind::picked_up) == command_status::wrong_state);
+  CHECK(order(d, a) == std::vector<std::pair<std::uint32_t, stop_kind>>{{0, D}, {1, P}, {1, D}});
+  CHECK(d.vehicle(a).seats_used == 2);
+  require_valid(d);
+}
+
+TEST_CASE("a pickup served out of order is taken when there is room all along") {
+  dispatcher d{model, rules{}};
+  auto const a = d.add_vehicle(0, bus("A", -51.20, 4));
+  auto const o1 = d.request_offer(t8, ride(-51.195, -51.17, t8));
+  REQUIRE(o1.ok());
+  REQUIRE(d.accept(t8, o1.request).ok());
+  auto const o2 = d.request_offer(t8, ride(-51.18, -51.15, t8));
+  REQUIRE(o2.ok());
+  REQUIRE(d.accept(t8, o2.request).ok());
+  auto const& stops = d.vehicle(a).stops;
+  REQUIRE(stops.front().request == o1.request);
+  auto const t = stops.front().begin;
+  REQUIRE(d.stop_event(t, a, o1.request, stop_event_kind::arrived) == command_status::ok);
+  REQUIRE(d.stop_event(t, a, o1.request, stop_event_kind::picked_up) == command_status::ok);
+  // Two riders on four seats, whatever the order.
+  CHECK(d.stop_event(t + 60, a, o2.request, stop_event_kind::arrived) == command_status::ok);
+  CHECK(d.stop_event(t + 60, a, o2.request, stop_event_kind::picked_up) == command_status::ok);
+  CHECK(d.vehicle(a).seats_used == 2);
+}
