@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <unordered_set>
 
 #include "nebuta/api_server/drt_api.h"
@@ -45,7 +46,9 @@ namespace {
 // The alternative: the plan answer's journey arriving first (by bus or train before an on-demand
 // one arriving as early), asked like GET /v1/plan with on-demand legs when the service offers them.
 alternative_finder plan_alternative(api_service::service const& svc, realtime const* rt, drt_service& drt) {
-  return [&svc, rt, &drt](alternative_ask const& a) -> std::optional<v1::Journey> {
+  // The service itself as the plan's one on-demand area, as `serve --db` plans with it.
+  std::shared_ptr<on_demand_area> area = local_area(drt);
+  return [&svc, rt, &drt, area = std::move(area)](alternative_ask const& a) -> std::optional<v1::Journey> {
     auto const coord = [](latlon p) { return std::to_string(p.lat) + "," + std::to_string(p.lon); };
     v1::PlanRequest req;
     req.set_from(coord(a.from));
@@ -53,7 +56,7 @@ alternative_finder plan_alternative(api_service::service const& svc, realtime co
     req.set_depart(drt.clock().iso(a.at));
     req.set_wheelchair(a.wheelchair);
     raptor::router router{svc.raptor_index()};  // rare (a lost connection, then cached): no pool
-    planner p{svc, router, rt != nullptr ? rt->current() : nullptr, &drt};
+    planner p{svc, router, rt != nullptr ? rt->current() : nullptr, std::span{&area, 1}};
     v1::PlanResponse res;
     try {
       res = plan_answer(p, req, a.langs);
