@@ -24,7 +24,8 @@ targets=(nebuta)
 for r in "${runs[@]}"; do targets+=("$(basename "${r%%|*}")"); done
 cmake --build "$build" -j"$jobs" --target "${targets[@]}"
 
-logs="$build/tsan-logs"
+# Absolute: each test runs in its own folder, and TSan's log_path is relative to the process.
+logs="$(cd "$build" && pwd)/tsan-logs"
 rm -rf "$logs" && mkdir -p "$logs"
 export TSAN_OPTIONS="suppressions=$src/tests/tsan.supp log_path=$logs/report second_deadlock_stack=1 history_size=4"
 export NEBUTA_TEST=1
