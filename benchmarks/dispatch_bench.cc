@@ -19,10 +19,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <optional>
-#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -78,18 +78,12 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     auto const arg = std::string{argv[i]};
     auto const next = [&] { return i + 1 < argc ? std::string{argv[++i]} : std::string{}; };
-    if (arg == "--queries")
-      n_queries = std::stoul(next());
-    else if (arg == "--seed")
-      seed = static_cast<unsigned>(std::stoul(next()));
-    else if (arg == "--bookings-per-vehicle")
-      per_vehicle = std::stod(next());
-    else if (arg == "--osm")
-      osm_file = next();
-    else if (arg == "--days")
-      days = std::max(1, std::stoi(next()));
-    else if (arg == "--no-straight-line")
-      straight_line = false;
+    if (arg == "--queries") n_queries = std::stoul(next());
+    else if (arg == "--seed") seed = static_cast<unsigned>(std::stoul(next()));
+    else if (arg == "--bookings-per-vehicle") per_vehicle = std::stod(next());
+    else if (arg == "--osm") osm_file = next();
+    else if (arg == "--days") days = std::max(1, std::stoi(next()));
+    else if (arg == "--no-straight-line") straight_line = false;
     else if (arg == "--fleets") {
       fleets.clear();
       auto const list = next();
@@ -159,12 +153,11 @@ int main(int argc, char** argv) {
       auto const r0 = thread_cpu_us();
       auto const moved = d.reoptimise(now).n_moved;
       auto const reopt_ms = (thread_cpu_us() - r0) / 1e3;
-      std::printf("| %s | %zu%s | %zu | %.1f | %zu | %.0f%% | %.0f | %.0f | %.0f | %.0f / %.0f | %.0f | %.0f (%u) |\n", name,
-                  n_vehicles, days > 1 ? (" x " + std::to_string(days) + " days").c_str() : "", open,
+      std::printf("| %s | %zu%s | %zu | %.1f | %zu | %.0f%% | %.0f | %.0f | %.0f | %.0f / %.0f | %.0f | %.0f (%u) |\n",
+                  name, n_vehicles, days > 1 ? (" x " + std::to_string(days) + " days").c_str() : "", open,
                   static_cast<double>(n_stops) / static_cast<double>(n_vehicles * days), n_queries,
                   100.0 * static_cast<double>(feasible) / static_cast<double>(n_queries), s.p50, s.p90, s.p99, cpu.p50,
-                  cpu.p99, cpu.per_s,
-                  reopt_ms, moved);
+                  cpu.p99, cpu.per_s, reopt_ms, moved);
       std::fflush(stdout);
     }
   };
@@ -193,11 +186,12 @@ int main(int argc, char** argv) {
       auto const c = inside[pick(rng)];
       return latlon{c.lat + jitter(rng), c.lon + jitter(rng)};
     });
-    std::printf("\n%s: %zu nodes, %zu vertices in the box; model built in %.2f s (CH %.2f s, %zu shortcuts, %.1f MiB); "
-                "peak RSS %.0f MiB\n",
-                name.c_str(), g.n_nodes(), inside.size(), build_s, model.hierarchy_build_seconds(),
-                model.hierarchy()->stats().n_shortcuts,
-                static_cast<double>(model.hierarchy()->memory_bytes()) / (1024.0 * 1024.0), peak_rss_mib());
+    std::printf(
+        "\n%s: %zu nodes, %zu vertices in the box; model built in %.2f s (CH %.2f s, %zu shortcuts, %.1f MiB); "
+        "peak RSS %.0f MiB\n",
+        name.c_str(), g.n_nodes(), inside.size(), build_s, model.hierarchy_build_seconds(),
+        model.hierarchy()->stats().n_shortcuts,
+        static_cast<double>(model.hierarchy()->memory_bytes()) / (1024.0 * 1024.0), peak_rss_mib());
   }
   return 0;
 }

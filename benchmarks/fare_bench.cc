@@ -37,7 +37,9 @@ struct percentiles {
 
 percentiles summarise(std::vector<double> v) {
   std::sort(v.begin(), v.end());
-  auto const at = [&](double p) { return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))]; };
+  auto const at = [&](double p) {
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+  };
   return {at(0.5), at(0.9), at(0.99)};
 }
 
@@ -139,7 +141,8 @@ int main(int argc, char** argv) {
   };
   std::vector<double> wall, cpu;
   run(mode::search_only, wall, cpu);  // warm-up: sizes the router's scratch
-  std::printf("| feed | measured | queries | wall p50 µs | wall p90 µs | wall p99 µs | CPU p50 µs | CPU p90 µs | CPU p99 µs |\n");
+  std::printf(
+      "| feed | measured | queries | wall p50 µs | wall p90 µs | wall p99 µs | CPU p50 µs | CPU p90 µs | CPU p99 µs |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|\n");
   std::vector<nebuta::raptor::journey> fared;  // the search+fares mode's journeys
   std::size_t known_fared = 0;
@@ -153,8 +156,8 @@ int main(int argc, char** argv) {
     }
     auto const w = summarise(wall), c = summarise(cpu);
     char const* const name[] = {"search", "search+journeys", "search+fares", "tight+fares"};
-    std::printf("| %s | %s | %zu | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |\n", label.c_str(), name[static_cast<int>(m)],
-                queries.size(), w.p50, w.p90, w.p99, c.p50, c.p90, c.p99);
+    std::printf("| %s | %s | %zu | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |\n", label.c_str(),
+                name[static_cast<int>(m)], queries.size(), w.p50, w.p90, w.p99, c.p50, c.p90, c.p99);
   }
   all = std::move(fared);
   n_journeys = all.size();
@@ -172,11 +175,13 @@ int main(int argc, char** argv) {
       if (f.legs_counted > n) std::abort();  // keeps the call
     }
   }
-  auto const per_journey_ns = (thread_cpu_us() - c0) * 1e3 / static_cast<double>(std::max<std::size_t>(1, n_journeys * rounds));
-  std::printf("\n%s: fare::compute alone %.0f ns (thread CPU) per journey over %zu journeys x %u rounds, %.2f rides per "
-              "journey, %.1f%% of journeys with a known fare, %.2f journeys per query\n",
-              label.c_str(), per_journey_ns, n_journeys, rounds,
-              static_cast<double>(total_rides) / static_cast<double>(std::max<std::size_t>(1, n_journeys * rounds)),
-              100.0 * known_share, static_cast<double>(n_journeys) / static_cast<double>(queries.size()));
+  auto const per_journey_ns =
+      (thread_cpu_us() - c0) * 1e3 / static_cast<double>(std::max<std::size_t>(1, n_journeys * rounds));
+  std::printf(
+      "\n%s: fare::compute alone %.0f ns (thread CPU) per journey over %zu journeys x %u rounds, %.2f rides per "
+      "journey, %.1f%% of journeys with a known fare, %.2f journeys per query\n",
+      label.c_str(), per_journey_ns, n_journeys, rounds,
+      static_cast<double>(total_rides) / static_cast<double>(std::max<std::size_t>(1, n_journeys * rounds)),
+      100.0 * known_share, static_cast<double>(n_journeys) / static_cast<double>(queries.size()));
   return 0;
 }

@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
   std::uniform_real_distribution<double> u(-0.05, 0.05);
   auto const place = [&] { return latlon{-30.05 + u(rng), -51.20 + u(rng)}; };
   instant const day0 = 1'795'273'200;
-  for (int v = 0; v < n_vehicles; ++v) d.add_vehicle(day0, {"V" + std::to_string(v), 4, 1, place(), day0, day0 + 86'400});
+  for (int v = 0; v < n_vehicles; ++v)
+    d.add_vehicle(day0, {"V" + std::to_string(v), 4, 1, place(), day0, day0 + 86'400});
   std::vector<latlon> const stations{{-30.03, -51.23}, {-30.05, -51.20}, {-30.07, -51.19}, {-30.02, -51.18}};
 
   std::vector<double> wall_us, cpu_us;  // wall: what a rider waits for; CPU: without the disk's sync
@@ -73,11 +74,12 @@ int main(int argc, char** argv) {
     }
   }
   if (wall_us.empty()) return 1;
-  std::printf("journey booking (accept_journey of 1-2 legs + synced SQLite commit), %d vehicles, up to %zu open "
-              "bookings: %zu booked, %zu refused\n  wall p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms\n",
-              n_vehicles, n_open_max, n_ok, n_refused, bench::percentile(wall_us, 0.5) / 1e3,
-              bench::percentile(wall_us, 0.9) / 1e3, bench::percentile(wall_us, 0.99) / 1e3,
-              bench::percentile(wall_us, 1.0) / 1e3);
+  std::printf(
+      "journey booking (accept_journey of 1-2 legs + synced SQLite commit), %d vehicles, up to %zu open "
+      "bookings: %zu booked, %zu refused\n  wall p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms\n",
+      n_vehicles, n_open_max, n_ok, n_refused, bench::percentile(wall_us, 0.5) / 1e3,
+      bench::percentile(wall_us, 0.9) / 1e3, bench::percentile(wall_us, 0.99) / 1e3,
+      bench::percentile(wall_us, 1.0) / 1e3);
   std::printf("  thread CPU p50 %.3f ms  p99 %.3f ms (the rest of the wall time is the synced write)\n",
               bench::percentile(cpu_us, 0.5) / 1e3, bench::percentile(cpu_us, 0.99) / 1e3);
   for (auto const* ext : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + ext);

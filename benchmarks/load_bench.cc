@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
   std::uint64_t rows = 0;
   for (auto const& f : tt.feed_stats) rows += f.stop_times;
   auto const per_stop_time = rows ? static_cast<double>(bytes.size()) / static_cast<double>(rows) : 0.0;
-  auto const per_compiled = tt.n_stop_times() ? static_cast<double>(bytes.size()) / static_cast<double>(tt.n_stop_times()) : 0.0;
+  auto const per_compiled =
+      tt.n_stop_times() ? static_cast<double>(bytes.size()) / static_cast<double>(tt.n_stop_times()) : 0.0;
   std::printf("| %s | %llu | %zu | %.3f | %.4f | %.0fx | %zu | %.1f | %.1f | %.0f |\n", label.c_str(),
               static_cast<unsigned long long>(rows), tt.n_stop_times(), median(load_times), median(snapshot_times),
               median(load_times) / std::max(median(snapshot_times), 1e-9), bytes.size(), per_stop_time, per_compiled,

@@ -57,7 +57,9 @@ struct stats {
 
 stats summarise(std::vector<double> us) {
   std::sort(us.begin(), us.end());
-  auto const at = [&](double p) { return us[std::min(us.size() - 1, static_cast<std::size_t>(p * static_cast<double>(us.size())))]; };
+  auto const at = [&](double p) {
+    return us[std::min(us.size() - 1, static_cast<std::size_t>(p * static_cast<double>(us.size())))];
+  };
   double sum = 0;
   for (auto const v : us) sum += v;
   return {at(0.5), at(0.9), at(0.99), static_cast<double>(us.size()) / (sum / 1e6)};
@@ -99,7 +101,8 @@ int main(int argc, char** argv) {
   auto const compact = date_arg.size() == 10 ? date_arg.substr(0, 4) + date_arg.substr(5, 2) + date_arg.substr(8, 2) : "";
   auto const date = nebuta::gtfs::parse_date(compact);
   if ((feeds.empty() == snapshot.empty()) || !date || n_queries == 0) {
-    std::fprintf(stderr, "usage: bench_raptor --date YYYY-MM-DD [--queries N] [--seed S] FEED... | --snapshot FILE [--copy]\n");
+    std::fprintf(stderr,
+                 "usage: bench_raptor --date YYYY-MM-DD [--queries N] [--seed S] FEED... | --snapshot FILE [--copy]\n");
     return 2;
   }
   auto const t_load = std::chrono::steady_clock::now();
@@ -184,7 +187,8 @@ int main(int argc, char** argv) {
   };
   auto const row = [&](char const* what, std::size_t n, std::pair<stats, stats> const& s, std::string const& note) {
     std::printf("| %s | %s | %zu | %.1f | %.1f | %.1f | %.0f | %.1f | %.1f | %.1f | %s |\n", label.c_str(), what, n,
-                s.first.p50, s.first.p90, s.first.p99, s.first.qps, s.second.p50, s.second.p90, s.second.p99, note.c_str());
+                s.first.p50, s.first.p90, s.first.p99, s.first.qps, s.second.p50, s.second.p90, s.second.p99,
+                note.c_str());
   };
 
   std::size_t reachable = 0;
@@ -192,19 +196,24 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < std::min<std::size_t>(100, queries.size()); ++i) {
     router.earliest_arrival(at(queries[i].from), at(queries[i].to), *date, queries[i].depart, opt);
   }
-  auto const ea = run([&](query const& q) {
-    reachable += router.earliest_arrival(at(q.from), at(q.to), *date, q.depart, opt).reachable ? 1U : 0U;
-  }, queries.size());
-  row(literal ? "earliest arrival (literal)" : "earliest arrival", queries.size(), ea, std::to_string(reachable) + " reachable");
+  auto const ea = run(
+      [&](query const& q) {
+        reachable += router.earliest_arrival(at(q.from), at(q.to), *date, q.depart, opt).reachable ? 1U : 0U;
+      },
+      queries.size());
+  row(literal ? "earliest arrival (literal)" : "earliest arrival", queries.size(), ea,
+      std::to_string(reachable) + " reachable");
 
   if (n_tight > 0) {
     std::vector<nebuta::raptor::journey> journeys;
     std::size_t n_journeys = 0;
     auto const n = std::min(n_tight, queries.size());
-    auto const tight = run([&](query const& q) {
-      nebuta::raptor::tight_journeys(router, at(q.from), at(q.to), *date, q.depart, false, opt, journeys);
-      n_journeys += journeys.size();
-    }, n);
+    auto const tight = run(
+        [&](query const& q) {
+          nebuta::raptor::tight_journeys(router, at(q.from), at(q.to), *date, q.depart, false, opt, journeys);
+          n_journeys += journeys.size();
+        },
+        n);
     row("earliest arrival + backward pass", n, tight,
         std::to_string(static_cast<double>(n_journeys) / static_cast<double>(n)).substr(0, 4) + " journeys per query");
   }
@@ -213,10 +222,12 @@ int main(int argc, char** argv) {
     std::vector<nebuta::raptor::range_entry> entries;
     std::size_t n_entries = 0;
     auto const n = std::min(n_range, queries.size());
-    auto const range = run([&](query const& q) {
-      router.range(at(q.from), at(q.to), *date, q.depart, q.depart + 7200, opt, entries);
-      n_entries += entries.size();
-    }, n);
+    auto const range = run(
+        [&](query const& q) {
+          router.range(at(q.from), at(q.to), *date, q.depart, q.depart + 7200, opt, entries);
+          n_entries += entries.size();
+        },
+        n);
     char note[64];
     std::snprintf(note, sizeof note, "%zu journeys (%.2f per query)", n_entries,
                   static_cast<double>(n_entries) / static_cast<double>(n));
@@ -265,13 +276,15 @@ int main(int argc, char** argv) {
     std::printf("\n%s: lower bounds to a stop, thread CPU p50 %.1f µs, p99 %.1f µs (%zu sweeps)", label.c_str(),
                 lb_stats.p50, lb_stats.p99, lb_cpu.size());
     auto const& lb = idx.lb_graph().build_stats();
-    std::printf("\n%s: %zu stops, %zu stop times; load %.2f s; index %.3f s, %.1f MiB (lower-bound graph: %zu arcs, "
-                "%zu dropped as dominated, %zu shortcuts, sweeps read %zu / %zu arcs); router construction p50 %.0f µs "
-                "(min %.0f, max %.0f), %.2f MiB requested from the heap, %.2f MiB fresh, %.2f MiB after the queries above\n",
-                label.c_str(), tt.n_stops(), tt.n_stop_times(), load_s, index_s,
-                static_cast<double>(idx.memory_bytes()) / 1048576.0, lb.n_arcs, lb.n_dominated, lb.n_shortcuts, lb.n_up,
-                lb.n_down, construct_us[construct_us.size() / 2], construct_us.front(), construct_us.back(),
-                static_cast<double>(construct_heap) / 1048576.0, static_cast<double>(fresh_bytes) / 1048576.0, static_cast<double>(router.memory_bytes()) / 1048576.0);
+    std::printf(
+        "\n%s: %zu stops, %zu stop times; load %.2f s; index %.3f s, %.1f MiB (lower-bound graph: %zu arcs, "
+        "%zu dropped as dominated, %zu shortcuts, sweeps read %zu / %zu arcs); router construction p50 %.0f µs "
+        "(min %.0f, max %.0f), %.2f MiB requested from the heap, %.2f MiB fresh, %.2f MiB after the queries above\n",
+        label.c_str(), tt.n_stops(), tt.n_stop_times(), load_s, index_s,
+        static_cast<double>(idx.memory_bytes()) / 1048576.0, lb.n_arcs, lb.n_dominated, lb.n_shortcuts, lb.n_up,
+        lb.n_down, construct_us[construct_us.size() / 2], construct_us.front(), construct_us.back(),
+        static_cast<double>(construct_heap) / 1048576.0, static_cast<double>(fresh_bytes) / 1048576.0,
+        static_cast<double>(router.memory_bytes()) / 1048576.0);
   }
   return 0;
 }

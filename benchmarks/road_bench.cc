@@ -329,11 +329,12 @@ int table_row(std::filesystem::path const& file, int runs, bool header) {
   auto const ch_2_to_many_us = time_matrix(2, 1600, 200);
 
   if (header) {
-    std::printf("| extract | nodes kept | edges kept | CH vertices | read+build s (median of %d) | R-tree s | CH s "
-                "(shortcuts) | CH MiB | peak RSS MiB | snap p50/p99 µs | Dijkstra point p50/p99 ms | Dijkstra 1x100 "
-                "p50/p99 ms | Dijkstra 50x50 p50/p99 ms | CH point p50/p99 µs | CH 50x50 p50/p99 ms | CH 1600x2 "
-                "p50/p99 ms | CH 2x1600 p50/p99 ms |\n",
-                runs);
+    std::printf(
+        "| extract | nodes kept | edges kept | CH vertices | read+build s (median of %d) | R-tree s | CH s "
+        "(shortcuts) | CH MiB | peak RSS MiB | snap p50/p99 µs | Dijkstra point p50/p99 ms | Dijkstra 1x100 "
+        "p50/p99 ms | Dijkstra 50x50 p50/p99 ms | CH point p50/p99 µs | CH 50x50 p50/p99 ms | CH 1600x2 "
+        "p50/p99 ms | CH 2x1600 p50/p99 ms |\n",
+        runs);
     std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   }
   auto const ms = [](std::vector<double> const& us) {
@@ -345,13 +346,14 @@ int table_row(std::filesystem::path const& file, int runs, bool header) {
   auto const [cm50, cm99] = ms(ch_m2m_us);
   auto const [c12_50, c12_99] = ms(ch_many_to_2_us);
   auto const [c21_50, c21_99] = ms(ch_2_to_many_us);
-  std::printf("| %s | %zu | %zu | %zu | %.3f | %.3f | %.3f (%zu) | %.1f | %.0f | %.1f / %.1f | %.2f / %.2f | %.2f / "
-              "%.2f | %.1f / %.1f | %.1f / %.1f | %.3f / %.3f | %.3f / %.3f | %.3f / %.3f |\n",
-              file.filename().string().c_str(), g.n_nodes(), g.n_edges(), hierarchy_vertices(ch.stats()),
-              percentile(build_s, 0.5), percentile(index_s, 0.5), percentile(ch_s, 0.5), ch.stats().n_shortcuts,
-              static_cast<double>(ch.memory_bytes()) / (1024.0 * 1024.0), static_cast<double>(usage.ru_maxrss) / 1024.0,
-              percentile(snap_us, 0.5), percentile(snap_us, 0.99), p2p50, p2p99, o2m50, o2m99, m2m50, m2m99,
-              percentile(ch_p2p_us, 0.5), percentile(ch_p2p_us, 0.99), cm50, cm99, c12_50, c12_99, c21_50, c21_99);
+  std::printf(
+      "| %s | %zu | %zu | %zu | %.3f | %.3f | %.3f (%zu) | %.1f | %.0f | %.1f / %.1f | %.2f / %.2f | %.2f / "
+      "%.2f | %.1f / %.1f | %.1f / %.1f | %.3f / %.3f | %.3f / %.3f | %.3f / %.3f |\n",
+      file.filename().string().c_str(), g.n_nodes(), g.n_edges(), hierarchy_vertices(ch.stats()),
+      percentile(build_s, 0.5), percentile(index_s, 0.5), percentile(ch_s, 0.5), ch.stats().n_shortcuts,
+      static_cast<double>(ch.memory_bytes()) / (1024.0 * 1024.0), static_cast<double>(usage.ru_maxrss) / 1024.0,
+      percentile(snap_us, 0.5), percentile(snap_us, 0.99), p2p50, p2p99, o2m50, o2m99, m2m50, m2m99,
+      percentile(ch_p2p_us, 0.5), percentile(ch_p2p_us, 0.99), cm50, cm99, c12_50, c12_99, c21_50, c21_99);
   return check == 0 ? 1 : 0;
 }
 

@@ -63,7 +63,9 @@ struct loaded {
 
 void report_times(char const* what, std::vector<double> ms) {
   std::sort(ms.begin(), ms.end());
-  auto const at = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(ms.size())))]; };
+  auto const at = [&](double p) {
+    return ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(ms.size())))];
+  };
   std::printf("| %s | %zu | %.3f | %.3f | %.3f |\n", what, ms.size(), at(0.5), at(0.9), ms.back());
 }
 
@@ -85,7 +87,8 @@ int apply_file(std::string const& feed, std::string const& pb, int runs) {
     decode_ms.push_back(t1 - t0);
     total_ms.push_back(t2 - t0);
   }
-  std::printf("%s: %zu entities\n| step | runs | p50 ms | p90 ms | max ms |\n|---|---|---|---|---|\n", pb.c_str(), entities);
+  std::printf("%s: %zu entities\n| step | runs | p50 ms | p90 ms | max ms |\n|---|---|---|---|---|\n", pb.c_str(),
+              entities);
   report_times("decode", decode_ms);
   report_times("decode + build + publish", total_ms);
   return 0;
@@ -133,9 +136,10 @@ int apply_all(std::string const& feed, date_t date, int runs) {
     applied = st.current()->stats().applied;
     moved = st.current()->stats().overtaking;
   }
-  std::printf("%zu trip updates (every trip of %s, %zu bytes), %zu trip-days applied, %zu moved for order\n"
-              "| step | runs | p50 ms | p90 ms | max ms |\n|---|---|---|---|---|\n",
-              m.trip_updates.size(), civil::format_date(date).c_str(), bytes.size(), applied, moved);
+  std::printf(
+      "%zu trip updates (every trip of %s, %zu bytes), %zu trip-days applied, %zu moved for order\n"
+      "| step | runs | p50 ms | p90 ms | max ms |\n|---|---|---|---|---|\n",
+      m.trip_updates.size(), civil::format_date(date).c_str(), bytes.size(), applied, moved);
   report_times("build + publish", ms);
   report_times("decode + build + publish", total);
   return 0;
@@ -151,17 +155,20 @@ int estimator(std::string const& feed, date_t date, rt::sim_options so, rt::trac
   auto const t0 = thread_ms();
   auto const e = rt::measure_estimator(sim, *l.ctx, to, gap, base + from_h * 3600, base + to_h * 3600);
   auto const ms = thread_ms() - t0;
-  std::printf("| noise m | gap s | decay s | instants | positions | running | estimated | wrong trip | samples | median s | p90 s | p99 s | schedule median s | schedule p90 s | cpu s |\n"
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-  std::printf("| %.0f | %d | %d | %llu | %llu | %llu | %llu | %llu | %zu | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f |\n", so.gps_noise_m, gap,
-              to.decay_horizon_s, static_cast<unsigned long long>(e.instants), static_cast<unsigned long long>(e.positions),
-              static_cast<unsigned long long>(e.running), static_cast<unsigned long long>(e.estimated),
-              static_cast<unsigned long long>(e.wrong_trip), e.abs_error_s.size(), e.percentile(0.5), e.percentile(0.9),
-              e.percentile(0.99), rt::estimator_error::percentile_of(e.schedule_abs_error_s, 0.5),
+  std::printf(
+      "| noise m | gap s | decay s | instants | positions | running | estimated | wrong trip | samples | median s | p90 s | p99 s | schedule median s | schedule p90 s | cpu s |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("| %.0f | %d | %d | %llu | %llu | %llu | %llu | %llu | %zu | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f |\n",
+              so.gps_noise_m, gap, to.decay_horizon_s, static_cast<unsigned long long>(e.instants),
+              static_cast<unsigned long long>(e.positions), static_cast<unsigned long long>(e.running),
+              static_cast<unsigned long long>(e.estimated), static_cast<unsigned long long>(e.wrong_trip),
+              e.abs_error_s.size(), e.percentile(0.5), e.percentile(0.9), e.percentile(0.99),
+              rt::estimator_error::percentile_of(e.schedule_abs_error_s, 0.5),
               rt::estimator_error::percentile_of(e.schedule_abs_error_s, 0.9), ms / 1e3);
   std::fprintf(stderr, "skipped:");
   for (auto i = 0U; i < rt::n_skip_reasons; ++i) {
-    if (e.skipped.n[i] != 0) std::fprintf(stderr, " %s=%llu", rt::skip_reason_names[i].data(), static_cast<unsigned long long>(e.skipped.n[i]));
+    if (e.skipped.n[i] != 0)
+      std::fprintf(stderr, " %s=%llu", rt::skip_reason_names[i].data(), static_cast<unsigned long long>(e.skipped.n[i]));
   }
   std::fprintf(stderr, "\n");
   return 0;
@@ -200,10 +207,11 @@ int versus_tu(std::string const& feed, std::string const& vp_pb, std::string con
     }
   }
   std::sort(err.begin(), err.end());
-  std::printf("| vehicles | estimates | matched with a TripUpdate | samples | median s | p90 s | max s |\n|---|---|---|---|---|---|---|\n");
-  std::printf("| %zu | %zu | %d | %zu | %.0f | %.0f | %.0f |\n", vp.message->vehicles.size(), est.size(), matched, err.size(),
-              err.empty() ? 0.0 : err[err.size() / 2], err.empty() ? 0.0 : err[std::min(err.size() - 1, err.size() * 9 / 10)],
-              err.empty() ? 0.0 : err.back());
+  std::printf(
+      "| vehicles | estimates | matched with a TripUpdate | samples | median s | p90 s | max s |\n|---|---|---|---|---|---|---|\n");
+  std::printf("| %zu | %zu | %d | %zu | %.0f | %.0f | %.0f |\n", vp.message->vehicles.size(), est.size(), matched,
+              err.size(), err.empty() ? 0.0 : err[err.size() / 2],
+              err.empty() ? 0.0 : err[std::min(err.size() - 1, err.size() * 9 / 10)], err.empty() ? 0.0 : err.back());
   return 0;
 }
 
@@ -227,10 +235,11 @@ int replay(std::string const& feed, date_t date, seconds_t every) {
     vp_ms.push_back(thread_ms() - t0);
   }
   auto const srcs = st.sources();
-  std::printf("%zu snapshots every %d s (largest: TripUpdates %zu bytes, VehiclePositions %zu bytes); last state: "
-              "%llu trip-days, %llu moved for order\n| source | applies | p50 ms | p90 ms | max ms |\n|---|---|---|---|---|\n",
-              n, every, tu_bytes, vp_bytes, static_cast<unsigned long long>(st.current()->stats().applied),
-              static_cast<unsigned long long>(st.current()->stats().overtaking));
+  std::printf(
+      "%zu snapshots every %d s (largest: TripUpdates %zu bytes, VehiclePositions %zu bytes); last state: "
+      "%llu trip-days, %llu moved for order\n| source | applies | p50 ms | p90 ms | max ms |\n|---|---|---|---|---|\n",
+      n, every, tu_bytes, vp_bytes, static_cast<unsigned long long>(st.current()->stats().applied),
+      static_cast<unsigned long long>(st.current()->stats().overtaking));
   report_times("TripUpdates: decode + merge + build + publish", tu_ms);
   report_times("VehiclePositions: decode + track + build + publish", vp_ms);
   return 0;

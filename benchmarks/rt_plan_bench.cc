@@ -143,14 +143,14 @@ int main(int argc, char** argv) {
   for (auto i = 0U; i < qs.size(); ++i) changed += schedule_ans[i] != rt_ans[i] ? 1U : 0U;
 
   auto const& s = state->stats();
-  std::printf("%s %s: %zu of %zu running trips delayed%s; state built in %.1f ms: %llu trip-days, %llu moved for order, "
-              "%zu extra routes, lower-bound slack %s s; first realtime query %.0f µs; %zu of %zu answers changed\n",
-              specs[0].name.c_str(), civil::format_date(*date).c_str(), updates.size(), running,
-              recover ? " (half recovering half at mid-trip)" : "", build_ms,
-              static_cast<unsigned long long>(s.applied), static_cast<unsigned long long>(s.overtaking),
-              state->extra_routes().size(),
-              state->lower_bound_slack() ? std::to_string(*state->lower_bound_slack()).c_str() : "none", first_us,
-              changed, qs.size());
+  std::printf(
+      "%s %s: %zu of %zu running trips delayed%s; state built in %.1f ms: %llu trip-days, %llu moved for order, "
+      "%zu extra routes, lower-bound slack %s s; first realtime query %.0f µs; %zu of %zu answers changed\n",
+      specs[0].name.c_str(), civil::format_date(*date).c_str(), updates.size(), running,
+      recover ? " (half recovering half at mid-trip)" : "", build_ms, static_cast<unsigned long long>(s.applied),
+      static_cast<unsigned long long>(s.overtaking), state->extra_routes().size(),
+      state->lower_bound_slack() ? std::to_string(*state->lower_bound_slack()).c_str() : "none", first_us, changed,
+      qs.size());
   std::printf("| pass | queries | p50 µs | p90 µs | p99 µs |\n|---|---|---|---|---|\n");
   std::printf("| timetable | %zu | %.1f | %.1f | %.1f |\n", schedule_us.size(), percentile(schedule_us, 0.5),
               percentile(schedule_us, 0.9), percentile(schedule_us, 0.99));

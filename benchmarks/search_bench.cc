@@ -91,9 +91,18 @@ int main(int argc, char** argv) {
     switch (rng() % 5) {
       case 0: break;
       case 1: u.resize(std::min<std::size_t>(u.size(), 3 + rng() % 4)); break;
-      case 2: if (u.size() > 3) { auto const k = 1 + rng() % (u.size() - 2); std::swap(u[k], u[k + 1]); } break;
-      case 3: if (u.size() > 3) u.erase(1 + rng() % (u.size() - 2), 1); break;
-      case 4: if (auto const sp = u.find(U' '); sp != std::u32string::npos) u = u.substr(sp + 1) + U' ' + u.substr(0, sp); break;
+      case 2:
+        if (u.size() > 3) {
+          auto const k = 1 + rng() % (u.size() - 2);
+          std::swap(u[k], u[k + 1]);
+        }
+        break;
+      case 3:
+        if (u.size() > 3) u.erase(1 + rng() % (u.size() - 2), 1);
+        break;
+      case 4:
+        if (auto const sp = u.find(U' '); sp != std::u32string::npos) u = u.substr(sp + 1) + U' ' + u.substr(0, sp);
+        break;
     }
     queries.push_back(nebuta::search::to_utf8(u));
   }
@@ -111,7 +120,8 @@ int main(int argc, char** argv) {
       all_us.push_back(us);
       if (i < n_visitor) visitor_us.push_back(us);
       found += hits.empty() ? 0 : 1;
-      if (pass == 1 && us > 2000 && std::getenv("BENCH_SEARCH_SLOW") != nullptr) std::fprintf(stderr, "slow %.0f us: %s\n", us, queries[i].c_str());
+      if (pass == 1 && us > 2000 && std::getenv("BENCH_SEARCH_SLOW") != nullptr)
+        std::fprintf(stderr, "slow %.0f us: %s\n", us, queries[i].c_str());
     }
   }
   // The whole answer of GET /v1/places (search, then the message with groups, routes, nearest
@@ -135,8 +145,8 @@ int main(int argc, char** argv) {
               (rss1 - rss0) / 1024);
   auto const row = [&](char const* what, std::vector<double> const& v) {
     if (v.empty()) return;
-    std::printf("| %s | %s | %zu | %.0f | %.0f | %.0f | %.0f |\n", feed.name.c_str(), what, v.size(), percentile(v, 0.5),
-                percentile(v, 0.9), percentile(v, 0.99), *std::max_element(v.begin(), v.end()));
+    std::printf("| %s | %s | %zu | %.0f | %.0f | %.0f | %.0f |\n", feed.name.c_str(), what, v.size(),
+                percentile(v, 0.5), percentile(v, 0.9), percentile(v, 0.99), *std::max_element(v.begin(), v.end()));
   };
   row("visitor queries", visitor_us);
   row("all queries", all_us);

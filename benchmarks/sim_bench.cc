@@ -73,10 +73,11 @@ int startup_after(sim_io::scenario_file const& file, road::travel_model const& m
     auto const res = sim::simulate(setup.sc, model, opt);
     n_commands += batch.pending.size();
     journal.record_batch(batch.pending);  // the tail after the last snapshot, as a crash leaves it
-    std::printf("%d days simulated in %.1f s: %zu requests, %zu served, %zu dispatcher commands, %zu compactions "
-                "(%.1f s, %.0f ms each)\n",
-                days, since(t), res.requests.size(), res.k.served, n_commands, n_compactions, compact_s,
-                n_compactions > 0 ? 1e3 * compact_s / static_cast<double>(n_compactions) : 0.0);
+    std::printf(
+        "%d days simulated in %.1f s: %zu requests, %zu served, %zu dispatcher commands, %zu compactions "
+        "(%.1f s, %.0f ms each)\n",
+        days, since(t), res.requests.size(), res.k.served, n_commands, n_compactions, compact_s,
+        n_compactions > 0 ? 1e3 * compact_s / static_cast<double>(n_compactions) : 0.0);
   }
   // The service's start-up on that database: read, restore, replay.
   t = clk::now();
@@ -96,11 +97,11 @@ int startup_after(sim_io::scenario_file const& file, road::travel_model const& m
   auto const t_restore = since(t) - t_read;
   for (auto const& c : contents.commands) d.apply(c);
   auto const wall = since(t), cpu = thread_cpu_s() - cpu0;
-  std::printf("start-up after %d days: wall %.3f s (read %.3f s, restore %.3f s of %zu vehicle shifts and %zu "
-              "requests, replay %.3f s of %zu commands), thread CPU %.3f s; database %.1f MiB\n",
-              days, wall, t_read, t_restore, n_vehicles, n_requests, wall - t_read - t_restore,
-              contents.commands.size(), cpu,
-              static_cast<double>(std::filesystem::file_size(journal_path)) / (1024.0 * 1024.0));
+  std::printf(
+      "start-up after %d days: wall %.3f s (read %.3f s, restore %.3f s of %zu vehicle shifts and %zu "
+      "requests, replay %.3f s of %zu commands), thread CPU %.3f s; database %.1f MiB\n",
+      days, wall, t_read, t_restore, n_vehicles, n_requests, wall - t_read - t_restore, contents.commands.size(), cpu,
+      static_cast<double>(std::filesystem::file_size(journal_path)) / (1024.0 * 1024.0));
   return 0;
 }
 
@@ -166,9 +167,10 @@ int main(int argc, char** argv) {
         auto const n = static_cast<double>(day.requests.size());
         std::size_t found = 0;
         for (auto const& q : day.requests) found += q.transit && q.transit->found ? 1 : 0;
-        std::printf("  round %d: transit alternative of %zu requests (%zu with a journey): thread CPU %.3f s = %.0f plans/s; "
-                    "the day with it: %.0f requests/s\n",
-                    round, day.requests.size(), found, c, n / c, n / (cpu + c));
+        std::printf(
+            "  round %d: transit alternative of %zu requests (%zu with a journey): thread CPU %.3f s = %.0f plans/s; "
+            "the day with it: %.0f requests/s\n",
+            round, day.requests.size(), found, c, n / c, n / (cpu + c));
       }
     }
 

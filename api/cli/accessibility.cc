@@ -136,7 +136,8 @@ access::box parse_bbox(std::string const& s) {
   auto const v = split_numbers(s, "--bbox");
   if (v.size() != 4) fail("--bbox: give SOUTH,WEST,NORTH,EAST");
   access::box b{v[0], v[1], v[2], v[3]};
-  if (!b.valid() || b.south < -90 || b.north > 90 || b.west < -180 || b.east > 180) fail("--bbox: an empty or invalid box");
+  if (!b.valid() || b.south < -90 || b.north > 90 || b.west < -180 || b.east > 180)
+    fail("--bbox: an empty or invalid box");
   return b;
 }
 
@@ -177,10 +178,12 @@ dest_spec parse_dest(std::string const& spec, timetable const& tt, std::vector<s
   auto const eq = spec.find('=');
   auto const colon = spec.find(':', eq == std::string::npos ? 0 : eq);
   if (eq == std::string::npos || eq == 0 || colon == std::string::npos)
-    fail("--dest '" + spec + "': write LABEL=KIND:VALUE (KIND: stop, stop_name, route_type, place, place_kind, latlon, points)");
+    fail("--dest '" + spec +
+         "': write LABEL=KIND:VALUE (KIND: stop, stop_name, route_type, place, place_kind, latlon, points)");
   dest_spec d;
   d.label = spec.substr(0, eq);
-  if (d.label.find_first_of(",\"\n\r") != std::string::npos) fail("--dest '" + spec + "': the label may not hold , or \"");
+  if (d.label.find_first_of(",\"\n\r") != std::string::npos)
+    fail("--dest '" + spec + "': the label may not hold , or \"");
   auto const kind = spec.substr(eq + 1, colon - eq - 1);
   auto const value = spec.substr(colon + 1);
   std::vector<std::string> values;
@@ -236,13 +239,16 @@ dest_spec parse_dest(std::string const& spec, timetable const& tt, std::vector<s
   } else if (kind == "points") {
     for (auto const& p : read_points_csv(value)) d.points.push_back(p.at);
   } else {
-    fail("--dest '" + spec + "': unknown kind '" + kind + "' (stop, stop_name, route_type, place, place_kind, latlon, points)");
+    fail("--dest '" + spec + "': unknown kind '" + kind +
+         "' (stop, stop_name, route_type, place, place_kind, latlon, points)");
   }
   if (d.points.empty()) fail("--dest '" + spec + "': no place matches");
   return d;
 }
 
-std::string minutes_text(std::int16_t m) { return m == access::unreachable_minutes ? std::string{} : std::to_string(m); }
+std::string minutes_text(std::int16_t m) {
+  return m == access::unreachable_minutes ? std::string{} : std::to_string(m);
+}
 std::string metres_text(std::optional<double> m) { return m ? std::to_string(std::lround(*m)) : std::string{}; }
 
 void write_file(fs::path const& p, std::string const& text) {
@@ -305,7 +311,8 @@ void run_accessibility(accessibility_options const& o) {
   std::string population_source;
   if (!o.population.empty()) {
     auto const table = mesh_stats::read_population(read_text(o.population), o.population, o.population_column);
-    for (std::size_t i = 0; i < table.problems.size() && i < 20; ++i) std::cerr << "warning: " << table.problems[i] << "\n";
+    for (std::size_t i = 0; i < table.problems.size() && i < 20; ++i)
+      std::cerr << "warning: " << table.problems[i] << "\n";
     auto const assigned = access::assign_population(origins, table.squares);
     population_source = fs::path{o.population}.filename().string() + " (" + table.column + ")";
     std::fprintf(stderr, "population: %zu squares (%zu hidden), %.0f people, %.0f of them in the cells\n",
@@ -430,10 +437,11 @@ void run_accessibility(accessibility_options const& o) {
     json geometry;
     if (c.cell) {
       auto const& b = *c.cell;
-      geometry = {{"type", "Polygon"},
-                  {"coordinates", json::array({json::array({json::array({b.west, b.south}), json::array({b.east, b.south}),
-                                                            json::array({b.east, b.north}), json::array({b.west, b.north}),
-                                                            json::array({b.west, b.south})})})}};
+      geometry = {
+          {"type", "Polygon"},
+          {"coordinates", json::array({json::array({json::array({b.west, b.south}), json::array({b.east, b.south}),
+                                                    json::array({b.east, b.north}), json::array({b.west, b.north}),
+                                                    json::array({b.west, b.south})})})}};
     } else {
       geometry = {{"type", "Point"}, {"coordinates", json::array({c.at.lon, c.at.lat})}};
     }
@@ -442,7 +450,8 @@ void run_accessibility(accessibility_options const& o) {
   write_file(out / "cells.csv", csv);
   write_file(out / "cells.geojson", json{{"type", "FeatureCollection"}, {"features", features}}.dump() + "\n");
   if (!cov.empty()) {
-    std::string t = "id,lat,lon,people,nearest_stop_m,nearest_bus_stop_m,nearest_station_m,departures,gap,gap_1km,few_departures\n";
+    std::string t =
+        "id,lat,lon,people,nearest_stop_m,nearest_bus_stop_m,nearest_station_m,departures,gap,gap_1km,few_departures\n";
     for (std::size_t i = 0; i < origins.size(); ++i) {
       auto const& c = origins[i];
       auto const& k = cov[i];
@@ -482,7 +491,8 @@ void run_accessibility(accessibility_options const& o) {
     if (tt.stop_has_coords[s] != 0U) in.stops.push_back(tt.stop_coords[s]);
   }
   in.service_area = service_area;
-  for (auto const& k : cov) in.coverage.push_back({k.nearest_bus_stop_m, k.nearest_station_m, k.departures, k.gap, k.few_departures});
+  for (auto const& k : cov)
+    in.coverage.push_back({k.nearest_bus_stop_m, k.nearest_station_m, k.departures, k.gap, k.few_departures});
   in.gap_stop_m = o.gap_stop_m;
   in.gap_station_m = o.gap_station_m;
   in.departures_radius_m = o.coverage_radius_m;
@@ -497,7 +507,8 @@ void run_accessibility(accessibility_options const& o) {
       std::printf("%s: %.0f of %.0f %s reach it within %d min (%s) departing %s-%s", dests[s].label.c_str(), c.reached,
                   c.total, weighted ? "residents" : "cells", cutoff, percentile_name(o.report_percentile).c_str(),
                   o.from.c_str(), o.to.c_str());
-      if (with) std::printf("; with the on-demand service %.0f", access::count_reach(origins, *with, s, rp, cutoff).reached);
+      if (with)
+        std::printf("; with the on-demand service %.0f", access::count_reach(origins, *with, s, rp, cutoff).reached);
       std::printf("\n");
     }
   }
@@ -509,8 +520,8 @@ void run_accessibility(accessibility_options const& o) {
 
 void register_accessibility(CLI::App& app) {
   auto o = std::make_shared<accessibility_options>();
-  auto* cmd = app.add_subcommand("accessibility",
-                                 "travel times by transit (and on demand) from a grid to destination sets, coverage, map");
+  auto* cmd = app.add_subcommand(
+      "accessibility", "travel times by transit (and on demand) from a grid to destination sets, coverage, map");
   add_timetable_options(*cmd, o->src);
   cmd->add_option("--date", o->date, "service date YYYY-MM-DD")->required();
   cmd->add_option("--from", o->from, "first departure minute HH:MM")->capture_default_str();
@@ -523,11 +534,13 @@ void register_accessibility(CLI::App& app) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--cell", o->cell_m, "grid cell size in metres")->capture_default_str();
   cmd->add_option("--mesh", o->mesh_m, "use the JIS X 0410 grid squares of this size instead: 1000, 500, 250 or 125");
-  cmd->add_option("--dest", o->dests,
-                  "destination set LABEL=KIND:VALUE (repeatable); KIND: stop (ids), stop_name (NAME* for a prefix), route_type, place (ids "
-                  "of --places), place_kind, latlon (LAT,LON,...), points (CSV with lat, lon)")
+  cmd->add_option(
+         "--dest", o->dests,
+         "destination set LABEL=KIND:VALUE (repeatable); KIND: stop (ids), stop_name (NAME* for a prefix), route_type, place (ids "
+         "of --places), place_kind, latlon (LAT,LON,...), points (CSV with lat, lon)")
       ->required();
-  cmd->add_option("--places", o->places, "gazetteer of places (GeoJSON or CSV, docs/search.md); kind=station adds stations");
+  cmd->add_option("--places", o->places,
+                  "gazetteer of places (GeoJSON or CSV, docs/search.md); kind=station adds stations");
   cmd->add_option("--percentiles", o->percentiles, "percentiles of the travel times over the window")
       ->delimiter(',')
       ->capture_default_str();
@@ -553,7 +566,9 @@ void register_accessibility(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--osm", o->osm, "OSM extract for on-demand driving times (default: straight lines)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--detour", o->detour, "straight-line model: detour factor")->capture_default_str()->check(CLI::Range(1.0, 10.0));
+  cmd->add_option("--detour", o->detour, "straight-line model: detour factor")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 10.0));
   cmd->add_option("--speed", o->speed_kmh, "straight-line model: km/h")->capture_default_str()->check(CLI::Range(1.0, 200.0));
   cmd->add_flag("--no-coverage", o->no_coverage, "skip the coverage layer");
   cmd->add_option("--coverage-radius", o->coverage_radius_m, "departures a day are counted within this many metres")

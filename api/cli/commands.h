@@ -12,9 +12,9 @@ void register_import(CLI::App& app);
 void register_plan(CLI::App& app);
 void register_report(CLI::App& app);  // report.cc
 void register_dispatch(CLI::App& app);
-void register_simulate(CLI::App& app);  // simulate.cc
-void register_rt_simulate(CLI::App& app);  // rt_simulate.cc
-void register_flex_info(CLI::App& app);  // flex_info.cc
+void register_simulate(CLI::App& app);       // simulate.cc
+void register_rt_simulate(CLI::App& app);    // rt_simulate.cc
+void register_flex_info(CLI::App& app);      // flex_info.cc
 void register_accessibility(CLI::App& app);  // accessibility.cc
 
 // --feed / --snapshot, shared by every command that needs a timetable.

@@ -19,8 +19,8 @@ struct flex_counts {
 
 flex_counts count(gtfs_flex::result const& r) {
   auto const& m = r.model;
-  return {m.zones.size(), m.groups.size(), r.group_stops, m.booking_rules.size(), m.trips.size(), m.windows.size(),
-          m.n_time_windows(), r.problems.size()};
+  return {m.zones.size(), m.groups.size(),  r.group_stops,      m.booking_rules.size(),
+          m.trips.size(), m.windows.size(), m.n_time_windows(), r.problems.size()};
 }
 
 void print_text(gtfs_flex::result const& r, flex_counts const& c, bool validate) {
@@ -42,9 +42,14 @@ void print_text(gtfs_flex::result const& r, flex_counts const& c, bool validate)
 }
 
 nlohmann::json to_json(gtfs_flex::result const& r, flex_counts const& c, bool validate) {
-  nlohmann::json j{{"zones", c.zones},           {"location_groups", c.groups}, {"location_group_stops", c.group_stops},
-                   {"booking_rules", c.booking_rules}, {"flex_trips", c.trips},    {"windows", c.windows},
-                   {"time_windows", c.time_windows},   {"problems", c.problems}};
+  nlohmann::json j{{"zones", c.zones},
+                   {"location_groups", c.groups},
+                   {"location_group_stops", c.group_stops},
+                   {"booking_rules", c.booking_rules},
+                   {"flex_trips", c.trips},
+                   {"windows", c.windows},
+                   {"time_windows", c.time_windows},
+                   {"problems", c.problems}};
   j["problem_counts"] = r.problem_counts;
   j["unknown_geometries"] = r.unknown_geometries;
   if (validate) {
@@ -64,7 +69,8 @@ void register_flex_info(CLI::App& app) {
     bool validate{false};
   };
   auto opt = std::make_shared<options>();
-  auto* cmd = app.add_subcommand("flex-info", "GTFS-Flex v2: zones, location groups, booking rules, flex trips, problems");
+  auto* cmd =
+      app.add_subcommand("flex-info", "GTFS-Flex v2: zones, location groups, booking rules, flex trips, problems");
   cmd->add_option("feed", opt->feed, "GTFS-Flex feed folder or .zip")->required();
   cmd->add_option("--format", opt->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   cmd->add_flag("--validate", opt->validate, "list every problem with file:line");

@@ -15,8 +15,8 @@ namespace {
 std::string iso_date(date_t d) {
   std::chrono::year_month_day const ymd{d};
   char buf[16];
-  std::snprintf(buf, sizeof(buf), "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  std::snprintf(buf, sizeof(buf), "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
   return buf;
 }
 
@@ -59,7 +59,8 @@ summary summarise(timetable const& tt) {
 
 void print_text(timetable const& tt, summary const& s, api::loaded_timetable const& loaded) {
   std::cout << "feeds:          ";
-  for (auto f = feed_idx{0}; f.v() < tt.n_feeds(); ++f) std::cout << (f.v() ? ", " : "") << tt.strings[tt.feed_names[f]];
+  for (auto f = feed_idx{0}; f.v() < tt.n_feeds(); ++f)
+    std::cout << (f.v() ? ", " : "") << tt.strings[tt.feed_names[f]];
   std::cout << "\nagencies:       " << s.rows.agencies;
   for (auto a = agency_idx{0}; a.v() < tt.n_agencies(); ++a) {
     std::cout << (a.v() ? ", " : " (") << tt.text(tt.agency_names[a]);
@@ -77,9 +78,9 @@ void print_text(timetable const& tt, summary const& s, api::loaded_timetable con
   if (s.warnings.empty()) std::cout << "none";
   auto first = true;
   for (auto const& [kind, n] : s.warnings) std::cout << (first ? "" : ", ") << kind << " " << n, first = false;
-  std::cout << "\nloaded in:      " << loaded.load_seconds << " s" << (loaded.from_snapshot ? " (snapshot)" : "")
-            << "\n";
-  for (auto const& sec : loaded.sections) std::cout << "stored index:   " << sec.name << ", " << sec.bytes.size() << " bytes\n";
+  std::cout << "\nloaded in:      " << loaded.load_seconds << " s" << (loaded.from_snapshot ? " (snapshot)" : "") << "\n";
+  for (auto const& sec : loaded.sections)
+    std::cout << "stored index:   " << sec.name << ", " << sec.bytes.size() << " bytes\n";
 }
 
 nlohmann::json to_json(timetable const& tt, summary const& s, api::loaded_timetable const& loaded) {
@@ -87,8 +88,12 @@ nlohmann::json to_json(timetable const& tt, summary const& s, api::loaded_timeta
   j["feeds"] = nlohmann::json::array();
   for (auto f = feed_idx{0}; f.v() < tt.n_feeds(); ++f) {
     auto const& r = tt.feed_stats[f];
-    j["feeds"].push_back({{"name", tt.strings[tt.feed_names[f]]}, {"agencies", r.agencies}, {"stops", r.stops},
-                          {"routes", r.routes}, {"trips", r.trips}, {"stop_times", r.stop_times}});
+    j["feeds"].push_back({{"name", tt.strings[tt.feed_names[f]]},
+                          {"agencies", r.agencies},
+                          {"stops", r.stops},
+                          {"routes", r.routes},
+                          {"trips", r.trips},
+                          {"stop_times", r.stop_times}});
   }
   j["agencies"] = s.rows.agencies;
   j["stops"] = s.rows.stops;
@@ -108,7 +113,8 @@ nlohmann::json to_json(timetable const& tt, summary const& s, api::loaded_timeta
   j["load_seconds"] = loaded.load_seconds;
   j["from_snapshot"] = loaded.from_snapshot;
   j["snapshot_sections"] = nlohmann::json::array();
-  for (auto const& sec : loaded.sections) j["snapshot_sections"].push_back({{"name", sec.name}, {"bytes", sec.bytes.size()}});
+  for (auto const& sec : loaded.sections)
+    j["snapshot_sections"].push_back({{"name", sec.name}, {"bytes", sec.bytes.size()}});
   return j;
 }
 

@@ -67,8 +67,7 @@ std::string fare_text(timetable const& tt, bool known, std::int64_t amount, std:
 }
 
 void print_journey_text(api_service::service const& svc, raptor::journey const& j, date_t date,
-                        api_service::lang_chain const& chain, std::string const& from_label,
-                        std::string const& to_label) {
+                        api_service::lang_chain const& chain, std::string const& from_label, std::string const& to_label) {
   auto const& tt = svc.tt();
   std::array<fare::ride, fare::max_rides> rides{};
   std::array<fare::leg_fare, fare::max_rides> fares{};
@@ -79,7 +78,8 @@ void print_journey_text(api_service::service const& svc, raptor::journey const& 
             << " min, " << j.rides << (j.rides == 1 ? " ride" : " rides");
   if (n_rides > 0) {
     std::cout << ", fare " << fare_text(tt, total.legs_counted > 0, total.total, total.currency_digits, total.currency);
-    if (!total.known && total.legs_counted > 0) std::cout << " for " << total.legs_counted << " of " << n_rides << " rides";
+    if (!total.known && total.legs_counted > 0)
+      std::cout << " for " << total.legs_counted << " of " << n_rides << " rides";
   }
   std::cout << "\n";
   std::size_t ride = 0;
@@ -137,7 +137,8 @@ void run_batch(plan_options const& o, raptor::index const& idx, raptor::options 
     out += std::string{fields[id_col]} + ",";
     if (from && to) {
       auto const t0 = std::chrono::steady_clock::now();
-      auto const res = router.earliest_arrival(raptor::place::at_stop(*from), raptor::place::at_stop(*to), date, *dep, opt);
+      auto const res =
+          router.earliest_arrival(raptor::place::at_stop(*from), raptor::place::at_stop(*to), date, *dep, opt);
       latencies.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
       if (res.reachable) out += std::to_string(res.time) + "," + std::to_string(res.legs);
       else out += ",";
@@ -150,11 +151,14 @@ void run_batch(plan_options const& o, raptor::index const& idx, raptor::options 
   std::cout << out;
   std::sort(latencies.begin(), latencies.end());
   auto const pct = [&](double p) {
-    return latencies.empty() ? 0.0 : latencies[std::min(latencies.size() - 1, static_cast<std::size_t>(p * static_cast<double>(latencies.size())))];
+    return latencies.empty() ? 0.0
+                             : latencies[std::min(latencies.size() - 1,
+                                                  static_cast<std::size_t>(p * static_cast<double>(latencies.size())))];
   };
   double sum = 0;
   for (auto const v : latencies) sum += v;
-  std::fprintf(stderr, "queries: %zu  p50: %.1f us  p90: %.1f us  p99: %.1f us  max: %.1f us  %.0f queries/s (%.0f incl. I/O)\n",
+  std::fprintf(stderr,
+               "queries: %zu  p50: %.1f us  p90: %.1f us  p99: %.1f us  max: %.1f us  %.0f queries/s (%.0f incl. I/O)\n",
                latencies.size(), pct(0.5), pct(0.9), pct(0.99), latencies.empty() ? 0.0 : latencies.back(),
                sum > 0 ? static_cast<double>(latencies.size()) / (sum / 1e6) : 0.0,
                wall > 0 ? static_cast<double>(latencies.size()) / wall : 0.0);
@@ -182,8 +186,8 @@ void run_plan(plan_options const& o) {
     std::cout << api_service::to_json(svc.plan_message(p)) << "\n";
     return;
   }
-  std::cout << p.from.label << " → " << p.to.label << ", " << o.date << ", "
-            << (p.arrive_by ? "arrive by " : "depart ") << clock_time(p.time) << "\n";
+  std::cout << p.from.label << " → " << p.to.label << ", " << o.date << ", " << (p.arrive_by ? "arrive by " : "depart ")
+            << clock_time(p.time) << "\n";
   if (p.journeys.empty()) {
     std::cout << "  no route\n";
     return;
@@ -211,9 +215,11 @@ void register_plan(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--wheelchair", o->wheelchair, "only wheelchair-accessible stops and trips");
   cmd->add_option("--max-legs", o->max_legs, "most vehicle legs")->capture_default_str();
-  cmd->add_option("--walk-radius", o->walk_radius, "walking links between stops up to this many metres (default 400, 0 in --gtfs-literal)");
+  cmd->add_option("--walk-radius", o->walk_radius,
+                  "walking links between stops up to this many metres (default 400, 0 in --gtfs-literal)");
   cmd->add_option("--walk-speed", o->walk_speed, "walking speed in m/s")->capture_default_str();
-  cmd->add_option("--transfer-slack", o->transfer_slack, "seconds to change vehicles (default 60 or transfers.txt; 0 in --gtfs-literal)");
+  cmd->add_option("--transfer-slack", o->transfer_slack,
+                  "seconds to change vehicles (default 60 or transfers.txt; 0 in --gtfs-literal)");
   cmd->add_flag("--gtfs-literal", o->literal, "GTFS-literal comparison mode (see docs/planner.md)");
   cmd->add_option("--sort", o->sort, "departure (default) or fare: cheapest known fare first")
       ->check(CLI::IsMember({"departure", "fare"}));

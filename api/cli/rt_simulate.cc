@@ -104,8 +104,8 @@ void run(rt_simulate_options const& o) {
       auto const id = tt.strings[tt.trip_ids[s.trip]];
       for (auto i = 0U; i < s.arrival.size(); ++i) {
         truth << id << "," << s.vehicle << "," << (s.canceled ? 1 : 0) << "," << i << ","
-              << tt.strings[tt.stop_ids[ctx.stops(s.trip)[i]]] << "," << civil::format_clock(ctx.arrival(s.trip, i)) << ","
-              << civil::format_clock(s.arrival[i]) << "," << civil::format_clock(ctx.departure(s.trip, i)) << ","
+              << tt.strings[tt.stop_ids[ctx.stops(s.trip)[i]]] << "," << civil::format_clock(ctx.arrival(s.trip, i))
+              << "," << civil::format_clock(s.arrival[i]) << "," << civil::format_clock(ctx.departure(s.trip, i)) << ","
               << civil::format_clock(s.departure[i]) << "\n";
       }
     }

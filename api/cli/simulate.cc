@@ -8,12 +8,12 @@
 
 #include "commands.h"
 #include "nebuta/api/progress.h"
+#include "nebuta/report/report.h"
 #include "nebuta/sim/simulation.h"
 #include "nebuta/sim_io/output.h"
 #include "nebuta/sim_io/scenario_file.h"
 #include "nebuta/sim_io/seeds.h"
 #include "nebuta/sim_io/sweep.h"
-#include "nebuta/report/report.h"
 
 namespace nebuta::cli {
 
@@ -36,18 +36,19 @@ struct simulate_options {
 
 // The targets of --target and the run that meets them with the fewest vehicles, for sweep.html
 // (targets.json; docs/simulation.md).
-void write_targets(fs::path const& out, std::vector<sim_io::target> const& targets,
-                   sim_io::sweep_summary const& summary) {
+void write_targets(fs::path const& out, std::vector<sim_io::target> const& targets, sim_io::sweep_summary const& summary) {
   if (targets.empty()) return;
   auto const best = sim_io::smallest_fleet_meeting(targets, summary.kpis, summary.fleet_size);
   nlohmann::json j;
   j["targets"] = nlohmann::json::array();
-  for (auto const& t : targets) j["targets"].push_back({{"kpi", t.kpi}, {"op", t.op}, {"value", t.value}, {"text", t.text}});
+  for (auto const& t : targets)
+    j["targets"].push_back({{"kpi", t.kpi}, {"op", t.op}, {"value", t.value}, {"text", t.text}});
   j["suggested_run"] = best ? nlohmann::json(*best + 1) : nlohmann::json(nullptr);
   j["suggested_dir"] = best ? nlohmann::json(sim_io::run_dir_name(*best + 1)) : nlohmann::json(nullptr);
   j["suggested_fleet"] = best ? nlohmann::json(summary.fleet_size[*best]) : nlohmann::json(nullptr);
   std::ofstream file{out / "targets.json", std::ios::binary | std::ios::trunc};
-  if (!(file << j.dump(2) << "\n") || !file.flush()) throw std::runtime_error{(out / "targets.json").string() + ": cannot write"};
+  if (!(file << j.dump(2) << "\n") || !file.flush())
+    throw std::runtime_error{(out / "targets.json").string() + ": cannot write"};
   if (best) {
     std::printf("smallest fleet meeting the targets: %.0f vehicles (%s)\n", summary.fleet_size[*best],
                 sim_io::run_dir_name(*best + 1).c_str());
@@ -69,7 +70,8 @@ void run_simulate(simulate_options const& o) {
   if (o.seeds < 1 || o.seeds > 1000) throw std::runtime_error{"--seeds must be between 1 and 1000"};
   std::vector<sim_io::target> targets;
   for (auto const& t : o.targets) targets.push_back(sim_io::parse_target(t));
-  if (!targets.empty() && o.sweeps.empty()) throw std::runtime_error{"--target needs --sweep (it picks among the runs)"};
+  if (!targets.empty() && o.sweeps.empty())
+    throw std::runtime_error{"--target needs --sweep (it picks among the runs)"};
   report::options ropt;
   ropt.lang = o.report_lang;
   auto file = sim_io::load_scenario(o.scenario);
@@ -89,7 +91,8 @@ void run_simulate(simulate_options const& o) {
   sim_io::sweep_shard const shard = o.shard.empty() ? sim_io::sweep_shard{} : sim_io::parse_sweep_shard(o.shard);
   if (shard.count > 1 && plan.axes.empty()) throw sim_io::scenario_error{"--shard needs --sweep"};
   // The fleet suggestion compares every run of the sweep, which no shard has.
-  if (shard.count > 1 && !o.targets.empty()) throw sim_io::scenario_error{"--target needs the whole sweep, not a --shard"};
+  if (shard.count > 1 && !o.targets.empty())
+    throw sim_io::scenario_error{"--target needs the whole sweep, not a --shard"};
   auto const models = sim_io::load_travel_model(file, [&](std::string const& s) { progress.stage(s); });
   fs::path const out{o.out};
   fs::create_directories(out);
@@ -131,12 +134,13 @@ void run_simulate(simulate_options const& o) {
                 k.wait_mean_s.value_or(0.0), k.wait_p95_s.value_or(0.0), secs,
                 secs > 0 ? static_cast<double>(k.requests) / secs : 0.0);
     if (auto const& j = k.journeys) {  // a journeys run (docs/simulation.md, "Journeys")
-      std::printf("journeys: %zu (%.0f journeys/s), on demand %.1f %% (first mile %.1f %%, last mile %.1f %%, door to "
-                  "door %.1f %%), connections kept %zu of %zu, %.1f vehicle-km per connected rider\n",
-                  j->journeys, secs > 0 ? static_cast<double>(j->journeys) / secs : 0.0,
-                  100.0 * j->on_demand_share.value_or(0.0), 100.0 * j->first_mile_share.value_or(0.0),
-                  100.0 * j->last_mile_share.value_or(0.0), 100.0 * j->door_to_door_share.value_or(0.0),
-                  j->connections_kept, j->connections, j->vehicle_km_per_connected_rider.value_or(0.0));
+      std::printf(
+          "journeys: %zu (%.0f journeys/s), on demand %.1f %% (first mile %.1f %%, last mile %.1f %%, door to "
+          "door %.1f %%), connections kept %zu of %zu, %.1f vehicle-km per connected rider\n",
+          j->journeys, secs > 0 ? static_cast<double>(j->journeys) / secs : 0.0,
+          100.0 * j->on_demand_share.value_or(0.0), 100.0 * j->first_mile_share.value_or(0.0),
+          100.0 * j->last_mile_share.value_or(0.0), 100.0 * j->door_to_door_share.value_or(0.0), j->connections_kept,
+          j->connections, j->vehicle_km_per_connected_rider.value_or(0.0));
     }
     if (o.validate) {
       check_validation(res, out.string());
@@ -169,10 +173,11 @@ void run_simulate(simulate_options const& o) {
   progress.done();
   auto const secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (shard.count > 1)
-    std::printf("%s: shard %zu/%zu: %zu of %zu runs on %u threads in %.2f s, rows in %s; merge the shards with "
-                "`nebuta report --sweep DIR...`\n",
-                out.string().c_str(), shard.index, shard.count, summary.n_runs, plan.n_runs, summary.n_threads, secs,
-                sim_io::sweep_shard_file(shard).c_str());
+    std::printf(
+        "%s: shard %zu/%zu: %zu of %zu runs on %u threads in %.2f s, rows in %s; merge the shards with "
+        "`nebuta report --sweep DIR...`\n",
+        out.string().c_str(), shard.index, shard.count, summary.n_runs, plan.n_runs, summary.n_threads, secs,
+        sim_io::sweep_shard_file(shard).c_str());
   else
     std::printf("%s: %zu runs on %u threads in %.2f s (%.2f runs/s); see sweep.csv\n", out.string().c_str(),
                 summary.n_runs, summary.n_threads, secs, secs > 0 ? static_cast<double>(summary.n_runs) / secs : 0.0);

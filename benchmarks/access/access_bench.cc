@@ -88,8 +88,8 @@ int main(int argc, char** argv) {
     double sum = 0;
     for (auto const v : us) sum += v;
     std::printf("per origin (thread CPU, 1 thread%s): p50 %.0f us  p90 %.0f us  p99 %.0f us  max %.0f us  total %.2f s\n",
-                with_service ? ", with the on-demand access" : "", bench::percentile(us, 0.5), bench::percentile(us, 0.9),
-                bench::percentile(us, 0.99), bench::percentile(us, 1.0), sum / 1e6);
+                with_service ? ", with the on-demand access" : "", bench::percentile(us, 0.5),
+                bench::percentile(us, 0.9), bench::percentile(us, 0.99), bench::percentile(us, 1.0), sum / 1e6);
   }
   for (auto const n : threads) {
     opt.threads = n;
@@ -101,8 +101,8 @@ int main(int argc, char** argv) {
     auto const wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
     std::size_t reached = 0;
     for (std::size_t i = 0; i < cells.size(); ++i) reached += res.at(i, 0, 2) != access::unreachable_minutes;
-    std::printf("analyse, %u thread(s)%s: wall %.2f s, CPU %.2f s, %.0f origins/s; %zu cells reach the set (median)\n", n,
-                with_service ? " (without + with the service)" : "", wall, process_cpu_s() - cpu0,
+    std::printf("analyse, %u thread(s)%s: wall %.2f s, CPU %.2f s, %.0f origins/s; %zu cells reach the set (median)\n",
+                n, with_service ? " (without + with the service)" : "", wall, process_cpu_s() - cpu0,
                 static_cast<double>(cells.size()) / wall, reached);
   }
   return 0;

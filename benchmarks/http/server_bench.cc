@@ -49,7 +49,9 @@ summary summarise(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   double sum = 0;
   for (auto const x : v) sum += x;
-  auto const at = [&](double p) { return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))]; };
+  auto const at = [&](double p) {
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+  };
   return {sum / static_cast<double>(v.size()), at(0.5), at(0.9), at(0.99)};
 }
 
@@ -130,7 +132,8 @@ int main(int argc, char** argv) {
     std::printf("| %s | %.1f | %.1f | %.1f | %.1f |\n", what, s.mean, s.p50, s.p90, s.p99);
   };
   std::printf("%zu plan requests (%zu answered 200), %zu rounds, mean answer %.0f bytes; thread CPU time, us\n\n",
-              whole.size(), ok, static_cast<std::size_t>(rounds), static_cast<double>(bytes) / static_cast<double>(json.size()));
+              whole.size(), ok, static_cast<std::size_t>(rounds),
+              static_cast<double>(bytes) / static_cast<double>(json.size()));
   std::printf("| stage | mean | p50 | p90 | p99 |\n|---|---|---|---|---|\n");
   row("api::handle (whole pipeline, no sockets)", summarise(whole));
   row("journey search (service::plan_journeys)", summarise(search));

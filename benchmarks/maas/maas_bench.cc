@@ -165,9 +165,10 @@ int main(int argc, char** argv) {
     std::printf("| %s | %.2f | %.2f | %.2f |\n", what, percentile(v, 0.5) / 1e3, percentile(v, 0.9) / 1e3,
                 percentile(v, 0.99) / 1e3);
   };
-  std::printf("%d plan requests each way; %zu on-demand answers 200, %zu with an on-demand journey, %zu variants "
-              "dropped; %zu open bookings on 200 vehicles\n\n",
-              n_queries, answered, with_od, offers_dropped, booked);
+  std::printf(
+      "%d plan requests each way; %zu on-demand answers 200, %zu with an on-demand journey, %zu variants "
+      "dropped; %zu open bookings on 200 vehicles\n\n",
+      n_queries, answered, with_od, offers_dropped, booked);
   std::printf("| /v1/plan (ms) | p50 | p90 | p99 |\n|---|---|---|---|\n");
   row("on_demand=true, wall", od_wall);
   row("on_demand=true, thread CPU", od_cpu);

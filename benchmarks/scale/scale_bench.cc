@@ -66,10 +66,11 @@ int main(int argc, char** argv) {
   auto t0 = std::chrono::steady_clock::now();
   auto c0 = thread_cpu_us();
   auto tt = nebuta::gtfs_import::load(feeds).tt;
-  std::printf("parse + compile: %.2f s wall, %.2f s thread CPU (%zu stops, %zu trips, %zu stop times, %zu routes); peak "
-              "RSS so far %.0f MiB\n",
-              seconds_since(t0), (thread_cpu_us() - c0) / 1e6, tt.n_stops(), tt.n_trips(), tt.n_stop_times(),
-              tt.n_routes(), peak_rss_mib());
+  std::printf(
+      "parse + compile: %.2f s wall, %.2f s thread CPU (%zu stops, %zu trips, %zu stop times, %zu routes); peak "
+      "RSS so far %.0f MiB\n",
+      seconds_since(t0), (thread_cpu_us() - c0) / 1e6, tt.n_stops(), tt.n_trips(), tt.n_stop_times(), tt.n_routes(),
+      peak_rss_mib());
 
   // The index as a server started from the feeds builds it, and the snapshot as `nebuta import`
   // writes it: the timetable and the index's lower-bound graph.
@@ -88,13 +89,14 @@ int main(int argc, char** argv) {
     nebuta::raptor::lower_bound_graph const lb_again{tt, built.link_distances()};
     auto const lb_wall = seconds_since(t0);
     auto const lb_cpu = (thread_cpu_us() - c0) / 1e6;
-    std::printf("index from the feed: %.2f s wall, %.2f s thread CPU, %.0f MiB (lower-bound graph: %zu arcs, %zu dropped "
-                "as dominated, %zu shortcuts, sweeps read %zu / %zu arcs; %s); of which the lower-bound graph %.2f s wall, "
-                "%.2f s thread CPU, %.0f MiB\n",
-                index_wall, index_cpu, static_cast<double>(built.memory_bytes()) / 1048576.0, lb.n_arcs, lb.n_dominated,
-                lb.n_shortcuts, lb.n_up, lb.n_down,
-                built.lb_graph().to_stop(nebuta::stop_idx{0}).empty() ? "no table of bounds" : "with the table of bounds",
-                lb_wall, lb_cpu, static_cast<double>(lb_again.memory_bytes()) / 1048576.0);
+    std::printf(
+        "index from the feed: %.2f s wall, %.2f s thread CPU, %.0f MiB (lower-bound graph: %zu arcs, %zu dropped "
+        "as dominated, %zu shortcuts, sweeps read %zu / %zu arcs; %s); of which the lower-bound graph %.2f s wall, "
+        "%.2f s thread CPU, %.0f MiB\n",
+        index_wall, index_cpu, static_cast<double>(built.memory_bytes()) / 1048576.0, lb.n_arcs, lb.n_dominated,
+        lb.n_shortcuts, lb.n_up, lb.n_down,
+        built.lb_graph().to_stop(nebuta::stop_idx{0}).empty() ? "no table of bounds" : "with the table of bounds",
+        lb_wall, lb_cpu, static_cast<double>(lb_again.memory_bytes()) / 1048576.0);
     sections = built.snapshot_sections();
   }
 
@@ -111,11 +113,11 @@ int main(int argc, char** argv) {
     if (r == 2) tt = std::move(loaded);  // query the timetable as a server started from the snapshot would
   }
   std::filesystem::remove(file);
-  std::printf("snapshot: %zu bytes, %.2f bytes per stop time (of which the index's lower-bound graph %zu bytes, "
-              "stay-seated links %zu bytes); read %.3f s wall (median of 3)\n",
-              bytes.size(),
-              static_cast<double>(bytes.size()) / static_cast<double>(std::max<std::size_t>(1, tt.n_stop_times())),
-              sections[0].bytes.size(), sections[1].bytes.size(), percentile(snapshot_s, 0.5));
+  std::printf(
+      "snapshot: %zu bytes, %.2f bytes per stop time (of which the index's lower-bound graph %zu bytes, "
+      "stay-seated links %zu bytes); read %.3f s wall (median of 3)\n",
+      bytes.size(), static_cast<double>(bytes.size()) / static_cast<double>(std::max<std::size_t>(1, tt.n_stop_times())),
+      sections[0].bytes.size(), sections[1].bytes.size(), percentile(snapshot_s, 0.5));
 
   t0 = std::chrono::steady_clock::now();
   c0 = thread_cpu_us();
@@ -152,13 +154,14 @@ int main(int argc, char** argv) {
     reachable += res.reachable ? 1U : 0U;
     if (res.reachable) cpu_reachable.push_back(cpu.back());
   }
-  std::printf("earliest arrival, %zu random queries (%zu reachable): wall p50 %.0f us, p90 %.0f, p99 %.0f; thread CPU "
-              "p50 %.0f us, p90 %.0f, p99 %.0f\n",
-              n_queries, reachable, percentile(wall, 0.5), percentile(wall, 0.9), percentile(wall, 0.99),
-              percentile(cpu, 0.5), percentile(cpu, 0.9), percentile(cpu, 0.99));
+  std::printf(
+      "earliest arrival, %zu random queries (%zu reachable): wall p50 %.0f us, p90 %.0f, p99 %.0f; thread CPU "
+      "p50 %.0f us, p90 %.0f, p99 %.0f\n",
+      n_queries, reachable, percentile(wall, 0.5), percentile(wall, 0.9), percentile(wall, 0.99), percentile(cpu, 0.5),
+      percentile(cpu, 0.9), percentile(cpu, 0.99));
   if (!cpu_reachable.empty()) {
-    std::printf("  of which the reachable ones: thread CPU p50 %.0f us, p90 %.0f, p99 %.0f\n", percentile(cpu_reachable, 0.5),
-                percentile(cpu_reachable, 0.9), percentile(cpu_reachable, 0.99));
+    std::printf("  of which the reachable ones: thread CPU p50 %.0f us, p90 %.0f, p99 %.0f\n",
+                percentile(cpu_reachable, 0.5), percentile(cpu_reachable, 0.9), percentile(cpu_reachable, 0.99));
   }
   std::printf("peak RSS: %.0f MiB (the parsed feed and the timetable were alive together during the load)\n",
               peak_rss_mib());

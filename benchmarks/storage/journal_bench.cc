@@ -65,8 +65,7 @@ void print(char const* name, figures const& f) {
   using bench::percentile;
   std::printf("%-10s appends %zu: p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms; compaction p50 %.2f ms\n", name,
               f.append_us.size(), percentile(f.append_us, 0.5) / 1e3, percentile(f.append_us, 0.9) / 1e3,
-              percentile(f.append_us, 0.99) / 1e3, percentile(f.append_us, 1.0) / 1e3,
-              percentile(f.compact_ms, 0.5));
+              percentile(f.append_us, 0.99) / 1e3, percentile(f.append_us, 1.0) / 1e3, percentile(f.compact_ms, 0.5));
 }
 
 }  // namespace

@@ -50,17 +50,19 @@ void write(fs::path const& p, std::string const& text) {
 void write_feed(fs::path const& dir) {
   fs::create_directories(dir);
   write(dir / "agency.txt", "agency_id,agency_name,agency_url,agency_timezone\nA,バス,https://example.org,Asia/Tokyo\n");
-  write(dir / "stops.txt", "stop_id,stop_name,stop_lat,stop_lon\nA,A停留所,40.252083,141.628125\nB,B停留所,40.252083,141.70\n");
+  write(dir / "stops.txt",
+        "stop_id,stop_name,stop_lat,stop_lon\nA,A停留所,40.252083,141.628125\nB,B停留所,40.252083,141.70\n");
   write(dir / "routes.txt", "route_id,agency_id,route_short_name,route_long_name,route_type\nR,A,1,線,3\n");
   write(dir / "calendar.txt",
         "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
         "S,1,1,1,1,1,1,1,20260101,20261231\n");
-  std::string trips = "route_id,service_id,trip_id\n", times = "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n";
+  std::string trips = "route_id,service_id,trip_id\n",
+              times = "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n";
   for (int i = 0; i < 12; ++i) {
     auto const dep = 7 * 60 + 10 * i, arr = dep + 20;
     char buf[160];
-    std::snprintf(buf, sizeof buf, "t%d,%02d:%02d:00,%02d:%02d:00,A,1\nt%d,%02d:%02d:00,%02d:%02d:00,B,2\n", i, dep / 60,
-                  dep % 60, dep / 60, dep % 60, i, arr / 60, arr % 60, arr / 60, arr % 60);
+    std::snprintf(buf, sizeof buf, "t%d,%02d:%02d:00,%02d:%02d:00,A,1\nt%d,%02d:%02d:00,%02d:%02d:00,B,2\n", i,
+                  dep / 60, dep % 60, dep / 60, dep % 60, i, arr / 60, arr % 60, arr / 60, arr % 60);
     times += buf;
     trips += "R,S,t" + std::to_string(i) + "\n";
   }
@@ -143,8 +145,11 @@ TEST_CASE("accessibility: residents from a hand-made mesh CSV, travel times and 
   auto const out = dir.path / "out";
   auto const args = "accessibility --feed " + shell_quote((dir.path / "feed").string()) +
                     " --date 2026-04-08 --from 07:00 --to 08:00 --bbox 40.25,141.625,40.2583333,141.6375 --mesh 500 "
-                    "--dest '病院=latlon:" + std::to_string(b_lat) + "," + std::to_string(b_lon) + "' --cutoffs 25,26 "
-                    "--population " + shell_quote((dir.path / "mesh.csv").string()) + " --out " + shell_quote(out.string());
+                    "--dest '病院=latlon:" +
+                    std::to_string(b_lat) + "," + std::to_string(b_lon) +
+                    "' --cutoffs 25,26 "
+                    "--population " +
+                    shell_quote((dir.path / "mesh.csv").string()) + " --out " + shell_quote(out.string());
   auto const r = run_nebuta(args);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -185,10 +190,10 @@ TEST_CASE("accessibility: residents from a hand-made mesh CSV, travel times and 
   auto const nw_m = std::lround(distance_m(nw_lat, sw_lon, a_lat, a_lon));
   REQUIRE(se_m > 500);
   REQUIRE(nw_m < 500);
-  CHECK_THAT(cov, Catch::Contains("604135002,40.252083,141.634375,300.0," + std::to_string(se_m) + "," + std::to_string(se_m) +
-                                      ",,0,1,0,1\n"));  // no departure within 500 m
+  CHECK_THAT(cov, Catch::Contains("604135002,40.252083,141.634375,300.0," + std::to_string(se_m) + "," +
+                                  std::to_string(se_m) + ",,0,1,0,1\n"));  // no departure within 500 m
   CHECK_THAT(cov, Catch::Contains("604135003,40.256250,141.628125,40.0," + std::to_string(nw_m) + "," +
-                                      std::to_string(nw_m) + ",,12,0,0,1\n"));
+                                  std::to_string(nw_m) + ",,12,0,0,1\n"));
   CHECK(attr(cell_tag(html, "map-coverage", "604135001"), "data-departures") == "12");
   CHECK(attr(cell_tag(html, "map-coverage", "604135002"), "data-nearest-stop-m") == std::to_string(se_m));
 
@@ -201,7 +206,8 @@ TEST_CASE("accessibility: residents from a hand-made mesh CSV, travel times and 
   // Without statistics, cells count equally and the page says so.
   auto const r2 = run_nebuta("accessibility --feed " + shell_quote((dir.path / "feed").string()) +
                              " --date 2026-04-08 --from 07:00 --to 08:00 --bbox 40.25,141.625,40.2583333,141.6375 "
-                             "--mesh 500 --dest 'B=stop:B' --out " + shell_quote((dir.path / "out2").string()));
+                             "--mesh 500 --dest 'B=stop:B' --out " +
+                             shell_quote((dir.path / "out2").string()));
   REQUIRE(r2.exit_code == 0);
   auto const html2 = read_file(dir.path / "out2" / "access.html");
   CHECK_THAT(html2, Catch::Contains("data-weighted=\"false\""));
@@ -220,7 +226,8 @@ TEST_CASE("accessibility: the on-demand service, by hand, and the Japanese map",
   auto const out = dir.path / "out";
   auto const r = run_nebuta("accessibility --feed " + shell_quote((dir.path / "feed").string()) +
                             " --date 2026-04-08 --from 07:00 --to 08:00 --bbox 40.25,141.625,40.2583333,141.6375 "
-                            "--mesh 500 --dest '病院=stop:B' --drt-rules " + shell_quote((dir.path / "rules.json").string()) +
+                            "--mesh 500 --dest '病院=stop:B' --drt-rules " +
+                            shell_quote((dir.path / "rules.json").string()) +
                             " --drt-wait 300 --report-lang ja --out " + shell_quote(out.string()));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -250,16 +257,20 @@ TEST_CASE("accessibility: the on-demand service, by hand, and the Japanese map",
     // (No std::regex: GCC 12 warns inside it under the sanitizers.)
     auto stripped = t;
     for (std::string const word : {"rRAPTOR", "RAPTOR", "R5", "Conveyal", "OSM"}) {
-      for (auto p = stripped.find(word); p != std::string::npos; p = stripped.find(word)) stripped.erase(p, word.size());
+      for (auto p = stripped.find(word); p != std::string::npos; p = stripped.find(word))
+        stripped.erase(p, word.size());
     }
-    CHECK(std::none_of(stripped.begin(), stripped.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }));
+    CHECK(std::none_of(stripped.begin(), stripped.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }));
     if (t.find_first_not_of("0123456789,.:-/ ") != std::string::npos) {
       // Look for a UTF-8 lead byte of
       // U+3000..U+9FFF (E3..E9) or U+FF00..U+FFEF (EF BC..EF BF).
-      auto const has_japanese = std::any_of(t.begin(), t.end(), [](char c) {
-        auto const u = static_cast<unsigned char>(c);
-        return u >= 0xE3 && u <= 0xE9;
-      }) || t.find("\xEF\xBC") != std::string::npos || t.find("\xEF\xBD") != std::string::npos;
+      auto const has_japanese = std::any_of(t.begin(), t.end(),
+                                            [](char c) {
+                                              auto const u = static_cast<unsigned char>(c);
+                                              return u >= 0xE3 && u <= 0xE9;
+                                            }) ||
+                                t.find("\xEF\xBC") != std::string::npos || t.find("\xEF\xBD") != std::string::npos;
       CHECK(has_japanese);
     }
   }

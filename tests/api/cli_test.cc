@@ -163,12 +163,11 @@ TEST_CASE("cli: --validate lists problems with file:line", "[cli][validate]") {
   std::ofstream{feed / "trips.txt"} << "route_id,service_id,trip_id\nR1,WK,T1\n";
   std::ofstream{feed / "stop_times.txt"} << "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
                                             "T1,08:00:00,08:00:00,S1,1\n"
-                                            "T1,08:05:00,08:05:00,NOPE,2\n"   // line 3: unknown stop
-                                            "T1,08:1x:00,08:10:00,S2,3\n"     // line 4: bad time
+                                            "T1,08:05:00,08:05:00,NOPE,2\n"  // line 3: unknown stop
+                                            "T1,08:1x:00,08:10:00,S2,3\n"    // line 4: bad time
                                             "T1,08:20:00,08:20:00,S2,4\n";
-  std::ofstream{feed / "calendar.txt"}
-      << "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
-         "WK,1,1,1,1,1,0,0,20260401,20260430\n";
+  std::ofstream{feed / "calendar.txt"} << "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+                                          "WK,1,1,1,1,1,0,0,20260401,20260430\n";
 
   SECTION("text") {
     auto const r = run_nebuta("inspect --feed " + shell_quote(feed.string()) + " --validate");

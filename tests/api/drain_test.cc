@@ -21,7 +21,9 @@ using namespace std::chrono_literals;
 
 using nebuta::test::connect_loopback;
 
-void send_all(int fd, std::string const& s) { REQUIRE(::send(fd, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size())); }
+void send_all(int fd, std::string const& s) {
+  REQUIRE(::send(fd, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size()));
+}
 
 // What arrives until the peer closes (or the 10 s receive timeout passes).
 std::string read_to_end(int fd) {

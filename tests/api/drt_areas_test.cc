@@ -50,14 +50,17 @@ std::string hhmmss(int s) {
 // 47:40 of every day, 30 min to CITY.
 void write_feed(std::filesystem::path const& dir) {
   std::filesystem::create_directories(dir);
-  write(dir / "agency.txt", "agency_id,agency_name,agency_url,agency_timezone\nX,Areas,https://example.org/,Asia/Tokyo\n");
-  write(dir / "stops.txt", "stop_id,stop_name,stop_lat,stop_lon\nSTA_A,Station A,35.00,139.0\n"
-                           "STA_B,Station B,36.00,139.0\nCITY,City,35.50,139.0\n");
+  write(dir / "agency.txt",
+        "agency_id,agency_name,agency_url,agency_timezone\nX,Areas,https://example.org/,Asia/Tokyo\n");
+  write(dir / "stops.txt",
+        "stop_id,stop_name,stop_lat,stop_lon\nSTA_A,Station A,35.00,139.0\n"
+        "STA_B,Station B,36.00,139.0\nCITY,City,35.50,139.0\n");
   write(dir / "routes.txt", "route_id,agency_id,route_short_name,route_type\nLA,X,A,2\nLB,X,B,2\n");
   write(dir / "calendar.txt",
         "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
         "ALL,1,1,1,1,1,1,1,20200101,20391231\n");
-  std::string trips = "route_id,service_id,trip_id\n", times = "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n";
+  std::string trips = "route_id,service_id,trip_id\n",
+              times = "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n";
   for (auto const* line : {"A", "B"}) {
     for (int dep = 0; dep < 48 * 3600; dep += 1200) {
       auto const id = std::string{line} + std::to_string(dep / 60);
@@ -83,9 +86,10 @@ void write_area(std::filesystem::path const& dir, double station_lat) {
     "offer_ttl_s": 600, "service_area": "area.geojson",
     "intermodal": {"hub_min_routes": 1, "door_to_door": false}})");
   char fleet[256];
-  std::snprintf(fleet, sizeof fleet,
-                "vehicle_id,seats,wheelchair_spaces,depot_lat,depot_lon,shift_start,shift_end\ncar,4,1,%.2f,139.0,00:00,24:00\n",
-                station_lat - 0.1);
+  std::snprintf(
+      fleet, sizeof fleet,
+      "vehicle_id,seats,wheelchair_spaces,depot_lat,depot_lon,shift_start,shift_end\ncar,4,1,%.2f,139.0,00:00,24:00\n",
+      station_lat - 0.1);
   write(dir / "fleet.csv", fleet);
 }
 
@@ -200,10 +204,10 @@ TEST_CASE("several areas: each area's dispatcher offers and books its own legs a
   CHECK(area_a["area_id"] != area_b["area_id"]);
 
   auto const url = [](std::uint16_t port) { return "http://127.0.0.1:" + std::to_string(port); };
-  process planner{spawn({"serve", "--feed", (dir.path / "feed").string(), "--address", "127.0.0.1", "--port",
-                         std::to_string(port_p), "--quiet", "--drt", "A=" + url(port_a), "--drt", "B=" + url(port_b),
-                         "--drt-timeout", "2", "--drt-refresh", "1"},
-                        dir.path / "serve.txt")};
+  process planner{spawn(
+      {"serve", "--feed", (dir.path / "feed").string(), "--address", "127.0.0.1", "--port", std::to_string(port_p),
+       "--quiet", "--drt", "A=" + url(port_a), "--drt", "B=" + url(port_b), "--drt-timeout", "2", "--drt-refresh", "1"},
+      dir.path / "serve.txt")};
   wait_ready(planner.pid, port_p, "/healthz", dir.path / "serve.txt");
 
   auto const now = japan_now();

@@ -28,9 +28,8 @@ inline std::string bearer(std::string const& token) { return "Authorization: Bea
 
 // A call to a server that may die under it: nullopt unless a complete reply came (a reset
 // connection throws or yields status 0), so only complete replies count as acknowledged.
-inline std::optional<http_reply> try_http_call(std::uint16_t port, std::string const& method,
-                                               std::string const& target, std::string const& body = {},
-                                               std::string const& headers = {}) {
+inline std::optional<http_reply> try_http_call(std::uint16_t port, std::string const& method, std::string const& target,
+                                               std::string const& body = {}, std::string const& headers = {}) {
   try {
     auto r = http_call(port, method, target, body, headers);
     if (r.status == 0) return std::nullopt;

@@ -78,11 +78,11 @@ void require_same_rules(dispatch::rules const& a, dispatch::rules const& b) {
 std::string square(double lon0, double lat0, double lon1, double lat1, bool clockwise = false) {
   auto const p = [](double lon, double lat) { return "[" + json(lon).dump() + "," + json(lat).dump() + "]"; };
   if (clockwise) {
-    return "[" + p(lon0, lat0) + "," + p(lon0, lat1) + "," + p(lon1, lat1) + "," + p(lon1, lat0) + "," +
-           p(lon0, lat0) + "]";
+    return "[" + p(lon0, lat0) + "," + p(lon0, lat1) + "," + p(lon1, lat1) + "," + p(lon1, lat0) + "," + p(lon0, lat0) +
+           "]";
   }
-  return "[" + p(lon0, lat0) + "," + p(lon1, lat0) + "," + p(lon1, lat1) + "," + p(lon0, lat1) + "," +
-         p(lon0, lat0) + "]";
+  return "[" + p(lon0, lat0) + "," + p(lon1, lat0) + "," + p(lon1, lat1) + "," + p(lon0, lat1) + "," + p(lon0, lat0) +
+         "]";
 }
 
 // Independent count of a GTFS stops.txt: data lines whose location_type column is 0 or empty.
@@ -215,8 +215,8 @@ TEST_CASE("drt_config: GeoJSON positions are [lon, lat]", "[drt_config]") {
   CHECK_FALSE(inside(r, 6.0, 20.0));
   CHECK_FALSE(inside(r, 2.0, 31.0));
   // A third coordinate (altitude) is allowed and ignored.
-  auto const with_altitude = parse(
-      R"({"service_area": {"type": "Polygon", "coordinates": [[[10,0,5],[30,0,5],[30,5,5],[10,5,5],[10,0,5]]]}})");
+  auto const with_altitude =
+      parse(R"({"service_area": {"type": "Polygon", "coordinates": [[[10,0,5],[30,0,5],[30,5,5],[10,5,5],[10,0,5]]]}})");
   CHECK(with_altitude.service_area == r.service_area);
 }
 
@@ -232,9 +232,9 @@ TEST_CASE("drt_config: holes and several polygons, whatever the ring orientation
                         square(24, 4, 26, 6, outer_cw) + "]]}}";
       auto const r = parse(text);
       REQUIRE(r.service_area.size() == 5);
-      CHECK(inside(r, 1.0, 1.0));        // first polygon, outside its hole
-      CHECK(inside(r, 9.0, 5.0));        // lat 9, lon 5: above the hole
-      CHECK_FALSE(inside(r, 5.0, 5.0));  // in the hole
+      CHECK(inside(r, 1.0, 1.0));         // first polygon, outside its hole
+      CHECK(inside(r, 9.0, 5.0));         // lat 9, lon 5: above the hole
+      CHECK_FALSE(inside(r, 5.0, 5.0));   // in the hole
       CHECK_FALSE(inside(r, 5.0, 15.0));  // between the polygons
       CHECK(inside(r, 1.0, 21.0));        // second polygon's rim
       CHECK_FALSE(inside(r, 3.0, 23.0));  // its hole
@@ -244,7 +244,8 @@ TEST_CASE("drt_config: holes and several polygons, whatever the ring orientation
 
       // The same area as Feature and FeatureCollection (one Feature per polygon) gives the same rings.
       auto const feature = parse(R"({"service_area": {"type": "Feature", "properties": {"name": "x"},
-          "geometry": )" + json::parse(text)["service_area"].dump() + "}}");
+          "geometry": )" + json::parse(text)["service_area"].dump() +
+                                 "}}");
       CHECK(feature.service_area == r.service_area);
       auto const collection = parse(
           R"({"service_area": {"type": "FeatureCollection", "features": [
@@ -322,8 +323,8 @@ TEST_CASE("drt_config: bad service areas and meeting points", "[drt_config]") {
        "rules.json: service_area.geometry: must be a GeoJSON object"},
       {R"({"service_area": {"type": "Feature", "geometry": {"type": "Point", "coordinates": [0, 0]}}})",
        "rules.json: service_area.geometry: unsupported GeoJSON type 'Point'"},
-      {R"({"service_area": {"type": "FeatureCollection", "features": [{"type": "Polygon", "coordinates": [)" +
-           ring_ok + "]}]}}",
+      {R"({"service_area": {"type": "FeatureCollection", "features": [{"type": "Polygon", "coordinates": [)" + ring_ok +
+           "]}]}}",
        "rules.json: service_area.features[0]: must be a Feature"},
       {R"({"service_area": {"type": "FeatureCollection", "features": {}}})",
        "rules.json: service_area.features: must be an array of Features"},
@@ -398,8 +399,7 @@ TEST_CASE("drt_config: rules -> JSON -> rules keeps every value", "[drt_config]"
       "meeting_points": [[-30.0312345678901, -51.2301234567891], [40.5, 141.5]],
       "service_area": {"type": "MultiPolygon", "coordinates": [[)" +
                       square(-51.3, -30.2, -51.1, -30.0) + "," + square(-51.25, -30.15, -51.2, -30.1, true) + "],[" +
-                      square(-51.0, -30.2, -50.9, -30.1) + "],[" + square(-51.24, -30.14, -51.21, -30.11) +
-                      "]]}}";
+                      square(-51.0, -30.2, -50.9, -30.1) + "],[" + square(-51.24, -30.14, -51.21, -30.11) + "]]}}";
     auto const r = parse(text);
     auto const j = drt_config::rules_to_json(r);
     CHECK(j["service_area"]["type"] == "MultiPolygon");
@@ -532,26 +532,26 @@ TEST_CASE("drt_config: fleet CSV", "[drt_config]") {
   SECTION("bad rows are reported with file:line, skipped and counted") {
     auto const file = dir.write("fleet.csv",
                                 "vehicle_id,seats,wheelchair_spaces,depot_lat,depot_lon,shift_start,shift_end\n"
-                                "ok1,4,0,-30.0,-51.2,06:00,14:00\n"           // 2
-                                ",4,0,-30.0,-51.2,06:00,14:00\n"              // 3
-                                "ok1,5,0,-30.0,-51.2,15:00,20:00\n"           // 4
-                                "s1,-1,0,-30.0,-51.2,06:00,14:00\n"           // 5
-                                "s2,four,0,-30.0,-51.2,06:00,14:00\n"         // 6
-                                "s3,70000,0,-30.0,-51.2,06:00,14:00\n"        // 7
-                                "w1,4,x,-30.0,-51.2,06:00,14:00\n"            // 8
-                                "z1,0,0,-30.0,-51.2,06:00,14:00\n"            // 9
-                                "l1,4,0,-91,-51.2,06:00,14:00\n"              // 10
-                                "l2,4,0,-30.0,nan,06:00,14:00\n"              // 11
-                                "l3,4,0,,-51.2,06:00,14:00\n"                 // 12
-                                "t1,4,0,-30.0,-51.2,6h,14:00\n"               // 13
-                                "t2,4,0,-30.0,-51.2,06:00,14:60\n"            // 14
-                                "t3,4,0,-30.0,-51.2,14:00,14:00\n"            // 15
-                                "t4,4,0,-30.0,-51.2,-60,14:00\n"              // 16
-                                "t5,4,0,-30.0,-51.2,06:00,9000:00\n"          // 17
-                                "short,4,0,-30.0,-51.2,06:00\n"               // 18
-                                "long,4,0,-30.0,-51.2,06:00,14:00,extra\n"    // 19
-                                "ok2,2,1,-30.1,-51.1,00:00:00,1:00:00\n"      // 20
-                                "open,\"4,0,-30.0,-51.2,06:00,14:00\n"        // 21: unclosed quote
+                                "ok1,4,0,-30.0,-51.2,06:00,14:00\n"         // 2
+                                ",4,0,-30.0,-51.2,06:00,14:00\n"            // 3
+                                "ok1,5,0,-30.0,-51.2,15:00,20:00\n"         // 4
+                                "s1,-1,0,-30.0,-51.2,06:00,14:00\n"         // 5
+                                "s2,four,0,-30.0,-51.2,06:00,14:00\n"       // 6
+                                "s3,70000,0,-30.0,-51.2,06:00,14:00\n"      // 7
+                                "w1,4,x,-30.0,-51.2,06:00,14:00\n"          // 8
+                                "z1,0,0,-30.0,-51.2,06:00,14:00\n"          // 9
+                                "l1,4,0,-91,-51.2,06:00,14:00\n"            // 10
+                                "l2,4,0,-30.0,nan,06:00,14:00\n"            // 11
+                                "l3,4,0,,-51.2,06:00,14:00\n"               // 12
+                                "t1,4,0,-30.0,-51.2,6h,14:00\n"             // 13
+                                "t2,4,0,-30.0,-51.2,06:00,14:60\n"          // 14
+                                "t3,4,0,-30.0,-51.2,14:00,14:00\n"          // 15
+                                "t4,4,0,-30.0,-51.2,-60,14:00\n"            // 16
+                                "t5,4,0,-30.0,-51.2,06:00,9000:00\n"        // 17
+                                "short,4,0,-30.0,-51.2,06:00\n"             // 18
+                                "long,4,0,-30.0,-51.2,06:00,14:00,extra\n"  // 19
+                                "ok2,2,1,-30.1,-51.1,00:00:00,1:00:00\n"    // 20
+                                "open,\"4,0,-30.0,-51.2,06:00,14:00\n"      // 21: unclosed quote
                                 "never,4,0,-30.0,-51.2,06:00,14:00\n");
     auto const f = drt_config::load_fleet_csv(file);
     auto const n = file.string();
@@ -597,8 +597,7 @@ TEST_CASE("drt_config: fleet CSV", "[drt_config]") {
     CHECK(message(empty) == empty.string() + ": empty file (no header)");
     auto const no_seats = dir.write("no_seats.csv", "vehicle_id,depot_lat,depot_lon,shift_start,shift_end\n");
     CHECK(message(no_seats) == no_seats.string() + ": missing required column seats");
-    auto const header_only =
-        dir.write("header.csv", "vehicle_id,seats,depot_lat,depot_lon,shift_start,shift_end\n");
+    auto const header_only = dir.write("header.csv", "vehicle_id,seats,depot_lat,depot_lon,shift_start,shift_end\n");
     auto const f = drt_config::load_fleet_csv(header_only);
     CHECK(f.vehicles.empty());
     CHECK(f.n_skipped == 0);
@@ -610,7 +609,7 @@ TEST_CASE("drt_config: the example files in examples/drt load", "[drt_config]") 
   auto const poa = drt_config::load_rules(dir / "rules.json");
   CHECK(poa.max_passengers == 6);
   CHECK(poa.max_walk_m == 400.0);
-  CHECK(poa.service_area.size() == 2);  // the district and the airport as a hole
+  CHECK(poa.service_area.size() == 2);           // the district and the airport as a hole
   CHECK(inside(poa, -30.0346, -51.2177));        // Centro Histórico
   CHECK_FALSE(inside(poa, -29.9950, -51.1725));  // Salgado Filho airport
   CHECK_FALSE(inside(poa, -30.0500, -51.2600));  // in the Guaíba, west of the area
@@ -618,7 +617,7 @@ TEST_CASE("drt_config: the example files in examples/drt load", "[drt_config]") 
 
   auto const aomori = drt_config::load_rules(dir / "rules_aomori.json");
   CHECK(aomori.meeting_points.size() == count_platform_stops(fs::path{NEBUTA_SOURCE_DIR} / "data/sample/stops.txt"));
-  CHECK(aomori.meeting_points.size() == 47);  // 50 stops, 3 of them parent stations (data/sample/README.md)
+  CHECK(aomori.meeting_points.size() == 47);       // 50 stops, 3 of them parent stations (data/sample/README.md)
   CHECK(inside(aomori, 40.8286, 140.7346));        // Aomori station
   CHECK(inside(aomori, 40.8915, 140.8625));        // Asamushi-onsen
   CHECK_FALSE(inside(aomori, 40.5092, 141.4312));  // Hachinohe
@@ -706,8 +705,8 @@ TEST_CASE("drt_config: a fleet with weekly patterns becomes dated shifts, holida
   std::vector<std::tuple<std::string, dispatch::instant, dispatch::instant>> got;
   for (auto const& s : shifts) got.emplace_back(s.vehicle.name, s.vehicle.shift_start, s.vehicle.shift_end);
   std::vector<std::tuple<std::string, dispatch::instant, dispatch::instant>> const expected{
-      {"hc-1", day22 + 9 * h, day22 + 17 * h},              // Sunday: the weekend shift
-      {"hc-2", day22 + 22 * h, day22 + 26 * h},             // ends at 02:00 on Monday
+      {"hc-1", day22 + 9 * h, day22 + 17 * h},   // Sunday: the weekend shift
+      {"hc-2", day22 + 22 * h, day22 + 26 * h},  // ends at 02:00 on Monday
       {"hc-3", day22 + 8 * h, day22 + 12 * h},
       {"hc-1", day22 + day + 9 * h, day22 + day + 17 * h},  // the holiday: the weekend shift again
       {"hc-2", day22 + day + 22 * h, day22 + day + 26 * h},
@@ -781,10 +780,10 @@ TEST_CASE("drt_config: holidays from a list file, a GTFS feed, or the rules", "[
   // Read off calendar_dates.txt by hand: the dates "2_日祝" (Sundays only in calendar.txt) is added
   // on, none of them a Sunday: national holidays, Obon (08-13..15) and the year end (12-30..01-02).
   std::vector<date_t> const expected{
-      ymd(2026, 4, 29),  ymd(2026, 5, 4),   ymd(2026, 5, 5),   ymd(2026, 5, 6),  ymd(2026, 7, 20), ymd(2026, 8, 11),
-      ymd(2026, 8, 13),  ymd(2026, 8, 14),  ymd(2026, 8, 15),  ymd(2026, 9, 21), ymd(2026, 9, 22), ymd(2026, 9, 23),
-      ymd(2026, 10, 12), ymd(2026, 11, 3),  ymd(2026, 11, 23), ymd(2026, 12, 30), ymd(2026, 12, 31), ymd(2027, 1, 1),
-      ymd(2027, 1, 2),   ymd(2027, 1, 11),  ymd(2027, 2, 11),  ymd(2027, 2, 23), ymd(2027, 3, 22)};
+      ymd(2026, 4, 29),  ymd(2026, 5, 4),  ymd(2026, 5, 5),   ymd(2026, 5, 6),   ymd(2026, 7, 20),  ymd(2026, 8, 11),
+      ymd(2026, 8, 13),  ymd(2026, 8, 14), ymd(2026, 8, 15),  ymd(2026, 9, 21),  ymd(2026, 9, 22),  ymd(2026, 9, 23),
+      ymd(2026, 10, 12), ymd(2026, 11, 3), ymd(2026, 11, 23), ymd(2026, 12, 30), ymd(2026, 12, 31), ymd(2027, 1, 1),
+      ymd(2027, 1, 2),   ymd(2027, 1, 11), ymd(2027, 2, 11),  ymd(2027, 2, 23),  ymd(2027, 3, 22)};
   auto const hachinohe = drt_config::load_holidays(feed);
   CHECK(hachinohe.errors.empty());
   CHECK(hachinohe.days == expected);

@@ -46,8 +46,7 @@ using nebuta::test::free_port;
 
 // Starts `nebuta dispatch` on the database `db` (a SQLite path or a PostgreSQL URI, with its
 // service area) and waits until it answers.
-pid_t start_server(std::filesystem::path const& dir, std::uint16_t port, std::string const& db,
-                   std::string const& area) {
+pid_t start_server(std::filesystem::path const& dir, std::uint16_t port, std::string const& db, std::string const& area) {
   auto const child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
@@ -60,15 +59,15 @@ pid_t start_server(std::filesystem::path const& dir, std::uint16_t port, std::st
     auto const fleet = (dir / "fleet.csv").string();
     auto const port_s = std::to_string(port);
     ::execl(bin.c_str(), bin.c_str(), "dispatch", "--db", db.c_str(), "--service-area", area.c_str(), "--fleet",
-            fleet.c_str(), "--address",
-            "127.0.0.1", "--port", port_s.c_str(), "--threads", "4", "--quiet", "--reoptimise-every", "1",
-            "--compact-every", "25", static_cast<char*>(nullptr));
+            fleet.c_str(), "--address", "127.0.0.1", "--port", port_s.c_str(), "--threads", "4", "--quiet",
+            "--reoptimise-every", "1", "--compact-every", "25", static_cast<char*>(nullptr));
     ::_exit(127);
   }
   auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds{40};
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
-    if (::waitpid(child, &status, WNOHANG) == child) FAIL("nebuta dispatch exited at start; see " << (dir / "server.log"));
+    if (::waitpid(child, &status, WNOHANG) == child)
+      FAIL("nebuta dispatch exited at start; see " << (dir / "server.log"));
     try {
       if (http_call(port, "GET", "/v1/drt/info").status == 200) return child;
     } catch (std::exception const&) {
@@ -148,7 +147,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
             index = static_cast<int>(positions[static_cast<std::size_t>(v)].sent.size()) - 1;
           }
           auto const r = try_http_call(port, "POST", "/v1/drt/vehicles/car" + std::to_string(v) + "/position",
-                                  json{{"lat", p.first}, {"lon", p.second}}.dump(), op);
+                                       json{{"lat", p.first}, {"lon", p.second}}.dump(), op);
           if (!r) break;
           if (r->status == 200) {
             std::lock_guard const lock{mutex};
@@ -176,7 +175,8 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
           bookings.push_back(b);
           slot = bookings.size() - 1;
         }
-        auto const accepted = try_http_call(port, "POST", "/v1/drt/requests/" + b.id + "/accept", {}, bearer(b.rider_token));
+        auto const accepted =
+            try_http_call(port, "POST", "/v1/drt/requests/" + b.id + "/accept", {}, bearer(b.rider_token));
         if (!accepted) {
           std::lock_guard const lock{mutex};
           bookings[slot].unacknowledged_after = true;
@@ -202,7 +202,7 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
         bool lost = false;
         for (auto const* kind : {"arrived", "picked_up"}) {
           auto const ev = try_http_call(port, "POST", "/v1/drt/vehicles/" + vehicle + "/events",
-                                   json{{"request_id", b.id}, {"kind", kind}}.dump(), op);
+                                        json{{"request_id", b.id}, {"kind", kind}}.dump(), op);
           if (!ev) {
             lost = true;
             break;
@@ -255,8 +255,9 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
           journeys.push_back(jb);
           slot = journeys.size() - 1;
         }
-        auto const booked = try_http_call(port, "POST", "/v1/journeys",
-                                     json{{"token", nebuta::api_server::encode_journey_token(j, *secret)}}.dump(), {});
+        auto const booked =
+            try_http_call(port, "POST", "/v1/journeys",
+                          json{{"token", nebuta::api_server::encode_journey_token(j, *secret)}}.dump(), {});
         if (!booked) return;
         if (booked->status != 201) continue;
         auto const b = json::parse(booked->body);

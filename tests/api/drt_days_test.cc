@@ -4,11 +4,11 @@
 // travel model is refused or, accepted, re-planned with the broken promises reported; a one-day
 // database is refused naming the command that converts it; the start-up and input checks answer
 // with their codes. Times are computed by hand from 2026-11-22T00:00:00+09:00 = 1,795,273,200.
+#include <sqlite3.h>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sqlite3.h>
 
 #include "drt_client.h"
 #include "nebuta/api_server/drt_api.h"
@@ -71,8 +71,8 @@ struct service {
                 pattern("weekend", 1, 9 * 3600, 17 * 3600, {0x60, true, {}, {}}),
                 pattern("night", 0, 22 * 3600, 26 * 3600, d::day_rule::daily())};
     o.holidays = d::holiday_calendar{{std::chrono::sys_days{std::chrono::year{2026} / 11 / 23}}};
-    drt = std::make_unique<as::drt_service>(std::make_unique<nebuta::road::straight_line_model>(1.3, speed_kmh),
-                                            rules, std::move(o));
+    drt = std::make_unique<as::drt_service>(std::make_unique<nebuta::road::straight_line_model>(1.3, speed_kmh), rules,
+                                            std::move(o));
     server = std::make_unique<as::http_server>(nullptr, drt.get(), nebuta::test::loopback_config());
     server->start();
   }
@@ -164,7 +164,8 @@ TEST_CASE("drt days: the journal compacts, a restart restores the snapshot and a
   }
   s.drt->stop_background();  // runs the housekeeping a last time: compaction is due
   std::vector<std::string> before;
-  for (auto const& [id, token] : booked) before.push_back(s.call("GET", "/v1/drt/requests/" + id, {}, bearer(token)).dump());
+  for (auto const& [id, token] : booked)
+    before.push_back(s.call("GET", "/v1/drt/requests/" + id, {}, bearer(token)).dump());
   auto const fleet_before = s.call("GET", "/v1/drt/vehicles", {}, op).dump();
   {
     auto const contents = nebuta::storage::load_journal(s.dir.path / "state.sqlite");
@@ -267,8 +268,8 @@ TEST_CASE("drt days: a one-day database is refused with the command that convert
     (void)as::make_drt_service(o, {}, "test");
     FAIL("a format-1 database was opened");
   } catch (std::runtime_error const& e) {
-    CHECK_THAT(e.what(), Catch::Contains("format 1") &&
-                             Catch::Contains("nebuta dispatch --db " + db.string() + " --migrate-db"));
+    CHECK_THAT(e.what(),
+               Catch::Contains("format 1") && Catch::Contains("nebuta dispatch --db " + db.string() + " --migrate-db"));
   }
   as::migrate_drt_database(db.string(), "test");
   CHECK(std::filesystem::exists(db.string() + ".format1"));
@@ -394,8 +395,7 @@ TEST_CASE("drt days: a service date's summary counts its requests, shifts and ri
   // Monday's rider is still on board: exported with status open, and the report draws it.
   nebuta::test::drt_temp_dir exported{"monday"};
   for (auto const* name : {"scenario.json", "requests.csv", "vehicles.csv", "events.csv", "kpis.json"}) {
-    auto const r = http_call(s.server->port(), "GET", std::string{"/v1/drt/export/"} + name + "?date=2026-11-23", {},
-                             op);
+    auto const r = http_call(s.server->port(), "GET", std::string{"/v1/drt/export/"} + name + "?date=2026-11-23", {}, op);
     REQUIRE(r.status == 200);
     std::ofstream{exported.path / name, std::ios::binary} << r.body;
   }

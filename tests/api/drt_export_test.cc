@@ -109,9 +109,9 @@ TEST_CASE("drt export: a Hachinohe day run through the journal exports as the si
   o.operator_token = op_token;
   o.reoptimise_every_s = 0;
   o.clock = [] { return std::int64_t{86'400 + 6 * 3600}; };
-  as::drt_service drt{std::make_unique<nebuta::road::straight_line_model>(straight->detour_factor(),
-                                                                          straight->speed_kmh()),
-                      setup.sc.rules, std::move(o)};
+  as::drt_service drt{
+      std::make_unique<nebuta::road::straight_line_model>(straight->detour_factor(), straight->speed_kmh()),
+      setup.sc.rules, std::move(o)};
   REQUIRE(drt.n_replayed() == collected.commands.size());
   as::http_server server{nullptr, &drt, nebuta::test::loopback_config()};
   server.start();
@@ -143,8 +143,8 @@ TEST_CASE("drt export: a Hachinohe day run through the journal exports as the si
     for (auto const* key : {"requested_at", "earliest_pickup", "passengers", "wheelchair", "origin_lat", "origin_lon",
                             "dest_lat", "dest_lon"})
       CHECK(l.at(key) == s.at(key));
-    if (s.at("status") == "rejected" && (s.at("reject_reason") == "expired" ||
-                                         s.at("reject_reason") == "no_longer_feasible")) {
+    if (s.at("status") == "rejected" &&
+        (s.at("reject_reason") == "expired" || s.at("reject_reason") == "no_longer_feasible")) {
       // The simulator counts a failed accept as rejected; the dispatcher keeps the offer unaccepted.
       CHECK(l.at("status") == "declined");
       ++accept_failures;
@@ -173,13 +173,14 @@ TEST_CASE("drt export: a Hachinohe day run through the journal exports as the si
       if (e.at("kind") == "depart_depot") ++departures[e.at("vehicle_id")];
       else if (e.at("kind") == "return_depot") returns.insert(e.at("vehicle_id") + "@" + e.at("time"));
       else
-        stops.push_back(e.at("time") + " " + e.at("vehicle_id") + " " + id_of(e.at("request_id")) + " " +
-                        e.at("kind") + " " + e.at("lat") + " " + e.at("lon") + " " + e.at("onboard"));
+        stops.push_back(e.at("time") + " " + e.at("vehicle_id") + " " + id_of(e.at("request_id")) + " " + e.at("kind") +
+                        " " + e.at("lat") + " " + e.at("lon") + " " + e.at("onboard"));
     }
   };
-  collect(sim_events, [](std::string const& id) { return id; }, sim_stops, sim_departures, sim_returns);
-  collect(live_events, [&](std::string const& id) { return sim_id_of.at(id); }, live_stops, live_departures,
-          live_returns);
+  collect(
+      sim_events, [](std::string const& id) { return id; }, sim_stops, sim_departures, sim_returns);
+  collect(
+      live_events, [&](std::string const& id) { return sim_id_of.at(id); }, live_stops, live_departures, live_returns);
   REQUIRE(live_stops.size() == sim_stops.size());
   for (std::size_t i = 0; i < sim_stops.size(); ++i) CHECK(live_stops[i] == sim_stops[i]);
   CHECK(live_departures == sim_departures);

@@ -44,10 +44,10 @@ std::string const op_token = "journeys-rt-test-operator-token";
 
 constexpr double lon = 139.0;
 constexpr double sta = 35.00, city = 35.30, town = 35.40;
-constexpr double home = 35.0008;    // 90 m from STA: the rider walks to the train
-constexpr double dest = 35.3975;    // 280 m from TOWN, 10.8 km from CITY
-constexpr double other = 35.305;    // another rider near CITY
-constexpr double south = 34.96;     // a first-mile rider 4.4 km south of STA
+constexpr double home = 35.0008;  // 90 m from STA: the rider walks to the train
+constexpr double dest = 35.3975;  // 280 m from TOWN, 10.8 km from CITY
+constexpr double other = 35.305;  // another rider near CITY
+constexpr double south = 34.96;   // a first-mile rider 4.4 km south of STA
 
 nebuta::timetable make_timetable() {
   nebuta::test::mini_feed f;
@@ -351,7 +351,8 @@ TEST_CASE("journeys through serve: a stop's own transfer buffer sets the edge an
 
 TEST_CASE("the rules' intermodal stop_buffers_s", "[journeys][maas][config]") {
   nebuta::intermodal::settings s;
-  auto const j = json::parse(R"({"intermodal": {"transfer_buffer_s": 240, "stop_buffers_s": {"STA": 420, "metro:1": 0}}})");
+  auto const j =
+      json::parse(R"({"intermodal": {"transfer_buffer_s": 240, "stop_buffers_s": {"STA": 420, "metro:1": 0}}})");
   nebuta::drt_config::parse_rules(j, ".", "rules.json", nullptr, &s);
   CHECK(s.transfer_buffer_s == 240);
   REQUIRE(s.stop_buffers_s.size() == 2U);

@@ -95,7 +95,9 @@ struct fixture {
   std::string book_body(as::journey_offer const& j) const { return json{{"token", drt->journey_token(j)}}.dump(); }
 };
 
-std::uint32_t id_of(json const& offer) { return static_cast<std::uint32_t>(std::stoul(offer["request_id"].get<std::string>())); }
+std::uint32_t id_of(json const& offer) {
+  return static_cast<std::uint32_t>(std::stoul(offer["request_id"].get<std::string>()));
+}
 std::int64_t unix_of(json const& t) { return std::stoll(t["unix"].get<std::string>()); }
 
 double drive_s(double lat1, double lon1, double lat2, double lon2) {
@@ -139,7 +141,8 @@ TEST_CASE("journeys: booked all at once with one rider token, read, cancelled, k
   CHECK(unix_of(l1["request"]["pickup_window_start"]) >= arr + buffer);
   CHECK(unix_of(l1["request"]["pickup_eta"]) >= arr + buffer);
   // The first mile's ride: at least the straight-line drive from home to the station.
-  CHECK(unix_of(l0["request"]["dropoff_eta"]) - t0 >= static_cast<std::int64_t>(drive_s(home_lat, home_lon, st_lat, st_lon)));
+  CHECK(unix_of(l0["request"]["dropoff_eta"]) - t0 >=
+        static_cast<std::int64_t>(drive_s(home_lat, home_lon, st_lat, st_lon)));
 
   // A retried booking (the answer was lost) gets the same journey, not a second one.
   auto const again = f.call_json("POST", "/v1/journeys", f.book_body(j), {}, 200);

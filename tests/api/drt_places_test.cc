@@ -7,12 +7,12 @@
 //   552-01 本八戸駅 "Hon-hachinohe Eki Sta." no platform code, 40.516436 141.489056
 // The asked pickup (40.5095, 141.4330) has 509-01 as its nearest stop (121.7 m; 509-03 is at
 // 159.5 m), the asked drop-off (40.5170, 141.4880) has 552-01 (109.1 m; next 157.0 m).
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
-#include <tuple>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "drt_client.h"
 #include "nebuta/api/places_source.h"
@@ -20,10 +20,10 @@
 #include "nebuta/api_server/drt_api.h"
 #include "nebuta/api_server/drt_command.h"
 #include "nebuta/api_service/service.h"
+#include "nebuta/dispatch/dispatcher.h"
 #include "nebuta/drt_config/calendar.h"
 #include "nebuta/drt_config/checks.h"
 #include "nebuta/drt_config/config.h"
-#include "nebuta/dispatch/dispatcher.h"
 #include "nebuta/gtfs_flex/reader.h"
 #include "ring_set.h"
 #include "shared_data.h"
@@ -118,8 +118,7 @@ TEST_CASE("drt places, Hachinohe: meeting points by name and walk, stops by name
   auto const body = json{{"pickup", place(40.5095, 141.4330)}, {"dropoff", place(40.5170, 141.4880)}}.dump();
   auto const en = h.call("POST", "/v1/drt/offers", body, "Accept-Language: en\r\n");
   REQUIRE(en["offered"] == true);
-  check_point(en["offer"]["pickup_point"], "509-01", "Hachinohe Eki Sta.", "1", 40.508756, 141.431944, 40.5095,
-              141.4330);
+  check_point(en["offer"]["pickup_point"], "509-01", "Hachinohe Eki Sta.", "1", 40.508756, 141.431944, 40.5095, 141.4330);
   check_point(en["offer"]["dropoff_point"], "552-01", "Hon-hachinohe Eki Sta.", "", 40.516436, 141.489056, 40.5170,
               141.4880);
   CHECK(std::lround(en["offer"]["pickup_point"]["walk_m"].get<double>()) == 122);  // 121.7 m by hand
@@ -132,7 +131,8 @@ TEST_CASE("drt places, Hachinohe: meeting points by name and walk, stops by name
 
   // The driver's view of the vehicle that took the accepted ride: names, riders, next ETA.
   auto const vehicle = h.call("GET", "/v1/drt/requests/" + id, {}, rider)["vehicle_id"].get<std::string>();
-  auto const stops = h.call("GET", "/v1/drt/vehicles/" + vehicle + "/stops", {}, bearer(op_token) + "Accept-Language: ja\r\n");
+  auto const stops =
+      h.call("GET", "/v1/drt/vehicles/" + vehicle + "/stops", {}, bearer(op_token) + "Accept-Language: ja\r\n");
   REQUIRE(stops["stops"].size() == 2);
   auto const& pu = stops["stops"][0];
   auto const& dr = stops["stops"][1];
@@ -153,8 +153,8 @@ TEST_CASE("drt places, Hachinohe: meeting points by name and walk, stops by name
          start == "2026-12-02T07:30:00+09:00"));
 
   // By name, as the planner finds places: the station's first platform, no walk.
-  for (auto const& [from, to, lang] : {std::tuple{"八戸駅", "本八戸駅", "ja"},
-                                       std::tuple{"Hachinohe Eki Sta.", "Hon-hachinohe Eki Sta.", "en"}}) {
+  for (auto const& [from, to, lang] :
+       {std::tuple{"八戸駅", "本八戸駅", "ja"}, std::tuple{"Hachinohe Eki Sta.", "Hon-hachinohe Eki Sta.", "en"}}) {
     auto const by_name = json{{"pickup", {{"stop_id", from}}}, {"dropoff", {{"stop_id", to}}}, {"passengers", 2}};
     auto const o = h.call("POST", "/v1/drt/offers", by_name.dump(), std::string{"Accept-Language: "} + lang + "\r\n");
     REQUIRE(o["offered"] == true);
@@ -192,9 +192,8 @@ TEST_CASE("drt places, Hachinohe: the running service as GTFS-Flex, read back", 
   auto const rules = nebuta::drt_config::load_rules(example / "rules.json");
   REQUIRE(m.zones.size() == 1);
   CHECK(nebuta::test::ring_set(m.zones[nebuta::flex::zone_idx{0}].rings) == nebuta::test::ring_set(rules.service_area));
-  auto const inside = std::count_if(rules.meeting_points.begin(), rules.meeting_points.end(), [&](auto p) {
-    return nebuta::dispatch::inside_area(rules.service_area, p);
-  });
+  auto const inside = std::count_if(rules.meeting_points.begin(), rules.meeting_points.end(),
+                                    [&](auto p) { return nebuta::dispatch::inside_area(rules.service_area, p); });
   CHECK(m.stops.size() == static_cast<std::size_t>(inside));
   REQUIRE(m.groups.size() == 1);
   CHECK(m.groups[nebuta::flex::group_idx{0}].stops.size() == m.stops.size());
@@ -226,14 +225,14 @@ TEST_CASE("drt places, Hachinohe: the running service as GTFS-Flex, read back", 
     return out;
   };
   constexpr int h1 = 3600;
-  CHECK(hours_on(2026, 12, 1).empty());                              // before today
-  CHECK(hours_on(2026, 12, 2) == hours{{7 * h1, 20 * h1}});          // Wednesday
-  CHECK(hours_on(2026, 12, 4) == hours{{7 * h1, 25 * h1}});          // Friday: hac-4 from 18:00
-  CHECK(hours_on(2026, 12, 5) == hours{{7 * h1 + 1800, 25 * h1}});   // Saturday
+  CHECK(hours_on(2026, 12, 1).empty());                                    // before today
+  CHECK(hours_on(2026, 12, 2) == hours{{7 * h1, 20 * h1}});                // Wednesday
+  CHECK(hours_on(2026, 12, 4) == hours{{7 * h1, 25 * h1}});                // Friday: hac-4 from 18:00
+  CHECK(hours_on(2026, 12, 5) == hours{{7 * h1 + 1800, 25 * h1}});         // Saturday
   CHECK(hours_on(2026, 12, 6) == hours{{7 * h1 + 1800, 18 * h1 + 1800}});  // Sunday
-  CHECK(hours_on(2026, 12, 7) == hours{{7 * h1, 20 * h1}});          // Monday
-  CHECK(hours_on(2027, 1, 1) == hours{{9 * h1, 17 * h1}});           // 元日, a Friday: hac-4 only
-  CHECK(hours_on(2027, 1, 2).empty());                               // past the 31 days
+  CHECK(hours_on(2026, 12, 7) == hours{{7 * h1, 20 * h1}});                // Monday
+  CHECK(hours_on(2027, 1, 1) == hours{{9 * h1, 17 * h1}});                 // 元日, a Friday: hac-4 only
+  CHECK(hours_on(2027, 1, 2).empty());                                     // past the 31 days
 
   CHECK(http_call(h.server->port(), "GET", "/v1/drt/gtfs-flex.zip?days=0").status == 400);
   CHECK(http_call(h.server->port(), "GET", "/v1/drt/gtfs-flex.zip?days=367").status == 400);

@@ -95,9 +95,8 @@ struct fixture {
 
 std::string offer_body(double plat = pu_lat, double plon = pu_lon, double dlat = do_lat, double dlon = do_lon,
                        int passengers = 1) {
-  return json{{"pickup", {{"lat", plat}, {"lon", plon}}},
-              {"dropoff", {{"lat", dlat}, {"lon", dlon}}},
-              {"passengers", passengers}}
+  return json{
+      {"pickup", {{"lat", plat}, {"lon", plon}}}, {"dropoff", {{"lat", dlat}, {"lon", dlon}}}, {"passengers", passengers}}
       .dump();
 }
 
@@ -113,9 +112,9 @@ TEST_CASE("drt: service clock maps instants to the zone's dates and times", "[dr
   CHECK(c.parse("2026-11-22T09:30:00+09:00", now) == day + 34200);
   CHECK(c.parse("2026-11-22T00:30:00Z", now) == day + 34200);
   CHECK(c.parse("2026-11-22T09:30:00.250+0900", now) == day + 34200);
-  CHECK(c.parse("2026-11-22T09:30", now) == day + 34200);  // no offset: the zone's wall time
+  CHECK(c.parse("2026-11-22T09:30", now) == day + 34200);           // no offset: the zone's wall time
   CHECK(c.parse("2026-11-23T09:30", now) == day + 86'400 + 34200);  // tomorrow
-  CHECK(c.parse("09:30", now) == day + 34200);  // a clock time: of today's service date
+  CHECK(c.parse("09:30", now) == day + 34200);                      // a clock time: of today's service date
   CHECK(c.parse("25:00:00", now) == day + 90000);
   CHECK(c.parse("34200", now) == day + 34200);
   CHECK(c.parse("2026-11-21T23:00:00+09:00", now) == day - 3600);
@@ -218,7 +217,8 @@ TEST_CASE("drt: booking flow in JSON with hand-computed times, state survives a 
   CHECK(stops["stops"][1]["location"]["lon"] == do_lon);
 
   // Position, arrival, pickup.
-  auto const pos = f.call_json("POST", "/v1/drt/vehicles/v1/position", json{{"lat", 35.6840}, {"lon", 139.7560}}.dump(), op);
+  auto const pos =
+      f.call_json("POST", "/v1/drt/vehicles/v1/position", json{{"lat", 35.6840}, {"lon", 139.7560}}.dump(), op);
   CHECK(pos["position"]["lat"] == 35.6840);
   CHECK(pos["position_time"]["seconds"] == t0 + 70);
   f.now += 60;
@@ -243,8 +243,8 @@ TEST_CASE("drt: booking flow in JSON with hand-computed times, state survives a 
   REQUIRE(third["offered"] == true);
   auto const third_id = third["request_id"].get<std::string>();
   f.call_json("POST", "/v1/drt/requests/" + third_id + "/accept", {}, op);
-  auto const cancelled = f.call_json("POST", "/v1/drt/requests/" + third_id + "/cancel",
-                                     json{{"reason", "driver ill"}}.dump(), op);
+  auto const cancelled =
+      f.call_json("POST", "/v1/drt/requests/" + third_id + "/cancel", json{{"reason", "driver ill"}}.dump(), op);
   CHECK(cancelled["status"] == "cancelled");
   CHECK(cancelled["cancelled_by"] == "operator");
 
@@ -362,8 +362,8 @@ TEST_CASE("drt: every endpoint in binary protobuf", "[drt]") {
   CHECK(info.n_requests() == 1);
 
   nebuta::v1::DrtRequestStatus cancelled;
-  pb_call("POST", "/v1/drt/requests/" + offer.request_id() + "/cancel", nebuta::v1::DrtCancelRequest{}.SerializeAsString(),
-          rider, cancelled);
+  pb_call("POST", "/v1/drt/requests/" + offer.request_id() + "/cancel",
+          nebuta::v1::DrtCancelRequest{}.SerializeAsString(), rider, cancelled);
   CHECK(cancelled.status() == "cancelled");
   CHECK(cancelled.cancelled_by() == "rider");
 
@@ -444,8 +444,8 @@ TEST_CASE("drt: operator and rider tokens", "[drt]") {
       {"GET", "/v1/drt/requests/" + a_id, bearer("0123456789abcdef0123456789abcdef"), 403, "forbidden"},
   };
   for (auto const& c : cases) {
-    auto const r = f.call(c.method, c.target, c.method == "POST" ? json{{"lat", 35.0}, {"lon", 139.0}}.dump() : "",
-                          c.headers);
+    auto const r =
+        f.call(c.method, c.target, c.method == "POST" ? json{{"lat", 35.0}, {"lon", 139.0}}.dump() : "", c.headers);
     INFO(c.method << " " << c.target << " [" << c.headers << "] -> " << r.status << " " << r.body);
     CHECK(r.status == c.status);
     CHECK(json::parse(r.body)["code"] == c.code);
@@ -499,7 +499,8 @@ TEST_CASE("drt: bad requests get 4xx with code and message", "[drt]") {
       {"POST", "/v1/drt/offers", with(base, "pickup", {{"stop_id", "S1"}, {"lat", 35.0}, {"lon", 139.0}}), "", 400,
        "invalid_place"},
       {"POST", "/v1/drt/offers", with(base, "passengers", 5000), "", 400, "invalid_passengers"},
-      {"POST", "/v1/drt/offers", with(json::parse(with(base, "passengers", 2)), "wheelchair_users", 3), "", 400, "invalid_passengers"},
+      {"POST", "/v1/drt/offers", with(json::parse(with(base, "passengers", 2)), "wheelchair_users", 3), "", 400,
+       "invalid_passengers"},
       {"POST", "/v1/drt/offers", with(base, "earliest_pickup_time", "tomorrow"), "", 400, "invalid_time"},
       {"POST", "/v1/drt/offers", with(base, "earliest_pickup_time", "25:61"), "", 400, "invalid_time"},
       {"POST", "/v1/drt/offers", offer_body(), "", 415, "unsupported_media_type", "text/plain"},

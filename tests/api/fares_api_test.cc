@@ -102,13 +102,15 @@ TEST_CASE("fares api: GET /v1/plan with sort and max_fare", "[api][fare][server]
   NEBUTA_REQUIRE_DATASET(feed, "jp-hachinohe-citybus");
   nebuta::test::test_server server{feed.string(), 2};
   auto const r = nebuta::test::http_get(
-      server.port(), "/v1/plan?from=509-01&to=552-01&date=2026-04-08&depart=08:00&gtfs_literal=true&sort=fare&max_fare=2000");
+      server.port(),
+      "/v1/plan?from=509-01&to=552-01&date=2026-04-08&depart=08:00&gtfs_literal=true&sort=fare&max_fare=2000");
   REQUIRE(r.status == 200);
   auto const body = nlohmann::json::parse(r.body);
   INFO(r.body.substr(0, 3000));
   REQUIRE(body["journeys"].size() == 2);
   CHECK(body["journeys"][0]["fare"]["total"] == 680);
-  auto const bad = nebuta::test::http_get(server.port(), "/v1/plan?from=509-01&to=552-01&date=2026-04-08&depart=08:00&max_fare=x");
+  auto const bad =
+      nebuta::test::http_get(server.port(), "/v1/plan?from=509-01&to=552-01&date=2026-04-08&depart=08:00&max_fare=x");
   CHECK(bad.status == 400);
 }
 
@@ -117,11 +119,13 @@ TEST_CASE("fares api: nebuta import -> snapshot -> nebuta plan prints the fares"
   using nebuta::test::shell_quote;
   nebuta::test::temp_dir dir{"fares-snapshot"};
   auto const snapshot = (dir.path / "hachinohe.bin").string();
-  auto const imported = nebuta::test::run_nebuta("import --feed " + shell_quote(feed.string()) + " -o " + shell_quote(snapshot));
+  auto const imported =
+      nebuta::test::run_nebuta("import --feed " + shell_quote(feed.string()) + " -o " + shell_quote(snapshot));
   INFO(imported.err);
   REQUIRE(imported.exit_code == 0);
-  auto const planned = nebuta::test::run_nebuta("plan --snapshot " + shell_quote(snapshot) +
-                                                " --date 2026-04-08 --from 509-01 --to 552-01 --depart 08:00 --gtfs-literal");
+  auto const planned =
+      nebuta::test::run_nebuta("plan --snapshot " + shell_quote(snapshot) +
+                               " --date 2026-04-08 --from 509-01 --to 552-01 --depart 08:00 --gtfs-literal");
   INFO(planned.out << planned.err);
   REQUIRE(planned.exit_code == 0);
   CHECK_THAT(planned.out, Catch::Contains("3 rides, fare 750 JPY"));

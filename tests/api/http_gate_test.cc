@@ -216,8 +216,8 @@ child_server& dispatcher() {
 
 struct raw_case {
   std::string name, bytes;
-  int status;          // on the planner server
-  std::string code{};  // error code expected in the JSON body ("" for a success)
+  int status;              // on the planner server
+  std::string code{};      // error code expected in the JSON body ("" for a success)
   int dispatch_status{0};  // on the dispatcher, when it differs
   std::string dispatch_code{};
 };
@@ -233,8 +233,8 @@ std::vector<raw_case> table() {
   for (int i = 0; i < 101; ++i) many_headers += "X-" + std::to_string(i) + ": 1\r\n";
   many_headers += "\r\n";
   std::string const long_uri = "GET /v1/stops?q=" + std::string(5000, 'a') + " HTTP/1.1\r\n" + H + "\r\n";
-  std::string const big_chunks = "POST /healthz HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n" +
-                                 "10000\r\n" + std::string(0x10000, 'x') + "\r\n10000\r\n" + std::string(0x10000, 'x') +
+  std::string const big_chunks = "POST /healthz HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n" + "10000\r\n" +
+                                 std::string(0x10000, 'x') + "\r\n10000\r\n" + std::string(0x10000, 'x') +
                                  "\r\n0\r\n\r\n";
   auto const get = [](std::string const& extra) { return "GET /healthz HTTP/1.1\r\n" + extra + "\r\n"; };
   auto const post = [](std::string const& extra, std::string const& body) {
@@ -270,7 +270,10 @@ std::vector<raw_case> table() {
       {"header without colon", get(H + "NoColonHere\r\n"), 400, "bad_request"},
       {"space in header name", get(H + "Bad Name: 1\r\n"), 400, "bad_request"},
       {"space before colon", get("Host : x\r\n"), 400, "bad_request"},
-      {"control character in value", get(H + "X: a\x01" "b\r\n"), 400, "bad_request"},
+      {"control character in value",
+       get(H + "X: a\x01"
+               "b\r\n"),
+       400, "bad_request"},
       {"empty header name", get(H + ": x\r\n"), 400, "bad_request"},
       {"header block too large", big_headers, 431, "headers_too_large"},
       {"101 headers", many_headers, 431, "headers_too_large"},
@@ -314,17 +317,16 @@ std::vector<raw_case> table() {
       // what the API itself refuses, through the gate
       {"URI over max-uri", long_uri, 414, "uri_too_long", 414, "uri_too_long"},
       {"invalid UTF-8 in a path", "GET /v1/stops/%C0%AF HTTP/1.1\r\n" + H + "\r\n", 404, "unknown_stop", 404, "not_found"},
-      {"duplicate query parameter", "GET /v1/stops?q=a&q=b HTTP/1.1\r\n" + H + "\r\n", 400, "duplicate_parameter",
-       404, "not_found"},  // the dispatcher has no /v1/stops
+      {"duplicate query parameter", "GET /v1/stops?q=a&q=b HTTP/1.1\r\n" + H + "\r\n", 400, "duplicate_parameter", 404,
+       "not_found"},  // the dispatcher has no /v1/stops
       {"duplicate query parameter, both servers", "GET /healthz?x=1&x=2 HTTP/1.1\r\n" + H + "\r\n", 400,
        "duplicate_parameter"},
-      {"duplicate query parameter, on-demand API", "GET /v1/drt/info?lang=en&lang=ja HTTP/1.1\r\n" + H + "\r\n",
-       404, "not_found", 400, "duplicate_parameter"},  // the planner server runs without --db here
+      {"duplicate query parameter, on-demand API", "GET /v1/drt/info?lang=en&lang=ja HTTP/1.1\r\n" + H + "\r\n", 404,
+       "not_found", 400, "duplicate_parameter"},  // the planner server runs without --db here
       {"unknown query parameter, on-demand API", "GET /v1/drt/info?x=1 HTTP/1.1\r\n" + H + "\r\n", 404, "not_found",
        400, "unknown_parameter"},
       {"Accept text/html", get(H + "Accept: text/html\r\n"), 406, "not_acceptable"},
-      {"Accept both q=0", get(H + "Accept: application/json;q=0, application/x-protobuf;q=0\r\n"), 406,
-       "not_acceptable"},
+      {"Accept both q=0", get(H + "Accept: application/json;q=0, application/x-protobuf;q=0\r\n"), 406, "not_acceptable"},
       {"method BREW", "BREW /healthz HTTP/1.1\r\n" + H + "\r\n", 405, "method_not_allowed"},
       {"POST healthz chunked", post("Transfer-Encoding: chunked\r\n", "2\r\n{}\r\n0\r\n\r\n"), 405, "method_not_allowed"},
       // accepted as the RFC says
@@ -363,8 +365,7 @@ void check_answer(raw_case const& c, std::vector<response> const& rs, int status
     CHECK(!j.value("message", "").empty());
   }
   if (status >= 400 && (code == "bad_request" || code == "uri_too_long" || code == "headers_too_large" ||
-                        code == "body_too_large" || code == "version_not_supported" ||
-                        code == "expectation_failed")) {
+                        code == "body_too_large" || code == "version_not_supported" || code == "expectation_failed")) {
     if (c.name != "URI over max-uri") CHECK(rs[0].headers.at("connection") == "close");
   }
 }
@@ -474,8 +475,7 @@ std::optional<std::string> reference_dechunk(std::string_view s) {
 
 }  // namespace
 
-TEST_CASE("gate framer: chunked bodies are the same for every split and for a re-presented buffer",
-          "[api][gate]") {
+TEST_CASE("gate framer: chunked bodies are the same for every split and for a re-presented buffer", "[api][gate]") {
   std::string const head = "POST /v1/plan HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
   std::vector<std::string> const bodies = {
       "0\r\n\r\n",  // only the last chunk: libFuzzer's find, Beast asserted on "0\r\n" re-presented
@@ -523,10 +523,17 @@ TEST_CASE("gate framer: chunked bodies are the same for every split and for a re
     int status;
   };
   std::vector<bad_case> const bad = {
-      {"x\r\n\r\n", 400},              {"\r\n\r\n", 400},          {"3\r\nabcd\r\n0\r\n\r\n", 400},
-      {"1;\r\nx\r\n0\r\n\r\n", 400},   {"1;=\r\nx\r\n0\r\n\r\n", 400}, {"1;a=\"x\r\nx\r\n0\r\n\r\n", 400},
-      {"1\nx\r\n0\r\n\r\n", 400},      {"0\r\nno colon\r\n\r\n", 400}, {"0\r\n: v\r\n\r\n", 400},
-      {"10000000000000000\r\n", 400},  {"10001\r\n", 413},
+      {"x\r\n\r\n", 400},
+      {"\r\n\r\n", 400},
+      {"3\r\nabcd\r\n0\r\n\r\n", 400},
+      {"1;\r\nx\r\n0\r\n\r\n", 400},
+      {"1;=\r\nx\r\n0\r\n\r\n", 400},
+      {"1;a=\"x\r\nx\r\n0\r\n\r\n", 400},
+      {"1\nx\r\n0\r\n\r\n", 400},
+      {"0\r\nno colon\r\n\r\n", 400},
+      {"0\r\n: v\r\n\r\n", 400},
+      {"10000000000000000\r\n", 400},
+      {"10001\r\n", 413},
       {std::string(2000, '0') + "\r\n\r\n", 400},  // a chunk-size line over 1 KiB
   };
   for (auto const& c : bad) {
@@ -539,7 +546,7 @@ TEST_CASE("gate framer: chunked bodies are the same for every split and for a re
   small.max_header_bytes = 60;  // the header block (38 bytes) fits, the trailers (75) do not
   framing_error e;
   CHECK(frame({head + "0\r\n" + std::string{"A: 0123456789\r\n"} + "B: 0123456789\r\nC: 0123456789\r\n" +
-                   "D: 0123456789\r\nE: 0123456789\r\n\r\n"},
+               "D: 0123456789\r\nE: 0123456789\r\n\r\n"},
               &e, small)
             .empty());
   CHECK(e.status == 431);
@@ -570,25 +577,23 @@ TEST_CASE("gate framer: limits are kept without buffering more than was sent", "
   CHECK(e.status == 414);
   CHECK(fed == 8193);
   // keep-alive defaults
-  auto const ka = frame({"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.0\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: "
-                         "Keep-Alive, Close\r\n\r\n"});
+  auto const ka =
+      frame({"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.0\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: "
+             "Keep-Alive, Close\r\n\r\n"});
   REQUIRE(ka.size() == 3);
   CHECK(ka[0].keep_alive);
   CHECK_FALSE(ka[1].keep_alive);
   CHECK_FALSE(ka[2].keep_alive);
 }
 
-TEST_CASE("gate: a table of raw requests on the planner server", "[api][gate]") {
-  run_table(planner().port(), false);
-}
+TEST_CASE("gate: a table of raw requests on the planner server", "[api][gate]") { run_table(planner().port(), false); }
 
 TEST_CASE("gate: the same table on nebuta dispatch", "[api][gate]") { run_table(dispatcher().port, true); }
 
 TEST_CASE("gate: chunked requests split at every byte boundary over the socket, and at the 4,096-byte read",
           "[api][gate]") {
   auto const port = planner().port();
-  std::string const req =
-      "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n";
+  std::string const req = "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n";
   for (std::size_t i = 1; i < req.size(); ++i) {
     INFO("split at " << i);
     auto const rs = exchange(port, {req.substr(0, i), req.substr(i)}, 1, 15ms);
@@ -651,8 +656,8 @@ TEST_CASE("gate: slow clients are dropped by the deadlines, idle keep-alive is k
   CHECK(closed);
   CHECK(std::chrono::steady_clock::now() - t0 < 2500ms);
   // a body that stops arriving
-  auto const body = exchange(port, {"POST /v1/plan HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"}, 1, 0ms, 5s,
-                             &closed);
+  auto const body =
+      exchange(port, {"POST /v1/plan HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"}, 1, 0ms, 5s, &closed);
   CHECK(body.empty());
   CHECK(closed);
   // an idle keep-alive connection stays open past the header timeout and is served again
@@ -734,7 +739,8 @@ TEST_CASE("gate: plans are rate-limited per client address, X-Forwarded-For only
   auto const plan = [&](std::string const& xff) {
     auto const extra = xff.empty() ? std::string{} : "X-Forwarded-For: " + xff + "\r\n";
     auto const rs = exchange(server.port, {"GET /v1/plan?from=hachinohe&to=tanesashi_kaigan&date=2026-04-08&depart=09:45 "
-                                           "HTTP/1.1\r\nHost: x\r\n" + extra + "\r\n"});
+                                           "HTTP/1.1\r\nHost: x\r\n" +
+                                           extra + "\r\n"});
     REQUIRE(rs.size() == 1);
     return rs[0];
   };
@@ -744,8 +750,9 @@ TEST_CASE("gate: plans are rate-limited per client address, X-Forwarded-For only
   CHECK(!limited.headers.at("retry-after").empty());
   CHECK(json::parse(limited.body).value("code", "") == "rate_limited");
   // The limit follows the route, not the spelling of the path.
-  auto const encoded = exchange(server.port, {"GET /v1/%70lan?from=hachinohe&to=tanesashi_kaigan&date=2026-04-08"
-                                              "&depart=09:45 HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n"});
+  auto const encoded =
+      exchange(server.port, {"GET /v1/%70lan?from=hachinohe&to=tanesashi_kaigan&date=2026-04-08"
+                             "&depart=09:45 HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n"});
   REQUIRE(encoded.size() == 1);
   CHECK(encoded[0].status == 429);
   CHECK(plan("198.51.100.1, 203.0.113.8").status == 200);  // another client behind the proxy

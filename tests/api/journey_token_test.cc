@@ -44,7 +44,8 @@ TEST_CASE("journey token: another secret, a changed byte, a cut or garbage are r
     changed[i] = changed[i] == '0' ? '1' : '0';
     CHECK_FALSE(decode_journey_token(changed, "secret-a", 0).has_value());
   }
-  for (std::size_t n = 0; n < t.size(); n += 3) CHECK_FALSE(decode_journey_token(t.substr(0, n), "secret-a", 0).has_value());
+  for (std::size_t n = 0; n < t.size(); n += 3)
+    CHECK_FALSE(decode_journey_token(t.substr(0, n), "secret-a", 0).has_value());
   for (std::string const bad : {"", ".", "zz.zz", "0.0", "..", "00."})
     CHECK_FALSE(decode_journey_token(bad, "secret-a", 0).has_value());
   CHECK_FALSE(decode_journey_token(std::string(100'000, 'a'), "secret-a", 0).has_value());

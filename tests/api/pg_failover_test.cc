@@ -76,7 +76,7 @@ double wait_for(process const& p, int status, std::filesystem::path const& dir, 
     int st = 0;
     if (::waitpid(p.pid, &st, WNOHANG) == p.pid)
       FAIL("nebuta dispatch on port " << p.port << " exited:\n"
-           << nebuta::test::read_file(dir / ("server-" + std::to_string(p.port) + ".log")));
+                                      << nebuta::test::read_file(dir / ("server-" + std::to_string(p.port) + ".log")));
     if (auto r = try_http_call(p.port, "GET", "/v1/drt/leader"); r && r->status == status)
       return std::chrono::duration<double>(clock_type::now() - t0).count();
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
@@ -92,8 +92,8 @@ struct booking {
 // Only what selling a seat twice breaks; the clients move the vehicles by random jumps, so the
 // timing promises are not what this test is about.
 bool about_capacity(std::string const& e) {
-  for (auto const* what : {"over capacity", "seats used", "wheelchair spaces used", "picked up twice",
-                           "pickups and", "belongs to", "unknown rider", "schedule count"})
+  for (auto const* what : {"over capacity", "seats used", "wheelchair spaces used", "picked up twice", "pickups and",
+                           "belongs to", "unknown rider", "schedule count"})
     if (e.find(what) != std::string::npos) return true;
   return false;
 }
@@ -112,8 +112,8 @@ std::vector<std::string> seat_errors(d::dispatcher const& disp, nebuta::road::tr
                            q.status == d::request_status::on_board, q.picked_up_at, q.vehicle.v()});
   }
   for (auto const& v : disp.vehicles()) {
-    plan.vehicles.push_back(
-        {v.spec.seats, v.spec.wheelchairs, v.spec.depot, v.spec.shift_start, v.spec.shift_end, v.pos.coord, v.pos_time});
+    plan.vehicles.push_back({v.spec.seats, v.spec.wheelchairs, v.spec.depot, v.spec.shift_start, v.spec.shift_end,
+                             v.pos.coord, v.pos_time});
     auto& sched = plan.schedules.emplace_back();
     for (auto const& s : v.stops)
       sched.push_back({rider_of[s.request.v()], s.kind == d::stop_kind::pickup, s.arrival, s.begin, s.departure,
@@ -177,14 +177,15 @@ TEST_CASE("pg failover: the standby takes over within 5 s, 20 times, losing noth
         if (kind == 0) {
           auto const car = "car" + std::to_string(crng() % 8);
           if (!try_http_call(port, "POST", "/v1/drt/vehicles/" + car + "/position",
-                        json{{"lat", 35.68 + jitter(crng)}, {"lon", 139.76 + jitter(crng)}}.dump(), op))
+                             json{{"lat", 35.68 + jitter(crng)}, {"lon", 139.76 + jitter(crng)}}.dump(), op))
             return;
           continue;
         }
-        auto const offer = try_http_call(port, "POST", "/v1/drt/offers",
-                                    json{{"pickup", {{"lat", 35.68 + jitter(crng)}, {"lon", 139.76 + jitter(crng)}}},
-                                         {"dropoff", {{"lat", 35.68 + jitter(crng)}, {"lon", 139.76 + jitter(crng)}}}}
-                                        .dump());
+        auto const offer =
+            try_http_call(port, "POST", "/v1/drt/offers",
+                          json{{"pickup", {{"lat", 35.68 + jitter(crng)}, {"lon", 139.76 + jitter(crng)}}},
+                               {"dropoff", {{"lat", 35.68 + jitter(crng)}, {"lon", 139.76 + jitter(crng)}}}}
+                              .dump());
         if (!offer) return;
         if (offer->status != 200) continue;
         auto const o = json::parse(offer->body);
@@ -210,7 +211,7 @@ TEST_CASE("pg failover: the standby takes over within 5 s, 20 times, losing noth
           auto const& next = st["stops"][0];
           if (next.value("kind", "") != "pickup" || next.value("arrived", false)) continue;
           if (!try_http_call(port, "POST", "/v1/drt/vehicles/" + vehicle + "/events",
-                        json{{"request_id", next["request_id"]}, {"kind", "arrived"}}.dump(), op))
+                             json{{"request_id", next["request_id"]}, {"kind", "arrived"}}.dump(), op))
             return;
         }
       }
@@ -228,7 +229,8 @@ TEST_CASE("pg failover: the standby takes over within 5 s, 20 times, losing noth
     for (auto& t : clients) t.join();
 
     auto const& next = procs[static_cast<std::size_t>(1 - leader)];
-    auto const waited = wait_for(next, 200, dir.path, 5.0 - std::chrono::duration<double>(clock_type::now() - killed_at).count());
+    auto const waited =
+        wait_for(next, 200, dir.path, 5.0 - std::chrono::duration<double>(clock_type::now() - killed_at).count());
     REQUIRE(waited >= 0);  // it leads within 5 s of the kill
     takeover_s.push_back(std::chrono::duration<double>(clock_type::now() - killed_at).count());
     CHECK(takeover_s.back() < 5.0);
@@ -282,7 +284,8 @@ TEST_CASE("pg failover: the standby takes over within 5 s, 20 times, losing noth
     CHECK(j["pickup_window_start"]["unix"] == std::to_string(q.window_start));
     CHECK(j["pickup_window_end"]["unix"] == std::to_string(q.window_end));
     CHECK(j["status"] == d::to_string(q.status));
-    if (q.vehicle.v() < replayed.vehicles().size()) CHECK(j.value("vehicle_id", "") == replayed.vehicle(q.vehicle).spec.name);
+    if (q.vehicle.v() < replayed.vehicles().size())
+      CHECK(j.value("vehicle_id", "") == replayed.vehicle(q.vehicle).spec.name);
     ++n_checked;
   }
   std::sort(takeover_s.begin(), takeover_s.end());

@@ -9,12 +9,12 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "drt_client.h"
 #include "../engine/raptor/mini_feed.h"
+#include "drt_client.h"
+#include "nebuta/api/timetable_source.h"
 #include "nebuta/api_server/drt_api.h"
 #include "nebuta/api_server/journey_token.h"
 #include "nebuta/api_server/server.h"
-#include "nebuta/api/timetable_source.h"
 #include "nebuta/api_service/service.h"
 #include "nebuta/drt_config/config.h"
 #include "nebuta/osm/reader.h"
@@ -62,8 +62,7 @@ struct fixture {
   std::unique_ptr<as::http_server> server;
 
   // One vehicle at a depot at 34.90 (the first test's origin), on duty from shift_start.
-  explicit fixture(nebuta::seconds_t shift_start, nebuta::intermodal::settings s = test_settings(),
-                   bool with_drt = true) {
+  explicit fixture(nebuta::seconds_t shift_start, nebuta::intermodal::settings s = test_settings(), bool with_drt = true) {
     svc = std::make_unique<nebuta::api_service::service>(tt);
     if (with_drt) {
       as::drt_options o;
@@ -97,7 +96,9 @@ struct fixture {
     REQUIRE(r.status == 200);
     return json::parse(r.body);
   }
-  std::string secret() const { return nebuta::storage::meta_value(dir.path / "state.sqlite", "rider_token_secret", ""); }
+  std::string secret() const {
+    return nebuta::storage::meta_value(dir.path / "state.sqlite", "rider_token_secret", "");
+  }
 };
 
 std::vector<json> on_demand_journeys(json const& plan) {
@@ -139,7 +140,7 @@ TEST_CASE("plan on demand: the only way is a vehicle to the train, with a token 
   CHECK(m["latest_dropoff"].get<std::string>() <= "2024-06-03T08:25:00+09:00");
   CHECK(m["dropoff_eta"].get<std::string>() <= m["latest_dropoff"].get<std::string>());
   CHECK(m["pickup_window_start"].get<std::string>() >= "2024-06-03T07:00:00+09:00");  // not before the time asked
-  CHECK(m["planned_road_s"] == 1112);  // 11,119 m at 10 m/s
+  CHECK(m["planned_road_s"] == 1112);                                                 // 11,119 m at 10 m/s
   CHECK(j["departure"] == m["pickup_window_start"]);
 
   // The token names exactly that leg: its request, trip T at STA, 08:30, 300 s.

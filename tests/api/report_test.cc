@@ -129,8 +129,8 @@ TEST_CASE("run report: KPI table shows every value from kpis.json, formatted wit
   };
   CHECK_THAT(row("requests"), Catch::Contains(">11<"));
   CHECK_THAT(row("served"), Catch::Contains(">6<"));
-  CHECK_THAT(row("served_rate"), Catch::Contains("54.5 %"));                // 6 / 11
-  CHECK_THAT(row("wait_mean_s"), Catch::Contains("6.1 min (368 s)"));      // 368.17 s
+  CHECK_THAT(row("served_rate"), Catch::Contains("54.5 %"));           // 6 / 11
+  CHECK_THAT(row("wait_mean_s"), Catch::Contains("6.1 min (368 s)"));  // 368.17 s
   CHECK_THAT(row("wait_p50_s"), Catch::Contains("4.3 min (260 s)"));
   CHECK_THAT(row("wait_p95_s"), Catch::Contains("14.0 min (840 s)"));
   CHECK_THAT(row("wait_max_s"), Catch::Contains("15.0 min (900 s)"));
@@ -148,7 +148,8 @@ TEST_CASE("run report: KPI table shows every value from kpis.json, formatted wit
   CHECK_THAT(html, Catch::Contains("rejected: outside_area</td><td class=\"num\">1<"));
   // Rules and fleet come through as well.
   CHECK_THAT(html, Catch::Contains("<td>ride_factor</td><td class=\"num\">1.5</td>"));
-  CHECK_THAT(html, Catch::Contains("<td>V2</td><td class=\"num\">8</td><td class=\"num\">1</td><td class=\"num\">42.3</td>"));
+  CHECK_THAT(html,
+             Catch::Contains("<td>V2</td><td class=\"num\">8</td><td class=\"num\">1</td><td class=\"num\">42.3</td>"));
 }
 
 TEST_CASE("run report: histogram bars hold the hand-computed bin counts", "[report]") {
@@ -231,8 +232,7 @@ TEST_CASE("run report: vehicles busy and in service follow the hand-computed ste
   // V1 starts: no change.
   CHECK(attribute(svg, "busy-line", "data-steps") == "26000:1 27000:2 30300:1 31000:0 36000:1 38500:0");
   // In service: V2 26000-31500, 36000-38000; V1 27000-31000, 37500-40000.
-  CHECK(attribute(svg, "in-service", "data-steps") ==
-        "26000:1 27000:2 31000:1 31500:0 36000:1 37500:2 38000:1 40000:0");
+  CHECK(attribute(svg, "in-service", "data-steps") == "26000:1 27000:2 31000:1 31500:0 36000:1 37500:2 38000:1 40000:0");
 }
 
 TEST_CASE("run report: the map draws every layer with an equirectangular projection", "[report]") {
@@ -347,7 +347,8 @@ TEST_CASE("run report: missing or malformed input throws, naming the file and li
     expect_error("kpis.json: 'requests' must be a number or null");
   }
   SECTION("a service area that is not a polygon") {
-    write(dir.path / "scenario.json", R"({"name": "x", "rules": {"service_area": {"type": "Point", "coordinates": [1, 2]}}})");
+    write(dir.path / "scenario.json",
+          R"({"name": "x", "rules": {"service_area": {"type": "Point", "coordinates": [1, 2]}}})");
     expect_error("scenario.json: rules.service_area: service_area type 'Point' is not a polygon");
   }
 }
@@ -372,17 +373,15 @@ TEST_CASE("sweep report: table with links, one line per combination of the other
     return out;
   };
   // fleet is on the x axis; max_wait_s × ride_factor gives four lines.
-  std::map<std::string, std::string> const served{
-      {"max_wait_s=600, ride_factor=1.5", "4:0.5 6:0.7"},
-      {"max_wait_s=600, ride_factor=2", "4:0.55 6:0.75"},
-      {"max_wait_s=900, ride_factor=1.5", "4:0.6 6:0.8"},
-      {"max_wait_s=900, ride_factor=2", "4:0.62 6:0.85"}};
+  std::map<std::string, std::string> const served{{"max_wait_s=600, ride_factor=1.5", "4:0.5 6:0.7"},
+                                                  {"max_wait_s=600, ride_factor=2", "4:0.55 6:0.75"},
+                                                  {"max_wait_s=900, ride_factor=1.5", "4:0.6 6:0.8"},
+                                                  {"max_wait_s=900, ride_factor=2", "4:0.62 6:0.85"}};
   CHECK(series_of(html, "chart-served_rate") == served);
-  std::map<std::string, std::string> const cost{
-      {"max_wait_s=600, ride_factor=1.5", "4:20.5 6:24"},
-      {"max_wait_s=600, ride_factor=2", "4:19 6:22"},
-      {"max_wait_s=900, ride_factor=1.5", "4:18"},  // run 7 has no cost
-      {"max_wait_s=900, ride_factor=2", "4:17.5 6:20"}};
+  std::map<std::string, std::string> const cost{{"max_wait_s=600, ride_factor=1.5", "4:20.5 6:24"},
+                                                {"max_wait_s=600, ride_factor=2", "4:19 6:22"},
+                                                {"max_wait_s=900, ride_factor=1.5", "4:18"},  // run 7 has no cost
+                                                {"max_wait_s=900, ride_factor=2", "4:17.5 6:20"}};
   CHECK(series_of(html, "chart-cost_per_passenger") == cost);
   CHECK(series_of(html, "chart-wait_p95_s").size() == 4);
   // A legend entry per line.
@@ -400,7 +399,8 @@ TEST_CASE("sweep report: table with links, one line per combination of the other
   }
   SECTION("malformed sweep.csv") {
     write(dir.path / "sweep.csv", "run,dir,fleet,seed,served_rate,wait_p95_s,cost_per_passenger\n1,run-0001,4,1,x,1,1\n");
-    CHECK_THROWS_WITH(write_sweep_report(dir.path), Catch::Contains("sweep.csv:2: column 'served_rate': 'x' is not a number"));
+    CHECK_THROWS_WITH(write_sweep_report(dir.path),
+                      Catch::Contains("sweep.csv:2: column 'served_rate': 'x' is not a number"));
     write(dir.path / "sweep.csv", "run,fleet,seed\n");
     CHECK_THROWS_WITH(write_sweep_report(dir.path), Catch::Contains("sweep.csv:1: missing column 'dir'"));
     fs::remove(dir.path / "sweep.csv");

@@ -368,9 +368,10 @@ TEST_CASE("/v1/alerts: texts in the request's language chain, filters, active pe
   auto& period = *al.add_active_period();
   period.set_start(1565193600);  // 2019-08-07T09:00:00-07:00
   period.set_end(1565197200);
-  for (auto const& [lang, text] : std::vector<std::pair<std::string, std::string>>{
-           {"en", "Daly City: boarding moved to platform 2"}, {"ja", "デイリーシティ駅：乗り場が2番線に変更"},
-           {"es", "Daly City: el embarque se traslada al andén 2"}}) {
+  for (auto const& [lang, text] :
+       std::vector<std::pair<std::string, std::string>>{{"en", "Daly City: boarding moved to platform 2"},
+                                                        {"ja", "デイリーシティ駅：乗り場が2番線に変更"},
+                                                        {"es", "Daly City: el embarque se traslada al andén 2"}}) {
     auto& t = *al.mutable_header_text()->add_translation();
     t.set_language(lang);
     t.set_text(text);
@@ -388,7 +389,7 @@ TEST_CASE("/v1/alerts: texts in the request's language chain, filters, active pe
   CHECK(header_of("&lang=ja") == std::pair<std::string, std::string>{"デイリーシティ駅：乗り場が2番線に変更", "ja"});
   CHECK(header_of("&lang=fr,es").second == "es");
   CHECK(header_of("", "ja-JP,ja;q=0.9").second == "ja");
-  CHECK(header_of("&lang=ko").second == "en");  // not in the alert: English ends every chain
+  CHECK(header_of("&lang=ko").second == "en");        // not in the alert: English ends every chain
   CHECK(header_of("&lang=es", "ja").second == "es");  // lang wins over Accept-Language
 
   // Outside its period it is not listed, unless all=true (then marked inactive).
@@ -444,8 +445,7 @@ TEST_CASE("requests on several threads while states are polled and pushed: every
         auto const r = w.get("/v1/gtfs-rt/trip-updates", "");
         pb::FeedMessage m;
         if (r.status != 200 || !m.ParseFromString(r.body) ||
-            (m.entity_size() != n_full && m.entity_size() != n_half && m.entity_size() != n_both &&
-             m.entity_size() != 0)) {
+            (m.entity_size() != n_full && m.entity_size() != n_half && m.entity_size() != n_both && m.entity_size() != 0)) {
           ++bad;
         }
         if (w.get("/healthz").status != 200 || w.get("/v1/alerts").status != 200) ++bad;
@@ -471,8 +471,8 @@ TEST_CASE("requests on several threads while states are polled and pushed: every
     }
     w.rt->poll_once();
     half.mutable_header()->set_timestamp(static_cast<std::uint64_t>(bart_feed_time + k));
-    CHECK(w.post("/v1/rt/bart-push", k % 3 == 0 ? empty.SerializeAsString() : half.SerializeAsString(),
-                 "Bearer " + token).status == 200);
+    CHECK(w.post("/v1/rt/bart-push", k % 3 == 0 ? empty.SerializeAsString() : half.SerializeAsString(), "Bearer " + token)
+              .status == 200);
   }
   w.rt->stop();
   done = true;
@@ -534,7 +534,7 @@ TEST_CASE("nebuta serve --rt: a file source, health, push with the token from th
   }
   REQUIRE(!health.is_null());
   REQUIRE(health["realtime"].size() == 2);
-  CHECK(health["realtime"][0]["state"] == "ok");  // polled before the server listened
+  CHECK(health["realtime"][0]["state"] == "ok");       // polled before the server listened
   CHECK(health["realtime"][1]["state"] == "waiting");  // push only: nothing pushed yet
   auto const alerts = read_bytes(b->dir / "bart-alerts.pb");
   CHECK(test::http_post(port, "/v1/rt/bart-push", "application/x-protobuf", alerts).status == 401);

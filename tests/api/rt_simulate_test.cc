@@ -40,8 +40,8 @@ std::vector<std::vector<std::string>> read_csv(fs::path const& p) {  // our file
 }
 
 nebuta::test::run_result simulate(fs::path const& out, std::string const& extra = "") {
-  return run_nebuta("rt-simulate --feed " + shell_quote(sample) + " --date 2026-04-08 --out " + shell_quote(out.string()) +
-                    " --every 1m --from 09:00 --to 09:10 " + extra);
+  return run_nebuta("rt-simulate --feed " + shell_quote(sample) + " --date 2026-04-08 --out " +
+                    shell_quote(out.string()) + " --every 1m --from 09:00 --to 09:10 " + extra);
 }
 
 }  // namespace
@@ -86,7 +86,8 @@ TEST_CASE("rt-simulate writes a FeedMessage pair per interval, index and truth",
     REQUIRE(tu.message);
     std::string why;  // the skip reasons, to say what went wrong
     for (auto k = 0U; k < nebuta::rt::n_skip_reasons; ++k) {
-      if (tu.message->skipped.n[k] != 0) why += std::string{nebuta::rt::skip_reason_names[k]} + "=" + std::to_string(tu.message->skipped.n[k]) + " ";
+      if (tu.message->skipped.n[k] != 0)
+        why += std::string{nebuta::rt::skip_reason_names[k]} + "=" + std::to_string(tu.message->skipped.n[k]) + " ";
     }
     INFO(index[i][2] << ": " << why);
     CHECK(tu.message->skipped.total() == 0);
@@ -115,10 +116,12 @@ TEST_CASE("rt-simulate writes a FeedMessage pair per interval, index and truth",
 
 TEST_CASE("rt-simulate: bad arguments are clear errors", "[cli][rt]") {
   temp_dir const dir{"rt-sim-bad"};
-  auto r = run_nebuta("rt-simulate --feed " + shell_quote(sample) + " --date 2026-13-40 --out " + shell_quote(dir.path.string()));
+  auto r = run_nebuta("rt-simulate --feed " + shell_quote(sample) + " --date 2026-13-40 --out " +
+                      shell_quote(dir.path.string()));
   CHECK(r.exit_code != 0);
   CHECK(r.err.find("--date") != std::string::npos);
-  r = run_nebuta("rt-simulate --feed " + shell_quote(sample) + " --date 2030-01-01 --out " + shell_quote(dir.path.string()));
+  r = run_nebuta("rt-simulate --feed " + shell_quote(sample) + " --date 2030-01-01 --out " +
+                 shell_quote(dir.path.string()));
   CHECK(r.exit_code != 0);
   CHECK(r.err.find("outside the timetable") != std::string::npos);
   r = simulate(dir.path / "x", "--every 0s");

@@ -41,7 +41,8 @@ bool is_expected(nebuta::timetable const& tt, place_search const& ps, nebuta::ap
                  std::string_view want) {
   if (h.is_place) return want == "place:" + ps.places()[h.index].id;
   auto const& g = ps.groups()[h.index];
-  return std::any_of(g.members.begin(), g.members.end(), [&](nebuta::stop_idx s) { return tt.external_stop_id(s) == want; }) ||
+  return std::any_of(g.members.begin(), g.members.end(),
+                     [&](nebuta::stop_idx s) { return tt.external_stop_id(s) == want; }) ||
          tt.external_stop_id(g.key) == want;
 }
 
@@ -57,8 +58,8 @@ void check_table(nebuta::timetable const& tt, place_search const& ps, std::vecto
   for (auto const& e : table) {
     auto const hits = ps.find(e.query, day, 5, e.with_places);
     std::string got = hits.empty() ? "(nothing)" : describe(tt, ps, hits.front());
-    INFO("query \"" << e.query << "\"" << (e.with_places ? "" : " (stops only)") << ": expected " << e.first
-                    << ", got " << got);
+    INFO("query \"" << e.query << "\"" << (e.with_places ? "" : " (stops only)") << ": expected " << e.first << ", got "
+                    << got);
     auto const ok = !hits.empty() && is_expected(tt, ps, hits.front(), e.first);
     CHECK(ok);
     passed += ok ? 1 : 0;
@@ -179,13 +180,14 @@ TEST_CASE("search: visitor queries on Hachinohe find what the visitor means", "[
   auto const stations = ps.find("station", day, 10, false);
   REQUIRE(stations.size() >= 2);
   for (std::size_t i = 1; i < stations.size(); ++i) {
-    if (stations[i].quality.packed() == stations[i - 1].quality.packed()) CHECK(stations[i].trips <= stations[i - 1].trips);
+    if (stations[i].quality.packed() == stations[i - 1].quality.packed())
+      CHECK(stations[i].trips <= stations[i - 1].trips);
   }
 }
 
 TEST_CASE("search: the sample feed's stations, stops and places", "[api][search][sample]") {
-  auto const loaded = nebuta::gtfs_import::load(
-      {nebuta::gtfs_import::parse_feed_arg(std::string{NEBUTA_SOURCE_DIR} + "/data/sample")});
+  auto const loaded =
+      nebuta::gtfs_import::load({nebuta::gtfs_import::parse_feed_arg(std::string{NEBUTA_SOURCE_DIR} + "/data/sample")});
   auto const& tt = loaded.tt;
   place_search const ps{tt, shipped_gazetteer()};
   auto const day = static_cast<std::int64_t>(tt.day_of(*nebuta::civil::parse_date("2026-04-08"))->v());

@@ -48,9 +48,13 @@ TEST_CASE("languages: the chain ends in English, every name says its language", 
   nebuta::test::test_server server{feed.string(), 2, places_file()};
   auto const port = server.port();
   // 509-01 八戸駅: ja 八戸駅, ja-Hrkt はちのへえき, en "Hachinohe Eki Sta."; no Korean or Chinese.
-  for (auto const& [query, header] : std::vector<std::pair<std::string, std::string>>{
-           {"?lang=ko", ""}, {"?lang=zh-Hant", ""}, {"?lang=fr", ""}, {"", "Accept-Language: zh-CN,zh;q=0.9\r\n"},
-           {"", "Accept-Language: ko-KR,ko;q=0.9,en;q=0.5\r\n"}, {"?lang=en", ""}}) {
+  for (auto const& [query, header] :
+       std::vector<std::pair<std::string, std::string>>{{"?lang=ko", ""},
+                                                        {"?lang=zh-Hant", ""},
+                                                        {"?lang=fr", ""},
+                                                        {"", "Accept-Language: zh-CN,zh;q=0.9\r\n"},
+                                                        {"", "Accept-Language: ko-KR,ko;q=0.9,en;q=0.5\r\n"},
+                                                        {"?lang=en", ""}}) {
     INFO(query << header);
     auto const stop = get_ok<v1::Stop>(port, "/v1/stops/509-01" + query, header);
     CHECK(stop.name() == "Hachinohe Eki Sta.");
@@ -146,8 +150,8 @@ TEST_CASE("places: one place of poles and platforms for plans and departures, ne
 
   // A range of journeys from 八戸駅 lists each set of rides once, not again with a walk
   // between its two poles.
-  auto const range = get_ok<v1::PlanResponse>(port, "/v1/plan?from=509-01&to=" + url_encode("本八戸駅") +
-                                                        "&date=2026-04-08&depart=07:00&window=3h");
+  auto const range = get_ok<v1::PlanResponse>(
+      port, "/v1/plan?from=509-01&to=" + url_encode("本八戸駅") + "&date=2026-04-08&depart=07:00&window=3h");
   REQUIRE(range.journeys_size() >= 3);
   std::set<std::string> seen;
   for (auto const& j : range.journeys()) {
@@ -161,7 +165,8 @@ TEST_CASE("places: one place of poles and platforms for plans and departures, ne
   }
 
   // GTFS-literal mode answers for the stop_id asked, not its sister pole.
-  auto const literal = get_ok<v1::PlanResponse>(port, "/v1/plan?from=509-03&to=552-01&date=2026-04-08&depart=07:00&gtfs_literal=true");
+  auto const literal =
+      get_ok<v1::PlanResponse>(port, "/v1/plan?from=509-03&to=552-01&date=2026-04-08&depart=07:00&gtfs_literal=true");
   REQUIRE(literal.journeys_size() >= 1);
   for (auto const& j : literal.journeys()) CHECK(j.legs(0).from().stop_id() == "509-03");
 
@@ -172,7 +177,8 @@ TEST_CASE("places: one place of poles and platforms for plans and departures, ne
   CHECK(central.journeys_size() >= 1);
 
   // A place as destination: walked to from the nearest stops.
-  auto const kabu = get_ok<v1::PlanResponse>(port, "/v1/plan?from=509-01&to=Kabushima&date=2026-04-08&depart=09:00&lang=en");
+  auto const kabu =
+      get_ok<v1::PlanResponse>(port, "/v1/plan?from=509-01&to=Kabushima&date=2026-04-08&depart=09:00&lang=en");
   CHECK(kabu.to() == "Kabushima Island");
   CHECK(kabu.to_lang() == "en");
   REQUIRE(kabu.journeys_size() >= 1);
@@ -182,21 +188,22 @@ TEST_CASE("places: one place of poles and platforms for plans and departures, ne
   CHECK(last.to().stop_id().empty());
 
   // 23:00: the last bus has gone; the answer is tomorrow's, says so, and names the last one.
-  auto const late = get_ok<v1::PlanResponse>(port, "/v1/plan?from=" + url_encode("八戸駅") + "&to=" + url_encode("本八戸駅") +
-                                                       "&date=2026-04-08&depart=23:00");
+  auto const late = get_ok<v1::PlanResponse>(
+      port, "/v1/plan?from=" + url_encode("八戸駅") + "&to=" + url_encode("本八戸駅") + "&date=2026-04-08&depart=23:00");
   REQUIRE(late.journeys_size() >= 1);
   CHECK(late.next_day());
   REQUIRE(late.has_last_departure_seconds());
   CHECK(late.last_departure_seconds() < 23 * 3600);
   CHECK(late.last_departure_seconds() > 20 * 3600);
   CHECK(late.last_departure().starts_with("2026-04-08T"));
-  auto const morning = get_ok<v1::PlanResponse>(port, "/v1/plan?from=" + url_encode("八戸駅") + "&to=" + url_encode("本八戸駅") +
-                                                          "&date=2026-04-08&depart=08:00");
+  auto const morning = get_ok<v1::PlanResponse>(
+      port, "/v1/plan?from=" + url_encode("八戸駅") + "&to=" + url_encode("本八戸駅") + "&date=2026-04-08&depart=08:00");
   CHECK(!morning.next_day());
   CHECK(!morning.has_last_departure_seconds());
   // That last departure is real: asking for it finds it, on the day.
-  auto const at_last = get_ok<v1::PlanResponse>(port, "/v1/plan?from=" + url_encode("八戸駅") + "&to=" + url_encode("本八戸駅") +
-                                                          "&date=2026-04-08&depart=" + late.last_departure().substr(11, 5));
+  auto const at_last =
+      get_ok<v1::PlanResponse>(port, "/v1/plan?from=" + url_encode("八戸駅") + "&to=" + url_encode("本八戸駅") +
+                                         "&date=2026-04-08&depart=" + late.last_departure().substr(11, 5));
   REQUIRE(at_last.journeys_size() >= 1);
   CHECK(!at_last.next_day());
   CHECK(at_last.journeys(0).departure_seconds() == late.last_departure_seconds());
@@ -267,7 +274,8 @@ TEST_CASE("places: a hand-made gazetteer on an inline feed", "[api][search][plac
   CHECK(j.legs(1).trip_id() == "t1");
   CHECK(j.arrival_seconds() == 8 * 3600 + 20 * 60);
 
-  auto const to_place = get_ok<v1::PlanResponse>(port, "/v1/plan?from=A&to=place:lighthouse&date=2026-04-08&depart=08:00&lang=ja");
+  auto const to_place =
+      get_ok<v1::PlanResponse>(port, "/v1/plan?from=A&to=place:lighthouse&date=2026-04-08&depart=08:00&lang=ja");
   CHECK(to_place.to() == "灯台");
   REQUIRE(to_place.journeys_size() >= 1);
   CHECK(to_place.journeys(0).legs_size() == 1);  // A is a walk from the lighthouse

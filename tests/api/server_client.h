@@ -97,12 +97,14 @@ inline http_reply http_raw(std::uint16_t port, std::string const& request) {
     pos = eol + 2;
   }
   r.body = data.substr(end + 4);
-  if (auto const cl = r.header("content-length"); !cl.empty() && r.body.size() > std::stoul(cl)) r.body.resize(std::stoul(cl));
+  if (auto const cl = r.header("content-length"); !cl.empty() && r.body.size() > std::stoul(cl))
+    r.body.resize(std::stoul(cl));
   return r;
 }
 
 inline http_reply http_get(std::uint16_t port, std::string const& target, std::string const& extra_headers = {}) {
-  return http_raw(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra_headers + "\r\n");
+  return http_raw(port,
+                  "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra_headers + "\r\n");
 }
 
 inline http_reply http_post(std::uint16_t port, std::string const& target, std::string const& content_type,

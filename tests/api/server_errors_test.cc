@@ -211,7 +211,8 @@ std::vector<std::string> placeholders(std::string_view text) {
 // "id"). Read from the files, so an id added to the code without a message fails here.
 std::set<std::string> ids_in_sources() {
   std::set<std::string> out;
-  std::regex const pattern{R"re((api_error\{|fail\(err, |refuse\(|gate_error\()\d{3}, (\w+ \? )?"([a-z_.]+)"(?: : "([a-z_.]+)")?)re"};
+  std::regex const pattern{
+      R"re((api_error\{|fail\(err, |refuse\(|gate_error\()\d{3}, (\w+ \? )?"([a-z_.]+)"(?: : "([a-z_.]+)")?)re"};
   for (auto const& e : std::filesystem::recursive_directory_iterator{NEBUTA_SOURCE_DIR "/api"}) {
     auto const ext = e.path().extension();
     if (!e.is_regular_file() || (ext != ".cc" && ext != ".h")) continue;
@@ -285,8 +286,8 @@ TEST_CASE("errors: the language of messages comes from the request's language ch
       {"zh-Hant-HK", "", message_language::zh_hant},
       {"zh-HK", "", message_language::zh_hant},
       {"zh", "", message_language::zh_hans},
-      {"fr", "", message_language::en},           // not in the catalogue: English, not the ja fallbacks
-      {"fr,ko", "", message_language::ko},        // the first the catalogue has
+      {"fr", "", message_language::en},     // not in the catalogue: English, not the ja fallbacks
+      {"fr,ko", "", message_language::ko},  // the first the catalogue has
       {"en,ja", "", message_language::en},
       {"", "zh-CN,zh;q=0.9", message_language::zh_hans},
       {"", "fr-FR,fr;q=0.9", message_language::en},

@@ -2,8 +2,8 @@
 // endpoint in JSON and protobuf, the CLI's answers, English and Japanese for one journey.
 #include <cstdio>
 
-#include <catch2/catch.hpp>
 #include <google/protobuf/util/message_differencer.h>
+#include <catch2/catch.hpp>
 
 #include "nebuta/api_service/json.h"
 #include "server_client.h"
@@ -40,8 +40,8 @@ TEST_CASE("server, Hachinohe: endpoints, CLI equality, English and Japanese", "[
   auto const port = server.port();
 
   // 2026-04-08 is a Wednesday (weekday service).
-  auto const plan_target = "/v1/plan?from=" + url_encode("八戸駅") + "&to=" + url_encode("本八戸駅") +
-                           "&date=2026-04-08&depart=08:00";
+  auto const plan_target =
+      "/v1/plan?from=" + url_encode("八戸駅") + "&to=" + url_encode("本八戸駅") + "&date=2026-04-08&depart=08:00";
   auto const en = get_both<v1::PlanResponse>(port, plan_target + "&lang=en");
   auto const ja = get_both<v1::PlanResponse>(port, plan_target + "&lang=ja");
   REQUIRE(en.journeys_size() >= 1);
@@ -64,12 +64,14 @@ TEST_CASE("server, Hachinohe: endpoints, CLI equality, English and Japanese", "[
   CHECK(header_ja.body == nebuta::api_service::to_json(ja));
 
   for (auto const& lang : {std::string{"en"}, std::string{"ja"}}) {
-    auto const cli = run_cli("plan --feed '" + feed.string() + "' --date 2026-04-08 --from 八戸駅 --to 本八戸駅 --depart 08:00 --lang " +
-                             lang + " --format json");
+    auto const cli =
+        run_cli("plan --feed '" + feed.string() +
+                "' --date 2026-04-08 --from 八戸駅 --to 本八戸駅 --depart 08:00 --lang " + lang + " --format json");
     CHECK(cli == http_get(port, plan_target + "&lang=" + lang).body + "\n");
   }
-  auto const range_cli = run_cli("plan --feed '" + feed.string() +
-                                 "' --date 2026-04-08 --from 八戸駅 --to 本八戸駅 --depart 07:00 --window 1h --format json");
+  auto const range_cli =
+      run_cli("plan --feed '" + feed.string() +
+              "' --date 2026-04-08 --from 八戸駅 --to 本八戸駅 --depart 07:00 --window 1h --format json");
   CHECK(range_cli == http_get(port, "/v1/plan?from=" + url_encode("八戸駅") + "&to=" + url_encode("本八戸駅") +
                                         "&date=2026-04-08&depart=07:00&window=1h")
                              .body +
@@ -93,7 +95,8 @@ TEST_CASE("server, Hachinohe: endpoints, CLI equality, English and Japanese", "[
   auto const stop = get_both<v1::Stop>(port, "/v1/stops/509-01?lang=en");
   CHECK(stop.name() == "Hachinohe Eki Sta.");
   CHECK(stop.routes_size() >= 1);
-  auto const board = get_both<v1::DeparturesResponse>(port, "/v1/stops/509-01/departures?date=2026-04-08&time=08:00&n=10&lang=en");
+  auto const board =
+      get_both<v1::DeparturesResponse>(port, "/v1/stops/509-01/departures?date=2026-04-08&time=08:00&n=10&lang=en");
   REQUIRE(board.departures_size() == 10);
   CHECK(!board.departures(0).headsign().empty());
   auto const nearby = get_both<v1::NearbyResponse>(port, "/v1/nearby?lat=40.508756&lon=141.431944&radius=200");
@@ -137,7 +140,8 @@ TEST_CASE("server, Hachinohe: times carry +09:00, inputs take offsets, wheelchai
     auto const again = get_both<v1::PlanResponse>(port, base + "&depart=" + when);
     CHECK(again.date() == "2026-04-08");
     REQUIRE(again.journeys_size() == plain.journeys_size());
-    for (int i = 0; i < plain.journeys_size(); ++i) CHECK(again.journeys(i).departure() == plain.journeys(i).departure());
+    for (int i = 0; i < plain.journeys_size(); ++i)
+      CHECK(again.journeys(i).departure() == plain.journeys(i).departure());
   }
   CHECK(http_get(port, base + "&date=2026-04-09&depart=2026-04-08T08:00:00%2B09:00").status == 400);
 

@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <string>
@@ -52,14 +52,47 @@ struct filler {
     // Plain text, what JSON must escape, what protobuf escapes besides (controls, DEL, C1, <, >,
     // invisible and direction characters, tags beyond the BMP), kana and emoji, and bytes that
     // are not UTF-8 (protobuf's printer is the fallback for those).
-    static std::vector<std::string> const pieces{
-        "",          "abc",          "Hachinohe Sta.", "\"",         "\\",           "/",
-        "<",         ">",            "&'",             "\x01",       "\x1f",         "\b\t\n\f\r\x0b",
-        "\x7f",      "\xc2\x80",     "\xc2\x85",       "\xc2\x9f",   "\xc2\xa0",     "\xc2\xad",
-        "é",         "八戸駅",       "はちのへ",       "하치노헤",   "\xd8\x80",     "\xdb\x9d",
-        "\xe2\x80\x8b", "\xe2\x80\xa8", "\xe2\x80\xae", "\xe2\x81\xa0", "\xe2\x81\xaf", "\xef\xbb\xbf",
-        "\xef\xbf\xb9", "\xf0\x9f\x98\x80", "\xf3\xa0\x80\x81", "\xf3\xa0\x80\xa0", "\xf0\x9d\x85\xb3",
-        "\xf4\x8f\xbf\xbf", "\xc0\xaf", "\xed\xa0\x80",   "\xe3\x81",   "\xff",         "\x80"};
+    static std::vector<std::string> const pieces{"",
+                                                 "abc",
+                                                 "Hachinohe Sta.",
+                                                 "\"",
+                                                 "\\",
+                                                 "/",
+                                                 "<",
+                                                 ">",
+                                                 "&'",
+                                                 "\x01",
+                                                 "\x1f",
+                                                 "\b\t\n\f\r\x0b",
+                                                 "\x7f",
+                                                 "\xc2\x80",
+                                                 "\xc2\x85",
+                                                 "\xc2\x9f",
+                                                 "\xc2\xa0",
+                                                 "\xc2\xad",
+                                                 "é",
+                                                 "八戸駅",
+                                                 "はちのへ",
+                                                 "하치노헤",
+                                                 "\xd8\x80",
+                                                 "\xdb\x9d",
+                                                 "\xe2\x80\x8b",
+                                                 "\xe2\x80\xa8",
+                                                 "\xe2\x80\xae",
+                                                 "\xe2\x81\xa0",
+                                                 "\xe2\x81\xaf",
+                                                 "\xef\xbb\xbf",
+                                                 "\xef\xbf\xb9",
+                                                 "\xf0\x9f\x98\x80",
+                                                 "\xf3\xa0\x80\x81",
+                                                 "\xf3\xa0\x80\xa0",
+                                                 "\xf0\x9d\x85\xb3",
+                                                 "\xf4\x8f\xbf\xbf",
+                                                 "\xc0\xaf",
+                                                 "\xed\xa0\x80",
+                                                 "\xe3\x81",
+                                                 "\xff",
+                                                 "\x80"};
     std::string out;
     for (auto n = rng() % 4; n > 0; --n) out += pick(pieces);
     return out;
@@ -147,7 +180,8 @@ struct filler {
       }
       case fd::CPPTYPE_ENUM: {
         auto const* e = f->enum_type();
-        auto const v = rng() % 4 == 0 ? static_cast<int>(rng() % 1000) : e->value(static_cast<int>(rng() % e->value_count()))->number();
+        auto const v = rng() % 4 == 0 ? static_cast<int>(rng() % 1000)
+                                      : e->value(static_cast<int>(rng() % e->value_count()))->number();
         rep ? r->AddEnumValue(&m, f, v) : r->SetEnumValue(&m, f, v);
         break;
       }
@@ -198,8 +232,9 @@ TEST_CASE("json: numbers, escapes and field order on hand-made messages", "[api]
   pr.set_transfer_slack(0);
   pr.set_max_legs(3);
   pr.set_from("八戸駅 <\"x\">\u2028");
-  CHECK(to_json(pr) == R"({"from":"八戸駅 \u003c\"x\"\u003e\u2028","to":"","date":"","depart":"","arrive":"","window":"",)"
-                       R"("lang":"","wheelchair":false,"gtfs_literal":false,"sort":"","max_legs":3,"transfer_slack":0})");
+  CHECK(to_json(pr) ==
+        R"({"from":"八戸駅 \u003c\"x\"\u003e\u2028","to":"","date":"","depart":"","arrive":"","window":"",)"
+        R"("lang":"","wheelchair":false,"gtfs_literal":false,"sort":"","max_legs":3,"transfer_slack":0})");
   nebuta::v1::LatLon p;
   p.set_lat(40.5123456789012345);
   p.set_lon(0.1);

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <thread>
 
-#include <catch2/catch.hpp>
 #include <google/protobuf/util/message_differencer.h>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "nebuta/api_service/json.h"
@@ -94,7 +94,8 @@ TEST_CASE("server, sample feed: every endpoint in JSON and protobuf", "[api][ser
   CHECK(stop.location_type() == 1);
   CHECK(stop.routes_size() >= 2);
 
-  auto const board = get_both<v1::DeparturesResponse>(port, "/v1/stops/hachinohe/departures?date=2026-04-08&time=09:00&n=5");
+  auto const board =
+      get_both<v1::DeparturesResponse>(port, "/v1/stops/hachinohe/departures?date=2026-04-08&time=09:00&n=5");
   REQUIRE(board.departures_size() == 5);
   for (int i = 0; i < board.departures_size(); ++i) {
     auto const& d = board.departures(i);
@@ -184,8 +185,8 @@ TEST_CASE("server, sample feed: /v1/plan equals `nebuta plan --format json`", "[
        "&depart=09:45&gtfs_literal=true&walk_radius=200&max_legs=3"},
   };
   for (auto const& x : queries) {
-    auto const cli = run_cli("plan --feed " + shell_quote(sample) + " --date " + x.date + " --from " + shell_quote(x.from) +
-                             " --to " + shell_quote(x.to) + " " + x.extra_cli + " --format json");
+    auto const cli = run_cli("plan --feed " + shell_quote(sample) + " --date " + x.date + " --from " +
+                             shell_quote(x.from) + " --to " + shell_quote(x.to) + " " + x.extra_cli + " --format json");
     auto const target =
         "/v1/plan?from=" + url_encode(x.from) + "&to=" + url_encode(x.to) + "&date=" + x.date + x.extra_query;
     auto const http = http_get(port, target);
@@ -206,18 +207,19 @@ TEST_CASE("server, sample feed: stop search folds width, kana and typos", "[api]
   };
   CHECK(first("Hachinohe") == "hachinohe");
   CHECK(first("ＨＡＣＨＩＮＯＨＥ") == "hachinohe");  // full-width
-  CHECK(first("ﾊﾁﾉﾍ") == "hachinohe");              // half-width katakana
+  CHECK(first("ﾊﾁﾉﾍ") == "hachinohe");                // half-width katakana
   CHECK(first("ハチノヘ") == "hachinohe");            // katakana vs the feed's hiragana reading
-  CHECK(first("Hachinoe") == "hachinohe");           // a typo
-  CHECK(first("Tanesa") == "tanesashi_kaigan");      // prefix
-  CHECK(first("種差") == "tanesashi_kaigan");        // kanji prefix
+  CHECK(first("Hachinoe") == "hachinohe");            // a typo
+  CHECK(first("Tanesa") == "tanesashi_kaigan");       // prefix
+  CHECK(first("種差") == "tanesashi_kaigan");         // kanji prefix
   CHECK(first("zzzzzz").empty());
 }
 
 TEST_CASE("server, sample feed: CORS, preflight, HEAD and metrics counting", "[api][server]") {
   auto const port = sample_server().port();
-  auto const pre = nebuta::test::http_raw(port, "OPTIONS /v1/plan HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                                                "Origin: http://example.org\r\n\r\n");
+  auto const pre = nebuta::test::http_raw(port,
+                                          "OPTIONS /v1/plan HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                                          "Origin: http://example.org\r\n\r\n");
   CHECK(pre.status == 204);
   CHECK(pre.header("access-control-allow-origin") == "*");
   CHECK(pre.header("access-control-allow-methods").find("POST") != std::string::npos);

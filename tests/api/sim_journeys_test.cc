@@ -184,9 +184,10 @@ TEST_CASE("simulate journeys: the sample feed's 種差海岸 / 階上 example, v
   // Seeds and targets take the journey KPIs too: two seeds per fleet size, the smallest fleet
   // keeping at least 90 % of the connections.
   auto const sweep = dir.path / "sweep";
-  auto const s = run_nebuta("simulate --scenario " + shell_quote((examples / "aomori-hashikami-journeys.json").string()) +
-                            " --out " + shell_quote(sweep.string()) +
-                            " --sweep fleet=1,4 --seeds 2 --threads 1 --target " + shell_quote("connections_kept_rate>=0.9"));
+  auto const s =
+      run_nebuta("simulate --scenario " + shell_quote((examples / "aomori-hashikami-journeys.json").string()) +
+                 " --out " + shell_quote(sweep.string()) + " --sweep fleet=1,4 --seeds 2 --threads 1 --target " +
+                 shell_quote("connections_kept_rate>=0.9"));
   INFO(s.out << s.err);
   REQUIRE(s.exit_code == 0);
   for (auto const* run : {"run-0001", "run-0002"}) {
@@ -200,8 +201,7 @@ TEST_CASE("simulate journeys: the sample feed's 種差海岸 / 階上 example, v
   CHECK(targets["targets"][0]["kpi"] == "connections_kept_rate");
 }
 
-TEST_CASE("simulate journeys: Porto Alegre bus + metro on OSM, validator, recount, same seed same bytes",
-          "[simulate]") {
+TEST_CASE("simulate journeys: Porto Alegre bus + metro on OSM, validator, recount, same seed same bytes", "[simulate]") {
   NEBUTA_REQUIRE_DATASET(pbf, "br-portoalegre-bus-metro-osm/poa_osm.pbf");
   temp_dir dir{"journeys-poa"};
   auto const scenario = shell_quote((examples / "portoalegre-journeys.json").string());

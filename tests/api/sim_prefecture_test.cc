@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -198,8 +198,9 @@ double great_circle_m(double lat1, double lon1, double lat2, double lon2) {
 void write_two_trip_feed(fs::path const& feed) {
   fs::create_directories(feed);
   write(feed / "agency.txt", "agency_id,agency_name,agency_url,agency_timezone\nA,Town bus,https://a/,Asia/Tokyo\n");
-  write(feed / "stops.txt", "stop_id,stop_name,stop_lat,stop_lon\nS1,South,40.50,141.5\nS2,Middle,40.51,141.5\n"
-                            "S3,North,40.53,141.5\n");
+  write(feed / "stops.txt",
+        "stop_id,stop_name,stop_lat,stop_lon\nS1,South,40.50,141.5\nS2,Middle,40.51,141.5\n"
+        "S3,North,40.53,141.5\n");
   write(feed / "routes.txt", "route_id,agency_id,route_short_name,route_type\nB1,A,1,3\nB2,A,2,3\n");
   write(feed / "trips.txt", "route_id,service_id,trip_id\nB1,WK,T1\nB1,WK,T2\nB2,WK,T3\n");
   write(feed / "stop_times.txt",
@@ -224,23 +225,26 @@ TEST_CASE("simulate: money by hand on a 3-ride day and a 2-trip bus line", "[sim
         "a,07:30,07:30,40.500,141.500,40.520,141.500,1\n"
         "b,08:30,08:30,40.520,141.510,40.500,141.520,2\n"
         "c,10:00,10:00,40.510,141.490,40.530,141.500,1\n");
-  json const sc = {
-      {"fleet", {{"count", 1}, {"seats", 8}, {"depots", {{40.505, 141.5}}}, {"shifts", json::array({json::array({"07:00", "12:00"})})}}},
-      {"demand", {{"csv", "demand.csv"}}},
-      {"travel", {{"model", "straight_line"}, {"detour_factor", 1.2}, {"speed_kmh", 30}}},
-      {"costs",
-       {{"per_vehicle_hour", 2000},
-        {"per_km", 50},
-        {"fixed_per_day", 1000},
-        {"fare_base", 300},
-        {"fare_per_km", 100},
-        {"bus",
-         {{"routes", {"B1"}},
-          {"per_vehicle_km", 400},
-          {"per_vehicle_hour", 3000},
-          {"fare_revenue_per_day", 5000},
-          {"passengers_per_day", 40}}}}},
-      {"transit", {{"gtfs", "feed"}, {"date", "2026-12-07"}}}};
+  json const sc = {{"fleet",
+                    {{"count", 1},
+                     {"seats", 8},
+                     {"depots", {{40.505, 141.5}}},
+                     {"shifts", json::array({json::array({"07:00", "12:00"})})}}},
+                   {"demand", {{"csv", "demand.csv"}}},
+                   {"travel", {{"model", "straight_line"}, {"detour_factor", 1.2}, {"speed_kmh", 30}}},
+                   {"costs",
+                    {{"per_vehicle_hour", 2000},
+                     {"per_km", 50},
+                     {"fixed_per_day", 1000},
+                     {"fare_base", 300},
+                     {"fare_per_km", 100},
+                     {"bus",
+                      {{"routes", {"B1"}},
+                       {"per_vehicle_km", 400},
+                       {"per_vehicle_hour", 3000},
+                       {"fare_revenue_per_day", 5000},
+                       {"passengers_per_day", 40}}}}},
+                   {"transit", {{"gtfs", "feed"}, {"date", "2026-12-07"}}}};
   write(dir.path / "s.json", sc.dump());
   auto const r = simulate(dir.path / "s.json", dir.path / "out");
   INFO(r.err);
@@ -346,7 +350,8 @@ TEST_CASE("simulate --seeds: mean and 5-95 % range of every KPI, by hand from si
   CHECK(single[0]["requests"] != single[1]["requests"]);  // the seeds do differ
 }
 
-TEST_CASE("simulate --target: the suggested fleet is the smallest in sweep.csv meeting every target", "[simulate][seeds]") {
+TEST_CASE("simulate --target: the suggested fleet is the smallest in sweep.csv meeting every target",
+          "[simulate][seeds]") {
   temp_dir dir{"targets"};
   write(dir.path / "s.json", small_day().dump());
   auto const out = dir.path / "sweep";
@@ -388,7 +393,8 @@ TEST_CASE("simulate --target: the suggested fleet is the smallest in sweep.csv m
   }
 }
 
-TEST_CASE("report --report-lang ja: every KPI label in Japanese, the map's layers carry their numbers", "[simulate][report]") {
+TEST_CASE("report --report-lang ja: every KPI label in Japanese, the map's layers carry their numbers",
+          "[simulate][report]") {
   temp_dir dir{"ja"};
   write_two_trip_feed(dir.path / "feed");
   auto sc = small_day();
@@ -396,7 +402,8 @@ TEST_CASE("report --report-lang ja: every KPI label in Japanese, the map's layer
   sc["costs"]["currency"] = "JPY";
   sc["transit"] = {{"gtfs", "feed"}, {"date", "2026-12-07"}};
   json ring = json::array();
-  for (auto const& [lon, lat] : {std::pair{141.44, 40.49}, {141.50, 40.49}, {141.50, 40.53}, {141.44, 40.53}, {141.44, 40.49}}) {
+  for (auto const& [lon, lat] :
+       {std::pair{141.44, 40.49}, {141.50, 40.49}, {141.50, 40.53}, {141.44, 40.53}, {141.44, 40.49}}) {
     ring.push_back(json::array({lon, lat}));
   }
   sc["rules"]["service_area"] = {{"type", "Polygon"}, {"coordinates", json::array({ring})}};
@@ -407,8 +414,9 @@ TEST_CASE("report --report-lang ja: every KPI label in Japanese, the map's layer
   auto const html = read_file(dir.path / "out" / "report.html");
   CHECK_THAT(html, Catch::Contains("<html lang=\"ja\">"));
   // Every row of the KPI table: its label cell holds Japanese (bytes above ASCII), its value a unit.
-  auto const table = html.substr(html.find("<table id=\"kpis\">"), html.find("</table>", html.find("<table id=\"kpis\">")) -
-                                                                     html.find("<table id=\"kpis\">"));
+  auto const table =
+      html.substr(html.find("<table id=\"kpis\">"),
+                  html.find("</table>", html.find("<table id=\"kpis\">")) - html.find("<table id=\"kpis\">"));
   std::size_t rows = 0;
   for (auto at = table.find("<tr data-kpi=\""); at != std::string::npos; at = table.find("<tr data-kpi=\"", at + 1)) {
     auto const label_at = table.find("<td>", at) + 4;
@@ -439,6 +447,6 @@ TEST_CASE("report --report-lang ja: every KPI label in Japanese, the map's layer
   // English stays the default.
   auto const en = run_nebuta("report --run " + shell_quote((dir.path / "out").string()));
   REQUIRE(en.exit_code == 0);
-  CHECK_THAT(read_file(dir.path / "out" / "report.html"), Catch::Contains("<html lang=\"en\">") &&
-                                                              Catch::Contains("public cost per passenger"));
+  CHECK_THAT(read_file(dir.path / "out" / "report.html"),
+             Catch::Contains("<html lang=\"en\">") && Catch::Contains("public cost per passenger"));
 }

@@ -9,14 +9,14 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <numbers>
 #include <nlohmann/json.hpp>
+#include <numbers>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "shared_data.h"
 #include "run_nebuta.h"
+#include "shared_data.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -65,14 +65,31 @@ void check_output_set(fs::path const& dir) {
   for (auto const& c : req[0]) header += (header.empty() ? "" : ",") + c;
   CHECK(header == requests_header);
   for (auto const& row : req) CHECK(row.size() == 27);
-  CHECK(read_file(dir / "vehicles.csv").starts_with(
-      "vehicle_id,seats,wheelchair_spaces,km_driven,km_empty,hours_in_service,passengers_carried\n"));
+  CHECK(read_file(dir / "vehicles.csv")
+            .starts_with("vehicle_id,seats,wheelchair_spaces,km_driven,km_empty,hours_in_service,passengers_carried\n"));
   CHECK(read_file(dir / "events.csv").starts_with("time,vehicle_id,request_id,kind,lat,lon,onboard\n"));
   auto const k = json::parse(read_file(dir / "kpis.json"));
-  for (auto const* key : {"requests", "served", "served_rate", "rejected_by_reason", "wait_mean_s", "wait_p50_s",
-                          "wait_p95_s", "wait_max_s", "ride_mean_s", "detour_mean", "detour_p95", "occupancy",
-                          "pooling_rate", "empty_km_share", "vehicle_utilisation", "passengers_per_vehicle_hour",
-                          "cost_per_passenger", "farebox_recovery", "currency", "cost", "fare_revenue",
+  for (auto const* key : {"requests",
+                          "served",
+                          "served_rate",
+                          "rejected_by_reason",
+                          "wait_mean_s",
+                          "wait_p50_s",
+                          "wait_p95_s",
+                          "wait_max_s",
+                          "ride_mean_s",
+                          "detour_mean",
+                          "detour_p95",
+                          "occupancy",
+                          "pooling_rate",
+                          "empty_km_share",
+                          "vehicle_utilisation",
+                          "passengers_per_vehicle_hour",
+                          "cost_per_passenger",
+                          "farebox_recovery",
+                          "currency",
+                          "cost",
+                          "fare_revenue",
                           "public_cost_per_passenger"}) {
     INFO(key);
     CHECK(k.contains(key));
@@ -113,7 +130,7 @@ TEST_CASE("simulate: a CSV day computed by hand, through the files", "[simulate]
   })");
   auto const out = dir.path / "out";
   auto const r = run_nebuta("simulate --scenario " + shell_quote((dir.path / "s.json").string()) + " --out " +
-                     shell_quote(out.string()) + " --validate");
+                            shell_quote(out.string()) + " --validate");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.find("requests.csv:5: bad coordinate") != std::string::npos);  // the bad row, by line
@@ -136,7 +153,8 @@ TEST_CASE("simulate: a CSV day computed by hand, through the files", "[simulate]
   // R1: the bus leaves the depot at 08:00, picks up at A, drops at C.
   CHECK(req[1][0] == "R1");
   CHECK(std::vector<std::string>(req[1].begin() + 9, req[1].begin() + 22) ==
-        row({"served", "", "v1", "28800", "29700", str(28'800 + secs(40.0, 40.01) + 30 + static_cast<int>(std::lround(1.5 * secs(40.01, 40.03))) + 600),
+        row({"served", "", "v1", "28800", "29700",
+             str(28'800 + secs(40.0, 40.01) + 30 + static_cast<int>(std::lround(1.5 * secs(40.01, 40.03))) + 600),
              str(a_arr), str(r1_drop), str(a_arr - 28'800), str(r1_drop - a_arr), str(secs(40.01, 40.03)),
              d4(double(r1_drop - a_arr) / secs(40.01, 40.03)), "0"}));
   // R2 from where R1 ended (no wait), R3 (two persons, one in a wheelchair) picked up on the way.
@@ -174,7 +192,8 @@ TEST_CASE("simulate: a CSV day computed by hand, through the files", "[simulate]
   CHECK(k["served"] == 3);
   CHECK(k["served_rate"].get<double>() == 0.75);
   CHECK(k["rejected_by_reason"] == json{{"too_many_passengers", 1}});
-  auto const pkm = (metres(40.01, 40.03) + metres(40.03, 40.035) + 3 * metres(40.035, 40.045) + metres(40.045, 40.05)) / 1000;
+  auto const pkm =
+      (metres(40.01, 40.03) + metres(40.03, 40.035) + 3 * metres(40.035, 40.045) + metres(40.045, 40.05)) / 1000;
   CHECK(k["occupancy"].get<double>() == Approx(pkm / km).margin(1e-4));
   CHECK(k["pooling_rate"].get<double>() == Approx(2.0 / 3).margin(1e-4));
   CHECK(k["empty_km_share"].get<double>() == Approx(km_empty / km).margin(1e-4));
@@ -191,8 +210,8 @@ TEST_CASE("simulate: a CSV day computed by hand, through the files", "[simulate]
 TEST_CASE("simulate: the Hachinohe example runs, validator passes, KPIs are sane", "[simulate]") {
   NEBUTA_REQUIRE_DATASET(feed, "jp-hachinohe-citybus");
   temp_dir dir{"hachinohe"};
-  auto const r = run_nebuta("simulate --scenario " + shell_quote((examples / "hachinohe-zone.json").string()) + " --out " +
-                     shell_quote(dir.path.string()) + " --validate");
+  auto const r = run_nebuta("simulate --scenario " + shell_quote((examples / "hachinohe-zone.json").string()) +
+                            " --out " + shell_quote(dir.path.string()) + " --validate");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("validator:") != std::string::npos);
@@ -209,9 +228,8 @@ TEST_CASE("simulate: the Hachinohe example runs, validator passes, KPIs are sane
   auto const req = read_csv(dir.path / "requests.csv");
   std::size_t at_stations = 0;
   for (std::size_t i = 1; i < req.size(); ++i) {
-    for (auto const& [lat, lon] : std::vector<std::pair<std::string, std::string>>{{"40.508756", "141.431944"},
-                                                                                    {"40.508625", "141.431505"},
-                                                                                    {"40.516436", "141.489056"}}) {
+    for (auto const& [lat, lon] : std::vector<std::pair<std::string, std::string>>{
+             {"40.508756", "141.431944"}, {"40.508625", "141.431505"}, {"40.516436", "141.489056"}}) {
       at_stations += (req[i][5] == lat && req[i][6] == lon) + (req[i][7] == lat && req[i][8] == lon);
     }
   }
@@ -222,8 +240,8 @@ TEST_CASE("simulate: the Hachinohe example runs, validator passes, KPIs are sane
 TEST_CASE("simulate: the Porto Alegre feeder example runs on OSM, validator passes", "[simulate]") {
   NEBUTA_REQUIRE_DATASET(pbf, "br-portoalegre-bus-metro-osm/poa_osm.pbf");
   temp_dir dir{"poa"};
-  auto const r = run_nebuta("simulate --scenario " + shell_quote((examples / "portoalegre-feeder.json").string()) + " --out " +
-                     shell_quote(dir.path.string()) + " --validate");
+  auto const r = run_nebuta("simulate --scenario " + shell_quote((examples / "portoalegre-feeder.json").string()) +
+                            " --out " + shell_quote(dir.path.string()) + " --validate");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   check_output_set(dir.path);
@@ -244,7 +262,7 @@ TEST_CASE("simulate: same scenario and seed give byte-identical files, also acro
   for (auto const* out : {"a", "b", "c"}) {
     auto const seed = std::string{out} == "c" ? "8" : "7";
     auto const r = run_nebuta("simulate --scenario " + scenario + " --out " + shell_quote((dir.path / out).string()) +
-                       " --seed " + seed + " --sweep demand_scale=0.3");
+                              " --seed " + seed + " --sweep demand_scale=0.3");
     REQUIRE(r.exit_code == 0);
   }
   for (auto const* f : files) {
@@ -255,7 +273,7 @@ TEST_CASE("simulate: same scenario and seed give byte-identical files, also acro
 
   for (auto const* threads : {"1", "2"}) {
     auto const r = run_nebuta("simulate --scenario " + scenario + " --out " + shell_quote((dir.path / threads).string()) +
-                       " --sweep fleet=6,9 --sweep demand_scale=0.2,0.3 --threads " + threads);
+                              " --sweep fleet=6,9 --sweep demand_scale=0.2,0.3 --threads " + threads);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
   }
@@ -281,7 +299,8 @@ TEST_CASE("simulate: same scenario and seed give byte-identical files, also acro
 
 TEST_CASE("simulate: bad scenario files and options give clear errors", "[simulate]") {
   temp_dir dir{"bad"};
-  auto const base = R"("fleet": {"count": 1, "depots": [[40.0, 141.0]]}, "demand": {"generate": {"origins": {"zones": [{"lat": 40.0, "lon": 141.0, "radius_m": 2000}]}, "requests_per_day": 20}})";
+  auto const base =
+      R"("fleet": {"count": 1, "depots": [[40.0, 141.0]]}, "demand": {"generate": {"origins": {"zones": [{"lat": 40.0, "lon": 141.0, "radius_m": 2000}]}, "requests_per_day": 20}})";
   struct bad_case {
     std::string json, args, message;
   };
@@ -291,9 +310,12 @@ TEST_CASE("simulate: bad scenario files and options give clear errors", "[simula
       {std::string{"{"} + base + R"(, "flete": 3})", "", "flete: unknown key"},
       {R"({"demand": {"csv": "x.csv"}})", "", "fleet: required"},
       {std::string{"{"} + base + R"(, "rules": {"max_wait_s": "soon"}})", "", "max_wait_s"},
-      {std::string{"{"} + base + R"(, "riders": {"no_show_probability": 2}})", "", "riders.no_show_probability: must be between 0 and 1"},
-      {R"({"fleet": {"count": 1, "depots": [[40.0, 141.0]], "shifts": [["25:99", "10:00"]]}, "demand": {"csv": "r.csv"}})", "", "fleet.shifts[0][0]"},
-      {R"({"fleet": {"count": 1, "depots": [[40.0, 141.0]]}, "demand": {"csv": "missing.csv"}})", "", "cannot open demand CSV"},
+      {std::string{"{"} + base + R"(, "riders": {"no_show_probability": 2}})", "",
+       "riders.no_show_probability: must be between 0 and 1"},
+      {R"({"fleet": {"count": 1, "depots": [[40.0, 141.0]], "shifts": [["25:99", "10:00"]]}, "demand": {"csv": "r.csv"}})",
+       "", "fleet.shifts[0][0]"},
+      {R"({"fleet": {"count": 1, "depots": [[40.0, 141.0]]}, "demand": {"csv": "missing.csv"}})", "",
+       "cannot open demand CSV"},
       {std::string{"{"} + base + R"(, "travel": {"model": "teleport"}})", "", "travel.model"},
       {std::string{"{"} + base + R"(, "travel": {"model": "osm", "path": "nowhere.pbf"}})", "", "no such file"},
       {std::string{"{"} + base + "}", "--sweep colour=1,2", "unknown key 'colour'"},
@@ -302,21 +324,23 @@ TEST_CASE("simulate: bad scenario files and options give clear errors", "[simula
       {std::string{"{"} + base + "}", "--sweep fleet=3..1", "range is empty"},
       {R"({"fleet": {"csv": "fleet.csv"}, "demand": {"csv": "r.csv"}})", "--sweep fleet=5", "has only 1 vehicles"},
   };
-  write(dir.path / "r.csv", "request_id,requested_at,origin_lat,origin_lon,dest_lat,dest_lon\nA,08:00,40.0,141.0,40.01,141.0\n");
-  write(dir.path / "fleet.csv", "vehicle_id,seats,depot_lat,depot_lon,shift_start,shift_end\nbus,4,40.0,141.0,07:00,19:00\n");
+  write(dir.path / "r.csv",
+        "request_id,requested_at,origin_lat,origin_lon,dest_lat,dest_lon\nA,08:00,40.0,141.0,40.01,141.0\n");
+  write(dir.path / "fleet.csv",
+        "vehicle_id,seats,depot_lat,depot_lon,shift_start,shift_end\nbus,4,40.0,141.0,07:00,19:00\n");
   int i = 0;
   for (auto const& c : cases) {
     auto const file = dir.path / ("s" + std::to_string(i++) + ".json");
     write(file, c.json);
-    auto const r = run_nebuta("simulate --scenario " + shell_quote(file.string()) + " --out " + shell_quote((dir.path / "out").string()) +
-                       " " + c.args);
+    auto const r = run_nebuta("simulate --scenario " + shell_quote(file.string()) + " --out " +
+                              shell_quote((dir.path / "out").string()) + " " + c.args);
     INFO(c.json << " " << c.args << "\nstderr: " << r.err);
     CHECK(r.exit_code == 1);
     CHECK(r.err.find(c.message) != std::string::npos);
     CHECK(r.err.find("nebuta: error:") != std::string::npos);
   }
   auto const r = run_nebuta("simulate --scenario " + shell_quote((dir.path / "nope.json").string()) + " --out " +
-                     shell_quote((dir.path / "out").string()));
+                            shell_quote((dir.path / "out").string()));
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("cannot open scenario") != std::string::npos);
 }

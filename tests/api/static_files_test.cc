@@ -127,15 +127,15 @@ TEST_CASE("web app: unknown assets, other methods and escapes from the web root 
     CHECK(r.body.find("do not serve") == std::string::npos);
   };
   check_404("/app/missing.js");
-  check_404("/app/.hidden.js");       // dotfiles are never served
-  check_404("/app/notes.bin");        // nor files of unknown type
+  check_404("/app/.hidden.js");  // dotfiles are never served
+  check_404("/app/notes.bin");   // nor files of unknown type
   check_404("/vendor/leaflet/leaflet.min.js.gz");
   check_404("/vendor/other/x.js");
-  for (auto const* escape : {"/app/../secret.txt", "/app/../../secret.txt", "/app/%2e%2e/secret.txt",
-                             "/app/%2E%2E%2Fsecret.txt", "/app/..%2fsecret.txt", "/app/..\\secret.txt",
-                             "/app//../secret.txt", "/app/./../secret.txt", "/vendor/leaflet/../root/index.html",
-                             "/vendor/leaflet/../../secret.txt", "/app/%00../secret.txt", "/app/main.js%00.css",
-                             "/app/", "/app", "/vendor/leaflet/", "/app/../index.html"}) {
+  for (auto const* escape :
+       {"/app/../secret.txt", "/app/../../secret.txt", "/app/%2e%2e/secret.txt", "/app/%2E%2E%2Fsecret.txt",
+        "/app/..%2fsecret.txt", "/app/..\\secret.txt", "/app//../secret.txt", "/app/./../secret.txt",
+        "/vendor/leaflet/../root/index.html", "/vendor/leaflet/../../secret.txt", "/app/%00../secret.txt",
+        "/app/main.js%00.css", "/app/", "/app", "/vendor/leaflet/", "/app/../index.html"}) {
     check_404(escape);
   }
   // /secret.txt is no app path: the API answers it (404 not_found as for any unknown endpoint).

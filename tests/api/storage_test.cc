@@ -138,10 +138,8 @@ std::vector<command> every_command_type() {
   auto const nan = std::numeric_limits<double>::quiet_NaN();
   auto const inf = std::numeric_limits<double>::infinity();
   return {
-      add_vehicle_cmd{25'200,
-                      {"bus 1 — Zona Norte \"A\"", 6, 1, {-30.0501234567891, -51.1712345678912}, 21'600, 61'200}},
-      add_vehicle_cmd{-5,
-                      {std::string{"\xff\xfe bad utf-8\x00 end"sv}, 0, 65'535, {-0.0, 1e-300}, -86'400, 3 * 86'400}},
+      add_vehicle_cmd{25'200, {"bus 1 — Zona Norte \"A\"", 6, 1, {-30.0501234567891, -51.1712345678912}, 21'600, 61'200}},
+      add_vehicle_cmd{-5, {std::string{"\xff\xfe bad utf-8\x00 end"sv}, 0, 65'535, {-0.0, 1e-300}, -86'400, 3 * 86'400}},
       add_vehicle_cmd{0, {"", 4, 0, {0.1 + 0.2, -51.27}, std::numeric_limits<instant>::min(), no_time}},
       offer_cmd{25'300, {{-30.01, -51.2}, {-30.1, -51.14}, 2, 1, 25'300}},
       offer_cmd{25'301, {{nan, -nan}, {inf, -inf}, 0, 3, std::numeric_limits<instant>::max()}},
@@ -263,8 +261,8 @@ void pg_sql(std::string const& uri, char const* statement, std::string const& ar
   auto* const c = PQconnectdb(uri.c_str());
   REQUIRE(PQstatus(c) == CONNECTION_OK);
   char const* params[] = {area.c_str()};
-  auto* const res = PQexecParams(c, statement, std::string{statement}.find("$1") != std::string::npos ? 1 : 0,
-                                 nullptr, params, nullptr, nullptr, 0);
+  auto* const res = PQexecParams(c, statement, std::string{statement}.find("$1") != std::string::npos ? 1 : 0, nullptr,
+                                 params, nullptr, nullptr, 0);
   auto const status = PQresultStatus(res);
   INFO(statement << ": " << PQerrorMessage(c));
   PQclear(res);
@@ -911,18 +909,20 @@ TEST_CASE("storage: a 90-day journal compacted along the way replays like the un
   dispatcher started{model, sc.rules};
   db.replay(started);
   CHECK(started.dump() == dump_of(rec.all, sc.rules));
-  WARN(backend << ": " << rec.all.size() << " commands over 90 days, " << n_compactions << " compactions; start-up replays "
-                      << contents.commands.size() << " after the snapshot");
+  WARN(backend << ": " << rec.all.size() << " commands over 90 days, " << n_compactions
+               << " compactions; start-up replays " << contents.commands.size() << " after the snapshot");
 }
 
 TEST_CASE("storage: journal format 3 keeps journeys, moves and drop-off limits, a format 2 database opens") {
   using namespace nebuta::dispatch;
-  accept_journey_cmd j{100, {{request_idx{3}, {connection::kind::before_departure, "trip \xe6\x97\xa5", "S1", 5000, 240}},
-                             {request_idx{4}, {connection::kind::after_arrival, std::string{"\xff\x01", 2}, "", 6000, 0}}}};
+  accept_journey_cmd j{100,
+                       {{request_idx{3}, {connection::kind::before_departure, "trip \xe6\x97\xa5", "S1", 5000, 240}},
+                        {request_idx{4}, {connection::kind::after_arrival, std::string{"\xff\x01", 2}, "", 6000, 0}}}};
   offer_cmd o{90, {{-30.0, -51.0}, {-30.1, -51.1}, 2, 1, 95}};
   o.spec.latest_dropoff = 4700;
   offer_cmd plain{91, {{-30.0, -51.0}, {-30.1, -51.1}, 1, 0, 95}};
-  for (command const& c : {command{j}, command{o}, command{plain}, command{cancel_journey_cmd{120, journey_idx{0}, cancelled_by::operator_}},
+  for (command const& c : {command{j}, command{o}, command{plain},
+                           command{cancel_journey_cmd{120, journey_idx{0}, cancelled_by::operator_}},
                            command{move_cmd{130, request_idx{4}, 6600, no_time}}}) {
     auto const text = storage::to_json_text(c);
     INFO(text);

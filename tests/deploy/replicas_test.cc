@@ -15,8 +15,8 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -57,7 +57,8 @@ struct child {
   pid_t pid{-1};
   fs::path log;
   int stop_signal{SIGKILL};
-  child(std::vector<std::string> argv, fs::path log_file, int stop = SIGKILL) : log{std::move(log_file)}, stop_signal{stop} {
+  child(std::vector<std::string> argv, fs::path log_file, int stop = SIGKILL)
+      : log{std::move(log_file)}, stop_signal{stop} {
     pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
@@ -169,9 +170,9 @@ TEST_CASE("three replicas behind the shipped nginx.conf: a SIGKILL and a SIGTERM
   fs::permissions(dir.path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                 fs::perms::others_read | fs::perms::others_exec);
   auto const snapshot = dir.path / "tt.snapshot";
-  auto const import = nebuta::test::run_nebuta("import --feed " +
-                                               nebuta::test::shell_quote(NEBUTA_SOURCE_DIR "/data/sample") + " -o " +
-                                               nebuta::test::shell_quote(snapshot.string()));
+  auto const import =
+      nebuta::test::run_nebuta("import --feed " + nebuta::test::shell_quote(NEBUTA_SOURCE_DIR "/data/sample") + " -o " +
+                               nebuta::test::shell_quote(snapshot.string()));
   REQUIRE(import.exit_code == 0);
 
   std::string const bin = NEBUTA_BINARY_DIR "/api/nebuta";
@@ -198,7 +199,8 @@ TEST_CASE("three replicas behind the shipped nginx.conf: a SIGKILL and a SIGTERM
                                                          dir.path, listen, ports));
   child proxy{{nginx, "-p", dir.path.string() + "/", "-c", conf.string(), "-e", (dir.path / "startup.log").string(),
                "-g", "daemon off;"},
-              dir.path / "nginx.out", SIGTERM};
+              dir.path / "nginx.out",
+              SIGTERM};
   {
     auto const deadline = std::chrono::steady_clock::now() + 20s;
     while (!answers(listen, "/readyz", 200)) {
@@ -303,7 +305,8 @@ TEST_CASE("serve --replicas forks replicas from one load, forks a killed one aga
   std::string const bin = NEBUTA_BINARY_DIR "/api/nebuta";
   child supervisor{{bin, "serve", "--snapshot", snapshot.string(), "--address", "127.0.0.1", "--port",
                     std::to_string(base), "--replicas", "2", "--threads", "1", "--quiet", "--drain-timeout", "3000"},
-                   dir.path / "serve.log", SIGTERM};
+                   dir.path / "serve.log",
+                   SIGTERM};
   auto const wait_ready = [&](std::uint16_t port) {
     auto const deadline = std::chrono::steady_clock::now() + 60s;
     while (!answers(port, "/readyz", 200)) {

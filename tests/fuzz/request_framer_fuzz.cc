@@ -11,8 +11,8 @@
 #include <string_view>
 
 #include "fuzz_http.h"
-#include "nebuta/api_service/errors.h"
 #include "nebuta/api_server/request_framer.h"
+#include "nebuta/api_service/errors.h"
 
 namespace as = nebuta::api_server;
 using nebuta::fuzz::require;

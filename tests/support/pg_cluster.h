@@ -68,8 +68,8 @@ class pg_cluster {
       port_ = free_port();
       auto const options = "-p " + std::to_string(port_) + " -k " + dir_.path.string() +
                            " -c listen_addresses=127.0.0.1 -c max_connections=100";
-      started_ = run({(bin_ / "pg_ctl").string(), "-D", data_.string(), "-l", (dir_.path / "server.log").string(),
-                      "-w", "-t", "60", "-o", options, "start"}) == 0;
+      started_ = run({(bin_ / "pg_ctl").string(), "-D", data_.string(), "-l", (dir_.path / "server.log").string(), "-w",
+                      "-t", "60", "-o", options, "start"}) == 0;
     }
     if (!started_) FAIL("PostgreSQL did not start; see " << (dir_.path / "server.log") << ":\n" << log());
   }

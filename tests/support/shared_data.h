@@ -34,6 +34,6 @@ inline std::filesystem::path shared_dataset(std::string const& relative) {
 
 }  // namespace nebuta::test
 
-#define NEBUTA_REQUIRE_DATASET(var, relative)              \
+#define NEBUTA_REQUIRE_DATASET(var, relative)                \
   auto const var = ::nebuta::test::shared_dataset(relative); \
   if (var.empty()) return

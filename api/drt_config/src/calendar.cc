@@ -60,8 +60,8 @@ std::optional<dispatch::day_rule> parse_days(std::string_view text, std::string*
       holidays = true;
     } else if (auto const day = weekday_of(it)) {
       bits = static_cast<std::uint8_t>(1U << *day);
-    } else if (auto const dash = it.find('-'); dash == 3 && it.size() == 7 && weekday_of(it.substr(0, 3)) &&
-                                               weekday_of(it.substr(4))) {
+    } else if (auto const dash = it.find('-');
+               dash == 3 && it.size() == 7 && weekday_of(it.substr(0, 3)) && weekday_of(it.substr(4))) {
       for (auto d = *weekday_of(it.substr(0, 3));; d = (d + 1) % 7) {
         bits = static_cast<std::uint8_t>(bits | 1U << d);
         if (d == *weekday_of(it.substr(4))) break;
@@ -102,8 +102,9 @@ holiday_list holidays_from_gtfs(std::filesystem::path const& feed) {
     for (auto const& c : f.calendars)
       if (c.weekdays == sunday_only) sunday_services.insert(c.service_id);
     if (sunday_services.empty())
-      throw config_error{feed.string() + ": calendar.txt has no service that runs on Sundays only, so the feed "
-                                         "does not say which dates are holidays; give a holiday list file instead"};
+      throw config_error{feed.string() +
+                         ": calendar.txt has no service that runs on Sundays only, so the feed "
+                         "does not say which dates are holidays; give a holiday list file instead"};
     for (auto const& d : f.calendar_dates) {
       if (d.exception_type != 1 || !sunday_services.contains(d.service_id)) continue;
       if (std::chrono::weekday{d.day} != std::chrono::Sunday) out.days.push_back(d.day);

@@ -80,9 +80,8 @@ std::vector<std::string> area_warnings(dispatch::rules const& rules, std::span<d
                     ") lies outside the service area");
   }
   count_outside(out, area, rules.meeting_points, "meeting points");
-  if (!rules.meeting_points.empty() &&
-      std::none_of(rules.meeting_points.begin(), rules.meeting_points.end(),
-                   [&](latlon p) { return dispatch::inside_area(area, p); })) {
+  if (!rules.meeting_points.empty() && std::none_of(rules.meeting_points.begin(), rules.meeting_points.end(),
+                                                    [&](latlon p) { return dispatch::inside_area(area, p); })) {
     out.push_back("no meeting point lies in the service area: every offer will be rejected");
   }
   count_outside(out, area, feed_stops, "stops of the loaded feed");

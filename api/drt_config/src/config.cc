@@ -91,8 +91,7 @@ std::uint16_t max_passengers_value(json const& v, where const& w) {
   return static_cast<std::uint16_t>(d);
 }
 
-std::vector<std::vector<latlon>> parse_service_area(json const& v, std::filesystem::path const& base_dir,
-                                                    where const& w) {
+std::vector<std::vector<latlon>> parse_service_area(json const& v, std::filesystem::path const& base_dir, where const& w) {
   std::vector<std::vector<latlon>> rings;
   if (v.is_null()) return rings;
   if (v.is_string()) {
@@ -187,7 +186,8 @@ holiday_list parse_holidays(json const& v, std::filesystem::path const& base_dir
   } catch (config_error const& e) {
     w.fail(e.what());
   }
-  if (!v.is_array()) w.fail("must be an array of \"YYYY-MM-DD\", the path of a holiday list or a GTFS feed, {\"gtfs\": path}, or null");
+  if (!v.is_array())
+    w.fail("must be an array of \"YYYY-MM-DD\", the path of a holiday list or a GTFS feed, {\"gtfs\": path}, or null");
   for (std::size_t i = 0; i < v.size(); ++i) {
     auto const d = v[i].is_string() ? civil::parse_date(v[i].get<std::string>()) : std::nullopt;
     if (!d) w.index(i).fail("must be a date \"YYYY-MM-DD\"");
@@ -224,8 +224,7 @@ intermodal::settings parse_intermodal(json const& v, where const& w) {
     else if (key == "stop_buffers_s") {
       if (!value.is_object()) k.fail("must be an object of stop or station ids to seconds");
       for (auto const& [id, secs] : value.items()) s.stop_buffers_s[id] = seconds_value(secs, k.key(id));
-    }
-    else if (key == "hub_min_routes") s.hub_min_routes = whole(value, k, 1, 1'000'000);
+    } else if (key == "hub_min_routes") s.hub_min_routes = whole(value, k, 1, 1'000'000);
     else if (key == "door_to_door") s.door_to_door = boolean(value, k);
     else if (key == "max_door_to_door_s") s.max_door_to_door_s = seconds_value(value, k);
     else if (key == "max_offers") s.max_offers = whole(value, k, 0, 10);
@@ -236,9 +235,10 @@ intermodal::settings parse_intermodal(json const& v, where const& w) {
     else if (key == "long_walk_m") m.long_walk_m = at_least(value, k, 0.0, "(a distance)");
     else if (key == "walk_slack_s") m.walk_slack_s = seconds_value(value, k);
     else
-      k.fail("unknown key; known keys are enabled, max_stops_per_side, search_radius_m, max_road_s, "
-             "expected_wait_s, transfer_buffer_s, stop_buffers_s, hub_min_routes, door_to_door, max_door_to_door_s, max_offers, "
-             "show_only_way, min_time_saving_s, min_rides_saved, legs_slack_s, long_walk_m, walk_slack_s");
+      k.fail(
+          "unknown key; known keys are enabled, max_stops_per_side, search_radius_m, max_road_s, "
+          "expected_wait_s, transfer_buffer_s, stop_buffers_s, hub_min_routes, door_to_door, max_door_to_door_s, max_offers, "
+          "show_only_way, min_time_saving_s, min_rides_saved, legs_slack_s, long_walk_m, walk_slack_s");
   }
   return s;
 }
@@ -246,8 +246,7 @@ intermodal::settings parse_intermodal(json const& v, where const& w) {
 }  // namespace
 
 dispatch::rules parse_rules(nlohmann::json const& j, std::filesystem::path const& base_dir,
-                            std::string const& source_name, holiday_list* holidays,
-                            intermodal::settings* intermodal) {
+                            std::string const& source_name, holiday_list* holidays, intermodal::settings* intermodal) {
   auto const top = top_of(source_name);
   if (!j.is_object()) top.fail("rules must be a JSON object");
   dispatch::rules r;
@@ -292,8 +291,7 @@ dispatch::rules parse_rules(nlohmann::json const& j, std::filesystem::path const
   return r;
 }
 
-dispatch::rules load_rules(std::filesystem::path const& file, holiday_list* holidays,
-                           intermodal::settings* intermodal) {
+dispatch::rules load_rules(std::filesystem::path const& file, holiday_list* holidays, intermodal::settings* intermodal) {
   return parse_rules(read_json_file(file), file.parent_path(), file.string(), holidays, intermodal);
 }
 

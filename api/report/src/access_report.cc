@@ -138,7 +138,8 @@ std::string fill(std::string_view pattern, std::vector<std::pair<std::string_vie
   std::string s{pattern};
   for (auto const& [key, value] : values) {
     std::string const k = "{" + std::string{key} + "}";
-    for (auto pos = s.find(k); pos != std::string::npos; pos = s.find(k, pos + value.size())) s.replace(pos, k.size(), value);
+    for (auto pos = s.find(k); pos != std::string::npos; pos = s.find(k, pos + value.size()))
+      s.replace(pos, k.size(), value);
   }
   return s;
 }
@@ -220,7 +221,8 @@ constexpr std::array<std::string_view, 7> time_colours{"#1a9850", "#66bd63", "#a
                                                        "#fdae61", "#f46d43", "#d73027"};
 constexpr std::string_view unreachable_colour = "#bdbdbd";
 
-std::string cell_shape(projection const& pr, access_cell const& c, std::string_view fill_colour, std::string const& attrs) {
+std::string cell_shape(projection const& pr, access_cell const& c, std::string_view fill_colour,
+                       std::string const& attrs) {
   if (c.north > c.south) {
     auto const x0 = pr.x({c.north, c.west}), y0 = pr.y({c.north, c.west});
     auto const x1 = pr.x({c.south, c.east}), y1 = pr.y({c.south, c.east});
@@ -243,7 +245,8 @@ std::string overlays(page const& pg, projection const& pr, std::vector<latlon> c
   if (!pg.in.service_area.empty()) {
     std::string d;
     for (auto const& ring : pg.in.service_area) {
-      for (std::size_t j = 0; j < ring.size(); ++j) d += (j == 0 ? "M" : "L") + fixed(pr.x(ring[j]), 1) + "," + fixed(pr.y(ring[j]), 1);
+      for (std::size_t j = 0; j < ring.size(); ++j)
+        d += (j == 0 ? "M" : "L") + fixed(pr.x(ring[j]), 1) + "," + fixed(pr.y(ring[j]), 1);
       if (!ring.empty()) d += "Z";
     }
     s += "<path class=\"service-area\" d=\"" + d +
@@ -252,8 +255,9 @@ std::string overlays(page const& pg, projection const& pr, std::vector<latlon> c
   s += "<g class=\"destinations\" data-count=\"" + std::to_string(destinations.size()) + "\">";
   for (auto const p : destinations) {
     auto const x = pr.x(p), y = pr.y(p);
-    s += "<path d=\"M" + fixed(x, 1) + "," + fixed(y - 6, 1) + "L" + fixed(x + 5, 1) + "," + fixed(y, 1) + "L" + fixed(x, 1) +
-         "," + fixed(y + 6, 1) + "L" + fixed(x - 5, 1) + "," + fixed(y, 1) + "Z\" fill=\"#000\" stroke=\"#fff\"/>";
+    s += "<path d=\"M" + fixed(x, 1) + "," + fixed(y - 6, 1) + "L" + fixed(x + 5, 1) + "," + fixed(y, 1) + "L" +
+         fixed(x, 1) + "," + fixed(y + 6, 1) + "L" + fixed(x - 5, 1) + "," + fixed(y, 1) +
+         "Z\" fill=\"#000\" stroke=\"#fff\"/>";
   }
   s += "</g>\n";
   auto const km_per_px = 1 / pr.scale * (geo::earth_radius_m / 1000) * std::numbers::pi / 180;
@@ -285,7 +289,8 @@ std::string map_figure(page const& pg, projection const& pr, std::string const& 
   auto const rows = (legend.size() + 2) / 3;
   auto const height = pr.map_height + 2 * pr.pad + 24.0 * static_cast<double>(rows + 1) + 8;
   std::string s = "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"" + escape(id) + "\" viewBox=\"0 0 " +
-                  compact(pr.width, 1) + " " + fixed(height, 1) + "\" role=\"img\"><title>" + escape(title) + "</title>\n";
+                  compact(pr.width, 1) + " " + fixed(height, 1) + "\" role=\"img\"><title>" + escape(title) +
+                  "</title>\n";
   s += "<rect x=\"" + fixed(pr.x_offset, 1) + "\" y=\"" + fixed(pr.pad, 1) + "\" width=\"" + fixed(pr.map_width, 1) +
        "\" height=\"" + fixed(pr.map_height, 1) + "\" fill=\"#fafafa\" stroke=\"#bbb\"/>\n";
   s += "<g class=\"cells\" data-count=\"" + std::to_string(pg.in.cells.size()) + "\">\n" + cells_svg + "</g>\n";
@@ -295,19 +300,24 @@ std::string map_figure(page const& pg, projection const& pr, std::string const& 
     auto const& e = legend[i];
     auto const x = pr.pad + 236.0 * static_cast<double>(i % 3);
     auto const y = ly + 24.0 * static_cast<double>(i / 3);
-    s += "<g class=\"legend\" data-cells=\"" + std::to_string(e.cells) + "\" data-people=\"" + fixed(e.people, 1) + "\">" +
-         legend_swatch(x, y, e.colour, e.label + " (" + pg.count_text(pg.in.weighted ? e.people : static_cast<double>(e.cells)) + ")") +
+    s += "<g class=\"legend\" data-cells=\"" + std::to_string(e.cells) + "\" data-people=\"" + fixed(e.people, 1) +
+         "\">" +
+         legend_swatch(x, y, e.colour,
+                       e.label + " (" + pg.count_text(pg.in.weighted ? e.people : static_cast<double>(e.cells)) + ")") +
          "</g>";
   }
   auto const y = ly + 24.0 * static_cast<double>(rows);
   s += "<circle cx=\"" + fixed(pr.pad + 6, 1) + "\" cy=\"" + fixed(y, 1) + "\" r=\"2\" fill=\"#333\"/><text x=\"" +
-       fixed(pr.pad + 17, 1) + "\" y=\"" + fixed(y, 1) + "\" dominant-baseline=\"middle\">" + escape(pg.w.stops) + "</text>";
+       fixed(pr.pad + 17, 1) + "\" y=\"" + fixed(y, 1) + "\" dominant-baseline=\"middle\">" + escape(pg.w.stops) +
+       "</text>";
   s += "<path d=\"M" + fixed(pr.pad + 242, 1) + "," + fixed(y - 6, 1) + "l5,6l-5,6l-5,-6Z\" fill=\"#000\"/><text x=\"" +
-       fixed(pr.pad + 253, 1) + "\" y=\"" + fixed(y, 1) + "\" dominant-baseline=\"middle\">" + escape(pg.w.destinations) + "</text>";
+       fixed(pr.pad + 253, 1) + "\" y=\"" + fixed(y, 1) + "\" dominant-baseline=\"middle\">" +
+       escape(pg.w.destinations) + "</text>";
   if (!pg.in.service_area.empty()) {
-    s += "<line x1=\"" + fixed(pr.pad + 472, 1) + "\" y1=\"" + fixed(y, 1) + "\" x2=\"" + fixed(pr.pad + 490, 1) + "\" y2=\"" +
-         fixed(y, 1) + "\" stroke=\"#0072b2\" stroke-width=\"2\" stroke-dasharray=\"6 3\"/><text x=\"" + fixed(pr.pad + 496, 1) +
-         "\" y=\"" + fixed(y, 1) + "\" dominant-baseline=\"middle\">" + escape(pg.w.service_area) + "</text>";
+    s += "<line x1=\"" + fixed(pr.pad + 472, 1) + "\" y1=\"" + fixed(y, 1) + "\" x2=\"" + fixed(pr.pad + 490, 1) +
+         "\" y2=\"" + fixed(y, 1) + "\" stroke=\"#0072b2\" stroke-width=\"2\" stroke-dasharray=\"6 3\"/><text x=\"" +
+         fixed(pr.pad + 496, 1) + "\" y=\"" + fixed(y, 1) + "\" dominant-baseline=\"middle\">" +
+         escape(pg.w.service_area) + "</text>";
   }
   s += "\n</svg>\n<figcaption>" + escape(caption) + "</figcaption>\n</figure>\n";
   return s;
@@ -327,11 +337,12 @@ std::string time_map(page const& pg, projection const& pr, access_set const& set
   auto const& cut = pg.in.cutoffs;
   std::vector<legend_entry> legend(cut.size() + 2);
   for (std::size_t c = 0; c <= cut.size(); ++c) {
-    legend[c].colour = std::string{time_colours[std::min(c * (time_colours.size() - 1) / std::max<std::size_t>(cut.size(), 1),
-                                                         time_colours.size() - 1)]};
+    legend[c].colour = std::string{time_colours[std::min(
+        c * (time_colours.size() - 1) / std::max<std::size_t>(cut.size(), 1), time_colours.size() - 1)]};
     legend[c].label = c == 0 ? fill(pg.w.below_fmt, {{"b", std::to_string(cut[0])}})
-                      : c == cut.size() ? fill(pg.w.above_fmt, {{"a", std::to_string(cut.back())}})
-                                        : fill(pg.w.range_fmt, {{"a", std::to_string(cut[c - 1])}, {"b", std::to_string(cut[c])}});
+                      : c == cut.size()
+                          ? fill(pg.w.above_fmt, {{"a", std::to_string(cut.back())}})
+                          : fill(pg.w.range_fmt, {{"a", std::to_string(cut[c - 1])}, {"b", std::to_string(cut[c])}});
   }
   legend.back().colour = std::string{unreachable_colour};
   legend.back().label = std::string{pg.w.unreachable};
@@ -341,12 +352,14 @@ std::string time_map(page const& pg, projection const& pr, access_set const& set
     auto const c = time_class(cut, m);
     legend[c].cells += 1;
     legend[c].people += pg.in.cells[i].people;
-    cells += cell_shape(pr, pg.in.cells[i], legend[c].colour,
-                        " data-minutes=\"" + (m < 0 ? std::string{"unreachable"} : std::to_string(m)) + "\" data-people=\"" +
-                            fixed(pg.in.cells[i].people, 1) + "\" data-class=\"" + std::to_string(c) + "\"");
+    cells +=
+        cell_shape(pr, pg.in.cells[i], legend[c].colour,
+                   " data-minutes=\"" + (m < 0 ? std::string{"unreachable"} : std::to_string(m)) + "\" data-people=\"" +
+                       fixed(pg.in.cells[i].people, 1) + "\" data-class=\"" + std::to_string(c) + "\"");
   }
   auto const title = fill(pg.w.map_title_fmt, {{"set", set.label}});
-  return map_figure(pg, pr, "map-time-" + std::to_string(index), title, cells, legend, set.points, std::string{pg.w.map_caption});
+  return map_figure(pg, pr, "map-time-" + std::to_string(index), title, cells, legend, set.points,
+                    std::string{pg.w.map_caption});
 }
 
 std::string saved_map(page const& pg, projection const& pr, access_set const& set, std::size_t index) {
@@ -372,18 +385,20 @@ std::string saved_map(page const& pg, projection const& pr, access_set const& se
     legend[c].cells += 1;
     legend[c].people += pg.in.cells[i].people;
     cells += cell_shape(pr, pg.in.cells[i], colours[c],
-                        " data-minutes=\"" + (a < 0 ? std::string{"unreachable"} : std::to_string(a)) + "\" data-with=\"" +
-                            (b < 0 ? std::string{"unreachable"} : std::to_string(b)) + "\" data-saved=\"" +
-                            (c == 4 ? std::string{"new"} : std::to_string(saved)) + "\" data-people=\"" +
-                            fixed(pg.in.cells[i].people, 1) + "\"");
+                        " data-minutes=\"" + (a < 0 ? std::string{"unreachable"} : std::to_string(a)) +
+                            "\" data-with=\"" + (b < 0 ? std::string{"unreachable"} : std::to_string(b)) +
+                            "\" data-saved=\"" + (c == 4 ? std::string{"new"} : std::to_string(saved)) +
+                            "\" data-people=\"" + fixed(pg.in.cells[i].people, 1) + "\"");
   }
   auto const title = fill(pg.w.saved_title_fmt, {{"set", set.label}});
   return "<h3>" + escape(title) + "</h3>\n" +
-         map_figure(pg, pr, "map-saved-" + std::to_string(index), title, cells, legend, set.points, std::string{pg.w.saved_caption});
+         map_figure(pg, pr, "map-saved-" + std::to_string(index), title, cells, legend, set.points,
+                    std::string{pg.w.saved_caption});
 }
 
 std::string summary(page const& pg) {
-  auto const has_with = std::any_of(pg.in.sets.begin(), pg.in.sets.end(), [](auto const& s) { return !s.with_service.empty(); });
+  auto const has_with =
+      std::any_of(pg.in.sets.begin(), pg.in.sets.end(), [](auto const& s) { return !s.with_service.empty(); });
   std::string s;
   std::string sentences;
   std::string table = "<table id=\"summary\">\n<tr><th></th><th>" + escape(pg.w.cutoff_col) + "</th><th>" +
@@ -399,11 +414,12 @@ std::string summary(page const& pg) {
         if (set.minutes[i] >= 0 && set.minutes[i] < cutoff) reached += wgt;
         if (!set.with_service.empty() && set.with_service[i] >= 0 && set.with_service[i] < cutoff) reached_with += wgt;
       }
-      table += "<tr data-set=\"" + escape(set.label) + "\" data-cutoff=\"" + std::to_string(cutoff) + "\" data-total=\"" +
-               fixed(total, 1) + "\" data-reached=\"" + fixed(reached, 1) + "\"";
+      table += "<tr data-set=\"" + escape(set.label) + "\" data-cutoff=\"" + std::to_string(cutoff) +
+               "\" data-total=\"" + fixed(total, 1) + "\" data-reached=\"" + fixed(reached, 1) + "\"";
       if (!set.with_service.empty()) table += " data-reached-with=\"" + fixed(reached_with, 1) + "\"";
-      table += "><td>" + escape(set.label) + "</td><td class=\"num\">" + escape(pg.minutes(cutoff)) + "</td><td class=\"num\">" +
-               escape(pg.count_text(reached)) + "</td><td class=\"num\">" + escape(pg.count_text(total - reached)) + "</td>";
+      table += "><td>" + escape(set.label) + "</td><td class=\"num\">" + escape(pg.minutes(cutoff)) +
+               "</td><td class=\"num\">" + escape(pg.count_text(reached)) + "</td><td class=\"num\">" +
+               escape(pg.count_text(total - reached)) + "</td>";
       if (has_with) {
         if (set.with_service.empty()) {
           table += "<td></td><td></td>";
@@ -416,20 +432,21 @@ std::string summary(page const& pg) {
       if (cutoff == pg.in.cutoffs.back() || pg.in.cutoffs.size() == 1) {
         // English: "340 residents cannot ..."; Japanese: "...行けない住民：340人".
         auto const n_text = [&](double n) { return pg.ja ? pg.count_text(n) : grouped(n); };
-        auto sentence = fill(pg.w.sentence_fmt, {{"n", n_text(total - reached)},
-                                                 {"unit", std::string{pg.in.weighted ? pg.w.people_unit : pg.w.cells_unit}},
-                                                 {"set", set.label},
-                                                 {"m", std::to_string(cutoff)},
-                                                 {"from", pg.in.window_from},
-                                                 {"to", pg.in.window_to},
-                                                 {"p", pg.percentile_text()}});
+        auto sentence =
+            fill(pg.w.sentence_fmt, {{"n", n_text(total - reached)},
+                                     {"unit", std::string{pg.in.weighted ? pg.w.people_unit : pg.w.cells_unit}},
+                                     {"set", set.label},
+                                     {"m", std::to_string(cutoff)},
+                                     {"from", pg.in.window_from},
+                                     {"to", pg.in.window_to},
+                                     {"p", pg.percentile_text()}});
         if (!set.with_service.empty()) {
           sentence += " " + fill(pg.w.sentence_with_fmt,
                                  {{"n", n_text(total - reached_with)},
                                   {"unit", std::string{pg.in.weighted ? pg.w.people_unit : pg.w.cells_unit}}});
         }
-        sentences += "<p class=\"answer\" data-set=\"" + escape(set.label) + "\" data-cannot=\"" + fixed(total - reached, 1) +
-                     "\">" + escape(sentence) + "</p>\n";
+        sentences += "<p class=\"answer\" data-set=\"" + escape(set.label) + "\" data-cannot=\"" +
+                     fixed(total - reached, 1) + "\">" + escape(sentence) + "</p>\n";
       }
     }
   }
@@ -459,7 +476,8 @@ std::string coverage_section(page const& pg, projection const& pr) {
     cells += cell_shape(pr, in.cells[i], legend[c].colour,
                         " data-nearest-stop-m=\"" + m(k.nearest_bus_stop_m) + "\" data-nearest-station-m=\"" +
                             m(k.nearest_station_m) + "\" data-departures=\"" + std::to_string(k.departures) +
-                            "\" data-people=\"" + fixed(in.cells[i].people, 1) + "\" data-class=\"" + std::to_string(c) + "\"");
+                            "\" data-people=\"" + fixed(in.cells[i].people, 1) + "\" data-class=\"" +
+                            std::to_string(c) + "\"");
   }
   s += map_figure(pg, pr, "map-coverage", std::string{pg.w.coverage_title}, cells, legend, {}, rule);
   s += "<table id=\"coverage\">\n<tr><th>" + escape(pg.w.coverage_table_class) + "</th><th>" +
@@ -468,10 +486,11 @@ std::string coverage_section(page const& pg, projection const& pr) {
   for (auto const& e : legend) {
     auto const n = in.weighted ? e.people : static_cast<double>(e.cells);
     total += n;
-    s += "<tr data-cells=\"" + std::to_string(e.cells) + "\" data-people=\"" + fixed(e.people, 1) + "\"><td>" + escape(e.label) +
-         "</td><td class=\"num\">" + escape(pg.count_text(n)) + "</td></tr>\n";
+    s += "<tr data-cells=\"" + std::to_string(e.cells) + "\" data-people=\"" + fixed(e.people, 1) + "\"><td>" +
+         escape(e.label) + "</td><td class=\"num\">" + escape(pg.count_text(n)) + "</td></tr>\n";
   }
-  s += "<tr><td>" + escape(pg.w.total) + "</td><td class=\"num\">" + escape(pg.count_text(total)) + "</td></tr>\n</table>\n";
+  s += "<tr><td>" + escape(pg.w.total) + "</td><td class=\"num\">" + escape(pg.count_text(total)) +
+       "</td></tr>\n</table>\n";
   return s;
 }
 
@@ -485,7 +504,8 @@ std::string access_report_html(access_report_input const& in) {
       throw std::invalid_argument{"travel times do not match the cells"};
     }
   }
-  if (!in.coverage.empty() && in.coverage.size() != in.cells.size()) throw std::invalid_argument{"coverage does not match the cells"};
+  if (!in.coverage.empty() && in.coverage.size() != in.cells.size())
+    throw std::invalid_argument{"coverage does not match the cells"};
   auto const ja_page = in.lang == "ja";
   page const pg{in, ja_page ? ja : en, ja_page};
   auto html = page_begin(pg.w.title);
@@ -495,16 +515,21 @@ std::string access_report_html(access_report_input const& in) {
   }
   html += "<h1>" + escape(pg.w.title) + "</h1>\n";
   html += "<p class=\"note\">" +
-          escape(fill(pg.w.intro_fmt, {{"from", in.window_from}, {"to", in.window_to}, {"date", in.date}, {"p", pg.percentile_text()}})) +
+          escape(fill(pg.w.intro_fmt,
+                      {{"from", in.window_from}, {"to", in.window_to}, {"date", in.date}, {"p", pg.percentile_text()}})) +
           "</p>\n";
-  html += "<p class=\"note\" id=\"population\" data-weighted=\"" + std::string{in.weighted ? "true" : "false"} + "\">" +
-          escape(in.weighted ? fill(pg.w.weighted_fmt, {{"source", in.population_source}}) : std::string{pg.w.unweighted}) + "</p>\n";
+  html +=
+      "<p class=\"note\" id=\"population\" data-weighted=\"" + std::string{in.weighted ? "true" : "false"} + "\">" +
+      escape(in.weighted ? fill(pg.w.weighted_fmt, {{"source", in.population_source}}) : std::string{pg.w.unweighted}) +
+      "</p>\n";
   html += "<p class=\"note\">" + escape(pg.w.method) + "</p>\n";
   if (!in.service_area.empty()) {
     auto const wait = compact(static_cast<double>(in.service_wait_s) / 60.0, 1);
     html += "<p class=\"note\" id=\"service\">" +
             escape(fill(in.service_osm ? pg.w.service_fmt_osm : pg.w.service_fmt_straight,
-                        {{"wait", wait}, {"ride", pg.metres(in.service_max_ride_m)}, {"detour", compact(in.service_detour, 2)},
+                        {{"wait", wait},
+                         {"ride", pg.metres(in.service_max_ride_m)},
+                         {"detour", compact(in.service_detour, 2)},
                          {"speed", compact(in.service_speed_kmh, 1)}})) +
             "</p>\n";
   }

@@ -28,7 +28,8 @@ constexpr std::pair<std::string_view, std::string_view> japanese[] = {
     {"No served requests, so no histogram.", "乗車した依頼がないため、ヒストグラムはありません。"},
     {"No vehicle events.", "車両の記録はありません。"},
     {"No vehicles.", "車両はありません。"},
-    {"Number of vehicles busy and in service. A vehicle is busy while it carries passengers, and from a depot departure, drop-off or no-show whose next event is a pickup (or a no-show) until that event: driving to, or waiting at, its next pickup. It is in service from leaving its depot to returning there.", "稼働中と運行中の車両数。車両は、乗客を乗せている間と、車庫の出発・降車・無断キャンセルの後で次の記録が乗車 (または無断キャンセル) である場合のその記録まで (次の乗車地点へ向かう間、そこで待つ間) 稼働中です。運行中は車庫を出てから戻るまでです。"},
+    {"Number of vehicles busy and in service. A vehicle is busy while it carries passengers, and from a depot departure, drop-off or no-show whose next event is a pickup (or a no-show) until that event: driving to, or waiting at, its next pickup. It is in service from leaving its depot to returning there.",
+     "稼働中と運行中の車両数。車両は、乗客を乗せている間と、車庫の出発・降車・無断キャンセルの後で次の記録が乗車 (または無断キャンセル) である場合のその記録まで (次の乗車地点へ向かう間、そこで待つ間) 稼働中です。運行中は車庫を出てから戻るまでです。"},
     {"Requests per hour", "時間帯別の依頼"},
     {"Requests per hour by status", "時間帯別・結果別の依頼数"},
     {"Rules", "運行ルール"},
@@ -147,8 +148,9 @@ std::string words::operator()(std::string_view en) const {
 
 std::string words::money(double amount, std::string_view currency) const {
   auto const whole = currency == "JPY" || currency == "KRW" || currency.empty();
-  auto const number = whole ? with_separators(amount) : with_separators(std::trunc(amount)) +
-                                                            fixed(std::abs(amount - std::trunc(amount)), 2).substr(1);
+  auto const number =
+      whole ? with_separators(amount)
+            : with_separators(std::trunc(amount)) + fixed(std::abs(amount - std::trunc(amount)), 2).substr(1);
   if (ja_ && currency == "JPY") return number + "円";
   return number + (currency.empty() ? "" : " " + std::string{currency});
 }

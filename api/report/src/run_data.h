@@ -25,12 +25,12 @@ using nlohmann::json;
 enum class request_status : std::uint8_t { served, no_show, cancelled, declined, rejected, open };
 inline constexpr std::size_t n_statuses = 6;
 // Stacking order bottom to top, with colours and labels.
-inline constexpr std::string_view status_names[n_statuses] = {"served", "no_show", "cancelled", "declined", "rejected",
-                                                       "open"};
+inline constexpr std::string_view status_names[n_statuses] = {"served",   "no_show",  "cancelled",
+                                                              "declined", "rejected", "open"};
 inline constexpr std::string_view status_colours[n_statuses] = {"#0072b2", "#cc79a7", "#999999",
-                                                         "#e69f00", "#d55e00", "#56b4e9"};
-inline constexpr std::string_view status_labels[n_statuses] = {"served", "no-show", "cancelled", "declined",
-                                                        "rejected", "open"};
+                                                                "#e69f00", "#d55e00", "#56b4e9"};
+inline constexpr std::string_view status_labels[n_statuses] = {"served",   "no-show",  "cancelled",
+                                                               "declined", "rejected", "open"};
 
 enum class event_kind : std::uint8_t { depart_depot, pickup, dropoff, no_show, return_depot };
 inline constexpr std::string_view event_kind_names[] = {"depart_depot", "pickup", "dropoff", "no_show", "return_depot"};
@@ -64,7 +64,7 @@ struct run_data {
   std::vector<event_row> events;
   std::vector<vehicle_row> vehicles;
   std::vector<std::vector<latlon>> service_area_rings;  // outer rings and holes alike
-  std::vector<std::size_t> ring_polygon;                 // polygon index of each ring
+  std::vector<std::size_t> ring_polygon;                // polygon index of each ring
   std::vector<latlon> meeting_points;
 };
 

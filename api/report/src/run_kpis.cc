@@ -51,7 +51,8 @@ constexpr kpi_line kpi_lines[] = {
     {"transit_duration_mean_s", "transit door to door, mean", unit::duration, true},
     {"transit_rides_mean", "transit rides, mean", unit::ratio, true},
     {"door_to_door_on_demand_mean_s", "door to door on demand, mean", unit::duration, true},
-    {"door_to_door_transit_mean_s", "door to door by transit, mean", unit::duration, true},    // A journeys run (docs/simulation.md, "Journeys").
+    {"door_to_door_transit_mean_s", "door to door by transit, mean", unit::duration,
+     true},  // A journeys run (docs/simulation.md, "Journeys").
     {"journeys", "journeys", unit::count, true},
     {"journeys_transit_only", "journeys by transit only", unit::count, true},
     {"journeys_first_mile", "journeys with an on-demand first mile", unit::count, true},
@@ -127,8 +128,8 @@ std::string kpi_table(run_data const& run, std::string const& kpi_file, words co
     } else {
       throw report_error{kpi_file + ": '" + key + "' must be a number or null"};
     }
-    s += "<tr data-kpi=\"" + escape(key) + "\"><td>" + escape(w(line.label)) + "</td><td class=\"num\">" + escape(text) +
-         "</td>";
+    s += "<tr data-kpi=\"" + escape(key) + "\"><td>" + escape(w(line.label)) + "</td><td class=\"num\">" +
+         escape(text) + "</td>";
     if (across != nullptr) {
       auto const mean = number_at((*across)["mean"], key);
       auto const lo = number_at((*across)["p5"], key), hi = number_at((*across)["p95"], key);
@@ -177,10 +178,11 @@ std::string summary_section(run_data const& run, run_extras const& extras, words
   else item("fleet", "Fleet: " + with_separators(vehicles) + " vehicles.");
   if (auto const v = value("served_rate")) {
     auto const r = value("requests").value_or(0), s = value("served").value_or(0);
-    item("served_rate", w.ja() ? "依頼 " + with_separators(r) + " 件のうち " + with_separators(s) + " 件 (" +
-                                     format(unit::rate, *v, currency, w) + ") が乗車" + range("served_rate", unit::rate) + "。"
-                               : with_separators(s) + " of " + with_separators(r) + " requests served (" +
-                                     format(unit::rate, *v, currency, w) + ")" + range("served_rate", unit::rate) + ".");
+    item("served_rate",
+         w.ja() ? "依頼 " + with_separators(r) + " 件のうち " + with_separators(s) + " 件 (" +
+                      format(unit::rate, *v, currency, w) + ") が乗車" + range("served_rate", unit::rate) + "。"
+                : with_separators(s) + " of " + with_separators(r) + " requests served (" +
+                      format(unit::rate, *v, currency, w) + ")" + range("served_rate", unit::rate) + ".");
   }
   if (auto const m = value("wait_mean_s"), p = value("wait_p95_s"); m && p) {
     item("wait", w.ja() ? "待ち時間は平均 " + w.minutes(*m) + "、95 %の利用者が " + w.minutes(*p) + " 以内" +
@@ -206,14 +208,14 @@ std::string summary_section(run_data const& run, run_extras const& extras, words
     item("cost", text + (w.ja() ? "。" : "."));
   }
   if (auto const d = value("door_to_door_on_demand_mean_s"), t = value("door_to_door_transit_mean_s"); d && t) {
-    item("door_to_door", w.ja() ? "同じ移動の所要時間: デマンド交通 " + w.minutes(*d) + "、公共交通 " + w.minutes(*t) + "。"
-                                : "The same trips door to door: " + w.minutes(*d) + " on demand, " + w.minutes(*t) +
-                                      " by transit.");
+    item("door_to_door",
+         w.ja() ? "同じ移動の所要時間: デマンド交通 " + w.minutes(*d) + "、公共交通 " + w.minutes(*t) + "。"
+                : "The same trips door to door: " + w.minutes(*d) + " on demand, " + w.minutes(*t) + " by transit.");
   }
   if (auto const n = value("transit_unreachable_share")) {
-    item("transit_unreachable", w.ja() ? "公共交通では上限時間内に行けない依頼: " + format(unit::rate, *n, currency, w) + "。"
-                                       : "Requests transit cannot serve within the limit: " +
-                                             format(unit::rate, *n, currency, w) + ".");
+    item("transit_unreachable",
+         w.ja() ? "公共交通では上限時間内に行けない依頼: " + format(unit::rate, *n, currency, w) + "。"
+                : "Requests transit cannot serve within the limit: " + format(unit::rate, *n, currency, w) + ".");
   }
   // A journeys run: how many used on demand and how, the train connections, the time against
   // transit only, and the vehicle-km it took.
@@ -222,13 +224,14 @@ std::string summary_section(run_data const& run, run_extras const& extras, words
     item("journeys", w.ja() ? "移動 " + with_separators(*n) + " 件のうちデマンド交通を使う移動 " + pct("on_demand_share") +
                                   "（ファーストマイル " + pct("first_mile_share") + "、ラストマイル " +
                                   pct("last_mile_share") + "、ドア・ツー・ドア " + pct("door_to_door_share") + "）。"
-                            : with_separators(*n) + " journeys, " + pct("on_demand_share") + " of them with on demand (first mile " +
-                                  pct("first_mile_share") + ", last mile " + pct("last_mile_share") + ", door to door " +
-                                  pct("door_to_door_share") + ").");
+                            : with_separators(*n) + " journeys, " + pct("on_demand_share") +
+                                  " of them with on demand (first mile " + pct("first_mile_share") + ", last mile " +
+                                  pct("last_mile_share") + ", door to door " + pct("door_to_door_share") + ").");
   }
   if (auto const c = value("connections"), kept = value("connections_kept"); c && kept && *c > 0) {
-    item("connections", w.ja() ? "列車・バスへの乗り継ぎ " + with_separators(*c) + " 件のうち " + with_separators(*kept) +
-                                     " 件 (" + format(unit::rate, *kept / *c, currency, w) + ") で発車時刻 − 乗り継ぎ余裕までに到着。"
+    item("connections", w.ja() ? "列車・バスへの乗り継ぎ " + with_separators(*c) + " 件のうち " +
+                                     with_separators(*kept) + " 件 (" + format(unit::rate, *kept / *c, currency, w) +
+                                     ") で発車時刻 − 乗り継ぎ余裕までに到着。"
                                : with_separators(*kept) + " of " + with_separators(*c) + " connections kept (" +
                                      format(unit::rate, *kept / *c, currency, w) +
                                      "): dropped off by the departure less the transfer buffer.");

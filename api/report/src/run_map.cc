@@ -25,8 +25,8 @@ struct box {
 template <typename PX, typename PY>
 std::string network_layer(run_extras const& extras, PX const& px, PY const& py, box const& b) {
   if (extras.lines.empty() && extras.stations.empty()) return {};
-  std::string s = "<g class=\"network\" clip-path=\"url(#map-clip)\" data-routes=\"" +
-                  std::to_string(extras.lines.size()) + "\">\n";
+  std::string s =
+      "<g class=\"network\" clip-path=\"url(#map-clip)\" data-routes=\"" + std::to_string(extras.lines.size()) + "\">\n";
   for (auto const& l : extras.lines) {
     std::string pts;
     for (auto const p : l.points) pts += (pts.empty() ? "" : " ") + fixed(px(p), 1) + "," + fixed(py(p), 1);
@@ -41,9 +41,10 @@ std::string network_layer(run_extras const& extras, PX const& px, PY const& py, 
   for (auto const& x : extras.stations) {
     if (!b.contains(x.at)) continue;
     ++shown;
-    st += "<g class=\"station\" data-departures=\"" + compact(x.departures, 0) + "\"><circle cx=\"" + fixed(px(x.at), 1) +
-          "\" cy=\"" + fixed(py(x.at), 1) + "\" r=\"4.5\" fill=\"#ffffff\" stroke=\"#333\" stroke-width=\"1.5\"/><text x=\"" +
-          fixed(px(x.at) + 7, 1) + "\" y=\"" + fixed(py(x.at) - 6, 1) +
+    st += "<g class=\"station\" data-departures=\"" + compact(x.departures, 0) + "\"><circle cx=\"" +
+          fixed(px(x.at), 1) + "\" cy=\"" + fixed(py(x.at), 1) +
+          "\" r=\"4.5\" fill=\"#ffffff\" stroke=\"#333\" stroke-width=\"1.5\"/><text x=\"" + fixed(px(x.at) + 7, 1) +
+          "\" y=\"" + fixed(py(x.at) - 6, 1) +
           "\" font-size=\"11\" paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\">" + escape(x.name) +
           "</text></g>\n";
   }
@@ -71,8 +72,10 @@ std::string unserved_layer(std::vector<latlon> const& points, PX const& px, PY c
     g += "<circle class=\"cluster\" data-count=\"" + std::to_string(c.n) + "\" cx=\"" + x + "\" cy=\"" + y + "\" r=\"" +
          fixed(std::min(r, 14.0), 1) + "\"/>";
     if (c.n > 1) {
-      g += "<text x=\"" + x + "\" y=\"" + y + "\" font-size=\"9\" fill=\"#ffffff\" stroke=\"none\" text-anchor=\"middle\" "
-           "dominant-baseline=\"central\">" + std::to_string(c.n) + "</text>";
+      g += "<text x=\"" + x + "\" y=\"" + y +
+           "\" font-size=\"9\" fill=\"#ffffff\" stroke=\"none\" text-anchor=\"middle\" "
+           "dominant-baseline=\"central\">" +
+           std::to_string(c.n) + "</text>";
     }
     g += '\n';
   }
@@ -122,7 +125,8 @@ std::string map_figure(run_data const& run, run_extras const& extras, words cons
     lon_max = std::max(lon_max, p.lon);
     any = true;
   };
-  for (auto const* layer : {&std::as_const(pickups), &std::as_const(dropoffs), &std::as_const(unserved), &std::as_const(meeting_points)}) {
+  for (auto const* layer :
+       {&std::as_const(pickups), &std::as_const(dropoffs), &std::as_const(unserved), &std::as_const(meeting_points)}) {
     for (auto const p : *layer) extend(p);
   }
   for (auto const& ring : run.service_area_rings) {
@@ -168,7 +172,8 @@ std::string map_figure(run_data const& run, run_extras const& extras, words cons
       }
       if (!ring.empty()) d += "Z";
     }
-    s += "<path d=\"" + d + "\" fill=\"#0072b2\" fill-opacity=\"0.08\" stroke=\"#0072b2\" stroke-width=\"1.5\" "
+    s += "<path d=\"" + d +
+         "\" fill=\"#0072b2\" fill-opacity=\"0.08\" stroke=\"#0072b2\" stroke-width=\"1.5\" "
          "fill-rule=\"evenodd\"/>\n";
   }
   s += "</g>\n";
@@ -224,7 +229,8 @@ std::string map_figure(run_data const& run, run_extras const& extras, words cons
   s += legend_swatch(pad, ly + 24, "#555555", w("meeting points") + " (" + std::to_string(meeting_points.size()) + ")");
   s += "<rect x=\"" + fixed(pad + 150, 1) + "\" y=\"" + fixed(ly + 18, 1) +
        "\" width=\"12\" height=\"12\" fill=\"#0072b2\" fill-opacity=\"0.08\" stroke=\"#0072b2\"/><text x=\"" +
-       fixed(pad + 167, 1) + "\" y=\"" + fixed(ly + 24, 1) + "\" dominant-baseline=\"middle\">" + escape(w("service area")) + "</text>\n";
+       fixed(pad + 167, 1) + "\" y=\"" + fixed(ly + 24, 1) + "\" dominant-baseline=\"middle\">" +
+       escape(w("service area")) + "</text>\n";
   if (!extras.lines.empty()) {
     s += "<line x1=\"" + fixed(pad + 300, 1) + "\" y1=\"" + fixed(ly + 24, 1) + "\" x2=\"" + fixed(pad + 316, 1) +
          "\" y2=\"" + fixed(ly + 24, 1) + "\" stroke=\"#9a9a9a\" stroke-width=\"2\"/><text x=\"" + fixed(pad + 322, 1) +
@@ -232,15 +238,18 @@ std::string map_figure(run_data const& run, run_extras const& extras, words cons
          std::to_string(extras.lines.size()) + "), " + escape(w("stations")) + " (" +
          std::to_string(extras.stations.size()) + ")</text>\n";
   }
-  s += "</svg>\n<figcaption>" + std::string{w.ja() ? "車両が停車した乗車・降車地点、乗れなかった依頼の出発地（上に重ねて表示、密集部はまとめて件数表示）、運行区域内の乗降地点と運行区域、公共交通の路線と主な停留所・駅。正距円筒図法、北が上。緯度 " : "Pickups and drop-offs where the vehicles stopped (events.csv), origins of requests "
-       "that were not served (requests.csv; drawn on top, clustered where dense), meeting points inside the service "
-       "area, the service area of the rules, and the transit routes with the main stations. Equirectangular "
-       "projection, north up; latitude "} +
+  s += "</svg>\n<figcaption>" +
+       std::string{
+           w.ja()
+               ? "車両が停車した乗車・降車地点、乗れなかった依頼の出発地（上に重ねて表示、密集部はまとめて件数表示）、運行区域内の乗降地点と運行区域、公共交通の路線と主な停留所・駅。正距円筒図法、北が上。緯度 "
+               : "Pickups and drop-offs where the vehicles stopped (events.csv), origins of requests "
+                 "that were not served (requests.csv; drawn on top, clustered where dense), meeting points inside the service "
+                 "area, the service area of the rules, and the transit routes with the main stations. Equirectangular "
+                 "projection, north up; latitude "} +
        fixed(lat_min + margin, 4) + (w.ja() ? " 〜 " : " to ") + fixed(lat_max - margin, 4) +
        (w.ja() ? "、経度 " : ", longitude ") + fixed(lon_min + margin / k, 4) + (w.ja() ? " 〜 " : " to ") +
        fixed(lon_max - margin / k, 4) + (w.ja() ? "。" : ".") + "</figcaption>\n</figure>\n";
   return s;
 }
-
 
 }  // namespace nebuta::report::detail

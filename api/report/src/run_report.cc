@@ -2,9 +2,9 @@
 // (data-count on histogram bars and hourly segments, data-steps on the busy line), which keeps the
 // figures checkable by tests and by anyone reading the file.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
-#include <array>
 #include <map>
 #include <numbers>
 #include <optional>
@@ -126,7 +126,8 @@ run_data read_run(std::filesystem::path const& dir) {
   auto const scenario_file = dir / "scenario.json";
   auto const scenario = read_json_object(scenario_file);
   auto const where = scenario_file.string();
-  if (scenario.contains("name") && !scenario["name"].is_string()) throw report_error{where + ": 'name' must be a string"};
+  if (scenario.contains("name") && !scenario["name"].is_string())
+    throw report_error{where + ": 'name' must be a string"};
   run.name = scenario.value("name", std::string{});
   if (scenario.contains("rules") && !scenario["rules"].is_null()) {
     run.rules = scenario["rules"];
@@ -154,12 +155,13 @@ run_data read_run(std::filesystem::path const& dir) {
 
 std::string rules_table(run_data const& run, words const& w) {
   if (!run.rules.is_object()) return "<p class=\"note\">" + escape(w("The scenario has no rules object.")) + "</p>\n";
-  std::string s = "<table id=\"rules\">\n<tr><th>" + escape(w("rule")) + "</th><th>" + escape(w("value")) + "</th></tr>\n";
+  std::string s =
+      "<table id=\"rules\">\n<tr><th>" + escape(w("rule")) + "</th><th>" + escape(w("value")) + "</th></tr>\n";
   for (auto const& [key, value] : run.rules.items()) {
     std::string text;
     if (key == "service_area") {
-      text = value.is_null() ? w("none")
-                            : std::to_string(run.service_area_rings.size()) + w(" ring(s), shown on the map");
+      text =
+          value.is_null() ? w("none") : std::to_string(run.service_area_rings.size()) + w(" ring(s), shown on the map");
     } else if (key == "meeting_points") {
       text = std::to_string(run.meeting_points.size()) + w(" point(s)");
     } else if (value.is_number()) {
@@ -213,7 +215,8 @@ std::vector<bin> wait_bins(std::vector<request_row> const& requests) {
   // Whole seconds, bins in whole minutes: 1, 2, 5, 10, 15, 20, 30, 60, then doubling.
   std::vector<std::int64_t> seconds;
   for (auto const& r : requests) {
-    if (r.status == request_status::served && r.wait_s) seconds.push_back(static_cast<std::int64_t>(std::floor(*r.wait_s)));
+    if (r.status == request_status::served && r.wait_s)
+      seconds.push_back(static_cast<std::int64_t>(std::floor(*r.wait_s)));
   }
   std::vector<std::int64_t> widths{60, 120, 300, 600, 900, 1200, 1800, 3600};
   while (widths.size() < 40) widths.push_back(widths.back() * 2);
@@ -258,13 +261,13 @@ std::string histogram(std::string_view id, std::string_view title, std::vector<b
     auto const x0 = f.px(b.lo) + 1;
     auto const x1 = f.px(b.hi) - 1;
     auto const y = f.py(static_cast<double>(b.count));
-    s += "<rect class=\"bar\" data-lo=\"" + compact(b.lo, 3) + "\" data-hi=\"" + compact(b.hi, 3) +
-         "\" data-count=\"" + std::to_string(b.count) + "\" x=\"" + fixed(x0, 1) + "\" y=\"" + fixed(y, 1) +
-         "\" width=\"" + fixed(std::max(x1 - x0, 0.5), 1) + "\" height=\"" + fixed(f.py(0) - y, 1) + "\"><title>" +
-         compact(b.lo, 3) + "–" + compact(b.hi, 3) + ": " + std::to_string(b.count) + "</title></rect>\n";
+    s += "<rect class=\"bar\" data-lo=\"" + compact(b.lo, 3) + "\" data-hi=\"" + compact(b.hi, 3) + "\" data-count=\"" +
+         std::to_string(b.count) + "\" x=\"" + fixed(x0, 1) + "\" y=\"" + fixed(y, 1) + "\" width=\"" +
+         fixed(std::max(x1 - x0, 0.5), 1) + "\" height=\"" + fixed(f.py(0) - y, 1) + "\"><title>" + compact(b.lo, 3) +
+         "–" + compact(b.hi, 3) + ": " + std::to_string(b.count) + "</title></rect>\n";
   }
-  s += "</g>\n</svg>\n<figcaption>" + escape(title) + (w.ja() ? "。" : ". ") + escape(w("Bins include their lower edge.")) +
-       "</figcaption>\n</figure>\n";
+  s += "</g>\n</svg>\n<figcaption>" + escape(title) + (w.ja() ? "。" : ". ") +
+       escape(w("Bins include their lower edge.")) + "</figcaption>\n</figure>\n";
   return s;
 }
 
@@ -312,8 +315,7 @@ std::string requests_per_hour(std::vector<request_row> const& requests, words co
            std::string{status_names[i]} + "\" data-count=\"" + std::to_string(counts[i]) + "\" x=\"" + fixed(x0, 1) +
            "\" y=\"" + fixed(y_top, 1) + "\" width=\"" + fixed(x1 - x0, 1) + "\" height=\"" +
            fixed(y_bottom - y_top, 1) + "\" fill=\"" + std::string{status_colours[i]} + "\"><title>" +
-           clock(hour * 3600) + " " + w(status_labels[i]) + ": " + std::to_string(counts[i]) +
-           "</title></rect>\n";
+           clock(hour * 3600) + " " + w(status_labels[i]) + ": " + std::to_string(counts[i]) + "</title></rect>\n";
       stacked += static_cast<double>(counts[i]);
     }
   }
@@ -344,8 +346,8 @@ std::pair<step_function, step_function> busy_and_in_service(std::vector<event_ro
     bool in_service = false;
     for (std::size_t i = 0; i < list.size(); ++i) {
       auto const t = static_cast<std::int64_t>(std::floor(list[i]->time));
-      auto const next_is_pickup = i + 1 < list.size() && (list[i + 1]->kind == event_kind::pickup ||
-                                                          list[i + 1]->kind == event_kind::no_show);
+      auto const next_is_pickup =
+          i + 1 < list.size() && (list[i + 1]->kind == event_kind::pickup || list[i + 1]->kind == event_kind::no_show);
       auto const now_busy = list[i]->onboard > 0 || next_is_pickup;
       if (now_busy != busy) busy_delta[t] += now_busy ? 1 : -1;
       busy = now_busy;
@@ -436,17 +438,16 @@ std::string vehicles_busy(run_data const& run, words const& w) {
 std::string fleet_table(std::vector<vehicle_row> const& vehicles, words const& w) {
   if (vehicles.empty()) return "<p class=\"note\">" + escape(w("No vehicles.")) + "</p>\n";
   std::string s = "<table id=\"fleet\">\n<tr>";
-  for (auto const* h : {"vehicle", "seats", "wheelchair spaces", "km driven", "km empty", "hours in service",
-                        "passengers carried"}) {
+  for (auto const* h :
+       {"vehicle", "seats", "wheelchair spaces", "km driven", "km empty", "hours in service", "passengers carried"}) {
     s += "<th>" + escape(w(h)) + "</th>";
   }
   s += "</tr>\n";
   for (auto const& v : vehicles) {
     s += "<tr><td>" + escape(v.id) + "</td><td class=\"num\">" + compact(v.seats, 0) + "</td><td class=\"num\">" +
          compact(v.wheelchair_spaces, 0) + "</td><td class=\"num\">" + fixed(v.km_driven, 1) +
-         "</td><td class=\"num\">" + fixed(v.km_empty, 1) + "</td><td class=\"num\">" +
-         fixed(v.hours_in_service, 2) + "</td><td class=\"num\">" + compact(v.passengers_carried, 0) +
-         "</td></tr>\n";
+         "</td><td class=\"num\">" + fixed(v.km_empty, 1) + "</td><td class=\"num\">" + fixed(v.hours_in_service, 2) +
+         "</td><td class=\"num\">" + compact(v.passengers_carried, 0) + "</td></tr>\n";
   }
   return s + "</table>\n";
 }
@@ -488,17 +489,20 @@ void write_run_report(std::filesystem::path const& run_dir, options const& opt) 
   auto const n_req = std::to_string(run.requests.size()), n_veh = std::to_string(run.vehicles.size()),
              n_ev = std::to_string(run.events.size());
   html += "<p class=\"note\">" +
-          (w.ja() ? "依頼 " + n_req + " 件、車両 " + n_veh + " 台、車両の記録 " + n_ev + " 件。時刻は最初の模擬日の0時からの時間です。"
+          (w.ja() ? "依頼 " + n_req + " 件、車両 " + n_veh + " 台、車両の記録 " + n_ev +
+                        " 件。時刻は最初の模擬日の0時からの時間です。"
                   : n_req + " requests, " + n_veh + " vehicles, " + n_ev +
                         " vehicle events. Times are hours after midnight of the first simulated day.") +
           "</p>\n";
-  html += "<h2>" + escape(w("Key performance indicators")) + "</h2>\n" + kpi_table(run, (run_dir / "kpis.json").string(), w);
+  html +=
+      "<h2>" + escape(w("Key performance indicators")) + "</h2>\n" + kpi_table(run, (run_dir / "kpis.json").string(), w);
   html += "<h2>" + escape(w("Rules")) + "</h2>\n" + rules_table(run, w);
   html += "<h2>" + escape(w("Waiting time")) + "</h2>\n" +
           histogram("wait-histogram", w("Wait of served requests"), wait_bins(run.requests), w("wait (minutes)"),
                     "#0072b2", w);
-  html += "<h2>" + escape(w("Detour")) + "</h2>\n" + histogram("detour-histogram", w("Detour factor of served requests"),
-                                          detour_bins(run.requests), w("ride time / direct time"), "#009e73", w);
+  html += "<h2>" + escape(w("Detour")) + "</h2>\n" +
+          histogram("detour-histogram", w("Detour factor of served requests"), detour_bins(run.requests),
+                    w("ride time / direct time"), "#009e73", w);
   html += "<h2>" + escape(w("Requests per hour")) + "</h2>\n" + requests_per_hour(run.requests, w);
   html += "<h2>" + escape(w("Vehicles busy over the day")) + "</h2>\n" + vehicles_busy(run, w);
   html += "<h2>" + escape(w("Map")) + "</h2>\n" + map_figure(run, extras, w);

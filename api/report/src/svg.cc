@@ -69,9 +69,9 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
 }
 
 std::string page_begin(std::string_view title, std::string_view lang) {
-  std::string s =
-      "<!DOCTYPE html>\n<html lang=\"" + escape(lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
+  std::string s = "<!DOCTYPE html>\n<html lang=\"" + escape(lang) +
+                  "\">\n<head>\n<meta charset=\"utf-8\">\n"
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
   s += escape(title);
   s += "</title>\n<style>\n"
        "body{font-family:system-ui,-apple-system,\"Segoe UI\",\"Hiragino Sans\",\"Noto Sans CJK JP\",sans-serif;"
@@ -120,8 +120,8 @@ double frame::py(double y) const {
 
 std::string svg_begin(frame const& f, std::string_view title, std::string_view id) {
   std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"" + escape(id) + "\" viewBox=\"0 0 " +
-                  compact(f.width, 1) + " " + compact(f.height, 1) + "\" role=\"img\"><title>" +
-                  escape(title) + "</title>\n";
+                  compact(f.width, 1) + " " + compact(f.height, 1) + "\" role=\"img\"><title>" + escape(title) +
+                  "</title>\n";
   return s;
 }
 

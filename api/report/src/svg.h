@@ -52,7 +52,7 @@ std::string svg_begin(frame const& f, std::string_view title, std::string_view i
 std::string axes(frame const& f, std::vector<tick> const& x_ticks, std::vector<tick> const& y_ticks,
                  std::string_view x_title, std::string_view y_title);
 // One legend entry (swatch + text) at (x, y); returns its SVG.
-std::string legend_swatch(double x, double y, std::string_view colour, std::string_view label,
-                          bool line = false, std::string_view dash = {});
+std::string legend_swatch(double x, double y, std::string_view colour, std::string_view label, bool line = false,
+                          std::string_view dash = {});
 
 }  // namespace nebuta::report::detail

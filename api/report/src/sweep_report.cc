@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "input.h"
-#include "nebuta/report/report.h"
 #include "labels.h"
+#include "nebuta/report/report.h"
 #include "svg.h"
 
 namespace nebuta::report {
@@ -71,16 +71,28 @@ bool is_rate(std::string_view column) {
 // A column's name in the report's language (the KPI labels of report.html), else as in sweep.csv.
 std::string column_label(std::string const& column, words const& w) {
   static std::map<std::string, std::string> const en{
-      {"requests", "requests"}, {"served", "served"}, {"served_rate", "served rate"}, {"wait_mean_s", "wait, mean"},
-      {"wait_p95_s", "wait, 95th percentile"}, {"ride_mean_s", "ride time, mean"}, {"detour_mean", "detour factor, mean"},
-      {"occupancy", "occupancy"}, {"pooling_rate", "pooling rate (shared rides)"}, {"empty_km_share", "empty km share"},
-      {"vehicle_utilisation", "vehicle utilisation"}, {"passengers_per_vehicle_hour", "passengers per vehicle-hour"},
-      {"cost_per_passenger", "cost per passenger"}, {"farebox_recovery", "farebox recovery"},
-      {"public_cost_per_passenger", "public cost per passenger"}, {"bus_cost_per_passenger", "bus cost per passenger"},
-      {"bus_public_cost_per_passenger", "bus public cost per passenger"}, {"bus_farebox_recovery", "bus farebox recovery"},
+      {"requests", "requests"},
+      {"served", "served"},
+      {"served_rate", "served rate"},
+      {"wait_mean_s", "wait, mean"},
+      {"wait_p95_s", "wait, 95th percentile"},
+      {"ride_mean_s", "ride time, mean"},
+      {"detour_mean", "detour factor, mean"},
+      {"occupancy", "occupancy"},
+      {"pooling_rate", "pooling rate (shared rides)"},
+      {"empty_km_share", "empty km share"},
+      {"vehicle_utilisation", "vehicle utilisation"},
+      {"passengers_per_vehicle_hour", "passengers per vehicle-hour"},
+      {"cost_per_passenger", "cost per passenger"},
+      {"farebox_recovery", "farebox recovery"},
+      {"public_cost_per_passenger", "public cost per passenger"},
+      {"bus_cost_per_passenger", "bus cost per passenger"},
+      {"bus_public_cost_per_passenger", "bus public cost per passenger"},
+      {"bus_farebox_recovery", "bus farebox recovery"},
       {"transit_unreachable_share", "requests without transit within the limit"},
       {"door_to_door_on_demand_mean_s", "door to door on demand, mean"},
-      {"door_to_door_transit_mean_s", "door to door by transit, mean"}, {"fleet", "vehicles"}};
+      {"door_to_door_transit_mean_s", "door to door by transit, mean"},
+      {"fleet", "vehicles"}};
   if (!w.ja()) return column;
   auto const it = en.find(column);
   if (it != en.end()) return w(it->second);
@@ -93,9 +105,7 @@ std::string column_label(std::string const& column, words const& w) {
   return column;
 }
 
-bool is_money(std::string_view column) {
-  return column.find("cost") != std::string_view::npos;
-}
+bool is_money(std::string_view column) { return column.find("cost") != std::string_view::npos; }
 
 std::string cell_text(std::string_view column, std::string const& value) {
   if (value.empty()) return "n/a";
@@ -122,8 +132,8 @@ std::string runs_table(sweep_data const& sweep, std::filesystem::path const& out
       if (c == sweep.c_run) {
         s += "<td class=\"num\"><a href=\"" + escape(report_href(out_dir, t.text(r, sweep.c_dir))) + "\">" +
              escape(value) + "</a></td>";
-      } else if (c == sweep.c_dir || std::find(sweep.key_columns.begin(), sweep.key_columns.end(), c) !=
-                                         sweep.key_columns.end()) {
+      } else if (c == sweep.c_dir ||
+                 std::find(sweep.key_columns.begin(), sweep.key_columns.end(), c) != sweep.key_columns.end()) {
         s += "<td>" + escape(value) + "</td>";
       } else {
         auto text = cell_text(t.header[c], value);
@@ -149,11 +159,13 @@ std::string targets_section(std::filesystem::path const& file, std::string& sugg
             " " + compact(t.value("value", 0.0), 6);
   }
   auto const& fleet = j.contains("suggested_fleet") ? j["suggested_fleet"] : json{};
-  suggested_dir = j.contains("suggested_dir") && j["suggested_dir"].is_string() ? j["suggested_dir"].get<std::string>() : "";
+  suggested_dir =
+      j.contains("suggested_dir") && j["suggested_dir"].is_string() ? j["suggested_dir"].get<std::string>() : "";
   std::string text;
   if (fleet.is_number()) {
     auto const n = compact(fleet.get<double>(), 0);
-    text = w.ja() ? "目標 (" + list + ") を満たす最小の車両数: <strong>" + n + " 台</strong>（" + escape(suggested_dir) + "）。"
+    text = w.ja() ? "目標 (" + list + ") を満たす最小の車両数: <strong>" + n + " 台</strong>（" +
+                        escape(suggested_dir) + "）。"
                   : "Smallest fleet meeting every target (" + list + "): <strong>" + n + " vehicles</strong> (" +
                         escape(suggested_dir) + ").";
   } else {
@@ -241,7 +253,9 @@ std::string line_chart(sweep_data const& sweep, metric const& m, words const& w)
     x_max += 0.5;
   }
   auto const legend_rows = (lines.size() + 1) / 2;
-  frame f{.x_min = x_min, .x_max = x_max, .height = 300 + 22 * static_cast<double>(legend_rows),
+  frame f{.x_min = x_min,
+          .x_max = x_max,
+          .height = 300 + 22 * static_cast<double>(legend_rows),
           .bottom = 60 + 22 * static_cast<double>(legend_rows)};
   auto const y_values = nice_ticks(y_min, y_max > y_min ? y_max : y_min + 1, 5);
   f.y_min = y_values.front();
@@ -282,8 +296,8 @@ std::string line_chart(sweep_data const& sweep, metric const& m, words const& w)
       points += px + "," + py;
       markers += "<circle cx=\"" + px + "\" cy=\"" + py + "\" r=\"3\" fill=\"" + std::string{colour} + "\"><title>" +
                  escape(lines[i].label) + ", " + escape(x_name) + "=" + compact(x, 6) + ": " +
-                 compact(y * m.display_factor, 3) + (p.second > 1 ? " (mean of " + std::to_string(p.second) + " runs)" : "") +
-                 "</title></circle>";
+                 compact(y * m.display_factor, 3) +
+                 (p.second > 1 ? " (mean of " + std::to_string(p.second) + " runs)" : "") + "</title></circle>";
     }
     svg += "<polyline class=\"series\" data-series=\"" + escape(lines[i].label) + "\" data-points=\"" + data +
            "\" points=\"" + points + "\" fill=\"none\" stroke=\"" + std::string{colour} + "\" stroke-width=\"2\"";
@@ -309,8 +323,10 @@ void write_sweep_report(std::filesystem::path const& out_dir, options const& opt
   std::string suggested;
   auto const targets = targets_section(out_dir / "targets.json", suggested, w);
   std::string html = page_begin(w("Sweep report"), w.lang());
-  html += "<h1>" + escape(w("Sweep report")) + "</h1>\n" + targets + "<p class=\"note\">" + std::to_string(sweep.table.rows.size()) + " runs; swept: " +
-          escape(keys.empty() ? std::string{"nothing"} : keys) + ". Each run number links to its own report.</p>\n";
+  html += "<h1>" + escape(w("Sweep report")) + "</h1>\n" + targets + "<p class=\"note\">" +
+          std::to_string(sweep.table.rows.size()) +
+          " runs; swept: " + escape(keys.empty() ? std::string{"nothing"} : keys) +
+          ". Each run number links to its own report.</p>\n";
   for (auto const& m : chart_metrics) html += line_chart(sweep, m, w);
   html += "<h2>" + escape(w("All runs")) + "</h2>\n" + runs_table(sweep, out_dir, suggested, w);
   html += page_end();

@@ -6,11 +6,11 @@
 #include <cstdio>
 #include <optional>
 
+#include "message_response.h"
 #include "nebuta/api_server/drt_api.h"
 #include "nebuta/api_server/realtime.h"
 #include "nebuta/api_server/server.h"
 #include "nebuta/api_service/json.h"
-#include "message_response.h"
 #include "plan_on_demand.h"
 #include "rate_limiter.h"
 #include "routes.h"
@@ -166,10 +166,10 @@ void metrics::record(endpoint e, int status, double seconds) {
 
 std::string metrics::prometheus_text() const {
   static constexpr std::array<char const*, n_ep> names{
-      "plan",        "stops_search", "stop",          "departures",    "nearby",      "routes",
-      "route",       "trip",         "feeds",         "healthz",       "metrics",     "openapi",
-      "drt_offer",   "drt_request",  "drt_vehicle",   "drt_telemetry", "drt_gtfs_rt", "drt_other",
-      "alerts",      "rt_push",      "gtfs_rt",       "other"};
+      "plan",      "stops_search", "stop",        "departures",    "nearby",      "routes",
+      "route",     "trip",         "feeds",       "healthz",       "metrics",     "openapi",
+      "drt_offer", "drt_request",  "drt_vehicle", "drt_telemetry", "drt_gtfs_rt", "drt_other",
+      "alerts",    "rt_push",      "gtfs_rt",     "other"};
   std::string out;
   out += "# HELP nebuta_http_requests_total HTTP requests by endpoint and status code.\n";
   out += "# TYPE nebuta_http_requests_total counter\n";
@@ -207,9 +207,9 @@ std::string metrics::prometheus_text() const {
     out += buf;
   }
   static constexpr std::array<char const*, static_cast<std::size_t>(gate_event::n)> gate_names{
-      "bad_framing",   "uri_too_long",       "headers_too_large",  "body_too_large", "version_not_supported",
-      "expectation_failed", "rate_limited",  "connection_refused", "connection_evicted", "header_timeout",
-      "body_timeout",  "slow_client",        "idle_timeout"};
+      "bad_framing",        "uri_too_long", "headers_too_large",  "body_too_large",     "version_not_supported",
+      "expectation_failed", "rate_limited", "connection_refused", "connection_evicted", "header_timeout",
+      "body_timeout",       "slow_client",  "idle_timeout"};
   out += "# HELP nebuta_http_gate_total Requests and connections the HTTP gate refused or closed, by reason.\n";
   out += "# TYPE nebuta_http_gate_total counter\n";
   for (std::size_t i = 0; i < gate_names.size(); ++i) {

@@ -159,10 +159,8 @@ void drt_service::stop_background() {
 
 bool drt_service::owns(std::string_view target) const {
   auto const path = target.substr(0, target.find('?'));
-  return path == "/v1/drt" || path.starts_with("/v1/drt/") || path == "/v1/journeys" ||
-         path.starts_with("/v1/journeys/");
+  return path == "/v1/drt" || path.starts_with("/v1/drt/") || path == "/v1/journeys" || path.starts_with("/v1/journeys/");
 }
-
 
 std::size_t drt_service::n_replayed() const { return state_->n_replayed; }
 std::size_t drt_service::n_vehicles() const {

@@ -94,8 +94,9 @@ std::string read_operator_token(drt_cli_options const& o) {
 std::unique_ptr<drt_service> make_drt_service(drt_cli_options const& o, drt_timetable tt, char const* log) {
   auto const t0 = std::chrono::steady_clock::now();
   if (!o.service_date.empty())
-    throw std::runtime_error{"--service-date is gone: the service runs every day on one database (a database of one "
-                             "service date converts once with nebuta dispatch --db FILE --migrate-db)"};
+    throw std::runtime_error{
+        "--service-date is gone: the service runs every day on one database (a database of one "
+        "service date converts once with nebuta dispatch --db FILE --migrate-db)"};
   drt_options opt;
   opt.db = o.db;
   opt.service_area = o.service_area;
@@ -121,8 +122,8 @@ std::unique_ptr<drt_service> make_drt_service(drt_cli_options const& o, drt_time
   auto const warnings = drt_config::area_warnings(rules, opt.shifts, tt.stops);
   for (auto const& w : warnings) std::fprintf(stderr, "%s: warning: %s\n", log, w.c_str());
   if (o.strict && !warnings.empty())
-    throw std::runtime_error{std::to_string(warnings.size()) + " warning(s) about the configuration and --strict: " +
-                             warnings.front()};
+    throw std::runtime_error{std::to_string(warnings.size()) +
+                             " warning(s) about the configuration and --strict: " + warnings.front()};
 
   std::unique_ptr<road::travel_model> model;
   if (!o.osm.empty()) {
@@ -145,8 +146,8 @@ std::unique_ptr<drt_service> make_drt_service(drt_cli_options const& o, drt_time
   }
   for (auto const& note : svc->startup_notes()) std::fprintf(stderr, "%s: %s\n", log, note.c_str());
   std::fprintf(stderr, "%s: database %s (%s): %zu commands replayed, %zu vehicle shifts; ready in %.2f s\n", log,
-               storage::printable_location(o.db).c_str(), svc->clock().timezone.c_str(), svc->n_replayed(), svc->n_vehicles(),
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+               storage::printable_location(o.db).c_str(), svc->clock().timezone.c_str(), svc->n_replayed(),
+               svc->n_vehicles(), std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return svc;
 }
 
@@ -155,7 +156,8 @@ void migrate_drt_database(std::string const& db, char const* log) {
     throw std::runtime_error{"--migrate-db converts a SQLite database of format 1; a PostgreSQL journal never had it"};
   auto const backup = db + ".format1";
   auto const r = storage::migrate_to_instants(db, backup);
-  std::fprintf(stderr, "%s: converted %s: %zu commands of service date %s (%s) now in Unix times; the original is "
+  std::fprintf(stderr,
+               "%s: converted %s: %zu commands of service date %s (%s) now in Unix times; the original is "
                "kept as %s\n",
                log, db.c_str(), r.n_commands, r.service_date.c_str(), r.timezone.c_str(), backup.c_str());
 }

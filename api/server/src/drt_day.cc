@@ -50,7 +50,9 @@ struct stop_done {
 };
 
 // Drop-offs first at one instant, so that the count on board never overstates.
-int order_at_instant(sim::event_kind k) { return k == sim::event_kind::dropoff ? 0 : k == sim::event_kind::no_show ? 1 : 2; }
+int order_at_instant(sim::event_kind k) {
+  return k == sim::event_kind::dropoff ? 0 : k == sim::event_kind::no_show ? 1 : 2;
+}
 
 }  // namespace
 
@@ -61,7 +63,7 @@ day_records records_of_day(drt_state const& m, date_t day, d::instant now) {
   auto& run = out.run;
 
   std::unordered_map<std::uint32_t, std::int32_t> record_of_vehicle;  // dispatcher vehicle -> run.vehicles
-  std::vector<d::vehicle_idx> shift_of;                                // and back
+  std::vector<d::vehicle_idx> shift_of;                               // and back
   std::vector<std::vector<stop_done>> done;
   auto const add_vehicle = [&](d::vehicle_idx vi) {
     auto const [it, fresh] = record_of_vehicle.try_emplace(vi.v(), static_cast<std::int32_t>(run.vehicles.size()));
@@ -150,8 +152,7 @@ day_records records_of_day(drt_state const& m, date_t day, d::instant now) {
       if (!away) {
         if (auto const leg = m.model->cost(at, s.where); leg && leg->metres > 0.0) {
           away = true;
-          run.events.push_back(
-              {rel(s.at - leg->seconds), vehicle, -1, sim::event_kind::depart_depot, v.depot.coord, 0});
+          run.events.push_back({rel(s.at - leg->seconds), vehicle, -1, sim::event_kind::depart_depot, v.depot.coord, 0});
         }
       }
       drive(s.where);

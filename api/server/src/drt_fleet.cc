@@ -46,8 +46,7 @@ std::size_t drt_state::register_shifts(d::instant t) {
   for (auto const& s : shifts) {
     if (s.vehicle.shift_end <= t) continue;  // over already
     auto const it = vehicle_by_name.find(s.vehicle.name);
-    if (it != vehicle_by_name.end() &&
-        std::any_of(it->second.begin(), it->second.end(), [&](d::vehicle_idx v) {
+    if (it != vehicle_by_name.end() && std::any_of(it->second.begin(), it->second.end(), [&](d::vehicle_idx v) {
           return disp.vehicle(v).spec.shift_start == s.vehicle.shift_start;
         })) {
       continue;  // registered before (an earlier run, or the API)

@@ -122,8 +122,8 @@ std::optional<alternative_ask> drt_state::alternative_ask_of(d::journey_idx j) c
     if (rq.status != d::request_status::assigned) continue;
     auto const rt = opt.transit_realtime(l.link);
     if (!rt || rt->cancelled) continue;
-    return alternative_ask{rq.spec.pickup, rq.spec.dropoff, rt->expected_unix + l.link.buffer,
-                           rq.spec.wheelchair_users > 0, {}};
+    return alternative_ask{
+        rq.spec.pickup, rq.spec.dropoff, rt->expected_unix + l.link.buffer, rq.spec.wheelchair_users > 0, {}};
   }
   return std::nullopt;
 }
@@ -218,9 +218,8 @@ http_response drt_book_journey(drt_state& m, call& c) {
   if (!offer || offer->legs.empty()) throw api_error{400, "invalid_journey_token"};
   std::vector<d::journey_leg> legs;
   for (auto const& l : offer->legs) {
-    legs.push_back({d::request_idx{l.request},
-                    d::connection{engine_kind(l.link.k), l.link.trip_id, l.link.stop_id, l.link.scheduled_unix,
-                                  l.link.buffer_s}});
+    legs.push_back({d::request_idx{l.request}, d::connection{engine_kind(l.link.k), l.link.trip_id, l.link.stop_id,
+                                                             l.link.scheduled_unix, l.link.buffer_s}});
   }
   auto status = 201;
   auto j = booked_before(m, legs);

@@ -68,7 +68,8 @@ v1::DrtRequestStatus drt_state::request_status(d::request_idx r, langs const& ch
   out.set_passengers(rq.spec.passengers);
   out.set_wheelchair_users(rq.spec.wheelchair_users);
   set_time(out.mutable_requested_at(), rq.requested_at);
-  set_time(out.mutable_earliest_pickup(), rq.status == d::request_status::rejected ? rq.spec.earliest_pickup : rq.earliest);
+  set_time(out.mutable_earliest_pickup(),
+           rq.status == d::request_status::rejected ? rq.spec.earliest_pickup : rq.earliest);
   if (rq.pickup.valid) set_point(out.mutable_pickup_point(), rq.spec.pickup, rq.pickup.coord, chain);
   if (rq.dropoff.valid) set_point(out.mutable_dropoff_point(), rq.spec.dropoff, rq.dropoff.coord, chain);
   if (rq.status == d::request_status::rejected) {
@@ -138,7 +139,8 @@ v1::DrtVehicleStops drt_state::stops_message(d::vehicle_idx vi, langs const& cha
     m.set_on_board_after(static_cast<std::uint32_t>(v.seats_after[k] + v.wheelchairs_after[k]));
     m.set_arrived(s.arrived);
     if (s.arrived) set_time(m.mutable_arrived_at(), s.arrived_at);
-    if (k == 0 && s.arrived && s.kind == d::stop_kind::pickup) set_time(m.mutable_no_show_after(), disp.no_show_time(vi));
+    if (k == 0 && s.arrived && s.kind == d::stop_kind::pickup)
+      set_time(m.mutable_no_show_after(), disp.no_show_time(vi));
   }
   set_time(out.mutable_depot_arrival(), v.depot_arrival);
   return out;
@@ -172,20 +174,20 @@ transit_realtime::FeedMessage drt_state::vehicle_positions() const {
     auto* vd = vp->mutable_vehicle();
     vd->set_id(v.spec.name);
     vd->set_label(v.spec.name);
-    vd->set_wheelchair_accessible(v.spec.wheelchairs > 0
-                                      ? transit_realtime::VehicleDescriptor::WHEELCHAIR_ACCESSIBLE
-                                      : transit_realtime::VehicleDescriptor::WHEELCHAIR_INACCESSIBLE);
+    vd->set_wheelchair_accessible(v.spec.wheelchairs > 0 ? transit_realtime::VehicleDescriptor::WHEELCHAIR_ACCESSIBLE
+                                                         : transit_realtime::VehicleDescriptor::WHEELCHAIR_INACCESSIBLE);
     vp->mutable_position()->set_latitude(static_cast<float>(p.coord.lat));
     vp->mutable_position()->set_longitude(static_cast<float>(p.coord.lon));
     vp->set_timestamp(static_cast<std::uint64_t>(std::max<std::int64_t>(0, p.at)));
-    vp->set_current_status(!v.stops.empty() && v.stops.front().arrived ? transit_realtime::VehiclePosition::STOPPED_AT
-                                                                        : transit_realtime::VehiclePosition::IN_TRANSIT_TO);
+    vp->set_current_status(!v.stops.empty() && v.stops.front().arrived
+                               ? transit_realtime::VehiclePosition::STOPPED_AT
+                               : transit_realtime::VehiclePosition::IN_TRANSIT_TO);
     using occ = transit_realtime::VehiclePosition;
     auto const used = v.seats_used;
-    vp->set_occupancy_status(used == 0                       ? occ::EMPTY
-                             : used >= v.spec.seats          ? occ::FULL
-                             : 2 * used < v.spec.seats       ? occ::MANY_SEATS_AVAILABLE
-                                                             : occ::FEW_SEATS_AVAILABLE);
+    vp->set_occupancy_status(used == 0                 ? occ::EMPTY
+                             : used >= v.spec.seats    ? occ::FULL
+                             : 2 * used < v.spec.seats ? occ::MANY_SEATS_AVAILABLE
+                                                       : occ::FEW_SEATS_AVAILABLE);
   }
   return feed;
 }

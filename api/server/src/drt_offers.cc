@@ -45,7 +45,8 @@ http_response drt_offer(drt_state& m, call& c) {
   if (!in.earliest_pickup_time().empty()) {
     auto const earliest = m.sclock.parse(in.earliest_pickup_time(), now);
     if (!earliest)
-      throw api_error{400, "invalid_time.service_day", {"earliest_pickup_time", in.earliest_pickup_time().substr(0, 100)}};
+      throw api_error{
+          400, "invalid_time.service_day", {"earliest_pickup_time", in.earliest_pickup_time().substr(0, 100)}};
     // "Now" as a client's clock says it is a little behind ours, not a booking for the past.
     if (*earliest < now - m.opt.past_pickup_tolerance_s) {
       ++m.n_invalid_times;

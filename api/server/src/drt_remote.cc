@@ -264,8 +264,8 @@ class remote_on_demand_area final : public on_demand_area {
   void mark_down(std::string const& why) {
     std::lock_guard const lock{mutex_};
     if (down_.empty())
-      std::fprintf(stderr, "nebuta serve: on-demand area %s (%s) unreachable: %s\n", ep_.name.c_str(),
-                   ep_.url.c_str(), why.c_str());
+      std::fprintf(stderr, "nebuta serve: on-demand area %s (%s) unreachable: %s\n", ep_.name.c_str(), ep_.url.c_str(),
+                   why.c_str());
     down_ = why.empty() ? "no answer" : why;
   }
 
@@ -321,8 +321,9 @@ remote_areas::remote_areas(remote_area_options const& o, timetable const& tt, ch
   impl_->opt = o;
   auto const shared = shared_journey_secret();
   if (shared.empty())
-    throw std::invalid_argument{"--drt: set NEBUTA_JOURNEY_SECRET (at least 16 characters) to the secret the "
-                                "planner and the areas' dispatchers share (docs/maas.md#remote-areas)"};
+    throw std::invalid_argument{
+        "--drt: set NEBUTA_JOURNEY_SECRET (at least 16 characters) to the secret the "
+        "planner and the areas' dispatchers share (docs/maas.md#remote-areas)"};
   std::vector<std::pair<std::string, std::string>> osm;
   for (auto const& arg : o.osm) osm.push_back(name_value(arg, "--drt-osm"));
   for (auto const& arg : o.areas) {
@@ -349,8 +350,8 @@ remote_areas::remote_areas(remote_area_options const& o, timetable const& tt, ch
       throw std::invalid_argument{"--drt-osm " + area + "=" + file + ": no --drt area of that name"};
   }
   for (auto const& a : impl_->areas) {
-    if (!a->refresh()) std::fprintf(stderr, "%s: warning: area %s starts unreachable; retried every 5 s\n", log,
-                                    a->name().c_str());
+    if (!a->refresh())
+      std::fprintf(stderr, "%s: warning: area %s starts unreachable; retried every 5 s\n", log, a->name().c_str());
   }
 }
 

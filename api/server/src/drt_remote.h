@@ -79,7 +79,7 @@ class remote_areas {
 
   std::vector<std::shared_ptr<on_demand_area>> areas() const;
   std::optional<http_response> route_journeys(call& c) const;  // route_remote_journeys of these areas
-  void start();  // the refresh thread
+  void start();                                                // the refresh thread
   void stop();
 
  private:

@@ -58,7 +58,8 @@ http_response drt_cancel_request(drt_state& m, call& c) {
   std::lock_guard const lock{m.mutex};
   auto const r = known_request(m, id);
   auto const now = m.now();
-  auto const res = m.write([&] { return m.disp.cancel(now, r, op ? d::cancelled_by::operator_ : d::cancelled_by::rider); });
+  auto const res =
+      m.write([&] { return m.disp.cancel(now, r, op ? d::cancelled_by::operator_ : d::cancelled_by::rider); });
   if (res != d::command_status::ok) throw status_error(res);
   return message_response(m.request_status(r, c.chain), c.fmt);
 }

@@ -31,8 +31,7 @@ void drt_state::start_as_follower() {
                                  ": another process holds the leadership but has not started the area yet"};
   secret = *stored_secret;
   startup_notes.push_back("standby: " + store->leader().value_or("another process") +
-                          " leads this service area; following its journal from command " +
-                          std::to_string(applied_seq));
+                          " leads this service area; following its journal from command " + std::to_string(applied_seq));
 }
 
 std::size_t drt_state::catch_up() {

@@ -73,8 +73,9 @@ void drt_state::start_up() {
                               std::to_string(n_vehicles) + " vehicle shifts, " + std::to_string(n_requests) +
                               " requests)");
     } else if (new_model && !contents.commands.empty()) {
-      startup_notes.push_back("no snapshot: the whole journal is replayed under the new travel model, so requests "
-                              "may be answered otherwise than they were");
+      startup_notes.push_back(
+          "no snapshot: the whole journal is replayed under the new travel model, so requests "
+          "may be answered otherwise than they were");
     }
     if (contents.base && new_model && !contents.commands.empty()) {
       startup_notes.push_back(std::to_string(contents.commands.size()) +
@@ -99,8 +100,7 @@ void drt_state::start_up() {
   journal = store->open_journal();
   auto const stored_zone = store->meta_value("timezone", opt.timezone);
   if (stored_zone != opt.timezone)
-    throw std::invalid_argument{"database " + db + " was created for time zone " + stored_zone + ", not " +
-                                opt.timezone};
+    throw std::invalid_argument{"database " + db + " was created for time zone " + stored_zone + ", not " + opt.timezone};
   secret = store->meta_value("rider_token_secret", random_secret());
   disp.set_journal(journal.get());
 
@@ -115,11 +115,10 @@ void drt_state::start_up() {
     for (auto const& b : broken) {
       auto const& q = disp.request(b.request);
       auto const ride = b.what == d::broken_promise::kind::long_ride;
-      startup_notes.push_back(
-          "  request " + std::to_string(b.request.v()) + " (" + vehicle_name(q.vehicle) + "): " +
-          promise_name(b.what) + " " +
-          (ride ? std::to_string(b.planned) + " s, promised at most " + std::to_string(b.promised) + " s"
-                : "planned " + sclock.iso(b.planned) + ", promised by " + sclock.iso(b.promised)));
+      startup_notes.push_back("  request " + std::to_string(b.request.v()) + " (" + vehicle_name(q.vehicle) +
+                              "): " + promise_name(b.what) + " " +
+                              (ride ? std::to_string(b.planned) + " s, promised at most " + std::to_string(b.promised) + " s"
+                                    : "planned " + sclock.iso(b.planned) + ", promised by " + sclock.iso(b.promised)));
     }
     compact_if_due(true);  // from here on the journal starts under the new model
     store->meta_set("travel_model", opt.travel_model_fingerprint);

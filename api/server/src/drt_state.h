@@ -58,7 +58,7 @@ struct drt_state {
   // A vehicle id's shifts (dispatcher vehicles), by shift start.
   std::unordered_map<std::string, std::vector<dispatch::vehicle_idx>> vehicle_by_name;
   std::vector<posted_position> positions;  // by dispatcher vehicle (shift)
-  date_t shifts_registered_until{};         // the fleet's shifts are registered up to this date
+  date_t shifts_registered_until{};        // the fleet's shifts are registered up to this date
   std::atomic<std::uint64_t> n_implausible_positions{0}, n_invalid_times{0}, n_compactions{0};
 
   // A standby (drt_standby.cc): not leading, it follows the leader's journal, answers reads and
@@ -75,8 +75,7 @@ struct drt_state {
 
   std::int64_t unix_now() const {
     if (opt.clock) return opt.clock();
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   }
 
   // Caller holds the mutex.

@@ -90,7 +90,8 @@ http_response drt_list_requests(drt_state& m, call& c) {
                           d::request_status::no_show})
       known = known || status == d::to_string(st);
     if (!known) {
-      throw api_error{400, "invalid_parameter",
+      throw api_error{400,
+                      "invalid_parameter",
                       {"status", "must be rejected, offered, assigned, on_board, completed, cancelled or no_show"}};
     }
   }

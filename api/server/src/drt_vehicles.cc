@@ -29,7 +29,8 @@ std::optional<api_error> implausible_position(drt_state const& m, d::vehicle_idx
   if (!area.empty()) {
     auto const off = d::distance_to_area_m(area, p);
     if (off > m.opt.max_off_area_m) {
-      return api_error{422, "implausible_position.off_area",
+      return api_error{422,
+                       "implausible_position.off_area",
                        {std::to_string(static_cast<long>(off / 1000.0 + 0.5)),
                         std::to_string(static_cast<long>(m.opt.max_off_area_m))}};
     }
@@ -45,7 +46,8 @@ std::optional<api_error> implausible_position(drt_state const& m, d::vehicle_idx
     auto const elapsed = static_cast<double>(std::max<d::instant>(0, now - last->at));
     auto const reach = m.opt.max_speed_kmh / 3.6 * elapsed + m.opt.position_jitter_m;
     if (dist > reach) {
-      return api_error{422, "implausible_position.speed",
+      return api_error{422,
+                       "implausible_position.speed",
                        {std::to_string(static_cast<long>(dist)), std::to_string(static_cast<long>(elapsed)),
                         std::to_string(static_cast<long>(m.opt.max_speed_kmh))}};
     }

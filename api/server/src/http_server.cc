@@ -9,9 +9,9 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <ostream>
-#include <cstdio>
 #include <stdexcept>
 #include <thread>
 
@@ -30,11 +30,11 @@
 #include <pistache/peer.h>
 
 #include "nebuta/api_server/request_framer.h"
-#include "pipeline.h"
-#include "rate_limiter.h"
 #include "nebuta/api_server/server.h"
 #include "nebuta/api_service/json.h"
 #include "nebuta/api_service/text_fold.h"
+#include "pipeline.h"
+#include "rate_limiter.h"
 
 namespace nebuta::api_server {
 namespace {
@@ -126,7 +126,7 @@ struct connection {
   std::atomic<phase> current{phase::idle};
   std::atomic<std::int64_t> phase_start_ns{0};
   std::atomic<std::uint64_t> phase_bytes{0};
-  std::atomic<bool> busy{false};  // a transport thread is in onInput (a drain leaves it open)
+  std::atomic<bool> busy{false};       // a transport thread is in onInput (a drain leaves it open)
   std::atomic<bool> last_sent{false};  // closing: the last answer is written (a drain may close it)
   std::atomic<int> writing{0};         // answers handed to Pistache and not yet written
   request_framer framer;
@@ -274,7 +274,7 @@ struct gate_state {
   std::mutex m;
   std::condition_variable cv;
   bool stopping{false};
-  std::atomic<bool> draining{false};               // every answer closes its connection
+  std::atomic<bool> draining{false};                // every answer closes its connection
   std::atomic<std::uint64_t> answered_draining{0};  // requests answered since the drain began
   std::unordered_map<connection*, std::shared_ptr<connection>> conns;
   std::thread reaper;
@@ -365,7 +365,9 @@ http_response gate_error(int status, std::string id, std::string arg = {}) {
 // The client: the peer, or, when the peer is a trusted proxy, the right-most address of
 // X-Forwarded-For that is not itself a trusted proxy.
 std::string client_address(std::string const& peer, framed_request const& r, std::vector<std::string> const& trusted) {
-  auto const is_trusted = [&](std::string_view a) { return std::find(trusted.begin(), trusted.end(), a) != trusted.end(); };
+  auto const is_trusted = [&](std::string_view a) {
+    return std::find(trusted.begin(), trusted.end(), a) != trusted.end();
+  };
   if (!is_trusted(peer)) return peer;
   std::string client = peer;
   for (auto const& [k, v] : r.headers) {

@@ -68,8 +68,7 @@ std::string encode_journey_token(journey_offer const& j, std::string_view secret
   return hex + "." + sig;
 }
 
-std::optional<journey_offer> decode_journey_token(std::string_view token, std::string_view secret,
-                                                  std::int64_t now_unix) {
+std::optional<journey_offer> decode_journey_token(std::string_view token, std::string_view secret, std::int64_t now_unix) {
   auto const dot = token.find('.');
   if (dot == std::string_view::npos || dot % 2 != 0 || dot > 2 * max_legs * (2 * max_id_bytes + 64)) return {};
   auto const hex = token.substr(0, dot);
@@ -87,8 +86,7 @@ std::optional<journey_offer> decode_journey_token(std::string_view token, std::s
   std::uint8_t version = 0;
   std::uint32_t n_legs = 0;
   journey_offer j;
-  if (!r.value(version) || version != token_version || !r.value(j.expires_unix) || !r.value(n_legs) ||
-      n_legs > max_legs)
+  if (!r.value(version) || version != token_version || !r.value(j.expires_unix) || !r.value(n_legs) || n_legs > max_legs)
     return {};
   j.legs.resize(n_legs);
   for (auto& l : j.legs) {

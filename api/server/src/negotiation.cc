@@ -34,7 +34,9 @@ int parse_q(std::string_view v) {
   return q > 1000 ? -1 : q;
 }
 
-bool is_json(std::string_view type) { return type == "application/json" || type.find("json") != std::string_view::npos; }
+bool is_json(std::string_view type) {
+  return type == "application/json" || type.find("json") != std::string_view::npos;
+}
 bool is_protobuf(std::string_view type) {
   return type == "application/x-protobuf" || type == "application/protobuf" || type == "application/octet-stream";
 }

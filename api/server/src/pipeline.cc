@@ -12,10 +12,10 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/reflection.h>
 
-#include "negotiation.h"
 #include "nebuta/api_service/json.h"
 #include "nebuta/api_service/service.h"
 #include "nebuta/api_service/text_fold.h"
+#include "negotiation.h"
 #include "rate_limiter.h"
 
 namespace nebuta::api_server {

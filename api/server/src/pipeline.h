@@ -54,10 +54,10 @@ struct call {
   std::string_view path, query;
   std::vector<std::string> seg;  // the path's percent-decoded segments
   query_params params;
-  lang_chain chain;              // of names and error messages
+  lang_chain chain;                // of names and error messages
   format fmt{format::json};        // of the answer
   format error_fmt{format::json};  // of an error: as the client prefers, JSON when it does not say
-  endpoint ep{endpoint::other};  // for the metrics
+  endpoint ep{endpoint::other};    // for the metrics
   rate_limiter* limiter{nullptr};  // null: no rate limits (the CLI, tests)
 
   bool is_get() const { return req.method == "GET" || req.method == "HEAD"; }

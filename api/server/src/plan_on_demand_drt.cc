@@ -6,8 +6,8 @@
 #include <mutex>
 
 #include "drt_state.h"
-#include "plan_on_demand.h"
 #include "nebuta/intermodal/candidates.h"
+#include "plan_on_demand.h"
 
 namespace nebuta::api_server {
 
@@ -39,7 +39,8 @@ dispatch::instant drt_state::pickup_for_dropoff_by(dispatch::request_spec const&
   if (spec.latest_dropoff == dispatch::no_time) return spec.earliest_pickup;
   auto const direct = model->cost(model->snap(spec.pickup), model->snap(spec.dropoff));
   if (!direct) return spec.earliest_pickup;
-  return std::max(spec.earliest_pickup, dispatch::pickup_to_end_by(disp.service_rules(), direct->seconds, spec.latest_dropoff));
+  return std::max(spec.earliest_pickup,
+                  dispatch::pickup_to_end_by(disp.service_rules(), direct->seconds, spec.latest_dropoff));
 }
 
 dispatch::offer_result drt_service::on_demand_offer(on_demand_ask const& ask) {

@@ -26,7 +26,7 @@ http_response plan_get(planner& p, call& c) {
   if (auto v = c.param_int("transfer_slack", 0, 3600)) pr.set_transfer_slack(static_cast<std::int32_t>(*v));
   pr.set_sort(c.param_or_empty("sort"));  // fares (docs/fares.md)
   if (auto v = c.param_double("max_fare")) pr.set_max_fare(*v);
-  if (c.param("realtime") != nullptr) pr.set_realtime(c.param_bool("realtime"));  // docs/realtime.md
+  if (c.param("realtime") != nullptr) pr.set_realtime(c.param_bool("realtime"));     // docs/realtime.md
   if (c.param("on_demand") != nullptr) pr.set_on_demand(c.param_bool("on_demand"));  // docs/maas.md
   return message_response(plan_answer(p, pr, c.chain), c.fmt);
 }

@@ -68,10 +68,11 @@ std::optional<unsigned> fork_replicas(unsigned n, char const* who) {
       for (unsigned i = 0; i < n; ++i) {
         if (replicas[i].pid != pid) continue;
         auto const code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        std::fprintf(stderr, "%s: replica %u (process %d) ended (%d); forking it again\n", who, i, static_cast<int>(pid),
-                     code);
+        std::fprintf(stderr, "%s: replica %u (process %d) ended (%d); forking it again\n", who, i,
+                     static_cast<int>(pid), code);
         // A replica that cannot live a second is not forked in a tight loop.
-        if (steady::now() - replicas[i].started < std::chrono::seconds{1}) std::this_thread::sleep_for(std::chrono::seconds{1});
+        if (steady::now() - replicas[i].started < std::chrono::seconds{1})
+          std::this_thread::sleep_for(std::chrono::seconds{1});
         if (spawn(i)) return i;
       }
     }

@@ -138,7 +138,7 @@ bool valid_host_header(std::string_view host) {
 struct request_framer::chunked_decoder {
   enum class step { size_line, data, data_end, trailers, done };
   step at{step::size_line};
-  std::uint64_t remaining{0};      // bytes left of the current chunk's data
+  std::uint64_t remaining{0};  // bytes left of the current chunk's data
   std::size_t trailer_bytes{0};
   std::string body;
 };
@@ -147,7 +147,9 @@ namespace {
 
 // chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ), val = token / quoted-string
 bool valid_chunk_extensions(std::string_view s) {
-  auto skip_bws = [&s] { while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1); };
+  auto skip_bws = [&s] {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  };
   auto take_token = [&s] {
     std::size_t n = 0;
     while (n < s.size() && is_tchar(static_cast<unsigned char>(s[n]))) ++n;
@@ -440,7 +442,8 @@ request_framer::state request_framer::read_chunks(framing_error& err) {
         if (!valid_chunk_extensions(line.substr(digits))) {
           return refuse(400, "bad_request.chunk_extension", excerpt(line));
         }
-        if (size > limits_.max_body - d.body.size()) return refuse(413, "body_too_large", std::to_string(limits_.max_body));
+        if (size > limits_.max_body - d.body.size())
+          return refuse(413, "body_too_large", std::to_string(limits_.max_body));
         d.remaining = size;
         d.at = size == 0 ? step::trailers : step::data;
         break;

@@ -5,10 +5,10 @@
 #include <memory>
 #include <span>
 
-#include "pipeline.h"
 #include "nebuta/api_service/service.h"
 #include "nebuta/raptor/router.h"
 #include "nebuta/rt/state.h"
+#include "pipeline.h"
 
 namespace nebuta::api_server {
 
@@ -24,7 +24,7 @@ struct server_pages {
   std::string const& openapi;
   metrics& stats;
   static_files const& web;
-  drt_service const* drt;  // its counters join /metrics (nullptr: no on-demand service)
+  drt_service const* drt;       // its counters join /metrics (nullptr: no on-demand service)
   realtime const* rt{nullptr};  // the realtime sources' health and metrics, when configured
   bool draining{false};         // SIGTERM's drain has begun: /readyz answers 503
 };

@@ -116,9 +116,7 @@ fetch_result fetch_http(std::string const& url, fetch_validators& v, fetch_limit
   }
   transfer t{lim.max_bytes};
   std::unique_ptr<curl_slist, slist_deleter> headers;
-  auto const add_header = [&](std::string const& h) {
-    headers.reset(curl_slist_append(headers.release(), h.c_str()));
-  };
+  auto const add_header = [&](std::string const& h) { headers.reset(curl_slist_append(headers.release(), h.c_str())); };
   add_header("Accept: application/x-protobuf, application/octet-stream, */*");
   if (!v.etag.empty()) add_header("If-None-Match: " + v.etag);
   if (!v.last_modified.empty()) add_header("If-Modified-Since: " + v.last_modified);

@@ -23,8 +23,8 @@ struct fetch_result {
 
 // What a conditional fetch remembers between two fetches of one source.
 struct fetch_validators {
-  std::string etag, last_modified;                // HTTP
-  std::filesystem::file_time_type mtime{};        // files
+  std::string etag, last_modified;          // HTTP
+  std::filesystem::file_time_type mtime{};  // files
   std::uintmax_t size{0};
   bool have_file{false};
   void reset() { *this = {}; }

@@ -62,7 +62,8 @@ http_response alerts(realtime_api& r, call& c) {
   }
   v1::AlertsResponse out;
   for (auto const i : which) {
-    api_service::fill_alert(*out.add_alerts(), state->alerts()[i], r.rt.context().tt(), r.rt.context().zone(0), c.chain, at);
+    api_service::fill_alert(*out.add_alerts(), state->alerts()[i], r.rt.context().tt(), r.rt.context().zone(0), c.chain,
+                            at);
   }
   if (auto const ft = state->feed_time()) out.set_feed_time(r.rt.context().zone(0).iso(*ft));
   return message_response(out, c.fmt);

@@ -72,11 +72,12 @@ realtime_source_spec parse_realtime_source(std::string_view arg) {
 realtime::realtime(timetable const& tt, std::vector<gtfs_import::feed_spec> const& feeds, realtime_options opt)
     : tt_{tt},
       opt_{std::move(opt)},
-      ctx_{std::make_unique<rt::context>(tt, feeds.empty() ? rt::schedule_extras{}
-                                                           : gtfs_rt::read_schedule_extras(feeds, tt))},
+      ctx_{std::make_unique<rt::context>(
+          tt, feeds.empty() ? rt::schedule_extras{} : gtfs_rt::read_schedule_extras(feeds, tt))},
       store_{*ctx_} {
   if (!opt_.clock) opt_.clock = system_now;
-  for (auto f = 0U; f < tt.n_feeds(); ++f) resolvers_.push_back(std::make_unique<gtfs_rt::resolver>(*ctx_, feed_idx{f}));
+  for (auto f = 0U; f < tt.n_feeds(); ++f)
+    resolvers_.push_back(std::make_unique<gtfs_rt::resolver>(*ctx_, feed_idx{f}));
   for (auto const& arg : opt_.sources) {
     auto spec = parse_realtime_source(arg);
     if (find_source(spec.name) >= 0) throw std::invalid_argument{"--rt " + spec.name + ": given twice"};
@@ -87,7 +88,8 @@ realtime::realtime(timetable const& tt, std::vector<gtfs_import::feed_spec> cons
       if (name == spec.name || (!feed && name == prefix)) feed = feed_idx{f};
     }
     if (!feed && tt.n_feeds() > 1)
-      throw std::invalid_argument{"--rt " + spec.name + ": several static feeds are loaded; name the source after "
+      throw std::invalid_argument{"--rt " + spec.name +
+                                  ": several static feeds are loaded; name the source after "
                                   "its feed (FEED or FEED-anything)"};
     auto s = std::make_unique<source>();
     s->spec = std::move(spec);
@@ -367,7 +369,8 @@ std::string realtime::prometheus_text() const {
   series("nebuta_rt_feed_age_seconds", "gauge",
          "Seconds since the header timestamp of the source's last applied message (-1: none).",
          [&](source const&, st_t const& st) { return st.feed_time ? t - *st.feed_time : -1; });
-  series("nebuta_rt_source_expired", "gauge", "1 when the source is older than --rt-max-age: its feed runs on the schedule.",
+  series("nebuta_rt_source_expired", "gauge",
+         "1 when the source is older than --rt-max-age: its feed runs on the schedule.",
          [](source const&, st_t const& st) { return st.expired ? 1 : 0; });
   series("nebuta_rt_fetches_total", "counter", "Polls of the source.",
          [](source const& s, st_t const&) { return s.fetches; });

@@ -5,13 +5,13 @@
 #include <iostream>
 #include <memory>
 
+#include "drt_remote.h"
 #include "nebuta/api/places_source.h"
 #include "nebuta/api/timetable_source.h"
 #include "nebuta/api_server/drt_command.h"
 #include "nebuta/api_server/realtime.h"
 #include "nebuta/api_server/serve_command.h"
 #include "nebuta/api_server/server.h"
-#include "drt_remote.h"
 #include "replicas.h"
 
 namespace nebuta::api_server {
@@ -24,9 +24,9 @@ struct serve_options {
   unsigned max_compute_ms{2000};
   unsigned max_window_min{360};
   bool quiet{false};
-  drt_cli_options drt;  // on-demand dispatch beside the planner, when --db is given
-  realtime_options rt;  // GTFS-RT sources, when --rt is given (docs/realtime.md)
-  unsigned replicas{1};  // --replicas: processes forked after loading, on ports port..port+N-1
+  drt_cli_options drt;        // on-demand dispatch beside the planner, when --db is given
+  realtime_options rt;        // GTFS-RT sources, when --rt is given (docs/realtime.md)
+  unsigned replicas{1};       // --replicas: processes forked after loading, on ports port..port+N-1
   remote_area_options areas;  // --drt AREA=URL: on-demand areas of dispatchers elsewhere (issue 19)
 };
 
@@ -48,7 +48,8 @@ std::unique_ptr<realtime> make_realtime(serve_options const& o, timetable const&
 }
 
 void run_serve(serve_options const& o) {
-  if (o.src.feeds.empty() == o.src.snapshot.empty()) throw std::runtime_error{"give --feed (one or more) or --snapshot"};
+  if (o.src.feeds.empty() == o.src.snapshot.empty())
+    throw std::runtime_error{"give --feed (one or more) or --snapshot"};
   if (o.replicas > 1 && !o.drt.db.empty())
     throw std::runtime_error{"--replicas: the dispatcher (--db) is one process; run it alone with `nebuta dispatch`"};
   if (!o.areas.areas.empty() && !o.drt.db.empty())
@@ -64,10 +65,11 @@ void run_serve(serve_options const& o) {
   lim.max_window_s = static_cast<seconds_t>(o.max_window_min) * 60;
   auto const index_start = std::chrono::steady_clock::now();
   api_service::service const svc{loaded.tt, lim, nebuta::api::load_places(o.places), loaded.sections};
-  std::fprintf(stderr, "nebuta serve: router index and name search ready in %.2f s (lower-bound graph %s, stay-seated links %s)\n",
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count(),
-               svc.raptor_index().lb_graph_stored() ? "loaded from the snapshot" : "built",
-               svc.raptor_index().seated_links_stored() ? "loaded" : "built");
+  std::fprintf(
+      stderr, "nebuta serve: router index and name search ready in %.2f s (lower-bound graph %s, stay-seated links %s)\n",
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count(),
+      svc.raptor_index().lb_graph_stored() ? "loaded from the snapshot" : "built",
+      svc.raptor_index().seated_links_stored() ? "loaded" : "built");
   loaded.sections = {};  // the index copied what it used; not kept twice for the server's life
   auto cfg = o.cfg;
   if (o.replicas > 1) {
@@ -91,9 +93,11 @@ void run_serve(serve_options const& o) {
   if (areas) areas->start();
   if (drt) drt->start_background();
   if (rt) rt->start();
-  std::fprintf(stderr, "nebuta serve: %zu stops, %zu trips loaded in %.2f s; listening on http://%s:%u (%u threads); web app at http://%s:%u/\n",
-               loaded.tt.n_stops(), loaded.tt.n_trips(), loaded.load_seconds, cfg.address.c_str(), server.port(),
-               cfg.threads, cfg.address == "0.0.0.0" ? "127.0.0.1" : cfg.address.c_str(), server.port());
+  std::fprintf(
+      stderr,
+      "nebuta serve: %zu stops, %zu trips loaded in %.2f s; listening on http://%s:%u (%u threads); web app at http://%s:%u/\n",
+      loaded.tt.n_stops(), loaded.tt.n_trips(), loaded.load_seconds, cfg.address.c_str(), server.port(), cfg.threads,
+      cfg.address == "0.0.0.0" ? "127.0.0.1" : cfg.address.c_str(), server.port());
   auto const sig = wait_for_shutdown_signal();
   std::fprintf(stderr, "nebuta serve: signal %d, draining (at most %.1f s)\n", sig,
                std::chrono::duration<double>(cfg.drain_timeout).count());
@@ -152,8 +156,9 @@ void register_serve(CLI::App& app) {
   cmd->add_option("--snapshot", o->src.snapshot, "compiled timetable written by `nebuta import`");
   cmd->add_option("--walk-links", o->src.walk_link_radius_m, "radius in metres of precomputed walking links")
       ->capture_default_str();
-  cmd->add_option("--places", o->places, "gazetteer of places to search and plan to (GeoJSON points or CSV, "
-                                         "e.g. data/places/aomori.geojson; see docs/search.md)");
+  cmd->add_option("--places", o->places,
+                  "gazetteer of places to search and plan to (GeoJSON points or CSV, "
+                  "e.g. data/places/aomori.geojson; see docs/search.md)");
   cmd->add_option("--address", o->cfg.address, "address to listen on")->capture_default_str();
   cmd->add_option("--port", o->cfg.port, "TCP port")->capture_default_str();
   cmd->add_option("--threads", o->cfg.threads, "worker threads (each with its own router)")
@@ -170,8 +175,9 @@ void register_serve(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(1U, 64U));
   // The web app at / (docs/web-app.md).
-  cmd->add_option("--web-root", o->cfg.web_root, "folder of the web app served at / (default: api/web of the "
-                                                  "source tree, else the installed share/nebuta/web)");
+  cmd->add_option("--web-root", o->cfg.web_root,
+                  "folder of the web app served at / (default: api/web of the "
+                  "source tree, else the installed share/nebuta/web)");
   cmd->add_option("--leaflet-dir", o->cfg.leaflet_root, "Leaflet served at /vendor/leaflet/ (default: libjs-leaflet's)");
   cmd->add_option("--tiles", o->cfg.tiles_url,
                   "map tile URL template for the web app, e.g. https://tile.example/{z}/{x}/{y}.png (default: no tiles, "

@@ -48,8 +48,8 @@ std::optional<dispatch::instant> service_clock::parse(std::string const& text, d
   if (auto const t = civil::parse_clock_or_seconds(s, 999, true)) return in_range(day_start(service_date(now)) + *t);
   auto const dt = civil::parse_iso_datetime(s);
   if (!dt) return std::nullopt;
-  auto const unix = dt->utc_offset ? civil::to_unix(dt->day, dt->seconds, *dt->utc_offset)
-                                   : zone.local_to_unix(dt->day, dt->seconds);
+  auto const unix =
+      dt->utc_offset ? civil::to_unix(dt->day, dt->seconds, *dt->utc_offset) : zone.local_to_unix(dt->day, dt->seconds);
   return in_range(unix);
 }
 

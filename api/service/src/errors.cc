@@ -47,7 +47,8 @@ std::optional<message_language> language_of(std::string_view tag) {
     for (auto const* traditional : {"hant", "tw", "hk", "mo"}) {
       for (std::size_t p = rest.find(traditional); p != std::string_view::npos; p = rest.find(traditional, p + 1)) {
         auto const end = p + std::string_view{traditional}.size();
-        if (p > 0 && (rest[p - 1] == '-' || rest[p - 1] == '_') && (end == rest.size() || rest[end] == '-' || rest[end] == '_'))
+        if (p > 0 && (rest[p - 1] == '-' || rest[p - 1] == '_') &&
+            (end == rest.size() || rest[end] == '-' || rest[end] == '_'))
           return message_language::zh_hant;
       }
     }

@@ -36,7 +36,6 @@ std::string clock_time(seconds_t t) {
   return out;
 }
 
-
 std::string iso_date(date_t date) { return civil::format_date(date); }
 
 date_t parse_iso_date(std::string_view s, std::string_view param) {

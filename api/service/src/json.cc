@@ -44,9 +44,15 @@ void append_u16_escape(std::string& out, std::uint32_t unit) {
 bool escaped_code_point(std::uint32_t cp) {
   if (cp < 0x20 || cp == '<' || cp == '>' || (cp >= 0x7f && cp < 0xa0)) return true;
   switch (cp) {
-    case 0xad: case 0x6dd: case 0x70f: case 0x17b4: case 0x17b5:
-    case 0xfeff: case 0xfff9: case 0xfffa: case 0xfffb:
-      return true;
+    case 0xad:
+    case 0x6dd:
+    case 0x70f:
+    case 0x17b4:
+    case 0x17b5:
+    case 0xfeff:
+    case 0xfff9:
+    case 0xfffa:
+    case 0xfffb: return true;
     default: break;
   }
   return (cp >= 0x600 && cp <= 0x603) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
@@ -205,15 +211,9 @@ void append_value(std::string& out, pb::Message const& m, fd const* f, int index
     case fd::CPPTYPE_UINT64:
       append_integer(out, rep ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f), true);
       break;
-    case fd::CPPTYPE_DOUBLE:
-      append_floating(out, rep ? r->GetRepeatedDouble(m, f, index) : r->GetDouble(m, f));
-      break;
-    case fd::CPPTYPE_FLOAT:
-      append_floating(out, rep ? r->GetRepeatedFloat(m, f, index) : r->GetFloat(m, f));
-      break;
-    case fd::CPPTYPE_BOOL:
-      out += (rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f)) ? "true" : "false";
-      break;
+    case fd::CPPTYPE_DOUBLE: append_floating(out, rep ? r->GetRepeatedDouble(m, f, index) : r->GetDouble(m, f)); break;
+    case fd::CPPTYPE_FLOAT: append_floating(out, rep ? r->GetRepeatedFloat(m, f, index) : r->GetFloat(m, f)); break;
+    case fd::CPPTYPE_BOOL: out += (rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f)) ? "true" : "false"; break;
     case fd::CPPTYPE_ENUM: {
       auto const v = rep ? r->GetRepeatedEnumValue(m, f, index) : r->GetEnumValue(m, f);
       if (auto const* e = f->enum_type()->FindValueByNumber(v)) {

@@ -31,7 +31,8 @@ std::string canonical_tag(std::string_view tag) {
 }
 
 bool is_script_subtag(std::string_view s) {
-  return s.size() == 4 && std::all_of(s.begin(), s.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+  return s.size() == 4 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
 }
 
 // Does text in `have` serve a reader who asked for `want` (both lower case)? "en" serves "en-us",
@@ -84,7 +85,8 @@ std::string service::default_lang(text_idx t) const {
   auto han = false, kana = false, hangul = false, latin = false;
   for (auto const c : search::to_u32(def)) {
     switch (search::script_of(c)) {
-      case search::script::kana: case search::script::katakana: kana = true; break;
+      case search::script::kana:
+      case search::script::katakana: kana = true; break;
       case search::script::han: han = true; break;
       case search::script::hangul: hangul = true; break;
       case search::script::latin: latin = true; break;

@@ -63,7 +63,8 @@ resolved_place service::resolve_place(std::string_view arg, lang_chain const& ch
   // "place:ID" from the gazetteer, or a stop id: the place it belongs to.
   if (a.starts_with("place:")) {
     auto const& places = search_->places();
-    auto const it = std::find_if(places.begin(), places.end(), [&](search::place const& pl) { return "place:" + pl.id == a; });
+    auto const it =
+        std::find_if(places.begin(), places.end(), [&](search::place const& pl) { return "place:" + pl.id == a; });
     if (it == places.end()) throw api_error{404, "unknown_stop", {a}};
     at_place(*it);
     return out;
@@ -130,7 +131,8 @@ v1::Stop service::stop(std::string_view id, lang_chain const& chain) const {
   return out;
 }
 
-v1::NearbyResponse service::nearby(double lat, double lon, double radius_m, unsigned limit, lang_chain const& chain) const {
+v1::NearbyResponse service::nearby(double lat, double lon, double radius_m, unsigned limit,
+                                   lang_chain const& chain) const {
   if (!std::isfinite(lat) || !std::isfinite(lon) || lat < -90 || lat > 90 || lon < -180 || lon > 180) {
     throw api_error{400, "invalid_coordinate", {fmt_double(lat) + "," + fmt_double(lon)}};
   }

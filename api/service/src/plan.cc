@@ -28,7 +28,8 @@ bool same_rides(raptor::journey const& a, raptor::journey const& b) {
   auto const rides = [](raptor::journey const& j) {
     std::vector<std::tuple<trip_idx, std::uint32_t, std::int8_t, std::uint32_t, std::uint32_t>> out;
     for (auto const& l : j.legs) {
-      if (l.kind == raptor::leg_kind::ride) out.emplace_back(l.trip, l.extra_route, l.day_offset, l.board_pos, l.alight_pos);
+      if (l.kind == raptor::leg_kind::ride)
+        out.emplace_back(l.trip, l.extra_route, l.day_offset, l.board_pos, l.alight_pos);
     }
     return out;
   };
@@ -76,8 +77,8 @@ raptor::options service::router_options(v1::PlanRequest const& req) const {
     throw api_error{400, "invalid_parameter.distance", {"walk_radius"}};
   }
   if (radius > tt_.walk_link_radius_m + 1e-6) {
-    throw api_error{400, "walk_radius_too_large",
-                    {fmt_double(radius), std::to_string(static_cast<int>(tt_.walk_link_radius_m))}};
+    throw api_error{
+        400, "walk_radius_too_large", {fmt_double(radius), std::to_string(static_cast<int>(tt_.walk_link_radius_m))}};
   }
   opt.walk_radius_m = radius;
   if (req.has_transfer_slack() && (req.transfer_slack() < 0 || req.transfer_slack() > 3600)) {
@@ -163,8 +164,8 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
   // A gazetteer place is walked to from its nearest stops, which may be further than usual.
   opt.max_walk_m = std::max({opt.max_walk_m, p.from.walk_m, p.to.walk_m});
   if (p.from.candidates.size() * p.to.candidates.size() > limits_.max_place_pairs) {
-    throw api_error{400, "too_many_place_pairs",
-                    {std::to_string(p.from.candidates.size()), std::to_string(p.to.candidates.size())}};
+    throw api_error{
+        400, "too_many_place_pairs", {std::to_string(p.from.candidates.size()), std::to_string(p.to.candidates.size())}};
   }
 
   if (window > 0) {
@@ -176,7 +177,8 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
         for (auto const& e : entries) {
           auto const res = router.earliest_arrival(f, d, p.date, e.departure, opt);
           raptor::journey j;
-          if (res.reachable && router.reconstruct(e.legs, j) && j.arrival == e.arrival) p.journeys.push_back(std::move(j));
+          if (res.reachable && router.reconstruct(e.legs, j) && j.arrival == e.arrival)
+            p.journeys.push_back(std::move(j));
           check_deadline();
         }
       }
@@ -185,7 +187,8 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
     // pole with a walk between the two.
     std::vector<raptor::journey> kept;
     for (auto& j : p.journeys) {
-      auto const twin = std::find_if(kept.begin(), kept.end(), [&](raptor::journey const& k) { return same_rides(k, j); });
+      auto const twin =
+          std::find_if(kept.begin(), kept.end(), [&](raptor::journey const& k) { return same_rides(k, j); });
       if (twin == kept.end()) kept.push_back(std::move(j));
       else if (std::tie(j.arrival, twin->departure) < std::tie(twin->arrival, j.departure)) *twin = std::move(j);
     }
@@ -248,7 +251,8 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
 void service::note_next_day(plan_result& p, raptor::router& router, raptor::options const& opt) const {
   // Gone on to the next service day: every journey's first ride runs on a later day.
   auto const later_day = [](raptor::journey const& j) {
-    auto const ride = std::find_if(j.legs.begin(), j.legs.end(), [](raptor::leg const& l) { return l.kind == raptor::leg_kind::ride; });
+    auto const ride = std::find_if(j.legs.begin(), j.legs.end(),
+                                   [](raptor::leg const& l) { return l.kind == raptor::leg_kind::ride; });
     return ride != j.legs.end() && ride->day_offset > 0;
   };
   if (p.journeys.empty() || !std::all_of(p.journeys.begin(), p.journeys.end(), later_day)) return;
@@ -358,10 +362,12 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
       ml.set_realtime(leg.realtime);
       ml.set_stay_seated(leg.stay_seated);
       ml.set_accessibility(leg_accessibility(leg));
-      if (p.realtime != nullptr) name_alerts(alerts, *ml.mutable_alert_ids(), *p.realtime, ride_alerts(*p.realtime, p.date, leg, visits));
+      if (p.realtime != nullptr)
+        name_alerts(alerts, *ml.mutable_alert_ids(), *p.realtime, ride_alerts(*p.realtime, p.date, leg, visits));
       if (!leg.trip.valid()) {  // an added trip (realtime): its own id, line and headsign
         fill_added_trip(ml, *p.realtime, leg, chain);
-        for (std::size_t v = 1; v + 1 < visits.size(); ++v) fill_stop_call(*ml.add_intermediate_stops(), p.date, visits[v], leg.realtime, chain);
+        for (std::size_t v = 1; v + 1 < visits.size(); ++v)
+          fill_stop_call(*ml.add_intermediate_stops(), p.date, visits[v], leg.realtime, chain);
         continue;
       }
       fill_leg_line(ml, tt_.trip_line[leg.trip], chain);
@@ -369,9 +375,11 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
       ml.set_headsign(std::move(h.text));
       ml.set_headsign_lang(std::move(h.lang));
       ml.set_trip_id(tt_.external_trip_id(leg.trip));
-      for (std::size_t v = 1; v + 1 < visits.size(); ++v) fill_stop_call(*ml.add_intermediate_stops(), p.date, visits[v], leg.realtime, chain);
+      for (std::size_t v = 1; v + 1 < visits.size(); ++v)
+        fill_stop_call(*ml.add_intermediate_stops(), p.date, visits[v], leg.realtime, chain);
       // On a realtime extra route the positions index that route's stops, not the shape's path.
-      if (leg.extra_route == raptor::leg::no_extra_route) set_geometry(ml, ride_geometry(tt_, leg.trip, leg.board_pos, leg.alight_pos));
+      if (leg.extra_route == raptor::leg::no_extra_route)
+        set_geometry(ml, ride_geometry(tt_, leg.trip, leg.board_pos, leg.alight_pos));
     }
     set_fares(tt_, j, p.date, mj);
   }

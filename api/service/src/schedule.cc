@@ -38,7 +38,8 @@ v1::DeparturesResponse service::departures(std::string_view id, std::string_view
         auto const deps = tt_.route_departures_at(r, pos);
         for (int offset = -1; offset <= 1; ++offset) {
           auto const shift = offset * day_s;
-          auto i = static_cast<std::uint32_t>(std::lower_bound(deps.begin(), deps.end(), t - shift - lookback) - deps.begin());
+          auto i =
+              static_cast<std::uint32_t>(std::lower_bound(deps.begin(), deps.end(), t - shift - lookback) - deps.begin());
           unsigned taken = 0;
           for (; i < deps.size() && taken < n; ++i) {
             auto const trip = trip_idx{tt_.route_first_trip[r].v() + i};
@@ -135,8 +136,8 @@ v1::Trip service::trip(std::string_view id, std::string_view date, lang_chain co
   auto runs = true;
   if (d) {
     auto const day = static_cast<std::int64_t>(tt_.day_of(*d)->v());
-    auto const active = std::find_if(it->second.begin(), it->second.end(),
-                                     [&](trip_idx x) { return tt_.trip_active(x, day); });
+    auto const active =
+        std::find_if(it->second.begin(), it->second.end(), [&](trip_idx x) { return tt_.trip_active(x, day); });
     runs = active != it->second.end();
     if (runs) t = *active;
   }

@@ -14,7 +14,10 @@ using namespace detail;
 
 service::service(timetable const& tt, limits l, std::vector<search::place> places,
                  std::span<snapshot_section const> stored)
-    : tt_{tt}, raptor_index_{tt, raptor::stored_index::find(stored)}, limits_{l}, search_{std::make_unique<place_search>(tt, std::move(places))} {
+    : tt_{tt},
+      raptor_index_{tt, raptor::stored_index::find(stored)},
+      limits_{l},
+      search_{std::make_unique<place_search>(tt, std::move(places))} {
   // The feed's zone (GTFS: every agency of a feed has the same agency_timezone); the first the
   // tz database knows. Without one, answers are wall times without an offset.
   for (auto const tz : tt.agency_timezones.raw()) {
@@ -24,7 +27,8 @@ service::service(timetable const& tt, limits l, std::vector<search::place> place
     }
   }
   for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
-    if (tt.stop_has_coords[s] != 0U && tt.stop_location_type[s] == 0) stops_by_lat_.emplace_back(tt.stop_coords[s].lat, s);
+    if (tt.stop_has_coords[s] != 0U && tt.stop_location_type[s] == 0)
+      stops_by_lat_.emplace_back(tt.stop_coords[s].lat, s);
   }
   std::sort(stops_by_lat_.begin(), stops_by_lat_.end());
 

@@ -64,7 +64,8 @@ std::vector<sim::weighted_point> stops_of(json const& o, fs::path const& base, w
     auto const ww = w.key("within");
     only_keys(c, ww, {"lat", "lon", "radius_m"});
     within = sim::circle_zone{{number(c, "lat", 0, ww, -90, 90), number(c, "lon", 0, ww, -180, 180)},
-                              number(c, "radius_m", 1000, ww, 1, 1e6), 1};
+                              number(c, "radius_m", 1000, ww, 1, 1e6),
+                              1};
     echo["within"] = {{"lat", within->centre.lat}, {"lon", within->centre.lon}, {"radius_m", within->radius_m}};
   }
   std::map<std::string, double> weights;
@@ -115,7 +116,8 @@ sim::place_distribution places_of(json const& o, fs::path const& base, where con
       auto const wz = w.key("zones").index(i);
       only_keys(zs[i], wz, {"lat", "lon", "radius_m", "weight", "name"});
       sim::circle_zone z{{number(zs[i], "lat", 0, wz, -90, 90), number(zs[i], "lon", 0, wz, -180, 180)},
-                         number(zs[i], "radius_m", 500, wz, 0, 1e6), number(zs[i], "weight", 1, wz, 0)};
+                         number(zs[i], "radius_m", 500, wz, 0, 1e6),
+                         number(zs[i], "weight", 1, wz, 0)};
       if (!zs[i].contains("lat") || !zs[i].contains("lon")) wz.fail("needs lat and lon");
       d.zones.push_back(z);
       json e{{"lat", z.centre.lat}, {"lon", z.centre.lon}, {"radius_m", z.radius_m}, {"weight", z.weight}};

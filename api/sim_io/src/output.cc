@@ -192,8 +192,8 @@ std::string requests_csv(sim::result const& r) {
       req += ",,,,,0\n";
     } else {
       auto const& x = *q.transit;
-      req += ',' + std::to_string(x.arrival) + ',' + std::to_string(x.duration_s) + ',' + std::to_string(x.rides) + ',' +
-             fmt("%.0f", x.walk_m) + ',' + (x.reachable ? "1" : "0") + '\n';
+      req += ',' + std::to_string(x.arrival) + ',' + std::to_string(x.duration_s) + ',' + std::to_string(x.rides) +
+             ',' + fmt("%.0f", x.walk_m) + ',' + (x.reachable ? "1" : "0") + '\n';
     }
   }
   return req;
@@ -234,11 +234,25 @@ namespace {
 
 // The KPI columns of sweep.csv after requests and served, in order.
 std::vector<char const*> const& sweep_kpi_columns() {
-  static std::vector<char const*> const cols{
-      "served_rate", "wait_mean_s", "wait_p95_s", "ride_mean_s", "detour_mean", "occupancy", "pooling_rate",
-      "empty_km_share", "vehicle_utilisation", "passengers_per_vehicle_hour", "cost_per_passenger", "farebox_recovery",
-      "public_cost_per_passenger", "bus_cost_per_passenger", "bus_public_cost_per_passenger", "bus_farebox_recovery",
-      "transit_unreachable_share", "door_to_door_on_demand_mean_s", "door_to_door_transit_mean_s"};
+  static std::vector<char const*> const cols{"served_rate",
+                                             "wait_mean_s",
+                                             "wait_p95_s",
+                                             "ride_mean_s",
+                                             "detour_mean",
+                                             "occupancy",
+                                             "pooling_rate",
+                                             "empty_km_share",
+                                             "vehicle_utilisation",
+                                             "passengers_per_vehicle_hour",
+                                             "cost_per_passenger",
+                                             "farebox_recovery",
+                                             "public_cost_per_passenger",
+                                             "bus_cost_per_passenger",
+                                             "bus_public_cost_per_passenger",
+                                             "bus_farebox_recovery",
+                                             "transit_unreachable_share",
+                                             "door_to_door_on_demand_mean_s",
+                                             "door_to_door_transit_mean_s"};
   return cols;
 }
 
@@ -275,7 +289,8 @@ std::string sweep_csv_row(std::size_t run, std::string const& dir, std::vector<s
   row += ',' + csv_field(kpis.value("currency", ""));
   if (across != nullptr) {
     row += ',' + std::to_string((*across)["seeds"].size());
-    for (auto const* c : {"requests", "served"}) row += ',' + cell((*across)["p5"], c) + ',' + cell((*across)["p95"], c);
+    for (auto const* c : {"requests", "served"})
+      row += ',' + cell((*across)["p5"], c) + ',' + cell((*across)["p95"], c);
     for (auto const* c : sweep_kpi_columns()) row += ',' + cell((*across)["p5"], c) + ',' + cell((*across)["p95"], c);
   }
   return row + '\n';

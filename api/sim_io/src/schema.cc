@@ -5,8 +5,8 @@
 #include <cmath>
 #include <sstream>
 
-#include "nebuta/drt_config/config.h"
 #include "nebuta/core/civil_time.h"
+#include "nebuta/drt_config/config.h"
 #include "nebuta/io/file.h"
 
 namespace nebuta::sim_io {
@@ -150,7 +150,8 @@ scenario_file load_scenario(fs::path const& file) {
   }
   where const w{file.string(), "", &raise_scenario_error};
   only_keys(j, w,
-            {"name", "kind", "seed", "days", "rules", "fleet", "demand", "riders", "travel", "costs", "simulation", "transit"});
+            {"name", "kind", "seed", "days", "rules", "fleet", "demand", "riders", "travel", "costs", "simulation",
+             "transit"});
   auto const base = fs::weakly_canonical(fs::absolute(file)).parent_path();
   auto& sc = f.base;
   sc.name = string_of(j, "name", file.stem().string(), w);
@@ -229,8 +230,12 @@ scenario_file load_scenario(fs::path const& file) {
         g.shifts.emplace_back(0, seconds_per_day);
       }
       for (auto const& [a, b] : g.shifts) shifts.push_back({a, b});
-      fleet_echo = {{"count", g.count},       {"seats", g.seats},   {"wheelchair_spaces", g.wheelchair_spaces},
-                    {"wheelchair_vehicles", g.wheelchair_vehicles}, {"depots", depots}, {"shifts", shifts}};
+      fleet_echo = {{"count", g.count},
+                    {"seats", g.seats},
+                    {"wheelchair_spaces", g.wheelchair_spaces},
+                    {"wheelchair_vehicles", g.wheelchair_vehicles},
+                    {"depots", depots},
+                    {"shifts", shifts}};
       sc.fleet = generate_fleet(g);
       f.fleet_gen = g;
     }
@@ -280,7 +285,8 @@ scenario_file load_scenario(fs::path const& file) {
     only_keys(cj, wc, {"per_vehicle_hour", "per_km", "fixed_per_day", "fare_base", "fare_per_km", "currency", "bus"});
     auto& c = sc.costs;
     c.currency = string_of(cj, "currency", "JPY", wc);
-    if (c.currency.size() != 3 || !std::all_of(c.currency.begin(), c.currency.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
+    if (c.currency.size() != 3 ||
+        !std::all_of(c.currency.begin(), c.currency.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
       wc.key("currency").fail("must be an ISO 4217 code such as \"JPY\"");
     }
     currency_given = cj.contains("currency");
@@ -367,11 +373,10 @@ scenario_file load_scenario(fs::path const& file) {
 
   auto const& r = sc.riders;
   auto const& c = sc.costs;
-  json travel = f.travel.model == "osm"
-                    ? json{{"model", "osm"}, {"path", f.travel.osm_path.string()}, {"speed_factor", f.travel.speed_factor}}
-                    : json{{"model", "straight_line"},
-                           {"detour_factor", f.travel.detour_factor},
-                           {"speed_kmh", f.travel.speed_kmh}};
+  json travel =
+      f.travel.model == "osm"
+          ? json{{"model", "osm"}, {"path", f.travel.osm_path.string()}, {"speed_factor", f.travel.speed_factor}}
+          : json{{"model", "straight_line"}, {"detour_factor", f.travel.detour_factor}, {"speed_kmh", f.travel.speed_kmh}};
   f.echo = {{"name", sc.name},
             {"kind", f.journeys ? "journeys" : "rides"},
             {"seed", sc.seed},

@@ -14,25 +14,60 @@ namespace nebuta::sim_io {
 using json = nlohmann::json;
 
 std::vector<std::string> const& numeric_kpis() {
-  static std::vector<std::string> const keys{
-      "requests", "served", "served_rate", "wait_mean_s", "wait_p50_s", "wait_p95_s", "wait_max_s", "ride_mean_s",
-      "detour_mean", "detour_p95", "occupancy", "pooling_rate", "empty_km_share", "vehicle_utilisation",
-      "passengers_per_vehicle_hour", "cost", "fare_revenue", "cost_per_passenger", "public_cost_per_passenger",
-      "farebox_recovery", "bus_cost_per_passenger", "bus_public_cost_per_passenger", "bus_farebox_recovery",
-      "transit_no_option_share", "transit_unreachable_share", "transit_duration_mean_s",
-      "door_to_door_on_demand_mean_s", "door_to_door_transit_mean_s"};
+  static std::vector<std::string> const keys{"requests",
+                                             "served",
+                                             "served_rate",
+                                             "wait_mean_s",
+                                             "wait_p50_s",
+                                             "wait_p95_s",
+                                             "wait_max_s",
+                                             "ride_mean_s",
+                                             "detour_mean",
+                                             "detour_p95",
+                                             "occupancy",
+                                             "pooling_rate",
+                                             "empty_km_share",
+                                             "vehicle_utilisation",
+                                             "passengers_per_vehicle_hour",
+                                             "cost",
+                                             "fare_revenue",
+                                             "cost_per_passenger",
+                                             "public_cost_per_passenger",
+                                             "farebox_recovery",
+                                             "bus_cost_per_passenger",
+                                             "bus_public_cost_per_passenger",
+                                             "bus_farebox_recovery",
+                                             "transit_no_option_share",
+                                             "transit_unreachable_share",
+                                             "transit_duration_mean_s",
+                                             "door_to_door_on_demand_mean_s",
+                                             "door_to_door_transit_mean_s"};
   return keys;
 }
 
 // The numeric KPIs of a journeys run (docs/simulation.md, "Journeys"), after numeric_kpis() in a
 // journeys run's seed statistics; also targets.
 std::vector<std::string> const& journey_kpis() {
-  static std::vector<std::string> const keys{
-      "journeys", "journeys_transit_only", "journeys_first_mile", "journeys_last_mile", "journeys_first_and_last",
-      "journeys_door_to_door", "journeys_no_option", "on_demand_share", "first_mile_share", "last_mile_share",
-      "door_to_door_share", "connections", "connections_kept", "connections_kept_rate", "journeys_only_way",
-      "journey_door_to_door_mean_s", "journey_transit_only_mean_s", "journey_time_saved_mean_s", "connected_riders",
-      "vehicle_km_per_connected_rider"};
+  static std::vector<std::string> const keys{"journeys",
+                                             "journeys_transit_only",
+                                             "journeys_first_mile",
+                                             "journeys_last_mile",
+                                             "journeys_first_and_last",
+                                             "journeys_door_to_door",
+                                             "journeys_no_option",
+                                             "on_demand_share",
+                                             "first_mile_share",
+                                             "last_mile_share",
+                                             "door_to_door_share",
+                                             "connections",
+                                             "connections_kept",
+                                             "connections_kept_rate",
+                                             "journeys_only_way",
+                                             "journey_door_to_door_mean_s",
+                                             "journey_transit_only_mean_s",
+                                             "journey_time_saved_mean_s",
+                                             "connected_riders",
+                                             "vehicle_km_per_connected_rider"};
   return keys;
 }
 

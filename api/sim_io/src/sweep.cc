@@ -30,17 +30,25 @@ struct key_info {
 };
 
 std::vector<key_info> const& key_table() {
-  static std::vector<key_info> const keys{
-      {"fleet", true},         {"seats", true},
-      {"max_wait_s", true},    {"ride_factor", false},
-      {"ride_offset_s", true}, {"dwell_s", true},
-      {"offer_ttl_s", true},   {"no_show_wait_s", true},
-      {"promise_slack_s", true}, {"max_booking_ahead_s", true},
-      {"max_passengers", true},  {"passenger_weight", false},
-      {"max_walk_m", false},     {"demand_scale", false},
-      {"requests_per_day", false}, {"decline_probability", false},
-      {"cancel_probability", false}, {"no_show_probability", false},
-      {"reoptimise_every_s", true}};
+  static std::vector<key_info> const keys{{"fleet", true},
+                                          {"seats", true},
+                                          {"max_wait_s", true},
+                                          {"ride_factor", false},
+                                          {"ride_offset_s", true},
+                                          {"dwell_s", true},
+                                          {"offer_ttl_s", true},
+                                          {"no_show_wait_s", true},
+                                          {"promise_slack_s", true},
+                                          {"max_booking_ahead_s", true},
+                                          {"max_passengers", true},
+                                          {"passenger_weight", false},
+                                          {"max_walk_m", false},
+                                          {"demand_scale", false},
+                                          {"requests_per_day", false},
+                                          {"decline_probability", false},
+                                          {"cancel_probability", false},
+                                          {"no_show_probability", false},
+                                          {"reoptimise_every_s", true}};
   return keys;
 }
 
@@ -224,8 +232,7 @@ std::string run_dir_name(std::size_t run) {
   return buf;
 }
 
-sweep_plan plan_sweep(scenario_file const& f, std::vector<std::string> const& sweeps,
-                      std::optional<std::uint64_t> seed) {
+sweep_plan plan_sweep(scenario_file const& f, std::vector<std::string> const& sweeps, std::optional<std::uint64_t> seed) {
   sweep_plan plan;
   for (auto const& s : sweeps) {
     auto a = parse_sweep(s);
@@ -308,8 +315,8 @@ sweep_summary run_sweep(scenario_file const& f, sweep_plan const& plan, road::tr
         }
         kpis_of[i][k] = kpis_to_json(res.k);
         if (!res.validation_errors.empty()) {
-          validation[job] = dir + (n_seeds > 1 ? " seed " + std::to_string(seeds[k]) : "") + ": " +
-                            res.validation_errors.front();
+          validation[job] =
+              dir + (n_seeds > 1 ? " seed " + std::to_string(seeds[k]) : "") + ": " + res.validation_errors.front();
         }
         if (++seeds_done[i] == n_seeds) {
           if (n_seeds > 1) {

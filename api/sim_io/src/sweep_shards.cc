@@ -101,7 +101,8 @@ std::size_t merge_sweep_shards(std::vector<fs::path> const& dirs) {
     std::size_t line = 1;
     for (auto pos = eol + 1; pos < text.size(); ++line) {
       auto const end = text.find('\n', pos);
-      if (end == std::string_view::npos) throw std::runtime_error{where + ":" + std::to_string(line + 1) + ": cut short"};
+      if (end == std::string_view::npos)
+        throw std::runtime_error{where + ":" + std::to_string(line + 1) + ": cut short"};
       auto const row = text.substr(pos, end + 1 - pos);
       pos = end + 1;
       auto const comma1 = row.find(',');
@@ -111,10 +112,12 @@ std::size_t merge_sweep_shards(std::vector<fs::path> const& dirs) {
       if (comma1 == std::string_view::npos || comma2 == std::string_view::npos || !run || *run == 0)
         throw std::runtime_error{at + "not a sweep row"};
       if ((*run - 1) % n_shards != s.shard.index)
-        throw std::runtime_error{at + "run " + std::to_string(*run) + " is not shard " + std::to_string(s.shard.index) + "'s"};
+        throw std::runtime_error{at + "run " + std::to_string(*run) + " is not shard " + std::to_string(s.shard.index) +
+                                 "'s"};
       if (!rows.emplace(*run, row).second) throw std::runtime_error{at + "run " + std::to_string(*run) + " twice"};
       auto const folder = std::string{row.substr(comma1 + 1, comma2 - comma1 - 1)};
-      if (folder != run_dir_name(*run)) throw std::runtime_error{at + "run folder '" + folder + "' is not " + run_dir_name(*run)};
+      if (folder != run_dir_name(*run))
+        throw std::runtime_error{at + "run folder '" + folder + "' is not " + run_dir_name(*run)};
       folders.push_back({s.dir, folder});
     }
   }

@@ -35,7 +35,8 @@ transit_handle::~transit_handle() = default;
 void transit_handle::write_network(fs::path const& dir) const {
   if (!net) return;
   std::ofstream out{dir / "network.json", std::ios::binary | std::ios::trunc};
-  if (!(out << net->network.dump() << "\n") || !out.flush()) throw std::runtime_error{(dir / "network.json").string() + ": cannot write"};
+  if (!(out << net->network.dump() << "\n") || !out.flush())
+    throw std::runtime_error{(dir / "network.json").string() + ": cannot write"};
 }
 
 void transit_handle::attach(sim::sim_options& opt) const {
@@ -47,7 +48,9 @@ void transit_handle::attach(sim::sim_options& opt) const {
 
 namespace {
 
-std::string text_or_empty(timetable const& tt, text_idx t) { return t.valid() ? std::string{tt.text(t)} : std::string{}; }
+std::string text_or_empty(timetable const& tt, text_idx t) {
+  return t.valid() ? std::string{tt.text(t)} : std::string{};
+}
 
 // The report's base layer: one line per RAPTOR route (stop pattern) running on `date`, along its
 // first trip's shape when it has one, else stop to stop; and the 12 stop names with the most
@@ -128,7 +131,8 @@ void measure_bus_lines(timetable const& tt, date_t date, sim::bus_lines& b, std:
     if (wanted.contains(id)) chosen[l.v()] = 1, seen.insert(id);
   }
   for (auto const& r : b.routes) {
-    if (!seen.contains(r)) throw scenario_error{where + ": costs.bus.routes: no route \"" + r + "\" in the transit feed"};
+    if (!seen.contains(r))
+      throw scenario_error{where + ": costs.bus.routes: no route \"" + r + "\" in the transit feed"};
   }
   b.trips_per_day = 0;
   b.vehicle_km_per_day = b.vehicle_hours_per_day = 0.0;
@@ -147,7 +151,8 @@ void measure_bus_lines(timetable const& tt, date_t date, sim::bus_lines& b, std:
       auto const along = tt.path_stop_along[path];
       m = along.back() - along.front();
     } else {
-      for (std::size_t i = 1; i < stops.size(); ++i) m += haversine_m(tt.stop_coords[stops[i - 1]], tt.stop_coords[stops[i]]);
+      for (std::size_t i = 1; i < stops.size(); ++i)
+        m += haversine_m(tt.stop_coords[stops[i - 1]], tt.stop_coords[stops[i]]);
     }
     b.vehicle_km_per_day += m / 1000.0;
   }

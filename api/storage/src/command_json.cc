@@ -254,8 +254,8 @@ d::command command_from_json(json const& j) {
     return d::cancel_journey_cmd{now, idx_from_json<d::journey_idx>(j, "journey"),
                                  enum_from_json(j, "by", cancelled_by_names)};
   if (type == "move")
-    return d::move_cmd{now, idx_from_json<d::request_idx>(j, "request"), int_from_json<d::instant>(j, "earliest_pickup"),
-                       int_from_json<d::instant>(j, "latest_dropoff")};
+    return d::move_cmd{now, idx_from_json<d::request_idx>(j, "request"),
+                       int_from_json<d::instant>(j, "earliest_pickup"), int_from_json<d::instant>(j, "latest_dropoff")};
   if (type == "accept") return d::accept_cmd{now, idx_from_json<d::request_idx>(j, "request")};
   if (type == "cancel")
     return d::cancel_cmd{now, idx_from_json<d::request_idx>(j, "request"), enum_from_json(j, "by", cancelled_by_names)};

@@ -32,11 +32,11 @@ struct journal_reader {
   void command_row(std::int64_t seq, std::int64_t format, std::string_view body) {
     auto const at = where + ": command " + std::to_string(seq);
     auto const expected = snapshot_seq + static_cast<std::int64_t>(out.commands.size()) + 1;
-    if (seq != expected) throw journal_error{at + ": expected sequence number " + std::to_string(expected) + " (a gap)"};
+    if (seq != expected)
+      throw journal_error{at + ": expected sequence number " + std::to_string(expected) + " (a gap)"};
     if (format < oldest_readable_format || format > journal_format_version)
       throw journal_error{at + ": format version " + std::to_string(format) +
-                          " is not supported (this build reads version " + std::to_string(journal_format_version) +
-                          ")"};
+                          " is not supported (this build reads version " + std::to_string(journal_format_version) + ")"};
     try {
       out.commands.push_back(from_json_text(body));
     } catch (journal_error const& e) {

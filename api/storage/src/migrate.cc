@@ -74,7 +74,8 @@ migration_report migrate_to_instants(std::filesystem::path const& path, std::fil
     throw journal_error{"database " + path.string() +
                         ": no service date or time zone in its meta table, so its times cannot be placed"};
   auto const day = civil::parse_date(report.service_date);
-  if (!day) throw journal_error{"database " + path.string() + ": service date \"" + report.service_date + "\" is not a date"};
+  if (!day)
+    throw journal_error{"database " + path.string() + ": service date \"" + report.service_date + "\" is not a date"};
   civil::time_zone zone = civil::time_zone::utc();
   try {
     zone = civil::time_zone::locate(report.timezone);

@@ -61,8 +61,8 @@ journal_contents load_from(pg_session const& s, std::string const& service) {
   try {
     check_format(s, service);
     detail::journal_reader reader{s.where(), {}, 0};
-    auto const snap = s.run("SELECT seq, body FROM nebuta_snapshots WHERE service = $1 ORDER BY seq DESC LIMIT 1",
-                            {service});
+    auto const snap =
+        s.run("SELECT seq, body FROM nebuta_snapshots WHERE service = $1 ORDER BY seq DESC LIMIT 1", {service});
     if (!snap.values.empty())
       reader.snapshot_row(to_int(snap.values[0][0], s.where()), unescape_bytea(*snap.values[0][1], s.where()));
     auto const commands =
@@ -100,8 +100,8 @@ pg_session::~pg_session() { PQfinish(conn_); }
 pg_session::rows pg_session::run(char const* sql, std::vector<std::string> const& params) const {
   std::vector<char const*> values;
   for (auto const& p : params) values.push_back(p.c_str());
-  auto* const res = PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                                 nullptr, 0);
+  auto* const res =
+      PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
   auto const status = res != nullptr ? PQresultStatus(res) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     auto const msg = server_message(conn_);
@@ -112,9 +112,10 @@ pg_session::rows pg_session::run(char const* sql, std::vector<std::string> const
   for (int r = 0; r < PQntuples(res); ++r) {
     auto& row = out.values.emplace_back();
     for (int c = 0; c < PQnfields(res); ++c)
-      row.push_back(PQgetisnull(res, r, c) ? std::nullopt
-                                           : std::optional<std::string>{std::string{
-                                                 PQgetvalue(res, r, c), static_cast<std::size_t>(PQgetlength(res, r, c))}});
+      row.push_back(PQgetisnull(res, r, c)
+                        ? std::nullopt
+                        : std::optional<std::string>{
+                              std::string{PQgetvalue(res, r, c), static_cast<std::size_t>(PQgetlength(res, r, c))}});
   }
   auto const* affected = PQcmdTuples(res);
   if (affected != nullptr && *affected != '\0') out.affected = std::stoll(affected);
@@ -128,8 +129,7 @@ std::optional<std::string> pg_session::value(char const* sql, std::vector<std::s
   return std::move(r.values[0][0]);
 }
 
-void pg_session::run_with_bytes(char const* sql, std::vector<std::string> const& params,
-                                std::string const& bytes) const {
+void pg_session::run_with_bytes(char const* sql, std::vector<std::string> const& params, std::string const& bytes) const {
   std::vector<char const*> values;
   std::vector<int> lengths, formats;
   for (auto const& p : params) {
@@ -229,8 +229,7 @@ void pg_journal::record(dispatch::command const& c) {
     auto const r = session_->run(
         "INSERT INTO nebuta_commands(service, seq, format, body) SELECT $1, $2, $3, $4 "
         "WHERE EXISTS (SELECT 1 FROM nebuta_journals WHERE service = $1 AND epoch = $5)",
-        {service_, std::to_string(seq), std::to_string(journal_format_version), to_json_text(c),
-         std::to_string(epoch_)});
+        {service_, std::to_string(seq), std::to_string(journal_format_version), to_json_text(c), std::to_string(epoch_)});
     if (r.affected != 1)
       throw journal_error{session_->where() + ": another dispatcher leads this service area now (epoch " +
                           std::to_string(epoch_) + " is over); command " + std::to_string(seq) + " not stored"};
@@ -273,8 +272,7 @@ void pg_journal::compact(dispatch::dispatcher const& d, std::string extra) {
 }
 
 bool pg_try_lead(pg_session const& s, std::string const& service_area) {
-  return s.value("SELECT pg_try_advisory_lock(hashtextextended('nebuta service area ' || $1, 0))", {service_area}) ==
-         "t";
+  return s.value("SELECT pg_try_advisory_lock(hashtextextended('nebuta service area ' || $1, 0))", {service_area}) == "t";
 }
 
 journal_contents load_pg_journal(std::string const& uri, std::string const& service_area) {
@@ -282,7 +280,8 @@ journal_contents load_pg_journal(std::string const& uri, std::string const& serv
   return load_from(s, service_area);
 }
 
-pg_store::pg_store(std::string uri, std::string service_area) : uri_{std::move(uri)}, service_{std::move(service_area)} {
+pg_store::pg_store(std::string uri, std::string service_area)
+    : uri_{std::move(uri)}, service_{std::move(service_area)} {
   session_ = std::make_unique<pg_session>(uri_, service_);
 }
 
@@ -312,12 +311,11 @@ std::optional<std::string> pg_store::leader() const {
 
 std::vector<dispatch::command> pg_store::commands_after(std::int64_t seq) const {
   auto const& s = *session_;
-  auto const rows =
-      s.run("SELECT seq, format, body FROM nebuta_commands WHERE service = $1 AND seq > $2 ORDER BY seq",
-            {service_, std::to_string(seq)});
+  auto const rows = s.run("SELECT seq, format, body FROM nebuta_commands WHERE service = $1 AND seq > $2 ORDER BY seq",
+                          {service_, std::to_string(seq)});
   // Read after the commands: a compaction between the two shows as a snapshot past what was read.
-  auto const snapshot = to_int(
-      s.value("SELECT coalesce(max(seq), 0) FROM nebuta_snapshots WHERE service = $1", {service_}), s.where());
+  auto const snapshot =
+      to_int(s.value("SELECT coalesce(max(seq), 0) FROM nebuta_snapshots WHERE service = $1", {service_}), s.where());
   if (snapshot > seq + static_cast<std::int64_t>(rows.values.size()))
     throw journal_error{s.where() + ": compacted at command " + std::to_string(snapshot) + ", past command " +
                         std::to_string(seq) + " (restart to restore the snapshot)"};

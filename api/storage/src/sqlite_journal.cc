@@ -76,8 +76,8 @@ void check_version(sqlite3* db, std::filesystem::path const& path) {
   if (version == 1)
     throw journal_needs_migration{"journal " + path.string() +
                                   ": format 1 (times in seconds of one service day, one database per day); this "
-                                  "build reads format " + std::to_string(journal_format_version) +
-                                  " (Unix times, any number of days)"};
+                                  "build reads format " +
+                                  std::to_string(journal_format_version) + " (Unix times, any number of days)"};
   if (version < oldest_readable_format || version > journal_format_version || !has_table(db, path, "snapshots"))
     throw journal_error{"journal " + path.string() + ": format version " + std::to_string(version) +
                         " is not supported (this build reads version " + std::to_string(journal_format_version) + ")"};

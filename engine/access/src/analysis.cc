@@ -30,8 +30,8 @@ analysis_result analyse(raptor::index const& idx, std::span<origin const> origin
     std::vector<raptor::access_edge> egress;
     if (on_demand != nullptr) {
       egress = on_demand->egress(points);
-      any_inside = any_inside || std::any_of(points.begin(), points.end(),
-                                             [&](latlon p) { return on_demand->service().inside(p); });
+      any_inside = any_inside ||
+                   std::any_of(points.begin(), points.end(), [&](latlon p) { return on_demand->service().inside(p); });
     }
     targets.emplace_back(idx, points, opt.travel, egress);
   }

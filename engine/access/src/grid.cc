@@ -13,7 +13,9 @@ namespace {
 
 using geo::metres_per_degree;
 
-double overlap(double a0, double a1, double b0, double b1) { return std::max(0.0, std::min(a1, b1) - std::max(a0, b0)); }
+double overlap(double a0, double a1, double b0, double b1) {
+  return std::max(0.0, std::min(a1, b1) - std::max(a0, b0));
+}
 
 }  // namespace
 
@@ -65,7 +67,8 @@ std::vector<origin> mesh_grid(area const& a, mesh_level level, std::size_t max_c
   std::vector<origin> out;
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t c = 0; c < cols; ++c) {
-      latlon const centre{first->south + (static_cast<double>(r) + 0.5) * h, first->west + (static_cast<double>(c) + 0.5) * w};
+      latlon const centre{first->south + (static_cast<double>(r) + 0.5) * h,
+                          first->west + (static_cast<double>(c) + 0.5) * w};
       if (!a.rings.empty() && !a.contains(centre)) continue;  // a box: every cell overlapping it
       auto const cell = mesh_cell_at(centre, level);
       if (!cell) continue;

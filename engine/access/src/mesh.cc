@@ -58,8 +58,8 @@ std::optional<mesh_cell> mesh_cell_at(latlon p, mesh_level level) {
   auto const lon_u = static_cast<std::int64_t>(std::floor((p.lon - 100.0) * units_per_degree + 1e-6));
   if (lat_u < 0 || lon_u < 0 || lat_u >= 100 * cell_height[0] || lon_u >= 100 * cell_width[0]) return std::nullopt;
 
-  std::uint64_t code = static_cast<std::uint64_t>(lat_u / cell_height[0]) * 100U +
-                       static_cast<std::uint64_t>(lon_u / cell_width[0]);
+  std::uint64_t code =
+      static_cast<std::uint64_t>(lat_u / cell_height[0]) * 100U + static_cast<std::uint64_t>(lon_u / cell_width[0]);
   auto const n = index_of(level);
   for (auto i = 1U; i <= n; ++i) {
     auto const row = (lat_u % cell_height[i - 1]) / cell_height[i];

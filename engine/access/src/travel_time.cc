@@ -29,7 +29,8 @@ destination_set::destination_set(raptor::index const& idx, std::vector<latlon> p
   }
   for (auto const& e : extra_egress) {
     if (!e.stop.valid() || e.stop.v() >= n || e.duration_s < 0) continue;
-    if (e.duration_s < best[e.stop.v()]) best[e.stop.v()] = e.duration_s, dist[e.stop.v()] = e.distance_m, tag[e.stop.v()] = e.tag;
+    if (e.duration_s < best[e.stop.v()])
+      best[e.stop.v()] = e.duration_s, dist[e.stop.v()] = e.distance_m, tag[e.stop.v()] = e.tag;
   }
   for (std::uint32_t s = 0; s < n; ++s) {
     if (best[s] != unreachable_time) egress_.push_back({stop_idx{s}, best[s], dist[s], tag[s]});
@@ -76,7 +77,8 @@ void travel_times::from(latlon origin, std::span<raptor::access_edge const> acce
     router_.range(from, to, w.date, w.start, last, o.ropt, entries_);
     // Journeys leaving after the last minute: the earliest arrival from it covers them all. A
     // journey of the range leaving at that minute bounds it (the search prunes with `known`).
-    auto const known = !entries_.empty() && entries_.front().departure >= last ? entries_.front().arrival : unreachable_time;
+    auto const known =
+        !entries_.empty() && entries_.front().departure >= last ? entries_.front().arrival : unreachable_time;
     auto const after = router_.earliest_arrival(from, to, w.date, last, o.ropt, known);
     lower(entries_, after.reachable ? after.time : unreachable_time, w, out);
   }

@@ -523,26 +523,18 @@ command_result dispatcher::apply(command const& c) {
   return std::visit(
       [&](auto const& cmd) -> command_result {
         using T = std::decay_t<decltype(cmd)>;
-        if constexpr (std::is_same_v<T, add_vehicle_cmd>)
-          return add_vehicle(cmd.now, cmd.spec);
-        else if constexpr (std::is_same_v<T, offer_cmd>)
-          return request_offer(cmd.now, cmd.spec);
-        else if constexpr (std::is_same_v<T, accept_cmd>)
-          return accept(cmd.now, cmd.request);
-        else if constexpr (std::is_same_v<T, cancel_cmd>)
-          return cancel(cmd.now, cmd.request, cmd.by);
-        else if constexpr (std::is_same_v<T, position_cmd>)
-          return update_position(cmd.now, cmd.vehicle, cmd.position);
+        if constexpr (std::is_same_v<T, add_vehicle_cmd>) return add_vehicle(cmd.now, cmd.spec);
+        else if constexpr (std::is_same_v<T, offer_cmd>) return request_offer(cmd.now, cmd.spec);
+        else if constexpr (std::is_same_v<T, accept_cmd>) return accept(cmd.now, cmd.request);
+        else if constexpr (std::is_same_v<T, cancel_cmd>) return cancel(cmd.now, cmd.request, cmd.by);
+        else if constexpr (std::is_same_v<T, position_cmd>) return update_position(cmd.now, cmd.vehicle, cmd.position);
         else if constexpr (std::is_same_v<T, stop_event_cmd>)
           return stop_event(cmd.now, cmd.vehicle, cmd.request, cmd.kind);
-        else if constexpr (std::is_same_v<T, accept_journey_cmd>)
-          return accept_journey(cmd.now, cmd.legs);
-        else if constexpr (std::is_same_v<T, cancel_journey_cmd>)
-          return cancel_journey(cmd.now, cmd.journey, cmd.by);
+        else if constexpr (std::is_same_v<T, accept_journey_cmd>) return accept_journey(cmd.now, cmd.legs);
+        else if constexpr (std::is_same_v<T, cancel_journey_cmd>) return cancel_journey(cmd.now, cmd.journey, cmd.by);
         else if constexpr (std::is_same_v<T, move_cmd>)
           return move(cmd.now, cmd.request, cmd.earliest_pickup, cmd.latest_dropoff);
-        else
-          return reoptimise(cmd.now);
+        else return reoptimise(cmd.now);
       },
       c);
 }
@@ -574,9 +566,9 @@ std::string dispatcher::dump() const {
                   ll(v.pos_time), v.seats_used, v.wheelchairs_used);
     out += buf + pt(v.depot) + " pos=" + pt(v.pos) + "\n";
     for (auto const& s : v.stops) {
-      std::snprintf(buf, sizeof(buf), "  %c R%u arr=%lld begin=%lld dep=%lld arrived=%d@%lld at=",
-                    s.kind == stop_kind::pickup ? 'P' : 'D', s.request.v(), ll(s.arrival), ll(s.begin),
-                    ll(s.departure), s.arrived ? 1 : 0, ll(s.arrived_at));
+      std::snprintf(buf, sizeof(buf),
+                    "  %c R%u arr=%lld begin=%lld dep=%lld arrived=%d@%lld at=", s.kind == stop_kind::pickup ? 'P' : 'D',
+                    s.request.v(), ll(s.arrival), ll(s.begin), ll(s.departure), s.arrived ? 1 : 0, ll(s.arrived_at));
       out += buf + pt(s.loc) + "\n";
     }
   }
@@ -614,72 +606,45 @@ std::string dispatcher::dump() const {
 
 char const* to_string(reject_reason r) {
   switch (r) {
-    case reject_reason::none:
-      return "none";
-    case reject_reason::invalid_request:
-      return "invalid_request";
-    case reject_reason::too_many_passengers:
-      return "too_many_passengers";
-    case reject_reason::too_far_ahead:
-      return "too_far_ahead";
-    case reject_reason::outside_area:
-      return "outside_area";
-    case reject_reason::no_meeting_point:
-      return "no_meeting_point";
-    case reject_reason::unreachable:
-      return "unreachable";
-    case reject_reason::no_vehicle_in_service:
-      return "no_vehicle_in_service";
-    case reject_reason::no_feasible_insertion:
-      return "no_feasible_insertion";
+    case reject_reason::none: return "none";
+    case reject_reason::invalid_request: return "invalid_request";
+    case reject_reason::too_many_passengers: return "too_many_passengers";
+    case reject_reason::too_far_ahead: return "too_far_ahead";
+    case reject_reason::outside_area: return "outside_area";
+    case reject_reason::no_meeting_point: return "no_meeting_point";
+    case reject_reason::unreachable: return "unreachable";
+    case reject_reason::no_vehicle_in_service: return "no_vehicle_in_service";
+    case reject_reason::no_feasible_insertion: return "no_feasible_insertion";
   }
   return "?";
 }
 
 char const* to_string(request_status s) {
   switch (s) {
-    case request_status::rejected:
-      return "rejected";
-    case request_status::offered:
-      return "offered";
-    case request_status::assigned:
-      return "assigned";
-    case request_status::on_board:
-      return "on_board";
-    case request_status::completed:
-      return "completed";
-    case request_status::cancelled:
-      return "cancelled";
-    case request_status::no_show:
-      return "no_show";
+    case request_status::rejected: return "rejected";
+    case request_status::offered: return "offered";
+    case request_status::assigned: return "assigned";
+    case request_status::on_board: return "on_board";
+    case request_status::completed: return "completed";
+    case request_status::cancelled: return "cancelled";
+    case request_status::no_show: return "no_show";
   }
   return "?";
 }
 
 char const* to_string(command_status s) {
   switch (s) {
-    case command_status::ok:
-      return "ok";
-    case command_status::unknown_vehicle:
-      return "unknown_vehicle";
-    case command_status::unknown_request:
-      return "unknown_request";
-    case command_status::wrong_state:
-      return "wrong_state";
-    case command_status::expired:
-      return "expired";
-    case command_status::no_longer_feasible:
-      return "no_longer_feasible";
-    case command_status::wrong_vehicle:
-      return "wrong_vehicle";
-    case command_status::too_early:
-      return "too_early";
-    case command_status::invalid_position:
-      return "invalid_position";
-    case command_status::connection_not_kept:
-      return "connection_not_kept";
-    case command_status::unknown_journey:
-      return "unknown_journey";
+    case command_status::ok: return "ok";
+    case command_status::unknown_vehicle: return "unknown_vehicle";
+    case command_status::unknown_request: return "unknown_request";
+    case command_status::wrong_state: return "wrong_state";
+    case command_status::expired: return "expired";
+    case command_status::no_longer_feasible: return "no_longer_feasible";
+    case command_status::wrong_vehicle: return "wrong_vehicle";
+    case command_status::too_early: return "too_early";
+    case command_status::invalid_position: return "invalid_position";
+    case command_status::connection_not_kept: return "connection_not_kept";
+    case command_status::unknown_journey: return "unknown_journey";
   }
   return "?";
 }

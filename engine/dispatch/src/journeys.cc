@@ -62,8 +62,8 @@ journey_result dispatcher::accept_journey(instant now, std::vector<journey_leg> 
       auto best = best_insertion(x, now, offered);
       if (!best) best = best_insertion(x, now, active_);
       if (!best) return undo(i, command_status::no_longer_feasible);
-      auto const seen = std::any_of(saved_vehicles.begin(), saved_vehicles.end(),
-                                    [&](auto const& s) { return s.first == best->v; });
+      auto const seen =
+          std::any_of(saved_vehicles.begin(), saved_vehicles.end(), [&](auto const& s) { return s.first == best->v; });
       if (!seen) saved_vehicles.emplace_back(best->v, vehicles_[best->v]);
       rq.window_start = x.ws;
       rq.latest_dropoff = x.latest_drop;

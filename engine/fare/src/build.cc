@@ -48,7 +48,8 @@ void build_v1(context& cx, feed const& f) {
   id_map<fare_idx> fares;
   for (auto const& a : f.attributes) {
     if (fares.contains(std::string{a.fare_id})) {
-      cx.problem("fare_attributes.txt", a.file_line, "duplicate_id", "duplicate fare_id '" + std::string{a.fare_id} + "'");
+      cx.problem("fare_attributes.txt", a.file_line, "duplicate_id",
+                 "duplicate fare_id '" + std::string{a.fare_id} + "'");
       continue;
     }
     auto agency = agency_idx::invalid();
@@ -68,17 +69,16 @@ void build_v1(context& cx, feed const& f) {
       continue;
     }
     fares.emplace(std::string{a.fare_id}, ft.v1_fares.next_idx());
-    ft.v1_fares.push_back({.id = cx.str(a.fare_id),
-                           .currency = cx.str(a.currency),
-                           .price = *price,
-                           .agency = agency,
-                           .transfer_duration_s = a.transfer_duration ? static_cast<std::int32_t>(
-                                                                            std::min<std::uint32_t>(*a.transfer_duration, 1U << 30))
-                                                                      : -1,
-                           .feed = cx.feed(),
-                           .transfers = a.transfers ? std::min<std::uint8_t>(*a.transfers, unlimited_transfers - 1)
-                                                    : unlimited_transfers,
-                           .currency_digits = digits});
+    ft.v1_fares.push_back(
+        {.id = cx.str(a.fare_id),
+         .currency = cx.str(a.currency),
+         .price = *price,
+         .agency = agency,
+         .transfer_duration_s =
+             a.transfer_duration ? static_cast<std::int32_t>(std::min<std::uint32_t>(*a.transfer_duration, 1U << 30)) : -1,
+         .feed = cx.feed(),
+         .transfers = a.transfers ? std::min<std::uint8_t>(*a.transfers, unlimited_transfers - 1) : unlimited_transfers,
+         .currency_digits = digits});
   }
 
   // A feed without fare_rules: every fare applies to every ride (the spec's examples 1 to 3 and 5).
@@ -169,9 +169,9 @@ void build_v1(context& cx, feed const& f) {
     if (!c.contains.empty()) ft.v1_uses_contains = 1;
     auto j = i;
     auto any_line = false;
-    for (; j < conditions.size() && std::tie(conditions[j].origin, conditions[j].destination, conditions[j].fare,
-                                             conditions[j].contains) ==
-                                        std::tie(c.origin, c.destination, c.fare, c.contains);
+    for (; j < conditions.size() &&
+           std::tie(conditions[j].origin, conditions[j].destination, conditions[j].fare, conditions[j].contains) ==
+               std::tie(c.origin, c.destination, c.fare, c.contains);
          ++j) {
       if (!conditions[j].line.valid()) any_line = true;
       ft.v1_rule_lines.push_back(conditions[j].line);

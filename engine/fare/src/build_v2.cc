@@ -64,7 +64,8 @@ void build_v2(context& cx, feed const& f) {
     auto const line = cx.line(rn.route_id);
     if (!line.valid()) {
       if (!rn.from_routes_txt) {
-        cx.problem("route_networks.txt", rn.file_line, "unknown_route", "unknown route_id '" + std::string{rn.route_id} + "'");
+        cx.problem("route_networks.txt", rn.file_line, "unknown_route",
+                   "unknown route_id '" + std::string{rn.route_id} + "'");
       }
       continue;
     }
@@ -85,8 +86,11 @@ void build_v2(context& cx, feed const& f) {
     auto const s = cx.stop(sa.stop_id);
     auto const a = find_id(areas, sa.area_id);
     if (!s.valid() || !a.valid()) {
-      cx.problem("stop_areas.txt", sa.file_line, s.valid() ? "unknown_area" : "unknown_stop",
-                 "unknown " + std::string{s.valid() ? "area_id '" + std::string{sa.area_id} : "stop_id '" + std::string{sa.stop_id}} + "'");
+      cx.problem(
+          "stop_areas.txt", sa.file_line, s.valid() ? "unknown_area" : "unknown_stop",
+          "unknown " +
+              std::string{s.valid() ? "area_id '" + std::string{sa.area_id} : "stop_id '" + std::string{sa.stop_id}} +
+              "'");
       continue;
     }
     assigned.emplace_back(s, a);
@@ -128,8 +132,13 @@ void build_v2(context& cx, feed const& f) {
   for (auto const& p : f.products) {
     auto const [it, inserted] = products.emplace(std::string{p.id}, ft.products.next_idx());
     if (inserted) {
-      ft.products.push_back({.id = cx.str(p.id), .name = cx.str(p.name), .currency = cx.str(p.currency), .amount = 0,
-                             .feed = cx.feed(), .currency_digits = currency_digits(p.currency), .eligible = 0});
+      ft.products.push_back({.id = cx.str(p.id),
+                             .name = cx.str(p.name),
+                             .currency = cx.str(p.currency),
+                             .amount = 0,
+                             .feed = cx.feed(),
+                             .currency_digits = currency_digits(p.currency),
+                             .eligible = 0});
     }
     auto& e = ft.products[it->second];
     if (tt.strings[e.name].empty() && !p.name.empty()) e.name = cx.str(p.name);
@@ -185,7 +194,8 @@ void build_v2(context& cx, feed const& f) {
     if (id.empty()) return Idx::invalid();
     auto const i = find_id(m, id);
     if (!i.valid()) {
-      cx.problem(file, line, "unknown_" + std::string{what}, "unknown " + std::string{what} + "_id '" + std::string{id} + "'");
+      cx.problem(file, line, "unknown_" + std::string{what},
+                 "unknown " + std::string{what} + "_id '" + std::string{id} + "'");
       ok = false;
     }
     return i;
@@ -194,7 +204,8 @@ void build_v2(context& cx, feed const& f) {
     auto ok = true;
     auto const file = std::string_view{"fare_leg_rules.txt"};
     fare_leg_rule out{
-        .group = r.leg_group_id.empty() ? leg_group_idx::invalid() : intern(leg_groups, ft.leg_group_ids, cx, r.leg_group_id),
+        .group = r.leg_group_id.empty() ? leg_group_idx::invalid()
+                                        : intern(leg_groups, ft.leg_group_ids, cx, r.leg_group_id),
         .network = optional_ref(networks, r.network_id, "network", r.file_line, file, ok),
         .from_area = optional_ref(areas, r.from_area_id, "area", r.file_line, file, ok),
         .to_area = optional_ref(areas, r.to_area_id, "area", r.file_line, file, ok),
@@ -213,15 +224,15 @@ void build_v2(context& cx, feed const& f) {
   for (auto const& r : f.transfer_rules) {
     auto ok = true;
     auto const file = std::string_view{"fare_transfer_rules.txt"};
-    fare_transfer_rule out{.from_group = optional_ref(leg_groups, r.from_leg_group_id, "leg_group", r.file_line, file, ok),
-                           .to_group = optional_ref(leg_groups, r.to_leg_group_id, "leg_group", r.file_line, file, ok),
-                           .product = optional_ref(products, r.fare_product_id, "fare_product", r.file_line, file, ok),
-                           .transfer_count = r.transfer_count.value_or(0),
-                           .duration_limit_s = r.duration_limit ? static_cast<std::int32_t>(
-                                                                      std::min<std::uint32_t>(*r.duration_limit, 1U << 30))
-                                                                : -1,
-                           .duration_limit_type = r.duration_limit_type,
-                           .fare_transfer_type = r.fare_transfer_type};
+    fare_transfer_rule out{
+        .from_group = optional_ref(leg_groups, r.from_leg_group_id, "leg_group", r.file_line, file, ok),
+        .to_group = optional_ref(leg_groups, r.to_leg_group_id, "leg_group", r.file_line, file, ok),
+        .product = optional_ref(products, r.fare_product_id, "fare_product", r.file_line, file, ok),
+        .transfer_count = r.transfer_count.value_or(0),
+        .duration_limit_s =
+            r.duration_limit ? static_cast<std::int32_t>(std::min<std::uint32_t>(*r.duration_limit, 1U << 30)) : -1,
+        .duration_limit_type = r.duration_limit_type,
+        .fare_transfer_type = r.fare_transfer_type};
     if (!ok) continue;
     ft.transfer_rules.push_back(out);
     mark(ft.from_group_listed, out.from_group);

@@ -6,9 +6,7 @@
 
 namespace nebuta::fare {
 
-double to_major(std::int64_t minor, std::uint8_t digits) {
-  return static_cast<double>(minor) / std::pow(10.0, digits);
-}
+double to_major(std::int64_t minor, std::uint8_t digits) { return static_cast<double>(minor) / std::pow(10.0, digits); }
 
 ride trip_ride(timetable const& tt, trip_idx trip, std::uint32_t board_pos, std::uint32_t alight_pos, seconds_t board,
                seconds_t alight) {

@@ -149,7 +149,8 @@ void price_v1(timetable const& tt, std::span<ride const> rides, std::span<ride_i
   std::array<state, max_rides + 1> best{};
   best[0] = {0, 0, 0, fare_idx::invalid()};
   auto const n = end - begin;
-  auto const max_span = ft.v1_max_transfers == unlimited_transfers ? n : std::min<std::size_t>(n, ft.v1_max_transfers + 1);
+  auto const max_span =
+      ft.v1_max_transfers == unlimited_transfers ? n : std::min<std::size_t>(n, ft.v1_max_transfers + 1);
   for (auto j = 1U; j <= n; ++j) {
     for (auto k = 1U; k <= std::min<std::size_t>(j, max_span); ++k) {
       auto const i = j - k;
@@ -157,7 +158,8 @@ void price_v1(timetable const& tt, std::span<ride const> rides, std::span<ride_i
       if (!f.valid() && k > 1) continue;
       state const cand{best[i].unknown + (f.valid() ? 0U : 1U), best[i].cost + (f.valid() ? ft.v1_fares[f].price : 0),
                        static_cast<std::uint32_t>(i), f};
-      if (cand.unknown < best[j].unknown || (cand.unknown == best[j].unknown && cand.cost < best[j].cost)) best[j] = cand;
+      if (cand.unknown < best[j].unknown || (cand.unknown == best[j].unknown && cand.cost < best[j].cost))
+        best[j] = cand;
     }
   }
   for (auto j = n; j > 0;) {

@@ -42,9 +42,9 @@ class matcher {
           !in_timeframe(rule.from_timeframe, rides_[i].board) || !in_timeframe(rule.to_timeframe, rides_[i].alight)) {
         continue;
       }
-      auto const better = !best.product.valid() || rule.priority > best_priority ||
-                          (rule.priority == best_priority &&
-                           ft_.products[rule.product].amount < ft_.products[best.product].amount);
+      auto const better =
+          !best.product.valid() || rule.priority > best_priority ||
+          (rule.priority == best_priority && ft_.products[rule.product].amount < ft_.products[best.product].amount);
       if (better) best = {rule.product, rule.group}, best_priority = rule.priority;
     }
     return best;
@@ -155,7 +155,8 @@ void price_v2(timetable const& tt, std::span<ride const> rides, std::span<ride_i
         auto const count = continuing ? chain_count + 1 : 1U;
         auto const start = continuing ? chain_start : i - 1;
         if (rule.transfer_count > 0 && count > static_cast<std::uint32_t>(rule.transfer_count)) return;
-        if (rule.duration_limit_s >= 0 && measured(rule.duration_limit_type, rides[start], rides[i]) > rule.duration_limit_s) {
+        if (rule.duration_limit_s >= 0 &&
+            measured(rule.duration_limit_type, rides[start], rides[i]) > rule.duration_limit_s) {
           return;
         }
         auto const ab = amount(rule.product);
@@ -163,7 +164,8 @@ void price_v2(timetable const& tt, std::span<ride const> rides, std::span<ride_i
                          : rule.fare_transfer_type == 1 ? ab + product.amount
                          : continuing                   ? ab
                                                         : ab - legs[i - 1].amount;  // AB replaces A
-        auto const limit = rule.transfer_count > 0 ? std::int64_t{rule.transfer_count} : std::numeric_limits<std::int64_t>::max();
+        auto const limit =
+            rule.transfer_count > 0 ? std::int64_t{rule.transfer_count} : std::numeric_limits<std::int64_t>::max();
         if (best == none || limit < best_count || (limit == best_count && add < best_add)) {
           best = r, best_add = add, best_count = limit, best_chain = count, best_start = start;
         }

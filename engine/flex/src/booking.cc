@@ -37,9 +37,7 @@ std::optional<booking_window> booking_window_for(model const& m, booking_rule co
     return true;
   };
   switch (r.type) {
-    case booking_type::real_time:
-      w.latest = travel;
-      return w;
+    case booking_type::real_time: w.latest = travel; return w;
     case booking_type::same_day:
       w.latest = travel - std::int64_t{60} * r.prior_notice_duration_min.value_or(0);
       if (r.prior_notice_duration_max) w.earliest = travel - std::int64_t{60} * *r.prior_notice_duration_max;

@@ -20,7 +20,8 @@ bool contains(zone const& z, latlon p) {
 }
 
 std::size_t model::n_time_windows() const {
-  return static_cast<std::size_t>(std::count_if(windows.begin(), windows.end(), [](window const& w) { return w.is_time_window; }));
+  return static_cast<std::size_t>(
+      std::count_if(windows.begin(), windows.end(), [](window const& w) { return w.is_time_window; }));
 }
 
 namespace {
@@ -66,8 +67,10 @@ std::vector<std::string> model::validate() const {
       auto const& w = ws[i];
       if (!in_range(w.where)) errors.push_back("trip " + tr.id + ": window location out of range");
       if (w.start > w.end) errors.push_back("trip " + tr.id + ": window starts after it ends");
-      if (!rule_ok(w.pickup_rule) || !rule_ok(w.drop_off_rule)) errors.push_back("trip " + tr.id + ": bad booking rule");
-      if (i > 0 && ws[i - 1].stop_sequence >= w.stop_sequence) errors.push_back("trip " + tr.id + ": windows out of order");
+      if (!rule_ok(w.pickup_rule) || !rule_ok(w.drop_off_rule))
+        errors.push_back("trip " + tr.id + ": bad booking rule");
+      if (i > 0 && ws[i - 1].stop_sequence >= w.stop_sequence)
+        errors.push_back("trip " + tr.id + ": windows out of order");
     }
   }
   if (next != windows.size()) errors.push_back("windows not owned by any trip");

@@ -47,8 +47,11 @@ void find_offers(model const& m, request const& req, std::vector<offer>& out) {
         if (down.drop_off == service_kind::none) continue;
         if (down.is_time_window ? down.end < req.pickup_time : down.start < req.pickup_time) continue;
         if (!covers(m, down.where, req.to, req.max_walk_m)) continue;
-        offer o{t, window_idx{tr.first_window.v() + static_cast<std::uint32_t>(i)},
-                window_idx{tr.first_window.v() + static_cast<std::uint32_t>(j)}, up.pickup_rule, down.drop_off_rule,
+        offer o{t,
+                window_idx{tr.first_window.v() + static_cast<std::uint32_t>(i)},
+                window_idx{tr.first_window.v() + static_cast<std::uint32_t>(j)},
+                up.pickup_rule,
+                down.drop_off_rule,
                 std::nullopt};
         if (!bookable(m, up.pickup_rule, req, &o.booking) || !bookable(m, down.drop_off_rule, req, nullptr)) continue;
         out.push_back(o);

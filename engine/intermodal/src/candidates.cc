@@ -77,8 +77,7 @@ void find_candidates(stop_catalog const& catalog, road::travel_model const& mode
     if (d <= s.search_radius_m) scratch.near.emplace_back(d, i);
   }
   auto const n_road = std::min<std::size_t>(scratch.near.size(), std::size_t{4} * s.max_stops_per_side);
-  std::partial_sort(scratch.near.begin(), scratch.near.begin() + static_cast<std::ptrdiff_t>(n_road),
-                    scratch.near.end());
+  std::partial_sort(scratch.near.begin(), scratch.near.begin() + static_cast<std::ptrdiff_t>(n_road), scratch.near.end());
   scratch.near.resize(n_road);
   scratch.points.clear();
   for (auto const& [d, i] : scratch.near) scratch.points.push_back(catalog.snapped()[i]);

@@ -8,9 +8,8 @@
 namespace nebuta::intermodal {
 
 unsigned vehicle_legs(raptor::journey const& j) {
-  auto const od = std::count_if(j.legs.begin(), j.legs.end(), [](raptor::leg const& l) {
-    return l.kind == raptor::leg_kind::access;
-  });
+  auto const od = std::count_if(j.legs.begin(), j.legs.end(),
+                                [](raptor::leg const& l) { return l.kind == raptor::leg_kind::access; });
   return j.rides + static_cast<unsigned>(od);
 }
 
@@ -39,8 +38,7 @@ void make_edges(std::span<candidate const> cands, settings const& s, std::uint32
   out.clear();
   for (std::size_t i = 0; i < cands.size(); ++i) {
     auto const& c = cands[i];
-    out.push_back({c.stop, s.expected_wait_s + c.road_s + c.buffer_s, c.road_m,
-                   tag_base + static_cast<std::uint32_t>(i)});
+    out.push_back({c.stop, s.expected_wait_s + c.road_s + c.buffer_s, c.road_m, tag_base + static_cast<std::uint32_t>(i)});
   }
 }
 

@@ -201,7 +201,11 @@ std::vector<char> index::seated_to_bytes() const {
 bool index::seated_from_bytes(std::span<char const> bytes) {
   byte_reader r{bytes};
   seated_image_header h;
-  seated_image_header const expected{1U, sizeof(seated_link), tt_.n_trips(), tt_.n_routes(), tt_.n_days,
+  seated_image_header const expected{1U,
+                                     sizeof(seated_link),
+                                     tt_.n_trips(),
+                                     tt_.n_routes(),
+                                     tt_.n_days,
                                      static_cast<std::uint64_t>(tt_.bitfield_words)};
   if (!r.value(h) || !(h == expected)) return false;
   std::vector<std::uint32_t> fwd_off, bwd_off;

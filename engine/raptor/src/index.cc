@@ -1,6 +1,5 @@
 #include "nebuta/raptor/index.h"
 
-
 namespace nebuta::raptor {
 
 index::index(timetable const& tt, std::size_t lb_table_max_stops, stored_index const& stored) : tt_{tt} {
@@ -82,10 +81,10 @@ index::index(timetable const& tt, std::size_t lb_table_max_stops, stored_index c
   }
   std::sort(stops_by_lat_.begin(), stops_by_lat_.end());
 
-  auto stored_graph = stored.lb_graph.empty()
-                          ? std::nullopt
-                          : lower_bound_graph::from_bytes(stored.lb_graph, n_stops, lb_table_max_stops,
-                                                          stored.lb_graph_owner);
+  auto stored_graph =
+      stored.lb_graph.empty()
+          ? std::nullopt
+          : lower_bound_graph::from_bytes(stored.lb_graph, n_stops, lb_table_max_stops, stored.lb_graph_owner);
   lb_graph_stored_ = stored_graph.has_value();
   lb_graph_ = stored_graph ? std::move(*stored_graph) : lower_bound_graph{tt, link_dist_, lb_table_max_stops};
   seated_stored_ = !stored.seated_links.empty() && seated_from_bytes(stored.seated_links);

@@ -8,8 +8,7 @@
 
 namespace nebuta::raptor {
 
-void ride_stops(timetable const& tt, leg const& ride, std::vector<stop_visit>& out,
-                bool include_ends) {
+void ride_stops(timetable const& tt, leg const& ride, std::vector<stop_visit>& out, bool include_ends) {
   out.clear();
   if (ride.kind != leg_kind::ride) return;
   auto const stops = tt.route_stops[ride.route];

@@ -180,7 +180,8 @@ class contraction {
 // Arcs (tail, head rank, w) into CSR by tail.
 void to_csr(std::vector<edge>& arcs, std::size_t n, std::vector<std::uint32_t>& first,
             std::vector<lower_bound_graph::arc>& out) {
-  std::sort(arcs.begin(), arcs.end(), [](edge const& a, edge const& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); });
+  std::sort(arcs.begin(), arcs.end(),
+            [](edge const& a, edge const& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); });
   first.assign(n + 1, 0U);
   for (auto const& a : arcs) ++first[a.from + 1];
   for (auto i = 1U; i <= n; ++i) first[i] += first[i - 1];
@@ -239,8 +240,7 @@ std::vector<lb_arc> lower_bound_arcs(timetable const& tt, std::span<double const
   return out;
 }
 
-lower_bound_graph::lower_bound_graph(timetable const& tt, std::span<double const> link_dist,
-                                     std::size_t max_table_stops) {
+lower_bound_graph::lower_bound_graph(timetable const& tt, std::span<double const> link_dist, std::size_t max_table_stops) {
   auto const n = static_cast<std::uint32_t>(tt.n_stops());
   auto const arcs = lower_bound_arcs(tt, link_dist, valid_);
   if (!valid_) return;
@@ -249,9 +249,14 @@ lower_bound_graph::lower_bound_graph(timetable const& tt, std::span<double const
   for (auto const& a : arcs) c.add_arc(a.from.v(), a.to.v(), a.w);
   stats_.n_dominated = c.drop_dominated();
   std::vector<edge> up, down;  // by vertex for now
-  auto const order = c.run([&](std::uint32_t v, std::uint32_t x, std::uint32_t w) { up.push_back({v, x, w}); },
-                           [&](std::uint32_t v, std::uint32_t x, std::uint32_t w) { down.push_back({v, x, w}); },
-                           stats_.n_shortcuts);
+  auto const order = c.run(
+      [&](std::uint32_t v, std::uint32_t x, std::uint32_t w) {
+        up.push_back({v, x, w});
+      },
+      [&](std::uint32_t v, std::uint32_t x, std::uint32_t w) {
+        down.push_back({v, x, w});
+      },
+      stats_.n_shortcuts);
   stop_of_rank_ = order;
   rank_of_stop_.assign(n, 0U);
   for (auto r = 0U; r < n; ++r) rank_of_stop_[order[r]] = r;
@@ -358,8 +363,8 @@ std::optional<lower_bound_graph> lower_bound_graph::from_bytes(std::span<char co
 
 std::size_t lower_bound_graph::memory_bytes() const {
   auto const bytes = [](auto const& v) { return v.capacity() * sizeof(v[0]); };
-  return bytes(rank_of_stop_) + bytes(stop_of_rank_) + bytes(up_first_) + bytes(down_first_) + bytes(up_) + bytes(down_) +
-         bytes(table_);
+  return bytes(rank_of_stop_) + bytes(stop_of_rank_) + bytes(up_first_) + bytes(down_first_) + bytes(up_) +
+         bytes(down_) + bytes(table_);
 }
 
 void lower_bounds::compute(lower_bound_graph const& g, lb_direction dir, std::span<lb_seed const> seeds) {

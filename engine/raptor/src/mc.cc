@@ -21,9 +21,8 @@ void router::mc_target_insert(unsigned k, seconds_t arr, seconds_t walk, mc_targ
   for (auto const& x : mc_targets_) {
     if (x.e.arrival <= arr && x.e.walk_s <= walk) return;
   }
-  std::erase_if(mc_targets_, [&](mc_target const& x) {
-    return x.e.legs == k && x.e.arrival >= arr && x.e.walk_s >= walk;
-  });
+  std::erase_if(mc_targets_,
+                [&](mc_target const& x) { return x.e.legs == k && x.e.arrival >= arr && x.e.walk_s >= walk; });
   t.e = {k, arr, walk};
   mc_targets_.push_back(t);
 }
@@ -65,8 +64,8 @@ bool router::mc_insert(unsigned k, mc_label const& l) {
   return true;
 }
 
-void router::walk_pareto(place const& from, place const& to, date_t date, seconds_t depart,
-                         options const& opt, std::vector<walk_pareto_entry>& out) {
+void router::walk_pareto(place const& from, place const& to, date_t date, seconds_t depart, options const& opt,
+                         std::vector<walk_pareto_entry>& out) {
   // As in search(): the next days' trips only when nothing arrives before they could.
   walk_pareto_pass(from, to, date, depart, opt, true, out);
   if (n_scan_offsets_ == n_offsets_) return;
@@ -75,8 +74,8 @@ void router::walk_pareto(place const& from, place const& to, date_t date, second
   walk_pareto_pass(from, to, date, depart, opt, false, out);
 }
 
-void router::walk_pareto_pass(place const& from, place const& to, date_t date, seconds_t depart,
-                              options const& opt, bool one_day_first, std::vector<walk_pareto_entry>& out) {
+void router::walk_pareto_pass(place const& from, place const& to, date_t date, seconds_t depart, options const& opt,
+                              bool one_day_first, std::vector<walk_pareto_entry>& out) {
   out.clear();
   // McRAPTOR plans on the timetable: its bags read the timetable's times (see router.h).
   auto timetable_only = opt;
@@ -219,7 +218,8 @@ void router::walk_pareto_pass(place const& from, place const& to, date_t date, s
         mc_insert(k, l);
       };
       if (use_fp_) {
-        for (auto const& fp : tt_.stop_footpaths[lab.stop]) walk_to(fp.target, fp.duration_s, 0.0F, walk_kind::footpath);
+        for (auto const& fp : tt_.stop_footpaths[lab.stop])
+          walk_to(fp.target, fp.duration_s, 0.0F, walk_kind::footpath);
       }
       if (radius_ > 0.0) {
         for (auto w = wl_off_[lab.stop.v()]; w < wl_off_[lab.stop.v() + 1]; ++w) {

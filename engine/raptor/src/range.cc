@@ -14,8 +14,8 @@ namespace nebuta::raptor {
 
 using detail::inf;
 
-void router::range(place const& from, place const& to, date_t date, seconds_t from_t,
-                   seconds_t to_t, options const& opt, std::vector<range_entry>& out) {
+void router::range(place const& from, place const& to, date_t date, seconds_t from_t, seconds_t to_t,
+                   options const& opt, std::vector<range_entry>& out) {
   out.clear();
   init_query<true>(from, to, date, opt);
   auto const valid = [&](place const& p) { return !p.is_stop() || p.stop.v() < n_stops_; };

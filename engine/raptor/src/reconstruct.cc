@@ -79,10 +79,10 @@ bool router::reconstruct_impl(unsigned legs, journey& out) const {
   if (legs > max_legs_limit || target_round_[legs] == inf) return false;
   auto const& tp = target_parent_[legs];
 
-  auto const push_walk = [&](stop_idx search_from, stop_idx search_to, std::uint32_t dur, double dist,
-                             walk_kind kind, std::uint16_t extra = 0U, place const* owner = nullptr) {
-    out.legs.push_back(make_walk_leg(Fwd ? search_from : search_to, Fwd ? search_to : search_from, dur, dist, kind,
-                                     extra, owner));
+  auto const push_walk = [&](stop_idx search_from, stop_idx search_to, std::uint32_t dur, double dist, walk_kind kind,
+                             std::uint16_t extra = 0U, place const* owner = nullptr) {
+    out.legs.push_back(
+        make_walk_leg(Fwd ? search_from : search_to, Fwd ? search_to : search_from, dur, dist, kind, extra, owner));
   };
 
   enum class state { ride, foot, done };
@@ -122,7 +122,8 @@ bool router::reconstruct_impl(unsigned legs, journey& out) const {
     } else {
       auto const board = Fwd ? p.enter_pos : p.exit_pos;
       auto const alight = Fwd ? p.exit_pos : p.enter_pos;
-      auto const l = p.on_extra ? make_extra_leg(p.trip.v(), board, alight) : make_ride_leg(p.trip, board, alight, p.offset);
+      auto const l =
+          p.on_extra ? make_extra_leg(p.trip.v(), board, alight) : make_ride_leg(p.trip, board, alight, p.offset);
       out.legs.push_back(l);
       b = Fwd ? l.from : l.to;  // where the search entered the vehicle
       enter_key = Fwd ? l.start : -l.end;

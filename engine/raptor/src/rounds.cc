@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <cassert>
+#include <optional>
 #include <tuple>
 #include <utility>
-#include <optional>
 
 #include "for_each_access.h"
 #include "internal.h"
@@ -65,9 +65,8 @@ void router::start(place const& from, place const& to, seconds_t start_key) {
   start_key_ = start_key;
   auto const& src = Fwd ? from : to;
   auto const& dst = Fwd ? to : from;
-  for_each_access<Fwd>(src, [&](foot_parent const& p, stop_idx s) {
-    set_foot<Range>(0, s, sat_add(start_key, p.duration), p);
-  });
+  for_each_access<Fwd>(
+      src, [&](foot_parent const& p, stop_idx s) { set_foot<Range>(0, s, sat_add(start_key, p.duration), p); });
   if (target_is_coord_) {
     std::optional<latlon> a;
     if (!src.is_stop()) {
@@ -80,7 +79,7 @@ void router::start(place const& from, place const& to, seconds_t start_key) {
       if (d <= max_walk_) {
         auto const dur = walk_seconds(d, speed_);
         target_found<Range>(0, sat_add(start_key, dur),
-                     {target_parent::type::direct, 0U, src.stop, dur, static_cast<float>(d)});
+                            {target_parent::type::direct, 0U, src.stop, dur, static_cast<float>(d)});
       }
     }
   }
@@ -96,12 +95,12 @@ void router::relax_footpaths(stop_idx s, unsigned k) {
     if constexpr (Fwd) {
       for (auto const& fp : tt_.stop_footpaths[s]) {
         set_foot<Range>(k, fp.target, base_key + static_cast<seconds_t>(fp.duration_s),
-                 {s, fp.duration_s, 0.0F, walk_kind::footpath, false});
+                        {s, fp.duration_s, 0.0F, walk_kind::footpath, false});
       }
     } else {
       for (auto const& fp : idx_.footpaths_into(s)) {
         set_foot<Range>(k, fp.target, base_key + static_cast<seconds_t>(fp.duration_s),
-                 {s, fp.duration_s, 0.0F, walk_kind::footpath, false});
+                        {s, fp.duration_s, 0.0F, walk_kind::footpath, false});
       }
     }
   }
@@ -123,8 +122,7 @@ void router::relax_footpaths(stop_idx s, unsigned k) {
 // running trip of each day offset that can be entered there. The scan holds that trip or a
 // better one, so the target ends the round with this key or less.
 template <bool Fwd>
-seconds_t router::probe_route(route_idx r, std::uint32_t start_rank,
-                              std::uint32_t last_marked_rank) const {
+seconds_t router::probe_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank) const {
   auto const stops = tt_.route_stops[r];
   auto const flags = tt_.route_stop_flags[r];
   auto const n = static_cast<std::uint32_t>(stops.size());
@@ -192,8 +190,7 @@ seconds_t router::probe_route(route_idx r, std::uint32_t start_rank,
 }
 
 template <bool Fwd, bool Range>
-void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank,
-                        unsigned k, bool seat) {
+void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t last_marked_rank, unsigned k, bool seat) {
   auto const stops = tt_.route_stops[r];
   auto const flags = tt_.route_stop_flags[r];
   auto const n = static_cast<std::uint32_t>(stops.size());
@@ -302,7 +299,10 @@ void router::scan_route(route_idx r, std::uint32_t start_rank, std::uint32_t las
             auto const lo = best == none ? 0U : best + 1;
             if (lo == cnt[o] || span[L[lo]] + shift[o] > -ready) continue;
             best = static_cast<std::uint32_t>(
-                std::partition_point(L + lo, L + cnt[o], [&](std::uint32_t t) { return span[t] + shift[o] <= -ready; }) - L) - 1;
+                       std::partition_point(L + lo, L + cnt[o],
+                                            [&](std::uint32_t t) { return span[t] + shift[o] <= -ready; }) -
+                       L) -
+                   1;
           }
           seat_scan_.pos[o] = pos;
         }
@@ -441,8 +441,8 @@ void router::run_rounds() {
       relax_footpaths<Fwd, Range>(s, k);
       if (target_is_coord_ && egress_[s.v()] != inf) {
         target_found<Range>(k, ride_[k * n_stops_ + s.v()] + egress_[s.v()],
-                     {target_parent::type::egress, egress_extra_[s.v()], s,
-                      static_cast<std::uint32_t>(egress_[s.v()]), egress_dist_[s.v()]});
+                            {target_parent::type::egress, egress_extra_[s.v()], s,
+                             static_cast<std::uint32_t>(egress_[s.v()]), egress_dist_[s.v()]});
       }
     }
     ride_improved_.clear();

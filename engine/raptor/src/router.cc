@@ -85,13 +85,12 @@ std::size_t router::memory_bytes() const {
            bytes(ready_) + bytes(touched_flag_) + touched_.memory_bytes() + bytes(marked_) + bytes(next_marked_) +
            bytes(ride_improved_flag_) + marked_list_.memory_bytes() + next_marked_list_.memory_bytes() +
            ride_improved_.memory_bytes() + written_.memory_bytes() + bytes(route_start_) + bytes(route_end_) +
-           routes_.memory_bytes() + bytes(route_key_) + bytes(target_routes_) +
-           bytes(to_target_) + bytes(to_target_stops_) + bytes(egress_) + bytes(egress_dist_) + bytes(egress_extra_) + bytes(egress_stops_) +
-           bytes(pareto_) +
-           bytes(mc_pool_) + bytes(mc_bag_ride_) + bytes(mc_bag_foot_) + bytes(mc_new_) + bytes(mc_next_) +
-           bytes(mc_new_stops_) + bytes(mc_next_stops_) + bytes(mc_touched_) + bytes(mc_touched_flag_) +
-           bytes(mc_route_bag_) + bytes(mc_targets_) + bytes(mc_ride_new_) + bytes(departures_) + bytes(range_found_) +
-           bytes(seated_pool_) + bytes(seat_round_) + bytes(seat_touched_) +
+           routes_.memory_bytes() + bytes(route_key_) + bytes(target_routes_) + bytes(to_target_) +
+           bytes(to_target_stops_) + bytes(egress_) + bytes(egress_dist_) + bytes(egress_extra_) +
+           bytes(egress_stops_) + bytes(pareto_) + bytes(mc_pool_) + bytes(mc_bag_ride_) + bytes(mc_bag_foot_) +
+           bytes(mc_new_) + bytes(mc_next_) + bytes(mc_new_stops_) + bytes(mc_next_stops_) + bytes(mc_touched_) +
+           bytes(mc_touched_flag_) + bytes(mc_route_bag_) + bytes(mc_targets_) + bytes(mc_ride_new_) +
+           bytes(departures_) + bytes(range_found_) + bytes(seated_pool_) + bytes(seat_round_) + bytes(seat_touched_) +
            bytes(seat_lead_) + bytes(seat_lead_touched_) + seated_routes_.memory_bytes();
   for (auto const& c : lb_cache_) n += c.values.memory_bytes() + bytes(c.seeds);
   for (auto const& a : activity_) {
@@ -141,8 +140,7 @@ void router::prepare_walk_links(double radius, double speed) {
     }
     wl_off_[s.v() + 1] = static_cast<std::uint32_t>(wl_.size());
     // Shortest first, so that relax_footpaths can stop at the first link past the bound.
-    std::stable_sort(wl_.begin() + wl_off_[s.v()], wl_.end(),
-                     [](auto const& a, auto const& b) { return a.dur < b.dur; });
+    std::stable_sort(wl_.begin() + wl_off_[s.v()], wl_.end(), [](auto const& a, auto const& b) { return a.dur < b.dur; });
   }
   wl_radius_ = radius;
   wl_speed_ = speed;
@@ -237,8 +235,7 @@ void router::reset() {
 }
 
 template <bool Fwd>
-void router::init_query(place const& from, place const& to, date_t date, options const& opt,
-                        bool one_day_first) {
+void router::init_query(place const& from, place const& to, date_t date, options const& opt, bool one_day_first) {
   fwd_ = Fwd;
   day_ = (date - tt_.first_date).count();
   rt_ = opt.realtime;
@@ -354,8 +351,7 @@ void router::init_query(place const& from, place const& to, date_t date, options
 template void router::init_query<true>(place const&, place const&, date_t, options const&, bool);
 
 template <bool Fwd>
-result router::search(place const& from, place const& to, date_t date, seconds_t t,
-                      options const& opt, seconds_t known) {
+result router::search(place const& from, place const& to, date_t date, seconds_t t, options const& opt, seconds_t known) {
   // A known journey bounds the search like one found in it: keys up to its own survive.
   auto const known_bound = known == inf ? inf : (Fwd ? known : -known) + 1;
   init_query<Fwd>(from, to, date, opt, true);
@@ -389,13 +385,13 @@ result router::make_result() const {
   return res;
 }
 
-result router::earliest_arrival(place const& from, place const& to, date_t date, seconds_t depart,
-                                options const& opt, seconds_t known) {
+result router::earliest_arrival(place const& from, place const& to, date_t date, seconds_t depart, options const& opt,
+                                seconds_t known) {
   return search<true>(from, to, date, depart, opt, known);
 }
 
-result router::latest_departure(place const& from, place const& to, date_t date,
-                                seconds_t arrive_by, options const& opt, seconds_t known) {
+result router::latest_departure(place const& from, place const& to, date_t date, seconds_t arrive_by,
+                                options const& opt, seconds_t known) {
   return search<false>(from, to, date, arrive_by, opt, known);
 }
 

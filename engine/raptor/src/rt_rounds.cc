@@ -7,8 +7,8 @@
 #include <limits>
 
 #include "internal.h"
-#include "set_ride.h"
 #include "nebuta/raptor/router.h"
+#include "set_ride.h"
 
 namespace nebuta::raptor {
 

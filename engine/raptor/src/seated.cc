@@ -12,8 +12,8 @@
 #include <algorithm>
 
 #include "internal.h"
-#include "set_ride.h"
 #include "nebuta/raptor/router.h"
+#include "set_ride.h"
 
 namespace nebuta::raptor {
 
@@ -138,7 +138,8 @@ void router::ride_seated(trip_idx t, int offset, std::uint32_t from, unsigned k,
   // A trip of the same route and day ridden seated before it in this pass, in this round or an
   // earlier one, reached every stop no later (trips of a route never overtake): the labels are
   // at least that good, so only the bound's cut-off is left to test, and only when there is one.
-  auto& lead = seat_lead_[static_cast<std::size_t>(r.v()) * seated_slots + static_cast<std::size_t>(offset + seated_slots / 2)];
+  auto& lead =
+      seat_lead_[static_cast<std::size_t>(r.v()) * seated_slots + static_cast<std::size_t>(offset + seated_slots / 2)];
   if (lead != none && (Fwd ? lead < ti : lead > ti)) {
     if (auto const b = bound<Range>(k); b != inf) {
       for (auto rank = 1U; rank < n; ++rank) {

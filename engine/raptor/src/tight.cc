@@ -5,7 +5,8 @@ namespace nebuta::raptor {
 void tight_journeys(router& r, place const& from, place const& to, date_t date, seconds_t time, bool arrive_by,
                     options const& opt, std::vector<journey>& out) {
   out.clear();
-  auto const first = arrive_by ? r.latest_departure(from, to, date, time, opt) : r.earliest_arrival(from, to, date, time, opt);
+  auto const first =
+      arrive_by ? r.latest_departure(from, to, date, time, opt) : r.earliest_arrival(from, to, date, time, opt);
   if (!first.reachable) return;
   // The result's span and the router's labels are overwritten by the next query: reconstruct
   // every journey first.
@@ -32,7 +33,8 @@ void tight_journeys(router& r, place const& from, place const& to, date_t date, 
     if (!r.reconstruct(back.pareto.back().legs, better)) continue;
     // Equal or better on both ends, or the forward journey stays (a safety net: both searches
     // share their semantics, so this should always hold).
-    if (better.departure >= j.departure && better.arrival <= j.arrival && better.rides <= j.rides) j = std::move(better);
+    if (better.departure >= j.departure && better.arrival <= j.arrival && better.rides <= j.rides)
+      j = std::move(better);
   }
 }
 

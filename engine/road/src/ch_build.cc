@@ -15,8 +15,8 @@
 
 #include "ch_key.h"
 #include "chains.h"
-#include "nebuta/road/detail/id_heap.h"
 #include "nebuta/road/ch.h"
+#include "nebuta/road/detail/id_heap.h"
 
 namespace nebuta::road {
 
@@ -366,7 +366,8 @@ contraction_hierarchy::contraction_hierarchy(road_graph const& g, ch_options con
                        c.last - c.first, c.two_way ? 1U : 0U});
   }
   positions_.reserve(chains.flat_vertex.size());
-  for (std::size_t p = 0; p < chains.flat_vertex.size(); ++p) positions_.push_back({chains.from_tail[p], chains.to_tail[p]});
+  for (std::size_t p = 0; p < chains.flat_vertex.size(); ++p)
+    positions_.push_back({chains.from_tail[p], chains.to_tail[p]});
   flat_vertex_ = std::move(chains.flat_vertex);
 
   // Mean size of a full upward search (forward, without stalling) over a fixed sample of vertices.

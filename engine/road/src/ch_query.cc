@@ -70,10 +70,7 @@ void ch_query::side::start() {
 }
 
 ch_query::ch_query(contraction_hierarchy const& ch)
-    : ch_{&ch},
-      bucket_stamp_(ch.n_junctions(), 0),
-      bucket_begin_(ch.n_junctions(), 0),
-      bucket_end_(ch.n_junctions(), 0) {
+    : ch_{&ch}, bucket_stamp_(ch.n_junctions(), 0), bucket_begin_(ch.n_junctions(), 0), bucket_end_(ch.n_junctions(), 0) {
   forward_.resize(ch.n_junctions());
   backward_.resize(ch.n_junctions());
 }
@@ -106,7 +103,8 @@ node_cost ch_query::point_to_point(road_node_idx source, road_node_idx target) {
   forward_.start();
   backward_.start();
   std::array<seed, 2> seeds{};
-  for (std::size_t k = 0, m = ch.exits(source.v(), seeds.data()); k < m; ++k) forward_.reach(seeds[k].rank, seeds[k].key);
+  for (std::size_t k = 0, m = ch.exits(source.v(), seeds.data()); k < m; ++k)
+    forward_.reach(seeds[k].rank, seeds[k].key);
   for (std::size_t k = 0, m = ch.entries(target.v(), seeds.data()); k < m; ++k) {
     backward_.reach(seeds[k].rank, seeds[k].key);
   }
@@ -173,9 +171,9 @@ matrix_strategy ch_query::choose(std::size_t n_from, std::size_t n_to) const {
   // Work units of one settled vertex's arc visit in an upward search (heap and stall checks
   // included). A sweep step per vertex or down arc costs a small fraction of that: about 0.01 per
   // batch plus 0.02 per lane, as measured on Porto Alegre (bench_road --strategies).
-  auto const arcs_per_node = st.n_junctions == 0 ? 0.0
-                                                 : static_cast<double>(st.n_up_arcs + st.n_down_arcs) /
-                                                       static_cast<double>(st.n_junctions);
+  auto const arcs_per_node =
+      st.n_junctions == 0 ? 0.0
+                          : static_cast<double>(st.n_up_arcs + st.n_down_arcs) / static_cast<double>(st.n_junctions);
   auto const search = st.mean_upward_settled * (1.0 + arcs_per_node);
   auto const sweep_elements = static_cast<double>(st.n_junctions + st.n_down_arcs);
   auto const batches = std::ceil(small / static_cast<double>(max_lanes));
@@ -342,6 +340,5 @@ void ch_query::matrix_by_sweeps(std::span<road_node_idx const> from, std::span<r
     }
   }
 }
-
 
 }  // namespace nebuta::road

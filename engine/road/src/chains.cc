@@ -27,9 +27,7 @@ struct flat_arcs {
     }
   }
   std::uint32_t out_degree(std::uint32_t v) const { return first_out[v + 1] - first_out[v]; }
-  std::span<std::uint32_t const> heads(std::uint32_t v) const {
-    return {head.data() + first_out[v], out_degree(v)};
-  }
+  std::span<std::uint32_t const> heads(std::uint32_t v) const { return {head.data() + first_out[v], out_degree(v)}; }
   // The key of u -> w, or inf_key when there is no such arc (the builder kept one arc per pair).
   key_t find(std::uint32_t u, std::uint32_t w) const {
     for (auto a = first_out[u]; a < first_out[u + 1]; ++a) {

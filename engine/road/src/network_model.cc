@@ -109,8 +109,7 @@ struct road_network_model::impl {
         if (w < v && edge(w, v, csr).second) continue;  // a two-way segment is indexed once
         auto const id = static_cast<std::uint32_t>(segments.size());
         segments.push_back({v, w, csr[*it].time_ds});
-        values.emplace_back(segment{proj.to_xy(g.coord(road_node_idx{v})), proj.to_xy(g.coord(road_node_idx{w}))},
-                            id);
+        values.emplace_back(segment{proj.to_xy(g.coord(road_node_idx{v})), proj.to_xy(g.coord(road_node_idx{w}))}, id);
       }
     }
     index = rtree{values.begin(), values.end()};  // bulk loading (packing)
@@ -164,9 +163,7 @@ struct road_network_model::impl {
     cache[slot_of(key)] = {key, c};
   }
 
-  double offset_metres(snapped_point const& p) const {
-    return haversine_m(p.coord, g.coord(road_node_idx{p.node}));
-  }
+  double offset_metres(snapped_point const& p) const { return haversine_m(p.coord, g.coord(road_node_idx{p.node})); }
 
   bool usable(snapped_point const& p) const { return p.valid && p.node < g.n_nodes(); }
 
@@ -180,8 +177,7 @@ struct road_network_model::impl {
     auto const s = static_cast<std::int64_t>(a.offset_s) + (static_cast<std::int64_t>(c.time_ds) + 5) / 10 +
                    static_cast<std::int64_t>(b.offset_s);
     auto const m = a_offset_m + static_cast<double>(c.metres) + b_offset_m;
-    return travel_cost{static_cast<std::int32_t>(std::min<std::int64_t>(s, std::numeric_limits<std::int32_t>::max())),
-                       m};
+    return travel_cost{static_cast<std::int32_t>(std::min<std::int64_t>(s, std::numeric_limits<std::int32_t>::max())), m};
   }
 
   road_graph g;
@@ -210,9 +206,7 @@ road_network_model& road_network_model::operator=(road_network_model&&) noexcept
 
 road_graph const& road_network_model::graph() const { return impl_->g; }
 network_options const& road_network_model::options() const { return impl_->opt; }
-contraction_hierarchy const* road_network_model::hierarchy() const {
-  return impl_->ch ? &*impl_->ch : nullptr;
-}
+contraction_hierarchy const* road_network_model::hierarchy() const { return impl_->ch ? &*impl_->ch : nullptr; }
 double road_network_model::hierarchy_build_seconds() const { return impl_->ch_seconds; }
 
 cache_stats road_network_model::cache_statistics() const {

@@ -22,8 +22,9 @@ bool line_matches(timetable const& tt, informed_entity const& e, line_idx l) {
 }
 
 bool same_language(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
 }  // namespace
@@ -77,7 +78,8 @@ void state_builder::apply_no_service(build_input const& in) {
       } else if (e.stop.valid()) {
         auto const add_routes = [&](stop_idx s) {
           for (auto const r : tt.stop_routes[s]) {
-            for (auto j = 0U; j < tt.route_n_trips[r]; ++j) candidates.push_back(trip_idx{tt.route_first_trip[r].v() + j});
+            for (auto j = 0U; j < tt.route_n_trips[r]; ++j)
+              candidates.push_back(trip_idx{tt.route_first_trip[r].v() + j});
           }
         };
         add_routes(e.stop);
@@ -164,7 +166,8 @@ void state_builder::apply_no_service(build_input const& in) {
     for (auto const& a : s_->alerts_) {
       if (a.effect != alert_effect::no_service) continue;
       for (auto const& e : a.informed) {
-        if (e.unresolved || e.trip.valid() || (!e.stop.valid() && !e.line.valid() && !e.agency.valid() && !e.route_type)) continue;
+        if (e.unresolved || e.trip.valid() || (!e.stop.valid() && !e.line.valid() && !e.agency.valid() && !e.route_type))
+          continue;
         if ((e.line.valid() || e.agency.valid() || e.route_type) && !line_matches(tt, e, line)) continue;
         for (auto p = 0U; p < st.n; ++p) {
           auto& x = s_->times_[st.first + p];
@@ -178,9 +181,8 @@ void state_builder::apply_no_service(build_input const& in) {
   if (extra.empty()) return;
   std::vector<trip_state> merged(s_->trips_.begin(), s_->trips_.begin() + s_->n_static_);
   merged.insert(merged.end(), extra.begin(), extra.end());
-  std::sort(merged.begin(), merged.end(), [](trip_state const& a, trip_state const& b) {
-    return std::tie(a.trip, a.day) < std::tie(b.trip, b.day);
-  });
+  std::sort(merged.begin(), merged.end(),
+            [](trip_state const& a, trip_state const& b) { return std::tie(a.trip, a.day) < std::tie(b.trip, b.day); });
   auto const n_static = static_cast<std::uint32_t>(merged.size());
   merged.insert(merged.end(), s_->trips_.begin() + s_->n_static_, s_->trips_.end());
   s_->trips_ = std::move(merged);
@@ -203,7 +205,8 @@ std::vector<std::uint32_t> state::alerts_informing(timetable const& tt, informed
   auto const active_during = [](alert const& a, std::optional<time_range> const& during) {
     if (!during || a.active_periods.empty()) return true;
     return std::any_of(a.active_periods.begin(), a.active_periods.end(), [&](time_range const& p) {
-      return (!p.start || !during->end || *p.start < *during->end) && (!p.end || !during->start || *during->start < *p.end);
+      return (!p.start || !during->end || *p.start < *during->end) &&
+             (!p.end || !during->start || *during->start < *p.end);
     });
   };
   std::vector<std::uint32_t> out;
@@ -212,7 +215,8 @@ std::vector<std::uint32_t> state::alerts_informing(timetable const& tt, informed
     auto const informs = [&](informed_entity const& e) {
       if (e.unresolved) return false;
       if (!e.stop.valid() && !e.trip.valid() && !e.line.valid() && !e.agency.valid() && !e.route_type) return false;
-      if (e.trip.valid() && (e.trip != x.trip || (e.trip_start_date && x.trip_date && *e.trip_start_date != *x.trip_date))) {
+      if (e.trip.valid() &&
+          (e.trip != x.trip || (e.trip_start_date && x.trip_date && *e.trip_start_date != *x.trip_date))) {
         return false;
       }
       if ((e.line.valid() || e.agency.valid() || e.route_type) && !line_matches(tt, e, x.line)) return false;

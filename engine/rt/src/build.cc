@@ -32,8 +32,8 @@ std::shared_ptr<state const> build_state(context const& ctx, build_input const& 
   return b.run(in);
 }
 
-std::optional<day_idx> state_builder::service_day(trip_update const& u, trip_idx t,
-                                                  std::optional<unix_time> feed_time, unix_time now) {
+std::optional<day_idx> state_builder::service_day(trip_update const& u, trip_idx t, std::optional<unix_time> feed_time,
+                                                  unix_time now) {
   auto const& tt = ctx_.tt();
   auto& sk = s_->stats_.skipped;
   if (u.start_date) {
@@ -139,7 +139,8 @@ bool state_builder::propagate(schedule_view v, unix_time base, trip_update const
   order.reserve(u.stops.size());
   for (auto const& stu : u.stops) order.push_back(&stu);
   if (std::all_of(order.begin(), order.end(), [](auto const* x) { return x->stop_sequence.has_value(); })) {
-    std::stable_sort(order.begin(), order.end(), [](auto const* a, auto const* b) { return *a->stop_sequence < *b->stop_sequence; });
+    std::stable_sort(order.begin(), order.end(),
+                     [](auto const* a, auto const* b) { return *a->stop_sequence < *b->stop_sequence; });
   }
   std::vector<std::pair<std::uint32_t, stop_time_update const*>> matched;
   std::int64_t prev = -1;
@@ -363,7 +364,8 @@ std::shared_ptr<state const> state_builder::run(build_input const& in) {
         trip_state a = st;
         a.status = trip_status::added;
         a.added = static_cast<std::uint32_t>(s_->added_.size());
-        s_->added_.push_back({std::string{tt.strings[tt.trip_ids[t]]}, tt.trip_line[t], u.headsign, u.short_name, u.vehicle_id});
+        s_->added_.push_back(
+            {std::string{tt.strings[tt.trip_ids[t]]}, tt.trip_line[t], u.headsign, u.short_name, u.vehicle_id});
         added_states.push_back(a);
         added_times_list.push_back(std::move(own));
         ++stats.added;
@@ -439,7 +441,8 @@ std::shared_ptr<state const> state_builder::run(build_input const& in) {
     if (!first) {
       stats.skipped.add(skip_reason::stale_timestamp);  // one of the two is superseded
       auto& [at, kept] = it->second;
-      if (std::tuple{rank.estimated, -rank.ts, rank.source} >= std::tuple{kept.estimated, -kept.ts, kept.source}) continue;
+      if (std::tuple{rank.estimated, -rank.ts, rank.source} >= std::tuple{kept.estimated, -kept.ts, kept.source})
+        continue;
       kept = rank;
       st.added = added_states[at].added;
       s_->added_[st.added] = std::move(info);
@@ -455,9 +458,8 @@ std::shared_ptr<state const> state_builder::run(build_input const& in) {
   }
 
   // Static trip-days first, sorted for lookup; added trips after.
-  std::sort(s_->trips_.begin(), s_->trips_.end(), [](trip_state const& a, trip_state const& b) {
-    return std::tie(a.trip, a.day) < std::tie(b.trip, b.day);
-  });
+  std::sort(s_->trips_.begin(), s_->trips_.end(),
+            [](trip_state const& a, trip_state const& b) { return std::tie(a.trip, a.day) < std::tie(b.trip, b.day); });
   s_->n_static_ = static_cast<std::uint32_t>(s_->trips_.size());
   for (auto i = 0U; i < added_states.size(); ++i) push_trip(added_states[i], added_times_list[i]);
 
@@ -470,9 +472,10 @@ std::shared_ptr<state const> state_builder::run(build_input const& in) {
 
 trip_state const* state::find(trip_idx t, day_idx d) const {
   auto const end = trips_.begin() + n_static_;
-  auto const it = std::lower_bound(trips_.begin(), end, std::pair{t, d}, [](trip_state const& a, std::pair<trip_idx, day_idx> const& k) {
-    return std::tie(a.trip, a.day) < std::tie(k.first, k.second);
-  });
+  auto const it = std::lower_bound(trips_.begin(), end, std::pair{t, d},
+                                   [](trip_state const& a, std::pair<trip_idx, day_idx> const& k) {
+                                     return std::tie(a.trip, a.day) < std::tie(k.first, k.second);
+                                   });
   if (it == end || it->trip != t || it->day != d) return nullptr;
   return &*it;
 }

@@ -89,7 +89,8 @@ path::projection path::project(latlon p, double lo, double hi) const {
 std::vector<path::projection> path::candidates(latlon p, double max_offset_m) const {
   std::vector<projection> out;
   if (points.size() < 2) {
-    if (!points.empty() && haversine_m(p, points.front()) <= max_offset_m) out.push_back({0.0, haversine_m(p, points.front())});
+    if (!points.empty() && haversine_m(p, points.front()) <= max_offset_m)
+      out.push_back({0.0, haversine_m(p, points.front())});
     return out;
   }
   // Local minima of the distance along the path: a path passing the place twice (a loop, or out
@@ -134,8 +135,7 @@ context::context(timetable const& tt, schedule_extras extras) : tt_{tt}, extras_
   bases_.resize(zones_.size() * tt.n_days);
   for (auto z = 0U; z < zones_.size(); ++z) {
     for (auto d = 0U; d < tt.n_days; ++d) {
-      bases_[static_cast<std::size_t>(z) * tt.n_days + d] =
-          zones_[z].service_time_to_unix(tt.date_of(day_idx{d}), 0);
+      bases_[static_cast<std::size_t>(z) * tt.n_days + d] = zones_[z].service_time_to_unix(tt.date_of(day_idx{d}), 0);
     }
   }
   zone_of_trip_.resize(n_trips);
@@ -172,7 +172,8 @@ context::context(timetable const& tt, schedule_extras extras) : tt_{tt}, extras_
   }
 
   // Trips by block and by line, by first departure.
-  auto const group = [&](auto key_of, std::size_t n_keys, std::vector<std::uint32_t>& offsets, std::vector<trip_idx>& data) {
+  auto const group = [&](auto key_of, std::size_t n_keys, std::vector<std::uint32_t>& offsets,
+                         std::vector<trip_idx>& data) {
     std::vector<std::vector<trip_idx>> lists(n_keys);
     for (auto t = trip_idx{0}; t.v() < n_trips; ++t) {
       auto const k = key_of(t);
@@ -190,7 +191,8 @@ context::context(timetable const& tt, schedule_extras extras) : tt_{tt}, extras_
     if (b != none) n_blocks = std::max<std::size_t>(n_blocks, b + 1U);
   }
   group([&](trip_idx t) { return static_cast<std::size_t>(block_of(t)); }, n_blocks, block_offsets_, block_trips_);
-  group([&](trip_idx t) { return static_cast<std::size_t>(tt.trip_line[t].v()); }, tt.n_lines(), line_offsets_, line_trips_);
+  group([&](trip_idx t) { return static_cast<std::size_t>(tt.trip_line[t].v()); }, tt.n_lines(), line_offsets_,
+        line_trips_);
 
   for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
     if (tt.stop_has_coords[s] != 0U) stops_by_lat_.emplace_back(tt.stop_coords[s].lat, s);

@@ -28,7 +28,7 @@ void state_builder::build_routes() {
     return std::tuple{tt.trip_route[x.trip], x.day, x.trip} < std::tuple{tt.trip_route[y.trip], y.day, y.trip};
   });
 
-  std::vector<std::uint32_t> moved;  // trip states that run as extra routes
+  std::vector<std::uint32_t> moved;    // trip states that run as extra routes
   std::vector<std::int32_t> state_of;  // per trip in route: trip state index, -1 none
   std::vector<std::uint32_t> kept;
   for (auto g = 0U; g < order.size();) {
@@ -56,7 +56,8 @@ void state_builder::build_routes() {
         continue;
       }
       auto const times = s.times(st);
-      auto const changed = std::any_of(times.begin(), times.end(), [](stop_time const& x) { return (x.flags & pattern_flags) != 0U; });
+      auto const changed =
+          std::any_of(times.begin(), times.end(), [](stop_time const& x) { return (x.flags & pattern_flags) != 0U; });
       if (changed) {
         rd.removed[j] = 1U;
         moved.push_back(order[k]);
@@ -109,8 +110,10 @@ void state_builder::build_routes() {
     rd.departures_by_trip.resize(size);
     for (auto j = 0U; j < rd.n_trips; ++j) {
       for (auto p = 0U; p < rd.n_stops; ++p) {
-        rd.arrivals_by_trip[static_cast<std::size_t>(j) * rd.n_stops + p] = rd.arrivals[static_cast<std::size_t>(p) * rd.n_trips + j];
-        rd.departures_by_trip[static_cast<std::size_t>(j) * rd.n_stops + p] = rd.departures[static_cast<std::size_t>(p) * rd.n_trips + j];
+        rd.arrivals_by_trip[static_cast<std::size_t>(j) * rd.n_stops + p] =
+            rd.arrivals[static_cast<std::size_t>(p) * rd.n_trips + j];
+        rd.departures_by_trip[static_cast<std::size_t>(j) * rd.n_stops + p] =
+            rd.departures[static_cast<std::size_t>(p) * rd.n_trips + j];
       }
     }
     s.route_days_.push_back(std::move(rd));
@@ -125,7 +128,8 @@ void state_builder::build_routes() {
     auto const& st = s.trips_[i];
     if (st.status == trip_status::added && st.n != 0) extra.emplace_back(i, s.added_[st.added].line);
   }
-  std::stable_sort(extra.begin(), extra.end(), [&](auto const& a, auto const& b) { return s.trips_[a.first].day < s.trips_[b.first].day; });
+  std::stable_sort(extra.begin(), extra.end(),
+                   [&](auto const& a, auto const& b) { return s.trips_[a.first].day < s.trips_[b.first].day; });
   for (auto const& [i, line] : extra) {
     auto const& st = s.trips_[i];
     extra_route e{st.day, i, line, static_cast<std::uint32_t>(s.extra_stops_.size()), st.n};
@@ -234,8 +238,8 @@ std::vector<std::string> state::validate(context const& ctx) const {
         for (auto p = 0U; p < rd.n_stops; ++p) {
           auto const b = static_cast<std::size_t>(p) * rd.n_trips;
           if (rd.arrivals[b + j] < rd.arrivals[b + *last] || rd.departures[b + j] < rd.departures[b + *last]) {
-            out.push_back("route " + std::to_string(rd.route.v()) + " day " + std::to_string(rd.day.v()) +
-                          ": trip " + std::to_string(j) + " overtakes trip " + std::to_string(*last));
+            out.push_back("route " + std::to_string(rd.route.v()) + " day " + std::to_string(rd.day.v()) + ": trip " +
+                          std::to_string(j) + " overtakes trip " + std::to_string(*last));
             break;
           }
         }
@@ -244,13 +248,15 @@ std::vector<std::string> state::validate(context const& ctx) const {
     }
   }
   for (auto const& e : extra_routes_) {
-    if (e.trip_state >= trips_.size() || trips_[e.trip_state].day != e.day) out.push_back("extra route with a bad trip state");
+    if (e.trip_state >= trips_.size() || trips_[e.trip_state].day != e.day)
+      out.push_back("extra route with a bad trip state");
     if (static_cast<std::size_t>(e.first) + e.n > extra_stops_.size()) {
       out.push_back("extra route out of range");
       continue;
     }
     for (auto p = 0U; p < e.n; ++p) {
-      if (extra_dep_[e.first + p] < extra_arr_[e.first + p] || (p > 0 && extra_arr_[e.first + p] < extra_dep_[e.first + p - 1])) {
+      if (extra_dep_[e.first + p] < extra_arr_[e.first + p] ||
+          (p > 0 && extra_arr_[e.first + p] < extra_dep_[e.first + p - 1])) {
         out.push_back("extra route: time goes backwards");
         break;
       }
@@ -259,8 +265,10 @@ std::vector<std::string> state::validate(context const& ctx) const {
   for (auto const& rd : route_days_) {
     for (auto j = 0U; j < rd.n_trips; ++j) {
       for (auto p = 0U; p < rd.n_stops; ++p) {
-        if (rd.arrivals_by_trip[static_cast<std::size_t>(j) * rd.n_stops + p] != rd.arrivals[static_cast<std::size_t>(p) * rd.n_trips + j] ||
-            rd.departures_by_trip[static_cast<std::size_t>(j) * rd.n_stops + p] != rd.departures[static_cast<std::size_t>(p) * rd.n_trips + j]) {
+        if (rd.arrivals_by_trip[static_cast<std::size_t>(j) * rd.n_stops + p] !=
+                rd.arrivals[static_cast<std::size_t>(p) * rd.n_trips + j] ||
+            rd.departures_by_trip[static_cast<std::size_t>(j) * rd.n_stops + p] !=
+                rd.departures[static_cast<std::size_t>(p) * rd.n_trips + j]) {
           out.push_back("route day: trip-major copy differs");
           j = rd.n_trips;
           break;

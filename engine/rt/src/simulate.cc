@@ -69,7 +69,8 @@ day_simulation::day_simulation(context const& ctx, date_t date, sim_options opt)
     if (!s.canceled) {
       auto const b = base(s);
       for (auto at = b + ctx.departure(t, 0) - opt.terminal_s; at <= b + s.arrival[n - 1];
-           at += opt.report_min_s + static_cast<unix_time>(r.below(static_cast<std::uint64_t>(opt.report_max_s - opt.report_min_s + 1)))) {
+           at += opt.report_min_s +
+                 static_cast<unix_time>(r.below(static_cast<std::uint64_t>(opt.report_max_s - opt.report_min_s + 1)))) {
         s.reports.push_back(at);
       }
       if (!s.reports.empty()) {

@@ -24,8 +24,7 @@ class state_builder {
   };
 
   // build.cc
-  std::optional<day_idx> service_day(trip_update const& u, trip_idx t, std::optional<unix_time> feed_time,
-                                     unix_time now);
+  std::optional<day_idx> service_day(trip_update const& u, trip_idx t, std::optional<unix_time> feed_time, unix_time now);
   bool propagate(schedule_view v, unix_time base, trip_update const& u, std::vector<stop_time>& out);
   bool added_times(trip_update const& u, unix_time base, std::vector<stop_time>& out);
   void fix_order(std::vector<stop_time>& times, std::vector<std::uint8_t> const& explicit_arr,

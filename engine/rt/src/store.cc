@@ -51,7 +51,8 @@ store::apply_result store::apply(std::uint16_t src, feed_message msg, unix_time 
   }
   for (auto& u : msg.trip_updates) {
     auto const id = u.entity_id;
-    if (!s.trip_updates.emplace(id, std::move(u)).second) s.status.skipped.add(skip_reason::bad_entity);  // duplicate id
+    if (!s.trip_updates.emplace(id, std::move(u)).second)
+      s.status.skipped.add(skip_reason::bad_entity);  // duplicate id
   }
   for (auto& a : msg.alerts) {
     auto const id = a.id;

@@ -50,8 +50,8 @@ double vehicle_tracker::sched_at(trip_idx t, day_idx d, double s) const {
   return base + dep + f * (arr - dep);
 }
 
-std::optional<vehicle_tracker::candidate> vehicle_tracker::best_projection(trip_idx t, day_idx d, latlon p, unix_time at,
-                                                                          track const* tr) const {
+std::optional<vehicle_tracker::candidate> vehicle_tracker::best_projection(trip_idx t, day_idx d, latlon p,
+                                                                           unix_time at, track const* tr) const {
   auto const& path = ctx_.path_of(t);
   auto const cands = path.candidates(p, opt_.max_offset_m);
   if (cands.empty()) return std::nullopt;
@@ -158,14 +158,18 @@ void vehicle_tracker::process(vehicle_position const& v, unix_time t, skip_count
     auto const moves_forward = [&](trip_idx x, double along) {
       if (tr == nullptr || !tr->last_p || t - tr->last_t > 300) return true;
       for (auto const& c : ctx_.path_of(x).candidates(*tr->last_p, opt_.max_offset_m)) {
-        if (c.along <= along + opt_.backward_tolerance_m && c.along >= along - opt_.max_speed_mps * static_cast<double>(t - tr->last_t)) return true;
+        if (c.along <= along + opt_.backward_tolerance_m &&
+            c.along >= along - opt_.max_speed_mps * static_cast<double>(t - tr->last_t))
+          return true;
       }
       return false;
     };
     auto const consider = [&](trip_idx x, std::optional<day_idx> d) {
       if (!d) return;
-      if (v.direction && ctx_.direction_of(x) >= 0 && ctx_.direction_of(x) != static_cast<std::int8_t>(*v.direction)) return;
-      if (auto const c = best_projection(x, *d, *v.position, t, tr); c && moves_forward(x, c->along)) cands.push_back(*c);
+      if (v.direction && ctx_.direction_of(x) >= 0 && ctx_.direction_of(x) != static_cast<std::int8_t>(*v.direction))
+        return;
+      if (auto const c = best_projection(x, *d, *v.position, t, tr); c && moves_forward(x, c->along))
+        cands.push_back(*c);
     };
     // The vehicle's trip, until it reaches its end; then the next trip of its block.
     if (tr != nullptr && tr->trip.valid()) {
@@ -315,7 +319,8 @@ std::vector<trip_update> vehicle_tracker::estimates(unix_time now) const {
   for (auto const& [key, tr] : tracks_) {
     if (tr.estimate && tr.last_t + opt_.forget_after_s >= now) out.push_back(*tr.estimate);
   }
-  std::sort(out.begin(), out.end(), [](trip_update const& a, trip_update const& b) { return a.vehicle_id < b.vehicle_id; });
+  std::sort(out.begin(), out.end(),
+            [](trip_update const& a, trip_update const& b) { return a.vehicle_id < b.vehicle_id; });
   return out;
 }
 

@@ -69,7 +69,7 @@ std::pair<unsigned, unsigned> osa(std::u32string_view a, std::u32string_view b, 
 }
 
 struct token {
-  std::u32string key;         // literal key (romaji or folded Han); empty for a place word
+  std::u32string key;  // literal key (romaji or folded Han); empty for a place word
   std::uint16_t word{no_word};
   bool han{false};
   std::vector<std::u32string> alternatives;                   // query: other literal keys
@@ -230,7 +230,8 @@ struct name_index::impl {
     std::vector<std::pair<run_kind, std::u32string>> runs;
     auto kind_of = [](script sc) {
       switch (sc) {
-        case script::han: case script::kana: return run_kind::japanese;
+        case script::han:
+        case script::kana: return run_kind::japanese;
         case script::katakana: return run_kind::katakana;
         case script::hangul: return run_kind::hangul;
         default: return run_kind::latin;
@@ -284,9 +285,8 @@ struct name_index::impl {
     // A place word said twice ("Hachinohe Eki Sta.", "Shimin Byoin Hospital") is one word.
     std::vector<token> unique;
     for (auto& t : out.tokens) {
-      auto const dup = t.word != no_word && std::any_of(unique.begin(), unique.end(), [&](token const& u) {
-                         return u.word == t.word;
-                       });
+      auto const dup = t.word != no_word &&
+                       std::any_of(unique.begin(), unique.end(), [&](token const& u) { return u.word == t.word; });
       if (!dup) unique.push_back(std::move(t));
     }
     out.tokens = std::move(unique);

@@ -92,8 +92,17 @@ script script_of(char32_t c) {
 std::u32string romaji_key(std::u32string_view in) {
   // Consonants: the Hepburn spellings to Kunrei ones.
   static constexpr std::array<std::pair<std::u32string_view, std::u32string_view>, 11> spellings{{
-      {U"dzu", U"zu"}, {U"dji", U"zi"}, {U"shi", U"si"}, {U"sh", U"sy"}, {U"chi", U"ti"},
-      {U"ch", U"ty"}, {U"tsu", U"tu"}, {U"fu", U"hu"}, {U"ji", U"zi"}, {U"j", U"zy"}, {U"wo", U"o"},
+      {U"dzu", U"zu"},
+      {U"dji", U"zi"},
+      {U"shi", U"si"},
+      {U"sh", U"sy"},
+      {U"chi", U"ti"},
+      {U"ch", U"ty"},
+      {U"tsu", U"tu"},
+      {U"fu", U"hu"},
+      {U"ji", U"zi"},
+      {U"j", U"zy"},
+      {U"wo", U"o"},
   }};
   std::u32string s;
   s.reserve(in.size() + 4);
@@ -104,7 +113,8 @@ std::u32string romaji_key(std::u32string_view in) {
       ++i;
       continue;
     }
-    auto const rule = std::find_if(spellings.begin(), spellings.end(), [&](auto const& r) { return rest.starts_with(r.first); });
+    auto const rule =
+        std::find_if(spellings.begin(), spellings.end(), [&](auto const& r) { return rest.starts_with(r.first); });
     if (rule != spellings.end()) {
       s += rule->second;
       i += rule->first.size();
@@ -138,7 +148,11 @@ std::u32string korean_key(std::u32string_view hangul_latin) {
   // Revised Romanisation of a Korean transcription back towards Japanese: 쓰/츠 are tsu, 즈 zu,
   // 스 su (the vowel ㅡ is written eu).
   static constexpr std::array<std::pair<std::u32string_view, std::u32string_view>, 5> rules{{
-      {U"sseu", U"tsu"}, {U"cheu", U"tsu"}, {U"jeu", U"zu"}, {U"eu", U"u"}, {U"yeo", U"yo"},
+      {U"sseu", U"tsu"},
+      {U"cheu", U"tsu"},
+      {U"jeu", U"zu"},
+      {U"eu", U"u"},
+      {U"yeo", U"yo"},
   }};
   std::u32string s;
   for (std::size_t i = 0; i < hangul_latin.size();) {

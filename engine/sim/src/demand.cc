@@ -85,9 +85,10 @@ std::vector<trip_request> generate_demand(demand_model const& m, int days, std::
         q.wheelchair_users = r.uniform() < m.wheelchair_share ? 1 : 0;
         q.requested_at = q.earliest_pickup;
         if (r.uniform() < m.prebooked_share) {
-          auto const lead = m.prebook_min_lead +
-                            static_cast<seconds_t>(r.below(static_cast<std::uint64_t>(
-                                std::max<seconds_t>(0, m.prebook_max_lead - m.prebook_min_lead)) + 1));
+          auto const lead =
+              m.prebook_min_lead +
+              static_cast<seconds_t>(r.below(
+                  static_cast<std::uint64_t>(std::max<seconds_t>(0, m.prebook_max_lead - m.prebook_min_lead)) + 1));
           q.requested_at = std::max<seconds_t>(0, q.earliest_pickup - lead);
         }
         all.push_back({std::move(q), all.size()});

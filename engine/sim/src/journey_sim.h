@@ -42,8 +42,7 @@ class journey_sim {
   void plan_and_book(std::size_t k, dispatch::dispatcher& d, dispatch::instant now, result& res,
                      std::vector<dispatch::instant>& ready_at, journey_hooks const& h);
   // A vehicle dropped off / gave up on request r at `now`.
-  void dropped_off(std::uint32_t r, dispatch::dispatcher& d, dispatch::instant now, result& res,
-                   journey_hooks const& h);
+  void dropped_off(std::uint32_t r, dispatch::dispatcher& d, dispatch::instant now, result& res, journey_hooks const& h);
   void no_show(std::uint32_t r, dispatch::dispatcher& d, dispatch::instant now, result& res, journey_hooks const& h);
   // Outcomes of legs that never ran.
   void finish(result& res) const;

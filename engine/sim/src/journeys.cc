@@ -71,10 +71,10 @@ struct journey_sim::impl {
   im::search_scratch scratch;
   std::vector<raptor::journey> transit_js, replan_js;
   std::vector<im::od_journey> found;
-  std::vector<std::int32_t> journey_of;              // per request: its journey, -1: none
+  std::vector<std::int32_t> journey_of;                 // per request: its journey, -1: none
   std::vector<std::optional<connection_limits>> links;  // per request
-  std::vector<dispatch::journey_idx> booked;         // per journey
-  std::vector<seconds_t> ride_arrival;               // per journey: the planned journey's arrival (first mile only)
+  std::vector<dispatch::journey_idx> booked;            // per journey
+  std::vector<seconds_t> ride_arrival;                  // per journey: the planned journey's arrival (first mile only)
 
   impl(scenario const& s, road::travel_model const& m, journey_options const& opt)
       : sc{s},
@@ -163,7 +163,8 @@ struct journey_sim::impl {
       h.sync_vehicles();
     }
     jr.replanned = true;
-    auto const alt = plan_transit(router, from, jr.request.destination, static_cast<seconds_t>(now), o.transit, replan_js);
+    auto const alt =
+        plan_transit(router, from, jr.request.destination, static_cast<seconds_t>(now), o.transit, replan_js);
     if (alt.found && alt.same_day) jr.arrival = alt.arrival;
   }
 };
@@ -191,8 +192,8 @@ void journey_sim::plan_and_book(std::size_t k, dispatch::dispatcher& d, instant 
 
   // Transit only, then on-demand variants through the mixer, best first.
   jr.transit = plan_transit(p.router, q.origin, q.destination, q.earliest_pickup, p.o.transit, p.transit_js);
-  im::query const iq{q.origin, q.destination, date, static_cast<seconds_t>(depart - offset), false,
-                     p.o.transit.planner};
+  im::query const iq{q.origin, q.destination,      date, static_cast<seconds_t>(depart - offset),
+                     false,    p.o.transit.planner};
   im::search_on_demand(p.router, p.catalog, p.model, iq, s, p.scratch, p.found);
   struct shown_variant {
     raptor::journey const* j;
@@ -220,8 +221,13 @@ void journey_sim::plan_and_book(std::size_t k, dispatch::dispatcher& d, instant 
       rec.request = {q.id + (a.kind == im::od_use::first_mile  ? "/first"
                              : a.kind == im::od_use::last_mile ? "/last"
                                                                : "/door"),
-                     static_cast<seconds_t>(now), static_cast<seconds_t>(std::max(now, a.spec.earliest_pickup)),
-                     a.spec.pickup, a.spec.dropoff, q.passengers, q.wheelchair_users, q.late_s};
+                     static_cast<seconds_t>(now),
+                     static_cast<seconds_t>(std::max(now, a.spec.earliest_pickup)),
+                     a.spec.pickup,
+                     a.spec.dropoff,
+                     q.passengers,
+                     q.wheelchair_users,
+                     q.late_s};
       auto const& st = d.request(o.request);
       if (st.pickup.valid && st.dropoff.valid && st.direct > 0) {
         rec.direct_s = st.direct;
@@ -250,7 +256,8 @@ void journey_sim::plan_and_book(std::size_t k, dispatch::dispatcher& d, instant 
       continue;
     }
     std::vector<dispatch::journey_leg> booking;
-    for (auto const& a : legs) booking.push_back({dispatch::request_idx{static_cast<std::uint32_t>(a.request)}, a.link});
+    for (auto const& a : legs)
+      booking.push_back({dispatch::request_idx{static_cast<std::uint32_t>(a.request)}, a.link});
     auto const b = d.accept_journey(now, booking);
     h.after_command("accept_journey");
     if (!b.ok()) {
@@ -295,14 +302,16 @@ void journey_sim::plan_and_book(std::size_t k, dispatch::dispatcher& d, instant 
               : first && last  ? journey_mode::first_and_last
               : first          ? journey_mode::first_mile
                                : journey_mode::last_mile;
-    auto const& head = d.request(dispatch::request_idx{static_cast<std::uint32_t>(
-        jr.first_leg >= 0 ? jr.first_leg : jr.door_leg >= 0 ? jr.door_leg : jr.last_leg)});
-    jr.planned_departure = static_cast<seconds_t>(
-        jr.first_leg >= 0 || jr.door_leg >= 0 ? head.window_start : offset + v.j->departure);
+    auto const& head = d.request(dispatch::request_idx{static_cast<std::uint32_t>(jr.first_leg >= 0  ? jr.first_leg
+                                                                                  : jr.door_leg >= 0 ? jr.door_leg
+                                                                                                     : jr.last_leg)});
+    jr.planned_departure =
+        static_cast<seconds_t>(jr.first_leg >= 0 || jr.door_leg >= 0 ? head.window_start : offset + v.j->departure);
     auto const tail_leg = jr.door_leg >= 0 ? jr.door_leg : jr.last_leg;
     jr.planned_arrival =
-        tail_leg >= 0 ? static_cast<seconds_t>(d.eta(dispatch::request_idx{static_cast<std::uint32_t>(tail_leg)}).dropoff)
-                      : static_cast<seconds_t>(offset + v.j->arrival);
+        tail_leg >= 0
+            ? static_cast<seconds_t>(d.eta(dispatch::request_idx{static_cast<std::uint32_t>(tail_leg)}).dropoff)
+            : static_cast<seconds_t>(offset + v.j->arrival);
     p.ride_arrival[k] = static_cast<seconds_t>(offset + v.j->arrival);
     return;
   }
@@ -313,8 +322,7 @@ void journey_sim::plan_and_book(std::size_t k, dispatch::dispatcher& d, instant 
   }
 }
 
-void journey_sim::dropped_off(std::uint32_t r, dispatch::dispatcher& d, instant now, result& res,
-                              journey_hooks const& h) {
+void journey_sim::dropped_off(std::uint32_t r, dispatch::dispatcher& d, instant now, result& res, journey_hooks const& h) {
   auto& p = *p_;
   if (r >= p.journey_of.size() || p.journey_of[r] < 0) return;
   auto const k = static_cast<std::size_t>(p.journey_of[r]);
@@ -381,8 +389,7 @@ journey_kpis compute_journey_kpis(result const& r) {
     }
     auto const connected = (j.mode == journey_mode::first_mile || j.mode == journey_mode::first_and_last ||
                             j.mode == journey_mode::last_mile) &&
-                           !j.replanned && j.arrival &&
-                           (j.first_leg < 0 || j.connection == connection_outcome::kept);
+                           !j.replanned && j.arrival && (j.first_leg < 0 || j.connection == connection_outcome::kept);
     if (connected) k.connected_riders += j.request.passengers;
   }
   for (auto const& v : r.vehicles) k.vehicle_km += v.km_driven;

@@ -9,11 +9,11 @@
 #include <stdexcept>
 #include <string>
 
+#include "journey_sim.h"
 #include "nebuta/dispatch/dispatcher.h"
 #include "nebuta/dispatch/validate.h"
 #include "nebuta/sim/demand.h"
 #include "nebuta/sim/random.h"
-#include "journey_sim.h"
 
 namespace nebuta::sim {
 
@@ -234,7 +234,8 @@ class runner {
         } else {
           new_request(next_request_++);
         }
-        if (opt_.progress && (next_request_ % progress_step == 0 || next_request_ == n)) opt_.progress(next_request_, n);
+        if (opt_.progress && (next_request_ % progress_step == 0 || next_request_ == n))
+          opt_.progress(next_request_, n);
       } else {
         d_.reoptimise(now_);
         after_command("reoptimise");
@@ -357,7 +358,8 @@ class runner {
       expect_ok(d_.stop_event(now_, v, s.request, dispatch::stop_event_kind::dropped_off), "dropped_off");
       tr.onboard = static_cast<std::uint16_t>(tr.onboard - persons);
       std::erase(tr.aboard, ri);
-      if (tr.onboard == 0) res_.vehicles[v.v()].hours_occupied += static_cast<double>(now_ - tr.occupied_since) / 3600.0;
+      if (tr.onboard == 0)
+        res_.vehicles[v.v()].hours_occupied += static_cast<double>(now_ - tr.occupied_since) / 3600.0;
       res_.vehicles[v.v()].passengers_carried += persons;
       emit(v, static_cast<std::int32_t>(ri), event_kind::dropoff, s.loc.coord);
       if (js_) js_->dropped_off(ri, d_, now_, res_, hooks_);
@@ -449,9 +451,8 @@ class runner {
       if (q.status != dispatch::request_status::assigned && q.status != dispatch::request_status::on_board) continue;
       rider_of_[r] = static_cast<std::uint32_t>(plan.riders.size());
       plan.riders.push_back({q.spec.passengers - q.spec.wheelchair_users, q.spec.wheelchair_users, q.pickup.coord,
-                             q.dropoff.coord, q.window_start, q.window_end, q.latest_dropoff,
-                             q.max_ride + plan.dwell, q.status == dispatch::request_status::on_board,
-                             q.picked_up_at, q.vehicle.v()});
+                             q.dropoff.coord, q.window_start, q.window_end, q.latest_dropoff, q.max_ride + plan.dwell,
+                             q.status == dispatch::request_status::on_board, q.picked_up_at, q.vehicle.v()});
       // A journey's leg: its train connection as the simulation planned it from the timetable.
       if (auto const c = js_ ? js_->connection_of(static_cast<std::uint32_t>(r)) : std::nullopt) {
         plan.riders.back().connection_dropoff = c->dropoff_by;

@@ -16,8 +16,8 @@ transit_alternative plan_transit(raptor::router& router, latlon from, latlon to,
   auto const date = s.first_date + std::chrono::days{day};
   auto const time_in_day = depart - day * seconds_per_day;
   scratch.clear();
-  raptor::tight_journeys(router, raptor::place::at_coord(from), raptor::place::at_coord(to), date, time_in_day,
-                         false, s.planner, scratch);
+  raptor::tight_journeys(router, raptor::place::at_coord(from), raptor::place::at_coord(to), date, time_in_day, false,
+                         s.planner, scratch);
   raptor::journey const* best = nullptr;
   for (auto const& j : scratch) {
     if (best == nullptr || std::make_tuple(j.arrival, j.rides, -j.departure) <

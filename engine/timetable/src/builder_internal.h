@@ -65,9 +65,8 @@ struct translation_index {
   string_map<std::vector<translation const*>> by_record, by_value, legacy;
 
   explicit translation_index(feed const& f);
-  std::vector<translation const*> const* find(std::string_view table, std::string_view field,
-                                              std::string_view record_id, std::string_view sub_id,
-                                              std::string_view value) const;
+  std::vector<translation const*> const* find(std::string_view table, std::string_view field, std::string_view record_id,
+                                              std::string_view sub_id, std::string_view value) const;
 };
 
 constexpr std::uint32_t no_shape = UINT32_MAX;
@@ -85,9 +84,9 @@ struct trip_instance {
   std::vector<stop_idx> stops;
   std::vector<std::uint8_t> flags;
   std::vector<seconds_t> arr, dep;
-  std::vector<text_idx> stop_headsigns;  // empty when the trip has none
+  std::vector<text_idx> stop_headsigns;           // empty when the trip has none
   std::vector<std::optional<double>> shape_dist;  // per stop, when the trip has a shape
-  bool from_frequency{false};            // expanded from frequencies.txt: no block, no links
+  bool from_frequency{false};                     // expanded from frequencies.txt: no block, no links
 };
 
 struct staged_trip {
@@ -97,7 +96,7 @@ struct staged_trip {
   text_idx headsign;
   string_idx short_name;
   std::uint8_t wheelchair;
-  std::uint32_t block;  // no_block without block_id
+  std::uint32_t block;            // no_block without block_id
   std::uint32_t shape{no_shape};  // into compiler::shapes_
 };
 
@@ -105,7 +104,7 @@ struct staged_trip {
 struct staged_link {
   trip_idx from, to;  // staging indices
   std::uint8_t transfer_type;
-  std::string file;   // with the feed prefix, for problems
+  std::string file;  // with the feed prefix, for problems
   std::uint32_t line;
 };
 
@@ -160,10 +159,10 @@ class compiler {
   void load_trips(feed_state& fs);       // trips.txt
   void load_stop_times(feed_state& fs);  // stop_times.txt, frequencies.txt
   std::optional<trip_instance> make_trip_instance(feed const& f, translation_index const& translations,
-                                                  view_map<stop_idx> const& stops, trip const& t,
-                                                  trip_idx staged, std::span<std::uint32_t const> rows);
+                                                  view_map<stop_idx> const& stops, trip const& t, trip_idx staged,
+                                                  std::span<std::uint32_t const> rows);
   void expand_frequencies(trip_instance const& base, std::vector<frequency const*> const& rows);
-  void load_transfers(feed_state& fs);   // transfers.txt
+  void load_transfers(feed_state& fs);                      // transfers.txt
   void load_trip_link(feed_state& fs, transfer const& tr);  // transfer_type 4, 5 (builder_trip_links.cc)
 
   // Passes over all feeds.
@@ -171,10 +170,10 @@ class compiler {
   void add_route(std::vector<std::uint32_t> const& members);
   path_idx add_path(std::uint32_t shape, std::span<stop_idx const> stops,
                     std::span<std::optional<double> const> shape_dist);  // builder_shapes.cc
-  void build_footpaths();     // builder_transfers.cc
-  void build_walk_links();    // builder_walk_links.cc
-  void build_stop_indexes();  // builder_stop_indexes.cc
-  void build_trip_links();    // builder_trip_links.cc
+  void build_footpaths();                                                // builder_transfers.cc
+  void build_walk_links();                                               // builder_walk_links.cc
+  void build_stop_indexes();                                             // builder_stop_indexes.cc
+  void build_trip_links();                                               // builder_trip_links.cc
 
   std::vector<feed> const& feeds_;
   options const& opt_;

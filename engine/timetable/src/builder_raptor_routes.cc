@@ -95,7 +95,8 @@ void compiler::add_route(std::vector<std::uint32_t> const& members) {
     tt_.trip_short_names.push_back(st.short_name);
     tt_.trip_wheelchair_accessible.push_back(st.wheelchair);
     tt_.trip_block.push_back(inst.from_frequency ? no_block : st.block);
-    if (trip_of_staged_.size() < staged_trips_.size()) trip_of_staged_.resize(staged_trips_.size(), trip_idx::invalid());
+    if (trip_of_staged_.size() < staged_trips_.size())
+      trip_of_staged_.resize(staged_trips_.size(), trip_idx::invalid());
     trip_of_staged_[inst.gtfs_trip.v()] = inst.from_frequency ? trip_idx::invalid() : t;
     tt_.trip_stop_headsigns.emplace_back(inst.stop_headsigns);
   }

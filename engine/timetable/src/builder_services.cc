@@ -26,9 +26,9 @@ void compiler::compute_date_range() {
     tt_.first_date = *lo;
     auto const n = (*hi - *lo).count() + 1;
     if (n > max_days) {
-      problem("calendar.txt", 0, "date_range_clamped",
-              "service dates span " + std::to_string(n) + " days; only the first " +
-                  std::to_string(max_days) + " are kept");
+      problem(
+          "calendar.txt", 0, "date_range_clamped",
+          "service dates span " + std::to_string(n) + " days; only the first " + std::to_string(max_days) + " are kept");
     }
     tt_.n_days = static_cast<std::uint32_t>(std::min<std::int64_t>(n, max_days));
   }

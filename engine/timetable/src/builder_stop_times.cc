@@ -60,9 +60,8 @@ void compiler::load_stop_times(feed_state& fs) {
   for (auto i = 0U; i < f.trips.size(); ++i) {
     if (!staged[i]) continue;
     auto const begin = rows.begin() + count[i], end = rows.begin() + count[i + 1];
-    std::stable_sort(begin, end, [&](auto a, auto b) {
-      return f.stop_times[a].stop_sequence < f.stop_times[b].stop_sequence;
-    });
+    std::stable_sort(begin, end,
+                     [&](auto a, auto b) { return f.stop_times[a].stop_sequence < f.stop_times[b].stop_sequence; });
     // rows.data() rather than &*begin: rows may be empty (no stop_times row matched a trip).
     auto instance = make_trip_instance(f, translations, stops, f.trips[i], *staged[i],
                                        std::span<std::uint32_t const>{rows.data() + count[i], count[i + 1] - count[i]});
@@ -91,8 +90,7 @@ std::optional<trip_instance> compiler::make_trip_instance(feed const& f, transla
     if (st.flex) continue;  // GTFS-Flex zones and windows are not timetabled stops
     if (last_sequence && *last_sequence == st.stop_sequence) {
       problem("stop_times.txt", st.file_line, "duplicate_stop_sequence",
-              "duplicate stop_sequence " + std::to_string(st.stop_sequence) + " in trip '" +
-                  std::string{t.id} + "'");
+              "duplicate stop_sequence " + std::to_string(st.stop_sequence) + " in trip '" + std::string{t.id} + "'");
       continue;
     }
     auto const stop = stops.find(st.stop_id);
@@ -132,8 +130,8 @@ std::optional<trip_instance> compiler::make_trip_instance(feed const& f, transla
     if (!arr[b]) continue;
     for (auto i = a + 1; i < b; ++i) {
       auto const span = static_cast<std::int64_t>(*arr[b]) - *dep[a];
-      auto const v = *dep[a] + static_cast<seconds_t>(
-          std::floor(static_cast<double>(span) * static_cast<double>(i - a) / static_cast<double>(b - a)));
+      auto const v = *dep[a] + static_cast<seconds_t>(std::floor(static_cast<double>(span) * static_cast<double>(i - a) /
+                                                                 static_cast<double>(b - a)));
       arr[i] = dep[i] = v;
     }
     a = b;
@@ -141,8 +139,7 @@ std::optional<trip_instance> compiler::make_trip_instance(feed const& f, transla
   auto const keep_begin = *first_timed, keep_end = *last_timed + 1;
   if (keep_begin != 0 || keep_end != arr.size()) {
     problem("stop_times.txt", lines[keep_begin == 0 ? keep_end : 0], "untimed_edge_stop",
-            "untimed stops before the first or after the last timed stop of trip '" +
-                std::string{t.id} + "' dropped");
+            "untimed stops before the first or after the last timed stop of trip '" + std::string{t.id} + "' dropped");
   }
   auto const slice = [&](auto& v) {
     v.erase(v.begin() + static_cast<std::ptrdiff_t>(keep_end), v.end());
@@ -157,7 +154,8 @@ std::optional<trip_instance> compiler::make_trip_instance(feed const& f, transla
     // the departure there (nigiri's block_id fixture writes one) is ignored, not fatal.
     if ((i == 0 || i + 1 == arr.size()) && *arr[i] > *dep[i]) {
       problem("stop_times.txt", lines[i], "edge_time_order",
-              std::string{i == 0 ? "arrival after departure at the first stop" : "departure before arrival at the last stop"} +
+              std::string{i == 0 ? "arrival after departure at the first stop"
+                                 : "departure before arrival at the last stop"} +
                   " of trip '" + std::string{t.id} + "'; " + (i == 0 ? "arrival" : "departure") + " ignored");
       if (i == 0) arr[i] = dep[i];
       else dep[i] = arr[i];
@@ -172,8 +170,8 @@ std::optional<trip_instance> compiler::make_trip_instance(feed const& f, transla
   }
   if (std::any_of(headsigns.begin(), headsigns.end(), [](auto h) { return !h.empty(); })) {
     for (std::size_t i = 0; i < headsigns.size(); ++i) {
-      inst.stop_headsigns.push_back(make_text(translations, "stop_times", "stop_headsign", t.id,
-                                              std::to_string(sequences[i]), headsigns[i]));
+      inst.stop_headsigns.push_back(
+          make_text(translations, "stop_times", "stop_headsign", t.id, std::to_string(sequences[i]), headsigns[i]));
     }
   }
   return inst;

@@ -20,8 +20,7 @@ translation_index::translation_index(feed const& f) {
 }
 
 std::vector<translation const*> const* translation_index::find(std::string_view table, std::string_view field,
-                                                               std::string_view record_id,
-                                                               std::string_view sub_id,
+                                                               std::string_view record_id, std::string_view sub_id,
                                                                std::string_view value) const {
   if (!by_record.empty()) {
     if (auto it = by_record.find(key_of({table, field, record_id, sub_id})); it != by_record.end()) {
@@ -48,11 +47,12 @@ text_idx compiler::make_text(translation_index const& idx, std::string_view tabl
                              std::string_view record_id, std::string_view sub_id, std::string_view value) {
   std::vector<translation_entry> entries;
   if (auto const* found = idx.find(table, field, record_id, sub_id, value)) {
-    for (auto const* t : *found) entries.push_back({.lang = language(t->language), .value = strings_.get(t->translation)});
+    for (auto const* t : *found)
+      entries.push_back({.lang = language(t->language), .value = strings_.get(t->translation)});
     std::sort(entries.begin(), entries.end(), [](auto const& a, auto const& b) { return a.lang < b.lang; });
-    entries.erase(std::unique(entries.begin(), entries.end(),
-                              [](auto const& a, auto const& b) { return a.lang == b.lang; }),
-                  entries.end());
+    entries.erase(
+        std::unique(entries.begin(), entries.end(), [](auto const& a, auto const& b) { return a.lang == b.lang; }),
+        entries.end());
   }
   auto const default_value = strings_.get(value);
   std::vector<std::uint32_t> key{default_value.v()};

@@ -34,7 +34,8 @@ void compiler::build_trip_links() {
     if (!from.valid() || !to.valid() || from == to) {
       // A trip without stop times, or one expanded from frequencies.txt, is no single vehicle run.
       ++warning_counts_["unlinkable_trip"];
-      if (report_) report_({l.file, l.line, "unlinkable_trip", "a linked trip has no timetabled run of its own; link ignored"});
+      if (report_)
+        report_({l.file, l.line, "unlinkable_trip", "a linked trip has no timetabled run of its own; link ignored"});
       continue;
     }
     tt_.trip_links.push_back({from, to, l.transfer_type});

@@ -17,7 +17,8 @@ void compiler::build_walk_links() {
   std::map<std::pair<std::int64_t, std::int64_t>, std::vector<stop_idx>> grid;
   auto const cell_of = [&](latlon p) {
     auto const lat_cell = static_cast<std::int64_t>(std::floor(p.lat / cell_lat));
-    auto const lon_scale = std::max(std::cos(std::min(std::abs(p.lat) + cell_lat, 89.0) * std::numbers::pi / 180.0), 0.01);
+    auto const lon_scale =
+        std::max(std::cos(std::min(std::abs(p.lat) + cell_lat, 89.0) * std::numbers::pi / 180.0), 0.01);
     return std::pair{lat_cell, static_cast<std::int64_t>(std::floor(p.lon * lon_scale / cell_lat))};
   };
   std::vector<std::pair<std::int64_t, std::int64_t>> cells(tt_.n_stops());

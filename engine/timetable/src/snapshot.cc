@@ -117,8 +117,8 @@ timetable read_payload(std::span<char const> bytes, std::shared_ptr<void const> 
   auto const take = [&]<typename T>(std::uint64_t n, std::span<char const> raw, auto& out) {
     if (!r.ok()) return;
     if (owner && byte_reader::aligned<T>(raw)) {
-      out = std::remove_cvref_t<decltype(out)>::view({reinterpret_cast<T const*>(raw.data()), static_cast<std::size_t>(n)},
-                                                    owner);
+      out = std::remove_cvref_t<decltype(out)>::view(
+          {reinterpret_cast<T const*>(raw.data()), static_cast<std::size_t>(n)}, owner);
     } else {
       std::vector<T> v(static_cast<std::size_t>(n));
       if (n != 0) std::memcpy(v.data(), raw.data(), raw.size());
@@ -163,7 +163,8 @@ timetable read_payload(std::span<char const> bytes, std::shared_ptr<void const> 
 
 timetable read(std::span<char const> bytes, std::shared_ptr<void const> const& owner,
                std::vector<snapshot_section>* sections) {
-  if (!looks_like_snapshot(bytes) || bytes.size() < version_end) throw snapshot_error{"not a Nebuta timetable snapshot"};
+  if (!looks_like_snapshot(bytes) || bytes.size() < version_end)
+    throw snapshot_error{"not a Nebuta timetable snapshot"};
   std::uint32_t version = 0;
   std::memcpy(&version, bytes.data() + sizeof(magic), sizeof(version));
   auto const other_version = [&] {
@@ -202,8 +203,8 @@ static_assert(sizeof(latlon) == 2 * sizeof(double));
 static_assert(sizeof(shape_point) == 2 * sizeof(std::int32_t));
 static_assert(sizeof(fare_v1_attribute) == 4 * sizeof(std::uint32_t) + sizeof(std::int64_t) + sizeof(feed_idx) + 6);
 static_assert(sizeof(fare_v1_rule) == 7 * sizeof(std::uint32_t));
-static_assert(sizeof(fare_product_entry) == 4 * sizeof(std::uint32_t) + sizeof(std::int64_t) + sizeof(feed_idx) + 2 +
-                                               sizeof(std::uint32_t));
+static_assert(sizeof(fare_product_entry) ==
+              4 * sizeof(std::uint32_t) + sizeof(std::int64_t) + sizeof(feed_idx) + 2 + sizeof(std::uint32_t));
 static_assert(sizeof(fare_leg_rule) == 8 * sizeof(std::uint32_t));
 static_assert(sizeof(fare_transfer_rule) == 5 * sizeof(std::uint32_t) + 4);
 static_assert(sizeof(fare_timeframe) == 3 * sizeof(std::uint32_t));

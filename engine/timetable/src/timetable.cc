@@ -118,7 +118,8 @@ std::vector<std::string> timetable::validate() const {
       if (trip_route[trip_idx{route_first_trip[r].v() + j}] != r) fail("trip route mismatch");
       for (std::uint32_t s = 0; s < n_stops_r; ++s) {
         if (arrival(r, s, j) > departure(r, s, j)) fail("route " + std::to_string(r.v()) + ": departs before arriving");
-        if (s > 0 && departure(r, s - 1, j) > arrival(r, s, j)) fail("route " + std::to_string(r.v()) + ": time decreases");
+        if (s > 0 && departure(r, s - 1, j) > arrival(r, s, j))
+          fail("route " + std::to_string(r.v()) + ": time decreases");
         if (j > 0 && (departure(r, s, j - 1) > departure(r, s, j) || arrival(r, s, j - 1) > arrival(r, s, j))) {
           fail("route " + std::to_string(r.v()) + ": trips overtake");
         }
@@ -155,8 +156,7 @@ std::vector<std::string> timetable::validate() const {
     if (!std::is_sorted(at.begin(), at.end())) fail("path of trip " + std::to_string(t.v()) + ": stops out of order");
   }
   if (!std::is_sorted(stops_by_id.begin(), stops_by_id.end(), [&](stop_idx a, stop_idx b) {
-        return stop_feed[a] != stop_feed[b] ? stop_feed[a] < stop_feed[b]
-                                            : strings[stop_ids[a]] < strings[stop_ids[b]];
+        return stop_feed[a] != stop_feed[b] ? stop_feed[a] < stop_feed[b] : strings[stop_ids[a]] < strings[stop_ids[b]];
       })) {
     fail("stops_by_id not sorted");
   }

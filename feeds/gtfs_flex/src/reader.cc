@@ -124,8 +124,7 @@ void read_booking_rules(gtfs::feed_source const& src, state& s) {
         !t->get_time(start_time, r.prior_notice_start_time, "prior_notice_start_time")) {
       continue;
     }
-    if (!r.prior_notice_duration_min &&
-        !t->get_int(min_quirk, r.prior_notice_duration_min, "prior_duration_notice_min")) {
+    if (!r.prior_notice_duration_min && !t->get_int(min_quirk, r.prior_notice_duration_min, "prior_duration_notice_min")) {
       continue;
     }
     if (kind > 2) {
@@ -183,9 +182,8 @@ result read(gtfs::feed_source const& src) {
   }
   for (auto const* file : {"stop_times.txt", "trips.txt"}) {  // their rows were read above
     if (auto t = gtfs::detail::open_table(src, f, file, false)) {
-      detail::report_draft_columns(s, *t, file,
-                                   {"mean_duration_factor", "mean_duration_offset", "safe_duration_factor",
-                                    "safe_duration_offset"});
+      detail::report_draft_columns(
+          s, *t, file, {"mean_duration_factor", "mean_duration_offset", "safe_duration_factor", "safe_duration_offset"});
     }
   }
   detail::read_services(s);

@@ -32,6 +32,6 @@ struct state {
 };
 
 void read_locations(gtfs::feed_source const& src, state& s);  // locations.cc
-void read_flex_stop_times(state& s);                           // stop_times.cc
+void read_flex_stop_times(state& s);                          // stop_times.cc
 
 }  // namespace nebuta::gtfs_flex::detail

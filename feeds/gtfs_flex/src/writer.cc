@@ -41,10 +41,10 @@ std::string kind_value(flex::service_kind k) { return std::to_string(static_cast
 
 feed_files write_feed(flex::model const& m, feed_identity const& id) {
   feed_files out;
-  out.emplace_back("agency.txt", line({"agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang",
-                                       "agency_phone"}) +
-                                     line({id.agency_id, id.agency_name, id.agency_url, id.agency_timezone,
-                                           id.agency_lang, id.agency_phone}));
+  out.emplace_back(
+      "agency.txt",
+      line({"agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang", "agency_phone"}) +
+          line({id.agency_id, id.agency_name, id.agency_url, id.agency_timezone, id.agency_lang, id.agency_phone}));
 
   auto routes = line({"route_id", "agency_id", "route_short_name", "route_long_name", "route_type"});
   std::set<std::string> route_ids;
@@ -74,7 +74,8 @@ feed_files write_feed(flex::model const& m, feed_identity const& id) {
   out.emplace_back("trips.txt", std::move(trips));
 
   auto stops = line({"stop_id", "stop_name", "stop_lat", "stop_lon"});
-  for (auto const& s : m.stops) stops += line({s.id, s.name, io::exact_decimal(s.pos.lat), io::exact_decimal(s.pos.lon)});
+  for (auto const& s : m.stops)
+    stops += line({s.id, s.name, io::exact_decimal(s.pos.lat), io::exact_decimal(s.pos.lon)});
   out.emplace_back("stops.txt", std::move(stops));
 
   auto groups = line({"location_group_id", "location_group_name"});
@@ -139,8 +140,7 @@ feed_files write_feed(flex::model const& m, feed_identity const& id) {
 
   out.emplace_back("feed_info.txt", line({"feed_publisher_name", "feed_publisher_url", "feed_lang", "feed_version"}) +
                                         line({id.publisher_name, id.publisher_url,
-                                              id.agency_lang.empty() ? std::string{"mul"} : id.agency_lang,
-                                              id.version}));
+                                              id.agency_lang.empty() ? std::string{"mul"} : id.agency_lang, id.version}));
   return out;
 }
 

@@ -37,25 +37,46 @@ build::feed to_build_feed(gtfs::feed const& src, std::string name) {
   }
   out.stops.reserve(src.stops.size());
   for (auto const& s : src.stops) {
-    build::stop b{{s.line}, s.stop_id, s.stop_name, s.platform_code, s.parent_station, std::nullopt,
-                  s.location_type, s.wheelchair_boarding};
+    build::stop b{{s.line},         s.stop_id,    s.stop_name,     s.platform_code,
+                  s.parent_station, std::nullopt, s.location_type, s.wheelchair_boarding};
     if (s.stop_lat && s.stop_lon) b.coord = latlon{*s.stop_lat, *s.stop_lon};
     out.stops.push_back(b);
   }
   out.lines.reserve(src.routes.size());
   for (auto const& r : src.routes) {
-    out.lines.push_back({{r.line}, r.route_id, r.agency_id, r.route_short_name, r.route_long_name,
-                         r.route_color, r.route_text_color, r.route_type});
+    out.lines.push_back({{r.line},
+                         r.route_id,
+                         r.agency_id,
+                         r.route_short_name,
+                         r.route_long_name,
+                         r.route_color,
+                         r.route_text_color,
+                         r.route_type});
   }
   out.trips.reserve(src.trips.size());
   for (auto const& t : src.trips) {
-    out.trips.push_back({{t.line}, t.trip_id, t.route_id, t.service_id, t.trip_headsign, t.trip_short_name,
-                         t.wheelchair_accessible, t.block_id, t.shape_id});
+    out.trips.push_back({{t.line},
+                         t.trip_id,
+                         t.route_id,
+                         t.service_id,
+                         t.trip_headsign,
+                         t.trip_short_name,
+                         t.wheelchair_accessible,
+                         t.block_id,
+                         t.shape_id});
   }
   out.stop_times.reserve(src.stop_times.size());
   for (auto const& s : src.stop_times) {
-    out.stop_times.push_back({{s.line}, s.trip_id, s.stop_id, s.stop_headsign, s.stop_sequence, s.arrival_time,
-                              s.departure_time, s.pickup_type, s.drop_off_type, s.is_flex(),
+    out.stop_times.push_back({{s.line},
+                              s.trip_id,
+                              s.stop_id,
+                              s.stop_headsign,
+                              s.stop_sequence,
+                              s.arrival_time,
+                              s.departure_time,
+                              s.pickup_type,
+                              s.drop_off_type,
+                              s.is_flex(),
                               s.shape_dist_traveled});
   }
   for (auto const& c : src.calendars) {
@@ -68,15 +89,16 @@ build::feed to_build_feed(gtfs::feed const& src, std::string name) {
     out.frequencies.push_back({{f.line}, f.trip_id, f.start_time, f.end_time, f.headway_secs});
   }
   for (auto const& t : src.transfers) {
-    out.transfers.push_back({{t.line}, t.from_stop_id, t.to_stop_id, t.transfer_type, t.min_transfer_time,
-                             t.from_trip_id, t.to_trip_id});
+    out.transfers.push_back(
+        {{t.line}, t.from_stop_id, t.to_stop_id, t.transfer_type, t.min_transfer_time, t.from_trip_id, t.to_trip_id});
   }
   out.shapes.reserve(src.shapes.size());
-  for (auto const& p : src.shapes) out.shapes.push_back({{p.line}, p.shape_id, {p.lat, p.lon}, p.sequence, p.dist_traveled});
+  for (auto const& p : src.shapes)
+    out.shapes.push_back({{p.line}, p.shape_id, {p.lat, p.lon}, p.sequence, p.dist_traveled});
   out.translations.reserve(src.translations.size());
   for (auto const& t : src.translations) {
-    out.translations.push_back({{t.line}, t.table_name, t.field_name, t.language, t.translation, t.record_id,
-                                t.record_sub_id, t.field_value});
+    out.translations.push_back(
+        {{t.line}, t.table_name, t.field_name, t.language, t.translation, t.record_id, t.record_sub_id, t.field_value});
   }
   return out;
 }
@@ -88,31 +110,44 @@ fare::feed to_fare_feed(gtfs::feed const& src, std::string name) {
     if (!s.zone_id.empty()) out.stop_zones.push_back({s.stop_id, s.zone_id});
   }
   for (auto const& a : src.fare_attributes) {
-    out.attributes.push_back({{a.line}, a.fare_id, a.currency_type, a.agency_id, a.price, a.transfers, a.transfer_duration});
+    out.attributes.push_back(
+        {{a.line}, a.fare_id, a.currency_type, a.agency_id, a.price, a.transfers, a.transfer_duration});
   }
   for (auto const& r : src.fare_rules) {
     out.rules.push_back({{r.line}, r.fare_id, r.route_id, r.origin_id, r.destination_id, r.contains_id});
   }
   for (auto const& p : src.fare_products) {
-    out.products.push_back({{p.line}, p.fare_product_id, p.fare_product_name, p.rider_category_id, p.fare_media_id,
-                            p.currency, p.amount});
+    out.products.push_back(
+        {{p.line}, p.fare_product_id, p.fare_product_name, p.rider_category_id, p.fare_media_id, p.currency, p.amount});
   }
   for (auto const& c : src.rider_categories) {
     out.rider_categories.push_back({{c.line}, c.rider_category_id, c.is_default_fare_category == 1});
   }
   out.leg_rules_have_priority = src.fare_leg_rules_have_priority;
   for (auto const& r : src.fare_leg_rules) {
-    out.leg_rules.push_back({{r.line}, r.leg_group_id, r.network_id, r.from_area_id, r.to_area_id,
-                             r.from_timeframe_group_id, r.to_timeframe_group_id, r.fare_product_id,
+    out.leg_rules.push_back({{r.line},
+                             r.leg_group_id,
+                             r.network_id,
+                             r.from_area_id,
+                             r.to_area_id,
+                             r.from_timeframe_group_id,
+                             r.to_timeframe_group_id,
+                             r.fare_product_id,
                              r.rule_priority.value_or(0)});
   }
   for (auto const& r : src.fare_transfer_rules) {
-    out.transfer_rules.push_back({{r.line}, r.from_leg_group_id, r.to_leg_group_id, r.fare_product_id, r.transfer_count,
-                                  r.duration_limit, r.duration_limit_type.value_or(0), r.fare_transfer_type});
+    out.transfer_rules.push_back({{r.line},
+                                  r.from_leg_group_id,
+                                  r.to_leg_group_id,
+                                  r.fare_product_id,
+                                  r.transfer_count,
+                                  r.duration_limit,
+                                  r.duration_limit_type.value_or(0),
+                                  r.fare_transfer_type});
   }
   for (auto const& t : src.timeframes) {
-    out.timeframes.push_back({{t.line}, t.timeframe_group_id, t.service_id, t.start_time.value_or(0),
-                              t.end_time.value_or(seconds_per_day)});
+    out.timeframes.push_back(
+        {{t.line}, t.timeframe_group_id, t.service_id, t.start_time.value_or(0), t.end_time.value_or(seconds_per_day)});
   }
   for (auto const& a : src.areas) out.areas.push_back({{a.line}, a.area_id});
   for (auto const& sa : src.stop_areas) out.stop_areas.push_back({{sa.line}, sa.area_id, sa.stop_id});
@@ -120,12 +155,14 @@ fare::feed to_fare_feed(gtfs::feed const& src, std::string name) {
   for (auto const& r : src.routes) {
     if (!r.network_id.empty()) out.route_networks.push_back({{r.line}, r.route_id, r.network_id, true});
   }
-  for (auto const& rn : src.route_networks) out.route_networks.push_back({{rn.line}, rn.route_id, rn.network_id, false});
+  for (auto const& rn : src.route_networks)
+    out.route_networks.push_back({{rn.line}, rn.route_id, rn.network_id, false});
   if (!out.timeframes.empty()) {
     for (auto const& c : src.calendars) {
       out.calendars.push_back({{c.line}, c.service_id, c.weekdays, c.start_date, c.end_date});
     }
-    for (auto const& c : src.calendar_dates) out.calendar_dates.push_back({{c.line}, c.service_id, c.day, c.exception_type});
+    for (auto const& c : src.calendar_dates)
+      out.calendar_dates.push_back({{c.line}, c.service_id, c.day, c.exception_type});
   }
   return out;
 }

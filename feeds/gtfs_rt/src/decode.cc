@@ -60,7 +60,7 @@ rt::translated_text texts(pb::TranslatedString const& s) {
 
 rt::pickup_change pickup(pb::TripUpdate_StopTimeUpdate_StopTimeProperties_DropOffPickupType t) {
   return t == pb::TripUpdate_StopTimeUpdate_StopTimeProperties::NONE ? rt::pickup_change::no_service
-                                                                      : rt::pickup_change::regular;
+                                                                     : rt::pickup_change::regular;
 }
 
 rt::trip_relationship relationship(pb::TripDescriptor::ScheduleRelationship r) {
@@ -160,7 +160,7 @@ class decoder {
       return {found, rt::skip_reason::bad_entity};
     }
     return none(d.has_route_id() && !d.route_id().empty() && !x.line.valid() ? rt::skip_reason::unknown_route
-                                                                              : rt::skip_reason::unknown_trip);
+                                                                             : rt::skip_reason::unknown_trip);
   }
 
   void trip_update(std::string const& id, pb::TripUpdate const& tu) {
@@ -175,7 +175,8 @@ class decoder {
     u.trip_id = d.trip_id();
     descriptor x;
     if (!read_descriptor(d, x)) return;
-    if (d.has_route_id() && !d.route_id().empty() && !x.line.valid() && u.relationship == rt::trip_relationship::new_trip) {
+    if (d.has_route_id() && !d.route_id().empty() && !x.line.valid() &&
+        u.relationship == rt::trip_relationship::new_trip) {
       skip(rt::skip_reason::unknown_route);
       return;
     }
@@ -320,14 +321,17 @@ class decoder {
         out_.skipped.add(r);
       };
       if (!e.agency_id().empty()) {
-        if (auto const ag = ids_.agency(e.agency_id())) ie.agency = *ag; else miss(rt::skip_reason::bad_entity);
+        if (auto const ag = ids_.agency(e.agency_id())) ie.agency = *ag;
+        else miss(rt::skip_reason::bad_entity);
       }
       if (!e.route_id().empty()) {
-        if (auto const l = ids_.line(e.route_id())) ie.line = *l; else miss(rt::skip_reason::unknown_route);
+        if (auto const l = ids_.line(e.route_id())) ie.line = *l;
+        else miss(rt::skip_reason::unknown_route);
       }
       if (e.has_route_type()) ie.route_type = static_cast<std::int16_t>(std::clamp(e.route_type(), -32768, 32767));
       if (!e.stop_id().empty()) {
-        if (auto const s = ids_.stop(e.stop_id())) ie.stop = *s; else miss(rt::skip_reason::unknown_stop);
+        if (auto const s = ids_.stop(e.stop_id())) ie.stop = *s;
+        else miss(rt::skip_reason::unknown_stop);
       }
       if (e.has_direction_id() && e.direction_id() <= 1) ie.direction = static_cast<std::uint8_t>(e.direction_id());
       if (e.has_trip()) {

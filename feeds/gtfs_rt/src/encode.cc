@@ -79,9 +79,15 @@ class encoder {
       if (s.arrival.given()) event(s.arrival, x->mutable_arrival());
       if (s.departure.given()) event(s.departure, x->mutable_departure());
       switch (s.relationship) {
-        case rt::stop_relationship::skipped: x->set_schedule_relationship(pb::TripUpdate_StopTimeUpdate::SKIPPED); break;
-        case rt::stop_relationship::no_data: x->set_schedule_relationship(pb::TripUpdate_StopTimeUpdate::NO_DATA); break;
-        case rt::stop_relationship::unscheduled: x->set_schedule_relationship(pb::TripUpdate_StopTimeUpdate::UNSCHEDULED); break;
+        case rt::stop_relationship::skipped:
+          x->set_schedule_relationship(pb::TripUpdate_StopTimeUpdate::SKIPPED);
+          break;
+        case rt::stop_relationship::no_data:
+          x->set_schedule_relationship(pb::TripUpdate_StopTimeUpdate::NO_DATA);
+          break;
+        case rt::stop_relationship::unscheduled:
+          x->set_schedule_relationship(pb::TripUpdate_StopTimeUpdate::UNSCHEDULED);
+          break;
         default: break;
       }
       if (s.assigned_stop.valid() || s.pickup != rt::pickup_change::none || s.drop_off != rt::pickup_change::none) {

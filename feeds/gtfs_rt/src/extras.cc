@@ -36,7 +36,8 @@ rt::schedule_extras read_schedule_extras(std::vector<gtfs_import::feed_spec> con
       auto const s = stops.find(st.stop_id);
       rows[st.trip_id].emplace_back(st.stop_sequence, s == stops.end() ? stop_idx::invalid() : s->second);
     }
-    for (auto& [id, r] : rows) std::stable_sort(r.begin(), r.end(), [](auto const& a, auto const& c) { return a.first < c.first; });
+    for (auto& [id, r] : rows)
+      std::stable_sort(r.begin(), r.end(), [](auto const& a, auto const& c) { return a.first < c.first; });
     auto const prefix = std::to_string(f->v()) + ":";
     for (auto const& trip : feed.trips) {
       auto const it = trips.find(trip.trip_id);

@@ -34,8 +34,7 @@ bool read_tags(osmium::TagList const& list, std::vector<tag>& out) {
   auto const* p = reinterpret_cast<char const*>(list.data()) + sizeof(osmium::TagList);
   auto const* const end = reinterpret_cast<char const*>(list.data()) + list.byte_size();
   auto const next_nul = [&](char const* from) {
-    return from < end ? static_cast<char const*>(std::memchr(from, '\0', static_cast<std::size_t>(end - from)))
-                      : nullptr;
+    return from < end ? static_cast<char const*>(std::memchr(from, '\0', static_cast<std::size_t>(end - from))) : nullptr;
   };
   while (p < end) {
     auto const* const key_end = next_nul(p);

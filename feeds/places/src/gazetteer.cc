@@ -65,7 +65,9 @@ gazetteer read_geojson(std::string_view bytes, std::string const& file) {
     }
     search::place p;
     auto const props = f.contains("properties") && f["properties"].is_object() ? f["properties"] : json::object();
-    auto const text = [](json const& v) { return v.is_string() ? v.get<std::string>() : v.is_number() ? v.dump() : std::string{}; };
+    auto const text = [](json const& v) {
+      return v.is_string() ? v.get<std::string>() : v.is_number() ? v.dump() : std::string{};
+    };
     p.id = props.contains("id") ? text(props["id"]) : f.contains("id") ? text(f["id"]) : std::string{};
     if (props.contains("kind")) p.kind = text(props["kind"]);
     if (props.contains("names") && props["names"].is_object()) {
@@ -121,7 +123,9 @@ gazetteer read_csv(std::string_view bytes, std::string const& file) {
       g.problems.push_back(where + ": unclosed quote, the rest of the file skipped");
       break;
     }
-    auto const field = [&](int c) { return c >= 0 && static_cast<std::size_t>(c) < row.size() ? row[static_cast<std::size_t>(c)] : std::string_view{}; };
+    auto const field = [&](int c) {
+      return c >= 0 && static_cast<std::size_t>(c) < row.size() ? row[static_cast<std::size_t>(c)] : std::string_view{};
+    };
     search::place p;
     p.id = std::string{field(c_id)};
     p.kind = std::string{field(c_kind)};
@@ -135,7 +139,8 @@ gazetteer read_csv(std::string_view bytes, std::string const& file) {
     p.lon = number(field(c_lon));
     for (std::size_t i = 0; i < header.size(); ++i) {
       if (header[i] == "name") add_names(p.names, "", field(static_cast<int>(i)));
-      if (header[i].starts_with("name:")) add_names(p.names, std::string{header[i].substr(5)}, field(static_cast<int>(i)));
+      if (header[i].starts_with("name:"))
+        add_names(p.names, std::string{header[i].substr(5)}, field(static_cast<int>(i)));
     }
     keep(g, ids, std::move(p), where);
   }

@@ -4,10 +4,10 @@
 
 #include <cmath>
 
+#include "hachinohe.h"
 #include "nebuta/access/coverage.h"
 #include "nebuta/gtfs_import/import.h"
 #include "nebuta/timetable/builder.h"
-#include "hachinohe.h"
 
 using namespace nebuta;
 using namespace nebuta::access;
@@ -33,7 +33,7 @@ timetable make_timetable() {
     f.stops.push_back(s);
   };
   stop("A", 35.0, 139.0);
-  stop("B", 35.0, 139.0 + 600 * east_m);   // 600 m east of A
+  stop("B", 35.0, 139.0 + 600 * east_m);    // 600 m east of A
   stop("C", 35.0 - 2200 * north_m, 139.0);  // 2.2 km south
   stop("R", 35.0 + 1500 * north_m, 139.0);  // a station 1.5 km north
   stop("F", 35.1, 139.0);
@@ -57,7 +57,7 @@ timetable make_timetable() {
     }
   };
   trip("b1", "bus", "all", {{"A", hm(8, 0)}, {"B", hm(8, 5)}, {"C", hm(8, 20)}});
-  trip("b2", "bus", "all", {{"C", hm(9, 0)}, {"A", hm(9, 20)}});       // ends at A: no boarding there
+  trip("b2", "bus", "all", {{"C", hm(9, 0)}, {"A", hm(9, 20)}});        // ends at A: no boarding there
   trip("b3", "bus", "weekend", {{"A", hm(10, 0)}, {"C", hm(10, 20)}});  // not on a Wednesday
   trip("r1", "rail", "all", {{"R", hm(8, 0)}, {"F", hm(8, 30)}});
   return build::compile({f}, {}, [](build::problem const&) {});
@@ -75,10 +75,10 @@ TEST_CASE("coverage: distances, departures a day within 500 m and the gap defini
   auto const tt = make_timetable();
   raptor::index const idx{tt};
   std::vector<origin> const origins{
-      at(35.0, 139.0),                           // O1 at stop A
-      at(35.0, 139.0 + 300 * east_m),            // O2 halfway between A and B
-      at(35.0, 139.0 - 1200 * east_m),           // O3 1.2 km west of A
-      at(35.0 + 1500 * north_m, 139.0),          // O4 at the station
+      at(35.0, 139.0),                   // O1 at stop A
+      at(35.0, 139.0 + 300 * east_m),    // O2 halfway between A and B
+      at(35.0, 139.0 - 1200 * east_m),   // O3 1.2 km west of A
+      at(35.0 + 1500 * north_m, 139.0),  // O4 at the station
   };
   coverage_options opt;
   opt.date = wednesday;
@@ -162,7 +162,8 @@ TEST_CASE("coverage: Hachinohe, distances and departures a day equal to a brute-
     // Every stop, every route, every trip: the nearest stop, and the trips running that day that
     // can be boarded (not at their last stop) at some stop within 500 m, each counted once.
     double nearest = 1e18;
-    for (auto s = stop_idx{0U}; s.v() < tt.n_stops(); ++s) nearest = std::min(nearest, haversine_m(p, tt.stop_coords[s]));
+    for (auto s = stop_idx{0U}; s.v() < tt.n_stops(); ++s)
+      nearest = std::min(nearest, haversine_m(p, tt.stop_coords[s]));
     std::uint32_t departures = 0;
     for (auto r = route_idx{0U}; r.v() < tt.n_routes(); ++r) {
       auto const stops = tt.route_stops[r];

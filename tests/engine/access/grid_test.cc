@@ -55,8 +55,7 @@ TEST_CASE("grid: standard grid squares over a box, with their codes") {
 TEST_CASE("grid: people of 500 m squares spread over 250 m squares and over a finer regular grid") {
   // A hand-made statistic: two 500 m squares of 60416319 with 400 and 100 people, one square far
   // away (not in the area), and one code that does not exist.
-  std::vector<mesh_population> const stats{
-      {604163191, 400.0}, {604163192, 100.0}, {533935992, 1000.0}, {999999999, 7.0}};
+  std::vector<mesh_population> const stats{{604163191, 400.0}, {604163192, 100.0}, {533935992, 1000.0}, {999999999, 7.0}};
   auto const sq = *parse_mesh_code("60416319");
   area a;
   a.bounds = {sq.south, sq.west, sq.north, sq.east};

@@ -87,10 +87,10 @@ TEST_CASE("mesh: invalid codes and places outside the scheme") {
   CHECK_FALSE(parse_mesh_code(""));
   CHECK_FALSE(parse_mesh_code("533"));
   CHECK_FALSE(parse_mesh_code("5339x5"));
-  CHECK_FALSE(parse_mesh_code("533985"));      // second-level row 8: only 0-7
-  CHECK_FALSE(parse_mesh_code("533935995"));   // halving 5: only 1-4
+  CHECK_FALSE(parse_mesh_code("533985"));     // second-level row 8: only 0-7
+  CHECK_FALSE(parse_mesh_code("533935995"));  // halving 5: only 1-4
   CHECK_FALSE(parse_mesh_code("5339359905"));
-  CHECK_FALSE(parse_mesh_code("5339359"));     // 7 digits: no standard level
+  CHECK_FALSE(parse_mesh_code("5339359"));  // 7 digits: no standard level
   CHECK_FALSE(mesh_cell_at({35.0, 99.9}, mesh_level::third));
   CHECK_FALSE(mesh_cell_at({-1.0, 139.0}, mesh_level::third));
   CHECK_FALSE(mesh_cell_at({70.0, 139.0}, mesh_level::third));

@@ -6,10 +6,10 @@
 #include <cmath>
 
 #include "../raptor/mini_feed.h"
+#include "hachinohe.h"
 #include "nebuta/access/analysis.h"
 #include "nebuta/access/on_demand.h"
 #include "nebuta/gtfs_import/import.h"
-#include "hachinohe.h"
 
 using namespace nebuta;
 using namespace nebuta::access;
@@ -18,8 +18,8 @@ using nebuta::test::hm;
 TEST_CASE("on_demand: access, egress and door-to-door edges by hand") {
   test::mini_feed f;
   f.add_stop("A", 35.0, 139.0);
-  f.add_stop("B", 35.01, 139.0);    // 1.1 km north
-  f.add_stop("C", 35.0, 139.05);    // outside the area
+  f.add_stop("B", 35.01, 139.0);  // 1.1 km north
+  f.add_stop("C", 35.0, 139.05);  // outside the area
   f.add_trip("t1", {{"A", hm(7, 10)}, {"B", hm(7, 25)}});
   auto const tt = f.compile();
   raptor::index const idx{tt};
@@ -92,8 +92,8 @@ TEST_CASE("on_demand: Hachinohe, with the service never slower, and equal to ear
     calc.from(c.at, acc, set, opt.w, opt.travel, edges.direct(c.at, sets[0]), times);
     for (std::size_t i = 0; i < times.size(); ++i) {
       auto const m = opt.w.departure(i);
-      auto const res = reference.earliest_arrival(raptor::place::at_coord(c.at, acc), raptor::place::at_coord(sets[0][0]),
-                                                  opt.w.date, m, opt.travel.ropt);
+      auto const res = reference.earliest_arrival(raptor::place::at_coord(c.at, acc),
+                                                  raptor::place::at_coord(sets[0][0]), opt.w.date, m, opt.travel.ropt);
       INFO("cell " << c.id << " minute " << i);
       CHECK(times[i] == (res.reachable ? res.time - m : unreachable_time));
     }

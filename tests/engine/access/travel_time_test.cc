@@ -7,10 +7,10 @@
 #include <cmath>
 
 #include "../raptor/mini_feed.h"
+#include "hachinohe.h"
 #include "nebuta/access/analysis.h"
 #include "nebuta/access/travel_time.h"
 #include "nebuta/gtfs_import/import.h"
-#include "hachinohe.h"
 
 using namespace nebuta;
 using namespace nebuta::access;
@@ -139,7 +139,8 @@ TEST_CASE("access: Hachinohe grid, every cell and minute equal to repeated earli
       auto const m = w.departure(i);
       seconds_t expected = unreachable_time;
       for (auto const& p : points) {
-        auto const res = reference.earliest_arrival(raptor::place::at_coord(c.at), raptor::place::at_coord(p), w.date, m, o.ropt);
+        auto const res =
+            reference.earliest_arrival(raptor::place::at_coord(c.at), raptor::place::at_coord(p), w.date, m, o.ropt);
         if (res.reachable) expected = std::min(expected, res.time - m);
       }
       INFO("cell " << c.id << " minute " << i);
@@ -159,7 +160,8 @@ TEST_CASE("access: Hachinohe grid, every cell and minute equal to repeated earli
   auto const res = analyse(idx, cells, sets, aopt);
   for (std::size_t k = 0; k < cells.size(); ++k) {
     std::vector<long> minutes;
-    for (auto const t : per_cell[k]) minutes.push_back(t == unreachable_time || t >= o.max_duration ? 1L << 40 : t / 60);
+    for (auto const t : per_cell[k])
+      minutes.push_back(t == unreachable_time || t >= o.max_duration ? 1L << 40 : t / 60);
     std::sort(minutes.begin(), minutes.end());
     for (std::size_t p = 0; p < 3; ++p) {
       auto const idx_p = static_cast<std::size_t>(std::ceil(aopt.percentiles[p] / 100.0 * 60.0)) - 1;

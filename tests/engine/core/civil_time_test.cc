@@ -22,7 +22,8 @@ nebuta::date_t ymd(int y, unsigned m, unsigned d) {
 TEST_CASE("core: dates and clocks parse strictly and format back", "[core]") {
   CHECK(parse_date("2026-04-08") == ymd(2026, 4, 8));
   CHECK(parse_date("2024-02-29") == ymd(2024, 2, 29));
-  for (auto const* bad : {"", "2026-4-08", "2026-02-29", "2026-13-01", "1899-12-31", "2026/04/08", "2026-04-08x", "２０２６-04-08"})
+  for (auto const* bad :
+       {"", "2026-4-08", "2026-02-29", "2026-13-01", "1899-12-31", "2026/04/08", "2026-04-08x", "２０２６-04-08"})
     CHECK_FALSE(parse_date(bad).has_value());
   CHECK(parse_compact_date("20260408") == ymd(2026, 4, 8));
   CHECK_FALSE(parse_compact_date("2026048").has_value());

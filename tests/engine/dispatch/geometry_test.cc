@@ -35,7 +35,8 @@ TEST_CASE("distance to the service area: zero inside, to the nearest edge outsid
   // 0.01 degrees of latitude north of the top edge: 1,111.95 m (R = 6,371 km).
   CHECK(distance_to_area_m(area, {40.56, 141.5}) == Approx(1111.95).epsilon(1e-4));
   // East of the east edge by 0.01 degrees of longitude at 40.5 degrees: 1,111.95 x cos(40.5) m.
-  CHECK(distance_to_area_m(area, {40.5, 141.56}) == Approx(1111.95 * std::cos(40.5 * 3.14159265358979 / 180)).epsilon(1e-4));
+  CHECK(distance_to_area_m(area, {40.5, 141.56}) ==
+        Approx(1111.95 * std::cos(40.5 * 3.14159265358979 / 180)).epsilon(1e-4));
   // 45 km out to sea: far.
   CHECK(distance_to_area_m(area, {40.5, 142.05}) > 40'000.0);
 }

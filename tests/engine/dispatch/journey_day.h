@@ -57,7 +57,7 @@ struct planned_leg {
 // The legs of the journey of rider `i` at `now` (home: a random place; station: a random one of the
 // stations); it may draw from rng.
 using journey_maker = std::function<std::vector<planned_leg>(std::mt19937_64& rng, int i, instant now, double what,
-                                                            latlon home, latlon station)>;
+                                                             latlon home, latlon station)>;
 
 // The synthetic journeys: a first mile home → station for a train departing in 20-50 min, and/or
 // a last mile station → home after a train arriving in 10-60 min, with a buffer of 2-7 min.
@@ -70,7 +70,8 @@ inline std::vector<planned_leg> synthetic_journey(std::mt19937_64& rng, int i, i
     auto const dep = now + static_cast<instant>(1200 + u01(rng) * 1800);
     request_spec spec{home, station, 1, 0, now};
     spec.latest_dropoff = dep - buffer;
-    out.push_back({spec, {connection::kind::before_departure, "T" + std::to_string(i), "S", dep, buffer},
+    out.push_back({spec,
+                   {connection::kind::before_departure, "T" + std::to_string(i), "S", dep, buffer},
                    {dep - buffer, std::numeric_limits<std::int64_t>::min()}});
   }
   if (what >= 0.6) {
@@ -100,8 +101,8 @@ inline journey_day_stats run_journey_day(road::travel_model const& model, std::v
     ++st.n_checks;
     auto const errors = check_with_connections(d, model, truth);
     INFO("seed " << seed << " after command " << rec.log.size() << " of kind "
-                  << (rec.log.empty() ? -1 : static_cast<int>(rec.log.back().index())) << "\n"
-                  << joined(errors) << d.dump());
+                 << (rec.log.empty() ? -1 : static_cast<int>(rec.log.back().index())) << "\n"
+                 << joined(errors) << d.dump());
     REQUIRE(errors.empty());
   };
   std::uniform_int_distribution<int> pick_station(0, static_cast<int>(stations.size()) - 1);

@@ -76,9 +76,10 @@ world const& porto_alegre(std::filesystem::path const& data) {
 
 }  // namespace
 
-TEST_CASE("random days of journeys planned on Porto Alegre bus + metro + OSM: validator after every command, "
-          "identical replay",
-          "[dispatch][journeys][portoalegre]") {
+TEST_CASE(
+    "random days of journeys planned on Porto Alegre bus + metro + OSM: validator after every command, "
+    "identical replay",
+    "[dispatch][journeys][portoalegre]") {
   NEBUTA_REQUIRE_DATASET(data, "br-portoalegre-bus-metro-osm");
   auto const& w = porto_alegre(data);
   auto const& tt = w.loaded.tt;

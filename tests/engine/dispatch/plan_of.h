@@ -19,16 +19,16 @@ inline validate::fleet_plan plan_of(dispatcher const& d) {
     rider_of[r] = static_cast<std::uint32_t>(plan.riders.size());
     plan.riders.push_back({q.spec.passengers - q.spec.wheelchair_users, q.spec.wheelchair_users, q.pickup.coord,
                            q.dropoff.coord, q.window_start, q.window_end, q.latest_dropoff,
-                           q.max_ride + d.service_rules().dwell, q.status == request_status::on_board,
-                           q.picked_up_at, q.vehicle.v()});
+                           q.max_ride + d.service_rules().dwell, q.status == request_status::on_board, q.picked_up_at,
+                           q.vehicle.v()});
   }
   for (auto const& v : d.vehicles()) {
     plan.vehicles.push_back({v.spec.seats, v.spec.wheelchairs, v.spec.depot, v.spec.shift_start, v.spec.shift_end,
                              v.pos.coord, v.pos_time});
     auto& sched = plan.schedules.emplace_back();
     for (auto const& s : v.stops) {
-      sched.push_back({rider_of[s.request.v()], s.kind == stop_kind::pickup, s.arrival, s.begin, s.departure,
-                       s.arrived, s.arrived_at});
+      sched.push_back({rider_of[s.request.v()], s.kind == stop_kind::pickup, s.arrival, s.begin, s.departure, s.arrived,
+                       s.arrived_at});
     }
   }
   return plan;

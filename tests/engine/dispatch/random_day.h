@@ -31,8 +31,8 @@ struct day_options {
   // Absolute instants: the day starts at day0 (2026-11-22 00:00 in Asia/Tokyo, UTC 15:00 the day
   // before), so the dispatcher runs on real Unix times.
   instant day0{1'795'273'200};
-  seconds_t start{7 * 3600};            // seconds after day0
-  seconds_t requests_until{11 * 3600};  // last request time
+  seconds_t start{7 * 3600};                           // seconds after day0
+  seconds_t requests_until{11 * 3600};                 // last request time
   double min_mean_gap_s{60.0}, max_mean_gap_s{400.0};  // mean time between requests, drawn per day
   // An idle vehicle reports a position up to this far (degrees) from where it is; 0: where it is.
   // Vehicles with stops follow their plans exactly (late telemetry would break promises that the
@@ -175,8 +175,8 @@ struct random_day {
   void add_fleet(int& n_vehicles) {
     if (opt.several_days) {
       auto const& c = *opt.several_days;
-      for (auto const& s : shifts_between(c.patterns, c.holidays, c.zone, c.first,
-                                          c.first + std::chrono::days{c.days - 1})) {
+      for (auto const& s :
+           shifts_between(c.patterns, c.holidays, c.zone, c.first, c.first + std::chrono::days{c.days - 1})) {
         d.add_vehicle(now, s.vehicle);
       }
       n_vehicles = static_cast<int>(d.vehicles().size());
@@ -310,8 +310,8 @@ inline rules random_rules(std::mt19937_64& rng, std::vector<std::vector<latlon>>
 struct day_totals {
   std::size_t n_days{0}, n_offers{0}, n_accepted{0}, n_cancelled{0}, n_no_show{0}, n_moved{0}, n_checks{0};
   std::size_t n_position_updates{0};
-  std::vector<std::size_t> n_rejected_by = std::vector<std::size_t>(
-      static_cast<std::size_t>(reject_reason::no_feasible_insertion) + 1, 0);
+  std::vector<std::size_t> n_rejected_by =
+      std::vector<std::size_t>(static_cast<std::size_t>(reject_reason::no_feasible_insertion) + 1, 0);
 
   void add(random_day const& day) {
     ++n_days;
@@ -326,11 +326,10 @@ struct day_totals {
   }
 
   std::string summary() const {
-    auto s = std::to_string(n_days) + " days: " + std::to_string(n_offers) + " offers, " +
-             std::to_string(n_accepted) + " accepted, " + std::to_string(n_cancelled) + " cancelled, " +
-             std::to_string(n_no_show) + " no-shows, " + std::to_string(n_moved) + " moved by re-optimisation, " +
-             std::to_string(n_position_updates) + " position updates, " +
-             std::to_string(n_checks) + " validator runs; rejections:";
+    auto s = std::to_string(n_days) + " days: " + std::to_string(n_offers) + " offers, " + std::to_string(n_accepted) +
+             " accepted, " + std::to_string(n_cancelled) + " cancelled, " + std::to_string(n_no_show) + " no-shows, " +
+             std::to_string(n_moved) + " moved by re-optimisation, " + std::to_string(n_position_updates) +
+             " position updates, " + std::to_string(n_checks) + " validator runs; rejections:";
     for (std::size_t i = 1; i < n_rejected_by.size(); ++i) {
       if (n_rejected_by[i] != 0) {
         s += std::string{" "} + to_string(static_cast<reject_reason>(i)) + " " + std::to_string(n_rejected_by[i]);

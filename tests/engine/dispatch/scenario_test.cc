@@ -382,8 +382,9 @@ TEST_CASE("g204: the ride limit holds from the actual pickup, not only the promi
   for (auto now = t8; !d.vehicle(a).stops.empty();) {
     auto const s = d.vehicle(a).stops.front();
     now = s.arrived ? s.begin : s.arrival;
-    auto const kind = !s.arrived ? stop_event_kind::arrived : s.kind == P ? stop_event_kind::picked_up
-                                                                          : stop_event_kind::dropped_off;
+    auto const kind = !s.arrived    ? stop_event_kind::arrived
+                      : s.kind == P ? stop_event_kind::picked_up
+                                    : stop_event_kind::dropped_off;
     REQUIRE(d.stop_event(now, a, s.request, kind) == command_status::ok);
     require_valid(d);
   }

@@ -80,6 +80,8 @@ inline priced price(timetable const& tt, std::vector<fare::ride> const& rides, s
   return p;
 }
 
-inline std::string str(timetable const& tt, string_idx s) { return s.valid() ? std::string{tt.strings[s]} : std::string{}; }
+inline std::string str(timetable const& tt, string_idx s) {
+  return s.valid() ? std::string{tt.strings[s]} : std::string{};
+}
 
 }  // namespace nebuta::test::fares

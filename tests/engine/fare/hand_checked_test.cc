@@ -87,7 +87,8 @@ TEST_CASE("hand-checked fares: Hachinohe 八戸駅 -> 本八戸駅, three buses"
   // "F190","是川団地線（中居林まわり）","Z621-01","Z552-01",""): 560 JPY.
   CHECK(read_rule(path, 55471).text == R"("F370","八戸駅（西高校）線","Z509-01","Z234-01","")");
   CHECK(read_rule(path, 17565).text == R"("F190","是川団地線（中居林まわり）","Z621-01","Z552-01","")");
-  auto const q = price(tt, {ride_on(tt, "1-平日-600541-1", "509-01", "234-01"), ride_on(tt, "1-平日-400412-3", "621-01", "552-01")});
+  auto const q = price(
+      tt, {ride_on(tt, "1-平日-600541-1", "509-01", "234-01"), ride_on(tt, "1-平日-400412-3", "621-01", "552-01")});
   CHECK(q.journey.total == 560);
 }
 
@@ -137,6 +138,7 @@ TEST_CASE("hand-checked fares: BART, one fare from entry to exit station", "[far
   CHECK(dublin.amount(1) == 0.0);
   // Pittsburg/Bay Point -> Fremont, change at 19th St.: line 1224 "154,,PITT,FRMT," = 7.70 USD.
   CHECK(read_rule(path, 1224).text == "154,,PITT,FRMT,");
-  auto const fremont = price(tt, {ride_on(tt, "3771003WKDY", "PITT", "19TH"), ride_on(tt, "2391020WKDY", "19TH", "FRMT")});
+  auto const fremont =
+      price(tt, {ride_on(tt, "3771003WKDY", "PITT", "19TH"), ride_on(tt, "2391020WKDY", "19TH", "FRMT")});
   CHECK(fremont.total() == Approx(7.70));
 }

@@ -47,9 +47,10 @@ files feed() {
   };
 }
 
-char const* const fare_files[] = {"fare_attributes.txt", "fare_rules.txt", "areas.txt", "stop_areas.txt",
-                                  "timeframes.txt", "rider_categories.txt", "fare_products.txt",
-                                  "fare_leg_rules.txt", "fare_transfer_rules.txt", "routes.txt", "stops.txt"};
+char const* const fare_files[] = {"fare_attributes.txt", "fare_rules.txt",     "areas.txt",
+                                  "stop_areas.txt",      "timeframes.txt",     "rider_categories.txt",
+                                  "fare_products.txt",   "fare_leg_rules.txt", "fare_transfer_rules.txt",
+                                  "routes.txt",          "stops.txt"};
 
 }  // namespace
 

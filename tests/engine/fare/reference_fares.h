@@ -107,8 +107,10 @@ struct journey_price {
 class v1_reference {
  public:
   explicit v1_reference(std::filesystem::path const& dir) {
-    for (auto const& s : read_csv(dir / "stops.txt")) zone_[s.at("stop_id")] = s.count("zone_id") ? s.at("zone_id") : "";
-    for (auto const& r : read_csv(dir / "routes.txt")) agency_[r.at("route_id")] = r.count("agency_id") ? r.at("agency_id") : "";
+    for (auto const& s : read_csv(dir / "stops.txt"))
+      zone_[s.at("stop_id")] = s.count("zone_id") ? s.at("zone_id") : "";
+    for (auto const& r : read_csv(dir / "routes.txt"))
+      agency_[r.at("route_id")] = r.count("agency_id") ? r.at("agency_id") : "";
     for (auto const& a : read_csv(dir / "fare_attributes.txt")) {
       fare f;
       f.id = a.at("fare_id");
@@ -122,7 +124,8 @@ class v1_reference {
     }
     if (std::filesystem::exists(dir / "fare_rules.txt")) rules_ = read_csv(dir / "fare_rules.txt");
     auto const get = [](row const& r, char const* k) { return r.count(k) ? r.at(k) : std::string{}; };
-    for (auto const& r : rules_) by_key_[{r.at("fare_id"), get(r, "origin_id"), get(r, "destination_id")}].push_back(&r);
+    for (auto const& r : rules_)
+      by_key_[{r.at("fare_id"), get(r, "origin_id"), get(r, "destination_id")}].push_back(&r);
   }
 
   std::string zone(std::string const& stop) const {
@@ -131,7 +134,8 @@ class v1_reference {
   }
 
   // The cheapest fare for rides [b, e) as one run, or nullopt.
-  std::optional<std::pair<double, std::string>> cheapest(std::vector<ride> const& rides, std::size_t b, std::size_t e) const {
+  std::optional<std::pair<double, std::string>> cheapest(std::vector<ride> const& rides, std::size_t b,
+                                                         std::size_t e) const {
     std::optional<std::pair<double, std::string>> best;
     for (auto const& f : fares_) {
       if (!applies(f, rides, b, e)) continue;

@@ -59,8 +59,12 @@ void compare(feed_case const& fc, unsigned n_journeys) {
       std::vector<test::fares::ride> ref_rides;
       for (auto const& l : j.legs) {
         if (l.kind != raptor::leg_kind::ride) continue;
-        test::fares::ride rr{tt.external_line_id(tt.trip_line[l.trip]), tt.external_stop_id(l.from), tt.external_stop_id(l.to),
-                             {}, l.start, l.end};
+        test::fares::ride rr{tt.external_line_id(tt.trip_line[l.trip]),
+                             tt.external_stop_id(l.from),
+                             tt.external_stop_id(l.to),
+                             {},
+                             l.start,
+                             l.end};
         auto const stops = tt.route_stops[l.route];
         for (auto p = l.board_pos; p <= l.alight_pos; ++p) rr.stops_passed.push_back(tt.external_stop_id(stops[p]));
         ref_rides.push_back(std::move(rr));
@@ -87,8 +91,8 @@ void compare(feed_case const& fc, unsigned n_journeys) {
           for (auto i = 0U; i < n; ++i) {
             o << " [" << ref_rides[i].route_id << " " << ref_rides[i].from_stop << "->" << ref_rides[i].to_stop << " got "
               << (legs[i].known ? std::to_string(fare::to_major(legs[i].amount, legs[i].currency_digits)) : "?") << " "
-              << str(tt, legs[i].fare_id) << ", want " << (want.legs[i].known ? std::to_string(want.legs[i].amount) : "?")
-              << " " << want.legs[i].fare_id << "]";
+              << str(tt, legs[i].fare_id) << ", want "
+              << (want.legs[i].known ? std::to_string(want.legs[i].amount) : "?") << " " << want.legs[i].fare_id << "]";
           }
           examples.push_back(o.str());
         }
@@ -96,8 +100,8 @@ void compare(feed_case const& fc, unsigned n_journeys) {
     }
   }
   INFO(fc.folder << ": " << journeys << " journeys from " << queries << " queries, " << rides_total << " rides ("
-                 << known_rides << " with a known fare, " << transfer_legs << " on an earlier ride's fare), " << multi_ride
-                 << " journeys with several rides");
+                 << known_rides << " with a known fare, " << transfer_legs << " on an earlier ride's fare), "
+                 << multi_ride << " journeys with several rides");
   for (auto const& e : examples) UNSCOPED_INFO(e);
   CHECK(journeys == n_journeys);
   CHECK(mismatches == 0);
@@ -107,7 +111,9 @@ void compare(feed_case const& fc, unsigned n_journeys) {
                  << transfer_legs << " transfers on one fare, " << multi_ride << " with several rides");
 }
 
-date_t day(int y, unsigned m, unsigned d) { return date_t{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}}; }
+date_t day(int y, unsigned m, unsigned d) {
+  return date_t{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
+}
 
 }  // namespace
 

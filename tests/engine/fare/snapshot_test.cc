@@ -43,8 +43,9 @@ TEST_CASE("fare snapshot: Hachinohe (v1) and C-TRAN (v2) round trip", "[fare][sn
   CHECK((fare_bytes(back) == fare_bytes(tt)));
   CHECK((nebuta::write_snapshot(back) == bytes));
 
-  std::vector<nebuta::fare::ride> const rides{ride_on(tt, "hachinohe:1-平日-600541-1", "hachinohe:509-01", "hachinohe:800-02"),
-                                              ride_on(tt, "hachinohe:1-平日-400412-3", "hachinohe:800-02", "hachinohe:544-01")};
+  std::vector<nebuta::fare::ride> const rides{
+      ride_on(tt, "hachinohe:1-平日-600541-1", "hachinohe:509-01", "hachinohe:800-02"),
+      ride_on(tt, "hachinohe:1-平日-400412-3", "hachinohe:800-02", "hachinohe:544-01")};
   auto const a = price(tt, rides), b = price(back, rides);
   CHECK(a.journey.total == 370 + 190);
   CHECK(b.journey.total == a.journey.total);

@@ -15,8 +15,10 @@ using namespace nebuta::test::fares;
 // T1 (route 1) S1 -> S3, then the same bus runs on as T2 (route 2) S3 -> S5: block B1.
 files block_feed(std::string const& attributes, std::string const& rules) {
   return {
-      {"agency.txt", "agency_id,agency_name,agency_url,agency_timezone\nA,Demo Transit,https://a.example/,America/New_York\n"},
-      {"stops.txt", "stop_id,stop_name,stop_lat,stop_lon\nS1,One,40.50,-74.00\nS3,Three,40.52,-74.00\nS5,Five,40.54,-74.00\n"},
+      {"agency.txt",
+       "agency_id,agency_name,agency_url,agency_timezone\nA,Demo Transit,https://a.example/,America/New_York\n"},
+      {"stops.txt",
+       "stop_id,stop_name,stop_lat,stop_lon\nS1,One,40.50,-74.00\nS3,Three,40.52,-74.00\nS5,Five,40.54,-74.00\n"},
       {"routes.txt", "route_id,agency_id,route_short_name,route_type\nRoute_1,A,1,3\nRoute_2,A,2,3\n"},
       {"trips.txt", "route_id,service_id,trip_id,block_id\nRoute_1,WK,T1,B1\nRoute_2,WK,T2,B1\n"},
       {"stop_times.txt",
@@ -55,7 +57,8 @@ priced plan_and_price(timetable const& tt) {
 }  // namespace
 
 TEST_CASE("fares v1: staying on board into another route pays that route's fare", "[fare][v1]") {
-  auto const r = load_inline(block_feed("local,1.75,USD,0,0,\nexpress,5.00,USD,0,0,\n", "local,Route_1\nexpress,Route_2\n"));
+  auto const r =
+      load_inline(block_feed("local,1.75,USD,0,0,\nexpress,5.00,USD,0,0,\n", "local,Route_1\nexpress,Route_2\n"));
   auto const p = plan_and_price(r.tt);
   REQUIRE(p.journey.known);
   CHECK(p.amount(0) == 1.75);

@@ -13,14 +13,16 @@ using nebuta::timetable;
 // Five stops on two routes and an express; zones 1, 2, 2, 3, 3 (example 7's concentric zones).
 files base() {
   return {
-      {"agency.txt", "agency_id,agency_name,agency_url,agency_timezone\nA,Demo Transit,https://a.example/,America/New_York\n"
-                     "B,Other Transit,https://b.example/,America/New_York\n"},
+      {"agency.txt",
+       "agency_id,agency_name,agency_url,agency_timezone\nA,Demo Transit,https://a.example/,America/New_York\n"
+       "B,Other Transit,https://b.example/,America/New_York\n"},
       {"stops.txt",
        "stop_id,stop_name,stop_lat,stop_lon,zone_id\n"
        "S1,One,40.50,-74.00,1\nS2,Two,40.51,-74.00,2\nS3,Three,40.52,-74.00,2\nS4,Four,40.53,-74.00,3\nS5,Five,40.54,-74.00,3\n"},
       {"routes.txt",
        "route_id,agency_id,route_short_name,route_type\nRoute_1,A,1,3\nRoute_2,A,2,3\nRoute_3,A,3,3\nRoute_B,B,B,3\n"},
-      {"trips.txt", "route_id,service_id,trip_id\nRoute_1,WK,T1\nRoute_2,WK,T2\nRoute_3,WK,T3\nRoute_1,WK,T4\nRoute_B,WK,TB\n"},
+      {"trips.txt",
+       "route_id,service_id,trip_id\nRoute_1,WK,T1\nRoute_2,WK,T2\nRoute_3,WK,T3\nRoute_1,WK,T4\nRoute_B,WK,TB\n"},
       {"stop_times.txt",
        "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
        "T1,08:00:00,08:00:00,S1,1\nT1,08:10:00,08:10:00,S2,2\nT1,08:20:00,08:20:00,S3,3\n"
@@ -38,7 +40,8 @@ files base() {
 
 TEST_CASE("fares v1: example 4, different prices for local and express routes", "[fare][v1]") {
   auto f = base();
-  f["fare_attributes.txt"] = "fare_id,price,currency_type,payment_method,transfers\nlocal_fare,1.75,USD,0,0\nexpress_fare,5.00,USD,0,0\n";
+  f["fare_attributes.txt"] =
+      "fare_id,price,currency_type,payment_method,transfers\nlocal_fare,1.75,USD,0,0\nexpress_fare,5.00,USD,0,0\n";
   f["fare_rules.txt"] = "fare_id,route_id\nlocal_fare,Route_1\nexpress_fare,Route_2\nexpress_fare,Route_3\n";
   auto const r = load_inline(f);
   INFO(r.problems.size());
@@ -88,7 +91,8 @@ TEST_CASE("fares v1: example 5, a transfer bought on boarding (no fare_rules)", 
   CHECK(late.total() == 3.50);
   CHECK_FALSE(late.legs[1].transfer);
   // Three rides: 08:00, 08:30, 09:00 all within 90 minutes of the first boarding: one $2.00.
-  auto const three = price(tt, {ride_on(tt, "T1", "S1", "S3"), ride_on(tt, "T2", "S3", "S5"), ride_on(tt, "T4", "S3", "S1")});
+  auto const three =
+      price(tt, {ride_on(tt, "T1", "S1", "S3"), ride_on(tt, "T2", "S3", "S5"), ride_on(tt, "T4", "S3", "S1")});
   CHECK(three.total() == 2.00);
 }
 
@@ -121,8 +125,7 @@ TEST_CASE("fares v1: example 7, fares by the exact set of zones passed (contains
   f["fare_attributes.txt"] =
       "fare_id,price,currency_type,payment_method,transfers\n"
       "F1,4.15,USD,0,\nF2,2.20,USD,0,\nF3,2.20,USD,0,\nF4,2.95,USD,0,\nF5,1.25,USD,0,\nF6,1.95,USD,0,\nF7,1.95,USD,0,\n";
-  f["fare_rules.txt"] =
-      "fare_id,contains_id\nF1,1\nF1,2\nF1,3\nF2,1\nF2,2\nF3,1\nF3,3\nF4,2\nF4,3\nF5,1\nF6,2\nF7,3\n";
+  f["fare_rules.txt"] = "fare_id,contains_id\nF1,1\nF1,2\nF1,3\nF2,1\nF2,2\nF3,1\nF3,3\nF4,2\nF4,3\nF5,1\nF6,2\nF7,3\n";
   auto const r = load_inline(f);
   auto const& tt = r.tt;
   // "For a trip between zones 2 and 3, the trip planner reports $2.95."
@@ -167,7 +170,8 @@ TEST_CASE("fares v1: the cheapest matching fare, agencies, transfer counts", "[f
   CHECK(two.total() == 2.60);
   // Three rides: pass allows one transfer only. T4 S3 -> S1 (zone 2 -> 1) has by_route (3.00)
   // and pass (2.60); the cheapest cover is pass for T1 and T2, pass again for T4: 5.20.
-  auto const three = price(tt, {ride_on(tt, "T1", "S1", "S3"), ride_on(tt, "T2", "S3", "S5"), ride_on(tt, "T4", "S3", "S1")});
+  auto const three =
+      price(tt, {ride_on(tt, "T1", "S1", "S3"), ride_on(tt, "T2", "S3", "S5"), ride_on(tt, "T4", "S3", "S1")});
   CHECK(three.total() == 5.20);
   CHECK_FALSE(three.legs[2].transfer);
   // A change from agency A to agency B is never one fare.

@@ -83,7 +83,8 @@ TEST_CASE("fares v2: networks without rule_priority, transfer rules of every typ
 
   // Local -> local within 3,600 s departure to departure (08:00 -> 08:40): A + AB with AB empty
   // (free). The next local -> local would be a second transfer, over transfer_count 1: T5 pays.
-  auto const three = price(tt, {ride_on(tt, "T1", "S1", "S3"), ride_on(tt, "T4", "S3", "S1"), ride_on(tt, "T5", "S1", "S3")});
+  auto const three =
+      price(tt, {ride_on(tt, "T1", "S1", "S3"), ride_on(tt, "T4", "S3", "S1"), ride_on(tt, "T5", "S1", "S3")});
   CHECK(three.legs[1].transfer);
   CHECK(three.amount(1) == 0.0);
   CHECK_FALSE(three.legs[2].transfer);
@@ -178,8 +179,8 @@ TEST_CASE("fares v2: C-TRAN, hand-checked", "[fare][v2][shared_data]") {
   auto const loaded = nebuta::gtfs_import::load({{"ctran", path}});
   auto const& tt = loaded.tt;
   REQUIRE(tt.fares.feed_system[nebuta::feed_idx{0U}] == static_cast<std::uint8_t>(nebuta::fare_system::v2));
-  auto const rose = std::string{"2bc6804f-9e24-4b91-8947-c73a2363e7b6"};     // Rose Village
-  auto const port = std::string{"68456f6e-2a04-4fcb-971b-fd57348e2ed7"};     // Port of Vancouver
+  auto const rose = std::string{"2bc6804f-9e24-4b91-8947-c73a2363e7b6"};           // Rose Village
+  auto const port = std::string{"68456f6e-2a04-4fcb-971b-fd57348e2ed7"};           // Port of Vancouver
   auto const va = std::string{"stop_id__09a24d02-a63c-4fa4-b625-c9ba13efd2c0"};    // VA Medical Center
   auto const wash = std::string{"stop_id__16862db1-27e2-42f5-84ca-76388efb4509"};  // Washington & 13th Street
 

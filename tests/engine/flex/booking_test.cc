@@ -130,7 +130,7 @@ TEST_CASE("flex service: calendar rule with added and removed dates", "[flex][se
   s.weekdays = 0b0011111;  // Monday to Friday
   s.start = date_t{2021y / October / 19};
   s.end = date_t{2022y / January / 19};
-  s.added = {date_t{2021y / November / 6}};    // a Saturday
+  s.added = {date_t{2021y / November / 6}};     // a Saturday
   s.removed = {date_t{2021y / November / 25}};  // a Thursday
   CHECK(s.runs_on(date_t{2021y / November / 2}));
   CHECK_FALSE(s.runs_on(date_t{2021y / November / 7}));

@@ -19,7 +19,8 @@ inline seconds_t hms(int h, int m, int s = 0) { return h * 3600 + m * 60 + s; }
 
 // Local instant computed with std::chrono, independently of flex::local_instant.
 inline std::int64_t local(date_t day, int h, int m, int s = 0) {
-  auto const t = std::chrono::sys_seconds{day} + std::chrono::hours{h} + std::chrono::minutes{m} + std::chrono::seconds{s};
+  auto const t =
+      std::chrono::sys_seconds{day} + std::chrono::hours{h} + std::chrono::minutes{m} + std::chrono::seconds{s};
   return t.time_since_epoch().count();
 }
 

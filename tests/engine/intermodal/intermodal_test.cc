@@ -73,8 +73,8 @@ TEST_CASE("intermodal: only way is an on-demand first mile to the train") {
 
   // Transit alone: nothing.
   std::vector<raptor::journey> transit;
-  raptor::tight_journeys(r, raptor::place::at_coord(origin), raptor::place::at_coord(dest), day, hm(7, 0), false,
-                         q.opt, transit);
+  raptor::tight_journeys(r, raptor::place::at_coord(origin), raptor::place::at_coord(dest), day, hm(7, 0), false, q.opt,
+                         transit);
   CHECK(transit.empty());
 
   search_scratch scratch;
@@ -119,8 +119,8 @@ TEST_CASE("intermodal: on-demand no better than the bus is not shown") {
   latlon const dest{35.30, 139.0};
   query q{origin, dest, day, hm(7, 0), false, {}};
   std::vector<raptor::journey> transit;
-  raptor::tight_journeys(r, raptor::place::at_coord(origin), raptor::place::at_coord(dest), day, hm(7, 0), false,
-                         q.opt, transit);
+  raptor::tight_journeys(r, raptor::place::at_coord(origin), raptor::place::at_coord(dest), day, hm(7, 0), false, q.opt,
+                         transit);
   REQUIRE(transit.size() == 1U);
   CHECK(transit[0].arrival == hm(9, 0));
   CHECK(transit[0].rides == 2U);
@@ -210,7 +210,8 @@ TEST_CASE("intermodal: door to door is a candidate") {
   search_scratch scratch;
   std::vector<od_journey> out;
   search_on_demand(r, catalog, model, {a, b, day, hm(7, 0), false, {}}, s, scratch, out);
-  auto const d2d = std::find_if(out.begin(), out.end(), [](od_journey const& o) { return o.use == od_use::door_to_door; });
+  auto const d2d =
+      std::find_if(out.begin(), out.end(), [](od_journey const& o) { return o.use == od_use::door_to_door; });
   REQUIRE(d2d != out.end());
   CHECK(d2d->j.departure == hm(7, 0));
   CHECK(d2d->j.arrival == hm(7, 0) + 600 + road_s(a, b));
@@ -301,7 +302,7 @@ TEST_CASE("intermodal: a stop's own transfer buffer, at the boundary of the trai
   auto const sta = *w.tt.find_stop("STA");
   auto const city = *w.tt.find_stop("CITY");
   CHECK(catalog.buffer_at(sta) == 420);
-  CHECK(catalog.buffer_at(city) == 300);  // the default
+  CHECK(catalog.buffer_at(city) == 300);   // the default
   CHECK(w.catalog.buffer_at(sta) == 300);  // a catalogue of the settings without it
 
   // The only way from 34.90 (11.1 km south of STA) is a vehicle to STA for T at 08:30: the edge
@@ -315,7 +316,8 @@ TEST_CASE("intermodal: a stop's own transfer buffer, at the boundary of the trai
   // The candidate's road time is what the edge adds (checked against the hand rule above).
   find_candidates(catalog, w.model, origin, side::first_mile, w.s, scratch.cand, scratch.first);
   REQUIRE_FALSE(scratch.first.empty());
-  auto const to_sta = std::find_if(scratch.first.begin(), scratch.first.end(), [&](candidate const& c) { return c.stop == sta; });
+  auto const to_sta =
+      std::find_if(scratch.first.begin(), scratch.first.end(), [&](candidate const& c) { return c.stop == sta; });
   REQUIRE(to_sta != scratch.first.end());
   CHECK(to_sta->buffer_s == 420);
   CHECK(std::abs(to_sta->road_s - road_s(origin, {35.00, 139.0})) <= 1);

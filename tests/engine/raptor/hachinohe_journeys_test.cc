@@ -136,5 +136,6 @@ TEST_CASE("hachinohe: a late-evening query is answered with the next morning's f
   CHECK(rides[0].board == nebuta::seconds_per_day + hms(7, 0));
 
   // GTFS-literal mode never looks at the next day: unreachable.
-  CHECK_FALSE(r.earliest_arrival(place::at_stop(from), place::at_stop(to), day(2026, 4, 8), hms(23, 0), literal()).reachable);
+  CHECK_FALSE(
+      r.earliest_arrival(place::at_stop(from), place::at_stop(to), day(2026, 4, 8), hms(23, 0), literal()).reachable);
 }

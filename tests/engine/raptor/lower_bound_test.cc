@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <functional>
-#include <queue>
 #include <limits>
+#include <queue>
 #include <random>
 #include <span>
 #include <string>
@@ -183,13 +183,15 @@ TEST_CASE("lower bounds never exceed the earliest-arrival travel time of the ref
         auto const lb1 = static_cast<std::int64_t>(to_dst[stop_of[from]]);
         auto const lb2 = static_cast<std::int64_t>(from_src[stop_of[to]]);
         ++checked;
-        tightness += travel > 0 ? static_cast<double>(std::min<std::int64_t>(lb1, travel)) / static_cast<double>(travel) : 1.0;
+        tightness +=
+            travel > 0 ? static_cast<double>(std::min<std::int64_t>(lb1, travel)) / static_cast<double>(travel) : 1.0;
         // A clamped bound (65,535) stands for "at least that", so it may only meet journeys as long.
         if (lb1 > travel || lb1 != lb2) {
           ++bad;
           if (examples.size() < 5) {
-            examples.push_back(net.stops[from].id + " -> " + net.stops[to].id + " at " + std::to_string(t) + ": travel " +
-                               std::to_string(travel) + " s, bounds " + std::to_string(lb1) + " / " + std::to_string(lb2));
+            examples.push_back(net.stops[from].id + " -> " + net.stops[to].id + " at " + std::to_string(t) +
+                               ": travel " + std::to_string(travel) + " s, bounds " + std::to_string(lb1) + " / " +
+                               std::to_string(lb2));
           }
         }
       }
@@ -307,7 +309,8 @@ TEST_CASE("a lower-bound graph stored as bytes gives the same bounds, a damaged 
 
       // Another stop count, another table limit, a truncated or extended image: rebuilt.
       CHECK(!lower_bound_graph::from_bytes(bytes, tt.n_stops() + 1U, table_max));
-      CHECK(!lower_bound_graph::from_bytes(bytes, tt.n_stops(), table_max == 16U ? lower_bound_graph::table_max_stops : 16U));
+      CHECK(!lower_bound_graph::from_bytes(bytes, tt.n_stops(),
+                                           table_max == 16U ? lower_bound_graph::table_max_stops : 16U));
       for (auto const cut : {std::size_t{0}, std::size_t{7}, bytes.size() / 3, bytes.size() - 1}) {
         CHECK(!lower_bound_graph::from_bytes(std::span{bytes}.first(cut), tt.n_stops(), table_max));
       }

@@ -48,9 +48,8 @@ class mini_feed {
     f_.calendar_dates.push_back({{1}, keep(service), d, type});
   }
 
-  void add_trip(std::string const& id, std::vector<mini_stop_time> const& times,
-                std::string const& service = "all", std::uint8_t wheelchair = 0, std::string const& block = "",
-                std::string const& line = "L") {
+  void add_trip(std::string const& id, std::vector<mini_stop_time> const& times, std::string const& service = "all",
+                std::uint8_t wheelchair = 0, std::string const& block = "", std::string const& line = "L") {
     build::trip t;
     t.id = keep(id);
     t.line_id = keep(line);
@@ -73,7 +72,9 @@ class mini_feed {
     }
   }
 
-  void add_line(std::string const& id) { f_.lines.push_back({{1}, keep(id), "A", keep(id), keep("Line " + id), "", "", 3}); }
+  void add_line(std::string const& id) {
+    f_.lines.push_back({{1}, keep(id), "A", keep(id), keep("Line " + id), "", "", 3});
+  }
 
   void add_transfer(std::string const& from, std::string const& to, std::uint32_t seconds) {
     build::transfer t;

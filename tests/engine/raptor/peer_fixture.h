@@ -13,7 +13,8 @@
 namespace nebuta::test {
 
 inline gtfs_import::load_result load_peer_fixture(std::string const& name) {
-  return gtfs_import::load({{"peer", std::filesystem::path{NEBUTA_SOURCE_DIR} / "tests/engine/raptor/peer_fixtures" / name}});
+  return gtfs_import::load(
+      {{"peer", std::filesystem::path{NEBUTA_SOURCE_DIR} / "tests/engine/raptor/peer_fixtures" / name}});
 }
 
 inline stop_idx stop_of(timetable const& tt, std::string_view id) {

@@ -2,8 +2,8 @@
 // the peers' own tests expect. nigiri's block_id fixture is in stay_seated_test.cc.
 #include <catch2/catch.hpp>
 
-#include "peer_fixture.h"
 #include "nebuta/raptor/router.h"
+#include "peer_fixture.h"
 
 using namespace nebuta;
 using namespace nebuta::raptor;
@@ -12,7 +12,6 @@ using nebuta::test::stop_of;
 namespace {
 
 inline constexpr seconds_t hm(int h, int m) { return h * 3600 + m * 60; }
-
 
 }  // namespace
 
@@ -27,10 +26,10 @@ TEST_CASE("peer fixture: nigiri shortest footpath") {
   index const idx{tt};
   router r{idx};
   date_t const day = std::chrono::year{2024} / 6 / 8;
-  std::vector<access_edge> const start = {{stop_of(tt, "A0"), 180, 0.0F, 23}, {stop_of(tt, "A1"), 300, 0.0F, 23},
-                                          {stop_of(tt, "A2"), 600, 0.0F, 23}};
-  std::vector<access_edge> const end = {{stop_of(tt, "C3"), 1800, 0.0F, 42}, {stop_of(tt, "C4"), 1200, 0.0F, 42},
-                                        {stop_of(tt, "C5"), 600, 0.0F, 42}};
+  std::vector<access_edge> const start = {
+      {stop_of(tt, "A0"), 180, 0.0F, 23}, {stop_of(tt, "A1"), 300, 0.0F, 23}, {stop_of(tt, "A2"), 600, 0.0F, 23}};
+  std::vector<access_edge> const end = {
+      {stop_of(tt, "C3"), 1800, 0.0F, 42}, {stop_of(tt, "C4"), 1200, 0.0F, 42}, {stop_of(tt, "C5"), 600, 0.0F, 42}};
   // Far from every stop (they have no coordinates anyway): only the edges reach them.
   auto const from = place::at_coord({0.0, 0.0}, start);
   auto const to = place::at_coord({0.0, 1.0}, end);
@@ -111,7 +110,8 @@ TEST_CASE("peer fixture: nigiri transfer time") {
   router r{idx};
   date_t const day = std::chrono::year{2019} / 5 / 1;
   auto const a = place::at_stop(stop_of(tt, "A")), c = place::at_stop(stop_of(tt, "C"));
-  for (auto const& [change_min, second] : {std::pair{2, "T2"}, std::pair{3, "T2"}, std::pair{4, "T3"}, std::pair{10, "T3"}}) {
+  for (auto const& [change_min, second] :
+       {std::pair{2, "T2"}, std::pair{3, "T2"}, std::pair{4, "T3"}, std::pair{10, "T3"}}) {
     INFO("change " << change_min << " min");
     options o;
     o.walk_radius_m = 0.0;

@@ -104,8 +104,8 @@ class network {
   // Earliest arrival at `to`, fewest legs among journeys arriving then.
   // With full_profile, the scan goes on past the earliest arrival so that the best arrival for
   // every number of legs is known (slower).
-  answer query(std::uint32_t from, std::uint32_t to, std::int64_t t, std::int64_t slack,
-               unsigned max_legs, bool full_profile = false) {
+  answer query(std::uint32_t from, std::uint32_t to, std::int64_t t, std::int64_t slack, unsigned max_legs,
+               bool full_profile = false) {
     auto const kk = max_legs + 1;
     ride_.assign(stops.size() * kk, inf);
     foot_.assign(stops.size() * kk, inf);
@@ -121,8 +121,8 @@ class network {
     set_foot(from, 0, t);
     for (auto const& [x, d] : footpaths[from]) set_foot(x, 0, t + d);
 
-    auto it = std::lower_bound(conns.begin(), conns.end(), t,
-                               [](connection const& c, std::int64_t v) { return c.dep < v; });
+    auto it =
+        std::lower_bound(conns.begin(), conns.end(), t, [](connection const& c, std::int64_t v) { return c.dep < v; });
     while (it != conns.end() && (full_profile || it->dep <= best_)) {
       if (it->dep == it->arr) {
         // A block of zero-duration connections at one time may feed each other in any order:
@@ -181,8 +181,20 @@ class network {
       // find the label at b that allowed boarding: some j < k
       auto found = false;
       for (auto j = k; j-- > 0U;) {
-        if (foot_[b * kk_ + j] < inf) { s = b; k = j; foot = true; found = true; break; }
-        if (ride_[b * kk_ + j] < inf) { s = b; k = j; foot = false; found = true; break; }
+        if (foot_[b * kk_ + j] < inf) {
+          s = b;
+          k = j;
+          foot = true;
+          found = true;
+          break;
+        }
+        if (ride_[b * kk_ + j] < inf) {
+          s = b;
+          k = j;
+          foot = false;
+          found = true;
+          break;
+        }
       }
       if (!found) return "??" + out;
     }
@@ -217,8 +229,7 @@ class network {
       static std::vector<build::calendar_date const*> const no_dates;
       auto const ci = cals.find(service);
       auto const di = dates.find(service);
-      return calendar_active(ci == cals.end() ? no_cals : ci->second,
-                             di == dates.end() ? no_dates : di->second, x);
+      return calendar_active(ci == cals.end() ? no_cals : ci->second, di == dates.end() ? no_dates : di->second, x);
     };
 
     std::map<std::string_view, std::vector<build::stop_time const*>> rows;
@@ -389,8 +400,8 @@ class network {
       for (auto y = x + 1; y < by_lat.size() && by_lat[y].first - by_lat[x].first <= dlat; ++y) {
         auto const a = by_lat[x].second;
         auto const b = by_lat[y].second;
-        auto const d = haversine(stops[a].coord->first, stops[a].coord->second, stops[b].coord->first,
-                                 stops[b].coord->second);
+        auto const d =
+            haversine(stops[a].coord->first, stops[a].coord->second, stops[b].coord->first, stops[b].coord->second);
         if (d > radius) continue;
         auto const dur = static_cast<std::int64_t>(std::ceil(d / speed));
         footpaths[a].emplace_back(b, dur);
@@ -461,6 +472,7 @@ class network {
   std::vector<std::int64_t> ride_, foot_;
   std::vector<std::int64_t> any_ready_;  // lower bound of the ready time over all leg counts
   std::int64_t slack_{0};
+
  public:
   bool seated_{true};  // false: every trip is boarded on its own (options::stay_seated)
  private:

@@ -48,8 +48,7 @@ TEST_CASE("raptor: overnight trips of the previous day are used, shifted by a da
   index const idx{tt};
   router r{idx};
 
-  auto const res = r.earliest_arrival(place::at_stop(S(tt, "B")), place::at_stop(S(tt, "C")), day,
-                                      hm(0, 5), literal());
+  auto const res = r.earliest_arrival(place::at_stop(S(tt, "B")), place::at_stop(S(tt, "C")), day, hm(0, 5), literal());
   REQUIRE(res.reachable);
   CHECK(res.time == hm(0, 30));
   CHECK(res.legs == 1U);
@@ -60,9 +59,8 @@ TEST_CASE("raptor: overnight trips of the previous day are used, shifted by a da
 )");
 
   // Too late for the night trip; in literal mode D's own trips of "prev_only" do not run.
-  CHECK_FALSE(r.earliest_arrival(place::at_stop(S(tt, "B")), place::at_stop(S(tt, "C")), day,
-                                 hm(0, 11), literal())
-                  .reachable);
+  CHECK_FALSE(
+      r.earliest_arrival(place::at_stop(S(tt, "B")), place::at_stop(S(tt, "C")), day, hm(0, 11), literal()).reachable);
 }
 
 TEST_CASE("raptor: a trip after midnight of D keeps its time past 24:00") {
@@ -73,8 +71,7 @@ TEST_CASE("raptor: a trip after midnight of D keeps its time past 24:00") {
   index const idx{tt};
   router r{idx};
   // At 00:20 of D the trip of D-1 (00:10 shifted) is gone, the trip of D leaves at 24:10.
-  auto const res = r.earliest_arrival(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "B")), day,
-                                      hm(0, 20), literal());
+  auto const res = r.earliest_arrival(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "B")), day, hm(0, 20), literal());
   REQUIRE(res.reachable);
   CHECK(res.time == hm(24, 40));
 }
@@ -223,8 +220,7 @@ TEST_CASE("raptor: walking links within the radius, duration ceil(distance / spe
   CHECK(res.time == hm(8, 30));
   auto const d = haversine_m(latlon{35.0, 139.0}, latlon{35.001, 139.0});
   auto const walk = static_cast<seconds_t>(std::ceil(d / 1.2));
-  CHECK(r.earliest_arrival(a, place::at_stop(S(tt, "B")), day, hm(7, 0), literal(0, 200.0)).time ==
-        hm(7, 0) + walk);
+  CHECK(r.earliest_arrival(a, place::at_stop(S(tt, "B")), day, hm(7, 0), literal(0, 200.0)).time == hm(7, 0) + walk);
   CHECK(r.latest_departure(a, c, day, hm(9, 0), literal(0, 200.0)).time == hm(8, 0) - walk);
 
   // From and to coordinates.
@@ -314,8 +310,7 @@ TEST_CASE("raptor: Pareto set keeps the slower journey with fewer legs") {
   auto const tt = f.compile();
   index const idx{tt};
   router r{idx};
-  auto const res = r.earliest_arrival(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "C")), day,
-                                      hm(7, 0), literal());
+  auto const res = r.earliest_arrival(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "C")), day, hm(7, 0), literal());
   REQUIRE(res.pareto.size() == 2U);
   CHECK(res.pareto[0].legs == 1U);
   CHECK(res.pareto[0].time == hm(9, 30));
@@ -339,8 +334,7 @@ TEST_CASE("raptor: Pareto set keeps the slower journey with fewer legs") {
 
   // Range: 07:00-09:00, every departure with its Pareto answers.
   std::vector<range_entry> out;
-  r.range(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "C")), day, hm(7, 0), hm(9, 0), literal(),
-          out);
+  r.range(place::at_stop(S(tt, "A")), place::at_stop(S(tt, "C")), day, hm(7, 0), hm(9, 0), literal(), out);
   REQUIRE(out.size() == 2U);
   CHECK(out[0].departure == hm(8, 5));
   CHECK(out[0].arrival == hm(8, 50));

@@ -30,11 +30,11 @@ namespace {
 
 constexpr unsigned ref_max_legs = 16;
 
-std::string describe(loaded_feeds const& l, test::ref::network const& net, std::uint32_t from,
-                     std::uint32_t to, seconds_t t, seconds_t slack) {
+std::string describe(loaded_feeds const& l, test::ref::network const& net, std::uint32_t from, std::uint32_t to,
+                     seconds_t t, seconds_t slack) {
   std::ostringstream o;
-  o << net.stops[from].feed << ":" << net.stops[from].id << " -> " << net.stops[to].feed << ":"
-    << net.stops[to].id << " at " << t << " slack " << slack;
+  o << net.stops[from].feed << ":" << net.stops[from].id << " -> " << net.stops[to].feed << ":" << net.stops[to].id
+    << " at " << t << " slack " << slack;
   (void)l;
   return o.str();
 }
@@ -74,8 +74,7 @@ void compare_with_reference(feed_case const& fc, unsigned n_queries) {
     if (all.empty()) continue;
     if (served.empty()) served = all;
 
-    std::mt19937_64 rng{0x5eed0000ULL + static_cast<std::uint64_t>(radius) +
-                        std::hash<std::string_view>{}(fc.name)};
+    std::mt19937_64 rng{0x5eed0000ULL + static_cast<std::uint64_t>(radius) + std::hash<std::string_view>{}(fc.name)};
     auto const pick = [&]() {
       auto const& v = (rng() % 10 == 0) ? all : served;
       return v[rng() % v.size()];
@@ -111,21 +110,23 @@ void compare_with_reference(feed_case const& fc, unsigned n_queries) {
         for (auto k = 0U; k <= ref_max_legs && ok; ++k) {
           while (next < got.pareto.size() && got.pareto[next].legs <= k) best = got.pareto[next++].time;
           ok = best == want.best_with_legs[k];
-          if (!ok) why = "pareto k=" + std::to_string(k) + " got " + std::to_string(best) + " want " + std::to_string(want.best_with_legs[k]);
+          if (!ok)
+            why = "pareto k=" + std::to_string(k) + " got " + std::to_string(best) + " want " +
+                  std::to_string(want.best_with_legs[k]);
         }
         for (auto i = 1U; i < got.pareto.size(); ++i) {
-          ok = ok && got.pareto[i].legs > got.pareto[i - 1].legs &&
-               got.pareto[i].time < got.pareto[i - 1].time;
+          ok = ok && got.pareto[i].legs > got.pareto[i - 1].legs && got.pareto[i].time < got.pareto[i - 1].time;
         }
       }
       // Every Pareto journey reconstructs into consistent legs.
       if (ok && got.reachable) {
         auto const pareto = std::vector<pareto_entry>(got.pareto.begin(), got.pareto.end());
         for (auto const& e : pareto) {
-          ok = ok && r.reconstruct(e.legs, j) && j.rides == e.legs && j.arrival == e.time &&
-               j.departure >= t;
+          ok = ok && r.reconstruct(e.legs, j) && j.rides == e.legs && j.arrival == e.time && j.departure >= t;
           seated += ok && std::any_of(j.legs.begin(), j.legs.end(), [](leg const& lg) { return lg.stay_seated; });
-          if (!ok && why.empty()) why = "reconstruct " + std::to_string(e.legs) + ": rides " + std::to_string(j.rides) + " arr " + std::to_string(j.arrival) + " dep " + std::to_string(j.departure);
+          if (!ok && why.empty())
+            why = "reconstruct " + std::to_string(e.legs) + ": rides " + std::to_string(j.rides) + " arr " +
+                  std::to_string(j.arrival) + " dep " + std::to_string(j.departure);
           for (auto x = 0U; ok && x < j.legs.size(); ++x) {
             auto const& lg = j.legs[x];
             ok = lg.end >= lg.start;
@@ -142,8 +143,9 @@ void compare_with_reference(feed_case const& fc, unsigned n_queries) {
               auto const seated_on = x + 1 < j.legs.size() && j.legs[x + 1].stay_seated;
               ok = ok && (lg.stay_seated || l->tt.can_board(lg.route, lg.board_pos)) &&
                    (seated_on || l->tt.can_alight(lg.route, lg.alight_pos));
-              ok = ok && (!lg.stay_seated || (x > 0U && j.legs[x - 1].kind == leg_kind::ride && lg.board_pos == 0U &&
-                                              j.legs[x - 1].alight_pos + 1U == l->tt.route_stops[j.legs[x - 1].route].size()));
+              ok = ok &&
+                   (!lg.stay_seated || (x > 0U && j.legs[x - 1].kind == leg_kind::ride && lg.board_pos == 0U &&
+                                        j.legs[x - 1].alight_pos + 1U == l->tt.route_stops[j.legs[x - 1].route].size()));
             }
           }
         }
@@ -153,26 +155,23 @@ void compare_with_reference(feed_case const& fc, unsigned n_queries) {
         if (examples.size() < 8) {
           std::ostringstream m;
           m << describe(*l, net, from, to, t, slack) << ": want "
-            << (want.reachable ? std::to_string(want.arrival) + "/" + std::to_string(want.legs) : "-")
-            << " got " << (got.reachable ? std::to_string(got.time) + "/" + std::to_string(got.legs) : "-") << " " << why;
+            << (want.reachable ? std::to_string(want.arrival) + "/" + std::to_string(want.legs) : "-") << " got "
+            << (got.reachable ? std::to_string(got.time) + "/" + std::to_string(got.legs) : "-") << " " << why;
           if (want.reachable) {
-            m << " | reference journey: "
-              << net.explain(to, want.legs, net.foot_label(to, want.legs) == want.arrival);
+            m << " | reference journey: " << net.explain(to, want.legs, net.foot_label(to, want.legs) == want.arrival);
           }
           examples.push_back(m.str());
         }
       }
     }
     for (auto const& e : examples) UNSCOPED_INFO(e);
-    INFO(fc.name << " radius " << radius << ": " << n_queries << " queries, " << reachable
-                 << " reachable, mean legs "
+    INFO(fc.name << " radius " << radius << ": " << n_queries << " queries, " << reachable << " reachable, mean legs "
                  << (reachable ? static_cast<double>(legs_total) / reachable : 0.0));
     CHECK(mismatches == 0U);
-    WARN(fc.name << " radius " << radius << ": " << mismatches << " mismatches of " << n_queries << ", "
-                 << reachable << " reachable, " << seated << " Pareto journeys staying seated");
+    WARN(fc.name << " radius " << radius << ": " << mismatches << " mismatches of " << n_queries << ", " << reachable
+                 << " reachable, " << seated << " Pareto journeys staying seated");
   }
-  WARN(fc.name << ": "
-               << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s");
+  WARN(fc.name << ": " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s");
 }
 
 unsigned queries_per_radius() {
@@ -256,17 +255,16 @@ void check_against_repeated_queries(feed_case const& fc, unsigned n_queries) {
         if (!ok) {
           ++bad_back;
           if (examples.size() < 8) {
-            examples.push_back("arrive-by " + std::to_string(from.stop.v()) + "->" +
-                               std::to_string(to.stop.v()) + " by " + std::to_string(deadline) +
-                               ": got " + std::to_string(back.time));
+            examples.push_back("arrive-by " + std::to_string(from.stop.v()) + "->" + std::to_string(to.stop.v()) +
+                               " by " + std::to_string(deadline) + ": got " + std::to_string(back.time));
           }
         }
       } else {
         auto const at = ea.earliest_arrival(from, to, date, -seconds_per_day, o);
         if (at.reachable && at.time <= deadline) {
           ++bad_back;
-          examples.push_back("arrive-by unreachable but forward works: " + std::to_string(from.stop.v()) +
-                             "->" + std::to_string(to.stop.v()) + " by " + std::to_string(deadline));
+          examples.push_back("arrive-by unreachable but forward works: " + std::to_string(from.stop.v()) + "->" +
+                             std::to_string(to.stop.v()) + " by " + std::to_string(deadline));
         }
       }
 
@@ -354,9 +352,9 @@ void check_against_repeated_queries(feed_case const& fc, unsigned n_queries) {
         if (!ok) {
           ++bad_range;
           if (examples.size() < 8) {
-            examples.push_back("range " + std::to_string(from.stop.v()) + "->" + std::to_string(to.stop.v()) +
-                               " [" + std::to_string(w0) + "," + std::to_string(w1) + "] r" +
-                               std::to_string(radius) + " slack " + std::to_string(o.transfer_slack_s) + " " + why);
+            examples.push_back("range " + std::to_string(from.stop.v()) + "->" + std::to_string(to.stop.v()) + " [" +
+                               std::to_string(w0) + "," + std::to_string(w1) + "] r" + std::to_string(radius) +
+                               " slack " + std::to_string(o.transfer_slack_s) + " " + why);
           }
         }
       }
@@ -368,8 +366,8 @@ void check_against_repeated_queries(feed_case const& fc, unsigned n_queries) {
   CHECK(bad_back == 0U);
   CHECK(bad_range == 0U);
   CHECK(bad_mc == 0U);
-  WARN(fc.name << ": arrive-by " << n_back << " reachable, range entries " << n_range_entries
-               << ", McRAPTOR queries " << n_mc);
+  WARN(fc.name << ": arrive-by " << n_back << " reachable, range entries " << n_range_entries << ", McRAPTOR queries "
+               << n_mc);
 }
 
 }  // namespace
@@ -402,7 +400,8 @@ void check_tightness(feed_case const& fc, unsigned n_queries) {
   std::vector<stop_idx> served;
   for (auto s = stop_idx{0}; s.v() < l->tt.n_stops(); ++s) {
     if (auto const ri = net.find(l->tt.stop_feed[s].v(), l->tt.strings[l->tt.stop_ids[s]])) ref_of[s.v()] = *ri;
-    if (!l->tt.stop_routes[s].empty() && ref_of[s.v()] != std::numeric_limits<std::uint32_t>::max()) served.push_back(s);
+    if (!l->tt.stop_routes[s].empty() && ref_of[s.v()] != std::numeric_limits<std::uint32_t>::max())
+      served.push_back(s);
   }
   REQUIRE(!served.empty());
   options o;
@@ -431,8 +430,8 @@ void check_tightness(feed_case const& fc, unsigned n_queries) {
       if (i < forward_departure.size() && forward_departure[i] < j.departure) ++moved;
       auto const at_t = net.query(ref_of[from.v()], ref_of[to.v()], t, 0, j.rides, true);
       auto const later = net.query(ref_of[from.v()], ref_of[to.v()], j.departure + 1, 0, j.rides, true);
-      auto const ok = j.departure >= t && at_t.best_with_legs[j.rides] == j.arrival &&
-                      later.best_with_legs[j.rides] > j.arrival;
+      auto const ok =
+          j.departure >= t && at_t.best_with_legs[j.rides] == j.arrival && later.best_with_legs[j.rides] > j.arrival;
       if (!ok) {
         ++bad;
         if (examples.size() < 5) {

@@ -7,25 +7,23 @@
 #include <string>
 
 #include "mini_feed.h"
-#include "peer_fixture.h"
-#include "shared_feeds.h"
-#include "nebuta/timetable/snapshot.h"
 #include "nebuta/raptor/router.h"
 #include "nebuta/raptor/tight.h"
+#include "nebuta/timetable/snapshot.h"
+#include "peer_fixture.h"
+#include "shared_feeds.h"
 
 using namespace nebuta;
 using namespace nebuta::raptor;
-using nebuta::test::stop_of;
 using nebuta::test::hm;
 using nebuta::test::mini_feed;
+using nebuta::test::stop_of;
 
 namespace {
 
-
 date_t jul(unsigned d) { return std::chrono::year{2006} / 7 / std::chrono::day{d}; }
 
-std::string plan(router& r, std::string_view from, std::string_view to, date_t date, seconds_t t,
-                 options const& o = {}) {
+std::string plan(router& r, std::string_view from, std::string_view to, date_t date, seconds_t t, options const& o = {}) {
   auto const& tt = r.tt();
   auto const res = r.earliest_arrival(place::at_stop(stop_of(tt, from)), place::at_stop(stop_of(tt, to)), date, t, o);
   if (!res.reachable) return "no route";
@@ -55,7 +53,8 @@ TEST_CASE("stay seated: nigiri's block_id fixture gives one ride through the blo
   CHECK(plan(r, "S2", "S1", jul(2), hm(23, 0), nw) == "no route");
   // Sunday 9 July 00:00: Saturday's T2 and T5 leave S2 at 24:00, one ride each.
   // (T2 and T5 leave and arrive together; either is the answer.)
-  auto const s2_s3 = r.earliest_arrival(place::at_stop(stop_of(tt, "S2")), place::at_stop(stop_of(tt, "S3")), jul(9), hm(0, 0), nw);
+  auto const s2_s3 =
+      r.earliest_arrival(place::at_stop(stop_of(tt, "S2")), place::at_stop(stop_of(tt, "S3")), jul(9), hm(0, 0), nw);
   REQUIRE(s2_s3.reachable);
   CHECK(s2_s3.time == hm(1, 0));
   CHECK(s2_s3.legs == 1U);
@@ -81,7 +80,8 @@ TEST_CASE("stay seated: nigiri's block_id fixture gives one ride through the blo
   auto no_seat = nw;
   no_seat.stay_seated = false;
   // (Friday's vehicle, a day later, is the first to get there.)
-  auto const thu = r.earliest_arrival(place::at_stop(stop_of(tt, "S1")), place::at_stop(stop_of(tt, "S5")), jul(6), hm(23, 0), no_seat);
+  auto const thu = r.earliest_arrival(place::at_stop(stop_of(tt, "S1")), place::at_stop(stop_of(tt, "S5")), jul(6),
+                                      hm(23, 0), no_seat);
   CHECK((!thu.reachable || thu.time >= hm(27, 0) + seconds_per_day));
   CHECK(plan(r, "S1", "S4", jul(5), hm(23, 0), no_seat) == R"(23:00-02:00+1d, 2 rides
   23:00-23:55 ride T1 S1 -> S2
@@ -89,7 +89,8 @@ TEST_CASE("stay seated: nigiri's block_id fixture gives one ride through the blo
 )");
 
   // Arrive-by finds the same vehicle backwards.
-  auto const back = r.latest_departure(place::at_stop(stop_of(tt, "S1")), place::at_stop(stop_of(tt, "S8")), jul(2), hm(30, 0), nw);
+  auto const back =
+      r.latest_departure(place::at_stop(stop_of(tt, "S1")), place::at_stop(stop_of(tt, "S8")), jul(2), hm(30, 0), nw);
   REQUIRE(back.reachable);
   CHECK(back.time == hm(23, 0));
   CHECK(back.legs == 1U);
@@ -151,7 +152,8 @@ TEST_CASE("stay seated: linked trips of transfers.txt win over block_id") {
 )");
   // 14:00 is no good; the 60 s change makes the next vehicle of y the answer: none that day
   // after 14:20, so tomorrow's first.
-  auto const res = r.earliest_arrival(place::at_stop(stop_of(tt, "A")), place::at_stop(stop_of(tt, "C")), wed, hm(13, 50));
+  auto const res =
+      r.earliest_arrival(place::at_stop(stop_of(tt, "A")), place::at_stop(stop_of(tt, "C")), wed, hm(13, 50));
   REQUIRE(res.reachable);
   CHECK(res.time > hm(24, 0));
   CHECK(plan(r, "A", "D", wed, hm(23, 0)) == R"(23:20-00:40+1d, 1 ride
@@ -161,7 +163,8 @@ TEST_CASE("stay seated: linked trips of transfers.txt win over block_id") {
   // Without continuations the first journey needs a change that is not possible.
   options no_seat;
   no_seat.stay_seated = false;
-  auto const none = r.earliest_arrival(place::at_stop(stop_of(tt, "A")), place::at_stop(stop_of(tt, "C")), wed, hm(9, 50), no_seat);
+  auto const none =
+      r.earliest_arrival(place::at_stop(stop_of(tt, "A")), place::at_stop(stop_of(tt, "C")), wed, hm(9, 50), no_seat);
   REQUIRE(none.reachable);
   CHECK(none.time > hm(10, 40));
 }
@@ -215,16 +218,18 @@ TEST_CASE("stay seated: block rules (other stop, overlap, other service day)") {
   router r{idx};
   options o;
   o.max_legs = 1;
-  CHECK_FALSE(r.earliest_arrival(place::at_stop(stop_of(tt, "A")), place::at_stop(stop_of(tt, "D")), wed, hm(7, 50), o).time < hm(11, 0));
+  CHECK_FALSE(
+      r.earliest_arrival(place::at_stop(stop_of(tt, "A")), place::at_stop(stop_of(tt, "D")), wed, hm(7, 50), o).time <
+      hm(11, 0));
   CHECK(plan(r, "A", "D", wed, hm(10, 50), o) == R"(11:00-11:40, 1 ride
   11:00-11:20 ride x3 A -> B
   11:20-11:40 ride y3 (stay seated) B -> D
 )");
   auto const thu = wed + std::chrono::days{1};
-  CHECK_FALSE(r.earliest_arrival(place::at_stop(stop_of(tt, "A")), place::at_stop(stop_of(tt, "D")), thu, hm(10, 50), o).time <
-              hm(24, 0));
+  CHECK_FALSE(
+      r.earliest_arrival(place::at_stop(stop_of(tt, "A")), place::at_stop(stop_of(tt, "D")), thu, hm(10, 50), o).time <
+      hm(24, 0));
 }
-
 
 namespace {
 
@@ -235,8 +240,10 @@ std::string all_links(index const& idx) {
   for (auto t = trip_idx{0}; t.v() < tt.n_trips(); ++t) {
     for (auto const fwd : {true, false}) {
       for (auto const& l : idx.seated(t, fwd)) {
-        out += std::to_string(t.v()) + (fwd ? ">" : "<") + std::to_string(l.other.v()) + "@" + std::to_string(l.shift) + ":";
-        for (auto d = std::int64_t{0}; d < static_cast<std::int64_t>(tt.n_days); ++d) out += idx.seated_on(l, d) ? '1' : '0';
+        out += std::to_string(t.v()) + (fwd ? ">" : "<") + std::to_string(l.other.v()) + "@" + std::to_string(l.shift) +
+               ":";
+        for (auto d = std::int64_t{0}; d < static_cast<std::int64_t>(tt.n_days); ++d)
+          out += idx.seated_on(l, d) ? '1' : '0';
         out += '\n';
       }
     }

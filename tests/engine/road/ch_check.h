@@ -52,7 +52,8 @@ inline void check_all_pairs(road_graph const& g) {
       q.many_to_many(all, {&all[s], 1}, row, strategy);
       for (std::uint32_t t = 0; t < nn; ++t) REQUIRE(same(row[t], expected[t * nn + s]));
     }
-    for (std::uint32_t t = 0; t < nn; ++t) REQUIRE(same(q.point_to_point(road_node_idx{s}, road_node_idx{t}), expected[s * nn + t]));
+    for (std::uint32_t t = 0; t < nn; ++t)
+      REQUIRE(same(q.point_to_point(road_node_idx{s}, road_node_idx{t}), expected[s * nn + t]));
   }
 }
 

@@ -42,11 +42,11 @@ void check_extract(std::filesystem::path const& pbf, unsigned seed) {
   contraction_hierarchy const ch{g};
   auto const s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   auto const& st = ch.stats();
-  std::printf("%s: graph of %zu nodes, %zu arcs; %zu chains folded, CH of %zu junctions, %zu arcs: %zu shortcuts, "
-              "%zu up + %zu down arcs, mean upward search %.0f junctions, length unit %.0f mm, built in %.2f s\n",
-              pbf.filename().string().c_str(), st.n_nodes, st.n_graph_arcs, st.n_chains, st.n_junctions,
-              st.n_original_arcs, st.n_shortcuts, st.n_up_arcs, st.n_down_arcs, st.mean_upward_settled,
-              ch.metres_per_unit() * 1000.0, s);
+  std::printf(
+      "%s: graph of %zu nodes, %zu arcs; %zu chains folded, CH of %zu junctions, %zu arcs: %zu shortcuts, "
+      "%zu up + %zu down arcs, mean upward search %.0f junctions, length unit %.0f mm, built in %.2f s\n",
+      pbf.filename().string().c_str(), st.n_nodes, st.n_graph_arcs, st.n_chains, st.n_junctions, st.n_original_arcs,
+      st.n_shortcuts, st.n_up_arcs, st.n_down_arcs, st.mean_upward_settled, ch.metres_per_unit() * 1000.0, s);
   CHECK(st.n_up_arcs + st.n_down_arcs == st.n_original_arcs + st.n_shortcuts);
   CHECK(st.mean_upward_settled < 0.05 * static_cast<double>(st.n_nodes));  // a hierarchy, not a flat search
 
@@ -103,7 +103,8 @@ void check_extract(std::filesystem::path const& pbf, unsigned seed) {
     }
     auto const many = random_nodes(1000);
     want.resize(2 * many.size());
-    for (std::size_t i = 0; i < 2; ++i) ref.one_to_many(pd[i], many, std::span{want}.subspan(i * many.size(), many.size()));
+    for (std::size_t i = 0; i < 2; ++i)
+      ref.one_to_many(pd[i], many, std::span{want}.subspan(i * many.size(), many.size()));
     got.resize(want.size());
     for (auto const strategy : {matrix_strategy::buckets, matrix_strategy::sweeps, matrix_strategy::automatic}) {
       mismatch_count c;

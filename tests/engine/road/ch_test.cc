@@ -7,10 +7,10 @@
 #include <stdexcept>
 #include <vector>
 
+#include "ch_check.h"
 #include "nebuta/road/ch.h"
 #include "nebuta/road/network_model.h"
 #include "nebuta/road/query.h"
-#include "ch_check.h"
 #include "road_fixtures.h"
 
 using namespace nebuta;

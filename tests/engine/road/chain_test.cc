@@ -75,7 +75,7 @@ TEST_CASE("chains: a one-way street and two-way streets fold into arcs between t
   CHECK(junctions(ch) == std::set<std::uint32_t>{2, 8, 10, 12});
   CHECK(ch.stats().n_junctions == 4);
   CHECK(ch.stats().n_chains == 5);
-  CHECK(ch.stats().n_original_arcs == 3 * 2 + 2);  // three two-way chains, two one-way ones
+  CHECK(ch.stats().n_original_arcs == 3 * 2 + 2);                  // three two-way chains, two one-way ones
   CHECK(chain_of(ch, 9) == std::vector<std::uint32_t>{8, 9, 10});  // one-way: in its direction
   CHECK(chain_of(ch, 11) == std::vector<std::uint32_t>{10, 11, 12});
   CHECK(same_either_way(chain_of(ch, 0), {2, 1, 0, 5, 8}));
@@ -133,7 +133,7 @@ TEST_CASE("chains: loops back to their junction, a one-way loop and a dead-end c
   CHECK(q.point_to_point(n(4), n(6)) == node_cost{200, 200.0F});  // through 5, not round by 1
   CHECK(q.point_to_point(n(5), n(4)) == node_cost{100, 100.0F});
   CHECK(q.point_to_point(n(7), n(8)) == node_cost{100, 100.0F});
-  CHECK(q.point_to_point(n(8), n(7)) == node_cost{200, 200.0F});  // round the one-way loop
+  CHECK(q.point_to_point(n(8), n(7)) == node_cost{200, 200.0F});   // round the one-way loop
   CHECK(q.point_to_point(n(10), n(8)) == node_cost{500, 500.0F});  // 10 9 3 2 7 8
   CHECK(q.point_to_point(n(9), n(5)) == node_cost{500, 550.0F});   // 9 3 2 1 4 5 (or 1 6 5, as long)
   check_all_pairs(g);
@@ -166,9 +166,9 @@ TEST_CASE("chains: a side street turns onto a one-way street's middle", "[road][
   // 0 -> 1 -> 2 -> 3 -> 4 -> 5 -> 6 one-way east; 6 - 9 - 0 two-way back; a side street 3 - 7 - 8.
   graph_builder b;
   for (std::uint32_t i = 0; i < 7; ++i) b.add_node(at(100.0 * i, 0));
-  b.add_node(at(300, 100));  // 7
-  b.add_node(at(300, 200));  // 8
-  b.add_node(at(300, -300)); // 9
+  b.add_node(at(300, 100));   // 7
+  b.add_node(at(300, 200));   // 8
+  b.add_node(at(300, -300));  // 9
   for (std::uint32_t i = 0; i < 6; ++i) one_way(b, i, i + 1);
   street(b, 6, 9);
   street(b, 9, 0);
@@ -282,11 +282,12 @@ TEST_CASE("chains: random street grids with subdivided blocks equal Dijkstra", "
         if (x + 1 < side && kind(rng) != 9) street_between(id(x, y), id(x + 1, y), inner_count(rng), how_of());
         if (y + 1 < side && kind(rng) != 9) street_between(id(x, y), id(x, y + 1), inner_count(rng), how_of());
         if (kind(rng) == 0) street_between(id(x, y), id(x, y), 2 + inner_count(rng), how_of());  // a loop
-        if (kind(rng) == 1) {  // a dead-end spur
+        if (kind(rng) == 1) {                                                                    // a dead-end spur
           auto const end = b.add_node(at(300.0 * x + 50, 300.0 * y + 50));
           street_between(id(x, y), end, inner_count(rng), 2);
         }
-        if (x + 1 < side && kind(rng) == 2) street_between(id(x, y), id(x + 1, y), 1 + inner_count(rng), 2);  // parallel
+        if (x + 1 < side && kind(rng) == 2)
+          street_between(id(x, y), id(x + 1, y), 1 + inner_count(rng), 2);  // parallel
       }
     }
     auto const g = std::move(b).build();

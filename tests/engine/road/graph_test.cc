@@ -77,8 +77,8 @@ TEST_CASE("road: a one-way street is driven around the block the other way", "[r
 TEST_CASE("road: only the largest strongly connected component is kept", "[road]") {
   graph_builder b;
   for (int i = 0; i < 3; ++i) b.add_node(at(100.0 * i, 0));  // 0-1-2 cycle, kept
-  b.add_node(at(0, 100));                                      // 3: reachable from 0, cannot return
-  b.add_node(at(50'000, 0));                                   // 4-5: an island
+  b.add_node(at(0, 100));                                    // 3: reachable from 0, cannot return
+  b.add_node(at(50'000, 0));                                 // 4-5: an island
   b.add_node(at(50'100, 0));
   both(b, 0, 1, 100, 10);
   both(b, 1, 2, 100, 10);

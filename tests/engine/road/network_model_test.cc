@@ -19,10 +19,10 @@ namespace {
 // The block of the one-way test plus an island 5 km east that SCC filtering drops.
 road_graph block_with_island() {
   graph_builder b;
-  b.add_node(at(0, 0));      // 0 A
-  b.add_node(at(100, 0));    // 1 B
-  b.add_node(at(100, 100));  // 2 C
-  b.add_node(at(0, 100));    // 3 D
+  b.add_node(at(0, 0));       // 0 A
+  b.add_node(at(100, 0));     // 1 B
+  b.add_node(at(100, 100));   // 2 C
+  b.add_node(at(0, 100));     // 3 D
   b.add_edge(0, 1, 100, 10);  // one-way A -> B
   both(b, 1, 2, 100, 10);
   both(b, 2, 3, 100, 10);
@@ -160,8 +160,7 @@ TEST_CASE("road model: many_to_many equals point queries, the cache answers repe
 
 TEST_CASE("road model: concurrent queries from several threads agree", "[road]") {
   road_network_model const m{block_with_island(), {.cache_entries = 4}};
-  std::array<snapped_point, 4> const pts{m.snap(at(0, 0)), m.snap(at(100, 0)), m.snap(at(100, 100)),
-                                         m.snap(at(0, 100))};
+  std::array<snapped_point, 4> const pts{m.snap(at(0, 0)), m.snap(at(100, 0)), m.snap(at(100, 100)), m.snap(at(0, 100))};
   std::array<std::array<int, 4>, 4> const expected{{{0, 10, 20, 10}, {30, 0, 10, 20}, {20, 10, 0, 10}, {10, 20, 10, 0}}};
   std::vector<std::thread> threads;
   std::array<int, 4> errors{};

@@ -27,7 +27,7 @@ void append_block(std::string& file, char const* type, std::string const& messag
   std::string blob;
   {
     protozero::pbf_writer w{blob};
-    w.add_bytes(1, message);  // raw
+    w.add_bytes(1, message);                                    // raw
     w.add_int32(2, static_cast<std::int32_t>(message.size()));  // raw_size
   }
   std::string header;
@@ -66,8 +66,8 @@ std::string make_pbf(std::vector<std::string> const& strings, int n_nodes, std::
       protozero::pbf_writer group{w, 2};  // primitivegroup of nodes
       for (int i = 1; i <= n_nodes; ++i) {
         protozero::pbf_writer node{group, 1};
-        node.add_sint64(1, i);                       // id
-        node.add_sint64(8, 100'000'000);             // lat in units of 100 nanodegrees: 10°
+        node.add_sint64(1, i);                         // id
+        node.add_sint64(8, 100'000'000);               // lat in units of 100 nanodegrees: 10°
         node.add_sint64(9, 100'000'000 + 10'000 * i);  // lon: 10° + 0.001° i
       }
     }
@@ -115,13 +115,13 @@ TEST_CASE("osm pbf: a string with a NUL inside leaves a key without value, the w
   // the list. The reader now reads tags within the list's bytes and skips that way.
   std::string const nul_key{"one\0y", 5};
   auto const pbf = make_pbf({"", "highway", "residential", nul_key, "yes", std::string{"resi\0den\0tial", 13}}, 4,
-                            {{10, {1}, {2}, {1, 2}},          // fine
-                             {11, {1, 3}, {2, 4}, {2, 3}},    // odd number of strings: skipped
-                             {12, {1}, {5}, {3, 4}}});        // two NULs: pairs again, read (wrongly, safely)
+                            {{10, {1}, {2}, {1, 2}},        // fine
+                             {11, {1, 3}, {2, 4}, {2, 3}},  // odd number of strings: skipped
+                             {12, {1}, {5}, {3, 4}}});      // two NULs: pairs again, read (wrongly, safely)
   road::graph_builder b;
   auto const st = osm::read_osm(pbf, "pbf", b);
   CHECK(st.n_unreadable_tags == 1);
-  CHECK(st.n_ways == 2);  // way 12 reads as highway=resi, den=tial...
+  CHECK(st.n_ways == 2);           // way 12 reads as highway=resi, den=tial...
   CHECK(st.n_drivable_ways == 1);  // ...and "resi" is no highway class a car drives
   CHECK(st.n_nodes == 2);
   CHECK(st.n_edges == 2);

@@ -57,11 +57,12 @@ struct reference {
 
 void print(char const* name, osm::loaded_graph const& l) {
   auto const& s = l.graph.stats();
-  std::printf("%s: %zu highway ways, %zu drivable (%zu one-way), %zu nodes, %zu edges read; %zu SCCs; kept %zu nodes "
-              "(%.1f%%), %zu edges; %zu missing node locations; %zu unreadable maxspeed\n",
-              name, l.stats.n_ways, l.stats.n_drivable_ways, l.stats.n_oneway_ways, s.n_input_nodes, s.n_input_edges,
-              s.n_components, s.n_kept_nodes, 100.0 * static_cast<double>(s.n_kept_nodes) / static_cast<double>(s.n_input_nodes),
-              s.n_kept_edges, l.stats.n_missing_locations, l.stats.n_unread_maxspeed);
+  std::printf(
+      "%s: %zu highway ways, %zu drivable (%zu one-way), %zu nodes, %zu edges read; %zu SCCs; kept %zu nodes "
+      "(%.1f%%), %zu edges; %zu missing node locations; %zu unreadable maxspeed\n",
+      name, l.stats.n_ways, l.stats.n_drivable_ways, l.stats.n_oneway_ways, s.n_input_nodes, s.n_input_edges,
+      s.n_components, s.n_kept_nodes, 100.0 * static_cast<double>(s.n_kept_nodes) / static_cast<double>(s.n_input_nodes),
+      s.n_kept_edges, l.stats.n_missing_locations, l.stats.n_unread_maxspeed);
 }
 
 }  // namespace
@@ -128,8 +129,7 @@ TEST_CASE("road real: Porto Alegre loads, and searches match a reference Dijkstr
   REQUIRE(ch.hierarchy() != nullptr);
   std::vector<std::optional<travel_cost>> by_ch(pts.size() * pts.size());
   ch.many_to_many(pts, pts, by_ch);
-  road_network_model const plain{osm::load_road_graph(pbf).graph,
-                                 {.cache_entries = 0, .search = road_search::dijkstra}};
+  road_network_model const plain{osm::load_road_graph(pbf).graph, {.cache_entries = 0, .search = road_search::dijkstra}};
   for (std::size_t i = 0; i < pts.size(); ++i) {
     for (std::size_t j = 0; j < pts.size(); ++j) {
       INFO(i << " -> " << j);
@@ -148,8 +148,8 @@ TEST_CASE("road real: Porto Alegre loads, and searches match a reference Dijkstr
   CHECK(cached.cache_statistics().hits >= n_valid * n_valid);
 
   // Far outside the extract.
-  CHECK_FALSE(cached.snap({35.68, 139.76}).valid);   // Tokyo
-  CHECK_FALSE(cached.snap({-30.5, -50.0}).valid);    // the Atlantic off Rio Grande do Sul
+  CHECK_FALSE(cached.snap({35.68, 139.76}).valid);                 // Tokyo
+  CHECK_FALSE(cached.snap({-30.5, -50.0}).valid);                  // the Atlantic off Rio Grande do Sul
   auto const centre = cached.snap_detailed({-30.0277, -51.2287});  // Praça da Matriz
   CHECK(centre.point.valid);
   CHECK(centre.distance_m < 100.0);

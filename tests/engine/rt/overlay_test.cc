@@ -20,9 +20,17 @@ date_t const day0 = test::rt_day;
 struct fixture : test::rt_world {
   fixture() : rt_world{6} {
     // A: S1 08:00 ... S5 08:40 (dwells 2 min at S3); B five minutes later; C at 10:00.
-    f.add_trip("A", {{"S1", hm(8, 0)}, {"S2", hm(8, 10)}, {"S3", hm(8, 20), 0, 0, hm(8, 22)}, {"S4", hm(8, 30)}, {"S5", hm(8, 40)}});
-    f.add_trip("B", {{"S1", hm(8, 5)}, {"S2", hm(8, 15)}, {"S3", hm(8, 25), 0, 0, hm(8, 27)}, {"S4", hm(8, 35)}, {"S5", hm(8, 45)}});
-    f.add_trip("C", {{"S1", hm(10, 0)}, {"S2", hm(10, 10)}, {"S3", hm(10, 20), 0, 0, hm(10, 22)}, {"S4", hm(10, 30)}, {"S5", hm(10, 40)}});
+    f.add_trip(
+        "A",
+        {{"S1", hm(8, 0)}, {"S2", hm(8, 10)}, {"S3", hm(8, 20), 0, 0, hm(8, 22)}, {"S4", hm(8, 30)}, {"S5", hm(8, 40)}});
+    f.add_trip(
+        "B",
+        {{"S1", hm(8, 5)}, {"S2", hm(8, 15)}, {"S3", hm(8, 25), 0, 0, hm(8, 27)}, {"S4", hm(8, 35)}, {"S5", hm(8, 45)}});
+    f.add_trip("C", {{"S1", hm(10, 0)},
+                     {"S2", hm(10, 10)},
+                     {"S3", hm(10, 20), 0, 0, hm(10, 22)},
+                     {"S4", hm(10, 30)},
+                     {"S5", hm(10, 40)}});
     finish();
   }
 
@@ -47,7 +55,7 @@ struct fixture : test::rt_world {
       r.pos = pos;
       r.what = x.relationship == rt::stop_relationship::skipped   ? test::ref_rt::update::kind::skipped
                : x.relationship == rt::stop_relationship::no_data ? test::ref_rt::update::kind::no_data
-                                                                   : test::ref_rt::update::kind::scheduled;
+                                                                  : test::ref_rt::update::kind::scheduled;
       auto const abs = [&](rt::stop_event const& e, std::int64_t sched) -> std::optional<std::int64_t> {
         if (e.time) return *e.time - base;
         if (e.delay) return sched + *e.delay;
@@ -105,10 +113,10 @@ TEST_CASE("an early vehicle arrives early at the next stop and leaves it on time
   auto const st = fx.apply({u});
   fx.check_against_reference(*st, u);
   auto const t = st->times(*st->find(fx.trip("A"), fx.day));
-  CHECK(t[1].departure == hm(8, 8));  // explicit
-  CHECK(t[2].arrival == hm(8, 18));   // propagated: early arrival ...
+  CHECK(t[1].departure == hm(8, 8));   // explicit
+  CHECK(t[2].arrival == hm(8, 18));    // propagated: early arrival ...
   CHECK(t[2].departure == hm(8, 22));  // ... but not an early departure
-  CHECK(t[3].arrival == hm(8, 30));   // on time from there
+  CHECK(t[3].arrival == hm(8, 30));    // on time from there
 }
 
 TEST_CASE("NO_DATA ends propagation, SKIPPED does not", "[rt][propagation]") {
@@ -481,7 +489,7 @@ TEST_CASE("lower-bound slack: how much faster than the timetable a ride became",
 TEST_CASE("alert texts in the reader's language chain", "[rt][alerts]") {
   rt::translated_text const t{{"ja", "運休"}, {"en-US", "No service"}, {"", "運休 / No service"}};
   std::vector<std::string> const en{"en"}, en_us{"EN-us"}, ko_ja{"ko", "ja"}, fr{"fr"}, none;
-  CHECK(rt::pick(t, en) == "No service");  // prefix
+  CHECK(rt::pick(t, en) == "No service");     // prefix
   CHECK(rt::pick(t, en_us) == "No service");  // case
   CHECK(rt::pick(t, ko_ja) == "運休");
   CHECK(rt::pick(t, fr) == "運休 / No service");  // untagged

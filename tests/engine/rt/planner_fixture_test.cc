@@ -22,9 +22,17 @@ struct fixture : test::rt_world {
   fixture() : rt_world{6}, idx{(build(), tt)}, r{idx} {}
 
   void build() {
-    f.add_trip("A", {{"S1", hm(8, 0)}, {"S2", hm(8, 10)}, {"S3", hm(8, 20), 0, 0, hm(8, 22)}, {"S4", hm(8, 30)}, {"S5", hm(8, 40)}});
-    f.add_trip("B", {{"S1", hm(8, 5)}, {"S2", hm(8, 15)}, {"S3", hm(8, 25), 0, 0, hm(8, 27)}, {"S4", hm(8, 35)}, {"S5", hm(8, 45)}});
-    f.add_trip("C", {{"S1", hm(10, 0)}, {"S2", hm(10, 10)}, {"S3", hm(10, 20), 0, 0, hm(10, 22)}, {"S4", hm(10, 30)}, {"S5", hm(10, 40)}});
+    f.add_trip(
+        "A",
+        {{"S1", hm(8, 0)}, {"S2", hm(8, 10)}, {"S3", hm(8, 20), 0, 0, hm(8, 22)}, {"S4", hm(8, 30)}, {"S5", hm(8, 40)}});
+    f.add_trip(
+        "B",
+        {{"S1", hm(8, 5)}, {"S2", hm(8, 15)}, {"S3", hm(8, 25), 0, 0, hm(8, 27)}, {"S4", hm(8, 35)}, {"S5", hm(8, 45)}});
+    f.add_trip("C", {{"S1", hm(10, 0)},
+                     {"S2", hm(10, 10)},
+                     {"S3", hm(10, 20), 0, 0, hm(10, 22)},
+                     {"S4", hm(10, 30)},
+                     {"S5", hm(10, 40)}});
     f.add_trip("D1", {{"S5", hm(8, 44)}, {"S6", hm(8, 50)}});
     f.add_trip("D2", {{"S5", hm(9, 14)}, {"S6", hm(9, 20)}});
     finish();
@@ -46,7 +54,8 @@ struct fixture : test::rt_world {
     raptor::options o;
     o.realtime = realtime;
     o.gtfs_literal = literal;
-    auto const res = r.earliest_arrival(raptor::place::at_stop(stop(from)), raptor::place::at_stop(stop(to)), test::rt_day, t, o);
+    auto const res =
+        r.earliest_arrival(raptor::place::at_stop(stop(from)), raptor::place::at_stop(stop(to)), test::rt_day, t, o);
     if (!res.reachable) return "-";
     raptor::journey j;
     REQUIRE(r.reconstruct(res.legs, j));
@@ -55,7 +64,8 @@ struct fixture : test::rt_world {
   std::string arrive_by(std::string const& from, std::string const& to, seconds_t t, rt::state const* realtime) {
     raptor::options o;
     o.realtime = realtime;
-    auto const res = r.latest_departure(raptor::place::at_stop(stop(from)), raptor::place::at_stop(stop(to)), test::rt_day, t, o);
+    auto const res =
+        r.latest_departure(raptor::place::at_stop(stop(from)), raptor::place::at_stop(stop(to)), test::rt_day, t, o);
     if (!res.reachable) return "-";
     raptor::journey j;
     REQUIRE(r.reconstruct(res.legs, j));
@@ -64,7 +74,8 @@ struct fixture : test::rt_world {
   raptor::journey journey(std::string const& from, std::string const& to, seconds_t t, rt::state const* realtime) {
     raptor::options o;
     o.realtime = realtime;
-    auto const res = r.earliest_arrival(raptor::place::at_stop(stop(from)), raptor::place::at_stop(stop(to)), test::rt_day, t, o);
+    auto const res =
+        r.earliest_arrival(raptor::place::at_stop(stop(from)), raptor::place::at_stop(stop(to)), test::rt_day, t, o);
     raptor::journey j;
     if (res.reachable) REQUIRE(r.reconstruct(res.legs, j));
     return j;
@@ -261,7 +272,8 @@ struct block_fixture : test::rt_world {
   std::string plan(seconds_t t, rt::state const* realtime) {
     raptor::options o;
     o.realtime = realtime;
-    auto const res = r.earliest_arrival(raptor::place::at_stop(stop("S1")), raptor::place::at_stop(stop("S5")), test::rt_day, t, o);
+    auto const res =
+        r.earliest_arrival(raptor::place::at_stop(stop("S1")), raptor::place::at_stop(stop("S5")), test::rt_day, t, o);
     if (!res.reachable) return "-";
     raptor::journey j;
     REQUIRE(r.reconstruct(res.legs, j));
@@ -270,7 +282,8 @@ struct block_fixture : test::rt_world {
   std::string arrive_by(seconds_t t, rt::state const* realtime) {
     raptor::options o;
     o.realtime = realtime;
-    auto const res = r.latest_departure(raptor::place::at_stop(stop("S1")), raptor::place::at_stop(stop("S5")), test::rt_day, t, o);
+    auto const res =
+        r.latest_departure(raptor::place::at_stop(stop("S1")), raptor::place::at_stop(stop("S5")), test::rt_day, t, o);
     if (!res.reachable) return "-";
     raptor::journey j;
     REQUIRE(r.reconstruct(res.legs, j));
@@ -283,13 +296,15 @@ struct block_fixture : test::rt_world {
 TEST_CASE("stay seated with realtime: delays carried through the block, a broken or cancelled continuation is a change",
           "[rt][planner][seated]") {
   block_fixture fx;
-  auto const seated = "08:00-08:45, 1 ride\n  08:00-08:20 ride X1 S1 -> S3\n  08:25-08:45 ride Y1 (stay seated) S3 -> S5\n";
+  auto const seated =
+      "08:00-08:45, 1 ride\n  08:00-08:20 ride X1 S1 -> S3\n  08:25-08:45 ride Y1 (stay seated) S3 -> S5\n";
   CHECK(fx.plan(hm(7, 50), nullptr) == seated);
   CHECK(fx.arrive_by(hm(8, 50), nullptr) == seated);
 
   // The whole block three minutes late: still one ride, at the realtime times.
   auto const both_late = fx.apply({fx.late("X1", 180, "S1"), fx.late("Y1", 180, "S3")});
-  auto const seated_late = "08:03-08:48, 1 ride\n  08:03-08:23 ride X1 S1 -> S3\n  08:28-08:48 ride Y1 (stay seated) S3 -> S5\n";
+  auto const seated_late =
+      "08:03-08:48, 1 ride\n  08:03-08:23 ride X1 S1 -> S3\n  08:28-08:48 ride Y1 (stay seated) S3 -> S5\n";
   CHECK(fx.plan(hm(7, 50), both_late.get()) == seated_late);
   CHECK(fx.arrive_by(hm(8, 50), both_late.get()) == seated_late);
   // An unchanged state changes nothing.

@@ -10,9 +10,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "../../feeds/gtfs_rt/rt_sample.h"
 #include "../raptor/reference.h"
 #include "../raptor/shared_feeds.h"
-#include "../../feeds/gtfs_rt/rt_sample.h"
 #include "nebuta/raptor/router.h"
 #include "nebuta/rt/build.h"
 #include "reference_rt.h"
@@ -48,11 +48,11 @@ struct counts {
 // The reference's application of one snapshot to the Connection Scan network of `date`.
 class reference_overlay {
  public:
-  reference_overlay(test::loaded_feeds const& l, rt::context const& ctx, date_t date)
-      : l_{l}, ctx_{ctx}, date_{date} {
+  reference_overlay(test::loaded_feeds const& l, rt::context const& ctx, date_t date) : l_{l}, ctx_{ctx}, date_{date} {
     for (auto const& st : l.inputs[0].stop_times) rows_[std::string{st.trip_id}].push_back(&st);
     for (auto& [id, v] : rows_) {
-      std::stable_sort(v.begin(), v.end(), [](auto const* a, auto const* b) { return a->stop_sequence < b->stop_sequence; });
+      std::stable_sort(v.begin(), v.end(),
+                       [](auto const* a, auto const* b) { return a->stop_sequence < b->stop_sequence; });
     }
   }
 
@@ -225,7 +225,8 @@ class reference_overlay {
     std::vector<call> calls;
     for (auto const& x : u.stops) {
       auto const s = x.assigned_stop.valid() ? x.assigned_stop : x.stop;
-      if (!s.valid() || (!x.arrival.time && !x.departure.time) || x.relationship == rt::stop_relationship::no_data) continue;
+      if (!s.valid() || (!x.arrival.time && !x.departure.time) || x.relationship == rt::stop_relationship::no_data)
+        continue;
       auto const ri = net.find(0U, l_.tt.strings[l_.tt.stop_ids[s]]);
       if (!ri) continue;
       auto const a = (x.arrival.time ? *x.arrival.time : *x.departure.time) - base;
@@ -334,9 +335,9 @@ void check_snapshot(snapshot_case const& sc, unsigned n_queries) {
   for (auto const& m : ref.mismatch_) UNSCOPED_INFO("times differ: " << m);
   CHECK(ref.mismatch_.empty());
   INFO(sc.name << ": " << msg.trip_updates.size() << " trip updates; reference: " << c.updated << " updated, "
-               << c.cancelled << " cancelled, " << c.added << " added, " << c.not_running << " not running, " << c.skipped_stops
-               << " skipped stops, " << c.unmatched_stus << " unmatched stop_time_updates, " << c.other
-               << " other; state: " << state->stats().applied << " applied, " << state->route_days().size()
+               << c.cancelled << " cancelled, " << c.added << " added, " << c.not_running << " not running, "
+               << c.skipped_stops << " skipped stops, " << c.unmatched_stus << " unmatched stop_time_updates, "
+               << c.other << " other; state: " << state->stats().applied << " applied, " << state->route_days().size()
                << " route-days, " << state->extra_routes().size() << " extra routes");
   WARN(sc.name << ": reference " << c.updated << " updated, " << c.cancelled << " cancelled, " << c.not_running
                << " not running; state " << state->stats().applied << " applied, " << state->extra_routes().size()
@@ -373,7 +374,8 @@ void check_snapshot(snapshot_case const& sc, unsigned n_queries) {
     o.walk_radius_m = 0.0;
     o.transfer_slack_s = slack;
     o.stay_seated = false;
-    auto const schedule = r.earliest_arrival(raptor::place::at_stop(map[from]), raptor::place::at_stop(map[to]), date, t, o);
+    auto const schedule =
+        r.earliest_arrival(raptor::place::at_stop(map[from]), raptor::place::at_stop(map[to]), date, t, o);
     auto const schedule_time = schedule.reachable ? schedule.time : -1;
     o.realtime = state.get();
     auto const got = r.earliest_arrival(raptor::place::at_stop(map[from]), raptor::place::at_stop(map[to]), date, t, o);
@@ -421,7 +423,8 @@ TEST_CASE("realtime earliest arrival equals the reference on BART's snapshot", "
   check_snapshot({"bart", "rt-samples/us-bart/gtfs", "rt-samples/us-bart/bart-trip-updates.pb", "2019-08-07"}, 600);
 }
 
-TEST_CASE("realtime earliest arrival equals the reference on BART's Memorial Day snapshot", "[rt][planner][reference][bart]") {
+TEST_CASE("realtime earliest arrival equals the reference on BART's Memorial Day snapshot",
+          "[rt][planner][reference][bart]") {
   check_snapshot({"bart-memorial", "rt-samples/us-bart/gtfs", "rt-samples/us-bart/bart-trip-updates-20190528.pb",
                   "2019-05-27", false},
                  600);

@@ -128,7 +128,8 @@ TEST_CASE("readers on several threads see whole published states while updates a
         }
         auto const* rd = s->find(fx.tt.trip_route[fx.trip("A")], fx.day);
         auto const j = fx.ctx->trip_in_route(fx.trip("A"));
-        if (rd == nullptr || rd->departures[static_cast<std::size_t>(3) * rd->n_trips + j] != hm(8, 30) + k) ++inconsistent;
+        if (rd == nullptr || rd->departures[static_cast<std::size_t>(3) * rd->n_trips + j] != hm(8, 30) + k)
+          ++inconsistent;
         if (s->stats().applied != 1) ++inconsistent;
       }
       if (k < last) ++inconsistent;

@@ -80,7 +80,7 @@ TEST_CASE("standing at the terminal before departure is not departed", "[rt][tra
   auto e = tr.estimates(fx.at(hm(7, 55)));
   REQUIRE(e.size() == 1);
   CHECK(line_fixture::arrival_at(e[0], 1, fx.at(0)) == hm(8, 10));  // leaves on time
-  ps = {fx.pos("v1", fx.tt.stop_coords[s1], hm(8, 3), "A")};  // still there at 08:03
+  ps = {fx.pos("v1", fx.tt.stop_coords[s1], hm(8, 3), "A")};        // still there at 08:03
   tr.update(ps, std::nullopt, sk);
   e = tr.estimates(fx.at(hm(8, 3)));
   CHECK(line_fixture::arrival_at(e[0], 1, fx.at(0)) == hm(8, 13));
@@ -163,7 +163,8 @@ TEST_CASE("estimates apply like trip updates", "[rt][tracker]") {
   CHECK(st->stats().overtaking == 1);  // A runs after B now: a route of its own
 }
 
-TEST_CASE("simulated Hachinohe day, 20 m noise, 30 s gaps: median error of the next 5 arrivals <= 60 s", "[rt][tracker][hachinohe]") {
+TEST_CASE("simulated Hachinohe day, 20 m noise, 30 s gaps: median error of the next 5 arrivals <= 60 s",
+          "[rt][tracker][hachinohe]") {
   NEBUTA_REQUIRE_DATASET(dir, "jp-hachinohe-citybus");
   test::rt_sample const s{dir, "hachinohe"};
   rt::sim_options so;
@@ -183,7 +184,8 @@ TEST_CASE("simulated Hachinohe day, 20 m noise, 30 s gaps: median error of the n
   CHECK(static_cast<double>(e.wrong_trip) <= 0.03 * static_cast<double>(e.running));
 }
 
-TEST_CASE("Caltrain: every one of the 14 vehicles matched, estimates near the producer's predictions", "[rt][tracker][caltrain]") {
+TEST_CASE("Caltrain: every one of the 14 vehicles matched, estimates near the producer's predictions",
+          "[rt][tracker][caltrain]") {
   NEBUTA_REQUIRE_DATASET(dir, "rt-samples/us-caltrain");
   test::rt_sample const s{dir / "gtfs", "caltrain"};
   auto const vp = gtfs_rt::decode(test::read_bytes(dir / "ct-vehicle-positions.pb"), *s.ids);

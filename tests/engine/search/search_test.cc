@@ -55,11 +55,20 @@ struct fixture {
 
 TEST_CASE("search text: the romaji key brings the spellings of one name together", "[search][text]") {
   // Modified Hepburn, Kunrei and the usual informal spellings of the same names.
-  for (auto const& [a, b] : std::vector<std::pair<std::string, std::string>>{
-           {"tokyo", "toukyou"}, {"tokyo", "tohkyoh"}, {"tokyo", "tookyoo"}, {"shinbashi", "shimbashi"},
-           {"shinbashi", "sinbasi"}, {"tsuruga", "turuga"}, {"fuji", "huzi"}, {"jinja", "zinzya"},
-           {"chuo", "tyuou"}, {"matcha", "mattya"}, {"hasshoku", "hashoku"}, {"niida", "nida"},
-           {"sannohe", "sanohe"}, {"oosaka", "osaka"}}) {
+  for (auto const& [a, b] : std::vector<std::pair<std::string, std::string>>{{"tokyo", "toukyou"},
+                                                                             {"tokyo", "tohkyoh"},
+                                                                             {"tokyo", "tookyoo"},
+                                                                             {"shinbashi", "shimbashi"},
+                                                                             {"shinbashi", "sinbasi"},
+                                                                             {"tsuruga", "turuga"},
+                                                                             {"fuji", "huzi"},
+                                                                             {"jinja", "zinzya"},
+                                                                             {"chuo", "tyuou"},
+                                                                             {"matcha", "mattya"},
+                                                                             {"hasshoku", "hashoku"},
+                                                                             {"niida", "nida"},
+                                                                             {"sannohe", "sanohe"},
+                                                                             {"oosaka", "osaka"}}) {
     INFO(a << " / " << b);
     CHECK(romaji(a) == romaji(b));
   }
@@ -123,7 +132,12 @@ TEST_CASE("search index: any order, prefixes, typos, scripts, place words", "[se
       {{"種差海岸", "ja"}, {"たねさしかいがん", "ja-Hrkt"}},
       {{"市民病院", "ja"}, {"しみんびょういん", "ja-Hrkt"}, {"Shimin Byoin Hospital", "en"}},
       {{"市民病院前", "ja"}, {"しみんびょういんまえ", "ja-Hrkt"}},
-      {{"蕪島", "ja"}, {"かぶしま", "ja-Hrkt"}, {"Kabushima Island", "en"}, {"Kabushima Shrine", "en"}, {"蕪岛", "zh-Hans"}, {"가부시마", "ko"}},
+      {{"蕪島", "ja"},
+       {"かぶしま", "ja-Hrkt"},
+       {"Kabushima Island", "en"},
+       {"Kabushima Shrine", "en"},
+       {"蕪岛", "zh-Hans"},
+       {"가부시마", "ko"}},
   }};
   CHECK(f.first("hachinohe") == "八戸駅");
   CHECK(f.first("Hachinohe Station") == "八戸駅");

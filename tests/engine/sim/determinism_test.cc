@@ -30,8 +30,12 @@ scenario busy_day(std::uint64_t seed) {
   m.wheelchair_share = 0.05;
   sc.generated = m;
   for (int i = 0; i < 6; ++i) {
-    sc.fleet.push_back({"v" + std::to_string(i + 1), 6, static_cast<std::uint16_t>(i % 3 == 0 ? 1 : 0),
-                        {40.51, 141.46 + 0.01 * i}, 6 * 3600 + 1800 * (i % 2), 20 * 3600});
+    sc.fleet.push_back({"v" + std::to_string(i + 1),
+                        6,
+                        static_cast<std::uint16_t>(i % 3 == 0 ? 1 : 0),
+                        {40.51, 141.46 + 0.01 * i},
+                        6 * 3600 + 1800 * (i % 2),
+                        20 * 3600});
   }
   sc.riders = {1500, 0.05, 20, 0.05, 0.05};
   sc.reoptimise_every = 300;

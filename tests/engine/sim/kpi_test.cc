@@ -36,8 +36,8 @@ scenario line_scenario() {
   sc.costs = {30.0, 0.5, 0.0, 2.0, 0.1};
   // D = depot 40.00; R1 A 40.01 -> C 40.03; R2 C -> F 40.05; R3 G 40.035 -> H 40.045 (on the way);
   // R4 is a group of 9, above max_passengers (8).
-  sc.requests = {ride("R1", 28'800, 40.01, 40.03), ride("R2", 32'400, 40.03, 40.05),
-                 ride("R3", 32'410, 40.035, 40.045), ride("R4", 34'000, 40.01, 40.02, 9)};
+  sc.requests = {ride("R1", 28'800, 40.01, 40.03), ride("R2", 32'400, 40.03, 40.05), ride("R3", 32'410, 40.035, 40.045),
+                 ride("R4", 34'000, 40.01, 40.02, 9)};
   return sc;
 }
 
@@ -85,8 +85,8 @@ TEST_CASE("KPIs of a three-ride day on a line, by hand") {
   auto const& v = res.vehicles[0];
   auto const km = metres(40.00, 40.05) * 2 / 1000.0;
   auto const km_empty = (metres(40.00, 40.01) + metres(40.05, 40.00)) / 1000.0;
-  auto const pkm = (metres(40.01, 40.03) + metres(40.03, 40.035) + 2 * metres(40.035, 40.045) +
-                    metres(40.045, 40.05)) / 1000.0;
+  auto const pkm =
+      (metres(40.01, 40.03) + metres(40.03, 40.035) + 2 * metres(40.035, 40.045) + metres(40.045, 40.05)) / 1000.0;
   CHECK(v.km_driven == Approx(km).epsilon(1e-9));
   CHECK(v.km_empty == Approx(km_empty).epsilon(1e-9));
   CHECK(v.passenger_km == Approx(pkm).epsilon(1e-9));
@@ -112,7 +112,7 @@ TEST_CASE("KPIs of a three-ride day on a line, by hand") {
   auto const w1 = a_arr - 28'800, w2 = 0, w3 = g_arr - 32'410;
   CHECK(*k.wait_mean_s == Approx((w1 + w2 + w3) / 3.0));
   CHECK(*k.wait_p50_s == Approx(std::max(w2, std::min(w1, w3))));  // middle of three
-  CHECK(*k.wait_p95_s == Approx(std::max(w1, w3)));                 // nearest rank: ceil(2.85) = 3rd
+  CHECK(*k.wait_p95_s == Approx(std::max(w1, w3)));                // nearest rank: ceil(2.85) = 3rd
   CHECK(*k.wait_max_s == Approx(std::max(w1, w3)));
   auto const ride1 = *r1.dropoff_at - *r1.pickup_at, ride2 = f_arr - 32'400, ride3 = h_arr - g_arr;
   CHECK(*k.ride_mean_s == Approx((ride1 + ride2 + ride3) / 3.0));

@@ -31,7 +31,8 @@ trip_idx the_trip(timetable const& tt, std::string_view id) {
 }
 
 bool has_problem(std::vector<problem> const& ps, std::string const& file, std::uint32_t line, std::string const& kind) {
-  return std::any_of(ps.begin(), ps.end(), [&](problem const& p) { return p.file == file && p.line == line && p.kind == kind; });
+  return std::any_of(ps.begin(), ps.end(),
+                     [&](problem const& p) { return p.file == file && p.line == line && p.kind == kind; });
 }
 
 // An L-shaped shape S: east along the equator from (0, 0) to (0, 0.01), then north to
@@ -54,12 +55,11 @@ struct l_feed {
               "A,A,0.0001,0\nB,B,0.0002,0.005\nC,C,0.005,0.0101\nD,D,0.01,0.01\n");
     dir.write("trips.txt",
               "route_id,service_id,trip_id,shape_id\n"
-              "R,WK,T1,S\n"        // line 2
-              "R,WK,T2,S\n"        // line 3
-              "R,WK,T3,NOPE\n");   // line 4
+              "R,WK,T1,S\n"       // line 2
+              "R,WK,T2,S\n"       // line 3
+              "R,WK,T3,NOPE\n");  // line 4
     std::string st = "trip_id,arrival_time,departure_time,stop_id,stop_sequence,shape_dist_traveled\n";
-    for (auto const& [trip, base, dists] :
-         std::vector<std::tuple<std::string, int, std::vector<std::string>>>{
+    for (auto const& [trip, base, dists] : std::vector<std::tuple<std::string, int, std::vector<std::string>>>{
              {"T1", 8, {"", "", "", ""}}, {"T2", 9, {"0", "0.52", "1.6678", "2.2239"}}, {"T3", 10, {"", "", "", ""}}}) {
       char const* ids[] = {"A", "B", "C", "D"};
       for (auto i = 0; i < 4; ++i) {
@@ -71,12 +71,12 @@ struct l_feed {
     dir.write("shapes.txt",
               "shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence,shape_dist_traveled\n"
               "S,0,0,1,0\n"
-              "S,abc,0.005,2,0.5\n"      // line 3: not a number
+              "S,abc,0.005,2,0.5\n"  // line 3: not a number
               "S,0,0.01,3,1.11195\n"
-              "S,95,0.01,4,1.5\n"        // line 5: off the earth
+              "S,95,0.01,4,1.5\n"  // line 5: off the earth
               "S,0.01,0.01,5,2.2239\n"
-              "S,0.02,0.01,5,2.5\n"      // line 7: sequence 5 again
-              "LONE,1,1,1,0\n");         // line 8: one point only
+              "S,0.02,0.01,5,2.5\n"  // line 7: sequence 5 again
+              "LONE,1,1,1,0\n");     // line 8: one point only
     r = gtfs_import::load({{"l", dir.path}});
   }
 };
@@ -213,7 +213,8 @@ TEST_CASE("shapes: a snapshot keeps them bit for bit, an older format is refused
   CHECK_THROWS_WITH(read_snapshot(old), Catch::Contains("format 4") && Catch::Contains("nebuta import"));
 }
 
-TEST_CASE("tampa: ride geometry starts and ends at the stops, about as long as the ride", "[timetable][shapes][shared_data]") {
+TEST_CASE("tampa: ride geometry starts and ends at the stops, about as long as the ride",
+          "[timetable][shapes][shared_data]") {
   NEBUTA_REQUIRE_DATASET(path, "us-tampa-hart-multimodal");
   auto const r = gtfs_import::load({{"tampa", path}});
   auto const& tt = r.tt;
@@ -244,7 +245,8 @@ TEST_CASE("tampa: ride geometry starts and ends at the stops, about as long as t
         ++rides;
         auto nearest = [&](latlon c) {
           auto best = 1e18;
-          for (std::size_t k = 0; k + 1 < pts.size(); ++k) best = std::min(best, geo::nearest_on_segment(c, pts[k], pts[k + 1]).distance_m);
+          for (std::size_t k = 0; k + 1 < pts.size(); ++k)
+            best = std::min(best, geo::nearest_on_segment(c, pts[k], pts[k + 1]).distance_m);
           return best;
         };
         auto const board = tt.stop_coords[stops[i]], alight = tt.stop_coords[stops[to]];
@@ -282,7 +284,7 @@ TEST_CASE("tampa: ride geometry starts and ends at the stops, about as long as t
   for (auto const& b : bad_lengths) bad += b + "\n";
   INFO(bad);
   CHECK(rides > 10'000);
-  CHECK(pct(offsets, 0.5) < 10.0);   // a kerb's distance from the street's centre line
+  CHECK(pct(offsets, 0.5) < 10.0);  // a kerb's distance from the street's centre line
   CHECK(pct(offsets, 0.95) < 25.0);
   CHECK(pct(offsets, 1.0) < 150.0);  // terminals off the street
   CHECK(pct(excess, 0.99) < 1.0);    // the nearest point, but where the route passes twice

@@ -51,7 +51,10 @@ void check_same_members(timetable const& a, timetable const& b) {
     const_cast<timetable&>(tt).for_each_member([&](auto& m) {
       auto const& c = std::as_const(m);
       using M = std::remove_cvref_t<decltype(c)>;
-      if constexpr (requires { c.data(); c.size(); }) {
+      if constexpr (requires {
+                      c.data();
+                      c.size();
+                    }) {
         auto const* p = reinterpret_cast<char const*>(c.data());
         out.emplace_back(p, p + c.size() * sizeof(typename M::value_type));
       } else {
@@ -229,7 +232,8 @@ TEST_CASE("mapped snapshot: the sample feed plans the same", "[timetable][snapsh
   check_plans(r.tt, r.tt.first_date);
 }
 
-TEST_CASE("mapped snapshot: a cut, damaged or old file is refused, never read out of bounds", "[timetable][snapshot][mmap]") {
+TEST_CASE("mapped snapshot: a cut, damaged or old file is refused, never read out of bounds",
+          "[timetable][snapshot][mmap]") {
   auto const r = gtfs_import::load({{"sample", NEBUTA_SOURCE_DIR "/data/sample"}});
   raptor::index const idx{r.tt};
   auto const bytes = write_snapshot(r.tt, idx.snapshot_sections());
@@ -294,10 +298,11 @@ TEST_CASE("mapped snapshot: replaced on disk by a rename while mapped, the old t
   CHECK_THROWS_AS(read_mapped(map(file)), snapshot_error);
 }
 
-TEST_CASE("mapped snapshot: writing to a mapped column copies it, the file stays as it was", "[timetable][snapshot][mmap]") {
+TEST_CASE("mapped snapshot: writing to a mapped column copies it, the file stays as it was",
+          "[timetable][snapshot][mmap]") {
   mapped_sample const m{"snapshot-cow"};
   auto const& [dir, file, bytes, f, mapped] = m;
-  auto changed = mapped;  // a copy shares the views
+  auto changed = mapped;                                                    // a copy shares the views
   CHECK(std::as_const(changed).arrivals.data() == mapped.arrivals.data());  // (a non-const data() would copy)
   REQUIRE(!changed.arrivals.empty());
   changed.arrivals[0] += 1;

@@ -204,14 +204,19 @@ TEST_CASE("port liner: field_value translations and single-digit hours", "[timet
   // stop_times.txt rows of trip 2+1+Weekdays+851 (a loop: 4_0, 3_0, 2_0, 1_0 are served twice),
   // written with single-digit hours: 9:42:00 ... 9:59:00 at 12_0 (= 35,940 s) ... 10:09:00.
   auto const t = the_trip(tt, "2+1+Weekdays+851");
-  std::vector<compiled_stop_time> const expected{
-      {"1_0", hms(9, 42, 0), hms(9, 42, 0)},   {"2_0", hms(9, 44, 0), hms(9, 44, 0)},
-      {"3_0", hms(9, 46, 0), hms(9, 46, 0)},   {"4_0", hms(9, 49, 0), hms(9, 49, 0)},
-      {"5_0", hms(9, 51, 0), hms(9, 51, 0)},   {"6_0", hms(9, 53, 0), hms(9, 53, 0)},
-      {"10_0", hms(9, 55, 0), hms(9, 55, 0)},  {"11_0", hms(9, 57, 0), hms(9, 57, 0)},
-      {"12_0", 35'940, 35'940},                {"4_0", hms(10, 2, 0), hms(10, 2, 0)},
-      {"3_0", hms(10, 4, 0), hms(10, 4, 0)},   {"2_0", hms(10, 7, 0), hms(10, 7, 0)},
-      {"1_0", hms(10, 9, 0), hms(10, 9, 0)}};
+  std::vector<compiled_stop_time> const expected{{"1_0", hms(9, 42, 0), hms(9, 42, 0)},
+                                                 {"2_0", hms(9, 44, 0), hms(9, 44, 0)},
+                                                 {"3_0", hms(9, 46, 0), hms(9, 46, 0)},
+                                                 {"4_0", hms(9, 49, 0), hms(9, 49, 0)},
+                                                 {"5_0", hms(9, 51, 0), hms(9, 51, 0)},
+                                                 {"6_0", hms(9, 53, 0), hms(9, 53, 0)},
+                                                 {"10_0", hms(9, 55, 0), hms(9, 55, 0)},
+                                                 {"11_0", hms(9, 57, 0), hms(9, 57, 0)},
+                                                 {"12_0", 35'940, 35'940},
+                                                 {"4_0", hms(10, 2, 0), hms(10, 2, 0)},
+                                                 {"3_0", hms(10, 4, 0), hms(10, 4, 0)},
+                                                 {"2_0", hms(10, 7, 0), hms(10, 7, 0)},
+                                                 {"1_0", hms(10, 9, 0), hms(10, 9, 0)}};
   CHECK(trip_times(tt, t) == expected);
   // trips.txt: its headsign 北埠頭 has "trips,trip_headsign,en,Kita Futo,,北埠頭".
   CHECK(tt.text(tt.trip_headsigns[t]) == "北埠頭");
@@ -313,7 +318,7 @@ TEST_CASE("porto alegre bus + metro: ids are namespaced per feed", "[timetable][
   CHECK(tt.text(tt.stop_names[*mr]) == "ESTACAO MERCADO");
   CHECK(tt.external_stop_id(*mr) == "gtfs-trensurb-metro:MR");
   CHECK_FALSE(tt.find_stop("gtfs-eptc-bus:MR").has_value());
-  CHECK(tt.find_stop("MR") == mr);  // unambiguous plain id
+  CHECK(tt.find_stop("MR") == mr);                           // unambiguous plain id
   auto const bus_stop = tt.find_stop("gtfs-eptc-bus:4220");  // SARANDI TOLEDO PIZA
   REQUIRE(bus_stop.has_value());
   CHECK(tt.stop_feed[*bus_stop] == feed_idx{0});
@@ -383,16 +388,13 @@ TEST_CASE("active trips on each README test date", "[timetable][service][shared_
 // ------------------------------------------------------------------ invariants
 
 TEST_CASE("validate(): no violations on any shared feed", "[timetable][validate][shared_data]") {
-  auto const* folder = GENERATE(as<char const*>{}, "jp-hachinohe-citybus", "jp-hakodate-citytram",
-                                "jp-kobe-portliner-unofficial", "jp-yamanashi-bus-2019", "us-tampa-hart-multimodal",
-                                "us-dc-wmata-metrorail", "mx-cdmx-multimodal-frequencies",
-                                "br-portoalegre-bus-metro-osm/gtfs-eptc-bus",
-                                "br-portoalegre-bus-metro-osm/gtfs-trensurb-metro",
-                                "br-saopaulo-frequencies-osm/gtfs-sptrans-sample",
-                                "us-cobbcounty-flex-osm/cobblinc-scheduled-deviated-flex",
-                                "us-cobbcounty-flex-osm/cobblinc-bus-30-only",
-                                "us-cobbcounty-flex-osm/marta-bus-856-only", "us-ctran-flex", "us-aspen-flex-on-demand",
-                                "rt-samples/us-caltrain/gtfs", "rt-samples/us-bart/gtfs");
+  auto const* folder = GENERATE(
+      as<char const*>{}, "jp-hachinohe-citybus", "jp-hakodate-citytram", "jp-kobe-portliner-unofficial",
+      "jp-yamanashi-bus-2019", "us-tampa-hart-multimodal", "us-dc-wmata-metrorail", "mx-cdmx-multimodal-frequencies",
+      "br-portoalegre-bus-metro-osm/gtfs-eptc-bus", "br-portoalegre-bus-metro-osm/gtfs-trensurb-metro",
+      "br-saopaulo-frequencies-osm/gtfs-sptrans-sample", "us-cobbcounty-flex-osm/cobblinc-scheduled-deviated-flex",
+      "us-cobbcounty-flex-osm/cobblinc-bus-30-only", "us-cobbcounty-flex-osm/marta-bus-856-only", "us-ctran-flex",
+      "us-aspen-flex-on-demand", "rt-samples/us-caltrain/gtfs", "rt-samples/us-bart/gtfs");
   NEBUTA_REQUIRE_DATASET(path, folder);
   INFO("feed " << folder);
   auto const r = load_one("feed", path);
@@ -400,7 +402,8 @@ TEST_CASE("validate(): no violations on any shared feed", "[timetable][validate]
   for (auto const& e : errors) UNSCOPED_INFO(e);
   CHECK(errors.empty());
   // The two on-demand feeds have only GTFS-Flex rows (zones / windows, no timetabled stops).
-  auto const flex_only = std::string_view{folder} == "us-ctran-flex" || std::string_view{folder} == "us-aspen-flex-on-demand";
+  auto const flex_only =
+      std::string_view{folder} == "us-ctran-flex" || std::string_view{folder} == "us-aspen-flex-on-demand";
   if (flex_only) {
     CHECK(r.tt.n_stop_times() == 0);
   } else {

@@ -34,19 +34,19 @@ files base_feed() {
       {"agency.txt", "agency_id,agency_name,agency_url,agency_timezone\nA,Agency,https://a.example/,Asia/Tokyo\n"},
       {"stops.txt",
        "stop_id,stop_name,stop_lat,stop_lon\n"
-       "S1,One,40.50,141.40\n"     // line 2
-       "S2,Two,40.51,141.41\n"     // line 3
-       "S3,Three,40.52,141.42\n"}, // line 4
+       "S1,One,40.50,141.40\n"      // line 2
+       "S2,Two,40.51,141.41\n"      // line 3
+       "S3,Three,40.52,141.42\n"},  // line 4
       {"routes.txt", "route_id,agency_id,route_short_name,route_type\nR1,A,1,3\n"},
       {"trips.txt", "route_id,service_id,trip_id\nR1,WK,T1\nR1,WK,T2\n"},
       {"stop_times.txt",
        "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
-       "T1,08:00:00,08:00:00,S1,1\n"  // line 2
-       "T1,08:10:00,08:10:00,S2,2\n"  // line 3
-       "T1,08:20:00,08:20:00,S3,3\n"  // line 4
-       "T2,09:00:00,09:00:00,S1,1\n"  // line 5
-       "T2,09:10:00,09:10:00,S2,2\n"  // line 6
-       "T2,09:20:00,09:20:00,S3,3\n"},// line 7
+       "T1,08:00:00,08:00:00,S1,1\n"    // line 2
+       "T1,08:10:00,08:10:00,S2,2\n"    // line 3
+       "T1,08:20:00,08:20:00,S3,3\n"    // line 4
+       "T2,09:00:00,09:00:00,S1,1\n"    // line 5
+       "T2,09:10:00,09:10:00,S2,2\n"    // line 6
+       "T2,09:20:00,09:20:00,S3,3\n"},  // line 7
       {"calendar.txt",
        "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
        "WK,1,1,1,1,1,0,0,20260401,20260430\n"},
@@ -62,7 +62,8 @@ files rich_feed() {
   f["translations.txt"] =
       "table_name,field_name,language,translation,record_id,record_sub_id,field_value\n"
       "stops,stop_name,en,\"One, \"\"first\"\"\",S1,,\nstops,stop_name,ja,二,,,Two\n";
-  f["feed_info.txt"] = "feed_publisher_name,feed_publisher_url,feed_lang,feed_start_date,feed_end_date\nP,https://p/,en,20260401,20260430\n";
+  f["feed_info.txt"] =
+      "feed_publisher_name,feed_publisher_url,feed_lang,feed_start_date,feed_end_date\nP,https://p/,en,20260401,20260430\n";
   return f;
 }
 
@@ -235,7 +236,7 @@ TEST_CASE("malformed: bad values in other rows are skipped and counted", "[malfo
   auto& st = f["stop_times.txt"];
   st.replace(st.find("08:10:00,08:10:00"), 17, "08:1O:00,08:10:00");  // line 3, letter O
   st += "T2,09:30:00,09:30:00,S1,4,extra\n";                          // line 8: one field too many
-  f["routes.txt"] += "R2,A,2,bus\n";                                    // line 3: route_type not a number
+  f["routes.txt"] += "R2,A,2,bus\n";                                  // line 3: route_type not a number
   write_feed(dir.path, f);
   auto const feed = gtfs::read_feed(dir.path);
   INFO(dump(feed.problems.entries()));
@@ -258,8 +259,8 @@ TEST_CASE("lenient: a row with fewer fields than the header keeps its trailing f
       "S3,Three,40.52,141.42\n";    // line 4: no zone_id, no platform_code
   f["stop_times.txt"] =
       "trip_id,arrival_time,departure_time,stop_id,stop_sequence,pickup_type,drop_off_type\n"
-      "T1,08:00:00,08:00:00,S1,1\n"  // line 2
-      "T1,08:10:00,08:10:00,S2,2,0\n"  // line 3
+      "T1,08:00:00,08:00:00,S1,1\n"       // line 2
+      "T1,08:10:00,08:10:00,S2,2,0\n"     // line 3
       "T1,08:20:00,08:20:00,S3,3,0,0\n";  // line 4: complete
   write_feed(dir.path, f);
   auto const feed = gtfs::read_feed(dir.path);
@@ -287,11 +288,11 @@ TEST_CASE("lenient: H:MM and HH:MM times without seconds are read with a warning
   auto f = base_feed();
   f["stop_times.txt"] =
       "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
-      "T1,8:00,8:00,S1,1\n"             // line 2: H:MM
-      "T1,08:10,08:11:30,S2,2\n"        // line 3: HH:MM and HH:MM:SS mixed
-      "T1,25:20,25:20,S3,3\n"           // line 4: past midnight
-      "T2,09:0,09:00:00,S1,1\n"         // line 5: one minute digit: still malformed
-      "T2,09:10:00,09:10:00,S2,2\n";    // line 6
+      "T1,8:00,8:00,S1,1\n"           // line 2: H:MM
+      "T1,08:10,08:11:30,S2,2\n"      // line 3: HH:MM and HH:MM:SS mixed
+      "T1,25:20,25:20,S3,3\n"         // line 4: past midnight
+      "T2,09:0,09:00:00,S1,1\n"       // line 5: one minute digit: still malformed
+      "T2,09:10:00,09:10:00,S2,2\n";  // line 6
   write_feed(dir.path, f);
   auto const feed = gtfs::read_feed(dir.path);
   INFO(dump(feed.problems.entries()));
@@ -300,7 +301,8 @@ TEST_CASE("lenient: H:MM and HH:MM times without seconds are read with a warning
   CHECK(feed.stop_times[1].arrival_time == 8 * 3600 + 600);
   CHECK(feed.stop_times[1].departure_time == 8 * 3600 + 690);
   CHECK(feed.stop_times[2].departure_time == 25 * 3600 + 1200);
-  for (std::uint32_t line : {2U, 3U, 4U}) CHECK(has_problem(feed.problems.entries(), "stop_times.txt", line, "time_without_seconds"));
+  for (std::uint32_t line : {2U, 3U, 4U})
+    CHECK(has_problem(feed.problems.entries(), "stop_times.txt", line, "time_without_seconds"));
   CHECK(feed.problems.counts().at("time_without_seconds") == 5);  // two per row on lines 2 and 4, one on 3
   CHECK(has_problem(feed.problems.entries(), "stop_times.txt", 5, "bad_time"));
   CHECK(feed.problems.total() == 6);
@@ -342,7 +344,8 @@ TEST_CASE("malformed: missing required column names file and column", "[malforme
   }
   SECTION("calendar.txt monday") {
     file = "calendar.txt", column = "monday";
-    f[file] = "service_id,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nWK,1,1,1,1,0,0,20260401,20260430\n";
+    f[file] =
+        "service_id,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nWK,1,1,1,1,0,0,20260401,20260430\n";
   }
   SECTION("routes.txt route_type") {
     file = "routes.txt", column = "route_type";
@@ -401,7 +404,8 @@ TEST_CASE("malformed: every stop_times row names an unknown trip", "[malformed]"
   write_feed(dir.path, f);
   auto const r = nebuta::gtfs_import::load({{"f", dir.path}});
   INFO(dump(r.problems));
-  for (std::uint32_t line = 2; line <= 7; ++line) CHECK(has_problem(r.problems, "stop_times.txt", line, "unknown_trip"));
+  for (std::uint32_t line = 2; line <= 7; ++line)
+    CHECK(has_problem(r.problems, "stop_times.txt", line, "unknown_trip"));
   CHECK(warning_count(r.tt, "unknown_trip") == 6);
   CHECK(r.tt.n_trips() == 0);
   CHECK(r.tt.validate().empty());
@@ -536,7 +540,8 @@ TEST_CASE("malformed: garbage bytes in every file never crash", "[malformed][fuz
       auto const keep_header = std::uniform_int_distribution<int>{0, 1}(rng) == 1;
       std::string s = keep_header ? content.substr(0, content.find('\n') + 1) : "";
       auto const n = std::uniform_int_distribution<std::size_t>{0, 300}(rng);
-      for (std::size_t i = 0; i < n; ++i) s.push_back(static_cast<char>(std::uniform_int_distribution<int>{0, 255}(rng)));
+      for (std::size_t i = 0; i < n; ++i)
+        s.push_back(static_cast<char>(std::uniform_int_distribution<int>{0, 255}(rng)));
       f[name] = s;
     }
     auto const feed_dir = dir.path / std::to_string(iteration);

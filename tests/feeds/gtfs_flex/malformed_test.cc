@@ -49,15 +49,15 @@ std::multiset<std::string> where_and_kind(gtfs_flex::result const& r) {
 
 TEST_CASE("gtfs_flex: malformed rows and features are reported with file:line and skipped", "[gtfs_flex][malformed]") {
   temp_feed f{"malformed"};
-  f.write("locations.geojson", std::string{R"({"type":"FeatureCollection","features":[)"} +
-                                   R"({"type":"Feature","id":"A","properties":{"stop_name":"Zone A"},"geometry":{"type":"Polygon","coordinates":)" +
-                                   square_a + "}}," +
-                                   R"({"type":"Feature","id":"P","geometry":{"type":"Point","coordinates":[0,40]}},)" +
-                                   R"({"type":"Feature","id":"open","geometry":{"type":"Polygon","coordinates":[[[0,40],[1,40],[1,41],[0,41]]]}},)" +
-                                   R"({"type":"Feature","geometry":{"type":"Polygon","coordinates":)" + square_a + "}}," +
-                                   R"({"type":"Feature","id":"L","geometry":{"type":"LineString","coordinates":[[0,40],[1,40]]}},)" +
-                                   R"({"type":"Feature","id":"A","geometry":{"type":"Polygon","coordinates":)" + square_a + "}}" +
-                                   "]}");
+  f.write(
+      "locations.geojson",
+      std::string{R"({"type":"FeatureCollection","features":[)"} +
+          R"({"type":"Feature","id":"A","properties":{"stop_name":"Zone A"},"geometry":{"type":"Polygon","coordinates":)" +
+          square_a + "}}," + R"({"type":"Feature","id":"P","geometry":{"type":"Point","coordinates":[0,40]}},)" +
+          R"({"type":"Feature","id":"open","geometry":{"type":"Polygon","coordinates":[[[0,40],[1,40],[1,41],[0,41]]]}},)" +
+          R"({"type":"Feature","geometry":{"type":"Polygon","coordinates":)" + square_a + "}}," +
+          R"({"type":"Feature","id":"L","geometry":{"type":"LineString","coordinates":[[0,40],[1,40]]}},)" +
+          R"({"type":"Feature","id":"A","geometry":{"type":"Polygon","coordinates":)" + square_a + "}}" + "]}");
   f.write("location_groups.txt", "location_group_id,location_group_name\nG,group\nG,again\nA,clash\n");
   f.write("location_group_stops.txt", "location_group_id,stop_id\nG,s1\nX,s1\nG,nosuch\nG,s2\n");
   f.write("booking_rules.txt",
@@ -66,17 +66,17 @@ TEST_CASE("gtfs_flex: malformed rows and features are reported with file:line an
   f.write("stop_times.txt",
           "trip_id,stop_sequence,stop_id,location_id,location_group_id,start_pickup_drop_off_window,"
           "end_pickup_drop_off_window,pickup_type,drop_off_type,pickup_booking_rule_id,drop_off_booking_rule_id\n"
-          "t1,1,,A,,08:00:00,10:00:00,2,1,ok,\n"       // 2 ok
-          "t1,2,,,G,08:00:00,11:00:00,1,2,,prior\n"    // 3 ok
-          "t1,3,,,G,09:00:00,,1,2,,\n"                 // 4 window without its end
-          "t1,4,,Z,,08:00:00,09:00:00,2,2,,\n"         // 5 unknown zone
-          "t1,5,,A,,08:00:00,09:00:00,2,2,nosuch,\n"   // 6 unknown booking rule
-          "t1,6,,A,,10:00:00,09:00:00,2,2,,\n"         // 7 ends before it starts
-          "t1,7,s1,A,,08:00:00,09:00:00,2,2,,\n"       // 8 stop and zone
-          "t1,8,,A,,8h,09:00:00,2,2,,\n"               // 9 not a time (the GTFS reader's problem)
-          "t2,1,,A,,08:00:00,09:00:00,7,2,,\n"         // 10 pickup_type out of range
-          "t3,1,,A,,08:00:00,09:00:00,2,2,,\n"         // 11 trip of an unknown service
-          "t9,1,,A,,08:00:00,09:00:00,2,2,,\n");       // 12 unknown trip
+          "t1,1,,A,,08:00:00,10:00:00,2,1,ok,\n"      // 2 ok
+          "t1,2,,,G,08:00:00,11:00:00,1,2,,prior\n"   // 3 ok
+          "t1,3,,,G,09:00:00,,1,2,,\n"                // 4 window without its end
+          "t1,4,,Z,,08:00:00,09:00:00,2,2,,\n"        // 5 unknown zone
+          "t1,5,,A,,08:00:00,09:00:00,2,2,nosuch,\n"  // 6 unknown booking rule
+          "t1,6,,A,,10:00:00,09:00:00,2,2,,\n"        // 7 ends before it starts
+          "t1,7,s1,A,,08:00:00,09:00:00,2,2,,\n"      // 8 stop and zone
+          "t1,8,,A,,8h,09:00:00,2,2,,\n"              // 9 not a time (the GTFS reader's problem)
+          "t2,1,,A,,08:00:00,09:00:00,7,2,,\n"        // 10 pickup_type out of range
+          "t3,1,,A,,08:00:00,09:00:00,2,2,,\n"        // 11 trip of an unknown service
+          "t9,1,,A,,08:00:00,09:00:00,2,2,,\n");      // 12 unknown trip
   auto const r = gtfs_flex::read(f.dir);
   for (auto const& p : r.problems) UNSCOPED_INFO(p.to_string());
   auto const expected = std::multiset<std::string>{
@@ -138,7 +138,9 @@ TEST_CASE("gtfs_flex: broken or odd locations.geojson never stops the rest", "[g
     CHECK(r.problems[0].kind == "bad_geojson");
   }
   SECTION("wrong JSON types where strings are expected") {
-    f.write("locations.geojson", R"({"type":"FeatureCollection","features":[{"type":7,"id":"x"},{"type":"Feature","id":{"a":1},"geometry":null},{"type":"Feature","id":"g","geometry":{"type":3}}]})");
+    f.write(
+        "locations.geojson",
+        R"({"type":"FeatureCollection","features":[{"type":7,"id":"x"},{"type":"Feature","id":{"a":1},"geometry":null},{"type":"Feature","id":"g","geometry":{"type":3}}]})");
     auto const r = gtfs_flex::read(f.dir);
     CHECK(r.problems.size() == 3);
     CHECK(r.unknown_geometries == std::map<std::string, std::uint64_t>{{"(none)", 1}});

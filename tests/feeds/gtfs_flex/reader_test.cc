@@ -201,9 +201,9 @@ TEST_CASE("gtfs_flex: point in zone at hand-picked places", "[gtfs_flex][shared_
     NEBUTA_REQUIRE_DATASET(dir, "us-cobbcounty-flex-osm/cobblinc-scheduled-deviated-flex");
     auto const m = gtfs_flex::read(dir).model;
     auto const zone = [&](char const* id) { return m.zones[*m.find_zone(id)]; };
-    CHECK(flex::contains(zone("zone_1"), {33.864460, -84.674200}));   // yz85 PUBLIX
-    CHECK(flex::contains(zone("zone_2"), {33.883320, -84.620270}));   // 7y7t Horseshoe Bend
-    CHECK(flex::contains(zone("zone_3"), {33.812190, -84.634500}));   // urnz Downtown Austell
+    CHECK(flex::contains(zone("zone_1"), {33.864460, -84.674200}));  // yz85 PUBLIX
+    CHECK(flex::contains(zone("zone_2"), {33.883320, -84.620270}));  // 7y7t Horseshoe Bend
+    CHECK(flex::contains(zone("zone_3"), {33.812190, -84.634500}));  // urnz Downtown Austell
     CHECK_FALSE(flex::contains(zone("zone_1"), {33.883320, -84.620270}));
     for (auto const& z : m.zones) CHECK_FALSE(flex::contains(z, {33.854650, -84.600390}));  // cujv
   }
@@ -213,8 +213,8 @@ TEST_CASE("gtfs_flex: point in zone at hand-picked places", "[gtfs_flex][shared_
     auto const rose = *m.find_zone("location_id__c7400cc8-959c-42c8-991f-8f601ec9ea59");  // Rose Village
     CHECK(m.zones[rose].name == "Rose Village");
     CHECK(m.zones[rose].rings.size() == 2);
-    CHECK_FALSE(flex::contains(m.zones[rose], {45.63689, -122.64088}));  // middle of its hole
-    CHECK(flex::contains(m.zones[rose], {45.640, -122.636}));  // ~80 m or more from any edge
+    CHECK_FALSE(flex::contains(m.zones[rose], {45.63689, -122.64088}));                  // middle of its hole
+    CHECK(flex::contains(m.zones[rose], {45.640, -122.636}));                            // ~80 m or more from any edge
     for (auto const& z : m.zones) CHECK_FALSE(flex::contains(z, {45.5152, -122.6784}));  // Portland
   }
   SECTION("Aspen: downtown inside, Burlingame outside") {

@@ -216,8 +216,8 @@ TEST_CASE("gtfs_flex out: the published service reads back to the same model", "
 }
 
 TEST_CASE("gtfs_flex out: the three real flex feeds survive read, write, read", "[gtfs_flex][writer][shared_data]") {
-  for (auto const* name : {"us-ctran-flex", "us-cobbcounty-flex-osm/cobblinc-scheduled-deviated-flex",
-                           "us-aspen-flex-on-demand"}) {
+  for (auto const* name :
+       {"us-ctran-flex", "us-cobbcounty-flex-osm/cobblinc-scheduled-deviated-flex", "us-aspen-flex-on-demand"}) {
     DYNAMIC_SECTION(name) {
       NEBUTA_REQUIRE_DATASET(dir, name);
       auto const first = gtfs_flex::read(dir);

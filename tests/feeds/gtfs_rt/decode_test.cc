@@ -39,7 +39,8 @@ std::shared_ptr<rt::state const> apply(test::rt_sample const& s, rt::feed_messag
   return rt::build_state(*s.ctx, in);
 }
 
-rt::stop_time const& at(test::rt_sample const& s, rt::state const& st, std::string const& trip, date_t d, std::size_t pos) {
+rt::stop_time const& at(test::rt_sample const& s, rt::state const& st, std::string const& trip, date_t d,
+                        std::size_t pos) {
   auto const* ts = st.find(s.trip(trip), *s.tt().day_of(d));
   REQUIRE(ts != nullptr);
   REQUIRE(pos < ts->n);
@@ -183,7 +184,8 @@ TEST_CASE("BART alert: informed agency, cause, effect, translated texts", "[gtfs
   CHECK(a.active_periods.empty());  // active while in the feed
 }
 
-TEST_CASE("unmatched samples: King County positions and SEPTA updates are counted, nothing applied", "[gtfs_rt][unmatched]") {
+TEST_CASE("unmatched samples: King County positions and SEPTA updates are counted, nothing applied",
+          "[gtfs_rt][unmatched]") {
   NEBUTA_REQUIRE_DATASET(dir, "rt-samples");
   test::rt_sample const s{dir / "us-bart/gtfs", "bart"};
   auto const kcm = gtfs_rt::decode(test::read_bytes(dir / "unmatched/king-county-metro-vehicle-positions-1.pb"), *s.ids);
@@ -207,8 +209,10 @@ TEST_CASE("mutated .pb files: decoded or refused, never a crash, every state val
     test::rt_sample const* s;
     char const* file;
   };
-  input const inputs[] = {{&bart, "us-bart/bart-trip-updates.pb"}, {&bart, "us-bart/bart-alerts.pb"},
-                          {&ct, "us-caltrain/ct-trip-updates.pb"}, {&ct, "us-caltrain/ct-vehicle-positions.pb"},
+  input const inputs[] = {{&bart, "us-bart/bart-trip-updates.pb"},
+                          {&bart, "us-bart/bart-alerts.pb"},
+                          {&ct, "us-caltrain/ct-trip-updates.pb"},
+                          {&ct, "us-caltrain/ct-vehicle-positions.pb"},
                           {&bart, "unmatched/septa-trip-updates.pb"}};
   std::mt19937 rng{14};
   auto refused = 0, decoded = 0;
@@ -220,10 +224,10 @@ TEST_CASE("mutated .pb files: decoded or refused, never a crash, every state val
       for (auto e = 0; e < n_edits && !b.empty(); ++e) {
         auto const pos = rng() % b.size();
         switch (rng() % 4) {
-          case 0: b[pos] = static_cast<char>(rng()); break;                         // flip a byte
-          case 1: b.resize(pos); break;                                             // truncate
+          case 0: b[pos] = static_cast<char>(rng()); break;                                       // flip a byte
+          case 1: b.resize(pos); break;                                                           // truncate
           case 2: b.insert(b.begin() + static_cast<long>(pos), static_cast<char>(rng())); break;  // insert
-          default: b[pos] = static_cast<char>(b[pos] ^ (1 << (rng() % 8))); break;  // flip a bit
+          default: b[pos] = static_cast<char>(b[pos] ^ (1 << (rng() % 8))); break;                // flip a bit
         }
       }
       auto const r = gtfs_rt::decode(b, *in.s->ids);

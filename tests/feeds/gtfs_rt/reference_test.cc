@@ -35,16 +35,18 @@ std::map<std::string, std::vector<static_stop>> read_stop_times(std::filesystem:
   auto const feed = gtfs::read_feed(dir, opt);
   std::map<std::string, std::vector<static_stop>> out;
   for (auto const& st : feed.stop_times) {
-    out[std::string{st.trip_id}].push_back({st.stop_sequence, std::string{st.stop_id}, *st.arrival_time, *st.departure_time});
+    out[std::string{st.trip_id}].push_back(
+        {st.stop_sequence, std::string{st.stop_id}, *st.arrival_time, *st.departure_time});
   }
-  for (auto& [id, v] : out) std::sort(v.begin(), v.end(), [](auto const& a, auto const& b) { return a.sequence < b.sequence; });
+  for (auto& [id, v] : out)
+    std::sort(v.begin(), v.end(), [](auto const& a, auto const& b) { return a.sequence < b.sequence; });
   return out;
 }
 
 // Compares every SCHEDULED trip update of `file` for `day` (service day starting at local
 // midnight `midnight_utc`) with the state. Returns the number of trips compared.
-int compare(test::rt_sample const& s, std::filesystem::path const& gtfs_dir, std::filesystem::path const& file, date_t day,
-            std::int64_t midnight_utc) {
+int compare(test::rt_sample const& s, std::filesystem::path const& gtfs_dir, std::filesystem::path const& file,
+            date_t day, std::int64_t midnight_utc) {
   auto const static_times = read_stop_times(gtfs_dir);
   pb::FeedMessage raw;
   REQUIRE(raw.ParseFromString(test::read_bytes(file)));
@@ -73,7 +75,8 @@ int compare(test::rt_sample const& s, std::filesystem::path const& gtfs_dir, std
     // The reference's matching: updates sorted by stop_sequence; the sequence names the stop
     // unless its stop_id disagrees, then the stop_id after the previous update's stop.
     std::vector<pb::TripUpdate_StopTimeUpdate> stus{tu.stop_time_update().begin(), tu.stop_time_update().end()};
-    std::stable_sort(stus.begin(), stus.end(), [](auto const& a, auto const& b) { return a.stop_sequence() < b.stop_sequence(); });
+    std::stable_sort(stus.begin(), stus.end(),
+                     [](auto const& a, auto const& b) { return a.stop_sequence() < b.stop_sequence(); });
     std::vector<test::ref_rt::update> ups;
     std::int64_t prev = -1;
     auto ok = true;
@@ -98,9 +101,10 @@ int compare(test::rt_sample const& s, std::filesystem::path const& gtfs_dir, std
       prev = pos;
       test::ref_rt::update u;
       u.pos = static_cast<std::size_t>(pos);
-      u.what = x.schedule_relationship() == pb::TripUpdate_StopTimeUpdate::SKIPPED   ? test::ref_rt::update::kind::skipped
-               : x.schedule_relationship() == pb::TripUpdate_StopTimeUpdate::NO_DATA ? test::ref_rt::update::kind::no_data
-                                                                                      : test::ref_rt::update::kind::scheduled;
+      u.what = x.schedule_relationship() == pb::TripUpdate_StopTimeUpdate::SKIPPED ? test::ref_rt::update::kind::skipped
+               : x.schedule_relationship() == pb::TripUpdate_StopTimeUpdate::NO_DATA
+                   ? test::ref_rt::update::kind::no_data
+                   : test::ref_rt::update::kind::scheduled;
       auto const event = [&](pb::TripUpdate_StopTimeEvent const& ev, std::int64_t sched) -> std::optional<std::int64_t> {
         if (ev.has_time()) return ev.time() - midnight_utc;
         if (ev.has_delay()) return sched + ev.delay();
@@ -130,7 +134,8 @@ int compare(test::rt_sample const& s, std::filesystem::path const& gtfs_dir, std
 
 }  // namespace
 
-TEST_CASE("BART 2019-08-07: realtime times equal the reference's at every stop of every matched trip", "[gtfs_rt][reference]") {
+TEST_CASE("BART 2019-08-07: realtime times equal the reference's at every stop of every matched trip",
+          "[gtfs_rt][reference]") {
   NEBUTA_REQUIRE_DATASET(dir, "rt-samples/us-bart");
   test::rt_sample const s{dir / "gtfs", "bart"};
   // Local midnight of 2019-08-07 in San Francisco (PDT, UTC-7) = 2019-08-07T07:00:00Z.
@@ -138,7 +143,8 @@ TEST_CASE("BART 2019-08-07: realtime times equal the reference's at every stop o
   CHECK(n == 65);
 }
 
-TEST_CASE("Caltrain 2023-11-07: realtime times equal the reference's at every stop of every trip", "[gtfs_rt][reference]") {
+TEST_CASE("Caltrain 2023-11-07: realtime times equal the reference's at every stop of every trip",
+          "[gtfs_rt][reference]") {
   NEBUTA_REQUIRE_DATASET(dir, "rt-samples/us-caltrain");
   test::rt_sample const s{dir / "gtfs", "caltrain"};
   // Local midnight of 2023-11-07 (PST, UTC-8) = 2023-11-07T08:00:00Z.

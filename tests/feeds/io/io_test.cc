@@ -127,8 +127,9 @@ TEST_CASE("io: GeoJSON points", "[io][geojson]") {
   std::vector<latlon> points;
   io::geojson::read_points(json::parse(R"({"type": "MultiPoint", "coordinates": [[141.5, 40.5], [141.6, 40.6]]})"),
                            {"p.geojson", ""}, points);
-  io::geojson::read_points(json::parse(R"({"type": "Feature", "geometry": {"type": "Point", "coordinates": [-51.2, -30.0]}})"),
-                           {"p.geojson", ""}, points);
+  io::geojson::read_points(
+      json::parse(R"({"type": "Feature", "geometry": {"type": "Point", "coordinates": [-51.2, -30.0]}})"),
+      {"p.geojson", ""}, points);
   CHECK(points == std::vector<latlon>{{40.5, 141.5}, {40.6, 141.6}, {-30.0, -51.2}});
 }
 

@@ -14,10 +14,10 @@ TEST_CASE("mesh_stats: e-Stat CSV with two header rows, hidden values and bad ro
       "6041431911,0,,,120,60\r\n"
       "6041431912,2,6041431911,,3,*\r\n"
       "6041431913,0,,,*,*\r\n"
-      "6041431914,0,,,abc,1\r\n"   // not a number
-      "6041431915,0,,,10,5\r\n"    // 5 is no quarter of a half square
-      "6041431921,0,,,7\r\n"       // short, but the column is there
-      "60414319,0,,,1000,500\r\n"; // a 1 km square
+      "6041431914,0,,,abc,1\r\n"    // not a number
+      "6041431915,0,,,10,5\r\n"     // 5 is no quarter of a half square
+      "6041431921,0,,,7\r\n"        // short, but the column is there
+      "60414319,0,,,1000,500\r\n";  // a 1 km square
   auto const t = mesh_stats::read_population(csv, "m.csv");
   CHECK(t.column == "T001142001");
   REQUIRE(t.squares.size() == 5U);

@@ -21,7 +21,8 @@ TEST_CASE("gazetteer: GeoJSON with names per language, OSM-style keys, bad featu
     {"type": "Feature", "geometry": {"type": "Point", "coordinates": [141.6, 40.6]}, "properties": {"id": "a", "name": "again"}},
     {"type": "Feature", "geometry": {"type": "Point", "coordinates": [141.6, 40.6]}, "properties": {"id": "nameless"}},
     "junk"
-  ]})", "g.geojson");
+  ]})",
+                                "g.geojson");
   REQUIRE(g.places.size() == 2);
   auto const& a = g.places[0];
   CHECK(a.id == "a");

@@ -72,8 +72,8 @@ std::vector<std::string> check(fleet_plan const& plan, road::travel_model const&
         if (aboard[s.rider]) errors.push_back(fmt("V%zu stop %zu: R%u picked up twice", vi, k, s.rider));
         auto const came = s.arrived ? std::min(s.arrived_at, s.begin) : s.begin;
         if (s.begin < rd.window_start || came > rd.window_end) {
-          errors.push_back(fmt("V%zu stop %zu: pickup of R%u at %lld outside promised window [%lld, %lld]", vi, k, s.rider,
-                               ll(came), ll(rd.window_start), ll(rd.window_end)));
+          errors.push_back(fmt("V%zu stop %zu: pickup of R%u at %lld outside promised window [%lld, %lld]", vi, k,
+                               s.rider, ll(came), ll(rd.window_start), ll(rd.window_end)));
         }
         if (s.begin < rd.connection_pickup) {
           errors.push_back(fmt("V%zu stop %zu: pickup of R%u at %lld before its train arrives (%lld with the buffer)",
@@ -91,8 +91,8 @@ std::vector<std::string> check(fleet_plan const& plan, road::travel_model const&
         ++n_dropoffs[s.rider];
         if (!aboard[s.rider]) errors.push_back(fmt("V%zu stop %zu: drop-off of R%u before its pickup", vi, k, s.rider));
         if (s.arrival > rd.latest_dropoff) {
-          errors.push_back(fmt("V%zu stop %zu: drop-off of R%u at %lld after promised %lld", vi, k, s.rider, ll(s.arrival),
-                               ll(rd.latest_dropoff)));
+          errors.push_back(fmt("V%zu stop %zu: drop-off of R%u at %lld after promised %lld", vi, k, s.rider,
+                               ll(s.arrival), ll(rd.latest_dropoff)));
         }
         if (s.arrival > rd.connection_dropoff) {
           errors.push_back(fmt("V%zu stop %zu: drop-off of R%u at %lld misses its train (by %lld with the buffer)", vi,

@@ -13,8 +13,8 @@
 namespace nebuta::api {
 
 struct timetable_source {
-  std::vector<std::string> feeds;   // --feed PATH or NAME=PATH
-  std::string snapshot;             // --snapshot FILE
+  std::vector<std::string> feeds;  // --feed PATH or NAME=PATH
+  std::string snapshot;            // --snapshot FILE
   float walk_link_radius_m{1000.0F};
 };
 

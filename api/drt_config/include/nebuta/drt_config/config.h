@@ -65,9 +65,9 @@ dispatch::rules load_rules(std::filesystem::path const& file, holiday_list* holi
 nlohmann::json rules_to_json(dispatch::rules const& r);
 
 struct fleet {
-  std::vector<dispatch::shift_pattern> shifts;     // one per row
+  std::vector<dispatch::shift_pattern> shifts;   // one per row
   std::vector<dispatch::vehicle_spec> vehicles;  // one per row: shift times in seconds of the service date
-  std::vector<std::string> errors;  // "file:line: reason" for every skipped row
+  std::vector<std::string> errors;               // "file:line: reason" for every skipped row
   std::size_t n_skipped{0};
 };
 fleet load_fleet_csv(std::filesystem::path const& file);

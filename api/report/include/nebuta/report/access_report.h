@@ -36,24 +36,24 @@ struct access_coverage {
 };
 
 struct access_report_input {
-  std::string lang{"en"};   // "en" or "ja"
-  std::string date;         // "2026-04-08"
-  std::string window_from;  // "07:00"
-  std::string window_to;    // "09:00"
-  double percentile{50};    // the percentile the maps show
+  std::string lang{"en"};                    // "en" or "ja"
+  std::string date;                          // "2026-04-08"
+  std::string window_from;                   // "07:00"
+  std::string window_to;                     // "09:00"
+  double percentile{50};                     // the percentile the maps show
   std::vector<int> cutoffs{15, 30, 45, 60};  // minutes
-  bool weighted{false};     // people from grid-square statistics; else cells count equally
+  bool weighted{false};                      // people from grid-square statistics; else cells count equally
   std::string population_source;
   std::vector<access_cell> cells;
   std::vector<access_set> sets;
-  std::vector<latlon> stops;                    // the feed's stops, a base layer
+  std::vector<latlon> stops;                      // the feed's stops, a base layer
   std::vector<std::vector<latlon>> service_area;  // on-demand rings (empty: no service)
   // How the service was modelled: the expected wait, the farthest stop served, the driving times.
   std::int32_t service_wait_s{0};
   double service_max_ride_m{0};
   bool service_osm{false};  // road network; else straight lines x detour at speed_kmh
   double service_detour{1.3}, service_speed_kmh{30};
-  std::vector<access_coverage> coverage;        // per cell, empty: no coverage layer
+  std::vector<access_coverage> coverage;  // per cell, empty: no coverage layer
   double gap_stop_m{500}, gap_station_m{1000}, departures_radius_m{500};
   std::uint32_t min_departures{30};
 };

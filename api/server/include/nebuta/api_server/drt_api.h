@@ -69,10 +69,10 @@ struct service_clock {
   // Throws std::invalid_argument for an unknown zone.
   static service_clock make(std::string const& timezone);
 
-  date_t service_date(dispatch::instant t) const;        // the local date of an instant
-  dispatch::instant day_start(date_t d) const;           // time 0 of a service date
+  date_t service_date(dispatch::instant t) const;          // the local date of an instant
+  dispatch::instant day_start(date_t d) const;             // time 0 of a service date
   std::int64_t seconds_of_day(dispatch::instant t) const;  // of its service date
-  std::string iso(dispatch::instant t) const;            // "2026-11-22T09:30:00+09:00"
+  std::string iso(dispatch::instant t) const;              // "2026-11-22T09:30:00+09:00"
   // ISO 8601 with an offset, that instant; without one, the wall time in the service's zone; "H:MM",
   // "HH:MM", "HH:MM:SS" (hours may exceed 23) or whole seconds, that time of the service date of
   // `now`. nullopt when malformed or outside 1970..2200.
@@ -113,16 +113,16 @@ struct alternative_ask {
 using alternative_finder = std::function<std::optional<v1::Journey>(alternative_ask const&)>;
 
 struct drt_options {
-  std::filesystem::path db;  // a SQLite file, or a PostgreSQL URI (postgresql://...)
+  std::filesystem::path db;             // a SQLite file, or a PostgreSQL URI (postgresql://...)
   std::string service_area{"default"};  // keys the rows of a PostgreSQL database several areas share
-  std::string advertise;  // this process's address, recorded when it leads (a standby names it)
+  std::string advertise;                // this process's address, recorded when it leads (a standby names it)
   std::string timezone{"Asia/Tokyo"};
-  std::string operator_token;        // empty: operator endpoints always answer 401/403
-  unsigned reoptimise_every_s{30};   // background re-optimisation period; 0: off
+  std::string operator_token;       // empty: operator endpoints always answer 401/403
+  unsigned reoptimise_every_s{30};  // background re-optimisation period; 0: off
   std::string travel_model_name{"straight_line"};
   std::string travel_model_fingerprint;  // kept in the database; empty: not checked
   bool accept_new_travel_model{false};
-  std::int64_t compact_every{20'000};  // commands between two snapshots of the journal
+  std::int64_t compact_every{20'000};           // commands between two snapshots of the journal
   std::vector<dispatch::shift_pattern> shifts;  // the fleet, registered up to the booking horizon
   dispatch::holiday_calendar holidays;
   // Input checks: an earliest pickup this far in the past is invalid_time; a position farther than
@@ -132,7 +132,7 @@ struct drt_options {
   double max_off_area_m{5'000.0};
   double max_speed_kmh{150.0};
   double position_jitter_m{300.0};
-  unix_clock clock;                  // empty: the system clock
+  unix_clock clock;  // empty: the system clock
   // The loaded timetable's stops (empty functions: none loaded). A stop id or a stop name in any
   // language → the stop's coordinate, found as the journey planner finds places (a station: its
   // first platform); nullopt: no such stop; throws the planner's api_service::api_error when it

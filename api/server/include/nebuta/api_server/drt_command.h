@@ -20,12 +20,12 @@ class service;
 namespace nebuta::api_server {
 
 struct drt_cli_options {
-  std::string osm;    // .osm.pbf; empty: straight-line model
-  std::string fleet;  // fleet.csv
-  std::string rules;  // rules.json
-  std::string db;     // state.sqlite, or postgresql://...
+  std::string osm;                      // .osm.pbf; empty: straight-line model
+  std::string fleet;                    // fleet.csv
+  std::string rules;                    // rules.json
+  std::string db;                       // state.sqlite, or postgresql://...
   std::string service_area{"default"};  // a PostgreSQL database's rows are keyed by it
-  std::string advertise;                 // the leader's address a standby names (default: listen address)
+  std::string advertise;                // the leader's address a standby names (default: listen address)
   std::string operator_token_file;
   std::string timezone{"Asia/Tokyo"};
   std::string service_date;  // refused: the service runs every day (a one-day database converts)
@@ -34,7 +34,7 @@ struct drt_cli_options {
   unsigned reoptimise_every_s{30};
   std::int64_t compact_every{20'000};
   bool accept_new_travel_model{false};
-  bool strict{false};  // refuse to start on a warning about the configuration
+  bool strict{false};                // refuse to start on a warning about the configuration
   drt_options::publication publish;  // GET /v1/drt/gtfs-flex.zip
 };
 

@@ -22,8 +22,8 @@ struct journey_link {
     after_arrival      // last mile: pickup from the ride's arrival at stop_id plus buffer_s
   };
   kind k{kind::none};
-  std::string trip_id;           // the transit trip, as the plan answer names it
-  std::string stop_id;           // the stop where the connection is made, as the answer names it
+  std::string trip_id;             // the transit trip, as the plan answer names it
+  std::string stop_id;             // the stop where the connection is made, as the answer names it
   std::int64_t scheduled_unix{0};  // the ride's scheduled departure (before) or arrival (after) there
   std::int32_t buffer_s{300};
 
@@ -49,7 +49,6 @@ std::string encode_journey_token(journey_offer const&, std::string_view secret);
 
 // The journey, or nothing when the token is malformed, signed with another secret or expired
 // (`now_unix` past `expires_unix`). Never throws on any input.
-std::optional<journey_offer> decode_journey_token(std::string_view token, std::string_view secret,
-                                                  std::int64_t now_unix);
+std::optional<journey_offer> decode_journey_token(std::string_view token, std::string_view secret, std::int64_t now_unix);
 
 }  // namespace nebuta::api_server

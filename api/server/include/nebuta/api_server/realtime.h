@@ -40,12 +40,12 @@ class resolver;
 namespace nebuta::api_server {
 
 struct realtime_options {
-  std::vector<std::string> sources;  // NAME=URL_OR_FILE (http://, https://, file path or file://), NAME=push
-  unsigned interval_s{15};           // between two polls of every source
-  std::int64_t max_age_s{300};       // a source not delivered for longer falls back; 0: off
-  unsigned timeout_s{10};            // per fetch (connect and transfer)
+  std::vector<std::string> sources;   // NAME=URL_OR_FILE (http://, https://, file path or file://), NAME=push
+  unsigned interval_s{15};            // between two polls of every source
+  std::int64_t max_age_s{300};        // a source not delivered for longer falls back; 0: off
+  unsigned timeout_s{10};             // per fetch (connect and transfer)
   std::size_t max_bytes{64U << 20U};  // largest feed accepted (fetch or push)
-  std::string operator_token;        // POST /v1/rt/NAME needs it; empty: push refused (403)
+  std::string operator_token;         // POST /v1/rt/NAME needs it; empty: push refused (403)
   // The wall clock (POSIX seconds); tests replace it to age sources without waiting.
   std::function<rt::unix_time()> clock;
 };
@@ -53,7 +53,7 @@ struct realtime_options {
 // One source as given on the command line.
 struct realtime_source_spec {
   std::string name, location;
-  bool http{false};  // http:// or https:// (else a file)
+  bool http{false};       // http:// or https:// (else a file)
   bool push_only{false};  // "NAME=push": not polled, fed by POST /v1/rt/NAME only
 };
 // "NAME=URL_OR_FILE" → spec; throws std::invalid_argument with the reason.
@@ -134,7 +134,7 @@ class realtime {
   std::function<void()> on_new_state_;
   std::atomic<std::uint64_t> notified_serial_{0};
   mutable std::mutex republish_mutex_;
-  mutable std::shared_ptr<rt::state const> republished_state_;  // the state the cache is of
+  mutable std::shared_ptr<rt::state const> republished_state_;             // the state the cache is of
   mutable std::array<std::shared_ptr<std::string const>, 2> republished_;  // trip updates, alerts
 };
 

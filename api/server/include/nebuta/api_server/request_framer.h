@@ -20,10 +20,10 @@ struct framing_limits {
 };
 
 struct framed_request {
-  std::string method, target;  // target in origin form ("/path?query"), or "*"
-  int version_minor{1};        // HTTP/1.<minor>
+  std::string method, target;                                // target in origin form ("/path?query"), or "*"
+  int version_minor{1};                                      // HTTP/1.<minor>
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case, values trimmed
-  std::string body;            // de-chunked
+  std::string body;                                          // de-chunked
   bool keep_alive{true};
 
   // The value of the first header of that (lower-case) name, or null.
@@ -55,7 +55,10 @@ class request_framer {
   // True once a request's header block announced "Expect: 100-continue" and its body has not
   // arrived yet; the caller answers "100 Continue" once and calls continue_sent().
   bool wants_continue() const { return wants_continue_; }
-  void continue_sent() { wants_continue_ = false; continue_done_ = true; }
+  void continue_sent() {
+    wants_continue_ = false;
+    continue_done_ = true;
+  }
 
   // Whether bytes of an unfinished request are buffered (a request has started).
   bool in_request() const { return !buffer_.empty() || head_done_; }
@@ -75,7 +78,7 @@ class request_framer {
   std::string buffer_;  // received, not yet consumed
   bool head_done_{false}, wants_continue_{false}, continue_done_{false};
   framed_request current_;
-  std::size_t head_size_{0};          // bytes of the header block in buffer_ (when head_done_)
+  std::size_t head_size_{0};  // bytes of the header block in buffer_ (when head_done_)
   std::size_t content_length_{0};
   bool chunked_{false};
   std::unique_ptr<chunked_decoder> chunks_;

@@ -39,19 +39,19 @@ struct server_config {
   std::chrono::milliseconds header_timeout{10000};     // the header block must arrive within this
   std::chrono::milliseconds body_timeout{10000};       // and then the body within this
   std::chrono::milliseconds keepalive_timeout{75000};  // an idle keep-alive connection is closed after this
-  std::size_t min_rate_bytes_s{256};  // slower than this (after 2 s) while a request arrives: closed
-  std::size_t max_connections{0};     // 0: the open-file limit less a reserve
-  double rate_limit_per_s{30};        // planning and offers per client address; 0: no limit
+  std::size_t min_rate_bytes_s{256};                   // slower than this (after 2 s) while a request arrives: closed
+  std::size_t max_connections{0};                      // 0: the open-file limit less a reserve
+  double rate_limit_per_s{30};                         // planning and offers per client address; 0: no limit
   double rate_burst{60};
-  bool rate_limit_loopback{false};    // loopback clients (the operator's own machine) are not limited
+  bool rate_limit_loopback{false};           // loopback clients (the operator's own machine) are not limited
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For names the client
   // SIGTERM: how long the drain may wait for requests in flight before the server stops anyway.
   std::chrono::milliseconds drain_timeout{10000};
 };
 
 struct http_request {
-  std::string method;                 // "GET", "POST", ...
-  std::string target;                 // path with the raw query string
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // path with the raw query string
   std::string accept, accept_language, content_type;
   std::string authorization;  // the Authorization header as sent (on-demand API)
   std::string body;
@@ -63,16 +63,35 @@ struct http_response {
   int status{200};
   std::string content_type;
   std::string body;
-  std::string allow;  // for 405
+  std::string allow;                                         // for 405
   std::vector<std::pair<std::string, std::string>> headers;  // further headers (static files: caching)
 };
 
 // The endpoints metrics are kept for.
 enum class endpoint : std::uint8_t {
-  plan, stops_search, stop, departures, nearby, routes, route, trip, feeds, healthz, metrics, openapi,
-  drt_offer, drt_request, drt_vehicle, drt_telemetry, drt_gtfs_rt, drt_other,
-  alerts, rt_push, gtfs_rt,  // realtime (docs/realtime.md)
-  other, n
+  plan,
+  stops_search,
+  stop,
+  departures,
+  nearby,
+  routes,
+  route,
+  trip,
+  feeds,
+  healthz,
+  metrics,
+  openapi,
+  drt_offer,
+  drt_request,
+  drt_vehicle,
+  drt_telemetry,
+  drt_gtfs_rt,
+  drt_other,
+  alerts,
+  rt_push,
+  gtfs_rt,  // realtime (docs/realtime.md)
+  other,
+  n
 };
 
 class drt_service;
@@ -86,15 +105,26 @@ class metrics {
  public:
   static constexpr std::size_t n_buckets = 14;
   static constexpr std::array<double, n_buckets> bucket_bounds{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                               0.025,  0.05,    0.1,    0.25,  0.5,    1.0,  2.5};
+                                                               0.025,  0.05,    0.1,    0.25,  0.5,    1.0,   2.5};
   void record(endpoint e, int status, double seconds);
   std::string prometheus_text() const;
 
   // What the gate refused or closed before a request reached an endpoint.
   enum class gate_event : std::uint8_t {
-    bad_framing, uri_too_long, headers_too_large, body_too_large, version_not_supported, expectation_failed,
-    rate_limited, connection_refused, connection_evicted, header_timeout, body_timeout, slow_client,
-    idle_timeout, n
+    bad_framing,
+    uri_too_long,
+    headers_too_large,
+    body_too_large,
+    version_not_supported,
+    expectation_failed,
+    rate_limited,
+    connection_refused,
+    connection_evicted,
+    header_timeout,
+    body_timeout,
+    slow_client,
+    idle_timeout,
+    n
   };
   void count(gate_event e) { gate_[static_cast<std::size_t>(e)].fetch_add(1, std::memory_order_relaxed); }
   std::uint64_t gate_count(gate_event e) const { return gate_[static_cast<std::size_t>(e)].load(); }
@@ -103,7 +133,7 @@ class metrics {
  private:
   static constexpr std::size_t n_ep = static_cast<std::size_t>(endpoint::n);
   static constexpr std::array<int, 21> codes{200, 201, 204, 400, 401, 403, 404, 405, 406, 409, 413,
-                                              414, 415, 417, 422, 429, 431, 500, 503, 505, 0};
+                                             414, 415, 417, 422, 429, 431, 500, 503, 505, 0};
   struct per_endpoint {
     std::array<std::atomic<std::uint64_t>, codes.size()> by_code{};
     std::array<std::atomic<std::uint64_t>, n_buckets + 1> buckets{};  // last: +Inf
@@ -163,8 +193,8 @@ class http_server {
   http_server(api_service::service const& svc, server_config cfg);
   http_server(api_service::service const* svc, drt_service* drt, server_config cfg);  // either may be null
   ~http_server();
-  void start();            // returns once listening
-  void stop();             // graceful: stops accepting, finishes, joins
+  void start();  // returns once listening
+  void stop();   // graceful: stops accepting, finishes, joins
   // What a drain did: how long it took, the requests answered during it, the connections still
   // open when it ended (cut by stop(); 0 unless the bound was reached).
   struct drain_result {

@@ -19,19 +19,19 @@
 namespace nebuta::api_service {
 
 struct stop_group {
-  stop_idx key;                    // the station, or the first stop of the group
-  std::vector<stop_idx> members;   // platforms / poles (or the stop itself)
+  stop_idx key;                   // the station, or the first stop of the group
+  std::vector<stop_idx> members;  // platforms / poles (or the stop itself)
   latlon anchor;
-  bool names_differ{false};        // members' names differ in a qualifier (中心街ターミナル（三日町）...)
+  bool names_differ{false};  // members' names differ in a qualifier (中心街ターミナル（三日町）...)
 };
 
 struct place_hit {
   bool is_place{false};
-  std::uint32_t index{0};      // into groups() or places()
-  std::uint32_t name{0};       // which name matched: index into the document's names
+  std::uint32_t index{0};  // into groups() or places()
+  std::uint32_t name{0};   // which name matched: index into the document's names
   search::match_quality quality;
-  std::uint64_t trips{0};      // trips serving a stop group on the day (0 for places)
-  std::uint8_t rank_hint{0};   // 1: a stop ranked after a place of the same name
+  std::uint64_t trips{0};     // trips serving a stop group on the day (0 for places)
+  std::uint8_t rank_hint{0};  // 1: a stop ranked after a place of the same name
 };
 
 class place_search {
@@ -53,8 +53,7 @@ class place_search {
   // Hits for a query, best first: by how well the text matches, then (with places) a place
   // before a stop of the same name, then by trips serving the stop
   // on `day` (timetable day index; the busiest day when absent), then by shorter name.
-  std::vector<place_hit> find(std::string_view q, std::optional<std::int64_t> day, unsigned limit,
-                              bool with_places) const;
+  std::vector<place_hit> find(std::string_view q, std::optional<std::int64_t> day, unsigned limit, bool with_places) const;
 
   bool has_words(std::string_view q) const;  // not only spaces and punctuation
   std::uint64_t trips_on(std::uint32_t group, std::int64_t day) const;

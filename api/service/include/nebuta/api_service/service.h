@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "nebuta/api_service/errors.h"
-#include "nebuta/core/time_zone.h"
 #include "nebuta/api_service/place_search.h"
+#include "nebuta/core/time_zone.h"
 #include "nebuta/raptor/router.h"
 #include "nebuta/timetable/timetable.h"
 #include "nebuta/v1/nebuta.pb.h"
@@ -29,7 +29,7 @@ namespace nebuta::rt {
 class state;
 struct alert;
 struct informed_target;
-}
+}  // namespace nebuta::rt
 
 namespace nebuta::api_service {
 
@@ -45,17 +45,17 @@ void fill_alert(v1::Alert& out, rt::alert const& a, timetable const& tt, civil::
                 lang_chain const& chain, std::int64_t at, bool with_informed = true);
 
 struct limits {
-  seconds_t max_window_s{24 * 3600};          // range queries
+  seconds_t max_window_s{24 * 3600};         // range queries
   std::chrono::milliseconds max_compute{0};  // per request; 0 = unlimited
-  std::size_t max_place_pairs{256};           // origin x destination candidate stops
-  bool strict_dates{false};                   // a date outside the timetable is an error
-  unsigned max_results{100};                  // stops, departures, nearby
-  double max_radius_m{5000.0};                // nearby
+  std::size_t max_place_pairs{256};          // origin x destination candidate stops
+  bool strict_dates{false};                  // a date outside the timetable is an error
+  unsigned max_results{100};                 // stops, departures, nearby
+  double max_radius_m{5000.0};               // nearby
 };
 
 // Formatting shared by the text and message outputs.
-std::string clock_time(seconds_t t);                // "09:45", "00:10 (+1 day)"
-std::string iso_date(date_t date);                  // "2026-04-08"
+std::string clock_time(seconds_t t);  // "09:45", "00:10 (+1 day)"
+std::string iso_date(date_t date);    // "2026-04-08"
 date_t parse_iso_date(std::string_view s, std::string_view param = "date");
 seconds_t parse_clock(std::string_view s, std::string_view param);
 seconds_t parse_duration(std::string_view s, std::string_view param = "window");
@@ -85,8 +85,8 @@ struct plan_result {
   std::vector<raptor::journey> journeys;
   lang_chain chain;
   bool date_outside_timetable{false};
-  bool next_day{false};                      // only trips of a later service day arrive
-  std::optional<seconds_t> last_departure;   // then: the last departure of `date` that arrives
+  bool next_day{false};                     // only trips of a later service day arrive
+  std::optional<seconds_t> last_departure;  // then: the last departure of `date` that arrives
   // The realtime state the journeys were planned with (kept alive for plan_message), or null.
   std::shared_ptr<rt::state const> realtime;
 };
@@ -138,8 +138,8 @@ class service {
   v1::Place place(std::string_view id, lang_chain const& chain) const;
   v1::Stop stop(std::string_view id, lang_chain const& chain) const;
   // `realtime` as for plan(): delays, cancellations, skipped stops and platform changes.
-  v1::DeparturesResponse departures(std::string_view id, std::string_view date, std::string_view time,
-                                    unsigned n, lang_chain const& chain,
+  v1::DeparturesResponse departures(std::string_view id, std::string_view date, std::string_view time, unsigned n,
+                                    lang_chain const& chain,
                                     std::shared_ptr<rt::state const> const& realtime = nullptr) const;
   v1::NearbyResponse nearby(double lat, double lon, double radius_m, unsigned limit, lang_chain const& chain) const;
   v1::RoutesResponse routes(lang_chain const& chain) const;
@@ -191,8 +191,8 @@ class service {
     seconds_t time, sched_time;  // realtime (else timetable) and timetable departure, after midnight of the date
     trip_idx trip;               // invalid for an added trip
     std::uint32_t pos;
-    stop_idx stop, sched_stop;   // served, and the timetable's
-    std::uint8_t rt_flags{0};    // rt::stop_flags
+    stop_idx stop, sched_stop;  // served, and the timetable's
+    std::uint8_t rt_flags{0};   // rt::stop_flags
     bool realtime{false}, cancelled{false};
     std::uint32_t extra{none_extra};  // an added trip: its extra route in the state
     std::int8_t day_offset{0};        // the trip's service day is the board's date plus this
@@ -205,7 +205,8 @@ class service {
   void fill_added_departure(v1::Departure& m, rt::state const& st, board_entry const& e, lang_chain const& chain) const;
   void fill_realtime_departure(v1::Departure& m, date_t d, board_entry const& e) const;
   void set_realtime_place(v1::LegPlace& mp, date_t d, raptor::stop_visit const& v, seconds_t t, seconds_t sched) const;
-  void fill_stop_call(v1::StopCall& c, date_t d, raptor::stop_visit const& v, bool realtime, lang_chain const& chain) const;
+  void fill_stop_call(v1::StopCall& c, date_t d, raptor::stop_visit const& v, bool realtime,
+                      lang_chain const& chain) const;
   void fill_added_trip(v1::Leg& ml, rt::state const& st, raptor::leg const& leg, lang_chain const& chain) const;
   void fill_leg_line(v1::Leg& ml, line_idx line, lang_chain const& chain) const;
   // Alerts in answers (realtime.cc): the alerts an answer names, each written once to `list`.
@@ -233,9 +234,9 @@ class service {
   std::optional<civil::time_zone> zone_;
   std::unique_ptr<place_search> search_;  // stop groups, places and the name index
   std::vector<std::pair<double, stop_idx>> stops_by_lat_;
-  std::vector<std::string> line_badges_;                // per line: the badge its headsigns show ("P8")
+  std::vector<std::string> line_badges_;                  // per line: the badge its headsigns show ("P8")
   std::vector<std::pair<stop_idx, stop_idx>> line_ends_;  // per line: terminals of its busiest pattern
-  std::string feed_script_lang_;                        // the language a feed's untranslated text is in
+  std::string feed_script_lang_;                          // the language a feed's untranslated text is in
   std::unordered_map<std::string, line_idx> lines_by_id_;
   std::unordered_map<std::string, std::vector<trip_idx>> trips_by_id_;
   std::vector<std::vector<route_idx>> line_routes_;  // per line_idx

@@ -35,8 +35,8 @@ struct fleet_generator {
   int count{0};
   std::uint16_t seats{4};
   std::uint16_t wheelchair_spaces{0};
-  int wheelchair_vehicles{-1};  // the first n vehicles get wheelchair_spaces (-1: all of them)
-  std::vector<latlon> depots;   // vehicle i uses depot i mod |depots|
+  int wheelchair_vehicles{-1};                          // the first n vehicles get wheelchair_spaces (-1: all of them)
+  std::vector<latlon> depots;                           // vehicle i uses depot i mod |depots|
   std::vector<std::pair<seconds_t, seconds_t>> shifts;  // vehicle i uses shift i mod |shifts|
 };
 
@@ -54,14 +54,14 @@ struct transit_spec {
   date_t first_date{};             // simulated day 1
   seconds_t max_duration_s{10'800};
   double walk_radius_m{400.0}, max_walk_m{400.0}, walk_speed_mps{1.2};
-  bool currency_given{false};      // costs.currency was in the file (else: the feed's)
+  bool currency_given{false};  // costs.currency was in the file (else: the feed's)
 };
 
 struct scenario_file {
   std::filesystem::path file;
-  sim::scenario base;  // fleet filled in
-  std::optional<fleet_generator> fleet_gen;          // else the fleet came from a CSV
-  std::vector<dispatch::vehicle_spec> fleet_csv;     // every vehicle of the CSV
+  sim::scenario base;                             // fleet filled in
+  std::optional<fleet_generator> fleet_gen;       // else the fleet came from a CSV
+  std::vector<dispatch::vehicle_spec> fleet_csv;  // every vehicle of the CSV
   travel_spec travel;
   std::optional<transit_spec> transit;
   // "kind": "journeys": the demand is door-to-door journeys the MaaS planner plans (sim/journeys.h),
@@ -102,8 +102,7 @@ struct travel_models {
   std::unique_ptr<road::travel_model> table;
   road::travel_model const& model() const { return table ? *table : *base; }
 };
-travel_models load_travel_model(scenario_file const& f,
-                                std::function<void(std::string const&)> const& stage = {});
+travel_models load_travel_model(scenario_file const& f, std::function<void(std::string const&)> const& stage = {});
 
 // --- the timetable of the fixed-route alternative and of the bus lines ---
 struct transit_network;  // the loaded timetable and its planner index

@@ -34,7 +34,7 @@ void write_seed_summary(std::filesystem::path const& dir, std::vector<std::uint6
 struct target {
   std::string kpi, op;
   double value{0.0};
-  std::string text;  // as given
+  std::string text;                            // as given
   bool met_by(std::optional<double> x) const;  // a missing value meets no target
 };
 // "served_rate>=0.9"; throws scenario_error "--target 'text': reason" for anything else.

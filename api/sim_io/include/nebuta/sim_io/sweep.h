@@ -25,8 +25,7 @@ struct sweep_plan {
 // Parses the --sweep texts and checks every combination against the scenario (make_run) before
 // any work starts. Throws scenario_error for a key given twice, more than 100,000 combinations,
 // or any combination the scenario cannot take.
-sweep_plan plan_sweep(scenario_file const& f, std::vector<std::string> const& sweeps,
-                      std::optional<std::uint64_t> seed);
+sweep_plan plan_sweep(scenario_file const& f, std::vector<std::string> const& sweeps, std::optional<std::uint64_t> seed);
 
 // The overrides of run `run` (0-based): first axis slowest, as nested loops in command-line
 // order; `labels` gets the values as sweep.csv writes them.
@@ -52,7 +51,7 @@ struct sweep_options {
   // Each combination runs with seeds s, s+1, ..., s+seeds-1 (sim_io/seeds.h): its folder holds
   // the first seed's files, kpis.json adds "across_seeds", seeds.csv; sweep.csv gives means and ranges.
   unsigned seeds{1};
-  sim::sim_options sim;               // validate; its progress callback is not used
+  sim::sim_options sim;  // validate; its progress callback is not used
   // On a worker thread, after a run's files are written (e.g. to add its report.html).
   std::function<void(std::filesystem::path const& run_dir)> after_run;
   // After each run, one call at a time: runs finished, runs in all.

@@ -43,21 +43,21 @@ bool is_rail_route_type(int route_type);
 struct coverage_options {
   date_t date{};
   double departures_radius_m{500.0};
-  double gap_stop_m{500.0};       // a gap: no bus stop within this ...
-  double gap_station_m{1000.0};   // ... and no station within this
-  double any_stop_m{1000.0};      // the subsidy rules' "nothing within 1 km"
+  double gap_stop_m{500.0};          // a gap: no bus stop within this ...
+  double gap_station_m{1000.0};      // ... and no station within this
+  double any_stop_m{1000.0};         // the subsidy rules' "nothing within 1 km"
   std::uint32_t min_departures{30};  // fewer departures a day within departures_radius_m: 交通不便
 };
 
 struct coverage {
-  std::optional<double> nearest_stop_m;     // any stop
-  std::optional<double> nearest_bus_stop_m; // a stop served by no rail route
-  std::optional<double> nearest_station_m;  // a rail stop of the feed, or an extra station point
-  std::uint32_t departures{0};  // trips of the day that can be boarded within departures_radius_m
-                                // (a trip stopping at two of those stops counts once)
-  bool gap{false};              // > gap_stop_m from a bus stop and > gap_station_m from a station
-  bool gap_1km{false};          // nothing (stop or station) within any_stop_m
-  bool few_departures{false};   // departures < min_departures
+  std::optional<double> nearest_stop_m;      // any stop
+  std::optional<double> nearest_bus_stop_m;  // a stop served by no rail route
+  std::optional<double> nearest_station_m;   // a rail stop of the feed, or an extra station point
+  std::uint32_t departures{0};               // trips of the day that can be boarded within departures_radius_m
+                                             // (a trip stopping at two of those stops counts once)
+  bool gap{false};                           // > gap_stop_m from a bus stop and > gap_station_m from a station
+  bool gap_1km{false};                       // nothing (stop or station) within any_stop_m
+  bool few_departures{false};                // departures < min_departures
 };
 
 // Coverage of every origin. `extra_stations`: stations the feed does not have (a bus feed's

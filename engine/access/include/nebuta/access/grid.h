@@ -31,11 +31,11 @@ struct area {
 };
 
 struct origin {
-  std::string id;                 // "r12c40" (grid), the mesh code, or the point's own id
-  latlon at{};                    // where journeys start: the cell's centre, or the point
-  std::optional<box> cell;        // the cell (none for points)
-  double people{0.0};             // residents (0 until population is assigned)
-  bool has_people{false};         // people came from a statistic or the points file
+  std::string id;           // "r12c40" (grid), the mesh code, or the point's own id
+  latlon at{};              // where journeys start: the cell's centre, or the point
+  std::optional<box> cell;  // the cell (none for points)
+  double people{0.0};       // residents (0 until population is assigned)
+  bool has_people{false};   // people came from a statistic or the points file
 };
 
 // Cells of about cell_m x cell_m over the area, as a lat/lon grid whose steps are cell_m at the

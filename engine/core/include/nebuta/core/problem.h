@@ -8,7 +8,7 @@
 namespace nebuta {
 
 struct problem {
-  std::string file;  // as the reader names it, e.g. "stop_times.txt" ("feed/stop_times.txt" with several feeds)
+  std::string file;       // as the reader names it, e.g. "stop_times.txt" ("feed/stop_times.txt" with several feeds)
   std::uint32_t line{0};  // 1-based; 0 when the problem has no line (a whole file, a record)
   std::string kind;       // short stable key, e.g. "bad_time", "unknown_stop"
   std::string message;

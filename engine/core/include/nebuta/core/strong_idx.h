@@ -20,8 +20,8 @@ struct strong_idx {
   constexpr strong_idx() = default;
   constexpr explicit strong_idx(Rep v) : v_{v} {}
   template <typename Int>
-    requires(std::is_integral_v<Int> && !std::is_same_v<Int, Rep>)
-  constexpr explicit strong_idx(Int v) : v_{static_cast<Rep>(v)} {}
+  requires(std::is_integral_v<Int> && !std::is_same_v<Int, Rep>) constexpr explicit strong_idx(Int v)
+      : v_{static_cast<Rep>(v)} {}
 
   static constexpr strong_idx invalid() { return strong_idx{invalid_value}; }
   constexpr Rep v() const { return v_; }
@@ -69,16 +69,13 @@ class vecmap {
 
 // One-to-many relation as offsets + data (CSR): the values of key k are data[offsets[k],
 // offsets[k+1]). Storage as for vecmap.
-template <typename Idx, typename T, typename Storage = std::vector<T>,
-          typename OffsetStorage = std::vector<std::uint32_t>>
+template <typename Idx, typename T, typename Storage = std::vector<T>, typename OffsetStorage = std::vector<std::uint32_t>>
 class multimap {
  public:
   std::span<T const> operator[](Idx i) const {
     return {data_.data() + offsets_[i.v()], data_.data() + offsets_[i.v() + 1]};
   }
-  std::span<T> operator[](Idx i) {
-    return {data_.data() + offsets_[i.v()], data_.data() + offsets_[i.v() + 1]};
-  }
+  std::span<T> operator[](Idx i) { return {data_.data() + offsets_[i.v()], data_.data() + offsets_[i.v() + 1]}; }
   std::size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
   std::size_t total() const { return data_.size(); }
 

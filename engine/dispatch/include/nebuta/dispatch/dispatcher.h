@@ -105,7 +105,7 @@ struct request_state {
   reject_reason reason{reject_reason::none};
   road::snapped_point pickup{}, dropoff{};  // after meeting-point snapping
   instant requested_at{0};
-  instant earliest{0};  // max(earliest pickup, time of the offer)
+  instant earliest{0};    // max(earliest pickup, time of the offer)
   seconds_t direct{0};    // direct travel time pickup -> drop-off (between the meeting points used)
   double direct_m{0.0};   // and its length
   seconds_t max_ride{0};  // the ride (pickup to arrival at the drop-off) is at most max_ride + dwell

@@ -180,7 +180,7 @@ struct journey_state {
 
 struct journey_result {
   command_status status{command_status::ok};
-  journey_idx journey;     // valid when ok
+  journey_idx journey;          // valid when ok
   std::uint32_t failed_leg{0};  // otherwise: the leg that could not be accepted
   bool ok() const { return status == command_status::ok; }
 };

@@ -43,8 +43,8 @@ struct rider_category : build::origin {
 };
 
 struct leg_rule : build::origin {
-  std::string_view leg_group_id, network_id, from_area_id, to_area_id, from_timeframe_group_id,
-      to_timeframe_group_id, fare_product_id;
+  std::string_view leg_group_id, network_id, from_area_id, to_area_id, from_timeframe_group_id, to_timeframe_group_id,
+      fare_product_id;
   std::uint32_t rule_priority{0};
 };
 

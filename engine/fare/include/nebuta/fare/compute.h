@@ -47,8 +47,8 @@ struct leg_fare {
 };
 
 struct journey_fare {
-  bool known{false};       // every ride's fare is known, in one currency
-  std::int64_t total{0};   // minor units, over the counted rides
+  bool known{false};      // every ride's fare is known, in one currency
+  std::int64_t total{0};  // minor units, over the counted rides
   std::uint8_t currency_digits{0};
   string_idx currency{string_idx::invalid()};
   unsigned legs_counted{0};  // rides whose fare is in `total`

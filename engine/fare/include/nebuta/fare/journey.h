@@ -18,7 +18,10 @@ inline std::size_t rides_of(timetable const& tt, raptor::journey const& j, std::
       // A realtime extra route (overtaking, changed stops, added trip): its served stops; an
       // added trip has no line of the timetable and is priced as unknown.
       out[n++] = {.line = l.trip.valid() ? tt.trip_line[l.trip] : line_idx::invalid(),
-                  .from = l.from, .to = l.to, .board = l.start, .alight = l.end};
+                  .from = l.from,
+                  .to = l.to,
+                  .board = l.start,
+                  .alight = l.end};
       continue;
     }
     out[n++] = trip_ride(tt, l.trip, l.board_pos, l.alight_pos, l.start, l.end);

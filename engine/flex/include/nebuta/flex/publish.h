@@ -18,8 +18,8 @@
 namespace nebuta::flex {
 
 struct service_to_publish {
-  std::string id{"drt"};  // prefix of every id in the feed
-  std::string name;       // of the zone, the group and the trips' route
+  std::string id{"drt"};                  // prefix of every id in the feed
+  std::string name;                       // of the zone, the group and the trips' route
   std::vector<std::vector<latlon>> area;  // the dispatcher's service area (rings, even-odd)
   // Where riders are picked up and set down when the service uses meeting points, with their
   // names; only those inside the area are published when there is an area.

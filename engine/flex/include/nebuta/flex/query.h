@@ -13,10 +13,10 @@ namespace nebuta::flex {
 
 struct request {
   latlon from, to;
-  date_t day;               // the service day
-  seconds_t pickup_time{0};  // seconds of that service day
+  date_t day;                  // the service day
+  seconds_t pickup_time{0};    // seconds of that service day
   local_seconds booked_at{0};  // when the rider books, on the feed's local clock
-  double max_walk_m{400.0};  // to a stop of a location group, or to a fixed stop
+  double max_walk_m{400.0};    // to a stop of a location group, or to a fixed stop
 };
 
 // One way to ride: a trip, the window that picks up at `from` and the later window (the same

@@ -30,21 +30,21 @@ struct mixer_rules {
 };
 
 struct settings {
-  bool enabled{true};                 // false: /v1/plan never offers this service
-  unsigned max_stops_per_side{6};     // candidate stops for a first or last mile
-  double search_radius_m{20'000.0};   // straight-line pre-filter of candidate stops
-  seconds_t max_road_s{2'700};        // a candidate farther by road is not used
-  seconds_t expected_wait_s{600};     // assumed wait for the vehicle, added to the road time
-  seconds_t transfer_buffer_s{300};   // between the vehicle and the train (both ways), by default
+  bool enabled{true};                // false: /v1/plan never offers this service
+  unsigned max_stops_per_side{6};    // candidate stops for a first or last mile
+  double search_radius_m{20'000.0};  // straight-line pre-filter of candidate stops
+  seconds_t max_road_s{2'700};       // a candidate farther by road is not used
+  seconds_t expected_wait_s{600};    // assumed wait for the vehicle, added to the road time
+  seconds_t transfer_buffer_s{300};  // between the vehicle and the train (both ways), by default
   // Per stop: a stop id, or a station's id for all its platforms, as the API names them ("feed:id"
   // with several feeds) → its buffer (a stop's own entry wins over its station's).
   std::map<std::string, seconds_t, std::less<>> stop_buffers_s;
   // Transfer hubs: stops of a station (location_type 1 parent) or served by this many routes;
   // other stops inside the service area serve only when they are a meeting point.
   unsigned hub_min_routes{3};
-  bool door_to_door{true};            // a direct on-demand ride is a candidate too
+  bool door_to_door{true};              // a direct on-demand ride is a candidate too
   seconds_t max_door_to_door_s{3'600};  // road time of a direct ride at most
-  unsigned max_offers{3};             // on-demand variants for which the dispatcher is asked
+  unsigned max_offers{3};               // on-demand variants for which the dispatcher is asked
   mixer_rules mixer{};
 };
 

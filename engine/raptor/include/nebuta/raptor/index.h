@@ -102,8 +102,9 @@ class index {
 
   route_times times(route_idx r) const {
     auto const base = tt_.route_time_base[r];
-    return {tt_.arrivals.data() + base, tt_.departures.data() + base, arr_tm_.data() + base,
-            dep_tm_.data() + base, tt_.route_n_trips[r], static_cast<std::uint32_t>(tt_.route_stops[r].size())};
+    return {tt_.arrivals.data() + base, tt_.departures.data() + base,
+            arr_tm_.data() + base,      dep_tm_.data() + base,
+            tt_.route_n_trips[r],       static_cast<std::uint32_t>(tt_.route_stops[r].size())};
   }
 
   // The continuations of trip t (blocks.cc): the trips a rider stays seated into (fwd) or came
@@ -173,9 +174,9 @@ class index {
 
   lower_bound_graph lb_graph_;
   bool lb_graph_stored_{false};
-  void build_seated();  // blocks.cc
-  std::vector<char> seated_to_bytes() const;                 // blocks.cc
-  bool seated_from_bytes(std::span<char const> bytes);      // blocks.cc; false: not used
+  void build_seated();                                  // blocks.cc
+  std::vector<char> seated_to_bytes() const;            // blocks.cc
+  bool seated_from_bytes(std::span<char const> bytes);  // blocks.cc; false: not used
   bool seated_stored_{false};
   std::vector<std::uint32_t> seated_fwd_off_, seated_bwd_off_;
   std::vector<seated_link> seated_fwd_, seated_bwd_;

@@ -60,19 +60,19 @@ enum class lb_direction : std::uint8_t {
 
 class lower_bound_graph {
  public:
-  static constexpr double walk_speed_mps = 1.2;  // valid for queries walking at most this fast
-  static constexpr double walk_radius_m = 400.0;  // ... on walking links at most this long
+  static constexpr double walk_speed_mps = 1.2;         // valid for queries walking at most this fast
+  static constexpr double walk_radius_m = 400.0;        // ... on walking links at most this long
   static constexpr std::uint16_t unreachable = 0xFFFF;  // and the clamp of every bound
-  static constexpr std::size_t table_max_stops = 4096;   // a table of 32 MiB at most
+  static constexpr std::size_t table_max_stops = 4096;  // a table of 32 MiB at most
 
   struct arc {
     std::uint32_t head;  // rank of the other end (always higher)
     std::uint32_t w;
   };
   struct stats {
-    std::size_t n_arcs{0};       // of the graph, deduplicated
-    std::size_t n_dominated{0};  // dropped: another path is as short
-    std::size_t n_shortcuts{0};  // added by the contraction
+    std::size_t n_arcs{0};           // of the graph, deduplicated
+    std::size_t n_dominated{0};      // dropped: another path is as short
+    std::size_t n_shortcuts{0};      // added by the contraction
     std::size_t n_up{0}, n_down{0};  // arcs the sweeps read (to the seeds, from the seeds)
   };
 

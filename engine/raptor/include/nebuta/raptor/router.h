@@ -65,26 +65,26 @@ class router {
   // `known`: the arrival of a journey known to exist with at most opt.max_legs legs (say, from
   // another search). The search then looks only for journeys arriving no later, which prunes
   // from the first round; the answer is the same as without it when the journey exists.
-  result earliest_arrival(place const& from, place const& to, date_t date, seconds_t depart,
-                          options const& opt = {}, seconds_t known = unreachable_time);
+  result earliest_arrival(place const& from, place const& to, date_t date, seconds_t depart, options const& opt = {},
+                          seconds_t known = unreachable_time);
 
   // Latest departure arriving by `arrive_by` (backward search); result.time is the departure.
   // `known`: the departure of a journey known to arrive in time (as above).
-  result latest_departure(place const& from, place const& to, date_t date, seconds_t arrive_by,
-                          options const& opt = {}, seconds_t known = unreachable_time);
+  result latest_departure(place const& from, place const& to, date_t date, seconds_t arrive_by, options const& opt = {},
+                          seconds_t known = unreachable_time);
 
   // Every journey departing in [from_t, to_t] that no other journey of the window dominates
   // (departing no earlier, arriving no later, with no more legs), by decreasing departure.
   // Journeys without a vehicle are not listed; see direct_walk_s().
-  void range(place const& from, place const& to, date_t date, seconds_t from_t, seconds_t to_t,
-             options const& opt, std::vector<range_entry>& out);
+  void range(place const& from, place const& to, date_t date, seconds_t from_t, seconds_t to_t, options const& opt,
+             std::vector<range_entry>& out);
 
   // McRAPTOR: every journey that no other beats on arrival time, vehicle legs and walking time
   // together, by increasing legs then arrival. Slower than earliest_arrival (bags of labels
   // per stop); the first entry per number of legs has the earliest_arrival Pareto time.
   // It plans on the timetable alone (options::realtime is not read).
-  void walk_pareto(place const& from, place const& to, date_t date, seconds_t depart,
-                   options const& opt, std::vector<walk_pareto_entry>& out);
+  void walk_pareto(place const& from, place const& to, date_t date, seconds_t depart, options const& opt,
+                   std::vector<walk_pareto_entry>& out);
   // The journey of entry i of the last walk_pareto.
   bool reconstruct_walk_pareto(std::size_t i, journey& out) const;
 
@@ -106,8 +106,8 @@ class router {
     std::uint32_t duration{0};
     float distance_m{0.0F};
     walk_kind kind{walk_kind::footpath};
-    bool origin{false};       // the search origin stop (round 0, no walk)
-    std::uint16_t extra{0};   // 1 + the index of the source place's extra edge taken, or 0
+    bool origin{false};      // the search origin stop (round 0, no walk)
+    std::uint16_t extra{0};  // 1 + the index of the source place's extra edge taken, or 0
   };
   struct target_parent {
     enum class type : std::uint8_t { none, ride, foot, egress, direct } how{type::none};
@@ -124,11 +124,10 @@ class router {
   template <bool Fwd>
   result search(place const& from, place const& to, date_t date, seconds_t t, options const& opt, seconds_t known);
   result make_result() const;
-  void walk_pareto_pass(place const& from, place const& to, date_t date, seconds_t depart,
-                        options const& opt, bool one_day_first, std::vector<walk_pareto_entry>& out);
+  void walk_pareto_pass(place const& from, place const& to, date_t date, seconds_t depart, options const& opt,
+                        bool one_day_first, std::vector<walk_pareto_entry>& out);
   template <bool Fwd>
-  void init_query(place const& from, place const& to, date_t date, options const& opt,
-                  bool one_day_first = false);
+  void init_query(place const& from, place const& to, date_t date, options const& opt, bool one_day_first = false);
   // Calls f(foot_parent p, stop s) for every way to leave the search's source place at the start
   // (from for forward searches, to for backward ones): the stop itself (p.origin), its
   // footpaths and walking links within the query radius, or the stops within walking distance of
@@ -261,7 +260,7 @@ class router {
   seconds_t lb(stop_idx s) const { return static_cast<seconds_t>(lb_[s.v()]); }
 
   // --- walking links within the query radius at the query speed, cached between queries
-  std::vector<std::uint32_t> link_dur_;        // parallel to tt.stop_walk_links, for link_dur_speed_
+  std::vector<std::uint32_t> link_dur_;  // parallel to tt.stop_walk_links, for link_dur_speed_
   double link_dur_speed_{-1.0};
   // The walking links within wl_radius_ per stop (wl_off_), durations at wl_speed_.
   struct walk_link_use {
@@ -314,12 +313,12 @@ class router {
   detail::fixed_list<stop_idx> marked_list_, next_marked_list_, ride_improved_;
   std::vector<std::uint32_t> route_start_, route_end_;  // ranks of the first / last marked stop
   detail::fixed_list<route_idx> routes_;
-  std::vector<seconds_t> route_key_;       // 1: the route serves the target (or an egress stop)
+  std::vector<seconds_t> route_key_;  // 1: the route serves the target (or an egress stop)
   std::vector<route_idx> target_routes_;
-  std::vector<seconds_t> to_target_;       // footpath / walk link / egress seconds to the target
+  std::vector<seconds_t> to_target_;  // footpath / walk link / egress seconds to the target
   std::vector<stop_idx> to_target_stops_;
-  seconds_t pending_{unreachable_time};    // 1 + an arrival the current round will record
-  std::vector<seconds_t> egress_;  // seconds from a stop to the target coordinate
+  seconds_t pending_{unreachable_time};  // 1 + an arrival the current round will record
+  std::vector<seconds_t> egress_;        // seconds from a stop to the target coordinate
   std::vector<float> egress_dist_;
   std::vector<std::uint16_t> egress_extra_;  // 1 + the target place's extra edge giving egress_, or 0 (walk)
   std::vector<stop_idx> egress_stops_;
@@ -364,8 +363,8 @@ class router {
     if (act_->rt_blocks.empty()) return timetable_times;
     auto const* const b = act_->rt_blocks[static_cast<std::size_t>(o) * tt_.n_routes() + r.v()];
     if (b == nullptr) return timetable_times;
-    return {b->arrivals.data(), b->departures.data(), b->arrivals_by_trip.data(), b->departures_by_trip.data(),
-            b->n_trips, b->n_stops};
+    return {b->arrivals.data(),           b->departures.data(), b->arrivals_by_trip.data(),
+            b->departures_by_trip.data(), b->n_trips,           b->n_stops};
   }
 
   // --- realtime (rt_rounds.cc): the query's overlay (options::realtime), its extra routes marked
@@ -375,8 +374,8 @@ class router {
   std::vector<std::uint32_t> extras_;
   std::vector<std::uint16_t> lb_rt_;
   std::uint64_t rt_lb_serial_{0};
-  bool rt_lb_usable_{true};       // no added trip, no assigned stop
-  seconds_t rt_lb_slack_{0};      // rt::state::lower_bound_slack()
+  bool rt_lb_usable_{true};   // no added trip, no assigned stop
+  seconds_t rt_lb_slack_{0};  // rt::state::lower_bound_slack()
   void prepare_rt_activity(day_activity& a);
   void prepare_rt_lb();
   void prepare_extras();
@@ -418,7 +417,7 @@ class router {
   void mc_target_insert(unsigned k, seconds_t arr, seconds_t walk, mc_target t);
   std::vector<mc_label> mc_pool_;
   std::vector<std::vector<std::uint32_t>> mc_bag_ride_, mc_bag_foot_;  // all rounds so far
-  std::vector<std::vector<std::uint32_t>> mc_new_, mc_next_;          // labels of the last round
+  std::vector<std::vector<std::uint32_t>> mc_new_, mc_next_;           // labels of the last round
   std::vector<stop_idx> mc_new_stops_, mc_next_stops_, mc_touched_;
   std::vector<std::uint8_t> mc_touched_flag_;
   std::vector<mc_route_label> mc_route_bag_;

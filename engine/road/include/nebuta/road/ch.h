@@ -47,12 +47,12 @@ struct ch_options {
 };
 
 struct ch_stats {
-  std::size_t n_nodes{0};       // vertices of the road graph (what queries take)
-  std::size_t n_graph_arcs{0};  // arcs of the road graph
-  std::size_t n_junctions{0};   // vertices of the junction graph, which the hierarchy contracts
-  std::size_t n_chains{0};      // chains of inner vertices folded into arcs
+  std::size_t n_nodes{0};          // vertices of the road graph (what queries take)
+  std::size_t n_graph_arcs{0};     // arcs of the road graph
+  std::size_t n_junctions{0};      // vertices of the junction graph, which the hierarchy contracts
+  std::size_t n_chains{0};         // chains of inner vertices folded into arcs
   std::size_t n_original_arcs{0};  // arcs of the junction graph (a chain gives one per direction)
-  std::size_t n_shortcuts{0};  // arcs added (a shortcut that only improves an existing arc is not counted)
+  std::size_t n_shortcuts{0};      // arcs added (a shortcut that only improves an existing arc is not counted)
   std::size_t n_up_arcs{0};
   std::size_t n_down_arcs{0};
   double mean_upward_settled{0.0};  // of a sample of full upward searches (used to pick a strategy)
@@ -116,9 +116,9 @@ class contraction_hierarchy {
     std::uint64_t to_tail;    // here -> tail (two-way chains)
   };
 
-  std::vector<place> places_;           // per graph vertex
+  std::vector<place> places_;  // per graph vertex
   std::vector<chain> chains_;
-  std::vector<position> positions_;     // per flat position (the chain's ends included)
+  std::vector<position> positions_;         // per flat position (the chain's ends included)
   std::vector<std::uint32_t> flat_vertex_;  // per flat position: the graph vertex, the chain's geometry
 
   // An arc of the hierarchy: the higher end's rank and the packed key (see src/ch_key.h) in two
@@ -165,8 +165,8 @@ class ch_query {
 
   // out[i * to.size() + j] = fastest from[i] -> to[j]. out.size() must be from.size() * to.size().
   // Vertices out of range give unreachable entries.
-  void many_to_many(std::span<road_node_idx const> from, std::span<road_node_idx const> to,
-                    std::span<node_cost> out, matrix_strategy strategy = matrix_strategy::automatic);
+  void many_to_many(std::span<road_node_idx const> from, std::span<road_node_idx const> to, std::span<node_cost> out,
+                    matrix_strategy strategy = matrix_strategy::automatic);
 
   void one_to_many(road_node_idx source, std::span<road_node_idx const> to, std::span<node_cost> out) {
     many_to_many({&source, 1}, to, out);

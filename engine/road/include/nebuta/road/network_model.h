@@ -51,10 +51,10 @@ struct network_options {
 };
 
 struct snap_result {
-  snapped_point point;      // invalid when nothing is within max_snap_m
-  latlon on_network{};      // foot point on the nearest segment
-  double distance_m{0.0};   // coordinate -> foot point; set also when the point is refused
-  road_node_idx from{};     // the nearest segment's ends
+  snapped_point point;     // invalid when nothing is within max_snap_m
+  latlon on_network{};     // foot point on the nearest segment
+  double distance_m{0.0};  // coordinate -> foot point; set also when the point is refused
+  road_node_idx from{};    // the nearest segment's ends
   road_node_idx to{};
 };
 

@@ -50,7 +50,7 @@ struct build_input {
   std::vector<update_ref> trip_updates;
   std::vector<alert const*> alerts;
   std::optional<unix_time> feed_time;  // newest header timestamp of all sources
-  unix_time now{0};  // reference instant when an update carries no time at all
+  unix_time now{0};                    // reference instant when an update carries no time at all
 };
 
 std::shared_ptr<state const> build_state(context const& ctx, build_input const& in, build_options const& opt = {});

@@ -30,7 +30,7 @@ struct schedule_extras {
   // Per trip: the stop_sequence of each stop of its RAPTOR route (no_sequence where unknown).
   // Empty (no offsets) when the feeds were not read, e.g. for a timetable from a snapshot.
   multimap<trip_idx, std::uint32_t> stop_sequences;
-  std::vector<std::uint32_t> trip_block;   // per trip: block number, none without block_id
+  std::vector<std::uint32_t> trip_block;    // per trip: block number, none without block_id
   std::vector<std::int8_t> trip_direction;  // per trip: direction_id, -1 unknown
   bool has_sequences() const { return stop_sequences.size() != 0; }
 };
@@ -57,8 +57,8 @@ class schedule_extras_builder {
 // A polyline with along-distances in metres.
 struct path {
   std::vector<latlon> points;
-  std::vector<double> along;     // per point, from the first
-  std::vector<double> stop_at;   // per route stop of the trips using it
+  std::vector<double> along;    // per point, from the first
+  std::vector<double> stop_at;  // per route stop of the trips using it
   bool from_shape{false};
   double length() const { return along.empty() ? 0.0 : along.back(); }
   latlon at(double s) const;
@@ -108,7 +108,9 @@ class context {
 
   path const& path_of(trip_idx t) const { return paths_[path_of_trip_[t.v()]]; }
   std::uint32_t block_of(trip_idx t) const { return extras_.trip_block.empty() ? none : extras_.trip_block[t.v()]; }
-  std::int8_t direction_of(trip_idx t) const { return extras_.trip_direction.empty() ? -1 : extras_.trip_direction[t.v()]; }
+  std::int8_t direction_of(trip_idx t) const {
+    return extras_.trip_direction.empty() ? -1 : extras_.trip_direction[t.v()];
+  }
   // The trips of a block, by first departure.
   std::span<trip_idx const> block_trips(std::uint32_t block) const;
   // The trips of a line, by route then first departure.

@@ -50,10 +50,10 @@ struct sim_trip {
   day_idx day;
   bool canceled{false};
   std::string vehicle;
-  std::uint8_t descriptor{0};  // 0 trip, 1 route only, 2 none
+  std::uint8_t descriptor{0};                 // 0 trip, 1 route only, 2 none
   std::vector<seconds_t> arrival, departure;  // what happened, service-day seconds
   struct segment {
-    double moving_s{0.0};    // running time without the incident
+    double moving_s{0.0};      // running time without the incident
     double incident_at{-1.0};  // fraction of moving time before the stop, -1 none
     double incident_s{0.0};
   };
@@ -95,12 +95,12 @@ class day_simulation {
 // estimated arrival at each of its next `next_stops` stops not yet reached is compared with the
 // simulated arrival.
 struct estimator_error {
-  std::vector<double> abs_error_s;  // one per (instant, vehicle, stop)
+  std::vector<double> abs_error_s;           // one per (instant, vehicle, stop)
   std::vector<double> schedule_abs_error_s;  // the same stops predicted by the timetable alone
   std::uint64_t instants{0}, positions{0};
-  std::uint64_t running{0};      // (instant, vehicle) pairs running
-  std::uint64_t estimated{0};    // ... with an estimate of the right trip
-  std::uint64_t wrong_trip{0};   // ... with an estimate of another trip
+  std::uint64_t running{0};     // (instant, vehicle) pairs running
+  std::uint64_t estimated{0};   // ... with an estimate of the right trip
+  std::uint64_t wrong_trip{0};  // ... with an estimate of another trip
   skip_counts skipped;
   double percentile(double p) const { return percentile_of(abs_error_s, p); }  // p in [0, 1]
   static double percentile_of(std::vector<double> v, double p);

@@ -47,7 +47,9 @@ struct stop_time {
   stop_idx stop{stop_idx::invalid()};  // served stop (assigned_stop_id, else the scheduled one)
   std::uint8_t flags{0};
   bool can_board() const { return (flags & (stop_flags::skipped | stop_flags::no_pickup | stop_flags::closed)) == 0U; }
-  bool can_alight() const { return (flags & (stop_flags::skipped | stop_flags::no_drop_off | stop_flags::closed)) == 0U; }
+  bool can_alight() const {
+    return (flags & (stop_flags::skipped | stop_flags::no_drop_off | stop_flags::closed)) == 0U;
+  }
 };
 
 enum class trip_status : std::uint8_t {
@@ -63,11 +65,11 @@ struct trip_state {
   day_idx day{};                       // service day of the times
   trip_status status{trip_status::updated};
   trip_relationship relationship{trip_relationship::scheduled};
-  bool estimated{false};               // from VehiclePositions
-  bool alert_only{false};              // no realtime times, only NO_SERVICE closures
+  bool estimated{false};   // from VehiclePositions
+  bool alert_only{false};  // no realtime times, only NO_SERVICE closures
   std::uint16_t source{0};
-  std::uint32_t first{0}, n{0};        // into state::times()
-  std::uint32_t added{none_};          // into state::added() for status added
+  std::uint32_t first{0}, n{0};  // into state::times()
+  std::uint32_t added{none_};    // into state::added() for status added
   std::optional<unix_time> timestamp;
   static constexpr std::uint32_t none_ = 0xFFFFFFFFU;
 };
@@ -102,8 +104,8 @@ struct extra_route {
 
 struct build_stats {
   skip_counts skipped;
-  std::uint64_t trip_updates{0};     // trip updates considered
-  std::uint64_t applied{0};          // trip-days with a realtime state
+  std::uint64_t trip_updates{0};  // trip updates considered
+  std::uint64_t applied{0};       // trip-days with a realtime state
   std::uint64_t canceled{0}, added{0};
   std::uint64_t overtaking{0};       // trips moved to a route of their own because of order
   std::uint64_t pattern_changes{0};  // trips moved because of skipped, closed or assigned stops
@@ -119,8 +121,8 @@ struct informed_target {
   std::span<informed_stop const> stops;  // a ride's boarding and alighting stops, a departure's stop
   line_idx line{line_idx::invalid()};
   trip_idx trip{trip_idx::invalid()};
-  std::optional<date_t> trip_date;       // the trip's service date
-  std::optional<time_range> during;      // the ride, the departure (none: whatever the periods)
+  std::optional<date_t> trip_date;   // the trip's service date
+  std::optional<time_range> during;  // the ride, the departure (none: whatever the periods)
 };
 
 class state {
@@ -180,7 +182,7 @@ class state {
   std::uint32_t n_static_{0};
   std::vector<stop_time> times_;
   std::vector<added_trip> added_;
-  std::vector<route_day> route_days_;    // sorted by (route, day)
+  std::vector<route_day> route_days_;      // sorted by (route, day)
   std::vector<extra_route> extra_routes_;  // sorted by day
   std::vector<std::uint32_t> extra_at_offsets_, extra_at_;
   std::vector<stop_idx> extra_stops_;

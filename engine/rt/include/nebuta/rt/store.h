@@ -26,17 +26,17 @@ namespace nebuta::rt {
 
 struct source_status {
   std::string name;
-  std::optional<unix_time> feed_time;  // header timestamp of the last applied message
-  unix_time applied_at{0};            // `now` of the last apply
-  std::uint64_t messages{0};          // applied
-  std::uint64_t refused{0};           // not a FeedMessage, or older than the last one
-  std::uint64_t entities{0};          // of the last message
-  skip_counts skipped;                // of the last message (decoding and building)
-  skip_counts skipped_total;          // since start
+  std::optional<unix_time> feed_time;                     // header timestamp of the last applied message
+  unix_time applied_at{0};                                // `now` of the last apply
+  std::uint64_t messages{0};                              // applied
+  std::uint64_t refused{0};                               // not a FeedMessage, or older than the last one
+  std::uint64_t entities{0};                              // of the last message
+  skip_counts skipped;                                    // of the last message (decoding and building)
+  skip_counts skipped_total;                              // since start
   std::uint64_t trip_updates{0}, vehicles{0}, alerts{0};  // current content
   std::uint64_t matched_vehicles{0};
-  double apply_ms{0.0};               // last apply: merge, estimate, build, publish
-  bool expired{false};                // older than max_age: falls back to schedule
+  double apply_ms{0.0};  // last apply: merge, estimate, build, publish
+  bool expired{false};   // older than max_age: falls back to schedule
 };
 
 class store {

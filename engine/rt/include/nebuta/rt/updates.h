@@ -44,9 +44,9 @@ enum class skip_reason : std::uint8_t {
 inline constexpr std::size_t n_skip_reasons = 16;
 
 inline constexpr std::array<std::string_view, n_skip_reasons> skip_reason_names{
-    "unknown_trip", "unknown_stop",   "unknown_route",     "bad_sequence", "stale_timestamp",
-    "bad_time",     "outside_timetable", "not_running", "ambiguous_trip", "unsupported",  "empty_entity",
-    "no_position",  "unmatched_vehicle", "position_jump",  "off_route",    "bad_entity"};
+    "unknown_trip",      "unknown_stop",  "unknown_route",  "bad_sequence", "stale_timestamp", "bad_time",
+    "outside_timetable", "not_running",   "ambiguous_trip", "unsupported",  "empty_entity",    "no_position",
+    "unmatched_vehicle", "position_jump", "off_route",      "bad_entity"};
 
 inline std::string_view name(skip_reason r) { return skip_reason_names[static_cast<std::size_t>(r)]; }
 
@@ -102,7 +102,7 @@ struct trip_update {
   trip_relationship relationship{trip_relationship::scheduled};
   // The static trip: the updated one, or the one duplicated / replaced. Invalid for NEW trips.
   trip_idx trip{trip_idx::invalid()};
-  std::string trip_id;  // as written (NEW trips, messages)
+  std::string trip_id;                 // as written (NEW trips, messages)
   line_idx line{line_idx::invalid()};  // route_id when given (required for NEW trips to be shown with a line)
   std::optional<std::uint8_t> direction;
   std::optional<date_t> start_date;
@@ -171,12 +171,31 @@ struct informed_entity {
 
 // GTFS-RT Alert.Cause / Effect / SeverityLevel, numbered as in the specification.
 enum class alert_cause : std::uint8_t {
-  unknown = 1, other, technical_problem, strike, demonstration, accident, holiday, weather,
-  maintenance, construction, police_activity, medical_emergency
+  unknown = 1,
+  other,
+  technical_problem,
+  strike,
+  demonstration,
+  accident,
+  holiday,
+  weather,
+  maintenance,
+  construction,
+  police_activity,
+  medical_emergency
 };
 enum class alert_effect : std::uint8_t {
-  no_service = 1, reduced_service, significant_delays, detour, additional_service, modified_service,
-  other, unknown, stop_moved, no_effect, accessibility_issue
+  no_service = 1,
+  reduced_service,
+  significant_delays,
+  detour,
+  additional_service,
+  modified_service,
+  other,
+  unknown,
+  stop_moved,
+  no_effect,
+  accessibility_issue
 };
 enum class alert_severity : std::uint8_t { unknown = 1, info, warning, severe };
 
@@ -199,15 +218,15 @@ struct alert {
 
 // One fetch of one feed (FeedMessage), decoded.
 struct feed_message {
-  std::string version;          // gtfs_realtime_version
-  bool differential{false};     // FeedHeader.incrementality
+  std::string version;       // gtfs_realtime_version
+  bool differential{false};  // FeedHeader.incrementality
   std::optional<unix_time> timestamp;
   std::vector<trip_update> trip_updates;
   std::vector<vehicle_position> vehicles;
   std::vector<alert> alerts;
   std::vector<std::string> deleted_entities;  // is_deleted entities of a DIFFERENTIAL feed
-  skip_counts skipped;          // entities (or stop_time_updates) left out while decoding
-  std::uint64_t entities{0};    // FeedEntity count
+  skip_counts skipped;                        // entities (or stop_time_updates) left out while decoding
+  std::uint64_t entities{0};                  // FeedEntity count
 };
 
 }  // namespace nebuta::rt

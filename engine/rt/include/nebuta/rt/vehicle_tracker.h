@@ -40,18 +40,18 @@
 namespace nebuta::rt {
 
 struct tracker_options {
-  double max_offset_m{150.0};          // farther from the trip's path: off route
-  double max_speed_mps{45.0};          // faster between two fixes: a jump
-  double backward_tolerance_m{80.0};   // moving back along the path more than this: a jump
-  double at_stop_m{30.0};              // this close to a stop (along the path): at the stop
-  double terminal_m{150.0};            // this close to the first stop: not departed
-  seconds_t forget_after_s{600};       // a vehicle silent this long is dropped
-  seconds_t match_window_s{1800};      // route matching: trips within this of their schedule
-  seconds_t terminal_wait_s{7200};     // before the first departure: reporting from the terminal
-  double terminal_radius_m{500.0};     // off the path but this close to the first stop: at the terminal
-  seconds_t decay_horizon_s{0};        // 0: the delay holds downstream
-  double near_stop_radius_m{500.0};    // route-less matching: routes of stops this close
-  unsigned restart_after{3};           // after this many jumps in a row the track restarts there
+  double max_offset_m{150.0};         // farther from the trip's path: off route
+  double max_speed_mps{45.0};         // faster between two fixes: a jump
+  double backward_tolerance_m{80.0};  // moving back along the path more than this: a jump
+  double at_stop_m{30.0};             // this close to a stop (along the path): at the stop
+  double terminal_m{150.0};           // this close to the first stop: not departed
+  seconds_t forget_after_s{600};      // a vehicle silent this long is dropped
+  seconds_t match_window_s{1800};     // route matching: trips within this of their schedule
+  seconds_t terminal_wait_s{7200};    // before the first departure: reporting from the terminal
+  double terminal_radius_m{500.0};    // off the path but this close to the first stop: at the terminal
+  seconds_t decay_horizon_s{0};       // 0: the delay holds downstream
+  double near_stop_radius_m{500.0};   // route-less matching: routes of stops this close
+  unsigned restart_after{3};          // after this many jumps in a row the track restarts there
 };
 
 class vehicle_tracker {

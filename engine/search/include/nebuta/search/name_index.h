@@ -30,10 +30,10 @@ struct name_input {
 // How well a query met a name; smaller is better, 0 is an exact match. Compare hits of one
 // query with it; the fields are only for explaining a rank.
 struct match_quality {
-  std::uint8_t missing_words{0};   // words of the query that are place words the name lacks
-  std::uint8_t typos{0};           // edits, summed over the query's words
-  std::uint8_t partial{0};         // query words that were prefixes (1) or inside a compound (2)
-  std::uint8_t extra_words{0};     // words of the name the query did not mention
+  std::uint8_t missing_words{0};      // words of the query that are place words the name lacks
+  std::uint8_t typos{0};              // edits, summed over the query's words
+  std::uint8_t partial{0};            // query words that were prefixes (1) or inside a compound (2)
+  std::uint8_t extra_words{0};        // words of the name the query did not mention
   std::uint8_t extra_place_words{0};  // ... of which place words (駅, Station) count apart
   std::uint32_t packed() const {
     return (static_cast<std::uint32_t>(missing_words) << 28) | (static_cast<std::uint32_t>(typos) << 24) |
@@ -100,8 +100,8 @@ class name_index {
   std::vector<std::uint32_t> variant_whole_;  // vocabulary id of the whole name's key
   std::vector<std::uint32_t> doc_first_variant_;
 
-  std::unique_ptr<struct word_lookup> words_;   // place words, folded like names
-  std::unique_ptr<struct build_state> build_;   // only between the first add() and finish()
+  std::unique_ptr<struct word_lookup> words_;  // place words, folded like names
+  std::unique_ptr<struct build_state> build_;  // only between the first add() and finish()
 };
 
 // Per-query state: ICU transliterators and match marks sized by the index. Built once per

@@ -11,10 +11,10 @@ namespace nebuta::search {
 struct place_word {
   std::string_view english;  // the meaning (docs, tests)
   // Each field: forms separated by '|'.
-  std::string_view written;  // as written in names, Japanese and Chinese (站, 车站), katakana included
-  std::string_view readings; // hiragana readings of the Japanese forms (stripped from readings)
-  std::string_view latin;    // English words and phrases, abbreviations, romaji ("sta", "eki")
-  std::string_view hangul;   // Korean
+  std::string_view written;   // as written in names, Japanese and Chinese (站, 车站), katakana included
+  std::string_view readings;  // hiragana readings of the Japanese forms (stripped from readings)
+  std::string_view latin;     // English words and phrases, abbreviations, romaji ("sta", "eki")
+  std::string_view hangul;    // Korean
 };
 
 std::span<place_word const> place_words();

@@ -35,7 +35,7 @@ namespace nebuta::sim {
 
 // What the planner chose for a journey.
 enum class journey_mode : std::uint8_t {
-  no_option,       // neither transit nor a bookable on-demand journey
+  no_option,  // neither transit nor a bookable on-demand journey
   transit_only,
   first_mile,      // on-demand to a stop, then transit
   last_mile,       // transit, then on-demand from a stop
@@ -53,12 +53,12 @@ char const* to_string(connection_outcome c);
 struct journey_record {
   trip_request request;  // as the demand gives it; earliest_pickup = max(requested_at, asked)
   journey_mode mode{journey_mode::no_option};
-  std::string shown_reason;           // the mixer's reason for the booked on-demand variant
-  std::uint32_t variants_shown{0};    // on-demand variants the mixer let through
-  std::uint32_t variants_dropped{0};  // asked but refused, or not keeping their connection
-  bool booking_failed{false};         // accept_journey refused the chosen variant: transit only
+  std::string shown_reason;                            // the mixer's reason for the booked on-demand variant
+  std::uint32_t variants_shown{0};                     // on-demand variants the mixer let through
+  std::uint32_t variants_dropped{0};                   // asked but refused, or not keeping their connection
+  bool booking_failed{false};                          // accept_journey refused the chosen variant: transit only
   seconds_t planned_departure{0}, planned_arrival{0};  // of the chosen journey (offer's times)
-  transit_alternative transit;  // the transit-only journey of the same request (arrival first)
+  transit_alternative transit;                         // the transit-only journey of the same request (arrival first)
   // Indices into result::requests of the booked legs (-1: none).
   std::int32_t first_leg{-1}, last_leg{-1}, door_leg{-1};
   // The first mile's train: trip and stop (the timetable's ids), departure, and the drop-off limit
@@ -84,7 +84,7 @@ struct journey_kpis {
   std::optional<double> connections_kept_rate;
   std::size_t time_compared{0};  // on-demand journeys that arrived, with a reachable transit-only journey
   std::optional<double> door_to_door_mean_s, transit_only_mean_s, time_saved_mean_s;
-  std::size_t only_way{0};       // on-demand journeys without any reachable transit-only journey
+  std::size_t only_way{0};          // on-demand journeys without any reachable transit-only journey
   std::size_t connected_riders{0};  // persons on first/last-mile journeys that kept every connection and arrived
   double vehicle_km{0.0};
   std::optional<double> vehicle_km_per_connected_rider;

@@ -48,7 +48,7 @@ struct place_distribution {
 struct demand_model {
   double requests_per_day{1000.0};
   double scale{1.0};
-  std::array<double, 24> hourly_profile{};  // all zero: flat over the day
+  std::array<double, 24> hourly_profile{};   // all zero: flat over the day
   place_distribution origins, destinations;  // destinations empty: same as origins
   double min_trip_m{300.0};                  // origin and destination are drawn again when closer
   double prebooked_share{0.0};               // requested lead time before the pickup ...

@@ -47,13 +47,13 @@ char const* to_string(event_kind);
 struct request_record {
   trip_request request;  // earliest_pickup already max(requested_at, asked)
   request_outcome outcome{request_outcome::rejected};
-  std::string reject_reason;   // dispatcher's reason, or expired / no_longer_feasible at accept
-  std::int32_t vehicle{-1};    // index into result::vehicles (offered or serving vehicle)
+  std::string reject_reason;  // dispatcher's reason, or expired / no_longer_feasible at accept
+  std::int32_t vehicle{-1};   // index into result::vehicles (offered or serving vehicle)
   std::optional<seconds_t> promised_pickup_start, promised_pickup_end, promised_dropoff_by;
   std::optional<seconds_t> pickup_at, dropoff_at;
   std::optional<seconds_t> direct_s;  // the dispatcher's travel time between the (meeting) points, when reachable
   double direct_m{0.0};
-  bool shared{false};  // served, and another request was on board at some moment of the ride
+  bool shared{false};                          // served, and another request was on board at some moment of the ride
   std::optional<transit_alternative> transit;  // with sim_options::transit_index: the timetable's answer
 };
 
@@ -62,10 +62,10 @@ struct vehicle_record {
   std::uint16_t seats{0}, wheelchair_spaces{0};
   seconds_t shift_start{0}, shift_end{0};
   double km_driven{0.0};
-  double km_empty{0.0};      // driven with nobody on board
-  double passenger_km{0.0};  // sum over legs of persons on board x leg length
-  double hours_in_service{0.0};  // shift length
-  double hours_occupied{0.0};    // time with at least one person on board
+  double km_empty{0.0};                 // driven with nobody on board
+  double passenger_km{0.0};             // sum over legs of persons on board x leg length
+  double hours_in_service{0.0};         // shift length
+  double hours_occupied{0.0};           // time with at least one person on board
   std::uint32_t passengers_carried{0};  // persons dropped off
 };
 
@@ -92,8 +92,8 @@ struct kpis {
   std::optional<double> bus_vehicle_km, bus_vehicle_hours, bus_cost, bus_cost_per_passenger,
       bus_public_cost_per_passenger, bus_farebox_recovery;
   std::size_t transit_planned{0};
-  std::optional<double> transit_no_option_share, transit_unreachable_share, transit_duration_mean_s,
-      transit_rides_mean, door_to_door_on_demand_mean_s, door_to_door_transit_mean_s;
+  std::optional<double> transit_no_option_share, transit_unreachable_share, transit_duration_mean_s, transit_rides_mean,
+      door_to_door_on_demand_mean_s, door_to_door_transit_mean_s;
   std::size_t door_to_door_compared{0};  // served requests with a reachable transit journey
   std::optional<journey_kpis> journeys;  // a journeys run (sim_options::journeys)
 };

@@ -20,8 +20,8 @@ struct journey;
 namespace nebuta::sim {
 
 struct transit_settings {
-  date_t first_date{};              // the simulated day 1; day d plans on first_date + d - 1
-  raptor::options planner;          // as `nebuta plan` with its defaults
+  date_t first_date{};               // the simulated day 1; day d plans on first_date + d - 1
+  raptor::options planner;           // as `nebuta plan` with its defaults
   seconds_t max_duration_s{10'800};  // longer door-to-door times do not count as an option
 };
 
@@ -29,13 +29,13 @@ struct transit_settings {
 // latest departure, on ties). duration_s = arrival - the requested time (door to door,
 // including the wait at home).
 struct transit_alternative {
-  bool found{false};        // any journey (possibly on a later day)
-  bool same_day{false};     // found, and every ride runs on the request's service day
-  bool reachable{false};    // same_day and duration_s <= max_duration_s
-  seconds_t arrival{0};     // seconds after midnight of the first simulated day
+  bool found{false};      // any journey (possibly on a later day)
+  bool same_day{false};   // found, and every ride runs on the request's service day
+  bool reachable{false};  // same_day and duration_s <= max_duration_s
+  seconds_t arrival{0};   // seconds after midnight of the first simulated day
   seconds_t duration_s{0};
   unsigned rides{0};
-  double walk_m{0.0};       // access, egress, walking links and direct walk
+  double walk_m{0.0};  // access, egress, walking links and direct walk
 };
 
 // Plans one request on `router` (whose scratch is reused); `scratch` holds the journeys.

@@ -49,7 +49,7 @@ struct stop_time : origin {
   std::uint32_t stop_sequence{0};
   std::optional<seconds_t> arrival, departure;
   std::uint8_t pickup_type{0}, drop_off_type{0};
-  bool flex{false};  // GTFS-Flex row (zone or pickup/drop-off window): not a timetabled stop
+  bool flex{false};                  // GTFS-Flex row (zone or pickup/drop-off window): not a timetabled stop
   std::optional<double> shape_dist;  // shape_dist_traveled, in the units of the trip's shape
 };
 

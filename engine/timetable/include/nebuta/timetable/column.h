@@ -38,7 +38,9 @@ class column {
   column(std::initializer_list<T> values) : owned_(values) { sync(); }
   explicit column(std::size_t n, T const& fill = T{}) : owned_(n, fill) { sync(); }
   template <std::input_iterator It>
-  column(It first, It last) : owned_(first, last) { sync(); }
+  column(It first, It last) : owned_(first, last) {
+    sync();
+  }
 
   // A column over memory that `owner` keeps alive; never written through.
   static column view(std::span<T const> values, std::shared_ptr<void const> owner) {
@@ -109,7 +111,9 @@ class column {
   // Bytes this column allocated itself (0 for a view).
   std::size_t capacity() const { return owned_.capacity(); }
 
-  friend bool operator==(column const& a, column const& b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
+  friend bool operator==(column const& a, column const& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+  }
 
   // --- writing (a view becomes a copy first)
   T* data() { return own().data(); }
@@ -119,13 +123,17 @@ class column {
   T& front() { return own().front(); }
   T& back() { return own().back(); }
 
-  void push_back(T const& v) { edit([&](auto& o) { o.push_back(v); }); }
+  void push_back(T const& v) {
+    edit([&](auto& o) { o.push_back(v); });
+  }
   template <typename... Args>
   T& emplace_back(Args&&... args) {
     edit([&](auto& o) { o.emplace_back(std::forward<Args>(args)...); });
     return owned_.back();
   }
-  void pop_back() { edit([](auto& o) { o.pop_back(); }); }
+  void pop_back() {
+    edit([](auto& o) { o.pop_back(); });
+  }
   template <typename It>
   T* insert(T const* pos, It first, It last) {
     auto const at = static_cast<std::size_t>(pos - data_);
@@ -145,10 +153,18 @@ class column {
     });
     return owned_.data() + a;
   }
-  void resize(std::size_t n) { edit([&](auto& o) { o.resize(n); }); }
-  void resize(std::size_t n, T const& fill) { edit([&](auto& o) { o.resize(n, fill); }); }
-  void reserve(std::size_t n) { edit([&](auto& o) { o.reserve(n); }); }
-  void shrink_to_fit() { edit([](auto& o) { o.shrink_to_fit(); }); }
+  void resize(std::size_t n) {
+    edit([&](auto& o) { o.resize(n); });
+  }
+  void resize(std::size_t n, T const& fill) {
+    edit([&](auto& o) { o.resize(n, fill); });
+  }
+  void reserve(std::size_t n) {
+    edit([&](auto& o) { o.reserve(n); });
+  }
+  void shrink_to_fit() {
+    edit([](auto& o) { o.shrink_to_fit(); });
+  }
   template <typename It>
   void assign(It first, It last) {
     std::vector<T> v(first, last);  // the range may be this column's own view

@@ -33,8 +33,8 @@ struct fare_v1_attribute {
   agency_idx agency;                 // invalid: every agency of the feed
   std::int32_t transfer_duration_s;  // -1: none
   feed_idx feed;
-  std::uint8_t transfers;            // unlimited_transfers: no limit
-  std::uint8_t currency_digits;      // ISO 4217 minor unit digits
+  std::uint8_t transfers;        // unlimited_transfers: no limit
+  std::uint8_t currency_digits;  // ISO 4217 minor unit digits
   std::uint8_t reserved[4]{};
 };
 
@@ -94,9 +94,9 @@ struct fare_tables {
   std::vector<fare_v1_rule> v1_rules;  // sorted by (origin, destination, fare)
   std::vector<zone_idx> v1_contains;
   std::vector<line_idx> v1_rule_lines;
-  std::vector<fare_idx> v1_unruled;     // fares of feeds without fare_rules: they apply to every ride
-  std::uint32_t v1_uses_contains{0};    // some rule has a contains_id condition
-  std::uint32_t v1_max_transfers{0};    // the most transfers any fare allows (unlimited_transfers: no limit)
+  std::vector<fare_idx> v1_unruled;   // fares of feeds without fare_rules: they apply to every ride
+  std::uint32_t v1_uses_contains{0};  // some rule has a contains_id condition
+  std::uint32_t v1_max_transfers{0};  // the most transfers any fare allows (unlimited_transfers: no limit)
 
   // --- v2
   vecmap<line_idx, network_idx> line_network;  // empty when no feed has networks
@@ -123,15 +123,36 @@ struct fare_tables {
   template <typename F>
   void for_each_member(F&& f) {
     f(feed_system.raw());
-    f(zone_ids.raw()); f(stop_zone.raw()); f(v1_fares.raw()); f(v1_rules); f(v1_contains);
-    f(v1_rule_lines); f(v1_unruled); f(v1_uses_contains); f(v1_max_transfers);
-    f(line_network.raw()); f(network_ids.raw()); f(area_ids.raw());
-    f(stop_areas.raw_offsets()); f(stop_areas.raw_data());
-    f(products.raw()); f(leg_group_ids.raw()); f(timeframe_group_ids.raw());
-    f(leg_rules); f(feed_leg_rules); f(transfer_rules); f(feed_transfer_rules); f(feed_rule_priority.raw());
-    f(network_listed.raw()); f(from_area_listed.raw()); f(to_area_listed.raw());
-    f(from_group_listed.raw()); f(to_group_listed.raw());
-    f(timeframes.raw_offsets()); f(timeframes.raw_data()); f(timeframe_days);
+    f(zone_ids.raw());
+    f(stop_zone.raw());
+    f(v1_fares.raw());
+    f(v1_rules);
+    f(v1_contains);
+    f(v1_rule_lines);
+    f(v1_unruled);
+    f(v1_uses_contains);
+    f(v1_max_transfers);
+    f(line_network.raw());
+    f(network_ids.raw());
+    f(area_ids.raw());
+    f(stop_areas.raw_offsets());
+    f(stop_areas.raw_data());
+    f(products.raw());
+    f(leg_group_ids.raw());
+    f(timeframe_group_ids.raw());
+    f(leg_rules);
+    f(feed_leg_rules);
+    f(transfer_rules);
+    f(feed_transfer_rules);
+    f(feed_rule_priority.raw());
+    f(network_listed.raw());
+    f(from_area_listed.raw());
+    f(to_area_listed.raw());
+    f(from_group_listed.raw());
+    f(to_group_listed.raw());
+    f(timeframes.raw_offsets());
+    f(timeframes.raw_data());
+    f(timeframe_days);
   }
 };
 

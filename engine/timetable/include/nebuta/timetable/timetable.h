@@ -102,12 +102,12 @@ struct timetable {
   // --- feeds
   column_vecmap<feed_idx, string_idx> feed_names;
   column_vecmap<feed_idx, load_stats> feed_stats;  // rows read per feed
-  column<warning_count> warnings;      // problems found at load, per kind
+  column<warning_count> warnings;                  // problems found at load, per kind
 
   // --- strings, languages and translations
   string_store strings;
-  column_vecmap<lang_idx, string_idx> languages;                  // BCP 47 codes present in the feeds
-  column_vecmap<text_idx, string_idx> text_default;               // value as written in the feed file
+  column_vecmap<lang_idx, string_idx> languages;     // BCP 47 codes present in the feeds
+  column_vecmap<text_idx, string_idx> text_default;  // value as written in the feed file
   column_multimap<text_idx, translation_entry> text_translations;
 
   // --- agencies
@@ -129,8 +129,8 @@ struct timetable {
   column_vecmap<stop_idx, std::uint8_t> stop_wheelchair_boarding;  // 0 unknown, 1 yes, 2 no
   column_vecmap<stop_idx, std::uint16_t> stop_min_change_s;        // no_min_change_time if unset
   column_multimap<stop_idx, stop_idx> stop_children;
-  column_multimap<stop_idx, footpath> stop_footpaths;   // from transfers.txt (type 2, from != to)
-  column_multimap<stop_idx, walk_link> stop_walk_links; // stops within walk_link_radius_m, nearest first
+  column_multimap<stop_idx, footpath> stop_footpaths;    // from transfers.txt (type 2, from != to)
+  column_multimap<stop_idx, walk_link> stop_walk_links;  // stops within walk_link_radius_m, nearest first
   column_multimap<stop_idx, route_idx> stop_routes;
   column<stop_idx> stops_by_id;  // sorted by (feed, id): lookup by binary search
   float walk_link_radius_m{0.0F};
@@ -153,7 +153,7 @@ struct timetable {
   column_vecmap<trip_idx, text_idx> trip_headsigns;
   column_vecmap<trip_idx, string_idx> trip_short_names;
   column_vecmap<trip_idx, std::uint8_t> trip_wheelchair_accessible;  // 0 unknown, 1 yes, 2 no
-  column_multimap<trip_idx, text_idx> trip_stop_headsigns;  // empty, or one per route stop
+  column_multimap<trip_idx, text_idx> trip_stop_headsigns;           // empty, or one per route stop
   // block_id as a number unique over the feeds, or no_block (none given, or a trip expanded from
   // frequencies.txt). Which trips continue which is raptor::index's business (blocks.cc).
   column_vecmap<trip_idx, std::uint32_t> trip_block;
@@ -183,8 +183,8 @@ struct timetable {
   // --- service days
   date_t first_date{};
   std::uint32_t n_days{0};
-  std::uint32_t bitfield_words{0};                // 64-bit words per bitfield
-  column<std::uint64_t> bitfields;           // n_bitfields * bitfield_words
+  std::uint32_t bitfield_words{0};  // 64-bit words per bitfield
+  column<std::uint64_t> bitfields;  // n_bitfields * bitfield_words
 
   // --- fares (GTFS-Fares v1 and v2), built by engine/fare after compile()
   fare_tables fares;
@@ -253,33 +253,79 @@ struct timetable {
   // Every member, once, for the snapshot writer and reader.
   template <typename F>
   void for_each_member(F&& f) {
-    f(feed_names.raw()); f(feed_stats.raw()); f(warnings);
-    f(strings.offsets); f(strings.chars);
-    f(languages.raw()); f(text_default.raw());
-    f(text_translations.raw_offsets()); f(text_translations.raw_data());
-    f(agency_ids.raw()); f(agency_feed.raw()); f(agency_names.raw()); f(agency_timezones.raw());
+    f(feed_names.raw());
+    f(feed_stats.raw());
+    f(warnings);
+    f(strings.offsets);
+    f(strings.chars);
+    f(languages.raw());
+    f(text_default.raw());
+    f(text_translations.raw_offsets());
+    f(text_translations.raw_data());
+    f(agency_ids.raw());
+    f(agency_feed.raw());
+    f(agency_names.raw());
+    f(agency_timezones.raw());
     f(agency_urls.raw());
-    f(stop_ids.raw()); f(stop_feed.raw()); f(stop_names.raw()); f(stop_coords.raw());
-    f(stop_has_coords.raw()); f(stop_parent.raw()); f(stop_platform_codes.raw());
-    f(stop_location_type.raw()); f(stop_wheelchair_boarding.raw()); f(stop_min_change_s.raw());
-    f(stop_children.raw_offsets()); f(stop_children.raw_data());
-    f(stop_footpaths.raw_offsets()); f(stop_footpaths.raw_data());
-    f(stop_walk_links.raw_offsets()); f(stop_walk_links.raw_data());
-    f(stop_routes.raw_offsets()); f(stop_routes.raw_data());
-    f(stops_by_id); f(walk_link_radius_m);
-    f(line_ids.raw()); f(line_feed.raw()); f(line_agency.raw()); f(line_short_names.raw());
-    f(line_long_names.raw()); f(line_types.raw()); f(line_colors.raw()); f(line_text_colors.raw());
-    f(trip_ids.raw()); f(trip_line.raw()); f(trip_route.raw()); f(trip_service.raw());
-    f(trip_headsigns.raw()); f(trip_short_names.raw()); f(trip_wheelchair_accessible.raw());
-    f(trip_stop_headsigns.raw_offsets()); f(trip_stop_headsigns.raw_data());
-    f(trip_block.raw()); f(trip_links);
-    f(shape_points.raw_offsets()); f(shape_points.raw_data());
-    f(path_shape.raw()); f(path_stop_along.raw_offsets()); f(path_stop_along.raw_data()); f(trip_path.raw());
-    f(route_stops.raw_offsets()); f(route_stops.raw_data());
-    f(route_stop_flags.raw_offsets()); f(route_stop_flags.raw_data());
-    f(route_first_trip.raw()); f(route_n_trips.raw()); f(route_time_base.raw()); f(route_type.raw());
-    f(arrivals); f(departures);
-    f(first_date); f(n_days); f(bitfield_words); f(bitfields);
+    f(stop_ids.raw());
+    f(stop_feed.raw());
+    f(stop_names.raw());
+    f(stop_coords.raw());
+    f(stop_has_coords.raw());
+    f(stop_parent.raw());
+    f(stop_platform_codes.raw());
+    f(stop_location_type.raw());
+    f(stop_wheelchair_boarding.raw());
+    f(stop_min_change_s.raw());
+    f(stop_children.raw_offsets());
+    f(stop_children.raw_data());
+    f(stop_footpaths.raw_offsets());
+    f(stop_footpaths.raw_data());
+    f(stop_walk_links.raw_offsets());
+    f(stop_walk_links.raw_data());
+    f(stop_routes.raw_offsets());
+    f(stop_routes.raw_data());
+    f(stops_by_id);
+    f(walk_link_radius_m);
+    f(line_ids.raw());
+    f(line_feed.raw());
+    f(line_agency.raw());
+    f(line_short_names.raw());
+    f(line_long_names.raw());
+    f(line_types.raw());
+    f(line_colors.raw());
+    f(line_text_colors.raw());
+    f(trip_ids.raw());
+    f(trip_line.raw());
+    f(trip_route.raw());
+    f(trip_service.raw());
+    f(trip_headsigns.raw());
+    f(trip_short_names.raw());
+    f(trip_wheelchair_accessible.raw());
+    f(trip_stop_headsigns.raw_offsets());
+    f(trip_stop_headsigns.raw_data());
+    f(trip_block.raw());
+    f(trip_links);
+    f(shape_points.raw_offsets());
+    f(shape_points.raw_data());
+    f(path_shape.raw());
+    f(path_stop_along.raw_offsets());
+    f(path_stop_along.raw_data());
+    f(trip_path.raw());
+    f(route_stops.raw_offsets());
+    f(route_stops.raw_data());
+    f(route_stop_flags.raw_offsets());
+    f(route_stop_flags.raw_data());
+    f(route_first_trip.raw());
+    f(route_n_trips.raw());
+    f(route_time_base.raw());
+    f(route_type.raw());
+    f(arrivals);
+    f(departures);
+    f(first_date);
+    f(n_days);
+    f(bitfield_words);
+    f(bitfields);
     fares.for_each_member(f);
   }
 };

@@ -96,8 +96,7 @@ class csv_reader {
       if (needs_copy) unescaped.push_back(c);
       ++p;
     }
-    auto value = needs_copy ? arena_->store(std::move(unescaped))
-                            : data_.substr(content_begin, p - content_begin);
+    auto value = needs_copy ? arena_->store(std::move(unescaped)) : data_.substr(content_begin, p - content_begin);
     pos_ = p + 1;
     // Anything between the closing quote and the separator (normally only padding) is kept, as
     // lenient readers do, rather than losing the row.

@@ -15,18 +15,16 @@ namespace nebuta::gtfs {
 namespace detail {
 
 inline void read_fare_attributes(table& t, feed& f) {
-  auto const id = t.require("fare_id"), price = t.require("price"),
-             currency = t.require("currency_type"), payment = t.require("payment_method"),
-             transfers = t.column("transfers"), agency_col = t.column("agency_id"),
-             duration = t.column("transfer_duration");
+  auto const id = t.require("fare_id"), price = t.require("price"), currency = t.require("currency_type"),
+             payment = t.require("payment_method"), transfers = t.column("transfers"),
+             agency_col = t.column("agency_id"), duration = t.column("transfer_duration");
   while (t.next()) {
     fare_attribute r;
     r.line = t.line();
     r.fare_id = t[id], r.currency_type = t[currency], r.agency_id = t[agency_col];
     std::optional<double> p;
     if (!t.require_value(id, "fare_id") || !t.get_double(price, p, "price", "bad_number") ||
-        !t.get_int(payment, r.payment_method, "payment_method") ||
-        !t.get_int(transfers, r.transfers, "transfers") ||
+        !t.get_int(payment, r.payment_method, "payment_method") || !t.get_int(transfers, r.transfers, "transfers") ||
         !t.get_int(duration, r.transfer_duration, "transfer_duration")) {
       continue;
     }
@@ -36,9 +34,8 @@ inline void read_fare_attributes(table& t, feed& f) {
 }
 
 inline void read_fare_rules(table& t, feed& f) {
-  auto const id = t.require("fare_id"), route_col = t.column("route_id"),
-             origin = t.column("origin_id"), destination = t.column("destination_id"),
-             contains = t.column("contains_id");
+  auto const id = t.require("fare_id"), route_col = t.column("route_id"), origin = t.column("origin_id"),
+             destination = t.column("destination_id"), contains = t.column("contains_id");
   while (t.next()) {
     fare_rule r;
     r.line = t.line();
@@ -49,8 +46,8 @@ inline void read_fare_rules(table& t, feed& f) {
 }
 
 inline void read_timeframes(table& t, feed& f) {
-  auto const group = t.require("timeframe_group_id"), start = t.column("start_time"),
-             end = t.column("end_time"), service = t.require("service_id");
+  auto const group = t.require("timeframe_group_id"), start = t.column("start_time"), end = t.column("end_time"),
+             service = t.require("service_id");
   while (t.next()) {
     timeframe r;
     r.line = t.line();
@@ -87,8 +84,7 @@ inline void read_rider_categories(table& t, feed& f) {
 }
 
 inline void read_fare_media(table& t, feed& f) {
-  auto const id = t.require("fare_media_id"), name = t.column("fare_media_name"),
-             type = t.require("fare_media_type");
+  auto const id = t.require("fare_media_id"), name = t.column("fare_media_name"), type = t.require("fare_media_type");
   while (t.next()) {
     fare_media r;
     r.line = t.line();
@@ -102,8 +98,8 @@ inline void read_fare_media(table& t, feed& f) {
 
 inline void read_fare_products(table& t, feed& f) {
   auto const id = t.require("fare_product_id"), name = t.column("fare_product_name"),
-             category = t.column("rider_category_id"), media = t.column("fare_media_id"),
-             amount = t.require("amount"), currency = t.require("currency");
+             category = t.column("rider_category_id"), media = t.column("fare_media_id"), amount = t.require("amount"),
+             currency = t.require("currency");
   while (t.next()) {
     fare_product r;
     r.line = t.line();
@@ -120,10 +116,10 @@ inline void read_fare_products(table& t, feed& f) {
 }
 
 inline void read_fare_leg_rules(table& t, feed& f) {
-  auto const group = t.column("leg_group_id"), network = t.column("network_id"),
-             from_area = t.column("from_area_id"), to_area = t.column("to_area_id"),
-             from_tf = t.column("from_timeframe_group_id"), to_tf = t.column("to_timeframe_group_id"),
-             product = t.require("fare_product_id"), priority = t.column("rule_priority");
+  auto const group = t.column("leg_group_id"), network = t.column("network_id"), from_area = t.column("from_area_id"),
+             to_area = t.column("to_area_id"), from_tf = t.column("from_timeframe_group_id"),
+             to_tf = t.column("to_timeframe_group_id"), product = t.require("fare_product_id"),
+             priority = t.column("rule_priority");
   f.fare_leg_rules_have_priority = priority >= 0;
   while (t.next()) {
     fare_leg_rule r;
@@ -147,8 +143,7 @@ inline void read_fare_transfer_rules(table& t, feed& f) {
     fare_transfer_rule r;
     r.line = t.line();
     r.from_leg_group_id = t[from], r.to_leg_group_id = t[to], r.fare_product_id = t[product];
-    if (!t.get_int(count, r.transfer_count, "transfer_count") ||
-        !t.get_int(limit, r.duration_limit, "duration_limit") ||
+    if (!t.get_int(count, r.transfer_count, "transfer_count") || !t.get_int(limit, r.duration_limit, "duration_limit") ||
         !t.get_int(limit_type, r.duration_limit_type, "duration_limit_type") ||
         !t.get_int(type, r.fare_transfer_type, "fare_transfer_type", true)) {
       continue;

@@ -74,8 +74,7 @@ namespace detail {
 
 // A file of the feed with its header read (GTFS files read short rows, see table), or nullopt
 // when the feed has no such file.
-inline std::optional<table> open_table(feed_source const& src, feed& f, std::string const& file,
-                                       bool required) {
+inline std::optional<table> open_table(feed_source const& src, feed& f, std::string const& file, bool required) {
   auto data = src.read(file);
   if (!data) {
     if (required) throw feed_error{src.path().string() + ": missing required file " + file};

@@ -28,9 +28,8 @@ namespace nebuta::gtfs {
 namespace detail {
 
 inline void read_agencies(table& t, feed& f) {
-  auto const id = t.column("agency_id"), name = t.require("agency_name"),
-             url = t.column("agency_url"), tz = t.column("agency_timezone"),
-             lang = t.column("agency_lang"), phone = t.column("agency_phone"),
+  auto const id = t.column("agency_id"), name = t.require("agency_name"), url = t.column("agency_url"),
+             tz = t.column("agency_timezone"), lang = t.column("agency_lang"), phone = t.column("agency_phone"),
              fare = t.column("agency_fare_url"), email = t.column("agency_email");
   while (t.next()) {
     agency a;
@@ -44,10 +43,9 @@ inline void read_agencies(table& t, feed& f) {
 
 inline void read_stops(table& t, feed& f) {
   auto const id = t.require("stop_id"), code = t.column("stop_code"), name = t.column("stop_name"),
-             tts = t.column("tts_stop_name"), desc = t.column("stop_desc"),
-             lat = t.column("stop_lat"), lon = t.column("stop_lon"), zone = t.column("zone_id"),
-             url = t.column("stop_url"), type = t.column("location_type"),
-             parent = t.column("parent_station"), tz = t.column("stop_timezone"),
+             tts = t.column("tts_stop_name"), desc = t.column("stop_desc"), lat = t.column("stop_lat"),
+             lon = t.column("stop_lon"), zone = t.column("zone_id"), url = t.column("stop_url"),
+             type = t.column("location_type"), parent = t.column("parent_station"), tz = t.column("stop_timezone"),
              wheelchair = t.column("wheelchair_boarding"), level = t.column("level_id"),
              platform = t.column("platform_code");
   while (t.next()) {
@@ -72,10 +70,9 @@ inline void read_stops(table& t, feed& f) {
 }
 
 inline void read_routes(table& t, feed& f) {
-  auto const id = t.require("route_id"), agency_col = t.column("agency_id"),
-             short_name = t.column("route_short_name"), long_name = t.column("route_long_name"),
-             desc = t.column("route_desc"), type = t.require("route_type"), url = t.column("route_url"),
-             color = t.column("route_color"), text_color = t.column("route_text_color"),
+  auto const id = t.require("route_id"), agency_col = t.column("agency_id"), short_name = t.column("route_short_name"),
+             long_name = t.column("route_long_name"), desc = t.column("route_desc"), type = t.require("route_type"),
+             url = t.column("route_url"), color = t.column("route_color"), text_color = t.column("route_text_color"),
              sort = t.column("route_sort_order"), jp_parent = t.column("jp_parent_route_id"),
              network = t.column("network_id");
   while (t.next()) {
@@ -94,10 +91,9 @@ inline void read_routes(table& t, feed& f) {
 }
 
 inline void read_trips(table& t, feed& f) {
-  auto const route_col = t.require("route_id"), service = t.require("service_id"),
-             id = t.require("trip_id"), headsign = t.column("trip_headsign"),
-             short_name = t.column("trip_short_name"), direction = t.column("direction_id"),
-             block = t.column("block_id"), shape = t.column("shape_id"),
+  auto const route_col = t.require("route_id"), service = t.require("service_id"), id = t.require("trip_id"),
+             headsign = t.column("trip_headsign"), short_name = t.column("trip_short_name"),
+             direction = t.column("direction_id"), block = t.column("block_id"), shape = t.column("shape_id"),
              wheelchair = t.column("wheelchair_accessible"), bikes = t.column("bikes_allowed"),
              desc = t.column("jp_trip_desc"), symbol = t.column("jp_trip_desc_symbol"),
              office = t.column("jp_office_id"), pattern = t.column("jp_pattern_id");
@@ -109,8 +105,7 @@ inline void read_trips(table& t, feed& f) {
     r.shape_id = t[shape], r.jp_trip_desc = t[desc], r.jp_trip_desc_symbol = t[symbol];
     r.jp_office_id = t[office], r.jp_pattern_id = t[pattern];
     if (!t.require_value(id, "trip_id") || !t.require_value(route_col, "route_id") ||
-        !t.require_value(service, "service_id") ||
-        !t.get_int(direction, r.direction_id, "direction_id") ||
+        !t.require_value(service, "service_id") || !t.get_int(direction, r.direction_id, "direction_id") ||
         !t.get_int(wheelchair, r.wheelchair_accessible, "wheelchair_accessible") ||
         !t.get_int(bikes, r.bikes_allowed, "bikes_allowed")) {
       continue;
@@ -120,15 +115,12 @@ inline void read_trips(table& t, feed& f) {
 }
 
 inline void read_stop_times(table& t, feed& f) {
-  auto const trip_col = t.require("trip_id"), arrival = t.column("arrival_time"),
-             departure = t.column("departure_time"), stop_col = t.column("stop_id"),
-             group = t.column("location_group_id"), location = t.column("location_id"),
-             seq = t.require("stop_sequence"), headsign = t.column("stop_headsign"),
-             pickup = t.column("pickup_type"), dropoff = t.column("drop_off_type"),
-             dist = t.column("shape_dist_traveled"), timepoint = t.column("timepoint"),
-             window_start = t.column("start_pickup_drop_off_window"),
-             window_end = t.column("end_pickup_drop_off_window"),
-             pickup_rule = t.column("pickup_booking_rule_id");
+  auto const trip_col = t.require("trip_id"), arrival = t.column("arrival_time"), departure = t.column("departure_time"),
+             stop_col = t.column("stop_id"), group = t.column("location_group_id"), location = t.column("location_id"),
+             seq = t.require("stop_sequence"), headsign = t.column("stop_headsign"), pickup = t.column("pickup_type"),
+             dropoff = t.column("drop_off_type"), dist = t.column("shape_dist_traveled"),
+             timepoint = t.column("timepoint"), window_start = t.column("start_pickup_drop_off_window"),
+             window_end = t.column("end_pickup_drop_off_window"), pickup_rule = t.column("pickup_booking_rule_id");
   auto drop_off_rule = t.column("drop_off_booking_rule_id");
   if (drop_off_rule < 0 && (drop_off_rule = t.column("dropoff_booking_rule_id")) >= 0) {
     f.column_aliases.push_back({"stop_times.txt", "dropoff_booking_rule_id", "drop_off_booking_rule_id"});
@@ -140,14 +132,12 @@ inline void read_stop_times(table& t, feed& f) {
     s.trip_id = t[trip_col], s.stop_id = t[stop_col], s.location_group_id = t[group];
     s.location_id = t[location], s.stop_headsign = t[headsign];
     s.pickup_booking_rule_id = t[pickup_rule], s.drop_off_booking_rule_id = t[drop_off_rule];
-    if (!t.require_value(trip_col, "trip_id") ||
-        !t.get_int(seq, s.stop_sequence, "stop_sequence", true) ||
+    if (!t.require_value(trip_col, "trip_id") || !t.get_int(seq, s.stop_sequence, "stop_sequence", true) ||
         !t.get_time(arrival, s.arrival_time, "arrival_time") ||
         !t.get_time(departure, s.departure_time, "departure_time") ||
         !t.get_time(window_start, s.start_pickup_drop_off_window, "start_pickup_drop_off_window") ||
         !t.get_time(window_end, s.end_pickup_drop_off_window, "end_pickup_drop_off_window") ||
-        !t.get_int(pickup, s.pickup_type, "pickup_type") ||
-        !t.get_int(dropoff, s.drop_off_type, "drop_off_type") ||
+        !t.get_int(pickup, s.pickup_type, "pickup_type") || !t.get_int(dropoff, s.drop_off_type, "drop_off_type") ||
         !t.get_int(timepoint, s.timepoint, "timepoint") ||
         !t.get_double(dist, s.shape_dist_traveled, "shape_dist_traveled", "bad_number")) {
       continue;
@@ -161,12 +151,11 @@ inline void read_stop_times(table& t, feed& f) {
 }
 
 inline void read_calendar(table& t, feed& f) {
-  static constexpr std::string_view day_names[] = {"monday", "tuesday", "wednesday", "thursday",
+  static constexpr std::string_view day_names[] = {"monday", "tuesday",  "wednesday", "thursday",
                                                    "friday", "saturday", "sunday"};
   int day_cols[7];
   for (auto i = 0; i < 7; ++i) day_cols[i] = t.require(day_names[i]);
-  auto const service = t.require("service_id"), start = t.require("start_date"),
-             end = t.require("end_date");
+  auto const service = t.require("service_id"), start = t.require("start_date"), end = t.require("end_date");
   while (t.next()) {
     calendar c;
     c.line = t.line();
@@ -187,8 +176,7 @@ inline void read_calendar(table& t, feed& f) {
 }
 
 inline void read_calendar_dates(table& t, feed& f) {
-  auto const service = t.require("service_id"), day = t.require("date"),
-             type = t.require("exception_type");
+  auto const service = t.require("service_id"), day = t.require("date"), type = t.require("exception_type");
   while (t.next()) {
     calendar_date c;
     c.line = t.line();
@@ -206,17 +194,15 @@ inline void read_calendar_dates(table& t, feed& f) {
 }
 
 inline void read_frequencies(table& t, feed& f) {
-  auto const trip_col = t.require("trip_id"), start = t.require("start_time"),
-             end = t.require("end_time"), headway = t.require("headway_secs"),
-             exact = t.column("exact_times");
+  auto const trip_col = t.require("trip_id"), start = t.require("start_time"), end = t.require("end_time"),
+             headway = t.require("headway_secs"), exact = t.column("exact_times");
   while (t.next()) {
     frequency r;
     r.line = t.line();
     r.trip_id = t[trip_col];
     std::optional<seconds> s, e;
-    if (!t.require_value(trip_col, "trip_id") || !t.get_time(start, s, "start_time") ||
-        !t.get_time(end, e, "end_time") || !t.get_int(headway, r.headway_secs, "headway_secs", true) ||
-        !t.get_int(exact, r.exact_times, "exact_times")) {
+    if (!t.require_value(trip_col, "trip_id") || !t.get_time(start, s, "start_time") || !t.get_time(end, e, "end_time") ||
+        !t.get_int(headway, r.headway_secs, "headway_secs", true) || !t.get_int(exact, r.exact_times, "exact_times")) {
       continue;
     }
     if (!s || !e || r.headway_secs <= 0) {
@@ -229,9 +215,8 @@ inline void read_frequencies(table& t, feed& f) {
 }
 
 inline void read_transfers(table& t, feed& f) {
-  auto const from = t.column("from_stop_id"), to = t.column("to_stop_id"),
-             from_route = t.column("from_route_id"), to_route = t.column("to_route_id"),
-             from_trip = t.column("from_trip_id"), to_trip = t.column("to_trip_id"),
+  auto const from = t.column("from_stop_id"), to = t.column("to_stop_id"), from_route = t.column("from_route_id"),
+             to_route = t.column("to_route_id"), from_trip = t.column("from_trip_id"), to_trip = t.column("to_trip_id"),
              type = t.require("transfer_type"), min_time = t.column("min_transfer_time");
   while (t.next()) {
     transfer r;
@@ -247,19 +232,17 @@ inline void read_transfers(table& t, feed& f) {
 }
 
 inline void read_feed_info(table& t, feed& f) {
-  auto const name = t.column("feed_publisher_name"), url = t.column("feed_publisher_url"),
-             lang = t.column("feed_lang"), default_lang = t.column("default_lang"),
-             start = t.column("feed_start_date"), end = t.column("feed_end_date"),
-             version = t.column("feed_version"), email = t.column("feed_contact_email"),
-             contact_url = t.column("feed_contact_url");
+  auto const name = t.column("feed_publisher_name"), url = t.column("feed_publisher_url"), lang = t.column("feed_lang"),
+             default_lang = t.column("default_lang"), start = t.column("feed_start_date"),
+             end = t.column("feed_end_date"), version = t.column("feed_version"),
+             email = t.column("feed_contact_email"), contact_url = t.column("feed_contact_url");
   while (t.next()) {
     feed_info r;
     r.line = t.line();
     r.feed_publisher_name = t[name], r.feed_publisher_url = t[url], r.feed_lang = t[lang];
     r.default_lang = t[default_lang], r.feed_version = t[version];
     r.feed_contact_email = t[email], r.feed_contact_url = t[contact_url];
-    if (!t.get_date(start, r.feed_start_date, "feed_start_date") ||
-        !t.get_date(end, r.feed_end_date, "feed_end_date")) {
+    if (!t.get_date(start, r.feed_start_date, "feed_start_date") || !t.get_date(end, r.feed_end_date, "feed_end_date")) {
       continue;
     }
     if (f.info) {
@@ -271,9 +254,8 @@ inline void read_feed_info(table& t, feed& f) {
 }
 
 inline void read_shapes(table& t, feed& f) {
-  auto const id = t.require("shape_id"), lat = t.require("shape_pt_lat"),
-             lon = t.require("shape_pt_lon"), seq = t.require("shape_pt_sequence"),
-             dist = t.column("shape_dist_traveled");
+  auto const id = t.require("shape_id"), lat = t.require("shape_pt_lat"), lon = t.require("shape_pt_lon"),
+             seq = t.require("shape_pt_sequence"), dist = t.column("shape_dist_traveled");
   while (t.next()) {
     shape_point r;
     r.line = t.line();
@@ -296,8 +278,7 @@ inline void read_shapes(table& t, feed& f) {
 
 inline void read_translations(table& t, feed& f) {
   if (t.column("trans_id") >= 0) {  // legacy GTFS-JP v1
-    auto const id = t.require("trans_id"), lang = t.require("lang"),
-               value = t.require("translation");
+    auto const id = t.require("trans_id"), lang = t.require("lang"), value = t.require("translation");
     while (t.next()) {
       translation r;
       r.line = t.line();
@@ -307,10 +288,9 @@ inline void read_translations(table& t, feed& f) {
     }
     return;
   }
-  auto const table_col = t.require("table_name"), field = t.require("field_name"),
-             lang = t.require("language"), value = t.require("translation"),
-             record_id = t.column("record_id"), record_sub_id = t.column("record_sub_id"),
-             field_value = t.column("field_value");
+  auto const table_col = t.require("table_name"), field = t.require("field_name"), lang = t.require("language"),
+             value = t.require("translation"), record_id = t.column("record_id"),
+             record_sub_id = t.column("record_sub_id"), field_value = t.column("field_value");
   while (t.next()) {
     translation r;
     r.line = t.line();
@@ -344,9 +324,8 @@ inline void read_agencies_jp(table& t, feed& f) {
 }
 
 inline void read_routes_jp(table& t, feed& f) {
-  auto const id = t.require("route_id"), update = t.column("route_update_date"),
-             origin = t.column("origin_stop"), via = t.column("via_stop"),
-             destination = t.column("destination_stop");
+  auto const id = t.require("route_id"), update = t.column("route_update_date"), origin = t.column("origin_stop"),
+             via = t.column("via_stop"), destination = t.column("destination_stop");
   while (t.next()) {
     route_jp r;
     r.line = t.line();
@@ -357,8 +336,8 @@ inline void read_routes_jp(table& t, feed& f) {
 }
 
 inline void read_offices_jp(table& t, feed& f) {
-  auto const id = t.require("office_id"), name = t.column("office_name"),
-             url = t.column("office_url"), phone = t.column("office_phone");
+  auto const id = t.require("office_id"), name = t.column("office_name"), url = t.column("office_url"),
+             phone = t.column("office_phone");
   while (t.next()) {
     office_jp r;
     r.line = t.line();
@@ -368,9 +347,8 @@ inline void read_offices_jp(table& t, feed& f) {
 }
 
 inline void read_patterns_jp(table& t, feed& f) {
-  auto const id = t.require("jp_pattern_id"), update = t.column("route_update_date"),
-             origin = t.column("origin_stop"), via = t.column("via_stop"),
-             destination = t.column("destination_stop");
+  auto const id = t.require("jp_pattern_id"), update = t.column("route_update_date"), origin = t.column("origin_stop"),
+             via = t.column("via_stop"), destination = t.column("destination_stop");
   while (t.next()) {
     pattern_jp r;
     r.line = t.line();

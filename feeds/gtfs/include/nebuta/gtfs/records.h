@@ -17,28 +17,28 @@ struct record {
 };
 
 struct agency : record {
-  std::string_view agency_id, agency_name, agency_url, agency_timezone, agency_lang, agency_phone,
-      agency_fare_url, agency_email;
+  std::string_view agency_id, agency_name, agency_url, agency_timezone, agency_lang, agency_phone, agency_fare_url,
+      agency_email;
 };
 
 struct stop : record {
-  std::string_view stop_id, stop_code, stop_name, tts_stop_name, stop_desc, zone_id, stop_url,
-      parent_station, stop_timezone, level_id, platform_code;
+  std::string_view stop_id, stop_code, stop_name, tts_stop_name, stop_desc, zone_id, stop_url, parent_station,
+      stop_timezone, level_id, platform_code;
   std::optional<double> stop_lat, stop_lon;
   std::uint8_t location_type{0};
   std::uint8_t wheelchair_boarding{0};
 };
 
 struct route : record {
-  std::string_view route_id, agency_id, route_short_name, route_long_name, route_desc, route_url,
-      route_color, route_text_color, jp_parent_route_id, network_id;
+  std::string_view route_id, agency_id, route_short_name, route_long_name, route_desc, route_url, route_color,
+      route_text_color, jp_parent_route_id, network_id;
   std::int16_t route_type{3};
   std::optional<std::int32_t> route_sort_order;
 };
 
 struct trip : record {
-  std::string_view route_id, service_id, trip_id, trip_headsign, trip_short_name, block_id,
-      shape_id, jp_trip_desc, jp_trip_desc_symbol, jp_office_id, jp_pattern_id;
+  std::string_view route_id, service_id, trip_id, trip_headsign, trip_short_name, block_id, shape_id, jp_trip_desc,
+      jp_trip_desc_symbol, jp_office_id, jp_pattern_id;
   std::int8_t direction_id{-1};
   std::uint8_t wheelchair_accessible{0};
   std::uint8_t bikes_allowed{0};
@@ -56,8 +56,8 @@ struct stop_time : record {
 
   // GTFS-Flex: the row serves a zone or group, or a time window, rather than a timed stop.
   bool is_flex() const {
-    return stop_id.empty() || !location_group_id.empty() || !location_id.empty() ||
-           start_pickup_drop_off_window || end_pickup_drop_off_window;
+    return stop_id.empty() || !location_group_id.empty() || !location_id.empty() || start_pickup_drop_off_window ||
+           end_pickup_drop_off_window;
   }
 };
 
@@ -120,8 +120,8 @@ struct fare_product : record {
 };
 
 struct fare_leg_rule : record {
-  std::string_view leg_group_id, network_id, from_area_id, to_area_id, from_timeframe_group_id,
-      to_timeframe_group_id, fare_product_id;
+  std::string_view leg_group_id, network_id, from_area_id, to_area_id, from_timeframe_group_id, to_timeframe_group_id,
+      fare_product_id;
   std::optional<std::uint32_t> rule_priority;
 };
 
@@ -150,8 +150,8 @@ struct route_network : record {
 };
 
 struct feed_info : record {
-  std::string_view feed_publisher_name, feed_publisher_url, feed_lang, default_lang, feed_version,
-      feed_contact_email, feed_contact_url;
+  std::string_view feed_publisher_name, feed_publisher_url, feed_lang, default_lang, feed_version, feed_contact_email,
+      feed_contact_url;
   std::optional<date> feed_start_date, feed_end_date;
 };
 
@@ -166,14 +166,13 @@ struct shape_point : record {
 // field_value) and legacy GTFS-JP v1 (trans_id, lang, translation), where trans_id is the
 // original string and is returned here as field_value with an empty table and field.
 struct translation : record {
-  std::string_view table_name, field_name, language, translation, record_id, record_sub_id,
-      field_value;
+  std::string_view table_name, field_name, language, translation, record_id, record_sub_id, field_value;
   bool legacy_jp{false};
 };
 
 struct agency_jp : record {
-  std::string_view agency_id, agency_official_name, agency_zip_number, agency_address,
-      agency_president_pos, agency_president_name;
+  std::string_view agency_id, agency_official_name, agency_zip_number, agency_address, agency_president_pos,
+      agency_president_name;
 };
 
 struct route_jp : record {

@@ -70,8 +70,7 @@ class feed_source {
     if (index < 0) return std::nullopt;
     zip_stat_t st;
     zip_stat_init(&st);
-    if (zip_stat_index(zip_.get(), static_cast<zip_uint64_t>(index), 0, &st) != 0 ||
-        !(st.valid & ZIP_STAT_SIZE)) {
+    if (zip_stat_index(zip_.get(), static_cast<zip_uint64_t>(index), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
       throw feed_error{"cannot read " + name + " in " + path_.string()};
     }
     auto* file = zip_fopen_index(zip_.get(), static_cast<zip_uint64_t>(index), 0);

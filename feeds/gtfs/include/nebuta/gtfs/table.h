@@ -75,8 +75,8 @@ class table {
       ++rows_read_;
       if (fields_.size() < header_.size()) {
         if (!short_rows_) {
-          report("short_row", "row has " + std::to_string(fields_.size()) + " fields, header has " +
-                                  std::to_string(header_.size()));
+          report("short_row",
+                 "row has " + std::to_string(fields_.size()) + " fields, header has " + std::to_string(header_.size()));
           continue;
         }
         // Sloppy GTFS writers drop trailing empty fields; the row is read with them empty (a
@@ -87,8 +87,8 @@ class table {
         return true;
       }
       if (fields_.size() > header_.size()) {
-        report("long_row", "row has " + std::to_string(fields_.size()) + " fields, header has " +
-                               std::to_string(header_.size()));
+        report("long_row",
+               "row has " + std::to_string(fields_.size()) + " fields, header has " + std::to_string(header_.size()));
         continue;
       }
       return true;
@@ -148,8 +148,8 @@ class table {
     if (!v) {
       v = parse_time_without_seconds(s);
       if (!v) return bad("bad_time", what, s);
-      report("time_without_seconds", std::string{what} + " '" + std::string{s} + "' has no seconds; read as " +
-                                         std::string{s} + ":00");
+      report("time_without_seconds",
+             std::string{what} + " '" + std::string{s} + "' has no seconds; read as " + std::string{s} + ":00");
     }
     out = *v;
     return true;
@@ -169,9 +169,7 @@ class table {
     out = *v;
     return true;
   }
-  bool require_value(int col, std::string_view what) {
-    return !(*this)[col].empty() || missing(what);
-  }
+  bool require_value(int col, std::string_view what) { return !(*this)[col].empty() || missing(what); }
 
  private:
   bool bad(std::string_view kind, std::string_view what, std::string_view value) {

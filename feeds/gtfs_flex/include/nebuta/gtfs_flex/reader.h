@@ -24,10 +24,10 @@ namespace nebuta::gtfs_flex {
 
 struct result {
   flex::model model;
-  std::vector<problem> problems;  // the GTFS reader's and ours, in reading order
-  std::map<std::string, std::uint64_t> problem_counts;  // by kind
+  std::vector<problem> problems;                            // the GTFS reader's and ours, in reading order
+  std::map<std::string, std::uint64_t> problem_counts;      // by kind
   std::map<std::string, std::uint64_t> unknown_geometries;  // GeoJSON geometry type → features skipped
-  std::uint64_t group_stops{0};  // rows of location_group_stops.txt read
+  std::uint64_t group_stops{0};                             // rows of location_group_stops.txt read
 };
 
 result read(gtfs::feed_source const& src);

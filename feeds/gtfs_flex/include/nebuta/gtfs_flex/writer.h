@@ -16,8 +16,8 @@ namespace nebuta::gtfs_flex {
 struct feed_identity {
   std::string agency_id{"nebuta"}, agency_name{"Nebuta on-demand"}, agency_url{"https://example.org/"};
   std::string agency_timezone{"Asia/Tokyo"}, agency_phone, agency_lang;
-  std::string route_name;      // route_long_name of every route the trips name
-  int route_type{3};           // bus
+  std::string route_name;  // route_long_name of every route the trips name
+  int route_type{3};       // bus
   std::string publisher_name{"Nebuta"}, publisher_url{"https://example.org/"}, version;
 };
 

@@ -40,7 +40,6 @@ build::feed to_build_feed(gtfs::feed const& source, std::string name);
 fare::feed to_fare_feed(gtfs::feed const& source, std::string name);
 
 // Throws gtfs::feed_error for a missing feed, file or column.
-load_result load(std::vector<feed_spec> const& feeds, build::options const& opt = {},
-                 progress_fn const& progress = {});
+load_result load(std::vector<feed_spec> const& feeds, build::options const& opt = {}, progress_fn const& progress = {});
 
 }  // namespace nebuta::gtfs_import

@@ -25,12 +25,12 @@ struct read_options {
 };
 
 struct read_stats {
-  std::size_t n_ways{0};              // ways with a highway tag
+  std::size_t n_ways{0};  // ways with a highway tag
   std::size_t n_drivable_ways{0};
   std::size_t n_oneway_ways{0};
-  std::size_t n_unread_maxspeed{0};   // drivable ways whose maxspeed could not be read: class default
-  std::size_t n_nodes{0};             // graph nodes handed to the builder
-  std::size_t n_edges{0};             // directed edges handed to the builder
+  std::size_t n_unread_maxspeed{0};    // drivable ways whose maxspeed could not be read: class default
+  std::size_t n_nodes{0};              // graph nodes handed to the builder
+  std::size_t n_edges{0};              // directed edges handed to the builder
   std::size_t n_missing_locations{0};  // way node refs without a location in the file
   std::size_t n_unreadable_tags{0};    // ways skipped: their tags are not key-value pairs
 };

@@ -17,8 +17,8 @@ struct vehicle {
   int wheelchairs{0};
   latlon depot{};
   std::int64_t shift_start{0}, shift_end{0};  // times: seconds since any one epoch
-  latlon start{};              // where the plan starts
-  std::int64_t start_time{0};  // when the vehicle may leave `start`
+  latlon start{};                             // where the plan starts
+  std::int64_t start_time{0};                 // when the vehicle may leave `start`
 };
 
 struct rider {
@@ -26,8 +26,8 @@ struct rider {
   int wheelchairs{0};  // wheelchair users
   latlon pickup{}, dropoff{};
   std::int64_t window_start{0}, window_end{0}, latest_dropoff{0};  // the promise ...
-  std::int32_t max_ride{0};  // ... and the longest ride: service begin at the pickup to arrival at the drop-off
-  bool on_board{false};      // picked up already: only its drop-off remains
+  std::int32_t max_ride{0};      // ... and the longest ride: service begin at the pickup to arrival at the drop-off
+  bool on_board{false};          // picked up already: only its drop-off remains
   std::int64_t picked_up_at{0};  // when on board: the moment of the pickup
   std::uint32_t vehicle{0};
   // A train connection of a journey (issue 16), kept apart from the promise above: the drop-off
