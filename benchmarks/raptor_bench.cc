@@ -1,6 +1,6 @@
 // Journey-planner latency over a reproducible random query set, single-threaded.
 //   bench_raptor --date YYYY-MM-DD [--queries N] [--seed S] [--window-queries M] [--tight N]
-//                [--literal] [--no-seated] [--write-queries FILE] [--dump FILE] [--setup] FEED [FEED ...]
+//                [--literal] [--no-seated] [--rides-round K] [--write-queries FILE] [--dump FILE] [--setup] FEED [FEED ...]
 //   bench_raptor --date YYYY-MM-DD [...] --snapshot FILE [--copy]
 // --snapshot plans on a snapshot (and the index parts stored in it) as `serve --snapshot` loads
 // it: mapped and read in place, or with --copy read into memory (format 5 and before always
@@ -74,6 +74,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 int main(int argc, char** argv) {
   std::size_t n_queries = 10'000, n_range = 1'000, n_tight = 0;
   unsigned seed = 42;
+  unsigned rides_round = nebuta::raptor::router::default_rides_round;
   auto literal = false, setup = false, seated = true, copy_snapshot = false;
   std::string date_arg, write_queries, dump, snapshot;
   std::vector<nebuta::gtfs_import::feed_spec> feeds;
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
     else if (arg == "--literal") literal = true;
     else if (arg == "--setup") setup = true;
     else if (arg == "--no-seated") seated = false;  // what stay-seated continuations cost
+    else if (arg == "--rides-round") rides_round = static_cast<unsigned>(std::stoul(next()));  // 0: no rides bound
     else if (arg == "--snapshot") snapshot = next();
     else if (arg == "--copy") copy_snapshot = true;
     else {
@@ -165,7 +167,8 @@ int main(int argc, char** argv) {
   auto const fresh_bytes = fresh->memory_bytes();
 
   nebuta::raptor::router router{idx};
-  nebuta::raptor::options opt;  // defaults: 400 m walking links, 60 s change time, max 8 legs
+  router.set_rides_round(rides_round);  // 0: the searches never prune by rides (rides_bound.h)
+  nebuta::raptor::options opt;          // defaults: 400 m walking links, 60 s change time, max 8 legs
   opt.stay_seated = seated;
   if (literal) {  // GTFS-literal mode as the reference tests check it: no walking links
     opt.gtfs_literal = true;

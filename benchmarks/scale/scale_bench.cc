@@ -1,6 +1,6 @@
 // The planner at scale: one large feed (benchmarks/scale/run.sh builds it by tiling a real one)
 // through load, snapshot, index and queries.
-//   bench_scale --date YYYY-MM-DD [--queries N] [--seed S] FEED
+//   bench_scale --date YYYY-MM-DD [--queries N] [--seed S] [--rides-round K] FEED
 // Prints one line per figure: parse + compile time, index build time and memory from the feed,
 // snapshot size (bytes per stop time), snapshot load time (median of 3, from a file in the page
 // cache), index build time from the snapshot (with its stored lower-bound graph), router
@@ -46,6 +46,7 @@ double peak_rss_mib() {
 int main(int argc, char** argv) {
   std::size_t n_queries = 2'000;
   unsigned seed = 42;
+  unsigned rides_round = nebuta::raptor::router::default_rides_round;
   std::string date_arg;
   std::vector<nebuta::gtfs_import::feed_spec> feeds;
   for (int i = 1; i < argc; ++i) {
@@ -54,12 +55,13 @@ int main(int argc, char** argv) {
     if (arg == "--queries") n_queries = std::stoul(next());
     else if (arg == "--seed") seed = static_cast<unsigned>(std::stoul(next()));
     else if (arg == "--date") date_arg = next();
+    else if (arg == "--rides-round") rides_round = static_cast<unsigned>(std::stoul(next()));  // 0: no rides bound
     else feeds.push_back(nebuta::gtfs_import::parse_feed_arg(arg));
   }
   auto const compact = date_arg.size() == 10 ? date_arg.substr(0, 4) + date_arg.substr(5, 2) + date_arg.substr(8, 2) : "";
   auto const date = nebuta::gtfs::parse_date(compact);
   if (feeds.empty() || !date || n_queries == 0) {
-    std::fprintf(stderr, "usage: bench_scale --date YYYY-MM-DD [--queries N] [--seed S] FEED\n");
+    std::fprintf(stderr, "usage: bench_scale --date YYYY-MM-DD [--queries N] [--seed S] [--rides-round K] FEED\n");
     return 2;
   }
 
@@ -128,6 +130,7 @@ int main(int argc, char** argv) {
 
   t0 = std::chrono::steady_clock::now();
   nebuta::raptor::router router{idx};
+  router.set_rides_round(rides_round);
   std::printf("router: construction %.2f ms, %.1f MiB\n", seconds_since(t0) * 1e3,
               static_cast<double>(router.memory_bytes()) / 1048576.0);
 
@@ -155,10 +158,10 @@ int main(int argc, char** argv) {
     if (res.reachable) cpu_reachable.push_back(cpu.back());
   }
   std::printf(
-      "earliest arrival, %zu random queries (%zu reachable): wall p50 %.0f us, p90 %.0f, p99 %.0f; thread CPU "
+      "earliest arrival (rides bound from round %u), %zu random queries (%zu reachable): wall p50 %.0f us, p90 %.0f, p99 %.0f; thread CPU "
       "p50 %.0f us, p90 %.0f, p99 %.0f\n",
-      n_queries, reachable, percentile(wall, 0.5), percentile(wall, 0.9), percentile(wall, 0.99), percentile(cpu, 0.5),
-      percentile(cpu, 0.9), percentile(cpu, 0.99));
+      rides_round, n_queries, reachable, percentile(wall, 0.5), percentile(wall, 0.9), percentile(wall, 0.99),
+      percentile(cpu, 0.5), percentile(cpu, 0.9), percentile(cpu, 0.99));
   if (!cpu_reachable.empty()) {
     std::printf("  of which the reachable ones: thread CPU p50 %.0f us, p90 %.0f, p99 %.0f\n",
                 percentile(cpu_reachable, 0.5), percentile(cpu_reachable, 0.9), percentile(cpu_reachable, 0.99));

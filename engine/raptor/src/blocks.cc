@@ -184,6 +184,26 @@ void index::build_seated() {
   }
 }
 
+void index::build_seated_routes() {
+  auto const& tt = tt_;
+  std::vector<std::pair<route_idx, route_idx>> pairs;  // (from, to)
+  for (auto t = trip_idx{0}; t.v() < tt.n_trips(); ++t) {
+    for (auto const& l : seated(t, true)) pairs.emplace_back(tt.trip_route[t], tt.trip_route[l.other]);
+  }
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  for (auto const fwd : {true, false}) {
+    auto& offs = fwd ? seated_route_fwd_off_ : seated_route_bwd_off_;
+    auto& list = fwd ? seated_route_fwd_ : seated_route_bwd_;
+    offs.assign(tt.n_routes() + 1, 0U);
+    for (auto const& [a, b] : pairs) ++offs[(fwd ? a : b).v() + 1];
+    for (auto i = 1U; i < offs.size(); ++i) offs[i] += offs[i - 1];
+    list.resize(pairs.size());
+    auto fill = offs;
+    for (auto const& [a, b] : pairs) list[fill[(fwd ? a : b).v()]++] = fwd ? b : a;
+  }
+}
+
 std::vector<char> index::seated_to_bytes() const {
   std::vector<char> out;
   byte_writer w{out};

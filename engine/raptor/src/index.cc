@@ -89,6 +89,7 @@ index::index(timetable const& tt, std::size_t lb_table_max_stops, stored_index c
   lb_graph_ = stored_graph ? std::move(*stored_graph) : lower_bound_graph{tt, link_dist_, lb_table_max_stops};
   seated_stored_ = !stored.seated_links.empty() && seated_from_bytes(stored.seated_links);
   if (!seated_stored_) build_seated();
+  build_seated_routes();
 }
 
 stored_index stored_index::find(std::span<snapshot_section const> sections) {
@@ -116,7 +117,8 @@ std::size_t index::memory_bytes() const {
          bytes(entry_bwd_) + bytes(rev_fp_offsets_) + bytes(rev_fp_) + bytes(link_dist_) + bytes(arr_tm_) +
          bytes(dep_tm_) + bytes(stop_accessible_) + bytes(stops_by_lat_) + lb_graph_.memory_bytes() +
          bytes(seated_fwd_off_) + bytes(seated_bwd_off_) + bytes(seated_fwd_) + bytes(seated_bwd_) +
-         bytes(seated_days_) + bytes(route_seated_);
+         bytes(seated_days_) + bytes(route_seated_) + bytes(seated_route_fwd_off_) + bytes(seated_route_bwd_off_) +
+         bytes(seated_route_fwd_) + bytes(seated_route_bwd_);
 }
 
 }  // namespace nebuta::raptor

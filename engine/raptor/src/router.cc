@@ -48,7 +48,32 @@ void router::prepare_lb() {
   if (rt_ != nullptr) prepare_rt_lb();
 }
 
+template <bool Fwd>
+void router::prepare_rides() {
+  // A realtime overlay's extra routes are not in the index: no bound then.
+  if (rt_ != nullptr) return;
+  rides_seeds_.clear();
+  if (!target_is_coord_) {
+    if (!target_stop_.valid() || target_stop_.v() >= n_stops_) return;
+    rides_seeds_.push_back(target_stop_);
+  } else {
+    rides_seeds_.assign(egress_stops_.begin(), egress_stops_.end());
+  }
+  auto& cache = rides_cache_[Fwd ? 0U : 1U];
+  if (!cache.valid || cache.max_level != max_k_ || rides_seeds_ != cache.seeds) {
+    cache.values.compute(idx_, Fwd, rides_seeds_, max_k_);
+    cache.seeds = rides_seeds_;
+    cache.max_level = max_k_;
+    cache.valid = true;
+  }
+  rides_ = cache.values.rides();
+}
+template void router::prepare_rides<true>();  // rounds.cc
+template void router::prepare_rides<false>();
+
 router::router(index const& idx) : idx_{idx}, tt_{idx.tt()}, n_stops_{idx.n_stops()} {
+  rides_zero_.assign(n_stops_, 0U);
+  rides_ = rides_zero_.data();
   lb_zero_.assign(n_stops_, 0U);
   lb_seeds_.reserve(n_stops_);
   for (auto& c : lb_cache_) c.seeds.reserve(n_stops_);
@@ -258,6 +283,7 @@ void router::init_query(place const& from, place const& to, date_t date, options
   slack_ = opt.transfer_slack_s;
   default_change_ = opt.default_min_change_s;
   max_k_ = std::min(opt.max_legs, max_legs_limit);
+  rides_ = rides_zero_.data();
   from_ = from;
   to_ = to;
   if (radius_ > 0.0) {

@@ -125,6 +125,13 @@ class index {
     return !route_seated_.empty() && (route_seated_[r.v()] & (fwd ? 1U : 2U)) != 0U;
   }
   std::size_t n_seated_links() const { return seated_fwd_.size(); }
+  // The routes some trip of r runs on as (fwd), or runs on from (backward), once each.
+  std::span<route_idx const> seated_routes(route_idx r, bool fwd) const {
+    auto const& offs = fwd ? seated_route_fwd_off_ : seated_route_bwd_off_;
+    auto const& list = fwd ? seated_route_fwd_ : seated_route_bwd_;
+    if (offs.empty()) return {};
+    return {list.data() + offs[r.v()], list.data() + offs[r.v() + 1]};
+  }
 
   // GTFS wheelchair_boarding of a stop (0 unknown, 1 yes, 2 no), a platform's 0 inherited from
   // its station.
@@ -182,6 +189,9 @@ class index {
   std::vector<seated_link> seated_fwd_, seated_bwd_;
   std::vector<std::uint64_t> seated_days_;
   std::vector<std::uint8_t> route_seated_;  // bit 0: a trip has a successor, bit 1: a predecessor
+  void build_seated_routes();               // blocks.cc, from the trips' links (built or stored)
+  std::vector<std::uint32_t> seated_route_fwd_off_, seated_route_bwd_off_;
+  std::vector<route_idx> seated_route_fwd_, seated_route_bwd_;
 };
 
 }  // namespace nebuta::raptor

@@ -18,6 +18,7 @@
 #include "nebuta/raptor/index.h"
 #include "nebuta/raptor/journey.h"
 #include "nebuta/raptor/query.h"
+#include "nebuta/raptor/rides_bound.h"
 #include "nebuta/rt/state.h"
 #include "nebuta/timetable/timetable.h"
 
@@ -87,6 +88,12 @@ class router {
                    std::vector<walk_pareto_entry>& out);
   // The journey of entry i of the last walk_pareto.
   bool reconstruct_walk_pareto(std::size_t i, journey& out) const;
+
+  // From which round the searches prune by the fewest rides still needed (rides_bound.h), when
+  // the target is not reached by then: 0 never. The default is what benchmarks/RESULTS.md
+  // measured best; bench_raptor --rides-round compares.
+  static constexpr unsigned default_rides_round = 2;
+  void set_rides_round(unsigned k) { rides_round_ = k; }
 
   // Walking time from origin to destination without any vehicle in the last query, or -1.
   seconds_t direct_walk_s() const { return direct_walk_s_; }
@@ -258,6 +265,25 @@ class router {
   template <bool Fwd>
   void prepare_lb();
   seconds_t lb(stop_idx s) const { return static_cast<seconds_t>(lb_[s.v()]); }
+
+  // --- rides bound (rides_bound.h): per stop, the fewest rides to the target (from the origin
+  // backward), computed once a search reaches rides_round_ without the target; zeros before.
+  // Cached per direction like the time bounds.
+  struct rides_cache {
+    rides_bound values;
+    std::vector<stop_idx> seeds;
+    unsigned max_level{0};
+    bool valid{false};
+  };
+  std::array<rides_cache, 2> rides_cache_;
+  std::vector<stop_idx> rides_seeds_;
+  std::vector<std::uint8_t> rides_zero_;
+  std::uint8_t const* rides_{nullptr};
+  unsigned rides_round_{default_rides_round};
+  template <bool Fwd>
+  void prepare_rides();
+  // Whether a label at s after k rides can still reach the target within max_k_ rides.
+  bool rides_left(unsigned k, stop_idx s) const { return k + rides_[s.v()] <= max_k_; }
 
   // --- walking links within the query radius at the query speed, cached between queries
   std::vector<std::uint32_t> link_dur_;  // parallel to tt.stop_walk_links, for link_dur_speed_

@@ -1,0 +1,182 @@
+// The rides bound (rides_bound.h): the fewest rides between every stop and a set of seeds,
+// against a fixpoint written here from the definition, and searches that prune with it against
+// the same searches without it, on real feeds (Tampa's trips all run on through blocks).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "nebuta/raptor/index.h"
+#include "nebuta/raptor/journey.h"
+#include "nebuta/raptor/rides_bound.h"
+#include "nebuta/raptor/router.h"
+#include "shared_feeds.h"
+
+using namespace nebuta;
+using namespace nebuta::raptor;
+
+namespace {
+
+constexpr unsigned far = std::numeric_limits<unsigned>::max() / 2;
+
+// The fewest rides to (to_seeds) or from the seeds, by relaxing until nothing changes: walking
+// (footpaths, walking links) is free; one ride goes from any stop of a route to any later one,
+// and on through every route its trips run on as, transitively.
+std::vector<unsigned> brute_force(index const& idx, bool to_seeds, std::vector<stop_idx> const& seeds) {
+  auto const& tt = idx.tt();
+  std::vector<unsigned> d(tt.n_stops(), far);
+  for (auto const s : seeds) d[s.v()] = 0U;
+  // Route-level continuations from the trips' links, closed transitively.
+  std::vector<std::vector<std::uint32_t>> next(tt.n_routes());
+  for (auto t = trip_idx{0}; t.v() < tt.n_trips(); ++t) {
+    for (auto const& l : idx.seated(t, true)) {
+      auto const a = tt.trip_route[t].v(), b = tt.trip_route[l.other].v();
+      if (to_seeds) next[a].push_back(b);
+      else next[b].push_back(a);
+    }
+  }
+  std::vector<std::vector<std::uint32_t>> closure(tt.n_routes());
+  for (auto r = 0U; r < tt.n_routes(); ++r) {
+    std::vector<char> seen(tt.n_routes(), 0);
+    std::vector<std::uint32_t> stack = next[r];
+    while (!stack.empty()) {
+      auto const x = stack.back();
+      stack.pop_back();
+      if (seen[x] != 0) continue;
+      seen[x] = 1;
+      closure[r].push_back(x);
+      for (auto const y : next[x]) stack.push_back(y);
+    }
+  }
+  for (auto changed = true; changed;) {
+    changed = false;
+    auto const lower = [&](stop_idx s, unsigned v) {
+      if (v < d[s.v()]) {
+        d[s.v()] = v;
+        changed = true;
+      }
+    };
+    for (auto u = stop_idx{0}; u.v() < tt.n_stops(); ++u) {
+      for (auto const& fp : tt.stop_footpaths[u]) {
+        if (to_seeds) lower(u, d[fp.target.v()]);
+        else lower(fp.target, d[u.v()]);
+      }
+      for (auto const& l : tt.stop_walk_links[u]) lower(u, d[l.target.v()]);
+    }
+    for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
+      auto const stops = tt.route_stops[r];
+      for (std::size_t p = 0; p < stops.size(); ++p) {
+        for (auto q = p + 1; q < stops.size(); ++q) {
+          if (to_seeds) lower(stops[p], d[stops[q].v()] + 1U);
+          else lower(stops[q], d[stops[p].v()] + 1U);
+        }
+      }
+      auto best = far;
+      for (auto const o : closure[r.v()]) {
+        for (auto const s : tt.route_stops[route_idx{o}]) best = std::min(best, d[s.v()]);
+      }
+      for (auto const s : stops) lower(s, best + 1U);
+    }
+  }
+  return d;
+}
+
+std::vector<stop_idx> served_stops(timetable const& tt) {
+  std::vector<stop_idx> served;
+  for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
+    if (!tt.stop_routes[s].empty()) served.push_back(s);
+  }
+  return served;
+}
+
+}  // namespace
+
+TEST_CASE("the rides bound equals the fewest rides of a fixpoint over routes, blocks and walks", "[reference]") {
+  for (auto const* name : {"hachinohe", "tampa", "bart", "portliner"}) {
+    auto const l = test::load_case(name);
+    if (!l) continue;
+    INFO(name);
+    index const idx{l->tt};
+    auto const served = served_stops(l->tt);
+    std::mt19937_64 rng{0x51de5};
+    rides_bound b;
+    auto differ = 0U, checked = 0U;
+    std::vector<unsigned> levels_seen(4, 0U);
+    for (auto q = 0U; q < 6U; ++q) {
+      std::vector<stop_idx> seeds{served[rng() % served.size()]};
+      if (q % 3 == 2) seeds.push_back(served[rng() % served.size()]);  // a set, as an egress
+      for (auto const to_seeds : {true, false}) {
+        auto const max_level = q % 2 == 0 ? 8U : 2U;
+        b.compute(idx, to_seeds, seeds, max_level);
+        auto const want = brute_force(idx, to_seeds, seeds);
+        for (auto s = 0U; s < l->tt.n_stops(); ++s) {
+          auto const expected = want[s] <= max_level ? want[s] : unsigned{rides_bound::unknown};
+          ++checked;
+          if (b.rides()[s] != expected) ++differ;
+          if (expected < levels_seen.size()) ++levels_seen[expected];
+        }
+      }
+    }
+    CHECK(checked > 0U);
+    CHECK(differ == 0U);
+    CHECK(levels_seen[2] > 0U);  // the feeds need more than one ride between some stops
+  }
+}
+
+TEST_CASE("searches pruned by the rides bound give the journeys of the searches without it", "[reference]") {
+  // From round 1 (the strongest pruning) against never, with few and many legs allowed:
+  // earliest arrival, latest departure and range, journeys compared whole.
+  for (auto const* name : {"hachinohe", "tampa", "portoalegre"}) {
+    auto const l = test::load_case(name);
+    if (!l) continue;
+    INFO(name);
+    auto const& tt = l->tt;
+    index const idx{tt};
+    router pruned{idx}, plain{idx};
+    pruned.set_rides_round(1);
+    plain.set_rides_round(0);
+    auto const date = test::parse_date(test::find_case(name).date);
+    auto const served = served_stops(tt);
+    std::mt19937_64 rng{0x71de5};
+    journey ja, jb;
+    std::vector<range_entry> ra, rb;
+    auto differ = 0U, reachable = 0U, unreachable = 0U;
+    for (auto q = 0U; q < 120U; ++q) {
+      auto const from = place::at_stop(served[rng() % served.size()]);
+      auto const to = place::at_stop(served[rng() % served.size()]);
+      auto const t = static_cast<seconds_t>(5 * 3600 + rng() % (17 * 3600));
+      options opt;
+      opt.max_legs = q % 3 == 0 ? 8U : q % 3 == 1 ? 2U : 3U;
+      for (auto const fwd : {true, false}) {
+        auto const x =
+            fwd ? pruned.earliest_arrival(from, to, date, t, opt) : pruned.latest_departure(from, to, date, t, opt);
+        std::vector<pareto_entry> const px{x.pareto.begin(), x.pareto.end()};
+        auto const y =
+            fwd ? plain.earliest_arrival(from, to, date, t, opt) : plain.latest_departure(from, to, date, t, opt);
+        std::vector<pareto_entry> const py{y.pareto.begin(), y.pareto.end()};
+        auto same = px.size() == py.size();
+        for (std::size_t i = 0; same && i < px.size(); ++i) {
+          same = px[i].legs == py[i].legs && px[i].time == py[i].time && pruned.reconstruct(px[i].legs, ja) &&
+                 plain.reconstruct(py[i].legs, jb) && to_string(tt, ja) == to_string(tt, jb);
+        }
+        (x.reachable ? reachable : unreachable) += 1U;
+        differ += same ? 0U : 1U;
+      }
+      if (q % 4 == 0) {
+        pruned.range(from, to, date, t, t + 3600, opt, ra);
+        plain.range(from, to, date, t, t + 3600, opt, rb);
+        auto same = ra.size() == rb.size();
+        for (std::size_t i = 0; same && i < ra.size(); ++i) {
+          same = ra[i].departure == rb[i].departure && ra[i].arrival == rb[i].arrival && ra[i].legs == rb[i].legs;
+        }
+        differ += same ? 0U : 1U;
+      }
+    }
+    CHECK(reachable > 50U);
+    CHECK(unreachable > 10U);  // with 2 or 3 legs, many pairs are out of reach: the bound cuts them
+    CHECK(differ == 0U);
+  }
+}
