@@ -24,7 +24,7 @@ using detail::walk_seconds;
 
 template <bool Range>
 [[gnu::always_inline]] inline bool router::set_foot(unsigned k, stop_idx s, seconds_t key, foot_parent const& p) {
-  if (key >= best_foot<Range>(k, s) || key + lb(s) >= bound<Range>(k) || !rides_left(k, s)) return false;
+  if (key >= best_foot<Range>(k, s) || key + lb(s) >= bound<Range>(k) || !foot_label_useful(k, s)) return false;
   if constexpr (Range) {
     lower_from(foot_, k, s, key, written_foot);
   } else {
@@ -404,13 +404,13 @@ void router::run_rounds() {
   }
   for (auto k = 1U; k <= max_k_ && !marked_list_.empty(); ++k) {
     // Not there yet after a few rounds: from now on, labels too many rides away are dropped.
-    if (k == rides_round_ && rides_ == rides_zero_.data() && (Range ? target_round_[k - 1] : target_best_) == inf) {
+    if (k == rides_round_ && rides_ride_ == rides_zero_.data() && (Range ? target_round_[k - 1] : target_best_) == inf) {
       prepare_rides<Fwd>();
     }
     for (auto const s : marked_list_) {
       ready_[s.v()] = std::min(sat_add(best_ride<Range>(k - 1, s), change_time(s)), best_foot<Range>(k - 1, s));
       if (ready_[s.v()] + lb(s) >= bound<Range>(k)) continue;  // no trip from here can help any more
-      if (!rides_left(k - 1U, s)) continue;                    // nor within the rides left
+      if (k - 1U + rides_foot_[s.v()] > max_k_) continue;      // nor within the rides left
       for (auto const [r, rank] : idx_.entries(s, Fwd)) mark_route(r, rank);
       if (rt_ != nullptr) mark_extras<Fwd>(s);  // realtime extra routes (rt_rounds.cc)
     }

@@ -52,28 +52,35 @@ template <bool Fwd>
 void router::prepare_rides() {
   // A realtime overlay's extra routes are not in the index: no bound then.
   if (rt_ != nullptr) return;
-  rides_seeds_.clear();
+  rides_foot_seeds_.clear();
+  rides_ride_seeds_.clear();
   if (!target_is_coord_) {
     if (!target_stop_.valid() || target_stop_.v() >= n_stops_) return;
-    rides_seeds_.push_back(target_stop_);
-  } else {
-    rides_seeds_.assign(egress_stops_.begin(), egress_stops_.end());
+    rides_foot_seeds_.push_back(target_stop_);
+    rides_ride_seeds_.push_back(target_stop_);
   }
+  // The stops with this query's walk to the target (or the coordinate's egress stops).
+  rides_ride_seeds_.insert(rides_ride_seeds_.end(), to_target_stops_.begin(), to_target_stops_.end());
   auto& cache = rides_cache_[Fwd ? 0U : 1U];
-  if (!cache.valid || cache.max_level != max_k_ || rides_seeds_ != cache.seeds) {
-    cache.values.compute(idx_, Fwd, rides_seeds_, max_k_);
-    cache.seeds = rides_seeds_;
+  if (!cache.valid || cache.max_level != max_k_ || cache.footpaths != use_fp_ || cache.radius != radius_ ||
+      rides_foot_seeds_ != cache.foot_seeds || rides_ride_seeds_ != cache.ride_seeds) {
+    cache.values.compute(idx_, Fwd, rides_foot_seeds_, rides_ride_seeds_, max_k_, use_fp_, radius_);
+    cache.footpaths = use_fp_;
+    cache.radius = radius_;
+    cache.foot_seeds = rides_foot_seeds_;
+    cache.ride_seeds = rides_ride_seeds_;
     cache.max_level = max_k_;
     cache.valid = true;
   }
-  rides_ = cache.values.rides();
+  rides_ride_ = cache.values.ride();
+  rides_foot_ = cache.values.foot();
 }
 template void router::prepare_rides<true>();  // rounds.cc
 template void router::prepare_rides<false>();
 
 router::router(index const& idx) : idx_{idx}, tt_{idx.tt()}, n_stops_{idx.n_stops()} {
   rides_zero_.assign(n_stops_, 0U);
-  rides_ = rides_zero_.data();
+  rides_ride_ = rides_foot_ = rides_zero_.data();
   lb_zero_.assign(n_stops_, 0U);
   lb_seeds_.reserve(n_stops_);
   for (auto& c : lb_cache_) c.seeds.reserve(n_stops_);
@@ -283,7 +290,7 @@ void router::init_query(place const& from, place const& to, date_t date, options
   slack_ = opt.transfer_slack_s;
   default_change_ = opt.default_min_change_s;
   max_k_ = std::min(opt.max_legs, max_legs_limit);
-  rides_ = rides_zero_.data();
+  rides_ride_ = rides_foot_ = rides_zero_.data();
   from_ = from;
   to_ = to;
   if (radius_ > 0.0) {

@@ -9,10 +9,20 @@
 
 namespace nebuta::raptor {
 
+[[gnu::always_inline]] inline bool router::ride_label_useful(unsigned k, stop_idx s) const {
+  if (k == max_k_) return s == target_stop_ || to_target_[s.v()] != detail::inf;
+  return k + rides_ride_[s.v()] <= max_k_;
+}
+
+[[gnu::always_inline]] inline bool router::foot_label_useful(unsigned k, stop_idx s) const {
+  if (k == max_k_) return s == target_stop_;
+  return k + rides_foot_[s.v()] <= max_k_;
+}
+
 // A better arrival at s by vehicle in round k: the label, its parent, and what it marks.
 template <bool Range>
 [[gnu::always_inline]] inline void router::set_ride(unsigned k, stop_idx s, seconds_t key, ride_parent const& p) {
-  if (!rides_left(k, s)) return;  // the target is more rides away than are left
+  if (!ride_label_useful(k, s)) return;  // the target is more rides away than are left
   if constexpr (Range) {
     lower_from(ride_, k, s, key, 0U);
   } else {

@@ -266,24 +266,31 @@ class router {
   void prepare_lb();
   seconds_t lb(stop_idx s) const { return static_cast<seconds_t>(lb_[s.v()]); }
 
-  // --- rides bound (rides_bound.h): per stop, the fewest rides to the target (from the origin
-  // backward), computed once a search reaches rides_round_ without the target; zeros before.
-  // Cached per direction like the time bounds.
+  // --- rides bound (rides_bound.h): per stop, the fewest rides still needed to the target (from
+  // the origin, backward) after arriving by vehicle (ride) or on foot, computed once a search
+  // reaches rides_round_ without the target; zeros before. Cached per direction like the time
+  // bounds.
   struct rides_cache {
     rides_bound values;
-    std::vector<stop_idx> seeds;
+    std::vector<stop_idx> foot_seeds, ride_seeds;
     unsigned max_level{0};
+    bool footpaths{false};
+    double radius{-1.0};
     bool valid{false};
   };
   std::array<rides_cache, 2> rides_cache_;
-  std::vector<stop_idx> rides_seeds_;
+  std::vector<stop_idx> rides_foot_seeds_, rides_ride_seeds_;
   std::vector<std::uint8_t> rides_zero_;
-  std::uint8_t const* rides_{nullptr};
+  std::uint8_t const* rides_ride_{nullptr};
+  std::uint8_t const* rides_foot_{nullptr};
   unsigned rides_round_{default_rides_round};
   template <bool Fwd>
   void prepare_rides();
-  // Whether a label at s after k rides can still reach the target within max_k_ rides.
-  bool rides_left(unsigned k, stop_idx s) const { return k + rides_[s.v()] <= max_k_; }
+  // Whether a label at s after k rides, by vehicle or on foot, can still lead to the target
+  // within max_k_ rides: by the rides bound, and in the last round (none left, computed or not)
+  // only at the target, or by vehicle at a stop walking to it (set_ride.h).
+  bool ride_label_useful(unsigned k, stop_idx s) const;
+  bool foot_label_useful(unsigned k, stop_idx s) const;
 
   // --- walking links within the query radius at the query speed, cached between queries
   std::vector<std::uint32_t> link_dur_;  // parallel to tt.stop_walk_links, for link_dur_speed_
