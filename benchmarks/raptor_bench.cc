@@ -74,7 +74,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 int main(int argc, char** argv) {
   std::size_t n_queries = 10'000, n_range = 1'000, n_tight = 0;
   unsigned seed = 42;
-  unsigned rides_round = nebuta::raptor::router::default_rides_round;
+  auto rides_round = -1;  // -1: the router's own choice
   auto literal = false, setup = false, seated = true, copy_snapshot = false;
   std::string date_arg, write_queries, dump, snapshot;
   std::vector<nebuta::gtfs_import::feed_spec> feeds;
@@ -91,8 +91,8 @@ int main(int argc, char** argv) {
     else if (arg == "--dump") dump = next();
     else if (arg == "--literal") literal = true;
     else if (arg == "--setup") setup = true;
-    else if (arg == "--no-seated") seated = false;  // what stay-seated continuations cost
-    else if (arg == "--rides-round") rides_round = static_cast<unsigned>(std::stoul(next()));  // 0: no rides bound
+    else if (arg == "--no-seated") seated = false;                     // what stay-seated continuations cost
+    else if (arg == "--rides-round") rides_round = std::stoi(next());  // 0: no rides bound
     else if (arg == "--snapshot") snapshot = next();
     else if (arg == "--copy") copy_snapshot = true;
     else {
@@ -167,8 +167,8 @@ int main(int argc, char** argv) {
   auto const fresh_bytes = fresh->memory_bytes();
 
   nebuta::raptor::router router{idx};
-  router.set_rides_round(rides_round);  // 0: the searches never prune by rides (rides_bound.h)
-  nebuta::raptor::options opt;          // defaults: 400 m walking links, 60 s change time, max 8 legs
+  if (rides_round >= 0) router.set_rides_round(static_cast<unsigned>(rides_round));  // rides_bound.h
+  nebuta::raptor::options opt;  // defaults: 400 m walking links, 60 s change time, max 8 legs
   opt.stay_seated = seated;
   if (literal) {  // GTFS-literal mode as the reference tests check it: no walking links
     opt.gtfs_literal = true;

@@ -1,6 +1,6 @@
 // The planner at scale: one large feed (benchmarks/scale/run.sh builds it by tiling a real one)
 // through load, snapshot, index and queries.
-//   bench_scale --date YYYY-MM-DD [--queries N] [--seed S] [--rides-round K] FEED
+//   bench_scale --date YYYY-MM-DD [--queries N] [--seed S] [--rides-round K]... FEED
 // Prints one line per figure: parse + compile time, index build time and memory from the feed,
 // snapshot size (bytes per stop time), snapshot load time (median of 3, from a file in the page
 // cache), index build time from the snapshot (with its stored lower-bound graph), router
@@ -46,7 +46,9 @@ double peak_rss_mib() {
 int main(int argc, char** argv) {
   std::size_t n_queries = 2'000;
   unsigned seed = 42;
-  unsigned rides_round = nebuta::raptor::router::default_rides_round;
+  // One query pass per --rides-round K (the rides bound from round K, 0: never; none given: the
+  // router's own choice).
+  std::vector<int> rides_rounds;
   std::string date_arg;
   std::vector<nebuta::gtfs_import::feed_spec> feeds;
   for (int i = 1; i < argc; ++i) {
@@ -55,13 +57,13 @@ int main(int argc, char** argv) {
     if (arg == "--queries") n_queries = std::stoul(next());
     else if (arg == "--seed") seed = static_cast<unsigned>(std::stoul(next()));
     else if (arg == "--date") date_arg = next();
-    else if (arg == "--rides-round") rides_round = static_cast<unsigned>(std::stoul(next()));  // 0: no rides bound
+    else if (arg == "--rides-round") rides_rounds.push_back(std::stoi(next()));
     else feeds.push_back(nebuta::gtfs_import::parse_feed_arg(arg));
   }
   auto const compact = date_arg.size() == 10 ? date_arg.substr(0, 4) + date_arg.substr(5, 2) + date_arg.substr(8, 2) : "";
   auto const date = nebuta::gtfs::parse_date(compact);
   if (feeds.empty() || !date || n_queries == 0) {
-    std::fprintf(stderr, "usage: bench_scale --date YYYY-MM-DD [--queries N] [--seed S] [--rides-round K] FEED\n");
+    std::fprintf(stderr, "usage: bench_scale --date YYYY-MM-DD [--queries N] [--seed S] [--rides-round K]... FEED\n");
     return 2;
   }
 
@@ -130,7 +132,6 @@ int main(int argc, char** argv) {
 
   t0 = std::chrono::steady_clock::now();
   nebuta::raptor::router router{idx};
-  router.set_rides_round(rides_round);
   std::printf("router: construction %.2f ms, %.1f MiB\n", seconds_since(t0) * 1e3,
               static_cast<double>(router.memory_bytes()) / 1048576.0);
 
@@ -138,33 +139,41 @@ int main(int argc, char** argv) {
   for (auto s = nebuta::stop_idx{0}; s.v() < tt.n_stops(); ++s) {
     if (!tt.stop_routes[s].empty()) served.push_back(s);
   }
-  std::mt19937_64 rng{seed};
-  std::uniform_int_distribution<std::size_t> pick{0, served.size() - 1};
-  std::uniform_int_distribution<nebuta::seconds_t> when{5 * 3600, 22 * 3600};
+  if (rides_rounds.empty()) rides_rounds.push_back(-1);
   nebuta::raptor::options const opt;  // defaults: 400 m walking links, 60 s change time, max 8 legs
-  std::vector<double> wall, cpu, cpu_reachable;
-  std::size_t reachable = 0;
-  for (std::size_t q = 0; q < n_queries + 20; ++q) {  // the first 20 size the scratch buffers
-    auto const from = nebuta::raptor::place::at_stop(served[pick(rng)]);
-    auto const to = nebuta::raptor::place::at_stop(served[pick(rng)]);
-    auto const depart = when(rng);
-    auto const q0 = thread_cpu_us();
-    auto const w0 = std::chrono::steady_clock::now();
-    auto const res = router.earliest_arrival(from, to, *date, depart, opt);
-    if (q < 20) continue;
-    wall.push_back(seconds_since(w0) * 1e6);
-    cpu.push_back(thread_cpu_us() - q0);
-    reachable += res.reachable ? 1U : 0U;
-    if (res.reachable) cpu_reachable.push_back(cpu.back());
-  }
-  std::printf(
-      "earliest arrival (rides bound from round %u), %zu random queries (%zu reachable): wall p50 %.0f us, p90 %.0f, p99 %.0f; thread CPU "
-      "p50 %.0f us, p90 %.0f, p99 %.0f\n",
-      rides_round, n_queries, reachable, percentile(wall, 0.5), percentile(wall, 0.9), percentile(wall, 0.99),
-      percentile(cpu, 0.5), percentile(cpu, 0.9), percentile(cpu, 0.99));
-  if (!cpu_reachable.empty()) {
-    std::printf("  of which the reachable ones: thread CPU p50 %.0f us, p90 %.0f, p99 %.0f\n",
-                percentile(cpu_reachable, 0.5), percentile(cpu_reachable, 0.9), percentile(cpu_reachable, 0.99));
+  // The same queries once per --rides-round value, so that settings compare in one process.
+  nebuta::raptor::router const fresh{idx};
+  auto const own_round = fresh.rides_round();
+  for (auto const rides_round : rides_rounds) {
+    auto const round = rides_round >= 0 ? static_cast<unsigned>(rides_round) : own_round;
+    router.set_rides_round(round);
+    std::mt19937_64 rng{seed};
+    std::uniform_int_distribution<std::size_t> pick{0, served.size() - 1};
+    std::uniform_int_distribution<nebuta::seconds_t> when{5 * 3600, 22 * 3600};
+    std::vector<double> wall, cpu, cpu_reachable;
+    std::size_t reachable = 0;
+    for (std::size_t q = 0; q < n_queries + 20; ++q) {  // the first 20 size the scratch buffers
+      auto const from = nebuta::raptor::place::at_stop(served[pick(rng)]);
+      auto const to = nebuta::raptor::place::at_stop(served[pick(rng)]);
+      auto const depart = when(rng);
+      auto const q0 = thread_cpu_us();
+      auto const w0 = std::chrono::steady_clock::now();
+      auto const res = router.earliest_arrival(from, to, *date, depart, opt);
+      if (q < 20) continue;
+      wall.push_back(seconds_since(w0) * 1e6);
+      cpu.push_back(thread_cpu_us() - q0);
+      reachable += res.reachable ? 1U : 0U;
+      if (res.reachable) cpu_reachable.push_back(cpu.back());
+    }
+    std::printf(
+        "earliest arrival (rides bound from round %u, 0: none), %zu random queries (%zu reachable): wall p50 %.0f us, "
+        "p90 %.0f, p99 %.0f; thread CPU p50 %.0f us, p90 %.0f, p99 %.0f\n",
+        round, n_queries, reachable, percentile(wall, 0.5), percentile(wall, 0.9), percentile(wall, 0.99),
+        percentile(cpu, 0.5), percentile(cpu, 0.9), percentile(cpu, 0.99));
+    if (!cpu_reachable.empty()) {
+      std::printf("  of which the reachable ones: thread CPU p50 %.0f us, p90 %.0f, p99 %.0f\n",
+                  percentile(cpu_reachable, 0.5), percentile(cpu_reachable, 0.9), percentile(cpu_reachable, 0.99));
+    }
   }
   std::printf("peak RSS: %.0f MiB (the parsed feed and the timetable were alive together during the load)\n",
               peak_rss_mib());

@@ -405,7 +405,7 @@ void router::run_rounds() {
   for (auto k = 1U; k <= max_k_ && !marked_list_.empty(); ++k) {
     // Not there yet after a few rounds: from now on, labels too many rides away are dropped.
     if (k == rides_round_ && rides_ride_ == rides_zero_.data() && (Range ? target_round_[k - 1] : target_best_) == inf) {
-      prepare_rides<Fwd>();
+      prepare_rides<Fwd>(k);
     }
     for (auto const s : marked_list_) {
       ready_[s.v()] = std::min(sat_add(best_ride<Range>(k - 1, s), change_time(s)), best_foot<Range>(k - 1, s));

@@ -49,7 +49,7 @@ void router::prepare_lb() {
 }
 
 template <bool Fwd>
-void router::prepare_rides() {
+void router::prepare_rides(unsigned k) {
   // A realtime overlay's extra routes are not in the index: no bound then.
   if (rt_ != nullptr) return;
   rides_foot_seeds_.clear();
@@ -61,26 +61,30 @@ void router::prepare_rides() {
   }
   // The stops with this query's walk to the target (or the coordinate's egress stops).
   rides_ride_seeds_.insert(rides_ride_seeds_.end(), to_target_stops_.begin(), to_target_stops_.end());
+  // In round k and later a label is kept with at most max_k_ - k rides to go, and a marked stop
+  // boards with max_k_ + 1 - k: deeper values change nothing.
+  auto const depth = max_k_ + 1U - std::min(k, max_k_ + 1U);
   auto& cache = rides_cache_[Fwd ? 0U : 1U];
-  if (!cache.valid || cache.max_level != max_k_ || cache.footpaths != use_fp_ || cache.radius != radius_ ||
+  if (!cache.valid || cache.max_level < depth || cache.footpaths != use_fp_ || cache.radius != radius_ ||
       rides_foot_seeds_ != cache.foot_seeds || rides_ride_seeds_ != cache.ride_seeds) {
-    cache.values.compute(idx_, Fwd, rides_foot_seeds_, rides_ride_seeds_, max_k_, use_fp_, radius_);
+    cache.values.compute(idx_, Fwd, rides_foot_seeds_, rides_ride_seeds_, depth, use_fp_, radius_);
     cache.footpaths = use_fp_;
     cache.radius = radius_;
     cache.foot_seeds = rides_foot_seeds_;
     cache.ride_seeds = rides_ride_seeds_;
-    cache.max_level = max_k_;
+    cache.max_level = depth;
     cache.valid = true;
   }
   rides_ride_ = cache.values.ride();
   rides_foot_ = cache.values.foot();
 }
-template void router::prepare_rides<true>();  // rounds.cc
-template void router::prepare_rides<false>();
+template void router::prepare_rides<true>(unsigned);  // rounds.cc
+template void router::prepare_rides<false>(unsigned);
 
 router::router(index const& idx) : idx_{idx}, tt_{idx.tt()}, n_stops_{idx.n_stops()} {
   rides_zero_.assign(n_stops_, 0U);
   rides_ride_ = rides_foot_ = rides_zero_.data();
+  rides_round_ = n_stops_ >= rides_min_stops ? default_rides_round : 0U;
   lb_zero_.assign(n_stops_, 0U);
   lb_seeds_.reserve(n_stops_);
   for (auto& c : lb_cache_) c.seeds.reserve(n_stops_);
@@ -297,7 +301,6 @@ void router::init_query(place const& from, place const& to, date_t date, options
     prepare_walk_durations(speed_);
     prepare_walk_links(radius_, speed_);
   }
-
   n_offsets_ = 0;
   auto const extra = literal_ ? 0U : std::min(opt.extra_days, max_extra_days);
   if constexpr (Fwd) {

@@ -158,7 +158,7 @@ TEST_CASE("searches pruned by the rides bound give the journeys of the searches 
     auto const& tt = l->tt;
     index const idx{tt};
     router pruned{idx}, plain{idx};
-    pruned.set_rides_round(1);
+    pruned.set_rides_round(1);  // the strongest pruning: from round 1
     plain.set_rides_round(0);
     auto const date = test::parse_date(test::find_case(name).date);
     auto const served = served_stops(tt);

@@ -89,11 +89,18 @@ class router {
   // The journey of entry i of the last walk_pareto.
   bool reconstruct_walk_pareto(std::size_t i, journey& out) const;
 
-  // From which round the searches prune by the fewest rides still needed (rides_bound.h), when
-  // the target is not reached by then: 0 never. The default is what benchmarks/RESULTS.md
-  // measured best; bench_raptor --rides-round compares.
+  // Pruning by the fewest rides still needed (rides_bound.h) starts in round `round` when the
+  // target is not reached by then (0: never). The bound costs a breadth-first search over every
+  // route stop and walking link near the target's reach, about 40 % of a typical earliest-arrival
+  // search on a city feed (Tampa, Hachinohe: there it doubles the mean cost), while on a large
+  // timetable most of the searches it cuts short are far or out-of-reach pairs that would run
+  // every round (47 k stops: p50 4.4 ms without, 1.0-1.3 ms with). So routers on timetables of at
+  // least rides_min_stops stops use it from default_rides_round, smaller ones not; the figures
+  // are in benchmarks/RESULTS.md, and bench_raptor / bench_scale --rides-round K compare.
   static constexpr unsigned default_rides_round = 2;
-  void set_rides_round(unsigned k) { rides_round_ = k; }
+  static constexpr std::size_t rides_min_stops = 20'000;
+  void set_rides_round(unsigned round) { rides_round_ = round; }
+  unsigned rides_round() const { return rides_round_; }
 
   // Walking time from origin to destination without any vehicle in the last query, or -1.
   seconds_t direct_walk_s() const { return direct_walk_s_; }
@@ -283,9 +290,10 @@ class router {
   std::vector<std::uint8_t> rides_zero_;
   std::uint8_t const* rides_ride_{nullptr};
   std::uint8_t const* rides_foot_{nullptr};
-  unsigned rides_round_{default_rides_round};
+  unsigned rides_round_{0};  // set by the constructor (rides_min_stops)
+  // For the rounds from k on: the values up to max_k_ + 1 - k (what those rounds can tell apart).
   template <bool Fwd>
-  void prepare_rides();
+  void prepare_rides(unsigned k);
   // Whether a label at s after k rides, by vehicle or on foot, can still lead to the target
   // within max_k_ rides: by the rides bound, and in the last round (none left, computed or not)
   // only at the target, or by vehicle at a stop walking to it (set_ride.h).
