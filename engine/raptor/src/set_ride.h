@@ -30,7 +30,7 @@ template <bool Range>
     ride_improved_flag_[s.v()] = 1U;
     ride_improved_.push_back(s);
   }
-  if (s == target_stop_) {
+  if (is_target(s)) {
     target_found<Range>(k, key, {target_parent::type::ride, 0U, s, 0U, 0.0F});
   } else if (auto const w = to_target_[s.v()]; w != detail::inf) {
     // At the end of the round, the walk from s records an arrival at most key + w; only later
