@@ -41,6 +41,31 @@ bool by_departure(raptor::journey const& a, raptor::journey const& b) {
   return std::tie(a.departure, a.arrival, a.rides) < std::tie(b.departure, b.arrival, b.rides);
 }
 
+// What is searched for a resolved place: its stop candidates (the poles of one stop name) as one
+// set of stops, searched once (raptor::place::at_stops), and any other candidate (a coordinate
+// with its own walking) on its own. The set's places view `stops`: moving keeps them valid
+// (the vector's buffer moves along), copying would not.
+struct searched_places {
+  std::vector<stop_idx> stops;
+  std::vector<raptor::place> places;
+
+  explicit searched_places(resolved_place const& rp) {
+    for (auto const& c : rp.candidates) {
+      if (c.is_stop() && c.extra.empty()) {
+        for (auto const s : c.stop_set()) {
+          if (std::find(stops.begin(), stops.end(), s) == stops.end()) stops.push_back(s);
+        }
+      }
+    }
+    if (!stops.empty()) places.push_back(raptor::place::at_stops(stops));
+    for (auto const& c : rp.candidates) {
+      if (!c.is_stop() || !c.extra.empty()) places.push_back(c);
+    }
+  }
+  searched_places(searched_places const&) = delete;
+  searched_places& operator=(searched_places const&) = delete;
+};
+
 // The line of a ride along its trip's shape; none without one (clients draw stop to stop).
 void set_geometry(v1::Leg& ml, std::vector<latlon> const& line) {
   if (line.size() < 2) return;
@@ -163,15 +188,18 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
   else p.to = resolve_place(req.to(), chain, "to", p.from.anchor);
   // A gazetteer place is walked to from its nearest stops, which may be further than usual.
   opt.max_walk_m = std::max({opt.max_walk_m, p.from.walk_m, p.to.walk_m});
+  // The candidate stops of both ends, multiplied: a bound on the size of the places (each is
+  // searched once as a set of stops, so the work grows with the stops, not with their pairs).
   if (p.from.candidates.size() * p.to.candidates.size() > limits_.max_place_pairs) {
     throw api_error{
         400, "too_many_place_pairs", {std::to_string(p.from.candidates.size()), std::to_string(p.to.candidates.size())}};
   }
 
+  searched_places const origins{p.from}, destinations{p.to};
   if (window > 0) {
     std::vector<raptor::range_entry> entries;
-    for (auto const& f : p.from.candidates) {
-      for (auto const& d : p.to.candidates) {
+    for (auto const& f : origins.places) {
+      for (auto const& d : destinations.places) {
         router.range(f, d, p.date, p.time, p.time + window, opt, entries);
         check_deadline();
         for (auto const& e : entries) {
@@ -183,8 +211,8 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
         }
       }
     }
-    // One journey per set of rides: from the pole it boards at, not again from its sister
-    // pole with a walk between the two.
+    // One journey per set of rides (a safety net: the place's entries are already Pareto-optimal
+    // in departure, arrival and rides).
     std::vector<raptor::journey> kept;
     for (auto& j : p.journeys) {
       auto const twin =
@@ -199,7 +227,8 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
   }
 
   // Keep what no other journey dominates: it departs no earlier, arrives no later, with no more
-  // rides. (Several candidate stops of one station often give the same journey with a walk added.)
+  // rides. (A place is searched once, as a set of stops: this only weighs a coordinate's
+  // journeys against each other when a place has several kinds of candidates.)
   auto const dominates = [](raptor::journey const& a, raptor::journey const& b) {
     return a.arrival <= b.arrival && a.departure >= b.departure && a.rides <= b.rides;
   };
@@ -210,8 +239,8 @@ plan_result service::plan_journeys(v1::PlanRequest const& req, lang_chain const&
   };
   auto const search = [&](raptor::options const& o_pass) {
     std::vector<raptor::journey> all, kept, one;
-    for (auto const& o : p.from.candidates) {
-      for (auto const& d : p.to.candidates) {
+    for (auto const& o : origins.places) {
+      for (auto const& d : destinations.places) {
         raptor::tight_journeys(router, o, d, p.date, p.time, p.arrive_by, o_pass, one);
         check_deadline();
         for (auto& j : one) all.push_back(std::move(j));
@@ -263,8 +292,9 @@ void service::note_next_day(plan_result& p, raptor::router& router, raptor::opti
                                return a.arrival < b.arrival;
                              })->arrival;
   std::optional<seconds_t> last;
-  for (auto const& f : p.from.candidates) {
-    for (auto const& d : p.to.candidates) {
+  searched_places const origins{p.from}, destinations{p.to};
+  for (auto const& f : origins.places) {
+    for (auto const& d : destinations.places) {
       auto const res = router.latest_departure(f, d, p.date, first_arrival - 1, opt);
       if (res.reachable && res.time >= 0 && res.time < p.time && (!last || res.time > *last)) last = res.time;
     }

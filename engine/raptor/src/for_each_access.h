@@ -9,9 +9,10 @@ namespace nebuta::raptor {
 
 template <bool Fwd, typename F>
 void router::for_each_access(place const& src, F&& f) const {
-  if (src.is_stop()) {
-    auto const s0 = src.stop;
-    if (s0.v() >= n_stops_) return;
+  // Each stop of a set is left as a single stop is, in turn (McRAPTOR's round 0 relies on the
+  // ways out of a stop following the stop itself).
+  for (auto const s0 : src.stop_set()) {
+    if (s0.v() >= n_stops_) continue;
     f(foot_parent{stop_idx::invalid(), 0U, 0.0F, walk_kind::access, true, 0U}, s0);
     if (use_fp_) {
       if constexpr (Fwd) {
@@ -30,7 +31,8 @@ void router::for_each_access(place const& src, F&& f) const {
         f(foot_parent{s0, l.dur, l.dist, walk_kind::walk_link, false, 0U}, l.target);
       }
     }
-  } else {
+  }
+  if (!src.is_stop()) {
     idx_.stops_near(src.coord, max_walk_, [&](stop_idx s, double d) {
       f(foot_parent{stop_idx::invalid(), detail::walk_seconds(d, speed_), static_cast<float>(d), walk_kind::access,
                     false, 0U},
@@ -43,6 +45,17 @@ void router::for_each_access(place const& src, F&& f) const {
     f(foot_parent{stop_idx::invalid(), static_cast<std::uint32_t>(e.duration_s), e.distance_m, walk_kind::access, false,
                   static_cast<std::uint16_t>(i + 1U)},
       e.stop);
+  }
+}
+
+template <typename F>
+void router::for_each_direct_walk(place const& src, latlon dst, F&& f) const {
+  auto const walk = [&](stop_idx s, latlon a) {
+    if (auto const d = haversine_m(a, dst); d <= max_walk_) f(s, d);
+  };
+  if (!src.is_stop()) return walk(stop_idx::invalid(), src.coord);
+  for (auto const s : src.stop_set()) {
+    if (s.v() < n_stops_ && tt_.stop_has_coords[s] != 0U) walk(s, tt_.stop_coords[s]);
   }
 }
 

@@ -3,7 +3,6 @@
 // directly after the origin and after each vehicle leg), forward only.
 #include <algorithm>
 #include <cmath>
-#include <optional>
 #include <tuple>
 
 #include "for_each_access.h"
@@ -56,7 +55,7 @@ bool router::mc_insert(unsigned k, mc_label const& l) {
   if (mc_next_[s].empty()) mc_next_stops_.push_back(l.stop);
   mc_next_[s].push_back(idx);
   if (l.ride) mc_ride_new_.push_back(idx);
-  if (l.stop == target_stop_) {
+  if (is_target(l.stop)) {
     mc_target t;
     t.label = idx;
     mc_target_insert(k, l.arr, l.walk, t);
@@ -117,22 +116,14 @@ void router::walk_pareto_pass(place const& from, place const& to, date_t date, s
     if (mc_insert(0, l) && p.origin) origin_idx = static_cast<std::uint32_t>(mc_pool_.size() - 1U);
   });
   if (target_is_coord_) {
-    std::optional<latlon> a;
-    if (!from.is_stop()) {
-      a = from.coord;
-    } else if (tt_.stop_has_coords[from.stop] != 0U) {
-      a = tt_.stop_coords[from.stop];
-    }
-    if (a) {
-      auto const d = haversine_m(*a, to.coord);
-      if (d <= max_walk_) {
-        auto const dur = walk_seconds(d, speed_);
-        mc_target t;
-        t.duration = dur;
-        t.distance_m = static_cast<float>(d);
-        mc_target_insert(0, depart + static_cast<seconds_t>(dur), static_cast<seconds_t>(dur), t);
-      }
-    }
+    for_each_direct_walk(from, to.coord, [&](stop_idx s, double d) {
+      auto const dur = walk_seconds(d, speed_);
+      mc_target t;
+      t.duration = dur;
+      t.distance_m = static_cast<float>(d);
+      t.walk_from = s;
+      mc_target_insert(0, depart + static_cast<seconds_t>(dur), static_cast<seconds_t>(dur), t);
+    });
   }
   mc_ride_new_.clear();
 
@@ -256,7 +247,7 @@ bool router::reconstruct_walk_pareto(std::size_t i, journey& out) const {
   if (i >= mc_targets_.size()) return false;
   auto const& t = mc_targets_[i];
   if (t.label == none) {
-    out.legs.push_back(make_walk_leg(from_.stop, stop_idx::invalid(), t.duration, t.distance_m, walk_kind::direct));
+    out.legs.push_back(make_walk_leg(t.walk_from, stop_idx::invalid(), t.duration, t.distance_m, walk_kind::direct));
   } else if (t.egress) {
     out.legs.push_back(make_walk_leg(mc_pool_[t.label].stop, stop_idx::invalid(), t.duration, t.distance_m,
                                      walk_kind::egress, t.extra, &to_));

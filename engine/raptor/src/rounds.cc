@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <optional>
 #include <tuple>
 #include <utility>
 
@@ -40,7 +39,7 @@ template <bool Range>
     next_marked_[s.v()] = 1U;
     next_marked_list_.push_back(s);
   }
-  if (s == target_stop_) target_found<Range>(k, key, {target_parent::type::foot, 0U, s, 0U, 0.0F});
+  if (is_target(s)) target_found<Range>(k, key, {target_parent::type::foot, 0U, s, 0U, 0.0F});
   return true;
 }
 
@@ -68,20 +67,10 @@ void router::start(place const& from, place const& to, seconds_t start_key) {
   for_each_access<Fwd>(
       src, [&](foot_parent const& p, stop_idx s) { set_foot<Range>(0, s, sat_add(start_key, p.duration), p); });
   if (target_is_coord_) {
-    std::optional<latlon> a;
-    if (!src.is_stop()) {
-      a = src.coord;
-    } else if (tt_.stop_has_coords[src.stop] != 0U) {
-      a = tt_.stop_coords[src.stop];
-    }
-    if (a) {
-      auto const d = haversine_m(*a, dst.coord);
-      if (d <= max_walk_) {
-        auto const dur = walk_seconds(d, speed_);
-        target_found<Range>(0, sat_add(start_key, dur),
-                            {target_parent::type::direct, 0U, src.stop, dur, static_cast<float>(d)});
-      }
-    }
+    for_each_direct_walk(src, dst.coord, [&](stop_idx s, double d) {
+      auto const dur = walk_seconds(d, speed_);
+      target_found<Range>(0, sat_add(start_key, dur), {target_parent::type::direct, 0U, s, dur, static_cast<float>(d)});
+    });
   }
   if (target_round_[0] != inf) direct_walk_s_ = (target_round_[0] - start_key);
 }
@@ -141,7 +130,7 @@ seconds_t router::probe_route(route_idx r, std::uint32_t start_rank, std::uint32
   for (auto rank2 = start_rank + 1; rank2 < n && n_exit < exit_rank.size(); ++rank2) {
     auto const pos2 = Fwd ? rank2 : n - 1 - rank2;
     auto const s2 = stops[pos2];
-    auto const w = s2 == target_stop_ ? 0 : to_target_[s2.v()];
+    auto const w = is_target(s2) ? 0 : to_target_[s2.v()];
     if (w == inf || (flags[pos2] & exit_mask) != 0U || !stop_ok(s2)) continue;
     exit_rank[n_exit] = rank2;
     exit_walk[n_exit++] = w;

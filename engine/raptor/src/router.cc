@@ -26,15 +26,15 @@ void router::prepare_lb() {
   if (literal_ ? slack_ < 0 : default_change_ < 0) return;  // the bound ignores change times
   lb_seeds_.clear();
   if (!target_is_coord_) {
-    if (!target_stop_.valid() || target_stop_.v() >= n_stops_) return;
+    if (target_stops_.empty()) return;
     if constexpr (Fwd) {
-      if (auto const row = g.to_stop(target_stop_); !row.empty()) {
+      if (auto const row = g.to_stop(target_stop_); target_stops_.size() == 1 && !row.empty()) {
         lb_ = row.data();
         if (rt_ != nullptr) prepare_rt_lb();  // the table's row lowered as the sweep's below
         return;
       }
     }
-    lb_seeds_.push_back({target_stop_, 0U});
+    for (auto const t : target_stops_) lb_seeds_.push_back({t, 0U});  // every stop of a set
   } else {
     for (auto const e : egress_stops_) lb_seeds_.push_back({e, static_cast<std::uint32_t>(egress_[e.v()])});
   }
@@ -55,9 +55,9 @@ void router::prepare_rides(unsigned k) {
   rides_foot_seeds_.clear();
   rides_ride_seeds_.clear();
   if (!target_is_coord_) {
-    if (!target_stop_.valid() || target_stop_.v() >= n_stops_) return;
-    rides_foot_seeds_.push_back(target_stop_);
-    rides_ride_seeds_.push_back(target_stop_);
+    if (target_stops_.empty()) return;
+    rides_foot_seeds_ = target_stops_;  // every stop of a set
+    rides_ride_seeds_ = target_stops_;
   }
   // The stops with this query's walk to the target (or the coordinate's egress stops).
   rides_ride_seeds_.insert(rides_ride_seeds_.end(), to_target_stops_.begin(), to_target_stops_.end());
@@ -105,6 +105,7 @@ router::router(index const& idx) : idx_{idx}, tt_{idx.tt()}, n_stops_{idx.n_stop
   to_target_.assign(n_stops_, inf);
   egress_dist_.assign(n_stops_, 0.0F);
   egress_extra_.assign(n_stops_, 0U);
+  target_flag_.assign(n_stops_, 0U);
   touched_.set_capacity(n_stops_);
   marked_list_.set_capacity(n_stops_);
   next_marked_list_.set_capacity(n_stops_);
@@ -122,12 +123,12 @@ std::size_t router::memory_bytes() const {
            bytes(ride_improved_flag_) + marked_list_.memory_bytes() + next_marked_list_.memory_bytes() +
            ride_improved_.memory_bytes() + written_.memory_bytes() + bytes(route_start_) + bytes(route_end_) +
            routes_.memory_bytes() + bytes(route_key_) + bytes(target_routes_) + bytes(to_target_) +
-           bytes(to_target_stops_) + bytes(egress_) + bytes(egress_dist_) + bytes(egress_extra_) +
-           bytes(egress_stops_) + bytes(pareto_) + bytes(mc_pool_) + bytes(mc_bag_ride_) + bytes(mc_bag_foot_) +
-           bytes(mc_new_) + bytes(mc_next_) + bytes(mc_new_stops_) + bytes(mc_next_stops_) + bytes(mc_touched_) +
-           bytes(mc_touched_flag_) + bytes(mc_route_bag_) + bytes(mc_targets_) + bytes(mc_ride_new_) +
-           bytes(departures_) + bytes(range_found_) + bytes(seated_pool_) + bytes(seat_round_) + bytes(seat_touched_) +
-           bytes(seat_lead_) + bytes(seat_lead_touched_) + seated_routes_.memory_bytes();
+           bytes(to_target_stops_) + bytes(egress_) + bytes(egress_dist_) + bytes(egress_extra_) + bytes(egress_stops_) +
+           bytes(target_flag_) + bytes(target_stops_) + bytes(pareto_) + bytes(mc_pool_) + bytes(mc_bag_ride_) +
+           bytes(mc_bag_foot_) + bytes(mc_new_) + bytes(mc_next_) + bytes(mc_new_stops_) + bytes(mc_next_stops_) +
+           bytes(mc_touched_) + bytes(mc_touched_flag_) + bytes(mc_route_bag_) + bytes(mc_targets_) +
+           bytes(mc_ride_new_) + bytes(departures_) + bytes(range_found_) + bytes(seated_pool_) + bytes(seat_round_) +
+           bytes(seat_touched_) + bytes(seat_lead_) + bytes(seat_lead_touched_) + seated_routes_.memory_bytes();
   for (auto const& c : lb_cache_) n += c.values.memory_bytes() + bytes(c.seeds);
   for (auto const& a : activity_) {
     n += bytes(a.runs) + bytes(a.trips) + bytes(a.n) + bytes(a.dep) + bytes(a.arr) + bytes(a.rt_blocks);
@@ -321,6 +322,13 @@ void router::init_query(place const& from, place const& to, date_t date, options
   auto const& dst = Fwd ? to : from;
   target_is_coord_ = !dst.is_stop();
   target_stop_ = dst.stop;
+  for (auto const t : target_stops_) target_flag_[t.v()] = 0U;
+  target_stops_.clear();
+  for (auto const t : dst.stop_set()) {
+    if (t.v() >= n_stops_ || target_flag_[t.v()] != 0U) continue;
+    target_flag_[t.v()] = 1U;
+    target_stops_.push_back(t);
+  }
   if (target_is_coord_) {
     // The same edges as leaving the destination in the other direction: the walks within
     // max_walk_m and the place's extra edges; the fastest per stop.
@@ -355,24 +363,24 @@ void router::init_query(place const& from, place const& to, date_t date, options
     to_target_[s.v()] = std::min(to_target_[s.v()], d);
   };
   if (!target_is_coord_) {
-    if (!target_stop_.valid() || target_stop_.v() >= n_stops_) return;
-    auto const t = target_stop_;
-    flag_routes(t);
-    // Exactly the footpaths relax_footpaths<Fwd> takes from a stop to t.
-    if (use_fp_) {
-      if constexpr (Fwd) {
-        for (auto const& fp : idx_.footpaths_into(t)) to_target(fp.target, static_cast<seconds_t>(fp.duration_s));
-      } else {
-        for (auto const& fp : tt_.stop_footpaths[t]) {
-          to_target(fp.target, static_cast<seconds_t>(fp.duration_s));
+    for (auto const t : target_stops_) {
+      flag_routes(t);
+      // Exactly the footpaths relax_footpaths<Fwd> takes from a stop to t.
+      if (use_fp_) {
+        if constexpr (Fwd) {
+          for (auto const& fp : idx_.footpaths_into(t)) to_target(fp.target, static_cast<seconds_t>(fp.duration_s));
+        } else {
+          for (auto const& fp : tt_.stop_footpaths[t]) {
+            to_target(fp.target, static_cast<seconds_t>(fp.duration_s));
+          }
         }
       }
-    }
-    if (radius_ > 0.0) {
-      for (auto x = wl_off_[t.v()]; x < wl_off_[t.v() + 1]; ++x) {
-        auto const u = wl_[x].target;
-        for (auto y = wl_off_[u.v()]; y < wl_off_[u.v() + 1]; ++y) {
-          if (wl_[y].target == t) to_target(u, static_cast<seconds_t>(wl_[y].dur));
+      if (radius_ > 0.0) {
+        for (auto x = wl_off_[t.v()]; x < wl_off_[t.v() + 1]; ++x) {
+          auto const u = wl_[x].target;
+          for (auto y = wl_off_[u.v()]; y < wl_off_[u.v() + 1]; ++y) {
+            if (wl_[y].target == t) to_target(u, static_cast<seconds_t>(wl_[y].dur));
+          }
         }
       }
     }

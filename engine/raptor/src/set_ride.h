@@ -10,12 +10,12 @@
 namespace nebuta::raptor {
 
 [[gnu::always_inline]] inline bool router::ride_label_useful(unsigned k, stop_idx s) const {
-  if (k == max_k_) return s == target_stop_ || to_target_[s.v()] != detail::inf;
+  if (k == max_k_) return is_target(s) || to_target_[s.v()] != detail::inf;
   return k + rides_ride_[s.v()] <= max_k_;
 }
 
 [[gnu::always_inline]] inline bool router::foot_label_useful(unsigned k, stop_idx s) const {
-  if (k == max_k_) return s == target_stop_;
+  if (k == max_k_) return is_target(s);
   return k + rides_foot_[s.v()] <= max_k_;
 }
 
@@ -41,7 +41,7 @@ template <bool Range>
     ride_improved_flag_[s.v()] = 1U;
     ride_improved_.push_back(s);
   }
-  if (s == target_stop_) {
+  if (is_target(s)) {
     target_found<Range>(k, key, {target_parent::type::ride, 0U, s, 0U, 0.0F});
   } else if (auto const w = to_target_[s.v()]; w != detail::inf) {
     // At the end of the round, the walk from s records an arrival at most key + w; only later

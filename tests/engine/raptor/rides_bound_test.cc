@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <random>
 #include <string>
@@ -149,7 +150,8 @@ TEST_CASE("the rides bound equals the fewest rides of a fixpoint over routes, bl
 }
 
 TEST_CASE("searches pruned by the rides bound give the journeys of the searches without it", "[reference]") {
-  // From round 1 (the strongest pruning) against never, with 1, 2 and 8 legs allowed:
+  // From round 1 (the strongest pruning) against never, with 1, 2 and 8 legs allowed, between
+  // stops and between sets of stops:
   // earliest arrival, latest departure and range, journeys compared whole.
   for (auto const* name : {"hachinohe", "tampa", "portoalegre"}) {
     auto const l = test::load_case(name);
@@ -167,8 +169,12 @@ TEST_CASE("searches pruned by the rides bound give the journeys of the searches 
     std::vector<range_entry> ra, rb;
     auto differ = 0U, reachable = 0U, unreachable = 0U;
     for (auto q = 0U; q < 120U; ++q) {
-      auto const from = place::at_stop(served[rng() % served.size()]);
-      auto const to = place::at_stop(served[rng() % served.size()]);
+      // Every fourth query between two sets of two stops (places of several poles).
+      std::array<stop_idx, 2> const from_set{served[rng() % served.size()], served[rng() % served.size()]};
+      std::array<stop_idx, 2> const to_set{served[rng() % served.size()], served[rng() % served.size()]};
+      auto const sets = q % 4 == 3;
+      auto const from = sets ? place::at_stops(from_set) : place::at_stop(from_set[0]);
+      auto const to = sets ? place::at_stops(to_set) : place::at_stop(to_set[0]);
       auto const t = static_cast<seconds_t>(5 * 3600 + rng() % (17 * 3600));
       options opt;
       opt.max_legs = q % 3 == 0 ? 8U : q % 3 == 1 ? 1U : 2U;

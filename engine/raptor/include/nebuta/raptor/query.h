@@ -26,16 +26,31 @@ struct access_edge {
   std::uint32_t tag{0};  // the caller's name for the edge, echoed in the leg
 };
 
-// Where a journey starts or ends: a stop, or a coordinate reached on foot (within
-// options::max_walk_m) or over the extra edges given with it. The edges must stay alive until the
-// journeys of the query are reconstructed.
+// Where a journey starts or ends: a stop, a set of stops, or a coordinate reached on foot
+// (within options::max_walk_m) or over the extra edges given with it. The edges and the stops
+// must stay alive until the journeys of the query are reconstructed.
+//
+// A set of stops (the poles of one stop name) is searched once: every stop of it is entered
+// (origin) or reached (destination) at no cost, and the search answers the Pareto set of the
+// place as a whole. A journey starts at the stop it boards at and ends at the stop it alights
+// at, with no leg for entering the set; a walk between two stops of the set is shown only when
+// the journey needs it (a footpath to another route's pole).
 struct place {
-  stop_idx stop{stop_idx::invalid()};
+  stop_idx stop{stop_idx::invalid()};  // a stop, or the first stop of a set
+  std::span<stop_idx const> stops;     // a set of two or more stops, else empty
   latlon coord{};
   std::span<access_edge const> extra;
   static place at_stop(stop_idx s) {
     place p;
     p.stop = s;
+    return p;
+  }
+  // A set of one stop is that stop. The set must not be empty.
+  static place at_stops(std::span<stop_idx const> s) {
+    place p;
+    if (s.empty()) return p;
+    p.stop = s.front();
+    if (s.size() > 1) p.stops = s;
     return p;
   }
   static place at_coord(latlon c, std::span<access_edge const> extra = {}) {
@@ -44,7 +59,13 @@ struct place {
     p.extra = extra;
     return p;
   }
-  bool is_stop() const { return stop.valid(); }
+  bool is_stop() const { return stop.valid(); }  // a stop or a set of stops
+  // The stops of a stop place (one or several), empty for a coordinate. Views this object.
+  std::span<stop_idx const> stop_set() const {
+    if (!stops.empty()) return stops;
+    if (stop.valid()) return {&stop, 1};
+    return {};
+  }
 };
 
 struct options {

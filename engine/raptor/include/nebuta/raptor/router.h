@@ -145,9 +145,14 @@ class router {
   // Calls f(foot_parent p, stop s) for every way to leave the search's source place at the start
   // (from for forward searches, to for backward ones): the stop itself (p.origin), its
   // footpaths and walking links within the query radius, or the stops within walking distance of
-  // a coordinate, then the place's extra edges (for_each_access.h).
+  // a coordinate, then the place's extra edges (for_each_access.h). Each stop of a set in turn.
   template <bool Fwd, typename F>
   void for_each_access(place const& src, F&& f) const;
+  // Calls f(stop s, metres d) for every walk from the source place straight to a coordinate
+  // destination within max_walk_: from the source coordinate (s invalid) or from each stop of it
+  // that has coordinates.
+  template <typename F>
+  void for_each_direct_walk(place const& src, latlon dst, F&& f) const;
   // Range = true: the rounds of a range query (rRAPTOR), whose labels carry over from one
   // departure to the next earlier one. ride_ / foot_ then hold, per round k, the best arrival
   // with at most k legs (kept monotone), target_round_ likewise, and no parents are written.
@@ -333,8 +338,12 @@ class router {
   double max_walk_{400.0};
   seconds_t slack_{0};
   seconds_t default_change_{60};
-  stop_idx target_stop_{stop_idx::invalid()};
+  stop_idx target_stop_{stop_idx::invalid()};  // the destination stop, or the first of its set
   bool target_is_coord_{false};
+  // The stops that are the target (a stop place: one, or its whole set), flagged by stop.
+  std::vector<std::uint8_t> target_flag_;
+  std::vector<stop_idx> target_stops_;
+  bool is_target(stop_idx s) const { return target_flag_[s.v()] != 0U; }
   seconds_t start_key_{0};
   place from_{}, to_{};
 
@@ -443,7 +452,8 @@ class router {
   };
   struct mc_target {
     walk_pareto_entry e;
-    std::uint32_t label{none};  // none: direct walk
+    std::uint32_t label{none};                // none: direct walk
+    stop_idx walk_from{stop_idx::invalid()};  // direct walk: from this stop of the origin (invalid: its coordinate)
     bool egress{false};
     std::uint16_t extra{0};  // egress: as target_parent::extra
     std::uint32_t duration{0};
