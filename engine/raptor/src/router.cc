@@ -97,6 +97,7 @@ std::size_t router::memory_bytes() const {
     n += bytes(a.runs) + bytes(a.trips) + bytes(a.n) + bytes(a.dep) + bytes(a.arr) + bytes(a.rt_blocks);
   }
   n += bytes(extra_start_) + bytes(extras_) + bytes(lb_rt_);
+  n += bytes(first_ride_) + bytes(first_foot_) + first_written_.memory_bytes();  // tight.cc
   for (auto const* bags : {&mc_bag_ride_, &mc_bag_foot_, &mc_new_, &mc_next_}) {
     for (auto const& b : *bags) n += bytes(b);
   }

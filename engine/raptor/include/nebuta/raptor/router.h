@@ -88,6 +88,19 @@ class router {
   // The journey of entry i of the last walk_pareto.
   bool reconstruct_walk_pareto(std::size_t i, journey& out) const;
 
+  // Tight journeys (tight.cc): keeps the round labels of the search just run, up to `rounds`
+  // legs, and then prunes the searches in the other direction that follow with them, until
+  // forget_first_pass(). Such a search must be one of the first search's backward passes: same
+  // places, date and options, at most `rounds` legs, bounded by a Pareto journey of the first
+  // search with that many legs (by its arrival and departure). A label after k legs at stop s
+  // survives only when the first search reaches s in time with max_legs - k legs; labels on
+  // every journey of the pass do, so its answer is the same.
+  void keep_first_pass(unsigned rounds);
+  void forget_first_pass();
+  // The latest departure of any trip in its own service day (computed once): a backward pass
+  // rides trips of two or more days before the query's only when they depart that late.
+  seconds_t latest_trip_departure();
+
   // Walking time from origin to destination without any vehicle in the last query, or -1.
   seconds_t direct_walk_s() const { return direct_walk_s_; }
 
@@ -258,6 +271,25 @@ class router {
   template <bool Fwd>
   void prepare_lb();
   seconds_t lb(stop_idx s) const { return static_cast<seconds_t>(lb_[s.v()]); }
+
+  // --- tight journeys (tight.cc): the first search's labels (ride_, foot_ and written_ as it
+  // left them, swapped out), lowered to be monotone over the rounds kept: with at most j legs.
+  std::vector<seconds_t> first_ride_, first_foot_;
+  detail::fixed_list<std::uint32_t> first_written_;
+  unsigned first_rounds_{0};        // rounds kept; 0: no pruning by them
+  seconds_t latest_departure_{-1};  // of any trip in its own service day; -1: not computed yet
+  // Whether a label after k legs of this search at s can be reached by the first search in time
+  // with the legs left (keys: forward the time, backward minus the time; they add up to <= 0).
+  bool first_reaches_ride(unsigned k, stop_idx s, seconds_t key) const {
+    auto const i = (max_k_ - k) * n_stops_ + s.v();
+    auto const ride = first_ride_[i];
+    auto const ready = std::min(ride == unreachable_time ? ride : ride + change_time(s), first_foot_[i]);
+    return ready <= -key;
+  }
+  bool first_reaches_foot(unsigned k, stop_idx s, seconds_t key) const {
+    // Round 0 walks from the search's source; a walk to the target ends a journey.
+    return k == 0U || s == target_stop_ || first_ride_[(max_k_ - k) * n_stops_ + s.v()] <= -key;
+  }
 
   // --- walking links within the query radius at the query speed, cached between queries
   std::vector<std::uint32_t> link_dur_;  // parallel to tt.stop_walk_links, for link_dur_speed_
