@@ -33,6 +33,20 @@ void router::prepare_lb() {
         if (rt_ != nullptr) prepare_rt_lb();  // the table's row lowered as the sweep's below
         return;
       }
+    } else if (!g.to_stop(target_stop_).empty()) {
+      // From the origin stop: its column of the table (the sweep's exact distances, read for a
+      // tenth of a sweep; the backward passes of tight journeys all start here).
+      if (lb_column_stop_ != target_stop_) {
+        lb_column_.resize(n_stops_);
+        for (auto s = stop_idx{0}; s.v() < n_stops_; ++s) {
+          auto const row = g.to_stop(s);
+          lb_column_[s.v()] = row.empty() ? 0U : row[target_stop_.v()];
+        }
+        lb_column_stop_ = target_stop_;
+      }
+      lb_ = lb_column_.data();
+      if (rt_ != nullptr) prepare_rt_lb();
+      return;
     }
     lb_seeds_.push_back({target_stop_, 0U});
   } else {
@@ -97,6 +111,7 @@ std::size_t router::memory_bytes() const {
     n += bytes(a.runs) + bytes(a.trips) + bytes(a.n) + bytes(a.dep) + bytes(a.arr) + bytes(a.rt_blocks);
   }
   n += bytes(extra_start_) + bytes(extras_) + bytes(lb_rt_);
+  n += bytes(lb_column_);
   n += bytes(first_ride_) + bytes(first_foot_) + first_written_.memory_bytes();  // tight.cc
   for (auto const* bags : {&mc_bag_ride_, &mc_bag_foot_, &mc_new_, &mc_next_}) {
     for (auto const& b : *bags) n += bytes(b);
