@@ -37,11 +37,11 @@ void router::prepare_lb() {
       // From the origin stop: its column of the table (the sweep's exact distances, read for a
       // tenth of a sweep; the backward passes of tight journeys all start here).
       if (lb_column_stop_ != target_stop_) {
+        // The table is one array, row after row ([t * n + s], lower_bound.h).
+        auto const n = g.n_nodes();
+        auto const* const table = g.to_stop(stop_idx{0}).data() + target_stop_.v();
         lb_column_.resize(n_stops_);
-        for (auto s = stop_idx{0}; s.v() < n_stops_; ++s) {
-          auto const row = g.to_stop(s);
-          lb_column_[s.v()] = row.empty() ? 0U : row[target_stop_.v()];
-        }
+        for (std::size_t s = 0; s < n_stops_; ++s) lb_column_[s] = s < n ? table[s * n] : std::uint16_t{0};
         lb_column_stop_ = target_stop_;
       }
       lb_ = lb_column_.data();

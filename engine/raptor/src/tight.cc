@@ -23,24 +23,7 @@ void router::keep_first_pass(unsigned rounds) {
   std::swap(foot_, first_foot_);
   std::swap(written_, first_written_);
   written_.set_capacity(2 * ride_.size());  // as ensure_rounds sizes it
-  rounds = std::min(rounds, rounds_cap_);
-  // Labels are written in round order, each better than every earlier one of its stop: lowering
-  // the later rounds to each makes round j the best with at most j legs.
-  auto const n_written = first_written_.size();
-  for (auto x = std::size_t{0}; x < n_written; ++x) {
-    auto const w = *(first_written_.begin() + x);
-    auto const foot = (w & written_foot) != 0U;
-    auto const i = w & ~written_foot;
-    auto& labels = foot ? first_foot_ : first_ride_;
-    auto const key = labels[i];
-    for (auto j = i / n_stops_ + 1; j < rounds; ++j) {
-      auto const at = j * n_stops_ + i % n_stops_;
-      if (labels[at] <= key) break;
-      if (labels[at] == inf) first_written_.push_back(static_cast<std::uint32_t>(at) | (foot ? written_foot : 0U));
-      labels[at] = key;
-    }
-  }
-  first_rounds_ = rounds;
+  first_rounds_ = std::min(rounds, rounds_cap_);
 }
 
 void router::forget_first_pass() {

@@ -276,22 +276,29 @@ class router {
   seconds_t lb(stop_idx s) const { return static_cast<seconds_t>(lb_[s.v()]); }
 
   // --- tight journeys (tight.cc): the first search's labels (ride_, foot_ and written_ as it
-  // left them, swapped out), lowered to be monotone over the rounds kept: with at most j legs.
+  // left them, swapped out).
   std::vector<seconds_t> first_ride_, first_foot_;
   detail::fixed_list<std::uint32_t> first_written_;
   unsigned first_rounds_{0};        // rounds kept; 0: no pruning by them
   seconds_t latest_departure_{-1};  // of any trip in its own service day; -1: not computed yet
+  // The first search's best arrival key at s by vehicle, and on foot, with at most j legs (each
+  // round holds only what improved on the rounds before).
+  seconds_t first_best(std::vector<seconds_t> const& labels, unsigned j, stop_idx s) const {
+    auto best = labels[s.v()];
+    for (auto i = 1U; i <= j; ++i) best = std::min(best, labels[i * n_stops_ + s.v()]);
+    return best;
+  }
   // Whether a label after k legs of this search at s can be reached by the first search in time
   // with the legs left (keys: forward the time, backward minus the time; they add up to <= 0).
   bool first_reaches_ride(unsigned k, stop_idx s, seconds_t key) const {
-    auto const i = (max_k_ - k) * n_stops_ + s.v();
-    auto const ride = first_ride_[i];
-    auto const ready = std::min(ride == unreachable_time ? ride : ride + change_time(s), first_foot_[i]);
+    auto const j = max_k_ - k;
+    auto const ride = first_best(first_ride_, j, s);
+    auto const ready = std::min(ride == unreachable_time ? ride : ride + change_time(s), first_best(first_foot_, j, s));
     return ready <= -key;
   }
   bool first_reaches_foot(unsigned k, stop_idx s, seconds_t key) const {
     // Round 0 walks from the search's source; a walk to the target ends a journey.
-    return k == 0U || s == target_stop_ || first_ride_[(max_k_ - k) * n_stops_ + s.v()] <= -key;
+    return k == 0U || s == target_stop_ || first_best(first_ride_, max_k_ - k, s) <= -key;
   }
 
   // --- walking links within the query radius at the query speed, cached between queries
