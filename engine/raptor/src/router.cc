@@ -225,6 +225,18 @@ void router::prepare_active() {
   a.wheelchair_unknown_ok = wheelchair_unknown_ok_;
 }
 
+void router::clear_labels(detail::fixed_list<std::uint32_t>& written, std::vector<seconds_t>& ride,
+                          std::vector<seconds_t>& foot) {
+  for (auto const i : written) {
+    if ((i & written_foot) != 0U) {
+      foot[i & ~written_foot] = inf;
+    } else {
+      ride[i] = inf;
+    }
+  }
+  written.clear();
+}
+
 void router::reset() {
   for (auto const s : touched_) {
     best_ride_[s.v()] = inf;
@@ -232,14 +244,7 @@ void router::reset() {
     touched_flag_[s.v()] = 0U;
   }
   touched_.clear();
-  for (auto const i : written_) {
-    if ((i & written_foot) != 0U) {
-      foot_[i & ~written_foot] = inf;
-    } else {
-      ride_[i] = inf;
-    }
-  }
-  written_.clear();
+  clear_labels(written_, ride_, foot_);
   target_best_ = inf;
   pending_ = inf;
   target_round_.fill(inf);

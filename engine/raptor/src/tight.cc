@@ -27,14 +27,7 @@ void router::keep_first_pass(unsigned rounds) {
 }
 
 void router::forget_first_pass() {
-  for (auto const w : first_written_) {
-    if ((w & written_foot) != 0U) {
-      first_foot_[w & ~written_foot] = inf;
-    } else {
-      first_ride_[w] = inf;
-    }
-  }
-  first_written_.clear();
+  clear_labels(first_written_, first_ride_, first_foot_);
   first_rounds_ = 0;
 }
 

@@ -183,6 +183,9 @@ class router {
   bool reconstruct_impl(unsigned legs, journey& out) const;
 
   void reset();
+  // Sets the labels `written` lists back to unreachable, and empties it.
+  static void clear_labels(detail::fixed_list<std::uint32_t>& written, std::vector<seconds_t>& ride,
+                           std::vector<seconds_t>& foot);
   static void finish_journey(journey& out, bool fwd, seconds_t start_key);
   // extra: 1 + the index of the extra edge of `owner` (the place the leg leaves or enters) taken.
   leg make_walk_leg(stop_idx from, stop_idx to, std::uint32_t dur, double dist, walk_kind kind,
