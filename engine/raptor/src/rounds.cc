@@ -25,10 +25,10 @@ using detail::walk_seconds;
 template <bool Range>
 [[gnu::always_inline]] inline bool router::set_foot(unsigned k, stop_idx s, seconds_t key, foot_parent const& p) {
   if (key >= best_foot<Range>(k, s) || key + lb(s) >= bound<Range>(k)) return false;
-  if (!Range && first_rounds_ != 0U && !first_reaches_foot(k, s, key)) return false;  // tight journeys' pass
   if constexpr (Range) {
     lower_from(foot_, k, s, key, written_foot);
   } else {
+    if (first_rounds_ != 0U && !first_reaches_foot(k, s, key)) return false;  // tight journeys' pass
     auto const i = k * n_stops_ + s.v();
     if (foot_[i] == inf) written_.push_back(static_cast<std::uint32_t>(i) | written_foot);
     foot_[i] = key;

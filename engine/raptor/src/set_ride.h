@@ -12,10 +12,10 @@ namespace nebuta::raptor {
 // A better arrival at s by vehicle in round k: the label, its parent, and what it marks.
 template <bool Range>
 [[gnu::always_inline]] inline void router::set_ride(unsigned k, stop_idx s, seconds_t key, ride_parent const& p) {
-  if (!Range && first_rounds_ != 0U && !first_reaches_ride(k, s, key)) return;  // tight journeys' pass
   if constexpr (Range) {
     lower_from(ride_, k, s, key, 0U);
   } else {
+    if (first_rounds_ != 0U && !first_reaches_ride(k, s, key)) return;  // tight journeys' pass
     auto const i = k * n_stops_ + s.v();
     if (ride_[i] == detail::inf) written_.push_back(static_cast<std::uint32_t>(i));
     ride_[i] = key;

@@ -88,6 +88,13 @@ class router {
   // The journey of entry i of the last walk_pareto.
   bool reconstruct_walk_pareto(std::size_t i, journey& out) const;
 
+  // Walking time from origin to destination without any vehicle in the last query, or -1.
+  seconds_t direct_walk_s() const { return direct_walk_s_; }
+
+  // The journey of the last earliest_arrival / latest_departure with `legs` vehicle legs (one of
+  // the result's Pareto entries). Returns false when there is none.
+  bool reconstruct(unsigned legs, journey& out) const;
+
   // Tight journeys (tight.cc): keeps the round labels of the search just run, up to `rounds`
   // legs, and then prunes the searches in the other direction that follow with them, until
   // forget_first_pass(). Such a search must be one of the first search's backward passes: same
@@ -100,13 +107,6 @@ class router {
   // The latest departure of any trip in its own service day (computed once): a backward pass
   // rides trips of two or more days before the query's only when they depart that late.
   seconds_t latest_trip_departure();
-
-  // Walking time from origin to destination without any vehicle in the last query, or -1.
-  seconds_t direct_walk_s() const { return direct_walk_s_; }
-
-  // The journey of the last earliest_arrival / latest_departure with `legs` vehicle legs (one of
-  // the result's Pareto entries). Returns false when there is none.
-  bool reconstruct(unsigned legs, journey& out) const;
 
   struct ride_parent {
     trip_idx trip{trip_idx::invalid()};
@@ -277,32 +277,6 @@ class router {
   template <bool Fwd>
   void prepare_lb();
   seconds_t lb(stop_idx s) const { return static_cast<seconds_t>(lb_[s.v()]); }
-
-  // --- tight journeys (tight.cc): the first search's labels (ride_, foot_ and written_ as it
-  // left them, swapped out).
-  std::vector<seconds_t> first_ride_, first_foot_;
-  detail::fixed_list<std::uint32_t> first_written_;
-  unsigned first_rounds_{0};        // rounds kept; 0: no pruning by them
-  seconds_t latest_departure_{-1};  // of any trip in its own service day; -1: not computed yet
-  // The first search's best arrival key at s by vehicle, and on foot, with at most j legs (each
-  // round holds only what improved on the rounds before).
-  seconds_t first_best(std::vector<seconds_t> const& labels, unsigned j, stop_idx s) const {
-    auto best = labels[s.v()];
-    for (auto i = 1U; i <= j; ++i) best = std::min(best, labels[i * n_stops_ + s.v()]);
-    return best;
-  }
-  // Whether a label after k legs of this search at s can be reached by the first search in time
-  // with the legs left (keys: forward the time, backward minus the time; they add up to <= 0).
-  bool first_reaches_ride(unsigned k, stop_idx s, seconds_t key) const {
-    auto const j = max_k_ - k;
-    auto const ride = first_best(first_ride_, j, s);
-    auto const ready = std::min(ride == unreachable_time ? ride : ride + change_time(s), first_best(first_foot_, j, s));
-    return ready <= -key;
-  }
-  bool first_reaches_foot(unsigned k, stop_idx s, seconds_t key) const {
-    // Round 0 walks from the search's source; a walk to the target ends a journey.
-    return k == 0U || s == target_stop_ || first_best(first_ride_, max_k_ - k, s) <= -key;
-  }
 
   // --- walking links within the query radius at the query speed, cached between queries
   std::vector<std::uint32_t> link_dur_;  // parallel to tt.stop_walk_links, for link_dur_speed_
@@ -500,6 +474,32 @@ class router {
   };
   seated_scan seat_scan_;                          // filled by the scan of a route with continuations
   detail::fixed_list<seated_scan> seated_routes_;  // routes of this round with a trip to follow
+
+  // --- tight journeys (tight.cc): the first search's labels (ride_, foot_ and written_ as it
+  // left them, swapped out).
+  std::vector<seconds_t> first_ride_, first_foot_;
+  detail::fixed_list<std::uint32_t> first_written_;
+  unsigned first_rounds_{0};        // rounds kept; 0: no pruning by them
+  seconds_t latest_departure_{-1};  // of any trip in its own service day; -1: not computed yet
+  // The first search's best arrival key at s by vehicle, and on foot, with at most j legs (each
+  // round holds only what improved on the rounds before).
+  seconds_t first_best(std::vector<seconds_t> const& labels, unsigned j, stop_idx s) const {
+    auto best = labels[s.v()];
+    for (auto i = 1U; i <= j; ++i) best = std::min(best, labels[i * n_stops_ + s.v()]);
+    return best;
+  }
+  // Whether a label after k legs of this search at s can be reached by the first search in time
+  // with the legs left (keys: forward the time, backward minus the time; they add up to <= 0).
+  bool first_reaches_ride(unsigned k, stop_idx s, seconds_t key) const {
+    auto const j = max_k_ - k;
+    auto const ride = first_best(first_ride_, j, s);
+    auto const ready = std::min(ride == unreachable_time ? ride : ride + change_time(s), first_best(first_foot_, j, s));
+    return ready <= -key;
+  }
+  bool first_reaches_foot(unsigned k, stop_idx s, seconds_t key) const {
+    // Round 0 walks from the search's source; a walk to the target ends a journey.
+    return k == 0U || s == target_stop_ || first_best(first_ride_, max_k_ - k, s) <= -key;
+  }
 
   // --- range scratch
   std::vector<seconds_t> departures_;
