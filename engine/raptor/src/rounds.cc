@@ -27,6 +27,7 @@ template <bool Range>
   if constexpr (Range) {
     lower_from(foot_, k, s, key, written_foot);
   } else {
+    if (first_rounds_ != 0U && !first_reaches_foot(k, s, key)) return false;  // tight journeys' pass
     auto const i = k * n_stops_ + s.v();
     if (foot_[i] == inf) written_.push_back(static_cast<std::uint32_t>(i) | written_foot);
     foot_[i] = key;

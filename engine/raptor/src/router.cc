@@ -33,6 +33,20 @@ void router::prepare_lb() {
         if (rt_ != nullptr) prepare_rt_lb();  // the table's row lowered as the sweep's below
         return;
       }
+    } else if (!g.to_stop(target_stop_).empty()) {
+      // From the origin stop: its column of the table (the sweep's exact distances, read for a
+      // tenth of a sweep; the backward passes of tight journeys all start here).
+      if (lb_column_stop_ != target_stop_) {
+        // The table is one array, row after row ([t * n + s], lower_bound.h).
+        auto const n = g.n_nodes();
+        auto const* const table = g.to_stop(stop_idx{0}).data() + target_stop_.v();
+        lb_column_.resize(n_stops_);
+        for (std::size_t s = 0; s < n_stops_; ++s) lb_column_[s] = s < n ? table[s * n] : std::uint16_t{0};
+        lb_column_stop_ = target_stop_;
+      }
+      lb_ = lb_column_.data();
+      if (rt_ != nullptr) prepare_rt_lb();
+      return;
     }
     for (auto const t : target_stops_) lb_seeds_.push_back({t, 0U});  // every stop of a set
   } else {
@@ -134,6 +148,8 @@ std::size_t router::memory_bytes() const {
     n += bytes(a.runs) + bytes(a.trips) + bytes(a.n) + bytes(a.dep) + bytes(a.arr) + bytes(a.rt_blocks);
   }
   n += bytes(extra_start_) + bytes(extras_) + bytes(lb_rt_);
+  n += bytes(lb_column_);
+  n += bytes(first_ride_) + bytes(first_foot_) + first_written_.memory_bytes();  // tight.cc
   for (auto const* bags : {&mc_bag_ride_, &mc_bag_foot_, &mc_new_, &mc_next_}) {
     for (auto const& b : *bags) n += bytes(b);
   }
@@ -246,6 +262,18 @@ void router::prepare_active() {
   a.wheelchair_unknown_ok = wheelchair_unknown_ok_;
 }
 
+void router::clear_labels(detail::fixed_list<std::uint32_t>& written, std::vector<seconds_t>& ride,
+                          std::vector<seconds_t>& foot) {
+  for (auto const i : written) {
+    if ((i & written_foot) != 0U) {
+      foot[i & ~written_foot] = inf;
+    } else {
+      ride[i] = inf;
+    }
+  }
+  written.clear();
+}
+
 void router::reset() {
   for (auto const s : touched_) {
     best_ride_[s.v()] = inf;
@@ -253,14 +281,7 @@ void router::reset() {
     touched_flag_[s.v()] = 0U;
   }
   touched_.clear();
-  for (auto const i : written_) {
-    if ((i & written_foot) != 0U) {
-      foot_[i & ~written_foot] = inf;
-    } else {
-      ride_[i] = inf;
-    }
-  }
-  written_.clear();
+  clear_labels(written_, ride_, foot_);
   target_best_ = inf;
   pending_ = inf;
   target_round_.fill(inf);

@@ -26,6 +26,7 @@ template <bool Range>
   if constexpr (Range) {
     lower_from(ride_, k, s, key, 0U);
   } else {
+    if (first_rounds_ != 0U && !first_reaches_ride(k, s, key)) return;  // tight journeys' pass
     auto const i = k * n_stops_ + s.v();
     if (ride_[i] == detail::inf) written_.push_back(static_cast<std::uint32_t>(i));
     ride_[i] = key;

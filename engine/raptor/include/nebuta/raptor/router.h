@@ -109,6 +109,19 @@ class router {
   // the result's Pareto entries). Returns false when there is none.
   bool reconstruct(unsigned legs, journey& out) const;
 
+  // Tight journeys (tight.cc): keeps the round labels of the search just run, up to `rounds`
+  // legs, and then prunes the searches in the other direction that follow with them, until
+  // forget_first_pass(). Such a search must be one of the first search's backward passes: same
+  // places, date and options, at most `rounds` legs, bounded by a Pareto journey of the first
+  // search with that many legs (by its arrival and departure). A label after k legs at stop s
+  // survives only when the first search reaches s in time with max_legs - k legs; labels on
+  // every journey of the pass do, so its answer is the same.
+  void keep_first_pass(unsigned rounds);
+  void forget_first_pass();
+  // The latest departure of any trip in its own service day (computed once): a backward pass
+  // rides trips of two or more days before the query's only when they depart that late.
+  seconds_t latest_trip_departure();
+
   struct ride_parent {
     trip_idx trip{trip_idx::invalid()};
     std::uint32_t enter_pos{0}, exit_pos{0};  // in search direction
@@ -189,6 +202,9 @@ class router {
   bool reconstruct_impl(unsigned legs, journey& out) const;
 
   void reset();
+  // Sets the labels `written` lists back to unreachable, and empties it.
+  static void clear_labels(detail::fixed_list<std::uint32_t>& written, std::vector<seconds_t>& ride,
+                           std::vector<seconds_t>& foot);
   static void finish_journey(journey& out, bool fwd, seconds_t start_key);
   // extra: 1 + the index of the extra edge of `owner` (the place the leg leaves or enters) taken.
   leg make_walk_leg(stop_idx from, stop_idx to, std::uint32_t dur, double dist, walk_kind kind,
@@ -272,6 +288,9 @@ class router {
     bool valid{false};
   };
   std::array<lb_cache, 2> lb_cache_;
+  // Backward to a stop with the graph's table: the bounds from it, its column, and which stop.
+  std::vector<std::uint16_t> lb_column_;
+  stop_idx lb_column_stop_{stop_idx::invalid()};
   std::vector<std::uint16_t> lb_zero_;
   std::uint16_t const* lb_{nullptr};
   template <bool Fwd>
@@ -506,6 +525,32 @@ class router {
   };
   seated_scan seat_scan_;                          // filled by the scan of a route with continuations
   detail::fixed_list<seated_scan> seated_routes_;  // routes of this round with a trip to follow
+
+  // --- tight journeys (tight.cc): the first search's labels (ride_, foot_ and written_ as it
+  // left them, swapped out).
+  std::vector<seconds_t> first_ride_, first_foot_;
+  detail::fixed_list<std::uint32_t> first_written_;
+  unsigned first_rounds_{0};        // rounds kept; 0: no pruning by them
+  seconds_t latest_departure_{-1};  // of any trip in its own service day; -1: not computed yet
+  // The first search's best arrival key at s by vehicle, and on foot, with at most j legs (each
+  // round holds only what improved on the rounds before).
+  seconds_t first_best(std::vector<seconds_t> const& labels, unsigned j, stop_idx s) const {
+    auto best = labels[s.v()];
+    for (auto i = 1U; i <= j; ++i) best = std::min(best, labels[i * n_stops_ + s.v()]);
+    return best;
+  }
+  // Whether a label after k legs of this search at s can be reached by the first search in time
+  // with the legs left (keys: forward the time, backward minus the time; they add up to <= 0).
+  bool first_reaches_ride(unsigned k, stop_idx s, seconds_t key) const {
+    auto const j = max_k_ - k;
+    auto const ride = first_best(first_ride_, j, s);
+    auto const ready = std::min(ride == unreachable_time ? ride : ride + change_time(s), first_best(first_foot_, j, s));
+    return ready <= -key;
+  }
+  bool first_reaches_foot(unsigned k, stop_idx s, seconds_t key) const {
+    // Round 0 walks from the search's source; a walk to the target ends a journey.
+    return k == 0U || s == target_stop_ || first_best(first_ride_, max_k_ - k, s) <= -key;
+  }
 
   // --- range scratch
   std::vector<seconds_t> departures_;

@@ -4,7 +4,9 @@
 // a transfer). The backward pass that OpenTripPlanner and MOTIS run fixes that: for each point
 // (arrival A, at most k rides) a latest-departure search arriving by A with at most k rides
 // gives the journey that leaves latest. Arrive-by queries are tightened the other way (for each
-// departure, the earliest arrival).
+// departure, the earliest arrival). Depart-at queries prune their backward passes with the
+// forward search's round labels (router::keep_first_pass): the same departures and arrivals,
+// at a fraction of the passes' work.
 #pragma once
 
 #include <vector>
