@@ -33,7 +33,7 @@ void router::prepare_lb() {
         if (rt_ != nullptr) prepare_rt_lb();  // the table's row lowered as the sweep's below
         return;
       }
-    } else if (!g.to_stop(target_stop_).empty()) {
+    } else if (target_stops_.size() == 1 && !g.to_stop(target_stop_).empty()) {
       // From the origin stop: its column of the table (the sweep's exact distances, read for a
       // tenth of a sweep; the backward passes of tight journeys all start here).
       if (lb_column_stop_ != target_stop_) {

@@ -549,7 +549,7 @@ class router {
   }
   bool first_reaches_foot(unsigned k, stop_idx s, seconds_t key) const {
     // Round 0 walks from the search's source; a walk to the target ends a journey.
-    return k == 0U || s == target_stop_ || first_best(first_ride_, max_k_ - k, s) <= -key;
+    return k == 0U || is_target(s) || first_best(first_ride_, max_k_ - k, s) <= -key;
   }
 
   // --- range scratch
