@@ -19,6 +19,7 @@
 #include "nebuta/raptor/router.h"
 #include "nebuta/timetable/snapshot.h"
 #include "reference.h"
+#include "same_answers.h"
 #include "shared_feeds.h"
 
 using namespace nebuta;
@@ -226,33 +227,17 @@ TEST_CASE("routers give the same journeys with the table of bounds and with the 
     }
     std::mt19937_64 rng{0x7ab1e};
     options const opt;
-    journey ja, jb;
-    std::vector<range_entry> ra, rb;
     auto differ = 0U, reachable = 0U;
     for (auto q = 0U; q < 60U; ++q) {
       auto const from = place::at_stop(served[rng() % served.size()]);
       auto const to = place::at_stop(served[rng() % served.size()]);
       auto const t = static_cast<seconds_t>(5 * 3600 + rng() % (17 * 3600));
       for (auto const fwd : {true, false}) {
-        auto const x = fwd ? a.earliest_arrival(from, to, date, t, opt) : a.latest_departure(from, to, date, t, opt);
-        std::vector<pareto_entry> const px{x.pareto.begin(), x.pareto.end()};
-        auto const y = fwd ? b.earliest_arrival(from, to, date, t, opt) : b.latest_departure(from, to, date, t, opt);
-        std::vector<pareto_entry> const py{y.pareto.begin(), y.pareto.end()};
-        auto same = px.size() == py.size();
-        for (std::size_t i = 0; same && i < px.size(); ++i) {
-          same = px[i].legs == py[i].legs && px[i].time == py[i].time && a.reconstruct(px[i].legs, ja) &&
-                 b.reconstruct(py[i].legs, jb) && to_string(tt, ja) == to_string(tt, jb);
-        }
-        reachable += x.reachable ? 1U : 0U;
-        differ += same ? 0U : 1U;
+        auto found = false;
+        differ += test::same_search(tt, a, b, fwd, from, to, date, t, opt, found) ? 0U : 1U;
+        reachable += found ? 1U : 0U;
       }
-      a.range(from, to, date, t, t + 3600, opt, ra);
-      b.range(from, to, date, t, t + 3600, opt, rb);
-      auto same = ra.size() == rb.size();
-      for (std::size_t i = 0; same && i < ra.size(); ++i) {
-        same = ra[i].departure == rb[i].departure && ra[i].arrival == rb[i].arrival && ra[i].legs == rb[i].legs;
-      }
-      differ += same ? 0U : 1U;
+      differ += test::same_range(a, b, from, to, date, t, t + 3600, opt) ? 0U : 1U;
     }
     CHECK(reachable > 60U);
     CHECK(differ == 0U);
