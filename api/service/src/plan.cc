@@ -43,8 +43,8 @@ bool by_departure(raptor::journey const& a, raptor::journey const& b) {
 
 // What is searched for a resolved place: its stop candidates (the poles of one stop name) as one
 // set of stops, searched once (raptor::place::at_stops), and any other candidate (a coordinate
-// with its own walking) on its own. The set's places view `stops`: moving keeps them valid
-// (the vector's buffer moves along), copying would not.
+// with its own walking) on its own. The set's places view `stops`, so the object is neither
+// copied nor moved: it lives where the plan built it.
 struct searched_places {
   std::vector<stop_idx> stops;
   std::vector<raptor::place> places;
