@@ -72,10 +72,15 @@ struct test_journal {
       return;
     }
     static int counter = 0;
-    uri = cluster->uri();
     area = tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+    // Named, so that settle() can find the sessions of a killed child.
+    uri = cluster->uri() + "?application_name=" + area;
   }
   bool ready() const { return file != nullptr || !uri.empty(); }
+  // After a client was killed, its server session may still run the statement it had sent (an
+  // INSERT, a COMMIT), until it reads the end of the connection: reading the journal before that
+  // would see it one way and replaying it the other. Waits for those sessions to end.
+  void settle() const;
   std::unique_ptr<storage::durable_journal> open() const {
     if (file) return std::make_unique<storage::sqlite_journal>(file->path);
     return std::make_unique<storage::pg_journal>(uri, area);
@@ -270,6 +275,31 @@ void pg_sql(std::string const& uri, char const* statement, std::string const& ar
   REQUIRE((status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK));
 }
 
+void test_journal::settle() const {
+  if (file) return;
+  auto* const c = PQconnectdb(uri.c_str());
+  REQUIRE(PQstatus(c) == CONNECTION_OK);
+  char const* params[] = {area.c_str()};
+  auto const others = [&] {
+    auto* const res = PQexecParams(c,
+                                   "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND "
+                                   "pid <> pg_backend_pid()",
+                                   1, nullptr, params, nullptr, nullptr, 0);
+    auto const n = PQresultStatus(res) == PGRES_TUPLES_OK ? std::string{PQgetvalue(res, 0, 0)} : std::string{"?"};
+    PQclear(res);
+    return n;
+  };
+  auto const until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  auto n = others();
+  while (n != "0" && std::chrono::steady_clock::now() < until) {
+    ::usleep(2'000);
+    n = others();
+  }
+  PQfinish(c);
+  INFO("sessions of the killed client still open after 10 s: " << n);
+  REQUIRE(n == "0");
+}
+
 void test_journal::tamper(char const* sqlite, char const* pg) const {
   if (file) {
     sql(file->path, sqlite);
@@ -411,6 +441,7 @@ TEST_CASE("storage: SIGKILL at a random moment loses no acknowledged command") {
     ::close(fds[0]);
     int status = 0;
     REQUIRE(::waitpid(child, &status, 0) == child);
+    db.settle();
     CHECK((WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 0)));
     REQUIRE(std::chrono::steady_clock::now() < deadline);
     INFO("killed " << killed << " after " << acked << " acknowledged commands");
@@ -769,6 +800,7 @@ TEST_CASE("storage: SIGKILL while compacting loses no acknowledged command") {
     ::close(fds[0]);
     int status = 0;
     REQUIRE(::waitpid(child, &status, 0) == child);
+    db.settle();
     REQUIRE(std::chrono::steady_clock::now() < deadline);
     n_killed_while_compacting += inside ? 1 : 0;
 
