@@ -202,6 +202,23 @@ void index::build_seated_routes() {
     auto fill = offs;
     for (auto const& [a, b] : pairs) list[fill[(fwd ? a : b).v()]++] = fwd ? b : a;
   }
+  seated_at_end_.assign(tt.n_routes(), 3U);
+  for (auto t = trip_idx{0}; t.v() < tt.n_trips(); ++t) {
+    auto const r = tt.trip_route[t];
+    auto const stops = tt.route_stops[r];
+    auto const last = static_cast<std::uint32_t>(stops.size()) - 1U;
+    for (auto const fwd : {true, false}) {
+      for (auto const& l : seated(t, fwd)) {
+        auto const o = tt.trip_route[l.other];
+        auto const other_stops = tt.route_stops[o];
+        auto const pos = fwd ? 0U : static_cast<std::uint32_t>(other_stops.size()) - 1U;
+        auto const here = fwd ? stops[last] : stops[0];
+        if (other_stops[pos] != here || !(fwd ? tt.can_board(o, pos) : tt.can_alight(o, pos))) {
+          seated_at_end_[r.v()] &= fwd ? 2U : 1U;
+        }
+      }
+    }
+  }
 }
 
 std::vector<char> index::seated_to_bytes() const {

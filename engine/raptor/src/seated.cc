@@ -57,6 +57,7 @@ void router::relax_seated(seated_scan const& scan, unsigned k) {
     auto const rd = ride_[jr * n_stops_ + end_stop.v()];
     ready_end = std::min({ready_end, rd == inf ? inf : rd + change_time(end_stop), foot_[jr * n_stops_ + end_stop.v()]});
   }
+  auto const only_at_end = idx_.seated_only_at_end(r, Fwd) && stop_ok(end_stop);
   for (auto o = 0U; o < n_scan_offsets_; ++o) {
     auto const best = scan.best[o];
     if (best == none) continue;
@@ -75,6 +76,9 @@ void router::relax_seated(seated_scan const& scan, unsigned k) {
       if ((Fwd ? at_end : -at_end) + lb(end_stop) >= bound<Range>(k)) break;
       auto const trip = trip_idx{first.v() + t};
       auto const late = (Fwd ? at_end : -at_end) >= ready_end;
+      // Every later trip is late too, and every continuation of the route's trips is boardable
+      // where they end: nothing more to follow (boardable_at_start would skip each link).
+      if (late && only_at_end) break;
       for (auto const& link : idx_.seated(trip, Fwd)) {
         if (!idx_.seated_on(link, day)) continue;
         if (late && boardable_at_start<Fwd>(link.other, end_stop)) continue;

@@ -125,6 +125,12 @@ class index {
     return !route_seated_.empty() && (route_seated_[r.v()] & (fwd ? 1U : 2U)) != 0U;
   }
   std::size_t n_seated_links() const { return seated_fwd_.size(); }
+  // Every trip of route r runs on (fwd; backward: came from) only as trips that start (end) at
+  // r's last (first) stop itself and may be boarded (left) there: a rider who could be at that
+  // stop anyway by then could take the same trip by changing (blocks.cc).
+  bool seated_only_at_end(route_idx r, bool fwd) const {
+    return !seated_at_end_.empty() && (seated_at_end_[r.v()] & (fwd ? 1U : 2U)) != 0U;
+  }
   // The routes some trip of r runs on as (fwd), or runs on from (backward), once each.
   std::span<route_idx const> seated_routes(route_idx r, bool fwd) const {
     auto const& offs = fwd ? seated_route_fwd_off_ : seated_route_bwd_off_;
@@ -192,6 +198,7 @@ class index {
   void build_seated_routes();               // blocks.cc, from the trips' links (built or stored)
   std::vector<std::uint32_t> seated_route_fwd_off_, seated_route_bwd_off_;
   std::vector<route_idx> seated_route_fwd_, seated_route_bwd_;
+  std::vector<std::uint8_t> seated_at_end_;  // bit 0: forward, bit 1: backward (build_seated_routes)
 };
 
 }  // namespace nebuta::raptor
