@@ -142,8 +142,7 @@ int main(int argc, char** argv) {
   if (rides_rounds.empty()) rides_rounds.push_back(-1);
   nebuta::raptor::options const opt;  // defaults: 400 m walking links, 60 s change time, max 8 legs
   // The same queries once per --rides-round value, so that settings compare in one process.
-  nebuta::raptor::router const fresh{idx};
-  auto const own_round = fresh.rides_round();
+  auto const own_round = router.rides_round();  // the constructor's choice, before any setting
   for (auto const rides_round : rides_rounds) {
     auto const round = rides_round >= 0 ? static_cast<unsigned>(rides_round) : own_round;
     router.set_rides_round(round);

@@ -400,7 +400,7 @@ void router::run_rounds() {
     for (auto const s : marked_list_) {
       ready_[s.v()] = std::min(sat_add(best_ride<Range>(k - 1, s), change_time(s)), best_foot<Range>(k - 1, s));
       if (ready_[s.v()] + lb(s) >= bound<Range>(k)) continue;  // no trip from here can help any more
-      if (k - 1U + rides_foot_[s.v()] > max_k_) continue;      // nor within the rides left
+      if (!foot_label_useful(k - 1U, s)) continue;             // nor within the rides left (ready to board: as on foot)
       for (auto const [r, rank] : idx_.entries(s, Fwd)) mark_route(r, rank);
       if (rt_ != nullptr) mark_extras<Fwd>(s);  // realtime extra routes (rt_rounds.cc)
     }
