@@ -210,6 +210,12 @@ void sort_variants(std::vector<od_variant>& v, bool arrive_by) {
 }  // namespace
 
 v1::PlanResponse plan_answer(planner& p, v1::PlanRequest const& req, api_service::lang_chain const& chain) {
+  v1::PlanResponse out;
+  plan_answer(p, req, chain, out);
+  return out;
+}
+
+void plan_answer(planner& p, v1::PlanRequest const& req, api_service::lang_chain const& chain, v1::PlanResponse& out) {
   auto const& tt = p.svc.tt();
   // Each area as it is now (a remote one: as last fetched), or why it cannot be searched.
   std::vector<std::pair<on_demand_area*, std::shared_ptr<on_demand_area_view const>>> views;
@@ -222,12 +228,11 @@ v1::PlanResponse plan_answer(planner& p, v1::PlanRequest const& req, api_service
   }
   auto const wanted = req.has_on_demand() ? req.on_demand() : !views.empty() || !notes.empty();
   auto res = p.svc.plan_journeys(req, chain, p.router, p.realtime);
-  if (!wanted) return p.svc.plan_message(res);
+  if (!wanted) return p.svc.plan_message(res, out);
   auto const status = [&](char const* s) {
-    auto out = p.svc.plan_message(res);
+    p.svc.plan_message(res, out);
     out.set_on_demand_status(s);
     for (auto const& n : notes) out.add_on_demand_notes(n);
-    return out;
   };
   if (views.empty()) return status("unavailable");
   if (!req.window().empty()) return status("window");
@@ -296,7 +301,7 @@ v1::PlanResponse plan_answer(planner& p, v1::PlanRequest const& req, api_service
 
   auto const n_transit = res.journeys.size();
   for (auto const& v : offered) res.journeys.push_back(v.j);
-  auto out = p.svc.plan_message(res);
+  p.svc.plan_message(res, out);
   out.set_on_demand_status("searched");
   out.set_on_demand_dropped(dropped);
   for (auto const& n : notes) out.add_on_demand_notes(n);
@@ -336,7 +341,6 @@ v1::PlanResponse plan_answer(planner& p, v1::PlanRequest const& req, api_service
     mj.set_journey_token(sa.area->journey_token(token));
     mj.set_journey_token_expires(c.iso(v.expires));
   }
-  return out;
 }
 
 }  // namespace nebuta::api_server

@@ -60,6 +60,8 @@ std::shared_ptr<on_demand_area> local_area(drt_service& drt);
 // on_demand=false), else with the on-demand journeys of every area appended after the transit-only
 // ones. An area's on-demand leg has its door end (origin of a first mile, destination of a last
 // mile, both of a door-to-door ride) inside the area; a journey is offered by one area only.
+// `out`: an empty message (the server's lives on a protobuf arena, service.h plan_message).
+void plan_answer(planner& p, v1::PlanRequest const& req, api_service::lang_chain const& chain, v1::PlanResponse& out);
 v1::PlanResponse plan_answer(planner& p, v1::PlanRequest const& req, api_service::lang_chain const& chain);
 
 }  // namespace nebuta::api_server

@@ -134,11 +134,21 @@ lang_chain make_lang_chain(std::string_view lang, std::string_view accept_langua
 
 // ------------------------------------------------------------------ times of a service day
 
-std::string service::iso_time(date_t date, seconds_t t) const {
-  if (zone_) return zone_->iso(zone_->service_time_to_unix(date, t));
+std::string service::iso_time(date_t date, seconds_t t) const { return day_clock{*this, date}.iso(t); }
+
+service::day_clock::day_clock(service const& s, date_t date) : zone_{s.zone_ ? &*s.zone_ : nullptr}, date_{date} {
+  if (zone_ != nullptr) day_start_ = zone_->service_time_to_unix(date, 0);  // GTFS: noon minus 12 h
+}
+
+std::string service::day_clock::iso(seconds_t t) {
+  if (zone_ != nullptr) {
+    auto const at = day_start_ + t;
+    if (!span_.holds(at)) span_ = zone_->offset_span_at(at);
+    return civil::time_zone::iso(at, span_.offset);
+  }
   // No zone: the wall time on the date the time falls on, without an offset.
   auto const day = static_cast<int>(std::floor(static_cast<double>(t) / day_s));
-  return civil::format_date(date + std::chrono::days{day}) + "T" + civil::format_clock(t - day * day_s);
+  return civil::format_date(date_ + std::chrono::days{day}) + "T" + civil::format_clock(t - day * day_s);
 }
 
 std::pair<date_t, seconds_t> service::service_day_time(std::string_view date, std::string_view time,

@@ -103,15 +103,17 @@ std::string service::default_lang(text_idx t) const {
 named_text service::name(text_idx t, lang_chain const& chain) const {
   auto const translations = tt_.text_translations[t];
   std::optional<std::string> def_lang;
+  // A plan answer names every stop it passes: the feed's language tags are lower-cased once
+  // (index_lines), not per name.
   for (auto const& asked : chain) {
     auto const want = canonical_tag(asked);
     for (auto const& tr : translations) {
-      auto const have = tt_.strings[tt_.languages[tr.lang]];
-      if (lower(have) == want) return {str(tt_.strings[tr.value]), str(have)};
+      if (language_tags_[tr.lang.v()] == want)
+        return {str(tt_.strings[tr.value]), str(tt_.strings[tt_.languages[tr.lang]])};
     }
     for (auto const& tr : translations) {
-      auto const have = tt_.strings[tt_.languages[tr.lang]];
-      if (serves(want, lower(have))) return {str(tt_.strings[tr.value]), str(have)};
+      if (serves(want, language_tags_[tr.lang.v()]))
+        return {str(tt_.strings[tr.value]), str(tt_.strings[tt_.languages[tr.lang]])};
     }
     if (!def_lang) def_lang = default_lang(t);
     if (serves(want, lower(*def_lang))) return {str(tt_.text(t)), *def_lang};
@@ -174,6 +176,7 @@ void service::index_lines() {
   for (auto const tz : tt_.agency_timezones.raw()) {
     if (tt_.strings[tz] == "Asia/Tokyo") feed_script_lang_ = "ja";
   }
+  for (auto const l : tt_.languages.raw()) language_tags_.push_back(lower(tt_.strings[l]));
 }
 
 }  // namespace nebuta::api_service

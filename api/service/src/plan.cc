@@ -328,6 +328,12 @@ char const* service::journey_accessibility(raptor::journey const& j) const {
 
 v1::PlanResponse service::plan_message(plan_result const& p) const {
   v1::PlanResponse out;
+  plan_message(p, out);
+  return out;
+}
+
+void service::plan_message(plan_result const& p, v1::PlanResponse& out) const {
+  day_clock clock{*this, p.date};
   out.set_from(p.from.label);
   out.set_to(p.to.label);
   out.set_from_lang(p.from.label_lang);
@@ -336,7 +342,7 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
   out.set_next_day(p.next_day);
   out.set_realtime(p.realtime != nullptr);
   if (p.last_departure) {
-    out.set_last_departure(iso_time(p.date, *p.last_departure));
+    out.set_last_departure(clock.iso(*p.last_departure));
     out.set_last_departure_seconds(*p.last_departure);
   }
   auto const& chain = p.chain;
@@ -344,8 +350,8 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
   alert_list alerts{out.mutable_alerts(), chain};
   for (auto const& j : p.journeys) {
     auto& mj = *out.add_journeys();
-    mj.set_departure(iso_time(p.date, j.departure));
-    mj.set_arrival(iso_time(p.date, j.arrival));
+    mj.set_departure(clock.iso(j.departure));
+    mj.set_arrival(clock.iso(j.arrival));
     mj.set_departure_seconds(j.departure);
     mj.set_arrival_seconds(j.arrival);
     mj.set_duration_s(j.arrival - j.departure);
@@ -358,7 +364,7 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
         auto n = s.valid() ? name(tt_.stop_names[s], chain) : named_text{end.label, end.label_lang};
         mp.set_name(std::move(n.text));
         mp.set_name_lang(std::move(n.lang));
-        mp.set_time(iso_time(p.date, t));
+        mp.set_time(clock.iso(t));
         mp.set_seconds(t);
         if (s.valid()) {
           mp.set_stop_id(tt_.external_stop_id(s));
@@ -397,7 +403,7 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
       if (!leg.trip.valid()) {  // an added trip (realtime): its own id, line and headsign
         fill_added_trip(ml, *p.realtime, leg, chain);
         for (std::size_t v = 1; v + 1 < visits.size(); ++v)
-          fill_stop_call(*ml.add_intermediate_stops(), p.date, visits[v], leg.realtime, chain);
+          fill_stop_call(*ml.add_intermediate_stops(), clock, visits[v], leg.realtime, chain);
         continue;
       }
       fill_leg_line(ml, tt_.trip_line[leg.trip], chain);
@@ -406,14 +412,13 @@ v1::PlanResponse service::plan_message(plan_result const& p) const {
       ml.set_headsign_lang(std::move(h.lang));
       ml.set_trip_id(tt_.external_trip_id(leg.trip));
       for (std::size_t v = 1; v + 1 < visits.size(); ++v)
-        fill_stop_call(*ml.add_intermediate_stops(), p.date, visits[v], leg.realtime, chain);
+        fill_stop_call(*ml.add_intermediate_stops(), clock, visits[v], leg.realtime, chain);
       // On a realtime extra route the positions index that route's stops, not the shape's path.
       if (leg.extra_route == raptor::leg::no_extra_route)
         set_geometry(ml, ride_geometry(tt_, leg.trip, leg.board_pos, leg.alight_pos));
     }
     set_fares(tt_, j, p.date, mj);
   }
-  return out;
 }
 
 void service::fill_leg_line(v1::Leg& ml, line_idx line, lang_chain const& chain) const {

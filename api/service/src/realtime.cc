@@ -253,19 +253,19 @@ void service::set_realtime_place(v1::LegPlace& mp, date_t d, raptor::stop_visit 
   }
 }
 
-void service::fill_stop_call(v1::StopCall& c, date_t d, raptor::stop_visit const& v, bool realtime,
+void service::fill_stop_call(v1::StopCall& c, day_clock& clock, raptor::stop_visit const& v, bool realtime,
                              lang_chain const& chain) const {
   c.set_stop_id(tt_.external_stop_id(v.stop));
   auto n = name(tt_.stop_names[v.stop], chain);
   c.set_name(std::move(n.text));
   c.set_name_lang(std::move(n.lang));
-  c.set_arrival(iso_time(d, v.arrival));
-  c.set_departure(iso_time(d, v.departure));
+  c.set_arrival(clock.iso(v.arrival));
+  c.set_departure(clock.iso(v.departure));
   c.set_platform_code(str(tt_.strings[tt_.stop_platform_codes[v.stop]]));
   if (!realtime) return;
   c.set_realtime(true);
-  c.set_scheduled_arrival(iso_time(d, v.sched_arrival));
-  c.set_scheduled_departure(iso_time(d, v.sched_departure));
+  c.set_scheduled_arrival(clock.iso(v.sched_arrival));
+  c.set_scheduled_departure(clock.iso(v.sched_departure));
   c.set_arrival_delay_s(v.arrival - v.sched_arrival);
   c.set_departure_delay_s(v.departure - v.sched_departure);
   c.set_skipped((v.rt_flags & not_stopping) != 0U);

@@ -54,9 +54,16 @@ date_t time_zone::local_date(std::int64_t unix_s) const {
   return date_t{std::chrono::floor<std::chrono::days>(local).time_since_epoch()};
 }
 
-std::string time_zone::iso(std::int64_t unix_s) const {
+time_zone::offset_span time_zone::offset_span_at(std::int64_t unix_s) const {
   ::date::sys_seconds const at{seconds{unix_s}};
-  auto const offset = tz_->get_info(at).offset.count();
+  auto const info = tz_->get_info(at);
+  return {info.begin.time_since_epoch().count(), info.end.time_since_epoch().count(),
+          static_cast<std::int32_t>(info.offset.count())};
+}
+
+std::string time_zone::iso(std::int64_t unix_s) const { return iso(unix_s, offset_span_at(unix_s).offset); }
+
+std::string time_zone::iso(std::int64_t unix_s, std::int32_t offset) {
   auto const local = unix_s + offset;
   auto const day = std::chrono::floor<std::chrono::days>(seconds{local});
   auto const s = local - std::chrono::duration_cast<seconds>(day).count();

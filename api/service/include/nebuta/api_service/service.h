@@ -113,6 +113,9 @@ class service {
   plan_result plan_journeys(v1::PlanRequest const& req, lang_chain const& chain, raptor::router& r,
                             std::shared_ptr<rt::state const> realtime = nullptr) const;
   v1::PlanResponse plan_message(plan_result const& p) const;
+  // The same into `out` (an empty message), which may live on a protobuf arena: a plan answer's
+  // hundreds of strings then cost no allocation each, nor a free.
+  void plan_message(plan_result const& p, v1::PlanResponse& out) const;
   v1::PlanResponse plan(v1::PlanRequest const& req, lang_chain const& chain, raptor::router& r,
                         std::shared_ptr<rt::state const> realtime = nullptr) const {
     return plan_message(plan_journeys(req, chain, r, std::move(realtime)));
@@ -150,6 +153,19 @@ class service {
   // A time of the service day as ISO 8601 with the feed zone's offset at that instant
   // ("2026-04-08T09:05:00+09:00"; without an offset when the feed has no known zone).
   std::string iso_time(date_t date, seconds_t t) const;
+  // The same for many times of one service day (an answer's stop calls): the day's start and the
+  // offset in force are looked up once, and the offset again only past its span (a DST change).
+  class day_clock {
+   public:
+    day_clock(service const& s, date_t date);
+    std::string iso(seconds_t t);
+
+   private:
+    civil::time_zone const* zone_;
+    date_t date_;
+    std::int64_t day_start_{0};  // the instant of the day's time 0 (with a zone)
+    civil::time_zone::offset_span span_{0, 0, 0};
+  };
   // The service date and its seconds of a request: `date` and "H:MM[:SS]", or an ISO 8601 time
   // (with or without offset) alone, whose local date is the service date.
   std::pair<date_t, seconds_t> service_day_time(std::string_view date, std::string_view time,
@@ -205,7 +221,7 @@ class service {
   void fill_added_departure(v1::Departure& m, rt::state const& st, board_entry const& e, lang_chain const& chain) const;
   void fill_realtime_departure(v1::Departure& m, date_t d, board_entry const& e) const;
   void set_realtime_place(v1::LegPlace& mp, date_t d, raptor::stop_visit const& v, seconds_t t, seconds_t sched) const;
-  void fill_stop_call(v1::StopCall& c, date_t d, raptor::stop_visit const& v, bool realtime,
+  void fill_stop_call(v1::StopCall& c, day_clock& clock, raptor::stop_visit const& v, bool realtime,
                       lang_chain const& chain) const;
   void fill_added_trip(v1::Leg& ml, rt::state const& st, raptor::leg const& leg, lang_chain const& chain) const;
   void fill_leg_line(v1::Leg& ml, line_idx line, lang_chain const& chain) const;
@@ -237,6 +253,7 @@ class service {
   std::vector<std::string> line_badges_;                  // per line: the badge its headsigns show ("P8")
   std::vector<std::pair<stop_idx, stop_idx>> line_ends_;  // per line: terminals of its busiest pattern
   std::string feed_script_lang_;                          // the language a feed's untranslated text is in
+  std::vector<std::string> language_tags_;                // per language of the timetable, lower case
   std::unordered_map<std::string, line_idx> lines_by_id_;
   std::unordered_map<std::string, std::vector<trip_idx>> trips_by_id_;
   std::vector<std::vector<route_idx>> line_routes_;  // per line_idx

@@ -38,6 +38,16 @@ class time_zone {
   date_t local_date(std::int64_t unix_s) const;
   // "2026-04-08T09:05:00+09:00": the local wall time at the instant, with that instant's offset.
   std::string iso(std::int64_t unix_s) const;
+  // The offset in force at an instant, and the instants [begin, end) it holds for: a caller
+  // printing many instants (an answer's stop times) looks it up again only past `end`.
+  struct offset_span {
+    std::int64_t begin, end;
+    std::int32_t offset;
+    bool holds(std::int64_t unix_s) const { return unix_s >= begin && unix_s < end; }
+  };
+  offset_span offset_span_at(std::int64_t unix_s) const;
+  // iso() with the offset given (the one in force at unix_s).
+  static std::string iso(std::int64_t unix_s, std::int32_t offset);
 
  private:
   explicit time_zone(::date::time_zone const* tz) : tz_{tz} {}
