@@ -18,7 +18,9 @@ inline constexpr std::string_view protobuf_type = "application/x-protobuf";
 
 enum class format { json, protobuf };
 
-inline http_response message_response(google::protobuf::Message const& m, format f, int status = 200) {
+// `plans`: how the service prints its messages, planned once (json.h); the text is the same.
+inline http_response message_response(google::protobuf::Message const& m, format f, int status = 200,
+                                      api_service::json_plans const* plans = nullptr) {
   http_response r;
   r.status = status;
   if (f == format::protobuf) {
@@ -26,7 +28,7 @@ inline http_response message_response(google::protobuf::Message const& m, format
     r.body = m.SerializeAsString();
   } else {
     r.content_type = json_type;
-    r.body = api_service::to_json(m);
+    r.body = plans != nullptr ? api_service::to_json(m, *plans) : api_service::to_json(m);
   }
   return r;
 }

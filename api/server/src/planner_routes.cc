@@ -20,7 +20,7 @@ http_response plan_response(planner& p, v1::PlanRequest const& pr, call const& c
   google::protobuf::Arena arena{options};
   auto* const out = google::protobuf::Arena::CreateMessage<v1::PlanResponse>(&arena);
   plan_answer(p, pr, c.chain, *out);
-  return message_response(*out, c.fmt);
+  return message_response(*out, c.fmt, 200, &p.svc.json());
 }
 
 // GET /v1/plan?from=&to=&date=&depart=|arrive=&window=&...

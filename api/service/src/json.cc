@@ -205,12 +205,12 @@ struct field_plan {
   fd const* f;
   fd::Type type;
   enum class kind : std::uint8_t { repeated, message, oneof_scalar, scalar } what;
-  std::uint8_t wire;              // the wire type of one element (a packed run is type 2)
-  std::uint32_t key_at, key_len;  // `,"name":` in message_plan::keys
-  message_plan* sub{nullptr};     // a message field's type, once met
+  std::uint8_t wire;                 // the wire type of one element (a packed run is type 2)
+  std::uint32_t key_at, key_len;     // `,"name":` in message_plan::keys
+  message_plan const* sub{nullptr};  // a message field's type, when planned beforehand (json_plans)
 };
 
-// A message type's fields in declaration order, and by field number; built once per call.
+// A message type's fields in declaration order, and by field number.
 struct message_plan {
   pb::Descriptor const* d;
   std::vector<field_plan> fields;
@@ -237,6 +237,34 @@ std::uint8_t wire_type_of(fd const* f) {
   }
 }
 
+// Throws unsupported for what the walk leaves to protobuf's printer.
+message_plan make_plan(pb::Descriptor const* d) {
+  if (d->file()->syntax() != pb::FileDescriptor::SYNTAX_PROTO3 || d->file()->package() == "google.protobuf") {
+    throw unsupported{};
+  }
+  message_plan p{d, {}, {}, {}, {}};
+  for (int i = 0; i < d->field_count(); ++i) {
+    auto const* f = d->field(i);
+    if (f->is_map()) throw unsupported{};
+    auto const what = f->is_repeated()                       ? field_plan::kind::repeated
+                      : f->cpp_type() == fd::CPPTYPE_MESSAGE ? field_plan::kind::message
+                      : f->containing_oneof() != nullptr     ? field_plan::kind::oneof_scalar
+                                                             : field_plan::kind::scalar;
+    auto const key_at = static_cast<std::uint32_t>(p.keys.size());
+    p.keys += ",\"";
+    p.keys += f->name();  // field names are identifiers: nothing to escape
+    p.keys += "\":";
+    p.fields.push_back({f, f->type(), what, wire_type_of(f), key_at, static_cast<std::uint32_t>(p.keys.size()) - key_at});
+    if (what == field_plan::kind::oneof_scalar) p.oneof_scalars.push_back(static_cast<std::uint32_t>(i));
+    auto const n = static_cast<std::size_t>(f->number());
+    if (p.by_number.size() <= n) p.by_number.resize(n + 1, -1);
+    p.by_number[n] = i;
+  }
+  std::sort(p.oneof_scalars.begin(), p.oneof_scalars.end(),
+            [&](auto a, auto b) { return p.fields[a].f->number() < p.fields[b].f->number(); });
+  return p;
+}
+
 // The entries of one message's bytes, in the order they came.
 struct wire_entry {
   std::uint32_t field;  // index in message_plan::fields
@@ -245,21 +273,37 @@ struct wire_entry {
   std::uint32_t size;   // type 2: the length
 };
 
-// Per call: the plans of the types met, and the entries of the messages being printed (a stack:
-// each message's entries follow its parent's).
+}  // namespace
+
+// The plans made beforehand, by descriptor.
+struct json_plans::impl {
+  std::vector<std::pair<pb::Descriptor const*, std::unique_ptr<message_plan>>> by_type;  // sorted
+  message_plan const* find(pb::Descriptor const* d) const {
+    auto const it = std::lower_bound(by_type.begin(), by_type.end(), d,
+                                     [](auto const& e, pb::Descriptor const* x) { return std::less<>{}(e.first, x); });
+    return it != by_type.end() && it->first == d ? it->second.get() : nullptr;
+  }
+};
+
+namespace {
+
+// Per call: the plans of the types met (unless planned beforehand), and the entries of the
+// messages being printed (a stack: each message's entries follow its parent's).
 class wire_printer {
  public:
+  explicit wire_printer(json_plans::impl const* planned) : planned_{planned} {}
   std::string out;
 
   void message(pb::Descriptor const* d, std::string_view bytes) { message(plan_of(d), bytes); }
 
  private:
   static constexpr std::uint32_t none = static_cast<std::uint32_t>(-1);
+  json_plans::impl const* planned_;
   std::deque<message_plan> plans_;  // a deque: a message keeps its plan while its fields add theirs
   std::vector<wire_entry> entries_;
   std::vector<std::uint32_t> last_;  // per field of the messages being printed: its last entry
 
-  void message(message_plan& plan, std::string_view bytes) {
+  void message(message_plan const& plan, std::string_view bytes) {
     auto const base = entries_.size();
     auto const last_base = last_.size();
     last_.resize(last_base + plan.fields.size(), none);
@@ -267,7 +311,7 @@ class wire_printer {
     out += '{';
     bool first = true;
     for (std::uint32_t i = 0; i < plan.fields.size(); ++i) {
-      auto& fp = plan.fields[i];
+      auto const& fp = plan.fields[i];
       auto const e = last_[last_base + i];
       switch (fp.what) {
         case field_plan::kind::repeated: {
@@ -316,35 +360,14 @@ class wire_printer {
     last_.resize(last_base);
   }
 
-  message_plan& plan_of(pb::Descriptor const* d) {
-    for (auto& p : plans_) {
+  message_plan const& plan_of(pb::Descriptor const* d) {
+    if (planned_ != nullptr) {
+      if (auto const* p = planned_->find(d)) return *p;
+    }
+    for (auto const& p : plans_) {
       if (p.d == d) return p;
     }
-    if (d->file()->syntax() != pb::FileDescriptor::SYNTAX_PROTO3 || d->file()->package() == "google.protobuf") {
-      throw unsupported{};
-    }
-    message_plan p{d, {}, {}, {}, {}};
-    for (int i = 0; i < d->field_count(); ++i) {
-      auto const* f = d->field(i);
-      if (f->is_map()) throw unsupported{};
-      auto const what = f->is_repeated()                       ? field_plan::kind::repeated
-                        : f->cpp_type() == fd::CPPTYPE_MESSAGE ? field_plan::kind::message
-                        : f->containing_oneof() != nullptr     ? field_plan::kind::oneof_scalar
-                                                               : field_plan::kind::scalar;
-      auto const key_at = static_cast<std::uint32_t>(p.keys.size());
-      p.keys += ",\"";
-      p.keys += f->name();  // field names are identifiers: nothing to escape
-      p.keys += "\":";
-      p.fields.push_back(
-          {f, f->type(), what, wire_type_of(f), key_at, static_cast<std::uint32_t>(p.keys.size()) - key_at});
-      if (what == field_plan::kind::oneof_scalar) p.oneof_scalars.push_back(static_cast<std::uint32_t>(i));
-      auto const n = static_cast<std::size_t>(f->number());
-      if (p.by_number.size() <= n) p.by_number.resize(n + 1, -1);
-      p.by_number[n] = i;
-    }
-    std::sort(p.oneof_scalars.begin(), p.oneof_scalars.end(),
-              [&](auto a, auto b) { return p.fields[a].f->number() < p.fields[b].f->number(); });
-    plans_.push_back(std::move(p));
+    plans_.push_back(make_plan(d));
     return plans_.back();
   }
 
@@ -406,7 +429,7 @@ class wire_printer {
     first = false;
   }
 
-  void packed(field_plan& fp, std::string_view run, bool& first_element) {
+  void packed(field_plan const& fp, std::string_view run, bool& first_element) {
     std::size_t at = 0;
     while (at < run.size()) {
       wire_entry e{0, fp.wire, 0, 0};
@@ -426,7 +449,7 @@ class wire_printer {
   }
 
   // e by value: printing a message pushes entries, which may move the one it came from.
-  void value(field_plan& fp, wire_entry const e, std::string_view bytes) {
+  void value(field_plan const& fp, wire_entry const e, std::string_view bytes) {
     auto const v = e.value;
     auto const* f = fp.f;
     switch (fp.type) {
@@ -451,8 +474,7 @@ class wire_printer {
       case fd::TYPE_STRING: append_string(out, bytes.substr(v, e.size)); break;
       case fd::TYPE_BYTES: append_base64(out, bytes.substr(v, e.size)); break;
       case fd::TYPE_MESSAGE:
-        if (fp.sub == nullptr) fp.sub = &plan_of(f->message_type());
-        message(*fp.sub, bytes.substr(v, e.size));
+        message(fp.sub != nullptr ? *fp.sub : plan_of(f->message_type()), bytes.substr(v, e.size));
         break;
       case fd::TYPE_GROUP: throw unsupported{};
     }
@@ -481,10 +503,12 @@ class wire_printer {
 
 }  // namespace
 
-std::string to_json(google::protobuf::Message const& m) {
+namespace {
+
+std::string print(google::protobuf::Message const& m, json_plans::impl const* planned) {
   std::string bytes;
   if (!m.SerializeToString(&bytes)) return to_json_by_protobuf(m);
-  wire_printer p;
+  wire_printer p{planned};
   p.out.reserve(256 + 3 * bytes.size());
   try {
     p.message(m.GetDescriptor(), bytes);
@@ -493,6 +517,41 @@ std::string to_json(google::protobuf::Message const& m) {
     return to_json_by_protobuf(m);
   }
 }
+
+void add_types(pb::Descriptor const* d, std::vector<pb::Descriptor const*>& out) {
+  out.push_back(d);
+  for (int i = 0; i < d->nested_type_count(); ++i) add_types(d->nested_type(i), out);
+}
+
+}  // namespace
+
+std::string to_json(google::protobuf::Message const& m) { return print(m, nullptr); }
+
+json_plans::json_plans(std::span<google::protobuf::FileDescriptor const* const> files)
+    : impl_{std::make_unique<impl>()} {
+  std::vector<pb::Descriptor const*> types;
+  for (auto const* file : files) {
+    for (int i = 0; i < file->message_type_count(); ++i) add_types(file->message_type(i), types);
+  }
+  for (auto const* d : types) {
+    try {
+      impl_->by_type.emplace_back(d, std::make_unique<message_plan>(make_plan(d)));
+    } catch (unsupported const&) {
+      // left to each call (which leaves it to protobuf's printer)
+    }
+  }
+  std::sort(impl_->by_type.begin(), impl_->by_type.end(),
+            [](auto const& a, auto const& b) { return std::less<>{}(a.first, b.first); });
+  for (auto& [d, plan] : impl_->by_type) {
+    for (auto& f : plan->fields) {
+      if (f.type == fd::TYPE_MESSAGE) f.sub = impl_->find(f.f->message_type());
+    }
+  }
+}
+
+json_plans::~json_plans() = default;
+
+std::string to_json(google::protobuf::Message const& m, json_plans const& plans) { return print(m, plans.impl_.get()); }
 
 std::string to_json_by_protobuf(google::protobuf::Message const& m) {
   google::protobuf::util::JsonPrintOptions opt;

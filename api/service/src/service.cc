@@ -2,6 +2,7 @@
 #include "nebuta/api_service/service.h"
 
 #include <algorithm>
+#include <array>
 #include <set>
 
 #include "service_detail.h"
@@ -17,7 +18,8 @@ service::service(timetable const& tt, limits l, std::vector<search::place> place
     : tt_{tt},
       raptor_index_{tt, raptor::stored_index::find(stored)},
       limits_{l},
-      search_{std::make_unique<place_search>(tt, std::move(places))} {
+      search_{std::make_unique<place_search>(tt, std::move(places))},
+      json_plans_{std::array{v1::PlanResponse::descriptor()->file()}} {
   // The feed's zone (GTFS: every agency of a feed has the same agency_timezone); the first the
   // tz database knows. Without one, answers are wall times without an offset.
   for (auto const tz : tt.agency_timezones.raw()) {

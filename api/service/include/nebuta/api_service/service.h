@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "nebuta/api_service/errors.h"
+#include "nebuta/api_service/json.h"
 #include "nebuta/api_service/place_search.h"
 #include "nebuta/core/time_zone.h"
 #include "nebuta/raptor/router.h"
@@ -105,6 +106,8 @@ class service {
   timetable const& tt() const { return tt_; }
   raptor::index const& raptor_index() const { return raptor_index_; }
   limits const& config() const { return limits_; }
+  // The API's message types planned once for printing as JSON (json.h).
+  json_plans const& json() const { return json_plans_; }
 
   // Journeys for a request; `chain` comes from make_lang_chain(req.lang(), Accept-Language).
   // `realtime`: the realtime state to plan with (docs/realtime.md; a request takes
@@ -254,6 +257,7 @@ class service {
   std::vector<std::pair<stop_idx, stop_idx>> line_ends_;  // per line: terminals of its busiest pattern
   std::string feed_script_lang_;                          // the language a feed's untranslated text is in
   std::vector<std::string> language_tags_;                // per language of the timetable, lower case
+  json_plans json_plans_;                                 // the API's messages (json.h)
   std::unordered_map<std::string, line_idx> lines_by_id_;
   std::unordered_map<std::string, std::vector<trip_idx>> trips_by_id_;
   std::vector<std::vector<route_idx>> line_routes_;  // per line_idx
