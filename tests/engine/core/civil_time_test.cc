@@ -81,6 +81,29 @@ TEST_CASE("core: GTFS service-day times through the tz database, across DST chan
   CHECK(spring == 1772942400);
   CHECK(ny.iso(spring) == "2026-03-07T23:00:00-05:00");
   CHECK(ny.iso(spring + 9 * 3600) == "2026-03-08T09:00:00-04:00");
+  // The offset's span ends at the change (07:00Z, 02:00 EST -> 03:00 EDT; hand-computed): a
+  // printer of many times (service::day_clock) keeps an offset while the instant is inside it.
+  auto const change = spring + 3 * 3600;
+  auto const before = ny.offset_span_at(change - 1);
+  CHECK(before.offset == -5 * 3600);
+  CHECK(before.end == change);
+  CHECK(before.holds(change - 1));
+  CHECK_FALSE(before.holds(change));
+  auto const after = ny.offset_span_at(change);
+  CHECK(after.offset == -4 * 3600);
+  CHECK(after.begin == change);
+  // A day's times, minute by minute, as day_clock prints them: two lookups, every text as iso's.
+  auto span = ny.offset_span_at(spring);
+  auto lookups = 1, differ = 0;
+  for (auto t = spring; t < spring + 24 * 3600; t += 60) {
+    if (!span.holds(t)) {
+      span = ny.offset_span_at(t);
+      ++lookups;
+    }
+    if (time_zone::iso(t, span.offset) != ny.iso(t)) ++differ;
+  }
+  CHECK(lookups == 2);
+  CHECK(differ == 0);
   // Fall back (2026-11-01 02:00 EDT → 01:00 EST): time 0 is 01:00 EDT.
   auto const fall = ny.service_time_to_unix(ymd(2026, 11, 1), 0);
   CHECK(fall == 1793509200);
