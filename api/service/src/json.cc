@@ -257,6 +257,7 @@ message_plan make_plan(pb::Descriptor const* d) {
     p.fields.push_back({f, f->type(), what, wire_type_of(f), key_at, static_cast<std::uint32_t>(p.keys.size()) - key_at});
     if (what == field_plan::kind::oneof_scalar) p.oneof_scalars.push_back(static_cast<std::uint32_t>(i));
     auto const n = static_cast<std::size_t>(f->number());
+    if (n > 65535U) throw unsupported{};  // by_number is a table by number; the API's are small
     if (p.by_number.size() <= n) p.by_number.resize(n + 1, -1);
     p.by_number[n] = i;
   }
