@@ -16,6 +16,7 @@
 #include <map>
 #include <tuple>
 
+#include "internal.h"
 #include "nebuta/core/bytes.h"
 #include "nebuta/raptor/index.h"
 
@@ -206,17 +207,11 @@ void index::build_seated_routes() {
   for (auto t = trip_idx{0}; t.v() < tt.n_trips(); ++t) {
     auto const r = tt.trip_route[t];
     auto const stops = tt.route_stops[r];
-    auto const last = static_cast<std::uint32_t>(stops.size()) - 1U;
-    for (auto const fwd : {true, false}) {
-      for (auto const& l : seated(t, fwd)) {
-        auto const o = tt.trip_route[l.other];
-        auto const other_stops = tt.route_stops[o];
-        auto const pos = fwd ? 0U : static_cast<std::uint32_t>(other_stops.size()) - 1U;
-        auto const here = fwd ? stops[last] : stops[0];
-        if (other_stops[pos] != here || !(fwd ? tt.can_board(o, pos) : tt.can_alight(o, pos))) {
-          seated_at_end_[r.v()] &= fwd ? 2U : 1U;
-        }
-      }
+    for (auto const& l : seated(t, true)) {
+      if (!detail::starts_boardable<true>(tt, l.other, stops.back())) seated_at_end_[r.v()] &= 2U;
+    }
+    for (auto const& l : seated(t, false)) {
+      if (!detail::starts_boardable<false>(tt, l.other, stops.front())) seated_at_end_[r.v()] &= 1U;
     }
   }
 }

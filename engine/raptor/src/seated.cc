@@ -21,22 +21,9 @@ using detail::inf;
 using detail::no_dropoff;
 using detail::no_pickup;
 
-namespace {
-
-// Trip t can be boarded (backward: left) where it starts (ends), at stop `at`.
-template <bool Fwd>
-bool starts_boardable(timetable const& tt, trip_idx t, stop_idx at) {
-  auto const r = tt.trip_route[t];
-  auto const n = static_cast<std::uint32_t>(tt.route_stops[r].size());
-  auto const pos = Fwd ? 0U : n - 1U;
-  return tt.route_stops[r][pos] == at && (Fwd ? tt.can_board(r, pos) : tt.can_alight(r, pos));
-}
-
-}  // namespace
-
 template <bool Fwd>
 bool router::boardable_at_start(trip_idx t, stop_idx at) const {
-  return starts_boardable<Fwd>(tt_, t, at) && stop_ok(at);
+  return detail::starts_boardable<Fwd>(tt_, t, at) && stop_ok(at);
 }
 
 template <bool Fwd, bool Range>
