@@ -6,7 +6,8 @@
 # applied (thread-CPU columns, --setup: router construction time and heap bytes), is compiled
 # here and linked against BASE_TREE/build's libraries, which are not rebuilt. Each round runs, per feed, the old
 # binary then the new one on the same 10,000 earliest-arrival and 1,000 2-hour range queries
-# (seed 42), and prints `uptime` before each feed.
+# (seed 42), then the new one again with --no-seated (9e24251's semantics: no stay-seated
+# continuations, which issue 12 added), and prints `uptime` before each feed.
 set -euo pipefail
 new=${1:-build}
 base=${2:-/work/base}
@@ -39,5 +40,11 @@ for round in $(seq 1 "$rounds"); do
     echo "<!-- round $round: $(uptime) -->"
     "$old_bin" "${args[@]}" | sed 's/^| /| old | /; s/^\([^|]\)/    old \1/'
     "$new/benchmarks/bench_raptor" "${args[@]}" | sed 's/^| /| new | /; s/^\([^|]\)/    new \1/'
+    # The same semantics as 9e24251 (no stay-seated continuations through blocks, issue 12):
+    # the figure of a like-for-like comparison. NO_SEATED=0 leaves it out.
+    if [[ ${NO_SEATED:-1} != 0 ]]; then
+      "$new/benchmarks/bench_raptor" --no-seated "${args[@]}" |
+        sed 's/^| /| new --no-seated | /; s/^\([^|]\)/    new --no-seated \1/'
+    fi
   done
 done

@@ -275,7 +275,7 @@ lower_bound_graph::lower_bound_graph(timetable const& tt, std::span<double const
   lower_bounds row;
   for (auto t = stop_idx{0}; t.v() < n; ++t) {
     lb_seed const seed{t, 0U};
-    row.compute(*this, lb_direction::to_seeds, {&seed, 1});
+    row.sweep(*this, lb_direction::to_seeds, {&seed, 1});
     std::copy(row.values().begin(), row.values().end(), table_.begin() + static_cast<std::ptrdiff_t>(t.v()) * n);
   }
 }
@@ -369,8 +369,36 @@ std::size_t lower_bound_graph::memory_bytes() const {
 
 void lower_bounds::compute(lower_bound_graph const& g, lb_direction dir, std::span<lb_seed const> seeds) {
   auto const n = g.n_nodes();
-  if (by_stop_.size() != n) {
-    by_stop_.assign(n, lower_bound_graph::unreachable);
+  if (g.table_.empty() || seeds.size() > table_max_seeds) {
+    sweep(g, dir, seeds);
+    return;
+  }
+  // The table holds every single seed's sweep ([t * n + s]: from s to t); several seeds, each
+  // with its offset added, give their minimum, as in the sweep (clamping commutes with both).
+  by_stop_.assign(n, lower_bound_graph::unreachable);
+  auto* const out = by_stop_.data();
+  auto const* const table = g.table_.data();
+  for (auto const& seed : seeds) {
+    if (seed.stop.v() >= n) continue;
+    auto const off = std::min(seed.offset_s, clamp_s);
+    if (dir == lb_direction::to_seeds) {
+      auto const* const row = table + static_cast<std::size_t>(seed.stop.v()) * n;
+      for (std::size_t s = 0; s < n; ++s) {
+        out[s] = static_cast<std::uint16_t>(std::min({static_cast<std::uint32_t>(out[s]), row[s] + off, clamp_s}));
+      }
+    } else {
+      auto const* const column = table + seed.stop.v();
+      for (std::size_t s = 0; s < n; ++s) {
+        out[s] = static_cast<std::uint16_t>(std::min({static_cast<std::uint32_t>(out[s]), column[s * n] + off, clamp_s}));
+      }
+    }
+  }
+}
+
+void lower_bounds::sweep(lower_bound_graph const& g, lb_direction dir, std::span<lb_seed const> seeds) {
+  auto const n = g.n_nodes();
+  by_stop_.resize(n);  // every stop written below
+  if (by_rank_.size() != n) {
     by_rank_.assign(n, lower_bound_graph::unreachable);
     up_dist_.assign(n, clamp_s);
     queued_.assign(n, 0U);

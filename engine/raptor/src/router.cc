@@ -33,22 +33,10 @@ void router::prepare_lb() {
         if (rt_ != nullptr) prepare_rt_lb();  // the table's row lowered as the sweep's below
         return;
       }
-    } else if (target_stops_.size() == 1 && !g.to_stop(target_stop_).empty()) {
-      // From the origin stop: its column of the table (the sweep's exact distances, read for a
-      // tenth of a sweep; the backward passes of tight journeys all start here).
-      if (lb_column_stop_ != target_stop_) {
-        // The table is one array, row after row ([t * n + s], lower_bound.h).
-        auto const n = g.n_nodes();
-        auto const* const table = g.to_stop(stop_idx{0}).data() + target_stop_.v();
-        lb_column_.resize(n_stops_);
-        for (std::size_t s = 0; s < n_stops_; ++s) lb_column_[s] = s < n ? table[s * n] : std::uint16_t{0};
-        lb_column_stop_ = target_stop_;
-      }
-      lb_ = lb_column_.data();
-      if (rt_ != nullptr) prepare_rt_lb();
-      return;
     }
-    for (auto const t : target_stops_) lb_seeds_.push_back({t, 0U});  // every stop of a set
+    // Every stop of a set (backward: of the origin; the backward passes of tight journeys all
+    // start there, and the cache below keeps their bounds).
+    for (auto const t : target_stops_) lb_seeds_.push_back({t, 0U});
   } else {
     for (auto const e : egress_stops_) lb_seeds_.push_back({e, static_cast<std::uint32_t>(egress_[e.v()])});
   }
@@ -148,7 +136,6 @@ std::size_t router::memory_bytes() const {
     n += bytes(a.runs) + bytes(a.trips) + bytes(a.n) + bytes(a.dep) + bytes(a.arr) + bytes(a.rt_blocks);
   }
   n += bytes(extra_start_) + bytes(extras_) + bytes(lb_rt_);
-  n += bytes(lb_column_);
   n += bytes(first_ride_) + bytes(first_foot_) + first_written_.memory_bytes();  // tight.cc
   for (auto const* bags : {&mc_bag_ride_, &mc_bag_foot_, &mc_new_, &mc_next_}) {
     for (auto const& b : *bags) n += bytes(b);

@@ -64,9 +64,10 @@ std::vector<std::uint32_t> dijkstra(std::size_t n, std::vector<lb_arc> const& ar
   return dist;
 }
 
-// Compares the index's bounds (per query, and the table's rows) with the Dijkstra for random
-// single targets and random egress sets, in both directions; returns the number of stops that
-// differ.
+// Compares the index's bounds (per query from the table and by the sweep, and the table's rows)
+// with the Dijkstra for random single targets and random egress sets of 1 to 5 stops (over
+// lower_bounds::table_max_seeds: the sweep), in both directions; returns the number of stops
+// that differ.
 std::size_t compare_with_dijkstra(timetable const& tt, unsigned n_queries, std::uint64_t seed) {
   index const idx{tt};
   auto valid = false;
@@ -84,8 +85,11 @@ std::size_t compare_with_dijkstra(timetable const& tt, unsigned n_queries, std::
                        n_seeds == 1U ? 0U : static_cast<std::uint32_t>(rng() % 600)});
     }
     auto const dir = q % 2 == 0 ? lb_direction::to_seeds : lb_direction::from_seeds;
-    lbs.compute(idx.lb_graph(), dir, seeds);
     auto const want = dijkstra(tt.n_stops(), arcs, dir, seeds);
+    // compute reads the table for a few seeds when there is one; the sweep never does.
+    lbs.compute(idx.lb_graph(), dir, seeds);
+    for (auto s = 0U; s < tt.n_stops(); ++s) bad += lbs.values()[s] != want[s] ? 1U : 0U;
+    lbs.sweep(idx.lb_graph(), dir, seeds);
     for (auto s = 0U; s < tt.n_stops(); ++s) bad += lbs.values()[s] != want[s] ? 1U : 0U;
     // The graph's table (timetables up to table_max_stops stops) holds the same bounds to
     // single stops.
@@ -227,7 +231,7 @@ TEST_CASE("routers give the same journeys with the table of bounds and with the 
     }
     std::mt19937_64 rng{0x7ab1e};
     options const opt;
-    auto differ = 0U, reachable = 0U;
+    auto differ = 0U, reachable = 0U, reachable_sets = 0U;
     for (auto q = 0U; q < 60U; ++q) {
       auto const from = place::at_stop(served[rng() % served.size()]);
       auto const to = place::at_stop(served[rng() % served.size()]);
@@ -238,8 +242,26 @@ TEST_CASE("routers give the same journeys with the table of bounds and with the 
         reachable += found ? 1U : 0U;
       }
       differ += test::same_range(a, b, from, to, date, t, t + 3600, opt) ? 0U : 1U;
+      // Sets of stops (a place's poles), of 2 to 6: up to lower_bounds::table_max_seeds the
+      // bounds are the table's rows or columns, above it the sweep's.
+      std::vector<stop_idx> from_set, to_set;
+      for (auto i = 0U; i < 2U + q % 5U; ++i) from_set.push_back(served[rng() % served.size()]);
+      for (auto i = 0U; i < 2U + (q / 5U) % 5U; ++i) to_set.push_back(served[rng() % served.size()]);
+      std::sort(from_set.begin(), from_set.end());
+      from_set.erase(std::unique(from_set.begin(), from_set.end()), from_set.end());
+      std::sort(to_set.begin(), to_set.end());
+      to_set.erase(std::unique(to_set.begin(), to_set.end()), to_set.end());
+      for (auto const fwd : {true, false}) {
+        auto found = false;
+        differ +=
+            test::same_search(tt, a, b, fwd, place::at_stops(from_set), place::at_stops(to_set), date, t, opt, found)
+                ? 0U
+                : 1U;
+        reachable_sets += found ? 1U : 0U;
+      }
     }
     CHECK(reachable > 60U);
+    CHECK(reachable_sets > 60U);
     CHECK(differ == 0U);
   }
 }

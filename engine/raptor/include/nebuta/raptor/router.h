@@ -288,9 +288,6 @@ class router {
     bool valid{false};
   };
   std::array<lb_cache, 2> lb_cache_;
-  // Backward to a stop with the graph's table: the bounds from it, its column, and which stop.
-  std::vector<std::uint16_t> lb_column_;
-  stop_idx lb_column_stop_{stop_idx::invalid()};
   std::vector<std::uint16_t> lb_zero_;
   std::uint16_t const* lb_{nullptr};
   template <bool Fwd>
