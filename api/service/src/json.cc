@@ -9,6 +9,7 @@
 #include "nebuta/api_service/json.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -62,27 +63,31 @@ bool escaped_code_point(std::uint32_t cp) {
          (cp >= 0x1d173 && cp <= 0x1d17a) || (cp >= 0xe0020 && cp <= 0xe007f);
 }
 
+// Printable ASCII that JSON (and protobuf's escaping) leaves as it is.
+constexpr std::array<bool, 256> plain_ascii = [] {
+  std::array<bool, 256> t{};
+  for (auto c = 0x20; c < 0x7f; ++c) t[static_cast<std::size_t>(c)] = c != '"' && c != '\\' && c != '<' && c != '>';
+  return t;
+}();
+
 // Appends `s` as a JSON string; throws unsupported on invalid UTF-8 (protobuf drops such bytes
-// in its own way).
+// in its own way). What needs no escape, ASCII or not, is copied in runs.
 void append_string(std::string& out, std::string_view s) {
   out += '"';
   std::size_t i = 0;
+  std::size_t run = 0;  // [run, i) is copied as it is
+  auto const flush = [&] { out.append(s.data() + run, i - run); };
   while (i < s.size()) {
     auto const c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' && c != '>') {
-      auto const start = i;
-      while (i < s.size()) {
-        auto const d = static_cast<unsigned char>(s[i]);
-        if (d < 0x20 || d >= 0x7f || d == '"' || d == '\\' || d == '<' || d == '>') break;
-        ++i;
-      }
-      out.append(s.substr(start, i - start));
+    if (plain_ascii[c]) {
+      ++i;
       continue;
     }
     if (c == '"' || c == '\\') {
+      flush();
       out += '\\';
       out += static_cast<char>(c);
-      ++i;
+      run = ++i;
       continue;
     }
     // One code point, strictly decoded (no overlong forms, surrogates or values over U+10FFFF).
@@ -114,8 +119,11 @@ void append_string(std::string& out, std::string_view s) {
       cp = cp << 6U | (b & 0x3fU);
     }
     if (!escaped_code_point(cp)) {
-      out.append(s.substr(i, n + 1));
-    } else if (cp == '\b') {
+      i += n + 1;  // stays in the run
+      continue;
+    }
+    flush();
+    if (cp == '\b') {
       out += "\\b";
     } else if (cp == '\t') {
       out += "\\t";
@@ -133,7 +141,9 @@ void append_string(std::string& out, std::string_view s) {
       append_u16_escape(out, 0xdc00 + (v & 0x3ffU));
     }
     i += n + 1;
+    run = i;
   }
+  flush();
   out += '"';
 }
 
