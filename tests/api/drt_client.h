@@ -1,11 +1,14 @@
 // Helpers of the on-demand API tests: any-method HTTP requests on 127.0.0.1, a temporary folder,
-// and an independent haversine for hand-computed travel times of the straight-line model.
+// an independent haversine for hand-computed travel times of the straight-line model, and Japan's
+// date now for fleets of tests whose dispatcher runs on the real clock.
 #pragma once
 
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <numbers>
 #include <optional>
@@ -77,5 +80,27 @@ inline api_server::server_config loopback_config(unsigned threads = 2) {
 inline double test_drive_s(double lat1, double lon1, double lat2, double lon2, double detour = 1.3, double kmh = 30.0) {
   return test_haversine_m(lat1, lon1, lat2, lon2) * detour / (kmh / 3.6);
 }
+
+// Now in Japan (UTC+9, no daylight saving; the dispatcher's default zone), from the system clock:
+// the date (YYYY-MM-DD) and the seconds of that day.
+struct jst_now {
+  std::string date;
+  int seconds{0};
+};
+inline jst_now japan_now() {
+  auto const t = std::chrono::system_clock::now() + std::chrono::hours{9};
+  auto const day = std::chrono::floor<std::chrono::days>(t);
+  std::chrono::year_month_day const ymd{day};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  return {buf, static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(t - day).count())};
+}
+
+// A shift for a fleet.csv row with a `days` column, for a dispatcher on the real clock: one shift
+// from 00:00 of Japan's date today for 48 h. A daily 00:00-24:00 shift ends at midnight, so a ride
+// asked for just before it cannot be served; a daily 48-h shift overlaps the next day's, which is
+// left out, so every other midnight has the same gap.
+inline std::string two_day_shift_today() { return "00:00,47:59," + japan_now().date; }
 
 }  // namespace nebuta::test

@@ -118,9 +118,10 @@ TEST_CASE("drt crash: SIGKILL of nebuta dispatch under load loses nothing acknow
     }
     {
       std::ofstream fleet{dir.path / "fleet.csv"};
-      fleet << "vehicle_id,seats,wheelchair_spaces,depot_lat,depot_lon,shift_start,shift_end\n";
+      fleet << "vehicle_id,seats,wheelchair_spaces,depot_lat,depot_lon,shift_start,shift_end,days\n";
       for (int i = 0; i < 6; ++i)
-        fleet << "car" << i << ",4,1," << 35.68 + 0.004 * i << "," << 139.76 - 0.004 * i << ",00:00,47:59\n";
+        fleet << "car" << i << ",4,1," << 35.68 + 0.004 * i << "," << 139.76 - 0.004 * i << ","
+              << nebuta::test::two_day_shift_today() << "\n";
     }
     auto const port = free_port();
     auto const pid = start_server(dir.path, port, db, area);

@@ -136,9 +136,10 @@ TEST_CASE("pg failover: the standby takes over within 5 s, 20 times, losing noth
   nebuta::test::drt_temp_dir dir{"failover"};
   {
     std::ofstream fleet{dir.path / "fleet.csv"};
-    fleet << "vehicle_id,seats,wheelchair_spaces,depot_lat,depot_lon,shift_start,shift_end\n";
+    fleet << "vehicle_id,seats,wheelchair_spaces,depot_lat,depot_lon,shift_start,shift_end,days\n";
     for (int i = 0; i < 8; ++i)
-      fleet << "car" << i << ",4,1," << 35.68 + 0.004 * i << "," << 139.76 - 0.004 * i << ",00:00,47:59\n";
+      fleet << "car" << i << ",4,1," << 35.68 + 0.004 * i << "," << 139.76 - 0.004 * i << ","
+            << nebuta::test::two_day_shift_today() << "\n";
   }
   auto const uri = cluster->uri();
   auto const area = "failover-" + std::to_string(::getpid());
