@@ -10,6 +10,12 @@ namespace nebuta::api_server {
 
 namespace {
 
+// Every planner answer is printed with the service's JSON plans (json.h), made once for the API's
+// messages: the text is the same as without them.
+http_response answer(planner const& p, call const& c, google::protobuf::Message const& m) {
+  return message_response(m, c.fmt, 200, &p.svc.json());
+}
+
 // The answer is built on an arena and printed from there: its hundreds of strings (a stop call
 // has six) are neither allocated one by one nor freed one by one. The first block holds a
 // typical answer (on the Hachinohe query set of benchmarks/http: 15 KiB on average, 79 KiB at most).
@@ -20,7 +26,7 @@ http_response plan_response(planner& p, v1::PlanRequest const& pr, call const& c
   google::protobuf::Arena arena{options};
   auto* const out = google::protobuf::Arena::CreateMessage<v1::PlanResponse>(&arena);
   plan_answer(p, pr, c.chain, *out);
-  return message_response(*out, c.fmt, 200, &p.svc.json());
+  return answer(p, c, *out);
 }
 
 // GET /v1/plan?from=&to=&date=&depart=|arrive=&window=&...
@@ -57,29 +63,29 @@ http_response plan_post(planner& p, call& c) {
 // GET /v1/stops?q=&limit=&date= (docs/search.md)
 http_response stop_search(planner& p, call& c) {
   auto const limit = c.param_int("limit", 1, p.svc.config().max_results).value_or(10);
-  return message_response(
-      p.svc.search_stops(c.param_or_empty("q"), static_cast<unsigned>(limit), c.chain, c.param_or_empty("date")), c.fmt);
+  return answer(
+      p, c, p.svc.search_stops(c.param_or_empty("q"), static_cast<unsigned>(limit), c.chain, c.param_or_empty("date")));
 }
 
 // GET /v1/places?q=&limit=&date=: gazetteer places and stops (docs/search.md)
 http_response place_search(planner& p, call& c) {
   auto const limit = c.param_int("limit", 1, p.svc.config().max_results).value_or(10);
-  return message_response(
-      p.svc.search_places(c.param_or_empty("q"), static_cast<unsigned>(limit), c.chain, c.param_or_empty("date")), c.fmt);
+  return answer(
+      p, c, p.svc.search_places(c.param_or_empty("q"), static_cast<unsigned>(limit), c.chain, c.param_or_empty("date")));
 }
 
 // GET /v1/places/{id}: one gazetteer place ("place:ID" or ID)
-http_response place_by_id(planner& p, call& c) { return message_response(p.svc.place(c.seg[2], c.chain), c.fmt); }
+http_response place_by_id(planner& p, call& c) { return answer(p, c, p.svc.place(c.seg[2], c.chain)); }
 
 // GET /v1/stops/{id}
-http_response stop(planner& p, call& c) { return message_response(p.svc.stop(c.seg[2], c.chain), c.fmt); }
+http_response stop(planner& p, call& c) { return answer(p, c, p.svc.stop(c.seg[2], c.chain)); }
 
 // GET /v1/stops/{id}/departures?date=&time=&n=
 http_response departures(planner& p, call& c) {
   auto const n = c.param_int("n", 1, p.svc.config().max_results).value_or(10);
-  return message_response(p.svc.departures(c.seg[2], c.param_or_empty("date"), c.param_or_empty("time"),
-                                           static_cast<unsigned>(n), c.chain, p.realtime),
-                          c.fmt);
+  return answer(p, c,
+                p.svc.departures(c.seg[2], c.param_or_empty("date"), c.param_or_empty("time"), static_cast<unsigned>(n),
+                                 c.chain, p.realtime));
 }
 
 // GET /v1/nearby?lat=&lon=&radius=&limit=
@@ -88,22 +94,22 @@ http_response nearby(planner& p, call& c) {
   auto const lon = c.param_coordinate("lon", 180.0);
   auto const radius = c.param_double("radius").value_or(500.0);
   auto const limit = c.param_int("limit", 1, p.svc.config().max_results).value_or(20);
-  return message_response(p.svc.nearby(lat, lon, radius, static_cast<unsigned>(limit), c.chain), c.fmt);
+  return answer(p, c, p.svc.nearby(lat, lon, radius, static_cast<unsigned>(limit), c.chain));
 }
 
 // GET /v1/routes
-http_response routes(planner& p, call& c) { return message_response(p.svc.routes(c.chain), c.fmt); }
+http_response routes(planner& p, call& c) { return answer(p, c, p.svc.routes(c.chain)); }
 
 // GET /v1/routes/{id}
-http_response route_by_id(planner& p, call& c) { return message_response(p.svc.route(c.seg[2], c.chain), c.fmt); }
+http_response route_by_id(planner& p, call& c) { return answer(p, c, p.svc.route(c.seg[2], c.chain)); }
 
 // GET /v1/trips/{id}?date=
 http_response trip(planner& p, call& c) {
-  return message_response(p.svc.trip(c.seg[2], c.param_or_empty("date"), c.chain), c.fmt);
+  return answer(p, c, p.svc.trip(c.seg[2], c.param_or_empty("date"), c.chain));
 }
 
 // GET /v1/feeds
-http_response feeds(planner& p, call& c) { return message_response(p.svc.feeds(c.chain), c.fmt); }
+http_response feeds(planner& p, call& c) { return answer(p, c, p.svc.feeds(c.chain)); }
 
 constexpr std::array<route<planner>, 12> table{{
     {"/v1/plan", "GET",
