@@ -74,8 +74,8 @@ void write_feed(std::filesystem::path const& dir) {
 }
 
 // Area of one station: a box of +-0.2 degrees around it, one car at the origins' latitude, on one
-// 48-h shift from today's 00:00 (a daily 00:00-24:00 shift failed CI at 23:28 JST: the ride to the
-// train ended after midnight).
+// 48-h shift from today's 00:00 (with a daily 00:00-24:00 shift the test failed in the hour before
+// midnight JST: the ride to the train ended after midnight).
 void write_area(std::filesystem::path const& dir, double station_lat) {
   std::filesystem::create_directories(dir);
   auto const lo = station_lat - 0.2, hi = station_lat + 0.2;
