@@ -11,10 +11,6 @@ namespace nebuta::api_service {
 
 using namespace detail;
 
-namespace {
-constexpr double coordinate_max_walk_m = 2000.0;  // the longest walk to or from a place's stops
-}  // namespace
-
 // ------------------------------------------------------------------ places
 
 std::vector<stop_idx> service::group_members(stop_idx s) const {
@@ -43,14 +39,6 @@ resolved_place service::resolve_place(std::string_view arg, lang_chain const& ch
     out.candidates.push_back(raptor::place::at_coord({lat, lon}));
     out.label = a;
     out.anchor = latlon{lat, lon};
-    // Walked to from the stops within the usual 400 m; where there is none (a coast, a field), from
-    // the nearest stop within 2 km and those a little further, as a gazetteer place below. (The
-    // wide band is read only then: in a city it holds thousands of stops.)
-    if (stops_within(tt_, stops_by_lat_, *out.anchor, 400.0).empty()) {
-      if (auto const stops = stops_within(tt_, stops_by_lat_, *out.anchor, coordinate_max_walk_m); !stops.empty()) {
-        out.walk_m = std::min(stops.front().first + 300.0, coordinate_max_walk_m);
-      }
-    }
     return out;
   }
   auto const at_group = [&](stop_group const& g) {
@@ -70,7 +58,7 @@ resolved_place service::resolve_place(std::string_view arg, lang_chain const& ch
     out.anchor = latlon{pl.lat, pl.lon};
     // Walked to from its nearest stops, however far they are (within reason).
     auto const nearest = shown.nearest_stops_size() > 0 ? shown.nearest_stops(0).distance_m() : 1e9;
-    out.walk_m = std::clamp(nearest + 300.0, 400.0, coordinate_max_walk_m);
+    out.walk_m = std::clamp(nearest + 300.0, 400.0, 2000.0);
   };
   // "place:ID" from the gazetteer, or a stop id: the place it belongs to.
   if (a.starts_with("place:")) {
@@ -154,7 +142,15 @@ v1::NearbyResponse service::nearby(double lat, double lon, double radius_m, unsi
   if (limit == 0 || limit > limits_.max_results) {
     throw api_error{400, "invalid_parameter.between", {"limit", "1", std::to_string(limits_.max_results)}};
   }
-  auto found = stops_within(tt_, stops_by_lat_, latlon{lat, lon}, radius_m);
+  latlon const c{lat, lon};
+  std::vector<std::pair<double, stop_idx>> found;
+  auto const dlat = radius_m / geo::metres_per_degree + 1e-7;
+  auto it = std::lower_bound(stops_by_lat_.begin(), stops_by_lat_.end(), std::pair{lat - dlat, stop_idx{0U}});
+  for (; it != stops_by_lat_.end() && it->first <= lat + dlat; ++it) {
+    auto const d = haversine_m(c, tt_.stop_coords[it->second]);
+    if (d <= radius_m) found.emplace_back(d, it->second);
+  }
+  std::sort(found.begin(), found.end());
   if (found.size() > limit) found.resize(limit);
   v1::NearbyResponse out;
   out.set_lat(lat);
