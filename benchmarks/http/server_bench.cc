@@ -131,17 +131,18 @@ int main(int argc, char** argv) {
       bytes += text.size();
     }
   }
+  auto const header = [] { std::printf("| stage | mean | p50 | p90 | p99 |\n|---|---|---|---|---|\n"); };
   auto const row = [](char const* what, summary const& s) {
     std::printf("| %s | %.1f | %.1f | %.1f | %.1f |\n", what, s.mean, s.p50, s.p90, s.p99);
   };
   std::printf("%zu requests (%zu answered 200), %zu rounds; thread CPU time, us\n\n", whole.size(), ok,
               static_cast<std::size_t>(rounds));
-  std::printf("| stage | mean | p50 | p90 | p99 |\n|---|---|---|---|---|\n");
+  header();
   row("api::handle (whole pipeline, no sockets)", summarise(whole));
   if (json.empty()) return 0;  // no plan requests: no stages
   std::printf("\n%zu plan requests timed by stage, mean answer %.0f bytes\n\n", json.size(),
               static_cast<double>(bytes) / static_cast<double>(json.size()));
-  std::printf("| stage | mean | p50 | p90 | p99 |\n|---|---|---|---|---|\n");
+  header();
   row("journey search (service::plan_journeys)", summarise(search));
   row("answer message (service::plan_message)", summarise(message));
   row("JSON (api_service::to_json)", summarise(json));
