@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "nebuta/raptor/coordinate_walk.h"
 #include "service_detail.h"
 
 namespace nebuta::api_service {
@@ -39,6 +40,9 @@ resolved_place service::resolve_place(std::string_view arg, lang_chain const& ch
     out.candidates.push_back(raptor::place::at_coord({lat, lon}));
     out.label = a;
     out.anchor = latlon{lat, lon};
+    // Walked to from the stops within the usual 400 m; where there is none (a coast, a field),
+    // from the nearest stop within 2 km and those a little further (the simulator's rule too).
+    out.walk_m = raptor::coordinate_walk_m(raptor_index_, *out.anchor, raptor::options{}.max_walk_m);
     return out;
   }
   auto const at_group = [&](stop_group const& g) {
@@ -58,7 +62,7 @@ resolved_place service::resolve_place(std::string_view arg, lang_chain const& ch
     out.anchor = latlon{pl.lat, pl.lon};
     // Walked to from its nearest stops, however far they are (within reason).
     auto const nearest = shown.nearest_stops_size() > 0 ? shown.nearest_stops(0).distance_m() : 1e9;
-    out.walk_m = std::clamp(nearest + 300.0, 400.0, 2000.0);
+    out.walk_m = raptor::walk_beyond_nearest_m(nearest, raptor::options{}.max_walk_m);
   };
   // "place:ID" from the gazetteer, or a stop id: the place it belongs to.
   if (a.starts_with("place:")) {

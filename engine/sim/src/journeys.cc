@@ -11,6 +11,7 @@
 #include "nebuta/intermodal/candidates.h"
 #include "nebuta/intermodal/mixer.h"
 #include "nebuta/intermodal/search.h"
+#include "nebuta/raptor/coordinate_walk.h"
 #include "nebuta/raptor/index.h"
 #include "nebuta/raptor/router.h"
 #include "nebuta/sim/random.h"
@@ -192,8 +193,10 @@ void journey_sim::plan_and_book(std::size_t k, dispatch::dispatcher& d, instant 
 
   // Transit only, then on-demand variants through the mixer, best first.
   jr.transit = plan_transit(p.router, q.origin, q.destination, q.earliest_pickup, p.o.transit, p.transit_js);
-  im::query const iq{q.origin, q.destination,      date, static_cast<seconds_t>(depart - offset),
-                     false,    p.o.transit.planner};
+  im::query const iq{
+      q.origin, q.destination,
+      date,     static_cast<seconds_t>(depart - offset),
+      false,    raptor::with_coordinate_walks(p.o.transit.planner, p.router.idx(), q.origin, q.destination)};
   im::search_on_demand(p.router, p.catalog, p.model, iq, s, p.scratch, p.found);
   struct shown_variant {
     raptor::journey const* j;

@@ -4,6 +4,7 @@
 
 #include <tuple>
 
+#include "nebuta/raptor/coordinate_walk.h"
 #include "nebuta/raptor/router.h"
 #include "nebuta/raptor/tight.h"
 
@@ -16,8 +17,9 @@ transit_alternative plan_transit(raptor::router& router, latlon from, latlon to,
   auto const date = s.first_date + std::chrono::days{day};
   auto const time_in_day = depart - day * seconds_per_day;
   scratch.clear();
+  // As `nebuta plan` walks from and to a coordinate (a point far from every stop included).
   raptor::tight_journeys(router, raptor::place::at_coord(from), raptor::place::at_coord(to), date, time_in_day, false,
-                         s.planner, scratch);
+                         raptor::with_coordinate_walks(s.planner, router.idx(), from, to), scratch);
   raptor::journey const* best = nullptr;
   for (auto const& j : scratch) {
     if (best == nullptr || std::make_tuple(j.arrival, j.rides, -j.departure) <
