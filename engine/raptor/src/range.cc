@@ -6,6 +6,7 @@
 #include <cassert>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "for_each_access.h"
 #include "internal.h"
@@ -24,6 +25,10 @@ void router::range(place const& from, place const& to, date_t date, seconds_t fr
   // Candidate departures from the origin: boarding times at the stops reachable from it on foot,
   // minus the walk.
   departures_.clear();
+  // The departures again with the stop each leaves from (not for realtime states): in a pass
+  // after the first, round 1 only needs the stops where a trip leaves at the new departure.
+  auto& dep_stops = range_deps_;
+  dep_stops.clear();
   auto const add_stop = [&](stop_idx s, seconds_t walk) {
     if (!stop_ok(s)) return;
     if (rt_ != nullptr) return add_rt_departures(s, walk, from_t, to_t);
@@ -38,6 +43,7 @@ void router::range(place const& from, place const& to, date_t date, seconds_t fr
           auto const ti = static_cast<std::uint32_t>(it - deps.begin());
           if (trip_ok(first.v() + ti, o)) {
             departures_.push_back(*it + off - walk);
+            dep_stops.push_back({*it + off - walk, s, {r, pos}});
           }
         }
       }
@@ -46,6 +52,8 @@ void router::range(place const& from, place const& to, date_t date, seconds_t fr
   for_each_access<true>(from, [&](foot_parent const& p, stop_idx s) { add_stop(s, static_cast<seconds_t>(p.duration)); });
   std::sort(departures_.begin(), departures_.end(), std::greater<>{});
   departures_.erase(std::unique(departures_.begin(), departures_.end()), departures_.end());
+  std::sort(dep_stops.begin(), dep_stops.end(), [](auto const& a, auto const& b) { return a.tau > b.tau; });
+  auto const narrow = rt_ == nullptr;
 
   // One pass of rounds per departure, latest first, on labels that carry over (rRAPTOR, Delling
   // et al. 2012): what a later departure reached with at most k legs an earlier one reaches too
@@ -54,10 +62,35 @@ void router::range(place const& from, place const& to, date_t date, seconds_t fr
   // no later departure matches with as few legs.
   auto walk = seconds_t{-1};
   std::array<seconds_t, max_legs_limit + 1> before{};
+  auto ds = dep_stops.begin();
+  auto first_pass = true;
   for (auto const tau : departures_) {
     pending_ = inf;
     before = target_round_;
     start<true, true>(from, to, tau);
+    // This pass's stops: those some trip leaves at the new departure (plus its walk).
+    auto const ds_begin = ds;
+    while (ds != dep_stops.end() && ds->tau == tau) ++ds;
+    if (narrow && !first_pass) {
+      // An earlier start improves every access stop's round-0 label, but where no trip leaves
+      // between it and the last pass's (no departure lies between the two), the first trip
+      // catchable is the one that pass rode, whose labels it kept and whose improvements it
+      // explored, under a bound no lower than now: riding it again improves nothing.
+      auto& kept = range_kept_;
+      kept.clear();
+      for (auto const s : next_marked_list_) {
+        if (std::any_of(ds_begin, ds, [&](auto const& d) { return d.s == s; })) {
+          kept.push_back(s);
+        } else {
+          next_marked_[s.v()] = 0U;
+        }
+      }
+      next_marked_list_.clear();
+      for (auto const s : kept) next_marked_list_.push_back(s);
+    }
+    first_round_narrow_ = narrow && !first_pass;
+    first_round_only_ = {ds_begin, ds};
+    first_pass = false;
     run_rounds<true, true>();
     if (direct_walk_s_ >= 0) walk = direct_walk_s_;
     for (auto k = 1U; k <= max_k_; ++k) {
@@ -66,6 +99,8 @@ void router::range(place const& from, place const& to, date_t date, seconds_t fr
       }
     }
   }
+  first_round_narrow_ = false;
+  first_round_only_ = {};
   reset();  // leave no monotone labels behind for reconstruct()
   direct_walk_s_ = walk;
 }

@@ -401,7 +401,15 @@ void router::run_rounds() {
       ready_[s.v()] = std::min(sat_add(best_ride<Range>(k - 1, s), change_time(s)), best_foot<Range>(k - 1, s));
       if (ready_[s.v()] + lb(s) >= bound<Range>(k)) continue;  // no trip from here can help any more
       if (!foot_label_useful(k - 1U, s)) continue;             // nor within the rides left (ready to board: as on foot)
-      for (auto const [r, rank] : idx_.entries(s, Fwd)) mark_route(r, rank);
+      if (Range && k == 1U && first_round_narrow_) {
+        // A range pass after the first: only the routes leaving at its departure (range.cc).
+        for (auto const [r, rank] : idx_.entries(s, Fwd)) {
+          auto const is_new = [&](range_departure const& d) { return d.rp.r == r && d.rp.pos == rank; };
+          if (std::any_of(first_round_only_.begin(), first_round_only_.end(), is_new)) mark_route(r, rank);
+        }
+      } else {
+        for (auto const [r, rank] : idx_.entries(s, Fwd)) mark_route(r, rank);
+      }
       if (rt_ != nullptr) mark_extras<Fwd>(s);  // realtime extra routes (rt_rounds.cc)
     }
     // Until the target is reached: routes through it first, but only to bound the round

@@ -551,6 +551,17 @@ class router {
 
   // --- range scratch
   std::vector<seconds_t> departures_;
+  // Every departure with the route and position it leaves from (range.cc); in the passes after
+  // the first, round 1 rides only the routes of the pass's departure (first_round_only_).
+  struct range_departure {
+    seconds_t tau;
+    stop_idx s;
+    route_pos rp;
+  };
+  std::vector<range_departure> range_deps_;
+  std::vector<stop_idx> range_kept_;
+  std::span<range_departure const> first_round_only_;
+  bool first_round_narrow_{false};
   std::vector<range_entry> range_found_;
 };
 
