@@ -23,12 +23,10 @@ void router::range(place const& from, place const& to, date_t date, seconds_t fr
   if (!valid(from) || !valid(to)) return;
 
   // Candidate departures from the origin: boarding times at the stops reachable from it on foot,
-  // minus the walk.
-  departures_.clear();
-  // The departures again with the stop each leaves from (not for realtime states): in a pass
-  // after the first, round 1 only needs the stops where a trip leaves at the new departure.
-  auto& dep_stops = range_deps_;
-  dep_stops.clear();
+  // minus the walk, each with the stop, route and position it leaves from (realtime states: the
+  // stop alone). In a pass after the first, round 1 only needs the stops where a trip leaves at
+  // the new departure.
+  range_deps_.clear();
   auto const add_stop = [&](stop_idx s, seconds_t walk) {
     if (!stop_ok(s)) return;
     if (rt_ != nullptr) return add_rt_departures(s, walk, from_t, to_t);
@@ -41,18 +39,13 @@ void router::range(place const& from, place const& to, date_t date, seconds_t fr
         auto it = std::lower_bound(deps.begin(), deps.end(), from_t + walk - off);
         for (; it != deps.end() && *it + off - walk <= to_t; ++it) {
           auto const ti = static_cast<std::uint32_t>(it - deps.begin());
-          if (trip_ok(first.v() + ti, o)) {
-            departures_.push_back(*it + off - walk);
-            dep_stops.push_back({*it + off - walk, s, {r, pos}});
-          }
+          if (trip_ok(first.v() + ti, o)) range_deps_.push_back({*it + off - walk, s, {r, pos}});
         }
       }
     }
   };
   for_each_access<true>(from, [&](foot_parent const& p, stop_idx s) { add_stop(s, static_cast<seconds_t>(p.duration)); });
-  std::sort(departures_.begin(), departures_.end(), std::greater<>{});
-  departures_.erase(std::unique(departures_.begin(), departures_.end()), departures_.end());
-  std::sort(dep_stops.begin(), dep_stops.end(), [](auto const& a, auto const& b) { return a.tau > b.tau; });
+  std::sort(range_deps_.begin(), range_deps_.end(), [](auto const& a, auto const& b) { return a.tau > b.tau; });
   auto const narrow = rt_ == nullptr;
 
   // One pass of rounds per departure, latest first, on labels that carry over (rRAPTOR, Delling
@@ -62,31 +55,25 @@ void router::range(place const& from, place const& to, date_t date, seconds_t fr
   // no later departure matches with as few legs.
   auto walk = seconds_t{-1};
   std::array<seconds_t, max_legs_limit + 1> before{};
-  auto ds = dep_stops.begin();
   auto first_pass = true;
-  for (auto const tau : departures_) {
+  for (auto ds = range_deps_.begin(); ds != range_deps_.end();) {
+    auto const tau = ds->tau;
     pending_ = inf;
     before = target_round_;
     start<true, true>(from, to, tau);
     // This pass's stops: those some trip leaves at the new departure (plus its walk).
     auto const ds_begin = ds;
-    while (ds != dep_stops.end() && ds->tau == tau) ++ds;
+    while (ds != range_deps_.end() && ds->tau == tau) ++ds;
     if (narrow && !first_pass) {
       // An earlier start improves every access stop's round-0 label, but where no trip leaves
       // between it and the last pass's (no departure lies between the two), the first trip
       // catchable is the one that pass rode, whose labels it kept and whose improvements it
       // explored, under a bound no lower than now: riding it again improves nothing.
-      auto& kept = range_kept_;
-      kept.clear();
-      for (auto const s : next_marked_list_) {
-        if (std::any_of(ds_begin, ds, [&](auto const& d) { return d.s == s; })) {
-          kept.push_back(s);
-        } else {
-          next_marked_[s.v()] = 0U;
-        }
-      }
-      next_marked_list_.clear();
-      for (auto const s : kept) next_marked_list_.push_back(s);
+      next_marked_list_.keep_if([&](stop_idx s) {
+        if (std::any_of(ds_begin, ds, [&](auto const& d) { return d.s == s; })) return true;
+        next_marked_[s.v()] = 0U;
+        return false;
+      });
     }
     first_round_narrow_ = narrow && !first_pass;
     first_round_only_ = {ds_begin, ds};

@@ -162,7 +162,7 @@ leg router::make_extra_leg(std::uint32_t extra, std::uint32_t board_pos, std::ui
 // from the realtime blocks and extra routes.
 void router::add_rt_departures(stop_idx s, seconds_t walk, seconds_t from_t, seconds_t to_t) {
   auto const push = [&](seconds_t t) {
-    if (t - walk >= from_t && t - walk <= to_t) departures_.push_back(t - walk);
+    if (t - walk >= from_t && t - walk <= to_t) range_deps_.push_back({t - walk, s, {}});
   };
   auto const n_trips = tt_.n_trips();
   auto const n_routes = tt_.n_routes();

@@ -37,6 +37,13 @@ class fixed_list {
   }
   void push_back(T x) { data_[size_++] = x; }
   void clear() { size_ = 0; }
+  // Keeps the elements keep(x) is true for, in order.
+  template <typename Keep>
+  void keep_if(Keep&& keep) {
+    size_ = static_cast<std::size_t>(std::remove_if(data_.begin(), data_.begin() + static_cast<std::ptrdiff_t>(size_),
+                                                    [&](T const& x) { return !keep(x); }) -
+                                     data_.begin());
+  }
   bool empty() const { return size_ == 0U; }
   std::size_t size() const { return size_; }
   T const* begin() const { return data_.data(); }
@@ -550,16 +557,15 @@ class router {
   }
 
   // --- range scratch
-  std::vector<seconds_t> departures_;
-  // Every departure with the route and position it leaves from (range.cc); in the passes after
-  // the first, round 1 rides only the routes of the pass's departure (first_round_only_).
+  // Every candidate departure with the stop, route and position it leaves from (range.cc;
+  // realtime states: the stop alone); in the passes after the first, round 1 rides only the
+  // routes of the pass's departure (first_round_only_).
   struct range_departure {
     seconds_t tau;
     stop_idx s;
     route_pos rp;
   };
   std::vector<range_departure> range_deps_;
-  std::vector<stop_idx> range_kept_;
   std::span<range_departure const> first_round_only_;
   bool first_round_narrow_{false};
   std::vector<range_entry> range_found_;
