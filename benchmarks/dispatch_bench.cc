@@ -34,21 +34,8 @@
 
 namespace {
 
+using nebuta::bench::summarise;
 using nebuta::bench::thread_cpu_us;
-
-struct stats {
-  double p50, p90, p99, per_s;
-};
-
-stats summarise(std::vector<double> us) {
-  std::sort(us.begin(), us.end());
-  auto const at = [&](double p) {
-    return us[std::min(us.size() - 1, static_cast<std::size_t>(p * static_cast<double>(us.size())))];
-  };
-  double sum = 0;
-  for (auto const v : us) sum += v;
-  return {at(0.5), at(0.9), at(0.99), static_cast<double>(us.size()) / (sum / 1e6)};
-}
 
 double peak_rss_mib() {
   rusage usage{};

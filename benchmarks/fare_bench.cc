@@ -29,19 +29,8 @@
 
 namespace {
 
+using nebuta::bench::summarise;
 using nebuta::bench::thread_cpu_us;
-
-struct percentiles {
-  double p50, p90, p99;
-};
-
-percentiles summarise(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  auto const at = [&](double p) {
-    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-  };
-  return {at(0.5), at(0.9), at(0.99)};
-}
 
 struct query {
   nebuta::stop_idx from, to;

@@ -35,6 +35,8 @@
 
 namespace {
 
+using nebuta::bench::summarise;
+using nebuta::bench::summary;
 using nebuta::bench::thread_cpu_us;
 std::size_t g_heap_bytes = 0;  // bytes requested from operator new (single-threaded benchmark)
 }  // namespace
@@ -50,20 +52,6 @@ void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
-
-struct stats {
-  double p50, p90, p99, qps;
-};
-
-stats summarise(std::vector<double> us) {
-  std::sort(us.begin(), us.end());
-  auto const at = [&](double p) {
-    return us[std::min(us.size() - 1, static_cast<std::size_t>(p * static_cast<double>(us.size())))];
-  };
-  double sum = 0;
-  for (auto const v : us) sum += v;
-  return {at(0.5), at(0.9), at(0.99), static_cast<double>(us.size()) / (sum / 1e6)};
-}
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -188,9 +176,9 @@ int main(int argc, char** argv) {
     }
     return std::pair{summarise(wall), summarise(cpu)};
   };
-  auto const row = [&](char const* what, std::size_t n, std::pair<stats, stats> const& s, std::string const& note) {
+  auto const row = [&](char const* what, std::size_t n, std::pair<summary, summary> const& s, std::string const& note) {
     std::printf("| %s | %s | %zu | %.1f | %.1f | %.1f | %.0f | %.1f | %.1f | %.1f | %s |\n", label.c_str(), what, n,
-                s.first.p50, s.first.p90, s.first.p99, s.first.qps, s.second.p50, s.second.p90, s.second.p99,
+                s.first.p50, s.first.p90, s.first.p99, s.first.per_s, s.second.p50, s.second.p90, s.second.p99,
                 note.c_str());
   };
 
@@ -275,7 +263,7 @@ int main(int argc, char** argv) {
         if (i >= 10) lb_cpu.push_back(thread_cpu_us() - c0);
       }
     }
-    auto const lb_stats = lb_cpu.empty() ? stats{} : summarise(lb_cpu);
+    auto const lb_stats = lb_cpu.empty() ? summary{} : summarise(lb_cpu);
     std::printf("\n%s: lower bounds to a stop, thread CPU p50 %.1f µs, p99 %.1f µs (%zu sweeps)", label.c_str(),
                 lb_stats.p50, lb_stats.p99, lb_cpu.size());
     auto const& lb = idx.lb_graph().build_stats();

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench_timing.h"
 #include "nebuta/core/civil_time.h"
 #include "nebuta/gtfs_import/import.h"
 #include "nebuta/gtfs_rt/gtfs_rt.h"
@@ -63,10 +64,8 @@ struct loaded {
 
 void report_times(char const* what, std::vector<double> ms) {
   std::sort(ms.begin(), ms.end());
-  auto const at = [&](double p) {
-    return ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(ms.size())))];
-  };
-  std::printf("| %s | %zu | %.3f | %.3f | %.3f |\n", what, ms.size(), at(0.5), at(0.9), ms.back());
+  std::printf("| %s | %zu | %.3f | %.3f | %.3f |\n", what, ms.size(), nebuta::bench::sorted_percentile(ms, 0.5),
+              nebuta::bench::sorted_percentile(ms, 0.9), ms.back());
 }
 
 int apply_file(std::string const& feed, std::string const& pb, int runs) {
