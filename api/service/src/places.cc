@@ -148,12 +148,9 @@ v1::NearbyResponse service::nearby(double lat, double lon, double radius_m, unsi
   }
   latlon const c{lat, lon};
   std::vector<std::pair<double, stop_idx>> found;
-  auto const dlat = radius_m / geo::metres_per_degree + 1e-7;
-  auto it = std::lower_bound(stops_by_lat_.begin(), stops_by_lat_.end(), std::pair{lat - dlat, stop_idx{0U}});
-  for (; it != stops_by_lat_.end() && it->first <= lat + dlat; ++it) {
-    auto const d = haversine_m(c, tt_.stop_coords[it->second]);
-    if (d <= radius_m) found.emplace_back(d, it->second);
-  }
+  raptor_index_.stops_near(c, radius_m, [&](stop_idx s, double d) {
+    if (tt_.stop_location_type[s] == 0) found.emplace_back(d, s);  // stops and platforms only
+  });
   std::sort(found.begin(), found.end());
   if (found.size() > limit) found.resize(limit);
   v1::NearbyResponse out;

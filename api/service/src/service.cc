@@ -28,11 +28,6 @@ service::service(timetable const& tt, limits l, std::vector<search::place> place
       break;
     }
   }
-  for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
-    if (tt.stop_has_coords[s] != 0U && tt.stop_location_type[s] == 0)
-      stops_by_lat_.emplace_back(tt.stop_coords[s].lat, s);
-  }
-  std::sort(stops_by_lat_.begin(), stops_by_lat_.end());
 
   for (auto line = line_idx{0}; line.v() < tt.n_lines(); ++line) lines_by_id_.emplace(tt.external_line_id(line), line);
   for (auto t = trip_idx{0}; t.v() < tt.n_trips(); ++t) trips_by_id_[tt.external_trip_id(t)].push_back(t);

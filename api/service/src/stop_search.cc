@@ -74,11 +74,9 @@ void service::fill_place(v1::Place& out, search::place const& p, lang_chain cons
   std::vector<std::pair<double, stop_idx>> near;
   latlon const c{p.lat, p.lon};
   auto const radius = std::max(400.0, static_cast<double>(tt_.walk_link_radius_m));
-  auto const dlat = radius / 111'194.0 + 1e-7;
-  auto it = std::lower_bound(stops_by_lat_.begin(), stops_by_lat_.end(), std::pair{p.lat - dlat, stop_idx{0U}});
-  for (; it != stops_by_lat_.end() && it->first <= p.lat + dlat; ++it) {
-    if (auto const d = haversine_m(c, tt_.stop_coords[it->second]); d <= radius) near.emplace_back(d, it->second);
-  }
+  raptor_index_.stops_near(c, radius, [&](stop_idx s, double d) {
+    if (tt_.stop_location_type[s] == 0) near.emplace_back(d, s);  // stops and platforms only
+  });
   std::sort(near.begin(), near.end());
   for (std::size_t i = 0; i < near.size() && i < 5; ++i) {
     auto& n = *out.add_nearest_stops();

@@ -2,7 +2,8 @@
 
 namespace nebuta::raptor {
 
-index::index(timetable const& tt, std::size_t lb_table_max_stops, stored_index const& stored) : tt_{tt} {
+index::index(timetable const& tt, std::size_t lb_table_max_stops, stored_index const& stored)
+    : tt_{tt}, nearby_stops_{tt} {
   auto const n_stops = tt.n_stops();
   std::vector<std::uint32_t> count(n_stops + 1, 0U);
   for (auto r = route_idx{0}; r.v() < tt.n_routes(); ++r) {
@@ -76,11 +77,6 @@ index::index(timetable const& tt, std::size_t lb_table_max_stops, stored_index c
     stop_accessible_[s.v()] = wb <= 2U ? wb : 0U;
   }
 
-  for (auto s = stop_idx{0}; s.v() < n_stops; ++s) {
-    if (tt.stop_has_coords[s] != 0U) stops_by_lat_.emplace_back(tt.stop_coords[s].lat, s);
-  }
-  std::sort(stops_by_lat_.begin(), stops_by_lat_.end());
-
   auto stored_graph =
       stored.lb_graph.empty()
           ? std::nullopt
@@ -115,7 +111,7 @@ std::size_t index::memory_bytes() const {
   auto const bytes = [](auto const& v) { return v.capacity() * sizeof(v[0]); };
   return bytes(occ_offsets_) + bytes(occ_) + bytes(entry_fwd_offsets_) + bytes(entry_bwd_offsets_) + bytes(entry_fwd_) +
          bytes(entry_bwd_) + bytes(rev_fp_offsets_) + bytes(rev_fp_) + bytes(link_dist_) + bytes(arr_tm_) +
-         bytes(dep_tm_) + bytes(stop_accessible_) + bytes(stops_by_lat_) + lb_graph_.memory_bytes() +
+         bytes(dep_tm_) + bytes(stop_accessible_) + nearby_stops_.memory_bytes() + lb_graph_.memory_bytes() +
          bytes(seated_fwd_off_) + bytes(seated_bwd_off_) + bytes(seated_fwd_) + bytes(seated_bwd_) +
          bytes(seated_days_) + bytes(route_seated_) + bytes(seated_route_fwd_off_) + bytes(seated_route_bwd_off_) +
          bytes(seated_route_fwd_) + bytes(seated_route_bwd_);

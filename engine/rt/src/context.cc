@@ -114,7 +114,7 @@ std::vector<path::projection> path::candidates(latlon p, double max_offset_m) co
 
 // ------------------------------------------------------------------------------------ context
 
-context::context(timetable const& tt, schedule_extras extras) : tt_{tt}, extras_{std::move(extras)} {
+context::context(timetable const& tt, schedule_extras extras) : tt_{tt}, extras_{std::move(extras)}, nearby_stops_{tt} {
   auto const n_trips = tt.n_trips();
   if (extras_.has_sequences() && extras_.stop_sequences.size() != n_trips) extras_ = {};
   if (extras_.trip_block.size() != n_trips) extras_.trip_block.clear();
@@ -193,11 +193,6 @@ context::context(timetable const& tt, schedule_extras extras) : tt_{tt}, extras_
   group([&](trip_idx t) { return static_cast<std::size_t>(block_of(t)); }, n_blocks, block_offsets_, block_trips_);
   group([&](trip_idx t) { return static_cast<std::size_t>(tt.trip_line[t].v()); }, tt.n_lines(), line_offsets_,
         line_trips_);
-
-  for (auto s = stop_idx{0}; s.v() < tt.n_stops(); ++s) {
-    if (tt.stop_has_coords[s] != 0U) stops_by_lat_.emplace_back(tt.stop_coords[s].lat, s);
-  }
-  std::sort(stops_by_lat_.begin(), stops_by_lat_.end());
 }
 
 std::optional<day_idx> context::local_day(std::uint32_t zone, unix_time t) const {
@@ -247,11 +242,7 @@ std::span<trip_idx const> context::line_trips(line_idx l) const {
 
 void context::stops_near(latlon c, double radius_m, std::vector<stop_idx>& out) const {
   out.clear();
-  auto const dlat = radius_m / 111'194.0 + 1e-7;
-  auto it = std::lower_bound(stops_by_lat_.begin(), stops_by_lat_.end(), std::pair{c.lat - dlat, stop_idx{0U}});
-  for (; it != stops_by_lat_.end() && it->first <= c.lat + dlat; ++it) {
-    if (haversine_m(c, tt_.stop_coords[it->second]) <= radius_m) out.push_back(it->second);
-  }
+  nearby_stops_.for_each_near(c, radius_m, [&](stop_idx s, double) { out.push_back(s); });
 }
 
 }  // namespace nebuta::rt

@@ -251,8 +251,7 @@ class service {
   raptor::index const raptor_index_;
   limits limits_;
   std::optional<civil::time_zone> zone_;
-  std::unique_ptr<place_search> search_;  // stop groups, places and the name index
-  std::vector<std::pair<double, stop_idx>> stops_by_lat_;
+  std::unique_ptr<place_search> search_;                  // stop groups, places and the name index
   std::vector<std::string> line_badges_;                  // per line: the badge its headsigns show ("P8")
   std::vector<std::pair<stop_idx, stop_idx>> line_ends_;  // per line: terminals of its busiest pattern
   std::string feed_script_lang_;                          // the language a feed's untranslated text is in

@@ -1,7 +1,7 @@
 // Everything the journey planner derives from a timetable, built once and then only read: which
 // routes pass each stop, footpaths by arrival stop, exact walking distances, a trip-major copy of
-// the times, the stops sorted by latitude and the lower-bound data. Any number of routers (one per
-// thread) share one index; a router holds only the scratch state of its queries.
+// the times, the stops by latitude (nearby_stop_index) and the lower-bound data. Any number of
+// routers (one per thread) share one index; a router holds only the scratch state of its queries.
 //
 // Whoever loads a timetable builds its index next to it and keeps both alive as long as a router
 // uses them (the index refers to the timetable, routers refer to the index).
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "nebuta/raptor/lower_bound.h"
+#include "nebuta/timetable/nearby_stop_index.h"
 #include "nebuta/timetable/snapshot.h"
 #include "nebuta/timetable/timetable.h"
 
@@ -146,15 +147,11 @@ class index {
   // The earliest departure of any trip in its own service day.
   seconds_t first_departure() const { return first_departure_; }
 
-  // Calls f(stop, distance) for every stop with coordinates within radius_m of c.
+  // Calls f(stop, distance) for every stop with coordinates within radius_m of c, in order of
+  // (latitude, stop) (nearby_stop_index).
   template <typename F>
   void stops_near(latlon c, double radius_m, F&& f) const {
-    auto const dlat = radius_m / 111'194.0 + 1e-7;  // a degree of latitude is ~111,195 m
-    auto it = std::lower_bound(stops_by_lat_.begin(), stops_by_lat_.end(), std::pair{c.lat - dlat, stop_idx{0U}});
-    for (; it != stops_by_lat_.end() && it->first <= c.lat + dlat; ++it) {
-      auto const d = haversine_m(c, tt_.stop_coords[it->second]);
-      if (d <= radius_m) f(it->second, d);
-    }
+    nearby_stops_.for_each_near(c, radius_m, std::forward<F>(f));
   }
 
   // The graph per-query lower bounds are computed on (lower_bound.h).
@@ -181,7 +178,7 @@ class index {
   std::vector<double> link_dist_;
   std::vector<seconds_t> arr_tm_, dep_tm_;
   std::vector<std::uint8_t> stop_accessible_;
-  std::vector<std::pair<double, stop_idx>> stops_by_lat_;
+  nearby_stop_index nearby_stops_;
   seconds_t first_departure_{0};
   index(timetable const& tt, std::size_t lb_table_max_stops, stored_index const& stored);
 

@@ -19,6 +19,7 @@
 
 #include "nebuta/core/time_zone.h"
 #include "nebuta/rt/updates.h"
+#include "nebuta/timetable/nearby_stop_index.h"
 #include "nebuta/timetable/timetable.h"
 
 namespace nebuta::rt {
@@ -115,7 +116,7 @@ class context {
   std::span<trip_idx const> block_trips(std::uint32_t block) const;
   // The trips of a line, by route then first departure.
   std::span<trip_idx const> line_trips(line_idx l) const;
-  // Stops within radius_m of c.
+  // Stops within radius_m of c (nearby_stop_index), in order of (latitude, stop).
   void stops_near(latlon c, double radius_m, std::vector<stop_idx>& out) const;
 
  private:
@@ -128,7 +129,7 @@ class context {
   std::vector<std::uint32_t> path_of_trip_;
   std::vector<std::uint32_t> block_offsets_, line_offsets_;
   std::vector<trip_idx> block_trips_, line_trips_;
-  std::vector<std::pair<double, stop_idx>> stops_by_lat_;
+  nearby_stop_index nearby_stops_;
 };
 
 }  // namespace nebuta::rt
