@@ -125,11 +125,11 @@ std::size_t router::memory_bytes() const {
            bytes(ride_improved_flag_) + marked_list_.memory_bytes() + next_marked_list_.memory_bytes() +
            ride_improved_.memory_bytes() + written_.memory_bytes() + bytes(route_start_) + bytes(route_end_) +
            routes_.memory_bytes() + bytes(route_key_) + bytes(target_routes_) + bytes(to_target_) +
-           bytes(to_target_stops_) + bytes(egress_) + bytes(egress_dist_) + bytes(egress_extra_) + bytes(egress_stops_) +
-           bytes(target_flag_) + bytes(target_stops_) + bytes(pareto_) + bytes(mc_pool_) + bytes(mc_bag_ride_) +
-           bytes(mc_bag_foot_) + bytes(mc_new_) + bytes(mc_next_) + bytes(mc_new_stops_) + bytes(mc_next_stops_) +
-           bytes(mc_touched_) + bytes(mc_touched_flag_) + bytes(mc_route_bag_) + bytes(mc_targets_) +
-           bytes(mc_ride_new_) + bytes(range_deps_) + bytes(range_found_) + bytes(seated_pool_) + bytes(seat_round_) +
+           bytes(to_target_stops_) + bytes(egress_) + bytes(egress_dist_) + bytes(egress_extra_) +
+           bytes(egress_stops_) + bytes(target_flag_) + bytes(target_stops_) + bytes(pareto_) + bytes(mc_pool_) +
+           bytes(mc_bag_ride_) + bytes(mc_bag_foot_) + bytes(mc_new_) + bytes(mc_next_) + bytes(mc_new_stops_) +
+           bytes(mc_next_stops_) + bytes(mc_touched_) + bytes(mc_touched_flag_) + bytes(mc_route_bag_) +
+           bytes(mc_targets_) + bytes(mc_ride_new_) + bytes(range_deps_) + bytes(seated_pool_) + bytes(seat_round_) +
            bytes(seat_touched_) + bytes(seat_lead_) + bytes(seat_lead_touched_) + seated_routes_.memory_bytes();
   for (auto const& c : lb_cache_) n += c.values.memory_bytes() + bytes(c.seeds);
   for (auto const& a : activity_) {

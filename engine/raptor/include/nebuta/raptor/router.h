@@ -568,7 +568,6 @@ class router {
   std::vector<range_departure> range_deps_;
   std::span<range_departure const> first_round_only_;
   bool first_round_narrow_{false};
-  std::vector<range_entry> range_found_;
 };
 
 }  // namespace nebuta::raptor
